@@ -1,0 +1,133 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { roundMs } from './classify.ts';
+
+/*
+ * Why node:http(s) rather than the global fetch: fetch in Node 20 cannot skip certificate verification
+ * or trust an extra CA without importing undici's Agent (undici is not a dependency), and it follows at
+ * most 20 redirects with no way to set the limit. One transport keeps one vocabulary of error codes
+ * for `classifyError`. No `accept-encoding` is sent, so servers answer uncompressed.
+ */
+
+/** Bodies beyond this are cut: a monitor checks a page, it does not download an archive. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'kuzet-probe/0.1';
+
+export interface HttpRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  followRedirects: boolean;
+  maxRedirects: number;
+  insecureSkipVerify: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  truncated: boolean;
+  /** The URL that gave this response, after redirects. */
+  url: string;
+  /** Every Location followed, in order. */
+  redirects: string[];
+  /** True when the last response is still a redirect because `maxRedirects` was reached. */
+  redirectLimitHit: boolean;
+  /** Milliseconds from the first request to the first byte of the last response's headers. */
+  ttfbMs: number;
+}
+
+/** Sends a request, following redirects by hand when asked. Network errors are thrown, with Node's code. */
+export async function httpRequest(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
+  const started = performance.now();
+  const redirects: string[] = [];
+  let url = new URL(req.url);
+  let method = req.method;
+  let body = req.body;
+  let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
+  for (;;) {
+    const hop = await sendOnce(url, method, headers, body, req.insecureSkipVerify, signal);
+    const ttfbMs = hop.headersAt - started;
+    const location = hop.headers.location;
+    const isRedirect = REDIRECT_STATUSES.has(hop.status) && location !== undefined;
+    if (!req.followRedirects || !isRedirect || redirects.length >= req.maxRedirects) {
+      return { ...hop, url: url.href, redirects, redirectLimitHit: req.followRedirects && isRedirect, ttfbMs };
+    }
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) headers = withoutCredentials(headers);
+    // 303, and 301/302 after a POST, turn into GET without a body, as browsers do.
+    if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && method === 'POST')) {
+      method = 'GET';
+      body = undefined;
+    }
+    redirects.push(next.href);
+    url = next;
+  }
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const sensitive = new Set(['authorization', 'cookie', 'proxy-authorization']);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !sensitive.has(name.toLowerCase())));
+}
+
+interface Hop {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  truncated: boolean;
+  headersAt: number;
+}
+
+function sendOnce(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  insecure: boolean,
+  signal: AbortSignal,
+): Promise<Hop> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise<Hop>((resolve, reject) => {
+    const request = transport.request(url, { method, headers, signal, rejectUnauthorized: !insecure, agent: false }, (res) => {
+      const headersAt = performance.now();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      res.on('data', (chunk: Buffer) => {
+        if (size + chunk.length > MAX_BODY_BYTES) {
+          chunks.push(chunk.subarray(0, MAX_BODY_BYTES - size));
+          size = MAX_BODY_BYTES;
+          truncated = true;
+          res.destroy();
+          finish();
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated, headersAt });
+      res.on('end', finish);
+      res.on('error', reject);
+      res.on('aborted', () => reject(Object.assign(new Error('the server closed the connection mid-body'), { code: 'ECONNRESET' })));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** The measured facts of a response, for a result's `observations`. */
+export function responseObservations(res: HttpResponse, totalMs: number): Record<string, unknown> {
+  return {
+    status: res.status,
+    bytes: res.body.length,
+    ...(res.truncated ? { truncated: true } : {}),
+    url: res.url,
+    redirects: res.redirects,
+    contentType: res.headers['content-type'],
+    ttfbMs: roundMs(res.ttfbMs),
+    totalMs,
+  };
+}

@@ -1,0 +1,73 @@
+import { issuesFromZod } from '../core/errors.ts';
+import { roundMs } from './classify.ts';
+import type { CheckResult, Probe, ProbeOutcome } from './types.ts';
+
+export interface CheckIds {
+  system: string;
+  target: string;
+  check: string;
+  region: string;
+}
+
+export interface RunOptions {
+  /** The run ends by this time even if the probe ignores its signal. */
+  timeoutMs: number;
+  /** Clock for `at`; defaults to the host clock. */
+  now?: () => Date;
+}
+
+/**
+ * Runs one check once and returns its result. Owns what blackbox_exporter's handler owns: the timeout
+ * (an AbortSignal handed to the probe, and a timer raced against it in case the probe ignores the
+ * signal), the timing, and turning a throw into `internal`. Never rejects.
+ */
+export async function runCheck(probe: Probe, config: unknown, ids: CheckIds, opts: RunOptions): Promise<CheckResult> {
+  const at = (opts.now ?? (() => new Date()))();
+  const started = performance.now();
+  const outcome = await runWithTimeout(probe, config, ids.region, opts.timeoutMs);
+  const latencyMs = roundMs(outcome.latencyMs ?? performance.now() - started);
+  return {
+    ...ids,
+    ok: outcome.ok,
+    latencyMs,
+    errorKind: outcome.ok ? null : (outcome.errorKind ?? 'internal'),
+    message: outcome.message,
+    at,
+    ...(outcome.observations ? { observations: outcome.observations } : {}),
+  };
+}
+
+async function runWithTimeout(probe: Probe, config: unknown, region: string, timeoutMs: number): Promise<ProbeOutcome> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<ProbeOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      resolve({ ok: false, errorKind: 'timeout', message: `timeout after ${timeoutMs} ms` });
+      controller.abort(new Error(`timeout after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  // The catch is attached before racing, so a probe that rejects after the timeout is not an unhandled rejection.
+  const running = invoke(probe, config, { signal: controller.signal, timeoutMs, region }).catch(internalOutcome);
+  try {
+    return await Promise.race([running, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort(new Error('the run is over'));
+  }
+}
+
+async function invoke(probe: Probe, config: unknown, ctx: { signal: AbortSignal; timeoutMs: number; region: string }) {
+  // Parsing again is cheap and idempotent (schemas have no transforms), and gives the probe its defaults.
+  const parsed = probe.schema.safeParse(config);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error.issues);
+    const text = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ');
+    return { ok: false, errorKind: 'internal', message: `invalid ${probe.kind} config: ${text}` } satisfies ProbeOutcome;
+  }
+  return probe.run(parsed.data, ctx);
+}
+
+function internalOutcome(err: unknown): ProbeOutcome {
+  const message = err instanceof Error ? err.message : String(err);
+  return { ok: false, errorKind: 'internal', message: `probe crashed: ${message}` };
+}
