@@ -1,0 +1,115 @@
+/**
+ * The HTTP API (Koa): health, readiness, metrics, systems, status, results, and the rules engine.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { KuzetConfig } from '../core/config.ts';
+import type { Db } from '../core/db.ts';
+import { InputError, NotFoundError, UnavailableError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import { formatAstana } from '../core/time.ts';
+import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
+import { errorMiddleware, queryDate, queryInt, readJson } from './http-util.ts';
+import type { Metrics } from './metrics.ts';
+import { listResults } from './results.store.ts';
+import type { StatusBoard } from './status.ts';
+
+export interface ApiDeps {
+  config: () => KuzetConfig;
+  db: () => Db | undefined;
+  metrics: Metrics;
+  status: StatusBoard;
+  /** Names of the dependencies that are not reachable now, with the reason; empty when ready. */
+  readiness: () => Promise<string[]>;
+  log: Logger;
+  now?: () => Date;
+}
+
+export function createApi(deps: ApiDeps): Koa {
+  const now = deps.now ?? (() => new Date());
+  const app = new Koa({ proxy: true });
+  const router = new Router();
+  app.use(errorMiddleware(deps.log));
+  app.use(async (ctx, next) => {
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/readyz', async (ctx) => {
+    const missing = await deps.readiness();
+    ctx.status = missing.length === 0 ? 200 : 503;
+    ctx.body = missing.length === 0 ? { status: 'ready' } : { status: 'not ready', missing };
+  });
+
+  router.get('/metrics', async (ctx) => {
+    ctx.type = deps.metrics.contentType;
+    ctx.body = await deps.metrics.text();
+  });
+
+  router.get('/api/v1/systems', (ctx) => {
+    const cfg = deps.config();
+    ctx.body = {
+      systems: Object.entries(cfg.systems).map(([id, s]) => ({
+        id,
+        name: s.name,
+        kind: s.kind,
+        policy: s.policy,
+        modules: s.modules,
+        owners: s.owners,
+        contacts: s.contacts,
+        targets: s.targets.map((t) => ({
+          id: t.id,
+          module: t.module ?? null,
+          service: t.service ?? null,
+          checks: t.checks.map((c) => ({ id: c.id, key: `${id}/${t.id}/${c.id}`, type: c.type, intervalSeconds: c.intervalMs / 1000, timeoutSeconds: c.timeoutMs / 1000, regions: c.regions ?? [cfg.regions[0]] })),
+        })),
+      })),
+    };
+  });
+
+  router.get('/api/v1/status', (ctx) => {
+    ctx.body = deps.status.snapshot(deps.config(), now());
+  });
+
+  const results = async (ctx: Koa.Context, key: string) => {
+    const cfg = deps.config();
+    const [system, target, check] = key.split('/');
+    const known = system && cfg.systems[system]?.targets.find((t) => t.id === target)?.checks.some((c) => c.id === check);
+    if (!known) throw new NotFoundError(`no check "${key}"; ids are system/target/check as in GET /api/v1/systems`);
+    const db = deps.db();
+    if (!db) throw new UnavailableError('the database is not open yet');
+    const to = queryDate(ctx, 'to', now());
+    const from = queryDate(ctx, 'from', new Date(to.getTime() - 86_400_000));
+    if (from > to) throw new InputError('must not be after "to"', 'from');
+    const limit = queryInt(ctx, 'limit', 100, 1, 1000);
+    const cursor = ctx.query.cursor;
+    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor))) throw new InputError('not a cursor from a previous page', 'cursor');
+    const page = await listResults(db, { checkKey: key, from, to, limit, cursor });
+    ctx.body = {
+      check: key,
+      from: formatAstana(from),
+      to: formatAstana(to),
+      items: page.items.map((r) => ({ ...r, at: formatAstana(r.at) })),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  };
+  router.get('/api/v1/checks/:system/:target/:check/results', (ctx) => results(ctx, `${ctx.params.system}/${ctx.params.target}/${ctx.params.check}`));
+  router.get('/api/v1/checks/:id/results', (ctx) => results(ctx, decodeURIComponent(ctx.params.id ?? '')));
+
+  // The rules engine (REGULATIONS.md §2, §4, §5, §6): pure computations, nothing is stored.
+  const rules = { calendar: rulesCalendar, sla: rulesSla, 'lead-time': rulesLeadTime, deadlines: rulesDeadlines } as const;
+  for (const [name, fn] of Object.entries(rules)) {
+    router.post(`/api/v1/rules/${name}`, async (ctx) => {
+      ctx.body = fn(await readJson(ctx));
+    });
+  }
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

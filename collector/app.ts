@@ -1,0 +1,234 @@
+/**
+ * Wires kuzet together. `startKuzet` runs API + scheduler + ingestor (+ workers unless told otherwise)
+ * in one process on the embedded defaults; `startWorker` runs workers only, for `kuzet worker`.
+ * Redis may be away at start: the API serves `/readyz` 503 naming it while a backoff loop waits.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } from '../core/config.ts';
+import { migrate, openDb, type Db } from '../core/db.ts';
+import type { Logger } from '../core/log.ts';
+import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
+import { PROBES } from '../probes/index.ts';
+import { createApi } from './api.ts';
+import { InfluxSink } from './influx.sink.ts';
+import { ResultIngestor, type LiveSink } from './ingest.ts';
+import { Metrics } from './metrics.ts';
+import { MAINTENANCE_QUEUE, reloadChannel } from './queues.ts';
+import { enforceRetention, listStates } from './results.store.ts';
+import { CheckScheduler } from './scheduler.ts';
+import { StatusBoard } from './status.ts';
+import { CheckWorkers } from './worker.ts';
+
+export interface StartOptions {
+  config: KuzetConfig;
+  /** Path of the config file, re-read on reload. */
+  configPath?: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides config.server.port (0 picks a free port). */
+  port?: number;
+  host?: string;
+  /** Run check workers in this process too (default true). */
+  workers?: boolean;
+  /** Extra live sinks (tests). */
+  sinks?: LiveSink[];
+}
+
+export interface KuzetHandle {
+  url: string;
+  port: number;
+  db: Db;
+  metrics: Metrics;
+  status: StatusBoard;
+  config(): KuzetConfig;
+  /** Resolves when Redis has been reached and the scheduler, workers and ingestor run. */
+  redisReady: Promise<boolean>;
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function checkMap(cfg: KuzetConfig): Map<string, ResolvedCheck> {
+  return new Map(resolveChecks(cfg).map((c) => [c.key, c]));
+}
+
+function redisUrlOf(cfg: KuzetConfig, env: NodeJS.ProcessEnv): string {
+  return env.REDIS_URL ?? cfg.redis.url;
+}
+
+export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
+  const env = opts.env ?? process.env;
+  const log = opts.log;
+  let cfg = opts.config;
+  let checks = checkMap(cfg);
+
+  const databaseUrl = env.DATABASE_URL ?? cfg.storage.databaseUrl;
+  const db = await openDb({ databaseUrl, dataDir: cfg.storage.dataDir, schema: env.DATABASE_SCHEMA ?? cfg.storage.schema });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+
+  const metrics = new Metrics();
+  const status = new StatusBoard();
+  status.seed(await listStates(db));
+  const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
+  const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
+
+  const redisUrl = redisUrlOf(cfg, env);
+  const prefix = cfg.redis.prefix;
+  const redis = redisConnection(redisUrl);
+  const abort = new AbortController();
+  let redisUp = false;
+  let scheduler: CheckScheduler | undefined;
+  let workers: CheckWorkers | undefined;
+  let ingestor: ResultIngestor | undefined;
+  let maintenanceQueue: Queue | undefined;
+  let maintenanceWorker: Worker | undefined;
+  let subscriber: Redis | undefined;
+
+  const reload = async () => {
+    if (!opts.configPath) return;
+    try {
+      const next = loadConfigFile(opts.configPath, PROBES, env);
+      cfg = next;
+      checks = checkMap(cfg);
+      if (scheduler) {
+        const report = await scheduler.reconcile(cfg);
+        log.info(report, 'config reloaded; schedulers reconciled');
+      }
+    } catch (e) {
+      log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid; the running config stays');
+    }
+  };
+
+  const redisReady = (async () => {
+    const ok = await waitForRedis(redis, redisUrl, log, abort.signal);
+    if (!ok) return false;
+    redisUp = true;
+    scheduler = new CheckScheduler(redis, prefix);
+    const report = await scheduler.reconcile(cfg);
+    log.info(report, 'check schedulers reconciled');
+    if (opts.workers !== false) {
+      workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: () => checks, log });
+      workers.start();
+    }
+    ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log });
+    await ingestor.start();
+    maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
+    maintenanceQueue.on('error', () => undefined);
+    await maintenanceQueue.upsertJobScheduler('retention', { every: 6 * 3_600_000 }, { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } });
+    maintenanceWorker = new Worker(
+      MAINTENANCE_QUEUE,
+      async (job) => {
+        if (job.name === 'retention') {
+          const deleted = await enforceRetention(db, new Date(), cfg.storage.retentionDays);
+          log.info({ deleted, retentionDays: cfg.storage.retentionDays }, 'retention enforced');
+          return { deleted };
+        }
+        return undefined;
+      },
+      { connection: redis.duplicate(), prefix },
+    );
+    maintenanceWorker.on('error', () => undefined);
+    subscriber = redis.duplicate();
+    subscriber.on('error', () => undefined);
+    await subscriber.subscribe(reloadChannel(prefix));
+    subscriber.on('message', () => void reload());
+    return true;
+  })().catch((e: unknown) => {
+    log.error({ err: (e as Error).message }, 'starting the Redis side failed');
+    return false;
+  });
+
+  const readiness = async (): Promise<string[]> => {
+    const missing: string[] = [];
+    if (!redisUp) missing.push(`redis: not reached yet at REDIS_URL=${redactUrl(redisUrl)}`);
+    else {
+      try {
+        await withTimeout(redis.ping(), 1000);
+      } catch (e) {
+        missing.push(`redis: ${(e as Error).message} (REDIS_URL=${redactUrl(redisUrl)})`);
+      }
+    }
+    try {
+      await withTimeout(db.ping(), 2000);
+    } catch (e) {
+      missing.push(`database: ${(e as Error).message}`);
+    }
+    return missing;
+  };
+
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log });
+  const host = opts.host ?? cfg.server.host;
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const close = async () => {
+    abort.abort();
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections?.();
+    await redisReady;
+    await workers?.close();
+    await ingestor?.close();
+    await maintenanceWorker?.close();
+    await maintenanceQueue?.close();
+    await scheduler?.close();
+    await influx?.close();
+    subscriber?.disconnect();
+    redis.disconnect();
+    await db.close();
+  };
+
+  return { url, port, db, metrics, status, config: () => cfg, redisReady, reload, close };
+}
+
+/** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
+export async function startWorker(opts: { config: KuzetConfig; configPath?: string; regions: string[]; log: Logger; env?: NodeJS.ProcessEnv; concurrency?: number }) {
+  const env = opts.env ?? process.env;
+  let checks = checkMap(opts.config);
+  const redisUrl = redisUrlOf(opts.config, env);
+  const redis = redisConnection(redisUrl);
+  const abort = new AbortController();
+  await waitForRedis(redis, redisUrl, opts.log, abort.signal);
+  const workers = new CheckWorkers({
+    connection: redis,
+    prefix: opts.config.redis.prefix,
+    regions: opts.regions,
+    concurrency: opts.concurrency ?? opts.config.workers.concurrency,
+    checks: () => checks,
+    log: opts.log,
+  });
+  workers.start();
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => undefined);
+  const reload = () => {
+    if (!opts.configPath) return;
+    try {
+      checks = checkMap(loadConfigFile(opts.configPath, PROBES, env));
+      opts.log.info('worker config reloaded');
+    } catch (e) {
+      opts.log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid');
+    }
+  };
+  await subscriber.subscribe(reloadChannel(opts.config.redis.prefix));
+  subscriber.on('message', reload);
+  return {
+    reload,
+    async close() {
+      abort.abort();
+      await workers.close();
+      subscriber.disconnect();
+      redis.disconnect();
+    },
+  };
+}

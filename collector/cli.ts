@@ -1,0 +1,238 @@
+/**
+ * The `kuzet` command line. JSON commands print JSON on stdout and exit 0; bad input exits 2 with
+ * the offending field on stderr; a failure of a dependency exits 1.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfigFile, parseConfig, type KuzetConfig } from '../core/config.ts';
+import { migrate, openDb } from '../core/db.ts';
+import { ConfigError, InputError, KuzetError } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
+import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
+import { PROBES } from '../probes/index.ts';
+import { startKuzet, startWorker } from './app.ts';
+import { startDemo } from './demo.ts';
+import { reloadChannel } from './queues.ts';
+
+const DEFAULT_CONFIG = 'kuzet.yaml';
+
+function configPathOf(opt: string | undefined): string | undefined {
+  if (opt) return resolve(opt);
+  return existsSync(DEFAULT_CONFIG) ? resolve(DEFAULT_CONFIG) : undefined;
+}
+
+/** Loads the config, or the empty embedded default when there is no file. */
+function loadConfig(path: string | undefined): KuzetConfig {
+  return path ? loadConfigFile(path, PROBES) : parseConfig('{}', PROBES);
+}
+
+function printJson(v: unknown) {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+}
+
+function portOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InputError('a port number from 0 to 65535', 'port');
+  return n;
+}
+
+/** Keeps a long-running command alive until SIGINT/SIGTERM; SIGHUP reloads the config. */
+function runUntilSignal(close: () => Promise<void>, reload: () => unknown): Promise<void> {
+  return new Promise((done) => {
+    let closing = false;
+    const stop = async () => {
+      if (closing) return;
+      closing = true;
+      await close();
+      done();
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+    process.on('SIGHUP', () => void reload());
+  });
+}
+
+function rulesCommand(fn: (input: unknown) => unknown, input: unknown) {
+  printJson(fn(input));
+}
+
+export function buildProgram(): Command {
+  const program = new Command('kuzet')
+    .description('Monitoring, incidents and availability for the state procurement web portal and its ETPs')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('start')
+    .description('run API, scheduler, ingestion and workers in one process (PGlite in ./data unless DATABASE_URL is set)')
+    .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)')
+    .addOption(new Option('-p, --port <port>', 'HTTP port (env PORT; default 8080)').argParser(portOption))
+    .action(async (o: { config?: string; port?: number }) => {
+      const path = configPathOf(o.config);
+      const config = loadConfig(path);
+      const log = createLogger();
+      const port = o.port ?? (process.env.PORT ? portOption(process.env.PORT) : undefined);
+      const k = await startKuzet({ config, ...(path ? { configPath: path } : {}), log, ...(port !== undefined ? { port } : {}) });
+      log.info(`kuzet listening on ${k.url} (database: ${k.db.engine}); /api/v1/status, /metrics, /readyz`);
+      await runUntilSignal(k.close, k.reload);
+    });
+
+  program
+    .command('worker')
+    .description('run check workers only; any number share one Redis and each due run executes once')
+    .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)')
+    .option('-r, --region <name...>', 'regions to work for (default: every configured region)')
+    .addOption(new Option('--concurrency <n>', 'parallel checks per region').argParser((v) => Number(v)))
+    .action(async (o: { config?: string; region?: string[]; concurrency?: number }) => {
+      const path = configPathOf(o.config);
+      const config = loadConfig(path);
+      const regions = o.region ?? [...config.regions];
+      for (const [i, r] of regions.entries()) {
+        if (!config.regions.includes(r)) throw new InputError(`region "${r}" is not configured (${config.regions.join(', ')})`, `region[${i}]`);
+      }
+      const log = createLogger({ name: 'kuzet-worker' });
+      const w = await startWorker({ config, ...(path ? { configPath: path } : {}), regions, log, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+      log.info({ regions }, 'worker started');
+      await runUntilSignal(w.close, w.reload);
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .option('-c, --config <file>', 'configuration file')
+    .action(async (o: { config?: string }) => {
+      const config = loadConfig(configPathOf(o.config));
+      const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: config.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? config.storage.schema });
+      try {
+        const applied = await migrate(db);
+        printJson({ engine: db.engine, applied });
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('check-config')
+    .description('validate the configuration; prints ok or every error with its path (exit 2)')
+    .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
+    .action((o: { config: string }) => {
+      loadConfigFile(resolve(o.config), PROBES);
+      process.stdout.write('ok\n');
+    });
+
+  program
+    .command('reload')
+    .description('tell every kuzet process sharing the Redis to re-read its configuration')
+    .option('-c, --config <file>', 'configuration file')
+    .action(async (o: { config?: string }) => {
+      const path = configPathOf(o.config);
+      const config = loadConfig(path);
+      const url = process.env.REDIS_URL ?? config.redis.url;
+      const conn = redisConnection(url);
+      try {
+        const n = await withTimeout(conn.publish(reloadChannel(config.redis.prefix), 'reload'), 3000);
+        printJson({ reloaded: n });
+      } catch (e) {
+        throw new KuzetError('unavailable', `Redis at REDIS_URL=${redactUrl(url)} is unreachable: ${(e as Error).message}`);
+      } finally {
+        conn.disconnect();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('start the simulated portal and ETPs with kuzet watching them')
+    .addOption(new Option('-p, --port <port>', 'kuzet API port').default(8080).argParser(portOption))
+    .addOption(new Option('--portal-port <port>', 'simulated portal port').default(8090).argParser(portOption))
+    .option('--data-dir <dir>', 'PGlite data directory of the demo', './data/demo')
+    .action(async (o: { port: number; portalPort: number; dataDir: string }) => {
+      const log = createLogger({ name: 'kuzet-demo' });
+      const d = await startDemo({ port: o.port, portalPort: o.portalPort, dataDir: o.dataDir, log });
+      const lines = [
+        `kuzet demo is running`,
+        `  simulated portal:   ${d.sim.url}/`,
+        ...Object.entries(d.sim.etpUrls).map(([id, u]) => `  simulated ${id}: ${u}/api/orders/health`),
+        `  kuzet API:          ${d.kuzet.url}/api/v1/status`,
+        `  metrics:            ${d.kuzet.url}/metrics`,
+        `  inject a fault:     curl -X POST ${d.sim.url}/__fault -H 'content-type: application/json' -d '{"target":"search","fault":"down"}'`,
+        `  list faults:        curl ${d.sim.url}/__fault`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      await runUntilSignal(d.close, () => undefined);
+    });
+
+  const cal = program.command('calendar').description('Kazakhstan working calendar (REGULATIONS.md §2)');
+  cal.command('info <date>').description('is DATE a working day, and why').action((date: string) => rulesCommand(rulesCalendar, { op: 'info', date }));
+  cal
+    .command('next-working-day <date>')
+    .description('first working day strictly after DATE')
+    .action((date: string) => rulesCommand(rulesCalendar, { op: 'next-working-day', date }));
+  cal
+    .command('add-working-days <datetime> <n>')
+    .description('DATETIME plus N working days, keeping the wall-clock time')
+    .action((at: string, n: string) => rulesCommand(rulesCalendar, { op: 'add-working-days', at, days: /^-?\d+$/.test(n) ? Number(n) : n }));
+
+  program
+    .command('sla')
+    .description('due time of an SLA timer (REGULATIONS.md §4)')
+    .requiredOption('--timer <id>', 'timer id, e.g. SLA-P-REGISTER')
+    .requiredOption('--from <datetime>', 'start, ISO 8601 with offset')
+    .action((o: { timer: string; from: string }) => rulesCommand(rulesSla, o));
+
+  program
+    .command('lead-time')
+    .description('latest allowed notification before works start (REGULATIONS.md §6)')
+    .requiredOption('--audience <audience>', 'portal-users | etp-owners | etp-auth-rotation | etp-requisites')
+    .requiredOption('--start <datetime>', 'start of the works, ISO 8601 with offset')
+    .action((o: { audience: string; start: string }) => rulesCommand(rulesLeadTime, o));
+
+  program
+    .command('deadlines')
+    .description('deadline extensions for an incident or maintenance window (REGULATIONS.md §5)')
+    .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
+    .action((o: { input: string }) => {
+      let text: string;
+      try {
+        text = readFileSync(o.input === '-' ? 0 : o.input, 'utf8');
+      } catch (e) {
+        throw new InputError(`cannot read: ${(e as Error).message}`, 'input');
+      }
+      let input: unknown;
+      try {
+        input = JSON.parse(text);
+      } catch (e) {
+        throw new InputError(`not valid JSON: ${(e as Error).message}`, 'input');
+      }
+      rulesCommand(rulesDeadlines, input);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}
+
+/** Prints an error the way a user needs it and returns the exit code. */
+export function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof ConfigError) {
+    for (const i of e.issues) process.stderr.write(`${i.field}: ${i.message}\n`);
+    return 2;
+  }
+  if (e instanceof InputError) {
+    for (const i of e.issues) process.stderr.write(`error: ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
+    return 2;
+  }
+  process.stderr.write(`error: ${(e as Error).message ?? String(e)}\n`);
+  return 1;
+}

@@ -1,0 +1,95 @@
+/**
+ * `kuzet demo`: the simulated portal and ETPs, and kuzet on its embedded defaults pointed at them.
+ * The demo config is generated from the simulator's own target list, so every fault target has a check.
+ */
+import { stringify } from 'yaml';
+import { parseConfig, type KuzetConfig } from '../core/config.ts';
+import type { Logger } from '../core/log.ts';
+import { PROBES } from '../probes/index.ts';
+import { startKuzet, type KuzetHandle } from './app.ts';
+import { SIM_TARGETS, startPortalSim, type PortalSim } from './demo/portal-sim.ts';
+
+export interface DemoOptions {
+  port: number;
+  portalPort: number;
+  host?: string;
+  dataDir: string;
+  /** Check interval in seconds (default 5, the minimum). */
+  intervalSeconds?: number;
+  redisPrefix?: string;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
+export function demoConfigYaml(simUrl: string, o: { dataDir: string; intervalSeconds: number; redisPrefix: string; port: number }): string {
+  const interval = `${o.intervalSeconds}s`;
+  const timeout = `${Math.min(3, o.intervalSeconds)}s`;
+  const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
+  const etpIds = [...new Set(SIM_TARGETS.filter((t) => t.id.includes('.')).map((t) => t.id.split('.')[0]!))];
+  const check = (t: (typeof SIM_TARGETS)[number]) =>
+    t.kind === 'html'
+      ? { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, bodyContains: t.expect }
+      : { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, jsonPath: [{ path: `$.${t.expect}`, exists: true }] };
+  const doc = {
+    regions: ['astana'],
+    server: { port: o.port, host: '127.0.0.1' },
+    storage: { dataDir: o.dataDir, retentionDays: 90 },
+    redis: { url: '${REDIS_URL:-redis://127.0.0.1:6379}', prefix: o.redisPrefix },
+    systems: {
+      portal: {
+        name: 'Веб-портал государственных закупок (демо)',
+        kind: 'portal',
+        policy: 'portal-692',
+        modules: portalTargets.map((t) => t.id),
+        owners: [{ name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' }],
+        targets: portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
+      },
+      ...Object.fromEntries(
+        etpIds.map((etp) => [
+          etp,
+          {
+            name: `ЭТП ${etp} (демо)`,
+            kind: 'etp',
+            policy: 'etp-em',
+            modules: ['orders', 'prices', 'catalogue'],
+            owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
+            targets: SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
+              const service = t.id.split('.')[1]!;
+              return { id: service, name: t.description, module: service, service, checks: [check(t)] };
+            }),
+          },
+        ]),
+      ),
+    },
+  };
+  return stringify(doc);
+}
+
+export interface DemoHandle {
+  sim: PortalSim;
+  kuzet: KuzetHandle;
+  config: KuzetConfig;
+  close(): Promise<void>;
+}
+
+export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
+  const sim = await startPortalSim({ port: o.portalPort, host: o.host ?? '127.0.0.1', slowMs: 15_000 });
+  try {
+    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port });
+    const config = parseConfig(yaml, PROBES, o.env ?? process.env);
+    const kuzet = await startKuzet({ config, log: o.log, port: o.port, ...(o.env ? { env: o.env } : {}) });
+    return {
+      sim,
+      kuzet,
+      config,
+      async close() {
+        await kuzet.close();
+        await sim.close();
+      },
+    };
+  } catch (e) {
+    await sim.close();
+    throw e;
+  }
+}

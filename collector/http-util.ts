@@ -1,0 +1,75 @@
+/**
+ * Small Koa helpers shared by every route: JSON errors, body reading with a size cap.
+ */
+import type { Context, Next } from 'koa';
+import { InputError, KuzetError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+
+/** Turns every error into `{error:{code,message,field?}}`; never a stack trace. */
+export function errorMiddleware(log: Logger) {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: `no route ${ctx.method} ${ctx.path}` } };
+      }
+    } catch (e) {
+      if (e instanceof KuzetError) {
+        ctx.status = e.status;
+        ctx.body = { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}) } };
+      } else {
+        const status = (e as { status?: number }).status;
+        if (typeof status === 'number' && status >= 400 && status < 500) {
+          ctx.status = status;
+          ctx.body = { error: { code: 'invalid_input', message: (e as Error).message } };
+        } else {
+          log.error({ err: (e as Error).message, stack: (e as Error).stack, path: ctx.path }, 'request failed');
+          ctx.status = 500;
+          ctx.body = { error: { code: 'internal', message: 'internal error; see the server log' } };
+        }
+      }
+    }
+  };
+}
+
+/** Reads a JSON body of at most `limit` bytes; stops reading as soon as the limit is passed. */
+export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown> {
+  const declared = Number(ctx.get('content-length') || 0);
+  if (declared > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      ctx.req.destroy();
+      throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new InputError('a JSON body is required', 'body');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${(e as Error).message}`, 'body');
+  }
+}
+
+/** Parses an ISO 8601 query parameter into a Date, naming the parameter when it is not one. */
+export function queryDate(ctx: Context, name: string, fallback: Date): Date {
+  const v = ctx.query[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || !/^\d{4}-\d{2}-\d{2}/.test(v)) {
+    throw new InputError('not an ISO 8601 date-time', name);
+  }
+  return new Date(v);
+}
+
+export function queryInt(ctx: Context, name: string, fallback: number, min: number, max: number): number {
+  const v = ctx.query[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) throw new InputError(`an integer from ${min} to ${max}`, name);
+  return n;
+}

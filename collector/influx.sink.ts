@@ -1,0 +1,111 @@
+/**
+ * Optional InfluxDB history: every result as a point of measurement `check_result`
+ * (tags system, target, check, region, error_kind; fields up, latency_ms).
+ * v2 servers: @influxdata/influxdb-client's WriteApi (batched, retried with backoff).
+ * v1 servers (Debian ships 1.6, which has no /api/v2/write): the same client builds the line
+ * protocol and this sink posts it to `/write?db=` in batches, retrying a failed batch.
+ */
+import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
+import type { Logger } from '../core/log.ts';
+import type { LiveSink } from './ingest.ts';
+import type { KeyedResult } from './results.store.ts';
+
+export interface InfluxSettings {
+  url: string;
+  token: string;
+  org: string;
+  bucket: string;
+  v1Database?: string | undefined;
+  flushIntervalMs: number;
+  batchSize: number;
+}
+
+export const INFLUX_MEASUREMENT = { name: 'check_result', tags: ['system', 'target', 'check', 'region', 'error_kind'], fields: ['up', 'latency_ms'] } as const;
+
+export function resultPoint(r: KeyedResult): Point {
+  return new Point(INFLUX_MEASUREMENT.name)
+    .tag('system', r.system)
+    .tag('target', r.target)
+    .tag('check', r.check)
+    .tag('region', r.region)
+    .tag('error_kind', r.errorKind ?? 'none')
+    .intField('up', r.ok ? 1 : 0)
+    .floatField('latency_ms', r.latencyMs)
+    .timestamp(r.at);
+}
+
+const MAX_BUFFER = 100_000;
+
+export class InfluxSink implements LiveSink {
+  private readonly v2: WriteApi | undefined;
+  private buffer: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  dropped = 0;
+
+  constructor(
+    private readonly s: InfluxSettings,
+    private readonly log: Logger,
+  ) {
+    if (!s.v1Database) {
+      this.v2 = new InfluxDB({ url: s.url, token: s.token }).getWriteApi(s.org, s.bucket, 'ms', {
+        batchSize: s.batchSize,
+        flushInterval: s.flushIntervalMs,
+        maxRetries: 5,
+        maxBufferLines: MAX_BUFFER,
+      });
+    } else {
+      this.timer = setInterval(() => void this.flush(), s.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  push(r: KeyedResult): void {
+    const p = resultPoint(r);
+    if (this.v2) {
+      this.v2.writePoint(p);
+      return;
+    }
+    const line = p.toLineProtocol();
+    if (!line) return;
+    if (this.buffer.length >= MAX_BUFFER) {
+      this.buffer.shift();
+      this.dropped++;
+    }
+    this.buffer.push(line);
+    if (this.buffer.length >= this.s.batchSize) void this.flush();
+  }
+
+  /** Sends what is buffered (v1), or asks the client to (v2). */
+  async flush(): Promise<void> {
+    if (this.v2) return this.v2.flush();
+    if (this.flushing) return this.flushing;
+    if (this.buffer.length === 0) return;
+    const lines = this.buffer;
+    this.buffer = [];
+    this.flushing = (async () => {
+      const url = new URL('/write', this.s.url);
+      url.searchParams.set('db', this.s.v1Database!);
+      url.searchParams.set('precision', 'ms');
+      try {
+        const res = await fetch(url, { method: 'POST', body: lines.join('\n'), headers: this.s.token ? { Authorization: `Token ${this.s.token}` } : {}, signal: AbortSignal.timeout(10_000) });
+        if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message, lines: lines.length }, 'InfluxDB write failed; the batch is kept for the next flush');
+        this.buffer = [...lines, ...this.buffer].slice(-MAX_BUFFER);
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (this.v2) {
+      await this.v2.close().catch((e: Error) => this.log.warn({ err: e.message }, 'InfluxDB close failed'));
+      return;
+    }
+    await this.flush();
+  }
+}

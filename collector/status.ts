@@ -1,0 +1,69 @@
+/**
+ * The current state of every configured check, per region: fed live by the ingestor, seeded from the
+ * database at start, so `/api/v1/status` answers from memory even while the database is slow.
+ */
+import type { KuzetConfig } from '../core/config.ts';
+import { formatAstana } from '../core/time.ts';
+import type { LiveSink } from './ingest.ts';
+import type { CheckStateRow, KeyedResult } from './results.store.ts';
+
+interface Entry {
+  ok: boolean;
+  latencyMs: number;
+  errorKind: string | null;
+  message: string;
+  at: Date;
+  since: Date;
+}
+
+export class StatusBoard implements LiveSink {
+  private readonly entries = new Map<string, Entry>();
+
+  private static id(key: string, region: string) {
+    return `${key}\u0000${region}`;
+  }
+
+  seed(rows: readonly CheckStateRow[]): void {
+    for (const r of rows) this.entries.set(StatusBoard.id(r.checkKey, r.region), { ok: r.ok, latencyMs: r.latencyMs, errorKind: r.errorKind, message: r.message, at: r.at, since: r.since });
+  }
+
+  push(r: KeyedResult): void {
+    const id = StatusBoard.id(r.key, r.region);
+    const prev = this.entries.get(id);
+    if (prev && prev.at > r.at) return;
+    this.entries.set(id, { ok: r.ok, latencyMs: r.latencyMs, errorKind: r.errorKind, message: r.message, at: r.at, since: prev && prev.ok === r.ok ? prev.since : r.at });
+  }
+
+  /** The status document of the API: systems → targets → checks → regions. */
+  snapshot(cfg: KuzetConfig, now: Date) {
+    let up = 0;
+    let down = 0;
+    let unknown = 0;
+    const systems = Object.entries(cfg.systems).map(([sysId, sys]) => ({
+      id: sysId,
+      name: sys.name,
+      kind: sys.kind,
+      policy: sys.policy,
+      targets: sys.targets.map((t) => ({
+        id: t.id,
+        module: t.module ?? null,
+        service: t.service ?? null,
+        checks: t.checks.map((c) => {
+          const key = `${sysId}/${t.id}/${c.id}`;
+          const regions = (c.regions ?? [cfg.regions[0]!]).map((region) => {
+            const e = this.entries.get(StatusBoard.id(key, region));
+            return e
+              ? { region, status: e.ok ? 'up' : 'down', ok: e.ok, latencyMs: e.latencyMs, errorKind: e.errorKind, message: e.message, at: formatAstana(e.at), since: formatAstana(e.since) }
+              : { region, status: 'unknown', ok: null, latencyMs: null, errorKind: null, message: 'no result yet', at: null, since: null };
+          });
+          const status = regions.some((r) => r.status === 'down') ? 'down' : regions.every((r) => r.status === 'up') ? 'up' : 'unknown';
+          if (status === 'up') up++;
+          else if (status === 'down') down++;
+          else unknown++;
+          return { id: c.id, key, type: c.type, intervalSeconds: c.intervalMs / 1000, status, regions };
+        }),
+      })),
+    }));
+    return { at: formatAstana(now), summary: { up, down, unknown }, systems };
+  }
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { PROBES } from '../probes/index.ts';
+import { parseConfig, resolveChecks } from './config.ts';
+import { ConfigError } from './errors.ts';
+
+const FIXTURES = new URL('../test/fixtures/config/', import.meta.url).pathname;
+
+function errorsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(text, PROBES, env);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.issues.map((i) => `${i.field}: ${i.message}`);
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('applies defaults and resolves checks', () => {
+    const cfg = parseConfig(
+      `
+systems:
+  portal:
+    name: Portal
+    kind: portal
+    policy: portal-692
+    modules: [homepage]
+    targets:
+      - id: homepage
+        module: homepage
+        checks:
+          - id: http
+            type: http
+            url: https://portal.example/
+`,
+      PROBES,
+      {},
+    );
+    assert.deepEqual(cfg.regions, ['astana']);
+    assert.equal(cfg.storage.retentionDays, 90);
+    assert.equal(cfg.redis.url, 'redis://127.0.0.1:6379');
+    const [c] = resolveChecks(cfg);
+    assert.equal(c?.key, 'portal/homepage/http');
+    assert.equal(c?.check.intervalMs, 60_000);
+    assert.equal(c?.check.timeoutMs, 10_000);
+    assert.deepEqual(c?.regions, ['astana']);
+    assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.systems.portal));
+  });
+
+  it('parses durations in seconds and with units', () => {
+    const cfg = parseConfig(
+      `
+systems:
+  s:
+    name: S
+    kind: etp
+    policy: etp-em
+    targets:
+      - id: t
+        checks:
+          - { id: a, type: tcp, host: 127.0.0.1, port: 1, interval: 90, timeout: 500ms }
+          - { id: b, type: tcp, host: 127.0.0.1, port: 1, interval: 5m, timeout: 2s }
+`,
+      PROBES,
+      {},
+    );
+    const [a, b] = resolveChecks(cfg);
+    assert.equal(a?.check.intervalMs, 90_000);
+    assert.equal(a?.check.timeoutMs, 500);
+    assert.equal(b?.check.intervalMs, 300_000);
+  });
+
+  it('substitutes ${VAR} from the environment and never prints the value', () => {
+    const text = `
+notifications:
+  channels:
+    - { id: slack, type: slack, token: "\${SLACK_TOKEN}", channel: "#kuzet" }
+`;
+    const cfg = parseConfig(text, PROBES, { SLACK_TOKEN: 'xoxb-secret-value' });
+    const ch = cfg.notifications.channels[0];
+    assert.equal(ch?.type === 'slack' ? ch.token : '', 'xoxb-secret-value');
+    const errs = errorsOf(text, {});
+    assert.deepEqual(errs, ['notifications.channels[0].token: environment variable SLACK_TOKEN is not set', 'notifications.channels[0].token: Too small: expected string to have >=1 characters']);
+    assert.ok(!errs.join().includes('xoxb'));
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    const errs = errorsOf('systems:\n  a: [1, 2\n');
+    assert.equal(errs.length > 0, true);
+    assert.match(errs[0]!, /^line \d+: /);
+  });
+
+  // Each fixture `NAME.yaml` is paired with `NAME.errors`: the exact messages it must produce, one per line.
+  for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
+    it(`fixture ${file} gives exactly its expected errors`, () => {
+      const expected = readFileSync(join(FIXTURES, file.replace(/\.yaml$/, '.errors')), 'utf8').trim().split('\n');
+      assert.deepEqual(errorsOf(readFileSync(join(FIXTURES, file), 'utf8')), expected);
+    });
+  }
+});

@@ -1,0 +1,258 @@
+/**
+ * kuzet.yaml: the whole configuration as code. Validated with zod at start (strict objects,
+ * defaults applied while parsing, every problem reported with its path); an invalid file refuses to run.
+ * Secrets are referenced as `${ENV_VAR}` and substituted from the environment; their values are never printed.
+ */
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, formatPath } from './errors.ts';
+import type { Probe } from '../probes/types.ts';
+
+/** Policy ids of REGULATIONS.md §1. */
+export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
+export type PolicyId = (typeof POLICY_IDS)[number];
+
+export const SYSTEM_KINDS = ['portal', 'etp', 'energy', 'marking'] as const;
+
+/** Check interval bounds: below 5 s a check mostly measures kuzet itself and loads the portal for nothing. */
+export const MIN_INTERVAL_MS = 5_000;
+export const DEFAULT_INTERVAL_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** A duration: a number of seconds, or a string such as `500ms`, `30s`, `5m`, `1h`. Parsed to milliseconds. */
+export const duration = z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return Math.round(v * 1000);
+  const m = DURATION_RE.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: use seconds or a string like "30s", "5m", "500ms"` });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+});
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"');
+
+const contact = z.strictObject({
+  name: z.string().min(1),
+  role: z.string().optional(),
+  email: z.email().optional(),
+  phone: z.string().optional(),
+});
+
+const checkBase = {
+  id,
+  type: z.string(),
+  interval: duration.default(DEFAULT_INTERVAL_MS),
+  timeout: duration.default(DEFAULT_TIMEOUT_MS),
+  regions: z.array(id).min(1).optional(),
+  description: z.string().optional(),
+};
+const CHECK_BASE_KEYS = new Set(Object.keys(checkBase));
+
+function checkSchema(probes: Readonly<Record<string, Probe>>) {
+  return z.looseObject(checkBase).transform((raw, ctx) => {
+    const probe = probes[raw.type];
+    if (!probe) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown check type "${raw.type}"; known: ${Object.keys(probes).join(', ')}` });
+      return z.NEVER;
+    }
+    if (raw.interval < MIN_INTERVAL_MS) {
+      ctx.addIssue({ code: 'custom', path: ['interval'], message: `at least ${MIN_INTERVAL_MS / 1000} s: shorter intervals load the monitored system and measure mostly kuzet itself` });
+    }
+    if (raw.timeout > raw.interval) {
+      ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must not exceed the interval' });
+    }
+    const kindFields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (!CHECK_BASE_KEYS.has(k)) kindFields[k] = v;
+    const parsed = probe.schema.safeParse(kindFields);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[], message: issue.message });
+      return z.NEVER;
+    }
+    return {
+      id: raw.id,
+      type: raw.type,
+      intervalMs: raw.interval,
+      timeoutMs: raw.timeout,
+      regions: raw.regions,
+      description: raw.description,
+      settings: parsed.data as Record<string, unknown>,
+    };
+  });
+}
+
+function targetSchema(probes: Readonly<Record<string, Probe>>) {
+  return z.strictObject({
+    id,
+    name: z.string().optional(),
+    module: id.optional(),
+    /** For ETPs: which service this target is (`orders`, `prices`, `catalogue`, …). */
+    service: id.optional(),
+    checks: z.array(checkSchema(probes)).default([]),
+  });
+}
+
+function systemSchema(probes: Readonly<Record<string, Probe>>) {
+  return z.strictObject({
+    name: z.string().min(1),
+    kind: z.enum(SYSTEM_KINDS),
+    policy: z.enum(POLICY_IDS),
+    modules: z.array(id).default([]),
+    owners: z.array(contact).default([]),
+    contacts: z.array(contact).default([]),
+    targets: z.array(targetSchema(probes)).default([]),
+  });
+}
+
+const channelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ id, type: z.literal('slack'), token: z.string().min(1), channel: z.string().min(1), apiUrl: z.url().optional() }),
+  z.strictObject({
+    id,
+    type: z.literal('email'),
+    smtpUrl: z.string().min(1),
+    from: z.string().min(1),
+    to: z.array(z.email()).default([]),
+  }),
+  z.strictObject({ id, type: z.literal('webhook'), url: z.url(), secret: z.string().min(16) }),
+]);
+
+export function configSchema(probes: Readonly<Record<string, Probe>>) {
+  return z
+    .strictObject({
+      /** Region names this deployment knows; a check without `regions` runs in the first. */
+      regions: z.array(id).min(1).default(['astana']),
+      server: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080), host: z.string().default('127.0.0.1') }).default({ port: 8080, host: '127.0.0.1' }),
+      storage: z
+        .strictObject({
+          /** PGlite data directory (the embedded default). `DATABASE_URL` switches to PostgreSQL. */
+          dataDir: z.string().default('./data'),
+          databaseUrl: z.string().optional(),
+          schema: id.optional(),
+          retentionDays: z.number().int().min(1).max(3650).default(90),
+        })
+        .default({ dataDir: './data', retentionDays: 90 }),
+      redis: z.strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') }).default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' }),
+      workers: z.strictObject({ concurrency: z.number().int().min(1).max(1000).default(50) }).default({ concurrency: 50 }),
+      influx: z
+        .strictObject({
+          url: z.url(),
+          token: z.string().default(''),
+          org: z.string().default('kuzet'),
+          bucket: z.string().default('kuzet'),
+          /** Write through the InfluxDB 1.x compatibility endpoint (`/write?db=`): Debian ships InfluxDB 1.x. */
+          v1Database: z.string().optional(),
+          flushIntervalMs: z.number().int().min(100).default(1000),
+          batchSize: z.number().int().min(1).default(1000),
+        })
+        .optional(),
+      notifications: z.strictObject({ channels: z.array(channelSchema).default([]) }).default({ channels: [] }),
+      systems: z.record(id, systemSchema(probes)).default({}),
+    })
+    .superRefine((cfg, ctx) => {
+      for (const [sysId, sys] of Object.entries(cfg.systems)) {
+        const targetIds = new Set<string>();
+        sys.targets.forEach((t, ti) => {
+          if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
+          targetIds.add(t.id);
+          if (t.module && sys.modules.length > 0 && !sys.modules.includes(t.module)) {
+            ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'module'], message: `module "${t.module}" is not in systems.${sysId}.modules` });
+          }
+          const checkIds = new Set<string>();
+          t.checks.forEach((c, ci) => {
+            if (checkIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'id'], message: `duplicate check id "${c.id}"` });
+            checkIds.add(c.id);
+            for (const [ri, r] of (c.regions ?? []).entries()) {
+              if (!cfg.regions.includes(r)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'regions', ri], message: `region "${r}" is not in regions (${cfg.regions.join(', ')})` });
+            }
+          });
+        });
+      }
+    });
+}
+
+export type KuzetConfig = z.output<ReturnType<typeof configSchema>>;
+export type SystemConfig = KuzetConfig['systems'][string];
+export type TargetConfig = SystemConfig['targets'][number];
+export type CheckConfig = TargetConfig['checks'][number];
+
+/** A check placed in its system and target, as the scheduler and the API see it. */
+export interface ResolvedCheck {
+  /** `system/target/check`, unique in one config. */
+  key: string;
+  system: string;
+  target: string;
+  module: string | undefined;
+  check: CheckConfig;
+  regions: string[];
+}
+
+export function resolveChecks(cfg: KuzetConfig): ResolvedCheck[] {
+  const out: ResolvedCheck[] = [];
+  for (const [system, sys] of Object.entries(cfg.systems)) {
+    for (const t of sys.targets) {
+      for (const c of t.checks) {
+        out.push({ key: `${system}/${t.id}/${c.id}`, system, target: t.id, module: t.module, check: c, regions: c.regions ?? [cfg.regions[0]!] });
+      }
+    }
+  }
+  return out;
+}
+
+const ENV_REF = /\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g;
+
+/**
+ * Substitutes `${VAR}` and `${VAR:-default}` in every string scalar. A reference to an unset
+ * variable without a default is an error naming the path and the variable (never its value).
+ */
+function substituteEnv(node: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[], issues: { field: string; message: string }[]): unknown {
+  if (typeof node === 'string') {
+    return node.replace(ENV_REF, (_m, name: string, def: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined) return v;
+      if (def !== undefined) return def;
+      issues.push({ field: formatPath(path), message: `environment variable ${name} is not set` });
+      return '';
+    });
+  }
+  if (Array.isArray(node)) return node.map((v, i) => substituteEnv(v, env, [...path, i], issues));
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, substituteEnv(v, env, [...path, k], issues)]));
+  }
+  return node;
+}
+
+/** Parses YAML text into a frozen config, or throws {@link ConfigError} with every problem. */
+export function parseConfig(text: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env): KuzetConfig {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(doc.errors.map((e) => ({ field: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
+  }
+  const issues: { field: string; message: string }[] = [];
+  const raw = substituteEnv(doc.toJS() ?? {}, env, [], issues);
+  const parsed = configSchema(probes).safeParse(raw);
+  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return deepFreeze(parsed.data!);
+}
+
+export function loadConfigFile(path: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env): KuzetConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ field: path, message: `cannot read the config file: ${(e as Error).message}` }]);
+  }
+  return parseConfig(text, probes, env);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}

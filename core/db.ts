@@ -1,0 +1,134 @@
+/**
+ * One query layer over two engines: PGlite (embedded Postgres in WASM, the default, data in a directory)
+ * and PostgreSQL (`DATABASE_URL`). Both take the same SQL with `$1` parameters and the same migrations.
+ *
+ * Written by hand as a thin facade rather than an ORM: kuzet's SQL is plain Postgres, both drivers
+ * already speak it, and the facade is the seam the contract tests run every store against.
+ */
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { KuzetError, UnavailableError } from './errors.ts';
+import { MIGRATIONS, type Migration } from './migrations.ts';
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; a throw rolls everything back. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Cheap liveness probe for `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** `postgres://…`; when absent, PGlite is used. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; `memory://` for an in-memory database. */
+  dataDir?: string;
+  /** PostgreSQL schema to work in (created if missing); isolates test runs. */
+  schema?: string | undefined;
+}
+
+export async function openDb(opts: DbOptions): Promise<Db> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema) : openPglite(opts.dataDir ?? './data', opts.schema);
+}
+
+async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const lite = await PGlite.create(dataDir);
+  if (schema) {
+    await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)}`);
+  }
+  // PGlite runs one statement at a time; a queue keeps a transaction from interleaving with other queries.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    engine: 'pglite',
+    query: <T>(sql: string, params?: unknown[]) => serial(async () => (await lite.query<T>(sql, params)).rows),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
+      serial(() => lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows }))),
+    ping: () => serial(async () => void (await lite.query('SELECT 1'))),
+    close: () => serial(() => lite.close()),
+  };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  if (schema) {
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    } catch (e) {
+      await pool.end();
+      throw new UnavailableError(`PostgreSQL at DATABASE_URL is unreachable: ${(e as Error).message}`, e);
+    }
+  }
+  return {
+    engine: 'postgres',
+    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[] });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    ping: async () => void (await pool.query('SELECT 1')),
+    close: () => pool.end(),
+  };
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Applies every pending migration in one transaction: all or nothing. An advisory lock keeps two
+ * processes starting at once from racing. Returns the versions applied.
+ */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(742001)');
+      await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+      const applied: number[] = [];
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (done.has(m.version)) continue;
+        try {
+          for (const stmt of m.statements) await tx.query(stmt);
+        } catch (e) {
+          throw new KuzetError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(e as Error).message}; nothing was applied`, { cause: e });
+        }
+        await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        applied.push(m.version);
+      }
+      return applied;
+    });
+  } catch (e) {
+    if (e instanceof KuzetError) throw e;
+    throw new KuzetError('migration_failed', `migrations failed: ${(e as Error).message}; nothing was applied`, { cause: e });
+  }
+}
