@@ -6,7 +6,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 /** The request half of a check, shared by the `http` and `json-api` kinds. */
 export const httpRequestFields = {
   /** An http:// or https:// URL. */
-  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  url: z.url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'required' : 'expected an http:// or https:// URL') }),
   /** @default "GET" */
   method: z.enum(METHODS).default('GET'),
   /** Request headers, sent as written. @default {} */
