@@ -1,0 +1,104 @@
+/**
+ * The contract every check kind must pass. A new kind added to the registry fails here until it has a
+ * fixture below: a minimal config and a config aimed at a target that never answers.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CHECK_KINDS, getProbe, PROBES } from './registry.ts';
+import type { CheckKind } from './registry.ts';
+import { runCheck } from './runner.ts';
+import { LOCALHOST, startHttp, startSilentUdp, startTcp } from './test-servers.ts';
+import type { Running } from './test-servers.ts';
+import { ERROR_KINDS } from './types.ts';
+import type { Probe } from './types.ts';
+
+interface Targets {
+  http: string;
+  tcpPort: number;
+  udpPort: number;
+}
+
+const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (t: Targets) => Record<string, unknown> }> = {
+  http: { minimal: { url: 'https://goszakup.gov.kz/' }, hanging: (t) => ({ url: t.http }) },
+  'json-api': { minimal: { url: 'https://goszakup.gov.kz/api', schema: { type: 'object' } }, hanging: (t) => ({ url: t.http, schema: {} }) },
+  tcp: { minimal: { host: 'goszakup.gov.kz', port: 443 }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort, expect: 'hello' }) },
+  dns: { minimal: { name: 'goszakup.gov.kz' }, hanging: (t) => ({ name: 'goszakup.test', resolver: `${LOCALHOST}:${t.udpPort}` }) },
+  tls: { minimal: { host: 'goszakup.gov.kz' }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort }) },
+};
+
+const ids = { system: 's', target: 't', check: 'c', region: 'r' };
+const TIMEOUT_MS = 150;
+let http: Running & { url: string };
+let tcp: Running;
+let udp: Running;
+let targets: Targets;
+
+before(async () => {
+  http = await startHttp(() => {}); // accepts, reads the request, never answers
+  tcp = await startTcp(); // accepts, never speaks
+  udp = await startSilentUdp(); // swallows every query
+  targets = { http: `${http.url}/`, tcpPort: tcp.port, udpPort: udp.port };
+});
+after(async () => {
+  await http.close();
+  await tcp.close();
+  await udp.close();
+});
+
+describe('probe registry', () => {
+  it('has a contract fixture for every kind', () => assert.deepEqual(Object.keys(FIXTURES).sort(), [...CHECK_KINDS].sort()));
+  it('finds probes by kind, and nothing else', () => {
+    for (const kind of CHECK_KINDS) assert.equal(getProbe(kind)?.kind, kind);
+    assert.equal(getProbe('ping'), undefined);
+    assert.equal(getProbe('toString'), undefined);
+  });
+});
+
+for (const kind of CHECK_KINDS) {
+  const probe: Probe = PROBES[kind];
+  const fixture = FIXTURES[kind];
+
+  describe(`contract: ${kind}`, () => {
+    it('refuses unknown keys', () => {
+      const parsed = probe.schema.safeParse({ ...fixture.minimal, surprise: 1 });
+      assert.equal(parsed.success, false);
+      assert.equal(parsed.error?.issues[0]?.message, 'Unrecognized key: "surprise"');
+    });
+
+    it('parses its own output to the same value (no transforms), and the minimal config is valid', () => {
+      const once = probe.schema.parse(fixture.minimal);
+      assert.deepEqual(probe.schema.parse(once), once);
+    });
+
+    it('ends by the timeout against a target that never answers', async () => {
+      const started = performance.now();
+      const result = await runCheck(probe, fixture.hanging(targets), ids, { timeoutMs: TIMEOUT_MS });
+      assert.deepEqual([result.ok, result.errorKind, result.message], [false, 'timeout', `timeout after ${TIMEOUT_MS} ms`]);
+      assert.ok(performance.now() - started < TIMEOUT_MS + 500);
+    });
+
+    it('settles by itself soon after its signal aborts (sockets are not left open)', async () => {
+      const controller = new AbortController();
+      const config = probe.schema.parse(fixture.hanging(targets));
+      setTimeout(() => controller.abort(), 50);
+      const started = performance.now();
+      const outcome = await probe.run(config, { signal: controller.signal, timeoutMs: 50, region: 'r' });
+      assert.equal(outcome.errorKind, 'timeout', outcome.message);
+      assert.ok(performance.now() - started < 1000);
+    });
+
+    it('runCheck resolves, never throws, on any invalid input', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue(), async (config) => {
+          fc.pre(!probe.schema.safeParse(config).success); // a valid random config could dial out
+          const result = await runCheck(probe, config, ids, { timeoutMs: 50 });
+          assert.equal(result.ok, false);
+          assert.ok(ERROR_KINDS.includes(result.errorKind as never));
+          assert.ok(result.message.startsWith(`invalid ${kind} config: `), result.message);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  });
+}
