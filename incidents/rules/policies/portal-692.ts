@@ -1,0 +1,226 @@
+/**
+ * portal-692 — the state procurement web portal (goszakup): Order No. 692 of the Minister of Finance,
+ * the Rules of using the portal and the Rules of its operation during technical failures, edition in
+ * force ("Предлагаемая редакция" of 001; Kazakh wording in 002). REGULATIONS.md §3–§6.
+ *
+ * Source points: "001 §N" is a point of the new edition of the failure rules in
+ * `/work/shared/regulations/001_*.txt`; "(new)" marks points that the new edition adds.
+ */
+import {
+  atLeastOneDay,
+  inWindow,
+  isDayTouchedBy,
+  nextWorkingDayAfterResolution,
+  plusCalendarDays,
+  plusDuration,
+  plusWorkingDays,
+} from '../window.ts';
+import type { ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
+
+export const CLASSIFICATION: readonly ClassificationRule[] = [
+  { id: 'CL-P-LOW', level: 'low', source: '001 §12.1', definition: 'does not prevent procurement procedures or taking part in them, contract approval/signing, discussion, complaints, notices, objections, conclusions' },
+  { id: 'CL-P-MED', level: 'medium', source: '001 §12.2', definition: 'one or several participants cannot take part in a procurement, approve/sign a contract, discuss, complain, send notices/objections/conclusions; prior work of users is or may be lost' },
+  { id: 'CL-P-HIGH', level: 'high', source: '001 §12.3', definition: 'one or more modules of the System stopped or unavailable so that ALL users cannot take part' },
+];
+
+export const SLA_TIMERS: readonly SlaTimer[] = [
+  {
+    id: 'SLA-P-REPORT', duty: 'user reports the failure', startsAt: 'detection by the user',
+    spec: { kind: 'clock-minutes', minutes: 60 }, informational: true,
+    interpretation: 'within 1 hour of detecting it; informational: flag late reports, never reject them', source: '001 §5.1',
+  },
+  {
+    id: 'SLA-P-REGISTER', duty: 'register the appeal in the journal', startsAt: 'receipt of the appeal',
+    spec: { kind: 'working-minutes', desk: 'portal-contact-centre', minutes: 30 },
+    interpretation: '30 working minutes from receipt; outside working time from the next opening, in lunch from the end of lunch', source: '001 §6',
+  },
+  {
+    id: 'SLA-P-ID', duty: 'e-mail the unique incident id to the user', startsAt: 'registration',
+    spec: { kind: 'clock-minutes', minutes: 60 }, interpretation: '60 minutes of clock time from registration', source: '001 §7',
+  },
+  {
+    id: 'SLA-P-ANALYSE', duty: 'confirm or refute the failure', startsAt: 'receipt of the appeal',
+    spec: { kind: 'working-minutes', desk: 'portal-contact-centre', minutes: 120 },
+    interpretation: '120 working minutes from receipt', source: '001 §8',
+  },
+  {
+    id: 'SLA-P-REFUTE', duty: 'tell the user it was refuted, with evidence', startsAt: 'refutation',
+    spec: { kind: 'clock-minutes', minutes: 30 }, interpretation: '30 minutes from refutation', source: '001 §10',
+  },
+  {
+    id: 'SLA-P-LOW-NOTIFY', duty: 'low: tell the reporting user the level and planned fix time', startsAt: 'confirmation',
+    spec: { kind: 'clock-minutes', minutes: 30 }, interpretation: '30 minutes from confirmation', source: '001 §13.1',
+  },
+  {
+    id: 'SLA-P-MED-HOME', duty: 'medium: homepage notice (announcement and lot numbers, level, planned fix, extension) if several participants are affected', startsAt: 'confirmation',
+    spec: { kind: 'clock-minutes', minutes: 60 }, interpretation: '60 minutes from confirmation', source: '001 §14.1',
+  },
+  {
+    id: 'SLA-P-MED-NOTIFY', duty: 'medium: notify the reporting user and all suppliers of the affected procurements', startsAt: 'confirmation',
+    spec: { kind: 'clock-minutes', minutes: 60 }, interpretation: '60 minutes from confirmation', source: '001 §14.2',
+  },
+  {
+    id: 'SLA-P-HIGH-OWNER', duty: 'high: tell the owner (ministry) in writing, by e-mail and phone', startsAt: 'confirmation',
+    spec: { kind: 'clock-minutes', minutes: 5 }, interpretation: 'immediately (target: 5 minutes)', source: '001 §15.1',
+  },
+  {
+    id: 'SLA-P-HIGH-HOME', duty: "high: homepage notice; if the homepage is down, the operator's own site and the contact centre", startsAt: 'confirmation',
+    spec: { kind: 'clock-minutes', minutes: 30 }, interpretation: '30 minutes from confirmation', source: '001 §15.3',
+  },
+  {
+    id: 'SLA-P-HIGH-REPORT', duty: 'high: written report to the owner (cause, measures, result, extensions, prevention)', startsAt: 'resolution',
+    spec: { kind: 'next-working-day-at', time: '18:30' },
+    interpretation: '"within 1 working day": 18:30 of the first working day after the Astana date of resolution', source: '001 §15.13',
+  },
+  {
+    id: 'SLA-P-OWNER-MEDHIGH', duty: "medium/high: inform the owner's IT and security unit while confirming", startsAt: 'receipt of the failure information',
+    spec: { kind: 'clock-minutes', minutes: 5 }, interpretation: 'immediately (target: 5 minutes)', source: '001 §19',
+  },
+];
+
+/** "At least 2 calendar days before" planned maintenance (001 §18; usage rules §28). */
+export const LEAD_TIMES: readonly LeadTimeRule[] = [
+  { audience: 'portal-users', days: 2, unit: 'calendar', notice: 'planned technical and preventive works: homepage announcement and user notification', source: '001 §18, usage rules §28' },
+];
+
+const TENDER_METHODS = ['competition', 'price-quotations', 'auction', 'housing'] as const;
+
+export const EXTENSION_RULES: readonly ExtensionRule[] = [
+  // ---- medium (001 §14) ----
+  {
+    id: 'EX-M-ACCEPT', source: '001 §14.3', occasions: ['medium'],
+    summary: 'acceptance of applications/price offers (competition, price quotations; not auction) overlapping W and R ≤ acceptance end: acceptanceEnd + D',
+    methods: ['competition', 'price-quotations'], deadlines: ['acceptanceEnd'],
+    hits: (end, w, p) => end !== undefined && (p.deadlines.acceptanceStart ?? -Infinity) <= w.end && w.end <= end,
+    extend: (end, w) => plusDuration(end as number, w),
+  },
+  {
+    id: 'EX-M-ACCEPT-OVER', source: '001 §14.7', occasions: ['medium'],
+    summary: 'failure lasting past the acceptance end (R > acceptanceEnd ≥ S): NWD(R), same time',
+    methods: ['competition', 'price-quotations'], deadlines: ['acceptanceEnd'],
+    hits: (end, w) => end !== undefined && w.start <= end && end < w.end,
+    extend: (end, w) => nextWorkingDayAfterResolution(w, end as number),
+  },
+  {
+    id: 'EX-M-AUCTION', source: '001 §14.4', occasions: ['medium'],
+    summary: 'auction 2nd round in W: NWD(R), same time; the auto-formed auction protocol and bids are annulled',
+    methods: ['auction'], deadlines: ['auctionBidding'], flags: ['protocolAnnulled'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => nextWorkingDayAfterResolution(w, t as number),
+  },
+  {
+    id: 'EX-M-CONTRACT', source: '001 §14.5', occasions: ['medium'],
+    summary: 'contract approval/signing deadline in W: + max(1, ceilDays(D)) calendar days',
+    deadlines: ['contractSigning'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusCalendarDays(t as number, atLeastOneDay(w)),
+  },
+  {
+    id: 'EX-M-COMPLAINT', source: '001 §14.6', occasions: ['medium'],
+    summary: 'deadline for complaints, notices, objections, conclusions in W: + max(1, ceilDays(D)) calendar days',
+    deadlines: ['complaints'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusCalendarDays(t as number, atLeastOneDay(w)),
+  },
+  // ---- high (001 §15) ----
+  {
+    id: 'EX-H-ACCEPT', source: '001 §15.2, §15.4, §15.8', occasions: ['high'],
+    summary: 'acceptance end in W (competition, auction, housing, price quotations): + D',
+    methods: TENDER_METHODS, deadlines: ['acceptanceEnd'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusDuration(t as number, w),
+  },
+  {
+    id: 'EX-H-CONTRACT', source: '001 §15.5', occasions: ['high'],
+    summary: 'contract approval/signing deadline in W: + max(1, ceilDays(D)) calendar days',
+    deadlines: ['contractSigning'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusCalendarDays(t as number, atLeastOneDay(w)),
+  },
+  {
+    id: 'EX-H-COMPLAINT', source: '001 §15.6', occasions: ['high'],
+    summary: 'complaints/notices/objections/conclusions deadline in W: + max(1, ceilDays(D)) calendar days',
+    deadlines: ['complaints'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusCalendarDays(t as number, atLeastOneDay(w)),
+  },
+  {
+    id: 'EX-H-AUCTION', source: '001 §15.7', occasions: ['high'],
+    summary: 'auction bidding stage in W: NWD(R), same time; the auto-formed auction protocol and bids are annulled',
+    methods: ['auction'], deadlines: ['auctionBidding'], flags: ['protocolAnnulled'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => nextWorkingDayAfterResolution(w, t as number),
+  },
+  {
+    id: 'EX-H-DECRYPT-OPEN', source: '001 §15.9', occasions: ['high'], onlyOnDecryptionFailure: true,
+    summary: 'price offers cannot be decrypted and acceptance had not ended at S (acceptance end > S): acceptanceEnd + D; suppliers resubmit',
+    methods: TENDER_METHODS, deadlines: ['acceptanceEnd'], flags: ['resubmissionRequired'],
+    hits: (end, w) => end !== undefined && end > w.start,
+    extend: (end, w) => plusDuration(end as number, w),
+  },
+  {
+    id: 'EX-H-DECRYPT-EXPIRED', source: '001 §15.10', occasions: ['high'], onlyOnDecryptionFailure: true,
+    summary: 'price offers cannot be decrypted and acceptance had ended (acceptance end ≤ S): R + 5 working days; suppliers resubmit',
+    methods: TENDER_METHODS, deadlines: ['acceptanceEnd'], flags: ['resubmissionRequired'],
+    hits: (end, w) => end !== undefined && end <= w.start,
+    extend: (_end, w) => plusWorkingDays(w.end, 5),
+  },
+  // ---- medium and high, points added by the new edition ----
+  {
+    id: 'EX-PROTOCOL', source: '001 §26 (new)', occasions: ['medium', 'high'],
+    summary: "an opening/results protocol formed in W is cancelled; acceptanceEnd' = R + 1 calendar day",
+    deadlines: ['acceptanceEnd'], flags: ['protocolCancelled'],
+    hits: (_end, w, p) => inWindow(p.protocolFormedAt, w),
+    extend: (_end, w) => plusCalendarDays(w.end, 1),
+  },
+  {
+    id: 'EX-DISCUSSION', source: '001 §28 (new)', occasions: ['medium', 'high'],
+    summary: 'discussion of the tender documentation ending in W: + 1 calendar day',
+    deadlines: ['discussionEnd'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t) => plusCalendarDays(t as number, 1),
+  },
+  // ---- planned maintenance ----
+  {
+    id: 'EX-MAINT', source: '001 §18 (new)', occasions: ['maintenance'],
+    summary: 'acceptance end, opening, admission, results, contract approval/signing deadlines inside the maintenance window [mS, mE]: + (mE − mS)',
+    deadlines: ['acceptanceEnd', 'opening', 'admission', 'results', 'contractSigning'],
+    hits: (t, w) => inWindow(t, w),
+    extend: (t, w) => plusDuration(t as number, w),
+  },
+];
+
+export const TARIFF_RULES: readonly TariffRule[] = [
+  {
+    id: 'EX-TARIFF', source: '001 §25 (new)', occasions: ['medium', 'high'],
+    summary: 'a supplier tariff whose validUntil is an Astana date touched by W: validUntil + max(1, ceilDays(D)) days',
+    hits: (validUntilDay, w) => isDayTouchedBy(validUntilDay, w),
+    extendDays: (w) => atLeastOneDay(w),
+  },
+];
+
+export const EX_LOW: NoExtensionRule = { id: 'EX-LOW', source: '002 §15', summary: 'low level: no suspension, no extension' };
+
+/** Applies to every policy (REGULATIONS.md §5: "any, forceMajeure"). */
+export const EX_FORCE_MAJEURE: NoExtensionRule = {
+  id: 'EX-FORCE-MAJEURE', source: '001 §15.10',
+  summary: 'force majeure: no automatic extension; the operator extends by agreement with the owner for the number of days the circumstances lasted',
+};
+
+export const PORTAL_692: Policy = {
+  id: 'portal-692',
+  system: 'state procurement web portal (goszakup)',
+  source: '001 ("Предлагаемая редакция"), 002 for Kazakh wording',
+  classification: CLASSIFICATION,
+  slaTimers: SLA_TIMERS,
+  leadTimes: LEAD_TIMES,
+  extension: {
+    // Medium extends only the procurements listed as affected; high every procurement of the
+    // failed module; maintenance every procurement.
+    scope: { low: 'none', medium: 'affected', high: 'module', maintenance: 'all' },
+    rules: EXTENSION_RULES,
+    tariffRules: TARIFF_RULES,
+    noExtension: { low: EX_LOW },
+    forceMajeure: EX_FORCE_MAJEURE,
+  },
+};

@@ -1,0 +1,169 @@
+/**
+ * The shapes policies are written in. A policy is data a compliance officer can read: every rule id
+ * of REGULATIONS.md sits next to its source point, with the reading used as a short text and, for
+ * computed rules, a small pure function.
+ */
+import type { DeskId } from '../desks.ts';
+
+export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
+export type PolicyId = (typeof POLICY_IDS)[number];
+
+export const LEVELS = ['low', 'medium', 'high'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const PROCUREMENT_METHODS = ['competition', 'price-quotations', 'auction', 'housing', 'one-source'] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+
+/** Deadlines of a procurement, in the order the output lists them. */
+export const DEADLINE_KINDS = [
+  'acceptanceStart', // начало приема заявок
+  'acceptanceEnd', // окончание приема заявок / ценовых предложений
+  'auctionBidding', // этап аукционных торгов (второй раунд)
+  'contractSigning', // срок согласования / подписания договора
+  'complaints', // срок направления жалоб, уведомлений, возражений, заключений
+  'discussionEnd', // окончание обсуждения проекта конкурсной документации
+  'opening', // вскрытие
+  'admission', // допуск
+  'results', // подведение итогов
+] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
+export const EXTENSION_FLAGS = ['protocolAnnulled', 'resubmissionRequired', 'protocolCancelled'] as const;
+export type ExtensionFlag = (typeof EXTENSION_FLAGS)[number];
+
+/** What an extension rule reacts to: a failure of a level, or planned maintenance. */
+export type Occasion = Level | 'maintenance';
+
+/** The failure window W = [S, R] (or the maintenance window), epoch milliseconds. */
+export interface FailureWindow {
+  /** S, failure start (or maintenance start). */
+  readonly start: number;
+  /** R, resolution (or maintenance end). */
+  readonly end: number;
+  /** D = R − S. */
+  readonly duration: number;
+}
+
+/** A procurement as the rules see it: deadlines as epoch milliseconds. */
+export interface ProcurementFacts {
+  readonly id: string;
+  readonly method: ProcurementMethod;
+  readonly module?: string | undefined;
+  readonly affected?: boolean | undefined;
+  readonly protocolFormedAt?: number | undefined;
+  readonly deadlines: Readonly<Partial<Record<DeadlineKind, number>>>;
+}
+
+/** CL-*: a failure level definition (REGULATIONS.md §3). */
+export interface ClassificationRule {
+  readonly id: string;
+  readonly level: Level;
+  readonly definition: string;
+  readonly source: string;
+}
+
+/** How an SLA timer turns its start into a due time (REGULATIONS.md §4). */
+export type SlaSpec =
+  /** N minutes of the desk's working time; a start outside it counts from the next opening. */
+  | { readonly kind: 'working-minutes'; readonly desk: DeskId; readonly minutes: number }
+  /** N minutes of clock time. */
+  | { readonly kind: 'clock-minutes'; readonly minutes: number }
+  /** A wall-clock time (`HH:MM`) on the first working day after the Astana date of the start. */
+  | { readonly kind: 'next-working-day-at'; readonly time: string }
+  /** The start moved to the desk's next opening if outside working time, then N working days, same wall-clock time. */
+  | { readonly kind: 'working-days-from-opening'; readonly desk: DeskId; readonly days: number }
+  /** The end (23:59:59) of the N-th working day after the Astana date of the start. */
+  | { readonly kind: 'end-of-nth-working-day'; readonly days: number };
+
+export interface SlaTimer {
+  readonly id: string;
+  /** What must be done by the due time. */
+  readonly duty: string;
+  /** The event that starts the timer. */
+  readonly startsAt: string;
+  readonly spec: SlaSpec;
+  /** Informational timers flag lateness and never reject anything. */
+  readonly informational?: boolean;
+  readonly interpretation: string;
+  readonly source: string;
+}
+
+/** A notice lead time (REGULATIONS.md §6): at least N whole days between notice date and start date. */
+export interface LeadTimeRule {
+  readonly audience: string;
+  readonly days: number;
+  readonly unit: 'calendar' | 'working';
+  readonly notice: string;
+  readonly source: string;
+}
+
+/** EX-*: a deadline extension computed from the failure window. */
+export interface ExtensionRule {
+  readonly id: string;
+  readonly source: string;
+  /** The reading used, in words (REGULATIONS.md §5 "interpretation used"). */
+  readonly summary: string;
+  readonly occasions: readonly Occasion[];
+  /** Only when the incident says the failure prevented decrypting price offers. */
+  readonly onlyOnDecryptionFailure?: boolean;
+  /** Procurement methods it applies to; absent = every method. */
+  readonly methods?: readonly ProcurementMethod[];
+  /** The deadlines it can move. */
+  readonly deadlines: readonly DeadlineKind[];
+  /** Whether it hits this deadline (`original` is undefined when the procurement has none). */
+  readonly hits: (original: number | undefined, w: FailureWindow, p: ProcurementFacts) => boolean;
+  /** The extended deadline. */
+  readonly extend: (original: number | undefined, w: FailureWindow, p: ProcurementFacts) => number;
+  /** Flags reported with the extension. */
+  readonly flags?: readonly ExtensionFlag[] | ((w: FailureWindow, p: ProcurementFacts) => readonly ExtensionFlag[]);
+}
+
+/** EX-TARIFF-like rules: a supplier tariff's validity date extended by whole days. */
+export interface TariffRule {
+  readonly id: string;
+  readonly source: string;
+  readonly summary: string;
+  readonly occasions: readonly Occasion[];
+  /** Whether the tariff's last valid Astana date (epoch day) is hit. */
+  readonly hits: (validUntilDay: number, w: FailureWindow) => boolean;
+  /** How many calendar days it is extended by. */
+  readonly extendDays: (w: FailureWindow) => number;
+}
+
+/** A rule that decides that nothing is extended automatically (EX-LOW, EX-FORCE-MAJEURE). */
+export interface NoExtensionRule {
+  readonly id: string;
+  readonly source: string;
+  readonly summary: string;
+}
+
+/** Which procurements an occasion reaches. */
+export type Scope =
+  | 'none'
+  /** Only procurements listed with `affected: true`. */
+  | 'affected'
+  /** Every procurement whose module equals the incident's module; all when the incident names none. */
+  | 'module'
+  | 'all';
+
+export interface ExtensionPolicy {
+  readonly scope: Readonly<Record<Occasion, Scope>>;
+  readonly rules: readonly ExtensionRule[];
+  readonly tariffRules: readonly TariffRule[];
+  /** Levels with no extension at all, with the rule that says so. */
+  readonly noExtension: Readonly<Partial<Record<Occasion, NoExtensionRule>>>;
+  /** Force majeure: no automatic extension; the owner agrees the number of days. */
+  readonly forceMajeure: NoExtensionRule;
+}
+
+export interface Policy {
+  readonly id: PolicyId;
+  readonly system: string;
+  readonly source: string;
+  readonly classification: readonly ClassificationRule[];
+  readonly slaTimers: readonly SlaTimer[];
+  readonly leadTimes: readonly LeadTimeRule[];
+  readonly extension?: ExtensionPolicy;
+  /** Other figures of the regulation the platform measures (REGULATIONS.md §7, §10). */
+  readonly figures?: readonly { readonly id: string; readonly what: string; readonly value: number; readonly unit: string; readonly source: string }[];
+}

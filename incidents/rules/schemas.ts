@@ -1,0 +1,124 @@
+/**
+ * Strict zod schemas for the rules engine's untrusted JSON input (CLI files, API bodies). Instants
+ * parse to epoch milliseconds, dates to epoch days; every problem is reported with its path.
+ */
+import { z } from 'zod';
+import { NOT_DATE, NOT_DATE_TIME, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
+import { EXTENSION_POLICY_IDS } from './deadlines.ts';
+import { AUDIENCES } from './lead-time.ts';
+import { LEVELS, PROCUREMENT_METHODS } from './policies/index.ts';
+import { SLA_TIMER_IDS } from './sla.ts';
+
+const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
+
+/** An ISO 8601 date-time with offset → epoch milliseconds. */
+export const dateTimeMs = z.string({ error: typeError('an ISO 8601 date-time with offset') }).transform((text, ctx) => {
+  const ms = tryParseDateTimeMs(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: NOT_DATE_TIME, input: text });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** `YYYY-MM-DD` → epoch day. */
+export const dateDay = z.string({ error: typeError('a date YYYY-MM-DD') }).transform((text, ctx) => {
+  const day = tryParseDateDay(text);
+  if (day === undefined) {
+    ctx.addIssue({ code: 'custom', message: NOT_DATE, input: text });
+    return z.NEVER;
+  }
+  return day;
+});
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (iss) => (iss.input === undefined ? 'required' : `must be one of ${values.join(', ')}`) });
+
+const text = z.string({ error: typeError('a string') }).min(1, 'must not be empty');
+const flag = z.boolean({ error: typeError('true or false') });
+
+export const calendarInput = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({ op: z.literal('info'), date: dateDay }),
+    z.strictObject({ op: z.literal('next-working-day'), date: dateDay }),
+    z.strictObject({
+      op: z.literal('add-working-days'),
+      at: dateTimeMs,
+      days: z.number({ error: typeError('an integer') }).int('must be an integer').min(-3660, 'must be ≥ -3660').max(3660, 'must be ≤ 3660'),
+    }),
+  ],
+  { error: (iss) => (iss.code === 'invalid_union' ? 'must be one of info, next-working-day, add-working-days' : undefined) },
+);
+
+export const slaInput = z.strictObject({ timer: oneOf(SLA_TIMER_IDS), from: dateTimeMs });
+
+export const leadTimeInput = z.strictObject({ audience: oneOf(AUDIENCES), start: dateTimeMs });
+
+const deadlinesObject = z.strictObject({
+  acceptanceStart: dateTimeMs.optional(), // начало приема заявок
+  acceptanceEnd: dateTimeMs.optional(), // окончание приема заявок / ценовых предложений
+  auctionBidding: dateTimeMs.optional(),
+  contractSigning: dateTimeMs.optional(),
+  complaints: dateTimeMs.optional(),
+  discussionEnd: dateTimeMs.optional(),
+  opening: dateTimeMs.optional(),
+  admission: dateTimeMs.optional(),
+  results: dateTimeMs.optional(),
+});
+
+const procurement = z.strictObject({
+  id: text,
+  method: oneOf(PROCUREMENT_METHODS),
+  module: text.optional(),
+  affected: flag.optional(),
+  protocolFormedAt: dateTimeMs.optional(),
+  deadlines: deadlinesObject,
+});
+
+const incident = z.strictObject({
+  level: oneOf(LEVELS),
+  startedAt: dateTimeMs,
+  confirmedAt: dateTimeMs,
+  resolvedAt: dateTimeMs,
+  module: text.optional(),
+  decryptionFailure: flag.optional(),
+  forceMajeure: flag.optional(),
+});
+
+const maintenance = z.strictObject({ startsAt: dateTimeMs, endsAt: dateTimeMs });
+
+const tariff = z.strictObject({ id: text, validUntil: dateDay });
+
+export const deadlinesInput = z
+  .strictObject({
+    policy: oneOf(EXTENSION_POLICY_IDS),
+    incident: incident.optional(),
+    maintenance: maintenance.optional(),
+    procurements: z.array(procurement, { error: typeError('an array') }).default([]),
+    tariffs: z.array(tariff, { error: typeError('an array') }).default([]),
+  })
+  .superRefine((v, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: undefined });
+    if (!v.incident && !v.maintenance) issue(['incident'], 'required: give either incident or maintenance');
+    if (v.incident && v.maintenance) issue(['maintenance'], 'give either incident or maintenance, not both');
+    if (v.incident) {
+      if (v.incident.resolvedAt < v.incident.startedAt) issue(['incident', 'resolvedAt'], 'is before startedAt');
+      if (v.incident.confirmedAt < v.incident.startedAt) issue(['incident', 'confirmedAt'], 'is before startedAt');
+    }
+    if (v.maintenance && v.maintenance.endsAt < v.maintenance.startsAt) issue(['maintenance', 'endsAt'], 'is before startsAt');
+    const seen = new Set<string>();
+    v.procurements.forEach((p, i) => {
+      if (seen.has(p.id)) issue(['procurements', i, 'id'], `duplicate id ${JSON.stringify(p.id)}`);
+      seen.add(p.id);
+      const { acceptanceStart, acceptanceEnd } = p.deadlines;
+      if (acceptanceStart !== undefined && acceptanceEnd !== undefined && acceptanceEnd < acceptanceStart) {
+        issue(['procurements', i, 'deadlines', 'acceptanceEnd'], 'is before acceptanceStart');
+      }
+    });
+    const tariffIds = new Set<string>();
+    v.tariffs.forEach((t, i) => {
+      if (tariffIds.has(t.id)) issue(['tariffs', i, 'id'], `duplicate id ${JSON.stringify(t.id)}`);
+      tariffIds.add(t.id);
+    });
+  });

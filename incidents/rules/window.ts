@@ -1,0 +1,58 @@
+/**
+ * The vocabulary of REGULATIONS.md §5, as small pure functions the policies are written with.
+ * W = [S, R], D = R − S; "same time" keeps the original deadline's Astana wall-clock time.
+ */
+import { MS_PER_DAY, astanaEpochDay } from '../../core/time.ts';
+import { addCalendarDaysMs, addWorkingDaysMs, nextWorkingDayAtMs } from './calendar.ts';
+import type { FailureWindow } from './policies/types.ts';
+
+/** A window from S and R. */
+export function failureWindow(start: number, end: number): FailureWindow {
+  return { start, end, duration: end - start };
+}
+
+/** "In W": S ≤ t ≤ R. */
+export function inWindow(t: number | undefined, w: FailureWindow): t is number {
+  return t !== undefined && t >= w.start && t <= w.end;
+}
+
+/** Whether the Astana date of `t` is a date the window touches (from the date of S to the date of R). */
+export function onDateTouchedBy(t: number | undefined, w: FailureWindow): t is number {
+  if (t === undefined) return false;
+  return isDayTouchedBy(astanaEpochDay(t), w);
+}
+
+/** Whether an Astana epoch day lies between the dates of S and R, inclusive. */
+export function isDayTouchedBy(day: number, w: FailureWindow): boolean {
+  return day >= astanaEpochDay(w.start) && day <= astanaEpochDay(w.end);
+}
+
+/** ceilDays(D): the failure's duration in days, rounded up. */
+export function ceilDays(w: FailureWindow): number {
+  return Math.ceil(w.duration / MS_PER_DAY);
+}
+
+/** max(1, ceilDays(D)): "the corresponding number of days, but not less than one calendar day". */
+export function atLeastOneDay(w: FailureWindow): number {
+  return Math.max(1, ceilDays(w));
+}
+
+/** t + D. */
+export function plusDuration(t: number, w: FailureWindow): number {
+  return t + w.duration;
+}
+
+/** t + N calendar days, same wall-clock time. */
+export function plusCalendarDays(t: number, days: number): number {
+  return addCalendarDaysMs(t, days);
+}
+
+/** t + N working days, same wall-clock time. */
+export function plusWorkingDays(t: number, days: number): number {
+  return addWorkingDaysMs(t, days);
+}
+
+/** NWD(R) at the wall-clock time of `sameTimeAs`. */
+export function nextWorkingDayAfterResolution(w: FailureWindow, sameTimeAs: number): number {
+  return nextWorkingDayAtMs(w.end, sameTimeAs);
+}
