@@ -23,6 +23,7 @@ function routes(req: IncomingMessage, res: ServerResponse) {
   else if (url === '/500') res.writeHead(500).end('oops');
   else if (url === '/slow') setTimeout(() => res.writeHead(200).end('late'), 150);
   else if (url === '/hang') req.on('close', () => res.destroy());
+  else if (url === '/trickle') res.writeHead(200).write('part of a body that never ends');
   else if (url === '/see-other') res.writeHead(303, { location: '/echo' }).end();
   else if (url === '/echo') {
     let body = '';
@@ -82,6 +83,13 @@ describe('http probe: outcomes', () => {
       else assert.match(result.message, c.message);
     });
   }
+
+  it('a body that never ends settles the probe when its signal aborts', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const outcome = await httpProbe.run(httpSchema.parse({ url: `${server.url}/trickle` }), { signal: controller.signal, timeoutMs: 50, region: 'ast' });
+    assert.deepEqual([outcome.errorKind, outcome.message], ['timeout', 'aborted: the check timed out']);
+  });
 
   it('refused connection is a connect error', async () => {
     const result = await check({ url: `http://127.0.0.1:${await closedPort()}/` });

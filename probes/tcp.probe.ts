@@ -5,6 +5,8 @@ import type { Probe, ProbeOutcome } from './types.ts';
 
 /** What is kept of the server's reply for observations and messages. */
 const SHOWN_REPLY_CHARS = 200;
+/** A server that talks this much without the expected text is not going to say it. */
+const MAX_REPLY_CHARS = 64 * 1024;
 
 export const tcpSchema = z.strictObject({
   host: z.string().min(1),
@@ -48,6 +50,8 @@ export const tcpProbe: Probe<typeof tcpSchema> = {
         if (config.expect !== undefined && reply.includes(config.expect)) {
           const latencyMs = roundMs(performance.now() - started);
           done({ ok: true, message: `got "${config.expect}" in ${latencyMs} ms`, latencyMs, observations: observations() });
+        } else if (reply.length > MAX_REPLY_CHARS) {
+          done({ ok: false, errorKind: 'assertion', message: `"${config.expect}" not in the first ${MAX_REPLY_CHARS} characters received`, observations: observations() });
         }
       });
       socket.on('close', () => {
