@@ -2,8 +2,15 @@
  * The vocabulary of REGULATIONS.md §5, as small pure functions the policies are written with.
  * W = [S, R], D = R − S; "same time" keeps the original deadline's Astana wall-clock time.
  */
-import { MS_PER_DAY, astanaEpochDay } from '../../core/time.ts';
-import { addCalendarDaysMs, addWorkingDaysMs, nextWorkingDayAtMs } from './calendar.ts';
+import { MS_PER_DAY, astanaDayTimeToMs, astanaEpochDay } from '../../core/time.ts';
+import {
+  addCalendarDaysMs,
+  addWorkingDaysMs,
+  isWorkingEpochDay,
+  nextWorkingDayAtMs,
+  previousWorkingEpochDay,
+  stepWorkingEpochDays,
+} from './calendar.ts';
 import type { FailureWindow } from './policies/types.ts';
 
 /** A window from S and R. */
@@ -47,9 +54,17 @@ export function plusCalendarDays(t: number, days: number): number {
   return addCalendarDaysMs(t, days);
 }
 
-/** t + N working days, same wall-clock time. */
-export function plusWorkingDays(t: number, days: number): number {
-  return addWorkingDaysMs(t, days);
+/**
+ * R + N working days at R's wall-clock time. A resolution on a non-working day counts as 24:00 of
+ * the last working day before it, so N whole working days follow it. Keeping R's wall-clock time
+ * from a non-working day would let a longer failure end earlier: fixed Friday 22:22 → next Friday
+ * 22:22, but fixed Saturday 00:00 → next Friday 00:00. Counted this way, Saturday gives next
+ * Friday 24:00 (Saturday 00:00) and the result never decreases as R grows.
+ */
+export function plusWorkingDaysFromResolution(w: FailureWindow, days: number): number {
+  const day = astanaEpochDay(w.end);
+  if (isWorkingEpochDay(day)) return addWorkingDaysMs(w.end, days);
+  return astanaDayTimeToMs(stepWorkingEpochDays(previousWorkingEpochDay(day), days) + 1, 0);
 }
 
 /** NWD(R) at the wall-clock time of `sameTimeAs`. */

@@ -13,7 +13,7 @@ import {
   nextWorkingDayAfterResolution,
   plusCalendarDays,
   plusDuration,
-  plusWorkingDays,
+  plusWorkingDaysFromResolution,
 } from '../window.ts';
 import type { ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
 
@@ -89,9 +89,14 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
   // ---- medium (001 §14) ----
   {
     id: 'EX-M-ACCEPT', source: '001 §14.3', occasions: ['medium'],
-    summary: 'acceptance of applications/price offers (competition, price quotations; not auction) overlapping W and R ≤ acceptance end: acceptanceEnd + D',
+    summary: 'acceptance of applications/price offers (competition, price quotations; not auction) overlapping W: acceptanceEnd + D',
     methods: ['competition', 'price-quotations'], deadlines: ['acceptanceEnd'],
-    hits: (end, w, p) => end !== undefined && (p.deadlines.acceptanceStart ?? -Infinity) <= w.end && w.end <= end,
+    // The digest adds "and R ≤ acceptance end", leaving R > acceptance end to EX-M-ACCEPT-OVER alone.
+    // 001 §14.3 has no such condition, and with it a failure lasting a minute longer could give an
+    // earlier deadline (a 4-day failure ending just after the acceptance end would get NWD(R) instead
+    // of acceptanceEnd + 4 days). So both rules are weighed when R > acceptance end and the later
+    // wins; whenever R ≤ acceptance end this is exactly the digest's reading.
+    hits: (end, w, p) => end !== undefined && (p.deadlines.acceptanceStart ?? -Infinity) <= w.end && w.start <= end,
     extend: (end, w) => plusDuration(end as number, w),
   },
   {
@@ -160,10 +165,10 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
   },
   {
     id: 'EX-H-DECRYPT-EXPIRED', source: '001 §15.10', occasions: ['high'], onlyOnDecryptionFailure: true,
-    summary: 'price offers cannot be decrypted and acceptance had ended (acceptance end ≤ S): R + 5 working days; suppliers resubmit',
+    summary: 'price offers cannot be decrypted and acceptance had ended (acceptance end ≤ S): R + 5 working days (a resolution on a non-working day counts from the end of the last working day before it); suppliers resubmit',
     methods: TENDER_METHODS, deadlines: ['acceptanceEnd'], flags: ['resubmissionRequired'],
     hits: (end, w) => end !== undefined && end <= w.start,
-    extend: (_end, w) => plusWorkingDays(w.end, 5),
+    extend: (_end, w) => plusWorkingDaysFromResolution(w, 5),
   },
   // ---- medium and high, points added by the new edition ----
   {

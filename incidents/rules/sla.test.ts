@@ -1,0 +1,102 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatAstana, parseDateTime } from '../../core/time.ts';
+import { isWorkingTime, nextOpeningMs } from './business-time.ts';
+import { SLA_TIMERS, SLA_TIMER_IDS, reportLateness, slaDueAt } from './sla.ts';
+import type { SlaTimerId } from './sla.ts';
+
+const at = (s: string) => parseDateTime(s);
+const due = (id: SlaTimerId, from: string) => formatAstana(slaDueAt(id, at(from)));
+
+// [timer, from, due, why]; 2026-04-14 is a Tuesday, 2026-03-20 a Friday before Nauryz (Mar 21–25 off).
+const TABLE: [SlaTimerId, string, string, string][] = [
+  // working minutes, portal contact centre 09:00–13:00, 14:30–18:30
+  ['SLA-P-REGISTER', '2026-03-20T13:10:00+05:00', '2026-03-20T15:00:00+05:00', 'in lunch: from 14:30'],
+  ['SLA-P-REGISTER', '2026-03-20T19:00:00+05:00', '2026-03-26T09:30:00+05:00', 'after hours before Nauryz: next opening Mar 26'],
+  ['SLA-P-REGISTER', '2026-04-14T12:30:00+05:00', '2026-04-14T13:00:00+05:00', 'ends exactly at lunch'],
+  ['SLA-P-REGISTER', '2026-04-14T12:31:00+05:00', '2026-04-14T14:31:00+05:00', 'a minute later crosses lunch'],
+  ['SLA-P-REGISTER', '2026-04-14T14:29:59+05:00', '2026-04-14T15:00:00+05:00', 'last second of lunch'],
+  ['SLA-P-REGISTER', '2026-04-14T14:30:00+05:00', '2026-04-14T15:00:00+05:00', 'end of lunch'],
+  ['SLA-P-REGISTER', '2026-04-14T08:59:00+05:00', '2026-04-14T09:30:00+05:00', 'before opening'],
+  ['SLA-P-REGISTER', '2026-04-14T09:00:00+05:00', '2026-04-14T09:30:00+05:00', 'at opening'],
+  ['SLA-P-REGISTER', '2026-04-14T18:00:00+05:00', '2026-04-14T18:30:00+05:00', 'ends exactly at closing'],
+  ['SLA-P-REGISTER', '2026-04-14T18:01:00+05:00', '2026-04-15T09:01:00+05:00', 'a minute later runs into the next day'],
+  ['SLA-P-REGISTER', '2026-04-18T11:00:00+05:00', '2026-04-20T09:30:00+05:00', 'Saturday: Monday opening'],
+  ['SLA-P-ANALYSE', '2026-03-20T17:45:00+05:00', '2026-03-26T10:15:00+05:00', '45 min on Friday, 75 on Thursday'],
+  ['SLA-P-ANALYSE', '2026-04-14T12:00:00+05:00', '2026-04-14T15:30:00+05:00', 'lunch skipped'],
+  ['SLA-P-ANALYSE', '2026-04-14T11:00:00+05:00', '2026-04-14T13:00:00+05:00', 'ends at lunch'],
+  // working minutes, ETP contact centre 09:00–20:00, no lunch
+  ['SLA-E-ETP-REGISTER', '2026-04-14T13:10:00+05:00', '2026-04-14T13:25:00+05:00', 'no lunch break'],
+  ['SLA-E-ETP-REGISTER', '2026-04-14T19:45:00+05:00', '2026-04-14T20:00:00+05:00', 'ends at closing'],
+  ['SLA-E-ETP-REGISTER', '2026-04-14T19:50:00+05:00', '2026-04-15T09:05:00+05:00', 'runs into the next day'],
+  ['SLA-E-ETP-REGISTER', '2026-03-22T12:00:00+05:00', '2026-03-26T09:15:00+05:00', 'holiday'],
+  // clock minutes
+  ['SLA-P-REPORT', '2026-03-21T23:30:00+05:00', '2026-03-22T00:30:00+05:00', '1 hour, clock time'],
+  ['SLA-P-ID', '2026-03-21T23:30:00+05:00', '2026-03-22T00:30:00+05:00', '60 minutes on a holiday night'],
+  ['SLA-P-REFUTE', '2026-04-14T13:10:00+05:00', '2026-04-14T13:40:00+05:00', 'lunch does not matter'],
+  ['SLA-P-LOW-NOTIFY', '2026-04-14T18:20:00+05:00', '2026-04-14T18:50:00+05:00', 'after hours does not matter'],
+  ['SLA-P-MED-HOME', '2026-04-14T10:00:00+05:00', '2026-04-14T11:00:00+05:00', '60 minutes'],
+  ['SLA-P-MED-NOTIFY', '2026-04-14T23:30:00+05:00', '2026-04-15T00:30:00+05:00', '60 minutes over midnight'],
+  ['SLA-P-HIGH-OWNER', '2026-04-14T10:00:00+05:00', '2026-04-14T10:05:00+05:00', 'immediately: 5 minutes'],
+  ['SLA-P-HIGH-HOME', '2026-04-14T10:00:00+05:00', '2026-04-14T10:30:00+05:00', '30 minutes'],
+  ['SLA-P-OWNER-MEDHIGH', '2026-04-14T12:58:00+05:00', '2026-04-14T13:03:00+05:00', 'immediately: 5 minutes'],
+  ['SLA-E-ETP-ID', '2026-04-14T19:30:00+05:00', '2026-04-14T21:30:00+05:00', '2 hours'],
+  // 18:30 of the first working day after the Astana date of resolution
+  ['SLA-P-HIGH-REPORT', '2026-04-14T23:59:59+05:00', '2026-04-15T18:30:00+05:00', 'last second of Tuesday'],
+  ['SLA-P-HIGH-REPORT', '2026-04-15T00:00:00+05:00', '2026-04-16T18:30:00+05:00', 'first second of Wednesday'],
+  ['SLA-P-HIGH-REPORT', '2026-04-14T19:00:00Z', '2026-04-16T18:30:00+05:00', 'Astana date, not the UTC date'],
+  ['SLA-P-HIGH-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-26T18:30:00+05:00', 'over Nauryz'],
+  // start moved to the next opening, then + 3 working days at the same wall-clock time
+  ['SLA-E-ETP-RESOLVE', '2026-04-14T10:00:00+05:00', '2026-04-17T10:00:00+05:00', 'within working time'],
+  ['SLA-E-ETP-RESOLVE', '2026-04-14T19:59:00+05:00', '2026-04-17T19:59:00+05:00', 'last minute of working time'],
+  ['SLA-E-ETP-RESOLVE', '2026-04-14T20:00:00+05:00', '2026-04-20T09:00:00+05:00', 'at closing: from Wed 09:00, over the weekend'],
+  ['SLA-E-ETP-RESOLVE', '2026-03-21T12:00:00+05:00', '2026-03-31T09:00:00+05:00', 'on a holiday: from Mar 26 09:00'],
+  ['SLA-E-ETP-RESOLVE', '2026-04-14T08:00:00+05:00', '2026-04-17T09:00:00+05:00', 'before opening'],
+  // end of the 3rd working day after the date of detection
+  ['SLA-N-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-30T23:59:59+05:00', '26, 27, 30 March'],
+  ['SLA-N-REPORT', '2026-04-14T23:59:00+05:00', '2026-04-17T23:59:59+05:00', 'from the date, not the time'],
+];
+
+describe('SLA timers', () => {
+  for (const [id, from, expected, why] of TABLE) {
+    it(`${id} from ${from} → ${expected} (${why})`, () => assert.equal(due(id, from), expected));
+  }
+  it('the table covers every timer id', () => {
+    assert.deepEqual(new Set(TABLE.map((r) => r[0])), new Set(SLA_TIMER_IDS));
+  });
+  it('every timer id is defined once, in a policy, with a source point', () => {
+    assert.deepEqual([...SLA_TIMERS.keys()].sort(), [...SLA_TIMER_IDS].sort());
+    for (const t of SLA_TIMERS.values()) assert.match(t.source, /^00\d /);
+  });
+});
+
+describe('business time', () => {
+  it('is open at opening, closed at closing and during lunch', () => {
+    assert.equal(isWorkingTime('portal-contact-centre', at('2026-04-14T09:00:00+05:00').getTime()), true);
+    assert.equal(isWorkingTime('portal-contact-centre', at('2026-04-14T13:00:00+05:00').getTime()), false);
+    assert.equal(isWorkingTime('portal-contact-centre', at('2026-04-14T18:30:00+05:00').getTime()), false);
+    assert.equal(isWorkingTime('etp-contact-centre', at('2026-04-14T13:00:00+05:00').getTime()), true);
+    assert.equal(isWorkingTime('energy-support', at('2026-03-24T10:00:00+05:00').getTime()), false);
+  });
+  it('finds the next opening', () => {
+    assert.equal(formatAstana(nextOpeningMs('energy-support', at('2026-04-14T18:30:00+05:00').getTime())), '2026-04-15T09:00:00+05:00');
+    assert.equal(formatAstana(nextOpeningMs('portal-contact-centre', at('2026-04-14T13:30:00+05:00').getTime())), '2026-04-14T14:30:00+05:00');
+  });
+});
+
+describe('late user reports (informational)', () => {
+  const table: [ 'SLA-P-REPORT' | 'SLA-N-REPORT', string, string, boolean, number][] = [
+    ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T11:00:00+05:00', false, 0],
+    ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T11:00:01+05:00', true, 1],
+    ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T12:30:00+05:00', true, 90],
+    ['SLA-N-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-30T23:59:59+05:00', false, 0],
+    ['SLA-N-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-31T00:00:00+05:00', true, 1],
+  ];
+  for (const [timer, detected, reported, late, by] of table) {
+    it(`${timer}: detected ${detected}, reported ${reported} → ${late ? `late by ${by} min` : 'on time'}`, () => {
+      const r = reportLateness(timer, at(detected), at(reported));
+      assert.equal(r.late, late);
+      assert.equal(r.lateByMinutes, by);
+    });
+  }
+});
