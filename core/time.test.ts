@@ -146,3 +146,40 @@ describe('properties', () => {
     assert.equal(astanaDate(Date.UTC(2026, 0, 1, 19, 0, 0)), '2026-01-02');
   });
 });
+
+describe('the hand-written parser agrees with the ISO 8601 grammar it implements', () => {
+  // The reference: the regular expression the parser replaced, plus calendar validity.
+  const RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+  function reference(text: string): number | undefined {
+    const m = RE.exec(text);
+    if (!m) return undefined;
+    const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((k) => Number(m[k]));
+    const sec = m[6] === undefined ? 0 : Number(m[6]);
+    const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+    const zone = m[8] as string;
+    if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) return undefined;
+    const off = zone === 'Z' ? 0 : (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * (zone[0] === '-' ? -1 : 1);
+    const utc = Date.UTC(y as number, (mo as number) - 1, d as number, h as number, mi as number, sec, ms);
+    const back = new Date(utc);
+    if (back.getUTCFullYear() !== y || back.getUTCMonth() + 1 !== mo || back.getUTCDate() !== d || (h as number) > 23 || (mi as number) > 59 || sec > 59) return undefined;
+    return utc - off * 60_000;
+  }
+  const piece = fc.constantFrom('2026', '2024', '1999', '-', '-02', '-29', '-30', '-13', '-12', '-31', '-1', 'T', 't', ' ', '00', '12', '23', '24', ':', ':00', ':59', ':60', '.', '.5', '.123456789', '.1234567890', 'Z', 'z', '+05:00', '-03:30', '+0500', '+24:00', '+05:60', '');
+  it('on generated strings', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), (text) => {
+        assert.equal(tryParseDateTimeMs(text), reference(text), text);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+  it('on well-formed strings', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2099, 0, 1) }), fc.integer({ min: -14 * 60, max: 14 * 60 }), (ms, off) => {
+        const text = new Date(ms + off * 60_000).toISOString().replace('Z', `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`);
+        assert.equal(tryParseDateTimeMs(text), ms, text);
+        assert.equal(reference(text), ms, text);
+      }),
+    );
+  });
+});

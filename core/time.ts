@@ -126,37 +126,70 @@ export function formatEpochDay(days: number): string {
 
 // ---- parsing ----
 
-const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function validCivil(year: number, month: number, day: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+}
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /**
  * Epoch milliseconds of an ISO 8601 date-time with an explicit offset (`Z` or `±HH:MM`), e.g.
- * `2026-03-20T13:10:00+05:00`; `undefined` when the text is anything else (no offset, a bare date,
- * an impossible date or time).
+ * `2026-03-20T13:10:00+05:00`, seconds and a fraction optional; `undefined` when the text is
+ * anything else (no offset, a bare date, an impossible date or time). Hand-parsed rather than a
+ * regular expression: the deadlines input can hold a million of these.
  */
 export function tryParseDateTimeMs(text: string): number | undefined {
-  const m = DATE_TIME_RE.exec(text);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const hour = Number(m[4]);
-  const minute = Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
-  if (!validCivil(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
-  const zone = m[8] as string;
-  let offset = 0;
-  if (zone !== 'Z') {
-    const oh = Number(zone.slice(1, 3));
-    const om = Number(zone.slice(4, 6));
-    if (oh > 23 || om > 59) return undefined;
-    offset = (oh * 60 + om) * (zone[0] === '-' ? -1 : 1);
+  const n = text.length;
+  if (n < 17 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
+  const y1 = twoDigits(text, 0);
+  const y2 = twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  if (y1 < 0 || y2 < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+  const year = y1 * 100 + y2;
+  let i = 16;
+  let second = 0;
+  let ms = 0;
+  if (text.charCodeAt(i) === 58) {
+    second = twoDigits(text, i + 1);
+    if (second < 0) return undefined;
+    i += 3;
+    if (text.charCodeAt(i) === 46) {
+      let digits = 0;
+      let scale = 100;
+      i++;
+      for (let c = text.charCodeAt(i) - 48; c >= 0 && c <= 9; c = text.charCodeAt(i) - 48) {
+        if (++digits > 9) return undefined;
+        ms += c * scale;
+        scale /= 10;
+        i++;
+      }
+      if (digits === 0) return undefined;
+      ms = Math.floor(ms);
+    }
   }
+  let offset: number;
+  const zone = text.charCodeAt(i);
+  if (zone === 90 && i + 1 === n) offset = 0;
+  else if ((zone === 43 || zone === 45) && i + 6 === n && text.charCodeAt(i + 3) === 58) {
+    const oh = twoDigits(text, i + 1);
+    const om = twoDigits(text, i + 4);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return undefined;
+    offset = (oh * 60 + om) * (zone === 45 ? -1 : 1);
+  } else return undefined;
+  if (!validCivil(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   return (epochDay(year, month, day) * 1440 + hour * 60 + minute - offset) * MS_PER_MINUTE + second * 1000 + ms;
 }
 
@@ -257,19 +290,31 @@ export function fromAstanaWallClock(w: WallClock): Date {
   return new Date(astanaWallClockToMs(w));
 }
 
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => pad2(i));
+const dayPrefixCache = new Map<number, string>();
+
+/** `YYYY-MM-DD` of an epoch day, cached: formatting 100,000 deadlines meets few distinct days. */
+function cachedDayPrefix(days: number): string {
+  let p = dayPrefixCache.get(days);
+  if (p === undefined) {
+    if (dayPrefixCache.size >= 10_000) dayPrefixCache.clear();
+    p = formatEpochDay(days);
+    dayPrefixCache.set(days, p);
+  }
+  return p;
+}
+
 /** `YYYY-MM-DDTHH:MM:SS+05:00` in Astana time (`+06:00` before 2024-03-01); sub-seconds are cut. */
 export function formatAstana(instant: Instant): string {
   const ms = toMs(instant);
   const offset = astanaOffsetMinutes(ms);
   const local = ms + offset * MS_PER_MINUTE;
   const days = Math.floor(local / MS_PER_DAY);
-  const tod = local - days * MS_PER_DAY;
-  const c = civilFromEpochDay(days);
+  const seconds = Math.floor((local - days * MS_PER_DAY) / 1000);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
   return (
-    `${pad4(c.year)}-${pad2(c.month)}-${pad2(c.day)}T${pad2(Math.floor(tod / 3_600_000))}:` +
-    `${pad2(Math.floor(tod / MS_PER_MINUTE) % 60)}:${pad2(Math.floor(tod / 1000) % 60)}` +
-    `${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+    `${cachedDayPrefix(days)}T${TWO_DIGITS[Math.floor(seconds / 3600)]}:${TWO_DIGITS[Math.floor(seconds / 60) % 60]}:` +
+    `${TWO_DIGITS[seconds % 60]}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
   );
 }

@@ -11,9 +11,8 @@ import { InputError, issuesFromZod } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../../core/time.ts';
 import { CalendarRangeError, addWorkingDaysMs, dayInfoOfEpochDay, nextWorkingEpochDay } from './calendar.ts';
 import { computeExtensions } from './deadlines.ts';
-import type { DeadlinesRequest } from './deadlines.ts';
 import { latestNotifyAtMs } from './lead-time.ts';
-import { calendarInput, deadlinesInput, leadTimeInput, slaInput } from './schemas.ts';
+import { calendarInput, deadlinesInput, deadlinesRequestFrom, leadTimeInput, slaInput } from './schemas.ts';
 import { slaDueAtMs } from './sla.ts';
 
 export {
@@ -121,7 +120,7 @@ export function rulesLeadTime(input: unknown): LeadTimeOutput {
 /** `kuzet deadlines --input FILE.json` / `POST /api/v1/rules/deadlines`: only moved deadlines are listed. */
 export function rulesDeadlines(input: unknown): DeadlinesOutput {
   const v = parse(deadlinesInput, input);
-  const req: DeadlinesRequest = v;
+  const req = deadlinesRequestFrom(v);
   const r = naming(v.incident ? 'incident.resolvedAt' : 'maintenance.endsAt', () => computeExtensions(req));
   const out: DeadlinesOutput = {
     policy: r.policy,

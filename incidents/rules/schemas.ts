@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { NOT_DATE, NOT_DATE_TIME, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { EXTENSION_POLICY_IDS } from './deadlines.ts';
+import type { DeadlinesRequest } from './deadlines.ts';
 import { AUDIENCES } from './lead-time.ts';
 import { LEVELS, PROCUREMENT_METHODS } from './policies/index.ts';
+import type { DeadlineKind, ProcurementFacts } from './policies/index.ts';
 import { SLA_TIMER_IDS } from './sla.ts';
 
 const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
@@ -20,6 +22,19 @@ export const dateTimeMs = z.string({ error: typeError('an ISO 8601 date-time wit
   }
   return ms;
 });
+
+/**
+ * An ISO 8601 date-time with offset, validated but kept as text: for the deadlines input, where
+ * 100,000 procurements make zod's transform pipes cost more than converting afterwards.
+ */
+export const dateTimeText = z
+  .string({ error: typeError('an ISO 8601 date-time with offset') })
+  .refine((text) => tryParseDateTimeMs(text) !== undefined, NOT_DATE_TIME);
+
+/** Epoch ms of a date-time text already validated by {@link dateTimeText}. */
+function ms(text: string): number {
+  return tryParseDateTimeMs(text) as number;
+}
 
 /** `YYYY-MM-DD` → epoch day. */
 export const dateDay = z.string({ error: typeError('a date YYYY-MM-DD') }).transform((text, ctx) => {
@@ -56,15 +71,15 @@ export const slaInput = z.strictObject({ timer: oneOf(SLA_TIMER_IDS), from: date
 export const leadTimeInput = z.strictObject({ audience: oneOf(AUDIENCES), start: dateTimeMs });
 
 const deadlinesObject = z.strictObject({
-  acceptanceStart: dateTimeMs.optional(), // начало приема заявок
-  acceptanceEnd: dateTimeMs.optional(), // окончание приема заявок / ценовых предложений
-  auctionBidding: dateTimeMs.optional(),
-  contractSigning: dateTimeMs.optional(),
-  complaints: dateTimeMs.optional(),
-  discussionEnd: dateTimeMs.optional(),
-  opening: dateTimeMs.optional(),
-  admission: dateTimeMs.optional(),
-  results: dateTimeMs.optional(),
+  acceptanceStart: dateTimeText.optional(), // начало приема заявок
+  acceptanceEnd: dateTimeText.optional(), // окончание приема заявок / ценовых предложений
+  auctionBidding: dateTimeText.optional(),
+  contractSigning: dateTimeText.optional(),
+  complaints: dateTimeText.optional(),
+  discussionEnd: dateTimeText.optional(),
+  opening: dateTimeText.optional(),
+  admission: dateTimeText.optional(),
+  results: dateTimeText.optional(),
 });
 
 const procurement = z.strictObject({
@@ -72,21 +87,21 @@ const procurement = z.strictObject({
   method: oneOf(PROCUREMENT_METHODS),
   module: text.optional(),
   affected: flag.optional(),
-  protocolFormedAt: dateTimeMs.optional(),
+  protocolFormedAt: dateTimeText.optional(),
   deadlines: deadlinesObject,
 });
 
 const incident = z.strictObject({
   level: oneOf(LEVELS),
-  startedAt: dateTimeMs,
-  confirmedAt: dateTimeMs,
-  resolvedAt: dateTimeMs,
+  startedAt: dateTimeText,
+  confirmedAt: dateTimeText,
+  resolvedAt: dateTimeText,
   module: text.optional(),
   decryptionFailure: flag.optional(),
   forceMajeure: flag.optional(),
 });
 
-const maintenance = z.strictObject({ startsAt: dateTimeMs, endsAt: dateTimeMs });
+const maintenance = z.strictObject({ startsAt: dateTimeText, endsAt: dateTimeText });
 
 const tariff = z.strictObject({ id: text, validUntil: dateDay });
 
@@ -103,16 +118,16 @@ export const deadlinesInput = z
     if (!v.incident && !v.maintenance) issue(['incident'], 'required: give either incident or maintenance');
     if (v.incident && v.maintenance) issue(['maintenance'], 'give either incident or maintenance, not both');
     if (v.incident) {
-      if (v.incident.resolvedAt < v.incident.startedAt) issue(['incident', 'resolvedAt'], 'is before startedAt');
-      if (v.incident.confirmedAt < v.incident.startedAt) issue(['incident', 'confirmedAt'], 'is before startedAt');
+      if (ms(v.incident.resolvedAt) < ms(v.incident.startedAt)) issue(['incident', 'resolvedAt'], 'is before startedAt');
+      if (ms(v.incident.confirmedAt) < ms(v.incident.startedAt)) issue(['incident', 'confirmedAt'], 'is before startedAt');
     }
-    if (v.maintenance && v.maintenance.endsAt < v.maintenance.startsAt) issue(['maintenance', 'endsAt'], 'is before startsAt');
+    if (v.maintenance && ms(v.maintenance.endsAt) < ms(v.maintenance.startsAt)) issue(['maintenance', 'endsAt'], 'is before startsAt');
     const seen = new Set<string>();
     v.procurements.forEach((p, i) => {
       if (seen.has(p.id)) issue(['procurements', i, 'id'], `duplicate id ${JSON.stringify(p.id)}`);
       seen.add(p.id);
       const { acceptanceStart, acceptanceEnd } = p.deadlines;
-      if (acceptanceStart !== undefined && acceptanceEnd !== undefined && acceptanceEnd < acceptanceStart) {
+      if (acceptanceStart !== undefined && acceptanceEnd !== undefined && ms(acceptanceEnd) < ms(acceptanceStart)) {
         issue(['procurements', i, 'deadlines', 'acceptanceEnd'], 'is before acceptanceStart');
       }
     });
@@ -122,3 +137,34 @@ export const deadlinesInput = z
       tariffIds.add(t.id);
     });
   });
+
+export type DeadlinesInput = z.output<typeof deadlinesInput>;
+
+/** The validated input as facts for {@link computeExtensions}: instants as epoch milliseconds. */
+export function deadlinesRequestFrom(v: DeadlinesInput): DeadlinesRequest {
+  const procurements: ProcurementFacts[] = new Array(v.procurements.length);
+  v.procurements.forEach((p, i) => {
+    const deadlines: Partial<Record<DeadlineKind, number>> = {};
+    for (const key in p.deadlines) {
+      const text = p.deadlines[key as DeadlineKind];
+      if (text !== undefined) deadlines[key as DeadlineKind] = ms(text);
+    }
+    procurements[i] = {
+      id: p.id,
+      method: p.method,
+      module: p.module,
+      affected: p.affected,
+      protocolFormedAt: p.protocolFormedAt === undefined ? undefined : ms(p.protocolFormedAt),
+      deadlines,
+    };
+  });
+  const i = v.incident;
+  const m = v.maintenance;
+  return {
+    policy: v.policy,
+    incident: i && { ...i, startedAt: ms(i.startedAt), confirmedAt: ms(i.confirmedAt), resolvedAt: ms(i.resolvedAt) },
+    maintenance: m && { startsAt: ms(m.startsAt), endsAt: ms(m.endsAt) },
+    procurements,
+    tariffs: v.tariffs,
+  };
+}
