@@ -2,7 +2,8 @@
  * Deadline extensions (REGULATIONS.md §5): applies a policy's EX-* rules to procurements hit by a
  * failure or a maintenance window. Pure: instants in, instants out.
  *
- * When several rules hit one deadline, the later result wins and is cited; the flags of every rule
+ * When several rules hit one deadline, the later result wins and is cited (on a tie, the first rule
+ * in the policy's order); the flags of every rule
  * that hit are kept. A deadline never moves earlier: a result not later than the original is dropped.
  */
 import { MS_PER_MINUTE } from '../../core/time.ts';
