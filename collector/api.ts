@@ -12,6 +12,7 @@ import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incid
 import { errorMiddleware, queryDate, queryInt, readJson } from './http-util.ts';
 import type { Metrics } from './metrics.ts';
 import { listResults } from './results.store.ts';
+import { registerRunRoutes } from './runs.routes.ts';
 import type { StatusBoard } from './status.ts';
 
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readiness: () => Promise<string[]>;
   log: Logger;
   now?: () => Date;
+  /** Root of browser checks' screenshots and traces served by /api/v1/runs (default `./artifacts`). */
+  artifactsDir?: string;
 }
 
 export function createApi(deps: ApiDeps): Koa {
@@ -100,6 +103,8 @@ export function createApi(deps: ApiDeps): Koa {
   };
   router.get('/api/v1/checks/:system/:target/:check/results', (ctx) => results(ctx, `${ctx.params.system}/${ctx.params.target}/${ctx.params.check}`));
   router.get('/api/v1/checks/:id/results', (ctx) => results(ctx, decodeURIComponent(ctx.params.id ?? '')));
+
+  registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts' });
 
   // The rules engine (REGULATIONS.md §2, §4, §5, §6): pure computations, nothing is stored.
   const rules = { calendar: rulesCalendar, sla: rulesSla, 'lead-time': rulesLeadTime, deadlines: rulesDeadlines } as const;

@@ -8,6 +8,7 @@
 import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../core/log.ts';
 import type { LiveSink } from './ingest.ts';
+import { journeyEvidence, journeyLabel } from './metrics.ts';
 import type { KeyedResult } from './results.store.ts';
 
 export interface InfluxSettings {
@@ -32,6 +33,27 @@ export function resultPoint(r: KeyedResult): Point {
     .intField('up', r.ok ? 1 : 0)
     .floatField('latency_ms', r.latencyMs)
     .timestamp(r.at);
+}
+
+/** Browser journeys: one `journey` point per run and one `journey_step` point per step, at the run's time. */
+export const INFLUX_JOURNEY_MEASUREMENTS = {
+  journey: { name: 'journey', tags: ['system', 'journey', 'region'], fields: ['up', 'total_ms', 'lcp_ms', 'cls', 'ttfb_ms'] },
+  step: { name: 'journey_step', tags: ['system', 'journey', 'region', 'step'], fields: ['ms', 'ok'] },
+} as const;
+
+/** The journey points of a browser result; none for other results. */
+export function journeyPoints(r: KeyedResult): Point[] {
+  const ev = journeyEvidence(r.observations);
+  if (!ev) return [];
+  const m = INFLUX_JOURNEY_MEASUREMENTS;
+  const tagged = (name: string) => new Point(name).tag('system', r.system).tag('journey', journeyLabel(r)).tag('region', r.region);
+  const run = tagged(m.journey.name).intField('up', r.ok ? 1 : 0).floatField('total_ms', ev.totalMs);
+  if (typeof ev.vitals.lcp === 'number') run.floatField('lcp_ms', ev.vitals.lcp);
+  if (typeof ev.vitals.cls === 'number') run.floatField('cls', ev.vitals.cls);
+  if (typeof ev.vitals.ttfb === 'number') run.floatField('ttfb_ms', ev.vitals.ttfb);
+  // Steps share the run's timestamp; the step tag keeps their points apart.
+  const steps = ev.steps.map((s) => tagged(m.step.name).tag('step', s.name).floatField('ms', s.ms).intField('ok', s.ok ? 1 : 0).timestamp(r.at));
+  return [run.timestamp(r.at), ...steps];
 }
 
 const MAX_BUFFER = 100_000;
@@ -61,7 +83,10 @@ export class InfluxSink implements LiveSink {
   }
 
   push(r: KeyedResult): void {
-    const p = resultPoint(r);
+    for (const p of [resultPoint(r), ...journeyPoints(r)]) this.pushPoint(p);
+  }
+
+  private pushPoint(p: Point): void {
     if (this.v2) {
       this.v2.writePoint(p);
       return;

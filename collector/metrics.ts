@@ -12,9 +12,42 @@ export const METRIC_CATALOGUE = {
   checkRuns: { name: 'kuzet_check_runs_total', help: 'Check runs ingested', labels: ['system', 'target', 'check', 'region'] },
   ingestBatch: { name: 'kuzet_ingest_batch_size', help: 'Results written per storage batch', labels: [] },
   ingestErrors: { name: 'kuzet_ingest_errors_total', help: 'Storage batches that failed and were retried', labels: [] },
+  // Browser journeys (check type `browser`): `journey` is `<target>/<check>`, unique within a system.
+  journeyUp: { name: 'kuzet_journey_up', help: '1 when the latest run of the browser journey succeeded, else 0', labels: ['system', 'journey', 'region'] },
+  journeyDuration: { name: 'kuzet_journey_duration_seconds', help: 'Total duration of browser journey runs', labels: ['system', 'journey', 'region'] },
+  journeyStepDuration: { name: 'kuzet_journey_step_duration_seconds', help: 'Duration of each step of browser journeys', labels: ['system', 'journey', 'region', 'step'] },
+  webVital: { name: 'kuzet_web_vital', help: 'Web Vitals of the last page of the latest journey run: lcp and ttfb in seconds, cls unitless', labels: ['system', 'journey', 'region', 'name'] },
 } as const;
 
+/** The evidence a browser journey leaves in `observations`, read defensively: it may come back from JSON storage. */
+export interface JourneyEvidence {
+  steps: { name: string; ms: number; ok: boolean }[];
+  totalMs: number;
+  vitals: { lcp?: number | null; cls?: number | null; ttfb?: number | null };
+}
+
+export function journeyEvidence(observations: Record<string, unknown> | undefined | null): JourneyEvidence | undefined {
+  const o = observations;
+  if (!o || !Array.isArray(o.steps) || typeof o.totalMs !== 'number' || typeof o.journey !== 'string') return undefined;
+  const steps = (o.steps as unknown[]).filter(
+    (s): s is { name: string; ms: number; ok: boolean } => typeof s === 'object' && s !== null && typeof (s as { name?: unknown }).name === 'string' && typeof (s as { ms?: unknown }).ms === 'number',
+  );
+  const vitals = typeof o.vitals === 'object' && o.vitals !== null ? (o.vitals as JourneyEvidence['vitals']) : {};
+  return { steps, totalMs: o.totalMs, vitals };
+}
+
+/** Journey label of a result: the check, placed in its target. */
+export function journeyLabel(r: { target: string; check: string }): string {
+  return `${r.target}/${r.check}`;
+}
+
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Whole journeys take seconds: finer buckets there, none below 100 ms. */
+export const JOURNEY_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 45, 60, 120];
+
+function toSeconds(ms: number | null | undefined): number | null {
+  return typeof ms === 'number' ? ms / 1000 : null;
+}
 
 export class Metrics {
   readonly registry = new client.Registry();
@@ -24,6 +57,10 @@ export class Metrics {
   private readonly runs: client.Counter<string>;
   readonly ingestBatch: client.Histogram<string>;
   readonly ingestErrors: client.Counter<string>;
+  private readonly journeyUp: client.Gauge<string>;
+  private readonly journeyDuration: client.Histogram<string>;
+  private readonly journeyStepDuration: client.Histogram<string>;
+  private readonly webVital: client.Gauge<string>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const c = METRIC_CATALOGUE;
@@ -34,6 +71,10 @@ export class Metrics {
     this.runs = new client.Counter({ ...c.checkRuns, labelNames: c.checkRuns.labels, registers: reg });
     this.ingestBatch = new client.Histogram({ ...c.ingestBatch, labelNames: [], buckets: [1, 10, 50, 100, 500, 1000, 5000], registers: reg });
     this.ingestErrors = new client.Counter({ ...c.ingestErrors, labelNames: [], registers: reg });
+    this.journeyUp = new client.Gauge({ ...c.journeyUp, labelNames: c.journeyUp.labels, registers: reg });
+    this.journeyDuration = new client.Histogram({ ...c.journeyDuration, labelNames: c.journeyDuration.labels, buckets: JOURNEY_BUCKETS, registers: reg });
+    this.journeyStepDuration = new client.Histogram({ ...c.journeyStepDuration, labelNames: c.journeyStepDuration.labels, buckets: DURATION_BUCKETS, registers: reg });
+    this.webVital = new client.Gauge({ ...c.webVital, labelNames: c.webVital.labels, registers: reg });
     if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'kuzet_' });
   }
 
@@ -43,11 +84,27 @@ export class Metrics {
     this.duration.observe(labels, r.latencyMs / 1000);
     this.runs.inc(labels);
     if (!r.ok) this.failures.inc({ system: r.system, target: r.target, check: r.check, error_kind: r.errorKind ?? 'internal' });
+    this.observeJourney(r);
+  }
+
+  /** Journey series from a browser result's observations; other results have none and are skipped. */
+  private observeJourney(r: CheckResult): void {
+    const ev = journeyEvidence(r.observations);
+    if (!ev) return;
+    const labels = { system: r.system, journey: journeyLabel(r), region: r.region };
+    this.journeyUp.set(labels, r.ok ? 1 : 0);
+    this.journeyDuration.observe(labels, ev.totalMs / 1000);
+    for (const s of ev.steps) this.journeyStepDuration.observe({ ...labels, step: s.name }, s.ms / 1000);
+    const vitals = { lcp: toSeconds(ev.vitals.lcp), cls: ev.vitals.cls, ttfb: toSeconds(ev.vitals.ttfb) };
+    for (const [name, value] of Object.entries(vitals)) {
+      if (typeof value === 'number' && Number.isFinite(value)) this.webVital.set({ ...labels, name }, value);
+    }
   }
 
   /** Drops series of checks that are no longer configured. */
   forget(labels: { system: string; target: string; check: string; region: string }): void {
     this.up.remove(labels);
+    this.journeyUp.remove({ system: labels.system, journey: journeyLabel(labels), region: labels.region });
   }
 
   text(): Promise<string> {
