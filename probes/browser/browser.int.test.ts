@@ -40,17 +40,34 @@ async function run(config: Record<string, unknown>, timeoutMs = 20_000) {
   return { ...r, obs: r.observations as JourneyObservations | undefined };
 }
 
-/** Chromium processes (by command name) whose ancestor is this test process. */
+interface Proc {
+  pid: number;
+  ppid: number;
+  stat: string;
+  comm: string;
+}
+
+function processes(): Proc[] {
+  const rows = execFileSync('ps', ['-eo', 'pid,ppid,stat,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1);
+  return rows.map((l) => l.trim().split(/\s+/)).map(([pid, ppid, stat, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat ?? '', comm: comm.join(' ') }));
+}
+
+/** Live (not zombie) Chromium processes whose ancestor is this test process. */
 function chromiumDescendants(): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid,ppid,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1);
-  const procs = rows.map((l) => l.trim().split(/\s+/)).map(([pid, ppid, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), comm: comm.join(' ') }));
+  const procs = processes();
   const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
   const descends = (pid: number) => {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
-  return procs.filter((p) => /chrom/i.test(p.comm) && descends(p.pid)).map((p) => p.pid);
+  return procs.filter((p) => /chrom/i.test(p.comm) && !p.stat.startsWith('Z') && descends(p.pid)).map((p) => p.pid);
 }
+
+/** Live crash handlers: Debian's Chromium daemonizes them (parent: init), so they are no descendants. */
+function crashHandlers(): number[] {
+  return processes().filter((p) => /crashpad/.test(p.comm) && !p.stat.startsWith('Z')).map((p) => p.pid);
+}
+let crashHandlersBefore: Set<number>;
 
 async function eventually(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
@@ -62,6 +79,7 @@ async function eventually(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 before(async () => {
+  crashHandlersBefore = new Set(crashHandlers());
   sim = await startPortalSim({ port: 0, slowMs: 30_000 });
   artifactsDir = mkdtempSync(join(tmpdir(), 'kuzet-artifacts-'));
 });
@@ -111,7 +129,7 @@ describe('browser journeys against the demo portal', () => {
     }
   });
 
-  it('fails a broken search at the named step, with a screenshot and a trace', async () => {
+  it('fails a broken search at the named step, with a screenshot and a trace; green again once fixed', async () => {
     sim.setFault('search', 'wrong-content');
     try {
       const r = await run(cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }));
@@ -129,6 +147,9 @@ describe('browser journeys against the demo portal', () => {
       }
       assert.deepEqual([...readFileSync(obs.artifacts[0]!.path).subarray(1, 4)], [...Buffer.from('PNG')]);
       assert.equal(readFileSync(obs.artifacts[1]!.path).subarray(0, 2).toString(), 'PK');
+      sim.setFault('search', 'none');
+      const fixed = await run(cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }));
+      assert.deepEqual([fixed.ok, fixed.obs?.artifacts], [true, []], fixed.message);
     } finally {
       sim.setFault('search', 'none');
     }
@@ -208,5 +229,7 @@ describe('browser journeys against the demo portal', () => {
     assert.ok(chromiumDescendants().length > 0, 'the browser runs before closing');
     await closeBrowserPool();
     assert.ok(await eventually(() => chromiumDescendants().length === 0, 3_000), `left: ${chromiumDescendants().join(', ')}`);
+    const ours = () => crashHandlers().filter((pid) => !crashHandlersBefore.has(pid));
+    assert.ok(await eventually(() => ours().length === 0, 5_000), `crash handlers left: ${ours().join(', ')}`);
   });
 });

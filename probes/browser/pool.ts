@@ -14,7 +14,11 @@ import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 
-/** The flags of the issue: headless, no sandbox (containers), nothing that phones home. */
+/**
+ * The flags of the issue: headless, no sandbox (containers), nothing that phones home. Debian's
+ * build also starts two `chrome_crashpad_handler`s that daemonize (parent: init, own process group);
+ * they exit by themselves within a second of the browser, killed or closed.
+ */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
