@@ -11,7 +11,7 @@ import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } f
 import { migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
-import { PROBES } from '../probes/index.ts';
+import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi } from './api.ts';
 import { InfluxSink } from './influx.sink.ts';
 import { ResultIngestor, type LiveSink } from './ingest.ts';
@@ -33,6 +33,8 @@ export interface StartOptions {
   host?: string;
   /** Run check workers in this process too (default true). */
   workers?: boolean;
+  /** Where browser journeys keep screenshots and traces, served by `/api/v1/runs/:id` (default ./artifacts). */
+  artifactsDir?: string;
   /** Extra live sinks (tests). */
   sinks?: LiveSink[];
 }
@@ -63,6 +65,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const log = opts.log;
   let cfg = opts.config;
   let checks = checkMap(cfg);
+  await assertJourneyFiles(cfg, opts.configPath);
 
   const databaseUrl = env.DATABASE_URL ?? cfg.storage.databaseUrl;
   const db = await openDb({ databaseUrl, dataDir: cfg.storage.dataDir, schema: env.DATABASE_SCHEMA ?? cfg.storage.schema });
@@ -91,11 +94,13 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   let maintenanceQueue: Queue | undefined;
   let maintenanceWorker: Worker | undefined;
   let subscriber: Redis | undefined;
+  let maintenanceConnection: Redis | undefined;
 
   const reload = async () => {
     if (!opts.configPath) return;
     try {
       const next = loadConfigFile(opts.configPath, PROBES, env);
+      await assertJourneyFiles(next, opts.configPath);
       cfg = next;
       checks = checkMap(cfg);
       if (scheduler) {
@@ -123,6 +128,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
     maintenanceQueue.on('error', () => undefined);
     await maintenanceQueue.upsertJobScheduler('retention', { every: 6 * 3_600_000 }, { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } });
+    maintenanceConnection = redis.duplicate();
+    maintenanceConnection.on('error', () => undefined);
     maintenanceWorker = new Worker(
       MAINTENANCE_QUEUE,
       async (job) => {
@@ -133,7 +140,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
         }
         return undefined;
       },
-      { connection: redis.duplicate(), prefix },
+      { connection: maintenanceConnection, prefix },
     );
     maintenanceWorker.on('error', () => undefined);
     subscriber = redis.duplicate();
@@ -164,7 +171,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     return missing;
   };
 
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log });
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts' });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
@@ -179,12 +186,14 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     server.closeAllConnections?.();
     await redisReady;
     await workers?.close();
+    await closeBrowserPool();
     await ingestor?.close();
     await maintenanceWorker?.close();
     await maintenanceQueue?.close();
     await scheduler?.close();
     await influx?.close();
     subscriber?.disconnect();
+    maintenanceConnection?.disconnect();
     redis.disconnect();
     await db.close();
   };
@@ -195,6 +204,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
 export async function startWorker(opts: { config: KuzetConfig; configPath?: string; regions: string[]; log: Logger; env?: NodeJS.ProcessEnv; concurrency?: number }) {
   const env = opts.env ?? process.env;
+  await assertJourneyFiles(opts.config, opts.configPath);
   let checks = checkMap(opts.config);
   const redisUrl = redisUrlOf(opts.config, env);
   const redis = redisConnection(redisUrl);
@@ -211,22 +221,25 @@ export async function startWorker(opts: { config: KuzetConfig; configPath?: stri
   workers.start();
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined);
-  const reload = () => {
+  const reload = async () => {
     if (!opts.configPath) return;
     try {
-      checks = checkMap(loadConfigFile(opts.configPath, PROBES, env));
+      const next = loadConfigFile(opts.configPath, PROBES, env);
+      await assertJourneyFiles(next, opts.configPath);
+      checks = checkMap(next);
       opts.log.info('worker config reloaded');
     } catch (e) {
       opts.log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid');
     }
   };
   await subscriber.subscribe(reloadChannel(opts.config.redis.prefix));
-  subscriber.on('message', reload);
+  subscriber.on('message', () => void reload());
   return {
     reload,
     async close() {
       abort.abort();
       await workers.close();
+      await closeBrowserPool();
       subscriber.disconnect();
       redis.disconnect();
     },

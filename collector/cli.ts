@@ -11,7 +11,7 @@ import { ConfigError, InputError, KuzetError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
-import { PROBES } from '../probes/index.ts';
+import { assertJourneyFiles, PROBES } from '../probes/index.ts';
 import { startKuzet, startWorker } from './app.ts';
 import { startDemo } from './demo.ts';
 import { reloadChannel } from './queues.ts';
@@ -117,8 +117,9 @@ export function buildProgram(): Command {
     .command('check-config')
     .description('validate the configuration; prints ok or every error with its path (exit 2)')
     .option('-c, --config <file>', 'configuration file', DEFAULT_CONFIG)
-    .action((o: { config: string }) => {
-      loadConfigFile(resolve(o.config), PROBES);
+    .action(async (o: { config: string }) => {
+      const path = resolve(o.config);
+      await assertJourneyFiles(loadConfigFile(path, PROBES), path);
       process.stdout.write('ok\n');
     });
 

@@ -2,6 +2,7 @@
  * `kuzet demo`: the simulated portal and ETPs, and kuzet on its embedded defaults pointed at them.
  * The demo config is generated from the simulator's own target list, so every fault target has a check.
  */
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig, type KuzetConfig } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
@@ -14,6 +15,8 @@ export interface DemoOptions {
   portalPort: number;
   host?: string;
   dataDir: string;
+  /** Where failed journeys keep screenshots and traces (default beside the data directory). */
+  artifactsDir?: string;
   /** Check interval in seconds (default 5, the minimum). */
   intervalSeconds?: number;
   redisPrefix?: string;
@@ -22,7 +25,7 @@ export interface DemoOptions {
 }
 
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
-export function demoConfigYaml(simUrl: string, o: { dataDir: string; intervalSeconds: number; redisPrefix: string; port: number }): string {
+export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number }): string {
   const interval = `${o.intervalSeconds}s`;
   const timeout = `${Math.min(3, o.intervalSeconds)}s`;
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
@@ -43,7 +46,33 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; intervalSec
         policy: 'portal-692',
         modules: portalTargets.map((t) => t.id),
         owners: [{ name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' }],
-        targets: portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
+        targets: [
+          ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
+          {
+            // What a supplier sees: the homepage, then an announcement search, in the system Chromium.
+            id: 'search-journey',
+            name: 'поиск объявлений в браузере',
+            module: 'search',
+            checks: [
+              {
+                id: 'browser',
+                type: 'browser',
+                interval: `${Math.max(20, o.intervalSeconds)}s`,
+                timeout: '15s',
+                baseUrl: `${simUrl}/`,
+                stepTimeout: '5s',
+                artifactsDir: o.artifactsDir,
+                steps: [
+                  { action: 'goto', url: '/', name: 'open homepage' },
+                  { action: 'expectVisible', selector: '[data-testid=notices]', name: 'notices block' },
+                  { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' },
+                  { action: 'expectText', text: 'Результаты поиска', name: 'search announcements' },
+                  { action: 'expectVisible', selector: '[data-testid=results]', name: 'results listed' },
+                ],
+              },
+            ],
+          },
+        ],
       },
       ...Object.fromEntries(
         etpIds.map((etp) => [
@@ -76,9 +105,10 @@ export interface DemoHandle {
 export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   const sim = await startPortalSim({ port: o.portalPort, host: o.host ?? '127.0.0.1', slowMs: 15_000 });
   try {
-    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port });
+    const artifactsDir = o.artifactsDir ?? join(o.dataDir, '..', 'artifacts');
+    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
-    const kuzet = await startKuzet({ config, log: o.log, port: o.port, ...(o.env ? { env: o.env } : {}) });
+    const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}) });
     return {
       sim,
       kuzet,

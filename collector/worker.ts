@@ -27,6 +27,8 @@ export interface WorkerOptions {
 
 export class CheckWorkers {
   private readonly workers: Worker<CheckJobData>[] = [];
+  /** BullMQ does not close a connection it was handed: these are ours to close. */
+  private readonly connections: Redis[] = [];
   private readonly streamKey: string;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -35,8 +37,11 @@ export class CheckWorkers {
 
   start(): void {
     for (const region of this.opts.regions) {
+      const connection = this.opts.connection.duplicate();
+      connection.on('error', () => undefined);
+      this.connections.push(connection);
       const w = new Worker<CheckJobData>(checkQueueName(region), (job) => this.process(job.data), {
-        connection: this.opts.connection.duplicate(),
+        connection,
         prefix: this.opts.prefix,
         concurrency: this.opts.concurrency,
         // A check that outlives its own timeout is cut by the runner; the lock only has to outlast that.
@@ -64,9 +69,7 @@ export class CheckWorkers {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(async (w) => {
-      await w.close();
-      await w.disconnect();
-    }));
+    await Promise.all(this.workers.map((w) => w.close()));
+    for (const c of this.connections) c.disconnect();
   }
 }

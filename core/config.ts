@@ -47,7 +47,7 @@ const checkBase = {
   id,
   type: z.string(),
   interval: duration.default(DEFAULT_INTERVAL_MS),
-  timeout: duration.default(DEFAULT_TIMEOUT_MS),
+  timeout: duration.optional(),
   regions: z.array(id).min(1).optional(),
   description: z.string().optional(),
 };
@@ -63,7 +63,8 @@ function checkSchema(probes: Readonly<Record<string, Probe>>) {
     if (raw.interval < MIN_INTERVAL_MS) {
       ctx.addIssue({ code: 'custom', path: ['interval'], message: `at least ${MIN_INTERVAL_MS / 1000} s: shorter intervals load the monitored system and measure mostly kuzet itself` });
     }
-    if (raw.timeout > raw.interval) {
+    const timeoutMs = raw.timeout ?? probe.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (timeoutMs > raw.interval) {
       ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must not exceed the interval' });
     }
     const kindFields: Record<string, unknown> = {};
@@ -77,7 +78,7 @@ function checkSchema(probes: Readonly<Record<string, Probe>>) {
       id: raw.id,
       type: raw.type,
       intervalMs: raw.interval,
-      timeoutMs: raw.timeout,
+      timeoutMs,
       regions: raw.regions,
       description: raw.description,
       settings: parsed.data as Record<string, unknown>,
@@ -234,7 +235,7 @@ export function parseConfig(text: string, probes: Readonly<Record<string, Probe>
   const issues: { field: string; message: string }[] = [];
   const raw = substituteEnv(doc.toJS() ?? {}, env, [], issues);
   const parsed = configSchema(probes).safeParse(raw);
-  if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message })));
+  if (!parsed.success) issues.push(...parsed.error.issues.map(describeIssue));
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(parsed.data!);
 }
@@ -247,6 +248,16 @@ export function loadConfigFile(path: string, probes: Readonly<Record<string, Pro
     throw new ConfigError([{ field: path, message: `cannot read the config file: ${(e as Error).message}` }]);
   }
   return parseConfig(text, probes, env);
+}
+
+/** A record key's own problem (`invalid_key`) is nested; say what is wrong with the key. */
+function describeIssue(i: z.core.$ZodIssue): { field: string; message: string } {
+  const field = formatPath(i.path) || '(top level)';
+  if (i.code === 'invalid_key') {
+    const inner = i.issues.map((x) => x.message).join('; ');
+    return { field, message: `invalid name: ${inner}` };
+  }
+  return { field, message: i.message };
 }
 
 function deepFreeze<T>(o: T): T {

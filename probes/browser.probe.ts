@@ -90,6 +90,7 @@ const TRACE_TIMEOUT_MS = 5_000;
 export const browserProbe: Probe<typeof browserSchema> = {
   kind: 'browser',
   schema: browserSchema,
+  defaultTimeoutMs: 60_000,
   async run(config, ctx) {
     const startedAt = performance.now();
     const at = new Date();

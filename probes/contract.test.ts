@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CHECK_KINDS, getProbe, PROBES } from './registry.ts';
+import { closeBrowserPool } from './browser/pool.ts';
 import type { CheckKind } from './registry.ts';
 import { runCheck } from './runner.ts';
 import { LOCALHOST, startHttp, startSilentUdp, startTcp } from './test-servers.ts';
@@ -25,6 +26,7 @@ const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (
   tcp: { minimal: { host: 'goszakup.gov.kz', port: 443 }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort, expect: 'hello' }) },
   dns: { minimal: { name: 'goszakup.gov.kz' }, hanging: (t) => ({ name: 'goszakup.test', resolver: `${LOCALHOST}:${t.udpPort}` }) },
   tls: { minimal: { host: 'goszakup.gov.kz' }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort }) },
+  browser: { minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] }, hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }) },
 };
 
 const ids = { system: 's', target: 't', check: 'c', region: 'r' };
@@ -44,6 +46,7 @@ after(async () => {
   await http.close();
   await tcp.close();
   await udp.close();
+  await closeBrowserPool();
 });
 
 describe('probe registry', () => {

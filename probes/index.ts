@@ -10,3 +10,7 @@ export type { TcpConfig } from './tcp.probe.ts';
 export type { DnsConfig } from './dns.probe.ts';
 export type { TlsConfig } from './tls.probe.ts';
 export type { JsonSchema } from './json-schema.ts';
+export { closeBrowserPool, configureBrowserPool } from './browser/pool.ts';
+export { assertJourneyFiles, validateJourneyFiles } from './browser/journey-loader.ts';
+export { defineJourney } from './browser/journey.ts';
+export type { BrowserConfig, JourneyObservations } from './browser.probe.ts';

@@ -1,3 +1,4 @@
+import { browserProbe } from './browser.probe.ts';
 import { dnsProbe } from './dns.probe.ts';
 import { httpProbe } from './http.probe.ts';
 import { jsonApiProbe } from './json-api.probe.ts';
@@ -12,6 +13,7 @@ export const PROBES = {
   tcp: tcpProbe,
   dns: dnsProbe,
   tls: tlsProbe,
+  browser: browserProbe,
 } as const satisfies Record<string, Probe>;
 
 export type CheckKind = keyof typeof PROBES;

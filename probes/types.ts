@@ -28,6 +28,8 @@ export interface ProbeOutcome {
 export interface Probe<S extends z.ZodObject = z.ZodObject> {
   kind: string;
   schema: S;
+  /** The check's timeout when the config gives none (default 10 s); a browser journey needs longer. */
+  defaultTimeoutMs?: number;
   run(config: z.output<S>, ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 
