@@ -75,9 +75,9 @@ describe('kuzet demo', () => {
       return x?.status === 'down' ? x : undefined;
     }, { what: 'journey down', timeoutMs: 60_000 });
     assert.equal(c.regions[0]?.errorKind, 'assertion');
-    const results = (await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/search-journey/browser/results`)).json()) as { items: { id: string; ok: boolean; message: string }[] };
+    type Results = { items: { id: string; ok: boolean; message: string }[] };
     const failed = await waitFor(async () => {
-      const r = (await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/search-journey/browser/results`)).json()) as typeof results;
+      const r = (await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/search-journey/browser/results`)).json()) as Results;
       return r.items.find((i) => !i.ok);
     }, { what: 'stored failed run' });
     assert.match(failed.message, /^step "search announcements": expected text "Результаты поиска" not found within 5 s/);

@@ -39,7 +39,8 @@ export async function openDb(opts: DbOptions): Promise<Db> {
 async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir);
+  // Postgres' default 128 MB of shared buffers is resident in the WASM heap; kuzet's working set is far smaller.
+  const lite = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB', 'wal_buffers=1MB'] });
   if (schema) {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)}`);
   }

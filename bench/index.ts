@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: every benchmark of kuzet in one run, figures and ratios printed as they come.
+ * `npm run bench -- rules` runs only the named ones.
+ */
+import { benchBrowser } from './browser.bench.ts';
+import { benchPipeline } from './pipeline.bench.ts';
+import { benchRules } from './rules.bench.ts';
+
+const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = {
+  rules: benchRules,
+  pipeline: benchPipeline,
+  browser: benchBrowser,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, fn] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stdout.write(`\n== ${name}\n`);
+  try {
+    const figures = await fn();
+    for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(40)} ${v}\n`);
+  } catch (e) {
+    process.stdout.write(`${name} failed: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
+process.exit();
