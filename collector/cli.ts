@@ -10,7 +10,7 @@ import { migrate, openDb } from '../core/db.ts';
 import { ConfigError, InputError, KuzetError } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
-import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
+import { rulesCalendar, rulesDeadlines, rulesEtpStreak, rulesLeadTime, rulesSla } from '../incidents/index.ts';
 import { assertJourneyFiles, PROBES } from '../probes/index.ts';
 import { startKuzet, startWorker } from './app.ts';
 import { startDemo } from './demo.ts';
@@ -52,6 +52,21 @@ function runUntilSignal(close: () => Promise<void>, reload: () => unknown): Prom
     process.on('SIGTERM', () => void stop());
     process.on('SIGHUP', () => void reload());
   });
+}
+
+/** Reads and parses a JSON input file (`-` for stdin); a problem is bad input naming `input`. */
+function readJsonInput(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read: ${(e as Error).message}`, 'input');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${(e as Error).message}`, 'input');
+  }
 }
 
 function rulesCommand(fn: (input: unknown) => unknown, input: unknown) {
@@ -208,6 +223,12 @@ export function buildProgram(): Command {
       }
       rulesCommand(rulesDeadlines, input);
     });
+
+  program
+    .command('etp-streak')
+    .description('failure days, streaks and the disconnection threshold of an ETP (REGULATIONS.md §7)')
+    .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
+    .action((o: { input: string }) => rulesCommand(rulesEtpStreak, readJsonInput(o.input)));
 
   return program;
 }

@@ -1,0 +1,55 @@
+/** The `etp-streak` and `ntp` commands, run as a user runs them: `node bin/kuzet.mjs …`. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+
+const BIN = new URL('../bin/kuzet.mjs', import.meta.url).pathname;
+
+function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end(input);
+  });
+}
+
+const WORKED_EXAMPLE = {
+  etp: 'etp-1',
+  asOf: '2026-03-08',
+  minFailureMinutes: 1,
+  episodes: ['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({ service: 'orders', start: `2026-03-${d}T10:00:00+05:00`, end: `2026-03-${d}T10:30:00+05:00` })),
+};
+
+describe('kuzet etp-streak', () => {
+  it('prints the worked example: threshold on Mar 8, decision by Mar 16 23:59:59', async () => {
+    const r = await cli(['etp-streak', '--input', '-'], JSON.stringify(WORKED_EXAMPLE));
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      etp: 'etp-1',
+      failureDays: ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08'],
+      currentStreak: 8,
+      longestStreak: 8,
+      thresholdReachedOn: '2026-03-08',
+      decisionDueBy: '2026-03-16T23:59:59+05:00',
+    });
+  });
+
+  it('exits 2 naming the field of an invalid episode', async () => {
+    const bad = { ...WORKED_EXAMPLE, episodes: [...WORKED_EXAMPLE.episodes.slice(0, 2), { service: 'orders', start: '2026-03-03 10:00', end: '2026-03-03T10:30:00+05:00' }] };
+    const r = await cli(['etp-streak', '--input', '-'], JSON.stringify(bad));
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, 'error: episodes[2].start: not an ISO 8601 date-time with offset\n');
+  });
+
+  it('exits 2 on input that is not JSON', async () => {
+    const r = await cli(['etp-streak', '--input', '-'], '{');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: input: not valid JSON/);
+  });
+});
