@@ -29,7 +29,7 @@ function loadConfig(path: string | undefined): KuzetConfig {
 }
 
 function printJson(v: unknown) {
-  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(v)}\n`);
 }
 
 function portOption(v: string): number {
