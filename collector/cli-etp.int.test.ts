@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { startSntpResponder } from '../probes/ntp/sntp-responder.ts';
 
 const BIN = new URL('../bin/kuzet.mjs', import.meta.url).pathname;
 
@@ -51,5 +52,50 @@ describe('kuzet etp-streak', () => {
     const r = await cli(['etp-streak', '--input', '-'], '{');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^error: input: not valid JSON/);
+  });
+});
+
+describe('kuzet ntp', () => {
+  it('prints server, offset, delay, stratum and reference id from a local responder 1.5 s ahead', async () => {
+    const s = await startSntpResponder({ offsetMs: 1500 });
+    try {
+      const r = await cli(['ntp', '--server', s.server]);
+      assert.equal(r.stderr, '');
+      assert.equal(r.code, 0);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(out), ['server', 'offsetMs', 'delayMs', 'stratum', 'refId']);
+      assert.deepEqual([out.server, out.stratum, out.refId], [s.server, 2, '192.0.2.1']);
+      assert.ok(Math.abs((out.offsetMs as number) - 1500) <= 20, r.stdout);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('exits 1 with a clear message when the server does not answer', async () => {
+    const s = await startSntpResponder({ bend: () => null });
+    try {
+      const r = await cli(['ntp', '--server', s.server, '--timeout', '300']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `error: NTP server ${s.server} gave no usable answer: no answer within 300 ms\n`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('exits 1 naming a kiss-o\'-death', async () => {
+    const s = await startSntpResponder({ bend: (b) => ((b[1] = 0), Buffer.from('DENY').copy(b, 12), b) });
+    try {
+      const r = await cli(['ntp', '--server', s.server]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `error: NTP server ${s.server} gave no usable answer: kiss-o'-death DENY: the server refuses to serve us (access denied)\n`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('exits 2 on a malformed --server', async () => {
+    const r = await cli(['ntp', '--server', 'ntp.nic.kz:99999']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'error: server: expected a host with an optional port, like "ntp.nic.kz", "10.0.0.2:123" or "[::1]:123"\n');
   });
 });

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfigFile, parseConfig, type KuzetConfig } from '../core/config.ts';
 import { migrate, openDb } from '../core/db.ts';
-import { ConfigError, InputError, KuzetError } from '../core/errors.ts';
+import { ConfigError, InputError, KuzetError, issuesFromZod } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
 import { rulesCalendar, rulesDeadlines, rulesEtpStreak, rulesLeadTime, rulesSla } from '../incidents/index.ts';
@@ -67,6 +67,26 @@ function readJsonInput(path: string): unknown {
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, 'input');
   }
+}
+
+function timeoutOption(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 60_000) throw new InputError('milliseconds from 1 to 60000', 'timeout');
+  return n;
+}
+
+/** One run of the `ntp` check kind, without thresholds or clock correction: the measurement is the answer. */
+async function measureNtp(server: string, timeoutMs: number) {
+  const probe = PROBES.ntp;
+  const parsed = probe.schema.safeParse({ server, correctClock: false });
+  if (!parsed.success) throw new InputError(issuesFromZod(parsed.error.issues));
+  const outcome = await probe.run(parsed.data, { signal: AbortSignal.timeout(timeoutMs), timeoutMs, region: 'cli' });
+  const o = outcome.observations ?? {};
+  if (typeof o.offsetMs !== 'number') {
+    const why = outcome.errorKind === 'timeout' ? `no answer within ${timeoutMs} ms` : outcome.message.replace(/^\S+: /, '');
+    throw new KuzetError('unavailable', `NTP server ${server} gave no usable answer: ${why}`);
+  }
+  return { server: o.server, offsetMs: o.offsetMs, delayMs: o.delayMs, stratum: o.stratum, refId: o.refId };
 }
 
 function rulesCommand(fn: (input: unknown) => unknown, input: unknown) {
@@ -229,6 +249,13 @@ export function buildProgram(): Command {
     .description('failure days, streaks and the disconnection threshold of an ETP (REGULATIONS.md §7)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
     .action((o: { input: string }) => rulesCommand(rulesEtpStreak, readJsonInput(o.input)));
+
+  program
+    .command('ntp')
+    .description("measure kuzet's clock against an NTP server with one SNTP query (REGULATIONS.md §8)")
+    .option('--server <host[:port]>', 'NTP server', 'ntp.nic.kz')
+    .addOption(new Option('--timeout <ms>', 'how long to wait for the answer').default(3000).argParser(timeoutOption))
+    .action(async (o: { server: string; timeout: number }) => printJson(await measureNtp(o.server, o.timeout)));
 
   return program;
 }

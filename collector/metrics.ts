@@ -17,6 +17,11 @@ export const METRIC_CATALOGUE = {
   journeyDuration: { name: 'kuzet_journey_duration_seconds', help: 'Total duration of browser journey runs', labels: ['system', 'journey', 'region'] },
   journeyStepDuration: { name: 'kuzet_journey_step_duration_seconds', help: 'Duration of each step of browser journeys', labels: ['system', 'journey', 'region', 'step'] },
   webVital: { name: 'kuzet_web_vital', help: 'Web Vitals of the last page of the latest journey run: lcp and ttfb in seconds, cls unitless', labels: ['system', 'journey', 'region', 'name'] },
+  // Time (REGULATIONS.md §7, §8), from the observations of the `ntp`, `http-date` and `freshness` check kinds.
+  ntpOffset: { name: 'kuzet_ntp_offset_seconds', help: "NTP server clock minus kuzet's host clock (SNTP)", labels: ['server'] },
+  ntpDelay: { name: 'kuzet_ntp_delay_seconds', help: 'Round-trip delay of the latest SNTP exchange', labels: ['server'] },
+  clockOffset: { name: 'kuzet_clock_offset_seconds', help: "A target's clock (HTTP Date) minus kuzet's corrected clock", labels: ['system', 'target'] },
+  freshnessAge: { name: 'kuzet_freshness_age_seconds', help: 'Age of the newest timestamp a freshness check read from an API', labels: ['system', 'target'] },
 } as const;
 
 /** The evidence a browser journey leaves in `observations`, read defensively: it may come back from JSON storage. */
@@ -61,6 +66,10 @@ export class Metrics {
   private readonly journeyDuration: client.Histogram<string>;
   private readonly journeyStepDuration: client.Histogram<string>;
   private readonly webVital: client.Gauge<string>;
+  private readonly ntpOffset: client.Gauge<string>;
+  private readonly ntpDelay: client.Gauge<string>;
+  private readonly clockOffset: client.Gauge<string>;
+  private readonly freshnessAge: client.Gauge<string>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const c = METRIC_CATALOGUE;
@@ -75,6 +84,10 @@ export class Metrics {
     this.journeyDuration = new client.Histogram({ ...c.journeyDuration, labelNames: c.journeyDuration.labels, buckets: JOURNEY_BUCKETS, registers: reg });
     this.journeyStepDuration = new client.Histogram({ ...c.journeyStepDuration, labelNames: c.journeyStepDuration.labels, buckets: DURATION_BUCKETS, registers: reg });
     this.webVital = new client.Gauge({ ...c.webVital, labelNames: c.webVital.labels, registers: reg });
+    this.ntpOffset = new client.Gauge({ ...c.ntpOffset, labelNames: c.ntpOffset.labels, registers: reg });
+    this.ntpDelay = new client.Gauge({ ...c.ntpDelay, labelNames: c.ntpDelay.labels, registers: reg });
+    this.clockOffset = new client.Gauge({ ...c.clockOffset, labelNames: c.clockOffset.labels, registers: reg });
+    this.freshnessAge = new client.Gauge({ ...c.freshnessAge, labelNames: c.freshnessAge.labels, registers: reg });
     if (opts.defaultMetrics !== false) client.collectDefaultMetrics({ register: this.registry, prefix: 'kuzet_' });
   }
 
@@ -85,6 +98,25 @@ export class Metrics {
     this.runs.inc(labels);
     if (!r.ok) this.failures.inc({ system: r.system, target: r.target, check: r.check, error_kind: r.errorKind ?? 'internal' });
     this.observeJourney(r);
+    this.observeTime(r);
+  }
+
+  /**
+   * Time series from the observations that carry them: an `ntp` result has `server`, `stratum`,
+   * `offsetMs` and `delayMs`; an `http-date` result `offsetMs` and `uncertaintyMs`; a `freshness`
+   * result `ageSeconds`. A failed run without the numbers leaves the last values in place.
+   */
+  private observeTime(r: CheckResult): void {
+    const o = r.observations;
+    if (!o) return;
+    const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+    if (typeof o.server === 'string' && num(o.stratum) && num(o.offsetMs) && num(o.delayMs)) {
+      this.ntpOffset.set({ server: o.server }, o.offsetMs / 1000);
+      this.ntpDelay.set({ server: o.server }, o.delayMs / 1000);
+    } else if (num(o.offsetMs) && num(o.uncertaintyMs)) {
+      this.clockOffset.set({ system: r.system, target: r.target }, o.offsetMs / 1000);
+    }
+    if (num(o.ageSeconds)) this.freshnessAge.set({ system: r.system, target: r.target }, o.ageSeconds);
   }
 
   /** Journey series from a browser result's observations; other results have none and are skipped. */

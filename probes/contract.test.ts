@@ -27,6 +27,7 @@ const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (
   dns: { minimal: { name: 'goszakup.gov.kz' }, hanging: (t) => ({ name: 'goszakup.test', resolver: `${LOCALHOST}:${t.udpPort}` }) },
   tls: { minimal: { host: 'goszakup.gov.kz' }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort }) },
   browser: { minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] }, hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }) },
+  ntp: { minimal: {}, hanging: (t) => ({ server: `${LOCALHOST}:${t.udpPort}` }) },
 };
 
 const ids = { system: 's', target: 't', check: 'c', region: 'r' };

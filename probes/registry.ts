@@ -2,6 +2,7 @@ import { browserProbe } from './browser.probe.ts';
 import { dnsProbe } from './dns.probe.ts';
 import { httpProbe } from './http.probe.ts';
 import { jsonApiProbe } from './json-api.probe.ts';
+import { ntpProbe } from './ntp.probe.ts';
 import { tcpProbe } from './tcp.probe.ts';
 import { tlsProbe } from './tls.probe.ts';
 import type { Probe } from './types.ts';
@@ -14,6 +15,7 @@ export const PROBES = {
   dns: dnsProbe,
   tls: tlsProbe,
   browser: browserProbe,
+  ntp: ntpProbe,
 } as const satisfies Record<string, Probe>;
 
 export type CheckKind = keyof typeof PROBES;
