@@ -28,6 +28,7 @@ const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (
   tls: { minimal: { host: 'goszakup.gov.kz' }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort }) },
   browser: { minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] }, hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }) },
   ntp: { minimal: {}, hanging: (t) => ({ server: `${LOCALHOST}:${t.udpPort}` }) },
+  'http-date': { minimal: { url: 'https://goszakup.gov.kz/' }, hanging: (t) => ({ url: t.http }) },
 };
 
 const ids = { system: 's', target: 't', check: 'c', region: 'r' };

@@ -1,5 +1,6 @@
 import { browserProbe } from './browser.probe.ts';
 import { dnsProbe } from './dns.probe.ts';
+import { httpDateProbe } from './http-date.probe.ts';
 import { httpProbe } from './http.probe.ts';
 import { jsonApiProbe } from './json-api.probe.ts';
 import { ntpProbe } from './ntp.probe.ts';
@@ -16,6 +17,7 @@ export const PROBES = {
   tls: tlsProbe,
   browser: browserProbe,
   ntp: ntpProbe,
+  'http-date': httpDateProbe,
 } as const satisfies Record<string, Probe>;
 
 export type CheckKind = keyof typeof PROBES;
