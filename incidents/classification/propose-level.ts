@@ -1,0 +1,94 @@
+/**
+ * The proposed failure level (issue item 4, REGULATIONS.md §3) from monitoring evidence, with the
+ * reasons and the CL-* rule it rests on. The operator confirms or overrides it with a reason; the
+ * energy platform's level is agreed with the authorised body (003 §24). Pure: the failure start is
+ * passed in and only the working calendar is consulted.
+ *
+ * Mapping used (the "suggested automatic mapping" of §3): a module down for every probe and region →
+ * high; a function failing for some probes or regions → medium; degraded but usable (only timeouts,
+ * or a user report without corroborating monitoring evidence) → low. energy-366 differs: outside
+ * working hours always low (CL-E-LOW); the whole platform down → high; a key section down → medium.
+ */
+import { isWorkingTime, type Level, type PolicyId } from '../rules/index.ts';
+
+export interface LevelEvidence {
+  /** Checks configured for the failing module, and how many of them fail. */
+  moduleChecks: number;
+  failingChecks: number;
+  /** Regions the module's checks run in, and how many of them saw failures. */
+  regions: number;
+  failingRegions: number;
+  /** Modules of the system, and how many have an open incident (energy-366: the whole platform). */
+  systemModules: number;
+  failingModules: number;
+  errorKinds: Readonly<Record<string, number>>;
+  /** S, epoch milliseconds. */
+  startedAt: number;
+  /** Only a user report, no monitoring evidence. */
+  appealOnly?: boolean;
+}
+
+export interface LevelProposal {
+  level: Level;
+  rule: string | null;
+  reasons: string[];
+}
+
+const RULE_IDS: Readonly<Record<PolicyId, Readonly<Record<Level, string | null>>>> = {
+  'portal-692': { low: 'CL-P-LOW', medium: 'CL-P-MED', high: 'CL-P-HIGH' },
+  'energy-366': { low: 'CL-E-LOW', medium: 'CL-E-MED', high: 'CL-E-HIGH' },
+  // No classification rules in these policies: the portal's mapping is used without a rule id.
+  'etp-em': { low: null, medium: null, high: null },
+  'marking-672': { low: null, medium: null, high: null },
+};
+
+function onlyTimeouts(kinds: Readonly<Record<string, number>>): boolean {
+  const present = Object.entries(kinds).filter(([, n]) => n > 0).map(([k]) => k);
+  return present.length > 0 && present.every((k) => k === 'timeout');
+}
+
+function fromEvidence(e: LevelEvidence, reasons: string[]): Level {
+  if (e.appealOnly || e.failingChecks === 0) {
+    reasons.push('user report without corroborating monitoring evidence');
+    return 'low';
+  }
+  const allChecks = e.failingChecks >= e.moduleChecks;
+  const allRegions = e.failingRegions >= e.regions;
+  reasons.push(`${e.failingChecks} of ${e.moduleChecks} checks of the module failing in ${e.failingRegions} of ${e.regions} regions`);
+  if (onlyTimeouts(e.errorKinds) && !(allChecks && allRegions)) {
+    reasons.push('only timeouts: degraded but usable');
+    return 'low';
+  }
+  if (allChecks && allRegions) {
+    reasons.push('the module is down for every probe and region');
+    return 'high';
+  }
+  reasons.push('a function fails for some probes or regions');
+  return 'medium';
+}
+
+export function proposeLevel(policy: PolicyId, e: LevelEvidence): LevelProposal {
+  const reasons: string[] = [];
+  let level: Level;
+  if (policy === 'energy-366') {
+    if (!isWorkingTime('energy-support', e.startedAt)) {
+      reasons.push('the failure started outside the working hours of the energy platform (09:00–18:30 on working days)');
+      level = 'low';
+    } else if (e.appealOnly || e.failingChecks === 0) {
+      reasons.push('user report without corroborating monitoring evidence');
+      level = 'low';
+    } else if (e.systemModules > 0 && e.failingModules >= e.systemModules && e.failingRegions >= e.regions) {
+      reasons.push(`every module of the platform (${e.failingModules} of ${e.systemModules}) is failing during working hours`);
+      level = 'high';
+    } else if (e.failingChecks >= e.moduleChecks && e.failingRegions >= e.regions && !onlyTimeouts(e.errorKinds)) {
+      reasons.push('a key functional section is down for every probe and region during working hours');
+      level = 'medium';
+    } else {
+      reasons.push('core functions still work for some probes or regions');
+      level = 'low';
+    }
+  } else {
+    level = fromEvidence(e, reasons);
+  }
+  return { level, rule: RULE_IDS[policy][level], reasons };
+}
