@@ -29,6 +29,7 @@ const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (
   browser: { minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] }, hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }) },
   ntp: { minimal: {}, hanging: (t) => ({ server: `${LOCALHOST}:${t.udpPort}` }) },
   'http-date': { minimal: { url: 'https://goszakup.gov.kz/' }, hanging: (t) => ({ url: t.http }) },
+  freshness: { minimal: { url: 'https://goszakup.gov.kz/api', path: '$.updatedAt', preset: 'prices' }, hanging: (t) => ({ url: t.http, path: '$.updatedAt', maxAge: '3h' }) },
 };
 
 const ids = { system: 's', target: 't', check: 'c', region: 'r' };

@@ -1,5 +1,6 @@
 import { browserProbe } from './browser.probe.ts';
 import { dnsProbe } from './dns.probe.ts';
+import { freshnessProbe } from './freshness.probe.ts';
 import { httpDateProbe } from './http-date.probe.ts';
 import { httpProbe } from './http.probe.ts';
 import { jsonApiProbe } from './json-api.probe.ts';
@@ -18,6 +19,7 @@ export const PROBES = {
   browser: browserProbe,
   ntp: ntpProbe,
   'http-date': httpDateProbe,
+  freshness: freshnessProbe,
 } as const satisfies Record<string, Probe>;
 
 export type CheckKind = keyof typeof PROBES;
