@@ -1,0 +1,194 @@
+/**
+ * The words of the journal form (REGULATIONS.md §9, §11): the 16 column headers, title, footer and
+ * abbreviations in Russian (001, new edition, Appendix) and Kazakh (002, Appendix 1), and the level
+ * and failure-kind words (§3).
+ *
+ * 002's Kazakh journal lists only columns 6–12; the other nine are completed here in the same style
+ * and from the glossary (§11). Column 6 fixes 002's typo "ипаттамасы"; column 12 takes the
+ * glossary's "іркілісті жою" (002 reads "іркіліс жою"). Column 7 keeps 002's "Т.А.Ж." as printed.
+ * A Kazakh reader should review the completed columns and the kind words.
+ */
+
+export const LANGS = ['ru', 'kk'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const LEVEL_IDS = ['low', 'medium', 'high'] as const;
+export type JournalLevel = (typeof LEVEL_IDS)[number];
+
+/** Failure kinds of 001 §3 (new edition), operator-dependent first. */
+export const KIND_IDS = [
+  'operator-unlawful-action',
+  'operator-infosec-failure',
+  'operator-physical-damage',
+  'third-party-physical-damage',
+  'computer-attack',
+  'third-party-conditions',
+  'user-network-or-power',
+  'user-computer-limitations',
+  'user-malware',
+  'user-non-compliance',
+  'eds-key-misuse',
+] as const;
+export type FailureKind = (typeof KIND_IDS)[number];
+
+/** Column keys in the order of the form; the index + 1 is the printed column number. */
+export const COLUMN_KEYS = [
+  'number',
+  'organisation',
+  'binIin',
+  'appealedAt',
+  'contacts',
+  'description',
+  'acceptedBy',
+  'confirmed',
+  'confirmedAt',
+  'decision',
+  'measures',
+  'resolvedAt',
+  'causes',
+  'level',
+  'kind',
+  'recommendations',
+] as const;
+export type ColumnKey = (typeof COLUMN_KEYS)[number];
+
+/** Columns holding an instant: printed as Astana time, real dates in XLSX. */
+export const DATE_COLUMNS: ReadonlySet<ColumnKey> = new Set(['appealedAt', 'confirmedAt', 'resolvedAt']);
+
+export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {
+  ru: [
+    '№ п/п',
+    'Наименование обратившейся организации',
+    'БИН, ИИН',
+    'Дата и время обращения',
+    'Контактные данные, по которым обратился пользователь',
+    'Описание технического сбоя',
+    'ФИО специалиста, принявшего заявку',
+    'Подтвержден / не подтвержден',
+    'Дата и время подтверждения / не подтверждения',
+    'Принятое решение',
+    'Принятые оператором меры',
+    'Дата и время устранения технического сбоя',
+    'Причины возникновения технического сбоя',
+    'Уровень критичности',
+    'Вид технического сбоя',
+    'Рекомендации по недопущению технического сбоя впредь',
+  ],
+  kk: [
+    'Р/с №',
+    'Өтініш берген ұйымның атауы',
+    'БСН, ЖСН',
+    'Өтініш берілген күн мен уақыт',
+    'Пайдаланушы өтініш берген байланыс деректері',
+    'Техникалық іркілістің сипаттамасы',
+    'Өтінім қабылдаған қызметкердің Т.А.Ж.',
+    'Расталды / расталмады',
+    'Растаудың / растамаудың күні мен уақыты',
+    'Қабылданған шешім',
+    'Оператор қолданған шаралар',
+    'Техникалық іркілісті жою күні мен уақыты',
+    'Техникалық іркілістің туындау себептері',
+    'Күрделілік деңгейі',
+    'Техникалық іркілістің түрі',
+    'Техникалық іркіліске бұдан әрі жол бермеу жөніндегі ұсынымдар',
+  ],
+};
+
+export interface FormWords {
+  title: string;
+  /** "time zone" note printed under the title. */
+  timeNote: string;
+  period: string;
+  signatureResponsible: string;
+  signatureHead: string;
+  signatureMarks: string;
+  abbreviationsTitle: string;
+  abbreviations: readonly string[];
+  confirmed: string;
+  refuted: string;
+  pending: string;
+  empty: string;
+}
+
+export const FORM: Readonly<Record<Lang, FormWords>> = {
+  ru: {
+    title: 'Журнал учета обращений пользователей о возникших технических сбоях веб-портала государственных закупок',
+    timeNote: 'Дата и время — по времени города Астаны',
+    period: 'Период',
+    signatureResponsible: 'Ответственное лицо отдела технического администрирования',
+    signatureHead: 'Руководитель оператора',
+    signatureMarks: '(подпись) Ф.И.О.',
+    abbreviationsTitle: 'Расшифровка аббревиатур:',
+    abbreviations: [
+      'БИН – бизнес-идентификационный номер;',
+      'ИИН – индивидуальный идентификационный номер;',
+      'п/п – по порядку;',
+      'Ф.И.О. – фамилия, имя, отчество (при наличии).',
+    ],
+    confirmed: 'Подтвержден',
+    refuted: 'Не подтвержден',
+    pending: '',
+    empty: 'За период обращений нет',
+  },
+  kk: {
+    title: 'Мемлекеттік сатып алу веб-порталының туындаған техникалық іркілістер туралы пайдаланушылардың өтініштерін есепке алу журналы',
+    timeNote: 'Күні мен уақыты — Астана қаласының уақыты бойынша',
+    period: 'Кезең',
+    signatureResponsible: 'Техникалық әкімшілендіру бөлімінің жауапты тұлғасы',
+    signatureHead: 'Оператордың басшысы',
+    signatureMarks: '(қолы) аты-жөні',
+    abbreviationsTitle: 'Аббревиатуралардың толық жазылуы:',
+    abbreviations: [
+      'БСН – бизнес-сәйкестендіру нөмірі;',
+      'ЖСН – жеке сәйкестендіру нөмірі;',
+      'Р/с – реттік саны;',
+      'Т.А.Ж. – тегі, аты, әкесінің аты (бар болса).',
+    ],
+    confirmed: 'Расталды',
+    refuted: 'Расталмады',
+    pending: '',
+    empty: 'Кезеңде өтініштер жоқ',
+  },
+};
+
+export const LEVEL_WORDS: Readonly<Record<Lang, Record<JournalLevel, string>>> = {
+  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
+  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
+};
+
+export const KIND_WORDS: Readonly<Record<Lang, Record<FailureKind, string>>> = {
+  ru: {
+    'operator-unlawful-action': 'неправомерные действия специалистов оператора',
+    'operator-infosec-failure': 'необеспечение должного уровня информационной безопасности Системы',
+    'operator-physical-damage': 'физическое повреждение Системы по вине оператора',
+    'third-party-physical-damage': 'физическое повреждение и (или) отключение Системы по вине третьих лиц',
+    'computer-attack': 'недоступность Системы от компьютерной атаки',
+    'third-party-conditions': 'действия третьих лиц, организационно-технические условия, не зависящие от оператора',
+    'user-network-or-power': 'отсутствие или нарушение работы сетей передачи данных и (или) электроэнергии пользователя',
+    'user-computer-limitations': 'программно-технические ограничения компьютерной техники пользователя',
+    'user-malware': 'заражение компьютерной техники пользователя вредоносным программным обеспечением',
+    'user-non-compliance': 'несоблюдение пользователем требований Закона и инструкции пользователей',
+    'eds-key-misuse': 'несоблюдение правил хранения ключа ЭЦП, передача ключа третьим лицам',
+  },
+  kk: {
+    'operator-unlawful-action': 'оператор мамандарының заңсыз әрекеттері',
+    'operator-infosec-failure': 'Жүйенің ақпараттық қауіпсіздігінің тиісті деңгейін қамтамасыз етпеу',
+    'operator-physical-damage': 'оператордың кінәсінен Жүйенің физикалық зақымдануы',
+    'third-party-physical-damage': 'үшінші тұлғалардың кінәсінен Жүйенің физикалық зақымдануы және (немесе) ажыратылуы',
+    'computer-attack': 'компьютерлік шабуылдан Жүйенің қолжетімсіздігі',
+    'third-party-conditions': 'үшінші тұлғалардың әрекеттері, операторға байланысты емес ұйымдастырушылық-техникалық жағдайлар',
+    'user-network-or-power': 'пайдаланушының деректер беру желілерінің және (немесе) электр энергиясының болмауы немесе бұзылуы',
+    'user-computer-limitations': 'пайдаланушының компьютерлік техникасының бағдарламалық-техникалық шектеулері',
+    'user-malware': 'пайдаланушының компьютерлік техникасының зиянды бағдарламалық қамтамасыз етумен зақымдануы',
+    'user-non-compliance': 'пайдаланушының Заң талаптарын және пайдаланушылар нұсқаулығын сақтамауы',
+    'eds-key-misuse': 'ЭЦҚ кілтін сақтау қағидаларын сақтамау, кілтті үшінші тұлғаларға беру',
+  },
+};
+
+/** "operator-dependent / independent" group of a kind (001 §3). */
+export function kindIsOperatorDependent(kind: FailureKind): boolean {
+  return kind.startsWith('operator-');
+}
+
+/** The letters the PDF and DOCX fonts must carry (tests check they survive). */
+export const KAZAKH_LETTERS = 'әғқңөұүһіӘҒҚҢӨҰҮҺІ';
