@@ -96,7 +96,8 @@ notifications:
   // Each fixture `NAME.yaml` is paired with `NAME.errors`: the exact messages it must produce, one per line.
   for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
     it(`fixture ${file} gives exactly its expected errors`, () => {
-      const expected = readFileSync(join(FIXTURES, file.replace(/\.yaml$/, '.errors')), 'utf8').trim().split('\n');
+      // `{KNOWN}` stands for the registered check kinds, which grow with every new probe.
+      const expected = readFileSync(join(FIXTURES, file.replace(/\.yaml$/, '.errors')), 'utf8').replaceAll('{KNOWN}', Object.keys(PROBES).join(', ')).trim().split('\n');
       assert.deepEqual(errorsOf(readFileSync(join(FIXTURES, file), 'utf8')), expected);
     });
   }

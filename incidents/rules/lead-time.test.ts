@@ -16,6 +16,7 @@ const TABLE: [Audience, string, string, string][] = [
   ['etp-auth-rotation', '2026-04-20T10:00:00+05:00', '2026-04-14T23:59:59+05:00', '3 working days: 17, 16, 15'],
   ['etp-requisites', '2026-04-20T10:00:00+05:00', '2026-04-04T23:59:59+05:00', '15 calendar days: Apr 5–19'],
   ['etp-requisites', '2026-04-19T19:30:00Z', '2026-04-04T23:59:59+05:00', 'Astana date of the start (Apr 20)'],
+  ['etp-owners', '2024-03-05T00:00:00+05:00', '2024-02-29T23:59:59+05:00', 'the second, repeated 23:59:59 of the UTC+6 → UTC+5 change'],
 ];
 
 describe('lead times', () => {

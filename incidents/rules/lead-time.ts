@@ -17,7 +17,12 @@ export const LEAD_TIMES: ReadonlyMap<Audience, LeadTimeRule> = new Map(
   [...PORTAL_LEAD_TIMES, ...ETP_LEAD_TIMES].map((r) => [r.audience as Audience, r] as const),
 );
 
-const END_OF_DAY_MS = 86_399_000; // 23:59:59
+/**
+ * 23:59:59 of a day is taken as one second before the next Astana midnight, not as a wall-clock
+ * reading: on 2024-02-29 Astana moved from UTC+6 to UTC+5 at midnight and the hour 23:00–24:00 was
+ * lived twice, so the wall clock alone would name the earlier 23:59:59 and lose an hour.
+ */
+const ONE_SECOND_MS = 1000;
 
 /** The latest allowed notice (epoch ms) for works starting at `start` (epoch ms). */
 export function latestNotifyAtMs(audience: Audience, start: number): number {
@@ -25,7 +30,7 @@ export function latestNotifyAtMs(audience: Audience, start: number): number {
   if (!rule) throw new Error(`no lead time for ${audience}`);
   const startDay = astanaEpochDay(start);
   const nthDayBack = rule.unit === 'working' ? stepWorkingEpochDays(startDay, -rule.days) : startDay - rule.days;
-  return astanaDayTimeToMs(nthDayBack - 1, END_OF_DAY_MS);
+  return astanaDayTimeToMs(nthDayBack, 0) - ONE_SECOND_MS;
 }
 
 /** The latest allowed notice for works starting at `start`. */

@@ -170,6 +170,8 @@ export class BrowserPool {
     const current = this.slot;
     if (current && !current.dead && current.executablePath === executablePath && current.browser.isConnected()) return current;
     if (current && current.executablePath !== executablePath) await this.close();
+    // A run that was already cut by its timeout must not start a browser nobody will close.
+    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted before the browser started');
     this.launching ??= this.launch(executablePath).finally(() => {
       this.launching = undefined;
     });
