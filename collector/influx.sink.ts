@@ -1,9 +1,23 @@
 /**
- * Optional InfluxDB history: every result as a point of measurement `check_result`
- * (tags system, target, check, region, error_kind; fields up, latency_ms).
- * v2 servers: @influxdata/influxdb-client's WriteApi (batched, retried with backoff).
- * v1 servers (Debian ships 1.6, which has no /api/v2/write): the same client builds the line
- * protocol and this sink posts it to `/write?db=` in batches, retrying a failed batch.
+ * Optional InfluxDB history, the source of Grafana's long-range panels. Measurements (each listed
+ * below as a constant, which the dashboards read — nobody types a measurement name elsewhere):
+ * - `check_result`: every result (tags system, target, check, region, error_kind; fields up, latency_ms);
+ * - `journey`, `journey_step`: browser journeys and their steps;
+ * - `ntp`, `clock_offset`, `freshness`: the numbers of ntp, http-date and freshness results;
+ * - `incident_state`: incident state changes, pushed by the incident lifecycle ({@link InfluxSink.pushIncident}).
+ *
+ * Batching and retry (config `influx.batchSize`, default 1000 points; `influx.flushIntervalMs`,
+ * default 1000 ms):
+ * - v2 servers: @influxdata/influxdb-client's WriteApi sends a batch when it holds `batchSize` points
+ *   or every `flushIntervalMs`; a failed batch is retried up to 5 times with the client's exponential
+ *   backoff (honouring Retry-After), and at most 100,000 lines wait in its buffer (oldest dropped).
+ * - v1 servers (Debian ships 1.6, which has no /api/v2/write): the same client builds the line
+ *   protocol and this sink posts it to `/write?db=` when `batchSize` lines wait or every
+ *   `flushIntervalMs`; a failed batch goes back to the front of the buffer and is retried at every
+ *   flush until it succeeds, and beyond 100,000 waiting lines the oldest are dropped (counted in `dropped`).
+ * History is best effort: the database and Redis stream hold the record; InfluxDB holds what Grafana draws.
+ * Retention is the bucket's (the compose stack creates it with `INFLUXDB_RETENTION`, default 90 days,
+ * the same as `storage.retentionDays`).
  */
 import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../core/log.ts';
@@ -56,6 +70,53 @@ export function journeyPoints(r: KeyedResult): Point[] {
   return [run.timestamp(r.at), ...steps];
 }
 
+/** Clock and freshness numbers of `ntp`, `http-date` and `freshness` results (the shapes metrics.ts reads). */
+export const INFLUX_TIME_MEASUREMENTS = {
+  ntp: { name: 'ntp', tags: ['system', 'target', 'check', 'region', 'server'], fields: ['offset_ms', 'delay_ms', 'stratum'] },
+  clock: { name: 'clock_offset', tags: ['system', 'target', 'check', 'region'], fields: ['offset_ms', 'uncertainty_ms'] },
+  freshness: { name: 'freshness', tags: ['system', 'target', 'check', 'region'], fields: ['age_s'] },
+} as const;
+
+/** The time points of a result: none unless its observations carry the numbers. */
+export function timePoints(r: KeyedResult): Point[] {
+  const o = r.observations;
+  if (!o) return [];
+  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const m = INFLUX_TIME_MEASUREMENTS;
+  const tagged = (name: string) => new Point(name).tag('system', r.system).tag('target', r.target).tag('check', r.check).tag('region', r.region).timestamp(r.at);
+  const points: Point[] = [];
+  if (typeof o.server === 'string' && num(o.stratum) && num(o.offsetMs) && num(o.delayMs)) {
+    points.push(tagged(m.ntp.name).tag('server', o.server).floatField('offset_ms', o.offsetMs).floatField('delay_ms', o.delayMs).intField('stratum', o.stratum));
+  } else if (num(o.offsetMs) && num(o.uncertaintyMs)) {
+    points.push(tagged(m.clock.name).floatField('offset_ms', o.offsetMs).floatField('uncertainty_ms', o.uncertaintyMs));
+  }
+  if (num(o.ageSeconds)) points.push(tagged(m.freshness.name).floatField('age_s', o.ageSeconds));
+  return points;
+}
+
+/** Incident state changes: one point per transition, `open` 1 until the incident is closed. */
+export const INFLUX_INCIDENT_MEASUREMENT = { name: 'incident_state', tags: ['system', 'incident', 'level'], fields: ['state', 'open'] } as const;
+
+export interface IncidentStateChange {
+  system: string;
+  incident: string;
+  level: string;
+  /** The state entered (e.g. `registered`, `confirmed`, `resolved`, `closed`). */
+  state: string;
+  open: boolean;
+  at: Date;
+}
+
+export function incidentPoint(c: IncidentStateChange): Point {
+  return new Point(INFLUX_INCIDENT_MEASUREMENT.name)
+    .tag('system', c.system)
+    .tag('incident', c.incident)
+    .tag('level', c.level)
+    .stringField('state', c.state)
+    .intField('open', c.open ? 1 : 0)
+    .timestamp(c.at);
+}
+
 const MAX_BUFFER = 100_000;
 
 export class InfluxSink implements LiveSink {
@@ -83,7 +144,11 @@ export class InfluxSink implements LiveSink {
   }
 
   push(r: KeyedResult): void {
-    for (const p of [resultPoint(r), ...journeyPoints(r)]) this.pushPoint(p);
+    for (const p of [resultPoint(r), ...journeyPoints(r), ...timePoints(r)]) this.pushPoint(p);
+  }
+
+  pushIncident(c: IncidentStateChange): void {
+    this.pushPoint(incidentPoint(c));
   }
 
   private pushPoint(p: Point): void {

@@ -1,0 +1,180 @@
+/**
+ * Prometheus alert rules as code. Each rule reads catalogue names; one whose metric is not exported
+ * yet is reported as pending. Severity `critical` pages (Slack, repeated hourly); `warning` posts once.
+ */
+import { stringify } from 'yaml';
+import { MetricNames, MissingMetric, SCRAPE_UP } from './catalogue.ts';
+import type { Expect } from './panels.ts';
+import { WANTED_METRICS, type PendingItem, type WantedKey } from './pending.ts';
+import { THRESHOLDS } from './thresholds.ts';
+
+/** The job name Prometheus scrapes kuzet under (deploy/prometheus.yml and the tests use it). */
+export const KUZET_SCRAPE_JOB = 'kuzet';
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: 'critical' | 'warning' };
+  annotations: { summary: string; description: string; dashboard?: string };
+}
+export interface RuleSpec {
+  group: string;
+  alert: string;
+  /** What the bare expression returns on a freshly started demo with one failing target. */
+  expect: Expect;
+  build(m: MetricNames): Omit<AlertRule, 'alert'>;
+}
+
+export const RULES: RuleSpec[] = [
+  {
+    group: 'kuzet-availability',
+    alert: 'KuzetTargetDown',
+    expect: 'after-failure',
+    build: (m) => ({
+      expr: `max by (system, target) (${m.name('checkUp')}) == 0`,
+      for: '2m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: '{{ $labels.system }}/{{ $labels.target }} is down in every region',
+        description: 'Every check of {{ $labels.system }}/{{ $labels.target }} has failed for 2 minutes. The failure rules may now require an incident (REGULATIONS §3).',
+        dashboard: 'kuzet-checks',
+      },
+    }),
+  },
+  {
+    group: 'kuzet-availability',
+    alert: 'KuzetSystemDown',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (system) (${m.name('checkUp')}) == 0`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: { summary: '{{ $labels.system }} is down: no check of it passes', description: 'Every target of {{ $labels.system }} has failed in every region for a minute.', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-availability',
+    alert: 'KuzetJourneyFailing',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (system, journey) (${m.name('journeyUp')}) == 0`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Browser journey {{ $labels.system }}/{{ $labels.journey }} is failing', description: 'The journey has failed in every region for 5 minutes; its failing step and screenshot are in the run.', dashboard: 'kuzet-journeys' },
+    }),
+  },
+  {
+    group: 'kuzet-sla',
+    alert: 'KuzetSlaBreached',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `sum by (timer) (increase(${m.name('slaBreaches')}[10m])) > 0`,
+      for: '0m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'SLA timer {{ $labels.timer }} breached', description: 'An SLA clock passed its due time (REGULATIONS §4, timer {{ $labels.timer }}).', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-time',
+    alert: 'KuzetNtpOffsetHigh',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `abs(${m.name('ntpOffset')}) > ${THRESHOLDS.clockOffset.bad}`,
+      for: '5m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: "kuzet's clock is off by {{ $value | humanizeDuration }} against {{ $labels.server }}",
+        description: `|offset| above ${THRESHOLDS.clockOffset.bad} s for 5 minutes: timestamps of evidence and price offers are kept to the second (REGULATIONS §8).`,
+        dashboard: 'kuzet-time-sync',
+      },
+    }),
+  },
+  {
+    group: 'kuzet-etp',
+    alert: 'KuzetEtpFailureStreak',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (etp) (${m.name('etpFailureStreak')}) >= ${THRESHOLDS.etpStreak.warn}`,
+      for: '0m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'ETP {{ $labels.etp }} has failed {{ $value }} days in a row',
+        description: `Warn the ETP owner and the operator from streak ${THRESHOLDS.etpStreak.warn}; at ${THRESHOLDS.etpStreak.bad} the threshold is reached and a decision is due in 5 working days (REGULATIONS §7).`,
+        dashboard: 'kuzet-etps',
+      },
+    }),
+  },
+  {
+    group: 'kuzet-etp',
+    alert: 'KuzetEtpStreakThreshold',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (etp) (${m.name('etpFailureStreak')}) >= ${THRESHOLDS.etpStreak.bad}`,
+      for: '0m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'ETP {{ $labels.etp }} reached the failure threshold ({{ $value }} days)', description: 'The decision on the ETP is due within 5 working days (REGULATIONS §7).', dashboard: 'kuzet-etps' },
+    }),
+  },
+  {
+    group: 'kuzet-notices',
+    alert: 'KuzetNotificationDeadLetters',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `sum by (channel) (increase(${m.name('noticeDeadLetters')}[15m])) > 0`,
+      for: '0m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'Notifications to {{ $labels.channel }} are dead-lettered', description: 'A notification was given up on after every retry; a regulated notice may miss its deadline.', dashboard: 'kuzet-notices' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetScrapeDown',
+    expect: 'maybe',
+    build: () => ({
+      expr: `${SCRAPE_UP}{job="${KUZET_SCRAPE_JOB}"} == 0`,
+      for: '1m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'Prometheus cannot scrape kuzet at {{ $labels.instance }}', description: 'kuzet is down or unreachable: no check results, no alerts from them.' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetStorageErrors',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `increase(${m.name('ingestErrors')}[10m]) > 0`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'kuzet cannot write results to its database', description: 'Storage batches keep failing; results wait in the Redis stream until the database answers.' },
+    }),
+  },
+];
+
+export interface RenderedRules {
+  rules: (AlertRule & { group: string; expect: Expect })[];
+  pending: PendingItem[];
+  /** The Prometheus rule file. */
+  yaml: string;
+}
+
+export function renderRules(m: MetricNames = new MetricNames(), opts: { grafanaUrl?: string } = {}): RenderedRules {
+  const out: RenderedRules = { rules: [], pending: [], yaml: '' };
+  for (const spec of RULES) {
+    try {
+      const r = spec.build(m);
+      const dashboard = r.annotations.dashboard && opts.grafanaUrl ? `${opts.grafanaUrl.replace(/\/$/, '')}/d/${r.annotations.dashboard}` : r.annotations.dashboard;
+      out.rules.push({ group: spec.group, expect: spec.expect, alert: spec.alert, ...r, annotations: { ...r.annotations, ...(dashboard ? { dashboard } : {}) } });
+    } catch (e) {
+      if (!(e instanceof MissingMetric)) throw e;
+      const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string } | undefined;
+      out.pending.push({ kind: 'rule', name: spec.alert, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks' });
+    }
+  }
+  const groups = [...new Set(out.rules.map((r) => r.group))].map((name) => ({
+    name,
+    rules: out.rules.filter((r) => r.group === name).map(({ alert, expr, for: f, labels, annotations }) => ({ alert, expr, for: f, labels, annotations })),
+  }));
+  out.yaml = `# Generated by \`npm run dashboards\` from dashboards/rules.ts — do not edit.\n${stringify({ groups }, { lineWidth: 0 })}`;
+  return out;
+}
