@@ -5,7 +5,7 @@
  */
 import { parse, stringify } from 'yaml';
 import { KUZET_CATALOGUE, MetricNames, SCRAPE_UP, type Catalogue } from './catalogue.ts';
-import { metricNamesIn } from './promql.ts';
+import { labelValuesParts, metricNamesIn } from './promql.ts';
 import { INFLUXDB, PROMETHEUS, renderBoard, type BoardSpec, type RenderedBoard } from './panels.ts';
 import type { PendingItem } from './pending.ts';
 import { renderRules, type RenderedRules } from './rules.ts';
@@ -107,6 +107,7 @@ export function buildAll(o: BuildOptions = {}): BuildOutput {
   for (const b of boards) {
     for (const { panel, query } of b.promQueries) for (const n of checkNames(query.expr, catalogue)) problems.push(`${b.spec.title} / ${panel}: "${n}" is not in the metric catalogue`);
   }
+  for (const b of boards) for (const v of b.variableQueries) for (const n of checkNames(labelValuesParts(v.query).selector, catalogue)) problems.push(`${b.spec.title} / variable ${v.name}: "${n}" is not in the metric catalogue`);
   for (const r of rules.rules) for (const n of checkNames(r.expr, catalogue)) problems.push(`rule ${r.alert}: "${n}" is not in the metric catalogue`);
   if (problems.length > 0) throw new Error(`generated queries name unknown metrics:\n${problems.join('\n')}`);
 

@@ -4,6 +4,6 @@ export { INFLUX_MEASUREMENTS, KUZET_CATALOGUE, MetricNames, MissingMetric, SCRAP
 export { FluxQueryBuilder, flux, type FluxDataquery } from './flux.ts';
 export { GRID_COLUMNS, INFLUXDB, PROMETHEUS, renderBoard, type BoardSpec, type Expect, type PanelSpec, type PromQuery, type RenderedBoard } from './panels.ts';
 export { WANTED_METRICS, formatPending, type PendingItem } from './pending.ts';
-export { labelNamesIn, metricNamesIn, withGrafanaDefaults } from './promql.ts';
+export { labelNamesIn, labelValuesParts, metricNamesIn, withGrafanaDefaults } from './promql.ts';
 export { KUZET_SCRAPE_JOB, RULES, renderRules, type AlertRule, type RenderedRules } from './rules.ts';
 export { THRESHOLDS } from './thresholds.ts';

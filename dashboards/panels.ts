@@ -263,6 +263,7 @@ export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames())
     panels.push(note.build());
   }
   json.panels = panels;
+  json.templating = { list: json.templating?.list ?? [] };
   json.annotations = { list: [builtInAnnotation()] };
   out.json = json;
   return out;

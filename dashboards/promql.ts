@@ -36,3 +36,10 @@ export function withGrafanaDefaults(expr: string, values: Record<string, string>
   const builtins: Record<string, string> = { __rate_interval: '1m', __interval: '15s', __range: '1h', __range_s: '3600', ...values };
   return expr.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string | undefined) => builtins[(a ?? b)!] ?? '.*');
 }
+
+/** The series selector of a Grafana `label_values(selector, label)` variable query, and its label. */
+export function labelValuesParts(query: string): { selector: string; label: string } {
+  const m = /^label_values\((.+),\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)$/.exec(query.trim());
+  if (!m) throw new Error(`not a label_values() query: ${query}`);
+  return { selector: m[1]!, label: m[2]! };
+}
