@@ -106,7 +106,10 @@ const entriesSchema = z.array(journalEntrySchema);
 
 function fromZod<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const r = schema.safeParse(input);
-  if (!r.success) throw new InputError(issuesFromZod(r.error.issues, prefix));
+  if (!r.success) {
+    // `entries[0].binIin`, not `entries.[0].binIin`: the prefix is joined here.
+    throw new InputError(issuesFromZod(r.error.issues).map((i) => ({ ...i, field: !prefix ? i.field : !i.field ? prefix : i.field.startsWith('[') ? `${prefix}${i.field}` : `${prefix}.${i.field}` })));
+  }
   return r.data;
 }
 

@@ -1,0 +1,120 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { InputError } from '../../core/errors.ts';
+import { ENTRIES, HOSTILE } from './fixtures.test-support.ts';
+import { HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LEVEL_WORDS } from './labels.ts';
+import { entryState, filterEntries, parseEntries, validBinIin } from './model.ts';
+import { renderJournal } from './render.ts';
+import { XLSX_HEADER_ROW } from './render-xlsx.ts';
+import { astanaWallDate, rowCells } from './rows.ts';
+
+const period = { from: '2026-01-01', to: '2026-12-31' };
+
+describe('journal labels', () => {
+  it('has the 16 columns of §9 in both languages, Kazakh with its own letters', () => {
+    assert.equal(HEADERS.ru.length, 16);
+    assert.equal(HEADERS.kk.length, 16);
+    assert.equal(HEADERS.ru[15], 'Рекомендации по недопущению технического сбоя впредь');
+    assert.equal(HEADERS.kk[5], 'Техникалық іркілістің сипаттамасы');
+    for (const lang of ['ru', 'kk'] as const) for (const k of KIND_IDS) assert.ok(KIND_WORDS[lang][k]);
+    assert.equal(LEVEL_WORDS.kk.high, 'жоғары');
+    assert.match(HEADERS.kk.join(' '), /[әғқңөұүһі]/);
+    assert.equal(KAZAKH_LETTERS.length, 18);
+  });
+});
+
+describe('journal model', () => {
+  it('checks BIN/IIN check digits', () => {
+    assert.equal(validBinIin('990340000004'), true);
+    assert.equal(validBinIin('990340000005'), false);
+    assert.equal(validBinIin('99034000000'), false);
+  });
+
+  it('parses entries and names the field of every problem', () => {
+    const ok = parseEntries({ entries: [{ number: 'A-1', appealedAt: '2026-03-10T09:15:00+05:00', level: 'low' }] });
+    assert.equal(ok[0]?.appealedAt.getTime(), Date.parse('2026-03-10T04:15:00Z'));
+    assert.throws(
+      () => parseEntries([{ number: 'A-1', appealedAt: '2026-03-10 09:15', binIin: '123', kind: 'x' }]),
+      (e: unknown) => e instanceof InputError && e.issues.map((i) => i.field).join(',') === 'entries[0].binIin,entries[0].appealedAt,entries[0].kind',
+    );
+  });
+
+  it('filters by period (Astana dates), system, level and state, in appeal order', () => {
+    const shuffled = [ENTRIES[2], ENTRIES[0], ENTRIES[1]].filter((e) => e !== undefined);
+    assert.deepEqual(filterEntries(shuffled, {}).map((e) => e.number), ['APP-2026-0001', 'INC-2026-0002', 'APP-2026-0003']);
+    // 2026-04-02T23:50+05:00 is still April 2 in Astana although April 2 18:50 UTC.
+    assert.deepEqual(filterEntries(ENTRIES, { from: '2026-04-02', to: '2026-04-02' }).map((e) => e.number), ['INC-2026-0002']);
+    assert.deepEqual(filterEntries(ENTRIES, { system: 'etp-1' }).map((e) => e.number), ['APP-2026-0003']);
+    assert.deepEqual(filterEntries(ENTRIES, { level: 'high' }).map((e) => e.number), ['INC-2026-0002']);
+    assert.deepEqual(filterEntries(ENTRIES, { state: 'refuted' }).map((e) => e.number), ['APP-2026-0003']);
+    assert.equal(entryState({ ...(ENTRIES[0] as (typeof ENTRIES)[number]), resolvedAt: null }), 'confirmed');
+    assert.throws(() => filterEntries(ENTRIES, { from: '2026-02-01', to: '2026-01-01' }), /from: must not be after to/);
+  });
+});
+
+describe('journal formats', () => {
+  it('HTML escapes appeal text: it cannot add markup', async () => {
+    const r = await renderJournal(ENTRIES, { format: 'html', lang: 'kk', period });
+    const html = r.body.toString('utf8');
+    assert.equal(r.contentType, 'text/html; charset=utf-8');
+    assert.equal(r.fileName, 'journal_2026-01-01_2026-12-31_kk.html');
+    assert.ok(!html.includes('<script>'));
+    assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+    assert.equal(html.match(/<tr>/g)?.length, 2 + ENTRIES.length);
+    assert.equal(html.match(/<td>/g)?.length, 16 * ENTRIES.length);
+    assert.ok(html.includes('Техникалық әкімшілендіру бөлімінің жауапты тұлғасы'));
+    assert.ok(html.includes('size: A4 landscape'));
+    assert.ok(!html.includes('\u0001'));
+  });
+
+  it('CSV: one record per appeal, quotes doubled, formulas defused, ISO Astana times', async () => {
+    const csv = (await renderJournal(ENTRIES, { format: 'csv', lang: 'ru', period })).body.toString('utf8');
+    assert.ok(csv.startsWith('\uFEFF"№ п/п"'));
+    assert.ok(csv.includes('"2026-03-10T09:15:00+05:00"'));
+    assert.ok(csv.includes('""q""'));
+    assert.ok(csv.includes('"\'=HYPERLINK') === false && csv.includes('\n=HYPERLINK'));
+    assert.equal(csv.split('\r\n').filter(Boolean).length, 1 + ENTRIES.length);
+  });
+
+  it('XLSX read back: 16 headers in order, one row per appeal, values equal to the entries, dates as dates', async () => {
+    const r = await renderJournal(ENTRIES, { format: 'xlsx', lang: 'kk', period });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.body as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    assert.ok(ws);
+    const head = ws.getRow(XLSX_HEADER_ROW);
+    assert.deepEqual(Array.from({ length: 16 }, (_, i) => head.getCell(i + 1).value), [...HEADERS.kk]);
+    assert.equal(ws.views[0]?.state, 'frozen');
+    ENTRIES.forEach((e, n) => {
+      const row = ws.getRow(XLSX_HEADER_ROW + 1 + n);
+      const want = rowCells(e, n + 1, 'kk').map((c) => (c instanceof Date ? astanaWallDate(c).getTime() : c === '' ? null : c));
+      const got = Array.from({ length: 16 }, (_, i) => {
+        const v = row.getCell(i + 1).value;
+        return v instanceof Date ? v.getTime() : v;
+      });
+      assert.deepEqual(got, want);
+    });
+    assert.ok(ws.getRow(XLSX_HEADER_ROW + 1).getCell(4).value instanceof Date);
+    assert.equal(ws.getRow(XLSX_HEADER_ROW + 1 + ENTRIES.length).getCell(1).value, null);
+  });
+
+  it('an empty period gives a valid empty journal in every format', async () => {
+    for (const format of ['html', 'csv', 'xlsx', 'docx', 'pdf'] as const) {
+      const r = await renderJournal(ENTRIES, { format, lang: 'ru', period: { from: '2025-01-01', to: '2025-12-31' } });
+      assert.ok(r.body.length > 0, format);
+      if (format === 'pdf') assert.equal(r.body.subarray(0, 5).toString(), '%PDF-');
+      if (format === 'xlsx' || format === 'docx') assert.equal(r.body.subarray(0, 2).toString(), 'PK');
+      if (format === 'html') assert.ok(r.body.toString().includes('За период обращений нет'));
+    }
+  });
+
+  it('refuses an unknown format or language naming the field', async () => {
+    await assert.rejects(renderJournal(ENTRIES, { format: 'odt' as 'pdf', lang: 'ru' }), /format: one of html, pdf, xlsx, docx, csv/);
+    await assert.rejects(renderJournal(ENTRIES, { format: 'pdf', lang: 'en' as 'ru' }), /lang: one of ru, kk/);
+  });
+
+  it('uses the hostile text fixture', () => {
+    assert.ok(HOSTILE.includes('</td>'));
+  });
+});
