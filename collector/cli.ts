@@ -228,21 +228,7 @@ export function buildProgram(): Command {
     .command('deadlines')
     .description('deadline extensions for an incident or maintenance window (REGULATIONS.md §5)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
-    .action((o: { input: string }) => {
-      let text: string;
-      try {
-        text = readFileSync(o.input === '-' ? 0 : o.input, 'utf8');
-      } catch (e) {
-        throw new InputError(`cannot read: ${(e as Error).message}`, 'input');
-      }
-      let input: unknown;
-      try {
-        input = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`not valid JSON: ${(e as Error).message}`, 'input');
-      }
-      rulesCommand(rulesDeadlines, input);
-    });
+    .action((o: { input: string }) => rulesCommand(rulesDeadlines, readJsonInput(o.input)));
 
   program
     .command('etp-streak')
