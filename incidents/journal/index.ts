@@ -1,0 +1,14 @@
+/** The face of the incident journal (REGULATIONS.md §9): the form, its formats, the annual extract and availability. */
+export { COLUMN_KEYS, FORM, HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LANGS, LEVEL_IDS, LEVEL_WORDS } from './labels.ts';
+export type { FailureKind, JournalLevel, Lang } from './labels.ts';
+export { SOURCES, STATES, checkPeriod, entryState, extractInputSchema, filterEntries, journalEntrySchema, parseEntries, parseExtractInput, validBinIin } from './model.ts';
+export type { AppealSource, ExtractInput, IncidentDetail, JournalEntry, JournalFilters, JournalState } from './model.ts';
+export { CONTENT_TYPES, JOURNAL_FORMATS, journalFileName, parseFormat, parseLang, renderJournal } from './render.ts';
+export type { JournalFormat, RenderJournalOptions, RenderedFile } from './render.ts';
+export { EXTRACT_FORMATS, renderExtract, summarizeExtract } from './extract.ts';
+export type { ExtractFormat, ExtractSummary } from './extract.ts';
+export { EXTRACT_REMINDER_JOB, EXTRACT_REMINDER_SCHEDULE, extractReminder } from './reminder.ts';
+export { availabilityLines, computeAvailability } from './availability.ts';
+export type { AvailabilityReport, CheckSeries, MaintenanceWindow } from './availability.ts';
+export { loadSeries } from './availability.repo.ts';
+export type { CheckMeta } from './availability.repo.ts';
