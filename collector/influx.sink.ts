@@ -176,7 +176,9 @@ export class InfluxSink implements LiveSink {
     this.flushing = (async () => {
       const url = new URL('/write', this.s.url);
       url.searchParams.set('db', this.s.v1Database!);
-      url.searchParams.set('precision', 'ms');
+      // Point.toLineProtocol() without write settings stamps nanoseconds; `ms` here made influxd
+      // refuse every v1 batch (found by reading back from a real influxd in dashboards/influx.int.test.ts).
+      url.searchParams.set('precision', 'ns');
       try {
         const res = await fetch(url, { method: 'POST', body: lines.join('\n'), headers: this.s.token ? { Authorization: `Token ${this.s.token}` } : {}, signal: AbortSignal.timeout(10_000) });
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
