@@ -1,0 +1,178 @@
+/**
+ * `kuzet journal`, `kuzet extract` and `kuzet availability` (REGULATIONS.md §9). Bad options exit 2
+ * naming the option (`--from: must not be after --to`); the journal and the extract read an input
+ * file until the incident store lands; availability reads `check_results`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import { resolveChecks, type KuzetConfig } from '../core/config.ts';
+import { openDb } from '../core/db.ts';
+import { InputError, issuesFromZod } from '../core/errors.ts';
+import { astanaDayTimeToMs, tryParseDateTimeMs } from '../core/time.ts';
+import {
+  EXTRACT_FORMATS,
+  JOURNAL_FORMATS,
+  LEVEL_IDS,
+  STATES,
+  availabilityLines,
+  checkPeriod,
+  computeAvailability,
+  loadSeries,
+  parseEntries,
+  parseExtractInput,
+  parseFormat,
+  parseLang,
+  renderExtract,
+  renderJournal,
+  type AvailabilityReport,
+  type MaintenanceWindow,
+} from '../incidents/journal/index.ts';
+
+export interface JournalCliDeps {
+  /** The configuration of `-c FILE` (or the default), as the other commands load it. */
+  loadConfig: (configOption: string | undefined) => KuzetConfig;
+}
+
+function readJson(path: string, option: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read: ${(e as Error).message}`, option);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${(e as Error).message}`, option);
+  }
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
+  return value === undefined ? undefined : parseFormat(value, allowed, option);
+}
+
+function writeOut(path: string, body: Buffer | string): void {
+  try {
+    writeFileSync(path, body);
+  } catch (e) {
+    throw new InputError(`cannot write: ${(e as Error).message}`, '--out');
+  }
+  process.stdout.write(`${JSON.stringify({ out: path, bytes: Buffer.byteLength(body) })}\n`);
+}
+
+const windowsSchema = z.array(
+  z.strictObject({
+    system: z.string().min(1),
+    modules: z.array(z.string().min(1)).optional(),
+    start: z.string().refine((s) => tryParseDateTimeMs(s) !== undefined, 'not an ISO 8601 date-time with offset'),
+    end: z.string().refine((s) => tryParseDateTimeMs(s) !== undefined, 'not an ISO 8601 date-time with offset'),
+  }),
+);
+
+/** Maintenance windows from a JSON file: `[{system, modules?, start, end}]`. */
+export function parseWindows(input: unknown, option = '--maintenance'): MaintenanceWindow[] {
+  const r = windowsSchema.safeParse(input);
+  if (!r.success) throw new InputError(issuesFromZod(r.error.issues).map((i) => ({ ...i, field: `${option}${i.field.startsWith('[') ? '' : ' '}${i.field}` })));
+  return r.data.map((w, i) => {
+    const start = tryParseDateTimeMs(w.start) as number;
+    const end = tryParseDateTimeMs(w.end) as number;
+    if (end <= start) throw new InputError('end must be after start', `${option}[${i}].end`);
+    return { system: w.system, modules: w.modules, start, end };
+  });
+}
+
+/** The report as a buffer or text in the format asked for. */
+export async function availabilityBody(r: AvailabilityReport, format: 'json' | 'csv' | 'xlsx'): Promise<Buffer | string> {
+  if (format === 'json') return `${JSON.stringify(r)}\n`;
+  const lines = availabilityLines(r);
+  const head = ['scope', 'system', 'module', 'period', 'upMinutes', 'downMinutes', 'maintenanceMinutes', 'availabilityPct'] as const;
+  if (format === 'csv') {
+    const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    return `${[head.map(q).join(','), ...lines.map((l) => head.map((h) => q(l[h])).join(','))].join('\r\n')}\r\n`;
+  }
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('availability', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.addRow([...head]).font = { bold: true };
+  for (const l of lines) ws.addRow(head.map((h) => l[h]));
+  const mw = wb.addWorksheet('maintenance', { views: [{ state: 'frozen', ySplit: 1 }] });
+  mw.addRow(['system', 'modules', 'start', 'end', 'minutes']).font = { bold: true };
+  for (const m of r.maintenance) mw.addRow([m.system, m.modules.join(' '), m.start, m.end, m.minutes]);
+  const wd = wb.addWorksheet('worst days', { views: [{ state: 'frozen', ySplit: 1 }] });
+  wd.addRow(['system', 'date', 'availabilityPct', 'downMinutes']).font = { bold: true };
+  for (const d of r.worstDays) wd.addRow([d.system, d.date, d.availabilityPct, d.downMinutes]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export function registerJournalCommands(program: Command, deps: JournalCliDeps): void {
+  program
+    .command('journal')
+    .description('the journal of failure appeals in the prescribed form (REGULATIONS.md §9)')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (Astana)')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (Astana)')
+    .requiredOption('--format <format>', JOURNAL_FORMATS.join('|'))
+    .option('--lang <lang>', 'ru|kk', 'ru')
+    .requiredOption('--out <file>', 'output file')
+    .requiredOption('-i, --input <file>', 'journal entries JSON (until the incident store is wired), or - for stdin')
+    .option('--system <id>', 'only this system')
+    .option('--level <level>', LEVEL_IDS.join('|'))
+    .option('--state <state>', STATES.join('|'))
+    .action(async (o: { from: string; to: string; format: string; lang: string; out: string; input: string; system?: string; level?: string; state?: string }) => {
+      checkPeriod({ from: o.from, to: o.to }, '--');
+      const format = parseFormat(o.format, JOURNAL_FORMATS, '--format');
+      const lang = parseLang(o.lang, '--lang');
+      const level = oneOf(o.level, LEVEL_IDS, '--level');
+      const state = oneOf(o.state, STATES, '--state');
+      const entries = parseEntries(readJson(o.input, '--input'));
+      const r = await renderJournal(entries, { format, lang, period: { from: o.from, to: o.to }, filters: { system: o.system, level, state } });
+      writeOut(o.out, r.body);
+    });
+
+  program
+    .command('extract')
+    .description('the annual extract of the journal for the owner (001 §21)')
+    .requiredOption('--year <yyyy>', 'the year')
+    .option('--lang <lang>', 'ru|kk', 'ru')
+    .requiredOption('--format <format>', EXTRACT_FORMATS.join('|'))
+    .requiredOption('--out <file>', 'output file')
+    .requiredOption('-i, --input <file>', 'extract input JSON (entries, details, downtime, sla), or - for stdin')
+    .action(async (o: { year: string; lang: string; format: string; out: string; input: string }) => {
+      if (!/^\d{4}$/.test(o.year)) throw new InputError('a year YYYY', '--year');
+      const format = parseFormat(o.format, EXTRACT_FORMATS, '--format');
+      const lang = parseLang(o.lang, '--lang');
+      const input = parseExtractInput(readJson(o.input, '--input'), Number(o.year));
+      const r = await renderExtract(input, { format, lang });
+      writeOut(o.out, r.body);
+    });
+
+  program
+    .command('availability')
+    .description('uptime per system, module and ETP per day and month from check results, maintenance apart')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (Astana)')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD (Astana)')
+    .option('--format <format>', 'json|csv|xlsx', 'json')
+    .option('--out <file>', 'output file (required for xlsx; stdout otherwise)')
+    .option('--maintenance <file>', 'announced maintenance windows JSON: [{system, modules?, start, end}]')
+    .option('-c, --config <file>', 'configuration file')
+    .action(async (o: { from: string; to: string; format: string; out?: string; maintenance?: string; config?: string }) => {
+      const { fromDay, toDay } = checkPeriod({ from: o.from, to: o.to }, '--');
+      const format = parseFormat(o.format, ['json', 'csv', 'xlsx'] as const, '--format');
+      if (format === 'xlsx' && !o.out) throw new InputError('required for xlsx', '--out');
+      const maintenance = o.maintenance ? parseWindows(readJson(o.maintenance, '--maintenance')) : [];
+      const config = deps.loadConfig(o.config);
+      const checks = resolveChecks(config).map((c) => ({ key: c.key, system: c.system, module: c.module ?? null, etp: config.systems[c.system]?.kind === 'etp', intervalMs: c.check.intervalMs }));
+      const from = astanaDayTimeToMs(fromDay as number, 0);
+      const to = astanaDayTimeToMs((toDay as number) + 1, 0);
+      const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: config.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? config.storage.schema });
+      let report: AvailabilityReport;
+      try {
+        report = computeAvailability({ from, to, series: await loadSeries(db, checks, new Date(from), new Date(to)), maintenance });
+      } finally {
+        await db.close();
+      }
+      const body = await availabilityBody(report, format);
+      if (o.out) writeOut(o.out, body);
+      else process.stdout.write(body);
+    });
+}
