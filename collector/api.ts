@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
 import { errorMiddleware, queryDate, queryInt, readJson } from './http-util.ts';
+import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import type { Metrics } from './metrics.ts';
 import { listResults } from './results.store.ts';
 import { registerRunRoutes } from './runs.routes.ts';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   now?: () => Date;
   /** Root of browser checks' screenshots and traces served by /api/v1/runs (default `./artifacts`). */
   artifactsDir?: string;
+  /** Incidents, appeals, procurement and tariff registries (omitted: those routes are absent). */
+  incidents?: IncidentRouteDeps;
 }
 
 export function createApi(deps: ApiDeps): Koa {
@@ -105,6 +108,7 @@ export function createApi(deps: ApiDeps): Koa {
   router.get('/api/v1/checks/:id/results', (ctx) => results(ctx, decodeURIComponent(ctx.params.id ?? '')));
 
   registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts' });
+  if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });
 
   // The rules engine (REGULATIONS.md §2, §4, §5, §6): pure computations, nothing is stored.
   const rules = { calendar: rulesCalendar, sla: rulesSla, 'lead-time': rulesLeadTime, deadlines: rulesDeadlines } as const;

@@ -11,6 +11,7 @@ import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } f
 import { migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
+import { startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi } from './api.ts';
 import { InfluxSink } from './influx.sink.ts';
@@ -37,6 +38,8 @@ export interface StartOptions {
   artifactsDir?: string;
   /** Extra live sinks (tests). */
   sinks?: LiveSink[];
+  /** Incident detection and SLA options; appeal attachments go to `attachmentsDir` (default beside the data directory). */
+  incidents?: IncidentRuntimeOptions & { attachmentsDir?: string };
 }
 
 export interface KuzetHandle {
@@ -48,6 +51,7 @@ export interface KuzetHandle {
   config(): KuzetConfig;
   /** Resolves when Redis has been reached and the scheduler, workers and ingestor run. */
   redisReady: Promise<boolean>;
+  incidents: IncidentRuntime;
   reload(): Promise<void>;
   close(): Promise<void>;
 }
@@ -82,6 +86,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   status.seed(await listStates(db));
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
+  const incidents = await startIncidentRuntime({ db, config: () => cfg, registry: metrics.registry, onError: (e) => log.warn({ err: e.message }, 'incident background task failed'), ...opts.incidents });
 
   const redisUrl = redisUrlOf(cfg, env);
   const prefix = cfg.redis.prefix;
@@ -123,7 +128,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
       workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: () => checks, log });
       workers.start();
     }
-    ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log });
+    ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
+    incidents.attachRedis(redis, prefix);
     await ingestor.start();
     maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
     maintenanceQueue.on('error', () => undefined);
@@ -171,7 +177,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     return missing;
   };
 
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts' });
+  const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir } });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
@@ -188,6 +195,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await workers?.close();
     await closeBrowserPool();
     await ingestor?.close();
+    await incidents.close();
     await maintenanceWorker?.close();
     await maintenanceQueue?.close();
     await scheduler?.close();
@@ -198,7 +206,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await db.close();
   };
 
-  return { url, port, db, metrics, status, config: () => cfg, redisReady, reload, close };
+  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, reload, close };
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */

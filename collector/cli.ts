@@ -13,6 +13,7 @@ import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
 import { rulesCalendar, rulesDeadlines, rulesEtpStreak, rulesLeadTime, rulesSla } from '../incidents/index.ts';
 import { assertJourneyFiles, PROBES } from '../probes/index.ts';
 import { startKuzet, startWorker } from './app.ts';
+import { registerIncidentCommands } from './cli-incidents.ts';
 import { startDemo } from './demo.ts';
 import { reloadChannel } from './queues.ts';
 
@@ -191,6 +192,7 @@ export function buildProgram(): Command {
         `  simulated portal:   ${d.sim.url}/`,
         ...Object.entries(d.sim.etpUrls).map(([id, u]) => `  simulated ${id}: ${u}/api/orders/health`),
         `  kuzet API:          ${d.kuzet.url}/api/v1/status`,
+        `  operator token:     ${d.operatorToken}   (curl -H 'Authorization: Bearer <token>' ${d.kuzet.url}/api/v1/incidents)`,
         `  metrics:            ${d.kuzet.url}/metrics`,
         `  inject a fault:     curl -X POST ${d.sim.url}/__fault -H 'content-type: application/json' -d '{"target":"search","fault":"down"}'`,
         `  list faults:        curl ${d.sim.url}/__fault`,
@@ -243,6 +245,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--timeout <ms>', 'how long to wait for the answer').default(3000).argParser(timeoutOption))
     .action(async (o: { server: string; timeout: number }) => printJson(await measureNtp(o.server, o.timeout)));
 
+  registerIncidentCommands(program);
   return program;
 }
 

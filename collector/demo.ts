@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig, type KuzetConfig } from '../core/config.ts';
+import { createToken } from '../core/auth.ts';
 import type { Logger } from '../core/log.ts';
+import type { IncidentRuntimeOptions } from '../incidents/index.ts';
 import { PROBES } from '../probes/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
 import { SIM_TARGETS, startPortalSim, type PortalSim } from './demo/portal-sim.ts';
@@ -22,6 +24,8 @@ export interface DemoOptions {
   redisPrefix?: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Detector thresholds and SLA tick (tests lower them). */
+  incidents?: IncidentRuntimeOptions;
 }
 
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
@@ -99,6 +103,8 @@ export interface DemoHandle {
   sim: PortalSim;
   kuzet: KuzetHandle;
   config: KuzetConfig;
+  /** An operator API token created at start, or KUZET_DEMO_TOKEN when set (demo only). */
+  operatorToken: string;
   close(): Promise<void>;
 }
 
@@ -108,11 +114,21 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
     const artifactsDir = o.artifactsDir ?? join(o.dataDir, '..', 'artifacts');
     const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
-    const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}) });
+    const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
+    let operatorToken: string;
+    try {
+      // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
+      const fixed = (o.env ?? process.env).KUZET_DEMO_TOKEN;
+      operatorToken = (await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })).token;
+    } catch (e) {
+      await kuzet.close();
+      throw e;
+    }
     return {
       sim,
       kuzet,
       config,
+      operatorToken,
       async close() {
         await kuzet.close();
         await sim.close();

@@ -41,6 +41,12 @@ export class ResultIngestor {
       log: Logger;
       batchSize?: number;
       blockMs?: number;
+      /**
+       * Called with each batch after its transaction committed and before it is acknowledged; a throw
+       * is retried with backoff, and a batch whose hooks did not finish stays pending (replayed after a
+       * restart), so hooks must be idempotent per result.
+       */
+      afterCommit?: ((batch: KeyedResult[]) => Promise<void>)[];
     },
   ) {
     this.key = resultStreamKey(opts.prefix);
@@ -118,6 +124,20 @@ export class ResultIngestor {
       }
     }
     if (this.stopped && this.lastError) return; // left pending: the next start takes them again
+    for (const hook of this.opts.afterCommit ?? []) {
+      let wait = 200;
+      for (;;) {
+        try {
+          await hook(batch);
+          break;
+        } catch (e) {
+          if (this.stopped) return; // left pending: replayed after a restart
+          this.opts.log.warn({ err: (e as Error).message, pending: batch.length }, 'after-commit hook failed; retrying');
+          await sleep(wait);
+          wait = Math.min(wait * 2, 10_000);
+        }
+      }
+    }
     const ids = entries.map((e) => e[0]);
     await conn.multi().xack(this.key, RESULT_GROUP, ...ids).xdel(this.key, ...ids).exec();
   }

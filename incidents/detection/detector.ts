@@ -6,7 +6,7 @@
  * A check opens after `failuresToOpen` consecutive failures in one region, or as soon as its latest
  * result fails in at least `regionsToOpen` regions; it recovers when every region that failed has
  * `successesToResolve` consecutive successes. A module's incident opens with its first open check,
- * collects every other check of the module that opens meanwhile, and recovers when all its checks
+ * collects every other check of the module that fails meanwhile (at its first failure), and recovers when all its checks
  * have; a failure within `flapWindowMs` of that recovery re-opens the same incident.
  *
  * Replays are harmless: a result not newer than the last one seen for its check and region is ignored
@@ -202,7 +202,8 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   }
   const flapping = !m.open && m.recoveredAt !== null && m.episode > 0 && r.at - m.recoveredAt <= cfg.flapWindowMs;
   const failingRegions = Object.values(c.regions).filter((x) => x.fails > 0).length;
-  if (!flapping && rs.fails < cfg.failuresToOpen && failingRegions < cfg.regionsToOpen) return events;
+  // While the module's incident is open, a failure of any other of its checks joins it at once.
+  if (!m.open && !flapping && rs.fails < cfg.failuresToOpen && failingRegions < cfg.regionsToOpen) return events;
 
   c.open = true;
   for (const x of Object.values(c.regions)) x.failedInEpisode = x.fails > 0;

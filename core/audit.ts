@@ -1,0 +1,32 @@
+/**
+ * The audit trail: every write to the system records who, when, from which IP, what and the value
+ * before and after, in the same transaction as the write (REGULATIONS.md §10: actions logged with
+ * date, time and IP address).
+ */
+import type { Queryable } from './db.ts';
+
+export interface AuditEntry {
+  /** Token id or `system:<component>` for kuzet's own writes. */
+  actor: string;
+  ip?: string | null | undefined;
+  action: string;
+  subject?: string | null | undefined;
+  before?: unknown;
+  after?: unknown;
+  /** Defaults to the database's now(). */
+  at?: Date | undefined;
+}
+
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+
+export async function audit(tx: Queryable, e: AuditEntry): Promise<void> {
+  await tx.query('INSERT INTO audit_log (at, actor, ip, action, subject, before, after) VALUES (COALESCE($1::timestamptz, now()), $2, $3, $4, $5, $6::jsonb, $7::jsonb)', [
+    e.at ? e.at.toISOString() : null,
+    e.actor,
+    e.ip ?? null,
+    e.action,
+    e.subject ?? null,
+    json(e.before),
+    json(e.after),
+  ]);
+}

@@ -1,0 +1,64 @@
+/**
+ * API tokens and roles. A token is shown once when created (`kuzet token create --role R`) and only
+ * its SHA-256 is stored: tokens are 256 random bits, so a plain hash is enough (no dictionary to
+ * resist) and lets a request be verified with one indexed lookup.
+ *
+ * Roles: `viewer` reads; `operator` also transitions and edits. An operator may do whatever a viewer may.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { Db, Queryable } from './db.ts';
+import { audit } from './audit.ts';
+import { InputError, KuzetError, UnavailableError } from './errors.ts';
+
+export const ROLES = ['viewer', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  /** The token id (`tok_…`), used in the timeline and the audit log. */
+  id: string;
+  role: Role;
+  name: string | null;
+}
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2 };
+
+export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export function parseRole(v: unknown): Role {
+  if (typeof v !== 'string' || !(ROLES as readonly string[]).includes(v)) throw new InputError(`must be one of ${ROLES.join(', ')}`, 'role');
+  return v as Role;
+}
+
+/** Stores a token (a generated one unless `token` is given) and returns it with its id. */
+export async function createToken(db: Db, opts: { role: Role; name?: string | undefined; token?: string | undefined; actor?: string }): Promise<{ id: string; token: string; role: Role }> {
+  const token = opts.token ?? `kzt_${randomBytes(32).toString('base64url')}`;
+  if (token.length < 16) throw new InputError('must be at least 16 characters', 'token');
+  const id = `tok_${randomBytes(6).toString('hex')}`;
+  await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO api_tokens (id, token_hash, role, name) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING', [id, hashToken(token), opts.role, opts.name ?? null]);
+    await audit(tx, { actor: opts.actor ?? 'system:cli', action: 'token.create', subject: id, after: { role: opts.role, name: opts.name ?? null } });
+  });
+  return { id, token, role: opts.role };
+}
+
+export async function verifyToken(db: Queryable, token: string): Promise<Actor | undefined> {
+  const rows = await db.query<{ id: string; role: Role; name: string | null }>('SELECT id, role, name FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
+  return rows[0];
+}
+
+/** Koa middleware: 401 without a valid bearer token, 403 when its role is below `role`; puts the actor in `ctx.state.actor`. */
+export function requireRole(db: () => Db | undefined, role: Role) {
+  return async (ctx: Context, next: Next) => {
+    const header = ctx.get('authorization');
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new KuzetError('unauthorized', 'a bearer token is required (Authorization: Bearer <token>; create one with `kuzet token create --role viewer|operator`)', { status: 401 });
+    const d = db();
+    if (!d) throw new UnavailableError('the database is not open yet');
+    const actor = await verifyToken(d, m[1] as string);
+    if (!actor) throw new KuzetError('unauthorized', 'the bearer token is not valid or was revoked', { status: 401 });
+    if (RANK[actor.role] < RANK[role]) throw new KuzetError('forbidden', `the ${actor.role} role may not do this; ${role} is required`, { status: 403 });
+    ctx.state.actor = actor;
+    await next();
+  };
+}

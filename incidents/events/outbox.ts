@@ -1,0 +1,117 @@
+/**
+ * The transactional outbox (issue item 7): an incident change and its event are written in the same
+ * database transaction, so neither exists without the other; a publisher moves unpublished events to
+ * BullMQ (job id = the idempotency key, so a re-publish after a crash is a no-op) and a consumer keeps
+ * its own offset in the database, so after a crash it replays from the last event it finished.
+ */
+import type { Queue } from 'bullmq';
+import type { Db, Queryable } from '../../core/db.ts';
+
+export const EVENT_TYPES = [
+  'incident.registered',
+  'incident.confirmed',
+  'incident.refuted',
+  'incident.updated',
+  'incident.resolved',
+  'incident.closed',
+  'sla.warning',
+  'sla.breached',
+  'digest.daily',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const EVENTS_QUEUE = 'incident-events';
+
+export interface OutboxEvent {
+  id: number;
+  /** Idempotency key: the same change always has the same key; a consumer skips a key it has seen. */
+  key: string;
+  type: EventType;
+  incidentId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Writes an event in the caller's transaction; a second event with the same key is dropped. */
+export async function emit(tx: Queryable, e: { type: EventType; key: string; incidentId?: string | null; payload: Record<string, unknown> }): Promise<void> {
+  await tx.query('INSERT INTO outbox (key, type, incident_id, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [e.key, e.type, e.incidentId ?? null, JSON.stringify(e.payload)]);
+}
+
+type Row = { id: string | number; key: string; type: EventType; incident_id: string | null; payload: Record<string, unknown>; created_at: Date | string };
+const toEvent = (r: Row): OutboxEvent => ({ id: Number(r.id), key: r.key, type: r.type, incidentId: r.incident_id, payload: r.payload, createdAt: new Date(r.created_at) });
+
+/** Events after `afterId`, in order. */
+export async function readOutbox(db: Queryable, afterId: number, limit = 500): Promise<OutboxEvent[]> {
+  const rows = await db.query<Row>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE id > $1 ORDER BY outbox.id LIMIT $2', [afterId, limit]);
+  return rows.map(toEvent);
+}
+
+/**
+ * Publishes unpublished events to the BullMQ queue, oldest first. A crash between `addBulk` and the
+ * update re-publishes the same events with the same job ids, which BullMQ ignores.
+ */
+export async function publishPending(db: Db, queue: Queue, limit = 500): Promise<number> {
+  const rows = await db.query<Row>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1', [limit]);
+  if (rows.length === 0) return 0;
+  const events = rows.map(toEvent);
+  await queue.addBulk(events.map((e) => ({ name: e.type, data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id }, opts: { jobId: e.key.replace(/:/g, '|'), removeOnComplete: 1000, removeOnFail: 1000 } })));
+  await db.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [events.map((e) => e.id)]);
+  return events.length;
+}
+
+/** Polls the outbox and publishes; `stop()` waits for the current round. */
+export function startPublisher(db: Db, queue: Queue, opts: { intervalMs?: number; onError?: (e: Error) => void } = {}) {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const round = async () => {
+    try {
+      while (!stopped && (await publishPending(db, queue)) > 0);
+    } catch (e) {
+      opts.onError?.(e as Error);
+    }
+    if (!stopped) timer = setTimeout(() => (running = round()), opts.intervalMs ?? 500);
+  };
+  running = round();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * A consumer reading the outbox itself, at least once: it handles each event, then stores its offset.
+ * After a crash it starts again after the last stored offset, so events are replayed, never lost; the
+ * handler makes them idempotent with `event.key`.
+ */
+export class OutboxConsumer {
+  constructor(
+    private readonly db: Db,
+    readonly name: string,
+    private readonly handler: (e: OutboxEvent) => Promise<void>,
+  ) {}
+
+  async offset(): Promise<number> {
+    const r = await this.db.query<{ last_id: string | number }>('SELECT last_id::text AS last_id FROM outbox_offsets WHERE consumer = $1', [this.name]);
+    return r[0] ? Number(r[0].last_id) : 0;
+  }
+
+  /** Handles every event after the stored offset; returns how many. A throw leaves the offset at the last handled event. */
+  async drain(limit = 500): Promise<number> {
+    let n = 0;
+    let last = await this.offset();
+    for (;;) {
+      const events = await readOutbox(this.db, last, limit);
+      if (events.length === 0) return n;
+      for (const e of events) {
+        await this.handler(e);
+        last = e.id;
+        n++;
+        await this.db.query('INSERT INTO outbox_offsets (consumer, last_id) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET last_id = EXCLUDED.last_id', [this.name, last]);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * SLA warnings and breaches as events (issue item 5): 10 minutes before a clock is due and when it
+ * passes, each once per due time, through the outbox; the metrics kuzet_sla_breaches_total{timer}
+ * and kuzet_sla_open{timer}. `now` is passed in, so tests run it on a fake clock.
+ */
+import client from 'prom-client';
+import type { Db } from '../../core/db.ts';
+import { formatAstana } from '../../core/time.ts';
+import { WARN_BEFORE_MS } from '../sla-clocks/sla-clocks.ts';
+import { emit } from './outbox.ts';
+
+export const SLA_METRICS = {
+  breaches: { name: 'kuzet_sla_breaches_total', help: 'SLA clocks that passed their due time unmet', labels: ['timer'] },
+  open: { name: 'kuzet_sla_open', help: 'SLA clocks running (not met, not breached) now', labels: ['timer'] },
+} as const;
+
+export class SlaMetrics {
+  readonly breaches: client.Counter<string>;
+  readonly open: client.Gauge<string>;
+  constructor(registry: client.Registry) {
+    this.breaches = new client.Counter({ name: SLA_METRICS.breaches.name, help: SLA_METRICS.breaches.help, labelNames: [...SLA_METRICS.breaches.labels], registers: [registry] });
+    this.open = new client.Gauge({ name: SLA_METRICS.open.name, help: SLA_METRICS.open.help, labelNames: [...SLA_METRICS.open.labels], registers: [registry] });
+  }
+}
+
+type Due = { incident_id: string; timer: string; due_at: Date; warned_at: Date | null; breached_at: Date | null };
+
+/** One pass: emits the warnings and breaches that are due at `now`; returns what it emitted. */
+export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<{ warnings: number; breaches: number }> {
+  const rows = await db.query<Due>(
+    `SELECT c.incident_id, c.timer, c.due_at, c.warned_at, c.breached_at FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id
+     WHERE c.met_at IS NULL AND NOT c.informational AND i.state <> 'closed'
+       AND ((c.warned_at IS NULL AND c.due_at - interval '10 minutes' <= $1) OR (c.breached_at IS NULL AND c.due_at < $1))
+     ORDER BY c.due_at`,
+    [now.toISOString()],
+  );
+  let warnings = 0;
+  let breaches = 0;
+  for (const r of rows) {
+    const due = new Date(r.due_at);
+    const breached = due.getTime() < now.getTime();
+    const dueText = formatAstana(due);
+    await db.transaction(async (tx) => {
+      if (r.warned_at === null && (due.getTime() - WARN_BEFORE_MS <= now.getTime())) {
+        await tx.query('UPDATE incident_clocks SET warned_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
+        await emit(tx, { type: 'sla.warning', key: `${r.incident_id}:sla.warning:${r.timer}:${due.getTime()}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: r.timer, dueAt: dueText, at: formatAstana(now) } });
+        warnings++;
+      }
+      if (breached && r.breached_at === null) {
+        await tx.query('UPDATE incident_clocks SET breached_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
+        await emit(tx, { type: 'sla.breached', key: `${r.incident_id}:sla.breached:${r.timer}:${due.getTime()}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: r.timer, dueAt: dueText, at: formatAstana(now) } });
+        breaches++;
+      }
+    });
+    if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: r.timer });
+  }
+  if (metrics) {
+    const open = await db.query<{ timer: string; n: string | number }>(
+      `SELECT c.timer, count(*) AS n FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id
+       WHERE c.met_at IS NULL AND NOT c.informational AND i.state <> 'closed' AND c.due_at >= $1 GROUP BY c.timer`,
+      [now.toISOString()],
+    );
+    metrics.open.reset();
+    for (const o of open) metrics.open.set({ timer: o.timer }, Number(o.n));
+  }
+  return { warnings, breaches };
+}

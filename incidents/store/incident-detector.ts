@@ -1,0 +1,239 @@
+/**
+ * The detector hooked to ingestion: takes batches of results after they are committed, runs the pure
+ * state machine and writes what it decided (new incidents, joined checks, recovery, re-opening, the
+ * evidence) together with the detector's own state in one transaction. At start the state is read
+ * back from the database, so a restart loses nothing; a batch replayed after a crash is ignored per
+ * check and region by time, so it is never counted twice.
+ */
+import { audit } from '../../core/audit.ts';
+import type { Db, Queryable } from '../../core/db.ts';
+import { formatAstana } from '../../core/time.ts';
+import { proposeLevel } from '../classification/propose-level.ts';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  emptyDetectorState,
+  forgetIncident,
+  moduleEvidence,
+  moduleKeyOf,
+  observe,
+  type CheckState,
+  type DetectionEvent,
+  type DetectorConfig,
+  type DetectorInput,
+  type DetectorState,
+  type ModuleState,
+} from '../detection/detector.ts';
+import { emit } from '../events/outbox.ts';
+import { isActive, type IncidentState } from '../lifecycle/lifecycle.ts';
+import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
+import type { Topology } from './topology.ts';
+
+/** A stored check result as ingestion hands it over. */
+export interface DetectableResult {
+  key: string;
+  system: string;
+  target: string;
+  check: string;
+  region: string;
+  ok: boolean;
+  errorKind: string | null;
+  message: string;
+  at: Date;
+  observations?: Record<string, unknown> | undefined;
+}
+
+const ACTOR = 'system:detector';
+
+function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
+  const a = obs?.artifacts;
+  if (!Array.isArray(a)) return [];
+  return a
+    .filter((x): x is { name: string; path?: string } => typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string')
+    .filter((x) => x.name.endsWith('.png'))
+    .map((x) => x.path ?? x.name);
+}
+
+export class IncidentDetector {
+  private state: DetectorState = emptyDetectorState();
+  /** Module key → the incident id its current episode is recorded as. */
+  private incidentOf = new Map<string, string>();
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Wall-clock registration latency (ms) per incident opened, for the benchmark. */
+  readonly registered: { id: string; firstFailureAt: number; registeredAt: number }[] = [];
+
+  constructor(
+    private readonly deps: { db: Db; topology: () => Topology; config?: Partial<DetectorConfig>; now?: () => Date },
+  ) {}
+
+  get config(): DetectorConfig {
+    return { ...DEFAULT_DETECTOR_CONFIG, ...this.deps.config };
+  }
+
+  /** Reads the detector's state back from the database. */
+  async load(): Promise<void> {
+    const checks = await this.deps.db.query<{ check_key: string; state: CheckState }>('SELECT check_key, state FROM detector_checks');
+    const modules = await this.deps.db.query<{ module_key: string; state: ModuleState; incident_id: string | null }>('SELECT module_key, state, incident_id FROM detector_modules');
+    const s = emptyDetectorState();
+    for (const c of checks) s.checks[c.check_key] = c.state;
+    for (const m of modules) s.modules[m.module_key] = m.state;
+    this.state = s;
+    this.incidentOf = new Map(modules.filter((m) => m.incident_id).map((m) => [m.module_key, m.incident_id as string]));
+  }
+
+  /** The ingestor's `afterCommit` hook; calls are serialised. */
+  handle = (batch: readonly DetectableResult[]): Promise<void> => {
+    const next = this.chain.then(() => this.process(batch));
+    this.chain = next.catch(() => undefined);
+    return next;
+  };
+
+  private toInput(r: DetectableResult): DetectorInput {
+    const module = this.deps.topology().moduleOf(r.key) ?? r.target;
+    return { key: r.key, system: r.system, module, region: r.region, ok: r.ok, errorKind: r.errorKind, message: r.message, at: r.at.getTime(), screenshots: r.ok ? [] : screenshotsOf(r.observations) };
+  }
+
+  private async process(batch: readonly DetectableResult[]): Promise<void> {
+    if (batch.length === 0) return;
+    const cfg = this.config;
+    const inputs = batch.map((r) => this.toInput(r)).sort((a, b) => a.at - b.at);
+    const events: DetectionEvent[] = [];
+    const touchedChecks = new Set<string>();
+    const touchedModules = new Set<string>();
+    for (const r of inputs) {
+      const ev = observe(this.state, r, cfg);
+      touchedChecks.add(r.key);
+      touchedModules.add(moduleKeyOf(r.system, r.module));
+      for (const e of ev) events.push(e);
+    }
+    try {
+      await this.deps.db.transaction(async (tx) => {
+        for (const e of events) await this.apply(tx, e);
+        await this.refreshEvidence(tx, touchedModules);
+        await this.saveState(tx, touchedChecks, touchedModules);
+      });
+    } catch (e) {
+      // The in-memory state ran ahead of the database: read it back so the retried batch is seen again.
+      await this.load().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private proposal(m: ModuleState) {
+    const topo = this.deps.topology();
+    const policy = topo.policyOf(m.system) ?? 'portal-692';
+    const checks = topo.checksOf(m.system, m.module);
+    const ev = moduleEvidence(m);
+    const failingModules = Object.values(this.state.modules).filter((x) => x.system === m.system && x.open).length;
+    return {
+      policy,
+      ev,
+      proposal: proposeLevel(policy, {
+        moduleChecks: Math.max(checks.length, m.openChecks.length),
+        failingChecks: m.openChecks.length,
+        regions: Math.max(new Set(checks.flatMap((c) => c.regions)).size, ev.regions.length, 1),
+        failingRegions: ev.regions.length,
+        systemModules: topo.modulesOf(m.system).length,
+        failingModules,
+        errorKinds: ev.errorKinds,
+        startedAt: m.startedAt ?? Date.now(),
+      }),
+    };
+  }
+
+  private evidenceJson(m: ModuleState) {
+    const ev = moduleEvidence(m);
+    return {
+      checks: ev.checks,
+      openChecks: m.openChecks,
+      regions: ev.regions,
+      errorKinds: ev.errorKinds,
+      screenshots: ev.screenshots,
+      details: ev.details.map((d) => ({ ...d, firstFailureAt: formatAstana(d.firstFailureAt), lastFailureAt: formatAstana(d.lastFailureAt) })),
+    };
+  }
+
+  private async open(tx: Queryable, mk: string, m: ModuleState, at: number, trigger: string): Promise<void> {
+    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    const { policy, ev, proposal } = this.proposal(m);
+    const id = await allocateIncidentId(tx, now);
+    const startedAt = m.startedAt ?? at;
+    await insertIncident(tx, {
+      ...id,
+      source: 'monitoring',
+      system: m.system,
+      module: m.module,
+      policy,
+      title: `${m.system}/${m.module}: ${ev.probableCause ?? 'failure'}`,
+      startedAt,
+      receivedAt: at,
+      registeredAt: now,
+      proposal,
+      probableCause: ev.probableCause,
+      evidence: this.evidenceJson(m),
+    });
+    await tx.query('UPDATE incidents SET detector_key = $2, detector_episode = $3 WHERE id = $1', [id.id, mk, m.episode]);
+    await record(tx, { incidentId: id.id, at: now, actor: ACTOR, action: 'registered', after: { trigger, startedAt: formatAstana(startedAt), detectedAt: formatAstana(at), proposedLevel: proposal.level, probableCause: ev.probableCause } });
+    await syncClocks(tx, (await getIncidentRow(tx, id.id)) as IncidentRow);
+    await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'monitoring', system: m.system, module: m.module, startedAt: formatAstana(startedAt), proposedLevel: proposal.level, probableCause: ev.probableCause } });
+    this.incidentOf.set(mk, id.id);
+    this.registered.push({ id: id.id, firstFailureAt: startedAt, registeredAt: Date.now() });
+  }
+
+  private async apply(tx: Queryable, e: DetectionEvent): Promise<void> {
+    const m = this.state.modules[e.moduleKey];
+    if (!m) return;
+    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    const incId = this.incidentOf.get(e.moduleKey);
+    const current = incId ? await getIncidentRow(tx, incId, true) : undefined;
+    const live = current && isActive(current.state as IncidentState);
+    if (e.type === 'opened' || (e.type !== 'recovered' && !live)) {
+      await this.open(tx, e.moduleKey, m, e.at, e.type === 'joined' ? e.check : e.type === 'opened' || e.type === 'reopened' ? e.trigger : '');
+      return;
+    }
+    if (!current) return;
+    const { proposal } = this.proposal(m);
+    if (e.type === 'recovered') {
+      await tx.query('UPDATE incidents SET recovered_at = $2, version = version + 1 WHERE id = $1', [current.id, new Date(e.at).toISOString()]);
+      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.recovered', after: { recoveredAt: formatAstana(e.at) } });
+      await emit(tx, { type: 'incident.updated', key: `${current.id}:recovered:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'recovered', recoveredAt: formatAstana(e.at) } });
+    } else if (e.type === 'reopened') {
+      await tx.query('UPDATE incidents SET recovered_at = NULL, version = version + 1 WHERE id = $1', [current.id]);
+      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.reopened', before: { recoveredAt: current.recovered_at ? formatAstana(new Date(current.recovered_at)) : null }, after: { failedAgainAt: formatAstana(e.at), trigger: e.trigger } });
+      await emit(tx, { type: 'incident.updated', key: `${current.id}:reopened:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'reopened', at: formatAstana(e.at) } });
+    } else {
+      await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [current.id, proposal.level, JSON.stringify(proposal)]);
+      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'evidence.joined', before: { proposedLevel: current.proposed_level }, after: { check: e.check, proposedLevel: proposal.level } });
+      await emit(tx, { type: 'incident.updated', key: `${current.id}:joined:${e.check}:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'joined', check: e.check } });
+    }
+  }
+
+  /** Keeps the evidence of open incidents current; a module whose incident an operator refuted or closed is forgotten. */
+  private async refreshEvidence(tx: Queryable, modules: Set<string>): Promise<void> {
+    const updated: string[] = [];
+    for (const mk of modules) {
+      const m = this.state.modules[mk];
+      const id = this.incidentOf.get(mk);
+      if (!m || !id || (!m.open && m.recoveredAt === null)) continue;
+      const rows = await tx.query<{ state: IncidentState }>('UPDATE incidents SET evidence = $2::jsonb, probable_cause = $3 WHERE id = $1 RETURNING state', [id, JSON.stringify(this.evidenceJson(m)), moduleEvidence(m).probableCause]);
+      const st = rows[0]?.state;
+      if (st && !isActive(st) && st !== 'resolved') forgetIncident(this.state, mk);
+      updated.push(id);
+    }
+    if (updated.length > 0) await audit(tx, { actor: ACTOR, action: 'incident.evidence', subject: updated.join(','), after: { incidents: updated } });
+  }
+
+  private async saveState(tx: Queryable, checks: Set<string>, modules: Set<string>): Promise<void> {
+    const ck = [...checks];
+    await tx.query(
+      `INSERT INTO detector_checks (check_key, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
+       ON CONFLICT (check_key) DO UPDATE SET state = EXCLUDED.state`,
+      [ck, ck.map((k) => JSON.stringify(this.state.checks[k]))],
+    );
+    const mk = [...modules];
+    await tx.query(
+      `INSERT INTO detector_modules (module_key, state, incident_id) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
+       ON CONFLICT (module_key) DO UPDATE SET state = EXCLUDED.state, incident_id = EXCLUDED.incident_id`,
+      [mk, mk.map((k) => JSON.stringify(this.state.modules[k])), mk.map((k) => this.incidentOf.get(k) ?? null)],
+    );
+  }
+}

@@ -1,0 +1,416 @@
+/**
+ * The incident service: every write to incidents goes through here, in one transaction with its
+ * timeline entry, its audit entry, its SLA clocks and its outbox event. Time comes from `now()`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { audit } from '../../core/audit.ts';
+import type { Db, Queryable } from '../../core/db.ts';
+import { InputError, KuzetError, NotFoundError, issuesFromZod } from '../../core/errors.ts';
+import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
+import { appealInput } from '../appeals/appeal.schema.ts';
+import { proposeLevel } from '../classification/propose-level.ts';
+import { emit, type EventType } from '../events/outbox.ts';
+import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type IncidentState, type TransitionFields, type TransitionPatch } from '../lifecycle/lifecycle.ts';
+import { EXTENSION_POLICY_IDS, LEVELS, PROCUREMENT_METHODS, computeExtensions, type DeadlineKind, type ExtensionPolicyId, type PolicyId, type ProcurementFacts } from '../rules/index.ts';
+import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
+import type { Topology } from './topology.ts';
+
+export interface ActorRef {
+  id: string;
+  ip?: string | null | undefined;
+}
+
+export interface IncidentServiceDeps {
+  db: Db;
+  topology: () => Topology;
+  now?: () => Date;
+}
+
+const dateTime = z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be an ISO 8601 date-time with offset') }).transform((t, ctx) => {
+  const v = tryParseDateTimeMs(t);
+  if (v === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 date-time with offset' });
+    return z.NEVER;
+  }
+  return v;
+});
+const text = z.string().trim().min(1, 'must not be empty').max(20_000);
+
+export const transitionInput = z.strictObject({
+  to: z.enum(INCIDENT_STATES, { error: (i) => (i.input === undefined ? 'required' : `must be one of ${INCIDENT_STATES.join(', ')}`) }),
+  /** The version the operator saw; a different current version is a conflict. */
+  version: z.number().int().positive().optional(),
+  evidence: text.optional(),
+  level: z.enum(LEVELS, { error: () => `must be one of ${LEVELS.join(', ')}` }).optional(),
+  levelReason: text.optional(),
+  kind: z.enum(FAILURE_KIND_IDS as [string, ...string[]], { error: () => `must be one of the failure kinds of REGULATIONS.md §3: ${FAILURE_KIND_IDS.join(', ')}` }).optional(),
+  plannedFixAt: dateTime.optional(),
+  actualFixAt: dateTime.optional(),
+  cause: text.optional(),
+  measures: text.optional(),
+  recommendations: text.optional(),
+  decision: text.optional(),
+});
+
+export const plannedFixInput = z.strictObject({ plannedFixAt: dateTime, reason: text, version: z.number().int().positive().optional() });
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new InputError(issuesFromZod(r.error.issues));
+  return r.data;
+}
+
+const EVENT_OF: Partial<Record<IncidentState, EventType>> = {
+  confirmed: 'incident.confirmed',
+  refuted: 'incident.refuted',
+  resolved: 'incident.resolved',
+  closed: 'incident.closed',
+  analysing: 'incident.updated',
+};
+
+const COLUMN: Record<keyof TransitionPatch, string> = {
+  state: 'state',
+  analysingAt: 'analysing_at',
+  confirmedAt: 'confirmed_at',
+  refutedAt: 'refuted_at',
+  resolvedAt: 'resolved_at',
+  closedAt: 'closed_at',
+  refuteEvidence: 'refute_evidence',
+  level: 'level',
+  levelReason: 'level_reason',
+  kind: 'kind',
+  plannedFixAt: 'planned_fix_at',
+  actualFixAt: 'actual_fix_at',
+  cause: 'cause',
+  measures: 'measures',
+  recommendations: 'recommendations',
+  decision: 'decision',
+};
+const TIME_KEYS = new Set(['analysingAt', 'confirmedAt', 'refutedAt', 'resolvedAt', 'closedAt', 'plannedFixAt', 'actualFixAt']);
+
+/** The patch as JSON for the timeline: instants in Astana time. */
+function patchJson(p: Partial<TransitionPatch>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, TIME_KEYS.has(k) && typeof v === 'number' ? formatAstana(v) : v]));
+}
+
+function rowJson(r: IncidentRow, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = (r as unknown as Record<string, unknown>)[COLUMN[k as keyof TransitionPatch]];
+    out[k] = v instanceof Date ? formatAstana(v) : (v ?? null);
+  }
+  return out;
+}
+
+async function applyPatch(tx: Queryable, id: string, p: Partial<TransitionPatch>): Promise<IncidentRow> {
+  const sets: string[] = [];
+  const params: unknown[] = [id];
+  for (const [k, v] of Object.entries(p)) {
+    params.push(TIME_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v);
+    sets.push(`${COLUMN[k as keyof TransitionPatch]} = $${params.length}`);
+  }
+  const rows = await tx.query<IncidentRow>(`UPDATE incidents SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 RETURNING *`, params);
+  return rows[0] as IncidentRow;
+}
+
+const conflict = (message: string) => new KuzetError('conflict', message, { status: 409 });
+
+export class IncidentService {
+  readonly db: Db;
+  private readonly topology: () => Topology;
+  readonly now: () => Date;
+
+  constructor(deps: IncidentServiceDeps) {
+    this.db = deps.db;
+    this.topology = deps.topology;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private async lockIncident(tx: Queryable, id: string, version: number | undefined): Promise<IncidentRow> {
+    const row = await getIncidentRow(tx, id, true);
+    if (!row) throw new NotFoundError(`no incident ${id}`);
+    if (version !== undefined && row.version !== version) throw conflict(`incident ${id} was changed by someone else (now version ${row.version}, you sent ${version}); reload it and try again`);
+    return row;
+  }
+
+  /** `POST /api/v1/incidents/:id/transition`. */
+  async transition(id: string, input: unknown, actor: ActorRef) {
+    const v = parse(transitionInput, input);
+    const now = this.now().getTime();
+    return this.db.transaction(async (tx) => {
+      const row = await this.lockIncident(tx, id, v.version);
+      const fields: TransitionFields = { ...v, kind: v.kind as TransitionFields['kind'] };
+      let patch: TransitionPatch;
+      try {
+        patch = transition({ state: row.state, startedAt: new Date(row.started_at).getTime(), proposedLevel: row.proposed_level }, v.to, fields, now);
+      } catch (e) {
+        if (e instanceof TransitionError && e.kind === 'missing-fields') throw new InputError(e.issues);
+        if (e instanceof TransitionError) throw new KuzetError('conflict', `incident ${id} is ${row.state}: ${e.message}`, { status: 409, field: 'to' });
+        throw e;
+      }
+      const keys = Object.keys(patch);
+      const before = rowJson(row, keys);
+      let next = await applyPatch(tx, id, patch);
+      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: `transition.${v.to}`, before, after: patchJson(patch) });
+      if (v.to === 'confirmed' || v.to === 'resolved') next = await this.storeExtensions(tx, next, v.to, actor, now);
+      await syncClocks(tx, next);
+      await emit(tx, { type: EVENT_OF[v.to] ?? 'incident.updated', key: `${id}:v${next.version}:${v.to}`, incidentId: id, payload: { id, state: next.state, version: next.version, level: next.level, plannedFixAt: next.planned_fix_at ? formatAstana(new Date(next.planned_fix_at)) : null } });
+      return next;
+    });
+  }
+
+  /** `PATCH /api/v1/incidents/:id`: a new planned fix time (with a reason); extensions are recomputed and re-notified. */
+  async updatePlannedFix(id: string, input: unknown, actor: ActorRef) {
+    const v = parse(plannedFixInput, input);
+    const now = this.now().getTime();
+    return this.db.transaction(async (tx) => {
+      const row = await this.lockIncident(tx, id, v.version);
+      if (row.state !== 'confirmed') throw conflict(`incident ${id} is ${row.state}: the planned fix time can change only while confirmed`);
+      if (v.plannedFixAt < new Date(row.started_at).getTime()) throw new InputError('is before the failure start', 'plannedFixAt');
+      const before = rowJson(row, ['plannedFixAt']);
+      let next = await applyPatch(tx, id, { plannedFixAt: v.plannedFixAt });
+      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'planned-fix.changed', before, after: { plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason } });
+      next = await this.storeExtensions(tx, next, 'confirmed', actor, now);
+      await emit(tx, { type: 'incident.updated', key: `${id}:v${next.version}:planned-fix`, incidentId: id, payload: { id, change: 'plannedFixAt', plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason } });
+      return next;
+    });
+  }
+
+  /** Marks a clock's duty done (a notice sent), e.g. SLA-P-HIGH-HOME. */
+  async markClockMet(id: string, timer: string, input: unknown, actor: ActorRef) {
+    const v = parse(z.strictObject({ at: dateTime.optional() }), input ?? {});
+    const now = this.now().getTime();
+    const at = v.at ?? now;
+    return this.db.transaction(async (tx) => {
+      await this.lockIncident(tx, id, undefined);
+      const rows = await tx.query<{ timer: string }>('UPDATE incident_clocks SET met_at = $3 WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL RETURNING timer', [id, timer, new Date(at).toISOString()]);
+      if (rows.length === 0) throw new NotFoundError(`incident ${id} has no running clock ${timer}`);
+      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'clock.met', after: { timer, metAt: formatAstana(at) } });
+      await emit(tx, { type: 'incident.updated', key: `${id}:clock-met:${timer}`, incidentId: id, payload: { id, change: 'clock.met', timer } });
+    });
+  }
+
+  /**
+   * Extensions (issue item 6): on confirmation with the planned fix time as R, on resolution with the
+   * actual fix time; stored with the incident with the affected announcement and lot numbers.
+   */
+  private async storeExtensions(tx: Queryable, row: IncidentRow, stage: 'confirmed' | 'resolved', actor: ActorRef, now: number): Promise<IncidentRow> {
+    if (!(EXTENSION_POLICY_IDS as readonly string[]).includes(row.policy) || !row.level || !row.confirmed_at) return row;
+    const end = stage === 'resolved' ? row.actual_fix_at : row.planned_fix_at;
+    if (!end) return row;
+    const startedAt = new Date(row.started_at).getTime();
+    const procs = await tx.query<{ id: string; announcement: string; lot: string; method: ProcurementFacts['method']; module: string | null; affected: boolean | null; protocol_formed_at: Date | null; deadlines: Record<string, string> }>(
+      'SELECT id, announcement, lot, method, module, affected, protocol_formed_at, deadlines FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id',
+      [row.system],
+    );
+    const tariffs = await tx.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
+    const byId = new Map(procs.map((p) => [p.id, p]));
+    const result = computeExtensions({
+      policy: row.policy as ExtensionPolicyId,
+      incident: { level: row.level, startedAt, confirmedAt: Math.max(startedAt, new Date(row.confirmed_at).getTime()), resolvedAt: Math.max(startedAt, new Date(end).getTime()), module: row.module ?? undefined },
+      procurements: procs.map((p) => ({
+        id: p.id,
+        method: p.method,
+        module: p.module ?? undefined,
+        affected: p.affected ?? undefined,
+        protocolFormedAt: p.protocol_formed_at ? new Date(p.protocol_formed_at).getTime() : undefined,
+        deadlines: Object.fromEntries(Object.entries(p.deadlines).map(([k, t]) => [k, tryParseDateTimeMs(t) as number])) as Partial<Record<DeadlineKind, number>>,
+      })),
+      tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
+    });
+    const affected = [...new Set(result.extensions.map((e) => e.subject))].map((sid) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' }));
+    const computed = {
+      stage,
+      computedAt: formatAstana(now),
+      window: { startedAt: formatAstana(startedAt), resolvedAt: formatAstana(new Date(end)), basis: stage === 'resolved' ? 'actual fix time' : 'planned fix time' },
+      failureMinutes: result.failureMinutes,
+      extensions: result.extensions.map((e) => ({ ...e, announcement: byId.get(e.subject)?.announcement, lot: byId.get(e.subject)?.lot, original: e.original === null ? null : formatAstana(e.original), extended: formatAstana(e.extended) })),
+      tariffs: result.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
+      affected,
+      notes: result.notes,
+      ...(result.requiresOwnerAgreement ? { requiresOwnerAgreement: result.requiresOwnerAgreement } : {}),
+    };
+    const all = { ...(row.extensions ?? {}), [stage]: computed, latest: stage };
+    const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb WHERE id = $1 RETURNING *', [row.id, JSON.stringify(all)]);
+    await record(tx, { incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `extensions.${stage}`, after: { extensions: computed.extensions.length, tariffs: computed.tariffs.length, affected } });
+    return rows[0] as IncidentRow;
+  }
+
+  /** `POST /api/v1/appeals` (issue item 2): registers the appeal as an incident with the next id. */
+  async registerAppeal(input: unknown, ip: string | null) {
+    const v = parse(appealInput, input);
+    const now = this.now().getTime();
+    const detectedAt = tryParseDateTimeMs(v.detectedAt) as number;
+    if (detectedAt > now + 60_000) throw new InputError('is in the future', 'detectedAt');
+    const policy: PolicyId = v.policy ?? (v.system ? this.topology().policyOf(v.system) : undefined) ?? 'portal-692';
+    const uploadToken = randomBytes(24).toString('base64url');
+    return this.db.transaction(async (tx) => {
+      const id = await allocateIncidentId(tx, now);
+      const proposal = proposeLevel(policy, { moduleChecks: 0, failingChecks: 0, regions: 0, failingRegions: 0, systemModules: 0, failingModules: 0, errorKinds: {}, startedAt: detectedAt, appealOnly: true });
+      await insertIncident(tx, {
+        ...id,
+        source: 'appeal',
+        system: v.system ?? null,
+        module: v.module ?? null,
+        policy,
+        title: `Appeal from ${v.organisation}`,
+        startedAt: detectedAt,
+        receivedAt: now,
+        registeredAt: now,
+        userDetectedAt: detectedAt,
+        proposal,
+        evidence: { description: v.description },
+      });
+      const rows = await tx.query<{ id: string }>(
+        `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
+        [id.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex')],
+      );
+      const appealId = rows[0]?.id as string;
+      const after = { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt) };
+      await record(tx, { incidentId: id.id, at: now, actor: 'public:appeal', ip, action: 'registered', after });
+      const row = (await getIncidentRow(tx, id.id)) as IncidentRow;
+      await syncClocks(tx, row);
+      await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation } });
+      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: policy === 'portal-692' && now - detectedAt > 3_600_000 };
+    });
+  }
+
+  /** Links an appeal's incident to an existing incident (an operator's decision). */
+  async linkAppeal(appealId: string, input: unknown, actor: ActorRef) {
+    const v = parse(z.strictObject({ incidentId: z.string().regex(/^INC-\d{4}-\d{6}$/, 'must be an incident id like INC-2026-000123') }), input);
+    const now = this.now().getTime();
+    return this.db.transaction(async (tx) => {
+      const a = (await tx.query<{ incident_id: string; linked_incident_id: string | null }>('SELECT incident_id, linked_incident_id FROM appeals WHERE id = $1 FOR UPDATE', [appealId]))[0];
+      if (!a) throw new NotFoundError(`no appeal ${appealId}`);
+      if (a.incident_id === v.incidentId) throw new InputError('is the appeal’s own incident', 'incidentId');
+      const target = await getIncidentRow(tx, v.incidentId);
+      if (!target) throw new NotFoundError(`no incident ${v.incidentId}`);
+      await tx.query('UPDATE appeals SET linked_incident_id = $2 WHERE id = $1', [appealId, v.incidentId]);
+      await tx.query('UPDATE incidents SET linked_to = $2, version = version + 1 WHERE id = $1', [a.incident_id, v.incidentId]);
+      await record(tx, { incidentId: a.incident_id, at: now, actor: actor.id, ip: actor.ip, action: 'linked', before: { linkedTo: a.linked_incident_id }, after: { linkedTo: v.incidentId } });
+      await record(tx, { incidentId: v.incidentId, at: now, actor: actor.id, ip: actor.ip, action: 'appeal.linked', after: { appealId, appealIncident: a.incident_id } });
+      await emit(tx, { type: 'incident.updated', key: `${v.incidentId}:appeal-linked:${appealId}`, incidentId: v.incidentId, payload: { id: v.incidentId, change: 'appeal.linked', appealId, appealIncident: a.incident_id } });
+      return { appealId, incidentId: a.incident_id, linkedTo: v.incidentId };
+    });
+  }
+}
+
+// ---- procurement and tariff registries (issue item 6) ----
+
+const deadlinesSchema = z.strictObject(Object.fromEntries(['acceptanceStart', 'acceptanceEnd', 'auctionBidding', 'contractSigning', 'complaints', 'discussionEnd', 'opening', 'admission', 'results'].map((k) => [k, dateTime.optional()])) as Record<DeadlineKind, z.ZodOptional<typeof dateTime>>);
+const supplier = z.strictObject({ name: text, bin: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(), email: z.email('must be an e-mail address').optional(), phone: z.string().min(5).max(30).optional() });
+export const procurementInput = z.strictObject({
+  announcement: z.string().trim().min(1, 'must not be empty').max(100), // номер объявления
+  lot: z.string().trim().min(1, 'must not be empty').max(100), // номер лота
+  method: z.enum(PROCUREMENT_METHODS, { error: () => `must be one of ${PROCUREMENT_METHODS.join(', ')}` }),
+  system: z.string().min(1).optional(),
+  module: z.string().min(1).optional(),
+  affected: z.boolean().optional(),
+  protocolFormedAt: dateTime.optional(),
+  deadlines: deadlinesSchema,
+  suppliers: z.array(supplier).max(1000).default([]),
+});
+export const tariffInput = z.strictObject({
+  id: z.string().trim().min(1).max(100),
+  supplier: z.string().max(500).optional(),
+  validUntil: z.string().refine((s) => tryParseDateDay(s) !== undefined, 'not a date YYYY-MM-DD'),
+});
+
+const CSV_DEADLINES = ['acceptanceStart', 'acceptanceEnd', 'auctionBidding', 'contractSigning', 'complaints', 'discussionEnd', 'opening', 'admission', 'results'];
+
+/** Parses RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
+export function parseCsv(textIn: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < textIn.length; i++) {
+    const ch = textIn[i] as string;
+    if (quoted) {
+      if (ch === '"' && textIn[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && textIn[i + 1] === '\n') i++;
+      row.push(cell);
+      cell = '';
+      if (row.some((c) => c !== '')) rows.push(row);
+      row = [];
+    } else cell += ch;
+  }
+  row.push(cell);
+  if (row.some((c) => c !== '')) rows.push(row);
+  return rows;
+}
+
+/** CSV with a header row: announcement, lot, method, system, module, affected, protocolFormedAt, the deadline columns, supplierName, supplierEmail, supplierPhone. */
+export function procurementsFromCsv(textIn: string): unknown[] {
+  const [header, ...rows] = parseCsv(textIn.replace(/^\uFEFF/, ''));
+  if (!header) throw new InputError('the CSV has no header row', 'body');
+  const col = (r: string[], name: string) => {
+    const i = header.indexOf(name);
+    const v = i < 0 ? undefined : r[i]?.trim();
+    return v === '' ? undefined : v;
+  };
+  for (const need of ['announcement', 'lot', 'method']) if (!header.includes(need)) throw new InputError(`the CSV header has no column "${need}"`, 'body');
+  return rows.map((r) => {
+    const deadlines = Object.fromEntries(CSV_DEADLINES.map((k) => [k, col(r, k)]).filter(([, v]) => v !== undefined));
+    const affected = col(r, 'affected');
+    const supplierName = col(r, 'supplierName');
+    return {
+      announcement: col(r, 'announcement'),
+      lot: col(r, 'lot'),
+      method: col(r, 'method'),
+      ...(col(r, 'system') ? { system: col(r, 'system') } : {}),
+      ...(col(r, 'module') ? { module: col(r, 'module') } : {}),
+      ...(affected !== undefined ? { affected: affected === 'true' || affected === '1' || affected === 'yes' } : {}),
+      ...(col(r, 'protocolFormedAt') ? { protocolFormedAt: col(r, 'protocolFormedAt') } : {}),
+      deadlines,
+      suppliers: supplierName ? [{ name: supplierName, ...(col(r, 'supplierEmail') ? { email: col(r, 'supplierEmail') } : {}), ...(col(r, 'supplierPhone') ? { phone: col(r, 'supplierPhone') } : {}) }] : [],
+    };
+  });
+}
+
+/** Imports procurements (upsert by announcement and lot), all or nothing; every problem named by its index. */
+export async function importProcurements(db: Db, items: unknown, actor: ActorRef, now: Date): Promise<{ imported: number }> {
+  const list = parse(z.array(procurementInput, { error: 'must be an array of procurements' }).min(1, 'must not be empty').max(100_000), items);
+  const seen = new Set<string>();
+  list.forEach((p, i) => {
+    const id = `${p.announcement}/${p.lot}`;
+    if (seen.has(id)) throw new InputError(`duplicate announcement and lot ${id}`, `[${i}].lot`);
+    seen.add(id);
+  });
+  await db.transaction(async (tx) => {
+    for (const p of list) {
+      const deadlines = Object.fromEntries(Object.entries(p.deadlines).filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatAstana(v as number)]));
+      await tx.query(
+        `INSERT INTO procurements (id, announcement, lot, method, system, module, affected, protocol_formed_at, deadlines, suppliers, imported_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)
+         ON CONFLICT (id) DO UPDATE SET method = EXCLUDED.method, system = EXCLUDED.system, module = EXCLUDED.module, affected = EXCLUDED.affected,
+           protocol_formed_at = EXCLUDED.protocol_formed_at, deadlines = EXCLUDED.deadlines, suppliers = EXCLUDED.suppliers, imported_at = EXCLUDED.imported_at`,
+        [`${p.announcement}/${p.lot}`, p.announcement, p.lot, p.method, p.system ?? null, p.module ?? null, p.affected ?? null, p.protocolFormedAt === undefined ? null : new Date(p.protocolFormedAt).toISOString(), JSON.stringify(deadlines), JSON.stringify(p.suppliers), now.toISOString()],
+      );
+    }
+    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'procurements.import', after: { count: list.length, ids: list.slice(0, 50).map((p) => `${p.announcement}/${p.lot}`) } });
+  });
+  return { imported: list.length };
+}
+
+export async function importTariffs(db: Db, items: unknown, actor: ActorRef, now: Date): Promise<{ imported: number }> {
+  const list = parse(z.array(tariffInput, { error: 'must be an array of tariffs' }).min(1, 'must not be empty').max(100_000), items);
+  await db.transaction(async (tx) => {
+    for (const t of list) {
+      await tx.query('INSERT INTO tariffs (id, supplier, valid_until, imported_at) VALUES ($1, $2, $3::date, $4) ON CONFLICT (id) DO UPDATE SET supplier = EXCLUDED.supplier, valid_until = EXCLUDED.valid_until, imported_at = EXCLUDED.imported_at', [t.id, t.supplier ?? null, t.validUntil, now.toISOString()]);
+    }
+    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'tariffs.import', after: { count: list.length } });
+  });
+  return { imported: list.length };
+}
