@@ -9,7 +9,7 @@ import { block, openPdf, type OpenPdf } from './pdf-util.ts';
 import { makeWrapper, type Wrapper } from './pdf-wrap.ts';
 import { headers, periodText, rowTexts, type RenderContext } from './rows.ts';
 
-const WEIGHTS = [6, 7, 7, 6, 7, 8, 6, 6, 6, 7, 7, 6, 7, 5, 6, 7];
+const WEIGHTS = [5, 7, 7, 7, 7, 8, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7];
 const FONT_SIZE = 6;
 const PAD = 1.5;
 
@@ -34,21 +34,21 @@ function layout(doc: PDFKit.PDFDocument, hs: readonly string[]): Layout {
 
 interface Fonts {
   regular: Wrapper;
-  bold: Wrapper;
   lineHeight: number;
 }
 
 function fontsOf(doc: PDFKit.PDFDocument): Fonts {
-  const wrapperFor = (font: 'regular' | 'bold') =>
+  const wrapperFor = (font: 'regular') =>
     makeWrapper((ch) => {
       doc.font(font).fontSize(FONT_SIZE);
       return doc.widthOfString(ch);
     });
   doc.font('regular').fontSize(FONT_SIZE);
-  return { regular: wrapperFor('regular'), bold: wrapperFor('bold'), lineHeight: doc.currentLineHeight(true) };
+  return { regular: wrapperFor('regular'), lineHeight: doc.currentLineHeight(true) };
 }
 
-function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly string[], font: 'regular' | 'bold'): void {
+function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly string[], kind: 'regular' | 'header'): void {
+  const font = 'regular';
   const maxLines = Math.max(1, Math.floor((l.bottom - l.top - 2 * PAD) / f.lineHeight) - 4);
   const wrapper = f[font];
   const lines = cells.map((t, i) => (t ? wrapper.wrap(t, (l.w[i] ?? 0) - 2 * PAD, maxLines) : []));
@@ -56,9 +56,10 @@ function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly s
   if (doc.y + h > l.bottom) {
     doc.addPage();
     doc.y = l.top;
-    if (font === 'regular') drawHeader(doc, l, f);
+    if (kind === 'regular') drawHeader(doc, l, f);
   }
   const y = doc.y;
+  if (kind === 'header') doc.rect(l.x[0] ?? 0, y, (l.x[15] ?? 0) + (l.w[15] ?? 0) - (l.x[0] ?? 0), h).fill('#eeeeee').fillColor('black');
   doc.font(font).fontSize(FONT_SIZE);
   cells.forEach((_, i) => doc.rect(l.x[i] ?? 0, y, l.w[i] ?? 0, h));
   doc.stroke();
@@ -73,8 +74,9 @@ function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly s
 }
 
 function drawHeader(doc: PDFKit.PDFDocument, l: Layout, f: Fonts): void {
-  drawRow(doc, l, f, l.headers, 'bold');
-  drawRow(doc, l, f, l.headers.map((_, i) => String(i + 1)), 'bold');
+  // Regular, not bold: the longest Kazakh header words (қызметкердің, Пайдаланушы) then fit their column unbroken.
+  drawRow(doc, l, f, l.headers, 'header');
+  drawRow(doc, l, f, l.headers.map((_, i) => String(i + 1)), 'header');
 }
 
 /** Draws the journal (title to abbreviations) into an open document. */
