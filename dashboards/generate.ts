@@ -3,7 +3,7 @@
  * rules (dashboards/build by default), then reports the panels and rules still waiting for metrics.
  * In the compose stack it also derives kuzet's config (`--kuzet-config kuzet.yaml`).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAll, type BuildOptions } from './build.ts';
@@ -33,7 +33,9 @@ const opts: BuildOptions = {
 };
 const built = buildAll(opts);
 // Stale files from an earlier run (a renamed dashboard) would still be provisioned: start clean.
-rmSync(out, { recursive: true, force: true });
+// The folder's contents, not the folder: in the compose stack it is a volume's mount point.
+mkdirSync(out, { recursive: true });
+for (const entry of readdirSync(out)) rmSync(join(out, entry), { recursive: true, force: true });
 for (const [rel, content] of built.files) {
   const path = join(out, rel);
   mkdirSync(dirname(path), { recursive: true });
