@@ -176,8 +176,8 @@ export class GridCursor {
 }
 
 function pendingItem(board: string, title: string, e: MissingMetric): PendingItem {
-  const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string } | undefined;
-  return { kind: 'panel', name: `${board} / ${title}`, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks' };
+  const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string; note?: string } | undefined;
+  return { kind: 'panel', name: `${board} / ${title}`, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks', ...(wanted?.note ? { note: wanted.note } : {}) };
 }
 
 export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames()): RenderedBoard {

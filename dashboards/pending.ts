@@ -14,12 +14,14 @@ export interface WantedMetric {
   what: string;
   /** The folder expected to export it. */
   owner: 'incidents' | 'notices' | 'collector' | 'probes';
+  /** Where the metric lives today, if outside the catalogue. */
+  note?: string;
 }
 
 export const WANTED_METRICS = {
   incidentsOpen: { labels: ['level'], type: 'gauge', what: 'open incidents by criticality level', owner: 'incidents' },
-  slaOpen: { labels: ['timer'], type: 'gauge', what: 'SLA clocks running now, by timer id (REGULATIONS §4)', owner: 'incidents' },
-  slaBreaches: { labels: ['timer'], type: 'counter', what: 'SLA clocks that passed their due time, by timer id', owner: 'incidents' },
+  slaOpen: { labels: ['timer'], type: 'gauge', what: 'SLA clocks running now, by timer id (REGULATIONS §4)', owner: 'incidents', note: 'exported as SLA_METRICS.open in incidents/events/sla-ticker.ts; add it to METRIC_CATALOGUE' },
+  slaBreaches: { labels: ['timer'], type: 'counter', what: 'SLA clocks that passed their due time, by timer id', owner: 'incidents', note: 'exported as SLA_METRICS.breaches in incidents/events/sla-ticker.ts; add it to METRIC_CATALOGUE' },
   ntpOffset: { labels: ['server'], type: 'gauge', what: "kuzet's clock offset to an NTP server, seconds (§8)", owner: 'collector' },
   ntpDelay: { labels: ['server'], type: 'gauge', what: 'round-trip delay of the last SNTP exchange, seconds', owner: 'collector' },
   clockOffset: { labels: ['system', 'target'], type: 'gauge', what: "an ETP's clock offset seen from outside (HTTP Date), seconds", owner: 'collector' },
@@ -42,11 +44,12 @@ export interface PendingItem {
   /** Missing entry, or the labels the entry lacks. */
   reason: string;
   what: string;
+  note?: string;
 }
 
 /** The report `npm run dashboards` prints. */
 export function formatPending(items: readonly PendingItem[]): string {
   if (items.length === 0) return 'pending: none — every panel and rule is generated';
-  const lines = items.map((p) => `  ${p.kind} ${p.name}: needs METRIC_CATALOGUE.${p.key} (${p.what}) — ${p.reason}`);
+  const lines = items.map((p) => `  ${p.kind} ${p.name}: needs METRIC_CATALOGUE.${p.key} (${p.what}) — ${p.reason}${p.note ? ` (${p.note})` : ''}`);
   return [`pending: ${items.length} panels/rules wait for metrics not in the catalogue yet`, ...lines].join('\n');
 }

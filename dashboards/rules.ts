@@ -167,8 +167,8 @@ export function renderRules(m: MetricNames = new MetricNames(), opts: { grafanaU
       out.rules.push({ group: spec.group, expect: spec.expect, alert: spec.alert, ...r, annotations: { ...r.annotations, ...(dashboard ? { dashboard } : {}) } });
     } catch (e) {
       if (!(e instanceof MissingMetric)) throw e;
-      const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string } | undefined;
-      out.pending.push({ kind: 'rule', name: spec.alert, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks' });
+      const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string; note?: string } | undefined;
+      out.pending.push({ kind: 'rule', name: spec.alert, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks', ...(wanted?.note ? { note: wanted.note } : {}) });
     }
   }
   const groups = [...new Set(out.rules.map((r) => r.group))].map((name) => ({
