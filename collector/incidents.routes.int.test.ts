@@ -1,0 +1,153 @@
+/**
+ * The incident API over HTTP on PGlite: roles (401 without a token, 403 for a viewer's write),
+ * appeals with valid and invalid BIN/IIN, attachments checked by content and size before they are
+ * stored, the per-IP rate limit, listing and filtering, linking an appeal, and CSV procurement import.
+ */
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createToken } from '../core/auth.ts';
+import { parseConfig } from '../core/config.ts';
+import { migrate, openDb, type Db } from '../core/db.ts';
+import { silentLogger } from '../core/log.ts';
+import { IncidentService, topologyFromConfig } from '../incidents/index.ts';
+import { PROBES } from '../probes/index.ts';
+import { tempDir } from '../test/support.ts';
+import { createApi } from './api.ts';
+import { Metrics } from './metrics.ts';
+import { StatusBoard } from './status.ts';
+
+const cfg = parseConfig('{}', PROBES, {});
+const appeal = { organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'поиск объявлений выдаёт ошибку 500', detectedAt: '2026-03-26T09:10:00+05:00' };
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+
+describe('incident API', () => {
+  let db: Db;
+  let server: Server;
+  let url: string;
+  let op: string;
+  let viewer: string;
+  const dir = tempDir();
+  const now = () => new Date('2026-03-26T09:20:00+05:00');
+
+  before(async () => {
+    db = await openDb({ dataDir: 'memory://' });
+    await migrate(db);
+    op = (await createToken(db, { role: 'operator', name: 'op' })).token;
+    viewer = (await createToken(db, { role: 'viewer', name: 'v' })).token;
+    const service = new IncidentService({ db, topology: () => topologyFromConfig(cfg), now });
+    const app = createApi({
+      config: () => cfg, db: () => db, metrics: new Metrics(), status: new StatusBoard(), readiness: async () => [], log: silentLogger, now,
+      incidents: { db: () => db, service: () => service, attachmentsDir: join(dir.path, 'att'), appealRateLimit: { max: 4, windowMs: 60_000 } },
+    });
+    server = await new Promise((r) => {
+      const s = app.listen(0, '127.0.0.1', () => r(s));
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await db.close();
+    dir.remove();
+  });
+
+  const call = async (method: string, path: string, o: { token?: string; body?: unknown; raw?: Buffer | string; type?: string; headers?: Record<string, string>; ip?: string } = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}), 'x-forwarded-for': o.ip ?? '192.0.2.1' };
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.body !== undefined) headers['content-type'] = 'application/json';
+    if (o.type) headers['content-type'] = o.type;
+    const res = await fetch(`${url}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : o.raw !== undefined ? { body: typeof o.raw === 'string' ? o.raw : new Uint8Array(o.raw) } : {}) });
+    return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  let first: { incidentId: string; appealId: string; uploadToken: string };
+
+  it('registers an appeal with the next incident id; a wrong BIN/IIN is refused with a clear message', async () => {
+    const ok = await call('POST', '/api/v1/appeals', { body: appeal });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.incidentId, 'INC-2026-000001');
+    first = ok.body as typeof first;
+    const bad = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '850101300004' } });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error, { code: 'invalid_input', message: 'binIin: is not a valid BIN/IIN: the check digit (last digit) should be 5, not 4', field: 'binIin' });
+    const short = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '12345' } });
+    assert.equal(short.body.error.message, 'binIin: must be exactly 12 digits');
+    const second = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '100000000001' } });
+    assert.equal(second.body.incidentId, 'INC-2026-000002'); // refused appeals used no number
+  });
+
+  it('rate-limits appeals per IP', async () => {
+    const ip = '198.51.100.7';
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: 'x' }, ip })).status);
+    assert.deepEqual(statuses, [400, 400, 400, 400, 429, 429]);
+  });
+
+  it('stores an image attachment with its checksum; refuses a wrong type or a wrong token before storing', async () => {
+    const path = `/api/v1/appeals/${first.appealId}/attachments?name=screen.png`;
+    const noToken = await call('POST', path, { raw: PNG, type: 'application/octet-stream' });
+    assert.equal(noToken.status, 401);
+    const ok = await call('POST', path, { raw: PNG, type: 'application/octet-stream', headers: { 'x-upload-token': first.uploadToken } });
+    assert.equal(ok.status, 201);
+    assert.equal(ok.body.type, 'image/png');
+    assert.match(ok.body.sha256 as string, /^[0-9a-f]{64}$/);
+    const exe = await call('POST', path, { raw: Buffer.from('MZ\x90\x00this is not an image at all'), headers: { 'x-upload-token': first.uploadToken } });
+    assert.equal(exe.status, 415);
+    assert.equal(exe.body.error.field, 'attachment');
+    const big = await fetch(`${url}${path}`, { method: 'POST', headers: { 'x-upload-token': first.uploadToken, 'content-length': String(21 * 1024 * 1024) }, body: new Uint8Array(16) }).catch(() => undefined);
+    if (big) assert.equal(big.status === 413 || big.status === 400, true);
+    const files = readdirSync(join(dir.path, 'att', first.appealId));
+    assert.deepEqual(files, [`${ok.body.sha256 as string}.png`]);
+    const got = await call('GET', `/api/v1/appeals/${first.appealId}`, { token: viewer });
+    assert.equal(got.body.attachments.length, 1);
+    assert.equal(existsSync(join(dir.path, 'att', first.appealId, `${ok.body.sha256 as string}.png`)), true);
+  });
+
+  it('reads need a token, writes an operator: 401 and 403', async () => {
+    assert.equal((await call('GET', '/api/v1/incidents')).status, 401);
+    assert.equal((await call('GET', '/api/v1/incidents', { token: 'kzt_wrong_token_value_123' })).status, 401);
+    const list = await call('GET', '/api/v1/incidents?state=registered', { token: viewer });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.items.map((i: { id: string }) => i.id), ['INC-2026-000002', 'INC-2026-000001']);
+    assert.equal((await call('GET', '/api/v1/incidents?level=huge', { token: viewer })).body.error.field, 'level');
+    const denied = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: viewer, body: { to: 'analysing' } });
+    assert.equal(denied.status, 403);
+    assert.equal((await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { body: { to: 'analysing' } })).status, 401);
+  });
+
+  it('an operator transitions; an invalid transition lists the allowed ones; the timeline keeps who, when and IP', async () => {
+    const t = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'analysing' }, ip: '203.0.113.5' });
+    assert.equal(t.status, 200);
+    assert.equal(t.body.state, 'analysing');
+    const bad = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'closed' } });
+    assert.equal(bad.status, 409);
+    assert.match(bad.body.error.message, /allowed: confirmed, refuted/);
+    const missing = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'confirmed', level: 'medium', plannedFixAt: 'tomorrow' } });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error.field, 'plannedFixAt');
+    const one = await call('GET', `/api/v1/incidents/${first.incidentId}`, { token: viewer });
+    assert.deepEqual(one.body.timeline.map((e: { action: string }) => e.action), ['registered', 'attachment.added', 'transition.analysing']);
+    assert.equal(one.body.timeline[2].ip, '203.0.113.5');
+    assert.ok(one.body.clocks.some((c: { timer: string; state: string }) => c.timer === 'SLA-P-ANALYSE' && c.state === 'running'));
+    assert.equal(one.body.appeals[0].bin_iin, '850101300005');
+  });
+
+  it('links an appeal to an existing incident and imports procurements as CSV', async () => {
+    const l = await call('POST', `/api/v1/appeals/${first.appealId}/link`, { token: op, body: { incidentId: 'INC-2026-000002' } });
+    assert.equal(l.status, 200);
+    assert.equal(l.body.linkedTo, 'INC-2026-000002');
+    const csv = 'announcement,lot,method,module,acceptanceEnd,supplierName,supplierEmail\n15001234-1,1,competition,search,2026-03-27T10:00:00+05:00,"ТОО ""Поставщик""",s@p.kz\n';
+    const imp = await call('POST', '/api/v1/procurements', { token: op, raw: csv, type: 'text/csv' });
+    assert.equal(imp.status, 200, JSON.stringify(imp.body));
+    assert.equal(imp.body.imported, 1);
+    const bad = await call('POST', '/api/v1/procurements', { token: op, raw: 'announcement,lot,method\nA,1,lottery\n', type: 'text/csv' });
+    assert.equal(bad.body.error.field, '[0].method');
+    const listed = await call('GET', '/api/v1/procurements', { token: viewer });
+    assert.equal(listed.body.items[0].suppliers[0].name, 'ТОО "Поставщик"');
+    const audits = await db.query<{ action: string; ip: string | null }>("SELECT action, ip FROM audit_log WHERE action IN ('procurements.import', 'appeal.attachment', 'incident.linked')");
+    assert.equal(audits.length, 3);
+  });
+});
