@@ -1,0 +1,102 @@
+/**
+ * What a notice says, pure: the template data per language (every key present, so templates run in
+ * handlebars' strict mode), the hash of the published fields (a change re-publishes, 001 §14.1–14.2),
+ * and the notice's own SLA clocks (SLA-P-MED-HOME, SLA-P-HIGH-HOME), met when it is published.
+ */
+import { createHash } from 'node:crypto';
+import { formatAstana } from '../core/time.ts';
+import { slaDueAtMs } from '../incidents/index.ts';
+import type { SlaTimerId } from '../incidents/index.ts';
+import type { Lang, NoticeSubject } from './model.ts';
+
+// The glossary of REGULATIONS.md §11; a Kazakh reader should review these with the templates.
+const LEVEL_TEXT: Record<Lang, Record<string, string>> = {
+  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
+  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
+};
+const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
+  kk: { acceptanceEnd: 'өтінімдерді қабылдаудың аяқталуы', opening: 'өтінімдерді ашу', admission: 'рұқсат беру', results: 'қорытындылар', contractSigning: 'шартқа қол қою', complaints: 'шағымдар', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
+  ru: { acceptanceEnd: 'окончание приема заявок', opening: 'вскрытие заявок', admission: 'допуск', results: 'подведение итогов', contractSigning: 'подписание договора', complaints: 'обжалование', auctionBidding: 'аукцион', discussionEnd: 'окончание обсуждения' },
+};
+
+const at = (iso: string | undefined) => (iso ? formatAstana(new Date(iso)) : null);
+/** Astana wall-clock for people: `2026-03-28 09:00`. */
+const human = (iso: string | undefined | null) => (iso ? formatAstana(new Date(iso)).slice(0, 16).replace('T', ' ') : null);
+
+export interface TemplateData {
+  [key: string]: unknown;
+}
+
+export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: string; version: number }): TemplateData {
+  const extendedUntil = s.extensions.reduce<string | null>((m, e) => (m === null || e.extended > m ? e.extended : m), null);
+  return {
+    lang,
+    kind: s.kind,
+    id: s.id,
+    system: s.system,
+    systemName: extra.systemName,
+    modules: s.modules.join(', '),
+    hasModules: s.modules.length > 0,
+    policy: s.policy,
+    level: s.level ?? null,
+    levelText: s.level ? LEVEL_TEXT[lang][s.level] : null,
+    isHigh: s.level === 'high',
+    isMedium: s.level === 'medium',
+    phase: s.phase,
+    description: (lang === 'kk' ? s.description.kk : undefined) ?? s.description.ru,
+    startedAt: human(s.startedAt),
+    endsAt: human(s.endsAt),
+    plannedFixAt: human(s.plannedFixAt),
+    resolvedAt: human(s.resolvedAt),
+    extensions: s.extensions.map((e) => ({ subject: e.subject, deadline: DEADLINE_TEXT[lang][e.deadline] ?? e.deadline, original: human(e.original), extended: human(e.extended), rule: e.rule })),
+    hasExtensions: s.extensions.length > 0,
+    extendedUntil: human(extendedUntil),
+    affected: s.affected.map((a) => ({ announcement: a.announcement, lot: a.lot ?? null })),
+    hasAffected: s.affected.length > 0,
+    contacts: s.contacts.map((c) => ({ name: c.name, role: c.role ?? null, email: c.email ?? null, phone: c.phone ?? null })),
+    hasContacts: s.contacts.length > 0,
+    unplanned: s.unplanned,
+    version: extra.version,
+  };
+}
+
+/** The fields a reader sees; when their hash changes, a published notice is re-published. */
+export function publishedFields(s: NoticeSubject) {
+  return {
+    phase: s.phase,
+    level: s.level ?? null,
+    description: s.description,
+    modules: s.modules,
+    startedAt: s.startedAt ?? null,
+    endsAt: s.endsAt ?? null,
+    plannedFixAt: s.plannedFixAt ?? null,
+    resolvedAt: s.resolvedAt ?? null,
+    extensions: s.extensions,
+    affected: s.affected,
+    contacts: s.contacts,
+    unplanned: s.unplanned,
+  };
+}
+
+export function contentHash(s: NoticeSubject): string {
+  return createHash('sha256').update(JSON.stringify(publishedFields(s))).digest('hex');
+}
+
+export interface NoticeClock {
+  timer: SlaTimerId;
+  dueAt: string;
+  metAt: string | null;
+  met: boolean | null;
+}
+
+/** The homepage-notice timers of an incident subject (REGULATIONS.md §4), evaluated at `publishedAt`. */
+export function noticeClocks(s: NoticeSubject, publishedAt: Date | null): NoticeClock[] {
+  if (s.kind !== 'incident' || s.policy !== 'portal-692' || !s.confirmedAt) return [];
+  const timers: SlaTimerId[] = s.level === 'high' ? ['SLA-P-HIGH-HOME'] : s.level === 'medium' ? ['SLA-P-MED-HOME'] : [];
+  return timers.map((timer) => {
+    const due = slaDueAtMs(timer, Date.parse(s.confirmedAt as string));
+    return { timer, dueAt: formatAstana(due), metAt: publishedAt ? formatAstana(publishedAt) : null, met: publishedAt ? publishedAt.getTime() <= due : null };
+  });
+}
+
+export { at as formatInstant };

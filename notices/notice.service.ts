@@ -1,0 +1,282 @@
+/**
+ * Notices and maintenance windows in the database: drafts, preview, versioned publication with the
+ * history kept, re-publication when a published field changes (001 §14.1–14.2), and the deliveries of
+ * each version written in the same transaction (see delivery.ts). Every write is audited.
+ */
+import { randomBytes } from 'node:crypto';
+import { audit } from '../core/audit.ts';
+import type { KuzetConfig } from '../core/config.ts';
+import type { Db, Queryable } from '../core/db.ts';
+import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
+import { formatAstana } from '../core/time.ts';
+import { contentHash, noticeClocks, templateData, type NoticeClock } from './content.ts';
+import { fanOut, insertDeliveries, type DeliveryRow, type EmailRecipient } from './delivery.ts';
+import { maintenanceSubject, planMaintenance, type MaintenancePlan } from './maintenance.ts';
+import { maintenanceInputSchema, parseSubject, parseWith, type NoticeSubject, type Phase } from './model.ts';
+import type { NoticeTemplates, RenderedNotice } from './templates.ts';
+
+export interface ActorRef {
+  id: string;
+  ip?: string | null | undefined;
+}
+
+export interface NoticeVersion {
+  version: number;
+  phase: Phase;
+  publishedAt: string;
+  publishedBy: string;
+  texts: RenderedNotice;
+  clocks: NoticeClock[];
+  subject: NoticeSubject;
+}
+
+export interface NoticeView {
+  id: string;
+  kind: string;
+  subjectId: string;
+  system: string;
+  active: boolean;
+  publishedVersion: number;
+  /** A draft differs from the last published version. */
+  unpublishedChanges: boolean;
+  subject: NoticeSubject;
+  versions: NoticeVersion[];
+}
+
+export interface NoticeServiceDeps {
+  db: () => Db;
+  templates: NoticeTemplates;
+  config: () => KuzetConfig;
+  now?: () => Date;
+  /** Queues the rows' jobs after commit; rows stay pending for the sweeper if this fails. */
+  enqueue?: (rows: DeliveryRow[]) => Promise<void>;
+  /** Schedules a planned window's jobs. */
+  schedule?: (windowId: string, plan: MaintenancePlan) => Promise<void>;
+  /** Public base URL of the status site, for unsubscribe links. */
+  publicUrl?: () => string;
+  /** Something the status site shows changed. */
+  onChange?: () => void;
+}
+
+type NoticeRow = { id: string; subject_kind: string; subject_id: string; system: string; subject: NoticeSubject; content_hash: string; published_version: number; published_hash: string | null; active: boolean };
+type VersionRow = { version: number; phase: Phase; published_at: Date | string; published_by: string; texts: RenderedNotice; clocks: NoticeClock[]; subject: NoticeSubject };
+
+const ENDED: readonly Phase[] = ['resolved', 'maintenance-completed'];
+
+export class NoticeService {
+  private readonly now: () => Date;
+  constructor(private readonly d: NoticeServiceDeps) {
+    this.now = d.now ?? (() => new Date());
+  }
+
+  private systemName(system: string): string {
+    return this.d.config().systems[system]?.name ?? system;
+  }
+
+  private checkSystem(s: NoticeSubject): void {
+    const sys = this.d.config().systems[s.system];
+    if (!sys) throw new InputError(`unknown system "${s.system}"; systems are listed by GET /api/v1/systems`, 'system');
+    s.modules.forEach((m, i) => {
+      if (sys.modules.length > 0 && !sys.modules.includes(m)) throw new InputError(`module "${m}" is not in systems.${s.system}.modules`, `modules[${i}]`);
+    });
+  }
+
+  /** Renders every language of `subject` as version `version`: all or nothing. */
+  render(subject: NoticeSubject, version: number): RenderedNotice {
+    return this.d.templates.render(subject.policy, subject.phase, (lang) => templateData(subject, lang, { systemName: this.systemName(subject.system), version }));
+  }
+
+  /** Preview of a subject (stored or not), without publishing anything. */
+  async preview(input: unknown): Promise<{ texts: RenderedNotice; clocks: NoticeClock[]; version: number }> {
+    const subject = parseSubject(input);
+    this.checkSystem(subject);
+    const row = await this.row(this.d.db(), subject.kind, subject.id);
+    const version = (row?.published_version ?? 0) + 1;
+    return { texts: this.render(subject, version), clocks: noticeClocks(subject, null), version };
+  }
+
+  private async row(q: Queryable, kind: string, subjectId: string): Promise<NoticeRow | undefined> {
+    return (await q.query<NoticeRow>('SELECT * FROM notices WHERE subject_kind = $1 AND subject_id = $2', [kind, subjectId]))[0];
+  }
+
+  /**
+   * Stores the subject as the notice's draft. When the notice was published and a published field
+   * changed, the change is published (and notified) at once as a new version.
+   */
+  async upsert(input: unknown, actor: ActorRef): Promise<{ notice: NoticeView; republished: boolean }> {
+    const subject = parseSubject(input);
+    this.checkSystem(subject);
+    const hash = contentHash(subject);
+    const id = await this.d.db().transaction(async (tx) => {
+      const before = await this.row(tx, subject.kind, subject.id);
+      const noticeId = before?.id ?? `ntc_${randomBytes(6).toString('hex')}`;
+      await tx.query(
+        `INSERT INTO notices (id, subject_kind, subject_id, system, subject, content_hash, active, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
+         ON CONFLICT (subject_kind, subject_id) DO UPDATE SET subject = EXCLUDED.subject, content_hash = EXCLUDED.content_hash, system = EXCLUDED.system, updated_at = EXCLUDED.updated_at`,
+        [noticeId, subject.kind, subject.id, subject.system, JSON.stringify(subject), hash, true, this.now().toISOString()],
+      );
+      await audit(tx, { actor: actor.id, ip: actor.ip, action: before ? 'notice.update' : 'notice.create', subject: noticeId, before: before?.subject, after: subject });
+      return noticeId;
+    });
+    const current = await this.getRow(id);
+    if (current.published_version > 0 && current.published_hash !== hash) {
+      return { notice: await this.publish(id, actor), republished: true };
+    }
+    return { notice: await this.get(id), republished: false };
+  }
+
+  private async getRow(id: string): Promise<NoticeRow> {
+    const row = (await this.d.db().query<NoticeRow>('SELECT * FROM notices WHERE id = $1', [id]))[0];
+    if (!row) throw new NotFoundError(`no notice "${id}"`);
+    return row;
+  }
+
+  /**
+   * Publishes the draft as a new version: renders both languages first (a template failure stops here
+   * with nothing stored), then stores the version, its deliveries and the audit entry in one transaction.
+   * Publishing an unchanged draft again is a no-op returning the notice.
+   */
+  async publish(id: string, actor: ActorRef, opts: { remind?: boolean } = {}): Promise<NoticeView> {
+    const row = await this.getRow(id);
+    if (row.published_version > 0 && row.published_hash === row.content_hash && !opts.remind) return this.get(id);
+    const subject = row.subject;
+    const version = opts.remind ? row.published_version : row.published_version + 1;
+    const texts = this.render(subject, version);
+    const at = this.now();
+    const clocks = noticeClocks(subject, at);
+    const event = opts.remind ? `notice:${id}:v${version}:remind:${at.getTime()}` : `notice:${id}:v${version}`;
+    const rows = fanOut(event, { threadKey: id, texts, data: { notice: id, version, kind: subject.kind, subjectId: subject.id, system: subject.system, phase: subject.phase, level: subject.level ?? null, publishedAt: formatAstana(at) } }, this.d.config().notifications.channels, await this.emailRecipients(subject));
+    await this.d.db().transaction(async (tx) => {
+      const cur = (await tx.query<{ published_version: number }>('SELECT published_version FROM notices WHERE id = $1 FOR UPDATE', [id]))[0];
+      if (!opts.remind) {
+        if (cur?.published_version !== row.published_version) throw new KuzetError('conflict', 'the notice was published meanwhile; reload and try again', { status: 409 });
+        await tx.query(
+          'INSERT INTO notice_versions (notice_id, version, phase, subject, texts, clocks, templates, published_at, published_by) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9)',
+          [id, version, subject.phase, JSON.stringify(subject), JSON.stringify(texts), JSON.stringify(clocks), JSON.stringify({ kk: this.d.templates.resolve(subject.policy, subject.phase, 'kk'), ru: this.d.templates.resolve(subject.policy, subject.phase, 'ru') }), at.toISOString(), actor.id],
+        );
+        await tx.query('UPDATE notices SET published_version = $2, published_hash = content_hash, active = $3, updated_at = $4 WHERE id = $1', [id, version, !ENDED.includes(subject.phase), at.toISOString()]);
+      }
+      await insertDeliveries(tx, rows);
+      await audit(tx, { actor: actor.id, ip: actor.ip, action: opts.remind ? 'notice.remind' : 'notice.publish', subject: id, after: { version, phase: subject.phase, deliveries: rows.length, clocks } });
+    });
+    this.d.onChange?.();
+    await this.d.enqueue?.(rows).catch(() => undefined);
+    return this.get(id);
+  }
+
+  /** Who gets the notice by e-mail besides the channels' own `to` (on-call): owners, contacts, ETP owners, the subject's recipients, subscribers. */
+  private async emailRecipients(s: NoticeSubject): Promise<EmailRecipient[]> {
+    const cfg = this.d.config();
+    const sys = cfg.systems[s.system];
+    const out: EmailRecipient[] = [];
+    const add = (email: string | undefined, extra: Partial<EmailRecipient> = {}) => email && out.push({ email, ...extra });
+    for (const r of s.recipients) add(r.email);
+    for (const c of [...(sys?.owners ?? []), ...(sys?.contacts ?? [])]) add(c.email);
+    const etpConcerned = s.kind === 'maintenance' && (sys?.kind === 'etp' || s.modules.includes('eshop'));
+    if (etpConcerned) for (const other of Object.values(cfg.systems)) if (other.kind === 'etp') for (const o of other.owners) add(o.email);
+    const subs = await this.d.db().query<{ email: string; token: string }>("SELECT email, token FROM notice_subscriptions WHERE system = $1 AND state = 'confirmed'", [s.system]);
+    const base = this.d.publicUrl?.() ?? '';
+    for (const sub of subs) add(sub.email, { unsubscribeUrl: `${base}/status/unsubscribe?token=${encodeURIComponent(sub.token)}` });
+    return out;
+  }
+
+  async get(id: string): Promise<NoticeView> {
+    const row = await this.getRow(id);
+    const versions = await this.d.db().query<VersionRow>('SELECT version, phase, published_at, published_by, texts, clocks, subject FROM notice_versions WHERE notice_id = $1 ORDER BY version DESC', [id]);
+    return {
+      id: row.id,
+      kind: row.subject_kind,
+      subjectId: row.subject_id,
+      system: row.system,
+      active: row.active,
+      publishedVersion: row.published_version,
+      unpublishedChanges: row.published_hash !== row.content_hash,
+      subject: row.subject,
+      versions: versions.map((v) => ({ version: v.version, phase: v.phase, publishedAt: formatAstana(new Date(v.published_at)), publishedBy: v.published_by, texts: v.texts, clocks: v.clocks, subject: v.subject })),
+    };
+  }
+
+  async list(opts: { active?: boolean } = {}): Promise<Omit<NoticeView, 'versions'>[]> {
+    const rows = await this.d.db().query<NoticeRow>(`SELECT * FROM notices ${opts.active === undefined ? '' : 'WHERE active = $1'} ORDER BY updated_at DESC LIMIT 500`, opts.active === undefined ? [] : [opts.active]);
+    return rows.map((row) => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: row.published_hash !== row.content_hash, subject: row.subject }));
+  }
+
+  /** The latest published version of every notice published since `since`, for the status site. */
+  async published(since: Date): Promise<{ id: string; active: boolean; version: NoticeVersion; history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[] }[]> {
+    const db = this.d.db();
+    const notices = await db.query<NoticeRow>('SELECT * FROM notices WHERE published_version > 0 AND (active OR updated_at >= $1) ORDER BY updated_at DESC LIMIT 200', [since.toISOString()]);
+    if (notices.length === 0) return [];
+    const versions = await db.query<VersionRow & { notice_id: string }>('SELECT notice_id, version, phase, published_at, published_by, texts, clocks, subject FROM notice_versions WHERE notice_id = ANY($1) ORDER BY version DESC', [notices.map((n) => n.id)]);
+    return notices.map((n) => {
+      const vs = versions.filter((v) => v.notice_id === n.id);
+      const v = vs[0] as VersionRow;
+      return {
+        id: n.id,
+        active: n.active,
+        version: { version: v.version, phase: v.phase, publishedAt: formatAstana(new Date(v.published_at)), publishedBy: v.published_by, texts: v.texts, clocks: v.clocks, subject: v.subject },
+        history: vs.map((x) => ({ version: x.version, publishedAt: formatAstana(new Date(x.published_at)), title: { kk: x.texts.kk.title, ru: x.texts.ru.title } })),
+      };
+    });
+  }
+
+  // ---- maintenance ----
+
+  /**
+   * `POST /api/v1/maintenance`: plans the window, publishes its notice at once (the operator asked),
+   * flags it as unplanned works when its lead time has passed, and schedules reminder and phase jobs.
+   */
+  async planMaintenance(input: unknown, actor: ActorRef): Promise<{ id: string; plan: MaintenancePlan; notice: NoticeView }> {
+    const v = parseWith(maintenanceInputSchema, input);
+    const sys = this.d.config().systems[v.system];
+    if (!sys) throw new InputError(`unknown system "${v.system}"; systems are listed by GET /api/v1/systems`, 'system');
+    const facts = { id: v.system, policy: sys.policy, modules: sys.modules };
+    const now = this.now();
+    const plan = planMaintenance(v, facts, now);
+    const id = `MW-${formatAstana(now).slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex')}`;
+    const subject = maintenanceSubject(id, v, facts, plan);
+    // Render before storing: a broken template stops the planning with nothing stored.
+    this.render(subject, 1);
+    const { notice } = await this.upsert(subject, actor);
+    await this.d.db().transaction(async (tx) => {
+      await tx.query('INSERT INTO maintenance_windows (id, system, input, plan, unplanned, starts_at, ends_at, phase, notice_id, created_by) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10)', [
+        id, v.system, JSON.stringify(v), JSON.stringify(plan), plan.unplanned, v.startsAt, v.endsAt, 'maintenance-planned', notice.id, actor.id,
+      ]);
+      await audit(tx, { actor: actor.id, ip: actor.ip, action: 'maintenance.plan', subject: id, after: { input: v, verdicts: plan.verdicts, unplanned: plan.unplanned } });
+    });
+    const published = await this.publish(notice.id, actor);
+    await this.d.schedule?.(id, plan);
+    return { id, plan, notice: published };
+  }
+
+  async maintenance(id: string) {
+    const row = (await this.d.db().query<{ id: string; system: string; input: unknown; plan: MaintenancePlan; unplanned: boolean; phase: string; notice_id: string; starts_at: Date | string; ends_at: Date | string }>('SELECT * FROM maintenance_windows WHERE id = $1', [id]))[0];
+    if (!row) throw new NotFoundError(`no maintenance window "${id}"`);
+    return { id: row.id, system: row.system, phase: row.phase, unplanned: row.unplanned, startsAt: formatAstana(new Date(row.starts_at)), endsAt: formatAstana(new Date(row.ends_at)), plan: row.plan, input: row.input, noticeId: row.notice_id };
+  }
+
+  async listMaintenance(opts: { from?: Date } = {}) {
+    const rows = await this.d.db().query<{ id: string }>('SELECT id FROM maintenance_windows WHERE ends_at >= $1 ORDER BY starts_at LIMIT 200', [(opts.from ?? new Date(0)).toISOString()]);
+    return Promise.all(rows.map((r) => this.maintenance(r.id)));
+  }
+
+  /** A scheduled job of a window: `remind` re-sends the current version, `start`/`complete` move its phase. */
+  async maintenanceJob(id: string, kind: 'announce' | 'remind' | 'start' | 'complete', actor: ActorRef = { id: 'system:notices' }): Promise<void> {
+    const w = await this.maintenance(id);
+    const notice = await this.get(w.noticeId);
+    if (kind === 'announce') {
+      await this.publish(notice.id, actor);
+      return;
+    }
+    if (kind === 'remind') {
+      if (w.phase === 'maintenance-planned') await this.publish(notice.id, actor, { remind: true });
+      return;
+    }
+    const phase: Phase = kind === 'start' ? 'maintenance-started' : 'maintenance-completed';
+    if (w.phase === phase || (kind === 'start' && w.phase === 'maintenance-completed')) return;
+    await this.d.db().transaction(async (tx) => {
+      await tx.query('UPDATE maintenance_windows SET phase = $2 WHERE id = $1', [id, phase]);
+      await audit(tx, { actor: actor.id, ip: actor.ip, action: `maintenance.${kind}`, subject: id, before: { phase: w.phase }, after: { phase } });
+    });
+    await this.upsert({ ...notice.subject, phase }, actor);
+  }
+}

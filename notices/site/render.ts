@@ -1,0 +1,110 @@
+/**
+ * The status site's outputs from one snapshot, pure: HTML per language (handlebars, every value
+ * escaped, no inline script, styles allowed by hash under a strict CSP), the widget, JSON, RSS, Atom.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { LANGS, type Lang } from '../model.ts';
+import type { Snapshot } from './snapshot.ts';
+
+const hb = Handlebars.create();
+const page = hb.compile(readFileSync(new URL('./status.page.hbs', import.meta.url), 'utf8'));
+const widgetPage = hb.compile(readFileSync(new URL('./widget.page.hbs', import.meta.url), 'utf8'));
+
+export const CSS = [
+  'body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1b1b1b}',
+  'h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ddd}.muted{color:#666;font-size:.85rem}',
+  '.notice{border-left:4px solid #999;padding:.2rem .8rem;margin:.6rem 0;background:#fafafa}.notice.active{border-color:#c62828}',
+  '.dot{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.4rem;background:#9e9e9e}',
+  '.up{background:#2e7d32}.down{background:#c62828}.maintenance{background:#1565c0}.unknown{background:#9e9e9e}',
+  'table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem}',
+  '.bars{display:flex;gap:1px}.bar{flex:1;height:1.6rem;background:#e0e0e0}.bar.good{background:#2e7d32}.bar.fair{background:#f9a825}.bar.poor{background:#c62828}',
+  '.widget{margin:0;padding:.3rem;font-size:14px}.widget .notice{margin:.2rem 0}',
+].join('\n');
+const CSS_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
+
+/** CSP of the status page: nothing but its own hashed style; no script at all; not framable. */
+export const STATUS_CSP = `default-src 'none'; style-src ${CSS_HASH}; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+/** The widget page may be framed by the portal homepage (any origin), and runs no script either. */
+export const WIDGET_CSP = `default-src 'none'; style-src ${CSS_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors *`;
+
+const LABELS: Record<Lang, Record<string, unknown>> = {
+  kk: {
+    title: 'Мемлекеттік сатып алу порталының жұмыс күйі', updated: 'Жаңартылды', stale: 'деректер базасы жауап бермейді: соңғы белгілі деректер көрсетілген',
+    notices: 'Хабарламалар', noNotices: 'Белсенді хабарламалар жоқ', version: 'Нұсқа', history: 'Өзгерістер тарихы',
+    maintenance: 'Техникалық және профилактикалық жұмыстар', noMaintenance: 'Жоспарланған жұмыстар жоқ', ongoing: 'жүргізілуде', unplanned: 'жоспардан тыс',
+    components: 'Жүйелер мен модульдер', services: 'Электрондық дүкеннің тестілік және өнеркәсіптік сервистері', etps: 'Уәкілетті ЭСА (электрондық сауда алаңдары)',
+    uptime: 'Соңғы 90 күндегі қолжетімділік', system: 'Жүйе', service: 'Сервис', environment: 'Орта', status: 'Күйі', availability: 'Қолжетімділік',
+    health: { up: 'жұмыс істейді', down: 'техникалық іркіліс', unknown: 'белгісіз', maintenance: 'техникалық жұмыстар' },
+    env: { test: 'тестілік', productive: 'өнеркәсіптік' },
+    footer: 'Бұл бет оператордың өз сайтында жарияланады және мониторинг жасалатын порталға тәуелді емес. Астана қаласының уақыты бойынша.',
+  },
+  ru: {
+    title: 'Состояние веб-портала государственных закупок', updated: 'Обновлено', stale: 'база данных не отвечает: показаны последние известные данные',
+    notices: 'Уведомления', noNotices: 'Активных уведомлений нет', version: 'Версия', history: 'История изменений',
+    maintenance: 'Технические и профилактические работы', noMaintenance: 'Запланированных работ нет', ongoing: 'идут', unplanned: 'внеплановые',
+    components: 'Системы и модули', services: 'Тестовые и продуктивные сервисы электронного магазина', etps: 'Авторизованные ЭТП',
+    uptime: 'Доступность за 90 дней', system: 'Система', service: 'Сервис', environment: 'Среда', status: 'Состояние', availability: 'Доступность',
+    health: { up: 'работает', down: 'технический сбой', unknown: 'нет данных', maintenance: 'технические работы' },
+    env: { test: 'тестовый', productive: 'продуктивный' },
+    footer: 'Эта страница публикуется на собственном сайте оператора и не зависит от отслеживаемого портала. Время города Астаны.',
+  },
+};
+
+function noticeView(s: Snapshot, lang: Lang, activeOnly: boolean) {
+  return s.notices
+    .filter((n) => !activeOnly || n.active)
+    .map((n) => ({
+      id: n.id,
+      active: n.active,
+      title: n.texts[lang].title,
+      lines: n.texts[lang].text.split('\n').filter((l) => l.trim() !== ''),
+      version: n.version,
+      publishedAt: n.publishedAt,
+      history: n.history.slice(1).map((h) => ({ version: h.version, publishedAt: h.publishedAt, title: h.title[lang] })),
+    }));
+}
+
+export function renderHtml(s: Snapshot, lang: Lang): string {
+  const t = LABELS[lang];
+  const uptime = s.uptime.map((u) => ({
+    ...u,
+    days: u.days.map((d) => ({ date: d.date, cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor', label: d.ratio === null ? '—' : `${d.ratio} %` })),
+  }));
+  return page({ lang, t, css: CSS, s: { ...s, uptime }, notices: noticeView(s, lang, false) });
+}
+
+export function renderWidget(s: Snapshot, lang: Lang, statusUrl: string): string {
+  return widgetPage({ lang, t: LABELS[lang], css: CSS, notices: noticeView(s, lang, true), statusUrl });
+}
+
+/** The embeddable script: it only adds an iframe of the widget page, so no notice text ever runs in the portal's page. */
+export function renderWidgetScript(): string {
+  return `(function(){var s=document.currentScript;if(!s)return;var u=new URL(s.src);var l=s.getAttribute('data-lang')==='ru'?'ru':'kk';var f=document.createElement('iframe');f.src=u.origin+u.pathname.replace(/widget\\.js$/,'widget')+'?lang='+l;f.title='kuzet status';f.setAttribute('sandbox','allow-popups allow-popups-to-escape-sandbox');f.style.border='0';f.style.width='100%';f.style.height=s.getAttribute('data-height')||'120px';s.parentNode.insertBefore(f,s.nextSibling);})();\n`;
+}
+
+export function renderJson(s: Snapshot): string {
+  return JSON.stringify(s);
+}
+
+const xml = (v: string) => v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+const rfc822 = (iso: string) => new Date(iso).toUTCString();
+
+export function renderRss(s: Snapshot, lang: Lang, base: string): string {
+  const t = LABELS[lang];
+  const items = s.notices
+    .map((n) => `<item><title>${xml(n.texts[lang].title)}</title><link>${xml(`${base}/status?lang=${lang}#${n.id}`)}</link><guid isPermaLink="false">${xml(`${n.id}/v${n.version}`)}</guid><pubDate>${rfc822(n.publishedAt)}</pubDate><description>${xml(n.texts[lang].text)}</description></item>`)
+    .join('');
+  return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>${xml(t.title as string)}</title><link>${xml(`${base}/status?lang=${lang}`)}</link><description>${xml(t.notices as string)}</description><language>${lang}</language><lastBuildDate>${rfc822(s.generatedAt)}</lastBuildDate>${items}</channel></rss>\n`;
+}
+
+export function renderAtom(s: Snapshot, lang: Lang, base: string): string {
+  const t = LABELS[lang];
+  const entries = s.notices
+    .map((n) => `<entry><id>${xml(`urn:kuzet:notice:${n.id}:${n.version}`)}</id><title>${xml(n.texts[lang].title)}</title><updated>${new Date(n.publishedAt).toISOString()}</updated><link href="${xml(`${base}/status?lang=${lang}`)}"/><content type="text">${xml(n.texts[lang].text)}</content></entry>`)
+    .join('');
+  return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}"><id>urn:kuzet:status:${lang}</id><title>${xml(t.title as string)}</title><updated>${new Date(s.generatedAt).toISOString()}</updated><link rel="self" href="${xml(`${base}/status.atom?lang=${lang}`)}"/><author><name>kuzet</name></author>${entries}</feed>\n`;
+}
+
+export const SITE_LANGS = LANGS;

@@ -1,0 +1,115 @@
+/**
+ * The status site's snapshot, pure: from the live component status (StatusBoard's document), the
+ * published notices, the maintenance windows and the daily uptime, what /status shows (001 §15.3,
+ * 000 App.7 §3). Built on change and served from memory, so a slow database or a traffic spike
+ * never reaches the page.
+ */
+import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
+import type { RenderedNotice } from '../templates.ts';
+
+export type Health = 'up' | 'down' | 'unknown' | 'maintenance';
+
+/** The part of `/api/v1/status` the site reads. */
+export interface BoardDoc {
+  systems: { id: string; name: string; kind: string; policy: string; targets: { id: string; module: string | null; service: string | null; checks: { status: string }[] }[] }[];
+}
+
+export interface SiteNotice {
+  id: string;
+  active: boolean;
+  kind: string;
+  system: string;
+  phase: string;
+  level: string | null;
+  version: number;
+  publishedAt: string;
+  texts: RenderedNotice;
+  history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[];
+}
+
+export interface SiteMaintenance {
+  id: string;
+  system: string;
+  modules: string[];
+  startsAt: string;
+  endsAt: string;
+  phase: string;
+  unplanned: boolean;
+}
+
+/** Checks passed / run per system and Astana date. */
+export interface UptimeRow {
+  system: string;
+  day: string;
+  ok: number;
+  total: number;
+}
+
+export interface Snapshot {
+  generatedAt: string;
+  stale: boolean;
+  notices: SiteNotice[];
+  maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
+  systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health }[] }[];
+  services: { system: string; systemName: string; service: string; environment: 'test' | 'productive'; status: Health; availability: number | null }[];
+  etps: { id: string; name: string; status: Health }[];
+  uptime: { system: string; name: string; availability: number | null; days: { date: string; ratio: number | null }[] }[];
+}
+
+export const UPTIME_DAYS = 90;
+
+const worst = (xs: readonly string[]): Health => (xs.length === 0 ? 'unknown' : xs.includes('down') ? 'down' : xs.every((x) => x === 'up') ? 'up' : 'unknown');
+
+export function buildSnapshot(o: { board: BoardDoc; notices: SiteNotice[]; maintenance: SiteMaintenance[]; uptime: UptimeRow[]; now: Date; stale: boolean; generatedAt: string }): Snapshot {
+  const nowIso = o.now.toISOString();
+  const names = new Map(o.board.systems.map((s) => [s.id, s.name]));
+  const ongoing = o.maintenance.filter((m) => m.startsAt <= nowIso && m.endsAt > nowIso && m.phase !== 'maintenance-completed');
+  const inMaintenance = (system: string, module: string) => ongoing.some((m) => m.system === system && (m.modules.length === 0 || m.modules.includes(module)));
+  const ratio = (rows: UptimeRow[]) => {
+    const total = rows.reduce((a, r) => a + r.total, 0);
+    return total === 0 ? null : Math.round((rows.reduce((a, r) => a + r.ok, 0) / total) * 100_000) / 1000;
+  };
+  const systems = o.board.systems.map((s) => {
+    const byModule = new Map<string, string[]>();
+    for (const t of s.targets) {
+      const m = t.module ?? t.id;
+      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
+    }
+    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st) }));
+    const status: Health = modules.some((m) => m.status === 'down') ? 'down' : modules.some((m) => m.status === 'maintenance') ? 'maintenance' : worst(modules.map((m) => m.status));
+    return { id: s.id, name: s.name, kind: s.kind, status, modules };
+  });
+  const statusOf = new Map(systems.map((s) => [s.id, s]));
+  const services = o.board.systems.flatMap((s) =>
+    s.targets
+      .filter((t) => t.service)
+      .map((t) => ({
+        system: s.id,
+        systemName: s.name,
+        service: t.service as string,
+        // The e-shop lists test and productive services (000 App.7 §3); a target named for a test service is a test one.
+        environment: /(^|[-_.])test/.test(`${t.id}.${t.service}`) ? ('test' as const) : ('productive' as const),
+        status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
+        availability: ratio(o.uptime.filter((u) => u.system === s.id)),
+      })),
+  );
+  const today = astanaEpochDay(o.now);
+  const days = Array.from({ length: UPTIME_DAYS }, (_, i) => formatEpochDay(today - (UPTIME_DAYS - 1 - i)));
+  const uptime = o.board.systems.map((s) => {
+    const rows = o.uptime.filter((u) => u.system === s.id);
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    return { system: s.id, name: s.name, availability: ratio(rows), days: days.map((date) => ({ date, ratio: ratio(byDay.has(date) ? [byDay.get(date) as UptimeRow] : []) })) };
+  });
+  return {
+    generatedAt: o.generatedAt,
+    stale: o.stale,
+    notices: o.notices,
+    maintenance: o.maintenance
+      .filter((m) => m.endsAt > nowIso && m.phase !== 'maintenance-completed')
+      .map((m) => ({ ...m, systemName: names.get(m.system) ?? m.system, ongoing: m.startsAt <= nowIso })),
+    systems,
+    services,
+    etps: systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
+    uptime,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * E-mail subscriptions from the status site: double opt-in (a confirmation e-mail, nothing is sent to
+ * an address before its owner clicks), one-click unsubscribe in every e-mail (RFC 8058). The token is
+ * 192 random bits, one per (address, system); it is both the confirmation and the unsubscribe key.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { audit } from '../core/audit.ts';
+import type { KuzetConfig } from '../core/config.ts';
+import type { Db } from '../core/db.ts';
+import { InputError, NotFoundError } from '../core/errors.ts';
+import { templateData } from './content.ts';
+import { fanOut, insertDeliveries, type DeliveryRow } from './delivery.ts';
+import { parseWith, type Lang } from './model.ts';
+import type { NoticeTemplates } from './templates.ts';
+
+const subscribeSchema = z.strictObject({
+  email: z.email('must be an e-mail address').max(254),
+  system: z.string().min(1, 'required').max(100),
+  lang: z.enum(['kk', 'ru']).default('kk'),
+});
+
+export class Subscriptions {
+  constructor(private readonly d: { db: () => Db; config: () => KuzetConfig; templates: NoticeTemplates; enqueue?: (rows: DeliveryRow[]) => Promise<void> }) {}
+
+  /** Stores a pending subscription and queues its confirmation e-mail. Answers the same whether or not the address was known. */
+  async subscribe(input: unknown, base: string, ip: string | null): Promise<void> {
+    const v = parseWith(subscribeSchema, input);
+    const cfg = this.d.config();
+    const sys = cfg.systems[v.system];
+    if (!sys) throw new InputError(`unknown system "${v.system}"`, 'system');
+    const email = v.email.toLowerCase();
+    const token = randomBytes(24).toString('base64url');
+    const rows = await this.d.db().transaction(async (tx) => {
+      const existing = (await tx.query<{ token: string; state: string }>('SELECT token, state FROM notice_subscriptions WHERE email = $1 AND system = $2', [email, v.system]))[0];
+      if (existing?.state === 'confirmed') return [];
+      const tok = existing?.token ?? token;
+      await tx.query(
+        `INSERT INTO notice_subscriptions (id, email, system, token, state, lang) VALUES ($1, $2, $3, $4, 'pending', $5)
+         ON CONFLICT (email, system) DO UPDATE SET state = 'pending', lang = EXCLUDED.lang`,
+        [`sub_${randomBytes(6).toString('hex')}`, email, v.system, tok, v.lang],
+      );
+      await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.request', subject: `${v.system}:${email}` });
+      const confirmUrl = `${base}/status/subscribe/confirm?token=${encodeURIComponent(tok)}`;
+      const data = (lang: Lang) => ({ ...templateData({ kind: 'incident', id: '-', system: v.system, modules: [], policy: sys.policy, phase: 'opened', description: { ru: '-' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false }, lang, { systemName: sys.name, version: 0 }), confirmUrl });
+      const texts = this.d.templates.render(sys.policy, 'subscribe-confirm', data);
+      const out = fanOut(`subscribe:${tok}:${Date.now()}`, { threadKey: `subscribe:${tok}`, texts, data: { kind: 'subscribe-confirm' } }, cfg.notifications.channels, [{ email }], { chat: false });
+      await insertDeliveries(tx, out);
+      return out;
+    });
+    await this.d.enqueue?.(rows).catch(() => undefined);
+  }
+
+  async confirm(token: string, ip: string | null): Promise<{ system: string }> {
+    return this.d.db().transaction(async (tx) => {
+      const row = (await tx.query<{ system: string; email: string }>("UPDATE notice_subscriptions SET state = 'confirmed', confirmed_at = now() WHERE token = $1 AND state <> 'unsubscribed' RETURNING system, email", [token]))[0];
+      if (!row) throw new NotFoundError('no such subscription, or it was cancelled');
+      await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.confirm', subject: `${row.system}:${row.email}` });
+      return { system: row.system };
+    });
+  }
+
+  async unsubscribe(token: string, ip: string | null): Promise<void> {
+    await this.d.db().transaction(async (tx) => {
+      const row = (await tx.query<{ system: string; email: string }>("UPDATE notice_subscriptions SET state = 'unsubscribed' WHERE token = $1 RETURNING system, email", [token]))[0];
+      if (row) await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.cancel', subject: `${row.system}:${row.email}` });
+    });
+  }
+}
