@@ -3,6 +3,7 @@
  * `npm run bench -- rules` runs only the named ones.
  */
 import { benchBrowser } from './browser.bench.ts';
+import { benchIncidents } from './incidents.bench.ts';
 import { benchJournal } from './journal.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchRules } from './rules.bench.ts';
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   rules: benchRules,
   pipeline: benchPipeline,
   browser: benchBrowser,
+  incidents: benchIncidents,
   journal: benchJournal,
 };
 

@@ -23,3 +23,4 @@ export { topologyFromConfig } from './store/topology.ts';
 export type { Topology } from './store/topology.ts';
 export { startIncidentRuntime } from './events/runtime.ts';
 export type { IncidentRuntime, IncidentRuntimeOptions } from './events/runtime.ts';
+export { digestDue, produceDigest } from './events/digest.ts';

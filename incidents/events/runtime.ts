@@ -1,6 +1,7 @@
 /**
  * The incident side of a running kuzet, in one place for collector/app.ts: the service, the detector
- * (state read back from the database), the SLA ticker and, once Redis is up, the outbox publisher.
+ * (state read back from the database), the SLA ticker with the daily digest and, once Redis is up,
+ * the outbox publisher.
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -12,6 +13,7 @@ import { IncidentDetector } from '../store/incident-detector.ts';
 import { IncidentService } from '../store/incident.service.ts';
 import { topologyFromConfig, type Topology } from '../store/topology.ts';
 import { EVENTS_QUEUE, startPublisher } from './outbox.ts';
+import { produceDigest } from './digest.ts';
 import { SlaMetrics, tickSla } from './sla-ticker.ts';
 
 export interface IncidentRuntimeOptions {
@@ -48,6 +50,7 @@ export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfi
     if (ticking) return;
     ticking = true;
     tickSla(o.db, now(), slaMetrics)
+      .then(() => produceDigest(o.db, now()))
       .catch((e: unknown) => o.onError?.(e as Error))
       .finally(() => (ticking = false));
   }, o.slaTickMs ?? 15_000);

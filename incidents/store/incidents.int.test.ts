@@ -13,6 +13,7 @@ import { parseDateTimeMs } from '../../core/time.ts';
 import { PROBES } from '../../probes/index.ts';
 import { dropPgSchema, PG_URL, uniqueName } from '../../test/support.ts';
 import { OutboxConsumer, readOutbox, type OutboxEvent } from '../events/outbox.ts';
+import { produceDigest } from '../events/digest.ts';
 import { tickSla } from '../events/sla-ticker.ts';
 import { IncidentDetector, type DetectableResult } from './incident-detector.ts';
 import { IncidentService, importProcurements } from './incident.service.ts';
@@ -157,6 +158,16 @@ function suite(engine: 'pglite' | 'postgres') {
       const ev = (await readOutbox(db, 0)).slice(before).filter((e) => e.incidentId === a.incidentId);
       assert.deepEqual(ev.map((e) => `${e.type} ${String(e.payload.timer)}`), ['sla.warning SLA-P-ID', 'sla.breached SLA-P-ID']);
       assert.equal(ev[1]?.payload.dueAt, '2026-03-26T13:50:00+05:00');
+    });
+
+    it('the daily digest is produced once at 09:00 of a working day, with the incidents of the days it covers', async () => {
+      assert.equal(await produceDigest(db, new Date(T('2026-03-27T08:59:00+05:00'))), undefined);
+      assert.equal(await produceDigest(db, new Date(T('2026-03-27T09:00:00+05:00'))), '2026-03-27');
+      assert.equal(await produceDigest(db, new Date(T('2026-03-27T09:15:00+05:00'))), undefined);
+      const d = (await readOutbox(db, 0, 10_000)).find((e) => e.key === 'digest:2026-03-27')!;
+      assert.equal(d.type, 'digest.daily');
+      assert.equal(d.payload.from, '2026-03-26T00:00:00+05:00');
+      assert.ok((d.payload.incidents as { id: string }[]).some((i) => i.id === 'INC-2026-000001'));
     });
 
     it('a consumer that crashes replays from the outbox and, deduplicating by key, handles each event once', async () => {

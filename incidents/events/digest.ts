@@ -1,0 +1,56 @@
+/**
+ * The daily digest (issue item 8; 002 §23: the operator analyses the previous day's failures every
+ * day): at 09:00 Astana time on working days, one `digest.daily` event through the outbox for the
+ * notification channels. It covers the days since the previous working day, so Monday's digest
+ * covers Friday, Saturday and Sunday. The key is the digest date, so it is produced once.
+ */
+import type { Db } from '../../core/db.ts';
+import { astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana, formatEpochDay } from '../../core/time.ts';
+import { isWorkingEpochDay, stepWorkingEpochDays } from '../rules/index.ts';
+import { emit } from './outbox.ts';
+
+export const DIGEST_AT_MS = 9 * 3_600_000; // 09:00
+
+/**
+ * The digest due at `now`, if today is a working day and it is 09:00 or later: the Astana date it is
+ * for and the period [from, to) it covers, as epoch milliseconds. Pure.
+ */
+export function digestDue(now: number): { date: string; from: number; to: number } | undefined {
+  const today = astanaEpochDay(now);
+  if (!isWorkingEpochDay(today) || astanaTimeOfDayMs(now) < DIGEST_AT_MS) return undefined;
+  const prev = stepWorkingEpochDays(today, -1);
+  return { date: formatEpochDay(today), from: astanaDayTimeToMs(prev, 0), to: astanaDayTimeToMs(today, 0) };
+}
+
+/** Writes the digest due at `now` to the outbox unless it exists; returns its date when written. */
+export async function produceDigest(db: Db, now: Date): Promise<string | undefined> {
+  const due = digestDue(now.getTime());
+  if (!due) return undefined;
+  const key = `digest:${due.date}`;
+  if ((await db.query('SELECT 1 FROM outbox WHERE key = $1', [key])).length > 0) return undefined;
+  const from = new Date(due.from).toISOString();
+  const to = new Date(due.to).toISOString();
+  const incidents = await db.query<{ id: string; system: string | null; module: string | null; state: string; level: string | null; proposed_level: string | null; started_at: Date; recovered_at: Date | null; probable_cause: string | null }>(
+    `SELECT id, system, module, state, level, proposed_level, started_at, recovered_at, probable_cause FROM incidents
+     WHERE started_at < $2 AND (started_at >= $1 OR state IN ('registered', 'analysing', 'confirmed')) ORDER BY started_at`,
+    [from, to],
+  );
+  const failures = await db.query<{ check_key: string; error_kind: string | null; n: string | number }>(
+    'SELECT check_key, error_kind, count(*) AS n FROM check_results WHERE NOT ok AND at >= $1 AND at < $2 GROUP BY check_key, error_kind ORDER BY check_key, error_kind',
+    [from, to],
+  );
+  await db.transaction((tx) =>
+    emit(tx, {
+      type: 'digest.daily',
+      key,
+      payload: {
+        date: due.date,
+        from: formatAstana(due.from),
+        to: formatAstana(due.to),
+        incidents: incidents.map((i) => ({ id: i.id, system: i.system, module: i.module, state: i.state, level: i.level ?? i.proposed_level, startedAt: formatAstana(new Date(i.started_at)), recoveredAt: i.recovered_at ? formatAstana(new Date(i.recovered_at)) : null, probableCause: i.probable_cause })),
+        failedResults: failures.map((f) => ({ check: f.check_key, errorKind: f.error_kind, count: Number(f.n) })),
+      },
+    }),
+  );
+  return due.date;
+}
