@@ -58,6 +58,9 @@ export class IncidentDetector {
   /** Module key → the incident id its current episode is recorded as. */
   private incidentOf = new Map<string, string>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** What was last written per check and module, to skip rewriting unchanged state. */
+  private saved = new Map<string, string>();
+  private savedModules = new Map<string, string>();
   /** Wall-clock registration latency (ms) per incident opened, for the benchmark. */
   readonly registered: { id: string; firstFailureAt: number; registeredAt: number }[] = [];
 
@@ -78,6 +81,8 @@ export class IncidentDetector {
     for (const m of modules) s.modules[m.module_key] = m.state;
     this.state = s;
     this.incidentOf = new Map(modules.filter((m) => m.incident_id).map((m) => [m.module_key, m.incident_id as string]));
+    this.saved = new Map(checks.map((c) => [c.check_key, this.signature(c.state)]));
+    this.savedModules = new Map(modules.map((m) => [m.module_key, JSON.stringify(m.state) + (m.incident_id ?? '')]));
   }
 
   /** The ingestor's `afterCommit` hook; calls are serialised. */
@@ -111,6 +116,8 @@ export class IncidentDetector {
         await this.refreshEvidence(tx, touchedModules);
         await this.saveState(tx, touchedChecks, touchedModules);
       });
+      for (const k of touchedChecks) this.saved.set(k, this.signature(this.state.checks[k]));
+      for (const k of touchedModules) this.savedModules.set(k, JSON.stringify(this.state.modules[k]) + (this.incidentOf.get(k) ?? ''));
     } catch (e) {
       // The in-memory state ran ahead of the database: read it back so the retried batch is seen again.
       await this.load().catch(() => undefined);
@@ -222,14 +229,27 @@ export class IncidentDetector {
     if (updated.length > 0) await audit(tx, { actor: ACTOR, action: 'incident.evidence', subject: updated.join(','), after: { incidents: updated } });
   }
 
+  /**
+   * What of a check's state must survive a restart. A steady healthy check (closed, no failures,
+   * enough successes everywhere) is the same whatever its counters and last time say, so it is not
+   * rewritten for every result: replaying its successes after a crash changes nothing that matters.
+   */
+  private signature(c: CheckState | undefined): string {
+    if (!c) return '';
+    const m = this.config.successesToResolve;
+    const steady = !c.open && Object.values(c.regions).every((r) => r.fails === 0 && r.succs >= m && !r.failedInEpisode);
+    return steady ? `steady:${Object.keys(c.regions).sort().join(',')}` : JSON.stringify(c);
+  }
+
   private async saveState(tx: Queryable, checks: Set<string>, modules: Set<string>): Promise<void> {
-    const ck = [...checks];
+    const ck = [...checks].filter((k) => this.saved.get(k) !== this.signature(this.state.checks[k]));
     await tx.query(
       `INSERT INTO detector_checks (check_key, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
        ON CONFLICT (check_key) DO UPDATE SET state = EXCLUDED.state`,
       [ck, ck.map((k) => JSON.stringify(this.state.checks[k]))],
     );
-    const mk = [...modules];
+    const mk = [...modules].filter((k) => this.savedModules.get(k) !== JSON.stringify(this.state.modules[k]) + (this.incidentOf.get(k) ?? ''));
+    if (ck.length === 0 && mk.length === 0) return;
     await tx.query(
       `INSERT INTO detector_modules (module_key, state, incident_id) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
        ON CONFLICT (module_key) DO UPDATE SET state = EXCLUDED.state, incident_id = EXCLUDED.incident_id`,
