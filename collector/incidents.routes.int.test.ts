@@ -135,6 +135,28 @@ describe('incident API', () => {
     assert.equal(one.body.appeals[0].bin_iin, '850101300005');
   });
 
+  it('confirmation, a new planned fix time with a reason, and a clock marked met', async () => {
+    const id = 'INC-2026-000002';
+    await call('POST', `/api/v1/incidents/${id}/transition`, { token: op, body: { to: 'analysing' } });
+    const c = await call('POST', `/api/v1/incidents/${id}/transition`, { token: op, body: { to: 'confirmed', level: 'medium', levelReason: 'several suppliers affected', kind: 'third-party-conditions', plannedFixAt: '2026-03-26T12:00:00+05:00' } });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    const noReason = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T15:00:00+05:00' } });
+    assert.equal(noReason.body.error.field, 'reason');
+    const p = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T15:00:00+05:00', reason: 'vendor needs more time', version: c.body.version } });
+    assert.equal(p.status, 200, JSON.stringify(p.body));
+    assert.equal(p.body.plannedFixAt, '2026-03-26T15:00:00+05:00');
+    const stale = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T16:00:00+05:00', reason: 'x', version: c.body.version } });
+    assert.equal(stale.status, 409);
+    const met = await call('POST', `/api/v1/incidents/${id}/clocks/SLA-P-MED-HOME/met`, { token: op, body: {} });
+    assert.equal(met.status, 200, JSON.stringify(met.body));
+    assert.equal(met.body.clocks.find((x: { timer: string }) => x.timer === 'SLA-P-MED-HOME').state, 'met');
+    assert.equal((await call('POST', `/api/v1/incidents/${id}/clocks/SLA-P-MED-HOME/met`, { token: op, body: {} })).status, 404);
+    const one = await call('GET', `/api/v1/incidents/${id}`, { token: viewer });
+    const change = one.body.timeline.find((e: { action: string }) => e.action === 'planned-fix.changed');
+    assert.deepEqual(change.before, { plannedFixAt: '2026-03-26T12:00:00+05:00' });
+    assert.deepEqual(change.after, { plannedFixAt: '2026-03-26T15:00:00+05:00', reason: 'vendor needs more time' });
+  });
+
   it('links an appeal to an existing incident and imports procurements as CSV', async () => {
     const l = await call('POST', `/api/v1/appeals/${first.appealId}/link`, { token: op, body: { incidentId: 'INC-2026-000002' } });
     assert.equal(l.status, 200);
