@@ -11,6 +11,8 @@ import { formatAstana } from '../core/time.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
 import { errorMiddleware, queryDate, queryInt, readJson } from './http-util.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
+import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
+import { registerStatusRoutes } from './status-site.routes.ts';
 import type { Metrics } from './metrics.ts';
 import { listResults } from './results.store.ts';
 import { registerRunRoutes } from './runs.routes.ts';
@@ -29,6 +31,8 @@ export interface ApiDeps {
   artifactsDir?: string;
   /** Incidents, appeals, procurement and tariff registries (omitted: those routes are absent). */
   incidents?: IncidentRouteDeps;
+  /** Notices, maintenance and the public status site (omitted: those routes are absent). */
+  notices?: NoticeRouteDeps;
 }
 
 export function createApi(deps: ApiDeps): Koa {
@@ -109,6 +113,8 @@ export function createApi(deps: ApiDeps): Koa {
 
   registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts' });
   if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });
+  if (deps.notices) registerNoticeRoutes(router, deps.notices);
+  if (deps.notices) registerStatusRoutes(router, deps.notices);
 
   // The rules engine (REGULATIONS.md §2, §4, §5, §6): pure computations, nothing is stored.
   const rules = { calendar: rulesCalendar, sla: rulesSla, 'lead-time': rulesLeadTime, deadlines: rulesDeadlines } as const;

@@ -12,6 +12,7 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
 import { startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
+import { NoticeRuntime } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi } from './api.ts';
 import { InfluxSink } from './influx.sink.ts';
@@ -52,6 +53,7 @@ export interface KuzetHandle {
   /** Resolves when Redis has been reached and the scheduler, workers and ingestor run. */
   redisReady: Promise<boolean>;
   incidents: IncidentRuntime;
+  notices: NoticeRuntime;
   reload(): Promise<void>;
   close(): Promise<void>;
 }
@@ -87,6 +89,10 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
   const incidents = await startIncidentRuntime({ db, config: () => cfg, registry: metrics.registry, onError: (e) => log.warn({ err: e.message }, 'incident background task failed'), ...opts.incidents });
+
+  let publicUrl = '';
+  const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl });
+  await notices.start();
 
   const redisUrl = redisUrlOf(cfg, env);
   const prefix = cfg.redis.prefix;
@@ -130,6 +136,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     }
     ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
     incidents.attachRedis(redis, prefix);
+    await notices.attachRedis(redis, prefix);
     await ingestor.start();
     maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
     maintenanceQueue.on('error', () => undefined);
@@ -178,7 +185,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
 
   const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir } });
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir }, notices: { db: () => db, notices: () => notices } });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
@@ -186,6 +193,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  publicUrl = url;
 
   const close = async () => {
     abort.abort();
@@ -196,6 +204,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await closeBrowserPool();
     await ingestor?.close();
     await incidents.close();
+    await notices.close();
     await maintenanceWorker?.close();
     await maintenanceQueue?.close();
     await scheduler?.close();
@@ -206,7 +215,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await db.close();
   };
 
-  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, reload, close };
+  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, notices, reload, close };
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */

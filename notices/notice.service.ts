@@ -107,6 +107,8 @@ export class NoticeService {
     const subject = parseSubject(input);
     this.checkSystem(subject);
     const hash = contentHash(subject);
+    // Render before storing: a broken template stops the change with nothing stored.
+    this.render(subject, 1);
     const id = await this.d.db().transaction(async (tx) => {
       const before = await this.row(tx, subject.kind, subject.id);
       const noticeId = before?.id ?? `ntc_${randomBytes(6).toString('hex')}`;
