@@ -1,22 +1,10 @@
 /** The `etp-streak` and `ntp` commands, run as a user runs them: `node bin/kuzet.mjs …`. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { startSntpResponder } from '../probes/ntp/sntp-responder.ts';
+import { runCli } from '../test/support.ts';
 
-const BIN = new URL('../bin/kuzet.mjs', import.meta.url).pathname;
-
-function cli(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-    p.stdin.end(input);
-  });
-}
+const cli = (args: string[], input = '') => runCli(args, { input });
 
 const WORKED_EXAMPLE = {
   etp: 'etp-1',

@@ -3,12 +3,11 @@
  * in /api/v1/status and /metrics, and clearing them brings the targets back.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveChecks } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
-import { dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { dropRedisPrefix, runCli, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startDemo, type DemoHandle } from './demo.ts';
 
 type Status = { summary: { up: number; down: number }; systems: { id: string; targets: { id: string; checks: { status: string; regions: { errorKind: string | null }[] }[] }[] }[] };
@@ -102,16 +101,7 @@ describe('kuzet demo', () => {
 });
 
 describe('kuzet CLI', () => {
-  const cli = (args: string[], input?: string) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, [new URL('../bin/kuzet.mjs', import.meta.url).pathname, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('close', (code) => resolve({ code, stdout, stderr }));
-      p.stdin.end(input ?? '');
-    });
+  const cli = (args: string[]) => runCli(args);
 
   it('check-config prints ok for the shipped kuzet.yaml', async () => {
     const r = await cli(['check-config', '--config', new URL('../kuzet.yaml', import.meta.url).pathname]);

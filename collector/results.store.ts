@@ -10,18 +10,10 @@ export interface KeyedResult extends CheckResult {
   key: string;
 }
 
-export interface StoredResult {
+/** A result as stored: the run's result plus its row id and check key. */
+export interface StoredResult extends Omit<CheckResult, 'observations'> {
   id: string;
   checkKey: string;
-  system: string;
-  target: string;
-  check: string;
-  region: string;
-  ok: boolean;
-  latencyMs: number;
-  errorKind: ErrorKind | null;
-  message: string;
-  at: Date;
   observations: Record<string, unknown> | null;
 }
 
@@ -109,6 +101,29 @@ interface ResultRow {
 
 const toDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
+function toStoredResult(r: ResultRow): StoredResult {
+  return {
+    id: String(r.id),
+    checkKey: r.check_key,
+    system: r.system,
+    target: r.target,
+    check: r.check_id,
+    region: r.region,
+    ok: r.ok,
+    latencyMs: Number(r.latency_ms),
+    errorKind: r.error_kind,
+    message: r.message,
+    at: toDate(r.at),
+    observations: typeof r.observations === 'string' ? (JSON.parse(r.observations) as Record<string, unknown>) : r.observations,
+  };
+}
+
+/** One stored result by its id (the run id of `GET /api/v1/runs/:id`). */
+export async function getResult(db: Queryable, id: string): Promise<StoredResult | undefined> {
+  const rows = await db.query<ResultRow>('SELECT * FROM check_results WHERE id = $1::bigint', [id]);
+  return rows[0] ? toStoredResult(rows[0]) : undefined;
+}
+
 export interface ResultPage {
   items: StoredResult[];
   /** Pass as `cursor` to get the next page; absent on the last page. */
@@ -125,20 +140,7 @@ export async function listResults(
      ORDER BY id DESC LIMIT $5`,
     [q.checkKey, q.from.toISOString(), q.to.toISOString(), q.cursor ?? null, q.limit + 1],
   );
-  const items = rows.slice(0, q.limit).map((r) => ({
-    id: String(r.id),
-    checkKey: r.check_key,
-    system: r.system,
-    target: r.target,
-    check: r.check_id,
-    region: r.region,
-    ok: r.ok,
-    latencyMs: Number(r.latency_ms),
-    errorKind: r.error_kind,
-    message: r.message,
-    at: toDate(r.at),
-    observations: typeof r.observations === 'string' ? (JSON.parse(r.observations) as Record<string, unknown>) : r.observations,
-  }));
+  const items = rows.slice(0, q.limit).map(toStoredResult);
   const last = items[items.length - 1];
   return rows.length > q.limit && last ? { items, nextCursor: last.id } : { items };
 }

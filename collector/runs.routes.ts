@@ -12,26 +12,12 @@ import type Router from '@koa/router';
 import type { Db } from '../core/db.ts';
 import { InputError, NotFoundError, UnavailableError } from '../core/errors.ts';
 import { formatAstana } from '../core/time.ts';
+import { getResult } from './results.store.ts';
 
 export interface RunRoutesDeps {
   db: () => Db | undefined;
   /** Root of the browser checks' artifacts (default of the probe: `./artifacts`). */
   artifactsDir: string;
-}
-
-interface RunRow {
-  id: string | number;
-  check_key: string;
-  system: string;
-  target: string;
-  check_id: string;
-  region: string;
-  ok: boolean;
-  latency_ms: number;
-  error_kind: string | null;
-  message: string;
-  at: Date | string;
-  observations: Record<string, unknown> | string | null;
 }
 
 interface StoredArtifact {
@@ -48,29 +34,17 @@ export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
     if (!rawId || !/^\d{1,18}$/.test(rawId)) throw new InputError('a run id: the `id` of a result', 'id');
     const db = deps.db();
     if (!db) throw new UnavailableError('the database is not open yet');
-    const rows = await db.query<RunRow>('SELECT * FROM check_results WHERE id = $1::bigint', [rawId]);
-    const row = rows[0];
-    if (!row) throw new NotFoundError(`no run ${rawId}; ids are the \`id\` of results in GET /api/v1/checks/:id/results`);
-    const observations = typeof row.observations === 'string' ? (JSON.parse(row.observations) as Record<string, unknown>) : row.observations;
-    return { row, observations, artifacts: storedArtifacts(observations) };
+    const run = await getResult(db, rawId);
+    if (!run) throw new NotFoundError(`no run ${rawId}; ids are the \`id\` of results in GET /api/v1/checks/:id/results`);
+    return { run, artifacts: storedArtifacts(run.observations) };
   };
 
   router.get('/api/v1/runs/:id', async (ctx) => {
-    const { row, observations, artifacts } = await load(ctx.params.id);
-    const id = String(row.id);
+    const { run, artifacts } = await load(ctx.params.id);
+    const id = run.id;
     ctx.body = {
-      id,
-      checkKey: row.check_key,
-      system: row.system,
-      target: row.target,
-      check: row.check_id,
-      region: row.region,
-      ok: row.ok,
-      latencyMs: Number(row.latency_ms),
-      errorKind: row.error_kind,
-      message: row.message,
-      at: formatAstana(row.at instanceof Date ? row.at : new Date(row.at)),
-      observations,
+      ...run,
+      at: formatAstana(run.at),
       // Paths on the worker's disk are not the client's business; the URL is.
       artifacts: artifacts.map((a) => ({ name: a.name, bytes: a.bytes, url: `/api/v1/runs/${id}/artifacts/${encodeURIComponent(a.name)}` })),
     };

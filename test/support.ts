@@ -2,6 +2,7 @@
  * Test support: fresh namespaces per test (Redis prefix, Postgres schema, temp dirs), a polling
  * wait, and the connection settings of the real services on this machine.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,4 +59,24 @@ export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: n
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/kuzet.mjs ARGS` as a user would, with `input` on stdin and extra environment. */
+export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  const bin = new URL('../bin/kuzet.mjs', import.meta.url).pathname;
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end(opts.input ?? '');
+  });
 }

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { raceAbort } from '../abort.ts';
 
 /**
  * The flags of the issue: headless, no sandbox (containers), nothing that phones home. Debian's
@@ -296,27 +297,6 @@ async function closeWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   }
 }
 
-/** Rejects with the signal's reason as soon as it aborts; the underlying promise keeps running. */
-export function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    p.catch(() => undefined);
-    return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);

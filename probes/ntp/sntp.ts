@@ -9,6 +9,7 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { raceAbort } from '../abort.ts';
 
 export const NTP_PORT = 123;
 export const DEFAULT_NTP_SERVER = 'ntp.nic.kz';
@@ -213,7 +214,7 @@ export function offsetAndDelay(t1: number, t2: number, t3: number, t4: number): 
 export async function querySntp(server: SntpServer, opts: SntpOptions = {}): Promise<SntpMeasurement> {
   const { signal } = opts;
   signal?.throwIfAborted();
-  const address = net.isIP(server.host) ? server.host : (await abortable(lookup(server.host), signal)).address;
+  const address = net.isIP(server.host) ? server.host : (await raceAbort(lookup(server.host), signal)).address;
   const socket = dgram.createSocket(net.isIPv6(address) ? 'udp6' : 'udp4');
   const clockBase = (opts.clock ?? Date.now)();
   const perfBase = performance.now();
@@ -274,20 +275,3 @@ export async function querySntp(server: SntpServer, opts: SntpOptions = {}): Pro
   }
 }
 
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
