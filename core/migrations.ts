@@ -259,4 +259,9 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'incidents: with whom an energy-366 level was agreed',
+    statements: ['ALTER TABLE incidents ADD COLUMN level_agreed_with text'],
+  },
 ];

@@ -28,6 +28,11 @@ describe('lifecycle transitions', () => {
     { from: 'closed', to: 'analysing', fields: {}, error: /cannot go from closed to analysing; allowed: none \(closed is final\)/ },
     { from: 'confirmed', to: 'refuted', fields: full, error: /allowed: resolved/ },
   ];
+  it('energy-366 confirmation needs the authorised body’s agreement (003 §24)', () => {
+    const energy = { ...at('analysing'), policy: 'energy-366' };
+    assert.throws(() => transition(energy, 'confirmed', full, NOW), /levelAgreedWith: required for energy-366/);
+    assert.equal(transition(energy, 'confirmed', { ...full, levelAgreedWith: 'letter 12-3/456 of the authorised body' }, NOW).levelAgreedWith, 'letter 12-3/456 of the authorised body');
+  });
   for (const t of table) {
     it(`${t.from} → ${t.to}${t.error ? ' is refused' : ''}`, () => {
       if (t.error) assert.throws(() => transition(at(t.from), t.to, t.fields, NOW), (e: unknown) => e instanceof TransitionError && t.error!.test(e.message));

@@ -40,6 +40,8 @@ export interface TransitionFields {
   level?: Level | undefined;
   /** Why the confirmed level differs from the proposed one. */
   levelReason?: string | undefined;
+  /** energy-366: with whom (and by which document) the level was agreed; 003 §24 (уровень согласовывается с уполномоченным органом). */
+  levelAgreedWith?: string | undefined;
   kind?: FailureKind | undefined;
   plannedFixAt?: number | undefined;
   actualFixAt?: number | undefined;
@@ -52,6 +54,8 @@ export interface TransitionFields {
 /** What the lifecycle needs to know of an incident. */
 export interface LifecycleFacts {
   state: IncidentState;
+  /** The incident's policy; energy-366 confirmations need the authorised body's agreement. */
+  policy?: string | undefined;
   startedAt: number;
   proposedLevel: Level | null;
 }
@@ -67,6 +71,7 @@ export interface TransitionPatch {
   refuteEvidence?: string;
   level?: Level;
   levelReason?: string | null;
+  levelAgreedWith?: string;
   kind?: FailureKind;
   plannedFixAt?: number;
   actualFixAt?: number;
@@ -121,6 +126,7 @@ export function transition(inc: LifecycleFacts, to: IncidentState, f: Transition
       issues.push({ field: 'levelReason', message: `required when the level (${f.level}) differs from the proposed one (${inc.proposedLevel})` });
     }
     if (f.plannedFixAt !== undefined && f.plannedFixAt < inc.startedAt) issues.push({ field: 'plannedFixAt', message: 'is before the failure start' });
+    if (inc.policy === 'energy-366' && !f.levelAgreedWith?.trim()) issues.push({ field: 'levelAgreedWith', message: 'required for energy-366: the level is agreed with the authorised body (003 §24)' });
   }
   if (to === 'resolved' && f.actualFixAt !== undefined) {
     if (f.actualFixAt < inc.startedAt) issues.push({ field: 'actualFixAt', message: 'is before the failure start' });
@@ -143,6 +149,7 @@ export function transition(inc: LifecycleFacts, to: IncidentState, f: Transition
       p.level = f.level as Level;
       p.levelReason = f.levelReason ?? null;
       p.kind = f.kind as FailureKind;
+      if (f.levelAgreedWith) p.levelAgreedWith = f.levelAgreedWith;
       p.plannedFixAt = f.plannedFixAt as number;
       if (f.decision) p.decision = f.decision;
       break;

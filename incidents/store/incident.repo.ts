@@ -32,6 +32,7 @@ export interface IncidentRow {
   proposal: { level: Level; rule: string | null; reasons: string[] } | null;
   level: Level | null;
   level_reason: string | null;
+  level_agreed_with: string | null;
   kind: string | null;
   planned_fix_at: Date | null;
   actual_fix_at: Date | null;
@@ -161,9 +162,11 @@ export function incidentView(r: IncidentRow) {
     refutedAt: fmt(r.refuted_at),
     resolvedAt: fmt(r.resolved_at),
     closedAt: fmt(r.closed_at),
-    proposedLevel: r.proposal,
+    proposedLevel: r.proposed_level,
+    proposal: r.proposal,
     level: r.level,
     levelReason: r.level_reason,
+    levelAgreedWith: r.level_agreed_with,
     kind: r.kind,
     plannedFixAt: fmt(r.planned_fix_at),
     actualFixAt: fmt(r.actual_fix_at),

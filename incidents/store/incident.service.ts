@@ -44,6 +44,7 @@ export const transitionInput = z.strictObject({
   evidence: text.optional(),
   level: z.enum(LEVELS, { error: () => `must be one of ${LEVELS.join(', ')}` }).optional(),
   levelReason: text.optional(),
+  levelAgreedWith: text.optional(),
   kind: z.enum(FAILURE_KIND_IDS as [string, ...string[]], { error: () => `must be one of the failure kinds of REGULATIONS.md §3: ${FAILURE_KIND_IDS.join(', ')}` }).optional(),
   plannedFixAt: dateTime.optional(),
   actualFixAt: dateTime.optional(),
@@ -79,6 +80,7 @@ const COLUMN: Record<keyof TransitionPatch, string> = {
   refuteEvidence: 'refute_evidence',
   level: 'level',
   levelReason: 'level_reason',
+  levelAgreedWith: 'level_agreed_with',
   kind: 'kind',
   plannedFixAt: 'planned_fix_at',
   actualFixAt: 'actual_fix_at',
@@ -143,7 +145,7 @@ export class IncidentService {
       const fields: TransitionFields = { ...v, kind: v.kind as TransitionFields['kind'] };
       let patch: TransitionPatch;
       try {
-        patch = transition({ state: row.state, startedAt: new Date(row.started_at).getTime(), proposedLevel: row.proposed_level }, v.to, fields, now);
+        patch = transition({ state: row.state, policy: row.policy, startedAt: new Date(row.started_at).getTime(), proposedLevel: row.proposed_level }, v.to, fields, now);
       } catch (e) {
         if (e instanceof TransitionError && e.kind === 'missing-fields') throw new InputError(e.issues);
         if (e instanceof TransitionError) throw new KuzetError('conflict', `incident ${id} is ${row.state}: ${e.message}`, { status: 409, field: 'to' });
