@@ -153,6 +153,8 @@ export class Deliveries {
       concurrency: this.o.concurrency ?? 4,
       lockDuration,
       stalledInterval: lockDuration,
+      // A job whose process was killed is handed over; its row says whether it was already sent.
+      maxStalledCount: 5,
     });
     this.worker.on('error', () => undefined);
     const every = this.o.sweepEveryMs ?? 30_000;
