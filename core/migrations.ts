@@ -190,6 +190,11 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 3,
+    name: 'incidents: with whom an energy-366 level was agreed',
+    statements: ['ALTER TABLE incidents ADD COLUMN level_agreed_with text'],
+  },
+  {
     version: 10,
     name: 'notices: maintenance windows, notices and their versions, deliveries, Slack threads, subscriptions',
     statements: [
@@ -258,10 +263,5 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (email, system)
       )`,
     ],
-  },
-  {
-    version: 3,
-    name: 'incidents: with whom an energy-366 level was agreed',
-    statements: ['ALTER TABLE incidents ADD COLUMN level_agreed_with text'],
   },
 ];
