@@ -181,6 +181,23 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     await waitFor(() => smtp.mails.find((m) => m.to.includes('etp1@etp.kz') && m.text.includes(r.json.id)), { timeoutMs: 60_000, what: 'ETP owner e-mail' });
   });
 
+  test('the scheduled jobs move a short window to started, then completed, re-publishing each time', async () => {
+    const s0 = Date.now() + 2_000;
+    const r = await api('POST', '/api/v1/maintenance', maintenanceBody({ procurements: [], startsAt: iso(s0), endsAt: iso(s0 + 2_000) }));
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.unplanned, true);
+    assert.deepEqual(r.json.scheduled.map((j: { kind: string }) => j.kind), ['start', 'complete']);
+    const done = await waitFor(async () => {
+      const n = await api('GET', `/api/v1/notices/${r.json.noticeId}`, undefined, viewer);
+      return n.json.versions?.some((v: { phase: string }) => v.phase === 'maintenance-completed') ? n.json : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 250, what: 'the window completed' });
+    assert.deepEqual(done.versions.map((v: { phase: string }) => v.phase), ['maintenance-completed', 'maintenance-started', 'maintenance-planned']);
+    assert.equal(done.active, false);
+    assert.match(done.versions[0].texts.ru.title, /Технические работы завершены/);
+    const w = await api('GET', `/api/v1/maintenance/${r.json.id}`, undefined, viewer);
+    assert.equal(w.json.phase, 'maintenance-completed');
+  });
+
   let noticeId = '';
   const incident = (over: Record<string, unknown> = {}) => ({
     kind: 'incident', id: 'INC-2026-000777', system: 'portal', modules: ['search'], policy: 'portal-692', level: 'medium', phase: 'opened',

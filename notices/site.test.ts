@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { fanOut } from './delivery.ts';
+import { renderAtom, renderHtml, renderRss, renderWidget, STATUS_CSP } from './site/render.ts';
+import { buildSnapshot, type BoardDoc } from './site/snapshot.ts';
+import { pickLang } from './site/status-site.ts';
+
+test('language: ?lang, then Accept-Language by quality, then Kazakh', () => {
+  const cases: [unknown, string | undefined, string][] = [
+    [undefined, undefined, 'kk'],
+    ['ru', 'kk', 'ru'],
+    ['kk', 'ru', 'kk'],
+    ['en', 'ru-RU,ru;q=0.9', 'ru'],
+    [undefined, 'en-US, ru;q=0.5, kk;q=0.8', 'kk'],
+    [undefined, 'kk;q=0, ru;q=0.1', 'ru'],
+    [undefined, 'de, fr', 'kk'],
+  ];
+  for (const [q, h, want] of cases) assert.equal(pickLang(q, h), want, `${String(q)} ${h}`);
+});
+
+const board: BoardDoc = {
+  systems: [
+    { id: 'portal', name: 'Портал', kind: 'portal', policy: 'portal-692', targets: [{ id: 'home', module: 'homepage', service: null, checks: [{ status: 'up' }] }, { id: 'search', module: 'search', service: null, checks: [{ status: 'down' }, { status: 'up' }] }] },
+    { id: 'etp1', name: 'ЭТП', kind: 'etp', policy: 'etp-em', targets: [{ id: 'orders', module: 'orders', service: 'orders', checks: [{ status: 'up' }] }, { id: 'orders-test', module: 'orders-test', service: 'test-orders', checks: [{ status: 'unknown' }] }] },
+  ],
+};
+const now = new Date('2026-03-28T10:00:00+05:00');
+
+test('snapshot: module and system status, maintenance, services, ETPs, 90 days of uptime', () => {
+  const s = buildSnapshot({
+    board,
+    notices: [],
+    maintenance: [
+      { id: 'MW-1', system: 'etp1', modules: ['orders-test'], startsAt: '2026-03-28T04:00:00.000Z', endsAt: '2026-03-28T06:00:00.000Z', phase: 'maintenance-started', unplanned: false },
+      { id: 'MW-old', system: 'portal', modules: [], startsAt: '2026-03-20T04:00:00.000Z', endsAt: '2026-03-20T06:00:00.000Z', phase: 'maintenance-completed', unplanned: false },
+    ],
+    uptime: [{ system: 'portal', day: '2026-03-28', ok: 99, total: 100 }, { system: 'portal', day: '2026-03-27', ok: 100, total: 100 }],
+    now,
+    stale: false,
+    generatedAt: '2026-03-28T10:00:00+05:00',
+  });
+  assert.deepEqual(s.systems[0]?.modules, [{ id: 'homepage', status: 'up' }, { id: 'search', status: 'down' }]);
+  assert.equal(s.systems[0]?.status, 'down');
+  assert.equal(s.systems[1]?.modules[1]?.status, 'maintenance');
+  assert.equal(s.systems[1]?.status, 'maintenance');
+  assert.deepEqual(s.maintenance.map((m) => [m.id, m.ongoing]), [['MW-1', true]]);
+  assert.deepEqual(s.services.map((x) => [x.service, x.environment]), [['orders', 'productive'], ['test-orders', 'test']]);
+  assert.deepEqual(s.etps, [{ id: 'etp1', name: 'ЭТП', status: 'maintenance' }]);
+  assert.equal(s.uptime[0]?.days.length, 90);
+  assert.equal(s.uptime[0]?.days.at(-1)?.date, '2026-03-28');
+  assert.equal(s.uptime[0]?.days.at(-1)?.ratio, 99);
+  assert.equal(s.uptime[0]?.availability, 99.5);
+  assert.equal(s.uptime[1]?.availability, null);
+});
+
+test('every output escapes any notice text (property)', () => {
+  const hostile = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', 'ы', ' ', '\n', 's', 'c', 'r', 'i', 'p', 't', '=', '/') });
+  fc.assert(
+    fc.property(hostile, hostile, (title, text) => {
+      const t = `<script>${title}`;
+      const s = buildSnapshot({
+        board,
+        notices: [{ id: 'n1', active: true, kind: 'incident', system: 'portal', phase: 'opened', level: 'high', version: 1, publishedAt: '2026-03-28T10:00:00+05:00', texts: { kk: { title: t, text }, ru: { title: t, text: `<img onerror=x>${text}` } }, history: [] }],
+        maintenance: [],
+        uptime: [],
+        now,
+        stale: false,
+        generatedAt: '2026-03-28T10:00:00+05:00',
+      });
+      for (const out of [renderHtml(s, 'kk'), renderHtml(s, 'ru'), renderWidget(s, 'ru', '/status'), renderRss(s, 'ru', ''), renderAtom(s, 'kk', '')]) {
+        assert.ok(!out.includes('<script>'), 'no raw <script>');
+        assert.ok(!out.includes('<img'), 'no raw <img');
+      }
+    }),
+    { numRuns: 200 },
+  );
+  assert.doesNotMatch(STATUS_CSP, /unsafe-inline|script-src/);
+});
+
+test('fan-out: one key per (event, channel, recipient), on-call first, duplicates folded', () => {
+  const rows = fanOut(
+    'notice:n1:v2',
+    { threadKey: 'n1', texts: { kk: { title: 'a', text: '' }, ru: { title: 'b', text: '' } }, data: {} },
+    [
+      { id: 'slack', type: 'slack', token: 't', channel: '#oncall' },
+      { id: 'mail', type: 'email', smtpUrl: 'smtp://x', from: 'k@x.kz', to: ['oncall@x.kz'] },
+      { id: 'mail2', type: 'email', smtpUrl: 'smtp://y', from: 'k@x.kz', to: ['boss@x.kz'] },
+      { id: 'hook', type: 'webhook', url: 'http://h/', secret: '0123456789abcdef' },
+    ],
+    [{ email: 'Owner@x.kz' }, { email: 'owner@x.kz' }, { email: 'ONCALL@x.kz' }, { email: 'sub@x.kz', unsubscribeUrl: 'http://s/u' }],
+  );
+  assert.deepEqual(rows.map((r) => [r.key, r.payload.priority]), [
+    ['notice:n1:v2|slack|#oncall', 1],
+    ['notice:n1:v2|mail|oncall@x.kz', 1],
+    ['notice:n1:v2|mail|Owner@x.kz', 5],
+    ['notice:n1:v2|mail|sub@x.kz', 5],
+    ['notice:n1:v2|mail2|boss@x.kz', 1],
+    ['notice:n1:v2|hook|http://h/', 3],
+  ]);
+  assert.equal(rows.find((r) => r.recipient === 'sub@x.kz')?.payload.unsubscribeUrl, 'http://s/u');
+});
