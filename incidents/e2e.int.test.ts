@@ -115,3 +115,45 @@ describe('incidents end to end on the demo', () => {
     assert.match(m, /# TYPE kuzet_sla_open gauge/);
   });
 });
+
+describe('incidents across a restart of the demo', () => {
+  const dir = tempDir();
+  const prefix = uniqueName('kzinc-restart');
+  const start = () =>
+    startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL }, incidents: { detector: { failuresToOpen: 2 } } });
+  after(async () => {
+    await dropRedisPrefix(prefix);
+    dir.remove();
+  });
+  const fault = (d: DemoHandle, f: string) => fetch(`${d.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'search', fault: f }) });
+  const searchIncidents = async (d: DemoHandle) => {
+    const res = await fetch(`${d.kuzet.url}/api/v1/incidents?system=portal`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    return ((await res.json()) as { items: { id: string; module: string; evidence: { details: { errorKinds: Record<string, number> }[] } }[] }).items.filter((i) => i.module === 'search');
+  };
+
+  it('the detector state comes back from the database: failures after a restart join the open incident', async () => {
+    let d = await start();
+    try {
+      await d.kuzet.redisReady;
+      await fault(d, 'http-500');
+      await waitFor(async () => (await searchIncidents(d)).length === 1, { what: 'incident registered', timeoutMs: 40_000, intervalMs: 250 });
+    } finally {
+      await d.close();
+    }
+    d = await start();
+    try {
+      await d.kuzet.redisReady;
+      const before = (await searchIncidents(d))[0]!;
+      const count = (i: typeof before) => Object.values(i.evidence.details[0]?.errorKinds ?? {}).reduce((a, b) => a + b, 0);
+      await fault(d, 'http-500');
+      const grown = await waitFor(async () => {
+        const list = await searchIncidents(d);
+        return list.length === 1 && count(list[0]!) >= count(before) + 2 ? list[0] : undefined;
+      }, { what: 'more failures joined the same incident', timeoutMs: 40_000, intervalMs: 250 });
+      assert.equal(grown.id, before.id);
+      await fault(d, 'none');
+    } finally {
+      await d.close();
+    }
+  });
+});
