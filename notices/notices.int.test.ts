@@ -291,6 +291,7 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;|Іздеу жұмыс істемейді/);
     assert.match(html, /ЭТП Один/);
     assert.match(html, /test-orders/);
+    assert.match(html, /<form method="post" action="status\/subscribe">/);
     const ru = await fetch(`${base}/status`, { headers: { 'accept-language': 'en;q=1, ru;q=0.8, kk;q=0.5' } });
     assert.match(await ru.text(), /<html lang="ru">/);
     assert.match(await (await fetch(`${base}/status?lang=ru`, { headers: { 'accept-language': 'kk' } })).text(), /lang="ru"/);
