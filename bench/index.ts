@@ -7,6 +7,7 @@ import { benchIncidents } from './incidents.bench.ts';
 import { benchJournal } from './journal.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchRules } from './rules.bench.ts';
+import { benchStatus } from './status.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = {
   rules: benchRules,
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   browser: benchBrowser,
   incidents: benchIncidents,
   journal: benchJournal,
+  status: benchStatus,
 };
 
 const wanted = process.argv.slice(2);

@@ -14,6 +14,7 @@ import { rulesCalendar, rulesDeadlines, rulesEtpStreak, rulesLeadTime, rulesSla 
 import { assertJourneyFiles, PROBES } from '../probes/index.ts';
 import { startKuzet, startWorker } from './app.ts';
 import { registerIncidentCommands } from './cli-incidents.ts';
+import { registerJournalCommands } from './cli-journal.ts';
 import { startDemo } from './demo.ts';
 import { reloadChannel } from './queues.ts';
 
@@ -246,6 +247,8 @@ export function buildProgram(): Command {
     .action(async (o: { server: string; timeout: number }) => printJson(await measureNtp(o.server, o.timeout)));
 
   registerIncidentCommands(program);
+  registerJournalCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });
+
   return program;
 }
 

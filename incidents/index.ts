@@ -24,3 +24,4 @@ export type { Topology } from './store/topology.ts';
 export { startIncidentRuntime } from './events/runtime.ts';
 export type { IncidentRuntime, IncidentRuntimeOptions } from './events/runtime.ts';
 export { digestDue, produceDigest } from './events/digest.ts';
+export * from './journal/index.ts';
