@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InputError, issuesFromZod } from '../../core/errors.ts';
 import { astanaEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { KIND_IDS, LEVEL_IDS, type FailureKind, type JournalLevel } from './labels.ts';
+import { isValidBinIin } from '../appeals/bin-iin.ts';
 
 /** Where the appeal came from (002 §5): kuzet's monitoring, a user, the operator's staff, system logs. */
 export const SOURCES = ['monitoring', 'user', 'operator', 'logs'] as const;
@@ -51,18 +52,8 @@ export function entryState(e: JournalEntry): JournalState {
   return e.confirmed === true ? 'confirmed' : 'open';
 }
 
-/**
- * Kazakhstan's BIN/IIN check digit: weights 1..11 over the first 11 digits mod 11; when that gives
- * 10, weights 3..11,1,2; a second 10 means the number is invalid.
- */
-export function validBinIin(text: string): boolean {
-  if (!/^\d{12}$/.test(text)) return false;
-  const d = [...text].map(Number);
-  const sum = (w: (i: number) => number) => d.slice(0, 11).reduce((s, x, i) => s + x * w(i), 0) % 11;
-  let c = sum((i) => i + 1);
-  if (c === 10) c = sum((i) => ((i + 2) % 11) + 1);
-  return c !== 10 && c === d[11];
-}
+/** The one BIN/IIN check (incidents/appeals/bin-iin.ts), under the journal's name. */
+export const validBinIin = isValidBinIin;
 
 // ---- input schemas (JSON from a file or an API body) ----
 
