@@ -66,6 +66,22 @@ function redisUrlOf(cfg: KuzetConfig, env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL ?? cfg.redis.url;
 }
 
+/** Re-reads the config file for a reload: parsed, validated and its journey modules loaded, or a throw. */
+async function rereadConfig(path: string, env: NodeJS.ProcessEnv): Promise<KuzetConfig> {
+  const next = loadConfigFile(path, PROBES, env);
+  await assertJourneyFiles(next, path);
+  return next;
+}
+
+/** Calls `onReload` whenever `kuzet reload` publishes on the prefix's channel; returns the subscriber to close. */
+async function subscribeReload(redis: Redis, prefix: string, onReload: () => Promise<void>): Promise<Redis> {
+  const subscriber = redis.duplicate();
+  subscriber.on('error', () => undefined);
+  await subscriber.subscribe(reloadChannel(prefix));
+  subscriber.on('message', () => void onReload());
+  return subscriber;
+}
+
 export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const env = opts.env ?? process.env;
   const log = opts.log;
@@ -110,9 +126,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const reload = async () => {
     if (!opts.configPath) return;
     try {
-      const next = loadConfigFile(opts.configPath, PROBES, env);
-      await assertJourneyFiles(next, opts.configPath);
-      cfg = next;
+      cfg = await rereadConfig(opts.configPath, env);
       checks = checkMap(cfg);
       if (scheduler) {
         const report = await scheduler.reconcile(cfg);
@@ -156,10 +170,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
       { connection: maintenanceConnection, prefix },
     );
     maintenanceWorker.on('error', () => undefined);
-    subscriber = redis.duplicate();
-    subscriber.on('error', () => undefined);
-    await subscriber.subscribe(reloadChannel(prefix));
-    subscriber.on('message', () => void reload());
+    subscriber = await subscribeReload(redis, prefix, reload);
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');
@@ -236,21 +247,16 @@ export async function startWorker(opts: { config: KuzetConfig; configPath?: stri
     log: opts.log,
   });
   workers.start();
-  const subscriber = redis.duplicate();
-  subscriber.on('error', () => undefined);
   const reload = async () => {
     if (!opts.configPath) return;
     try {
-      const next = loadConfigFile(opts.configPath, PROBES, env);
-      await assertJourneyFiles(next, opts.configPath);
-      checks = checkMap(next);
+      checks = checkMap(await rereadConfig(opts.configPath, env));
       opts.log.info('worker config reloaded');
     } catch (e) {
       opts.log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid');
     }
   };
-  await subscriber.subscribe(reloadChannel(opts.config.redis.prefix));
-  subscriber.on('message', () => void reload());
+  const subscriber = await subscribeReload(redis, opts.config.redis.prefix, reload);
   return {
     reload,
     async close() {
