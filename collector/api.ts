@@ -16,6 +16,7 @@ import { registerStatusRoutes } from './status-site.routes.ts';
 import type { Metrics } from './metrics.ts';
 import { listResults } from './results.store.ts';
 import { registerRunRoutes } from './runs.routes.ts';
+import type { ApiExtension } from './services.ts';
 import type { StatusBoard } from './status.ts';
 
 export interface ApiDeps {
@@ -33,6 +34,8 @@ export interface ApiDeps {
   incidents?: IncidentRouteDeps;
   /** Notices, maintenance and the public status site (omitted: those routes are absent). */
   notices?: NoticeRouteDeps;
+  /** Parts mounted on the app (console, ETP registry, …), called before the router is used. */
+  extensions?: ApiExtension[];
 }
 
 export function createApi(deps: ApiDeps): Koa {
@@ -123,6 +126,8 @@ export function createApi(deps: ApiDeps): Koa {
       ctx.body = fn(await readJson(ctx));
     });
   }
+
+  for (const extend of deps.extensions ?? []) extend(app, router);
 
   app.use(router.routes());
   app.use(router.allowedMethods());

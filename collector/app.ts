@@ -23,6 +23,12 @@ import { enforceRetention, listStates } from './results.store.ts';
 import { CheckScheduler } from './scheduler.ts';
 import { StatusBoard } from './status.ts';
 import { CheckWorkers } from './worker.ts';
+import { consoleExtension } from './console/index.ts';
+import { etpExtension, startEtpPart } from './etp.ts';
+import { journalExtension } from './journal.routes.ts';
+import { metaExtension, startMeta } from './meta/index.ts';
+import { startIncidentNotices } from './incident-notices.ts';
+import type { BackgroundPart, KuzetServices } from './services.ts';
 
 export interface StartOptions {
   config: KuzetConfig;
@@ -122,6 +128,22 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   let maintenanceWorker: Worker | undefined;
   let subscriber: Redis | undefined;
   let maintenanceConnection: Redis | undefined;
+  const parts: BackgroundPart[] = [];
+  const services: KuzetServices = {
+    config: () => cfg,
+    db: () => db,
+    log,
+    metrics,
+    status,
+    incidents,
+    notices,
+    redis: () => (redisUp ? redis : undefined),
+    prefix: () => prefix,
+    readiness: () => readiness(),
+    now: () => opts.incidents?.now?.() ?? new Date(),
+    publicUrl: () => publicUrl,
+    artifactsDir: opts.artifactsDir ?? 'artifacts',
+  };
 
   const reload = async () => {
     if (!opts.configPath) return;
@@ -171,6 +193,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     );
     maintenanceWorker.on('error', () => undefined);
     subscriber = await subscribeReload(redis, prefix, reload);
+    parts.push(await startIncidentNotices(services), await startEtpPart(services), await startMeta(services));
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');
@@ -196,7 +219,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
 
   const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir }, notices: { db: () => db, notices: () => notices } });
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension(services), etpExtension(services), journalExtension(services), metaExtension(services)] });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
@@ -211,6 +234,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections?.();
     await redisReady;
+    for (const p of parts.reverse()) await p.close();
     await workers?.close();
     await closeBrowserPool();
     await ingestor?.close();

@@ -15,6 +15,8 @@ import { assertJourneyFiles, PROBES } from '../probes/index.ts';
 import { startKuzet, startWorker } from './app.ts';
 import { registerIncidentCommands } from './cli-incidents.ts';
 import { registerJournalCommands } from './cli-journal.ts';
+import { registerEtpCommands } from './cli-etp.ts';
+import { registerConsoleCommands } from './console/cli.ts';
 import { startDemo } from './demo.ts';
 import { reloadChannel } from './queues.ts';
 
@@ -248,6 +250,8 @@ export function buildProgram(): Command {
 
   registerIncidentCommands(program);
   registerJournalCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });
+  registerEtpCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });
+  registerConsoleCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });
 
   return program;
 }

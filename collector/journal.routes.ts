@@ -7,6 +7,7 @@ import type Router from '@koa/router';
 import type { KuzetConfig } from '../core/config.ts';
 import { resolveChecks } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
+import type { ApiExtension, KuzetServices } from './services.ts';
 import { UnavailableError } from '../core/errors.ts';
 import { astanaDayTimeToMs } from '../core/time.ts';
 import {
@@ -64,4 +65,9 @@ export function registerJournalRoutes(router: Router, deps: JournalRouteDeps): v
     const maintenance = deps.maintenance ? await deps.maintenance(from, to) : [];
     ctx.body = computeAvailability({ from, to, series: await loadSeries(db, checks, new Date(from), new Date(to)), maintenance });
   });
+}
+
+/** Mounts the journal routes on a running kuzet (issue #8). Placeholder: not mounted until entries come from the incident store and the viewer role is enforced. */
+export function journalExtension(_s: KuzetServices): ApiExtension {
+  return () => undefined;
 }

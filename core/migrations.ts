@@ -3,13 +3,19 @@
  * Never edit a released migration: add a new one. Each statement is run on its own (PGlite and
  * node-postgres both take one statement per parameterised query).
  */
-export interface Migration {
-  version: number;
-  name: string;
-  statements: string[];
-}
+import type { Migration } from './migration.ts';
+import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
+import { ETP_MIGRATIONS } from './migrations/etp.ts';
+import { META_MIGRATIONS } from './migrations/meta.ts';
 
-export const MIGRATIONS: readonly Migration[] = [
+export type { Migration } from './migration.ts';
+
+/**
+ * Version ranges: 1–29 here (results, incidents, notices, wiring); 30–39 ETP registry and ledger
+ * (`migrations/etp.ts`); 40–49 console accounts and sessions (`migrations/console.ts`); 50–59
+ * meta-monitoring and reliability (`migrations/meta.ts`).
+ */
+const BASE: readonly Migration[] = [
   {
     version: 1,
     name: 'check results, current state, audit log',
@@ -265,3 +271,5 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
+
+export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS].sort((a, b) => a.version - b.version);
