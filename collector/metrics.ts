@@ -5,24 +5,11 @@
 import client from 'prom-client';
 import type { CheckResult } from '../probes/index.ts';
 
-export const METRIC_CATALOGUE = {
-  checkUp: { name: 'kuzet_check_up', help: '1 when the latest run of the check succeeded, else 0', labels: ['system', 'target', 'check', 'region'] },
-  checkDuration: { name: 'kuzet_check_duration_seconds', help: 'Duration of check runs', labels: ['system', 'target', 'check', 'region'] },
-  checkFailures: { name: 'kuzet_check_failures_total', help: 'Failed check runs by error kind', labels: ['system', 'target', 'check', 'error_kind'] },
-  checkRuns: { name: 'kuzet_check_runs_total', help: 'Check runs ingested', labels: ['system', 'target', 'check', 'region'] },
-  ingestBatch: { name: 'kuzet_ingest_batch_size', help: 'Results written per storage batch', labels: [] },
-  ingestErrors: { name: 'kuzet_ingest_errors_total', help: 'Storage batches that failed and were retried', labels: [] },
-  // Browser journeys (check type `browser`): `journey` is `<target>/<check>`, unique within a system.
-  journeyUp: { name: 'kuzet_journey_up', help: '1 when the latest run of the browser journey succeeded, else 0', labels: ['system', 'journey', 'region'] },
-  journeyDuration: { name: 'kuzet_journey_duration_seconds', help: 'Total duration of browser journey runs', labels: ['system', 'journey', 'region'] },
-  journeyStepDuration: { name: 'kuzet_journey_step_duration_seconds', help: 'Duration of each step of browser journeys', labels: ['system', 'journey', 'region', 'step'] },
-  webVital: { name: 'kuzet_web_vital', help: 'Web Vitals of the last page of the latest journey run: lcp and ttfb in seconds, cls unitless', labels: ['system', 'journey', 'region', 'name'] },
-  // Time (REGULATIONS.md §7, §8), from the observations of the `ntp`, `http-date` and `freshness` check kinds.
-  ntpOffset: { name: 'kuzet_ntp_offset_seconds', help: "NTP server clock minus kuzet's host clock (SNTP)", labels: ['server'] },
-  ntpDelay: { name: 'kuzet_ntp_delay_seconds', help: 'Round-trip delay of the latest SNTP exchange', labels: ['server'] },
-  clockOffset: { name: 'kuzet_clock_offset_seconds', help: "A target's clock (HTTP Date) minus kuzet's corrected clock", labels: ['system', 'target'] },
-  freshnessAge: { name: 'kuzet_freshness_age_seconds', help: 'Age of the newest timestamp a freshness check read from an API', labels: ['system', 'target'] },
-} as const;
+export { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
+import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
+
+/** The catalogue entries the {@link Metrics} class itself registers; the rest are registered by their owners on its registry. */
+export const CHECK_METRIC_KEYS = ['checkUp', 'checkDuration', 'checkFailures', 'checkRuns', 'ingestBatch', 'ingestErrors', 'journeyUp', 'journeyDuration', 'journeyStepDuration', 'webVital', 'ntpOffset', 'ntpDelay', 'clockOffset', 'freshnessAge'] as const satisfies readonly (keyof typeof METRIC_CATALOGUE)[];
 
 /** The evidence a browser journey leaves in `observations`, read defensively: it may come back from JSON storage. */
 export interface JourneyEvidence {

@@ -13,7 +13,7 @@ export type { LevelEvidence, LevelProposal } from './classification/propose-leve
 export { clockState, clocksFor, CLOCK_RULES } from './sla-clocks/sla-clocks.ts';
 export { EVENT_TYPES, EVENTS_QUEUE, OutboxConsumer, emit, publishPending, readOutbox, startPublisher } from './events/outbox.ts';
 export type { EventType, OutboxEvent } from './events/outbox.ts';
-export { SLA_METRICS, SlaMetrics, tickSla } from './events/sla-ticker.ts';
+export { SlaMetrics, tickSla } from './events/sla-ticker.ts';
 export { IncidentService, importProcurements, importTariffs, parseCsv, procurementsFromCsv } from './store/incident.service.ts';
 export type { ActorRef } from './store/incident.service.ts';
 export { IncidentDetector } from './store/incident-detector.ts';

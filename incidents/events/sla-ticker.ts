@@ -5,14 +5,12 @@
  */
 import client from 'prom-client';
 import type { Db } from '../../core/db.ts';
+import { METRIC_CATALOGUE } from '../../core/metric-catalogue.ts';
 import { formatAstana } from '../../core/time.ts';
 import { WARN_BEFORE_MS } from '../sla-clocks/sla-clocks.ts';
 import { emit } from './outbox.ts';
 
-export const SLA_METRICS = {
-  breaches: { name: 'kuzet_sla_breaches_total', help: 'SLA clocks that passed their due time unmet', labels: ['timer'] },
-  open: { name: 'kuzet_sla_open', help: 'SLA clocks running (not met, not breached) now', labels: ['timer'] },
-} as const;
+const SLA_METRICS = { breaches: METRIC_CATALOGUE.slaBreaches, open: METRIC_CATALOGUE.slaOpen } as const;
 
 export class SlaMetrics {
   readonly breaches: client.Counter<string>;
