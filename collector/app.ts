@@ -25,7 +25,7 @@ import { StatusBoard } from './status.ts';
 import { CheckWorkers } from './worker.ts';
 import { consoleExtension } from './console/index.ts';
 import { etpExtension, startEtpPart } from './etp.ts';
-import { journalExtension } from './journal.routes.ts';
+import { journalExtension, startJournalPart } from './journal.routes.ts';
 import { metaExtension, startMeta } from './meta/index.ts';
 import { startIncidentNotices } from './incident-notices.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
@@ -193,7 +193,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     );
     maintenanceWorker.on('error', () => undefined);
     subscriber = await subscribeReload(redis, prefix, reload);
-    parts.push(await startIncidentNotices(services), await startEtpPart(services), await startMeta(services));
+    parts.push(await startIncidentNotices(services), await startEtpPart(services), await startJournalPart(services), await startMeta(services));
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');

@@ -7,7 +7,7 @@ import type Router from '@koa/router';
 import type { KuzetConfig } from '../core/config.ts';
 import { resolveChecks } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
-import type { ApiExtension, KuzetServices } from './services.ts';
+import type { ApiExtension, BackgroundPart, KuzetServices } from './services.ts';
 import { UnavailableError } from '../core/errors.ts';
 import { astanaDayTimeToMs } from '../core/time.ts';
 import {
@@ -70,4 +70,9 @@ export function registerJournalRoutes(router: Router, deps: JournalRouteDeps): v
 /** Mounts the journal routes on a running kuzet (issue #8). Placeholder: not mounted until entries come from the incident store and the viewer role is enforced. */
 export function journalExtension(_s: KuzetServices): ApiExtension {
   return () => undefined;
+}
+
+/** Background part of the journal (issue #8): the yearly January reminder to prepare the extract. Placeholder: runs nothing yet. */
+export async function startJournalPart(_s: KuzetServices): Promise<BackgroundPart> {
+  return { close: async () => undefined };
 }
