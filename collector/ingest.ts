@@ -53,12 +53,16 @@ export class ResultIngestor {
   }
 
   async start(): Promise<void> {
+    await this.ensureGroup(this.opts.connection);
+    this.loop = this.run();
+  }
+
+  private async ensureGroup(conn: Redis): Promise<void> {
     try {
-      await this.opts.connection.xgroup('CREATE', this.key, RESULT_GROUP, '0', 'MKSTREAM');
+      await conn.xgroup('CREATE', this.key, RESULT_GROUP, '0', 'MKSTREAM');
     } catch (e) {
       if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
     }
-    this.loop = this.run();
   }
 
   private async run(): Promise<void> {
@@ -86,6 +90,11 @@ export class ResultIngestor {
       } catch (e) {
         if (this.stopped) break;
         this.lastError = (e as Error).message;
+        // A Redis restarted without persistence has lost the stream and its group: make them again.
+        if (this.lastError.includes('NOGROUP')) {
+          cursor = '0';
+          await this.ensureGroup(conn).catch(() => undefined);
+        }
         this.opts.log.warn({ err: this.lastError }, 'result stream read failed; retrying');
         await sleep(1000);
       }
@@ -95,11 +104,11 @@ export class ResultIngestor {
 
   private async handle(conn: Redis, entries: [string, string[]][]): Promise<void> {
     const batch: KeyedResult[] = [];
-    for (const [, fields] of entries) {
+    for (const [entryId, fields] of entries) {
       const raw = fields[fields.indexOf('r') + 1];
       if (raw === undefined) continue;
       try {
-        const r = decodeResult(raw);
+        const r: KeyedResult = { ...decodeResult(raw), streamId: entryId };
         batch.push(r);
         this.opts.metrics.observe(r);
         for (const s of this.opts.sinks) s.push(r);

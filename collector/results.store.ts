@@ -8,6 +8,8 @@ import type { CheckResult, ErrorKind } from '../probes/index.ts';
 /** A result together with the key of its check (`system/target/check`). */
 export interface KeyedResult extends CheckResult {
   key: string;
+  /** Id of the results-stream entry it came from: a replayed entry is stored once (migration 50). */
+  streamId?: string | undefined;
 }
 
 /** A result as stored: the run's result plus its row id and check key. */
@@ -35,8 +37,9 @@ export async function insertResults(db: Queryable, batch: readonly KeyedResult[]
   if (batch.length === 0) return;
   const col = <T>(f: (r: KeyedResult) => T) => batch.map(f);
   await db.query(
-    `INSERT INTO check_results (check_key, system, target, check_id, region, ok, latency_ms, error_kind, message, at, observations)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::float8[], $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[])`,
+    `INSERT INTO check_results (check_key, system, target, check_id, region, ok, latency_ms, error_kind, message, at, observations, stream_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::float8[], $8::text[], $9::text[], $10::timestamptz[], $11::jsonb[], $12::text[])
+     ON CONFLICT (stream_id) DO NOTHING`,
     [
       col((r) => r.key),
       col((r) => r.system),
@@ -49,6 +52,7 @@ export async function insertResults(db: Queryable, batch: readonly KeyedResult[]
       col((r) => r.message),
       col((r) => r.at.toISOString()),
       col((r) => (r.observations ? JSON.stringify(r.observations) : null)),
+      col((r) => r.streamId ?? null),
     ],
   );
   // The newest result per check and region becomes the current state; `since` keeps the time the state last flipped.
