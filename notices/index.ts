@@ -7,7 +7,7 @@ export { NoticeRuntime, SCHEDULE_QUEUE } from './runtime.ts';
 export type { NoticeRuntimeOptions } from './runtime.ts';
 export { NoticeService } from './notice.service.ts';
 export type { ActorRef, NoticeVersion, NoticeView } from './notice.service.ts';
-export { Deliveries, DELIVERY_QUEUE, fanOut } from './delivery.ts';
+export { Deliveries, DELIVERY_QUEUE, fanOut, insertDeliveries } from './delivery.ts';
 export type { ChannelConfig, DeliveryRow, DeliveryState } from './delivery.ts';
 export { CHANNELS, messageIdOf, signBody } from './channels/index.ts';
 export type { Channel, ChannelMessage, DeliveryResult } from './channels/index.ts';

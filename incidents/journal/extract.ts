@@ -143,7 +143,7 @@ function extractBlocks(input: ExtractInput, lang: Lang): { blocks: Block[]; entr
     blocks.push({ p: `${w.measures}: ${d?.measures || e.measures || '—'}` });
     blocks.push({ p: `${w.result}: ${d?.result || '—'}` });
     const ext = d?.extensions ?? [];
-    blocks.push({ p: `${w.extensions}: ${ext.length === 0 ? w.none : ext.map((x) => `${x.subject} (${x.deadline}): ${formatAstana(x.original)} → ${formatAstana(x.extended)} [${x.rule}]`).join('; ')}` });
+    blocks.push({ p: `${w.extensions}: ${ext.length === 0 ? w.none : ext.map((x) => `${x.subject} (${x.deadline}): ${x.original ? formatAstana(x.original) : '—'} → ${formatAstana(x.extended)} [${x.rule}]`).join('; ')}` });
     blocks.push({ p: `${w.prevention}: ${d?.prevention || e.recommendations || '—'}` });
   }
   const signatures: Block[] = [

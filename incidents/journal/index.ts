@@ -8,6 +8,9 @@ export type { JournalFormat, RenderJournalOptions, RenderedFile } from './render
 export { EXTRACT_FORMATS, renderExtract, summarizeExtract } from './extract.ts';
 export type { ExtractFormat, ExtractSummary } from './extract.ts';
 export { EXTRACT_REMINDER_JOB, EXTRACT_REMINDER_SCHEDULE, extractReminder } from './reminder.ts';
+export type { ExtractReminder } from './reminder.ts';
+export { DEFAULT_OPERATOR, DEFAULT_OWNER, downtimeFigures, extensionRecords, journalEntryOf, loadExtractInput, loadJournalEntries, loadMaintenanceWindows, loadStoredIncidents, periodBounds, slaFigures, unionMs } from './journal.repo.ts';
+export type { ExtractOptions, StoredIncident } from './journal.repo.ts';
 export { availabilityLines, computeAvailability } from './availability.ts';
 export type { AvailabilityReport, CheckSeries, MaintenanceWindow } from './availability.ts';
 export { loadSeries } from './availability.repo.ts';

@@ -159,7 +159,8 @@ export interface ExtensionRecord {
   subject: string;
   /** The deadline kind, e.g. `acceptance-end`. */
   deadline: string;
-  original: Date;
+  /** null when the procurement had no such deadline (a reopened acceptance, EX-PROTOCOL). */
+  original: Date | null;
   extended: Date;
   /** The rule id of REGULATIONS.md §5 that gave the extension. */
   rule: string;
@@ -206,7 +207,7 @@ export interface ExtractInput {
   sla: SlaFigure[];
 }
 
-const extensionSchema = z.strictObject({ subject: z.string().min(1), deadline: z.string().min(1), original: dateTime, extended: dateTime, rule: z.string().min(1) });
+const extensionSchema = z.strictObject({ subject: z.string().min(1), deadline: z.string().min(1), original: dateTime.nullable(), extended: dateTime, rule: z.string().min(1) });
 const detailSchema = z.strictObject({
   number: z.string().min(1),
   cause: text,
