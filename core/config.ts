@@ -97,6 +97,25 @@ function targetSchema(probes: Readonly<Record<string, Probe>>) {
   });
 }
 
+/** Connection states of an ETP to the e-shop (000 App.7 §3, §49). */
+export const ETP_STATES = ['test', 'productive', 'disconnected'] as const;
+
+/**
+ * `systems.<id>.etp` (only for `kind: etp`): what the ETP registry is seeded with (REGULATIONS.md §7,
+ * issue #7); owner and contacts come from the system's `owners` and `contacts`. The registry is then
+ * changed over the API; the config seeds it and never overwrites an API change.
+ */
+const etpSchema = z.strictObject({
+  domain: z.string().min(1).optional(),
+  ips: z.array(z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address' })).default([]),
+  /** @default "productive" */
+  state: z.enum(ETP_STATES).default('productive'),
+  /** When the state began, ISO 8601 with offset (for `disconnected`: the date and time of disconnection, §49). */
+  stateSince: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO 8601 date-time with offset').optional(),
+  /** Dates of authentication-data changes (000 App.7 §37), YYYY-MM-DD. @default [] */
+  authRotations: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')).default([]),
+});
+
 function systemSchema(probes: Readonly<Record<string, Probe>>) {
   return z.strictObject({
     name: z.string().min(1),
@@ -106,6 +125,7 @@ function systemSchema(probes: Readonly<Record<string, Probe>>) {
     owners: z.array(contact).default([]),
     contacts: z.array(contact).default([]),
     targets: z.array(targetSchema(probes)).default([]),
+    etp: etpSchema.optional(),
   });
 }
 
@@ -151,10 +171,13 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
         })
         .optional(),
       notifications: z.strictObject({ channels: z.array(channelSchema).default([]) }).default({ channels: [] }),
+      /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
+      meta: z.strictObject({ silenceIntervals: z.number().int().min(2).max(100).default(3), deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional() }).optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
     })
     .superRefine((cfg, ctx) => {
       for (const [sysId, sys] of Object.entries(cfg.systems)) {
+        if (sys.etp && sys.kind !== 'etp') ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
         const targetIds = new Set<string>();
         sys.targets.forEach((t, ti) => {
           if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
