@@ -9,6 +9,7 @@ import type { ResolvedCheck } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import { getProbe, runCheck, type CheckResult } from '../probes/index.ts';
 import { checkQueueName, resultStreamKey, type CheckJobData } from './queues.ts';
+import { startHeartbeat } from './meta/heartbeat.ts';
 import { encodeResult } from './result-codec.ts';
 
 /** Bounds the results stream should the ingestor be away for long: ~1 million results, oldest trimmed. */
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   checks: () => ReadonlyMap<string, ResolvedCheck>;
   log: Logger;
   now?: () => Date;
+  /** How often this process writes its heartbeat (default 2 s; the meta part reports silence after 3 check intervals). */
+  heartbeatMs?: number;
 }
 
 export class CheckWorkers {
@@ -30,6 +33,7 @@ export class CheckWorkers {
   /** BullMQ does not close a connection it was handed: these are ours to close. */
   private readonly connections: Redis[] = [];
   private readonly streamKey: string;
+  private heartbeat: { id: string; stop(clean: boolean): Promise<void> } | undefined;
 
   constructor(private readonly opts: WorkerOptions) {
     this.streamKey = resultStreamKey(opts.prefix);
@@ -50,6 +54,13 @@ export class CheckWorkers {
       w.on('error', (e) => this.opts.log.warn({ err: e.message, region }, 'worker connection error'));
       this.workers.push(w);
     }
+    this.heartbeat = startHeartbeat(this.opts.connection, this.opts.prefix, this.opts.regions, { ...(this.opts.heartbeatMs ? { everyMs: this.opts.heartbeatMs } : {}) });
+  }
+
+  /** Stops the heartbeat without removing it, as a process that died would (tests of silence detection). */
+  async stopHeartbeat(): Promise<void> {
+    await this.heartbeat?.stop(false);
+    this.heartbeat = undefined;
   }
 
   /** Runs one due check. Exported for the benchmark and tests; never throws for a failing target. */
@@ -69,6 +80,8 @@ export class CheckWorkers {
   }
 
   async close(): Promise<void> {
+    // A clean stop takes this worker off the heartbeat list: only a dead worker is reported silent.
+    await this.heartbeat?.stop(true);
     await Promise.all(this.workers.map((w) => w.close()));
     for (const c of this.connections) c.disconnect();
   }

@@ -1,0 +1,48 @@
+/**
+ * The words of a `kuzet.silent` alert, in Kazakh and Russian like every notice. It goes to the
+ * on-call chat only, and says plainly that it is kuzet's own fault, not the monitored system's.
+ */
+import { formatAstana } from '../../core/time.ts';
+import type { SilentGroup } from './silence.ts';
+
+type Texts = Record<'kk' | 'ru', { title: string; text: string }>;
+
+const what = (g: SilentGroup) => ({
+  ru:
+    g.scope === 'region'
+      ? `регион ${g.region}: ни один исполнитель проверок не отвечает`
+      : g.scope === 'worker'
+        ? `регион ${g.region}: исполнители проверок молчат (${g.workers.map((w) => w.id).join(', ')})`
+        : `регион ${g.region}, ${g.system}/${g.module}: нет свежих результатов проверок (${g.checks.length})`,
+  kk:
+    g.scope === 'region'
+      ? `${g.region} өңірі: тексеру орындаушыларының ешқайсысы жауап бермейді`
+      : g.scope === 'worker'
+        ? `${g.region} өңірі: тексеру орындаушылары үнсіз (${g.workers.map((w) => w.id).join(', ')})`
+        : `${g.region} өңірі, ${g.system}/${g.module}: тексерулердің жаңа нәтижелері жоқ (${g.checks.length})`,
+});
+
+const NOT_DOWNTIME = {
+  ru: 'Это сбой самого kuzet, а не инцидент наблюдаемой системы; в время простоя не засчитывается.',
+  kk: 'Бұл kuzet-тің өз ақауы, бақыланатын жүйенің инциденті емес; тоқтап тұру уақытына есептелмейді.',
+};
+
+export function silentTexts(g: SilentGroup, episodeId: string): Texts {
+  const w = what(g);
+  const since = formatAstana(new Date(g.lastHeard));
+  const checks = g.checks.slice(0, 20).map((c) => `• ${c.key}${c.lastResult ? ` (${formatAstana(new Date(c.lastResult))})` : ''}`).join('\n');
+  const more = g.checks.length > 20 ? `\n… +${g.checks.length - 20}` : '';
+  const tail = checks ? `\n${checks}${more}` : '';
+  return {
+    ru: { title: `kuzet.silent: ${w.ru}`, text: `Последний сигнал: ${since}; порог ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.${tail}` },
+    kk: { title: `kuzet.silent: ${w.kk}`, text: `Соңғы белгі: ${since}; шек ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.${tail}` },
+  };
+}
+
+export function resolvedTexts(group: string, episodeId: string, endedAt: Date): Texts {
+  const at = formatAstana(endedAt);
+  return {
+    ru: { title: `kuzet.silent снят: ${group}`, text: `Сигналы снова поступают с ${at}. Эпизод ${episodeId}.` },
+    kk: { title: `kuzet.silent алынды: ${group}`, text: `Белгілер ${at} бастап қайта келеді. Эпизод ${episodeId}.` },
+  };
+}
