@@ -171,6 +171,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
       workers.start();
     }
     ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
+    // Consumers of incident events subscribe before the events worker starts.
+    parts.push(await startIncidentNotices(services));
     incidents.attachRedis(redis, prefix);
     await notices.attachRedis(redis, prefix);
     await ingestor.start();
@@ -193,7 +195,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     );
     maintenanceWorker.on('error', () => undefined);
     subscriber = await subscribeReload(redis, prefix, reload);
-    parts.push(await startIncidentNotices(services), await startEtpPart(services), await startJournalPart(services), await startMeta(services));
+    parts.push(await startEtpPart(services), await startJournalPart(services), await startMeta(services));
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');

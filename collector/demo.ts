@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.ts';
 import type { IncidentRuntimeOptions } from '../incidents/index.ts';
 import { PROBES } from '../probes/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
+import { startSlack, startSmtp } from './demo/peers.ts';
 import { SIM_TARGETS, startPortalSim, type PortalSim } from './demo/portal-sim.ts';
 
 export interface DemoOptions {
@@ -29,7 +30,7 @@ export interface DemoOptions {
 }
 
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
-export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number }): string {
+export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string } }): string {
   const interval = `${o.intervalSeconds}s`;
   const timeout = `${Math.min(3, o.intervalSeconds)}s`;
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
@@ -43,6 +44,17 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
     server: { port: o.port, host: '127.0.0.1' },
     storage: { dataDir: o.dataDir, retentionDays: 90 },
     redis: { url: '${REDIS_URL:-redis://127.0.0.1:6379}', prefix: o.redisPrefix },
+    // The demo's own Slack Web API endpoint and SMTP peer (collector/demo/peers.ts): what on-call and users would get.
+    ...(o.peers
+      ? {
+          notifications: {
+            channels: [
+              { id: 'slack-oncall', type: 'slack', token: 'xoxb-demo-token', channel: '#kuzet-oncall', apiUrl: o.peers.slackApiUrl },
+              { id: 'email', type: 'email', smtpUrl: o.peers.smtpUrl, from: 'kuzet@demo.kuzet.local', to: ['oncall@demo.kuzet.local'] },
+            ],
+          },
+        }
+      : {}),
     systems: {
       portal: {
         name: 'Веб-портал государственных закупок (демо)',
@@ -101,6 +113,8 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
 
 export interface DemoHandle {
   sim: PortalSim;
+  /** The local Slack endpoint (its `base` lists messages at /messages and mail at /mail) and SMTP peer. */
+  peers: { slack: Awaited<ReturnType<typeof startSlack>>; smtp: Awaited<ReturnType<typeof startSmtp>> };
   kuzet: KuzetHandle;
   config: KuzetConfig;
   /** An operator API token created at start, or KUZET_DEMO_TOKEN when set (demo only). */
@@ -110,9 +124,15 @@ export interface DemoHandle {
 
 export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   const sim = await startPortalSim({ port: o.portalPort, host: o.host ?? '127.0.0.1', slowMs: 15_000 });
+  const smtp = await startSmtp();
+  const slack = await startSlack({ mails: smtp.mails });
+  const closePeers = async () => {
+    await slack.close();
+    await smtp.close();
+  };
   try {
     const artifactsDir = o.artifactsDir ?? join(o.dataDir, '..', 'artifacts');
-    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port });
+    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url } });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
     const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
     let operatorToken: string;
@@ -126,16 +146,19 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
     }
     return {
       sim,
+      peers: { slack, smtp },
       kuzet,
       config,
       operatorToken,
       async close() {
         await kuzet.close();
         await sim.close();
+        await closePeers();
       },
     };
   } catch (e) {
     await sim.close();
+    await closePeers();
     throw e;
   }
 }

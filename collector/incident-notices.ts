@@ -1,6 +1,288 @@
-/** Incident events → on-call alerts and notices (issue #6). Placeholder: filled in by the wiring commit. */
+/**
+ * Incident events → the on-call engineers and the public (issue #6 with #5's events; REGULATIONS.md
+ * §4, §6). A consumer of the incident event queue that, for every event, reconciles what must exist
+ * with what the incident is now, so a replayed or reordered event changes nothing twice:
+ *
+ * - `incident.registered`: an alert to the on-call channels (Slack first) and a draft notice;
+ * - confirmed as medium or high: the notice is published in Kazakh and Russian (status site, feeds,
+ *   e-mail to owners, the reporting users and the suppliers of the affected procurements), which
+ *   meets SLA-P-MED-HOME / SLA-P-HIGH-HOME, SLA-P-MED-NOTIFY, SLA-P-HIGH-OWNER, SLA-P-OWNER-MEDHIGH;
+ *   confirmed as low: the reporting user is told the level and planned fix (SLA-P-LOW-NOTIFY);
+ * - a new planned fix time: the notice is re-published as `updated` (001 §14.1–14.2);
+ * - resolved: the notice is re-published as `resolved` with the actual fix time and the extensions;
+ * - `sla.warning` / `sla.breached` and the daily digest: alerts to the on-call channels;
+ * - a delivery that gave up (dead letter): an alert through the other channels.
+ *
+ * Every delivery has a key derived from the incident and the fact it tells, so a replay inserts nothing.
+ */
+import client from 'prom-client';
+import { audit } from '../core/audit.ts';
+import type { Queryable } from '../core/db.ts';
+import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
+import { formatAstana } from '../core/time.ts';
+import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../incidents/index.ts';
+import { fanOut, type DeliveryRow, type Lang, type NoticeSubject } from '../notices/index.ts';
+import { contentHash, templateData } from '../notices/content.ts';
+import { insertDeliveries } from '../notices/delivery.ts';
+import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase } from '../notices/incident-subject.ts';
+import type { Recipient } from '../notices/model.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
-export async function startIncidentNotices(_s: KuzetServices): Promise<BackgroundPart> {
-  return { close: async () => undefined };
+/** Who the audit log and the notice history name for what this part does by itself. */
+export const INCIDENT_NOTICES_ACTOR = { id: 'system:incident-notices' } as const;
+
+const SOURCE_TEXT: Record<Lang, Record<string, string>> = {
+  ru: { monitoring: 'мониторинг kuzet', appeal: 'обращение пользователя' },
+  kk: { monitoring: 'kuzet мониторингі', appeal: 'пайдаланушының өтініші' },
+};
+const LEVEL_WORD: Record<Lang, Record<string, string>> = {
+  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
+  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
+};
+
+/** The reporting users of an incident (its own appeals and the appeals linked to it) and the suppliers of the procurements it affects. */
+async function recipientsOf(db: Queryable, r: IncidentRow, subject: NoticeSubject): Promise<Recipient[]> {
+  const out: Recipient[] = [];
+  const seen = new Set<string>();
+  const add = (email: string | null | undefined, role: Recipient['role']) => {
+    if (!email || seen.has(email.toLowerCase())) return;
+    seen.add(email.toLowerCase());
+    out.push({ email, role });
+  };
+  for (const a of await db.query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [r.id])) add(a.email, 'reporter');
+  const ids = subject.affected.map((a) => `${a.announcement}/${a.lot ?? ''}`);
+  if (ids.length > 0) {
+    const rows = await db.query<{ suppliers: { email?: string }[] }>('SELECT suppliers FROM procurements WHERE id = ANY($1::text[]) ORDER BY id', [ids]);
+    for (const p of rows) for (const s of p.suppliers ?? []) add(s.email, 'supplier');
+  }
+  return out;
+}
+
+/** The subject an incident's notice has now, or null when no notice is due. Exported for the console's notice editor. */
+export async function noticeSubjectForIncident(s: KuzetServices, incidentId: string): Promise<NoticeSubject | null> {
+  const r = await getIncidentRow(s.db(), incidentId);
+  if (!r || !r.system || !s.config().systems[r.system]) return null;
+  const phase = noticePhase(r, false) ?? 'opened';
+  const draft = incidentSubject(r, phase, []);
+  return { ...draft, recipients: await recipientsOf(s.db(), r, draft) };
+}
+
+export class IncidentNotices {
+  constructor(private readonly s: KuzetServices) {}
+
+  private channels() {
+    return this.s.config().notifications.channels;
+  }
+
+  private systemName(system: string | null): string {
+    return (system && this.s.config().systems[system]?.name) || system || '—';
+  }
+
+  /** Stores and queues on-call rows (chat channels and the e-mail channels' own `to`). */
+  private async oncall(event: string, threadKey: string, template: string, policy: string, data: (lang: Lang) => Record<string, unknown>, payloadData: Record<string, unknown>, exceptChannel?: string): Promise<DeliveryRow[]> {
+    const texts = this.s.notices.templates.render(policy, template, data);
+    const channels = this.channels().filter((c) => c.id !== exceptChannel);
+    const rows = fanOut(event, { threadKey, texts, data: payloadData }, channels, [], { chat: true });
+    if (rows.length === 0) return rows;
+    await this.s.db().transaction(async (tx) => {
+      await insertDeliveries(tx, rows);
+      await audit(tx, { actor: INCIDENT_NOTICES_ACTOR.id, action: 'notice.alert', subject: event, after: { template, deliveries: rows.length } });
+    });
+    await this.s.notices.deliveries?.enqueue(rows).catch(() => undefined);
+    return rows;
+  }
+
+  /** Handles one incident event; idempotent by the facts it tells. */
+  async handle(e: IncidentEvent): Promise<void> {
+    switch (e.type) {
+      case 'incident.registered':
+        if (e.incidentId) await this.registered(e.incidentId);
+        return;
+      case 'sla.warning':
+      case 'sla.breached':
+        if (e.incidentId) await this.slaAlert(e);
+        return;
+      case 'digest.daily':
+        await this.digest(e);
+        return;
+      default:
+        if (e.incidentId) await this.reconcile(e.incidentId);
+    }
+  }
+
+  private async registered(id: string): Promise<void> {
+    const r = await getIncidentRow(this.s.db(), id);
+    if (!r) return;
+    const base = this.s.publicUrl();
+    await this.oncall(`incident:${id}:registered`, `incident:${id}`, 'oncall-registered', r.policy, (lang) => ({
+      id,
+      systemName: this.systemName(r.system),
+      module: r.module,
+      sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
+      startedAt: formatAstana(new Date(r.started_at)),
+      cause: r.probable_cause,
+      proposedLevelText: r.proposed_level ? LEVEL_WORD[lang][r.proposed_level] : null,
+      consoleUrl: base ? `${base}/console/incidents/${id}` : null,
+    }), { kind: 'incident.registered', incidentId: id, system: r.system, module: r.module, probableCause: r.probable_cause });
+    await this.reconcile(id);
+  }
+
+  private async slaAlert(e: IncidentEvent): Promise<void> {
+    const p = e.payload as { id?: string; timer?: string; dueAt?: string };
+    const r = await getIncidentRow(this.s.db(), e.incidentId as string);
+    if (!r || !p.timer) return;
+    const breached = e.type === 'sla.breached';
+    await this.oncall(`incident:${r.id}:${e.type}:${p.timer}:${p.dueAt ?? ''}`, `incident:${r.id}`, 'oncall-sla', r.policy, () => ({ id: r.id, timer: p.timer, dueAt: p.dueAt ?? '', breached }), { kind: e.type, incidentId: r.id, timer: p.timer, dueAt: p.dueAt ?? null });
+  }
+
+  private async digest(e: IncidentEvent): Promise<void> {
+    const p = e.payload as { date?: string; incidents?: { id: string; system: string | null; module: string | null; state: string; level: string | null }[]; failedResults?: { count: number }[] };
+    const incidents = (p.incidents ?? []).map((i) => ({ id: i.id, system: i.system ?? '—', module: i.module ?? null, state: i.state, level: i.level ?? null }));
+    const failedCount = (p.failedResults ?? []).reduce((n, f) => n + f.count, 0);
+    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', 'portal-692', () => ({ date: p.date ?? '', incidentCount: incidents.length, failedCount, incidents }), { kind: 'digest.daily', date: p.date ?? null });
+  }
+
+  /** Brings the incident's notice and its duties in line with the incident as it is now. */
+  async reconcile(id: string): Promise<void> {
+    const db = this.s.db();
+    const r = await getIncidentRow(db, id);
+    if (!r || !r.system || !this.s.config().systems[r.system]) return; // an appeal without a system has no homepage notice
+    const svc = this.s.notices.service;
+    const existing = (await svc.list()).find((n) => n.kind === 'incident' && n.subjectId === id);
+    const phase = noticePhase(r, false);
+    if (phase === null) {
+      // Registered or analysing: a draft the operator can preview; refuted: nothing is published.
+      if (!existing && (r.state === 'registered' || r.state === 'analysing')) {
+        const draft = incidentSubject(r, 'opened', []);
+        await svc.upsert({ ...draft, recipients: await recipientsOf(db, r, draft) }, INCIDENT_NOTICES_ACTOR);
+      }
+      return;
+    }
+    if (r.level === 'low') {
+      if (r.state === 'confirmed') await this.lowNotify(r);
+      return;
+    }
+    if (r.level !== 'medium' && r.level !== 'high') return;
+    let subject = incidentSubject(r, phase, []);
+    subject = { ...subject, recipients: await recipientsOf(db, r, subject) };
+    if (phase === 'opened' && existing && existing.publishedVersion > 0) {
+      // Published already: the same facts stay `opened`; changed facts go out as `updated`.
+      const same = contentHash({ ...existing.subject, phase: 'opened' }) === contentHash(subject);
+      subject = same ? existing.subject : { ...subject, phase: 'updated' };
+    }
+    const out = await svc.upsert(subject, INCIDENT_NOTICES_ACTOR);
+    if (out.notice.publishedVersion === 0 || out.notice.unpublishedChanges) await svc.publish(out.notice.id, INCIDENT_NOTICES_ACTOR);
+    await this.meetClocks(r, CLOCKS_MET_BY_PUBLISH[r.level]);
+  }
+
+  /** 001 §13.1: the reporting users learn the level and the planned fix time. */
+  private async lowNotify(r: IncidentRow): Promise<void> {
+    const subject = incidentSubject(r, 'opened', []);
+    const reporters = (await recipientsOf(this.s.db(), r, subject)).filter((x) => x.role === 'reporter');
+    if (reporters.length > 0) {
+      const sys = this.s.config().systems[r.system as string];
+      const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1 }));
+      const planned = r.planned_fix_at ? new Date(r.planned_fix_at).getTime() : 0;
+      const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
+      await this.s.db().transaction(async (tx) => {
+        await insertDeliveries(tx, rows);
+        await audit(tx, { actor: INCIDENT_NOTICES_ACTOR.id, action: 'notice.level-notify', subject: r.id, after: { recipients: reporters.length, level: r.level } });
+      });
+      await this.s.notices.deliveries?.enqueue(rows).catch(() => undefined);
+    }
+    await this.meetClocks(r, [LOW_NOTIFY_CLOCK]);
+  }
+
+  private async meetClocks(r: IncidentRow, timers: readonly string[]): Promise<void> {
+    const running = await this.s.db().query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND timer = ANY($2::text[])', [r.id, [...timers]]);
+    for (const c of running) {
+      try {
+        await this.s.incidents.service.markClockMet(r.id, c.timer, {}, INCIDENT_NOTICES_ACTOR);
+      } catch (e) {
+        if ((e as { status?: number }).status !== 404) throw e; // met meanwhile
+      }
+    }
+  }
+
+  /** A delivery that gave up: tell the on-call engineers through every other channel. Alerts about alerts are not sent. */
+  async deadLetter(row: { key: string; channel: string; recipient: string; error: string }): Promise<void> {
+    if (row.key.startsWith('dead:')) return;
+    await this.oncall(`dead:${row.key}`, 'kuzet:dead-letters', 'oncall-dead-letter', 'portal-692', () => ({ channel: row.channel, recipient: row.recipient, error: row.error }), { kind: 'delivery.dead', key: row.key, channel: row.channel }, row.channel);
+  }
+}
+
+/** Gauges and counters read from the database at scrape time (a stalled database keeps the last values). */
+function registerNoticeMetrics(s: KuzetServices): void {
+  const registry = s.metrics.registry;
+  const c = METRIC_CATALOGUE;
+  const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[] | undefined> => {
+    try {
+      return await Promise.race([s.db().query<T>(sql), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref())]);
+    } catch {
+      return undefined;
+    }
+  };
+  if (!registry.getSingleMetric(c.incidentsOpen.name)) {
+    new client.Gauge({
+      name: c.incidentsOpen.name,
+      help: c.incidentsOpen.help,
+      labelNames: [...c.incidentsOpen.labels],
+      registers: [registry],
+      async collect() {
+        const rows = await q<{ system: string; level: string; state: string; n: string }>("SELECT coalesce(system, 'unknown') AS system, coalesce(level, 'none') AS level, state, count(*)::text AS n FROM incidents WHERE state IN ('registered', 'analysing', 'confirmed') GROUP BY 1, 2, 3");
+        if (!rows) return;
+        this.reset();
+        for (const r of rows) this.set({ system: r.system, level: r.level, state: r.state }, Number(r.n));
+      },
+    });
+    new client.Counter({
+      name: c.noticeDeliveries.name,
+      help: c.noticeDeliveries.help,
+      labelNames: [...c.noticeDeliveries.labels],
+      registers: [registry],
+      async collect() {
+        const rows = await q<{ channel: string; state: string; n: string }>("SELECT channel, state, count(*)::text AS n FROM notice_deliveries WHERE state IN ('sent', 'dead') GROUP BY 1, 2");
+        if (!rows) return;
+        this.reset();
+        for (const r of rows) this.inc({ channel: r.channel, outcome: r.state }, Number(r.n));
+      },
+    });
+    new client.Gauge({
+      name: c.noticeDeadLetters.name,
+      help: c.noticeDeadLetters.help,
+      labelNames: [...c.noticeDeadLetters.labels],
+      registers: [registry],
+      async collect() {
+        const rows = await q<{ channel: string; n: string }>("SELECT channel, count(*)::text AS n FROM notice_deliveries WHERE state = 'dead' GROUP BY 1");
+        if (!rows) return;
+        this.reset();
+        for (const ch of s.config().notifications.channels) this.set({ channel: ch.id }, 0);
+        for (const r of rows) this.set({ channel: r.channel }, Number(r.n));
+      },
+    });
+    new client.Counter({
+      name: c.noticeDeadlines.name,
+      help: c.noticeDeadlines.help,
+      labelNames: [...c.noticeDeadlines.labels],
+      registers: [registry],
+      async collect() {
+        const rows = await q<{ outcome: string; n: string }>(
+          `SELECT CASE WHEN met_at IS NOT NULL AND met_at <= due_at THEN 'met' ELSE 'breached' END AS outcome, count(*)::text AS n FROM incident_clocks
+           WHERE timer IN ('SLA-P-MED-HOME', 'SLA-P-HIGH-HOME', 'SLA-P-MED-NOTIFY', 'SLA-P-LOW-NOTIFY') AND (met_at IS NOT NULL OR breached_at IS NOT NULL) GROUP BY 1`,
+        );
+        if (!rows) return;
+        this.reset();
+        for (const r of rows) this.inc({ outcome: r.outcome }, Number(r.n));
+      },
+    });
+  }
+}
+
+/** Subscribes the consumer to the incident events and the dead letters; started by collector/app.ts. */
+export async function startIncidentNotices(s: KuzetServices): Promise<BackgroundPart & { handler: IncidentNotices }> {
+  const handler = new IncidentNotices(s);
+  registerNoticeMetrics(s);
+  s.incidents.subscribe('notices', (e) => handler.handle(e));
+  s.notices.onDead((row) => handler.deadLetter(row));
+  return { handler, close: async () => undefined };
 }

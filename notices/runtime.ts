@@ -25,6 +25,14 @@ import { z } from 'zod';
 
 export const SCHEDULE_QUEUE = 'notice-schedule';
 
+/** A delivery that failed for good. */
+export interface DeadLetter {
+  key: string;
+  channel: string;
+  recipient: string;
+  error: string;
+}
+
 export interface NoticeRuntimeOptions {
   db: () => Db;
   config: () => KuzetConfig;
@@ -48,6 +56,7 @@ export class NoticeRuntime {
   private scheduleQueue: Queue | undefined;
   private scheduleWorker: Worker | undefined;
   private scheduleConn: Redis | undefined;
+  private readonly deadListeners: ((row: DeadLetter) => Promise<void>)[] = [];
 
   constructor(private readonly o: NoticeRuntimeOptions) {
     this.templates = new NoticeTemplates(o.templatesDir);
@@ -80,6 +89,11 @@ export class NoticeRuntime {
     this.subscriptions = new Subscriptions({ db: o.db, config: o.config, templates: this.templates, enqueue });
   }
 
+  /** Calls `listener` for every delivery that gave up (a dead letter), e.g. to alert the on-call engineers through another channel. */
+  onDead(listener: (row: DeadLetter) => Promise<void>): void {
+    this.deadListeners.push(listener);
+  }
+
   /** Starts the status site's refresh loop (its first build reads the database). */
   async start(): Promise<void> {
     await this.site.refresh();
@@ -88,7 +102,11 @@ export class NoticeRuntime {
 
   /** Starts delivery and the maintenance schedule on this Redis. */
   async attachRedis(connection: Redis, prefix: string): Promise<void> {
-    this.deliveries = new Deliveries({ db: this.o.db(), connection, prefix, channels: () => this.o.config().notifications.channels, log: this.o.log, ...this.o.delivery });
+    const onDead = (row: DeadLetter) => {
+      this.o.delivery?.onDead?.(row);
+      for (const l of this.deadListeners) void l(row).catch((e: unknown) => this.o.log.error({ err: (e as Error).message, key: row.key }, 'dead-letter alert failed'));
+    };
+    this.deliveries = new Deliveries({ db: this.o.db(), connection, prefix, channels: () => this.o.config().notifications.channels, log: this.o.log, ...this.o.delivery, onDead });
     this.deliveries.start();
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection, prefix });
     this.scheduleQueue.on('error', () => undefined);

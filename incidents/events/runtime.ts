@@ -3,7 +3,7 @@
  * (state read back from the database), the SLA ticker with the daily digest and, once Redis is up,
  * the outbox publisher.
  */
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { KuzetConfig } from '../../core/config.ts';
@@ -12,7 +12,7 @@ import type { DetectorConfig } from '../detection/detector.ts';
 import { IncidentDetector } from '../store/incident-detector.ts';
 import { IncidentService } from '../store/incident.service.ts';
 import { topologyFromConfig, type Topology } from '../store/topology.ts';
-import { EVENTS_QUEUE, startPublisher } from './outbox.ts';
+import { EVENTS_QUEUE, startPublisher, type EventType } from './outbox.ts';
 import { produceDigest } from './digest.ts';
 import { SlaMetrics, tickSla } from './sla-ticker.ts';
 
@@ -24,11 +24,27 @@ export interface IncidentRuntimeOptions {
   now?: () => Date;
 }
 
+/** An incident event as a consumer sees it (the outbox row, published to BullMQ). */
+export interface IncidentEvent {
+  key: string;
+  type: EventType;
+  incidentId: string | null;
+  payload: Record<string, unknown>;
+  outboxId: number;
+}
+export type EventHandler = (e: IncidentEvent) => Promise<void>;
+
 export interface IncidentRuntime {
   service: IncidentService;
   detector: IncidentDetector;
   slaMetrics: SlaMetrics;
-  /** Starts publishing the outbox to BullMQ. */
+  /**
+   * Adds a consumer of incident events (notices, ETP ledger, …). One BullMQ worker takes each event
+   * from the queue and hands it to every consumer; a throw retries the job (every consumer sees it
+   * again), so consumers must be idempotent by `key`. Consumers added after Redis is reached start then.
+   */
+  subscribe(name: string, handler: EventHandler): void;
+  /** Starts publishing the outbox to BullMQ and the consumers' worker. */
   attachRedis(connection: Redis, prefix: string): void;
   close(): Promise<void>;
 }
@@ -57,18 +73,49 @@ export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfi
   ticker.unref();
   let queue: Queue | undefined;
   let publisher: { stop(): Promise<void> } | undefined;
+  let worker: Worker | undefined;
+  let workerConn: Redis | undefined;
+  const handlers = new Map<string, EventHandler>();
+  const startWorker = (connection: Redis, prefix: string) => {
+    workerConn = connection.duplicate();
+    workerConn.on('error', () => undefined);
+    worker = new Worker(
+      EVENTS_QUEUE,
+      async (job) => {
+        const e = job.data as IncidentEvent;
+        const failed: string[] = [];
+        for (const [name, h] of handlers) {
+          try {
+            await h(e);
+          } catch (err) {
+            o.onError?.(new Error(`incident event ${e.key} in consumer ${name}: ${(err as Error).message}`));
+            failed.push(name);
+          }
+        }
+        if (failed.length > 0) throw new Error(`consumers ${failed.join(', ')} failed; retried`);
+      },
+      { connection: workerConn, prefix, concurrency: 1, lockDuration: 30_000 },
+    );
+    worker.on('error', () => undefined);
+  };
   return {
     service,
     detector,
     slaMetrics,
+    subscribe(name, handler) {
+      handlers.set(name, handler);
+    },
     attachRedis(connection, prefix) {
-      queue = new Queue(EVENTS_QUEUE, { connection, prefix });
+      queue = new Queue(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 } } });
       queue.on('error', () => undefined);
       publisher = startPublisher(o.db, queue, { ...(o.onError ? { onError: o.onError } : {}) });
+      startWorker(connection, prefix);
     },
     async close() {
       clearInterval(ticker);
       await publisher?.stop();
+      await worker?.close();
+      workerConn?.disconnect();
       await queue?.close();
     },
   };

@@ -1,0 +1,158 @@
+/**
+ * Issue #6's path in `kuzet demo` (PGlite, the real Redis, the demo's own Slack endpoint and SMTP
+ * peer): a portal fault → a Slack message and a draft notice; confirming as high publishes it in
+ * Kazakh and Russian on /status and the feeds, e-mails reach the owner and the supplier of the affected
+ * procurement, SLA-P-HIGH-HOME is met; a new planned fix re-publishes as `updated`; resolving publishes
+ * the resolution with the extension facts; replaying every event changes nothing.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { silentLogger } from '../core/log.ts';
+import { formatAstana } from '../core/time.ts';
+import { readOutbox } from '../incidents/index.ts';
+import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { startDemo, type DemoHandle } from './demo.ts';
+import { IncidentNotices } from './incident-notices.ts';
+
+const TOKEN = 'kzt_incident_notices_test_token_1234567890';
+
+describe('incident events → notices and on-call alerts (demo)', () => {
+  let demo: DemoHandle;
+  const dir = tempDir();
+  const prefix = uniqueName('kzinc-notices');
+
+  before(async () => {
+    demo = await startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL }, incidents: { detector: { failuresToOpen: 2 }, slaTickMs: 500 } });
+    await demo.kuzet.redisReady;
+  });
+  after(async () => {
+    await demo?.close();
+    await dropRedisPrefix(prefix);
+    dir.remove();
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const api = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> => {
+    const res = await fetch(`${demo.kuzet.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return { status: res.status, body: (await res.json()) as Record<string, never> };
+  };
+  type Notice = { id: string; kind: string; subjectId: string; publishedVersion: number; active: boolean };
+  const noticeOf = async (id: string) => ((await api('GET', '/api/v1/notices')).body.items as Notice[]).find((n) => n.kind === 'incident' && n.subjectId === id);
+
+  it('fault → Slack + draft; confirmed high → published kk/ru, mailed, clock met; re-planned → updated; resolved → resolution with extensions', async () => {
+    await fetch(`${demo.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'search', fault: 'http-500' }) });
+    const inc = await waitFor(async () => ((await api('GET', '/api/v1/incidents?system=portal')).body.items as { id: string; module: string }[] | undefined)?.find((i) => i.module === 'search'), { what: 'incident registered', timeoutMs: 40_000, intervalMs: 250 });
+
+    // On-call hear it first: a Slack message naming the incident; then a draft notice, not public.
+    const slack = await waitFor(() => demo.peers.slack.calls.find((c) => String(c.args.text ?? '').includes(inc.id)), { what: 'Slack alert', timeoutMs: 15_000 });
+    assert.equal(slack.args.channel, '#kuzet-oncall');
+    assert.match(String(slack.args.text), /зарегистрирован инцидент|инциденті тіркелді/);
+    const draft = await waitFor(() => noticeOf(inc.id), { what: 'draft notice', timeoutMs: 15_000 });
+    assert.equal(draft.publishedVersion, 0);
+    const before = (await (await fetch(`${demo.kuzet.url}/status.json`)).json()) as { notices: { id: string }[] };
+    assert.ok(!before.notices.some((n) => n.id === draft.id), 'a draft is not on the status site');
+
+    // A procurement of the search module whose acceptance ends inside the failure window.
+    const soonMs = Date.now() + 4_000;
+    await api('POST', '/api/v1/procurements', [{ announcement: '16660001-1', lot: '2', method: 'competition', module: 'search', deadlines: { acceptanceEnd: formatAstana(soonMs) }, suppliers: [{ name: 'ТОО Жеткізуші', email: 'supplier@demo.kuzet.local' }] }]);
+    assert.equal((await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'analysing' })).status, 200);
+    const planned = formatAstana(Date.now() + 40 * 60_000);
+    const c = await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'confirmed', level: 'high', levelReason: 'search is down for everyone', kind: 'third-party-conditions', plannedFixAt: planned });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+
+    const published = await waitFor(async () => {
+      const n = await noticeOf(inc.id);
+      return n && n.publishedVersion >= 1 ? n : undefined;
+    }, { what: 'notice published', timeoutMs: 15_000 });
+    type StatusJson = { notices: { id: string; level: string; texts: Record<'kk' | 'ru', { title: string; text: string }> }[] };
+    const site = await waitFor(async () => ((await (await fetch(`${demo.kuzet.url}/status.json`)).json()) as StatusJson).notices.find((n) => n.id === published.id), { what: 'notice on /status.json', timeoutMs: 10_000 });
+    assert.equal(site.level, 'high');
+    assert.match(site.texts.ru.title, /высокий/);
+    assert.match(site.texts.kk.title, /жоғары/);
+    assert.match(site.texts.ru.text, /16660001-1\/2/);
+    const html = await (await fetch(`${demo.kuzet.url}/status?lang=kk`)).text();
+    assert.match(html, /жоғары/);
+    const rss = await (await fetch(`${demo.kuzet.url}/status.rss`)).text();
+    assert.match(rss, new RegExp(inc.id));
+
+    // E-mails: the owner of the portal and the supplier of the affected procurement.
+    await waitFor(() => demo.peers.smtp.mails.some((m) => m.to.includes('owner@demo.kuzet.local') && m.subject.includes('высокий')), { what: 'mail to the owner', timeoutMs: 20_000 });
+    await waitFor(() => demo.peers.smtp.mails.some((m) => m.to.includes('supplier@demo.kuzet.local')), { what: 'mail to the supplier', timeoutMs: 20_000 });
+    const clocks = await waitFor(async () => {
+      const cl = (await api('GET', `/api/v1/incidents/${inc.id}`)).body.clocks as { timer: string; state: string }[];
+      return cl.find((x) => x.timer === 'SLA-P-HIGH-HOME')?.state === 'met' ? cl : undefined;
+    }, { what: 'SLA-P-HIGH-HOME met', timeoutMs: 10_000 });
+    assert.equal(clocks.find((x) => x.timer === 'SLA-P-HIGH-OWNER')?.state, 'met');
+
+    // A new planned fix time re-publishes as `updated` (001 §14.1–14.2).
+    const v1 = (await api('GET', `/api/v1/incidents/${inc.id}`)).body.version as number;
+    const later = formatAstana(Date.now() + 90 * 60_000);
+    assert.equal((await api('PATCH', `/api/v1/incidents/${inc.id}`, { plannedFixAt: later, reason: 'the vendor needs more time', version: v1 })).status, 200);
+    const updated = await waitFor(async () => {
+      const n = (await api('GET', `/api/v1/notices/${published.id}`)).body as { versions: { version: number; phase: string }[] };
+      return n.versions.find((v) => v.phase === 'updated');
+    }, { what: 'updated version', timeoutMs: 15_000 });
+    assert.equal(updated.version, 2);
+
+    // Resolve after the acceptance end: the resolution carries the actual fix time and the extension.
+    await fetch(`${demo.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: '*', fault: 'none' }) });
+    while (Date.now() < soonMs + 1500) await new Promise((r) => setTimeout(r, 200));
+    const res = await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'resolved', actualFixAt: formatAstana(Date.now() - 500), cause: 'the search back-end returned HTTP 500', measures: 'restarted the search service' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const resolved = await waitFor(async () => {
+      const n = (await api('GET', `/api/v1/notices/${published.id}`)).body as { active: boolean; versions: { version: number; phase: string; texts: Record<'kk' | 'ru', { title: string; text: string }> }[] };
+      return n.versions.find((v) => v.phase === 'resolved') ? n : undefined;
+    }, { what: 'resolution published', timeoutMs: 15_000 });
+    assert.equal(resolved.active, false);
+    const last = resolved.versions.find((v) => v.phase === 'resolved')!;
+    assert.match(last.texts.ru.text, /16660001-1\/2/);
+    assert.match(last.texts.ru.text, /HTTP 500/);
+
+    // Replaying every event of the incident changes nothing: no new version, no new delivery.
+    const versionsBefore = resolved.versions.length;
+    const deliveriesBefore = (await demo.kuzet.db.query<{ n: string }>('SELECT count(*)::text AS n FROM notice_deliveries'))[0]!.n;
+    const handler = new IncidentNotices({ ...servicesOf(demo) });
+    for (const e of (await readOutbox(demo.kuzet.db, 0, 10_000)).filter((x) => x.incidentId === inc.id)) await handler.handle({ key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id });
+    const after = (await api('GET', `/api/v1/notices/${published.id}`)).body as { versions: unknown[] };
+    assert.equal(after.versions.length, versionsBefore);
+    assert.equal((await demo.kuzet.db.query<{ n: string }>('SELECT count(*)::text AS n FROM notice_deliveries'))[0]!.n, deliveriesBefore);
+  });
+
+  it('a delivery that gives up is told to on-call through the other channel', async () => {
+    const handler = new IncidentNotices(servicesOf(demo));
+    await handler.deadLetter({ key: 'notice:x:v1|email|someone@demo.kuzet.local', channel: 'email', recipient: 'someone@demo.kuzet.local', error: '550 mailbox unavailable' });
+    const msg = await waitFor(() => demo.peers.slack.calls.find((c) => String(c.args.text ?? '').includes('550 mailbox unavailable')), { what: 'dead-letter alert on Slack', timeoutMs: 10_000 });
+    assert.match(String(msg.args.text), /не доставлено|жеткізілмеді/);
+    // It did not go back through the channel that failed.
+    const rows = await demo.kuzet.db.query<{ channel: string }>("SELECT channel FROM notice_deliveries WHERE key LIKE 'dead:%'");
+    assert.ok(rows.length > 0 && rows.every((r) => r.channel !== 'email'));
+  });
+
+  it('metrics carry incidents open by level and notice deliveries by channel', async () => {
+    const m = await (await fetch(`${demo.kuzet.url}/metrics`)).text();
+    assert.match(m, /# TYPE kuzet_incidents_open gauge/);
+    assert.match(m, /kuzet_notice_deliveries_total\{channel="slack-oncall",outcome="sent"\} \d+/);
+    assert.match(m, /kuzet_notice_deadlines_total\{outcome="met"\} [1-9]/);
+  });
+});
+
+/** The services a running demo offers, for a second handler in the test. */
+function servicesOf(d: DemoHandle) {
+  const k = d.kuzet;
+  return {
+    config: k.config,
+    db: () => k.db,
+    log: silentLogger,
+    metrics: k.metrics,
+    status: k.status,
+    incidents: k.incidents,
+    notices: k.notices,
+    redis: () => undefined,
+    prefix: () => '',
+    readiness: async () => [],
+    now: () => new Date(),
+    publicUrl: () => k.url,
+    artifactsDir: 'artifacts',
+  };
+}

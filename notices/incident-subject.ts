@@ -1,0 +1,94 @@
+/**
+ * An incident as its notice must tell it (REGULATIONS.md §6; 001 §13.1, §14.1–14.2, §15.1–15.3): the
+ * pure mapping from the stored incident to a {@link NoticeSubject}, and which duties (SLA clocks) a
+ * publication meets. collector/incident-notices.ts reads the facts and acts on them.
+ */
+import type { IncidentRow } from '../incidents/index.ts';
+import type { NoticeSubject, Phase, Recipient } from './model.ts';
+
+/** Probable causes the detector names (ERROR_CAUSES of incidents/detection/detector.ts), in words. */
+const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
+  ru: { DNS: 'ошибка DNS', connection: 'нет соединения', TLS: 'ошибка TLS', 'HTTP status': 'ошибка HTTP', content: 'неверное содержимое страницы', timeout: 'превышено время ожидания', 'monitoring error': 'ошибка мониторинга' },
+  kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі' },
+};
+
+/** What the notice says happened, in both languages; the operator's cause wins over the detector's guess. */
+export function incidentDescription(r: Pick<IncidentRow, 'source' | 'system' | 'module' | 'probable_cause' | 'cause' | 'title'>): { ru: string; kk: string } {
+  const where = r.module ? `«${r.module}»` : `«${r.system ?? '—'}»`;
+  if (r.cause) return { ru: `Технический сбой ${where}: ${r.cause}`, kk: `${where} техникалық іркіліс: ${r.cause}` };
+  if (r.source === 'monitoring') {
+    const ru = r.probable_cause ? (CAUSE_TEXT.ru[r.probable_cause] ?? r.probable_cause) : 'недоступность';
+    const kk = r.probable_cause ? (CAUSE_TEXT.kk[r.probable_cause] ?? r.probable_cause) : 'қолжетімсіздік';
+    return { ru: `Нарушение работы модуля ${where} по данным мониторинга: ${ru}`, kk: `Мониторинг деректері бойынша ${where} модулінің жұмысы бұзылды: ${kk}` };
+  }
+  return { ru: `Технический сбой ${where} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${where} техникалық іркіліс` };
+}
+
+type StoredExtension = { subject: string; deadline?: string; kind?: string; original: string | null; extended: string; rule: string; announcement?: string; lot?: string };
+type StoredStage = { extensions?: StoredExtension[]; affected?: { announcement: string; lot?: string }[] };
+
+/** The extensions of the incident's latest stage (planned fix when confirmed, actual fix when resolved). */
+export function latestExtensions(extensions: Record<string, unknown> | null): { extensions: NoticeSubject['extensions']; affected: NoticeSubject['affected'] } {
+  const latest = extensions?.latest;
+  const stage = (typeof latest === 'string' ? extensions?.[latest] : undefined) as StoredStage | undefined;
+  const list = stage?.extensions ?? [];
+  return {
+    extensions: list.map((e) => ({ subject: e.announcement ? `${e.announcement}${e.lot ? `/${e.lot}` : ''}` : e.subject, deadline: e.deadline ?? e.kind ?? 'deadline', original: e.original, extended: e.extended, rule: e.rule })),
+    affected: (stage?.affected ?? []).map((a) => ({ announcement: a.announcement, ...(a.lot ? { lot: a.lot } : {}) })),
+  };
+}
+
+const iso = (d: Date | string | null | undefined) => (d === null || d === undefined ? undefined : new Date(d).toISOString());
+
+/** The notice phase an incident state calls for; null when no notice is due (not confirmed, refuted, or low). */
+export function noticePhase(r: Pick<IncidentRow, 'state' | 'level' | 'planned_fix_at'>, plannedFixChanged: boolean): Phase | null {
+  if (r.state === 'resolved' || r.state === 'closed') return 'resolved';
+  if (r.state === 'confirmed') return plannedFixChanged ? 'updated' : 'opened';
+  return null;
+}
+
+/**
+ * The subject of an incident's notice. `recipients`: the reporting users and the suppliers of the
+ * affected procurements (001 §14.2), who get it by e-mail besides owners and subscribers.
+ */
+export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipient[]): NoticeSubject {
+  const { extensions, affected } = latestExtensions(r.extensions);
+  const s: NoticeSubject = {
+    kind: 'incident',
+    id: r.id,
+    system: r.system ?? '',
+    modules: r.module ? [r.module] : [],
+    policy: r.policy,
+    phase,
+    description: incidentDescription(r),
+    extensions,
+    affected,
+    contacts: [],
+    recipients,
+    unplanned: false,
+  };
+  if (r.level) s.level = r.level;
+  const started = iso(r.started_at);
+  if (started) s.startedAt = started;
+  const confirmed = iso(r.confirmed_at);
+  if (confirmed) s.confirmedAt = confirmed;
+  const planned = iso(r.planned_fix_at);
+  if (planned) s.plannedFixAt = planned;
+  const resolved = phase === 'resolved' ? iso(r.actual_fix_at ?? r.resolved_at) : undefined;
+  if (resolved) s.resolvedAt = resolved;
+  return s;
+}
+
+/**
+ * The incident clocks a publication meets (REGULATIONS.md §4, policy portal-692): the homepage
+ * notice (SLA-P-MED-HOME, SLA-P-HIGH-HOME), the e-mail to the reporter and suppliers in the same
+ * fan-out (SLA-P-MED-NOTIFY), and the owners, who are always among its e-mail recipients
+ * (SLA-P-HIGH-OWNER, SLA-P-OWNER-MEDHIGH).
+ */
+export const CLOCKS_MET_BY_PUBLISH: Readonly<Record<'medium' | 'high', readonly string[]>> = {
+  medium: ['SLA-P-MED-HOME', 'SLA-P-MED-NOTIFY', 'SLA-P-OWNER-MEDHIGH'],
+  high: ['SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER', 'SLA-P-OWNER-MEDHIGH'],
+};
+
+/** A low-level incident gets no homepage notice; the reporting user is told the level and planned fix (SLA-P-LOW-NOTIFY, 001 §13.1). */
+export const LOW_NOTIFY_CLOCK = 'SLA-P-LOW-NOTIFY';
