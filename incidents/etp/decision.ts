@@ -7,11 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
-import { InputError, KuzetError, issuesFromZod } from '../../core/errors.ts';
+import { InputError, KuzetError } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../../core/time.ts';
 import { dateDay, dateTimeMs } from '../rules/schemas.ts';
 import { storedEvents } from './ledger.ts';
-import { etpJson, requireEtp, setConnection, type Etp, type RegistryActor } from './registry.ts';
+import { etpJson, inputIssues, requireEtp, setConnection, type Etp, type RegistryActor } from './registry.ts';
 
 export const DECISIONS = ['disconnect', 'keep'] as const;
 export type DecisionKind = (typeof DECISIONS)[number];
@@ -75,7 +75,7 @@ export interface DecisionOutcome {
  */
 export async function recordDecision(db: Db, etpId: string, input: unknown, actor: RegistryActor, now: Date, inTx?: (tx: Queryable, o: DecisionOutcome) => Promise<void>): Promise<DecisionOutcome> {
   const r = decisionInput.safeParse(input);
-  if (!r.success) throw new InputError(issuesFromZod(r.error.issues).map((i) => (i.field === '' ? { ...i, field: 'body' } : i)));
+  if (!r.success) throw new InputError(inputIssues(r.error.issues));
   const v = r.data;
   return db.transaction(async (tx) => {
     const before = await requireEtp(tx, etpId, true);

@@ -27,12 +27,13 @@ export {
   warningFromStreak,
 } from './streaks.ts';
 export type { FailureEpisode, StreakEvent, StreakRequest, StreakResult, StreakRun } from './streaks.ts';
-export { ETP_STATES, KNOWN_ETP_SERVICES, createEtp, etpCreateInput, etpFromConfig, etpJson, etpPatchInput, getEtp, listEtpRecords, requireEtp, seedFromConfig, updateEtp } from './registry.ts';
+export { ETP_STATES, KNOWN_ETP_SERVICES, createEtp, etpCreateInput, etpFromConfig, etpJson, etpPatchInput, getEtp, inputIssues, listEtpRecords, requireEtp, seedFromConfig, updateEtp } from './registry.ts';
 export type { Etp, EtpContact, EtpService, EtpState, RegistryActor } from './registry.ts';
-export { CONFIRMING_FAILED_RUNS, DEFAULT_LEDGER_WINDOW_DAYS, eventJson, gatherEpisodes, recomputeLedger, recordEpisode, storedEvents, storedFailureDays, streakStatus } from './ledger.ts';
+export { CONFIRMING_FAILED_RUNS, DEFAULT_LEDGER_WINDOW_DAYS, episodeInput, eventJson, gatherEpisodes, recomputeLedger, recordEpisode, storedEvents, storedFailureDays, streakStatus } from './ledger.ts';
 export type { OrderTarget, RecomputeResult, SourcedEpisode, StoredEvent, StreakStatus } from './ledger.ts';
 export { DECISIONS, decisionInput, decisionJson, listDecisions, recordDecision } from './decision.ts';
 export type { Decision, DecisionKind, DecisionOutcome } from './decision.ts';
+export { ETP_TEMPLATES_DIR, ETP_TIME_RULE } from './time-sync.ts';
 /** The small read API for the console and the status site: ETPs with connection state and streak. */
 export { etpDetail, failingRuns, latestResults, listEtps } from './view.ts';
 export type { EtpDetail, EtpSummary } from './view.ts';

@@ -4,9 +4,11 @@
  * failure days, streaks and events by the pure functions of ./streaks.ts, and kept in the database
  * so warnings and the threshold event are raised once per ETP and date.
  */
+import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
 import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../../core/time.ts';
+import { dateTimeMs } from '../rules/schemas.ts';
 import type { Etp } from './registry.ts';
 import { COUNTED_SERVICES, THRESHOLD_STREAK, decisionDueByMs, failureMsByDay, streakEndingOn, streakEvents, streakRuns, type FailureEpisode, type StreakEvent } from './streaks.ts';
 
@@ -93,7 +95,13 @@ export interface RecomputeResult {
  * and stores the streak events not stored before (idempotent per ETP, date and type). Days before
  * the window are kept as they were: the check results behind them may be gone (retention).
  */
-export async function recomputeLedger(db: Db, etp: Etp, targets: readonly OrderTarget[], nowMs: number, opts: { windowDays?: number } = {}): Promise<RecomputeResult> {
+export async function recomputeLedger(
+  db: Db,
+  etp: Etp,
+  targets: readonly OrderTarget[],
+  nowMs: number,
+  opts: { windowDays?: number; onNotify?: (tx: Queryable, events: StreakEvent[], failureDays: number[]) => Promise<void> } = {},
+): Promise<RecomputeResult> {
   const asOfDay = astanaEpochDay(nowMs);
   const fromDay = asOfDay - (opts.windowDays ?? DEFAULT_LEDGER_WINDOW_DAYS) + 1;
   const fromMs = astanaDayTimeToMs(fromDay, 0);
@@ -133,7 +141,10 @@ export async function recomputeLedger(db: Db, etp: Etp, targets: readonly OrderT
     if (newEvents.length > 0) {
       await audit(tx, { actor: 'system:etp-ledger', action: 'etp.streak-events', subject: etp.id, after: newEvents.map((e) => eventJson(e)) });
     }
-    return { etp: etp.id, asOfDay, failureDays: days, newEvents, toNotify: newEvents.filter((e) => e.day >= asOfDay - 1), changed };
+    const toNotify = newEvents.filter((e) => e.day >= asOfDay - 1);
+    // In the same transaction: an event is never stored without its notices (the delivery outbox).
+    if (toNotify.length > 0) await opts.onNotify?.(tx, toNotify, days);
+    return { etp: etp.id, asOfDay, failureDays: days, newEvents, toNotify, changed };
   });
 }
 
@@ -196,3 +207,13 @@ export async function recordEpisode(db: Db, etp: Etp, e: { service: string; star
     return id;
   });
 }
+
+/** `POST /api/v1/etps/:id/episodes`: a failure episode recorded by hand. */
+export const episodeInput = z
+  .strictObject({
+    service: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') }).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"'),
+    start: dateTimeMs,
+    end: dateTimeMs,
+    note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional(),
+  })
+  .refine((e) => e.end > e.start, { path: ['end'], message: 'must be after start' });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import { ETP_STATES, type KuzetConfig } from '../../core/config.ts';
 import type { Db, Queryable } from '../../core/db.ts';
-import { InputError, KuzetError, NotFoundError, issuesFromZod } from '../../core/errors.ts';
+import { InputError, KuzetError, NotFoundError, formatPath, issuesFromZod } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../../core/time.ts';
 import { dateDay, dateTimeMs } from '../rules/schemas.ts';
 import { DEFAULT_MIN_FAILURE_MINUTES } from './streaks.ts';
@@ -148,7 +148,13 @@ export function etpFromConfig(id: string, sys: KuzetConfig['systems'][string]): 
   };
 }
 
-const comparable = (e: Etp) => JSON.stringify(etpJson({ ...e, version: 0 }));
+/** JSON with sorted keys: jsonb does not keep key order, so a plain stringify of a row read back differs. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+const comparable = (e: Etp) => canonical(etpJson({ ...e, version: 0 }));
 
 /**
  * Seeds the registry from the config: new ETPs are added; an entry the config seeded and nobody has
@@ -227,9 +233,18 @@ export const etpPatchInput = z
   })
   .refine((v) => Object.keys(v).some((k) => k !== 'version'), { message: 'nothing to change', path: [] });
 
+/** Field-named issues; an unknown key is named itself (zod reports it on the object). */
+export function inputIssues(issues: readonly z.core.$ZodIssue[]): { field: string; message: string }[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ field: formatPath([...i.path, k]), message: 'unknown field' }))
+      : issuesFromZod([i]).map((x) => (x.field === '' ? { ...x, field: 'body' } : x)),
+  );
+}
+
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
-  if (!r.success) throw new InputError(issuesFromZod(r.error.issues).map((i) => (i.field === '' ? { ...i, field: 'body' } : i)));
+  if (!r.success) throw new InputError(inputIssues(r.error.issues));
   return r.data;
 }
 
