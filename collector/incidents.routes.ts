@@ -215,8 +215,10 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
       'SELECT id::text AS id, organisation, bin_iin, email, phone, description, detected_at, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
       [id],
     );
+    const view = incidentView(row);
     ctx.body = {
-      ...incidentView(row),
+      ...view,
+      evidence: { ...view.evidence, screenshotUrls: await screenshotUrls(db(), row.evidence) },
       clocks: await clocksView(db(), id, now().getTime()),
       extensions: row.extensions,
       timeline: await timelineView(db(), id),
@@ -321,4 +323,31 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
     const body = items && typeof items === 'object' && !Array.isArray(items) && 'tariffs' in items ? (items as { tariffs: unknown }).tariffs : items;
     ctx.body = await importTariffs(db(), body, actorOf(ctx), now());
   });
+}
+
+/**
+ * The evidence keeps screenshots as the worker's paths; a reader needs URLs. Each path is found among
+ * the failed runs of its check in the evidence's failure window and served by GET /api/v1/runs/:id/artifacts/:name.
+ */
+export async function screenshotUrls(db: Db, evidence: Record<string, unknown>): Promise<{ check: string; name: string; url: string }[]> {
+  const details = Array.isArray(evidence.details) ? (evidence.details as { key?: unknown; firstFailureAt?: unknown; lastFailureAt?: unknown; screenshots?: unknown }[]) : [];
+  const out: { check: string; name: string; url: string }[] = [];
+  for (const d of details) {
+    const shots = Array.isArray(d.screenshots) ? d.screenshots.filter((x): x is string => typeof x === 'string') : [];
+    if (shots.length === 0 || typeof d.key !== 'string' || typeof d.firstFailureAt !== 'string' || typeof d.lastFailureAt !== 'string') continue;
+    const runs = await db.query<{ id: string; artifacts: { name?: string; path?: string }[] | null }>(
+      "SELECT id::text AS id, observations->'artifacts' AS artifacts FROM check_results WHERE check_key = $1 AND at BETWEEN $2 AND $3 AND NOT ok ORDER BY at",
+      [d.key, new Date(d.firstFailureAt).toISOString(), new Date(new Date(d.lastFailureAt).getTime() + 1000).toISOString()],
+    );
+    for (const shot of shots) {
+      for (const r of runs) {
+        const a = (Array.isArray(r.artifacts) ? r.artifacts : []).find((x) => (x.path ?? x.name) === shot && typeof x.name === 'string');
+        if (a?.name) {
+          out.push({ check: d.key, name: a.name, url: `/api/v1/runs/${r.id}/artifacts/${encodeURIComponent(a.name)}` });
+          break;
+        }
+      }
+    }
+  }
+  return out;
 }
