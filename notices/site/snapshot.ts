@@ -6,6 +6,7 @@
  */
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
 import type { RenderedNotice } from '../templates.ts';
+import type { ServiceUptimeRow, SiteEtp } from './etps.ts';
 
 export type Health = 'up' | 'down' | 'unknown' | 'maintenance';
 
@@ -52,7 +53,8 @@ export interface Snapshot {
   maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
   systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health }[] }[];
   services: { system: string; systemName: string; service: string; environment: 'test' | 'productive'; status: Health; availability: number | null }[];
-  etps: { id: string; name: string; status: Health }[];
+  /** Authorised ETPs (000 App.7 §3, §49); with the registry, each carries its connection state and since when. */
+  etps: { id: string; name: string; status: Health; connection?: SiteEtp['connection']; since?: string | null }[];
   uptime: { system: string; name: string; availability: number | null; days: { date: string; ratio: number | null }[] }[];
 }
 
@@ -60,7 +62,19 @@ export const UPTIME_DAYS = 90;
 
 const worst = (xs: readonly string[]): Health => (xs.length === 0 ? 'unknown' : xs.includes('down') ? 'down' : xs.every((x) => x === 'up') ? 'up' : 'unknown');
 
-export function buildSnapshot(o: { board: BoardDoc; notices: SiteNotice[]; maintenance: SiteMaintenance[]; uptime: UptimeRow[]; now: Date; stale: boolean; generatedAt: string }): Snapshot {
+export function buildSnapshot(o: {
+  board: BoardDoc;
+  notices: SiteNotice[];
+  maintenance: SiteMaintenance[];
+  uptime: UptimeRow[];
+  now: Date;
+  stale: boolean;
+  generatedAt: string;
+  /** The ETP registry; without it the ETPs are the configured systems of kind `etp`. */
+  registry?: SiteEtp[] | undefined;
+  /** Availability per service target; without it a service shows its system's. */
+  serviceUptime?: ServiceUptimeRow[] | undefined;
+}): Snapshot {
   const nowIso = o.now.toISOString();
   const names = new Map(o.board.systems.map((s) => [s.id, s.name]));
   const ongoing = o.maintenance.filter((m) => m.startsAt <= nowIso && m.endsAt > nowIso && m.phase !== 'maintenance-completed');
@@ -90,7 +104,7 @@ export function buildSnapshot(o: { board: BoardDoc; notices: SiteNotice[]; maint
         // The e-shop lists test and productive services (000 App.7 §3); a target named for a test service is a test one.
         environment: /(^|[-_.])test/.test(`${t.id}.${t.service}`) ? ('test' as const) : ('productive' as const),
         status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
-        availability: ratio(o.uptime.filter((u) => u.system === s.id)),
+        availability: o.serviceUptime ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id).map((u) => ({ system: u.system, day: '', ok: u.ok, total: u.total }))) : ratio(o.uptime.filter((u) => u.system === s.id)),
       })),
   );
   const today = astanaEpochDay(o.now);
@@ -109,7 +123,9 @@ export function buildSnapshot(o: { board: BoardDoc; notices: SiteNotice[]; maint
       .map((m) => ({ ...m, systemName: names.get(m.system) ?? m.system, ongoing: m.startsAt <= nowIso })),
     systems,
     services,
-    etps: systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
+    etps: o.registry
+      ? o.registry.map((e) => ({ id: e.id, name: e.name, status: statusOf.get(e.id)?.status ?? 'unknown', connection: e.connection, since: e.since }))
+      : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
     uptime,
   };
 }

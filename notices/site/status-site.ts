@@ -10,6 +10,7 @@ import type { Logger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import type { Lang } from '../model.ts';
 import { renderAtom, renderHtml, renderJson, renderRss, renderWidget, renderWidgetScript, SITE_LANGS } from './render.ts';
+import { queryRegistry, queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from './etps.ts';
 import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot, type UptimeRow } from './snapshot.ts';
 
 export interface SiteEntry {
@@ -49,6 +50,8 @@ export class StatusSite {
   private maintenance: SiteMaintenance[] = [];
   private uptime: UptimeRow[] = [];
   private uptimeAt = 0;
+  private registry: SiteEtp[] | undefined;
+  private serviceUptime: ServiceUptimeRow[] | undefined;
   private dirty = true;
   private stale = false;
   private lastHash = '';
@@ -112,10 +115,21 @@ export class StatusSite {
         this.dirty = true;
         this.o.log?.warn({ err: (e as Error).message }, 'status site: the database did not answer; serving the last known notices');
       }
+      if (db) {
+        try {
+          this.registry = await withTimeout(queryRegistry(db), timeout);
+        } catch (e) {
+          stale = true;
+          this.dirty = true;
+          this.o.log?.warn({ err: (e as Error).message }, 'status site: the ETP registry was not read; serving the last known list');
+        }
+      }
     }
     if (db && now.getTime() - this.uptimeAt > (this.o.uptimeEveryMs ?? 300_000)) {
       try {
         this.uptime = await withTimeout(queryUptime(db, now), timeout);
+        const serviceTargets = this.src.board().systems.flatMap((sys) => sys.targets.filter((t) => t.service).map((t) => ({ system: sys.id, target: t.id })));
+        this.serviceUptime = await withTimeout(queryServiceUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000), serviceTargets), timeout);
         this.uptimeAt = now.getTime();
       } catch (e) {
         stale = true;
@@ -123,7 +137,7 @@ export class StatusSite {
       }
     }
     this.stale = stale;
-    const input = { board: this.src.board(), notices: this.notices, maintenance: this.maintenance, uptime: this.uptime, stale };
+    const input = { board: this.src.board(), notices: this.notices, maintenance: this.maintenance, uptime: this.uptime, stale, registry: this.registry, serviceUptime: this.serviceUptime };
     const hash = createHash('sha1').update(JSON.stringify(input)).update(formatAstana(now).slice(0, 10)).digest('hex');
     if (hash === this.lastHash && this.entries.size > 0) return;
     this.lastHash = hash;
