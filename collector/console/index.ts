@@ -1,8 +1,96 @@
 /**
- * The operator console under /console (issue #10). Placeholder until the console lands: mounts nothing.
+ * The operator console under /console (issue #10): sign-in, roles, the on-call pages, live updates and
+ * the admin pages, server-rendered (handlebars) with one static script. Mounted by collector/app.ts
+ * through `createApi`'s extensions; the public parts (/status, appeals) stay outside it.
  */
+import { readFileSync } from 'node:fs';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { ApiExtension, KuzetServices } from '../services.ts';
+import { registerAdminPages } from './admin.ts';
+import { LiveFeed } from './live.ts';
+import { registerPages } from './pages.ts';
+import { labels, renderPage } from './render.ts';
+import { LOGIN_CSRF_COOKIE, consoleMiddleware, consoleState, newLoginCsrf, sessionCookieName, sessionCookieOptions } from './security.ts';
+import { SESSION_MAX_MS, actorId, signIn, signOut, signOutEverywhere } from './users.repo.ts';
 
-export function consoleExtension(_s: KuzetServices): ApiExtension {
-  return () => undefined;
+export { createUser, listUsers, setRole, setDisabled, setPassword, signIn } from './users.repo.ts';
+
+const STATIC: Record<string, { type: string; body: Buffer }> = {
+  'console.js': { type: 'application/javascript; charset=utf-8', body: readFileSync(new URL('./static/console.js', import.meta.url)) },
+  'console.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./static/console.css', import.meta.url)) },
+};
+
+/** Only a local path may follow sign-in (no open redirect to another site). */
+const safeNext = (v: unknown) => (typeof v === 'string' && /^\/console(\/[^\s\\]*)?(\?[^\s\\]*)?$/.test(v) && !v.startsWith('//') ? v : '/console');
+
+function loginPage(ctx: Context, s: KuzetServices, data: { error?: string; username?: string; next?: string }) {
+  const token = newLoginCsrf();
+  ctx.cookies.set(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/console/login', overwrite: true });
+  ctx.type = 'text/html; charset=utf-8';
+  const lang = consoleState(ctx).lang;
+  ctx.body = renderPage('login', { lang, path: ctx.path, now: s.now() }, { ...data, loginCsrf: token, next: safeNext(data.next) }, { title: labels(lang).signIn });
+}
+
+function registerSignIn(router: Router, s: KuzetServices): void {
+  router.get('/console/login', (ctx) => {
+    if (consoleState(ctx).session) {
+      ctx.redirect(safeNext(ctx.query.next));
+      return;
+    }
+    loginPage(ctx, s, { next: typeof ctx.query.next === 'string' ? ctx.query.next : undefined });
+  });
+
+  router.post('/console/login', async (ctx) => {
+    const f = consoleState(ctx).form;
+    const L = labels(consoleState(ctx).lang);
+    const r = await signIn(s.db(), f.username ?? '', f.password ?? '', { ip: ctx.ip, userAgent: ctx.get('user-agent') }, s.now());
+    if (!r.ok) {
+      if (r.retryAfterS) ctx.set('Retry-After', String(r.retryAfterS));
+      const message = r.reason === 'invalid' ? L.wrongPassword : (r.reason === 'locked' ? L.locked : L.throttled).replace('{s}', String(r.retryAfterS ?? 0));
+      loginPage(ctx, s, { error: message, username: f.username, next: f.next });
+      ctx.status = r.reason === 'throttled' ? 429 : r.reason === 'locked' ? 423 : 401;
+      return;
+    }
+    ctx.cookies.set(sessionCookieName(ctx), r.session.id, sessionCookieOptions(ctx, SESSION_MAX_MS));
+    ctx.cookies.set(LOGIN_CSRF_COOKIE, '', { path: '/console/login', maxAge: 0, overwrite: true });
+    ctx.status = 303;
+    ctx.redirect(safeNext(f.next));
+  });
+
+  const clear = (ctx: Context) => ctx.cookies.set(sessionCookieName(ctx), '', { ...sessionCookieOptions(ctx), maxAge: 0 });
+
+  router.post('/console/logout', async (ctx) => {
+    const session = consoleState(ctx).session;
+    if (session) await signOut(s.db(), session.idHash, { id: actorId(session.user.username), ip: ctx.ip }, s.now());
+    clear(ctx);
+    ctx.status = 303;
+    ctx.redirect('/console/login');
+  });
+
+  router.post('/console/logout-everywhere', async (ctx) => {
+    const session = consoleState(ctx).session;
+    if (session) await signOutEverywhere(s.db(), session.user.username, { id: actorId(session.user.username), ip: ctx.ip }, s.now());
+    clear(ctx);
+    ctx.status = 303;
+    ctx.redirect('/console/login');
+  });
+}
+
+export function consoleExtension(s: KuzetServices): ApiExtension {
+  const live = new LiveFeed(s);
+  return (app, router) => {
+    app.use(consoleMiddleware(s));
+    router.get('/console/static/:name', (ctx) => {
+      const f = STATIC[ctx.params.name as string];
+      if (!f) return;
+      ctx.type = f.type;
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = f.body;
+    });
+    router.get('/console/events', (ctx) => live.attach(ctx));
+    registerSignIn(router, s);
+    registerPages(router, s);
+    registerAdminPages(router, s);
+  };
 }

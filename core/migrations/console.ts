@@ -1,4 +1,43 @@
 /** Migrations 40–49: console accounts, sessions, login throttling. Never edit a released one: add a new one. */
 import type { Migration } from '../migration.ts';
 
-export const CONSOLE_MIGRATIONS: readonly Migration[] = [];
+export const CONSOLE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 40,
+    name: 'console users, sessions and failed sign-ins',
+    statements: [
+      `CREATE TABLE console_users (
+        id text PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        name text,
+        role text NOT NULL,
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        disabled_at timestamptz,
+        failed_logins integer NOT NULL DEFAULT 0,
+        locked_until timestamptz
+      )`,
+      // Only the SHA-256 of a session id is stored: a leaked table does not let anyone sign in.
+      `CREATE TABLE console_sessions (
+        id_hash text PRIMARY KEY,
+        user_id text NOT NULL REFERENCES console_users (id),
+        csrf text NOT NULL,
+        created_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        ip text,
+        user_agent text,
+        revoked_at timestamptz
+      )`,
+      'CREATE INDEX console_sessions_user ON console_sessions (user_id)',
+      `CREATE TABLE console_login_failures (
+        id bigserial PRIMARY KEY,
+        username text NOT NULL,
+        ip text,
+        at timestamptz NOT NULL
+      )`,
+      'CREATE INDEX console_login_failures_ip_at ON console_login_failures (ip, at)',
+      'CREATE INDEX audit_log_actor_at ON audit_log (actor, at)',
+    ],
+  },
+];

@@ -1,0 +1,245 @@
+/**
+ * The console over HTTP on a full kuzet (PGlite, the real Redis): sign-in with the CSRF cookie,
+ * session cookie flags (HttpOnly, SameSite=Lax, Secure and `__Host-` behind TLS), lock-out after five
+ * wrong passwords and the per-address limit, roles (403 for a viewer on admin pages and writes),
+ * CSRF and cross-origin refusals, the session standing in for a token on API reads only, sign-out
+ * everywhere, security headers, and the audit log with its CSV export.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { parseConfig } from '../../core/config.ts';
+import { silentLogger } from '../../core/log.ts';
+import { PROBES } from '../../probes/index.ts';
+import { dropRedisPrefix, uniqueName } from '../../test/support.ts';
+import { startKuzet, type KuzetHandle } from '../app.ts';
+import { auditCsv, csvCell } from './admin.ts';
+import { createUser } from './users.repo.ts';
+
+const PASSWORD = 'correct horse battery staple';
+
+/** A browser-ish client: keeps cookies, never follows redirects, sends forms. */
+class Client {
+  cookies = new Map<string, string>();
+  constructor(
+    readonly base: string,
+    readonly ip: string,
+  ) {}
+  async req(method: string, path: string, o: { form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { 'x-forwarded-for': this.ip, ...(o.headers ?? {}) };
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (o.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await fetch(`${this.base}${path}`, { method, headers, redirect: 'manual', ...(o.form ? { body: new URLSearchParams(o.form).toString() } : {}) });
+    const setCookies = res.headers.getSetCookie();
+    for (const c of setCookies) {
+      const [pair] = c.split(';');
+      const [k, ...v] = (pair as string).split('=');
+      if (v.join('=') === '') this.cookies.delete(k as string);
+      else this.cookies.set(k as string, v.join('='));
+    }
+    return { status: res.status, headers: res.headers, setCookies, text: await res.text() };
+  }
+  get = (path: string, headers?: Record<string, string>) => this.req('GET', path, headers ? { headers } : {});
+  post = (path: string, form: Record<string, string>, headers?: Record<string, string>) => this.req('POST', path, { form, ...(headers ? { headers } : {}) });
+  /** The CSRF token in a page's forms. */
+  static csrf(html: string): string {
+    const m = /name="_csrf" value="([^"]+)"/.exec(html);
+    assert.ok(m, 'the page has a CSRF field');
+    return m[1] as string;
+  }
+  async signIn(username: string, password = PASSWORD) {
+    const page = await this.get('/console/login');
+    return this.post('/console/login', { _csrf: Client.csrf(page.text), username, password });
+  }
+}
+
+describe('console over HTTP', () => {
+  let k: KuzetHandle;
+  const prefix = uniqueName('kzconsole');
+
+  before(async () => {
+    const config = parseConfig(JSON.stringify({ redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search'] } } }), PROBES, {});
+    k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {} });
+    for (const [username, role] of [['ada', 'admin'], ['oleg', 'operator'], ['vera', 'viewer'], ['lock', 'viewer']] as const) await createUser(k.db, { username, role, password: PASSWORD }, { id: 'test' });
+  });
+  after(async () => {
+    await k?.close();
+    await dropRedisPrefix(prefix);
+  });
+
+  it('sends every page without a session to the sign-in page, which carries strict security headers', async () => {
+    const c = new Client(k.url, '198.51.100.1');
+    const r = await c.get('/console/incidents?state=confirmed');
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), '/console/login?next=%2Fconsole%2Fincidents%3Fstate%3Dconfirmed');
+    const login = await c.get('/console/login');
+    assert.equal(login.status, 200);
+    const csp = login.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(login.headers.get('x-frame-options'), 'DENY');
+    assert.equal(login.headers.get('x-content-type-options'), 'nosniff');
+    assert.doesNotMatch(login.text, /<script>|<script [^>]*>[^<]/, 'no inline script');
+    assert.doesNotMatch(login.text, /style="/, 'no inline style');
+    assert.equal((await c.get('/console/events')).status, 401);
+  });
+
+  it('signs in with a session cookie that is HttpOnly and SameSite=Lax (Secure with the __Host- prefix behind TLS)', async () => {
+    const c = new Client(k.url, '198.51.100.2');
+    const r = await c.signIn('oleg');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/console');
+    const cookie = r.setCookies.find((x) => x.startsWith('kuzet_session='));
+    assert.ok(cookie, r.setCookies.join(' | '));
+    assert.match(cookie, /httponly/i);
+    assert.match(cookie, /samesite=lax/i);
+    assert.doesNotMatch(cookie, /secure/i);
+    const board = await c.get('/console');
+    assert.equal(board.status, 200);
+    assert.match(board.text, /data-user="oleg"/);
+
+    const tls = new Client(k.url, '198.51.100.3');
+    const page = await tls.get('/console/login', { 'x-forwarded-proto': 'https' });
+    const s = await tls.post('/console/login', { _csrf: Client.csrf(page.text), username: 'oleg', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
+    const secure = s.setCookies.find((x) => x.startsWith('__Host-kuzet_session='));
+    assert.ok(secure, s.setCookies.join(' | '));
+    assert.match(secure, /; secure/i);
+    assert.match(secure, /path=\//i);
+    assert.equal((await tls.get('/console', { 'x-forwarded-proto': 'https' })).headers.get('strict-transport-security'), 'max-age=31536000');
+  });
+
+  it('refuses a sign-in without the form’s CSRF token, and a wrong password says nothing about the account', async () => {
+    const c = new Client(k.url, '198.51.100.4');
+    await c.get('/console/login');
+    const r = await c.post('/console/login', { username: 'oleg', password: PASSWORD });
+    assert.equal(r.status, 403);
+    const unknown = await c.signIn('nobody', 'whatever it may be');
+    const wrong = await c.signIn('oleg', 'not the password at all');
+    assert.equal(unknown.status, 401);
+    assert.equal(wrong.status, 401);
+    const msg = (t: string) => /data-error>([^<]*)</.exec(t)?.[1];
+    assert.equal(msg(unknown.text), msg(wrong.text));
+  });
+
+  it('locks an account after five wrong passwords, even for the right one, until an admin unlocks it', async () => {
+    const c = new Client(k.url, '198.51.100.5');
+    for (let i = 0; i < 4; i++) assert.equal((await c.signIn('lock', `wrong password ${i}`)).status, 401);
+    const fifth = await c.signIn('lock', 'wrong password 4');
+    assert.equal(fifth.status, 423);
+    assert.ok(Number(fifth.headers.get('retry-after')) > 800);
+    assert.equal((await c.signIn('lock')).status, 423, 'the right password is refused while locked');
+    const admin = new Client(k.url, '198.51.100.6');
+    await admin.signIn('ada');
+    const users = await admin.get('/console/users');
+    assert.match(users.text, /data-username="lock"/);
+    assert.equal((await admin.post('/console/users/lock/unlock', { _csrf: Client.csrf(users.text) })).status, 303);
+    assert.equal((await c.signIn('lock')).status, 303);
+    const audit = await k.db.query<{ action: string; ip: string }>("SELECT action, ip FROM audit_log WHERE subject = 'lock' ORDER BY id");
+    assert.deepEqual(audit.map((a) => a.action), ['user.create', 'console.sign-in-failed', 'console.sign-in-failed', 'console.sign-in-failed', 'console.sign-in-failed', 'console.locked-out', 'console.sign-in-refused', 'user.unlock', 'console.sign-in']);
+    assert.equal(audit[1]?.ip, '198.51.100.5');
+  });
+
+  it('limits failed sign-ins per address: the 21st attempt within 15 minutes gets 429', async () => {
+    const c = new Client(k.url, '198.51.100.7');
+    for (let i = 0; i < 20; i++) assert.equal((await c.signIn(`ghost${i}`, 'no such password')).status, 401);
+    const r = await c.signIn('oleg');
+    assert.equal(r.status, 429);
+    assert.ok(Number(r.headers.get('retry-after')) > 0);
+  });
+
+  it('gives a viewer 403 on admin pages and on writes; a form without its CSRF token or from another origin gets 403', async () => {
+    const v = new Client(k.url, '198.51.100.8');
+    await v.signIn('vera');
+    assert.equal((await v.get('/console/users')).status, 403);
+    assert.equal((await v.get('/console/audit')).status, 403);
+    const page = await v.get('/console/maintenance');
+    assert.equal(page.status, 200);
+    const csrf = Client.csrf(page.text);
+    const w = await v.post('/console/incidents/INC-2026-000001/transition', { _csrf: csrf, to: 'analysing' });
+    assert.equal(w.status, 403);
+    assert.match(w.text, /the viewer role may not do this; operator is required/);
+
+    const o = new Client(k.url, '198.51.100.9');
+    await o.signIn('oleg');
+    const token = Client.csrf((await o.get('/console')).text);
+    const missing = await o.post('/console/maintenance', { op: 'verdict', system: 'portal' });
+    assert.equal(missing.status, 403);
+    assert.match(missing.text, /CSRF token is missing/);
+    assert.equal((await o.post('/console/maintenance', { _csrf: 'x'.repeat(43), op: 'verdict' })).status, 403);
+    // Node's fetch sets Origin and Sec-Fetch-Site itself, so these go out through node:http as a browser would send them.
+    const raw = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const body = new URLSearchParams({ _csrf: token }).toString();
+        const r = request(`${k.url}/console/logout`, { method: 'POST', headers: { ...headers, cookie: [...o.cookies].map(([a, b]) => `${a}=${b}`).join('; '), 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        r.on('error', reject);
+        r.end(body);
+      });
+    assert.equal(await raw({ origin: 'https://evil.example' }), 403);
+    assert.equal(await raw({ 'sec-fetch-site': 'cross-site' }), 403);
+    assert.equal((await o.get('/console')).status, 200, 'still signed in');
+  });
+
+  it('lets a session read the API but not write to it without the X-CSRF-Token header', async () => {
+    const o = new Client(k.url, '198.51.100.10');
+    await o.signIn('oleg');
+    const list = await o.get('/api/v1/incidents');
+    assert.equal(list.status, 200);
+    const token = Client.csrf((await o.get('/console')).text);
+    const body = JSON.stringify({ system: 'portal', startsAt: '2030-01-10T10:00:00+05:00', endsAt: '2030-01-10T11:00:00+05:00', description: { ru: 'работы' }, responsible: [{ name: 'Иванов' }] });
+    const noHeader = await fetch(`${k.url}/api/v1/maintenance`, { method: 'POST', headers: { cookie: [...o.cookies].map(([a, b]) => `${a}=${b}`).join('; '), 'content-type': 'application/json' }, body });
+    assert.equal(noHeader.status, 401);
+    const withHeader = await fetch(`${k.url}/api/v1/maintenance`, { method: 'POST', headers: { cookie: [...o.cookies].map(([a, b]) => `${a}=${b}`).join('; '), 'content-type': 'application/json', 'x-csrf-token': token }, body });
+    assert.equal(withHeader.status, 201);
+    const a = await k.db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'maintenance.plan' ORDER BY id DESC LIMIT 1");
+    assert.equal(a[0]?.actor, 'user:oleg');
+  });
+
+  it('signs out everywhere: every session of the user ends', async () => {
+    const a = new Client(k.url, '198.51.100.11');
+    const b = new Client(k.url, '198.51.100.12');
+    await a.signIn('vera');
+    await b.signIn('vera');
+    assert.equal((await b.get('/console')).status, 200);
+    const token = Client.csrf((await a.get('/console')).text);
+    assert.equal((await a.post('/console/logout-everywhere', { _csrf: token })).status, 303);
+    assert.equal((await b.get('/console')).status, 302);
+    assert.equal((await a.get('/console')).status, 302);
+  });
+
+  it('shows admins the audit log with who, when, IP, what, before and after, and exports it as CSV', async () => {
+    const ad = new Client(k.url, '198.51.100.13');
+    await ad.signIn('ada');
+    const users = await ad.get('/console/users');
+    assert.equal((await ad.post('/console/users/vera/role', { _csrf: Client.csrf(users.text), role: 'operator' })).status, 303);
+    const page = await ad.get('/console/audit?action=user.role');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /user:ada/);
+    assert.match(page.text, /198\.51\.100\.13/);
+    assert.match(page.text, /{&quot;role&quot;:&quot;viewer&quot;}/);
+    const csv = await ad.get('/console/audit.csv?action=user.');
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+    assert.match(csv.headers.get('content-disposition') ?? '', /attachment; filename="kuzet-audit-\d{4}-\d{2}-\d{2}\.csv"/);
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], 'id,at,actor,ip,action,subject,before,after');
+    const role = lines.find((l) => l.includes(',user.role,'));
+    assert.match(role ?? '', /,user:ada,198\.51\.100\.13,user\.role,vera,"{""role"":""viewer""}","{""role"":""operator""}"$/);
+    const exported = await k.db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'audit.export'");
+    assert.equal(exported.length, 1);
+    const v = new Client(k.url, '198.51.100.14');
+    await v.signIn('oleg');
+    assert.equal((await v.get('/console/audit.csv')).status, 403);
+  });
+
+  it('CSV cells never start a formula and quote what needs quoting', () => {
+    assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+    assert.equal(csvCell('+7 701'), "'+7 701");
+    assert.equal(csvCell('a,b'), '"a,b"');
+    assert.equal(csvCell(null), '');
+    assert.match(auditCsv([]), /^\uFEFFid,at,actor,ip,action,subject,before,after\r\n$/);
+  });
+});
