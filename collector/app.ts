@@ -110,7 +110,17 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   status.seed(await listStates(db));
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
-  const incidents = await startIncidentRuntime({ db, config: () => cfg, registry: metrics.registry, onError: (e) => log.warn({ err: e.message }, 'incident background task failed'), ...opts.incidents });
+  // Detector thresholds and the SLA tick come from kuzet.yaml `incidents` (read at start); options override them (tests).
+  const det = cfg.incidents.detector;
+  const incidents = await startIncidentRuntime({
+    db,
+    config: () => cfg,
+    registry: metrics.registry,
+    onError: (e) => log.warn({ err: e.message }, 'incident background task failed'),
+    ...opts.incidents,
+    detector: { failuresToOpen: det.failuresToOpen, regionsToOpen: det.regionsToOpen, successesToResolve: det.successesToResolve, flapWindowMs: det.flapWindow, maxScreenshots: det.maxScreenshots, ...opts.incidents?.detector },
+    slaTickMs: opts.incidents?.slaTickMs ?? cfg.incidents.slaTick,
+  });
 
   let publicUrl = '';
   const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl });

@@ -171,6 +171,27 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
         })
         .optional(),
       notifications: z.strictObject({ channels: z.array(channelSchema).default([]) }).default({ channels: [] }),
+      /** Incident detection (issue #5): when a check's failures open an incident and its successes resolve it. */
+      incidents: z
+        .strictObject({
+          detector: z
+            .strictObject({
+              /** N consecutive failures of a check in one region open it. */
+              failuresToOpen: z.number().int().min(1).max(100).default(3),
+              /** K regions failing at once open it. */
+              regionsToOpen: z.number().int().min(1).max(100).default(2),
+              /** M consecutive successes per failed region resolve it. */
+              successesToResolve: z.number().int().min(1).max(100).default(2),
+              /** A failure within this time after recovery re-opens the same incident. */
+              flapWindow: duration.default(600_000),
+              /** Screenshots kept per check as evidence. */
+              maxScreenshots: z.number().int().min(0).max(50).default(5),
+            })
+            .default({ failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }),
+          /** How often SLA clocks are checked for warnings and breaches. */
+          slaTick: duration.default(15_000),
+        })
+        .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000 }),
       /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
       meta: z.strictObject({ silenceIntervals: z.number().int().min(2).max(100).default(3), deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional() }).optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
