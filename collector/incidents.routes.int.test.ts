@@ -108,8 +108,14 @@ describe('incident API', () => {
   it('rate-limits appeals per IP', async () => {
     const ip = '198.51.100.7';
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: 'x' }, ip })).status);
+    let last;
+    for (let i = 0; i < 6; i++) {
+      last = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: 'x' }, ip });
+      statuses.push(last.status);
+    }
     assert.deepEqual(statuses, [400, 400, 400, 400, 429, 429]);
+    assert.equal(last?.body.error.code, 'rate_limited');
+    assert.match(String(last?.body.error.message), /too many appeals from this address; try again in \d+ s/);
   });
 
   it('stores an image attachment with its checksum; refuses a wrong type or a wrong token before storing', async () => {

@@ -252,7 +252,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
     const wait = limiter.take(ctx.ip, now().getTime());
     if (wait > 0) {
       ctx.set('Retry-After', String(wait));
-      throw new KuzetError('invalid_input', `too many appeals from this address; try again in ${wait} s`, { status: 429 });
+      throw new KuzetError('rate_limited', `too many appeals from this address; try again in ${wait} s`, { status: 429 });
     }
     const r = await service().registerAppeal(await readJson(ctx, 256 * 1024), ctx.ip);
     ctx.status = 201;
