@@ -40,6 +40,7 @@ describe('findSilences', () => {
       latest: (k, r) => (r === 'astana' && k.startsWith('portal/search/') ? T - 60_000 : k === 'portal/lots/a' && r === 'almaty' ? undefined : T - 1000),
       groups: ['checks/almaty/portal/lots', 'checks/astana/portal/search'],
     },
+    { name: 'late results while no worker beat for an interval: left to the region verdict, no per-module alerts', now: T, heartbeats: [hb('w1', T - 12_000, { regions: ['astana', 'almaty'] })], latest: fresh(T - 31_000), groups: [] },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -89,6 +89,9 @@ export function findSilences(input: SilenceInput): SilenceReport {
     if (dead.length > 0) {
       groups.push({ group: `worker/${region}`, scope: 'worker', region, lastHeard: Math.min(...dead.map((hb) => hb.at)), thresholdMs, workers: workerRows, checks: [] });
     }
+    // Late results while no worker of the region has beaten for an interval: the workers are the
+    // cause, and the region's own verdict follows; raising per module first would be the storm.
+    if (!workers.some((hb) => now - hb.at <= intervalMs)) continue;
     const byModule = new Map<string, typeof stale>();
     for (const s of stale) {
       const k = `${s.c.system}/${s.c.module ?? s.c.target}`;
