@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   unauthorized: 'authentication is required',
   forbidden: 'the role does not allow this',
   unavailable: 'a dependency is unavailable',
+  rate_limited: 'too many requests; retry later',
   migration_failed: 'a database migration failed',
   internal: 'internal error',
 } as const;
