@@ -12,6 +12,7 @@ import { PROBES } from '../probes/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
 import { startSlack, startSmtp } from './demo/peers.ts';
 import { SIM_TARGETS, startPortalSim, type PortalSim } from './demo/portal-sim.ts';
+import { eshopServiceTargets, etpDemoTargets, replayEtpFailures, startDemoNtp, type ReplayResult } from './demo/etp-demo.ts';
 
 export interface DemoOptions {
   port: number;
@@ -27,10 +28,15 @@ export interface DemoOptions {
   env?: NodeJS.ProcessEnv;
   /** Detector thresholds and SLA tick (tests lower them). */
   incidents?: IncidentRuntimeOptions;
+  /**
+   * ETP time travel: record this many days of failure of `etp`'s order service into the ledger at start
+   * (default etp-alpha, 8 days: warnings from day 5, the threshold on day 8 with its decision date); false for none.
+   */
+  etpReplay?: { etp: string; days: number } | false;
 }
 
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
-export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string } }): string {
+export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string }; ntpServer?: string }): string {
   const interval = `${o.intervalSeconds}s`;
   const timeout = `${Math.min(3, o.intervalSeconds)}s`;
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
@@ -64,6 +70,8 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
         owners: [{ name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' }],
         targets: [
           ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
+          // The e-shop's test and productive services for ETPs, listed with their availability on /status (000 App.7 §3).
+          ...eshopServiceTargets(simUrl, { interval, timeout }),
           {
             // What a supplier sees: the homepage, then an announcement search, in the system Chromium.
             id: 'search-journey',
@@ -97,12 +105,18 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
             name: `ЭТП ${etp} (демо)`,
             kind: 'etp',
             policy: 'etp-em',
-            modules: ['orders', 'prices', 'catalogue'],
+            modules: ['orders', 'prices', 'catalogue', 'clock'],
             owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
-            targets: SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
-              const service = t.id.split('.')[1]!;
-              return { id: service, name: t.description, module: service, service, checks: [check(t)] };
-            }),
+            targets: [
+              ...SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
+                const service = t.id.split('.')[1]!;
+                const extra = service === 'prices' ? etpDemoTargets(simUrl, etp, { interval, timeout }).priceChecks : [];
+                return { id: service, name: t.description, module: service, service, checks: [check(t), ...extra] };
+              }),
+              // The ETP's clock by its HTTP Date; the first ETP also carries kuzet's own NTP check against the local "ntp.nic.kz".
+              etpDemoTargets(simUrl, etp, { interval, timeout, ntpServer: etp === etpIds[0] ? o.ntpServer : undefined }).clock,
+            ],
+            etp: { domain: `${etp}.demo.kuzet.local`, ips: ['127.0.0.1'], state: 'productive', authRotations: [] },
           },
         ]),
       ),
@@ -119,27 +133,44 @@ export interface DemoHandle {
   config: KuzetConfig;
   /** An operator API token created at start, or KUZET_DEMO_TOKEN when set (demo only). */
   operatorToken: string;
+  /** What the ETP time travel put into the ledger (undefined when turned off). */
+  etpReplay: Promise<ReplayResult | undefined>;
   close(): Promise<void>;
 }
 
 export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   const sim = await startPortalSim({ port: o.portalPort, host: o.host ?? '127.0.0.1', slowMs: 15_000 });
   const smtp = await startSmtp();
+  const ntp = await startDemoNtp();
   const slack = await startSlack({ mails: smtp.mails });
   const closePeers = async () => {
     await slack.close();
     await smtp.close();
+    await ntp.close();
   };
   try {
     const artifactsDir = o.artifactsDir ?? join(o.dataDir, '..', 'artifacts');
-    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url } });
+    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
     const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
     let operatorToken: string;
+    let etpReplay: Promise<ReplayResult | undefined>;
     try {
       // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
       const fixed = (o.env ?? process.env).KUZET_DEMO_TOKEN;
       operatorToken = (await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })).token;
+      const replay = o.etpReplay ?? { etp: 'etp-alpha', days: 8 };
+      const token = operatorToken;
+      // Once Redis is there (the ETP part and the notice queue run), so the warnings go out as they would live.
+      etpReplay = replay
+        ? kuzet.redisReady.then(async (ok) => {
+            if (!ok) return undefined;
+            const r = await replayEtpFailures(kuzet.url, token, { ...replay, now: new Date() });
+            o.log.info(r, 'demo: ETP failure days replayed into the ledger');
+            return r;
+          })
+        : Promise.resolve(undefined);
+      etpReplay.catch((e: unknown) => o.log.warn({ err: (e as Error).message }, 'demo: ETP replay failed'));
     } catch (e) {
       await kuzet.close();
       throw e;
@@ -150,6 +181,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
       kuzet,
       config,
       operatorToken,
+      etpReplay,
       async close() {
         await kuzet.close();
         await sim.close();

@@ -1,0 +1,111 @@
+/**
+ * The ETP side of `kuzet demo` (issue #7): a local SNTP server standing in for ntp.nic.kz, the
+ * time checks (kuzet's own clock by NTP, each ETP's clock by its HTTP `Date`, price freshness), the
+ * e-shop's test and productive services as checked targets, and a time-travel replay: N days of
+ * failure episodes of one ETP's order service recorded into the ledger at start, through the API,
+ * so the streak, its warnings, the threshold event and the decision deadline show at once.
+ */
+import dgram from 'node:dgram';
+import { formatAstana } from '../../core/time.ts';
+
+const NTP_UNIX_OFFSET_S = 2_208_988_800;
+
+function writeNtpTime(buf: Buffer, offset: number, ms: number): void {
+  const s = Math.floor(ms / 1000);
+  buf.writeUInt32BE((s + NTP_UNIX_OFFSET_S) % 2 ** 32, offset);
+  buf.writeUInt32BE(Math.min(Math.floor(((ms - s * 1000) / 1000) * 2 ** 32), 2 ** 32 - 1), offset + 4);
+}
+
+export interface DemoNtp {
+  /** `127.0.0.1:<port>` */
+  server: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A minimal SNTP server (RFC 4330, mode 4, stratum 1, reference "NICK") on 127.0.0.1 port 0, on the
+ * host's clock: the demo has no internet, so this plays ntp.nic.kz for the `ntp` check.
+ */
+export async function startDemoNtp(): Promise<DemoNtp> {
+  const socket = dgram.createSocket('udp4');
+  const base = Date.now() - performance.now();
+  const now = () => base + performance.now();
+  socket.on('message', (request, rinfo) => {
+    if (request.length < 48) return;
+    const t2 = now();
+    const reply = Buffer.alloc(48);
+    reply[0] = (0 << 6) | ((((request[0] ?? 0) >> 3) & 7) << 3) | 4;
+    reply[1] = 1;
+    reply[2] = 6;
+    reply.writeInt8(-20, 3);
+    Buffer.from('NICK').copy(reply, 12);
+    writeNtpTime(reply, 16, t2 - 16_000);
+    request.copy(reply, 24, 40, 48);
+    writeNtpTime(reply, 32, t2);
+    writeNtpTime(reply, 40, now());
+    socket.send(reply, rinfo.port, rinfo.address);
+  });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  return { server: `127.0.0.1:${port}`, close: () => new Promise<void>((r) => socket.close(() => r())) };
+}
+
+/** Extra checks of an ETP's targets: price freshness (000 §35: weekly) on `prices`, and a `clock` target with the ETP's HTTP `Date` offset. */
+export function etpDemoTargets(simUrl: string, etp: string, o: { interval: string; timeout: string; ntpServer?: string | undefined }) {
+  return {
+    priceChecks: [{ id: 'freshness', type: 'freshness', interval: o.interval, timeout: o.timeout, url: `${simUrl}/etp/${etp}/api/prices`, path: '$.updatedAt', preset: 'prices' }],
+    clock: {
+      id: 'clock',
+      name: 'часы сервера ЭТП (ntp.nic.kz, 000 App.3)',
+      module: 'clock',
+      checks: [
+        { id: 'http-date', type: 'http-date', interval: '30s', timeout: '15s', url: `${simUrl}/etp/${etp}/api/orders/health`, samples: 4 },
+        // kuzet's own clock against "ntp.nic.kz" (the demo's local stand-in); it corrects the http-date measurements.
+        ...(o.ntpServer ? [{ id: 'ntp', type: 'ntp', interval: '30s', timeout: '5s', server: o.ntpServer }] : []),
+      ],
+    },
+  };
+}
+
+/** The e-shop's services used by ETPs (000 App.7, Appendix 1), productive and test, as portal targets of module `eshop`. */
+export function eshopServiceTargets(simUrl: string, o: { interval: string; timeout: string }) {
+  const check = { id: 'http', type: 'http', interval: o.interval, timeout: o.timeout, url: `${simUrl}/api/v1/eshop/services`, expectStatus: 200, jsonPath: [{ path: '$.services', exists: true }] };
+  return [
+    { id: 'eshop-services', name: 'сервисы электронного магазина для ЭТП (продуктивная среда)', module: 'eshop', service: 'eshop-productive', checks: [check] },
+    { id: 'eshop-services-test', name: 'сервисы электронного магазина для ЭТП (тестовая среда)', module: 'eshop', service: 'eshop-test', checks: [check] },
+  ];
+}
+
+export interface ReplayResult {
+  etp: string;
+  days: number;
+  currentStreak: number;
+  thresholdReachedOn: string | null;
+  decisionDueBy: string | null;
+}
+
+/**
+ * Time travel for the demo: records one failure episode of `etp`'s order service on each of the last
+ * `days` Astana dates up to today (10:00–10:40, today's ending now), through the operator API, so the
+ * ledger climbs through the warnings (from 5) to the threshold (8) and shows the decision deadline.
+ */
+export async function replayEtpFailures(kuzetUrl: string, token: string, o: { etp: string; days: number; now: Date }): Promise<ReplayResult> {
+  const nowMs = o.now.getTime();
+  const todayStart = Date.parse(`${formatAstana(nowMs).slice(0, 10)}T00:00:00+05:00`);
+  let last: { etp: { streak: { currentStreak: number; thresholdReachedOn: string | null; decisionDueBy: string | null } } } | undefined;
+  for (let i = o.days - 1; i >= 0; i--) {
+    const dayStart = todayStart - i * 86_400_000;
+    const start = i === 0 ? Math.max(dayStart, Math.min(nowMs - 2 * 60_000, dayStart + 10 * 3_600_000)) : dayStart + 10 * 3_600_000;
+    const end = i === 0 ? Math.max(start + 60_000, Math.min(nowMs, start + 40 * 60_000)) : start + 40 * 60_000;
+    const res = await fetch(`${kuzetUrl}/api/v1/etps/${encodeURIComponent(o.etp)}/episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ service: 'orders', start: formatAstana(start), end: formatAstana(end), note: `demo replay: day ${o.days - i} of ${o.days}` }),
+    });
+    if (res.status !== 201) throw new Error(`demo replay: POST /api/v1/etps/${o.etp}/episodes answered ${res.status}: ${await res.text()}`);
+    last = (await res.json()) as typeof last;
+  }
+  const s = last?.etp.streak;
+  return { etp: o.etp, days: o.days, currentStreak: s?.currentStreak ?? 0, thresholdReachedOn: s?.thresholdReachedOn ?? null, decisionDueBy: s?.decisionDueBy ?? null };
+}
