@@ -3,13 +3,14 @@
  * pure mapping from the stored incident to a {@link NoticeSubject}, and which duties (SLA clocks) a
  * publication meets. collector/incident-notices.ts reads the facts and acts on them.
  */
-import type { IncidentRow } from '../incidents/index.ts';
+import { ERROR_CAUSES, type IncidentRow } from '../incidents/index.ts';
 import type { NoticeSubject, Phase, Recipient } from './model.ts';
 
 /** Probable causes the detector names (ERROR_CAUSES of incidents/detection/detector.ts), in words. */
+const CLOCK = ERROR_CAUSES.clock;
 const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
-  ru: { DNS: 'ошибка DNS', connection: 'нет соединения', TLS: 'ошибка TLS', 'HTTP status': 'ошибка HTTP', content: 'неверное содержимое страницы', timeout: 'превышено время ожидания', 'monitoring error': 'ошибка мониторинга' },
-  kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі' },
+  ru: { DNS: 'ошибка DNS', connection: 'нет соединения', TLS: 'ошибка TLS', 'HTTP status': 'ошибка HTTP', content: 'неверное содержимое страницы', timeout: 'превышено время ожидания', 'monitoring error': 'ошибка мониторинга', [CLOCK]: 'время сервера расходится с ntp.nic.kz' },
+  kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі', [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды' },
 };
 
 /** What the notice says happened, in both languages; the operator's cause wins over the detector's guess. */

@@ -53,6 +53,15 @@ function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
     .map((x) => x.path ?? x.name);
 }
 
+/**
+ * An `http-date` run that measured the target's clock and found it beyond its threshold: the failure is
+ * the clock itself (REGULATIONS.md §8), not the page, so the incident names the ntp.nic.kz requirement.
+ */
+function isClockOffsetFailure(r: DetectableResult): boolean {
+  const o = r.observations;
+  return !r.ok && r.errorKind === 'assertion' && typeof o?.offsetMs === 'number' && typeof o.uncertaintyMs === 'number';
+}
+
 export class IncidentDetector {
   private state: DetectorState = emptyDetectorState();
   /** Module key → the incident id its current episode is recorded as. */
@@ -94,7 +103,7 @@ export class IncidentDetector {
 
   private toInput(r: DetectableResult): DetectorInput {
     const module = this.deps.topology().moduleOf(r.key) ?? r.target;
-    return { key: r.key, system: r.system, module, region: r.region, ok: r.ok, errorKind: r.errorKind, message: r.message, at: r.at.getTime(), screenshots: r.ok ? [] : screenshotsOf(r.observations) };
+    return { key: r.key, system: r.system, module, region: r.region, ok: r.ok, errorKind: isClockOffsetFailure(r) ? 'clock' : r.errorKind, message: r.message, at: r.at.getTime(), screenshots: r.ok ? [] : screenshotsOf(r.observations) };
   }
 
   private async process(batch: readonly DetectableResult[]): Promise<void> {

@@ -211,3 +211,45 @@ function suite(engine: 'pglite' | 'postgres') {
 
 suite('pglite');
 suite('postgres');
+
+describe('an ETP clock beyond its threshold (REGULATIONS.md §8)', () => {
+  const etpCfg = parseConfig(
+    `
+systems:
+  etp-a:
+    name: ETP A
+    kind: etp
+    policy: etp-em
+    modules: [clock]
+    targets:
+      - { id: clock, module: clock, checks: [{ id: date, type: http-date, url: "http://127.0.0.1:1/" }] }
+`,
+    PROBES,
+    {},
+  );
+  let db: Db;
+  const schema = uniqueName('kzclock');
+  before(async () => {
+    db = await openDb({ databaseUrl: PG_URL, schema });
+    await migrate(db);
+  });
+  after(async () => {
+    await db.close();
+    await dropPgSchema(schema);
+  });
+
+  it('opens an incident after N runs over the threshold, its probable cause citing ntp.nic.kz', async () => {
+    const det = new IncidentDetector({ db, topology: () => topologyFromConfig(etpCfg), now: () => new Date(S) });
+    await det.load();
+    const run = (i: number, offsetMs: number): DetectableResult => ({
+      key: 'etp-a/clock/date', system: 'etp-a', target: 'clock', check: 'date', region: 'astana', ok: false, errorKind: 'assertion',
+      message: `offset ${offsetMs} ms: |offset| above 1000 ms`, at: new Date(S + i * 60_000), observations: { offsetMs, uncertaintyMs: 40 },
+    });
+    await det.handle([run(0, 2300), run(1, 2310)]);
+    assert.equal((await db.query('SELECT id FROM incidents')).length, 0, 'two runs are below N = 3');
+    await det.handle([run(2, 2290)]);
+    const [inc] = await db.query<{ probable_cause: string; title: string }>('SELECT probable_cause, title FROM incidents');
+    assert.match(inc!.probable_cause, /ntp\.nic\.kz.*REGULATIONS\.md §8/);
+    assert.match(inc!.title, /^etp-a\/clock: clock offset against ntp\.nic\.kz/);
+  });
+});
