@@ -10,8 +10,9 @@ export function astanaInput(v: string | undefined, field: string): string | unde
   if (!t) return undefined;
   const m = LOCAL.exec(t);
   if (m) {
-    const [, y, mo, d, h, mi, se] = m.map(Number) as number[];
-    return formatAstana(astanaWallClockToMs({ year: y as number, month: mo as number, day: d as number, hour: h as number, minute: mi as number, second: se ?? 0 }));
+    const [y, mo, d, h, mi, se] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as [number, number, number, number, number, number];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) throw new InputError('not a date and time (Astana time, e.g. 2026-03-26T09:30)', field);
+    return formatAstana(astanaWallClockToMs({ year: y, month: mo, day: d, hour: h, minute: mi, second: se }));
   }
   if (tryParseDateTimeMs(t) !== undefined) return t;
   throw new InputError('not a date and time (Astana time, e.g. 2026-03-26T09:30)', field);
