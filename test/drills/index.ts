@@ -1,0 +1,34 @@
+/**
+ * `npm run drills`: the crash, outage and fuzz drills in full, with their figures printed.
+ *   npm run drills                       # everything: 50 kills, 60 s outages, 10,000 fuzz payloads
+ *   npm run drills -- crash --kills 10   # one drill, smaller
+ * Exit code 1 when a drill finds anything lost, duplicated, a server error or a crash.
+ */
+import { parseArgs } from 'node:util';
+import { runCrashDrill } from './crash.drill.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    kills: { type: 'string', default: '50' },
+    'outage-seconds': { type: 'string', default: '60' },
+    'fuzz-runs': { type: 'string', default: '10000' },
+    seed: { type: 'string', default: '11' },
+    'no-reference': { type: 'boolean', default: false },
+  },
+});
+const which = new Set(positionals.length > 0 ? positionals : ['crash', 'outage', 'fuzz']);
+const say = (l: string) => process.stdout.write(`${l}\n`);
+let failed = false;
+
+if (which.has('crash')) {
+  const r = await runCrashDrill({ kills: Number(values.kills), seed: Number(values.seed), reference: !values['no-reference'], say });
+  say(`crash drill: lost ${r.lost}, duplicated ${r.duplicated} over ${r.kills} kills (${r.kuzetKills} kuzet, ${r.workerKills} worker); ` +
+    `${r.appeals} appeals, ${r.incidents} incidents, ${r.deliveries} deliveries, ${r.receipts} received; journal identical to a run without kills: ${r.journalIdentical ?? 'not compared'}; ` +
+    `same-Message-ID mail resends ${r.details.mailResends.length}; restart median ${r.restartSeconds.median.toFixed(1)} s, max ${r.restartSeconds.max.toFixed(1)} s; kuzet.silent episodes ${r.silentEpisodes}; 5xx ${r.serverErrors}; unhandled ${r.unhandled}; ${r.seconds.toFixed(0)} s`);
+  for (const l of [...r.details.lost.map((x) => `  lost: ${x}`), ...r.details.duplicated.map((x) => `  duplicated: ${x}`), ...r.details.mailResends.map((x) => `  mail resent under its Message-ID: ${x}`)].slice(0, 40)) say(l);
+  if (r.journalDiff) say(`  journal: ${r.journalDiff}`);
+  if (r.lost + r.duplicated + r.serverErrors + r.unhandled > 0 || r.journalIdentical === false) failed = true;
+}
+
+process.exit(failed ? 1 : 0);
