@@ -175,6 +175,21 @@ test('an operator runs an incident from the console in Chromium', { timeout: 60_
   assert.equal(refused.status(), 403);
   assert.match(await page.locator('[data-error]').innerText(), /CSRF/);
 
+  // Incidents list filters.
+  await page.goto(`${base}/console/incidents?state=resolved`);
+  assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 1);
+  await page.goto(`${base}/console/incidents?state=registered`);
+  assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 0);
+
+  // The ETP registry with streaks, and a decision recorded from its form (audited as the operator).
+  await page.goto(`${base}/console/etps`);
+  assert.deepEqual((await page.locator('[data-etp]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-etp')))).sort(), ['etp-alpha', 'etp-beta']);
+  const decision = page.locator('[data-etp-card=etp-alpha] form[data-decision-form]');
+  await decision.locator('select[name=decision]').selectOption('keep');
+  await decision.locator('input[name=reason]').fill('перебои устранены владельцем');
+  await Promise.all([page.waitForURL(/done=saved/), decision.locator('button[type=submit]').click()]);
+  assert.match(await page.locator('[data-etp-card=etp-alpha]').innerText(), /перебои устранены владельцем/);
+
   for (const [path, name] of [['/console/etps', '07-etps'], ['/console/journal', '08-journal'], ['/console/notices', '09-notices']] as const) {
     await page.goto(`${base}${path}`);
     await shot(page, name);

@@ -10,11 +10,12 @@ import type { Context } from 'koa';
 import { roleAtLeast, type Role } from '../../core/auth.ts';
 import { InputError, NotFoundError } from '../../core/errors.ts';
 import { formatAstana } from '../../core/time.ts';
-import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
+import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../../notices/index.ts';
+import { etpRuntime } from '../etp.ts';
+import { noticeSubjectForIncident } from '../incident-notices.ts';
 import type { KuzetServices } from '../services.ts';
 import { astanaInput, localValue, pick } from './forms.ts';
-import { incidentNoticeSubject } from './notice-subject.ts';
 import { labels, renderPage, term, type PageContext, type PageName } from './render.ts';
 import { consoleState, forbidden } from './security.ts';
 import { actorId } from './users.repo.ts';
@@ -231,13 +232,18 @@ export function registerPages(router: Router, s: KuzetServices): void {
 
   const findNotice = async (kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
 
-  /** The subject to edit: the stored notice's, with an incident's facts refreshed from the incident. */
+  /**
+   * The subject to edit. An incident's facts (level, times, extensions, affected lots, recipients) come
+   * fresh from the incident through collector/incident-notices.ts; the operator's words (description)
+   * from the stored notice when there is one.
+   */
   const subjectFor = async (kind: string, subjectId: string): Promise<{ subject: NoticeSubject; noticeId?: string }> => {
     const existing = await findNotice(kind, subjectId);
     if (kind === 'incident') {
-      const row = await incidentOr404(s, subjectId);
-      const appeals = await db().query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1', [subjectId]);
-      return { subject: incidentNoticeSubject(s, row, appeals.map((a) => a.email), existing?.subject, existing ? existing.publishedVersion > 0 : false), ...(existing ? { noticeId: existing.id } : {}) };
+      await incidentOr404(s, subjectId);
+      const fresh = await noticeSubjectForIncident(s, subjectId);
+      if (!fresh) throw new InputError(`incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`, 'incident');
+      return { subject: { ...fresh, description: existing?.subject.description ?? fresh.description }, ...(existing ? { noticeId: existing.id } : {}) };
     }
     if (!existing) throw new NotFoundError(`no ${kind} notice for ${subjectId}`);
     return { subject: existing.subject, noticeId: existing.id };
@@ -317,9 +323,25 @@ export function registerPages(router: Router, s: KuzetServices): void {
   // ---- ETPs and the journal ----
 
   router.get('/console/etps', async (ctx) => {
-    const { lang, L } = see(ctx);
-    // TODO(issue #7): read the ETP registry, streaks and decisions from collector/etp.ts once it exports them.
-    html(ctx, s, 'etps', { etps: boardRows(s, lang, ['etp']).systems.map((e) => ({ ...e, rows: e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` })) })) }, { live: true, title: L.etps });
+    const { lang, L, canOperate } = see(ctx);
+    const rt = etpRuntime(s);
+    await rt.ensureSeeded();
+    const checks = new Map(boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]));
+    const etps = await Promise.all(
+      (await listEtps(db(), s.now())).map(async (e) => {
+        const d = await rt.detail(e.id);
+        return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
+      }),
+    );
+    html(ctx, s, 'etps', { etps, canOperate, decisions: [{ value: 'keep', label: 'keep' }, { value: 'disconnect', label: 'disconnect' }] }, { live: true, title: L.etps, flash: flashOf(ctx) });
+  });
+
+  router.post('/console/etps/:id/decision', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const f = consoleState(ctx).form;
+    const at = astanaInput(f.disconnectAt, 'disconnectAt');
+    await etpRuntime(s).decide(ctx.params.id as string, { decision: f.decision, reason: f.reason, ...(at ? { disconnectAt: at } : {}), ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}) }, actor);
+    seeOther(ctx, '/console/etps?done=saved');
   });
 
   router.get('/console/journal', async (ctx) => {
