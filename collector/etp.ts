@@ -93,6 +93,20 @@ function etpMetrics(registry: client.Registry): EtpMetrics {
   return m;
 }
 
+/** The ETP owner's contacts with an e-mail address. */
+export function ownerEmails(etp: Etp): { email: string }[] {
+  return etp.owner.contacts.filter((c) => c.email).map((c) => ({ email: c.email as string }));
+}
+
+/** The notice of a decision to the operator's channels and the owner (§49: the disconnection is sent to the owner). */
+export function decisionNotices(templates: NoticeTemplates, cfg: KuzetConfig, o: DecisionOutcome): DeliveryRow[] {
+  const d = decisionJson(o.decision);
+  const data = { etp: o.after.id, etpName: o.after.name, reason: d.reason, disconnectAt: d.disconnectAt ?? '', thresholdReachedOn: d.thresholdReachedOn ?? '' };
+  const name = o.decision.decision === 'disconnect' ? 'etp-disconnected' : 'etp-kept';
+  const texts = templates.render('etp-em', name, (lang) => ({ lang, ...data }));
+  return fanOut(`etp:${o.after.id}:decision:${o.decision.id}`, { threadKey: `etp:${o.after.id}:streak`, texts, data: { kind: 'etp.decision', ...d } }, cfg.notifications.channels, ownerEmails(o.after));
+}
+
 const actorOf = (ctx: Context) => ({ id: (ctx.state.actor as Actor).id, ip: ctx.ip });
 
 /**
@@ -100,7 +114,7 @@ const actorOf = (ctx: Context) => ({ id: (ctx.state.actor as Actor).id, ip: ctx.
  * part. Recomputations are serialised so two never race on one ledger.
  */
 export class EtpRuntime {
-  private readonly templates = new NoticeTemplates(ETP_TEMPLATES_DIR);
+  readonly templates = new NoticeTemplates(ETP_TEMPLATES_DIR);
   private seeded: Promise<void> | undefined;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -160,16 +174,23 @@ export class EtpRuntime {
     return out;
   }
 
+  private lastStates = '';
+
+  /** Sets the ETP metrics; a connection change made elsewhere (the CLI, another process) also refreshes the status site. */
   async refreshMetrics(): Promise<void> {
     const m = etpMetrics(this.s.metrics.registry);
-    for (const e of await listEtps(this.db(), this.s.now())) {
+    const etps = await listEtps(this.db(), this.s.now());
+    for (const e of etps) {
       m.streak.set({ etp: e.id }, e.currentStreak);
       for (const state of ETP_STATES) m.connection.set({ etp: e.id, state }, e.state === state ? 1 : 0);
     }
+    const states = JSON.stringify(etps.map((e) => [e.id, e.name, e.state, e.stateSince]));
+    if (this.lastStates !== '' && states !== this.lastStates) this.s.notices.site.invalidate();
+    this.lastStates = states;
   }
 
   private recipients(etp: Etp) {
-    return etp.owner.contacts.filter((c) => c.email).map((c) => ({ email: c.email as string }));
+    return ownerEmails(etp);
   }
 
   /** Warnings and the threshold event to the operator (chat channels, on-call e-mail) and the owner's contacts. */
@@ -203,11 +224,7 @@ export class EtpRuntime {
     await this.ensureSeeded();
     const rows: DeliveryRow[] = [];
     const outcome = await recordDecision(this.db(), etpId, input, actor, this.s.now(), async (tx, o) => {
-      const d = decisionJson(o.decision);
-      const data = { etp: o.after.id, etpName: o.after.name, reason: d.reason, disconnectAt: d.disconnectAt ?? '', thresholdReachedOn: d.thresholdReachedOn ?? '' };
-      const name = o.decision.decision === 'disconnect' ? 'etp-disconnected' : 'etp-kept';
-      const texts = this.templates.render('etp-em', name, (lang) => ({ lang, ...data }));
-      rows.push(...fanOut(`etp:${o.after.id}:decision:${o.decision.id}`, { threadKey: `etp:${o.after.id}:streak`, texts, data: { kind: `etp.decision`, ...d } }, this.s.config().notifications.channels, this.recipients(o.after)));
+      rows.push(...decisionNotices(this.templates, this.s.config(), o));
       await insertDeliveries(tx, rows);
     });
     await this.s.notices.deliveries?.enqueue(rows).catch(() => undefined);

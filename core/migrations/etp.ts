@@ -64,4 +64,9 @@ export const ETP_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX etp_decisions_etp ON etp_decisions (etp, decided_at)',
     ],
   },
+  {
+    version: 31,
+    name: 'ETP decisions on other grounds (§47.1, 47.2, 47.4) have no threshold date',
+    statements: ['ALTER TABLE etp_decisions ALTER COLUMN threshold_day DROP NOT NULL'],
+  },
 ];
