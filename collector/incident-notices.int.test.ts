@@ -109,14 +109,16 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.match(last.texts.ru.text, /16660001-1\/2/);
     assert.match(last.texts.ru.text, /HTTP 500/);
 
-    // Replaying every event of the incident changes nothing: no new version, no new delivery.
+    // Replaying every event of the incident changes nothing: no new version, no new delivery, no audit entry.
     const versionsBefore = resolved.versions.length;
+    const auditBefore = (await demo.kuzet.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE actor = 'system:incident-notices'"))[0]!.n;
     const deliveriesBefore = (await demo.kuzet.db.query<{ n: string }>('SELECT count(*)::text AS n FROM notice_deliveries'))[0]!.n;
     const handler = new IncidentNotices({ ...servicesOf(demo) });
     for (const e of (await readOutbox(demo.kuzet.db, 0, 10_000)).filter((x) => x.incidentId === inc.id)) await handler.handle({ key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id });
     const after = (await api('GET', `/api/v1/notices/${published.id}`)).body as { versions: unknown[] };
     assert.equal(after.versions.length, versionsBefore);
     assert.equal((await demo.kuzet.db.query<{ n: string }>('SELECT count(*)::text AS n FROM notice_deliveries'))[0]!.n, deliveriesBefore);
+    assert.equal((await demo.kuzet.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE actor = 'system:incident-notices'"))[0]!.n, auditBefore);
   });
 
   it('a delivery that gives up is told to on-call through the other channel', async () => {

@@ -15,13 +15,14 @@
  *
  * Every delivery has a key derived from the incident and the fact it tells, so a replay inserts nothing.
  */
+import { isDeepStrictEqual } from 'node:util';
 import client from 'prom-client';
 import { audit } from '../core/audit.ts';
 import type { Queryable } from '../core/db.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { formatAstana } from '../core/time.ts';
 import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../incidents/index.ts';
-import { fanOut, type DeliveryRow, type Lang, type NoticeSubject } from '../notices/index.ts';
+import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject } from '../notices/index.ts';
 import { contentHash, templateData } from '../notices/content.ts';
 import { insertDeliveries } from '../notices/delivery.ts';
 import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase } from '../notices/incident-subject.ts';
@@ -83,10 +84,19 @@ export class IncidentNotices {
     const texts = this.s.notices.templates.render(policy, template, data);
     const channels = this.channels().filter((c) => c.id !== exceptChannel);
     const rows = fanOut(event, { threadKey, texts, data: payloadData }, channels, [], { chat: true });
-    if (rows.length === 0) return rows;
-    await this.s.db().transaction(async (tx) => {
-      await insertDeliveries(tx, rows);
-      await audit(tx, { actor: INCIDENT_NOTICES_ACTOR.id, action: 'notice.alert', subject: event, after: { template, deliveries: rows.length } });
+    return this.store(rows, 'notice.alert', event, { template });
+  }
+
+  /** Stores the rows not stored yet (a replay finds them all there and does nothing), audits and queues them. */
+  private async store(all: DeliveryRow[], action: string, subject: string, after: Record<string, unknown>): Promise<DeliveryRow[]> {
+    if (all.length === 0) return all;
+    const rows = await this.s.db().transaction(async (tx) => {
+      const have = new Set((await tx.query<{ key: string }>('SELECT key FROM notice_deliveries WHERE key = ANY($1::text[])', [all.map((r) => r.key)])).map((r) => r.key));
+      const fresh = all.filter((r) => !have.has(r.key));
+      if (fresh.length === 0) return fresh;
+      await insertDeliveries(tx, fresh);
+      await audit(tx, { actor: INCIDENT_NOTICES_ACTOR.id, action, subject, after: { ...after, deliveries: fresh.length } });
+      return fresh;
     });
     await this.s.notices.deliveries?.enqueue(rows).catch(() => undefined);
     return rows;
@@ -170,8 +180,12 @@ export class IncidentNotices {
       const same = contentHash({ ...existing.subject, phase: 'opened' }) === contentHash(subject);
       subject = same ? existing.subject : { ...subject, phase: 'updated' };
     }
-    const out = await svc.upsert(subject, INCIDENT_NOTICES_ACTOR);
-    if (out.notice.publishedVersion === 0 || out.notice.unpublishedChanges) await svc.publish(out.notice.id, INCIDENT_NOTICES_ACTOR);
+    // The same subject already published (a replayed or unrelated event): nothing to store, nothing to send.
+    const unchanged = existing && existing.publishedVersion > 0 && !existing.unpublishedChanges && isDeepStrictEqual(parseSubject(subject), existing.subject);
+    if (!unchanged) {
+      const out = await svc.upsert(subject, INCIDENT_NOTICES_ACTOR);
+      if (out.notice.publishedVersion === 0 || out.notice.unpublishedChanges) await svc.publish(out.notice.id, INCIDENT_NOTICES_ACTOR);
+    }
     await this.meetClocks(r, CLOCKS_MET_BY_PUBLISH[r.level]);
   }
 
@@ -184,11 +198,7 @@ export class IncidentNotices {
       const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1 }));
       const planned = r.planned_fix_at ? new Date(r.planned_fix_at).getTime() : 0;
       const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
-      await this.s.db().transaction(async (tx) => {
-        await insertDeliveries(tx, rows);
-        await audit(tx, { actor: INCIDENT_NOTICES_ACTOR.id, action: 'notice.level-notify', subject: r.id, after: { recipients: reporters.length, level: r.level } });
-      });
-      await this.s.notices.deliveries?.enqueue(rows).catch(() => undefined);
+      await this.store(rows, 'notice.level-notify', r.id, { recipients: reporters.length, level: r.level });
     }
     await this.meetClocks(r, [LOW_NOTIFY_CLOCK]);
   }
