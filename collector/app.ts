@@ -11,11 +11,11 @@ import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } f
 import { migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
-import { startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
+import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi } from './api.ts';
-import { InfluxSink } from './influx.sink.ts';
+import { incidentChangeOf, InfluxSink } from './influx.sink.ts';
 import { ResultIngestor, type LiveSink } from './ingest.ts';
 import { Metrics } from './metrics.ts';
 import { MAINTENANCE_QUEUE, reloadChannel } from './queues.ts';
@@ -183,6 +183,14 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
     // Consumers of incident events subscribe before the events worker starts.
     parts.push(await startIncidentNotices(services));
+    if (influx) {
+      const sink = influx;
+      incidents.subscribe('influx', async (e) => {
+        if (!e.incidentId || !e.type.startsWith('incident.')) return;
+        const row = await getIncidentRow(db, e.incidentId);
+        if (row) sink.pushIncident(incidentChangeOf(row));
+      });
+    }
     incidents.attachRedis(redis, prefix);
     await notices.attachRedis(redis, prefix);
     await ingestor.start();

@@ -117,6 +117,12 @@ export function incidentPoint(c: IncidentStateChange): Point {
     .timestamp(c.at);
 }
 
+/** The state change an incident is in now, timestamped by when it entered that state (so a replayed event writes the same point again). */
+export function incidentChangeOf(r: { id: string; system: string | null; state: string; level: string | null; proposed_level: string | null; registered_at: Date; analysing_at: Date | null; confirmed_at: Date | null; refuted_at: Date | null; resolved_at: Date | null; closed_at: Date | null }): IncidentStateChange {
+  const entered: Record<string, Date | null> = { registered: r.registered_at, analysing: r.analysing_at, confirmed: r.confirmed_at, refuted: r.refuted_at, resolved: r.resolved_at, closed: r.closed_at };
+  return { system: r.system ?? 'unknown', incident: r.id, level: r.level ?? r.proposed_level ?? 'none', state: r.state, open: r.state !== 'closed' && r.state !== 'refuted', at: new Date(entered[r.state] ?? r.registered_at) };
+}
+
 const MAX_BUFFER = 100_000;
 
 export class InfluxSink implements LiveSink {
