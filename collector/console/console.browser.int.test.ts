@@ -72,7 +72,7 @@ async function signIn(ctx: BrowserContext, username: string): Promise<Page> {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
-test('an operator runs an incident from the console in Chromium', { timeout: 60_000 }, async () => {
+test('an operator runs an incident from the console in Chromium', { timeout: 120_000 }, async () => {
   const base = demo.kuzet.url;
   const appeal = await fetch(`${base}/api/v1/appeals`, {
     method: 'POST',
