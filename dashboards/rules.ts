@@ -117,14 +117,29 @@ export const RULES: RuleSpec[] = [
     }),
   },
   {
+    group: 'kuzet-etp',
+    alert: 'KuzetEtpDisconnected',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (etp) (${m.name('etpConnected', ['etp', 'state'])}{state="disconnected"}) == 1`,
+      for: '0m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'ETP {{ $labels.etp }} is disconnected from the e-shop', description: 'The ETP registry records the ETP as disconnected (REGULATIONS §7); its orders no longer reach it.', dashboard: 'kuzet-etps' },
+    }),
+  },
+  {
     group: 'kuzet-notices',
     alert: 'KuzetNotificationDeadLetters',
     expect: 'maybe',
     build: (m) => ({
-      expr: `sum by (channel) (increase(${m.name('noticeDeadLetters')}[15m])) > 0`,
+      expr: `sum by (channel) (${m.name('noticeDeadLetters')}) > 0`,
       for: '0m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'Notifications to {{ $labels.channel }} are dead-lettered', description: 'A notification was given up on after every retry; a regulated notice may miss its deadline.', dashboard: 'kuzet-notices' },
+      annotations: {
+        summary: '{{ $value }} notifications to {{ $labels.channel }} are dead-lettered',
+        description: 'Deliveries were given up on after every retry and wait for an operator (GET /api/v1/deliveries); a regulated notice may miss its deadline (REGULATIONS §6).',
+        dashboard: 'kuzet-notices',
+      },
     }),
   },
   {
@@ -136,6 +151,76 @@ export const RULES: RuleSpec[] = [
       for: '1m',
       labels: { severity: 'critical' },
       annotations: { summary: 'Prometheus cannot scrape kuzet at {{ $labels.instance }}', description: 'kuzet is down or unreachable: no check results, no alerts from them.' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetSilent',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (scope, id) (${m.name('silent')}) == 1`,
+      for: '0m',
+      labels: { severity: 'critical' },
+      annotations: {
+        summary: 'kuzet.silent: {{ $labels.scope }} {{ $labels.id }} sends nothing',
+        description: 'kuzet itself raised kuzet.silent: no heartbeat or no result where one was due. This is "kuzet does not know", never downtime of the monitored system.',
+        dashboard: 'kuzet-overview',
+      },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetNoFreshResults',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (region) (${m.name('newestResultAge')}) > ${THRESHOLDS.self.resultAge}`,
+      for: '2m',
+      labels: { severity: 'critical' },
+      annotations: { summary: 'No result ingested from region {{ $labels.region }} for {{ $value | humanizeDuration }}', description: 'Workers of the region are down, or ingestion is stuck: nothing is being checked there.', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetWorkerHeartbeatStale',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (worker, region) (${m.name('heartbeatAge')}) > ${THRESHOLDS.self.heartbeatAge}`,
+      for: '1m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Worker {{ $labels.worker }} ({{ $labels.region }}) has not sent a heartbeat for {{ $value | humanizeDuration }}', description: 'The worker process is gone or hung; its region runs on the remaining workers.', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetQueueLagging',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (queue) (${m.name('queueLag')}) > ${THRESHOLDS.self.queueLag}`,
+      for: '5m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Queue {{ $labels.queue }}: the oldest job has waited {{ $value | humanizeDuration }}', description: 'Jobs are added faster than workers take them (or no worker listens): checks, notices or events run late.', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetJobsFailing',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `sum by (queue) (increase(${m.name('jobFailures')}[15m])) > 0`,
+      for: '15m',
+      labels: { severity: 'warning' },
+      annotations: { summary: 'Jobs of queue {{ $labels.queue }} keep failing', description: 'BullMQ jobs have failed for 15 minutes; see the log of the process running the queue.', dashboard: 'kuzet-overview' },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetOutboxBacklog',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `${m.name('outboxBacklog')} > ${THRESHOLDS.self.outboxBacklog}`,
+      for: '10m',
+      labels: { severity: 'warning' },
+      annotations: { summary: '{{ $value }} incident events are not published', description: 'The outbox publisher is behind or Redis is away: notices and notifications of incidents wait.', dashboard: 'kuzet-overview' },
     }),
   },
   {

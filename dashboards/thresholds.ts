@@ -16,6 +16,12 @@ export const THRESHOLDS = {
   ntpDelay: { warn: 0.1, bad: 0.5 },
   /** ETP failure streak in days (REGULATIONS §7): warn the owner from 5, threshold reached at 8. */
   etpStreak: { warn: warningFromStreak, bad: THRESHOLD_STREAK },
+  /**
+   * kuzet's own health, seconds or counts: a queue whose oldest job waits this long, no result
+   * ingested in a region for this long, a worker without a heartbeat this long, outbox events
+   * unpublished. kuzet's own silence rule (collector/meta) raises `kuzet.silent` sooner, per check.
+   */
+  self: { queueLag: 300, resultAge: 300, heartbeatAge: 120, outboxBacklog: 100 },
   /** Check latency, seconds. */
   latency: { warn: 1, bad: 5 },
   /** Largest Contentful Paint, seconds (web.dev: good ≤ 2.5, poor > 4). */

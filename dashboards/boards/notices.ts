@@ -23,8 +23,8 @@ export const noticesBoard: BoardSpec = {
           title: 'Dead letters by channel',
           build: (m) => ({
             viz: 'stat', w: 12, h: 6, decimals: 0, thresholds: [['green', null], ['red', 1]],
-            description: 'Notifications given up on after every retry, within the selected range.',
-            queries: [{ expr: `sum by (channel) (increase(${m.name('noticeDeadLetters')}[$__range]))`, legend: '{{channel}}', instant: true, expect: 'maybe' }],
+            description: 'Deliveries dead now: given up on after every retry, waiting for an operator.',
+            queries: [{ expr: `sum by (channel) (${m.name('noticeDeadLetters')})`, legend: '{{channel}}', instant: true, expect: 'maybe' }],
           }),
         },
       ],

@@ -57,8 +57,8 @@ export const overviewBoard: BoardSpec = {
           title: 'Open incidents by level',
           build: (m) => ({
             viz: 'stat', w: 8, h: 6, decimals: 0, thresholds: [['green', null], ['red', 1]],
-            description: 'Incidents not yet closed, by criticality level.',
-            queries: [{ expr: `sum by (level) (${m.name('incidentsOpen')})`, legend: '{{level}}', instant: true, expect: 'maybe' }],
+            description: 'Incidents not yet resolved, by criticality level (none: not classified yet), for the selected systems.',
+            queries: [{ expr: `sum by (level) (${m.name('incidentsOpen')}${selector(['system'])})`, legend: '{{level}}', instant: true, expect: 'maybe' }],
           }),
         },
         {
@@ -96,6 +96,62 @@ export const overviewBoard: BoardSpec = {
             viz: 'timeseries', w: 12, h: 7, unit: 'short', decimals: 0,
             description: 'Storage batches that failed and were retried (results wait in Redis meanwhile).',
             queries: [{ expr: `increase(${m.name('ingestErrors')}[$__rate_interval])`, legend: 'failed batches', expect: 'data' }],
+          }),
+        },
+      ],
+    },
+    {
+      title: 'kuzet itself',
+      panels: [
+        {
+          title: 'Silent now (kuzet.silent)',
+          build: (m) => ({
+            viz: 'table', w: 8, h: 7,
+            description: 'Regions, workers and checks kuzet hears nothing from: "kuzet does not know", never downtime of the monitored system.',
+            queries: [{ expr: `${m.name('silent')} == 1`, instant: true, expect: 'maybe' }],
+          }),
+        },
+        {
+          title: 'Newest result age per region',
+          build: (m) => ({
+            viz: 'timeseries', w: 8, h: 7, unit: 's', thresholds: [['green', null], ['red', THRESHOLDS.self.resultAge]], showThresholds: true,
+            description: 'Seconds since the newest result of each region was ingested.',
+            queries: [{ expr: `max by (region) (${m.name('newestResultAge')}${selector(['region'])})`, legend: '{{region}}', expect: 'maybe' }],
+          }),
+        },
+        {
+          title: 'Worker heartbeat age',
+          build: (m) => ({
+            viz: 'timeseries', w: 8, h: 7, unit: 's', thresholds: [['green', null], ['red', THRESHOLDS.self.heartbeatAge]], showThresholds: true,
+            description: 'Seconds since each worker last reported.',
+            queries: [{ expr: `max by (worker, region) (${m.name('heartbeatAge')}${selector(['region'])})`, legend: '{{worker}} {{region}}', expect: 'maybe' }],
+          }),
+        },
+        {
+          title: 'Queue depth',
+          build: (m) => ({
+            viz: 'timeseries', w: 8, h: 7, unit: 'short', decimals: 0,
+            description: 'Jobs waiting or delayed, per BullMQ queue and state.',
+            queries: [{ expr: `sum by (queue, state) (${m.name('queueDepth')})`, legend: '{{queue}} {{state}}', expect: 'maybe' }],
+          }),
+        },
+        {
+          title: 'Queue lag and failed jobs',
+          build: (m) => ({
+            viz: 'timeseries', w: 8, h: 7, unit: 's',
+            description: 'Age of the oldest waiting job per queue (A); jobs failed per interval (B, a count).',
+            queries: [
+              { expr: `max by (queue) (${m.name('queueLag')})`, legend: 'lag {{queue}}', expect: 'maybe' },
+              { expr: `sum by (queue) (increase(${m.name('jobFailures')}[$__rate_interval]))`, legend: 'failed {{queue}}', expect: 'maybe' },
+            ],
+          }),
+        },
+        {
+          title: 'Outbox backlog',
+          build: (m) => ({
+            viz: 'stat', w: 8, h: 7, decimals: 0, thresholds: [['green', null], ['yellow', 1], ['red', THRESHOLDS.self.outboxBacklog]],
+            description: 'Incident events written and not yet published to the notifications.',
+            queries: [{ expr: m.name('outboxBacklog'), instant: true, expect: 'maybe' }],
           }),
         },
       ],
