@@ -11,7 +11,8 @@ import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
-import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName } from '../test/support.ts';
+import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { emit } from '../incidents/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
 
 const prefix = uniqueName('kzetp');
@@ -34,6 +35,12 @@ systems:
         module: clock
         checks: [{ id: http-date, type: http-date, url: "http://127.0.0.1:9/", interval: 30s, timeout: 15s, maxOffsetMs: 1000 }]
     etp: { domain: one.example.kz, ips: [10.1.1.1] }
+  etp-three:
+    name: ЭТП Три
+    kind: etp
+    policy: etp-em
+    owners: [{ name: ТОО Три }]
+    targets: [{ id: orders-api, module: orders, service: orders }]
 `;
 
 describe('ETP API', () => {
@@ -74,7 +81,7 @@ describe('ETP API', () => {
   it('lists the ETPs seeded from the config; 404 for an unknown one', async () => {
     const r = await call('GET', '/api/v1/etps', viewer);
     assert.equal(r.status, 200);
-    assert.deepEqual((r.json.etps as { id: string; state: string; currentStreak: number }[]).map((e) => [e.id, e.state, e.currentStreak]), [['etp-one', 'productive', 0]]);
+    assert.deepEqual((r.json.etps as { id: string; state: string; currentStreak: number }[]).map((e) => [e.id, e.state, e.currentStreak]), [['etp-one', 'productive', 0], ['etp-three', 'productive', 0]]);
     const d = await call('GET', '/api/v1/etps/etp-one', viewer);
     assert.equal(d.json.domain, 'one.example.kz');
     assert.deepEqual(d.json.services, [{ service: 'orders', target: 'orders' }]);
@@ -174,6 +181,25 @@ describe('ETP API', () => {
     const rows = await k.db.query<{ recipient: string }>("SELECT recipient FROM notice_deliveries WHERE event LIKE 'etp:etp-one:decision:%' ORDER BY recipient");
     assert.deepEqual(rows.map((x) => x.recipient), ['oncall@op.kz', 'owner@one.kz']);
     const list = await call('GET', '/api/v1/etps', viewer);
-    assert.deepEqual((list.json.etps as { id: string; state: string; stateSince: string; decisionPending: boolean }[]).map((e) => [e.id, e.state, e.decisionPending]), [['etp-one', 'disconnected', false], ['etp-two', 'productive', false]]);
+    assert.deepEqual((list.json.etps as { id: string; state: string; stateSince: string; decisionPending: boolean }[]).map((e) => [e.id, e.state, e.decisionPending]), [['etp-one', 'disconnected', false], ['etp-three', 'productive', false], ['etp-two', 'productive', false]]);
+  });
+
+  it('an incident change on an order module moves the ledger soon, without waiting for the schedule', async () => {
+    const day = formatEpochDay(astanaEpochDay(Date.now()) - 2);
+    await k.db.transaction(async (tx) => {
+      await tx.query(
+        "INSERT INTO incidents (id, year, seq, source, system, module, policy, state, title, started_at, received_at, registered_at, recovered_at) VALUES ('INC-ETP-3', 2026, 9301, 'monitoring', 'etp-three', 'orders', 'etp-em', 'registered', 'orders down', $1, $1, $1, $2)",
+        [new Date(`${day}T09:00:00+05:00`).toISOString(), new Date(`${day}T09:20:00+05:00`).toISOString()],
+      );
+      await emit(tx, { type: 'incident.updated', key: 'INC-ETP-3:test', incidentId: 'INC-ETP-3', payload: { id: 'INC-ETP-3', change: 'recovered' } });
+    });
+    const d = await waitFor(
+      async () => {
+        const r = await call('GET', '/api/v1/etps/etp-three', viewer);
+        return (r.json.streak as { failureDays: string[] }).failureDays.includes(day) ? r : undefined;
+      },
+      { what: 'the ledger recomputed after the incident event', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    assert.deepEqual((d.json.streak as { failureDays: string[] }).failureDays, [day]);
   });
 });

@@ -361,7 +361,8 @@ export function etpExtension(s: KuzetServices): ApiExtension {
 export async function startEtpPart(s: KuzetServices, o: { everyMs?: number; pollMs?: number } = {}): Promise<BackgroundPart> {
   const rt = etpRuntime(s);
   let running: Promise<unknown> = Promise.resolve();
-  let lastOutboxId: string | null = null;
+  // undefined until the first look; null while the outbox is empty.
+  let lastOutboxId: string | null | undefined;
   let closed = false;
   const run = () => {
     if (closed) return;
@@ -374,7 +375,7 @@ export async function startEtpPart(s: KuzetServices, o: { everyMs?: number; poll
   const poll = async () => {
     const r = await s.db().query<{ id: string | null }>('SELECT max(id)::text AS id FROM outbox');
     const id = r[0]?.id ?? null;
-    if (lastOutboxId !== null && id !== lastOutboxId) run();
+    if (lastOutboxId !== undefined && id !== lastOutboxId) run();
     lastOutboxId = id;
   };
   run();
