@@ -235,6 +235,31 @@ describe('console over HTTP', () => {
     assert.equal((await v.get('/console/audit.csv')).status, 403);
   });
 
+  it('links an appeal to another incident from its page, and names the missing fields of a transition', async () => {
+    const appeal = (description: string) =>
+      fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description, detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'), system: 'portal', module: 'search' }) }).then(async (r) => (await r.json()) as { incidentId: string; appealId: string });
+    const first = await appeal('поиск не работает');
+    const second = await appeal('поиск снова не работает');
+    const o = new Client(k.url, '198.51.100.15');
+    await o.signIn('oleg');
+    const page = await o.get(`/console/incidents/${second.incidentId}`);
+    assert.match(page.text, /data-link-form/);
+    const linked = await o.post(`/console/appeals/${second.appealId}/link`, { _csrf: Client.csrf(page.text), incidentId: first.incidentId });
+    assert.equal(linked.status, 303);
+    const target = await o.get(`/console/incidents/${first.incidentId}`);
+    assert.match(target.text, /поиск снова не работает/);
+    const timeline = await k.db.query<{ actor: string; ip: string; action: string }>('SELECT actor, ip, action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [first.incidentId]);
+    assert.deepEqual(timeline.at(-1), { actor: 'user:oleg', ip: '198.51.100.15', action: 'appeal.linked' });
+
+    await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'analysing' });
+    const bad = await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'confirmed', plannedFixAt: '2026-13-01T10:00' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /data-error>plannedFixAt: not a date and time/);
+    const missing = await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'confirmed', level: 'high' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.text, /kind: required to go to confirmed; plannedFixAt: required to go to confirmed/);
+  });
+
   it('CSV cells never start a formula and quote what needs quoting', () => {
     assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     assert.equal(csvCell('+7 701'), "'+7 701");

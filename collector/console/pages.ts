@@ -158,8 +158,8 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const now = s.now();
     const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
     const timeline = (await timelineView(db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
-    const appeals = await db().query<{ id: string; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date }>(
-      'SELECT id::text AS id, organisation, bin_iin, email, phone, description, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
+    const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date }>(
+      'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
       [id],
     );
     const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
@@ -172,7 +172,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
       canOperate,
       forms: transitionForms(lang, inc, now),
       canChangePlannedFix: inc.state === 'confirmed',
-      appeals: appeals.map((a) => ({ id: a.id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)) })),
+      appeals: appeals.map((a) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)) })),
       screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
       details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
       evidenceText: appeals.length === 0 ? ev.description : undefined,
@@ -222,6 +222,15 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const id = ctx.params.id as string;
     await s.incidents.service.markClockMet(id, ctx.params.timer as string, {}, actor);
     seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  router.post('/console/appeals/:id/link', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const f = consoleState(ctx).form;
+    const appealId = ctx.params.id as string;
+    if (!/^\d+$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
+    const r = await s.incidents.service.linkAppeal(appealId, { incidentId: (f.incidentId ?? '').trim() }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(r.incidentId)}?done=saved`);
   });
 
   // ---- notices ----

@@ -11,7 +11,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
-import { KuzetError } from '../../core/errors.ts';
+import { InputError, KuzetError } from '../../core/errors.ts';
 import type { KuzetServices } from '../services.ts';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n.ts';
 import { CONSOLE_CSP, labels, renderPage } from './render.ts';
@@ -149,7 +149,7 @@ export function consoleMiddleware(s: KuzetServices) {
     } catch (e) {
       if (e instanceof KuzetError) {
         if (e.status >= 500) s.log.warn({ err: e.message, path: ctx.path }, 'console request failed');
-        renderError(ctx, s, e.status, e.message);
+        renderError(ctx, s, e.status, e instanceof InputError && e.issues.length > 1 ? e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ') : e.message);
       } else {
         s.log.error({ err: (e as Error).message, stack: (e as Error).stack, path: ctx.path }, 'console request failed');
         renderError(ctx, s, 500, 'internal error; see the server log');
