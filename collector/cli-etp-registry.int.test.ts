@@ -34,7 +34,7 @@ systems:
   it('list seeds the registry from the config and prints state and streak', async () => {
     const r = await cli(['etp', 'list']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).etps, [{ id: 'etp-one', name: 'ЭТП Один', state: 'productive', stateSince: '2025-05-01T09:00:00+05:00', currentStreak: 0, longestStreak: 0, level: 'ok', thresholdReachedOn: null, decisionDueBy: null, decisionPending: false }]);
+    assert.deepEqual(JSON.parse(r.stdout).etps, [{ id: 'etp-one', name: 'ЭТП Один', state: 'productive', stateSince: '2025-05-01T09:00:00+05:00', currentStreak: 0, longestStreak: 0, level: 'ok', thresholdReachedOn: null, decisionDueBy: null, decisionPending: false, decisionOverdue: false }]);
   });
 
   it('decide: bad input exits 2 naming the option; an unknown ETP exits non-zero', async () => {

@@ -1,5 +1,5 @@
 /**
- * `kuzet etp list|show|decide|record` against the database (issue #7): the registry (seeded from the
+ * `kuzet etp list|show|decide` against the database (issue #7): the registry (seeded from the
  * config first), the ledger and the decisions, as JSON. A decision made here is audited as the CLI
  * user and its notices go into the delivery outbox, which a running kuzet's sweeper sends.
  */

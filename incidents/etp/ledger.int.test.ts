@@ -138,7 +138,8 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.equal(d?.streak.decisionDueBy, '2026-03-16T23:59:59+05:00');
       assert.equal(d?.streak.decisionPending, true);
       const list = await listEtps(db, new Date(T('2026-03-09T08:00:00+05:00')));
-      assert.deepEqual(list.find((x) => x.id === 'etp-mar'), { id: 'etp-mar', name: 'Март', state: 'productive', stateSince: '2026-02-01T09:00:00+05:00', currentStreak: 8, longestStreak: 8, level: 'threshold', thresholdReachedOn: '2026-03-08', decisionDueBy: '2026-03-16T23:59:59+05:00', decisionPending: true });
+      assert.deepEqual(list.find((x) => x.id === 'etp-mar'), { id: 'etp-mar', name: 'Март', state: 'productive', stateSince: '2026-02-01T09:00:00+05:00', currentStreak: 8, longestStreak: 8, level: 'threshold', thresholdReachedOn: '2026-03-08', decisionDueBy: '2026-03-16T23:59:59+05:00', decisionPending: true, decisionOverdue: false });
+      assert.equal((await listEtps(db, new Date(T('2026-03-17T00:00:00+05:00')))).find((x) => x.id === 'etp-mar')?.decisionOverdue, true, 'past Mar 16 23:59:59');
     });
 
     it('a streak across a month end, and one whose deadline runs through Nauryz', async () => {

@@ -23,6 +23,8 @@ export interface EtpSummary {
   decisionDueBy: string | null;
   /** A threshold was reached and no decision has been recorded for it yet. */
   decisionPending: boolean;
+  /** Pending past its deadline (§48). */
+  decisionOverdue: boolean;
 }
 
 function summarise(e: Etp, days: number[], decisions: Decision[], nowMs: number): EtpSummary {
@@ -39,6 +41,7 @@ function summarise(e: Etp, days: number[], decisions: Decision[], nowMs: number)
     thresholdReachedOn: s.thresholdReachedOn === null ? null : formatEpochDay(s.thresholdReachedOn),
     decisionDueBy: s.decisionDueByMs === null ? null : formatAstana(s.decisionDueByMs),
     decisionPending: s.thresholdReachedOn !== null && !decided,
+    decisionOverdue: s.thresholdReachedOn !== null && !decided && s.decisionDueByMs !== null && nowMs > s.decisionDueByMs,
   };
 }
 
@@ -69,6 +72,7 @@ export async function etpDetail(db: Queryable, id: string, now: Date, o: { days?
       thresholdReachedOn: summary.thresholdReachedOn,
       decisionDueBy: summary.decisionDueBy,
       decisionPending: summary.decisionPending,
+      decisionOverdue: summary.decisionOverdue,
       failureDays: days.filter((d) => d >= since).map(formatEpochDay),
       rules: ['ETP-DISCONNECT-DAYS', 'ETP-DISCONNECT-DECISION'],
     },
