@@ -24,6 +24,7 @@ import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
 import {
   COUNTED_SERVICES,
+  DEFAULT_LEDGER_WINDOW_DAYS,
   ETP_STATES,
   ETP_TEMPLATES_DIR,
   ETP_TIME_RULE,
@@ -153,7 +154,10 @@ export class EtpRuntime {
       const db = this.db();
       const etp = await requireEtp(db, etpId);
       const at = now ?? this.s.now();
-      const r = await recomputeLedger(db, etp, orderTargetsOf(this.s.config(), etp), at.getTime(), { onNotify: (tx, events, days) => this.notifyEvents(tx, etp, events, days) });
+      const cfg = this.s.config();
+      // Never re-derive days whose check results retention has already deleted: they stay as stored.
+      const windowDays = Math.min(DEFAULT_LEDGER_WINDOW_DAYS, cfg.storage.retentionDays);
+      const r = await recomputeLedger(db, etp, orderTargetsOf(cfg, etp), at.getTime(), { windowDays, onNotify: (tx, events, days) => this.notifyEvents(tx, etp, events, days) });
       for (const e of r.newEvents) this.s.log.info({ etp: etp.id, ...eventJson(e), notified: r.toNotify.includes(e) }, e.type === 'threshold' ? 'ETP disconnection threshold reached' : 'ETP failure streak warning');
       return r;
     });
