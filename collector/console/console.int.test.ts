@@ -6,12 +6,14 @@
  * everywhere, security headers, and the audit log with its CSV export.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/log.ts';
 import { PROBES } from '../../probes/index.ts';
-import { dropRedisPrefix, uniqueName } from '../../test/support.ts';
+import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
 import { auditCsv, csvCell } from './admin.ts';
 import { createUser } from './users.repo.ts';
@@ -56,15 +58,17 @@ class Client {
 describe('console over HTTP', () => {
   let k: KuzetHandle;
   const prefix = uniqueName('kzconsole');
+  const dir = tempDir();
 
   before(async () => {
     const config = parseConfig(JSON.stringify({ redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search'] } } }), PROBES, {});
-    k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {} });
+    k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {}, artifactsDir: join(dir.path, 'artifacts') });
     for (const [username, role] of [['ada', 'admin'], ['oleg', 'operator'], ['vera', 'viewer'], ['lock', 'viewer']] as const) await createUser(k.db, { username, role, password: PASSWORD }, { id: 'test' });
   });
   after(async () => {
     await k?.close();
     await dropRedisPrefix(prefix);
+    dir.remove();
   });
 
   it('sends every page without a session to the sign-in page, which carries strict security headers', async () => {
@@ -258,6 +262,26 @@ describe('console over HTTP', () => {
     const missing = await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'confirmed', level: 'high' });
     assert.equal(missing.status, 400);
     assert.match(missing.text, /kind: required to go to confirmed; plannedFixAt: required to go to confirmed/);
+  });
+
+  it('serves the screenshots of an incident only from inside the artifacts directory', async () => {
+    const r = (await (await fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.10' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'скриншот', detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00') }) })).json()) as { incidentId: string };
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    mkdirSync(join(dir.path, 'artifacts', 'run-1'), { recursive: true });
+    writeFileSync(join(dir.path, 'artifacts', 'run-1', 'failure.png'), png);
+    writeFileSync(join(dir.path, 'outside.png'), png);
+    const shots = [join(dir.path, 'artifacts', 'run-1', 'failure.png'), join(dir.path, 'outside.png'), join(dir.path, 'artifacts', '..', 'outside.png')];
+    await k.db.query('UPDATE incidents SET evidence = $2::jsonb WHERE id = $1', [r.incidentId, JSON.stringify({ screenshots: shots })]);
+    const v = new Client(k.url, '198.51.100.16');
+    await v.signIn('oleg');
+    const page = await v.get(`/console/incidents/${r.incidentId}`);
+    assert.match(page.text, new RegExp(`<img class="shot" src="/console/incidents/${r.incidentId}/screenshots/0" alt="failure.png">`));
+    const ok = await fetch(`${k.url}/console/incidents/${r.incidentId}/screenshots/0`, { headers: { cookie: [...v.cookies].map(([a, b]) => `${a}=${b}`).join('; ') } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('content-type'), 'image/png');
+    assert.deepEqual(Buffer.from(await ok.arrayBuffer()), png);
+    for (const n of [1, 2, 3]) assert.equal((await v.get(`/console/incidents/${r.incidentId}/screenshots/${n}`)).status, 404);
+    assert.equal((await new Client(k.url, '198.51.100.17').get(`/console/incidents/${r.incidentId}/screenshots/0`)).status, 302, 'no session, no screenshot');
   });
 
   it('CSV cells never start a formula and quote what needs quoting', () => {
