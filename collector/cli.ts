@@ -197,6 +197,7 @@ export function buildProgram(): Command {
         `  kuzet API:          ${d.kuzet.url}/api/v1/status`,
         `  operator token:     ${d.operatorToken}   (curl -H 'Authorization: Bearer <token>' ${d.kuzet.url}/api/v1/incidents)`,
         `  metrics:            ${d.kuzet.url}/metrics`,
+        `  operator console:   ${d.kuzet.url}/console   (accounts: stop the demo, then kuzet user add NAME --role admin --generate --data-dir ${o.dataDir})`,
         `  status site:        ${d.kuzet.url}/status   (notices in Kazakh and Russian; ?lang=ru)`,
         `  on-call Slack:      ${d.peers.slack.base}/messages   (what the local Slack Web API endpoint received)`,
         `  e-mail:             ${d.peers.slack.base}/mail   (what the local SMTP peer received)`,
