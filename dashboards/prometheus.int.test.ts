@@ -91,7 +91,8 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
     await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, { what: `Prometheus ready (${promLog.slice(-300)})`, timeoutMs: 20_000 });
     // Enough scrapes for rate() over a minute, a failure, and a finished browser journey.
     await waitFor(async () => (await vector('rate(kuzet_check_runs_total[1m]) > 0')).length > 0, { what: 'two scrapes with runs', timeoutMs: 30_000 });
-    await waitFor(async () => (await vector('kuzet_check_failures_total')).length > 0, { what: 'a failure scraped', timeoutMs: 30_000 });
+    // increase() sees a counter grow only between two scrapes of the series (its first sample counts nothing): wait for a failure after the first.
+    await waitFor(async () => (await vector('increase(kuzet_check_failures_total[5m]) > 0')).length > 0, { what: 'a failure counted between two scrapes', timeoutMs: 60_000 });
     await waitFor(async () => (await vector('kuzet_journey_up')).length > 0, { what: 'a browser journey scraped', timeoutMs: 60_000 });
     await waitFor(async () => (await vector('rate(kuzet_journey_duration_seconds_count[1m])')).length > 0, { what: 'two scrapes of the journey', timeoutMs: 30_000 });
   });
