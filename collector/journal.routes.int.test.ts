@@ -1,15 +1,27 @@
+/**
+ * The journal routes: formats, content types and file names, field-named 400s (on a bare router);
+ * then on a running kuzet (PGlite, the real Redis): mounted by app.ts for the viewer role, entries
+ * from the incident store, the yearly reminder's BullMQ job scheduler at 09:00 Astana time on
+ * January 10, and the reminder itself delivered to the operator's webhook once per year, audited.
+ */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import Router from '@koa/router';
+import { Queue } from 'bullmq';
 import Koa from 'koa';
+import { createToken } from '../core/auth.ts';
 import { parseConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
+import { createLogger, silentLogger } from '../core/log.ts';
+import { EXTRACT_REMINDER_JOB } from '../incidents/journal/index.ts';
 import { ENTRIES } from '../incidents/journal/fixtures.test-support.ts';
 import { PROBES } from '../probes/index.ts';
+import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { startKuzet, type KuzetHandle } from './app.ts';
 import { errorMiddleware } from './http-util.ts';
-import { registerJournalRoutes } from './journal.routes.ts';
+import { JOURNAL_QUEUE, registerJournalRoutes, sendExtractReminder } from './journal.routes.ts';
+import type { KuzetServices } from './services.ts';
 
 describe('GET /api/v1/journal', () => {
   let server: Server;
@@ -46,5 +58,104 @@ describe('GET /api/v1/journal', () => {
       assert.equal(res.status, 400, q);
       assert.equal(((await res.json()) as { error: { field: string } }).error.field, field);
     }
+  });
+});
+
+describe('journal routes and the extract reminder on a running kuzet', () => {
+  const prefix = uniqueName('kzjournal');
+  const dir = tempDir('kuzet-journal-run-');
+  let k: KuzetHandle;
+  let viewer: string;
+  let hook: Server;
+  const received: { headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> }[] = [];
+
+  before(async () => {
+    hook = createServer((req, res) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(data) as Record<string, unknown> });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/kuzet`;
+    const yaml = `
+redis: { prefix: ${prefix} }
+storage: { dataDir: "memory://" }
+notifications:
+  channels:
+    - { id: oncall-hook, type: webhook, url: "${hookUrl}", secret: "a-webhook-secret-of-some-length" }
+systems:
+  portal:
+    name: Портал
+    kind: portal
+    policy: portal-692
+    targets: [{ id: search, module: search }]
+`;
+    k = await startKuzet({ config: parseConfig(yaml, PROBES, {}), log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: { REDIS_URL }, artifactsDir: dir.path });
+    assert.equal(await k.redisReady, true);
+    viewer = (await createToken(k.db, { role: 'viewer', name: 'ministry' })).token;
+    await k.incidents.service.registerAppeal({ organisation: 'ТОО «Қазақ»', binIin: '990340000004', email: 'a@b.kz', phone: '+7 701 000 00 00', description: 'поиск не работает', detectedAt: new Date(Date.now() - 60_000).toISOString(), system: 'portal', module: 'search' }, null);
+  });
+  after(async () => {
+    await k?.close();
+    await new Promise<void>((r) => hook.close(() => r()));
+    await dropRedisPrefix(prefix);
+    dir.remove();
+  });
+
+  it('the journal, extract and availability need a token; a viewer gets the store’s entries', async () => {
+    const today = new Date(Date.now() + 5 * 3_600_000).toISOString().slice(0, 10);
+    for (const path of [`/api/v1/journal?from=${today}&to=${today}`, `/api/v1/journal/extract?year=2026`, `/api/v1/availability?from=${today}&to=${today}`]) {
+      assert.equal((await fetch(`${k.url}${path}`)).status, 401, path);
+    }
+    const res = await fetch(`${k.url}/api/v1/journal?from=${today}&to=${today}&format=csv&lang=kk`, { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="journal_${today}_${today}_kk.csv"`);
+    const csv = await res.text();
+    assert.match(csv, /\(INC-\d{4}-000001\)/);
+    assert.ok(csv.includes('ТОО «Қазақ»'));
+    const extract = await fetch(`${k.url}/api/v1/journal/extract?year=${today.slice(0, 4)}&lang=kk&format=docx`, { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(extract.status, 200);
+    assert.equal(extract.headers.get('content-disposition'), `attachment; filename="extract_${today.slice(0, 4)}_kk.docx"`);
+    const bad = await fetch(`${k.url}/api/v1/journal/extract?year=26`, { headers: { authorization: `Bearer ${viewer}` } });
+    assert.equal(((await bad.json()) as { error: { field: string } }).error.field, 'year');
+  });
+
+  it('schedules the reminder with a BullMQ job scheduler: 09:00 Astana time on January 10', async () => {
+    const queue = new Queue(JOURNAL_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    try {
+      const s = await queue.getJobScheduler(EXTRACT_REMINDER_JOB);
+      assert.ok(s);
+      assert.equal(s.pattern, '0 9 10 1 *');
+      assert.equal(s.tz, 'Asia/Almaty');
+      const next = new Date(s.next!);
+      assert.equal(next.toISOString().slice(5, 16), '01-10T04:00', `next run ${next.toISOString()}`); // 09:00 at UTC+05:00
+      assert.ok(next.getTime() > Date.now() && next.getTime() - Date.now() <= 366 * 86_400_000);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('the reminder reaches the operator’s webhook in both languages, once per year, and is audited', async () => {
+    const services = { config: k.config, db: () => k.db, log: silentLogger, notices: k.notices } as unknown as KuzetServices;
+    const runAt = new Date('2027-01-10T09:00:00+05:00');
+    const first = await sendExtractReminder(services, runAt);
+    const again = await sendExtractReminder(services, runAt);
+    assert.equal(first.year, 2026);
+    assert.deepEqual(again.deliveries, first.deliveries);
+    const got = await waitFor(() => received.find((r) => r.body.kind === 'journal.extract-reminder'), { what: 'the reminder on the webhook', timeoutMs: 20_000 });
+    const texts = got.body.texts as Record<'ru' | 'kk', { title: string; text: string }>;
+    assert.match(texts.ru.title, /выписку из журнала учета за 2026 год/);
+    assert.match(texts.kk.title, /2026 жылғы есепке алу журналынан үзінді көшірмені/);
+    assert.match(texts.ru.text, /kuzet extract --year 2026/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(received.filter((r) => r.body.kind === 'journal.extract-reminder').length, 1);
+    const rows = await k.db.query<{ state: string }>("SELECT state FROM notice_deliveries WHERE event = 'journal.extract-reminder:2026'");
+    assert.deepEqual(rows.map((r) => r.state), ['sent']);
+    const audit = await k.db.query<{ actor: string; subject: string }>("SELECT actor, subject FROM audit_log WHERE action = 'journal.extract-reminder'");
+    assert.deepEqual(audit[0], { actor: 'system:journal', subject: '2026' });
   });
 });
