@@ -129,7 +129,11 @@ export class EtpRuntime {
 
   /** Seeds the registry from the config once (again after `reseed`). */
   ensureSeeded(): Promise<void> {
-    this.seeded ??= this.reseed();
+    // A failed first seeding (the database away) is tried again by the next caller.
+    this.seeded ??= this.reseed().catch((e: unknown) => {
+      this.seeded = undefined;
+      throw e;
+    });
     return this.seeded;
   }
 
