@@ -284,6 +284,30 @@ describe('console over HTTP', () => {
     assert.equal((await new Client(k.url, '198.51.100.17').get(`/console/incidents/${r.incidentId}/screenshots/0`)).status, 302, 'no session, no screenshot');
   });
 
+  it('streams a change event when an incident appears; an open stream does not hold up shutdown', async () => {
+    const c = new Client(k.url, '198.51.100.18');
+    await c.signIn('vera');
+    const res = await fetch(`${k.url}/console/events`, { headers: { cookie: [...c.cookies].map(([a, b]) => `${a}=${b}`).join('; ') } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const until = async (re: RegExp, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!re.test(text)) {
+        if (Date.now() > deadline) throw new Error(`no ${re} in ${JSON.stringify(text)}`);
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        text += Buffer.from(value).toString('utf8');
+      }
+    };
+    await until(/event: hello\ndata: \{"at":"[^"]+\+05:00"\}\n\n/, 5000);
+    await new Promise((r) => setTimeout(r, 1500)); // the feed's first fingerprint is its baseline
+    await fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.11' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'лента', detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00') }) });
+    await until(/event: change\ndata: \{"at":"[^"]+"\}/, 10_000);
+    // The stream stays open: `after` closes kuzet, which ends it instead of waiting on it.
+  });
+
   it('CSV cells never start a formula and quote what needs quoting', () => {
     assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     assert.equal(csvCell('+7 701'), "'+7 701");
