@@ -83,6 +83,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Db
     query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A server lost while the client is checked out emits 'error' on the client itself; unheard, it kills the process.
+      let lost: Error | undefined;
+      const onLost = (e: Error) => void (lost = e);
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const out = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[] });
@@ -92,7 +96,8 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Db
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;
       } finally {
-        client.release();
+        client.off('error', onLost);
+        client.release(lost);
       }
     },
     ping: async () => void (await pool.query('SELECT 1')),
