@@ -312,9 +312,15 @@ export const TERMS: Record<ConsoleLang, Record<string, string>> = {
   ru: {
     registered: 'зарегистрирован', analysing: 'анализ', confirmed: 'подтвержден', refuted: 'не подтвержден', resolved: 'устранен', closed: 'закрыт',
     low: 'низкий', medium: 'средний', high: 'высокий', viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор',
+    running: 'идёт', met: 'выполнено', breached: 'нарушено',
+    opened: 'открыто', updated: 'обновлено', 'maintenance-planned': 'запланированы', 'maintenance-started': 'идут', 'maintenance-completed': 'завершены',
+    keep: 'оставить подключённой', disconnect: 'отключить',
   },
   kk: {
     registered: 'тіркелді', analysing: 'талдау', confirmed: 'расталды', refuted: 'расталмады', resolved: 'жойылды', closed: 'жабылды',
     low: 'төмен', medium: 'орташа', high: 'жоғары', viewer: 'бақылаушы', operator: 'оператор', admin: 'әкімші',
+    running: 'жүріп жатыр', met: 'орындалды', breached: 'бұзылды',
+    opened: 'ашылды', updated: 'жаңартылды', 'maintenance-planned': 'жоспарланды', 'maintenance-started': 'жүргізілуде', 'maintenance-completed': 'аяқталды',
+    keep: 'қосулы қалдыру', disconnect: 'ажырату',
   },
 };

@@ -156,7 +156,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const row = await incidentOr404(s, id);
     const inc = incidentView(row);
     const now = s.now();
-    const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
+    const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
     const timeline = (await timelineView(db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
     const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date }>(
       'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
@@ -261,7 +261,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
   const editor = async (ctx: Context, subject: NoticeSubject, noticeId: string | undefined, extra: Record<string, unknown> = {}) => {
     const { L, canOperate } = see(ctx);
     const notice = noticeId ? await s.notices.service.get(noticeId) : undefined;
-    const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, selected: value === subject.phase }));
+    const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
     html(ctx, s, 'notice-edit', { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra }, { title: L.editNotice, flash: flashOf(ctx) });
   };
 
@@ -342,7 +342,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
         return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
       }),
     );
-    html(ctx, s, 'etps', { etps, canOperate, decisions: [{ value: 'keep', label: 'keep' }, { value: 'disconnect', label: 'disconnect' }] }, { live: true, title: L.etps, flash: flashOf(ctx) });
+    html(ctx, s, 'etps', { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) }, { live: true, title: L.etps, flash: flashOf(ctx) });
   });
 
   router.post('/console/etps/:id/decision', async (ctx) => {
