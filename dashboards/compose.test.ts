@@ -2,10 +2,17 @@
  * docker-compose.yml checked without Docker (no engine nor compose plugin on this machine): its
  * structure, the volumes and services it references, health checks, every variable documented in
  * .env.example, and the generated files it mounts; plus the compose kuzet config passes kuzet's own
- * config validation. Whether the images start is NOT verified here.
+ * config validation; and a compose client's own `config` (interpolation, schema, merge keys) where
+ * one is installed: the `docker compose` plugin when the Docker client has it (the docker 28 client
+ * here has none), else Debian's `docker-compose` 1.29 (`apt-get install docker-compose`), which
+ * predates the top-level `name:` and so checks a copy without that one line. Whether the images
+ * build and start is NOT verified here: no Docker engine runs.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { parseConfig } from '../core/config.ts';
@@ -74,5 +81,39 @@ describe('docker-compose.yml', () => {
     assert.equal(am.global.slack_api_url_file, '/tmp/slack_webhook_url');
     const receiver = am.receivers.find((r) => r.name === am.route.receiver);
     assert.ok(receiver?.slack_configs?.length);
+  });
+
+  /** The compose client available here: the plugin (`docker compose`), else Debian's v1 `docker-compose`, else none. */
+  const client = (() => {
+    if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return { cmd: 'docker', args: ['compose'], v1: false };
+    if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0) return { cmd: 'docker-compose', args: [], v1: true };
+    return undefined;
+  })();
+
+  it('a compose client’s own `config` accepts the file with .env.example, and refuses it without the secrets', { skip: client ? false : 'no compose client installed (neither the docker compose plugin nor Debian docker-compose)' }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kuzet-compose-'));
+    try {
+      const text = read('docker-compose.yml');
+      writeFileSync(join(dir, 'docker-compose.yml'), client!.v1 ? text.replace(/^name: kuzet\n/m, '') : text);
+      mkdirSync(join(dir, 'deploy'));
+      cpSync(new URL('deploy', root), join(dir, 'deploy'), { recursive: true });
+      const run = (envFile: string, ...extra: string[]) => spawnSync(client!.cmd, [...client!.args, '--env-file', envFile, '-p', 'kuzet', 'config', ...extra], { cwd: dir, encoding: 'utf8' });
+      writeFileSync(join(dir, '.env'), read('.env.example'));
+      const ok = run('.env');
+      assert.equal(ok.status, 0, ok.stderr);
+      const resolved = parse(ok.stdout) as { services: Record<string, { ports?: { published: number | string; target: number }[]; environment?: Record<string, string> }>; volumes: Record<string, unknown> };
+      assert.deepEqual(Object.keys(resolved.services).sort(), Object.keys(compose.services).sort());
+      assert.deepEqual(Object.keys(resolved.volumes).sort(), Object.keys(compose.volumes).sort());
+      // What opens where (the README's table): kuzet 8080, Grafana 3000, Prometheus 9090, Alertmanager 9093, InfluxDB 8086.
+      const published = Object.fromEntries(Object.entries(resolved.services).flatMap(([n, s]) => (s.ports ?? []).map((p) => [n, Number(p.published)])));
+      assert.deepEqual(published, { alertmanager: 9093, grafana: 3000, influxdb: 8086, kuzet: 8080, prometheus: 9090 });
+      assert.equal(resolved.services.kuzet!.environment!.DATABASE_URL, 'postgres://kuzet:change-me@postgres:5432/kuzet');
+      writeFileSync(join(dir, 'empty.env'), '');
+      const refused = run('empty.env');
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /set POSTGRES_PASSWORD in \.env/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
