@@ -201,6 +201,7 @@ export function buildProgram(): Command {
         `  status site:        ${d.kuzet.url}/status   (notices in Kazakh and Russian; ?lang=ru)`,
         `  on-call Slack:      ${d.peers.slack.base}/messages   (what the local Slack Web API endpoint received)`,
         `  e-mail:             ${d.peers.slack.base}/mail   (what the local SMTP peer received)`,
+        `  ETPs:               curl -H 'Authorization: Bearer ${d.operatorToken}' ${d.kuzet.url}/api/v1/etps   (etp-alpha: 8 failure days replayed at start, threshold and decision date)`,
         `  inject a fault:     curl -X POST ${d.sim.url}/__fault -H 'content-type: application/json' -d '{"target":"search","fault":"down"}'`,
         `  list faults:        curl ${d.sim.url}/__fault`,
       ];
