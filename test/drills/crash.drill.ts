@@ -216,7 +216,14 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
     let driving = true;
     const drive = (async () => {
       try {
-        for (let n = 1; n <= o.rounds; n++) await driver.round(n);
+        // Rounds are spread over the kills (about 7 s each with the restart), so kills land in every phase of the script.
+        const pace = (kills * 7000) / o.rounds;
+        const start = Date.now();
+        for (let n = 1; n <= o.rounds; n++) {
+          const wait = start + (n - 1) * pace - Date.now();
+          if (wait > 0) await sleep(wait);
+          await driver.round(n);
+        }
       } finally {
         driving = false;
       }

@@ -198,7 +198,7 @@ export async function startBed(o: BedOptions = {}): Promise<Bed> {
       logStream.end();
       await db.close();
       await Promise.all([sim.close(), smtp.close(), slack.close()]);
-      await dropPgSchema(schema).catch(() => undefined);
+      if (!o.pgUrl) await dropPgSchema(schema).catch(() => undefined);
       if (!o.redisUrl) await dropRedisPrefix(prefix);
       tmp.remove();
     },

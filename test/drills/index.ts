@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runCrashDrill } from './crash.drill.ts';
+import { runOutageDrill } from './outage.drill.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,6 +30,16 @@ if (which.has('crash')) {
   for (const l of [...r.details.lost.map((x) => `  lost: ${x}`), ...r.details.duplicated.map((x) => `  duplicated: ${x}`), ...r.details.mailResends.map((x) => `  mail resent under its Message-ID: ${x}`)].slice(0, 40)) say(l);
   if (r.journalDiff) say(`  journal: ${r.journalDiff}`);
   if (r.lost + r.duplicated + r.serverErrors + r.unhandled > 0 || r.journalIdentical === false) failed = true;
+}
+
+if (which.has('outage')) {
+  for (const dep of ['redis', 'postgres'] as const) {
+    const r = await runOutageDrill(dep, Number(values['outage-seconds']), say);
+    say(`outage drill (${dep} stopped ${r.seconds} s): ${r.problems.length === 0 ? 'passed' : 'FAILED'}; /healthz ${r.healthz}/${r.polls}, /readyz named it ${r.readyzNamedIt}/${r.polls}, status site served ${r.statusSiteServed}/${r.polls}; ` +
+      `results dated inside the outage ${r.resultsInWindow}${dep === 'postgres' ? ` (buffered in Redis at the end: ${r.bufferedAtEnd})` : ''}; caught up ${r.catchUpSeconds.toFixed(1)} s after; kuzet.silent raised: ${r.silentRaised}; crashed: ${r.crashed}; unhandled: ${r.unhandled}`);
+    for (const p of r.problems) say(`  problem: ${p}`);
+    if (r.problems.length > 0) failed = true;
+  }
 }
 
 process.exit(failed ? 1 : 0);
