@@ -7,7 +7,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
 import { migrate, openDb, type Db } from '../core/db.ts';
@@ -18,7 +17,8 @@ import {
   JOURNAL_FORMATS,
   LEVEL_IDS,
   STATES,
-  availabilityLines,
+  AVAILABILITY_FORMATS,
+  availabilityBody,
   checkPeriod,
   computeAvailability,
   loadSeries,
@@ -106,28 +106,6 @@ export function parseWindows(input: unknown, option = '--maintenance'): Maintena
   });
 }
 
-/** The report as a buffer or text in the format asked for. */
-export async function availabilityBody(r: AvailabilityReport, format: 'json' | 'csv' | 'xlsx'): Promise<Buffer | string> {
-  if (format === 'json') return `${JSON.stringify(r)}\n`;
-  const lines = availabilityLines(r);
-  const head = ['scope', 'system', 'module', 'period', 'upMinutes', 'downMinutes', 'maintenanceMinutes', 'availabilityPct'] as const;
-  if (format === 'csv') {
-    const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-    return `${[head.map(q).join(','), ...lines.map((l) => head.map((h) => q(l[h])).join(','))].join('\r\n')}\r\n`;
-  }
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('availability', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.addRow([...head]).font = { bold: true };
-  for (const l of lines) ws.addRow(head.map((h) => l[h]));
-  const mw = wb.addWorksheet('maintenance', { views: [{ state: 'frozen', ySplit: 1 }] });
-  mw.addRow(['system', 'modules', 'start', 'end', 'minutes']).font = { bold: true };
-  for (const m of r.maintenance) mw.addRow([m.system, m.modules.join(' '), m.start, m.end, m.minutes]);
-  const wd = wb.addWorksheet('worst days', { views: [{ state: 'frozen', ySplit: 1 }] });
-  wd.addRow(['system', 'date', 'availabilityPct', 'downMinutes']).font = { bold: true };
-  for (const d of r.worstDays) wd.addRow([d.system, d.date, d.availabilityPct, d.downMinutes]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
 export function registerJournalCommands(program: Command, deps: JournalCliDeps): void {
   program
     .command('journal')
@@ -197,7 +175,7 @@ export function registerJournalCommands(program: Command, deps: JournalCliDeps):
     .option('-c, --config <file>', 'configuration file')
     .action(async (o: { from: string; to: string; format: string; out?: string; maintenance?: string; config?: string }) => {
       const { fromDay, toDay } = checkPeriod({ from: o.from, to: o.to }, '--');
-      const format = parseFormat(o.format, ['json', 'csv', 'xlsx'] as const, '--format');
+      const format = parseFormat(o.format, AVAILABILITY_FORMATS, '--format');
       if (format === 'xlsx' && !o.out) throw new InputError('required for xlsx', '--out');
       const given = o.maintenance ? parseWindows(readJson(o.maintenance, '--maintenance')) : undefined;
       const from = astanaDayTimeToMs(fromDay as number, 0);

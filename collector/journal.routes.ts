@@ -17,7 +17,10 @@ import type { Db } from '../core/db.ts';
 import { InputError, UnavailableError } from '../core/errors.ts';
 import { astanaDayTimeToMs, epochDay } from '../core/time.ts';
 import {
+  AVAILABILITY_CONTENT_TYPES,
+  AVAILABILITY_FORMATS,
   EXTRACT_FORMATS,
+  availabilityBody,
   EXTRACT_REMINDER_JOB,
   EXTRACT_REMINDER_SCHEDULE,
   JOURNAL_FORMATS,
@@ -40,7 +43,6 @@ import {
   type MaintenanceWindow,
 } from '../incidents/journal/index.ts';
 import { fanOut, insertDeliveries } from '../notices/index.ts';
-import { availabilityBody } from './cli-journal.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from './services.ts';
 
 export interface JournalRouteDeps {
@@ -56,8 +58,6 @@ export interface JournalRouteDeps {
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const AVAILABILITY_FORMATS = ['json', 'csv', 'xlsx'] as const;
-const AVAILABILITY_TYPES = { json: 'application/json; charset=utf-8', csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 
 /** `attachment; filename="…"`: the names are ASCII already (journalFileName). */
 const disposition = (inline: boolean, fileName: string) => `${inline ? 'inline' : 'attachment'}; filename="${fileName}"`;
@@ -111,7 +111,7 @@ export function registerJournalRoutes(router: Router, deps: JournalRouteDeps): v
     const to = astanaDayTimeToMs((toDay as number) + 1, 0);
     const maintenance = deps.maintenance ? await deps.maintenance(from, to) : [];
     const report = computeAvailability({ from, to, series: await loadSeries(db, checks, new Date(from), new Date(to)), maintenance });
-    ctx.type = AVAILABILITY_TYPES[format];
+    ctx.type = AVAILABILITY_CONTENT_TYPES[format];
     if (format !== 'json') ctx.set('Content-Disposition', disposition(false, `availability_${from0}_${to0}.${format}`));
     ctx.body = format === 'json' ? report : await availabilityBody(report, format);
   });

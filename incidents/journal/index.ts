@@ -12,6 +12,8 @@ export type { ExtractReminder } from './reminder.ts';
 export { DEFAULT_OPERATOR, DEFAULT_OWNER, downtimeFigures, extensionRecords, journalEntryOf, loadExtractInput, loadJournalEntries, loadMaintenanceWindows, loadStoredIncidents, periodBounds, slaFigures, unionMs } from './journal.repo.ts';
 export type { ExtractOptions, StoredIncident } from './journal.repo.ts';
 export { availabilityLines, computeAvailability } from './availability.ts';
+export { AVAILABILITY_CONTENT_TYPES, AVAILABILITY_FORMATS, availabilityBody } from './render-availability.ts';
+export type { AvailabilityFormat } from './render-availability.ts';
 export type { AvailabilityReport, CheckSeries, MaintenanceWindow } from './availability.ts';
 export { loadSeries } from './availability.repo.ts';
 export type { CheckMeta } from './availability.repo.ts';
