@@ -82,6 +82,14 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   assert.equal(appeal.status, 201);
   const { incidentId } = (await appeal.json()) as { incidentId: string };
 
+  // A procurement whose acceptance ends inside the failure window: confirming as high extends it (EX-H-ACCEPT).
+  const proc = await fetch(`${base}/api/v1/procurements`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.operatorToken}` },
+    body: JSON.stringify([{ announcement: '15555555-1', lot: '1', method: 'competition', system: 'portal', module: 'search', deadlines: { acceptanceEnd: formatAstana(Date.now() + 3_600_000) } }]),
+  });
+  assert.equal(proc.status, 200, await proc.clone().text());
+
   // Sign-in page, in Kazakh by default and in Russian on request.
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const login = watch(await ctx.newPage());
@@ -119,6 +127,9 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   assert.equal(await page.locator('[data-error]').count(), 0, await page.locator('main').innerText());
   assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'confirmed');
   assert.equal(await page.locator('[data-planned-fix]').innerText(), `${planned}:00+05:00`);
+  const ext = await page.locator('#incident-extensions').innerText();
+  assert.match(ext, /15555555-1 1\s+acceptanceEnd/);
+  assert.match(ext, /EX-H-ACCEPT/);
   // The SLA clocks count down in the page, without a reload.
   const countdown = page.locator('[data-clock] .countdown').first();
   const t1 = await countdown.innerText();

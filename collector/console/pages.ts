@@ -124,7 +124,7 @@ async function incidentOr404(s: KuzetServices, id: string) {
   return row;
 }
 
-type StoredExtensions = { latest?: string } & Record<string, { stage: string; window?: { basis: string; startedAt: string; resolvedAt: string }; extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[] }>;
+type StoredExtensions = { latest?: string } & Record<string, { stage: string; notes?: string[]; window?: { basis: string; startedAt: string; resolvedAt: string }; extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[] }>;
 
 export function registerPages(router: Router, s: KuzetServices): void {
   const db = () => s.db();
@@ -177,6 +177,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
       details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
       evidenceText: appeals.length === 0 ? ev.description : undefined,
       extensions: latest?.extensions ?? [],
+      extensionNotes: latest?.notes ?? [],
       extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt}` : '',
     }, { live: true, title: `${id} · ${L.incidents}` });
   });
