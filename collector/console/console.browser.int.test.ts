@@ -171,7 +171,7 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await follower.waitForFunction(() => document.querySelector('[data-state]')?.getAttribute('data-state') === 'resolved', undefined, { timeout: 10_000 });
   assert.equal(await follower.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'updated in place, not reloaded');
 
-  // A form whose CSRF token was removed is refused.
+  // Maintenance: the lead-time verdict per audience, then planning.
   await page.goto(`${base}/console/maintenance`);
   await page.fill('#m-start', formatAstana(Date.now() + 30 * 86_400_000).slice(0, 16));
   await page.fill('#m-end', formatAstana(Date.now() + 30 * 86_400_000 + 3_600_000).slice(0, 16));
@@ -181,10 +181,17 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await page.locator('[data-verdicts]').waitFor();
   assert.equal(await page.locator('[data-audience=portal-users]').count(), 1);
   await shot(page, '06-maintenance');
-  await page.evaluate(() => document.querySelectorAll('main input[name=_csrf]').forEach((e) => e.remove()));
-  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/maintenance') && r.request().method() === 'POST'), page.click('button[value=verdict]')]);
+  await Promise.all([page.waitForNavigation(), page.click('button[value=plan]')]);
+  assert.equal(await page.locator('[data-error]').count(), 0, await page.locator('main').innerText());
+  assert.match(await page.locator('[role=status]').innerText(), /MW-\d{8}-[0-9a-f]{6}/);
+  assert.equal(await page.locator('#windows tbody tr').count(), 1);
+
+  // A form whose CSRF token was removed is refused, and nothing happens.
+  await page.evaluate(() => document.querySelectorAll('input[name=_csrf]').forEach((e) => e.remove()));
+  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/logout') && r.request().method() === 'POST'), page.click('form[action="/console/logout"] button')]);
   assert.equal(refused.status(), 403);
   assert.match(await page.locator('[data-error]').innerText(), /CSRF/);
+  assert.equal((await page.goto(`${base}/console`))?.status(), 200, 'still signed in');
 
   // Incidents list filters.
   await page.goto(`${base}/console/incidents?state=resolved`);
