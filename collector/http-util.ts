@@ -17,12 +17,14 @@ export function errorMiddleware(log: Logger) {
     } catch (e) {
       if (e instanceof KuzetError) {
         ctx.status = e.status;
-        ctx.body = { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}), ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}) } };
+        // A problem with the body as a whole (wrong type, unknown top-level key) names the body itself.
+        const field = e.field || (e.code === 'invalid_input' && e.status < 500 ? 'body' : undefined);
+        ctx.body = { error: { code: e.code, message: e.message, ...(field ? { field } : {}), ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}) } };
       } else {
         const status = (e as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
           ctx.status = status;
-          ctx.body = { error: { code: 'invalid_input', message: (e as Error).message } };
+          ctx.body = { error: { code: 'invalid_input', message: (e as Error).message, field: 'body' } };
         } else {
           log.error({ err: (e as Error).message, stack: (e as Error).stack, path: ctx.path }, 'request failed');
           ctx.status = 500;

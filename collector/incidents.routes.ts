@@ -148,6 +148,9 @@ async function receiveAttachment(ctx: Context, dir: string): Promise<{ tmp: stri
   const start = (h: Buffer) => {
     kind = sniffAttachmentType(h);
     if (!kind) throw new KuzetError('invalid_input', 'an attachment must be an image (PNG, JPEG, GIF, WEBP) or a PDF; its content is neither', { status: 415, field: 'attachment' });
+    // A declared type that is not what the bytes are is a lie: refused, not silently re-labelled.
+    const said = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
+    if (said && said !== 'application/octet-stream' && said !== kind.type) throw new KuzetError('invalid_input', `Content-Type says ${said} but the content is ${kind.type}`, { status: 415, field: 'content-type' });
     out = createWriteStream(tmp, { flags: 'wx' });
     // A write still in flight when the upload is refused fails on the destroyed stream: expected, not a crash.
     out.on('error', () => undefined);
@@ -261,7 +264,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
 
   router.post('/api/v1/appeals/:id/attachments', async (ctx) => {
     const appealId = ctx.params.id as string;
-    if (!/^\d+$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
+    if (!/^\d{1,18}$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
     const token = ctx.get('x-upload-token');
     const a = (await db().query<{ upload_token_hash: string; incident_id: string; n: string | number }>('SELECT upload_token_hash, incident_id, (SELECT count(*) FROM appeal_attachments WHERE appeal_id = $1) AS n FROM appeals WHERE id = $1', [appealId]))[0];
     if (!a) throw new NotFoundError(`no appeal ${appealId}`);
@@ -290,7 +293,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
 
   router.get('/api/v1/appeals/:id', viewer, async (ctx) => {
     const id = ctx.params.id as string;
-    if (!/^\d+$/.test(id)) throw new NotFoundError(`no appeal ${id}`);
+    if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`no appeal ${id}`);
     const a = (await db().query<Record<string, unknown>>('SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id FROM appeals WHERE id = $1', [id]))[0];
     if (!a) throw new NotFoundError(`no appeal ${id}`);
     const files = await db().query<{ name: string; type: string; bytes: string | number; sha256: string; at: Date }>('SELECT name, type, bytes, sha256, at FROM appeal_attachments WHERE appeal_id = $1 ORDER BY id', [id]);
@@ -303,6 +306,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   });
 
   router.post('/api/v1/appeals/:id/link', operator, async (ctx) => {
+    if (!/^\d{1,18}$/.test(ctx.params.id as string)) throw new NotFoundError(`no appeal ${ctx.params.id as string}`);
     ctx.body = await service().linkAppeal(ctx.params.id as string, await readJson(ctx), actorOf(ctx));
   });
 
