@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runCrashDrill } from './crash.drill.ts';
+import { runFuzz } from './fuzz.drill.ts';
 import { runOutageDrill } from './outage.drill.ts';
 
 const { values, positionals } = parseArgs({
@@ -40,6 +41,14 @@ if (which.has('outage')) {
     for (const p of r.problems) say(`  problem: ${p}`);
     if (r.problems.length > 0) failed = true;
   }
+}
+
+if (which.has('fuzz')) {
+  const r = await runFuzz({ runs: Number(values['fuzz-runs']), seed: Number(values.seed), say });
+  say(`fuzz: ${r.requests} requests over ${r.routes} routes: 5xx ${r.serverErrors.length}, dropped connections ${r.dropped.length}, 400/422 without a field ${r.unnamed4xx.length}; statuses ${JSON.stringify(r.byStatus)}; ` +
+    `CLI ${r.cli.runs} runs: unexpected errors ${r.cli.unexpected.length}, bad input without a field ${r.cli.unnamed.length}; lying attachments refused ${r.lyingAttachments.refused}/${r.lyingAttachments.tried}; oversized bodies cut early ${r.oversized.cutEarly}/${r.oversized.tried} (413 read by the client ${r.oversized.saw413}); ${r.seconds.toFixed(0)} s`);
+  for (const l of [...r.serverErrors, ...r.dropped, ...r.unnamed4xx, ...r.cli.unexpected, ...r.cli.unnamed, ...r.lyingAttachments.accepted, ...r.oversized.problems, ...r.oversized.notes].slice(0, 30)) say(`  ${l}`);
+  if (r.serverErrors.length + r.dropped.length + r.unnamed4xx.length + r.cli.unexpected.length + r.cli.unnamed.length + r.lyingAttachments.accepted.length + r.oversized.problems.length > 0) failed = true;
 }
 
 process.exit(failed ? 1 : 0);
