@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/log.ts';
+import { formatAstana } from '../../core/time.ts';
 import { PROBES } from '../../probes/index.ts';
 import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
@@ -262,6 +263,28 @@ describe('console over HTTP', () => {
     const missing = await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'confirmed', level: 'high' });
     assert.equal(missing.status, 400);
     assert.match(missing.text, /kind: required to go to confirmed; plannedFixAt: required to go to confirmed/);
+
+    // Confirm with an Astana wall-clock planned fix (as a datetime-local field sends it), move it, mark a clock met.
+    const plan = (ms: number) => formatAstana(ms).slice(0, 16);
+    const fix1 = plan(Date.now() + 3_600_000);
+    const ok = await o.post(`/console/incidents/${first.incidentId}/transition`, { _csrf: Client.csrf(target.text), to: 'confirmed', level: 'medium', levelReason: 'затронут поиск', kind: 'third-party-conditions', plannedFixAt: fix1 });
+    assert.equal(ok.status, 303, ok.text);
+    const row = async () => (await k.db.query<{ state: string; planned_fix_at: Date; version: number }>('SELECT state, planned_fix_at, version FROM incidents WHERE id = $1', [first.incidentId]))[0];
+    assert.equal((await row())?.state, 'confirmed');
+    assert.equal(formatAstana((await row())?.planned_fix_at as Date), `${fix1}:00+05:00`);
+    const fix2 = plan(Date.now() + 2 * 3_600_000);
+    const stale = await o.post(`/console/incidents/${first.incidentId}/planned-fix`, { _csrf: Client.csrf(target.text), plannedFixAt: fix2, reason: 'нужна замена диска', version: '1' });
+    assert.equal(stale.status, 409, 'a form from an old version of the incident is a conflict');
+    const moved = await o.post(`/console/incidents/${first.incidentId}/planned-fix`, { _csrf: Client.csrf(target.text), plannedFixAt: fix2, reason: 'нужна замена диска' });
+    assert.equal(moved.status, 303, moved.text);
+    assert.equal(formatAstana((await row())?.planned_fix_at as Date), `${fix2}:00+05:00`);
+    // A clock kuzet does not meet by itself (incident-notices meets the notice clocks: HOME, NOTIFY, OWNER).
+    const clock = (await k.db.query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND timer !~ '(HOME|NOTIFY|OWNER)' ORDER BY due_at LIMIT 1", [first.incidentId]))[0]?.timer as string;
+    assert.ok(clock, 'an unmet clock');
+    assert.equal((await o.post(`/console/incidents/${first.incidentId}/clocks/${clock}/met`, { _csrf: Client.csrf(target.text) })).status, 303);
+    const mine = await k.db.query<{ action: string; after: { timer?: string } }>("SELECT action, after FROM incident_timeline WHERE incident_id = $1 AND actor = 'user:oleg' AND action IN ('planned-fix.changed', 'clock.met') ORDER BY id", [first.incidentId]);
+    assert.deepEqual(mine.map((m) => m.action), ['planned-fix.changed', 'clock.met']);
+    assert.equal(mine[1]?.after.timer, clock);
   });
 
   it('serves the screenshots of an incident only from inside the artifacts directory', async () => {
