@@ -171,6 +171,8 @@ export async function signIn(db: Db, username: string, password: string, client:
   if (!row || !good || row.disabled_at) {
     let lockedNow = false;
     await db.transaction(async (tx) => {
+      // Failures only count within the window; the audit log keeps them for good.
+      await tx.query('DELETE FROM console_login_failures WHERE at < $1', [new Date(now.getTime() - 86_400_000).toISOString()]);
       await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
       if (row && !row.disabled_at) {
         const n = Number(row.failed_logins) + 1;
@@ -184,6 +186,7 @@ export async function signIn(db: Db, username: string, password: string, client:
   const session = { id: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
   await db.transaction(async (tx) => {
     await tx.query('UPDATE console_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
+    await tx.query('DELETE FROM console_sessions WHERE expires_at < $1', [new Date(now.getTime() - 30 * 86_400_000).toISOString()]);
     await tx.query('INSERT INTO console_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)', [
       sha256(session.id), row.id, session.csrf, now.toISOString(), new Date(now.getTime() + SESSION_MAX_MS).toISOString(), client.ip, client.userAgent.slice(0, 300),
     ]);
