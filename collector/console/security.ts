@@ -108,7 +108,8 @@ export function consoleMiddleware(s: KuzetServices) {
     const isConsole = isConsolePath(ctx.path);
     const sid = ctx.cookies.get(SECURE_SESSION_COOKIE) ?? ctx.cookies.get(SESSION_COOKIE);
     if (!isConsole) {
-      if (sid && !ctx.get('authorization')) {
+      // Only the API takes a session; the public status site never waits on a session lookup.
+      if (sid && !ctx.get('authorization') && ctx.path.startsWith('/api/')) {
         const session = await lookupSession(s.db(), sid, s.now());
         const safe = ctx.method === 'GET' || ctx.method === 'HEAD';
         // A read changes nothing and another site cannot see its answer; a write needs the session's token.
