@@ -24,19 +24,19 @@ export const etpsBoard: BoardSpec = {
           }),
         },
         {
-          title: 'Connection state (ETP registry)',
-          build: (m) => ({
-            viz: 'table', w: 24, h: 5,
-            description: 'The state each ETP is in by the registry: test, productive or disconnected (REGULATIONS §7).',
-            queries: [{ expr: `${m.name('etpConnected')} == 1`, instant: true, expect: 'maybe' }],
-          }),
-        },
-        {
           title: 'Connection state over time',
           build: (m) => ({
             viz: 'timeseries', w: 12, h: 6, min: 0, max: 1, decimals: 0,
             description: '1 connected, 0 unreachable, per ETP service.',
             queries: [{ expr: `max by (system, target) (${m.name('checkUp')}${sel})`, legend: '{{system}} {{target}}', expect: 'data' }],
+          }),
+        },
+        {
+          title: 'Connection state (ETP registry)',
+          build: (m) => ({
+            viz: 'table', w: 24, h: 5,
+            description: 'The state each ETP is in by the registry: test, productive or disconnected (REGULATIONS §7).',
+            queries: [{ expr: `${m.name('etpConnected')} == 1`, instant: true, expect: 'data' }],
           }),
         },
       ],

@@ -116,7 +116,7 @@ export const overviewBoard: BoardSpec = {
           build: (m) => ({
             viz: 'timeseries', w: 8, h: 7, unit: 's', thresholds: [['green', null], ['red', THRESHOLDS.self.resultAge]], showThresholds: true,
             description: 'Seconds since the newest result of each region was ingested.',
-            queries: [{ expr: `max by (region) (${m.name('newestResultAge')}${selector(['region'])})`, legend: '{{region}}', expect: 'maybe' }],
+            queries: [{ expr: `max by (region) (${m.name('newestResultAge')}${selector(['region'])})`, legend: '{{region}}', expect: 'data' }],
           }),
         },
         {
@@ -124,7 +124,7 @@ export const overviewBoard: BoardSpec = {
           build: (m) => ({
             viz: 'timeseries', w: 8, h: 7, unit: 's', thresholds: [['green', null], ['red', THRESHOLDS.self.heartbeatAge]], showThresholds: true,
             description: 'Seconds since each worker last reported.',
-            queries: [{ expr: `max by (worker, region) (${m.name('heartbeatAge')}${selector(['region'])})`, legend: '{{worker}} {{region}}', expect: 'maybe' }],
+            queries: [{ expr: `max by (worker, region) (${m.name('heartbeatAge')}${selector(['region'])})`, legend: '{{worker}} {{region}}', expect: 'data' }],
           }),
         },
         {
@@ -132,7 +132,7 @@ export const overviewBoard: BoardSpec = {
           build: (m) => ({
             viz: 'timeseries', w: 8, h: 7, unit: 'short', decimals: 0,
             description: 'Jobs waiting or delayed, per BullMQ queue and state.',
-            queries: [{ expr: `sum by (queue, state) (${m.name('queueDepth')})`, legend: '{{queue}} {{state}}', expect: 'maybe' }],
+            queries: [{ expr: `sum by (queue, state) (${m.name('queueDepth')})`, legend: '{{queue}} {{state}}', expect: 'data' }],
           }),
         },
         {
@@ -151,7 +151,7 @@ export const overviewBoard: BoardSpec = {
           build: (m) => ({
             viz: 'stat', w: 8, h: 7, decimals: 0, thresholds: [['green', null], ['yellow', 1], ['red', THRESHOLDS.self.outboxBacklog]],
             description: 'Incident events written and not yet published to the notifications.',
-            queries: [{ expr: m.name('outboxBacklog'), instant: true, expect: 'maybe' }],
+            queries: [{ expr: m.name('outboxBacklog'), instant: true, expect: 'data' }],
           }),
         },
       ],
