@@ -47,6 +47,9 @@ export function createApi(deps: ApiDeps): Koa {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Cache-Control', 'no-store');
     await next();
+    // HTML without a policy of its own (the journal rendered as a page) gets a strict one: no script, no framing.
+    if (ctx.response.is('html') && !ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    if (ctx.response.is('html') && !ctx.response.get('Referrer-Policy')) ctx.set('Referrer-Policy', 'no-referrer');
   });
 
   router.get('/healthz', (ctx) => {
