@@ -74,10 +74,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 
 test('an operator runs an incident from the console in Chromium', { timeout: 120_000 }, async () => {
   const base = demo.kuzet.url;
+  const detectedAt = formatAstana(Date.now() - 5 * 60_000);
   const appeal = await fetch(`${base}/api/v1/appeals`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organisation: `ТОО ${PAYLOAD}`, binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: `Поиск не работает ${PAYLOAD}`, detectedAt: formatAstana(Date.now() - 5 * 60_000), system: 'portal', module: 'search' }),
+    body: JSON.stringify({ organisation: `ТОО ${PAYLOAD}`, binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: `Поиск не работает ${PAYLOAD}`, detectedAt, system: 'portal', module: 'search' }),
   });
   assert.equal(appeal.status, 201);
   const { incidentId } = (await appeal.json()) as { incidentId: string };
@@ -198,6 +199,14 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 1);
   await page.goto(`${base}/console/incidents?state=registered`);
   assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 0);
+  const today = detectedAt.slice(0, 10); // the failure's Astana day
+  await page.goto(`${base}/console/incidents?level=high&from=${today}&to=${today}`);
+  assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 1);
+  await page.goto(`${base}/console/incidents?from=2020-01-01&to=2020-12-31`);
+  assert.equal(await page.locator(`[data-incident="${incidentId}"]`).count(), 0);
+  const badDay = await page.goto(`${base}/console/incidents?from=yesterday`);
+  assert.equal(badDay?.status(), 400);
+  assert.match(await page.locator('[data-error]').innerText(), /from: not a date YYYY-MM-DD/);
 
   // The ETP registry with streaks, and a decision recorded from its form (audited as the operator).
   await page.goto(`${base}/console/etps`);

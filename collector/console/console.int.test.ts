@@ -331,6 +331,32 @@ describe('console over HTTP', () => {
     // The stream stays open: `after` closes kuzet, which ends it instead of waiting on it.
   });
 
+  it('lets an admin create an account and an API token (shown once, stored hashed) and revoke the token', async () => {
+    const ad = new Client(k.url, '198.51.100.19');
+    await ad.signIn('ada');
+    const users = await ad.get('/console/users');
+    const weak = await ad.post('/console/users', { _csrf: Client.csrf(users.text), username: 'nina', role: 'operator', password: 'short' });
+    assert.equal(weak.status, 400);
+    assert.match(weak.text, /password: must be at least 12 characters/);
+    const made = await ad.post('/console/users', { _csrf: Client.csrf(users.text), username: 'nina', name: 'Нина Н.', role: 'operator', password: PASSWORD });
+    assert.equal(made.status, 200);
+    assert.match(made.text, /data-username="nina"/);
+    assert.equal((await new Client(k.url, '198.51.100.20').signIn('nina')).status, 303);
+
+    const tokens = await ad.get('/console/tokens');
+    const created = await ad.post('/console/tokens', { _csrf: Client.csrf(tokens.text), role: 'viewer', name: 'grafana' });
+    const token = /data-new-token>([^<]+)</.exec(created.text)?.[1] as string;
+    assert.match(token, /^kzt_[A-Za-z0-9_-]{43}$/);
+    assert.equal((await ad.get('/console/tokens')).text.includes(token), false, 'shown once');
+    const stored = await k.db.query<{ id: string; token_hash: string }>("SELECT id, token_hash FROM api_tokens WHERE name = 'grafana'");
+    assert.notEqual(stored[0]?.token_hash, token);
+    assert.equal((await fetch(`${k.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await ad.post(`/console/tokens/${stored[0]?.id}/revoke`, { _csrf: Client.csrf(tokens.text) })).status, 303);
+    assert.equal((await fetch(`${k.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
+    const trail = await k.db.query<{ actor: string; ip: string; action: string }>("SELECT actor, ip, action FROM audit_log WHERE subject = $1 ORDER BY id", [stored[0]?.id]);
+    assert.deepEqual(trail, [{ actor: 'user:ada', ip: '198.51.100.19', action: 'token.create' }, { actor: 'user:ada', ip: '198.51.100.19', action: 'token.revoke' }]);
+  });
+
   it('CSV cells never start a formula and quote what needs quoting', () => {
     assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     assert.equal(csvCell('+7 701'), "'+7 701");

@@ -9,7 +9,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { roleAtLeast, type Role } from '../../core/auth.ts';
 import { InputError, NotFoundError } from '../../core/errors.ts';
-import { formatAstana } from '../../core/time.ts';
+import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../../core/time.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../../notices/index.ts';
 import { etpRuntime } from '../etp.ts';
@@ -141,12 +141,27 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const level = oneOf(ctx.query.level, LEVELS, 'level') as Level | undefined;
     const systemIds = Object.keys(s.config().systems);
     const system = oneOf(ctx.query.system, systemIds, 'system');
-    const rows = await listIncidentRows(db(), { state, level, system, limit: 500 });
+    const day = (name: string) => {
+      const v = ctx.query[name];
+      if (v === undefined || v === '') return undefined;
+      const d = typeof v === 'string' ? tryParseDateDay(v) : undefined;
+      if (d === undefined) throw new InputError('not a date YYYY-MM-DD', name);
+      return d;
+    };
+    // Whole Astana days: from the start of `from` to the end of `to`.
+    const fromDay = day('from');
+    const toDay = day('to');
+    const from = fromDay === undefined ? undefined : astanaDayTimeToMs(fromDay, 0);
+    const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
+    if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
+    const rows = await listIncidentRows(db(), { state, level, system, from, to, limit: 500 });
     html(ctx, s, 'incidents', {
       incidents: incidentRows(lang, rows),
       states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
       levels: options(LEVELS, level, (v) => term(lang, v)),
       systems: options(systemIds, system, (v) => v),
+      from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
+      to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
     }, { live: true, title: L.incidents });
   });
 
