@@ -32,7 +32,7 @@ export interface CrashDrillReport {
   rounds: number;
   lost: number;
   duplicated: number;
-  details: { lost: string[]; duplicated: string[]; mailResends: string[] };
+  details: { lost: string[]; duplicated: string[]; resends: string[] };
   deliveries: number;
   receipts: number;
   appeals: number;
@@ -203,7 +203,7 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
   const lostDetails: string[] = [];
   const dupDetails: string[] = [];
   const restarts: number[] = [];
-  const mailResends: string[] = [];
+  const resends: string[] = [];
   let kuzetKills = 0;
   let workerKills = 0;
   try {
@@ -302,11 +302,11 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       receipts += n;
       if (r.state !== 'sent') lostDetails.push(`delivery ${r.key}: ${r.state}`);
       else if (n === 0) lostDetails.push(`delivery ${r.key}: sent but never received`);
-      // An e-mail resent with the same Message-ID is the one window notices/delivery.ts documents (a kill
-      // after the SMTP server accepted and before the row became `sent`): mail clients fold it, and it is
-      // counted apart. Any other repeat — a Slack message, a mail under a new id — is a duplicate.
-      if (n > 1 && r.channel === 'mail') mailResends.push(`${r.key} ×${n}`);
-      else if (n > 1) dupDetails.push(`delivery ${r.key}: received ${n}×`);
+      // One resend under the same idempotency key (Message-ID, Slack metadata key) is the window
+      // notices/delivery.ts documents: a kill after the channel accepted and before the row became
+      // `sent`. It is counted apart, as `resent`; a second resend, or a message under another key, is a duplicate.
+      if (n === 2) resends.push(`${r.key}`);
+      else if (n > 2) dupDetails.push(`delivery ${r.key}: received ${n}×`);
     }
     for (const id of mailCount.keys()) if (!known.has(id)) dupDetails.push(`mail ${id} matches no delivery row`);
     for (const k of slackCount.keys()) if (!known.has(k)) dupDetails.push(`slack message ${k} matches no delivery row`);
@@ -325,7 +325,7 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
         rounds: o.rounds,
         lost: lostDetails.length,
         duplicated: dupDetails.length,
-        details: { lost: lostDetails, duplicated: dupDetails, mailResends },
+        details: { lost: lostDetails, duplicated: dupDetails, resends },
         deliveries: rows.length,
         receipts,
         appeals: driver.acks.length,

@@ -27,8 +27,8 @@ if (which.has('crash')) {
   const r = await runCrashDrill({ kills: Number(values.kills), seed: Number(values.seed), reference: !values['no-reference'], say });
   say(`crash drill: lost ${r.lost}, duplicated ${r.duplicated} over ${r.kills} kills (${r.kuzetKills} kuzet, ${r.workerKills} worker); ` +
     `${r.appeals} appeals, ${r.incidents} incidents, ${r.deliveries} deliveries, ${r.receipts} received; journal identical to a run without kills: ${r.journalIdentical ?? 'not compared'}; ` +
-    `same-Message-ID mail resends ${r.details.mailResends.length}; restart median ${r.restartSeconds.median.toFixed(1)} s, max ${r.restartSeconds.max.toFixed(1)} s; kuzet.silent episodes ${r.silentEpisodes}; 5xx ${r.serverErrors}; unhandled ${r.unhandled}; ${r.seconds.toFixed(0)} s`);
-  for (const l of [...r.details.lost.map((x) => `  lost: ${x}`), ...r.details.duplicated.map((x) => `  duplicated: ${x}`), ...r.details.mailResends.map((x) => `  mail resent under its Message-ID: ${x}`)].slice(0, 40)) say(l);
+    `resent once under the same idempotency key (kill between the channel's answer and the commit) ${r.details.resends.length}; restart median ${r.restartSeconds.median.toFixed(1)} s, max ${r.restartSeconds.max.toFixed(1)} s; kuzet.silent episodes ${r.silentEpisodes}; 5xx ${r.serverErrors}; unhandled ${r.unhandled}; ${r.seconds.toFixed(0)} s`);
+  for (const l of [...r.details.lost.map((x) => `  lost: ${x}`), ...r.details.duplicated.map((x) => `  duplicated: ${x}`), ...r.details.resends.map((x) => `  resent under its key: ${x}`)].slice(0, 40)) say(l);
   if (r.journalDiff) say(`  journal: ${r.journalDiff}`);
   if (r.lost + r.duplicated + r.serverErrors + r.unhandled > 0 || r.journalIdentical === false) failed = true;
 }
