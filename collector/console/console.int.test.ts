@@ -357,6 +357,19 @@ describe('console over HTTP', () => {
     assert.deepEqual(trail, [{ actor: 'user:ada', ip: '198.51.100.19', action: 'token.create' }, { actor: 'user:ada', ip: '198.51.100.19', action: 'token.revoke' }]);
   });
 
+  it('speaks Kazakh by default and Russian on request, and keeps the choice', async () => {
+    const c = new Client(k.url, '198.51.100.21');
+    await c.signIn('oleg');
+    const kk = await c.get('/console/incidents');
+    assert.match(kk.text, /<html lang="kk">/);
+    assert.match(kk.text, /<h1>Инциденттер<\/h1>/);
+    assert.match(kk.text, /Күрделілік деңгейі/);
+    assert.match((await c.get('/console/incidents?lang=ru')).text, /<h1>Инциденты<\/h1>/);
+    const again = await c.get('/console');
+    assert.match(again.text, /<html lang="ru">/);
+    assert.match(again.text, /Время города Астаны/);
+  });
+
   it('CSV cells never start a formula and quote what needs quoting', () => {
     assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     assert.equal(csvCell('+7 701'), "'+7 701");
