@@ -100,7 +100,7 @@ function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>
     confirmed: [
       { name: 'level', required: true, options: options(LEVELS, inc.proposedLevel ?? undefined, (l) => term(lang, l)) },
       { name: 'levelReason' },
-      { name: 'kind', required: true, options: options(FAILURE_KIND_IDS, undefined, (k) => k) },
+      { name: 'kind', required: true, options: options(FAILURE_KIND_IDS, undefined, (k) => `${term(lang, k)} (${k})`) },
       { name: 'plannedFixAt', required: true, datetime: true },
       ...(inc.policy === 'energy-366' ? [{ name: 'levelAgreedWith', required: true }] : []),
     ],
@@ -181,7 +181,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const ext = (row.extensions ?? {}) as StoredExtensions;
     const latest = ext.latest ? ext[ext.latest] : undefined;
     html(ctx, s, 'incident', {
-      inc: { ...inc, stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
+      inc: { ...inc, kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
       clocks,
       timeline,
       canOperate,
