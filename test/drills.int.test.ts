@@ -9,7 +9,8 @@ import { runCrashDrill } from './drills/crash.drill.ts';
 import { runFuzz } from './drills/fuzz.drill.ts';
 import { runOutageDrill } from './drills/outage.drill.ts';
 
-describe('drills, short form', () => {
+// The crash drill mostly waits (restarts, BullMQ's stalled-job takeover of a killed delivery): the others run beside it.
+describe('drills, short form', { concurrency: true }, () => {
   it('crash: SIGKILLs of kuzet and of a worker lose nothing and duplicate nothing', async () => {
     const r = await runCrashDrill({ kills: 3, workerShare: 0.34, seed: 5, reference: false });
     assert.equal(r.kills, 3);

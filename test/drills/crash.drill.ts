@@ -248,7 +248,9 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       }
       if ((i + 1) % 10 === 0) say(`  ${i + 1}/${kills} kills (${kuzetKills} kuzet, ${workerKills} worker)${driving ? '' : ', script done'}`);
     }
+    const killsDone = Date.now();
     await drive;
+    const driveDone = Date.now();
     // Let the detector open the fault's incident and every delivery settle.
     const deadline = Date.now() + 120_000;
     for (;;) {
@@ -258,6 +260,8 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       if (Date.now() > deadline) break;
       await sleep(1000);
     }
+    const settled = Date.now();
+    say(`  phases: kills ${((killsDone - t0) / 1000).toFixed(0)} s, script ${((driveDone - t0) / 1000).toFixed(0)} s, settled ${((settled - t0) / 1000).toFixed(0)} s`);
     await sleep(2000);
 
     // Acknowledged writes.
