@@ -118,7 +118,16 @@ export function createApi(deps: ApiDeps): Koa {
     };
   };
   router.get('/api/v1/checks/:system/:target/:check/results', (ctx) => results(ctx, `${ctx.params.system}/${ctx.params.target}/${ctx.params.check}`));
-  router.get('/api/v1/checks/:id/results', (ctx) => results(ctx, decodeURIComponent(ctx.params.id ?? '')));
+  router.get('/api/v1/checks/:id/results', (ctx) => {
+    // The router has decoded the id once; a second decoding of a stray '%' is bad input, not a 500 (found by the fuzz drill).
+    let key: string;
+    try {
+      key = decodeURIComponent(ctx.params.id ?? '');
+    } catch {
+      throw new InputError('not a check key (system/target/check)', 'id');
+    }
+    return results(ctx, key);
+  });
 
   registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts' });
   if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { audit } from '../core/audit.ts';
 import type { KuzetConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
-import { UnavailableError } from '../core/errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
 import { slaDueAt } from '../incidents/index.ts';
@@ -150,7 +150,7 @@ export class NoticeRuntime {
     const v = parseWith(ackSchema, input);
     const cfg = this.o.config();
     const sys = cfg.systems[v.system];
-    if (!sys) throw new UnavailableError(`unknown system "${v.system}"`);
+    if (!sys) throw new InputError(`unknown system "${v.system}"; systems are listed by GET /api/v1/systems`, 'system');
     const registered = v.registeredAt ? new Date(v.registeredAt) : (this.o.now?.() ?? new Date());
     const subject = { kind: 'incident' as const, id: v.incidentId, system: v.system, modules: [], policy: sys.policy, phase: 'opened' as const, description: { ru: v.description ?? '' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false };
     const texts = this.templates.render(sys.policy, 'ack', (lang: Lang) => ({ ...templateData(subject, lang, { systemName: sys.name, version: 1 }), description: v.description ?? null }));
