@@ -98,7 +98,7 @@ export function createApi(deps: ApiDeps): Koa {
   const results = async (ctx: Koa.Context, key: string) => {
     const cfg = deps.config();
     const [system, target, check] = key.split('/');
-    const known = system && cfg.systems[system]?.targets.find((t) => t.id === target)?.checks.some((c) => c.id === check);
+    const known = system && Object.hasOwn(cfg.systems, system) && cfg.systems[system]?.targets.find((t) => t.id === target)?.checks.some((c) => c.id === check);
     if (!known) throw new NotFoundError(`no check "${key}"; ids are system/target/check as in GET /api/v1/systems`);
     const db = deps.db();
     if (!db) throw new UnavailableError('the database is not open yet');

@@ -149,7 +149,7 @@ export class NoticeRuntime {
   async acknowledge(input: unknown, actor: ActorRef): Promise<{ key: string; dueAt: string }> {
     const v = parseWith(ackSchema, input);
     const cfg = this.o.config();
-    const sys = cfg.systems[v.system];
+    const sys = Object.hasOwn(cfg.systems, v.system) ? cfg.systems[v.system] : undefined;
     if (!sys) throw new InputError(`unknown system "${v.system}"; systems are listed by GET /api/v1/systems`, 'system');
     const registered = v.registeredAt ? new Date(v.registeredAt) : (this.o.now?.() ?? new Date());
     const subject = { kind: 'incident' as const, id: v.incidentId, system: v.system, modules: [], policy: sys.policy, phase: 'opened' as const, description: { ru: v.description ?? '' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false };
