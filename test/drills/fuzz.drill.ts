@@ -74,7 +74,7 @@ function mutated(sample: unknown): fc.Arbitrary<unknown> {
   if (!sample || typeof sample !== 'object' || Array.isArray(sample)) return fc.jsonValue();
   const obj = sample as Record<string, unknown>;
   const keys = Object.keys(obj);
-  const weird = fc.oneof(fc.jsonValue(), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('', ' ', '0', '-1', '1e309', 'null', '2026-02-30T25:61:00+05:00', '<script>alert(1)</script>', '../../etc/passwd', 'x'.repeat(5000), '\u0000', '🙂'), fc.integer(), fc.double(), fc.constant(null));
+  const weird = fc.oneof(fc.jsonValue(), fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('', ' ', '0', '-1', '1e309', 'null', 'constructor', '__proto__', '2026-02-30T25:61:00+05:00', '<script>alert(1)</script>', '../../etc/passwd', 'x'.repeat(5000), '\u0000', '🙂'), fc.integer(), fc.double(), fc.constant(null));
   return fc.oneof(
     fc.constant(obj),
     keys.length ? fc.constantFrom(...keys).map((k) => Object.fromEntries(Object.entries(obj).filter(([x]) => x !== k))) : fc.constant(obj),
@@ -94,7 +94,7 @@ interface FuzzRequest {
 
 function requestArb(routes: Route[], ids: { incident: string; appeal: string; notice: string }): fc.Arbitrary<FuzzRequest> {
   const sampleFor = samples(ids);
-  const param = fc.oneof(fc.constantFrom(ids.incident, ids.appeal, ids.notice, 'SLA-P-REGISTER', 'portal', 'search', 'http', '1', '0', '-1', '999999999999999999999', 'etp-alpha', 'screenshot.png', 'users'), fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }));
+  const param = fc.oneof(fc.constantFrom(ids.incident, ids.appeal, ids.notice, 'SLA-P-REGISTER', 'portal', 'search', 'http', '1', '0', '-1', '999999999999999999999', 'etp-alpha', 'screenshot.png', 'users', 'constructor', '__proto__', 'toString'), fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }));
   const queryKeys = ['from', 'to', 'limit', 'cursor', 'lang', 'format', 'system', 'level', 'state', 'name', 'token', 'next', 'q'];
   const queryVal = fc.oneof(fc.constantFrom('2026-03-20', '2026-03-20T10:00:00+05:00', 'ru', 'kk', 'csv', 'pdf', 'html', 'xlsx', 'docx', '10', '-5', '1000000', 'portal', 'medium', 'open', ''), fc.string({ maxLength: 30 }));
   return fc
