@@ -114,9 +114,10 @@ ${checks}
     const raised = await waitFor(async () => {
       const s = await silent();
       return s.open.length > 0 ? s : undefined;
-    }, { what: 'kuzet.silent', timeoutMs: (3 * INTERVAL_S + 10) * 1000, intervalMs: 500 });
+    }, { what: 'kuzet.silent', timeoutMs: (3 * INTERVAL_S + 15) * 1000, intervalMs: 500 });
     const took = (Date.now() - died) / 1000;
-    assert.ok(took <= 3 * INTERVAL_S + 6, `raised after ${took} s`);
+    // Silence is 3 intervals without a beat; then one evaluation (every interval/3) and slack for a loaded machine.
+    assert.ok(took <= 3 * INTERVAL_S + 10, `raised after ${took} s`);
     assert.deepEqual(raised.open.map((o) => o.group), ['region/astana'], 'one alert for the region, covering its six checks');
     await waitFor(() => slack.calls.length >= 1, { what: 'the Slack alert' });
     await new Promise((r) => setTimeout(r, 2 * INTERVAL_S * 1000));
