@@ -253,15 +253,17 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
     const driveDone = Date.now();
     // Let the detector open the fault's incident and every delivery settle.
     const deadline = Date.now() + 120_000;
+    let waitingFor = '';
     for (;;) {
       const pending = await bed.db.query<{ n: string }>("SELECT count(*) AS n FROM notice_deliveries WHERE state NOT IN ('sent', 'dead')");
       const detected = await bed.db.query<{ n: string }>("SELECT count(*) AS n FROM incidents WHERE module = 'contracts'");
       if (Number(pending[0]?.n) === 0 && Number(detected[0]?.n) > 0) break;
+      waitingFor = `${pending[0]?.n} deliveries pending, ${detected[0]?.n} detected incidents`;
       if (Date.now() > deadline) break;
       await sleep(1000);
     }
     const settled = Date.now();
-    say(`  phases: kills ${((killsDone - t0) / 1000).toFixed(0)} s, script ${((driveDone - t0) / 1000).toFixed(0)} s, settled ${((settled - t0) / 1000).toFixed(0)} s`);
+    say(`  phases: kills ${((killsDone - t0) / 1000).toFixed(0)} s, script ${((driveDone - t0) / 1000).toFixed(0)} s, settled ${((settled - t0) / 1000).toFixed(0)} s${waitingFor ? ` (last waited for: ${waitingFor})` : ''}`);
     await sleep(2000);
 
     // Acknowledged writes.
