@@ -145,3 +145,27 @@ ${checks}
     assert.ok(rows.every((r) => r.state === 'sent'));
   });
 });
+
+describe("dead-man's switch", () => {
+  it('GETs the configured URL as soon as kuzet is ready', async () => {
+    const hits: string[] = [];
+    const outside = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((r) => outside.listen(0, '127.0.0.1', r));
+    const prefix = uniqueName('kz-dms');
+    const url = `http://127.0.0.1:${(outside.address() as AddressInfo).port}/ping/secret-check-id`;
+    const config = parseConfig(`redis: { url: "${REDIS_URL}", prefix: ${prefix} }\nstorage: { dataDir: "memory://" }\nmeta: { deadMansSwitch: { url: "${url}", everySeconds: 10 } }\n`, PROBES, {});
+    const k = await startKuzet({ config, log: silentLogger, port: 0, workers: false, env: {} });
+    try {
+      assert.equal(await k.redisReady, true);
+      await waitFor(() => hits.length >= 1, { what: 'the first ping', timeoutMs: 10_000 });
+      assert.equal(hits[0], '/ping/secret-check-id');
+    } finally {
+      await k.close();
+      await new Promise((r) => outside.close(r));
+      await dropRedisPrefix(prefix);
+    }
+  });
+});
