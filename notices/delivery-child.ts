@@ -1,6 +1,6 @@
 /**
  * A delivery worker in its own process, for the crash test (notices/delivery-crash.int.test.ts):
- * `node --import tsx notices/delivery-child.ts <databaseUrl> <schema> <redisUrl> <prefix> <smtpUrl>`.
+ * `node --import tsx notices/delivery-child.ts <databaseUrl> <schema> <redisUrl> <prefix> <smtpUrl | slack:<apiUrl>>`.
  */
 import { Redis } from 'ioredis';
 import { openDb } from '../core/db.ts';
@@ -14,7 +14,7 @@ const deliveries = new Deliveries({
   db,
   connection,
   prefix,
-  channels: () => [{ id: 'mail', type: 'email', smtpUrl, from: 'kuzet@operator.kz', to: [] }],
+  channels: () => (smtpUrl.startsWith('slack:') ? [{ id: 'slack', type: 'slack', token: 'xoxb-crash-test', channel: '#crash', apiUrl: smtpUrl.slice('slack:'.length) }] : [{ id: 'mail', type: 'email', smtpUrl, from: 'kuzet@operator.kz', to: [] }]),
   log: silentLogger,
   concurrency: 1,
   lockDurationMs: 2_000,

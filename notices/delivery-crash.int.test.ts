@@ -12,7 +12,7 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import { silentLogger } from '../core/log.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, uniqueName, waitFor } from '../test/support.ts';
 import { Deliveries, fanOut, insertDeliveries } from './delivery.ts';
-import { startSmtp } from './test-support.ts';
+import { startSlack, startSmtp } from './test-support.ts';
 
 const N = 12;
 const schema = uniqueName('ntc_crash');
@@ -22,8 +22,8 @@ let redis: Redis;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 const children: ChildProcess[] = [];
 
-function startChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./delivery-child.ts', import.meta.url).pathname, PG_URL, schema, REDIS_URL, prefix, smtp.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(target = smtp.url, p = prefix): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./delivery-child.ts', import.meta.url).pathname, PG_URL, schema, REDIS_URL, p, target], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (b: Buffer) => b.toString().includes('ready') && resolve(child));
@@ -81,4 +81,48 @@ test('a worker killed mid-delivery resumes with no duplicates and no losses', { 
   await producer.close();
   first.kill('SIGTERM');
   await new Promise((r) => first.once('exit', r));
+});
+
+test('a worker killed after Slack took a message but before it was marked sent does not post it again', { timeout: 180_000 }, async () => {
+  const slackPrefix = `${prefix}s`;
+  let child: ChildProcess | undefined;
+  let killed = false;
+  const slack = await startSlack({
+    onPost: () => {
+      // The third message reaches Slack, then its sender dies before the answer: the row stays `sending`.
+      if (!killed && slackCalls() === 3) {
+        killed = true;
+        child?.kill('SIGKILL');
+        return false;
+      }
+      return true;
+    },
+  });
+  const slackCalls = () => slack.calls.length;
+  try {
+    const texts = { kk: { title: 'Хабарлама', text: 'Мәтін' }, ru: { title: 'Уведомление', text: 'Текст' } };
+    const channel = { id: 'slack', type: 'slack' as const, token: 'xoxb-crash-test', channel: '#crash', apiUrl: slack.url };
+    const rows = Array.from({ length: 6 }, (_, i) => fanOut(`notice:slack-crash:v${i}`, { threadKey: `slack-crash-${i}`, texts, data: {} }, [channel], [])).flat();
+    await db.transaction((tx) => insertDeliveries(tx, rows));
+    child = await startChild(`slack:${slack.url}`, slackPrefix);
+    const producer = new Deliveries({ db, connection: redis, prefix: slackPrefix, channels: () => [], log: silentLogger });
+    await producer.enqueue(rows);
+    await waitFor(() => killed && child?.signalCode === 'SIGKILL', { timeoutMs: 90_000, what: 'the kill after Slack took the third message' });
+    const cut = await db.query<{ key: string }>("SELECT key FROM notice_deliveries WHERE state = 'sending' AND key LIKE 'notice:slack-crash:%'");
+    assert.equal(cut.length, 1, 'the message on the wire stays sending');
+
+    child = await startChild(`slack:${slack.url}`, slackPrefix);
+    await waitFor(async () => (await db.query<{ n: string }>("SELECT count(*)::text AS n FROM notice_deliveries WHERE state = 'sent' AND key LIKE 'notice:slack-crash:%'"))[0]?.n === '6', { timeoutMs: 120_000, intervalMs: 250, what: 'every Slack delivery sent' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => JSON.parse(String(c.args.metadata)) as { event_payload: { key: string } });
+    assert.equal(posts.length, 6, `posted: ${posts.map((p) => p.event_payload.key).join(', ')}`);
+    assert.equal(new Set(posts.map((p) => p.event_payload.key)).size, 6);
+    await producer.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child?.once('exit', r));
+  } finally {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await slack.close();
+    await dropRedisPrefix(slackPrefix);
+  }
 });

@@ -173,7 +173,7 @@ export class Deliveries {
       throw new UnrecoverableError(`channel "${row.channel}" is no longer configured`);
     }
     await db.query("UPDATE notice_deliveries SET state = 'sending', attempts = attempts + 1, sending_at = now() WHERE key = $1", [row.key]);
-    const msg: ChannelMessage = { key: row.key, event: row.event, threadKey: row.payload.threadKey, recipient: row.recipient, texts: row.payload.texts, data: row.payload.data, unsubscribeUrl: row.payload.unsubscribeUrl };
+    const msg: ChannelMessage = { key: row.key, event: row.event, threadKey: row.payload.threadKey, recipient: row.recipient, texts: row.payload.texts, data: row.payload.data, unsubscribeUrl: row.payload.unsubscribeUrl, resumed: row.state === 'sending' };
     const r = await channel.send(cfg as never, msg, { signal: this.abort.signal, threads: this.threads });
     if (r.ok) {
       await db.query("UPDATE notice_deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE key = $1", [row.key]);

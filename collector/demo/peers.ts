@@ -112,7 +112,7 @@ export interface SlackCall {
 }
 
 /** Speaks the part of Slack's Web API kuzet uses: `chat.postMessage`. */
-export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: number } = {}): Promise<{ url: string; base: string; calls: SlackCall[]; close(): Promise<void> }> {
+export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: number; onPost?: (c: SlackCall) => boolean } = {}): Promise<{ url: string; base: string; calls: SlackCall[]; close(): Promise<void> }> {
   const calls: SlackCall[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -126,16 +126,35 @@ export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: nu
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] as string;
       const ct = req.headers['content-type'] ?? '';
       const args: Record<string, unknown> = ct.includes('json') ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
-      const ts = `1700000000.${String(++n).padStart(6, '0')}`;
       res.setHeader('content-type', 'application/json');
+      if (method === 'conversations.history' || method === 'conversations.replies') {
+        // Parents in the channel's history; a thread's replies (with its parent) by `ts`. Metadata as posted.
+        const inChannel = calls.filter((c) => c.args.channel === args.channel);
+        const list = method === 'conversations.history' ? inChannel.filter((c) => !c.args.thread_ts) : inChannel.filter((c) => c.ts === args.ts || c.args.thread_ts === args.ts);
+        const metadataOf = (c: SlackCall) => (typeof c.args.metadata === 'string' ? (JSON.parse(c.args.metadata) as unknown) : c.args.metadata);
+        return res.end(JSON.stringify({ ok: true, messages: list.reverse().map((c) => ({ ts: c.ts, text: c.args.text, ...(c.args.thread_ts ? { thread_ts: c.args.thread_ts } : {}), metadata: metadataOf(c) })) }));
+      }
+      const ts = `1700000000.${String(++n).padStart(6, '0')}`;
       if (method !== 'chat.postMessage') return res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
-      calls.push({ method, token: (req.headers.authorization ?? '').replace(/^Bearer /, ''), args, ts });
+      const call = { method, token: (req.headers.authorization ?? '').replace(/^Bearer /, ''), args, ts };
+      calls.push(call);
+      // A hook returning false: the post is kept but never answered (the sender died after Slack took it).
+      if (o.onPost && !o.onPost(call)) return;
       res.end(JSON.stringify({ ok: true, channel: args.channel, ts, message: { text: args.text, ts } }));
     });
   });
   await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/api/`, base: `http://127.0.0.1:${port}`, calls, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    base: `http://127.0.0.1:${port}`,
+    calls,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 export async function startWebhook(): Promise<{ url: string; calls: { body: string; signature: string; key: string }[]; close(): Promise<void> }> {

@@ -2,6 +2,7 @@
  * Slack through @slack/web-api: one message per notice, its later versions as replies in the thread.
  * `apiUrl` points the client elsewhere (tests run a local endpoint speaking the Web API).
  * The client's own retries are off: the delivery queue retries with backoff and counts attempts.
+ * A delivery resumed after a crash looks for its key in the messages' metadata before posting again.
  */
 import { WebClient } from '@slack/web-api';
 import type { Channel } from './types.ts';
@@ -25,10 +26,36 @@ function client(cfg: SlackConfig): WebClient {
   return c;
 }
 
+type Posted = { ts?: string; metadata?: { event_type?: string; event_payload?: { key?: unknown } } };
+
+/**
+ * The ts of a message with this delivery key already in the channel (or the thread), if any: a resumed
+ * delivery whose first attempt reached Slack before the process died must not post twice. Needs the
+ * channel's id (C…) in `channel` on real Slack; if the lookup fails, the message is sent (at least once).
+ */
+async function alreadyPosted(cfg: SlackConfig, key: string, thread: string | undefined): Promise<string | undefined> {
+  try {
+    const c = client(cfg);
+    const r = thread
+      ? await c.conversations.replies({ channel: cfg.channel, ts: thread, include_all_metadata: true, limit: 200 })
+      : await c.conversations.history({ channel: cfg.channel, include_all_metadata: true, limit: 200 });
+    const hit = ((r.messages ?? []) as Posted[]).find((m) => m.metadata?.event_type === 'kuzet_notice' && m.metadata.event_payload?.key === key);
+    return hit ? (hit.ts ?? '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export const slackChannel: Channel<SlackConfig> = {
   type: 'slack',
   async send(cfg, msg, ctx) {
     const thread = await ctx.threads.get(msg.threadKey, cfg.id);
+    const found = msg.resumed ? await alreadyPosted(cfg, msg.key, thread) : undefined;
+    if (found !== undefined) {
+      // Posted before the crash: keep its thread (a parent message whose ts was never stored) and stop.
+      if (!thread && found) await ctx.threads.set(msg.threadKey, cfg.id, found);
+      return { ok: true, ref: found };
+    }
     try {
       const r = await client(cfg).chat.postMessage({
         channel: cfg.channel,

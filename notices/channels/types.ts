@@ -17,6 +17,11 @@ export interface ChannelMessage {
   data: Record<string, unknown>;
   /** One-click unsubscribe (RFC 8058) for subscribers' e-mails. */
   unsubscribeUrl?: string | undefined;
+  /**
+   * A previous attempt was cut off after it started sending (the process was killed): it may have
+   * reached the peer. A channel that can look (Slack: the message metadata) checks before sending again.
+   */
+  resumed?: boolean;
 }
 
 export interface ThreadStore {
