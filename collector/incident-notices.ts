@@ -158,7 +158,7 @@ export class IncidentNotices {
     const r = await getIncidentRow(db, id);
     if (!r || !r.system || !this.s.config().systems[r.system]) return; // an appeal without a system has no homepage notice
     const svc = this.s.notices.service;
-    const existing = (await svc.list()).find((n) => n.kind === 'incident' && n.subjectId === id);
+    const existing = await svc.bySubject('incident', id);
     const phase = noticePhase(r, false);
     if (phase === null) {
       // Registered or analysing: a draft the operator can preview; refuted: nothing is published.

@@ -63,6 +63,9 @@ type VersionRow = { version: number; phase: Phase; published_at: Date | string; 
 
 const ENDED: readonly Phase[] = ['resolved', 'maintenance-completed'];
 
+/** A notice without its versions. */
+const summaryOf = (row: NoticeRow): Omit<NoticeView, 'versions'> => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: row.published_hash !== row.content_hash, subject: row.subject });
+
 export class NoticeService {
   private readonly now: () => Date;
   constructor(private readonly d: NoticeServiceDeps) {
@@ -198,9 +201,15 @@ export class NoticeService {
     };
   }
 
+  /** The notice of one incident or maintenance window, without its versions; undefined when there is none. */
+  async bySubject(kind: string, subjectId: string): Promise<Omit<NoticeView, 'versions'> | undefined> {
+    const row = await this.row(this.d.db(), kind, subjectId);
+    return row && summaryOf(row);
+  }
+
   async list(opts: { active?: boolean } = {}): Promise<Omit<NoticeView, 'versions'>[]> {
     const rows = await this.d.db().query<NoticeRow>(`SELECT * FROM notices ${opts.active === undefined ? '' : 'WHERE active = $1'} ORDER BY updated_at DESC LIMIT 500`, opts.active === undefined ? [] : [opts.active]);
-    return rows.map((row) => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: row.published_hash !== row.content_hash, subject: row.subject }));
+    return rows.map(summaryOf);
   }
 
   /** The latest published version of every notice published since `since`, for the status site. */
