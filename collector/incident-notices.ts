@@ -20,10 +20,11 @@ import client from 'prom-client';
 import { audit } from '../core/audit.ts';
 import type { Queryable } from '../core/db.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
+import { withTimeout } from '../core/redis.ts';
 import { formatAstana } from '../core/time.ts';
 import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../incidents/index.ts';
-import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject } from '../notices/index.ts';
-import { contentHash, templateData } from '../notices/content.ts';
+import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject, type Phase } from '../notices/index.ts';
+import { LEVEL_TEXT, contentHash, templateData } from '../notices/content.ts';
 import { insertDeliveries } from '../notices/delivery.ts';
 import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase } from '../notices/incident-subject.ts';
 import type { Recipient } from '../notices/model.ts';
@@ -35,10 +36,6 @@ export const INCIDENT_NOTICES_ACTOR = { id: 'system:incident-notices' } as const
 const SOURCE_TEXT: Record<Lang, Record<string, string>> = {
   ru: { monitoring: 'мониторинг kuzet', appeal: 'обращение пользователя' },
   kk: { monitoring: 'kuzet мониторингі', appeal: 'пайдаланушының өтініші' },
-};
-const LEVEL_WORD: Record<Lang, Record<string, string>> = {
-  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
-  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
 };
 
 /** The reporting users of an incident (its own appeals and the appeals linked to it) and the suppliers of the procurements it affects. */
@@ -59,13 +56,17 @@ async function recipientsOf(db: Queryable, r: IncidentRow, subject: NoticeSubjec
   return out;
 }
 
+/** The incident's notice subject in `phase`, with its reporters and suppliers as e-mail recipients. */
+async function subjectOf(db: Queryable, r: IncidentRow, phase: Phase): Promise<NoticeSubject> {
+  const draft = incidentSubject(r, phase, []);
+  return { ...draft, recipients: await recipientsOf(db, r, draft) };
+}
+
 /** The subject an incident's notice has now, or null when no notice is due. Exported for the console's notice editor. */
 export async function noticeSubjectForIncident(s: KuzetServices, incidentId: string): Promise<NoticeSubject | null> {
   const r = await getIncidentRow(s.db(), incidentId);
   if (!r || !r.system || !s.config().systems[r.system]) return null;
-  const phase = noticePhase(r, false) ?? 'opened';
-  const draft = incidentSubject(r, phase, []);
-  return { ...draft, recipients: await recipientsOf(s.db(), r, draft) };
+  return subjectOf(s.db(), r, noticePhase(r) ?? 'opened');
 }
 
 export class IncidentNotices {
@@ -131,7 +132,7 @@ export class IncidentNotices {
       sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
       startedAt: formatAstana(new Date(r.started_at)),
       cause: r.probable_cause,
-      proposedLevelText: r.proposed_level ? LEVEL_WORD[lang][r.proposed_level] : null,
+      proposedLevelText: r.proposed_level ? LEVEL_TEXT[lang][r.proposed_level] : null,
       consoleUrl: base ? `${base}/console/incidents/${id}` : null,
     }), { kind: 'incident.registered', incidentId: id, system: r.system, module: r.module, probableCause: r.probable_cause });
     await this.reconcile(id);
@@ -159,13 +160,10 @@ export class IncidentNotices {
     if (!r || !r.system || !this.s.config().systems[r.system]) return; // an appeal without a system has no homepage notice
     const svc = this.s.notices.service;
     const existing = await svc.bySubject('incident', id);
-    const phase = noticePhase(r, false);
+    const phase = noticePhase(r);
     if (phase === null) {
       // Registered or analysing: a draft the operator can preview; refuted: nothing is published.
-      if (!existing && (r.state === 'registered' || r.state === 'analysing')) {
-        const draft = incidentSubject(r, 'opened', []);
-        await svc.upsert({ ...draft, recipients: await recipientsOf(db, r, draft) }, INCIDENT_NOTICES_ACTOR);
-      }
+      if (!existing && (r.state === 'registered' || r.state === 'analysing')) await svc.upsert(await subjectOf(db, r, 'opened'), INCIDENT_NOTICES_ACTOR);
       return;
     }
     if (r.level === 'low') {
@@ -173,8 +171,7 @@ export class IncidentNotices {
       return;
     }
     if (r.level !== 'medium' && r.level !== 'high') return;
-    let subject = incidentSubject(r, phase, []);
-    subject = { ...subject, recipients: await recipientsOf(db, r, subject) };
+    let subject = await subjectOf(db, r, phase);
     if (phase === 'opened' && existing && existing.publishedVersion > 0) {
       // Published already: the same facts stay `opened`; changed facts go out as `updated`.
       const same = contentHash({ ...existing.subject, phase: 'opened' }) === contentHash(subject);
@@ -191,8 +188,8 @@ export class IncidentNotices {
 
   /** 001 §13.1: the reporting users learn the level and the planned fix time. */
   private async lowNotify(r: IncidentRow): Promise<void> {
-    const subject = incidentSubject(r, 'opened', []);
-    const reporters = (await recipientsOf(this.s.db(), r, subject)).filter((x) => x.role === 'reporter');
+    const subject = await subjectOf(this.s.db(), r, 'opened');
+    const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
       const sys = this.s.config().systems[r.system as string];
       const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1 }));
@@ -227,7 +224,7 @@ function registerNoticeMetrics(s: KuzetServices): void {
   const c = METRIC_CATALOGUE;
   const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[] | undefined> => {
     try {
-      return await Promise.race([s.db().query<T>(sql), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref())]);
+      return await withTimeout(s.db().query<T>(sql), 1000);
     } catch {
       return undefined;
     }

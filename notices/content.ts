@@ -10,7 +10,8 @@ import type { SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // The glossary of REGULATIONS.md §11; a Kazakh reader should review these with the templates.
-const LEVEL_TEXT: Record<Lang, Record<string, string>> = {
+/** Criticality levels in words (REGULATIONS.md §3). */
+export const LEVEL_TEXT: Record<Lang, Record<string, string>> = {
   kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
   ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
 };

@@ -41,10 +41,13 @@ export function latestExtensions(extensions: Record<string, unknown> | null): { 
 
 const iso = (d: Date | string | null | undefined) => (d === null || d === undefined ? undefined : new Date(d).toISOString());
 
-/** The notice phase an incident state calls for; null when no notice is due (not confirmed, refuted, or low). */
-export function noticePhase(r: Pick<IncidentRow, 'state' | 'level' | 'planned_fix_at'>, plannedFixChanged: boolean): Phase | null {
+/**
+ * The notice phase an incident state calls for; null when none is due (registered, analysing,
+ * refuted). `updated` is the reconciler's choice once a published notice's facts change.
+ */
+export function noticePhase(r: Pick<IncidentRow, 'state'>): 'opened' | 'resolved' | null {
   if (r.state === 'resolved' || r.state === 'closed') return 'resolved';
-  if (r.state === 'confirmed') return plannedFixChanged ? 'updated' : 'opened';
+  if (r.state === 'confirmed') return 'opened';
   return null;
 }
 
