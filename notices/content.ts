@@ -5,16 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { formatAstana } from '../core/time.ts';
-import { slaDueAtMs } from '../incidents/index.ts';
+import { LEVEL_WORDS, slaDueAtMs } from '../incidents/index.ts';
 import type { SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // The glossary of REGULATIONS.md §11; a Kazakh reader should review these with the templates.
-/** Criticality levels in words (REGULATIONS.md §3). */
-export const LEVEL_TEXT: Record<Lang, Record<string, string>> = {
-  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
-  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
-};
+/** Criticality levels in words (REGULATIONS.md §3): the journal's words, one table for every text kuzet writes. */
+export const LEVEL_TEXT = LEVEL_WORDS;
 const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
   kk: { acceptanceEnd: 'өтінімдерді қабылдаудың аяқталуы', opening: 'өтінімдерді ашу', admission: 'рұқсат беру', results: 'қорытындылар', contractSigning: 'шартқа қол қою', complaints: 'шағымдар', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
   ru: { acceptanceEnd: 'окончание приема заявок', opening: 'вскрытие заявок', admission: 'допуск', results: 'подведение итогов', contractSigning: 'подписание договора', complaints: 'обжалование', auctionBidding: 'аукцион', discussionEnd: 'окончание обсуждения' },
