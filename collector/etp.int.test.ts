@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { createToken } from '../core/auth.ts';
 import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
-import { astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
+import { astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana, formatEpochDay } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { emit } from '../incidents/index.ts';
@@ -125,12 +125,17 @@ describe('ETP API', () => {
   });
 
   it('recorded episodes move the streak; the warning and threshold notices are stored once per ETP and date', async () => {
+    // Today's episode must hold at least minFailureMinutes (1) of today: just after Astana midnight
+    // (it failed in CI at 00:0x) wait until 3 minutes into the day rather than spill onto yesterday.
+    const dayStart = (ms: number) => astanaDayTimeToMs(astanaEpochDay(ms), 0);
+    const intoDay = astanaTimeOfDayMs(Date.now());
+    if (intoDay < 180_000) await new Promise((r) => setTimeout(r, 180_000 - intoDay + 1000));
     const now = Date.now();
     const today = astanaEpochDay(now);
     for (let i = 7; i >= 0; i--) {
       const day = formatEpochDay(today - i);
-      const start = i === 0 ? formatAstana(now - 5 * 60_000) : `${day}T12:00:00+05:00`;
-      const end = i === 0 ? formatAstana(now - 60_000) : `${day}T12:30:00+05:00`;
+      const start = i === 0 ? formatAstana(Math.max(dayStart(now), now - 5 * 60_000)) : `${day}T12:00:00+05:00`;
+      const end = i === 0 ? formatAstana(now - 30_000) : `${day}T12:30:00+05:00`;
       const r = await call('POST', '/api/v1/etps/etp-one/episodes', op, { service: 'orders', start, end, note: 'из обращения' });
       assert.equal(r.status, 201, JSON.stringify(r.json));
     }
