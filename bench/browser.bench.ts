@@ -5,8 +5,7 @@
  *
  * Run alone: `node --import tsx -e "import('./bench/browser.bench.ts').then(async (m) => console.log(await m.benchBrowser()))"`
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortalSim } from '../collector/demo/portal-sim.ts';
@@ -16,6 +15,12 @@ import { runCheck } from '../probes/runner.ts';
 
 const RUNS = 12;
 const CONTEXTS = 4;
+/**
+ * Debian's `chromium-headless-shell` (the old headless mode, what Playwright itself uses headless):
+ * measured beside `/usr/bin/chromium` when installed, since it opens a page for a fraction of the
+ * browser-process CPU (about 144 ms per new page in the full browser, most of a run's cost here).
+ */
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
 const ids = { system: 'bench', target: 'portal', check: 'journey', region: 'astana' };
 
 export async function benchBrowser(): Promise<Record<string, string | number>> {
@@ -59,6 +64,15 @@ export async function benchBrowser(): Promise<Record<string, string | number>> {
     const fresh = await sequential(config, true);
     const freshMin = await sequential(minimal, true);
     const launches = browserPool().launchCount;
+    const shell = installed(HEADLESS_SHELL) ? { ...config, executablePath: HEADLESS_SHELL } : undefined;
+    let shellReuse = NaN;
+    let shellFresh = NaN;
+    if (shell) {
+      await closeBrowserPool();
+      await once(shell);
+      shellReuse = await sequential(shell, false);
+      shellFresh = await sequential(shell, true);
+    }
     await closeBrowserPool();
     const memory = await contextMemory(sim.url);
     const perMin = (ms: number) => Math.round((RUNS / ms) * 60_000 * 10) / 10;
@@ -74,6 +88,9 @@ export async function benchBrowser(): Promise<Record<string, string | number>> {
       'journey B: ratio context reuse / fresh browser': ratio(freshMin, reuseMin),
       'ms per run A reuse / A fresh / B reuse / B fresh': [reuse, fresh, reuseMin, freshMin].map((ms) => Math.round(ms / RUNS)).join(' / '),
       'browser launches (1 warm-up + fresh series)': launches,
+      [`journey A in ${HEADLESS_SHELL}: journeys/min reuse / fresh browser (ratio)`]: shell
+        ? `${perMin(shellReuse)} / ${perMin(shellFresh)} (${ratio(shellFresh, shellReuse)})`
+        : 'not installed (apt-get install -y chromium-headless-shell)',
       'browser PSS with no context, MB': memory.baseMb,
       [`PSS per concurrent context with a loaded page, MB (${CONTEXTS} contexts)`]: memory.perContextMb,
     };
@@ -81,6 +98,15 @@ export async function benchBrowser(): Promise<Record<string, string | number>> {
     await closeBrowserPool();
     await sim.close();
     rmSync(artifactsDir, { recursive: true, force: true });
+  }
+}
+
+function installed(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
