@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +30,8 @@ const searchSteps = [
   { action: 'expectStatus', status: 200 },
   { action: 'expectVisible', selector: '[data-testid=results] [data-testid=result-row]', name: 'results listed' },
 ];
+
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
 
 function cfg(extra: Record<string, unknown> = {}) {
   return { baseUrl: sim.url, artifactsDir, stepTimeout: 1, steps: searchSteps, ...extra };
@@ -224,6 +226,18 @@ describe('browser journeys against the demo portal', () => {
     const next = await run(cfg({ steps: searchSteps.slice(0, 1) }));
     assert.equal(next.ok, true, next.message);
     assert.notEqual(browserPool().browserPid, pid);
+  });
+
+  it("runs in Debian's chromium-headless-shell as well, switching the pool's browser", { skip: existsSync(HEADLESS_SHELL) ? false : `${HEADLESS_SHELL} is not installed (.ci/run installs it)` }, async () => {
+    const full = browserPool().browserPid;
+    const r = await run(cfg({ executablePath: HEADLESS_SHELL }));
+    assert.equal(r.ok, true, r.message);
+    assert.equal(r.obs?.steps.length, 8);
+    const pid = browserPool().browserPid;
+    assert.ok(pid !== undefined && pid !== full, 'a second browser was launched');
+    // Debian's /usr/bin/chromium-headless-shell is a script that runs the binary without exec: the group leader is its shell.
+    assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(HEADLESS_SHELL), 'the pool runs the headless shell');
+    if (full !== undefined) assert.ok(await eventually(() => !chromiumDescendants().includes(full), 3_000), 'the full browser was closed');
   });
 
   it('leaves no Chromium process behind after closeBrowserPool()', async () => {
