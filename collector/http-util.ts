@@ -35,21 +35,69 @@ export function errorMiddleware(log: Logger) {
   };
 }
 
-/** Reads a JSON body of at most `limit` bytes; stops reading as soon as the limit is passed. */
-export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown> {
+/**
+ * Reads the body chunk by chunk. A throw from `onChunk` refuses the body: reading stops, the error
+ * answer goes out and the connection closes after it (destroying the socket at once, as leaving a
+ * `for await` loop does, would leave the answer nowhere to go).
+ */
+export function consumeBody(ctx: Context, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const req = ctx.req;
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      req.off('data', data);
+      req.off('end', end);
+      req.off('error', fail);
+    };
+    const data = (c: Buffer) => {
+      try {
+        onChunk(c);
+      } catch (e) {
+        cleanup();
+        closeAfterAnswer(ctx);
+        reject(e);
+      }
+    };
+    const end = () => {
+      cleanup();
+      resolve();
+    };
+    const fail = (e: Error) => {
+      cleanup();
+      reject(e);
+    };
+    req.on('data', data);
+    req.on('end', end);
+    req.on('error', fail);
+  });
+}
+
+/** Stops reading a refused body: the answer goes out, then the connection closes (the rest is never read). */
+function closeAfterAnswer(ctx: Context): void {
+  ctx.req.pause();
+  ctx.set('Connection', 'close');
+  ctx.res.once('finish', () => ctx.req.destroy());
+}
+
+/** Reads a body of at most `limit` bytes as UTF-8; past the limit a 413 goes out and the connection closes. */
+export async function readBodyText(ctx: Context, limit: number): Promise<string> {
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+  if (declared > limit) {
+    closeAfterAnswer(ctx);
+    throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+  }
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      ctx.req.destroy();
-      throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  await consumeBody(ctx, (chunk) => {
+    size += chunk.length;
+    if (size > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+    chunks.push(chunk);
+  });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON body of at most `limit` bytes; stops reading as soon as the limit is passed (413). */
+export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown> {
+  const text = await readBodyText(ctx, limit);
   if (text.trim() === '') throw new InputError('a JSON body is required', 'body');
   try {
     return JSON.parse(text) as unknown;

@@ -31,7 +31,7 @@ import {
   type IncidentState,
   type Level,
 } from '../incidents/index.ts';
-import { queryDate, queryInt, readJson } from './http-util.ts';
+import { consumeBody, queryDate, queryInt, readBodyText, readJson } from './http-util.ts';
 
 export interface IncidentRouteDeps {
   db: () => Db | undefined;
@@ -78,57 +78,6 @@ function oneOf<T extends string>(ctx: Context, name: string, values: readonly T[
   return v as T;
 }
 
-/**
- * Reads the body chunk by chunk. A throw from `onChunk` refuses the body: reading stops, the error
- * answer goes out and the connection closes after it (destroying the socket at once, as leaving a
- * `for await` loop does, would leave the answer nowhere to go).
- */
-function consume(ctx: Context, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const req = ctx.req;
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      req.off('data', data);
-      req.off('end', end);
-      req.off('error', fail);
-    };
-    const data = (c: Buffer) => {
-      try {
-        onChunk(c);
-      } catch (e) {
-        cleanup();
-        req.pause();
-        ctx.set('Connection', 'close');
-        ctx.res.once('finish', () => req.destroy());
-        reject(e);
-      }
-    };
-    const end = () => {
-      cleanup();
-      resolve();
-    };
-    const fail = (e: Error) => {
-      cleanup();
-      reject(e);
-    };
-    req.on('data', data);
-    req.on('end', end);
-    req.on('error', fail);
-  });
-}
-
-async function readText(ctx: Context, limit: number): Promise<string> {
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  await consume(ctx, (chunk) => {
-    size += chunk.length;
-    if (size > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
-    chunks.push(chunk);
-  });
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const tooLarge = () => new KuzetError('invalid_input', `an attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, { status: 413, field: 'attachment' });
 
 /**
@@ -157,7 +106,7 @@ async function receiveAttachment(ctx: Context, dir: string): Promise<{ tmp: stri
     out.write(h);
   };
   try {
-    await consume(ctx, (c) => {
+    await consumeBody(ctx, (c) => {
       size += c.length;
       if (size > MAX_ATTACHMENT_BYTES) throw tooLarge();
       hash.update(c);
@@ -240,7 +189,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   });
 
   router.post('/api/v1/incidents/:id/clocks/:timer/met', operator, async (ctx) => {
-    const text = await readText(ctx, 4096);
+    const text = await readBodyText(ctx, 4096);
     let body: unknown = {};
     try {
       if (text.trim()) body = JSON.parse(text);
@@ -312,7 +261,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
 
   router.post('/api/v1/procurements', operator, async (ctx) => {
     const csv = ctx.is('text/csv', 'application/csv') !== false && ctx.is('text/csv', 'application/csv') !== null;
-    const items = csv ? procurementsFromCsv(await readText(ctx, 64 * 1024 * 1024)) : await readJson(ctx, 64 * 1024 * 1024);
+    const items = csv ? procurementsFromCsv(await readBodyText(ctx, 64 * 1024 * 1024)) : await readJson(ctx, 64 * 1024 * 1024);
     const body = !csv && items && typeof items === 'object' && !Array.isArray(items) && 'procurements' in items ? (items as { procurements: unknown }).procurements : items;
     ctx.body = await importProcurements(db(), body, actorOf(ctx), now());
   });

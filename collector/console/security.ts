@@ -12,6 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { InputError, KuzetError } from '../../core/errors.ts';
+import { readBodyText } from '../http-util.ts';
 import type { KuzetServices } from '../services.ts';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n.ts';
 import { CONSOLE_CSP, labels, renderPage } from './render.ts';
@@ -46,14 +47,7 @@ export const forbidden = (message: string) => new KuzetError('forbidden', messag
 /** An `application/x-www-form-urlencoded` body of at most 256 KiB; the last value of a repeated name wins. */
 async function readForm(ctx: Context): Promise<Record<string, string>> {
   if (!ctx.is('application/x-www-form-urlencoded')) return {};
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > FORM_LIMIT) throw new KuzetError('invalid_input', `form larger than ${FORM_LIMIT} bytes`, { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  return Object.fromEntries(new URLSearchParams(await readBodyText(ctx, FORM_LIMIT)));
 }
 
 export function sessionCookieOptions(ctx: Context, maxAgeMs?: number) {
