@@ -4,15 +4,11 @@
  * clocks met and breached), a section per medium or high incident, the journal of the year and the
  * signature block. The summary is pure; the renderers print it as PDF or DOCX.
  */
-import { Document, Packer, PageOrientation, Paragraph, Table, TableRow, WidthType } from 'docx';
 import { epochDay, formatAstana, MS_PER_DAY } from '../../core/time.ts';
-import { A4, cell, DOCX_FONT, para } from './docx-util.ts';
 import { KIND_IDS, KIND_WORDS, LEVEL_IDS, LEVEL_WORDS, type Lang } from './labels.ts';
 import { filterEntries, type ExtractInput, type JournalEntry } from './model.ts';
-import { block, openPdf } from './pdf-util.ts';
-import { drawJournal } from './render-pdf.ts';
-import { journalChildren } from './render-docx.ts';
 import { journalFileName, type RenderedFile } from './render.ts';
+import type { Block } from './extract-render.ts';
 import type { RenderContext } from './rows.ts';
 
 export interface ExtractSummary {
@@ -113,7 +109,6 @@ const WORDS = {
 } as const;
 
 /** The extract as a list of blocks both renderers print: headings, paragraphs and small tables. */
-type Block = { h: string } | { p: string } | { table: string[][] };
 
 function extractBlocks(input: ExtractInput, lang: Lang): { blocks: Block[]; entries: JournalEntry[]; signatures: Block[] } {
   const w = WORDS[lang];
@@ -160,36 +155,9 @@ export async function renderExtract(input: ExtractInput, opts: { format: Extract
   const { blocks, entries, signatures } = extractBlocks(input, opts.lang);
   const ctx: RenderContext = { lang: opts.lang, period: { from: `${input.year}-01-01`, to: `${input.year}-12-31` } };
   const fileName = journalFileName(opts.format, opts.lang, { from: String(input.year) }, 'extract');
-  if (opts.format === 'pdf') {
-    const pdf = openPdf({ landscape: true, title: WORDS[opts.lang].extract(input.year) });
-    const draw = (b: Block) => {
-      if ('h' in b) block(pdf.doc, b.h, { font: 'bold', size: 11, gap: 0.4 });
-      else if ('p' in b) block(pdf.doc, b.p, { size: 9 });
-      else for (const row of b.table) block(pdf.doc, row.join('  |  '), { size: 8, gap: 0.1 });
-    };
-    blocks.forEach(draw);
-    pdf.doc.addPage();
-    drawJournal(pdf, entries, ctx);
-    pdf.doc.moveDown(1);
-    signatures.forEach(draw);
-    return { contentType: 'application/pdf', fileName, body: await pdf.finish() };
-  }
-  const toDocx = (b: Block): (Paragraph | Table)[] => {
-    if ('h' in b) return [para(b.h, { bold: true, size: 22 })];
-    if ('p' in b) return [para(b.p, { size: 18 })];
-    const pct = 100 / (b.table[0]?.length ?? 1);
-    return [new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: b.table.map((r, i) => new TableRow({ tableHeader: i === 0, children: r.map((c) => cell(c, pct, { bold: i === 0 })) })) }), new Paragraph({})];
-  };
-  const doc = new Document({
-    creator: 'kuzet',
-    title: WORDS[opts.lang].extract(input.year),
-    styles: { default: { document: { run: { font: DOCX_FONT, size: 14 } } } },
-    sections: [
-      {
-        properties: { page: { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: { top: 567, bottom: 567, left: 567, right: 567 } } },
-        children: [...blocks.flatMap(toDocx), new Paragraph({ pageBreakBefore: true }), ...journalChildren(entries, ctx), new Paragraph({}), ...signatures.flatMap(toDocx)],
-      },
-    ],
-  });
-  return { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileName, body: await Packer.toBuffer(doc) };
+  // pdfkit and docx load on the first extract, not with the journal (see extract-render.ts).
+  const out = await import('./extract-render.ts');
+  const parts = { title: WORDS[opts.lang].extract(input.year), blocks, entries, signatures, ctx };
+  if (opts.format === 'pdf') return { contentType: 'application/pdf', fileName, body: await out.extractPdf(parts) };
+  return { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileName, body: await out.extractDocx(parts) };
 }

@@ -3,7 +3,6 @@
  * figures, the maintenance windows and the worst days on their own sheets. Used by
  * `kuzet availability` and `GET /api/v1/availability`.
  */
-import ExcelJS from 'exceljs';
 import { availabilityLines, type AvailabilityReport } from './availability.ts';
 
 export const AVAILABILITY_FORMATS = ['json', 'csv', 'xlsx'] as const;
@@ -24,6 +23,7 @@ export async function availabilityBody(r: AvailabilityReport, format: Availabili
     const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
     return `${[head.map(q).join(','), ...lines.map((l) => head.map((h) => q(l[h])).join(','))].join('\r\n')}\r\n`;
   }
+  const { default: ExcelJS } = await import('exceljs'); // loaded on the first XLSX report, not with the journal
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('availability', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow([...head]).font = { bold: true };

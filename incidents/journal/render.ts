@@ -6,10 +6,7 @@ import { InputError } from '../../core/errors.ts';
 import { LANGS, type Lang } from './labels.ts';
 import { filterEntries, type JournalEntry, type JournalFilters } from './model.ts';
 import { renderJournalCsv } from './render-csv.ts';
-import { renderJournalDocx } from './render-docx.ts';
 import { renderJournalHtml } from './render-html.ts';
-import { renderJournalPdf } from './render-pdf.ts';
-import { renderJournalXlsx } from './render-xlsx.ts';
 import type { RenderContext } from './rows.ts';
 
 export const JOURNAL_FORMATS = ['html', 'pdf', 'xlsx', 'docx', 'csv'] as const;
@@ -23,11 +20,12 @@ export const CONTENT_TYPES: Readonly<Record<JournalFormat, string>> = {
   csv: 'text/csv; charset=utf-8',
 };
 
+/** PDF, XLSX and DOCX load on first use: pdfkit, exceljs and docx cost a process that never renders them ~60 MB. */
 const RENDERERS: Readonly<Record<JournalFormat, (e: readonly JournalEntry[], ctx: RenderContext) => Buffer | Promise<Buffer>>> = {
   html: renderJournalHtml,
-  pdf: renderJournalPdf,
-  xlsx: renderJournalXlsx,
-  docx: renderJournalDocx,
+  pdf: async (e, ctx) => (await import('./render-pdf.ts')).renderJournalPdf(e, ctx),
+  xlsx: async (e, ctx) => (await import('./render-xlsx.ts')).renderJournalXlsx(e, ctx),
+  docx: async (e, ctx) => (await import('./render-docx.ts')).renderJournalDocx(e, ctx),
   csv: renderJournalCsv,
 };
 

@@ -4,7 +4,6 @@
  * one-click unsubscribe headers (RFC 8058) for subscribers.
  */
 import { createHash } from 'node:crypto';
-import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { Channel } from './types.ts';
 import { bilingualHtml, bilingualText, bilingualTitle, escapeHtml } from './format.ts';
@@ -17,9 +16,14 @@ export interface EmailConfig {
 }
 
 const transports = new Map<string, Transporter>();
-function transport(url: string): Transporter {
+/** nodemailer loads with the first e-mail (a process that sends none does not hold it). */
+async function transport(url: string): Promise<Transporter> {
   let t = transports.get(url);
   if (!t) {
+    const { default: nodemailer } = await import('nodemailer');
+    // Another delivery may have made it while this one waited for the module.
+    const made = transports.get(url);
+    if (made) return made;
     t = nodemailer.createTransport(url, { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 } as never);
     transports.set(url, t);
   }
@@ -38,7 +42,7 @@ export const emailChannel: Channel<EmailConfig> = {
   async send(cfg, msg) {
     const unsub = msg.unsubscribeUrl;
     try {
-      const info = await transport(cfg.smtpUrl).sendMail({
+      const info = await (await transport(cfg.smtpUrl)).sendMail({
         from: cfg.from,
         to: msg.recipient,
         subject: bilingualTitle(msg.texts),

@@ -4,7 +4,7 @@
  * The client's own retries are off: the delivery queue retries with backoff and counts attempts.
  * A delivery resumed after a crash looks for its key in the messages' metadata before posting again.
  */
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Channel } from './types.ts';
 import { bilingualText } from './format.ts';
 
@@ -16,10 +16,14 @@ export interface SlackConfig {
 }
 
 const clients = new Map<string, WebClient>();
-function client(cfg: SlackConfig): WebClient {
+/** @slack/web-api loads with the first Slack delivery (a process that sends none does not hold it). */
+async function client(cfg: SlackConfig): Promise<WebClient> {
   const k = `${cfg.token}\u0000${cfg.apiUrl ?? ''}`;
   let c = clients.get(k);
   if (!c) {
+    const { WebClient } = await import('@slack/web-api');
+    const made = clients.get(k); // another delivery may have made it while this one waited for the module
+    if (made) return made;
     c = new WebClient(cfg.token, { retryConfig: { retries: 0 }, timeout: 15_000, ...(cfg.apiUrl ? { slackApiUrl: cfg.apiUrl.endsWith('/') ? cfg.apiUrl : `${cfg.apiUrl}/` } : {}) });
     clients.set(k, c);
   }
@@ -35,7 +39,7 @@ type Posted = { ts?: string; metadata?: { event_type?: string; event_payload?: {
  */
 async function alreadyPosted(cfg: SlackConfig, key: string, thread: string | undefined): Promise<string | undefined> {
   try {
-    const c = client(cfg);
+    const c = await client(cfg);
     const r = thread
       ? await c.conversations.replies({ channel: cfg.channel, ts: thread, include_all_metadata: true, limit: 200 })
       : await c.conversations.history({ channel: cfg.channel, include_all_metadata: true, limit: 200 });
@@ -57,7 +61,7 @@ export const slackChannel: Channel<SlackConfig> = {
       return { ok: true, ref: found };
     }
     try {
-      const r = await client(cfg).chat.postMessage({
+      const r = await (await client(cfg)).chat.postMessage({
         channel: cfg.channel,
         text: bilingualText(msg.texts),
         ...(thread ? { thread_ts: thread } : {}),

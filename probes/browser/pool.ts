@@ -11,7 +11,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { raceAbort } from '../abort.ts';
 
@@ -184,6 +183,8 @@ export class BrowserPool {
     const marker = `--kuzet-pool=${randomUUID()}`;
     let browser: Browser;
     try {
+      // Loaded with the first browser check: a worker without journeys does not hold playwright-core (~80 MB).
+      const { chromium } = await import('playwright-core');
       browser = await chromium.launch({
         executablePath,
         headless: true,
