@@ -9,11 +9,11 @@ import { LEVEL_WORDS, slaDueAtMs } from '../incidents/index.ts';
 import type { SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
-// The glossary of REGULATIONS.md §11; a Kazakh reader should review these with the templates.
+// Kazakh words follow docs/kazakh-glossary.md (from 002); a Kazakh reader should review them with the templates.
 /** Criticality levels in words (REGULATIONS.md §3): the journal's words, one table for every text kuzet writes. */
 export const LEVEL_TEXT = LEVEL_WORDS;
 const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
-  kk: { acceptanceEnd: 'өтінімдерді қабылдаудың аяқталуы', opening: 'өтінімдерді ашу', admission: 'рұқсат беру', results: 'қорытындылар', contractSigning: 'шартқа қол қою', complaints: 'шағымдар', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
+  kk: { acceptanceEnd: 'өтінімдерді қабылдауды аяқтау', opening: 'өтінімдерді ашу', admission: 'қатысуға жіберу', results: 'қорытындылар шығару', contractSigning: 'шартқа қол қою', complaints: 'шағымдану', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
   ru: { acceptanceEnd: 'окончание приема заявок', opening: 'вскрытие заявок', admission: 'допуск', results: 'подведение итогов', contractSigning: 'подписание договора', complaints: 'обжалование', auctionBidding: 'аукцион', discussionEnd: 'окончание обсуждения' },
 };
 

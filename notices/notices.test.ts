@@ -87,6 +87,13 @@ describe('notice templates', () => {
     assert.match(opened.ru.text, /Плановое время и дата устранения: 2026-03-26 12:00/);
     assert.match(opened.kk.text, /Хабарландыруларды іздеу қолжетімсіз/);
     assert.match(opened.ru.text, /A-1: окончание приема заявок 2026-03-26 10:00 → 2026-03-26 13:00 \(EX-M-ACCEPT\)/);
+    assert.match(opened.kk.text, /Жоюдың жоспарлы уақыты мен күні: 2026-03-26 12:00 \(Астана қаласының уақыты бойынша\)/);
+    assert.match(opened.kk.text, /Сатып алуды ұзарту мерзімі: 2026-03-26 13:00 күні мен уақытына дейін/);
+    assert.match(opened.kk.text, /A-1: өтінімдерді қабылдауды аяқтау 2026-03-26 10:00 → 2026-03-26 13:00 \(EX-M-ACCEPT\)/);
+    const resolved = templates.render('portal-692', 'resolved', (lang) => templateData({ ...subject, phase: 'resolved', resolvedAt: '2026-03-26T11:00:00+05:00' }, lang, { systemName: 'Портал', version: 3 }));
+    assert.equal(resolved.kk.title, 'Техникалық іркіліс жойылды: Портал, күрделілік деңгейі: орташа');
+    assert.match(resolved.kk.text, /Нақты жою күні мен уақыты: 2026-03-26 11:00/);
+    assert.match(resolved.kk.text, /Сатып алуды ұзарту фактісі: сатып алу мерзімдері ұзартылды/);
   });
   test('a broken template stops the render with its name and line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kuzet-tpl-'));
