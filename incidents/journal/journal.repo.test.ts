@@ -44,7 +44,7 @@ describe('journalEntryOf', () => {
   it('a linked appeal takes the linked incident’s decision, naming it', () => {
     const target = incident({ id: 'INC-2026-000007', confirmed_at: d(5), level: 'medium', kind: 'third-party-conditions', actual_fix_at: d(40), cause: 'узел', measures: 'перезапуск', decision: 'Подтвердить' });
     const e = journalEntryOf(incident({ ...appeal, id: 'INC-2026-000008', linked_to: target.id }), 'kk', { linked: target });
-    assert.deepEqual([e.number, e.confirmed, e.level, e.kind, e.causes, e.measures, e.resolvedAt, e.decision], ['INC-2026-000008', true, 'medium', 'third-party-conditions', 'узел', 'перезапуск', d(40), 'Өтініш INC-2026-000007 байланыстырылды. Подтвердить']);
+    assert.deepEqual([e.number, e.confirmed, e.level, e.kind, e.causes, e.measures, e.resolvedAt, e.decision], ['INC-2026-000008', true, 'medium', 'third-party-conditions', 'узел', 'перезапуск', d(40), 'Өтініш INC-2026-000007 инцидентімен байланыстырылды. Подтвердить']);
   });
 });
 

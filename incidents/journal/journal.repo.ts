@@ -59,7 +59,7 @@ const MONITORING_TEXT: Readonly<Record<Lang, (i: StoredIncident) => string>> = {
 };
 const LINKED_TEXT: Readonly<Record<Lang, (id: string) => string>> = {
   ru: (id) => `Обращение связано с ${id}`,
-  kk: (id) => `Өтініш ${id} байланыстырылды`,
+  kk: (id) => `Өтініш ${id} инцидентімен байланыстырылды`,
 };
 
 /**
@@ -234,7 +234,7 @@ export function extensionRecords(ext: Record<string, unknown> | null): Extension
 
 const RESULT: Readonly<Record<Lang, (at: Date | null) => string>> = {
   ru: (at) => (at ? `Сбой устранен ${formatAstana(at).slice(0, 16).replace('T', ' ')}` : 'Сбой не устранен на дату выписки'),
-  kk: (at) => (at ? `Іркіліс жойылды ${formatAstana(at).slice(0, 16).replace('T', ' ')}` : 'Үзінді көшірме күніне іркіліс жойылмаған'),
+  kk: (at) => (at ? `Іркіліс жойылды: ${formatAstana(at).slice(0, 16).replace('T', ' ')}` : 'Үзінді көшірме күніне іркіліс жойылмаған'),
 };
 
 export interface ExtractOptions {

@@ -4,9 +4,12 @@
  * and failure-kind words (§3).
  *
  * 002's Kazakh journal lists only columns 6–12; the other nine are completed here in the same style
- * and from the glossary (§11). Column 6 fixes 002's typo "ипаттамасы"; column 12 takes the
- * glossary's "іркілісті жою" (002 reads "іркіліс жою"). Column 7 keeps 002's "Т.А.Ж." as printed.
- * A Kazakh reader should review the completed columns and the kind words.
+ * and from docs/kazakh-glossary.md. Column 6 fixes 002's typo "ипаттамасы"; column 12 takes the
+ * glossary's "іркілісті жою" (002 reads "іркіліс жою"); column 4 says "күні мен уақыты" like
+ * columns 9 and 12. Column 7 keeps 002's "Т.А.Ж." as printed (the 2015 edition's "сотрудника";
+ * the edition in force says "специалиста"), expanded in the footer as "тегі, аты, жөні". Kind
+ * words follow 002 §4 where it has the item. A Kazakh reader should review the completed columns
+ * and the kind words.
  */
 
 export const LANGS = ['ru', 'kk'] as const;
@@ -78,7 +81,7 @@ export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {
     'Р/с №',
     'Өтініш берген ұйымның атауы',
     'БСН, ЖСН',
-    'Өтініш берілген күн мен уақыт',
+    'Өтініш берілген күні мен уақыты',
     'Пайдаланушы өтініш берген байланыс деректері',
     'Техникалық іркілістің сипаттамасы',
     'Өтінім қабылдаған қызметкердің Т.А.Ж.',
@@ -142,12 +145,12 @@ export const FORM: Readonly<Record<Lang, FormWords>> = {
       'БСН – бизнес-сәйкестендіру нөмірі;',
       'ЖСН – жеке сәйкестендіру нөмірі;',
       'Р/с – реттік саны;',
-      'Т.А.Ж. – тегі, аты, әкесінің аты (бар болса).',
+      'Т.А.Ж. – тегі, аты, жөні (бар болса).',
     ],
     confirmed: 'Расталды',
     refuted: 'Расталмады',
     pending: '',
-    empty: 'Кезеңде өтініштер жоқ',
+    empty: 'Кезең ішінде өтініштер жоқ',
   },
 };
 
@@ -174,10 +177,10 @@ export const KIND_WORDS: Readonly<Record<Lang, Record<FailureKind, string>>> = {
     'operator-unlawful-action': 'оператор мамандарының заңсыз әрекеттері',
     'operator-infosec-failure': 'Жүйенің ақпараттық қауіпсіздігінің тиісті деңгейін қамтамасыз етпеу',
     'operator-physical-damage': 'оператордың кінәсінен Жүйенің физикалық зақымдануы',
-    'third-party-physical-damage': 'үшінші тұлғалардың кінәсінен Жүйенің физикалық зақымдануы және (немесе) ажыратылуы',
+    'third-party-physical-damage': 'үшінші тұлғалардың кінәсінен Жүйенің физикалық зақымдануы және (немесе) өшуі',
     'computer-attack': 'компьютерлік шабуылдан Жүйенің қолжетімсіздігі',
     'third-party-conditions': 'үшінші тұлғалардың әрекеттері, операторға байланысты емес ұйымдастырушылық-техникалық жағдайлар',
-    'user-network-or-power': 'пайдаланушының деректер беру желілерінің және (немесе) электр энергиясының болмауы немесе бұзылуы',
+    'user-network-or-power': 'пайдаланушының деректерді беру желілерінің және (немесе) электр энергиясының болмауы не жұмысының бұзылуы',
     'user-computer-limitations': 'пайдаланушының компьютерлік техникасының бағдарламалық-техникалық шектеулері',
     'user-malware': 'пайдаланушының компьютерлік техникасының зиянды бағдарламалық қамтамасыз етумен зақымдануы',
     'user-non-compliance': 'пайдаланушының Заң талаптарын және пайдаланушылар нұсқаулығын сақтамауы',
