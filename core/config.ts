@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
 import type { Probe } from '../probes/types.ts';
 
@@ -141,6 +142,47 @@ const channelSchema = z.discriminatedUnion('type', [
   z.strictObject({ id, type: z.literal('webhook'), url: z.url(), secret: z.string().min(16) }),
 ]);
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Plain http only to this machine (a development identity provider); anything else would send codes and tokens in clear. */
+export const isLoopbackUrl = (u: URL) => LOOPBACK_HOSTS.has(u.hostname);
+const secureUrl = (what: string) =>
+  z.url({ error: `must be an absolute URL (the ${what})`, abort: true }).refine((v) => {
+    const u = new URL(v);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackUrl(u));
+  }, 'must use https (plain http only for a loopback address such as 127.0.0.1)');
+const claimName = z.string().regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'a claim name: letters, digits and _ : . / -');
+
+/**
+ * `console.oidc`: optional single sign-on for the console with an OpenID Connect provider
+ * (authorization code flow with PKCE). Secrets as `${ENV_VAR}`, like the notification channels'.
+ * A person whose role claim maps to no kuzet role is refused; there is no default role.
+ */
+export const oidcSchema = z.strictObject({
+  /** The issuer identifier; its `/.well-known/openid-configuration` is discovered. */
+  issuer: secureUrl('issuer identifier, e.g. https://sso.example.kz/realms/ops'),
+  clientId: z.string({ error: 'required' }).min(1, 'required'),
+  /** Omitted for a public client (PKCE only). */
+  clientSecret: z.string().min(1, 'must not be empty; omit it for a public client').optional(),
+  /** Where the provider sends the browser back. @default the request's origin + `/console/login/oidc/callback` */
+  redirectUrl: secureUrl('callback URL, ending in /console/login/oidc/callback')
+    .refine((v) => new URL(v).pathname === '/console/login/oidc/callback', 'the path must be /console/login/oidc/callback')
+    .optional(),
+  /** @default ["openid", "profile", "email"] */
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is one word without spaces or quotes'))
+    .default(['openid', 'profile', 'email'])
+    .refine((v) => v.includes('openid'), 'must include "openid"'),
+  /** The claim whose value becomes the console user name. @default "preferred_username" */
+  usernameClaim: claimName.default('preferred_username'),
+  /** The claim holding the person's groups or roles (a string or a list of strings). @default "groups" */
+  roleClaim: claimName.default('groups'),
+  /** Claim value → kuzet role; the highest mapped role wins. */
+  roles: z
+    .record(z.string().min(1, 'a claim value must not be empty'), z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }), { error: 'required: a map from claim values to roles' })
+    .refine((m) => Object.keys(m).length > 0, 'map at least one claim value to a role'),
+});
+export type OidcConfig = z.output<typeof oidcSchema>;
+
 export function configSchema(probes: Readonly<Record<string, Probe>>) {
   return z
     .strictObject({
@@ -193,6 +235,8 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
         })
         .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000 }),
       /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
+      /** The operator console (issue #10); `oidc` adds single sign-on beside the local accounts. */
+      console: z.strictObject({ oidc: oidcSchema.optional() }).optional(),
       meta: z.strictObject({ silenceIntervals: z.number().int().min(2).max(100).default(3), deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional() }).optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
     })

@@ -1,4 +1,4 @@
-/** Migrations 40–49: console accounts, sessions, login throttling. Never edit a released one: add a new one. */
+/** Migrations 40–49: console accounts, sessions, login throttling, single sign-on. Never edit a released one: add a new one. */
 import type { Migration } from '../migration.ts';
 
 export const CONSOLE_MIGRATIONS: readonly Migration[] = [
@@ -38,6 +38,28 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
       )`,
       'CREATE INDEX console_login_failures_ip_at ON console_login_failures (ip, at)',
       'CREATE INDEX audit_log_actor_at ON audit_log (actor, at)',
+    ],
+  },
+  {
+    version: 41,
+    name: 'console single sign-on (OIDC): accounts linked to an issuer and subject, pending sign-ins',
+    statements: [
+      // An SSO account is found by its issuer and subject, never by its name: an identity provider
+      // cannot take over a local account by sending the same preferred_username.
+      'ALTER TABLE console_users ADD COLUMN oidc_issuer text',
+      'ALTER TABLE console_users ADD COLUMN oidc_subject text',
+      'CREATE UNIQUE INDEX console_users_oidc ON console_users (oidc_issuer, oidc_subject) WHERE oidc_subject IS NOT NULL',
+      // One row per started SSO sign-in, keyed by the SHA-256 of its state; used once, then deleted.
+      `CREATE TABLE console_oidc_logins (
+        state_hash text PRIMARY KEY,
+        nonce text NOT NULL,
+        code_verifier text NOT NULL,
+        redirect_uri text NOT NULL,
+        next text NOT NULL,
+        ip text,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
     ],
   },
 ];
