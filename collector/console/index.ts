@@ -12,6 +12,7 @@ import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
 import { labels, renderPage } from './render.ts';
 import { LOGIN_CSRF_COOKIE, consoleMiddleware, consoleState, newLoginCsrf, sessionCookieName, sessionCookieOptions } from './security.ts';
+import { SSO_START_PATH, registerSso } from './sso.ts';
 import { SESSION_MAX_MS, actorId, signIn, signOut, signOutEverywhere } from './users.repo.ts';
 
 export { createUser, listUsers, setRole, setDisabled, setPassword, signIn } from './users.repo.ts';
@@ -29,7 +30,9 @@ function loginPage(ctx: Context, s: KuzetServices, data: { error?: string; usern
   ctx.cookies.set(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/console/login', overwrite: true });
   ctx.type = 'text/html; charset=utf-8';
   const lang = consoleState(ctx).lang;
-  ctx.body = renderPage('login', { lang, path: ctx.path, now: s.now() }, { ...data, loginCsrf: token, next: safeNext(data.next) }, { title: labels(lang).signIn });
+  const next = safeNext(data.next);
+  const sso = s.config().console?.oidc ? { href: `${SSO_START_PATH}?next=${encodeURIComponent(next)}` } : undefined;
+  ctx.body = renderPage('login', { lang, path: ctx.path, now: s.now() }, { ...data, loginCsrf: token, next, sso }, { title: labels(lang).signIn });
 }
 
 function registerSignIn(router: Router, s: KuzetServices): void {
@@ -90,6 +93,7 @@ export function consoleExtension(s: KuzetServices): ApiExtension {
     });
     router.get('/console/events', (ctx) => live.attach(ctx));
     registerSignIn(router, s);
+    registerSso(router, s, safeNext);
     registerPages(router, s);
     registerAdminPages(router, s);
   };

@@ -23,6 +23,8 @@ export const SESSION_COOKIE = 'kuzet_session';
 export const SECURE_SESSION_COOKIE = '__Host-kuzet_session';
 export const LOGIN_CSRF_COOKIE = 'kuzet_login_csrf';
 const LANG_COOKIE = 'kuzet_lang';
+/** Pages reachable without a session: the sign-in form and the single sign-on start and callback (sso.ts). */
+const SIGN_IN_PATHS: ReadonlySet<string> = new Set(['/console/login', '/console/login/oidc', '/console/login/oidc/callback']);
 const FORM_LIMIT = 256 * 1024;
 
 export interface ConsoleState {
@@ -133,7 +135,7 @@ export function consoleMiddleware(s: KuzetServices) {
         } else if (!sameToken(state.form._csrf, state.session.csrf)) {
           throw forbidden('the form’s CSRF token is missing or does not match; reload the page and submit again');
         }
-      } else if (!state.session && ctx.path !== '/console/login') {
+      } else if (!state.session && !SIGN_IN_PATHS.has(ctx.path)) {
         if (ctx.path === '/console/events') throw new KuzetError('unauthorized', 'sign in first', { status: 401 });
         const nextPath = ctx.path + (ctx.querystring ? `?${ctx.querystring}` : '');
         ctx.redirect(`/console/login?next=${encodeURIComponent(nextPath)}`);

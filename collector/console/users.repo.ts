@@ -36,11 +36,25 @@ export interface ConsoleUser {
   disabledAt: Date | null;
   failedLogins: number;
   lockedUntil: Date | null;
+  /** Signs in through single sign-on (sso.ts): no password here, its role comes from the identity provider. */
+  sso: boolean;
 }
 
-type UserRow = { id: string; username: string; name: string | null; role: Role; password_hash: string; created_at: Date; disabled_at: Date | null; failed_logins: number; locked_until: Date | null };
+export type UserRow = {
+  id: string;
+  username: string;
+  name: string | null;
+  role: Role;
+  password_hash: string;
+  created_at: Date;
+  disabled_at: Date | null;
+  failed_logins: number;
+  locked_until: Date | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+};
 
-const toUser = (r: UserRow): ConsoleUser => ({
+export const toUser = (r: UserRow): ConsoleUser => ({
   id: r.id,
   username: r.username,
   name: r.name,
@@ -49,6 +63,7 @@ const toUser = (r: UserRow): ConsoleUser => ({
   disabledAt: r.disabled_at ? new Date(r.disabled_at) : null,
   failedLogins: Number(r.failed_logins),
   lockedUntil: r.locked_until ? new Date(r.locked_until) : null,
+  sso: r.oidc_subject !== null && r.oidc_subject !== undefined,
 });
 
 /** The actor id a console user acts under in timelines and the audit log. */
@@ -135,6 +150,7 @@ export async function setPassword(db: Db, username: string, password: string, ac
   const hash = await hashPassword(password);
   await db.transaction(async (tx) => {
     const u = await lockUser(tx, username);
+    if (u.oidc_subject) throw new KuzetError('conflict', `"${username}" signs in through single sign-on; its password is kept by the identity provider`, { status: 409, field: 'username' });
     await tx.query('UPDATE console_users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id, hash]);
     await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [u.id, now.toISOString()]);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'user.password', subject: username, after: { sessionsRevoked: true } });
@@ -159,7 +175,16 @@ export async function signIn(db: Db, username: string, password: string, client:
     return { ok: false, reason: 'throttled', retryAfterS: Math.max(1, Math.ceil((first + IP_WINDOW_MS - now.getTime()) / 1000)) };
   }
   const row = (await db.query<UserRow>('SELECT * FROM console_users WHERE username = $1', [name]))[0];
-  const good = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+  // An SSO account has no password (its hash is empty): the same scrypt work, so timing does not tell.
+  const good = await verifyPassword(password, row && !row.oidc_subject ? row.password_hash : DUMMY_HASH);
+  if (row?.oidc_subject) {
+    // Same answer as a wrong password (the form tells nothing about accounts); the audit log says why.
+    await db.transaction(async (tx) => {
+      await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
+      await audit(tx, { actor: actorId(name), ip: client.ip, action: 'console.sign-in-refused', subject: name, after: { reason: 'sso-account' }, at: now });
+    });
+    return { ok: false, reason: 'invalid' };
+  }
   const locked = row?.locked_until && new Date(row.locked_until).getTime() > now.getTime();
   if (row && locked) {
     await db.transaction(async (tx) => {
@@ -183,16 +208,23 @@ export async function signIn(db: Db, username: string, password: string, client:
     });
     return lockedNow ? { ok: false, reason: 'locked', retryAfterS: LOCK_MS / 1000 } : { ok: false, reason: 'invalid' };
   }
-  const session = { id: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
-  await db.transaction(async (tx) => {
+  const session = await db.transaction(async (tx) => {
     await tx.query('UPDATE console_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
-    await tx.query('DELETE FROM console_sessions WHERE expires_at < $1', [new Date(now.getTime() - 30 * 86_400_000).toISOString()]);
-    await tx.query('INSERT INTO console_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)', [
-      sha256(session.id), row.id, session.csrf, now.toISOString(), new Date(now.getTime() + SESSION_MAX_MS).toISOString(), client.ip, client.userAgent.slice(0, 300),
-    ]);
+    const opened = await openSession(tx, row.id, client, now);
     await audit(tx, { actor: actorId(row.username), ip: client.ip, action: 'console.sign-in', subject: row.username, after: { role: row.role }, at: now });
+    return opened;
   });
   return { ok: true, user: toUser({ ...row, failed_logins: 0, locked_until: null }), session };
+}
+
+/** Opens a session for a user whose identity is established (password or single sign-on); the caller audits it. */
+export async function openSession(tx: Queryable, userId: string, client: { ip: string; userAgent: string }, now: Date): Promise<{ id: string; csrf: string }> {
+  const session = { id: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
+  await tx.query('DELETE FROM console_sessions WHERE expires_at < $1', [new Date(now.getTime() - 30 * 86_400_000).toISOString()]);
+  await tx.query('INSERT INTO console_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)', [
+    sha256(session.id), userId, session.csrf, now.toISOString(), new Date(now.getTime() + SESSION_MAX_MS).toISOString(), client.ip, client.userAgent.slice(0, 300),
+  ]);
+  return session;
 }
 
 export interface SessionView {
