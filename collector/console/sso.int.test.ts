@@ -23,6 +23,7 @@ import { PROBES } from '../../probes/index.ts';
 import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
 import { LABELS } from './i18n.ts';
+import { OidcClients } from './sso.ts';
 import { createUser, setPassword } from './users.repo.ts';
 
 const CLIENT_ID = 'kuzet-console';
@@ -343,6 +344,21 @@ describe('console single sign-on (OIDC)', () => {
     assert.equal(b.session(), undefined);
     const [ada] = await k.db.query<{ oidc_subject: string | null; name: string | null }>("SELECT oidc_subject, name FROM console_users WHERE username = 'ada'");
     assert.deepEqual(ada, { oidc_subject: null, name: null });
+  });
+
+  it('discovers the provider once, and again after a failure rather than keeping it', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const clients = new OidcClients();
+    const settings = (issuer: string) => ({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid'], usernameClaim: 'preferred_username', roleClaim: 'groups', roles: { a: 'admin' as const } });
+    await assert.rejects(clients.get(settings(down)), /fetch failed|ECONNREFUSED/);
+    const up = clients.get(settings(idp.url));
+    assert.equal((await up).serverMetadata().issuer, idp.url);
+    assert.equal(clients.get(settings(idp.url)), up, 'the same settings reuse the discovery');
+    await assert.rejects(clients.get(settings(down)));
+    assert.notEqual(clients.get(settings(idp.url)), up, 'after other settings failed, the provider is discovered again');
   });
 
   it('ends an SSO session with sign-out everywhere', async () => {
