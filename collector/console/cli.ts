@@ -87,7 +87,7 @@ export function registerConsoleCommands(program: Command, ctx: Ctx): void {
 
   common(user.command('list').description('accounts with role and state')).action(async (o: DbOpts) => {
     const users = await withDb(ctx, o, (db) => listUsers(db));
-    for (const u of users) print({ username: u.username, role: u.role, name: u.name, createdAt: formatAstana(u.createdAt), disabled: u.disabledAt !== null, lockedUntil: u.lockedUntil ? formatAstana(u.lockedUntil) : null });
+    for (const u of users) print({ username: u.username, role: u.role, name: u.name, createdAt: formatAstana(u.createdAt), disabled: u.disabledAt !== null, lockedUntil: u.lockedUntil ? formatAstana(u.lockedUntil) : null, sso: u.sso });
   });
 
   common(user.command('role <username> <role>').description('change the role (audited, 003 §34)')).action(async (username: string, role: string, o: DbOpts) => {
