@@ -1,13 +1,15 @@
 /**
  * Every Kazakh notice template says what its Russian sibling says: the same placeholders and helpers,
  * the same rule ids and numbers, and the regulation's Kazakh term wherever the Russian uses the
- * regulation's term (docs/kazakh-glossary.md, taken from 002 beside 001).
+ * regulation's term (docs/kazakh-glossary.md, taken from 002 beside 001). Both template folders are
+ * held to it: the notices' own and the ETP rules' (incidents/etp/templates).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Handlebars from 'handlebars';
+import { ETP_TEMPLATES_DIR } from '../../incidents/index.ts';
 import { DEFAULT_TEMPLATE_DIR } from '../templates.ts';
 
 type Node = { type: string; [k: string]: unknown };
@@ -59,16 +61,22 @@ const TERMS: readonly (readonly [RegExp, string])[] = [
   [/рабочих дня|рабочий день/i, 'жұмыс күні'],
 ];
 
-function pairs(): { dir: string; name: string; ru: string; kk: string }[] {
+/** The template folders held to their Russian siblings, with how many pairs each has at least. */
+const ROOTS = [
+  { label: 'notices', dir: DEFAULT_TEMPLATE_DIR, atLeast: 14 },
+  { label: 'etp', dir: ETP_TEMPLATES_DIR, atLeast: 4 },
+] as const;
+
+function pairs(root: string): { dir: string; name: string; ru: string; kk: string }[] {
   const out: { dir: string; name: string; ru: string; kk: string }[] = [];
-  for (const dir of readdirSync(DEFAULT_TEMPLATE_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
-    const files = readdirSync(join(DEFAULT_TEMPLATE_DIR, dir)).filter((f) => f.endsWith('.hbs'));
+  for (const dir of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+    const files = readdirSync(join(root, dir)).filter((f) => f.endsWith('.hbs'));
     const names = new Set(files.map((f) => f.replace(/\.(kk|ru)\.hbs$/, '')));
     for (const name of names) {
       const read = (lang: string) => {
         const f = `${name}.${lang}.hbs`;
         assert.ok(files.includes(f), `${dir}/${f} is missing beside its sibling`);
-        return readFileSync(join(DEFAULT_TEMPLATE_DIR, dir, f), 'utf8');
+        return readFileSync(join(root, dir, f), 'utf8');
       };
       out.push({ dir, name, ru: read('ru'), kk: read('kk') });
     }
@@ -76,26 +84,45 @@ function pairs(): { dir: string; name: string; ru: string; kk: string }[] {
   return out;
 }
 
-describe('Kazakh templates match their Russian siblings', () => {
-  const all = pairs();
-  test('there are templates to compare', () => assert.ok(all.length >= 14, String(all.length)));
-  for (const { dir, name, ru, kk } of all) {
-    test(`${dir}/${name}`, () => {
-      assert.deepEqual([...expressions(kk)].sort(), [...expressions(ru)].sort(), 'placeholders and helpers');
-      assert.deepEqual(ruleIds(kk), ruleIds(ru), 'rule ids');
-      assert.deepEqual(numbers(kk), numbers(ru), 'numbers (points, days, minutes)');
-      for (const [russian, kazakh] of TERMS) {
-        if (russian.test(prose(ru))) assert.ok(prose(kk).toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')), `«${russian.source}» in ru, so «${kazakh}» in kk`);
-      }
-      // "бастап"/"дейін" need a case ending the placeholder cannot carry ("09:00-ден", "09:30-ға").
-      assert.doesNotMatch(kk, /\}\}\s+(бастап|дейін|басталды)/, 'a case-governing word right after a placeholder');
-    });
+/**
+ * Kazakh words that govern a case the placeholder before them cannot carry: "бастап"/"кейін"/"бері"
+ * the ablative ("09:00-ден бастап"), "дейін"/"жетті" the dative ("09:30-ға дейін", "шекке жетті").
+ */
+const CASE_AFTER_PLACEHOLDER = /\}\}\s+(бастап|дейін|дейінгі|басталды|кейін|бері|жетті|жеткен)(?![\p{L}])/u;
+/** A suffix glued to a placeholder ("{{streak}}-күні", "{{id}}-ге"): right for some values only. */
+const SUFFIX_ON_PLACEHOLDER = /\}\}-\p{L}/u;
+
+/** Every difference of a Kazakh template from its Russian sibling, as assertion failures. */
+function assertParity(ru: string, kk: string): void {
+  assert.deepEqual([...expressions(kk)].sort(), [...expressions(ru)].sort(), 'placeholders and helpers');
+  assert.deepEqual(ruleIds(kk), ruleIds(ru), 'rule ids');
+  assert.deepEqual(numbers(kk), numbers(ru), 'numbers (points, days, minutes)');
+  for (const [russian, kazakh] of TERMS) {
+    if (russian.test(prose(ru))) assert.ok(prose(kk).toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')), `«${russian.source}» in ru, so «${kazakh}» in kk`);
   }
-});
+  assert.doesNotMatch(kk, CASE_AFTER_PLACEHOLDER, 'a case-governing word right after a placeholder');
+  assert.doesNotMatch(kk, SUFFIX_ON_PLACEHOLDER, 'a suffix glued to a placeholder');
+}
+
+for (const root of ROOTS) {
+  describe(`Kazakh templates match their Russian siblings (${root.label})`, () => {
+    const all = pairs(root.dir);
+    test('there are templates to compare', () => assert.ok(all.length >= root.atLeast, String(all.length)));
+    for (const { dir, name, ru, kk } of all) test(`${root.label}: ${dir}/${name}`, () => assertParity(ru, kk));
+  });
+}
 
 test('the check catches a Kazakh template that drops a placeholder or a term', () => {
   const ru = 'Технический сбой: {{systemName}}\nПлановое время и дата устранения: {{plannedFixAt}} (EX-M-ACCEPT)';
   assert.notDeepEqual(expressions('Техникалық іркіліс\n{{plannedFixAt}}').sort(), expressions(ru).sort());
   assert.notDeepEqual(ruleIds('{{systemName}} (EX-M-AUCTION)'), ruleIds(ru));
   assert.ok(!prose('Іркіліс: {{systemName}}').toLocaleLowerCase('kk').includes('жоюдың жоспарлы уақыты мен күні'));
+});
+
+test('the check catches a case ending or suffix a placeholder cannot carry, and lets the reworded forms pass', () => {
+  const ru = 'Отключение с {{at}}, порог достигнут {{day}}, {{streak}}-й день';
+  for (const kk of ['{{at}} бастап, шекке жеткен күн: {{day}}, қатарынан {{streak}} күн', '{{at}} күні мен уақытынан бастап, шек {{day}} жетті, қатарынан {{streak}} күн', '{{at}} күні мен уақытынан бастап, шекке жеткен күн: {{day}}, {{streak}}-күні']) {
+    assert.throws(() => assertParity(ru, kk), assert.AssertionError, kk);
+  }
+  assertParity(ru, '{{at}} күні мен уақытынан бастап, шекке жеткен күн: {{day}}, қатарынан {{streak}} күн');
 });
