@@ -13,16 +13,23 @@ const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
   kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі', [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды' },
 };
 
-/** What the notice says happened, in both languages; the operator's cause wins over the detector's guess. */
+/**
+ * What the notice says happened, in both languages; the operator's cause wins over the detector's guess.
+ * Kazakh puts the case ending on a noun after the quoted name («search» модуліндегі, «portal»
+ * жүйесінің): the name itself cannot carry one.
+ */
 export function incidentDescription(r: Pick<IncidentRow, 'source' | 'system' | 'module' | 'probable_cause' | 'cause' | 'title'>): { ru: string; kk: string } {
-  const where = r.module ? `«${r.module}»` : `«${r.system ?? '—'}»`;
-  if (r.cause) return { ru: `Технический сбой ${where}: ${r.cause}`, kk: `${where} техникалық іркіліс: ${r.cause}` };
+  const name = `«${r.module ? r.module : (r.system ?? '—')}»`;
+  const ruOf = r.module ? `модуля ${name}` : `системы ${name}`;
+  const kkIn = `${name} ${r.module ? 'модуліндегі' : 'жүйесіндегі'}`;
+  const kkOf = `${name} ${r.module ? 'модулінің' : 'жүйесінің'}`;
+  if (r.cause) return { ru: `Технический сбой ${name}: ${r.cause}`, kk: `${kkIn} техникалық іркіліс: ${r.cause}` };
   if (r.source === 'monitoring') {
     const ru = r.probable_cause ? (CAUSE_TEXT.ru[r.probable_cause] ?? r.probable_cause) : 'недоступность';
     const kk = r.probable_cause ? (CAUSE_TEXT.kk[r.probable_cause] ?? r.probable_cause) : 'қолжетімсіздік';
-    return { ru: `Нарушение работы модуля ${where} по данным мониторинга: ${ru}`, kk: `Мониторинг деректері бойынша ${where} модулінің жұмысы бұзылды: ${kk}` };
+    return { ru: `Нарушение работы ${ruOf} по данным мониторинга: ${ru}`, kk: `Мониторинг деректері бойынша ${kkOf} жұмысы бұзылды: ${kk}` };
   }
-  return { ru: `Технический сбой ${where} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${where} техникалық іркіліс` };
+  return { ru: `Технический сбой ${name} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${kkIn} техникалық іркіліс` };
 }
 
 type StoredExtension = { subject: string; deadline?: string; kind?: string; original: string | null; extended: string; rule: string; announcement?: string; lot?: string };
