@@ -6,7 +6,7 @@
  * so the streak, its warnings, the threshold event and the decision deadline show at once.
  */
 import dgram from 'node:dgram';
-import { formatAstana } from '../../core/time.ts';
+import { MS_PER_DAY, astanaDayTimeToMs, astanaEpochDay, formatAstana } from '../../core/time.ts';
 
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
@@ -86,18 +86,29 @@ export interface ReplayResult {
 }
 
 /**
+ * How much of today must lie behind `now` for today to get its episode: the ledger clamps episodes
+ * to now and counts a day from one minute of failure (the default minFailureMinutes), so just after
+ * Astana midnight today's episode would be too short and the streak one day short of the threshold.
+ */
+const TODAY_NEEDS_MS = 2 * 60_000;
+
+/**
  * Time travel for the demo: records one failure episode of `etp`'s order service on each of the last
  * `days` Astana dates up to today (10:00–10:40, today's ending now), through the operator API, so the
  * ledger climbs through the warnings (from 5) to the threshold (8) and shows the decision deadline.
+ * In the first two minutes of a day the days end yesterday instead: a streak stays current through
+ * the next day, so the demo shows the same thing.
  */
 export async function replayEtpFailures(kuzetUrl: string, token: string, o: { etp: string; days: number; now: Date }): Promise<ReplayResult> {
   const nowMs = o.now.getTime();
-  const todayStart = Date.parse(`${formatAstana(nowMs).slice(0, 10)}T00:00:00+05:00`);
+  const todayStart = astanaDayTimeToMs(astanaEpochDay(nowMs), 0);
+  const lastStart = nowMs - todayStart >= TODAY_NEEDS_MS ? todayStart : todayStart - MS_PER_DAY;
   let last: { etp: { streak: { currentStreak: number; thresholdReachedOn: string | null; decisionDueBy: string | null } } } | undefined;
   for (let i = o.days - 1; i >= 0; i--) {
-    const dayStart = todayStart - i * 86_400_000;
-    const start = i === 0 ? Math.max(dayStart, Math.min(nowMs - 2 * 60_000, dayStart + 10 * 3_600_000)) : dayStart + 10 * 3_600_000;
-    const end = i === 0 ? Math.max(start + 60_000, Math.min(nowMs, start + 40 * 60_000)) : start + 40 * 60_000;
+    const dayStart = lastStart - i * MS_PER_DAY;
+    const today = dayStart === todayStart;
+    const start = today ? Math.max(dayStart, Math.min(nowMs - 2 * 60_000, dayStart + 10 * 3_600_000)) : dayStart + 10 * 3_600_000;
+    const end = today ? Math.max(start + 60_000, Math.min(nowMs, start + 40 * 60_000)) : start + 40 * 60_000;
     const res = await fetch(`${kuzetUrl}/api/v1/etps/${encodeURIComponent(o.etp)}/episodes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
