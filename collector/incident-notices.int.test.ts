@@ -85,6 +85,13 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     }, { what: 'SLA-P-HIGH-HOME met', timeoutMs: 10_000 });
     assert.equal(clocks.find((x) => x.timer === 'SLA-P-HIGH-OWNER')?.state, 'met');
 
+    // Another event about the incident with nothing a reader sees changed (a clock met, evidence joined)
+    // leaves the notice at version 1, `opened`: the stored subject comes back from JSONB with its keys
+    // reordered, and that alone once published an `updated` copy a second after the first.
+    await new IncidentNotices(servicesOf(demo)).reconcile(inc.id);
+    const once = (await api('GET', `/api/v1/notices/${published.id}`)).body as { versions: { version: number; phase: string }[] };
+    assert.deepEqual(once.versions.map((v) => [v.version, v.phase]), [[1, 'opened']]);
+
     // A new planned fix time re-publishes as `updated` (001 §14.1–14.2).
     // The detector may touch the incident meanwhile (another check of the module joins): re-read its version on 409, as a client would.
     const later = formatAstana(Date.now() + 90 * 60_000);

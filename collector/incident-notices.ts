@@ -173,8 +173,10 @@ export class IncidentNotices {
     if (r.level !== 'medium' && r.level !== 'high') return;
     let subject = await subjectOf(db, r, phase);
     if (phase === 'opened' && existing && existing.publishedVersion > 0) {
-      // Published already: the same facts stay `opened`; changed facts go out as `updated`.
-      const same = contentHash({ ...existing.subject, phase: 'opened' }) === contentHash(subject);
+      // Published already: the same facts stay `opened`; changed facts go out as `updated`. Both sides are
+      // parsed before hashing: the stored subject comes back from JSONB with its keys reordered
+      // (description {kk, ru}), which would otherwise hash as a change and re-publish at once.
+      const same = contentHash(parseSubject({ ...existing.subject, phase: 'opened' })) === contentHash(parseSubject(subject));
       subject = same ? existing.subject : { ...subject, phase: 'updated' };
     }
     // The same subject already published (a replayed or unrelated event): nothing to store, nothing to send.
