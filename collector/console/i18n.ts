@@ -1,9 +1,22 @@
 /**
- * The console's words in Kazakh and Russian (REGULATIONS.md §11 glossary). The language is chosen
- * with `?lang=kk|ru` and kept in a cookie; Kazakh is the default.
+ * The console's words in Kazakh and Russian (REGULATIONS.md §11, docs/kazakh-glossary.md). The
+ * language is chosen with `?lang=kk|ru` and kept in a cookie; Kazakh is the default.
+ *
+ * Words the journal form already has are taken from it, not copied: the level and failure-kind
+ * words, and the labels of the fields that fill a journal column (level, kind, decision, measures,
+ * causes, recommendations), so the console, the journal and its extract cannot drift apart.
  */
+import { COLUMN_KEYS, HEADERS, KIND_WORDS, LEVEL_WORDS } from '../../incidents/index.ts';
+
 export const CONSOLE_LANGS = ['kk', 'ru'] as const;
 export type ConsoleLang = (typeof CONSOLE_LANGS)[number];
+
+/** The journal's header of column `key` (001/002 Appendix 1). */
+function column(lang: ConsoleLang, key: (typeof COLUMN_KEYS)[number]): string {
+  const header = HEADERS[lang][COLUMN_KEYS.indexOf(key)];
+  if (header === undefined) throw new Error(`journal has no header for column ${key} in ${lang}`);
+  return header;
+}
 
 const ru = {
   console: 'Консоль оператора',
@@ -50,7 +63,7 @@ const ru = {
   id: 'Номер',
   title: 'Описание',
   state: 'Статус',
-  level: 'Уровень критичности',
+  level: column('ru', 'level'),
   proposedLevel: 'Предложенный уровень',
   reasons: 'Основания',
   startedAt: 'Начало сбоя',
@@ -72,13 +85,13 @@ const ru = {
   noExtensions: 'Продлений нет (закупки не затронуты или не загружены).',
   transition: 'Перевести',
   to: 'В статус',
-  kind: 'Вид технического сбоя',
+  kind: column('ru', 'kind'),
   levelReason: 'Причина другого уровня',
   levelAgreedWith: 'С кем согласован уровень',
-  cause: 'Причины возникновения технического сбоя',
-  measures: 'Принятые оператором меры',
-  recommendations: 'Рекомендации по недопущению впредь',
-  decision: 'Принятое решение',
+  cause: column('ru', 'causes'),
+  measures: column('ru', 'measures'),
+  recommendations: column('ru', 'recommendations'),
+  decision: column('ru', 'decision'),
   refuteEvidence: 'Доказательства отсутствия сбоя',
   changePlannedFix: 'Изменить плановое время устранения',
   reason: 'Причина',
@@ -183,8 +196,8 @@ const kk: Labels = {
   username: 'Пайдаланушы аты',
   password: 'Құпиясөз',
   wrongPassword: 'Пайдаланушы аты немесе құпиясөз қате.',
-  locked: 'Бірнеше сәтсіз әрекеттен кейін тіркелгі уақытша бұғатталды. {s} с кейін қайталаңыз немесе әкімшіге хабарласыңыз.',
-  throttled: 'Бұл мекенжайдан әрекеттер тым көп. {s} с кейін қайталаңыз.',
+  locked: 'Бірнеше сәтсіз әрекеттен кейін тіркелгі уақытша бұғатталды. {s} с өткен соң қайталаңыз немесе әкімшіге хабарласыңыз.',
+  throttled: 'Бұл мекенжайдан әрекеттер тым көп. {s} с өткен соң қайталаңыз.',
   ssoButton: 'SSO арқылы кіру',
   ssoOr: 'немесе құпиясөзбен',
   ssoBadState: 'Бірыңғай кіру (SSO) жауабы осы браузерде басталған кіруге жатпайды: state параметрі жоқ, сәйкес емес немесе ескірген. Кіруді қайта бастаңыз.',
@@ -210,7 +223,7 @@ const kk: Labels = {
   id: 'Нөмірі',
   title: 'Сипаттамасы',
   state: 'Мәртебесі',
-  level: 'Күрделілік деңгейі',
+  level: column('kk', 'level'),
   proposedLevel: 'Ұсынылған деңгей',
   reasons: 'Негіздемелер',
   startedAt: 'Іркілістің басталуы',
@@ -227,18 +240,18 @@ const kk: Labels = {
   remaining: 'Қалды',
   met: 'Орындалды',
   markMet: 'Орындалды деп белгілеу',
-  extensions: 'Сатып алуды ұзарту мерзімі',
+  extensions: 'Сатып алу мерзімдерін ұзарту',
   affected: 'Хабарландырулар мен лоттардың нөмірлері',
   noExtensions: 'Ұзарту жоқ (сатып алулар қозғалмаған немесе жүктелмеген).',
   transition: 'Ауыстыру',
   to: 'Мәртебеге',
-  kind: 'Техникалық іркілістің түрі',
+  kind: column('kk', 'kind'),
   levelReason: 'Басқа деңгейдің себебі',
   levelAgreedWith: 'Деңгей кіммен келісілді',
-  cause: 'Техникалық іркілістің себептері',
-  measures: 'Оператор қолданған шаралар',
-  recommendations: 'Алдағы уақытта болдырмау бойынша ұсыныстар',
-  decision: 'Қабылданған шешім',
+  cause: column('kk', 'causes'),
+  measures: column('kk', 'measures'),
+  recommendations: column('kk', 'recommendations'),
+  decision: column('kk', 'decision'),
   refuteEvidence: 'Іркіліс болмағанының дәлелдері',
   changePlannedFix: 'Жоюдың жоспарлы уақытын өзгерту',
   reason: 'Себебі',
@@ -265,15 +278,15 @@ const kk: Labels = {
   email: 'E-mail',
   verdict: 'Хабарлау мерзімдерін тексеру',
   audience: 'Аудитория',
-  latestNotifyAt: 'Кешіктірмей хабарлау',
+  latestNotifyAt: 'Хабарлаудың соңғы мерзімі',
   leadMet: 'мерзім сақталды',
   leadMissed: 'мерзім өтіп кетті: жоспардан тыс жұмыстар',
   plan: 'Жоспарлау және жариялау',
   check_: 'Тексеру',
-  windows: 'Жұмыс терезелері',
+  windows: 'Жұмыстарды жүргізу кезеңдері',
   phase: 'Кезең',
   streak: 'Қатарынан іркіліс күндері',
-  thresholdReachedOn: 'Шекке жетті',
+  thresholdReachedOn: 'Шекке жеткен күн',
   decisionDueBy: 'Шешім мерзімі',
   decisionPending: 'шешім күтілуде',
   failureDays: 'Іркіліс күндері',
@@ -289,10 +302,10 @@ const kk: Labels = {
   format: 'Пішімі',
   lang: 'Тіл',
   role: 'Рөлі',
-  name: 'Т.А.Ә.',
+  name: 'Т.А.Ж.',
   created: 'Құрылды',
   disabled: 'өшірілген',
-  lockedUntil: 'бұғатталған',
+  lockedUntil: 'бұғатталған, бұғаттан шығу уақыты:',
   sessions: 'Сеанстар',
   addUser: 'Пайдаланушы қосу',
   disable: 'Өшіру',
@@ -307,8 +320,8 @@ const kk: Labels = {
   ip: 'IP мекенжайы',
   action: 'Әрекет',
   subject: 'Нысан',
-  before: 'Дейін',
-  after: 'Кейін',
+  before: 'Өзгеріске дейін',
+  after: 'Өзгерістен кейін',
   exportCsv: 'CSV түсіру',
   auditKept: 'Аудит жазбалары автоматты түрде жойылмайды; кемінде 3 жыл сақталады (003 §34).',
   forbidden: 'Құқықтар жеткіліксіз',
@@ -318,8 +331,8 @@ const kk: Labels = {
   overdue: 'мерзімі өтті',
   newPassword: 'Жаңа құпиясөз',
   changePassword: 'Құпиясөзді өзгерту',
-  journalNote: 'Өтініштерді есепке алу журналы (001 §19–21) және үзінді серверде жасалады; файлдар сіздің рөліңіздің құқықтарымен жүктеледі.',
-  extract: 'Үзінді',
+  journalNote: 'Өтініштерді есепке алу журналы (001 §19–21) және үзінді көшірме серверде жасалады; файлдар сіздің рөліңіздің құқықтарымен жүктеп алынады.',
+  extract: 'Үзінді көшірме',
   availability: 'Қолжетімділік',
 };
 
@@ -329,39 +342,21 @@ export const LABELS: Record<ConsoleLang, Labels> = { kk, ru };
 export const TERMS: Record<ConsoleLang, Record<string, string>> = {
   ru: {
     registered: 'зарегистрирован', analysing: 'анализ', confirmed: 'подтвержден', refuted: 'не подтвержден', resolved: 'устранен', closed: 'закрыт',
-    low: 'низкий', medium: 'средний', high: 'высокий', viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор',
+    viewer: 'наблюдатель', operator: 'оператор', admin: 'администратор',
     running: 'идёт', met: 'выполнено', breached: 'нарушено',
     opened: 'открыто', updated: 'обновлено', 'maintenance-planned': 'запланированы', 'maintenance-started': 'идут', 'maintenance-completed': 'завершены',
     keep: 'оставить подключённой', disconnect: 'отключить',
-    // Failure kinds (001 §3): the first three depend on the operator.
-    'operator-unlawful-action': 'неправомерные действия работников оператора',
-    'operator-infosec-failure': 'несоблюдение оператором требований информационной безопасности',
-    'operator-physical-damage': 'физическое повреждение оборудования по вине оператора',
-    'third-party-physical-damage': 'физическое повреждение оборудования третьими лицами',
-    'computer-attack': 'компьютерная атака',
-    'third-party-conditions': 'обстоятельства, вызванные третьими лицами',
-    'user-network-or-power': 'сеть или электропитание пользователя',
-    'user-computer-limitations': 'ограничения компьютера пользователя',
-    'user-malware': 'вредоносное ПО у пользователя',
-    'user-non-compliance': 'несоблюдение пользователем требований',
-    'eds-key-misuse': 'неправильное использование ключа ЭЦП',
+    // Levels and failure kinds (001 §3) as the journal prints them (incidents/journal/labels.ts).
+    ...LEVEL_WORDS.ru,
+    ...KIND_WORDS.ru,
   },
   kk: {
     registered: 'тіркелді', analysing: 'талдау', confirmed: 'расталды', refuted: 'расталмады', resolved: 'жойылды', closed: 'жабылды',
-    low: 'төмен', medium: 'орташа', high: 'жоғары', viewer: 'бақылаушы', operator: 'оператор', admin: 'әкімші',
+    viewer: 'бақылаушы', operator: 'оператор', admin: 'әкімші',
     running: 'жүріп жатыр', met: 'орындалды', breached: 'бұзылды',
     opened: 'ашылды', updated: 'жаңартылды', 'maintenance-planned': 'жоспарланды', 'maintenance-started': 'жүргізілуде', 'maintenance-completed': 'аяқталды',
     keep: 'қосулы қалдыру', disconnect: 'ажырату',
-    'operator-unlawful-action': 'оператор қызметкерлерінің құқыққа қайшы әрекеттері',
-    'operator-infosec-failure': 'оператордың ақпараттық қауіпсіздік талаптарын сақтамауы',
-    'operator-physical-damage': 'оператордың кінәсінен жабдықтың физикалық зақымдануы',
-    'third-party-physical-damage': 'үшінші тұлғалардың жабдықты физикалық зақымдауы',
-    'computer-attack': 'компьютерлік шабуыл',
-    'third-party-conditions': 'үшінші тұлғалар туғызған жағдайлар',
-    'user-network-or-power': 'пайдаланушының желісі немесе электр қуаты',
-    'user-computer-limitations': 'пайдаланушы компьютерінің шектеулері',
-    'user-malware': 'пайдаланушыдағы зиянды бағдарлама',
-    'user-non-compliance': 'пайдаланушының талаптарды сақтамауы',
-    'eds-key-misuse': 'ЭЦҚ кілтін дұрыс пайдаланбау',
+    ...LEVEL_WORDS.kk,
+    ...KIND_WORDS.kk,
   },
 };
