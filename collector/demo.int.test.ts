@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { resolveChecks } from '../core/config.ts';
+import { loadConfigFile, resolveChecks } from '../core/config.ts';
+import { formatAstana } from '../core/time.ts';
+import { PROBES } from '../probes/index.ts';
 import { silentLogger } from '../core/log.ts';
 import { dropRedisPrefix, runCli, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startDemo, type DemoHandle } from './demo.ts';
@@ -97,6 +99,35 @@ describe('kuzet demo', () => {
     }, { what: 'homepage down', timeoutMs: 15_000 });
     assert.equal(c.regions[0]?.errorKind, 'assertion');
     await inject(demo.sim.url, 'homepage', 'none');
+  });
+});
+
+describe('kuzet demo: its config file for the CLI', () => {
+  const dir = tempDir();
+  const prefix = uniqueName('kzdemocfg');
+  after(async () => {
+    await dropRedisPrefix(prefix);
+    dir.remove();
+  });
+
+  it('is written beside the data directory and opens the demo store (by absolute path) once the demo is stopped', async () => {
+    const dataDir = join(dir.path, 'data', 'demo');
+    const demo = await startDemo({ port: 0, portalPort: 0, dataDir, redisPrefix: prefix, log: silentLogger, env: {}, etpReplay: false });
+    try {
+      await demo.kuzet.redisReady;
+      await waitFor(async () => ((await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/homepage/http/results?limit=1`)).json()) as { items: unknown[] }).items[0], { what: 'a stored homepage result', timeoutMs: 30_000 });
+    } finally {
+      await demo.close();
+    }
+    assert.equal(demo.configFile, join(dir.path, 'data', 'kuzet-demo.yaml'));
+    const cfg = loadConfigFile(demo.configFile, PROBES);
+    assert.equal(cfg.storage.dataDir, dataDir);
+    assert.deepEqual(resolveChecks(cfg).map((c) => c.key), resolveChecks(demo.config).map((c) => c.key));
+    const today = formatAstana(Date.now()).slice(0, 10);
+    const r = await runCli(['availability', '--from', today, '--to', today, '-c', demo.configFile], { env: { DATABASE_URL: '', DATABASE_SCHEMA: '' } });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { systems: { system: string; total: { upMs: number } }[] };
+    assert.ok((report.systems.find((s) => s.system === 'portal')?.total.upMs ?? 0) > 0, r.stdout.slice(0, 300));
   });
 });
 

@@ -2,7 +2,8 @@
  * `kuzet demo`: the simulated portal and ETPs, and kuzet on its embedded defaults pointed at them.
  * The demo config is generated from the simulator's own target list, so every fault target has a check.
  */
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { parseConfig, type KuzetConfig } from '../core/config.ts';
 import { createToken } from '../core/auth.ts';
@@ -131,6 +132,12 @@ export interface DemoHandle {
   peers: { slack: Awaited<ReturnType<typeof startSlack>>; smtp: Awaited<ReturnType<typeof startSmtp>> };
   kuzet: KuzetHandle;
   config: KuzetConfig;
+  /**
+   * The demo's config written beside its data directory (`./data/kuzet-demo.yaml` for `./data/demo`),
+   * so the CLI's database commands (journal, extract, availability, etp, token, user) open the demo's
+   * store and know its systems with `-c` while the demo is stopped (PGlite is one process at a time).
+   */
+  configFile: string;
   /** An operator API token created at start, or KUZET_DEMO_TOKEN when set (demo only). */
   operatorToken: string;
   /** What the ETP time travel put into the ledger (undefined when turned off). */
@@ -149,9 +156,11 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
     await ntp.close();
   };
   try {
-    const artifactsDir = o.artifactsDir ?? join(o.dataDir, '..', 'artifacts');
-    const yaml = demoConfigYaml(sim.url, { dataDir: o.dataDir, artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
+    const artifactsDir = resolve(o.artifactsDir ?? join(o.dataDir, '..', 'artifacts'));
+    // Absolute, so the written config file opens the same store from any working directory.
+    const yaml = demoConfigYaml(sim.url, { dataDir: resolve(o.dataDir), artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
+    const configFile = join(dirname(resolve(o.dataDir)), 'kuzet-demo.yaml');
     const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
     let operatorToken: string;
     let etpReplay: Promise<ReplayResult | undefined>;
@@ -175,11 +184,13 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
       await kuzet.close();
       throw e;
     }
+    writeFileSync(configFile, `# Written by \`kuzet demo\` at each start: its configuration, for the CLI on the demo's store while the demo is stopped.\n${yaml}`);
     return {
       sim,
       peers: { slack, smtp },
       kuzet,
       config,
+      configFile,
       operatorToken,
       etpReplay,
       async close() {
