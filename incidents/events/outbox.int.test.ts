@@ -75,4 +75,25 @@ describe('outbox on PostgreSQL', () => {
       conn.disconnect();
     }
   });
+
+  it('a fresh store behind the same Redis prefix publishes its events, though their keys repeat the old store\'s', async () => {
+    // `kuzet demo` after deleting ./data/demo: incidents are numbered from INC-2026-000001 again while
+    // Redis still holds the old store's jobs; with the key alone as job id BullMQ dropped them silently.
+    const schema2 = uniqueName('kzoutbox2');
+    const db2 = await openDb({ databaseUrl: PG_URL, schema: schema2 });
+    const conn = new Redis(REDIS_URL);
+    const queue = new Queue(EVENTS_QUEUE, { connection: conn, prefix });
+    try {
+      await migrate(db2);
+      await db2.transaction((tx) => emit(tx, { type: 'incident.updated', key: 'INC-2026-000001:e0', incidentId: 'INC-2026-000001', payload: { store: 2 } }));
+      const before = await queue.count();
+      assert.equal(await publishPending(db2, queue), 1);
+      assert.equal(await queue.count(), before + 1);
+    } finally {
+      await queue.close();
+      conn.disconnect();
+      await db2.close();
+      await dropPgSchema(schema2);
+    }
+  });
 });

@@ -47,6 +47,14 @@ export async function readOutbox(db: Queryable, afterId: number, limit = 500): P
 }
 
 /**
+ * The BullMQ job id of an outbox row: its key and the row's own creation time. The key alone repeats
+ * across stores (a fresh database numbers incidents from INC-YYYY-000001 again) while Redis keeps up
+ * to 1,000 finished jobs, so a fresh store behind the same Redis prefix had its events dropped as
+ * duplicates: no alert, no notice. A re-publish of the same row still has the same id.
+ */
+const eventJobId = (e: Pick<OutboxEvent, 'key' | 'createdAt'>): string => `${e.key}|${e.createdAt.getTime()}`.replace(/:/g, '|');
+
+/**
  * Publishes unpublished events to the BullMQ queue, oldest first. A crash between `addBulk` and the
  * update re-publishes the same events with the same job ids, which BullMQ ignores.
  */
@@ -54,7 +62,7 @@ export async function publishPending(db: Db, queue: Queue, limit = 500): Promise
   const rows = await db.query<Row>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1', [limit]);
   if (rows.length === 0) return 0;
   const events = rows.map(toEvent);
-  await queue.addBulk(events.map((e) => ({ name: e.type, data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id }, opts: { jobId: e.key.replace(/:/g, '|'), removeOnComplete: 1000, removeOnFail: 1000 } })));
+  await queue.addBulk(events.map((e) => ({ name: e.type, data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id }, opts: { jobId: eventJobId(e), removeOnComplete: 1000, removeOnFail: 1000 } })));
   await db.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [events.map((e) => e.id)]);
   return events.length;
 }
