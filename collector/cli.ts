@@ -204,7 +204,7 @@ export function buildProgram(): Command {
         `  ETPs:               curl -H 'Authorization: Bearer ${d.operatorToken}' ${d.kuzet.url}/api/v1/etps   (etp-alpha: 8 failure days replayed at start, threshold and decision date)`,
         `  inject a fault:     curl -X POST ${d.sim.url}/__fault -H 'content-type: application/json' -d '{"target":"search","fault":"down"}'`,
         `  list faults:        curl ${d.sim.url}/__fault`,
-        `  CLI on its store:   stop the demo, then npx kuzet journal|extract|availability|etp|token … -c ${relative(process.cwd(), d.configFile) || d.configFile}`,
+        `  CLI on its store:   stop the demo, then npx kuzet journal|extract|availability|etp|token … -c ${relative(process.cwd(), d.configFile).startsWith('..') ? d.configFile : relative(process.cwd(), d.configFile)}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
       await runUntilSignal(d.close, () => undefined);
