@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../core/log.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { decisionDueByMs } from '../incidents/index.ts';
+import { waitInsideAstanaDay } from '../test/astana-clock.test-support.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startDemo, type DemoHandle } from './demo.ts';
 
@@ -38,6 +39,10 @@ describe('kuzet demo: ETP streak, threshold, decision, clock evidence', () => {
   };
 
   before(async () => {
+    // The replay records its days as of the moment it runs, the first test checks them as of a later
+    // one: both must be the same Astana day, away from the replay's first two minutes of a day
+    // (where its days end yesterday).
+    await waitInsideAstanaDay({ afterMs: 3 * 60_000, beforeMs: 5 * 60_000 });
     demo = await startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL } });
     await demo.kuzet.redisReady;
   });

@@ -10,8 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { createToken } from '../core/auth.ts';
 import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
-import { astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana, formatEpochDay } from '../core/time.ts';
+import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
+import { waitInsideAstanaDay } from '../test/astana-clock.test-support.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { emit } from '../incidents/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
@@ -166,9 +167,10 @@ describe('ETP API', () => {
   it('recorded episodes move the streak; the warning and threshold notices are stored once per ETP and date', async () => {
     // Today's episode must hold at least minFailureMinutes (1) of today: just after Astana midnight
     // (it failed in CI at 00:0x) wait until 3 minutes into the day rather than spill onto yesterday.
+    // Nor may midnight fall inside the test: recorded after it, yesterday's warning is two days old
+    // and no longer notified (only asOf and the day before are).
+    await waitInsideAstanaDay({ afterMs: 3 * 60_000, beforeMs: 2 * 60_000 });
     const dayStart = (ms: number) => astanaDayTimeToMs(astanaEpochDay(ms), 0);
-    const intoDay = astanaTimeOfDayMs(Date.now());
-    if (intoDay < 180_000) await new Promise((r) => setTimeout(r, 180_000 - intoDay + 1000));
     const now = Date.now();
     const today = astanaEpochDay(now);
     for (let i = 7; i >= 0; i--) {
