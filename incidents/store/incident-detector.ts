@@ -43,6 +43,8 @@ export interface DetectableResult {
 }
 
 const ACTOR = 'system:detector';
+/** Registration latencies kept for the benchmark; a long-running detector must not grow without bound. */
+const REGISTERED_KEPT = 1_000;
 
 function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
   const a = obs?.artifacts;
@@ -70,12 +72,17 @@ export class IncidentDetector {
   /** What was last written per check and module, to skip rewriting unchanged state. */
   private saved = new Map<string, string>();
   private savedModules = new Map<string, string>();
-  /** Wall-clock registration latency (ms) per incident opened, for the benchmark. */
+  /** Wall-clock registration latency (ms) per incident opened, for the benchmark: the last {@link REGISTERED_KEPT} only. */
   readonly registered: { id: string; firstFailureAt: number; registeredAt: number }[] = [];
 
   constructor(
     private readonly deps: { db: Db; topology: () => Topology; config?: Partial<DetectorConfig>; now?: () => Date },
   ) {}
+
+  /** The detector's clock (`deps.now`, the wall clock by default), ms. */
+  private nowMs(): number {
+    return (this.deps.now ?? (() => new Date()))().getTime();
+  }
 
   get config(): DetectorConfig {
     return { ...DEFAULT_DETECTOR_CONFIG, ...this.deps.config };
@@ -151,7 +158,7 @@ export class IncidentDetector {
         systemModules: topo.modulesOf(m.system).length,
         failingModules,
         errorKinds: ev.errorKinds,
-        startedAt: m.startedAt ?? Date.now(),
+        startedAt: m.startedAt ?? this.nowMs(),
       }),
     };
   }
@@ -169,7 +176,7 @@ export class IncidentDetector {
   }
 
   private async open(tx: Queryable, mk: string, m: ModuleState, at: number, trigger: string): Promise<void> {
-    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    const now = this.nowMs();
     const { policy, ev, proposal } = this.proposal(m);
     const id = await allocateIncidentId(tx, now);
     const startedAt = m.startedAt ?? at;
@@ -193,12 +200,13 @@ export class IncidentDetector {
     await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'monitoring', system: m.system, module: m.module, startedAt: formatAstana(startedAt), proposedLevel: proposal.level, probableCause: ev.probableCause } });
     this.incidentOf.set(mk, id.id);
     this.registered.push({ id: id.id, firstFailureAt: startedAt, registeredAt: Date.now() });
+    if (this.registered.length > REGISTERED_KEPT) this.registered.splice(0, this.registered.length - REGISTERED_KEPT);
   }
 
   private async apply(tx: Queryable, e: DetectionEvent): Promise<void> {
     const m = this.state.modules[e.moduleKey];
     if (!m) return;
-    const now = (this.deps.now ?? (() => new Date()))().getTime();
+    const now = this.nowMs();
     const incId = this.incidentOf.get(e.moduleKey);
     const current = incId ? await getIncidentRow(tx, incId, true) : undefined;
     const live = current && isActive(current.state as IncidentState);
