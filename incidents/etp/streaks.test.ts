@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { InputError } from '../../core/errors.ts';
 import { astanaEpochDay, astanaParts, astanaTimeOfDayMs, epochDay, formatEpochDay, parseDateTimeMs } from '../../core/time.ts';
-import { isWorkingEpochDay } from '../rules/calendar.ts';
+import { CALENDAR_LAST_DATE, isWorkingEpochDay } from '../rules/calendar.ts';
 import { rulesEtpStreak } from './index.ts';
 import { THRESHOLD_STREAK, decisionDueByMs, evaluateStreak, failureDays, streakEvents, streakRuns, warningFromStreak } from './streaks.ts';
 import type { FailureEpisode } from './streaks.ts';
@@ -13,6 +13,10 @@ const orders = (start: string, end: string): Ep => ({ service: 'orders', start, 
 /** Five minutes of failure at 10:00 Astana on each date. */
 const daily = (...dates: string[]) => dates.map((d) => orders(`${d}T10:00:00+05:00`, `${d}T10:05:00+05:00`));
 const range = (from: string, n: number) => Array.from({ length: n }, (_, i) => formatEpochDay((astanaEpochDay(parseDateTimeMs(`${from}T12:00:00+05:00`)) as number) + i));
+/** The day after the working calendar's last date: a decision falling there cannot be computed. */
+const AFTER_CALENDAR = range(CALENDAR_LAST_DATE, 2)[1] as string;
+/** Eight failure days ending on the calendar's last date. */
+const LAST_EIGHT_DAYS = range(formatEpochDay((astanaEpochDay(parseDateTimeMs(`${CALENDAR_LAST_DATE}T12:00:00+05:00`)) as number) - 7), 8);
 
 interface Row {
   why: string;
@@ -122,6 +126,12 @@ const TABLE: Row[] = [
     episodes: daily(...range('2026-12-24', 8)),
     expect: { currentStreak: 8, longestStreak: 8, thresholdReachedOn: '2026-12-31', decisionDueBy: '2027-01-12T23:59:59+05:00' },
   },
+  {
+    why: 'into provisional 2028 (threw before 2028 was added): threshold Fri 2027-12-31; Jan 3, 4 (for Jan 1, 2) and Fri 7 off → Jan 5, 6, 10, 11, 12',
+    asOf: '2027-12-31',
+    episodes: daily(...range('2027-12-24', 8)),
+    expect: { currentStreak: 8, longestStreak: 8, thresholdReachedOn: '2027-12-31', decisionDueBy: '2028-01-12T23:59:59+05:00' },
+  },
 ];
 
 describe('rulesEtpStreak: table', () => {
@@ -163,8 +173,8 @@ describe('rulesEtpStreak: invalid input names the field', () => {
   it('not an object', () => assert.throws(() => rulesEtpStreak(null), InputError));
   it('a threshold whose decision falls outside the working calendar names asOf', () =>
     rejects(
-      () => rulesEtpStreak({ etp: 'e', asOf: '2027-12-31', episodes: daily(...range('2027-12-24', 8)) }),
-      "asOf: 2028-01-01 is outside the working calendar (2024-01-01 to 2027-12-31); add that year's holiday data",
+      () => rulesEtpStreak({ etp: 'e', asOf: CALENDAR_LAST_DATE, episodes: daily(...LAST_EIGHT_DAYS) }),
+      `asOf: ${AFTER_CALENDAR} is outside the working calendar (2024-01-01 to ${CALENDAR_LAST_DATE}); add incidents/rules/holidays/${AFTER_CALENDAR.slice(0, 4)}.ts (copy the newest year's file) and list it in HOLIDAY_YEARS in incidents/rules/holidays/index.ts; see README, "Working calendar"`,
     ));
 });
 

@@ -28,10 +28,18 @@ export interface DayInfo {
   holidays: string[];
 }
 
+/** Where a year's holiday data goes, for the messages that ask for it. */
+export const HOLIDAYS_DIR = 'incidents/rules/holidays';
+
+/** What to do about a missing year, in words: the file to add and the list to put it in. */
+export function howToAddYear(year: number): string {
+  return `add ${HOLIDAYS_DIR}/${year}.ts (copy the newest year's file) and list it in HOLIDAY_YEARS in ${HOLIDAYS_DIR}/index.ts; see README, "Working calendar"`;
+}
+
 /** A date outside the years with holiday data: the calendar cannot say whether it is worked. */
 export class CalendarRangeError extends InputError {
   constructor(date: string, field = '') {
-    super([{ field, message: `${date} is outside the working calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}); add that year's holiday data` }]);
+    super([{ field, message: `${date} is outside the working calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}); ${howToAddYear(Number(date.slice(0, 4)))}` }]);
   }
 }
 
@@ -50,6 +58,10 @@ function dayOf(text: string): number {
 
 function build(): Built {
   const years = HOLIDAY_YEARS.map((y) => y.year);
+  // The calendar spans first..last year: a year missing in between would pass for one without holidays.
+  years.forEach((y, i) => {
+    if (i > 0 && y !== (years[i - 1] as number) + 1) throw new Error(`holiday data: HOLIDAY_YEARS must be consecutive years in order, ${y} follows ${years[i - 1]}`);
+  });
   const first = epochDay(Math.min(...years), 1, 1);
   const last = epochDay(Math.max(...years), 12, 31);
   const info: Built['info'] = new Map();
@@ -101,6 +113,47 @@ export const CALENDAR_FIRST_DATE = formatEpochDay(CAL.first);
 export const CALENDAR_LAST_DATE = formatEpochDay(CAL.last);
 export const CALENDAR_FIRST_DAY = CAL.first;
 export const CALENDAR_LAST_DAY = CAL.last;
+
+/** Below this many days left, kuzet warns at start and the KuzetWorkingCalendarEnding alert fires. */
+export const CALENDAR_WARN_DAYS = 90;
+
+/** How far ahead the working calendar reaches from a moment, and how much of that is provisional. */
+export interface CalendarHorizon {
+  /** The last date the calendar covers. */
+  lastDate: string;
+  /** Days from the Astana date of the moment to {@link lastDate} (0 on that day, negative after it). */
+  daysLeft: number;
+  /** Days from the Astana date of the moment to {@link lastDate}, both included, that lie in provisional years. */
+  provisionalDays: number;
+  /** The years whose data is derived from the rules only (confidence `provisional`). */
+  provisionalYears: number[];
+}
+
+const PROVISIONAL_YEARS = HOLIDAY_YEARS.filter((y) => y.confidence === 'provisional').map((y) => y.year);
+
+/** The calendar's horizon seen from `nowMs`. */
+export function calendarHorizon(nowMs: number): CalendarHorizon {
+  const today = astanaEpochDay(nowMs);
+  let provisionalDays = 0;
+  for (const y of PROVISIONAL_YEARS) {
+    const from = Math.max(today, epochDay(y, 1, 1));
+    const to = epochDay(y, 12, 31);
+    if (to >= from) provisionalDays += to - from + 1;
+  }
+  return { lastDate: CALENDAR_LAST_DATE, daysLeft: CAL.last - today, provisionalDays, provisionalYears: [...PROVISIONAL_YEARS] };
+}
+
+/**
+ * The warning kuzet logs at start when fewer than {@link CALENDAR_WARN_DAYS} days are left: from then
+ * on ETP decision deadlines (+5 working days) and SLA clocks that run past the end throw
+ * {@link CalendarRangeError}. `undefined` while there is time.
+ */
+export function calendarEndWarning(nowMs: number): string | undefined {
+  const h = calendarHorizon(nowMs);
+  if (h.daysLeft >= CALENDAR_WARN_DAYS) return undefined;
+  const when = h.daysLeft < 0 ? `ended ${-h.daysLeft} days ago` : `ends in ${h.daysLeft} days`;
+  return `the working calendar ${when} (last date ${h.lastDate}): deadlines and SLA clocks past it fail as "outside the working calendar"; ${howToAddYear(Number(h.lastDate.slice(0, 4)) + 1)}`;
+}
 
 /** Whether an epoch day lies inside the years with holiday data. */
 export function isCoveredEpochDay(d: number): boolean {

@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../core/errors.ts';
-import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from './index.ts';
+import { epochDay, formatEpochDay } from '../../core/time.ts';
+import { CALENDAR_LAST_DATE, rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from './index.ts';
+
+// The calendar's last date and the day after it, so adding a year keeps these tests true.
+const LAST = CALENDAR_LAST_DATE;
+const AFTER = formatEpochDay(epochDay(Number(LAST.slice(0, 4)), 12, 31) + 1);
+const OUTSIDE = `${AFTER} is outside the working calendar (2024-01-01 to ${LAST}); add incidents/rules/holidays/${AFTER.slice(0, 4)}.ts (copy the newest year's file) and list it in HOLIDAY_YEARS in incidents/rules/holidays/index.ts; see README, "Working calendar"`;
 
 /** Asserts that `fn` throws an InputError whose issues are exactly `expected` ("field: message"). */
 function rejects(fn: () => unknown, ...expected: string[]) {
@@ -38,7 +44,7 @@ describe('rulesCalendar', () => {
   it('rejects a date-time without offset', () => rejects(() => rulesCalendar({ op: 'add-working-days', at: '2026-03-20T14:00:00', days: 1 }), 'at: not an ISO 8601 date-time with offset'));
   it('rejects an unknown key', () => rejects(() => rulesCalendar({ op: 'info', date: '2026-03-20', tz: 'UTC' }), 'Unrecognized key: "tz"'));
   it('names the field when the answer lies outside the calendar', () =>
-    rejects(() => rulesCalendar({ op: 'next-working-day', date: '2027-12-31' }), "date: 2028-01-01 is outside the working calendar (2024-01-01 to 2027-12-31); add that year's holiday data"));
+    rejects(() => rulesCalendar({ op: 'next-working-day', date: LAST }), `date: ${OUTSIDE}`));
 });
 
 describe('rulesSla and rulesLeadTime input errors', () => {
@@ -77,7 +83,7 @@ describe('rulesDeadlines input errors', () => {
   it('a flag that is not a boolean', () => rejects(() => rulesDeadlines({ policy: 'portal-692', incident: { ...incident, forceMajeure: 'yes' } }), 'incident.forceMajeure: must be true or false'));
   it('a resolution the calendar cannot follow is named', () =>
     rejects(
-      () => rulesDeadlines({ policy: 'portal-692', incident: { level: 'high', startedAt: '2027-12-31T10:00:00+05:00', confirmedAt: '2027-12-31T10:00:00+05:00', resolvedAt: '2027-12-31T12:00:00+05:00' }, procurements: [{ id: 'A', method: 'auction', deadlines: { auctionBidding: '2027-12-31T11:00:00+05:00' } }] }),
-      "incident.resolvedAt: 2028-01-01 is outside the working calendar (2024-01-01 to 2027-12-31); add that year's holiday data",
+      () => rulesDeadlines({ policy: 'portal-692', incident: { level: 'high', startedAt: `${LAST}T10:00:00+05:00`, confirmedAt: `${LAST}T10:00:00+05:00`, resolvedAt: `${LAST}T12:00:00+05:00` }, procurements: [{ id: 'A', method: 'auction', deadlines: { auctionBidding: `${LAST}T11:00:00+05:00` } }] }),
+      `incident.resolvedAt: ${OUTSIDE}`,
     ));
 });

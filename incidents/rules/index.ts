@@ -18,10 +18,13 @@ import { slaDueAtMs } from './sla.ts';
 export {
   CALENDAR_FIRST_DATE,
   CALENDAR_LAST_DATE,
+  CALENDAR_WARN_DAYS,
   CalendarRangeError,
   addCalendarDaysMs,
   addWorkingDays,
   addWorkingDaysMs,
+  calendarEndWarning,
+  calendarHorizon,
   dayInfo,
   isWorkingDay,
   isWorkingEpochDay,
@@ -30,7 +33,7 @@ export {
   previousWorkingDay,
   stepWorkingEpochDays,
 } from './calendar.ts';
-export type { DayInfo } from './calendar.ts';
+export type { CalendarHorizon, DayInfo } from './calendar.ts';
 export { DESKS, DESK_IDS } from './desks.ts';
 export type { Desk, DeskId } from './desks.ts';
 export { addWorkingMinutesMs, isWorkingTime, nextOpeningMs } from './business-time.ts';
