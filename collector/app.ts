@@ -17,6 +17,7 @@ import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts
 import { createApi } from './api.ts';
 import { incidentChangeOf, InfluxSink } from './influx.sink.ts';
 import { ResultIngestor, type LiveSink } from './ingest.ts';
+import { registerCalendarMetrics, warnIfCalendarEndsSoon } from './calendar-metrics.ts';
 import { Metrics } from './metrics.ts';
 import { MAINTENANCE_QUEUE, reloadChannel } from './queues.ts';
 import { enforceRetention, listStates } from './results.store.ts';
@@ -106,6 +107,9 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   }
 
   const metrics = new Metrics();
+  const clock = () => opts.incidents?.now?.() ?? new Date();
+  registerCalendarMetrics(metrics.registry, clock);
+  warnIfCalendarEndsSoon(log, clock());
   const status = new StatusBoard();
   status.seed(await listStates(db));
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
@@ -150,7 +154,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     redis: () => (redisUp ? redis : undefined),
     prefix: () => prefix,
     readiness: () => readiness(),
-    now: () => opts.incidents?.now?.() ?? new Date(),
+    now: clock,
     publicUrl: () => publicUrl,
     artifactsDir: opts.artifactsDir ?? 'artifacts',
   };

@@ -128,6 +128,21 @@ export const RULES: RuleSpec[] = [
     }),
   },
   {
+    group: 'kuzet-calendar',
+    alert: 'KuzetWorkingCalendarEnding',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `min(${m.name('calendarDaysLeft')}) < ${THRESHOLDS.calendarDaysLeft}`,
+      for: '0m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'The working calendar ends in {{ $value }} days',
+        description:
+          'Past its last date, ETP decision deadlines (+5 working days), SLA clocks in working time and deadline extensions fail as "outside the working calendar" (REGULATIONS §2). Add the next year: incidents/rules/holidays/<year>.ts, listed in HOLIDAY_YEARS (README, "Working calendar").',
+      },
+    }),
+  },
+  {
     group: 'kuzet-notices',
     alert: 'KuzetNotificationDeadLetters',
     expect: 'maybe',

@@ -2,7 +2,7 @@
  * Thresholds shared by panels and alert rules, so a red cell and a page mean the same number.
  * Where a rule of REGULATIONS.md or a probe default sets the number, it is imported or cited.
  */
-import { THRESHOLD_STREAK, warningFromStreak } from '../incidents/index.ts';
+import { CALENDAR_WARN_DAYS, THRESHOLD_STREAK, warningFromStreak } from '../incidents/index.ts';
 
 export const THRESHOLDS = {
   /** Availability ratio: below `warn` yellow, below `bad` red. */
@@ -22,6 +22,8 @@ export const THRESHOLDS = {
    * unpublished. kuzet's own silence rule (collector/meta) raises `kuzet.silent` sooner, per check.
    */
   self: { queueLag: 300, resultAge: 300, heartbeatAge: 120, outboxBacklog: 100 },
+  /** Days left in the working calendar (incidents/rules/holidays) below which a year must be added; kuzet also warns at start. */
+  calendarDaysLeft: CALENDAR_WARN_DAYS,
   /** Check latency, seconds. */
   latency: { warn: 1, bad: 5 },
   /** Largest Contentful Paint, seconds (web.dev: good ≤ 2.5, poor > 4). */
