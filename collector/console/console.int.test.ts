@@ -331,6 +331,21 @@ describe('console over HTTP', () => {
     // The stream stays open: `after` closes kuzet, which ends it instead of waiting on it.
   });
 
+  it('shows open kuzet.silent episodes on the board, apart from incidents, until they end', async () => {
+    const c = new Client(k.url, '198.51.100.22');
+    await c.signIn('vera');
+    assert.doesNotMatch((await c.get('/console?lang=ru')).text, /data-silent/);
+    const id = 'checks/astana/portal/search@2026-11-29T10:00:00.000Z';
+    const detail = { group: 'checks/astana/portal/search', scope: 'checks', region: 'astana', system: 'portal', module: 'search', workers: [], checks: [{ key: 'portal/search/a', lastResult: null }, { key: 'portal/search/b', lastResult: null }] };
+    await k.db.query('INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [id, detail.group, 'checks', 'astana', '2026-11-29T10:00:00Z', JSON.stringify(detail)]);
+    const ru = await c.get('/console');
+    assert.match(ru.text, /<li data-silent-group="checks\/astana\/portal\/search"><span class="st down">регион astana, portal\/search: нет свежих результатов проверок \(2\)<\/span> <span class="muted">2026-11-29T15:00:00\+05:00/);
+    assert.match(ru.text, /не инцидент наблюдаемой системы/);
+    assert.match((await c.get('/console?lang=kk')).text, /astana өңірі, portal\/search: тексерулердің жаңа нәтижелері жоқ \(2\)/);
+    await k.db.query('UPDATE meta_silences SET ended_at = now() WHERE id = $1', [id]);
+    assert.doesNotMatch((await c.get('/console')).text, /data-silent/);
+  });
+
   it('lets an admin create an account and an API token (shown once, stored hashed) and revoke the token', async () => {
     const ad = new Client(k.url, '198.51.100.19');
     await ad.signIn('ada');

@@ -1,7 +1,7 @@
 /**
  * Live updates over server-sent events (`GET /console/events`): one shared ticker, running only while
  * someone listens, fingerprints what the pages show (check states, incidents and their versions, SLA
- * clocks, notices, maintenance phases) each second and sends `change` when it moved; the page's script
+ * clocks, notices, maintenance phases, kuzet.silent episodes) each second and sends `change` when it moved; the page's script
  * then refreshes its live parts. A stream ends when its server stops listening, so shutdown never
  * waits on an open console tab.
  */
@@ -37,7 +37,8 @@ export class LiveFeed {
     const [clk] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, count(met_at) AS met, count(warned_at) AS warned, count(breached_at) AS breached FROM incident_clocks');
     const [ntc] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, max(updated_at) AS at, COALESCE(sum(published_version), 0) AS v FROM notices');
     const [mw] = await db.query<Record<string, unknown>>("SELECT count(*) AS n, string_agg(phase, ',' ORDER BY id) AS p FROM maintenance_windows");
-    return createHash('sha256').update(JSON.stringify([checks, inc, clk, ntc, mw])).digest('base64url');
+    const [silent] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, count(ended_at) AS ended FROM meta_silences');
+    return createHash('sha256').update(JSON.stringify([checks, inc, clk, ntc, mw, silent])).digest('base64url');
   }
 
   private async tick(): Promise<void> {

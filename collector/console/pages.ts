@@ -13,6 +13,7 @@ import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../../core/tim
 import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../../notices/index.ts';
 import { etpRuntime } from '../etp.ts';
+import { openSilences, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
 import { noticeSubjectForIncident } from '../incident-notices.ts';
 import type { KuzetServices } from '../services.ts';
 import { astanaInput, localValue, pick } from './forms.ts';
@@ -132,7 +133,9 @@ export function registerPages(router: Router, s: KuzetServices): void {
   router.get('/console', async (ctx) => {
     const { lang } = see(ctx);
     const open = (await listIncidentRows(db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
-    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(lang, open) }, { live: true, title: labels(lang).board });
+    // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
+    const silences = (await openSilences(db())).map((x) => ({ ...x, text: x.subject[lang] }));
+    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
   });
 
   router.get('/console/incidents', async (ctx) => {

@@ -26,9 +26,11 @@ import { CheckScheduler } from '../scheduler.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../services.ts';
 import { heartbeatKey, readHeartbeats, type Heartbeat } from './heartbeat.ts';
 import { findSilences, type SilenceReport, type SilentGroup } from './silence.ts';
-import { resolvedTexts, silentTexts } from './texts.ts';
+import { resolvedTexts, silentSubject, silentTexts, type SilentGroupShape } from './texts.ts';
+import type { Queryable } from '../../core/db.ts';
 
 export { findSilences, SILENCE_SCOPES } from './silence.ts';
+export { NOT_DOWNTIME as SILENT_NOT_DOWNTIME } from './texts.ts';
 export type { SilentGroup, SilenceReport } from './silence.ts';
 export { beat, heartbeatKey, readHeartbeats, startHeartbeat } from './heartbeat.ts';
 export type { Heartbeat } from './heartbeat.ts';
@@ -64,6 +66,20 @@ interface EpisodeRow {
 
 const iso = (v: Date | string | null) => (v === null ? null : formatAstana(v instanceof Date ? v : new Date(v)));
 const episodeView = (r: EpisodeRow) => ({ id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: iso(r.started_at), endedAt: iso(r.ended_at), detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as unknown) : r.detail });
+
+/**
+ * The `kuzet.silent` episodes open now, newest first, with what each is about in Kazakh and Russian:
+ * the console's board shows them beside the monitored systems (and apart from their incidents).
+ */
+export async function openSilences(db: Queryable): Promise<{ id: string; group: string; scope: string; region: string; startedAt: string; subject: Record<'kk' | 'ru', string> }[]> {
+  const rows = await db.query<EpisodeRow>('SELECT * FROM meta_silences WHERE ended_at IS NULL ORDER BY started_at DESC, id LIMIT 100');
+  return rows.map((r) => {
+    const v = episodeView(r);
+    const d = (v.detail ?? {}) as Partial<SilentGroupShape>;
+    const shape: SilentGroupShape = { scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [] };
+    return { id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: v.startedAt as string, subject: silentSubject(shape) };
+  });
+}
 
 function groupView(g: SilentGroup) {
   return {

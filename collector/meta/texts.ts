@@ -7,7 +7,17 @@ import type { SilentGroup } from './silence.ts';
 
 type Texts = Record<'kk' | 'ru', { title: string; text: string }>;
 
-const what = (g: SilentGroup) => ({
+/** What a silent group is about: a live `SilentGroup`, or the view of one stored with its episode. */
+export interface SilentGroupShape {
+  scope: string;
+  region: string;
+  system?: string | undefined;
+  module?: string | undefined;
+  workers: readonly { id: string }[];
+  checks: readonly unknown[];
+}
+
+const what = (g: SilentGroupShape) => ({
   ru:
     g.scope === 'region'
       ? `регион ${g.region}: ни один исполнитель проверок не отвечает`
@@ -22,7 +32,7 @@ const what = (g: SilentGroup) => ({
         : `${g.region} өңірі, ${g.system}/${g.module}: тексерулердің жаңа нәтижелері жоқ (${g.checks.length})`,
 });
 
-const NOT_DOWNTIME = {
+export const NOT_DOWNTIME = {
   ru: 'Это сбой самого kuzet, а не инцидент наблюдаемой системы; в время простоя не засчитывается.',
   kk: 'Бұл kuzet-тің өз ақауы, бақыланатын жүйенің инциденті емес; тоқтап тұру уақытына есептелмейді.',
 };
@@ -37,6 +47,11 @@ export function silentTexts(g: SilentGroup, episodeId: string): Texts {
     ru: { title: `kuzet.silent: ${w.ru}`, text: `Последний сигнал: ${since}; порог ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.${tail}` },
     kk: { title: `kuzet.silent: ${w.kk}`, text: `Соңғы белгі: ${since}; шек ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.${tail}` },
   };
+}
+
+/** The alert's title without its `kuzet.silent: ` prefix, for the console's board. */
+export function silentSubject(g: SilentGroupShape): Record<'kk' | 'ru', string> {
+  return what(g);
 }
 
 export function resolvedTexts(group: string, episodeId: string, endedAt: Date): Texts {
