@@ -46,6 +46,17 @@ describe('GET /api/v1/journal', () => {
     const html = await fetch(`${base}/api/v1/journal?from=2026-03-01&to=2026-03-31&format=html`);
     assert.equal(html.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.equal(((await html.text()).match(/<td>/g) ?? []).length, 16);
+    for (const [format, type, magic] of [
+      ['pdf', 'application/pdf', '%PDF-'],
+      ['docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'PK'],
+      ['csv', 'text/csv; charset=utf-8', '\uFEFF'],
+    ] as const) {
+      const r = await fetch(`${base}/api/v1/journal?from=2026-03-01&to=2026-03-31&format=${format}&lang=ru`);
+      assert.equal(r.status, 200, format);
+      assert.equal(r.headers.get('content-type'), type, format);
+      assert.equal(r.headers.get('content-disposition'), `attachment; filename="journal_2026-03-01_2026-03-31_ru.${format}"`, format);
+      assert.ok(Buffer.from(await r.arrayBuffer()).toString('utf8').startsWith(magic), format);
+    }
   });
 
   it('refuses bad input naming the field', async () => {
