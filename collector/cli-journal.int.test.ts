@@ -50,6 +50,19 @@ describe('kuzet journal / extract (CLI, LibreOffice, pdftotext)', () => {
         process.stderr.write = err;
       }
     }
+    // extract and availability refuse the same way, before reading any data.
+    const others: [string[], string][] = [
+      [['extract', '--year', '2026', '--lang', 'en', '--format', 'pdf'], '--lang: one of ru, kk'],
+      [['extract', '--year', '2026', '--format', 'xlsx'], '--format: one of pdf, docx'],
+      [['extract', '--year', '26', '--format', 'pdf'], '--year: a year YYYY'],
+      [['availability', '--from', '2026-03-11', '--to', '2026-03-10'], '--from: must not be after --to'],
+      [['availability', '--from', '2026-03-10', '--to', '2026-03-10', '--format', 'pdf'], '--format: one of json, csv, xlsx'],
+    ];
+    for (const [args, message] of others) {
+      const e = await run(...args, '--out', join(dir.path, 'y'));
+      assert.ok(e instanceof InputError, `${args.join(' ')}: ${String(e)}`);
+      assert.equal(e.message, message);
+    }
     const bad = await run('journal', '--from', '2026-01-01', '--to', '2026-02-01', '--format', 'pdf', '--out', join(dir.path, 'x'), '-i', join(dir.path, 'missing.json'));
     assert.ok(bad instanceof InputError && bad.field === '--input');
   });
