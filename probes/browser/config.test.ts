@@ -93,10 +93,11 @@ describe('browser check config', () => {
 
   it('accepts steps with defaults applied', () => {
     const cfg = parseConfig(yamlWith(`- id: j\n  type: browser\n  baseUrl: https://goszakup.gov.kz/\n  steps: [{ action: goto, url: / }, { action: expectText, text: Объявления }]`), probes, {});
-    const settings = cfg.systems.demo!.targets[0]!.checks[0]!.settings;
+    const check = cfg.systems.demo!.targets[0]!.checks[0]!;
+    const settings = check.settings;
     assert.deepEqual(
-      { locale: settings.locale, executablePath: settings.executablePath, stepTimeout: settings.stepTimeout, artifactsDir: settings.artifactsDir },
-      { locale: 'ru-KZ', executablePath: '/usr/bin/chromium', stepTimeout: 10, artifactsDir: './artifacts' },
+      { timeoutMs: check.timeoutMs, locale: settings.locale, executablePath: settings.executablePath, stepTimeout: settings.stepTimeout, artifactsDir: settings.artifactsDir, artifactsRetentionDays: settings.artifactsRetentionDays },
+      { timeoutMs: 60_000, locale: 'ru-KZ', executablePath: '/usr/bin/chromium', stepTimeout: 10, artifactsDir: './artifacts', artifactsRetentionDays: 14 },
     );
   });
 });
