@@ -205,4 +205,38 @@ describe('incident API', () => {
     const audits = await db.query<{ action: string; ip: string | null }>("SELECT action, ip FROM audit_log WHERE action IN ('procurements.import', 'appeal.attachment', 'incident.linked')");
     assert.equal(audits.length, 3);
   });
+
+  it('filters incidents by system, level and period', async () => {
+    const ids = async (query: string) => {
+      const r = await call('GET', `/api/v1/incidents?${query}`, { token: viewer });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.items.map((i: { id: string }) => i.id);
+    };
+    const all = await ids('');
+    assert.deepEqual(all, ['INC-2026-000002', 'INC-2026-000001']);
+    // Appeals carry no system until an operator ties them to one; the detector's incidents do. One row is given one here.
+    await db.query("UPDATE incidents SET system = 'portal' WHERE id = 'INC-2026-000001'");
+    assert.deepEqual(await ids('system=portal'), ['INC-2026-000001']);
+    assert.deepEqual(await ids('system=no-such-system'), []);
+    assert.deepEqual(await ids('level=medium'), ['INC-2026-000002']);
+    assert.deepEqual(await ids('level=medium&state=analysing'), []);
+    assert.deepEqual(await ids(`from=${encodeURIComponent('2026-03-26T09:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T09:30:00+05:00')}`), all);
+    assert.deepEqual(await ids(`from=${encodeURIComponent('2026-03-26T09:15:00+05:00')}`), []);
+    assert.deepEqual(await ids(`to=${encodeURIComponent('2026-03-26T09:05:00+05:00')}`), []);
+    const reversed = await call('GET', `/api/v1/incidents?from=${encodeURIComponent('2026-03-27T00:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T00:00:00+05:00')}`, { token: viewer });
+    assert.deepEqual([reversed.status, reversed.body.error.field], [400, 'from']);
+  });
+
+  it('imports the tariff registry (operator only), refusing a bad date by its field', async () => {
+    const tariffs = { tariffs: [{ id: 'TAR-2026-17', supplier: 'ТОО Поставщик', validUntil: '2026-03-27' }] };
+    assert.equal((await call('POST', '/api/v1/tariffs', { token: viewer, body: tariffs })).status, 403);
+    const ok = await call('POST', '/api/v1/tariffs', { token: op, body: tariffs });
+    assert.deepEqual([ok.status, ok.body], [200, { imported: 1 }]);
+    const bad = await call('POST', '/api/v1/tariffs', { token: op, body: [{ id: 'TAR-X', validUntil: '27.03.2026' }] });
+    assert.deepEqual([bad.status, bad.body.error.field], [400, '[0].validUntil']);
+    assert.match(bad.body.error.message, /not a date YYYY-MM-DD/);
+    const rows = await db.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
+    assert.deepEqual(rows, [{ id: 'TAR-2026-17', valid_until: '2026-03-27' }]);
+    assert.equal((await db.query("SELECT 1 FROM audit_log WHERE action = 'tariffs.import'")).length, 1);
+  });
 });
