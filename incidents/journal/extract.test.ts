@@ -1,5 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../test/support.ts';
 import { ENTRIES } from './fixtures.test-support.ts';
 import { renderExtract, summarizeExtract } from './extract.ts';
 import type { ExtractInput } from './model.ts';
@@ -42,6 +46,36 @@ describe('annual extract', () => {
     assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
     const docx = await renderExtract(input, { format: 'docx', lang: 'ru' });
     assert.equal(docx.body.subarray(0, 2).toString(), 'PK');
+  });
+
+  it('the PDF holds the cover letter, the summary, a section per medium/high incident and both signatures (pdftotext)', async () => {
+    const dir = tempDir('kuzet-extract-');
+    try {
+      const file = join(dir.path, 'e.pdf');
+      writeFileSync(file, (await renderExtract(input, { format: 'pdf', lang: 'ru' })).body);
+      const text = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+      const want = [
+        'Министерство финансов Республики Казахстан', // the cover letter's addressee, then its text
+        'На основании пункта 21 Правил АО «Центр электронных финансов» направляет выписку',
+        'Сводные данные',
+        'Обращений в журнале: 3 (подтверждено: 2, не подтверждено: 1)',
+        'По уровню критичности: низкий — 1; средний — 1; высокий — 1',
+        'Среднее время до подтверждения, мин: 33.3; Среднее время до устранения, мин: 120.3',
+        'portal | search | 525.6 | 0 | 99.900',
+        'SLA-P-REGISTER | 10 | 1',
+        'Технические сбои со средним и высоким уровнем критичности',
+        // INC-2026-0002 (high) with its details; APP-2026-0001 (medium) falls back to the journal's columns.
+        'Причина возникновения: DDoS', 'Выполненные мероприятия по устранению: Фильтрация', 'Результат устранения: Устранено',
+        'Продление сроков закупок: нет', 'Предложения по недопущению технического сбоя: Скрубинг',
+        'Причина возникновения: Отказ сервера приложений', 'Предложения по недопущению технического сбоя: Резервирование узла',
+        'Ответственное лицо отдела технического администрирования ____________ Серікова Ә. Н.',
+        'Руководитель оператора ____________ Ахметов А. А.',
+      ];
+      for (const t of want) assert.ok(text.includes(t), t);
+      assert.ok(text.includes('INC-2026-0002 · высокий') && text.includes('APP-2026-0001 · средний'), 'a section per medium/high incident');
+    } finally {
+      dir.remove();
+    }
   });
 
   it('reminds in January of the year before', () => {
