@@ -17,7 +17,7 @@ import { produceDigest } from '../events/digest.ts';
 import { tickSla } from '../events/sla-ticker.ts';
 import { IncidentDetector, type DetectableResult } from './incident-detector.ts';
 import { IncidentService, importProcurements } from './incident.service.ts';
-import { getIncidentRow } from './incident.repo.ts';
+import { allocateIncidentId, getIncidentRow } from './incident.repo.ts';
 import { topologyFromConfig } from './topology.ts';
 
 const cfg = parseConfig(
@@ -206,6 +206,28 @@ function suite(engine: 'pglite' | 'postgres') {
         assert.match((stale as KuzetError).message, /changed by someone else/);
       });
     }
+
+    it('incident ids count per Astana year, gap-free: a rolled-back id is given again, a new year starts at 000001', async () => {
+      class Rollback extends Error {}
+      const inTx = (at: string) =>
+        db.transaction(async (tx) => {
+          const got = await allocateIncidentId(tx, T(at));
+          throw Object.assign(new Rollback(), { got });
+        }).catch((e: unknown) => (e as { got: { id: string; seq: number } }).got);
+      // Everything in a rolled-back transaction, so the suite's own counters are left as they were.
+      const before = await inTx('2026-12-31T23:59:59+05:00');
+      assert.match(before.id, /^INC-2026-\d{6}$/);
+      assert.equal((await inTx('2026-12-31T23:59:59+05:00')).id, before.id, 'a rolled-back id is not used up');
+      // 00:00 in Astana is still 2026 in UTC: the year is Astana's.
+      assert.equal((await inTx('2027-01-01T00:00:00+05:00')).id, 'INC-2027-000001');
+      const ids = await db.transaction(async (tx) => {
+        const a = await allocateIncidentId(tx, T('2027-01-01T00:00:00+05:00'));
+        const b = await allocateIncidentId(tx, T('2027-06-01T12:00:00+05:00'));
+        const c = await allocateIncidentId(tx, T('2026-12-31T23:00:00+05:00'));
+        throw Object.assign(new Rollback(), { got: [a.id, b.id, c.seq] });
+      }).catch((e: unknown) => (e as { got: unknown[] }).got);
+      assert.deepEqual(ids, ['INC-2027-000001', 'INC-2027-000002', before.seq]);
+    });
   });
 }
 
