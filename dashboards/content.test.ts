@@ -68,4 +68,13 @@ describe('dashboards: what issue #9 says each one shows', () => {
     // Overview reads system-wide availability; notices' metrics carry only channel and outcome.
     assert.deepEqual(board('kuzet-overview').templating.list.map((v) => v.name), ['system', 'region']);
   });
+
+  it('the five alert rules of the issue, with their thresholds', () => {
+    const expr = (alert: string) => built.rules.rules.find((r) => r.alert === alert)?.expr;
+    assert.equal(expr('KuzetSystemDown'), `max by (system) (${name('checkUp')}) == 0`);
+    assert.match(expr('KuzetSlaBreached') ?? '', new RegExp(`increase\\(${name('slaBreaches')}\\[\\w+\\]\\)\\) > 0$`));
+    assert.equal(expr('KuzetNtpOffsetHigh'), `abs(${name('ntpOffset')}) > 0.5`, 'the ntp probe fails above 500 ms');
+    assert.equal(expr('KuzetEtpFailureStreak'), `max by (etp) (${name('etpFailureStreak')}) >= 5`, 'ETP streak ≥ 5');
+    assert.equal(expr('KuzetNotificationDeadLetters'), `sum by (channel) (${name('noticeDeadLetters')}) > 0`);
+  });
 });
