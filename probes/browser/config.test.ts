@@ -3,7 +3,7 @@
  * journey modules that do not load, named by their path in the config. No browser is started here.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -137,6 +137,20 @@ describe('journey modules', () => {
     writeFileSync(p, `import { defineJourney } from '${journeyImport}';\nexport default defineJourney(async () => {});\n`);
     utimesSync(p, new Date(), new Date(Date.now() + 5_000));
     assert.deepEqual(await validateJourneyFiles(config([p])), []);
+  });
+});
+
+describe('journeys/portal.example.yaml', () => {
+  it('is a valid systems block whose journey modules load, as its header says (pasted under systems: in ./kuzet.yaml)', async () => {
+    const fragment = readFileSync(resolve('journeys/portal.example.yaml'), 'utf8');
+    const text = `systems:\n${fragment.split('\n').map((l) => (l.trim() === '' || l.startsWith('#') ? l : `  ${l}`)).join('\n')}`;
+    const cfg = parseConfig(text, probes, {});
+    const journeys = Object.values(cfg.systems).flatMap((s) => s.targets.flatMap((t) => t.checks)).filter((c) => c.type === 'browser');
+    const modules = journeys.filter((c) => typeof c.settings.journey === 'string');
+    assert.deepEqual(modules.map((c) => c.settings.journey), ['portal-homepage', 'portal-search', 'portal-lot-card', 'portal-login', 'etp-catalogue'].map((j) => `./journeys/${j}.journey.ts`));
+    assert.ok(modules.every((c) => c.settings.params !== undefined), 'every journey module keeps its selectors in params');
+    assert.ok(journeys.some((c) => Array.isArray(c.settings.steps)), 'and one check shows the same as declarative steps');
+    assert.deepEqual(await validateJourneyFiles(cfg, resolve('kuzet.yaml')), []);
   });
 });
 

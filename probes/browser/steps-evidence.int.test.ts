@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { browserProbe } from '../browser.probe.ts';
 import type { JourneyObservations } from '../browser.probe.ts';
@@ -154,6 +154,17 @@ describe('the context: locale, time zone, cookies', () => {
         assert.equal(r.ok, true, `${locale} run ${n}: ${r.message}`);
       }
     }
+  });
+});
+
+describe('shipped journeys read their selectors from params', () => {
+  it('portal-homepage follows the params of kuzet.yaml; without them it fails at the named step', async () => {
+    const journey = resolve('journeys/portal-homepage.journey.ts');
+    const withParams = await run({ journey, baseUrl: http.url, artifactsDir, stepTimeout: 1, params: { homePath: '/done', title: 'search done', notices: 'p' } });
+    assert.equal(withParams.ok, true, withParams.message);
+    assert.deepEqual(withParams.obs!.steps.map((s) => s.name), ['open homepage', 'homepage content', 'notices block']);
+    const defaults = await run({ journey, baseUrl: http.url, artifactsDir, stepTimeout: 1 });
+    assert.deepEqual([defaults.ok, defaults.message], [false, 'step "open homepage": expected HTTP status 200, got 404']);
   });
 });
 
