@@ -13,7 +13,7 @@ import type { Logger } from '../core/log.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime } from '../notices/index.ts';
-import { assertJourneyFiles, closeBrowserPool, PROBES } from '../probes/index.ts';
+import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi } from './api.ts';
 import { incidentChangeOf, InfluxSink } from './influx.sink.ts';
 import { ResultIngestor, type LiveSink } from './ingest.ts';
@@ -181,6 +181,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     const report = await scheduler.reconcile(cfg);
     log.info(report, 'check schedulers reconciled');
     if (opts.workers !== false) {
+      await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency });
       workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: () => checks, log });
       workers.start();
     }
@@ -278,7 +279,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
-export async function startWorker(opts: { config: KuzetConfig; configPath?: string; regions: string[]; log: Logger; env?: NodeJS.ProcessEnv; concurrency?: number }) {
+export async function startWorker(opts: { config: KuzetConfig; configPath?: string; regions: string[]; log: Logger; env?: NodeJS.ProcessEnv; concurrency?: number; browserConcurrency?: number }) {
   const env = opts.env ?? process.env;
   await assertJourneyFiles(opts.config, opts.configPath);
   let checks = checkMap(opts.config);
@@ -286,6 +287,7 @@ export async function startWorker(opts: { config: KuzetConfig; configPath?: stri
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
   await waitForRedis(redis, redisUrl, opts.log, abort.signal);
+  await configureBrowserPool({ concurrency: opts.browserConcurrency ?? opts.config.workers.browserConcurrency });
   const workers = new CheckWorkers({
     connection: redis,
     prefix: opts.config.redis.prefix,

@@ -124,7 +124,8 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)')
     .option('-r, --region <name...>', 'regions to work for (default: every configured region)')
     .addOption(new Option('--concurrency <n>', 'parallel checks per region').argParser((v) => Number(v)))
-    .action(async (o: { config?: string; region?: string[]; concurrency?: number }) => {
+    .addOption(new Option('--browser-concurrency <n>', 'browser journeys at once (default: workers.browserConcurrency, 2)').argParser((v) => Number(v)))
+    .action(async (o: { config?: string; region?: string[]; concurrency?: number; browserConcurrency?: number }) => {
       const path = configPathOf(o.config);
       const config = loadConfig(path);
       const regions = o.region ?? [...config.regions];
@@ -132,7 +133,7 @@ export function buildProgram(): Command {
         if (!config.regions.includes(r)) throw new InputError(`region "${r}" is not configured (${config.regions.join(', ')})`, `region[${i}]`);
       }
       const log = createLogger({ name: 'kuzet-worker' });
-      const w = await startWorker({ config, ...(path ? { configPath: path } : {}), regions, log, ...(o.concurrency ? { concurrency: o.concurrency } : {}) });
+      const w = await startWorker({ config, ...(path ? { configPath: path } : {}), regions, log, ...(o.concurrency ? { concurrency: o.concurrency } : {}), ...(o.browserConcurrency ? { browserConcurrency: o.browserConcurrency } : {}) });
       log.info({ regions }, 'worker started');
       await runUntilSignal(w.close, w.reload);
     });

@@ -13,6 +13,7 @@ import { silentLogger } from '../core/log.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startKuzet, startWorker, type KuzetHandle } from './app.ts';
+import { browserPool } from '../probes/browser/pool.ts';
 
 interface Target {
   url: string;
@@ -189,6 +190,28 @@ describe('pipeline on PGlite with separate workers', () => {
       await w1.close();
       await w2.close();
       await k.close();
+    }
+  });
+});
+
+describe('browser concurrency per worker', () => {
+  it('comes from workers.browserConcurrency (default 2), and --browser-concurrency overrides it', async () => {
+    const prefix = uniqueName('kzbc');
+    const dir = tempDir();
+    const base = yamlFor({ targetUrl: 'http://127.0.0.1:9/', prefix, dataDir: join(dir.path, 'data'), checks: ['a'] });
+    try {
+      assert.equal(parseConfig(base, PROBES, {}).workers.browserConcurrency, 2);
+      const config = parseConfig(`${base}\nworkers: { browserConcurrency: 3 }`, PROBES, {});
+      const w = await startWorker({ config, regions: ['astana'], log: silentLogger, env: {} });
+      assert.equal(browserPool().concurrency, 3);
+      await w.close();
+      const flagged = await startWorker({ config, regions: ['astana'], log: silentLogger, env: {}, browserConcurrency: 1 });
+      assert.equal(browserPool().concurrency, 1);
+      await flagged.close();
+      assert.throws(() => parseConfig(`${base}\nworkers: { browserConcurrency: 0 }`, PROBES, {}), /workers\.browserConcurrency/);
+    } finally {
+      await dropRedisPrefix(prefix);
+      dir.remove();
     }
   });
 });

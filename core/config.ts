@@ -199,7 +199,13 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
         })
         .default({ dataDir: './data', retentionDays: 90 }),
       redis: z.strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') }).default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' }),
-      workers: z.strictObject({ concurrency: z.number().int().min(1).max(1000).default(50) }).default({ concurrency: 50 }),
+      workers: z
+        .strictObject({
+          concurrency: z.number().int().min(1).max(1000).default(50),
+          /** Browser journeys at once per worker process (each a Chromium context: CPU and ~80 MB); read at start. */
+          browserConcurrency: z.number().int().min(1).max(32).default(2),
+        })
+        .default({ concurrency: 50, browserConcurrency: 2 }),
       influx: z
         .strictObject({
           url: z.url(),
