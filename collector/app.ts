@@ -157,6 +157,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     now: clock,
     publicUrl: () => publicUrl,
     artifactsDir: opts.artifactsDir ?? 'artifacts',
+    influx,
   };
 
   const reload = async () => {

@@ -5,7 +5,8 @@
  * (notice_deliveries keys), the decision, and the clock-offset evidence of an http-date check.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createToken } from '../core/auth.ts';
 import { parseConfig } from '../core/config.ts';
@@ -87,8 +88,21 @@ describe('ETP API', () => {
     return { status: r.status, json: (await r.json()) as Record<string, unknown> & { error?: { code: string; field?: string; message: string } } };
   };
 
+  /** Line protocol the InfluxDB sink posted (a local /write endpoint standing in for InfluxDB 1.x). */
+  const influxLines: string[] = [];
+  const influx = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      influxLines.push(...body.split('\n').filter(Boolean));
+      res.writeHead(204).end();
+    });
+  });
+
   before(async () => {
-    const config = parseConfig(yaml, PROBES, {});
+    await new Promise<void>((r) => influx.listen(0, '127.0.0.1', r));
+    const influxUrl = `http://127.0.0.1:${(influx.address() as AddressInfo).port}`;
+    const config = parseConfig(`${yaml}\ninflux: { url: "${influxUrl}", v1Database: kuzet, flushIntervalMs: 100 }`, PROBES, {});
     k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: { REDIS_URL }, artifactsDir: dir.path });
     assert.equal(await k.redisReady, true);
     op = (await createToken(k.db, { role: 'operator', name: 'op' })).token;
@@ -96,6 +110,7 @@ describe('ETP API', () => {
   });
   after(async () => {
     await k?.close();
+    influx.close();
     await dropRedisPrefix(prefix);
     dir.remove();
   });
@@ -188,6 +203,8 @@ describe('ETP API', () => {
     const streak = d.json.streak as { currentStreak: number; thresholdReachedOn: string; decisionDueBy: string; decisionPending: boolean };
     assert.equal(streak.currentStreak, 8);
     assert.equal(streak.thresholdReachedOn, formatEpochDay(today));
+    // The streak goes to the InfluxDB history too (etp_streak), as it does to /metrics.
+    await waitFor(() => influxLines.find((l) => /^etp_streak,etp=etp-one state="productive",streak_days=8i \d+$/.test(l)), { what: `etp_streak point (lines: ${influxLines.filter((l) => l.startsWith('etp_')).join(' | ')})`, timeoutMs: 5_000 });
     const rows = await k.db.query<{ key: string; recipient: string }>("SELECT key, recipient FROM notice_deliveries WHERE event LIKE 'etp:etp-one:%' ORDER BY key");
     const yesterday = formatEpochDay(today - 1);
     assert.deepEqual(

@@ -187,10 +187,12 @@ export class EtpRuntime {
   /** Sets the ETP metrics; a connection change made elsewhere (the CLI, another process) also refreshes the status site. */
   async refreshMetrics(): Promise<void> {
     const m = etpMetrics(this.s.metrics.registry);
-    const etps = await listEtps(this.db(), this.s.now());
+    const at = this.s.now();
+    const etps = await listEtps(this.db(), at);
     for (const e of etps) {
       m.streak.set({ etp: e.id }, e.currentStreak);
       for (const state of ETP_STATES) m.connection.set({ etp: e.id, state }, e.state === state ? 1 : 0);
+      this.s.influx?.pushEtp({ etp: e.id, streakDays: e.currentStreak, state: e.state, at });
     }
     const states = JSON.stringify(etps.map((e) => [e.id, e.name, e.state, e.stateSince]));
     if (this.lastStates !== '' && states !== this.lastStates) this.s.notices.site.invalidate();

@@ -123,6 +123,22 @@ export function incidentChangeOf(r: { id: string; system: string | null; state: 
   return { system: r.system ?? 'unknown', incident: r.id, level: r.level ?? r.proposed_level ?? 'none', state: r.state, open: r.state !== 'closed' && r.state !== 'refuted', at: new Date(entered[r.state] ?? r.registered_at) };
 }
 
+/** ETP failure streaks (ETP-DISCONNECT-DAYS, §7): one point per ETP each time the ledger is refreshed. */
+export const INFLUX_ETP_MEASUREMENT = { name: 'etp_streak', tags: ['etp'], fields: ['streak_days', 'state'] } as const;
+
+export interface EtpStreakPoint {
+  etp: string;
+  /** Consecutive failure days ending today (Astana). */
+  streakDays: number;
+  /** Connection state: `test`, `productive` or `disconnected`. */
+  state: string;
+  at: Date;
+}
+
+export function etpPoint(e: EtpStreakPoint): Point {
+  return new Point(INFLUX_ETP_MEASUREMENT.name).tag('etp', e.etp).intField('streak_days', e.streakDays).stringField('state', e.state).timestamp(e.at);
+}
+
 const MAX_BUFFER = 100_000;
 
 export class InfluxSink implements LiveSink {
@@ -155,6 +171,10 @@ export class InfluxSink implements LiveSink {
 
   pushIncident(c: IncidentStateChange): void {
     this.pushPoint(incidentPoint(c));
+  }
+
+  pushEtp(e: EtpStreakPoint): void {
+    this.pushPoint(etpPoint(e));
   }
 
   private pushPoint(p: Point): void {

@@ -10,6 +10,7 @@ import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import type { IncidentRuntime } from '../incidents/index.ts';
 import type { NoticeRuntime } from '../notices/index.ts';
+import type { InfluxSink } from './influx.sink.ts';
 import type { Metrics } from './metrics.ts';
 import type { StatusBoard } from './status.ts';
 
@@ -32,6 +33,8 @@ export interface KuzetServices {
   publicUrl(): string;
   /** Where browser journeys keep screenshots and traces. */
   artifactsDir: string;
+  /** The InfluxDB history sink, when `influx` is configured. */
+  influx?: InfluxSink | undefined;
 }
 
 /** A part mounted on the HTTP app: it may add middleware to `app` and routes to `router` (before the router is used). */

@@ -4,7 +4,7 @@
  * throws {@link MissingMetric}, and the generator reports the panel as pending instead of writing it.
  */
 import { METRIC_CATALOGUE } from '../collector/metrics.ts';
-import { INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS } from '../collector/influx.sink.ts';
+import { INFLUX_ETP_MEASUREMENT, INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS } from '../collector/influx.sink.ts';
 import { WANTED_METRICS, type WantedKey } from './pending.ts';
 
 export interface CatalogueEntry {
@@ -36,6 +36,7 @@ export const INFLUX_MEASUREMENTS = {
   clock: INFLUX_TIME_MEASUREMENTS.clock,
   freshness: INFLUX_TIME_MEASUREMENTS.freshness,
   incident: INFLUX_INCIDENT_MEASUREMENT,
+  etp: INFLUX_ETP_MEASUREMENT,
 } as const satisfies Record<string, InfluxMeasurement>;
 
 export class MissingMetric extends Error {

@@ -155,6 +155,7 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     const s = sink('v2path', false);
     for (const r of RESULTS) s.push(r);
     s.pushIncident({ system: 'portal', incident: 'INC-2026-0001', level: 'high', state: 'confirmed', open: true, at: new Date(at.getTime() + 6000) });
+    s.pushEtp({ etp: 'etp-alpha', streakDays: 6, state: 'productive', at: new Date(at.getTime() + 7000) });
     await s.close();
     assert.ok(seen.includes('POST /api/v2/write'), seen.join(', '));
 
@@ -182,6 +183,8 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     assert.deepEqual([fresh!.target, fresh!.age_s], ['catalogue', 3600.5]);
     const [incident] = await rows('v2path', 'incident_state');
     assert.deepEqual([incident!.incident, incident!.level, incident!.state, incident!.open], ['INC-2026-0001', 'high', 'confirmed', 1]);
+    const [etp] = await rows('v2path', 'etp_streak');
+    assert.deepEqual([etp!.time, etp!.etp, etp!.streak_days, etp!.state], [at.getTime() + 7000, 'etp-alpha', 6, 'productive']);
   });
 
   it('every Flux query of the dashboards names a measurement, fields and tags the database now holds', async () => {
