@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { incidentPoint, journeyPoints, resultPoint, timePoints } from '../collector/influx.sink.ts';
+import { etpPoint, incidentPoint, journeyPoints, resultPoint, timePoints } from '../collector/influx.sink.ts';
 import { PROBES } from '../probes/index.ts';
 import { KUZET_CATALOGUE, type Catalogue } from './catalogue.ts';
 import { flux } from './flux.ts';
@@ -194,6 +194,7 @@ describe('dashboards: Flux queries', () => {
       ...timePoints({ ...base, observations: { server: 'ntp.nic.kz', stratum: 2, offsetMs: 3.5, delayMs: 20 } }),
       ...timePoints({ ...base, observations: { offsetMs: -300, uncertaintyMs: 40, ageSeconds: 60 } }),
       incidentPoint({ system: 's', incident: 'INC-1', level: 'high', state: 'registered', open: true, at }),
+      etpPoint({ etp: 'etp-alpha', streakDays: 3, state: 'productive', at }),
     ];
     const schema = new Map<string, { tags: Set<string>; fields: Set<string> }>();
     for (const p of points) {

@@ -1,4 +1,6 @@
 /** ETPs: reachability of each ETP service, failure streaks (§7), data freshness, clock offsets (§8). */
+import { INFLUX_MEASUREMENTS } from '../catalogue.ts';
+import { flux } from '../flux.ts';
 import { selector, type BoardSpec } from '../panels.ts';
 import { THRESHOLDS, rising, symmetric } from '../thresholds.ts';
 
@@ -58,6 +60,14 @@ export const etpsBoard: BoardSpec = {
             viz: 'timeseries', w: 16, h: 6, unit: 'd', decimals: 0, thresholds: rising(THRESHOLDS.etpStreak), showThresholds: true,
             description: 'The streak of each ETP, with the warning and threshold lines.',
             queries: [{ expr: `max by (etp) (${m.name('etpFailureStreak')})`, legend: '{{etp}}', expect: 'maybe' }],
+          }),
+        },
+        {
+          title: 'Failure streak history (InfluxDB)',
+          build: () => ({
+            viz: 'timeseries', w: 24, h: 6, unit: 'd', decimals: 0, thresholds: rising(THRESHOLDS.etpStreak), showThresholds: true,
+            description: 'The longest streak of each ETP per interval, from the InfluxDB history (kept beyond Prometheus retention).',
+            queries: [{ flux: flux(INFLUX_MEASUREMENTS.etp).fields('streak_days').groupBy('etp').window('max') }],
           }),
         },
       ],
