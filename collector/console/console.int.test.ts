@@ -285,6 +285,28 @@ describe('console over HTTP', () => {
     const mine = await k.db.query<{ action: string; after: { timer?: string } }>("SELECT action, after FROM incident_timeline WHERE incident_id = $1 AND actor = 'user:oleg' AND action IN ('planned-fix.changed', 'clock.met') ORDER BY id", [first.incidentId]);
     assert.deepEqual(mine.map((m) => m.action), ['planned-fix.changed', 'clock.met']);
     assert.equal(mine[1]?.after.timer, clock);
+
+    // The incident page shows the whole timeline (who, IP, what) and the proposed level with its reasons.
+    const shown = (await o.get(`/console/incidents/${first.incidentId}`)).text;
+    const entries = await k.db.query<{ actor: string; ip: string | null; action: string }>('SELECT actor, ip, action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [first.incidentId]);
+    assert.ok(entries.length >= 6, `${entries.length} timeline entries`);
+    const rows = [...shown.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td><pre>/g)].map((m) => ({ actor: m[1], ip: m[2] || null, action: m[3] }));
+    assert.deepEqual(rows, entries.map((e) => ({ ...e })));
+    const api = (await (await fetch(`${k.url}/api/v1/incidents/${first.incidentId}`, { headers: { cookie: [...o.cookies].map(([a, b]) => `${a}=${b}`).join('; ') } })).json()) as { proposedLevel: string | null; proposal: { rule?: string; reasons?: string[] } | null };
+    assert.ok(api.proposedLevel, 'an appeal gets a proposed level');
+    assert.match(shown, new RegExp(`<span class="st ${api.proposedLevel}">`));
+    assert.ok((api.proposal?.reasons ?? []).length > 0, 'with reasons');
+    const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;').replace(/`/g, '&#x60;').replace(/=/g, '&#x3D;');
+    for (const reason of api.proposal?.reasons ?? []) assert.ok(shown.includes(`<li>${esc(reason)}</li>`), reason);
+
+    // The journal downloads on /console/journal are GET forms to the API, which takes the session.
+    const journalPage = await o.get('/console/journal');
+    assert.match(journalPage.text, /<form method="get" action="\/api\/v1\/journal" class="card filters" data-journal>/);
+    assert.match(journalPage.text, /<form method="get" action="\/api\/v1\/journal\/extract" class="card filters" data-extract>/);
+    const day = formatAstana(Date.now()).slice(0, 10);
+    const csv = await o.get(`/api/v1/journal?from=${day}&to=${day}&format=csv&lang=ru`);
+    assert.equal(csv.status, 200, csv.text.slice(0, 300));
+    assert.ok(csv.text.includes(first.incidentId), 'the journal lists the incident');
   });
 
   it('serves the screenshots of an incident only from inside the artifacts directory', async () => {
