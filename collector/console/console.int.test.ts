@@ -368,6 +368,30 @@ describe('console over HTTP', () => {
     assert.doesNotMatch((await c.get('/console')).text, /data-silent/);
   });
 
+  it('a console tab that closes its event stream leaves nothing on stderr', async () => {
+    const c = new Client(k.url, '198.51.100.23');
+    await c.signIn('vera');
+    const printed: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args.map(String).join(' '));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const abort = new AbortController();
+        const res = await fetch(`${k.url}/console/events`, { headers: { cookie: [...c.cookies].map(([a, b]) => `${a}=${b}`).join('; ') }, signal: abort.signal });
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('content-security-policy')?.includes("default-src 'none'"), true, 'the stream keeps the console headers');
+        const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+        assert.match(Buffer.from((await reader.read()).value ?? []).toString('utf8'), /event: hello/);
+        abort.abort();
+        await reader.closed.catch(() => undefined);
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // the feed's tick notices the closed streams
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(printed, []);
+  });
+
   it('lets an admin create an account and an API token (shown once, stored hashed) and revoke the token', async () => {
     const ad = new Client(k.url, '198.51.100.19');
     await ad.signIn('ada');

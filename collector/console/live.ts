@@ -6,13 +6,13 @@
  * waits on an open console tab.
  */
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { formatAstana } from '../../core/time.ts';
 import type { KuzetServices } from '../services.ts';
 
 interface Client {
-  out: PassThrough;
+  out: ServerResponse;
   serverListening: () => boolean;
 }
 
@@ -64,7 +64,7 @@ export class LiveFeed {
   }
 
   private drop(c: Client): void {
-    this.clients.delete(c);
+    if (!this.clients.delete(c)) return;
     c.out.end();
     if (this.clients.size === 0 && this.timer) {
       clearInterval(this.timer);
@@ -77,13 +77,16 @@ export class LiveFeed {
     const socket = ctx.req.socket as typeof ctx.req.socket & { server?: { listening: boolean } };
     socket.setTimeout(0);
     socket.setNoDelay(true);
-    const out = new PassThrough();
+    // Written straight to the response, not piped by Koa from a body stream: a tab closed mid-stream
+    // would otherwise end Koa's pipeline with ERR_STREAM_PREMATURE_CLOSE, printed as a stack on stderr.
+    ctx.respond = false;
+    const out = ctx.res;
     const client: Client = { out, serverListening: () => socket.server?.listening !== false };
     ctx.status = 200;
     ctx.type = 'text/event-stream';
     ctx.set('Cache-Control', 'no-store');
     ctx.set('X-Accel-Buffering', 'no');
-    ctx.body = out;
+    out.flushHeaders();
     out.write(`retry: 2000\nevent: hello\ndata: ${JSON.stringify({ at: formatAstana(this.s.now()) })}\n\n`);
     this.clients.add(client);
     ctx.req.on('close', () => this.drop(client));
