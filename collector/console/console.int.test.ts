@@ -15,7 +15,9 @@ import { silentLogger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import { PROBES } from '../../probes/index.ts';
 import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
+import { audit } from '../../core/audit.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
+import { enforceRetention } from '../results.store.ts';
 import { auditCsv, csvCell } from './admin.ts';
 import { createUser } from './users.repo.ts';
 
@@ -238,6 +240,19 @@ describe('console over HTTP', () => {
     const v = new Client(k.url, '198.51.100.14');
     await v.signIn('oleg');
     assert.equal((await v.get('/console/audit.csv')).status, 403);
+  });
+
+  it('keeps audit entries past 3 years through the retention job; an admin finds them by date (003 §34)', async () => {
+    const fourYearsAgo = new Date(Date.now() - 4 * 366 * 86_400_000);
+    await audit(k.db, { actor: 'user:old-admin', ip: '198.51.100.99', action: 'user.role', subject: 'vera', before: { role: 'operator' }, after: { role: 'viewer' }, at: fourYearsAgo });
+    await enforceRetention(k.db, new Date(), 1); // the scheduled retention job, with the shortest setting
+    const ad = new Client(k.url, '198.51.100.24');
+    await ad.signIn('ada');
+    const day = formatAstana(fourYearsAgo).slice(0, 10);
+    const page = await ad.get(`/console/audit?actor=user:old-admin&from=${day}T00:00:00%2B05:00&to=${day}T23:59:59%2B05:00`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<td>user:old-admin<\/td><td>198\.51\.100\.99<\/td><td>user\.role<\/td>/);
+    assert.match(page.text, /не менее 3 лет|кемінде 3 жыл/);
   });
 
   it('links an appeal to another incident from its page, and names the missing fields of a transition', async () => {
