@@ -1,8 +1,8 @@
 /**
  * Security checks against a real `kuzet start` process (test/drills/harness.ts): every write route of
  * the API refuses a missing token (401) and a viewer token (403); the console's writes refuse a visitor
- * without a session; no secret (API tokens, the SMTP password, the Slack token, the DATABASE_URL
- * password) appears in the log or in any answer, even when delivery fails; every HTML page carries
+ * without a session, and every console page sends such a visitor to the sign-in page; no secret (API
+ * tokens, the SMTP password, the Slack token, the DATABASE_URL password) appears in the log or in any answer, even when delivery fails; every HTML page carries
  * the security headers.
  */
 import assert from 'node:assert/strict';
@@ -40,7 +40,7 @@ describe('security', () => {
     await bed?.close();
   });
 
-  it('every write route of the API: no token 401, viewer 403; console writes refuse a visitor without a session', async () => {
+  it('every write route of the API: no token 401, viewer 403; console writes and pages refuse a visitor without a session', async () => {
     const writes = discoverRoutes().filter((r) => r.method !== 'GET');
     const api = writes.filter((r) => r.path.startsWith('/api/') && !PUBLIC_WRITES.some(([re]) => re.test(r.path)));
     assert.ok(api.length >= 15, `found ${api.length} API write routes`);
@@ -57,6 +57,16 @@ describe('security', () => {
       const res = await fetch(`${bed.url}${r.path.replace(/:[a-zA-Z]+/g, 'x1')}`, { method: r.method, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
       bodies.push(await res.text());
       if (res.status < 300 || (res.status >= 300 && res.status < 400 && !/\/console\/login/.test(res.headers.get('location') ?? ''))) failures.push(`${r.method} ${r.path} without a session: ${res.status} ${res.headers.get('location') ?? ''}`);
+    }
+    // Every console page other than sign-in sends a visitor without a session to /console/login.
+    const signIn = /^\/console\/(login(\/oidc(\/callback)?)?|static\/:name)$/;
+    const pages = discoverRoutes().filter((r) => r.method === 'GET' && (r.path === '/console' || r.path.startsWith('/console/')) && !signIn.test(r.path));
+    assert.ok(pages.length >= 12, `found ${pages.length} console pages`);
+    for (const r of pages) {
+      const res = await fetch(`${bed.url}${r.path.replace(/:[a-zA-Z]+/g, 'x1')}`, { redirect: 'manual' });
+      bodies.push(await res.text());
+      const to = res.headers.get('location') ?? '';
+      if (r.path === '/console/events' ? res.status !== 401 : res.status !== 302 || !to.startsWith('/console/login?next=')) failures.push(`GET ${r.path} without a session: ${res.status} ${to}`);
     }
     assert.deepEqual(failures, []);
   });
