@@ -59,9 +59,11 @@ notifications:
 
   it('counts a failed job of a watched queue', async () => {
     const name = checkQueueName('astana');
+    // BullMQ does not close a connection it was given: this one is disconnected below, or the test process never exits.
+    const workerConnection = redis.duplicate();
     const worker = new Worker(name, async () => {
       throw new Error('deliberate failure');
-    }, { connection: redis.duplicate(), prefix });
+    }, { connection: workerConnection, prefix });
     const queue = new Queue(name, { connection: redis, prefix });
     try {
       await queue.add('self-metrics', {}, { attempts: 1, removeOnFail: true });
@@ -69,6 +71,7 @@ notifications:
     } finally {
       await worker.close();
       await queue.close();
+      workerConnection.disconnect();
     }
   });
 });
