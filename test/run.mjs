@@ -37,7 +37,9 @@ let failed = 0;
 function run(list, concurrency) {
   if (list.length === 0) return Promise.resolve(0);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...list], {
+    // --test-force-exit: a file whose tests are done ends even if a handle (a Redis connection a test
+    // forgot) keeps its event loop alive; without it one forgotten handle hung the whole suite.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...list], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, TZ: process.env.TZ ?? 'UTC' },
