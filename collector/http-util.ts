@@ -71,11 +71,32 @@ export function consumeBody(ctx: Context, onChunk: (chunk: Buffer) => void): Pro
   });
 }
 
-/** Stops reading a refused body: the answer goes out, then the connection closes (the rest is never read). */
+/** How long, and how much more, a refused body is read and thrown away once the answer is out. */
+const LINGER_MS = 3_000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Refuses the rest of a body. The answer goes out first; then what the client still sends is read and
+ * discarded for a moment (a lingering close): closing at once, with its bytes unread, resets the TCP
+ * connection, and the reset makes most clients drop the 413 they were sent. A client that keeps sending
+ * past {@link LINGER_MS} or {@link LINGER_BYTES} is cut off.
+ */
 function closeAfterAnswer(ctx: Context): void {
-  ctx.req.pause();
+  const req = ctx.req;
+  req.pause();
   ctx.set('Connection', 'close');
-  ctx.res.once('finish', () => ctx.req.destroy());
+  ctx.res.once('finish', () => {
+    let discarded = 0;
+    const cut = () => req.destroy();
+    const timer = setTimeout(cut, LINGER_MS);
+    timer.unref();
+    req.on('data', (c: Buffer) => {
+      discarded += c.length;
+      if (discarded > LINGER_BYTES) cut();
+    });
+    req.once('close', () => clearTimeout(timer));
+    req.resume();
+  });
 }
 
 /** Reads a body of at most `limit` bytes as UTF-8; past the limit a 413 goes out and the connection closes. */
