@@ -4,7 +4,6 @@
  * left among this process's descendants.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +14,7 @@ import { browserProbe } from '../browser.probe.ts';
 import type { JourneyObservations } from '../browser.probe.ts';
 import { runCheck } from '../runner.ts';
 import { browserPool, closeBrowserPool, configureBrowserPool } from './pool.ts';
+import { chromiumDescendants, crashHandlers, eventually } from './processes.test-support.ts';
 
 const ids = { system: 'demo', target: 'portal', check: 'journey', region: 'astana' };
 let sim: PortalSim;
@@ -42,43 +42,7 @@ async function run(config: Record<string, unknown>, timeoutMs = 20_000) {
   return { ...r, obs: r.observations as JourneyObservations | undefined };
 }
 
-interface Proc {
-  pid: number;
-  ppid: number;
-  stat: string;
-  comm: string;
-}
-
-function processes(): Proc[] {
-  const rows = execFileSync('ps', ['-eo', 'pid,ppid,stat,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1);
-  return rows.map((l) => l.trim().split(/\s+/)).map(([pid, ppid, stat, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat ?? '', comm: comm.join(' ') }));
-}
-
-/** Live (not zombie) Chromium processes whose ancestor is this test process. */
-function chromiumDescendants(): number[] {
-  const procs = processes();
-  const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
-  const descends = (pid: number) => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  return procs.filter((p) => /chrom/i.test(p.comm) && !p.stat.startsWith('Z') && descends(p.pid)).map((p) => p.pid);
-}
-
-/** Live crash handlers: Debian's Chromium daemonizes them (parent: init), so they are no descendants. */
-function crashHandlers(): number[] {
-  return processes().filter((p) => /crashpad/.test(p.comm) && !p.stat.startsWith('Z')).map((p) => p.pid);
-}
 let crashHandlersBefore: Set<number>;
-
-async function eventually(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return cond();
-}
 
 before(async () => {
   crashHandlersBefore = new Set(crashHandlers());

@@ -5,7 +5,6 @@
  * concurrency bound measured, not just survived. Pages come from a local server on port 0.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,6 +15,7 @@ import { runCheck } from '../runner.ts';
 import { closedPort, startHttp } from '../test-servers.ts';
 import type { Running } from '../test-servers.ts';
 import { BrowserPool, browserPool, CHROMIUM_ARGS, closeBrowserPool, DEFAULT_CONCURRENCY } from './pool.ts';
+import { chromiumDescendants, eventually } from './processes.test-support.ts';
 
 const ids = { system: 'lab', target: 'pages', check: 'journey', region: 'astana' };
 let http: Running & { url: string };
@@ -51,18 +51,6 @@ function cfg(steps: unknown[], extra: Record<string, unknown> = {}) {
 async function run(config: Record<string, unknown>) {
   const r = await runCheck(browserProbe, config, ids, { timeoutMs: 20_000 });
   return { ...r, obs: r.observations as JourneyObservations | undefined };
-}
-
-/** Live Chromium processes descending from this test process. */
-function chromiumDescendants(): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid,ppid,stat,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1);
-  const procs = rows.map((l) => l.trim().split(/\s+/)).map(([pid, ppid, stat, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat ?? '', comm: comm.join(' ') }));
-  const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
-  const descends = (pid: number) => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
-    return false;
-  };
-  return procs.filter((p) => /chrom/i.test(p.comm) && !p.stat.startsWith('Z') && descends(p.pid)).map((p) => p.pid);
 }
 
 before(async () => {
@@ -206,8 +194,7 @@ describe('the browser pool', () => {
 
   it('leaves no Chromium process behind once the pools are closed', async () => {
     await closeBrowserPool();
-    const end = Date.now() + 3_000;
-    while (chromiumDescendants().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => chromiumDescendants().length === 0, 3_000);
     assert.deepEqual(chromiumDescendants(), []);
   });
 });
