@@ -25,20 +25,33 @@ const OFFICIAL_2026_DAYS_OFF = [
   '2026-07-06', '2026-10-26', '2026-12-16',
 ];
 
-describe('2026 calendar, day by day against the official list', () => {
-  const off = new Set(OFFICIAL_2026_DAYS_OFF);
-  for (let d = epochDay(2026, 1, 1); d <= epochDay(2026, 12, 31); d++) {
+/** One test per date of `year`: a working day exactly when it is a weekday not in `daysOff`. */
+function dayByDay(year: number, daysOff: readonly string[]): void {
+  const off = new Set(daysOff);
+  for (let d = epochDay(year, 1, 1); d <= epochDay(year, 12, 31); d++) {
     const date = formatEpochDay(d);
     const expected = weekdayOfEpochDay(d) <= 5 && !off.has(date);
     it(`${date} ${expected ? 'working' : 'day off'}`, () => assert.equal(isWorkingDay(date), expected));
   }
+}
+
+/** Working days and weekdays of `year`, counted day by day. */
+function countDays(year: number): { working: number; weekdays: number } {
+  let working = 0;
+  let weekdays = 0;
+  for (let d = epochDay(year, 1, 1); d <= epochDay(year, 12, 31); d++) {
+    if (isWorkingEpochDay(d)) working++;
+    if (weekdayOfEpochDay(d) <= 5) weekdays++;
+  }
+  return { working, weekdays };
+}
+
+describe('2026 calendar, day by day against the official list', () => {
+  dayByDay(2026, OFFICIAL_2026_DAYS_OFF);
   it('has 247 working days (261 weekdays − 14 days off)', () => {
-    let n = 0;
-    for (let d = epochDay(2026, 1, 1); d <= epochDay(2026, 12, 31); d++) if (isWorkingEpochDay(d)) n++;
-    let weekdays = 0;
-    for (let d = epochDay(2026, 1, 1); d <= epochDay(2026, 12, 31); d++) if (weekdayOfEpochDay(d) <= 5) weekdays++;
-    assert.equal(n, weekdays - OFFICIAL_2026_DAYS_OFF.length);
-    assert.equal(n, 247);
+    const { working, weekdays } = countDays(2026);
+    assert.equal(working, weekdays - OFFICIAL_2026_DAYS_OFF.length);
+    assert.equal(working, 247);
   });
 });
 
@@ -59,16 +72,9 @@ const EXPECTED_2028_DAYS_OFF = [
 ];
 
 describe('2028 calendar (provisional), day by day against the rules written out', () => {
-  const off = new Set(EXPECTED_2028_DAYS_OFF);
-  for (let d = epochDay(2028, 1, 1); d <= epochDay(2028, 12, 31); d++) {
-    const date = formatEpochDay(d);
-    const expected = weekdayOfEpochDay(d) <= 5 && !off.has(date);
-    it(`${date} ${expected ? 'working' : 'day off'}`, () => assert.equal(isWorkingDay(date), expected));
-  }
+  dayByDay(2028, EXPECTED_2028_DAYS_OFF);
   it('has 245 working days (260 weekdays of a leap year starting on Saturday − 15 days off)', () => {
-    let n = 0;
-    for (let d = epochDay(2028, 1, 1); d <= epochDay(2028, 12, 31); d++) if (isWorkingEpochDay(d)) n++;
-    assert.equal(n, 245);
+    assert.equal(countDays(2028).working, 245);
   });
   it('is marked provisional, like 2027, with Kurban Ait on May 5 and no decrees', () => {
     const y = HOLIDAY_YEARS.find((h) => h.year === 2028);
