@@ -99,18 +99,22 @@ function closeAfterAnswer(ctx: Context): void {
   });
 }
 
+/** Refuses, before reading any of it, a body whose declared length is over `limit`: `tooLarge` is thrown. */
+export function refuseDeclaredOver(ctx: Context, limit: number, tooLarge: () => Error): void {
+  if (Number(ctx.get('content-length') || 0) <= limit) return;
+  closeAfterAnswer(ctx);
+  throw tooLarge();
+}
+
 /** Reads a body of at most `limit` bytes as UTF-8; past the limit a 413 goes out and the connection closes. */
 export async function readBodyText(ctx: Context, limit: number): Promise<string> {
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > limit) {
-    closeAfterAnswer(ctx);
-    throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
-  }
+  const tooLarge = () => new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+  refuseDeclaredOver(ctx, limit, tooLarge);
   const chunks: Buffer[] = [];
   let size = 0;
   await consumeBody(ctx, (chunk) => {
     size += chunk.length;
-    if (size > limit) throw new KuzetError('invalid_input', `body larger than ${limit} bytes`, { status: 413 });
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   });
   return Buffer.concat(chunks).toString('utf8');

@@ -31,7 +31,7 @@ import {
   type IncidentState,
   type Level,
 } from '../incidents/index.ts';
-import { consumeBody, queryDate, queryInt, readBodyText, readJson } from './http-util.ts';
+import { consumeBody, queryDate, queryInt, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
 
 export interface IncidentRouteDeps {
   db: () => Db | undefined;
@@ -85,8 +85,7 @@ const tooLarge = () => new KuzetError('invalid_input', `an attachment may be at 
  * first bytes before anything is written, and as soon as it passes the limit.
  */
 async function receiveAttachment(ctx: Context, dir: string): Promise<{ tmp: string; bytes: number; sha256: string; type: string; ext: string }> {
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > MAX_ATTACHMENT_BYTES) throw tooLarge();
+  refuseDeclaredOver(ctx, MAX_ATTACHMENT_BYTES, tooLarge);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
   const hash = createHash('sha256');
