@@ -5,7 +5,7 @@
  * (notice_deliveries keys), the decision, and the clock-offset evidence of an http-date check.
  */
 import assert from 'node:assert/strict';
-import { createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createToken } from '../core/auth.ts';
@@ -14,7 +14,7 @@ import { silentLogger } from '../core/log.ts';
 import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
 import { waitInsideAstanaDay } from '../test/astana-clock.test-support.ts';
-import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { REDIS_URL, dropRedisPrefix, postOversized, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { emit } from '../incidents/index.ts';
 import { startKuzet, type KuzetHandle } from './app.ts';
 
@@ -45,37 +45,6 @@ systems:
     owners: [{ name: ТОО Три }]
     targets: [{ id: orders-api, module: orders, service: orders }]
 `;
-
-/** POSTs `bytes` of a JSON string in 64 KiB chunks, stopping when the answer comes; its status, body and Connection header. */
-function oversizedPost(url: string, token: string, bytes: number, declare: boolean): Promise<{ status: number; body: string; connection: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(declare ? { 'content-length': String(bytes) } : { 'transfer-encoding': 'chunked' }) } }, (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
-    });
-    req.on('error', (e) => {
-      if (!answered) reject(e);
-    });
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    let sent = 0;
-    const write = () => {
-      if (sent === 0) {
-        req.write('"');
-        sent = 1;
-      }
-      while (sent < bytes && !answered && !req.destroyed) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', write);
-      }
-      if (!answered && !req.destroyed) req.end();
-    };
-    write();
-  });
-}
 
 describe('ETP API', () => {
   let k: KuzetHandle;
@@ -159,7 +128,7 @@ describe('ETP API', () => {
     assert.equal(notJson.status, 400);
     // Over the 1 MiB limit without a declared length (chunked): a readable 413 naming the limit, then the connection closes.
     for (const declare of [false, true]) {
-      const big = await oversizedPost(`${k.url}/api/v1/etps`, op, 2 * 1024 * 1024, declare);
+      const big = await postOversized(`${k.url}/api/v1/etps`, { headers: { authorization: `Bearer ${op}`, 'content-type': 'application/json' }, bytes: 2 * 1024 * 1024, declare, first: Buffer.from('"'), chunk: Buffer.alloc(64 * 1024, 'a') });
       assert.equal(big.status, 413, `declared length: ${declare}`);
       assert.match(big.body, /"body larger than 1048576 bytes"/);
       assert.equal(big.connection, 'close');

@@ -4,7 +4,7 @@
  * stored, the per-IP rate limit, listing and filtering, linking an appeal, and CSV procurement import.
  */
 import assert from 'node:assert/strict';
-import { request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import { silentLogger } from '../core/log.ts';
 import { IncidentService, topologyFromConfig } from '../incidents/index.ts';
 import { PROBES } from '../probes/index.ts';
-import { tempDir } from '../test/support.ts';
+import { postOversized, tempDir } from '../test/support.ts';
 import { createApi } from './api.ts';
 import { Metrics } from './metrics.ts';
 import { StatusBoard } from './status.ts';
@@ -66,30 +66,11 @@ describe('incident API', () => {
   let first: { incidentId: string; appealId: string; uploadToken: string };
 
   /** Sends a PNG-headed body of `bytes` bytes, with or without a content-length; resolves with the status. */
-  const rawUpload = (path: string, token: string, bytes: number, declare: boolean) =>
-    new Promise<number>((resolve, reject) => {
-      let answered = false;
-      const req = request(`${url}${path}`, { method: 'POST', headers: { 'x-upload-token': token, ...(declare ? { 'content-length': String(bytes) } : { 'transfer-encoding': 'chunked' }) } }, (res) => {
-        answered = true;
-        res.resume();
-        resolve(res.statusCode ?? 0);
-        req.destroy();
-      });
-      req.on('error', (e) => {
-        if (!answered) reject(e);
-      });
-      const chunk = Buffer.alloc(1024 * 1024, 7);
-      PNG.copy(chunk);
-      let sent = 0;
-      const write = () => {
-        while (sent < bytes && !answered && !req.destroyed) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once('drain', write);
-        }
-        if (!answered && !req.destroyed) req.end();
-      };
-      write();
-    });
+  const rawUpload = async (path: string, token: string, bytes: number, declare: boolean) => {
+    const chunk = Buffer.alloc(1024 * 1024, 7);
+    PNG.copy(chunk);
+    return (await postOversized(`${url}${path}`, { headers: { 'x-upload-token': token }, bytes, declare, chunk })).status;
+  };
 
   it('registers an appeal with the next incident id; a wrong BIN/IIN is refused with a clear message', async () => {
     const ok = await call('POST', '/api/v1/appeals', { body: appeal });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -78,5 +79,39 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
     p.stdin.end(opts.input ?? '');
+  });
+}
+
+/**
+ * POSTs `bytes` bytes (`chunk` repeated; `first` replaces the first chunk) with or without a declared
+ * length, stopping as soon as the answer comes: its status, body and Connection header. Rejects when
+ * the connection fails before any answer.
+ */
+export function postOversized(url: string, o: { headers: Record<string, string>; bytes: number; declare: boolean; chunk: Buffer; first?: Buffer }): Promise<{ status: number; body: string; connection: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, { method: 'POST', headers: { ...o.headers, ...(o.declare ? { 'content-length': String(o.bytes) } : { 'transfer-encoding': 'chunked' }) } }, (res) => {
+      answered = true;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection });
+        req.destroy();
+      });
+    });
+    req.on('error', (e) => {
+      if (!answered) reject(e);
+    });
+    let sent = 0;
+    const write = () => {
+      while (sent < o.bytes && !answered && !req.destroyed) {
+        const c = sent === 0 && o.first ? o.first : o.chunk;
+        sent += c.length;
+        if (!req.write(c)) return void req.once('drain', write);
+      }
+      if (!answered && !req.destroyed) req.end();
+    };
+    write();
   });
 }
