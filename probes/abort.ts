@@ -28,3 +28,26 @@ export function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined): Pr
     );
   });
 }
+
+/**
+ * `p`, but once the signal aborts it waits at most `graceMs` more and then settles with
+ * `fallback()`: for work that should finish on its own after an abort (and report what it saw) but
+ * may wait on a peer that never answers. The underlying promise keeps running; its rejection is swallowed.
+ */
+export function settleAfterAbort<T>(p: Promise<T>, signal: AbortSignal, graceMs: number, fallback: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => settle(fallback()), graceMs);
+  };
+  let settle: (v: T) => void = () => undefined;
+  const late = new Promise<T>((resolve) => {
+    settle = resolve;
+  });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  p.catch(() => undefined);
+  return Promise.race([p, late]).finally(() => {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  });
+}

@@ -16,6 +16,7 @@ import { describeArtifacts, runArtifactsDir, sweepArtifactsThrottled } from './b
 import type { Artifact } from './browser/artifacts.ts';
 import { EvidenceCollector, readVitals } from './browser/evidence.ts';
 import type { FailedRequest, WebVitals } from './browser/evidence.ts';
+import { raceAbort, settleAfterAbort } from './abort.ts';
 import { classifyStepError, firstLine, formatSeconds } from './browser/failure.ts';
 import { StepRecorder } from './browser/journey.ts';
 import type { JourneyContext, JourneyFn, StepRecord } from './browser/journey.ts';
@@ -86,6 +87,12 @@ export function evidenceReserveMs(timeoutMs: number): number {
 
 const SCREENSHOT_TIMEOUT_MS = 1_500;
 const TRACE_TIMEOUT_MS = 5_000;
+/**
+ * After the runner's signal aborts, how long a journey may take to wind down (its context is being
+ * closed, so its steps fail fast) before the probe settles without it. Playwright's `newPage` on a
+ * context that closes under it never settles (measured: an abort 20–80 ms into a run hung 6 of 6).
+ */
+const ABORT_GRACE_MS = 2_000;
 
 export const browserProbe: Probe<typeof browserSchema> = {
   kind: 'browser',
@@ -133,7 +140,8 @@ export const browserProbe: Probe<typeof browserSchema> = {
     const closeOnAbort = () => void lease.release();
     ctx.signal.addEventListener('abort', closeOnAbort, { once: true });
     try {
-      return await walk(journey, lease.context, config, ctx, obs, startedAt, at);
+      const walking = walk(journey, lease.context, config, ctx, obs, startedAt, at);
+      return await settleAfterAbort(walking, ctx.signal, ABORT_GRACE_MS, () => fail('timeout', 'the check timed out'));
     } catch (err) {
       return fail(ctx.signal.aborted ? 'timeout' : 'internal', ctx.signal.aborted ? 'the check timed out' : `browser: ${firstLine(err)}`);
     } finally {
@@ -161,9 +169,10 @@ async function walk(
   at: Date,
 ): Promise<ProbeOutcome> {
   const evidence = new EvidenceCollector();
-  await evidence.attach(context);
-  await context.tracing.start({ screenshots: true, snapshots: true });
-  const page = await context.newPage();
+  // Setup waits on Chromium; an abort here (the context closing under it) must not leave it waiting.
+  await raceAbort(evidence.attach(context), ctx.signal);
+  await raceAbort(context.tracing.start({ screenshots: true, snapshots: true }), ctx.signal);
+  const page = await raceAbort(context.newPage(), ctx.signal);
   const stepTimeoutMs = durationMs(config.stepTimeout);
   const actions = pageActions(page, { baseUrl: config.baseUrl, stepTimeoutMs });
   const recorder = new StepRecorder((err) => classifyStepError(err, ctx.signal));
