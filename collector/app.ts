@@ -69,6 +69,11 @@ function checkMap(cfg: KuzetConfig): Map<string, ResolvedCheck> {
   return new Map(resolveChecks(cfg).map((c) => [c.key, c]));
 }
 
+/** Whether any check is a browser journey (the worker then loads playwright-core at start). */
+function hasJourneys(cfg: KuzetConfig): boolean {
+  return resolveChecks(cfg).some((c) => c.check.type === 'browser');
+}
+
 function redisUrlOf(cfg: KuzetConfig, env: NodeJS.ProcessEnv): string {
   return env.REDIS_URL ?? cfg.redis.url;
 }
@@ -182,7 +187,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     const report = await scheduler.reconcile(cfg);
     log.info(report, 'check schedulers reconciled');
     if (opts.workers !== false) {
-      await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency });
+      await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency, preload: hasJourneys(cfg) });
       workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: () => checks, log });
       workers.start();
     }
@@ -288,7 +293,7 @@ export async function startWorker(opts: { config: KuzetConfig; configPath?: stri
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
   await waitForRedis(redis, redisUrl, opts.log, abort.signal);
-  await configureBrowserPool({ concurrency: opts.browserConcurrency ?? opts.config.workers.browserConcurrency });
+  await configureBrowserPool({ concurrency: opts.browserConcurrency ?? opts.config.workers.browserConcurrency, preload: hasJourneys(opts.config) });
   const workers = new CheckWorkers({
     connection: redis,
     prefix: opts.config.redis.prefix,

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, BrowserType } from 'playwright-core';
 import { raceAbort } from '../abort.ts';
 
 /**
@@ -183,8 +183,7 @@ export class BrowserPool {
     const marker = `--kuzet-pool=${randomUUID()}`;
     let browser: Browser;
     try {
-      // Loaded with the first browser check: a worker without journeys does not hold playwright-core (~80 MB).
-      const { chromium } = await import('playwright-core');
+      const { chromium } = await loadPlaywright();
       browser = await chromium.launch({
         executablePath,
         headless: true,
@@ -312,13 +311,37 @@ export function browserPool(): BrowserPool {
   return defaultPool;
 }
 
+let playwright: Promise<{ chromium: BrowserType }> | undefined;
+
+/**
+ * playwright-core, loaded once. A worker without journeys never loads it (~80 MB). Loading evaluates
+ * the module synchronously for a few hundred ms, so a worker with journeys loads it at start
+ * ({@link configureBrowserPool} `preload`), not in the middle of its first checks, whose timers and
+ * latencies it would stall.
+ */
+export function loadPlaywright(): Promise<{ chromium: BrowserType }> {
+  playwright ??= import('playwright-core').then((m) => {
+    playwrightLoaded = true;
+    return m;
+  });
+  return playwright;
+}
+let playwrightLoaded = false;
+
+/** Whether this process has loaded playwright-core (tests of the lazy load and the preload read it). */
+export function isPlaywrightLoaded(): boolean {
+  return playwrightLoaded;
+}
+
 /**
  * Sets the process's pool options (e.g. `concurrency` from a worker flag). Call before the first
  * browser check runs; a running browser is closed and relaunched on next use.
  */
-export async function configureBrowserPool(opts: BrowserPoolOptions): Promise<void> {
+export async function configureBrowserPool(opts: BrowserPoolOptions & { preload?: boolean }): Promise<void> {
   await defaultPool?.close();
-  defaultPool = new BrowserPool(opts);
+  const { preload, ...pool } = opts;
+  defaultPool = new BrowserPool(pool);
+  if (preload) await loadPlaywright();
 }
 
 /** For worker shutdown: closes the process's browser. Safe to call when none was launched. */
