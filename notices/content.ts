@@ -4,6 +4,7 @@
  * and the notice's own SLA clocks (SLA-P-MED-HOME, SLA-P-HIGH-HOME), met when it is published.
  */
 import { createHash } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
 import { formatAstana } from '../core/time.ts';
 import { LEVEL_WORDS, slaDueAtMs } from '../incidents/index.ts';
 import type { SlaTimerId } from '../incidents/index.ts';
@@ -76,8 +77,12 @@ export function publishedFields(s: NoticeSubject) {
   };
 }
 
+/**
+ * Keys are sorted at every depth: the same content read back from JSONB (which reorders keys) or
+ * built by another code path hashes the same, so it is not re-published (and re-notified) for nothing.
+ */
 export function contentHash(s: NoticeSubject): string {
-  return createHash('sha256').update(JSON.stringify(publishedFields(s))).digest('hex');
+  return createHash('sha256').update(stringify(publishedFields(s)) ?? '').digest('hex');
 }
 
 export interface NoticeClock {
