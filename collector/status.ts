@@ -48,6 +48,7 @@ export class StatusBoard implements LiveSink {
         id: t.id,
         module: t.module ?? null,
         service: t.service ?? null,
+        environment: t.environment,
         checks: t.checks.map((c) => {
           const key = `${sysId}/${t.id}/${c.id}`;
           const regions = (c.regions ?? [cfg.regions[0]!]).map((region) => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
 import type { Probe } from '../probes/types.ts';
+import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from '../notices/eshop-services.ts';
 
 /** Policy ids of REGULATIONS.md §1. */
 export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
@@ -92,8 +93,13 @@ function targetSchema(probes: Readonly<Record<string, Probe>>) {
     id,
     name: z.string().optional(),
     module: id.optional(),
-    /** For ETPs: which service this target is (`orders`, `prices`, `catalogue`, …). */
+    /**
+     * Which service this target watches: for ETPs `orders`, `prices`, `catalogue`, …; for targets of
+     * module `eshop`, an id of the e-shop's service list (000 App.7 Appendix 1, notices/eshop-services.ts).
+     */
     service: id.optional(),
+    /** The environment of the watched service (000 App.7 §3 lists test and productive services). @default "productive" */
+    environment: z.enum(ESHOP_ENVIRONMENTS, { error: `must be one of ${ESHOP_ENVIRONMENTS.join(', ')}` }).default('productive'),
     checks: z.array(checkSchema(probes)).default([]),
   });
 }
@@ -255,6 +261,9 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
           targetIds.add(t.id);
           if (t.module && sys.modules.length > 0 && !sys.modules.includes(t.module)) {
             ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'module'], message: `module "${t.module}" is not in systems.${sysId}.modules` });
+          }
+          if (t.module === ESHOP_MODULE && t.service !== undefined && !isEshopServiceId(t.service)) {
+            ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'service'], message: `"${t.service}" is not a service of the e-shop's list (000 App.7 Appendix 1); known: ${ESHOP_SERVICE_IDS.join(', ')}` });
           }
           const checkIds = new Set<string>();
           t.checks.forEach((c, ci) => {

@@ -72,7 +72,7 @@ describe('notices over the API', { timeout: 240_000 }, () => {
         },
         systems: {
           portal: { name: 'Веб-портал госзакупок', kind: 'portal', policy: 'portal-692', modules: ['homepage', 'search', 'eshop'], owners: [{ name: 'Минфин', email: 'owner@minfin.kz' }] },
-          etp1: { name: 'ЭТП Один', kind: 'etp', policy: 'etp-em', modules: ['orders'], owners: [{ name: 'Владелец ЭТП', email: 'etp1@etp.kz' }], targets: [{ id: 'orders', module: 'orders', service: 'orders' }, { id: 'orders-test', module: 'orders', service: 'test-orders' }] },
+          etp1: { name: 'ЭТП Один', kind: 'etp', policy: 'etp-em', modules: ['orders'], owners: [{ name: 'Владелец ЭТП', email: 'etp1@etp.kz' }], targets: [{ id: 'orders', module: 'orders', service: 'orders' }, { id: 'orders-test', module: 'orders', service: 'test-orders', environment: 'test' }] },
         },
       }),
       PROBES,

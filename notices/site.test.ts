@@ -22,7 +22,7 @@ test('language: ?lang, then Accept-Language by quality, then Kazakh', () => {
 const board: BoardDoc = {
   systems: [
     { id: 'portal', name: 'Портал', kind: 'portal', policy: 'portal-692', targets: [{ id: 'home', module: 'homepage', service: null, checks: [{ status: 'up' }] }, { id: 'search', module: 'search', service: null, checks: [{ status: 'down' }, { status: 'up' }] }] },
-    { id: 'etp1', name: 'ЭТП', kind: 'etp', policy: 'etp-em', targets: [{ id: 'orders', module: 'orders', service: 'orders', checks: [{ status: 'up' }] }, { id: 'orders-test', module: 'orders-test', service: 'test-orders', checks: [{ status: 'unknown' }] }] },
+    { id: 'etp1', name: 'ЭТП', kind: 'etp', policy: 'etp-em', targets: [{ id: 'orders', module: 'orders', service: 'orders', checks: [{ status: 'up' }] }, { id: 'orders-test', module: 'orders-test', service: 'test-orders', environment: 'test', checks: [{ status: 'unknown' }] }] },
   ],
 };
 const now = new Date('2026-03-28T10:00:00+05:00');

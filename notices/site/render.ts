@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { ESHOP_ENVIRONMENTS } from '../eshop-services.ts';
 import { LANGS, type Lang } from '../model.ts';
-import type { Snapshot } from './snapshot.ts';
+import type { EshopCell, Snapshot } from './snapshot.ts';
 
 const hb = Handlebars.create();
 const page = hb.compile(readFileSync(new URL('./status.page.hbs', import.meta.url), 'utf8'));
@@ -17,7 +18,8 @@ export const CSS = [
   'h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ddd}.muted{color:#666;font-size:.85rem}',
   '.notice{border-left:4px solid #999;padding:.2rem .8rem;margin:.6rem 0;background:#fafafa}.notice.active{border-color:#c62828}',
   '.dot{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin-right:.4rem;background:#9e9e9e}',
-  '.up{background:#2e7d32}.down{background:#c62828}.maintenance{background:#1565c0}.unknown{background:#9e9e9e}',
+  '.up{background:#2e7d32}.down{background:#c62828}.maintenance{background:#1565c0}.unknown{background:#9e9e9e}.dot.unmonitored{background:none;border:1px solid #9e9e9e;box-sizing:border-box}',
+  '.eshop td{vertical-align:top}.eshop ul{margin:.2rem 0;padding-left:1.2rem;font-size:.85rem;color:#444}',
   'table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem}',
   '.bars{display:flex;gap:1px}.bar{flex:1;height:1.6rem;background:#e0e0e0}.bar.good{background:#2e7d32}.bar.fair{background:#f9a825}.bar.poor{background:#c62828}',
   '.widget{margin:0;padding:.3rem;font-size:14px}.widget .notice{margin:.2rem 0}',
@@ -29,12 +31,17 @@ export const STATUS_CSP = `default-src 'none'; style-src ${CSS_HASH}; img-src 's
 /** The widget page may be framed by the portal homepage (any origin), and runs no script either. */
 export const WIDGET_CSP = `default-src 'none'; style-src ${CSS_HASH}; base-uri 'none'; form-action 'none'; frame-ancestors *`;
 
-const LABELS: Record<Lang, Record<string, unknown>> = {
+/** Every word of the status site, per language; kk and ru carry the same keys (notices/site/labels.test.ts). */
+export const LABELS: Record<Lang, Record<string, unknown>> = {
   kk: {
     title: 'Мемлекеттік сатып алу веб-порталының жұмыс күйі', updated: 'Жаңартылды', stale: 'деректер базасы жауап бермейді: соңғы белгілі деректер көрсетілген',
     notices: 'Хабарламалар', noNotices: 'Белсенді хабарламалар жоқ', version: 'Нұсқа', history: 'Өзгерістер тарихы',
     maintenance: 'Техникалық және профилактикалық жұмыстар', noMaintenance: 'Жоспарланған жұмыстар жоқ', ongoing: 'жүргізілуде', unplanned: 'жоспардан тыс',
     components: 'Жүйелер мен модульдер', services: 'Электрондық дүкеннің тестілік және өнеркәсіптік сервистері', etps: 'Уәкілетті ЭСА (электрондық сауда алаңдары)',
+    eshopIntro: 'Электрондық дүкен мен ЭСА арасында ақпарат алмасуға арналған қолданыстағы сервистердің тізбесі және олардың қолжетімділік күйі (соңғы 90 күндегі қолжетімділік).',
+    eshopDirection: { 'from-eshop': 'ЭСА электрондық дүкеннен алатын деректер', 'to-eshop': 'ЭСА электрондық дүкенге беретін деректер' },
+    envColumn: { test: 'Тестілік орта', productive: 'Өнеркәсіптік орта' }, notMonitored: 'бақыланбайды', number: '№',
+    otherServices: 'ЭСА мен басқа жүйелердің сервистері',
     uptime: 'Соңғы 90 күндегі қолжетімділік', system: 'Жүйе', service: 'Сервис', environment: 'Орта', status: 'Күйі', availability: 'Қолжетімділік',
     health: { up: 'жұмыс істейді', down: 'техникалық іркіліс', unknown: 'деректер жоқ', maintenance: 'техникалық жұмыстар' },
     env: { test: 'тестілік', productive: 'өнеркәсіптік' },
@@ -47,6 +54,10 @@ const LABELS: Record<Lang, Record<string, unknown>> = {
     notices: 'Уведомления', noNotices: 'Активных уведомлений нет', version: 'Версия', history: 'История изменений',
     maintenance: 'Технические и профилактические работы', noMaintenance: 'Запланированных работ нет', ongoing: 'идут', unplanned: 'внеплановые',
     components: 'Системы и модули', services: 'Тестовые и продуктивные сервисы электронного магазина', etps: 'Авторизованные ЭТП',
+    eshopIntro: 'Перечень действующих сервисов для обмена информацией между электронным магазином и ЭТП и статус их доступности (доступность за 90 дней).',
+    eshopDirection: { 'from-eshop': 'Данные, которые ЭТП получает из электронного магазина', 'to-eshop': 'Данные, которые ЭТП передает в электронный магазин' },
+    envColumn: { test: 'Тестовая среда', productive: 'Продуктивная среда' }, notMonitored: 'не отслеживается', number: '№',
+    otherServices: 'Сервисы ЭТП и других систем',
     uptime: 'Доступность за 90 дней', system: 'Система', service: 'Сервис', environment: 'Среда', status: 'Состояние', availability: 'Доступность',
     health: { up: 'работает', down: 'технический сбой', unknown: 'нет данных', maintenance: 'технические работы' },
     env: { test: 'тестовый', productive: 'продуктивный' },
@@ -70,13 +81,27 @@ function noticeView(s: Snapshot, lang: Lang, activeOnly: boolean) {
     }));
 }
 
+/** The e-shop's service list in one language: a row per service, a cell per environment with its words already chosen. */
+function eshopView(s: Snapshot, lang: Lang) {
+  const t = LABELS[lang] as { health: Record<string, string>; notMonitored: string; eshopDirection: Record<string, string>; envColumn: Record<string, string> };
+  const cellView = (env: string, c: EshopCell) =>
+    c.monitored
+      ? { env, envLabel: t.envColumn[env], cls: c.status, label: t.health[c.status], availability: c.availability === null ? '—' : `${c.availability} %` }
+      : { env, envLabel: t.envColumn[env], cls: 'unmonitored', label: t.notMonitored, availability: '' };
+  return s.eshop.map((g) => ({
+    direction: g.direction,
+    title: t.eshopDirection[g.direction],
+    services: g.services.map((x, i) => ({ id: x.id, ref: x.ref, no: i + 1, name: x.name[lang], items: x.items.map((it) => it[lang]), cells: ESHOP_ENVIRONMENTS.map((env) => cellView(env, x[env])) })),
+  }));
+}
+
 export function renderHtml(s: Snapshot, lang: Lang): string {
   const t = LABELS[lang];
   const uptime = s.uptime.map((u) => ({
     ...u,
     days: u.days.map((d) => ({ date: d.date, cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor', label: d.ratio === null ? '—' : `${d.ratio} %` })),
   }));
-  return page({ lang, t, css: CSS, s: { ...s, uptime }, notices: noticeView(s, lang, false) });
+  return page({ lang, t, css: CSS, s: { ...s, uptime }, eshop: eshopView(s, lang), notices: noticeView(s, lang, false) });
 }
 
 export function renderWidget(s: Snapshot, lang: Lang, statusUrl: string): string {

@@ -5,6 +5,7 @@
  * never reaches the page.
  */
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
+import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../eshop-services.ts';
 import type { RenderedNotice } from '../templates.ts';
 import type { ServiceUptimeRow, SiteEtp } from './etps.ts';
 
@@ -12,7 +13,30 @@ export type Health = 'up' | 'down' | 'unknown' | 'maintenance';
 
 /** The part of `/api/v1/status` the site reads. */
 export interface BoardDoc {
-  systems: { id: string; name: string; kind: string; policy: string; targets: { id: string; module: string | null; service: string | null; checks: { status: string }[] }[] }[];
+  systems: {
+    id: string;
+    name: string;
+    kind: string;
+    policy: string;
+    /** `environment` is the target's (config default `productive`); absent in documents from before it existed, read as productive. */
+    targets: { id: string; module: string | null; service: string | null; environment?: EshopEnvironment | null; checks: { status: string }[] }[];
+  }[];
+}
+
+/**
+ * One environment of one e-shop service on the site: watched by at least one check (its status and
+ * availability over the uptime window) or not watched at all, which the site says instead of a colour.
+ */
+export type EshopCell = { monitored: true; status: Health; availability: number | null } | { monitored: false; status: null; availability: null };
+
+/** The e-shop's service list (000 App.7 §3, Appendix 1): every service of the catalogue, test and productive. */
+export interface EshopServiceRow {
+  id: EshopServiceId;
+  ref: string;
+  name: { kk: string; ru: string };
+  items: { kk: string; ru: string }[];
+  test: EshopCell;
+  productive: EshopCell;
 }
 
 export interface SiteNotice {
@@ -52,7 +76,10 @@ export interface Snapshot {
   notices: SiteNotice[];
   maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
   systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health }[] }[];
-  services: { system: string; systemName: string; service: string; environment: 'test' | 'productive'; status: Health; availability: number | null }[];
+  /** Services of other targets (an ETP's orders, prices, catalogue): everything that names a service outside the e-shop's list. */
+  services: { system: string; systemName: string; service: string; environment: EshopEnvironment; status: Health; availability: number | null }[];
+  /** The e-shop's services for ETPs, all of the catalogue grouped by direction, whether watched or not. */
+  eshop: { direction: EshopDirection; services: EshopServiceRow[] }[];
   /** Authorised ETPs (000 App.7 §3, §49); with the registry, each carries its connection state and since when. */
   etps: { id: string; name: string; status: Health; connection?: SiteEtp['connection']; since?: string | null }[];
   uptime: { system: string; name: string; availability: number | null; days: { date: string; ratio: number | null }[] }[];
@@ -94,19 +121,36 @@ export function buildSnapshot(o: {
     return { id: s.id, name: s.name, kind: s.kind, status, modules };
   });
   const statusOf = new Map(systems.map((s) => [s.id, s]));
+  const isEshop = (t: BoardDoc['systems'][number]['targets'][number]) => t.module === ESHOP_MODULE && isEshopServiceId(t.service);
   const services = o.board.systems.flatMap((s) =>
     s.targets
-      .filter((t) => t.service)
+      .filter((t) => t.service && !isEshop(t))
       .map((t) => ({
         system: s.id,
         systemName: s.name,
         service: t.service as string,
-        // The e-shop lists test and productive services (000 App.7 §3); a target named for a test service is a test one.
-        environment: /(^|[-_.])test/.test(`${t.id}.${t.service}`) ? ('test' as const) : ('productive' as const),
+        environment: t.environment ?? ('productive' as const),
         status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
         availability: o.serviceUptime ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id).map((u) => ({ system: u.system, day: '', ok: u.ok, total: u.total }))) : ratio(o.uptime.filter((u) => u.system === s.id)),
       })),
   );
+  const eshopTargets = o.board.systems.flatMap((s) => s.targets.filter(isEshop).map((t) => ({ system: s.id, t })));
+  // A cell is its own targets' checks, not the eshop module's (that module holds every service).
+  const cell = (service: EshopServiceId, environment: EshopEnvironment): EshopCell => {
+    const watching = eshopTargets.filter(({ t }) => t.service === service && (t.environment ?? 'productive') === environment && t.checks.length > 0);
+    if (watching.length === 0) return { monitored: false, status: null, availability: null };
+    const health = worst(watching.flatMap(({ t }) => t.checks.map((c) => c.status)));
+    const status = health !== 'up' && watching.some(({ system }) => inMaintenance(system, ESHOP_MODULE)) ? ('maintenance' as const) : health;
+    const rows = (o.serviceUptime ?? []).filter((u) => watching.some(({ system, t }) => u.system === system && u.target === t.id));
+    return { monitored: true, status, availability: o.serviceUptime ? ratio(rows.map((u) => ({ system: u.system, day: '', ok: u.ok, total: u.total }))) : null };
+  };
+  const eshop = ESHOP_DIRECTIONS.map((direction) => ({
+    direction,
+    services: ESHOP_SERVICES.filter((x) => x.direction === direction).map((x): EshopServiceRow => {
+      const envs = Object.fromEntries(ESHOP_ENVIRONMENTS.map((env) => [env, cell(x.id, env)])) as Record<EshopEnvironment, EshopCell>;
+      return { id: x.id, ref: x.ref, name: { kk: x.name.kk, ru: x.name.ru }, items: 'items' in x ? x.items.map((i) => ({ kk: i.kk, ru: i.ru })) : [], test: envs.test, productive: envs.productive };
+    }),
+  }));
   const today = astanaEpochDay(o.now);
   const days = Array.from({ length: UPTIME_DAYS }, (_, i) => formatEpochDay(today - (UPTIME_DAYS - 1 - i)));
   const uptime = o.board.systems.map((s) => {
@@ -123,6 +167,7 @@ export function buildSnapshot(o: {
       .map((m) => ({ ...m, systemName: names.get(m.system) ?? m.system, ongoing: m.startsAt <= nowIso })),
     systems,
     services,
+    eshop,
     etps: o.registry
       ? o.registry.map((e) => ({ id: e.id, name: e.name, status: statusOf.get(e.id)?.status ?? 'unknown', connection: e.connection, since: e.since }))
       : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
