@@ -1,12 +1,13 @@
 /**
  * The ETP side of `kuzet demo` (issue #7): a local SNTP server standing in for ntp.nic.kz, the
  * time checks (kuzet's own clock by NTP, each ETP's clock by its HTTP `Date`, price freshness), the
- * e-shop's test and productive services as checked targets, and a time-travel replay: N days of
+ * e-shop's services (000 App.7 Appendix 1) as checked targets, test and productive, and a time-travel replay: N days of
  * failure episodes of one ETP's order service recorded into the ledger at start, through the API,
  * so the streak, its warnings, the threshold event and the decision deadline show at once.
  */
 import dgram from 'node:dgram';
 import { MS_PER_DAY, astanaDayTimeToMs, astanaEpochDay, formatAstana } from '../../core/time.ts';
+import { ESHOP_SIM_TARGETS } from './portal-sim.ts';
 
 const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
@@ -68,13 +69,39 @@ export function etpDemoTargets(simUrl: string, etp: string, o: { interval: strin
   };
 }
 
-/** The e-shop's services used by ETPs (000 App.7, Appendix 1), productive and test, as portal targets of module `eshop`. */
-export function eshopServiceTargets(simUrl: string, o: { interval: string; timeout: string }) {
-  const check = { id: 'http', type: 'http', interval: o.interval, timeout: o.timeout, url: `${simUrl}/api/v1/eshop/services`, expectStatus: 200, jsonPath: [{ path: '$.services', exists: true }] };
-  return [
-    { id: 'eshop-services', name: 'сервисы электронного магазина для ЭТП (продуктивная среда)', module: 'eshop', service: 'eshop-productive', checks: [check] },
-    { id: 'eshop-services-test', name: 'сервисы электронного магазина для ЭТП (тестовая среда)', module: 'eshop', service: 'eshop-test', checks: [check] },
-  ];
+/** How often the demo checks each e-shop service: 34 targets, so slower than the demo's 5 s (about one check a second in all). */
+export const ESHOP_DEMO_INTERVAL_SECONDS = 30;
+
+/**
+ * The e-shop's services used by ETPs (000 App.7 Appendix 1), one portal target of module `eshop` per
+ * service and environment (`eshop-<environment>-<service>`), each with one JSON check of the
+ * simulator's route for it: the service, its environment and `status: available` must be there.
+ * The interval is the demo's or {@link ESHOP_DEMO_INTERVAL_SECONDS}, whichever is longer.
+ */
+export function eshopServiceTargets(simUrl: string, o: { interval: string; timeout: string; everySeconds?: number }) {
+  const interval = `${Math.max(Number.parseFloat(o.interval) || 0, o.everySeconds ?? ESHOP_DEMO_INTERVAL_SECONDS)}s`;
+  return ESHOP_SIM_TARGETS.map((t) => ({
+    id: `eshop-${t.environment}-${t.service}`,
+    name: t.description,
+    module: 'eshop',
+    service: t.service,
+    environment: t.environment,
+    checks: [
+      {
+        id: 'http',
+        type: 'http',
+        interval,
+        timeout: o.timeout,
+        url: `${simUrl}${t.path}`,
+        expectStatus: 200,
+        jsonPath: [
+          { path: '$.service', equals: t.service },
+          { path: '$.environment', equals: t.environment },
+          { path: '$.status', equals: 'available' },
+        ],
+      },
+    ],
+  }));
 }
 
 export interface ReplayResult {

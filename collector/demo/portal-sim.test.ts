@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { InputError } from '../../core/errors.ts';
-import { FAULTS, SIM_TARGETS, startPortalSim } from './portal-sim.ts';
+import { ESHOP_SERVICE_IDS } from '../../notices/eshop-services.ts';
+import { ESHOP_SIM_TARGETS, FAULTS, SIM_TARGETS, startPortalSim } from './portal-sim.ts';
 import type { PortalSim, SimTarget } from './portal-sim.ts';
 
 const FIXED_NOW = new Date('2026-03-26T04:30:00Z');
@@ -167,6 +168,28 @@ test('e-shop services list test and productive services with status; contracts h
   });
 });
 
+test('each e-shop service answers per environment; a fault on one hits that service in that environment only', async () => {
+  await withSim(async (sim) => {
+    for (const t of ESHOP_SIM_TARGETS) {
+      const r = await request(sim, t);
+      assert.equal(r.status, 200, t.id);
+      const body = JSON.parse(r.text) as { service: string; environment: string; status: string; updatedAt: string };
+      assert.deepEqual([body.service, body.environment, body.status, body.updatedAt], [t.service, t.environment, 'available', FIXED_ISO], t.id);
+    }
+    assert.equal((await get(sim, '/api/v1/eshop/staging/orders')).status, 404);
+    assert.equal((await get(sim, '/api/v1/eshop/test/no-such-service')).status, 404);
+
+    const set = await post(sim, '/__fault', JSON.stringify({ target: 'eshop.test.orders-in', fault: 'http-500' }));
+    assert.equal(set.status, 200);
+    for (const t of ESHOP_SIM_TARGETS) assert.equal((await request(sim, t)).status, t.id === 'eshop.test.orders-in' ? 500 : 200, t.id);
+    // The aggregate list and the same service's productive side are untouched.
+    assert.equal((await get(sim, '/api/v1/eshop/services')).status, 200);
+    sim.setFault('eshop.productive.participants', 'wrong-content');
+    assert.deepEqual(JSON.parse((await get(sim, '/api/v1/eshop/productive/participants')).text), { result: null, message: 'Сервис на обслуживании' });
+    assert.equal((await get(sim, '/api/v1/eshop/test/participants')).status, 200);
+  });
+});
+
 test('ETP orders: place, confirm (idempotent), health; unknown order 404; bad bodies 400', async () => {
   await withSim(async (sim) => {
     const placed = await post(sim, '/etp/etp-alpha/api/orders', '{"sku":"P-1003","qty":2}');
@@ -240,10 +263,14 @@ test('GET /__fault lists every target with fault none', async () => {
       'etp-alpha.orders', 'etp-alpha.prices', 'etp-alpha.catalogue',
       'etp-beta.orders', 'etp-beta.prices', 'etp-beta.catalogue',
     ];
-    assert.deepEqual(r.targets, expected);
-    assert.deepEqual(sim.targets(), expected);
     assert.deepEqual(SIM_TARGETS.map((t) => t.id), expected);
-    assert.deepEqual(r.faults, Object.fromEntries(expected.map((t) => [t, 'none'])));
+    // Then the e-shop's services of 000 App.7 Appendix 1, one target per environment and service.
+    const eshop = ['test', 'productive'].flatMap((env) => ESHOP_SERVICE_IDS.map((id) => `eshop.${env}.${id}`));
+    assert.equal(eshop.length, 34);
+    assert.deepEqual(ESHOP_SIM_TARGETS.map((t) => t.id), eshop);
+    assert.deepEqual(r.targets, [...expected, ...eshop]);
+    assert.deepEqual(sim.targets(), [...expected, ...eshop]);
+    assert.deepEqual(r.faults, Object.fromEntries([...expected, ...eshop].map((t) => [t, 'none'])));
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The simulated procurement portal of `kuzet demo`: portal pages, the e-shop and contracts APIs and
- * two ETPs (order placement/confirmation, prices, catalogue), all on one port, each route mapped to
+ * The simulated procurement portal of `kuzet demo`: portal pages, the e-shop (its service list and each
+ * service of 000 App.7 Appendix 1 per environment), the contracts API and two ETPs (order placement/confirmation, prices, catalogue), all on one port, each route mapped to
  * a fault target that `POST /__fault` can break on demand. It is the shared test bed of kuzet's
  * tests, the README quick start and the browser journeys, so pages are deterministic and simple.
  *
@@ -13,6 +13,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError, KuzetError, NotFoundError } from '../../core/errors.ts';
+import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../../notices/eshop-services.ts';
 import {
   ANNOUNCEMENTS,
   astanaIso,
@@ -98,7 +99,30 @@ export const SIM_TARGETS: readonly SimTarget[] = [
   ]),
 ];
 
-const TARGET_IDS: readonly string[] = SIM_TARGETS.map((t) => t.id);
+/** The fault target of one e-shop service in one environment, e.g. `eshop.test.orders-in`. */
+export const eshopFaultTarget = (environment: EshopEnvironment, service: EshopServiceId) => `eshop.${environment}.${service}`;
+
+/** Where the simulated e-shop serves one service of 000 App.7 Appendix 1 in one environment. */
+export const eshopServicePath = (environment: EshopEnvironment, service: EshopServiceId) => `/api/v1/eshop/${environment}/${service}`;
+
+/**
+ * The e-shop's services for ETPs, one fault target per service and environment (34), apart from
+ * SIM_TARGETS: the demo turns SIM_TARGETS into portal modules and ETPs, and these are all one module.
+ */
+export const ESHOP_SIM_TARGETS: readonly (SimTarget & { service: EshopServiceId; environment: EshopEnvironment })[] = ESHOP_ENVIRONMENTS.flatMap((environment) =>
+  ESHOP_CATALOGUE.map((x) => ({
+    id: eshopFaultTarget(environment, x.id),
+    kind: 'json' as const,
+    method: 'GET' as const,
+    path: eshopServicePath(environment, x.id),
+    expect: 'service',
+    description: `${x.name.ru} (${environment === 'test' ? 'тестовая' : 'продуктивная'} среда)`,
+    service: x.id,
+    environment,
+  })),
+);
+
+const TARGET_IDS: readonly string[] = [...SIM_TARGETS.map((t) => t.id), ...ESHOP_SIM_TARGETS.map((t) => t.id)];
 const BODY_LIMIT = 64 * 1024;
 const ORDERS_KEPT = 1000;
 
@@ -267,6 +291,14 @@ function buildRoutes(state: SimState): Route[] {
       method: 'GET', pattern: /^\/api\/v1\/eshop\/services$/, target: 'eshop', expect: 'services', type: 'json',
       handle: ({ now }) => json(200, { updatedAt: astanaIso(now), services: ESHOP_SERVICES }),
     },
+    ...ESHOP_SIM_TARGETS.map((t): Route => {
+      const x = ESHOP_CATALOGUE.find((e) => e.id === t.service)!;
+      return {
+        method: 'GET', pattern: new RegExp(`^${t.path}$`), target: t.id, expect: 'service', type: 'json',
+        // What an ETP would read from the service: which one it is and that it answers; no real data.
+        handle: ({ now }) => json(200, { service: x.id, environment: t.environment, direction: x.direction, ref: x.ref, name: x.name.ru, status: 'available', updatedAt: astanaIso(now), items: [] }),
+      };
+    }),
     {
       method: 'GET', pattern: /^\/api\/v1\/contracts\/health$/, target: 'contracts', expect: 'status', type: 'json',
       handle: ({ now }) => json(200, { status: 'ok', module: 'contracts', time: astanaIso(now) }),
