@@ -1,7 +1,8 @@
 /**
- * The simulated procurement portal of `kuzet demo`: portal pages, the e-shop (its service list and each
- * service of 000 App.7 Appendix 1 per environment), the contracts API and two ETPs (order placement/confirmation, prices, catalogue), all on one port, each route mapped to
- * a fault target that `POST /__fault` can break on demand. It is the shared test bed of kuzet's
+ * The simulated procurement portal of `kuzet demo`: portal pages, the e-shop (its service list, and
+ * each service of 000 App.7 Appendix 1 per environment), the contracts API and two ETPs (order
+ * placement/confirmation, prices, catalogue), all on one port, each route mapped to a fault target
+ * that `POST /__fault` can break on demand. It is the shared test bed of kuzet's
  * tests, the README quick start and the browser journeys, so pages are deterministic and simple.
  *
  * @example
