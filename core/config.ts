@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
 import type { Probe } from '../probes/types.ts';
-import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from '../notices/eshop-services.ts';
+import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
 /** Policy ids of REGULATIONS.md §1. */
 export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
@@ -95,7 +95,7 @@ function targetSchema(probes: Readonly<Record<string, Probe>>) {
     module: id.optional(),
     /**
      * Which service this target watches: for ETPs `orders`, `prices`, `catalogue`, …; for targets of
-     * module `eshop`, an id of the e-shop's service list (000 App.7 Appendix 1, notices/eshop-services.ts).
+     * module `eshop`, an id of the e-shop's service list (000 App.7 Appendix 1, core/eshop-services.ts).
      */
     service: id.optional(),
     /** The environment of the watched service (000 App.7 §3 lists test and productive services). @default "productive" */

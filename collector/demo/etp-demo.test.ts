@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig, resolveChecks } from '../../core/config.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay, parseDateTimeMs } from '../../core/time.ts';
 import { failureDays, streakStatus, type FailureEpisode } from '../../incidents/index.ts';
-import { ESHOP_SERVICE_IDS } from '../../notices/eshop-services.ts';
+import { ESHOP_SERVICE_IDS } from '../../core/eshop-services.ts';
 import { renderHtml } from '../../notices/site/render.ts';
 import { buildSnapshot } from '../../notices/site/snapshot.ts';
 import { getProbe, PROBES, runCheck } from '../../probes/index.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { InputError } from '../../core/errors.ts';
-import { ESHOP_SERVICE_IDS } from '../../notices/eshop-services.ts';
+import { ESHOP_SERVICE_IDS } from '../../core/eshop-services.ts';
 import { ESHOP_SIM_TARGETS, FAULTS, SIM_TARGETS, startPortalSim } from './portal-sim.ts';
 import type { PortalSim, SimTarget } from './portal-sim.ts';
 

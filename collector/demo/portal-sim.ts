@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError, KuzetError, NotFoundError } from '../../core/errors.ts';
-import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../../notices/eshop-services.ts';
+import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../../core/eshop-services.ts';
 import {
   ANNOUNCEMENTS,
   astanaIso,

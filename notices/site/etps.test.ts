@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderHtml, renderJson } from './render.ts';
-import { ESHOP_SERVICE_IDS, ESHOP_SERVICES } from '../eshop-services.ts';
+import { ESHOP_SERVICE_IDS, ESHOP_SERVICES } from '../../core/eshop-services.ts';
 import { buildSnapshot, type BoardDoc, type Snapshot } from './snapshot.ts';
 
 const eshopTarget = (id: string, service: string | null, environment: 'test' | 'productive', checks: string[]) => ({ id, module: 'eshop', service, environment, checks: checks.map((status) => ({ status })) });

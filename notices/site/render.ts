@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { ESHOP_ENVIRONMENTS } from '../eshop-services.ts';
+import { ESHOP_ENVIRONMENTS } from '../../core/eshop-services.ts';
 import { LANGS, type Lang } from '../model.ts';
 import type { EshopCell, Snapshot } from './snapshot.ts';
 

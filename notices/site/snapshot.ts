@@ -5,7 +5,7 @@
  * never reaches the page.
  */
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
-import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../eshop-services.ts';
+import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../../core/eshop-services.ts';
 import type { RenderedNotice } from '../templates.ts';
 import type { ServiceUptimeRow, SiteEtp } from './etps.ts';
 
