@@ -210,6 +210,8 @@ export interface ApiResult {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- drills walk arbitrary JSON
   json: any;
   text: string;
+  /** Why there is no status (0): the fetch error (a timeout, a refused connection). */
+  error?: string;
 }
 
 /** One HTTP call; a refused or cut connection resolves to status 0 (kuzet was killed). */
@@ -229,7 +231,7 @@ export async function call(base: string, method: string, path: string, o: { toke
       json = undefined;
     }
     return { status: res.status, json, text };
-  } catch {
-    return { status: 0, json: undefined, text: '' };
+  } catch (e) {
+    return { status: 0, json: undefined, text: '', error: `${(e as Error).name}: ${(e as Error).message}` };
   }
 }

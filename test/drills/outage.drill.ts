@@ -61,6 +61,7 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
 
     say(`outage drill: ${dependency} stopped for ${seconds} s`);
     const stoppedAt = Date.now();
+    const siteFailures: string[] = [];
     await server.stop();
     while (Date.now() - stoppedAt < seconds * 1000) {
       report.polls++;
@@ -69,6 +70,7 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
       const named = dependency === 'redis' ? /redis/i : /database/i;
       if (r.status === 503 && (r.json?.missing ?? []).some((m: string) => named.test(m))) report.readyzNamedIt++;
       if (site.status === 200 && json.status === 200) report.statusSiteServed++;
+      else siteFailures.push(`/status ${site.status || 'no answer'}${site.status ? '' : ` (${site.error ?? ''})`}, /status.json ${json.status || 'no answer'}${json.status ? '' : ` (${json.error ?? ''})`}`);
       if (kuzet.child.exitCode !== null || kuzet.child.signalCode !== null) {
         report.crashed = true;
         break;
@@ -78,7 +80,7 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
     // The first poll may come before the health check notices; every later one must hold.
     if (report.healthz < report.polls) problems.push(`/healthz failed ${report.polls - report.healthz} of ${report.polls} polls`);
     if (report.readyzNamedIt < report.polls - 2) problems.push(`/readyz named ${dependency} in only ${report.readyzNamedIt} of ${report.polls} polls`);
-    if (report.statusSiteServed < report.polls) problems.push(`the status site failed ${report.polls - report.statusSiteServed} of ${report.polls} polls`);
+    if (report.statusSiteServed < report.polls) problems.push(`the status site failed ${report.polls - report.statusSiteServed} of ${report.polls} polls: ${siteFailures.join('; ')}`);
     if (dependency === 'postgres') {
       await redis.connect().catch(() => undefined);
       report.bufferedAtEnd = await redis.xlen(resultStreamKey(bed.prefix)).catch(() => -1);
