@@ -14,7 +14,7 @@ import { parseConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import { PROBES } from '../../probes/index.ts';
-import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
+import { dropRedisPrefix, tempDir, uniqueName, waitFor } from '../../test/support.ts';
 import { audit } from '../../core/audit.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
 import { enforceRetention } from '../results.store.ts';
@@ -303,8 +303,15 @@ describe('console over HTTP', () => {
     assert.equal(mine[1]?.after.timer, clock);
 
     // The incident page shows the whole timeline (who, IP, what) and the proposed level with its reasons.
-    const shown = (await o.get(`/console/incidents/${first.incidentId}`)).text;
-    const entries = await k.db.query<{ actor: string; ip: string | null; action: string }>('SELECT actor, ip, action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [first.incidentId]);
+    // incident-notices may add a timeline entry (clock.met) between reading the page and reading the
+    // store: compare a page against the store as it was both just before and just after that page.
+    const timelineOf = () => k.db.query<{ actor: string; ip: string | null; action: string }>('SELECT actor, ip, action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [first.incidentId]);
+    const { shown, entries } = await waitFor(async () => {
+      const before = JSON.stringify(await timelineOf());
+      const text = (await o.get(`/console/incidents/${first.incidentId}`)).text;
+      const now = await timelineOf();
+      return JSON.stringify(now) === before ? { shown: text, entries: now } : undefined;
+    }, { what: 'a quiet incident timeline around a page load', timeoutMs: 20_000 });
     assert.ok(entries.length >= 6, `${entries.length} timeline entries`);
     const rows = [...shown.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td><pre>/g)].map((m) => ({ actor: m[1], ip: m[2] || null, action: m[3] }));
     assert.deepEqual(rows, entries.map((e) => ({ ...e })));
@@ -319,7 +326,10 @@ describe('console over HTTP', () => {
     const journalPage = await o.get('/console/journal');
     assert.match(journalPage.text, /<form method="get" action="\/api\/v1\/journal" class="card filters" data-journal>/);
     assert.match(journalPage.text, /<form method="get" action="\/api\/v1\/journal\/extract" class="card filters" data-extract>/);
-    const day = formatAstana(Date.now()).slice(0, 10);
+    // The journal's period is by receipt: the incident's Astana day, not the day when this line runs
+    // (an appeal received at 23:59:59 is in yesterday's journal a second later).
+    const received = (await k.db.query<{ received_at: Date }>('SELECT received_at FROM incidents WHERE id = $1', [first.incidentId]))[0]?.received_at as Date;
+    const day = formatAstana(received).slice(0, 10);
     const csv = await o.get(`/api/v1/journal?from=${day}&to=${day}&format=csv&lang=ru`);
     assert.equal(csv.status, 200, csv.text.slice(0, 300));
     assert.ok(csv.text.includes(first.incidentId), 'the journal lists the incident');
