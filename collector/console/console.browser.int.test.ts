@@ -160,9 +160,13 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
 
   // A second tab follows the incident live; resolving it in the first changes the second without a reload.
   const follower = watch(await ctx.newPage());
+  // The page's script opens the event stream on its own time (slow on a loaded machine): wait for the
+  // stream's answer, then give the feed (one tick a second) time to take its first fingerprint.
+  const streamOpen = follower.waitForResponse((r) => new URL(r.url()).pathname === '/console/events', { timeout: 30_000 });
   await follower.goto(`${base}/console/incidents/${incidentId}`);
   await follower.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-  await follower.waitForTimeout(1500); // let the event stream open and the feed take its first fingerprint
+  assert.equal((await streamOpen).status(), 200);
+  await follower.waitForTimeout(1500); // the feed's first fingerprint is its baseline
   await page.goto(`${base}/console/incidents/${incidentId}`);
   const resolve = page.locator('[data-transition=resolved]');
   await resolve.locator('textarea[name=cause]').fill('отказ балансировщика');
