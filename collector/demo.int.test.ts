@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfigFile, resolveChecks } from '../core/config.ts';
-import { formatAstana } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
 import { silentLogger } from '../core/log.ts';
 import { dropRedisPrefix, runCli, tempDir, uniqueName, waitFor } from '../test/support.ts';
@@ -113,9 +112,10 @@ describe('kuzet demo: its config file for the CLI', () => {
   it('is written beside the data directory and opens the demo store (by absolute path) once the demo is stopped', async () => {
     const dataDir = join(dir.path, 'data', 'demo');
     const demo = await startDemo({ port: 0, portalPort: 0, dataDir, redisPrefix: prefix, log: silentLogger, env: {}, etpReplay: false });
+    let stored: { at: string };
     try {
       await demo.kuzet.redisReady;
-      await waitFor(async () => ((await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/homepage/http/results?limit=1`)).json()) as { items: unknown[] }).items[0], { what: 'a stored homepage result', timeoutMs: 30_000 });
+      stored = await waitFor(async () => ((await (await fetch(`${demo.kuzet.url}/api/v1/checks/portal/homepage/http/results?limit=1`)).json()) as { items: { at: string }[] }).items[0], { what: 'a stored homepage result', timeoutMs: 30_000 });
     } finally {
       await demo.close();
     }
@@ -123,7 +123,9 @@ describe('kuzet demo: its config file for the CLI', () => {
     const cfg = loadConfigFile(demo.configFile, PROBES);
     assert.equal(cfg.storage.dataDir, dataDir);
     assert.deepEqual(resolveChecks(cfg).map((c) => c.key), resolveChecks(demo.config).map((c) => c.key));
-    const today = formatAstana(Date.now()).slice(0, 10);
+    // The Astana day of the stored result (`at` is +05:00), not of the clock now: past midnight the
+    // demo's results would be yesterday's.
+    const today = stored.at.slice(0, 10);
     const r = await runCli(['availability', '--from', today, '--to', today, '-c', demo.configFile], { env: { DATABASE_URL: '', DATABASE_SCHEMA: '' } });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { systems: { system: string; total: { upMs: number } }[] };
