@@ -41,7 +41,10 @@ describe("dead-man's switch", () => {
       const mine = () => hits.filter((h) => h.path === '/ping/every');
       await waitFor(() => mine().length >= 2, { what: 'two pings', timeoutMs: 20_000, intervalMs: 200 });
       const gap = (mine()[1]!.at - mine()[0]!.at) / 1000;
-      assert.ok(gap >= 9 && gap <= 12, `second ping ${gap.toFixed(1)} s after the first`);
+      // everySeconds is 10. The first ping goes out while kuzet is still starting (readiness check,
+      // first fetch), either of which a loaded 2-core machine can hold up by seconds: a periodic, not
+      // a precise, bound (neither back-to-back nor a missed period).
+      assert.ok(gap >= 7 && gap <= 15, `second ping ${gap.toFixed(1)} s after the first`);
     } finally {
       await k.close();
       await dropRedisPrefix(prefix);
