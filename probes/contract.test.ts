@@ -97,7 +97,9 @@ for (const kind of CHECK_KINDS) {
       const started = performance.now();
       const outcome = await probe.run(config, { signal: controller.signal, timeoutMs: 50, region: 'r' });
       assert.equal(outcome.errorKind, 'timeout', outcome.message);
-      assert.ok(performance.now() - started < 1000);
+      // A liveness bound: the target never answers, so only the abort ends the run. The browser closes
+      // its context before it settles, which a loaded CI machine can stretch well past a second.
+      assert.ok(performance.now() - started < 5_000);
     });
 
     it('runCheck resolves, never throws, on any invalid input', async () => {

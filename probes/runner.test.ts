@@ -31,7 +31,8 @@ describe('runCheck', () => {
     const result = await runCheck(probe, {}, ids, { timeoutMs: 50, now });
     assert.equal(result.errorKind, 'timeout');
     assert.equal(result.message, 'timeout after 50 ms');
-    assert.ok(performance.now() - started < 500);
+    // A liveness bound (the probe never settles; only the runner's timer ends the run), generous for a loaded CI machine.
+    assert.ok(performance.now() - started < 2_000);
     assert.ok(result.latencyMs >= 45);
   });
 

@@ -153,7 +153,8 @@ describe('querySntp against a local responder', () => {
   it('stops when its signal aborts (a server that never answers)', async () => {
     const started = performance.now();
     await assert.rejects(querySntp(local(silent), { signal: AbortSignal.timeout(80) }), { name: 'TimeoutError' });
-    assert.ok(performance.now() - started < 500);
+    // A liveness bound (the server never answers; only the signal ends the query), generous for a loaded CI machine.
+    assert.ok(performance.now() - started < 2_000);
     assert.equal(silent.requests, 1);
   });
   it('rejects at once with an aborted signal, sending nothing', async () => {
