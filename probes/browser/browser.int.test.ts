@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -146,15 +148,24 @@ describe('browser journeys against the demo portal', () => {
   });
 
   it('relaunches a browser killed mid-run; the next run succeeds', async () => {
-    sim.setFault('search', 'slow');
+    // A page that never answers and tells when the browser asked for it: the kill lands inside the
+    // step, however long the context and page took to open (a fixed sleep raced them on a loaded machine).
+    let asked = 0;
+    const hanging = createServer(() => void asked++);
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
     const launches = browserPool().launchCount;
     const pid = browserPool().browserPid;
     assert.ok(pid, 'a browser runs');
-    const running = run(cfg({ stepTimeout: 10, steps: [{ action: 'goto', url: '/ru/search/announce', name: 'open search' }] }));
-    await new Promise((r) => setTimeout(r, 800));
-    process.kill(-pid, 'SIGKILL');
-    const r = await running;
-    sim.setFault('search', 'none');
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      const running = run(cfg({ baseUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, stepTimeout: 10, steps: [{ action: 'goto', url: '/ru/search/announce', name: 'open search' }] }));
+      assert.ok(await eventually(() => asked > 0, 15_000), 'the browser asked for the page');
+      process.kill(-pid, 'SIGKILL');
+      r = await running;
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise((res) => hanging.close(res));
+    }
     assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'internal', 'step "open search": the browser closed or crashed during the step']);
     const next = await run(cfg());
     assert.equal(next.ok, true, next.message);
