@@ -40,6 +40,20 @@ describe('findSilences', () => {
       latest: (k, r) => (r === 'astana' && k.startsWith('portal/search/') ? T - 60_000 : k === 'portal/lots/a' && r === 'almaty' ? undefined : T - 1000),
       groups: ['checks/almaty/portal/lots', 'checks/astana/portal/search'],
     },
+    {
+      name: 'a region whose workers just came back: its overdue checks get 3 intervals to report, no per-module alert',
+      now: T,
+      heartbeats: [hb('old', T - 60_000, { regions: ['astana', 'almaty'] }), hb('new', T - 500, { regions: ['astana', 'almaty'], startedAt: T - 5_000 })],
+      latest: fresh(T - 60_000),
+      groups: [],
+    },
+    {
+      name: 'still no results 3 intervals after the workers came back: per-module alerts',
+      now: T,
+      heartbeats: [hb('new', T - 500, { regions: ['astana', 'almaty'], startedAt: T - 31_000 })],
+      latest: fresh(T - 60_000),
+      groups: ['checks/almaty/portal/lots', 'checks/astana/portal/lots', 'checks/astana/portal/search'],
+    },
     { name: 'late results while no worker beat for an interval: left to the region verdict, no per-module alerts', now: T, heartbeats: [hb('w1', T - 12_000, { regions: ['astana', 'almaty'] })], latest: fresh(T - 31_000), groups: [] },
   ];
   for (const c of cases) {

@@ -74,9 +74,13 @@ export function findSilences(input: SilenceInput): SilenceReport {
     const live = workers.filter((hb) => now - hb.at <= thresholdMs);
     const dead = workers.filter((hb) => now - hb.at > thresholdMs);
     regions.push({ region, intervalMs, thresholdMs, liveWorkers: live.length });
+    // A region whose workers all came back recently (the region's own silence just ended) gives its
+    // checks the same grace as a fresh start: their overdue runs are still on their way, and judging
+    // them at once raised a second, per-module alert right after the region's resolution.
+    const liveSince = live.length > 0 ? Math.min(...live.map((hb) => hb.startedAt)) : input.startedAt;
     const stale = inRegion
       .map((c) => ({ c, last: input.latest(c.key, region) }))
-      .filter(({ c, last }) => graceOver && now - Math.max(last ?? 0, input.startedAt) > factor * c.check.intervalMs);
+      .filter(({ c, last }) => graceOver && now - Math.max(last ?? 0, input.startedAt, liveSince) > factor * c.check.intervalMs);
     const workerRows = dead.map((hb) => ({ id: hb.id, host: hb.host, lastBeat: hb.at }));
     const checkRows = (xs: typeof stale) => xs.map(({ c, last }) => ({ key: c.key, lastResult: last ?? null })).sort((a, b) => a.key.localeCompare(b.key));
     if (live.length === 0 && graceOver) {
