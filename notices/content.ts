@@ -85,6 +85,14 @@ export function contentHash(s: NoticeSubject): string {
   return createHash('sha256').update(stringify(publishedFields(s)) ?? '').digest('hex');
 }
 
+/**
+ * The hash as stored before keys were sorted: JSON.stringify of the parsed subject (schema order).
+ * Read only to recognise a notice published before the change, so an upgrade re-publishes nothing.
+ */
+export function legacyContentHash(s: NoticeSubject): string {
+  return createHash('sha256').update(JSON.stringify(publishedFields(s))).digest('hex');
+}
+
 export interface NoticeClock {
   timer: SlaTimerId;
   dueAt: string;

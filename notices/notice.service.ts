@@ -9,7 +9,7 @@ import type { KuzetConfig } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { formatAstana } from '../core/time.ts';
-import { contentHash, noticeClocks, templateData, type NoticeClock } from './content.ts';
+import { contentHash, legacyContentHash, noticeClocks, templateData, type NoticeClock } from './content.ts';
 import { fanOut, insertDeliveries, type DeliveryRow, type EmailRecipient } from './delivery.ts';
 import { maintenanceSubject, planMaintenance, type MaintenancePlan } from './maintenance.ts';
 import { maintenanceInputSchema, parseSubject, parseWith, type NoticeSubject, type Phase } from './model.ts';
@@ -64,7 +64,20 @@ type VersionRow = { version: number; phase: Phase; published_at: Date | string; 
 const ENDED: readonly Phase[] = ['resolved', 'maintenance-completed'];
 
 /** A notice without its versions. */
-const summaryOf = (row: NoticeRow): Omit<NoticeView, 'versions'> => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: row.published_hash !== row.content_hash, subject: row.subject });
+/**
+ * Whether the draft is what was last published. A hash stored before hashes sorted their keys is
+ * recognised too (the parsed subject hashes to it the old way), so an upgrade re-publishes nothing.
+ */
+function draftIsPublished(row: NoticeRow): boolean {
+  if (row.published_hash === null) return false;
+  if (row.published_hash === row.content_hash) return true;
+  try {
+    return row.published_hash === legacyContentHash(parseSubject(row.subject));
+  } catch {
+    return false; // a subject the current schema refuses is no old hash's match
+  }
+}
+const summaryOf = (row: NoticeRow): Omit<NoticeView, 'versions'> => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: !draftIsPublished(row), subject: row.subject });
 
 export class NoticeService {
   private readonly now: () => Date;
@@ -124,7 +137,7 @@ export class NoticeService {
       return noticeId;
     });
     const current = await this.getRow(id);
-    if (current.published_version > 0 && current.published_hash !== hash) {
+    if (current.published_version > 0 && !draftIsPublished(current)) {
       return { notice: await this.publish(id, actor), republished: true };
     }
     return { notice: await this.get(id), republished: false };
@@ -143,7 +156,7 @@ export class NoticeService {
    */
   async publish(id: string, actor: ActorRef, opts: { remind?: boolean } = {}): Promise<NoticeView> {
     const row = await this.getRow(id);
-    if (row.published_version > 0 && row.published_hash === row.content_hash && !opts.remind) return this.get(id);
+    if (row.published_version > 0 && draftIsPublished(row) && !opts.remind) return this.get(id);
     const subject = row.subject;
     const version = opts.remind ? row.published_version : row.published_version + 1;
     const texts = this.render(subject, version);
@@ -195,7 +208,7 @@ export class NoticeService {
       system: row.system,
       active: row.active,
       publishedVersion: row.published_version,
-      unpublishedChanges: row.published_hash !== row.content_hash,
+      unpublishedChanges: !draftIsPublished(row),
       subject: row.subject,
       versions: versions.map((v) => ({ version: v.version, phase: v.phase, publishedAt: formatAstana(new Date(v.published_at)), publishedBy: v.published_by, texts: v.texts, clocks: v.clocks, subject: v.subject })),
     };

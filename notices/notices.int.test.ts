@@ -20,6 +20,8 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import { silentLogger } from '../core/log.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropRedisPrefix, REDIS_URL, tempDir, uniqueName, waitFor } from '../test/support.ts';
+import { contentHash, legacyContentHash } from './content.ts';
+import { parseSubject } from './model.ts';
 import { DEFAULT_TEMPLATE_DIR } from './templates.ts';
 import { NoticeRuntime } from './runtime.ts';
 import { startSlack, startSmtp, startWebhook } from './test-support.ts';
@@ -236,6 +238,16 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.equal(reply.args.thread_ts, first.ts);
     const same = await api('POST', '/api/v1/notices', incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated', recipients: [] }));
     assert.equal(same.json.republished, false, 'recipients are not a published field');
+
+    // A notice published before hashes sorted their keys (its hashes stored the old way): the same content re-published nothing.
+    const stored = (await db.query<{ subject: Record<string, unknown> }>('SELECT subject FROM notices WHERE id = $1', [noticeId]))[0]!;
+    const old = legacyContentHash(parseSubject(stored.subject));
+    assert.notEqual(old, contentHash(parseSubject(stored.subject)), 'the two hashes differ for this subject');
+    await db.query('UPDATE notices SET content_hash = $2, published_hash = $2 WHERE id = $1', [noticeId, old]);
+    const again = await api('POST', '/api/v1/notices', incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated' }));
+    assert.equal(again.json.republished, false, 'an upgrade re-publishes nothing');
+    assert.equal(again.json.notice.unpublishedChanges, false);
+    assert.equal(again.json.notice.publishedVersion, 2);
   });
 
   test('a broken template stops the publish with its name and line; nothing is stored', async () => {
