@@ -33,23 +33,20 @@ export interface EshopServiceEntry {
   readonly items?: readonly { readonly ru: string; readonly kk: string }[];
 }
 
-export const ESHOP_SERVICES = [
+type ListedService = Omit<EshopServiceEntry, 'direction' | 'ref'>;
+
+/** App.1 §1, what the ETP receives from the e-shop, in the appendix's order: the position is the row of the ref. */
+const RECEIVED = [
   {
     id: 'participants',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.1',
     name: { ru: 'по зарегистрированным участникам государственных закупок', kk: 'мемлекеттік сатып алуға тіркелген қатысушылар бойынша' },
   },
   {
     id: 'unreliable-participants',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.2',
     name: { ru: 'по недобросовестным участникам государственных закупок', kk: 'мемлекеттік сатып алуға жосықсыз қатысушылар бойынша' },
   },
   {
     id: 'reference-data',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.3',
     name: { ru: 'по справочным данным', kk: 'анықтамалық деректер бойынша' },
     items: [
       { ru: 'Коды ЕНСТРУ', kk: 'ТЖҚ БНА кодтары' },
@@ -62,38 +59,26 @@ export const ESHOP_SERVICES = [
   },
   {
     id: 'procurement-plans',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.4',
     name: { ru: 'по планам государственных закупок', kk: 'мемлекеттік сатып алу жоспарлары бойынша' },
   },
   {
     id: 'notifications',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.5',
     name: { ru: 'по уведомлениям, произошедшим в электронном магазине', kk: 'электрондық дүкенде туындаған хабарламалар бойынша' },
   },
   {
     id: 'orders',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.6',
     name: { ru: 'по заказам и предварительным заказам, зарегистрированным в электронном магазине', kk: 'электрондық дүкенде тіркелген тапсырыстар мен алдын ала тапсырыстар бойынша' },
   },
   {
     id: 'preliminary-result-protocols',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.7',
     name: { ru: 'по протоколам предварительных итогов по заказам', kk: 'тапсырыстар бойынша алдын ала қорытындылар хаттамалары бойынша' },
   },
   {
     id: 'result-protocols',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.8',
     name: { ru: 'по протоколам итогов по заказам', kk: 'тапсырыстар бойынша қорытындылар хаттамалары бойынша' },
   },
   {
     id: 'contract-statuses',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.9',
     name: {
       ru: 'по статусам договоров о государственных закупках, заключенных способом через электронный магазин',
       kk: 'электрондық дүкен арқылы сатып алу тәсілімен жасалған мемлекеттік сатып алу туралы шарттардың мәртебелері бойынша',
@@ -101,26 +86,22 @@ export const ESHOP_SERVICES = [
   },
   {
     id: 'distributors',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.10',
     name: { ru: 'по списку дистрибьюторов и дилеров по товарам ЭКТ', kk: 'тауарлардың электрондық каталогындағы тауарлар бойынша дистрибьюторлар мен дилерлер тізімі бойынша' },
   },
   {
     id: 'attached-suppliers',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.11',
     name: { ru: 'по потенциальным поставщикам, прикрепленным к определенным торговым площадкам', kk: 'белгілі бір сауда алаңдарына бекітілген әлеуетті өнім берушілер бойынша' },
   },
   {
     id: 'preliminary-order-price-offers',
-    direction: 'from-eshop',
-    ref: '000 App.7 App.1 §1.12',
     name: { ru: 'по ценовым предложениям, поданным в предварительных заказах', kk: 'алдын ала тапсырыстарда берілген баға ұсыныстары бойынша' },
   },
+] as const satisfies readonly ListedService[];
+
+/** App.1 §2, what the ETP sends to the e-shop, in the appendix's order. */
+const SENT = [
   {
     id: 'supplier-attachment-in',
-    direction: 'to-eshop',
-    ref: '000 App.7 App.1 §2.1',
     name: {
       ru: 'информация о зарегистрированном потенциальном поставщике с целью его прикрепления к электронной торговой площадке',
       kk: 'тіркелген әлеуетті өнім берушіні электрондық сауда алаңына бекіту мақсатында ол туралы ақпарат',
@@ -128,14 +109,10 @@ export const ESHOP_SERVICES = [
   },
   {
     id: 'orders-in',
-    direction: 'to-eshop',
-    ref: '000 App.7 App.1 §2.2',
     name: { ru: 'об оформленных заказах', kk: 'ресімделген тапсырыстар туралы' },
   },
   {
     id: 'price-offers-in',
-    direction: 'to-eshop',
-    ref: '000 App.7 App.1 §2.3',
     name: {
       ru: 'обо всех ценовых предложениях потенциальных поставщиков на оформленный заказ или предварительный заказ',
       kk: 'ресімделген тапсырысқа немесе алдын ала тапсырысқа әлеуетті өнім берушілердің барлық баға ұсыныстары туралы',
@@ -143,17 +120,19 @@ export const ESHOP_SERVICES = [
   },
   {
     id: 'order-decisions-in',
-    direction: 'to-eshop',
-    ref: '000 App.7 App.1 §2.4',
     name: { ru: 'о подтверждении и (или) отклонении заказа потенциальным поставщиком', kk: 'әлеуетті өнім берушінің тапсырысты растауы және (немесе) қабылдамауы туралы' },
   },
   {
     id: 'distributors-in',
-    direction: 'to-eshop',
-    ref: '000 App.7 App.1 §2.5',
     name: { ru: 'информация о дистрибьюторах или дилерах товаров электронного каталога товаров', kk: 'тауарлардың электрондық каталогы тауарларының дистрибьюторлары немесе дилерлері туралы ақпарат' },
   },
-] as const satisfies readonly EshopServiceEntry[];
+] as const satisfies readonly ListedService[];
+
+const listed = <S extends ListedService>(xs: readonly S[], direction: EshopDirection, section: 1 | 2) =>
+  xs.map((x, i) => ({ ...x, direction, ref: `000 App.7 App.1 §${section}.${i + 1}` }) satisfies EshopServiceEntry);
+
+/** The 17 services: the 12 the ETP receives (App.1 §1), then the 5 it sends (App.1 §2). */
+export const ESHOP_SERVICES = [...listed(RECEIVED, 'from-eshop', 1), ...listed(SENT, 'to-eshop', 2)];
 
 export type EshopServiceId = (typeof ESHOP_SERVICES)[number]['id'];
 
