@@ -130,12 +130,12 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     };
     // The demo's own incident-notices may still be finishing the resolution (clocks, deliveries): start from quiet counts.
     let quiet = await counts();
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setTimeout(r, 500));
+    await waitFor(async () => {
       const now = await counts();
-      if (now === quiet) break;
+      const same = now === quiet;
       quiet = now;
-    }
+      return same;
+    }, { what: 'quiet counts', timeoutMs: 10_000, intervalMs: 500 });
     const handler = new IncidentNotices({ ...servicesOf(demo) });
     for (const e of (await readOutbox(demo.kuzet.db, 0, 10_000)).filter((x) => x.incidentId === inc.id)) await handler.handle({ key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id });
     const after = (await api('GET', `/api/v1/notices/${published.id}`)).body as { versions: unknown[] };
