@@ -29,6 +29,8 @@ describe('rules CLI (host TZ America/New_York)', () => {
     [['sla', '--timer', 'SLA-P-REGISTER', '--from', '2026-03-20T13:10:00+05:00'], '{"timer":"SLA-P-REGISTER","from":"2026-03-20T13:10:00+05:00","dueAt":"2026-03-20T15:00:00+05:00"}'],
     [['sla', '--timer', 'SLA-P-REGISTER', '--from', '2026-03-20T19:00:00+05:00'], '{"timer":"SLA-P-REGISTER","from":"2026-03-20T19:00:00+05:00","dueAt":"2026-03-26T09:30:00+05:00"}'],
     [['sla', '--timer', 'SLA-P-ANALYSE', '--from', '2026-03-20T17:45:00+05:00'], '{"timer":"SLA-P-ANALYSE","from":"2026-03-20T17:45:00+05:00","dueAt":"2026-03-26T10:15:00+05:00"}'],
+    [['sla', '--timer', 'SLA-N-DESK-MAIL', '--from', '2026-05-09T10:00:00+05:00'], '{"timer":"SLA-N-DESK-MAIL","from":"2026-05-09T10:00:00+05:00","dueAt":"2026-05-12T18:30:00+05:00"}'],
+    [['sla', '--timer', 'SLA-N-DESK-VOICE', '--from', '2026-03-20T19:00:00+05:00'], '{"timer":"SLA-N-DESK-VOICE","from":"2026-03-20T19:00:00+05:00","dueAt":"2026-03-26T18:30:00+05:00"}'],
     [['lead-time', '--audience', 'etp-owners', '--start', '2026-03-28T02:00:00+05:00'], '{"audience":"etp-owners","start":"2026-03-28T02:00:00+05:00","latestNotifyAt":"2026-03-25T23:59:59+05:00"}'],
   ];
   for (const [args, expected] of cases) {
@@ -84,6 +86,7 @@ describe('rules API', () => {
   it('computes the same four things as the CLI', async () => {
     assert.deepEqual((await post('/api/v1/rules/calendar', { op: 'next-working-day', date: '2026-03-20' })).body, { date: '2026-03-26' });
     assert.equal((await post('/api/v1/rules/sla', { timer: 'SLA-P-ANALYSE', from: '2026-03-20T17:45:00+05:00' })).body.dueAt, '2026-03-26T10:15:00+05:00');
+    assert.equal((await post('/api/v1/rules/sla', { timer: 'SLA-N-DESK-MAIL', from: '2026-04-14T18:30:00+05:00' })).body.dueAt, '2026-04-15T18:30:00+05:00');
     assert.equal((await post('/api/v1/rules/lead-time', { audience: 'etp-owners', start: '2026-03-28T02:00:00+05:00' })).body.latestNotifyAt, '2026-03-25T23:59:59+05:00');
     const d = await post('/api/v1/rules/deadlines', medium);
     assert.equal(d.status, 200);

@@ -49,7 +49,7 @@ describe('rulesCalendar', () => {
 
 describe('rulesSla and rulesLeadTime input errors', () => {
   it('unknown timer and bad date, all at once', () =>
-    rejects(() => rulesSla({ timer: 'SLA-X', from: 'now' }), `timer: must be one of SLA-P-REPORT, SLA-P-REGISTER, SLA-P-ID, SLA-P-ANALYSE, SLA-P-REFUTE, SLA-P-LOW-NOTIFY, SLA-P-MED-HOME, SLA-P-MED-NOTIFY, SLA-P-HIGH-OWNER, SLA-P-HIGH-HOME, SLA-P-HIGH-REPORT, SLA-P-OWNER-MEDHIGH, SLA-E-ETP-REGISTER, SLA-E-ETP-ID, SLA-E-ETP-RESOLVE, SLA-N-REPORT`, 'from: not an ISO 8601 date-time with offset'));
+    rejects(() => rulesSla({ timer: 'SLA-X', from: 'now' }), `timer: must be one of SLA-P-REPORT, SLA-P-REGISTER, SLA-P-ID, SLA-P-ANALYSE, SLA-P-REFUTE, SLA-P-LOW-NOTIFY, SLA-P-MED-HOME, SLA-P-MED-NOTIFY, SLA-P-HIGH-OWNER, SLA-P-HIGH-HOME, SLA-P-HIGH-REPORT, SLA-P-OWNER-MEDHIGH, SLA-E-ETP-REGISTER, SLA-E-ETP-ID, SLA-E-ETP-RESOLVE, SLA-N-REPORT, SLA-N-DESK-VOICE, SLA-N-DESK-MAIL`, 'from: not an ISO 8601 date-time with offset'));
   it('unknown audience', () => rejects(() => rulesLeadTime({ audience: 'everyone', start: '2026-03-28T02:00:00+05:00' }), 'audience: must be one of portal-users, etp-owners, etp-auth-rotation, etp-requisites'));
   it('not an object', () => assert.throws(() => rulesSla(null), InputError));
 });

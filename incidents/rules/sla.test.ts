@@ -55,6 +55,27 @@ const TABLE: [SlaTimerId, string, string, string][] = [
   // end of the 3rd working day after the date of detection
   ['SLA-N-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-30T23:59:59+05:00', '26, 27, 30 March'],
   ['SLA-N-REPORT', '2026-04-14T23:59:00+05:00', '2026-04-17T23:59:59+05:00', 'from the date, not the time'],
+  // energy support desk 09:00–18:30, no lunch: 18:30 of the working day whose opening comes next (003 §19.2–19.4)
+  ['SLA-N-DESK-MAIL', '2026-05-09T10:00:00+05:00', '2026-05-12T18:30:00+05:00', 'digest example: Saturday May 9 (holiday), Monday May 11 its day off'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T10:00:00+05:00', '2026-04-14T18:30:00+05:00', 'in working hours: the same day'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T13:30:00+05:00', '2026-04-14T18:30:00+05:00', 'no lunch break at the energy desk'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T09:00:00+05:00', '2026-04-14T18:30:00+05:00', 'at opening'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T18:29:59+05:00', '2026-04-14T18:30:00+05:00', 'last second of working hours'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T18:30:00+05:00', '2026-04-15T18:30:00+05:00', 'at closing: the next working day'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T23:50:00+05:00', '2026-04-15T18:30:00+05:00', 'late evening'],
+  ['SLA-N-DESK-MAIL', '2026-04-15T00:10:00+05:00', '2026-04-15T18:30:00+05:00', 'just past midnight: that working day has not begun yet'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T08:59:00+05:00', '2026-04-14T18:30:00+05:00', 'before opening on a working day: that day'],
+  ['SLA-N-DESK-MAIL', '2026-04-14T18:45:00Z', '2026-04-15T18:30:00+05:00', 'Astana time, not UTC: 23:45 in Astana'],
+  ['SLA-N-DESK-MAIL', '2026-03-20T19:00:00+05:00', '2026-03-26T18:30:00+05:00', 'Friday evening before Nauryz (Mar 21–25 off)'],
+  ['SLA-N-DESK-MAIL', '2026-03-23T11:00:00+05:00', '2026-03-26T18:30:00+05:00', 'on Nauryz'],
+  ['SLA-N-DESK-MAIL', '2026-05-06T19:00:00+05:00', '2026-05-08T18:30:00+05:00', 'over May 7 (holiday)'],
+  ['SLA-N-DESK-MAIL', '2026-12-31T20:00:00+05:00', '2027-01-05T18:30:00+05:00', 'over New Year (Jan 1–2 off, Jan 3–4 weekend)'],
+  ['SLA-N-DESK-VOICE', '2026-04-14T19:00:00+05:00', '2026-04-15T18:30:00+05:00', 'after hours: next working day'],
+  ['SLA-N-DESK-VOICE', '2026-04-17T20:00:00+05:00', '2026-04-20T18:30:00+05:00', 'Friday evening: Monday'],
+  ['SLA-N-DESK-VOICE', '2026-04-18T12:00:00+05:00', '2026-04-20T18:30:00+05:00', 'Saturday: Monday'],
+  ['SLA-N-DESK-VOICE', '2026-04-15T07:30:00+05:00', '2026-04-15T18:30:00+05:00', 'early morning: that working day'],
+  ['SLA-N-DESK-VOICE', '2026-03-21T10:00:00+05:00', '2026-03-26T18:30:00+05:00', 'Nauryz weekend and moved days off'],
+  ['SLA-N-DESK-VOICE', '2026-05-26T22:00:00+05:00', '2026-05-28T18:30:00+05:00', 'the evening before Kurban Ait (May 27)'],
 ];
 
 describe('SLA timers', () => {

@@ -4,7 +4,7 @@
 import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay } from '../../core/time.ts';
 import { addWorkingDaysMs, nextWorkingEpochDay, stepWorkingEpochDays } from './calendar.ts';
 import { addWorkingMinutesMs, nextOpeningMs } from './business-time.ts';
-import { minutesOfDay } from './desks.ts';
+import { DESKS, minutesOfDay } from './desks.ts';
 import { SLA_TIMERS as ENERGY_TIMERS } from './policies/energy-366.ts';
 import { SLA_TIMERS as ETP_TIMERS } from './policies/etp-em.ts';
 import { SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
@@ -28,6 +28,8 @@ export const SLA_TIMER_IDS = [
   'SLA-E-ETP-ID',
   'SLA-E-ETP-RESOLVE',
   'SLA-N-REPORT',
+  'SLA-N-DESK-VOICE',
+  'SLA-N-DESK-MAIL',
 ] as const;
 export type SlaTimerId = (typeof SLA_TIMER_IDS)[number];
 
@@ -54,6 +56,7 @@ const DUE: { [K in SlaSpec['kind']]: (spec: Extract<SlaSpec, { kind: K }>, from:
   'next-working-day-at': (s, from) => astanaDayTimeToMs(nextWorkingEpochDay(astanaEpochDay(from)), minutesOfDay(s.time) * MS_PER_MINUTE),
   'working-days-from-opening': (s, from) => addWorkingDaysMs(nextOpeningMs(s.desk, from), s.days),
   'end-of-nth-working-day': (s, from) => astanaDayTimeToMs(stepWorkingEpochDays(astanaEpochDay(from), s.days), END_OF_DAY_MS),
+  'closing-of-open-day': (s, from) => astanaDayTimeToMs(astanaEpochDay(nextOpeningMs(s.desk, from)), minutesOfDay(DESKS[s.desk].closes) * MS_PER_MINUTE),
 };
 
 function timerOf(id: SlaTimerId): SlaTimer {

@@ -19,6 +19,18 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
     spec: { kind: 'end-of-nth-working-day', days: 3 }, informational: true,
     interpretation: '"not later than 3 working days from the date of detection": by 23:59:59 of the 3rd working day after the Astana date of detection; informational', source: '003 §25',
   },
+  {
+    // «вне рабочего времени … посредством оставления голосовых сообщений, которые обрабатываются в течении следующего рабочего дня»
+    id: 'SLA-N-DESK-VOICE', duty: 'support answers a voice message left outside working hours', startsAt: 'the voice message',
+    spec: { kind: 'closing-of-open-day', desk: 'energy-support' },
+    interpretation: '18:30 of the next working day: the working day whose 09:00 opening comes next (after 18:30, on a weekend or holiday the following working day; before 09:00 on a working day that same day). In working hours the line is answered live (§19.1); a message left then is due 18:30 the same day', source: '003 §19.2',
+  },
+  {
+    // «круглосуточно – через электронную почту, которые обрабатываются в течении рабочего дня»; §19.4: «в выходные и праздничные дни … в течении следующего рабочего дня»
+    id: 'SLA-N-DESK-MAIL', duty: 'support answers an e-mail', startsAt: 'receipt of the e-mail',
+    spec: { kind: 'closing-of-open-day', desk: 'energy-support' },
+    interpretation: 'received in working hours (09:00–18:30 on a working day) → 18:30 the same day; after 18:30, on a weekend or a holiday → 18:30 of the next working day; before 09:00 on a working day → 18:30 that day (its working day has not begun). Example: Sat 2026-05-09 10:00 → Tue 2026-05-12T18:30 (Mon 11 is the day off for May 9)', source: '003 §19.3–19.4',
+  },
 ];
 
 export const EXTENSION_RULES: readonly ExtensionRule[] = [

@@ -73,7 +73,13 @@ export type SlaSpec =
   /** The start moved to the desk's next opening if outside working time, then N working days, same wall-clock time. */
   | { readonly kind: 'working-days-from-opening'; readonly desk: DeskId; readonly days: number }
   /** The end (23:59:59) of the N-th working day after the Astana date of the start. */
-  | { readonly kind: 'end-of-nth-working-day'; readonly days: number };
+  | { readonly kind: 'end-of-nth-working-day'; readonly days: number }
+  /**
+   * The desk's closing time on the working day of its next opening at or after the start: the same
+   * day when the desk is open, else the next working day that opens (after closing, on a weekend or
+   * holiday, and also before opening on a working day, which is that same day).
+   */
+  | { readonly kind: 'closing-of-open-day'; readonly desk: DeskId };
 
 export interface SlaTimer {
   readonly id: string;
