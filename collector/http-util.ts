@@ -2,7 +2,7 @@
  * Small Koa helpers shared by every route: JSON errors, body reading with a size cap.
  */
 import type { Context, Next } from 'koa';
-import { InputError, KuzetError } from '../core/errors.ts';
+import { formatPath, InputError, KuzetError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 
 /** Turns every error into `{error:{code,message,field?}}`; never a stack trace. */
@@ -125,12 +125,60 @@ export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown
   const text = await readBodyText(ctx, limit);
   if (text.trim() === '') throw new InputError('a JSON body is required', 'body');
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
+  return parseJsonBody(text);
+}
+
+/**
+ * Parses a JSON body and refuses what no database column can hold: PostgreSQL's text and JSONB take no
+ * NUL character (`\u0000`), and its UTF-8 encoding no lone surrogate (`\ud800` without its pair). Both
+ * are valid JSON, so the parser lets them through; left there they reach an INSERT and come back as a
+ * 500 (PostgreSQL) or are stored mangled (PGlite). Refused here, once for every route, naming the field.
+ */
+export function parseJsonBody(text: string): unknown {
+  let value: unknown;
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, 'body');
   }
 }
 
+  const bad = unstorableAt(value, []);
+  if (bad) throw new InputError(bad.message, bad.path.length === 0 ? 'body' : formatPath(bad.path));
+  return value;
+}
+
+// A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- the NUL is what this looks for
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function problemOf(s: string): string | undefined {
+  const m = UNSTORABLE.exec(s);
+  if (!m) return undefined;
+  return m[0] === '\u0000' ? 'must not contain a NUL character (\\u0000)' : 'must not contain a lone UTF-16 surrogate (not valid Unicode text)';
+}
+
+/** The path and problem of the first string (value or key) in `v` that cannot be stored, depth first. */
+export function unstorableAt(v: unknown, path: (string | number)[]): { path: (string | number)[]; message: string } | undefined {
+  if (typeof v === 'string') {
+    const p = problemOf(v);
+    return p ? { path, message: p } : undefined;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = unstorableAt(v[i], [...path, i]);
+      if (r) return r;
+    }
+    return undefined;
+  }
+  if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const kp = problemOf(k);
+      if (kp) return { path: [...path, k.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')], message: `a key ${kp}` };
+      const r = unstorableAt(x, [...path, k]);
+      if (r) return r;
+    }
+  }
+  return undefined;
 /** Parses an ISO 8601 query parameter into a Date, naming the parameter when it is not one. */
 export function queryDate(ctx: Context, name: string, fallback: Date): Date {
   const v = ctx.query[name];

@@ -31,7 +31,7 @@ import {
   type IncidentState,
   type Level,
 } from '../incidents/index.ts';
-import { consumeBody, queryDate, queryInt, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
+import { consumeBody, parseJsonBody, queryDate, queryInt, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
 
 export interface IncidentRouteDeps {
   db: () => Db | undefined;
@@ -189,12 +189,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
 
   router.post('/api/v1/incidents/:id/clocks/:timer/met', operator, async (ctx) => {
     const text = await readBodyText(ctx, 4096);
-    let body: unknown = {};
-    try {
-      if (text.trim()) body = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`not valid JSON: ${(e as Error).message}`, 'body');
-    }
+    const body: unknown = text.trim() ? parseJsonBody(text) : {};
     await service().markClockMet(ctx.params.id as string, ctx.params.timer as string, body, actorOf(ctx));
     ctx.body = { clocks: await clocksView(db(), ctx.params.id as string, now().getTime()) };
   });
