@@ -131,7 +131,7 @@ systems:
     assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
     assert.equal(res.headers.get('content-disposition'), `attachment; filename="journal_${today}_${today}_kk.csv"`);
     const csv = await res.text();
-    assert.match(csv, /\(INC-\d{4}-000001\)/);
+    assert.match(csv, /"№ INC-\d{4}-000001\n/);
     assert.ok(csv.includes('ТОО «Қазақ»'));
     const extract = await fetch(`${k.url}/api/v1/journal/extract?year=${today.slice(0, 4)}&lang=kk&format=docx`, { headers: { authorization: `Bearer ${viewer}` } });
     assert.equal(extract.status, 200);

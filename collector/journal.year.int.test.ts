@@ -259,18 +259,20 @@ describe('a year of demo incidents: journal and extract from the incident store'
     assert.deepEqual(HEADERS.kk.map((_, i) => String(headerRow.getCell(i + 1).value)), [...HEADERS.kk]);
     const dataRows: ExcelJS.Row[] = [];
     ws.eachRow((row, n) => {
-      if (n > headerRow.number && /\(INC-\d{4}-\d{6}\)$/.test(String(row.getCell(1).value ?? ''))) dataRows.push(row);
+      // Column 1 is the sequence number alone; the incident's number opens column 6.
+      if (n > headerRow.number && /^№ INC-\d{4}-\d{6}$/m.test(String(row.getCell(6).value ?? ''))) dataRows.push(row);
     });
     assert.equal(dataRows.length, made.length);
-    assert.deepEqual(dataRows.map((r) => /\((INC-[^)]+)\)/.exec(String(r.getCell(1).value))![1]).sort(), made.map((m) => m.id).sort());
+    assert.deepEqual(dataRows.map((r) => /^№ (INC-\S+)$/m.exec(String(r.getCell(6).value))![1]).sort(), made.map((m) => m.id).sort());
+    assert.deepEqual(dataRows.map((r) => r.getCell(1).value), made.map((_, i) => String(i + 1)));
     assert.ok(dataRows.every((r) => r.getCell(4).value instanceof Date));
 
     // CSV and HTML: every incident once; appeal text escaped.
     const csv = readFileSync(join(dir.path, 'journal-ru.csv'), 'utf8');
-    for (const m of made) assert.equal(csv.split(`(${m.id})`).length, 2, m.id);
+    for (const m of made) assert.equal(csv.split(`№ ${m.id}\n`).length, 2, m.id);
     const html = readFileSync(join(dir.path, 'journal-kk.html'), 'utf8');
     assert.ok(!html.includes('<script>alert(1)</script>') && html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-    for (const m of made) assert.ok(html.includes(`(${m.id})`), m.id);
+    for (const m of made) assert.ok(html.includes(`№ ${m.id}\n`), m.id);
 
     // PDF (pdfkit): the Kazakh letters and the incident numbers survive.
     for (const f of ['journal-kk.pdf', 'extract-kk.pdf']) {
@@ -300,7 +302,7 @@ describe('a year of demo incidents: journal and extract from the incident store'
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     let rows = 0;
-    wb.worksheets[0]!.eachRow((row) => void (/\(INC-/.test(String(row.getCell(1).value ?? '')) && rows++));
+    wb.worksheets[0]!.eachRow((row) => void (/^№ INC-/.test(String(row.getCell(6).value ?? '')) && rows++));
     assert.equal(rows, 0);
   });
 });

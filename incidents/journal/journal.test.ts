@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { InputError } from '../../core/errors.ts';
 import { ENTRIES, HOSTILE } from './fixtures.test-support.ts';
-import { HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LEVEL_WORDS } from './labels.ts';
+import { HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LEVEL_WORDS, TYPO_FIXES } from './labels.ts';
 import { entryState, filterEntries, parseEntries, validBinIin } from './model.ts';
 import { renderJournal } from './render.ts';
 import { XLSX_HEADER_ROW } from './render-xlsx.ts';
-import { astanaWallDate, rowCells } from './rows.ts';
+import { astanaWallDate, rowCells, rowTexts } from './rows.ts';
 
 const period = { from: '2026-01-01', to: '2026-12-31' };
 
@@ -21,6 +21,46 @@ describe('journal labels', () => {
     assert.equal(LEVEL_WORDS.kk.high, 'жоғары');
     assert.match(HEADERS.kk.join(' '), /[әғқңөұүһі]/);
     assert.equal(KAZAKH_LETTERS.length, 18);
+  });
+
+  // The form's own text (001 new edition, Appendix; 002 Appendix 1 for Kazakh columns 6–12), punctuation included.
+  const VERBATIM: [lang: 'ru' | 'kk', column: number, text: string][] = [
+    ['ru', 1, '№ п/п'],
+    ['ru', 3, 'БИН, ИИН'],
+    ['ru', 5, 'Контактные данные по которому обратился пользователь'],
+    ['ru', 7, 'ФИО специалиста, принявшего заявку'],
+    ['ru', 8, 'Подтвержден/ не подтвержден'],
+    ['ru', 9, 'Дата и время подтверждения/не подтверждения'],
+    ['ru', 16, 'Рекомендации по недопущению технического сбоя впредь'],
+    ['kk', 8, 'Расталды/расталмады'],
+    ['kk', 9, 'Растаудың/растамаудың күні мен уақыты'],
+    ['kk', 10, 'Қабылданған шешім'],
+    ['kk', 11, 'Оператор қолданған шаралар'],
+  ];
+  for (const [lang, column, text] of VERBATIM) {
+    it(`${lang} column ${column} is the form's «${text}»`, () => assert.equal(HEADERS[lang][column - 1], text));
+  }
+
+  it('departs from the form only by the listed typo corrections', () => {
+    for (const f of TYPO_FIXES) {
+      assert.equal(HEADERS[f.lang][f.column - 1], f.printed, `${f.lang} ${f.column}`);
+      assert.notEqual(f.form, f.printed);
+    }
+    assert.deepEqual(
+      TYPO_FIXES.map((f) => `${f.lang}${f.column}`),
+      ['ru2', 'kk6', 'kk7', 'kk12'],
+    );
+  });
+});
+
+describe('journal rows', () => {
+  it('column 1 is the sequence number alone; the appeal number opens column 6', () => {
+    const [a, b] = [rowTexts(ENTRIES[0]!, 1, 'ru'), rowTexts(ENTRIES[1]!, 2, 'kk')];
+    assert.equal(a[0], '1');
+    assert.equal(b[0], '2');
+    assert.ok(a[5]!.startsWith('№ APP-2026-0001\n<script>'), a[5]);
+    assert.equal(rowTexts({ ...ENTRIES[1]!, description: '' }, 7, 'ru')[5], '№ INC-2026-0002');
+    for (const lang of ['ru', 'kk'] as const) for (const [i, e] of ENTRIES.entries()) assert.equal(rowTexts(e, i + 1, lang).filter((t) => t.includes(e.number)).length, 1);
   });
 });
 

@@ -1,15 +1,19 @@
 /**
- * The words of the journal form (REGULATIONS.md §9, §11): the 16 column headers, title, footer and
+ * The words of the journal form (docs/rules.md §9, §11): the 16 column headers, title, footer and
  * abbreviations in Russian (001, new edition, Appendix) and Kazakh (002, Appendix 1), and the level
  * and failure-kind words (§3).
  *
+ * Headers are printed as the form words them, its punctuation included: column 5 «Контактные данные
+ * по которому обратился пользователь», column 8 «Подтвержден/ не подтвержден», column 9 «Дата и время
+ * подтверждения/не подтверждения»; in Kazakh «Расталды/расталмады», «Растаудың/растамаудың күні мен
+ * уақыты». The only departures are the typo corrections listed in docs/rules.md §9 (TYPO_FIXES
+ * below), so a test can tell a correction from a slip.
+ *
  * 002's Kazakh journal lists only columns 6–12; the other nine are completed here in the same style
- * and from docs/kazakh-glossary.md. Column 6 fixes 002's typo "ипаттамасы"; column 12 takes the
- * glossary's "іркілісті жою" (002 reads "іркіліс жою"); column 4 says "күні мен уақыты" like
- * columns 9 and 12. Column 7 keeps 002's "Т.А.Ж." as printed (the 2015 edition's "сотрудника";
- * the edition in force says "специалиста"), expanded in the footer as "тегі, аты, жөні". Kind
- * words follow 002 §4 where it has the item. A Kazakh reader should review the completed columns
- * and the kind words.
+ * and from docs/kazakh-glossary.md. Column 4 says "күні мен уақыты" like columns 9 and 12. Column 7
+ * keeps 002's "қызметкердің Т.А.Ж." (the 2015 edition's "сотрудника"; the edition in force says
+ * "специалиста"), expanded in the footer as "тегі, аты, жөні". Kind words follow 002 §4 where it
+ * has the item. A Kazakh reader should review the completed columns and the kind words.
  */
 
 export const LANGS = ['ru', 'kk'] as const;
@@ -64,11 +68,11 @@ export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {
     'Наименование обратившейся организации',
     'БИН, ИИН',
     'Дата и время обращения',
-    'Контактные данные, по которым обратился пользователь',
+    'Контактные данные по которому обратился пользователь',
     'Описание технического сбоя',
     'ФИО специалиста, принявшего заявку',
-    'Подтвержден / не подтвержден',
-    'Дата и время подтверждения / не подтверждения',
+    'Подтвержден/ не подтвержден',
+    'Дата и время подтверждения/не подтверждения',
     'Принятое решение',
     'Принятые оператором меры',
     'Дата и время устранения технического сбоя',
@@ -85,8 +89,8 @@ export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {
     'Пайдаланушы өтініш берген байланыс деректері',
     'Техникалық іркілістің сипаттамасы',
     'Өтінім қабылдаған қызметкердің Т.А.Ж.',
-    'Расталды / расталмады',
-    'Растаудың / растамаудың күні мен уақыты',
+    'Расталды/расталмады',
+    'Растаудың/растамаудың күні мен уақыты',
     'Қабылданған шешім',
     'Оператор қолданған шаралар',
     'Техникалық іркілісті жою күні мен уақыты',
@@ -96,6 +100,24 @@ export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {
     'Техникалық іркіліске бұдан әрі жол бермеу жөніндегі ұсынымдар',
   ],
 };
+
+/** A header kuzet prints differently from the form's text, on purpose: the form's words, kuzet's, and why. */
+export interface TypoFix {
+  lang: Lang;
+  /** Column number, 1–16. */
+  column: number;
+  form: string;
+  printed: string;
+  why: string;
+}
+
+/** Every deliberate departure from the form's header text (docs/rules.md §9 lists the same). */
+export const TYPO_FIXES: readonly TypoFix[] = [
+  { lang: 'ru', column: 2, form: 'Наименование обратившейся организации,', printed: 'Наименование обратившейся организации', why: 'a stray comma at the end of the cell (001 Appendix, both editions)' },
+  { lang: 'kk', column: 6, form: 'Техникалық іркілістің ипаттамасы', printed: 'Техникалық іркілістің сипаттамасы', why: 'a letter missing: «сипаттамасы» (description), as the glossary says (docs/rules.md §11)' },
+  { lang: 'kk', column: 7, form: 'Өтінім қабылдаған қызметкердің Т.А.Ж', printed: 'Өтінім қабылдаған қызметкердің Т.А.Ж.', why: 'the abbreviation\'s closing full stop, as the footer spells «Т.А.Ж.»' },
+  { lang: 'kk', column: 12, form: 'Техникалық іркіліс жою күні мен уақыты', printed: 'Техникалық іркілісті жою күні мен уақыты', why: 'the object takes the accusative «іркілісті» (docs/rules.md §11: «техникалық іркілісті жою күні мен уақыты»)' },
+];
 
 export interface FormWords {
   title: string;

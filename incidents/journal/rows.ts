@@ -9,9 +9,13 @@ import type { JournalEntry } from './model.ts';
 
 export type JournalCell = string | Date;
 
-/** Column 1: the sequence number in this journal, then the appeal's own number. */
-export function sequenceCell(seq: number, e: JournalEntry): string {
-  return `${seq} (${e.number})`;
+/**
+ * Column 6 starts with the appeal's or incident's own number on a line of its own: column 1 is
+ * «№ п/п» («по порядку»), the sequence number alone, and the form has no column for the id the user
+ * was sent (SLA-P-ID), yet the journal must lead back to it.
+ */
+export function descriptionCell(e: JournalEntry): string {
+  return e.description ? `№ ${e.number}\n${e.description}` : `№ ${e.number}`;
 }
 
 // Characters XML 1.0 cannot carry (XLSX, DOCX, HTML) and lone surrogates: dropped, so appeal text
@@ -27,12 +31,12 @@ export function cleanText(s: string): string {
 export function rowCells(e: JournalEntry, seq: number, lang: Lang): JournalCell[] {
   const words = FORM[lang];
   const cells: Record<(typeof COLUMN_KEYS)[number], JournalCell> = {
-    number: sequenceCell(seq, e),
+    number: String(seq),
     organisation: e.organisation,
     binIin: e.binIin ?? '',
     appealedAt: e.appealedAt,
     contacts: e.contacts,
-    description: e.description,
+    description: descriptionCell(e),
     acceptedBy: e.acceptedBy,
     confirmed: e.confirmed === null ? words.pending : e.confirmed ? words.confirmed : words.refuted,
     confirmedAt: e.confirmedAt ?? '',
