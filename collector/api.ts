@@ -9,7 +9,9 @@ import { InputError, NotFoundError, UnavailableError } from '../core/errors.ts';
 import type { Logger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
-import { errorMiddleware, queryDate, queryInt, readJson } from './http-util.ts';
+import { forwardedHeaders } from './forwarded.ts';
+import { errorMiddleware, queryDate, readJson } from './http-util.ts';
+import { idCursor, queryLimit } from './paging.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
 import { registerStatusRoutes } from './status-site.routes.ts';
@@ -40,8 +42,10 @@ export interface ApiDeps {
 
 export function createApi(deps: ApiDeps): Koa {
   const now = deps.now ?? (() => new Date());
-  const app = new Koa({ proxy: true });
+  // Forwarded headers are believed only from `server.trustedProxies` (none by default); see forwarded.ts.
+  const app = new Koa({ proxy: deps.config().server.trustedProxies.length > 0 });
   const router = new Router();
+  app.use(forwardedHeaders(() => deps.config().server.trustedProxies));
   app.use(errorMiddleware(deps.log));
   app.use(async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
@@ -105,9 +109,8 @@ export function createApi(deps: ApiDeps): Koa {
     const to = queryDate(ctx, 'to', now());
     const from = queryDate(ctx, 'from', new Date(to.getTime() - 86_400_000));
     if (from > to) throw new InputError('must not be after "to"', 'from');
-    const limit = queryInt(ctx, 'limit', 100, 1, 1000);
-    const cursor = ctx.query.cursor;
-    if (cursor !== undefined && (typeof cursor !== 'string' || !/^\d+$/.test(cursor))) throw new InputError('not a cursor from a previous page', 'cursor');
+    const limit = queryLimit(ctx);
+    const cursor = idCursor(ctx);
     const page = await listResults(db, { checkKey: key, from, to, limit, cursor });
     ctx.body = {
       check: key,

@@ -258,7 +258,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  publicUrl = url;
+  // Links in mail, RSS and notices use the configured public address; the listening one only when none is set.
+  publicUrl = cfg.server.publicUrl ?? url;
 
   const close = async () => {
     abort.abort();

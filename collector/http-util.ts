@@ -3,6 +3,7 @@
  */
 import type { Context, Next } from 'koa';
 import { formatPath, InputError, KuzetError } from '../core/errors.ts';
+import { RateLimitedError } from '../core/rate-limit.ts';
 import type { Logger } from '../core/log.ts';
 
 /** Turns every error into `{error:{code,message,field?}}`; never a stack trace. */
@@ -17,6 +18,7 @@ export function errorMiddleware(log: Logger) {
     } catch (e) {
       if (e instanceof KuzetError) {
         ctx.status = e.status;
+        if (e instanceof RateLimitedError) ctx.set('Retry-After', String(e.retryAfterSeconds));
         // A problem with the body as a whole (wrong type, unknown top-level key) names the body itself.
         const field = e.field || (e.code === 'invalid_input' && e.status < 500 ? 'body' : undefined);
         ctx.body = { error: { code: e.code, message: e.message, ...(field ? { field } : {}), ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}) } };

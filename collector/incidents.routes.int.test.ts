@@ -20,7 +20,8 @@ import { createApi } from './api.ts';
 import { Metrics } from './metrics.ts';
 import { StatusBoard } from './status.ts';
 
-const cfg = parseConfig('{}', PROBES, {});
+// The test client stands behind a proxy on loopback: X-Forwarded-For names each test's client address.
+const cfg = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] } }), PROBES, {});
 const appeal = { organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'поиск объявлений выдаёт ошибку 500', detectedAt: '2026-03-26T09:10:00+05:00' };
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 

@@ -32,6 +32,7 @@ import {
   type Level,
 } from '../incidents/index.ts';
 import { consumeBody, parseJsonBody, queryDate, queryInt, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
+import { encodeCursor, queryLimit, tupleCursor } from './paging.ts';
 
 export interface IncidentRouteDeps {
   db: () => Db | undefined;
@@ -153,9 +154,12 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
     const from = ctx.query.from === undefined ? undefined : queryDate(ctx, 'from', now()).getTime();
     const to = ctx.query.to === undefined ? undefined : queryDate(ctx, 'to', now()).getTime();
     if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
-    const limit = queryInt(ctx, 'limit', 100, 1, 1000);
-    const rows = await listIncidentRows(db(), { system, level, state, from, to, limit });
-    ctx.body = { items: rows.map(incidentView) };
+    const limit = queryLimit(ctx);
+    const after = tupleCursor(ctx, ['number', 'string'] as const);
+    const rows = await listIncidentRows(db(), { system, level, state, from, to, limit: limit + 1, after: after ? { startedAt: after[0], id: after[1] } : undefined });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    ctx.body = { items: items.map(listView), ...(rows.length > limit && last ? { nextCursor: encodeCursor([new Date(last.started_at).getTime(), last.id]) } : {}) };
   });
 
   router.get('/api/v1/incidents/:id', viewer, async (ctx) => {
@@ -166,7 +170,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
       'SELECT id::text AS id, organisation, bin_iin, email, phone, description, detected_at, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
       [id],
     );
-    const view = incidentView(row);
+    const view = listView(row);
     ctx.body = {
       ...view,
       evidence: { ...view.evidence, screenshotUrls: await screenshotUrls(db(), row.evidence) },
@@ -273,12 +277,36 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
 }
 
 /**
+ * The evidence as the API shows it: screenshots are the worker's paths on its disk, which are not a
+ * reader's business (issue #16); they are referenced by run and artifact name (`screenshotUrls`) only.
+ */
+export function publicEvidence(evidence: unknown): Record<string, unknown> {
+  if (!evidence || typeof evidence !== 'object' || Array.isArray(evidence)) return {};
+  const { screenshots, details, ...rest } = evidence as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...rest };
+  if (Array.isArray(screenshots)) out.screenshotCount = screenshots.length;
+  if (Array.isArray(details)) {
+    out.details = details.map((d) => {
+      if (!d || typeof d !== 'object') return d;
+      const { screenshots: shots, ...keep } = d as Record<string, unknown>;
+      return Array.isArray(shots) ? { ...keep, screenshotCount: shots.length } : keep;
+    });
+  }
+  return out;
+}
+
+const listView = (row: Parameters<typeof incidentView>[0]) => {
+  const view = incidentView(row);
+  return { ...view, evidence: publicEvidence(view.evidence) };
+};
+
+/**
  * The evidence keeps screenshots as the worker's paths; a reader needs URLs. Each path is found among
  * the failed runs of its check in the evidence's failure window and served by GET /api/v1/runs/:id/artifacts/:name.
  */
-export async function screenshotUrls(db: Db, evidence: Record<string, unknown>): Promise<{ check: string; name: string; url: string }[]> {
+export async function screenshotUrls(db: Db, evidence: Record<string, unknown>): Promise<{ check: string; run: string; name: string; url: string }[]> {
   const details = Array.isArray(evidence.details) ? (evidence.details as { key?: unknown; firstFailureAt?: unknown; lastFailureAt?: unknown; screenshots?: unknown }[]) : [];
-  const out: { check: string; name: string; url: string }[] = [];
+  const out: { check: string; run: string; name: string; url: string }[] = [];
   for (const d of details) {
     const shots = Array.isArray(d.screenshots) ? d.screenshots.filter((x): x is string => typeof x === 'string') : [];
     if (shots.length === 0 || typeof d.key !== 'string' || typeof d.firstFailureAt !== 'string' || typeof d.lastFailureAt !== 'string') continue;
@@ -290,7 +318,7 @@ export async function screenshotUrls(db: Db, evidence: Record<string, unknown>):
       for (const r of runs) {
         const a = (Array.isArray(r.artifacts) ? r.artifacts : []).find((x) => (x.path ?? x.name) === shot && typeof x.name === 'string');
         if (a?.name) {
-          out.push({ check: d.key, name: a.name, url: `/api/v1/runs/${r.id}/artifacts/${encodeURIComponent(a.name)}` });
+          out.push({ check: d.key, run: r.id, name: a.name, url: `/api/v1/runs/${r.id}/artifacts/${encodeURIComponent(a.name)}` });
           break;
         }
       }

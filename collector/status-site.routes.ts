@@ -79,7 +79,7 @@ export function registerStatusRoutes(router: Router, deps: StatusRouteDeps): voi
   };
   router.post('/status/subscribe', async (ctx) => {
     const body = await readForm(ctx);
-    await rt().subscriptions.subscribe(body, `${ctx.protocol}://${ctx.host}`, ctx.ip);
+    await rt().subscriptions.subscribe(body, ctx.ip);
     page(ctx, 202, 'Растау хаты жіберілді. / Письмо для подтверждения отправлено.');
   });
   router.get('/status/subscribe/confirm', async (ctx) => {

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
+import { parseCidr } from './network.ts';
 import type { Probe } from '../probes/types.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
@@ -24,6 +25,22 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** An IPv4 or IPv6 network in CIDR notation; a bare address means that one address. */
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, 'not a CIDR network (e.g. "10.0.0.0/8", "::1/128")');
+
+/** An absolute http(s) URL without query or fragment; a trailing slash is dropped. */
+const publicUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.search && !u.hash && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL without query, fragment or credentials')
+  .transform((v) => v.replace(/\/+$/, ''));
 
 /** A duration: a number of seconds, or a string such as `500ms`, `30s`, `5m`, `1h`. Parsed to milliseconds. */
 export const duration = z.union([z.number().positive(), z.string()]).transform((v, ctx) => {
@@ -194,7 +211,31 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
     .strictObject({
       /** Region names this deployment knows; a check without `regions` runs in the first. */
       regions: z.array(id).min(1).default(['astana']),
-      server: z.strictObject({ port: z.number().int().min(0).max(65535).default(8080), host: z.string().default('127.0.0.1') }).default({ port: 8080, host: '127.0.0.1' }),
+      server: z
+        .strictObject({
+          port: z.number().int().min(0).max(65535).default(8080),
+          host: z.string().default('127.0.0.1'),
+          /**
+           * Peers (CIDR, e.g. `10.0.0.0/8`, `::1/128`) whose X-Forwarded-For/-Host/-Proto are believed;
+           * the client is then the right-most address not in this list. Empty (the default): forwarded
+           * headers are ignored and the client is the TCP peer, so no client can name its own address.
+           */
+          trustedProxies: z.array(cidr).default([]),
+          /**
+           * The address users reach kuzet at (`https://status.operator.kz`). Every link in mail, RSS,
+           * notices and the SSO redirect is built from it, never from a request's Host header.
+           * @default the address kuzet listens on
+           */
+          publicUrl: publicUrl.optional(),
+          /** Status-site subscriptions: requests per client address, and how often one address may be mailed. */
+          subscriptions: z
+            .strictObject({
+              perIp: z.strictObject({ max: z.number().int().min(1, 'at least 1 request per window').max(10_000).default(5), window: duration.default(600_000) }).default({ max: 5, window: 600_000 }),
+              mailEvery: duration.default(900_000),
+            })
+            .default({ perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 }),
+        })
+        .default({ port: 8080, host: '127.0.0.1', trustedProxies: [], subscriptions: { perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 } }),
       storage: z
         .strictObject({
           /** PGlite data directory (the embedded default). `DATABASE_URL` switches to PostgreSQL. */

@@ -7,13 +7,14 @@ import type { Migration } from './migration.ts';
 import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
 import { ETP_MIGRATIONS } from './migrations/etp.ts';
 import { META_MIGRATIONS } from './migrations/meta.ts';
+import { PUBLIC_SURFACE_MIGRATIONS } from './migrations/public-surface.ts';
 
 export type { Migration } from './migration.ts';
 
 /**
  * Version ranges: 1–29 here (results, incidents, notices, wiring); 30–39 ETP registry and ledger
  * (`migrations/etp.ts`); 40–49 console accounts and sessions (`migrations/console.ts`); 50–59
- * meta-monitoring and reliability (`migrations/meta.ts`).
+ * meta-monitoring and reliability (`migrations/meta.ts`); 60–69 the public surface (`migrations/public-surface.ts`).
  */
 const BASE: readonly Migration[] = [
   {
@@ -272,4 +273,4 @@ const BASE: readonly Migration[] = [
   },
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS].sort((a, b) => a.version - b.version);

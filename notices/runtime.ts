@@ -86,7 +86,7 @@ export class NoticeRuntime {
       { now: o.now, log: o.log, baseUrl: o.publicUrl, ...o.site },
     );
     this.service = new NoticeService({ db: o.db, templates: this.templates, config: o.config, now: o.now, enqueue, publicUrl: o.publicUrl, onChange: () => this.site.invalidate(), schedule: (id, plan) => this.schedule(id, plan) });
-    this.subscriptions = new Subscriptions({ db: o.db, config: o.config, templates: this.templates, enqueue });
+    this.subscriptions = new Subscriptions({ db: o.db, config: o.config, templates: this.templates, enqueue, publicUrl: o.publicUrl, now: o.now });
   }
 
   /** Calls `listener` for every delivery that gave up (a dead letter), e.g. to alert the on-call engineers through another channel. */

@@ -9,6 +9,7 @@ import { audit } from '../core/audit.ts';
 import type { KuzetConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
+import { RateLimitedError, takeLimit } from '../core/rate-limit.ts';
 import { templateData } from './content.ts';
 import { fanOut, insertDeliveries, type DeliveryRow } from './delivery.ts';
 import { parseWith, type Lang } from './model.ts';
@@ -20,17 +21,39 @@ const subscribeSchema = z.strictObject({
   lang: z.enum(['kk', 'ru']).default('kk'),
 });
 
-export class Subscriptions {
-  constructor(private readonly d: { db: () => Db; config: () => KuzetConfig; templates: NoticeTemplates; enqueue?: (rows: DeliveryRow[]) => Promise<void> }) {}
+export interface SubscriptionDeps {
+  db: () => Db;
+  config: () => KuzetConfig;
+  templates: NoticeTemplates;
+  enqueue?: (rows: DeliveryRow[]) => Promise<void>;
+  /** The configured public address (`server.publicUrl`): confirmation links are built from it, never from a request's Host. */
+  publicUrl?: () => string;
+  now?: () => Date;
+}
 
-  /** Stores a pending subscription and queues its confirmation e-mail. Answers the same whether or not the address was known. */
-  async subscribe(input: unknown, base: string, ip: string | null): Promise<void> {
+export class Subscriptions {
+  constructor(private readonly d: SubscriptionDeps) {}
+
+  /**
+   * Stores a pending subscription and queues its confirmation e-mail. Answers the same whether or not
+   * the address was known, and whether or not a mail went out: one address is mailed at most once per
+   * `server.subscriptions.mailEvery`, whoever asks (else anyone could mail-bomb it through kuzet).
+   * Too many requests from one client address: 429.
+   */
+  async subscribe(input: unknown, ip: string | null): Promise<void> {
     const v = parseWith(subscribeSchema, input);
     const cfg = this.d.config();
-    const sys = cfg.systems[v.system];
+    const sys = Object.hasOwn(cfg.systems, v.system) ? cfg.systems[v.system] : undefined;
     if (!sys) throw new InputError(`unknown system "${v.system}"`, 'system');
     const email = v.email.toLowerCase();
+    const now = this.d.now?.() ?? new Date();
+    const limits = cfg.server.subscriptions;
+    if (ip) {
+      const perIp = await takeLimit(this.d.db(), `subscribe-ip:${ip}`, limits.perIp.max, limits.perIp.window, now);
+      if (!perIp.allowed) throw new RateLimitedError(`too many subscription requests from this address; try again in ${perIp.retryAfterSeconds} s`, perIp.retryAfterSeconds);
+    }
     const token = randomBytes(24).toString('base64url');
+    const base = this.d.publicUrl?.() ?? '';
     const rows = await this.d.db().transaction(async (tx) => {
       const existing = (await tx.query<{ token: string; state: string }>('SELECT token, state FROM notice_subscriptions WHERE email = $1 AND system = $2', [email, v.system]))[0];
       if (existing?.state === 'confirmed') return [];
@@ -40,7 +63,9 @@ export class Subscriptions {
          ON CONFLICT (email, system) DO UPDATE SET state = 'pending', lang = EXCLUDED.lang`,
         [`sub_${randomBytes(6).toString('hex')}`, email, v.system, tok, v.lang],
       );
-      await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.request', subject: `${v.system}:${email}` });
+      const mail = await takeLimit(tx, `subscribe-mail:${email}`, 1, limits.mailEvery, now);
+      await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.request', subject: `${v.system}:${email}`, ...(mail.allowed ? {} : { after: { mailed: false, reason: 'address mailed recently' } }) });
+      if (!mail.allowed) return [];
       const confirmUrl = `${base}/status/subscribe/confirm?token=${encodeURIComponent(tok)}`;
       const data = (lang: Lang) => ({ ...templateData({ kind: 'incident', id: '-', system: v.system, modules: [], policy: sys.policy, phase: 'opened', description: { ru: '-' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false }, lang, { systemName: sys.name, version: 0 }), confirmUrl });
       const texts = this.d.templates.render(sys.policy, 'subscribe-confirm', data);

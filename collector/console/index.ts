@@ -49,10 +49,14 @@ function registerSignIn(router: Router, s: KuzetServices): void {
     const L = labels(consoleState(ctx).lang);
     const r = await signIn(s.db(), f.username ?? '', f.password ?? '', { ip: ctx.ip, userAgent: ctx.get('user-agent') }, s.now());
     if (!r.ok) {
-      if (r.retryAfterS) ctx.set('Retry-After', String(r.retryAfterS));
-      const message = r.reason === 'invalid' ? L.wrongPassword : (r.reason === 'locked' ? L.locked : L.throttled).replace('{s}', String(r.retryAfterS ?? 0));
+      // A locked account answers exactly as a wrong password or an unknown name does (401, same page, no
+      // Retry-After): a different answer told anyone which accounts exist. The lock holds and is audited.
+      // Throttling is about the client address, not the account, so it may say so.
+      const throttled = r.reason === 'throttled';
+      if (throttled && r.retryAfterS) ctx.set('Retry-After', String(r.retryAfterS));
+      const message = throttled ? L.throttled.replace('{s}', String(r.retryAfterS ?? 0)) : L.wrongPassword;
       loginPage(ctx, s, { error: message, username: f.username, next: f.next });
-      ctx.status = r.reason === 'throttled' ? 429 : r.reason === 'locked' ? 423 : 401;
+      ctx.status = throttled ? 429 : 401;
       return;
     }
     ctx.cookies.set(sessionCookieName(ctx), r.session.id, sessionCookieOptions(ctx, SESSION_MAX_MS));

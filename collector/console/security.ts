@@ -69,12 +69,33 @@ function pickLang(ctx: Context): ConsoleLang {
 }
 
 /** A request from another site: the browser says so (Sec-Fetch-Site) or its Origin is not ours. */
-function crossSite(ctx: Context): boolean {
+function crossSite(ctx: Context, s: KuzetServices): boolean {
   const site = ctx.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = ctx.get('origin');
-  // Koa 3's ctx.origin echoes the Origin header, so ours is built from protocol and host.
-  return Boolean(origin) && origin !== `${ctx.protocol}://${ctx.host}`;
+  return Boolean(origin) && origin !== ownOrigin(ctx, s);
+}
+
+/**
+ * This console's origin: that of `server.publicUrl` when configured; else built from the request's
+ * protocol and host (Koa 3's ctx.origin echoes the Origin header), which forwarded.ts lets only a
+ * trusted proxy change.
+ */
+function ownOrigin(ctx: Context, s: KuzetServices): string {
+  const configured = s.config().server.publicUrl;
+  return configured ? new URL(configured).origin : `${ctx.protocol}://${ctx.host}`;
+}
+
+/** The path of a same-origin Referer, for a "back" link; anything else (absent, malformed, another site) is the console's home. */
+function backPath(ctx: Context, s: KuzetServices): string {
+  const referer = ctx.get('referer');
+  if (!referer || crossSite(ctx, s)) return '/console';
+  try {
+    const u = new URL(referer);
+    return u.origin === ownOrigin(ctx, s) && isConsolePath(u.pathname) ? u.pathname : '/console';
+  } catch {
+    return '/console';
+  }
 }
 
 function setSecurityHeaders(ctx: Context): void {
@@ -95,7 +116,7 @@ function renderError(ctx: Context, s: KuzetServices, status: number, message: st
   const me = st?.session ? { username: st.session.user.username, role: st.session.user.role } : undefined;
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
-  const back = ctx.method === 'GET' ? '/console' : (ctx.get('referer') && !crossSite(ctx) ? new URL(ctx.get('referer')).pathname : '/console');
+  const back = ctx.method === 'GET' ? '/console' : backPath(ctx, s);
   ctx.body = renderPage('error', { lang, me, csrf: st?.session?.csrf, path: ctx.path, now: s.now() }, { heading: status === 403 ? L.forbidden : `${L.error} ${status}`, message, back }, { title: L.error });
 }
 
@@ -109,7 +130,7 @@ export function consoleMiddleware(s: KuzetServices) {
         const session = await lookupSession(s.db(), sid, s.now());
         const safe = ctx.method === 'GET' || ctx.method === 'HEAD';
         // A read changes nothing and another site cannot see its answer; a write needs the session's token.
-        if (session && (safe || (sameToken(ctx.get('x-csrf-token'), session.csrf) && !crossSite(ctx)))) {
+        if (session && (safe || (sameToken(ctx.get('x-csrf-token'), session.csrf) && !crossSite(ctx, s)))) {
           ctx.state.sessionActor = actorOf(session.user);
         }
       }
@@ -124,7 +145,7 @@ export function consoleMiddleware(s: KuzetServices) {
       state.session = sid ? await lookupSession(s.db(), sid, s.now()) : undefined;
       const write = ctx.method !== 'GET' && ctx.method !== 'HEAD';
       if (write) {
-        if (crossSite(ctx)) throw forbidden('cross-site request refused (Origin / Sec-Fetch-Site is not this console)');
+        if (crossSite(ctx, s)) throw forbidden('cross-site request refused (Origin / Sec-Fetch-Site is not this console)');
         state.form = await readForm(ctx);
         if (ctx.path === '/console/login') {
           if (!sameToken(state.form._csrf, ctx.cookies.get(LOGIN_CSRF_COOKIE))) throw forbidden('the form’s CSRF token is missing or does not match; reload the sign-in page');

@@ -121,6 +121,7 @@ describe('console single sign-on (OIDC)', () => {
     idp = await listen();
     const config = parseConfig(
       JSON.stringify({
+        server: { trustedProxies: ['127.0.0.1/32'] },
         redis: { prefix },
         storage: { dataDir: 'memory://' },
         console: {

@@ -90,8 +90,8 @@ export function registerSso(router: Router, s: KuzetServices, safeNext: (v: unkn
       state: oidc.randomState(),
       nonce: oidc.randomNonce(),
       codeVerifier: oidc.randomPKCECodeVerifier(),
-      // Koa 3's ctx.origin echoes the Origin header, so ours is built from protocol and host (behind a proxy: X-Forwarded-*).
-      redirectUri: c.redirectUrl ?? `${ctx.protocol}://${ctx.host}${SSO_CALLBACK_PATH}`,
+      // From the configured public address (server.publicUrl), never from the request's Host: a poisoned Host must not pick where the code goes.
+      redirectUri: c.redirectUrl ?? `${s.publicUrl()}${SSO_CALLBACK_PATH}`,
       next,
     };
     await savePendingLogin(s.db(), pending, ctx.ip, s.now());

@@ -211,6 +211,8 @@ export interface IncidentFilter {
   from?: number | undefined;
   to?: number | undefined;
   limit: number;
+  /** Keyset position: rows after this one in the list's order (started_at DESC, id DESC). */
+  after?: { startedAt: number; id: string } | undefined;
 }
 
 export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promise<IncidentRow[]> {
@@ -225,6 +227,10 @@ export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promis
   if (f.state) add('state = ?', f.state);
   if (f.from !== undefined) add('started_at >= ?', iso(f.from));
   if (f.to !== undefined) add('started_at <= ?', iso(f.to));
+  if (f.after) {
+    params.push(iso(f.after.startedAt), f.after.id);
+    where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
   params.push(f.limit);
   return db.query<IncidentRow>(`SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`, params);
 }

@@ -57,6 +57,10 @@ export interface BedOptions {
   extra?: Record<string, unknown>;
   /** Put a password in the SMTP URL (the peer takes no AUTH, so mail then fails: the security drill wants that failure logged without it). */
   smtpPassword?: boolean;
+  /** Believe X-Forwarded-* from loopback (default true: the drills name their clients that way). */
+  trustLoopbackProxy?: boolean;
+  /** `server.publicUrl` of the started kuzet. */
+  publicUrl?: string;
 }
 
 export interface Bed {
@@ -104,6 +108,10 @@ export async function startBed(o: BedOptions = {}): Promise<Bed> {
   // take most of the two shared cores.
   for (const sys of Object.values(doc.systems)) sys.targets = sys.targets.filter((t) => t.id !== 'search-journey');
   doc.redis = { url: '${REDIS_URL}', prefix };
+  // The drills spread their clients over many addresses with X-Forwarded-For, as a proxy on loopback
+  // would; the security suite starts kuzet without that trust (`trustLoopbackProxy: false`).
+  (doc.server as Record<string, unknown>).trustedProxies = o.trustLoopbackProxy === false ? [] : ['127.0.0.1/32', '::1/128'];
+  if (o.publicUrl) (doc.server as Record<string, unknown>).publicUrl = o.publicUrl;
   doc.notifications = {
     channels: [
       { id: 'oncall-slack', type: 'slack', token: '${DRILL_SLACK_TOKEN}', channel: '#kuzet-oncall', apiUrl: slack.url },
