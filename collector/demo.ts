@@ -36,6 +36,20 @@ export interface DemoOptions {
   etpReplay?: { etp: string; days: number } | false;
 }
 
+/** The demo modules' names in notices, e-mails and Slack (Kazakh and Russian), by module id. */
+const DEMO_MODULE_NAMES: Readonly<Record<string, { kk: string; ru: string }>> = {
+  homepage: { kk: 'Басты бет', ru: 'Главная страница' },
+  search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' },
+  lots: { kk: 'Лот карточкасы', ru: 'Карточка лота' },
+  auth: { kk: 'Жүйеге кіру', ru: 'Вход в систему' },
+  eshop: { kk: 'Электрондық дүкен', ru: 'Электронный магазин' },
+  contracts: { kk: 'Шарттар', ru: 'Договоры' },
+  orders: { kk: 'Тапсырыстарды орналастыру мен растау', ru: 'Размещение и подтверждение заказов' },
+  prices: { kk: 'Бағалар', ru: 'Цены' },
+  catalogue: { kk: 'Тауарлар каталогы', ru: 'Каталог товаров' },
+  clock: { kk: 'Сервер уақыты', ru: 'Время сервера' },
+};
+
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
 export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string }; ntpServer?: string }): string {
   const interval = `${o.intervalSeconds}s`;
@@ -68,6 +82,7 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
         kind: 'portal',
         policy: 'portal-692',
         modules: portalTargets.map((t) => t.id),
+        moduleNames: Object.fromEntries(portalTargets.map((t) => [t.id, DEMO_MODULE_NAMES[t.id]])),
         owners: [{ name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' }],
         targets: [
           ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
@@ -107,6 +122,7 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
             kind: 'etp',
             policy: 'etp-em',
             modules: ['orders', 'prices', 'catalogue', 'clock'],
+            moduleNames: { orders: DEMO_MODULE_NAMES.orders, prices: DEMO_MODULE_NAMES.prices, catalogue: DEMO_MODULE_NAMES.catalogue, clock: DEMO_MODULE_NAMES.clock },
             owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
             targets: [
               ...SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {

@@ -71,6 +71,11 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.match(site.texts.ru.title, /высокий/);
     assert.match(site.texts.kk.title, /жоғары/);
     assert.match(site.texts.ru.text, /16660001-1\/2/);
+    // Modules by their configured human names, never by config ids (issue #17 item 14).
+    assert.match(site.texts.ru.text, /модуля «Поиск объявлений»/);
+    assert.match(site.texts.kk.text, /«Хабарландыруларды іздеу» модулінің/);
+    for (const l of ['ru', 'kk'] as const) assert.doesNotMatch(`${site.texts[l].title}\n${site.texts[l].text}`, /«search»|: search\b/);
+    assert.match(String(slack.args.text), /модуль «Поиск объявлений»|«Хабарландыруларды іздеу» модулі/);
     const html = await (await fetch(`${demo.kuzet.url}/status?lang=kk`)).text();
     assert.match(html, /жоғары/);
     const rss = await (await fetch(`${demo.kuzet.url}/status.rss`)).text();

@@ -26,7 +26,8 @@ import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../inciden
 import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject, type Phase } from '../notices/index.ts';
 import { LEVEL_TEXT, contentHash, templateData } from '../notices/content.ts';
 import { insertDeliveries } from '../notices/delivery.ts';
-import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase } from '../notices/incident-subject.ts';
+import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase, type IncidentNames } from '../notices/incident-subject.ts';
+import { moduleNamesOf, type KuzetConfig } from '../core/config.ts';
 import type { Recipient } from '../notices/model.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
@@ -56,9 +57,15 @@ async function recipientsOf(db: Queryable, r: IncidentRow, subject: NoticeSubjec
   return out;
 }
 
+/** How notices name the incident's system and module: their configured names (kk/ru), never config ids. */
+function namesOf(cfg: KuzetConfig, r: Pick<IncidentRow, 'system' | 'module'>): IncidentNames {
+  const sys = r.system && Object.hasOwn(cfg.systems, r.system) ? cfg.systems[r.system] : undefined;
+  return { systemName: sys?.name ?? r.system ?? '—', module: moduleNamesOf(sys, r.module) };
+}
+
 /** The incident's notice subject in `phase`, with its reporters and suppliers as e-mail recipients. */
-async function subjectOf(db: Queryable, r: IncidentRow, phase: Phase): Promise<NoticeSubject> {
-  const draft = incidentSubject(r, phase, []);
+async function subjectOf(db: Queryable, cfg: KuzetConfig, r: IncidentRow, phase: Phase): Promise<NoticeSubject> {
+  const draft = incidentSubject(r, phase, [], namesOf(cfg, r));
   return { ...draft, recipients: await recipientsOf(db, r, draft) };
 }
 
@@ -66,7 +73,7 @@ async function subjectOf(db: Queryable, r: IncidentRow, phase: Phase): Promise<N
 export async function noticeSubjectForIncident(s: KuzetServices, incidentId: string): Promise<NoticeSubject | null> {
   const r = await getIncidentRow(s.db(), incidentId);
   if (!r || !r.system || !s.config().systems[r.system]) return null;
-  return subjectOf(s.db(), r, noticePhase(r) ?? 'opened');
+  return subjectOf(s.db(), s.config(), r, noticePhase(r) ?? 'opened');
 }
 
 export class IncidentNotices {
@@ -78,6 +85,11 @@ export class IncidentNotices {
 
   private systemName(system: string | null): string {
     return (system && this.s.config().systems[system]?.name) || system || '—';
+  }
+
+  /** The module's name in `lang`, or null when it has none configured (the id is never shown). */
+  private moduleName(system: string | null, module: string | null, lang: Lang): string | null {
+    return namesOf(this.s.config(), { system, module }).module?.[lang] ?? null;
   }
 
   /** Stores and queues on-call rows (chat channels and the e-mail channels' own `to`). */
@@ -128,7 +140,7 @@ export class IncidentNotices {
     await this.oncall(`incident:${id}:registered`, `incident:${id}`, 'oncall-registered', r.policy, (lang) => ({
       id,
       systemName: this.systemName(r.system),
-      module: r.module,
+      module: this.moduleName(r.system, r.module, lang),
       sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
       startedAt: formatAstana(new Date(r.started_at)),
       cause: r.probable_cause,
@@ -148,9 +160,9 @@ export class IncidentNotices {
 
   private async digest(e: IncidentEvent): Promise<void> {
     const p = e.payload as { date?: string; incidents?: { id: string; system: string | null; module: string | null; state: string; level: string | null }[]; failedResults?: { count: number }[] };
-    const incidents = (p.incidents ?? []).map((i) => ({ id: i.id, system: i.system ?? '—', module: i.module ?? null, state: i.state, level: i.level ?? null }));
+    const incidents = (lang: Lang) => (p.incidents ?? []).map((i) => ({ id: i.id, system: this.systemName(i.system), module: this.moduleName(i.system, i.module, lang), state: i.state, level: i.level ?? null }));
     const failedCount = (p.failedResults ?? []).reduce((n, f) => n + f.count, 0);
-    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', 'portal-692', () => ({ date: p.date ?? '', incidentCount: incidents.length, failedCount, incidents }), { kind: 'digest.daily', date: p.date ?? null });
+    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', 'portal-692', (lang) => ({ date: p.date ?? '', incidentCount: p.incidents?.length ?? 0, failedCount, incidents: incidents(lang) }), { kind: 'digest.daily', date: p.date ?? null });
   }
 
   /** Brings the incident's notice and its duties in line with the incident as it is now. */
@@ -163,7 +175,7 @@ export class IncidentNotices {
     const phase = noticePhase(r);
     if (phase === null) {
       // Registered or analysing: a draft the operator can preview; refuted: nothing is published.
-      if (!existing && (r.state === 'registered' || r.state === 'analysing')) await svc.upsert(await subjectOf(db, r, 'opened'), INCIDENT_NOTICES_ACTOR);
+      if (!existing && (r.state === 'registered' || r.state === 'analysing')) await svc.upsert(await subjectOf(db, this.s.config(), r, 'opened'), INCIDENT_NOTICES_ACTOR);
       return;
     }
     if (r.level === 'low') {
@@ -171,7 +183,7 @@ export class IncidentNotices {
       return;
     }
     if (r.level !== 'medium' && r.level !== 'high') return;
-    let subject = await subjectOf(db, r, phase);
+    let subject = await subjectOf(db, this.s.config(), r, phase);
     if (phase === 'opened' && existing && existing.publishedVersion > 0) {
       // Published already: the same facts stay `opened`; changed facts go out as `updated`. Both sides are
       // parsed before hashing: the stored subject comes back from JSONB with its keys reordered
@@ -190,11 +202,11 @@ export class IncidentNotices {
 
   /** 001 §13.1: the reporting users learn the level and the planned fix time. */
   private async lowNotify(r: IncidentRow): Promise<void> {
-    const subject = await subjectOf(this.s.db(), r, 'opened');
+    const subject = await subjectOf(this.s.db(), this.s.config(), r, 'opened');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
       const sys = this.s.config().systems[r.system as string];
-      const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1 }));
+      const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
       const planned = r.planned_fix_at ? new Date(r.planned_fix_at).getTime() : 0;
       const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
       await this.store(rows, 'notice.level-notify', r.id, { recipients: reporters.length, level: r.level });

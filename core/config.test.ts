@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PROBES } from '../probes/index.ts';
-import { parseConfig, resolveChecks } from './config.ts';
+import { moduleNamesOf, parseConfig, resolveChecks } from './config.ts';
 import { ConfigError } from './errors.ts';
 
 const FIXTURES = new URL('../test/fixtures/config/', import.meta.url).pathname;
@@ -102,6 +102,19 @@ notifications:
     const errs = errorsOf('systems:\n  a: [1, 2\n');
     assert.equal(errs.length > 0, true);
     assert.match(errs[0]!, /^line \d+: /);
+  });
+
+  it('module names (kk/ru) are read per module; a module without them has none', () => {
+    const cfg = parseConfig('systems:\n  portal:\n    name: P\n    kind: portal\n    policy: portal-692\n    modules: [search, lots]\n    moduleNames:\n      search: { kk: " Хабарландыруларды іздеу ", ru: Поиск объявлений }\n', PROBES, {});
+    const sys = cfg.systems.portal;
+    assert.deepEqual(moduleNamesOf(sys, 'search'), { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' });
+    assert.equal(moduleNamesOf(sys, 'lots'), undefined);
+    assert.equal(moduleNamesOf(sys, null), undefined);
+  });
+
+  it('the shipped kuzet.yaml names every module in Kazakh and Russian', () => {
+    const cfg = parseConfig(readFileSync(new URL('../kuzet.yaml', import.meta.url), 'utf8'), PROBES, { REDIS_URL: 'redis://127.0.0.1:6379' });
+    for (const [id, sys] of Object.entries(cfg.systems)) for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m), `${id}.${m}`);
   });
 
   // Each fixture `NAME.yaml` is paired with `NAME.errors`: the exact messages it must produce, one per line.

@@ -140,12 +140,27 @@ const etpSchema = z.strictObject({
   authRotations: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')).default([]),
 });
 
+const moduleName = z.string({ error: 'required: notices are published in Kazakh and Russian, so a module needs its name in both' }).trim().min(1, 'must not be empty');
+/** A module's name in both languages of the notices (state language and Russian). */
+const moduleNameSchema = z.strictObject({ kk: moduleName, ru: moduleName });
+
 function systemSchema(probes: Readonly<Record<string, Probe>>) {
   return z.strictObject({
     name: z.string().min(1),
     kind: z.enum(SYSTEM_KINDS),
     policy: z.enum(POLICY_IDS),
     modules: z.array(id).default([]),
+    /**
+     * The modules' human names in Kazakh and Russian, by module id: notices, e-mails and Slack name a
+     * module by these, never by its id (`search` → «Поиск объявлений»). A module without names is left
+     * out of those texts (the system's name stands for it). @default {}
+     * @example { search: { kk: "Хабарландыруларды іздеу", ru: "Поиск объявлений" } }
+     */
+    moduleNames: z.record(id, moduleNameSchema).default({}),
+    /**
+     * The owner's contacts. The one with `role: it-security` is the owner's unit responsible for
+     * informatisation and information security, told of medium and high failures on receipt (001 §19).
+     */
     owners: z.array(contact).default([]),
     contacts: z.array(contact).default([]),
     targets: z.array(targetSchema(probes)).default([]),
@@ -296,6 +311,9 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
     .superRefine((cfg, ctx) => {
       for (const [sysId, sys] of Object.entries(cfg.systems)) {
         if (sys.etp && sys.kind !== 'etp') ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
+        for (const m of Object.keys(sys.moduleNames)) {
+          if (!sys.modules.includes(m)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'moduleNames', m], message: `module "${m}" is not in systems.${sysId}.modules` });
+        }
         const targetIds = new Set<string>();
         sys.targets.forEach((t, ti) => {
           if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
@@ -321,6 +339,12 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
 
 export type KuzetConfig = z.output<ReturnType<typeof configSchema>>;
 export type SystemConfig = KuzetConfig['systems'][string];
+export type ModuleNames = SystemConfig['moduleNames'][string];
+
+/** A module's human names (kk/ru) from its system's config; undefined when none is configured. */
+export function moduleNamesOf(sys: Pick<SystemConfig, 'moduleNames'> | undefined, module: string | null | undefined): ModuleNames | undefined {
+  return module && sys && Object.hasOwn(sys.moduleNames, module) ? sys.moduleNames[module] : undefined;
+}
 export type TargetConfig = SystemConfig['targets'][number];
 export type CheckConfig = TargetConfig['checks'][number];
 

@@ -26,7 +26,22 @@ export interface TemplateData {
   [key: string]: unknown;
 }
 
-export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: string; version: number }): TemplateData {
+/** Names of modules by id in both languages (config `systems.<id>.moduleNames`). */
+export type ModuleNameTable = Readonly<Record<string, { readonly kk: string; readonly ru: string }>>;
+
+/**
+ * The modules as readers know them, in `lang`: their configured names, never their config ids (a
+ * module without names is left out; the system's name stands for it).
+ */
+export function moduleLabels(modules: readonly string[], names: ModuleNameTable | undefined, lang: Lang): string[] {
+  return modules.flatMap((m) => {
+    const n = names && Object.hasOwn(names, m) ? names[m] : undefined;
+    return n ? [n[lang]] : [];
+  });
+}
+
+export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: string; version: number; moduleNames?: ModuleNameTable | undefined }): TemplateData {
+  const modules = moduleLabels(s.modules, extra.moduleNames, lang);
   const extendedUntil = s.extensions.reduce<string | null>((m, e) => (m === null || e.extended > m ? e.extended : m), null);
   return {
     lang,
@@ -34,8 +49,8 @@ export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: 
     id: s.id,
     system: s.system,
     systemName: extra.systemName,
-    modules: s.modules.join(', '),
-    hasModules: s.modules.length > 0,
+    modules: modules.map((m) => `«${m}»`).join(', '),
+    hasModules: modules.length > 0,
     policy: s.policy,
     level: s.level ?? null,
     levelText: s.level ? LEVEL_TEXT[lang][s.level] : null,

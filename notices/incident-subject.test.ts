@@ -1,50 +1,58 @@
-/** The incident's description in both languages: table-driven over the source, the cause and module or system. */
+/** The incident's description in both languages: table-driven over the source, the cause and module or system, named as people know them. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { incidentDescription } from './incident-subject.ts';
+import { incidentDescription, type IncidentNames } from './incident-subject.ts';
 
 type Row = Parameters<typeof incidentDescription>[0];
-const row = (r: Partial<Row>): Row => ({ source: 'appeal', system: 'portal', module: 'search', probable_cause: null, cause: null, title: 't', ...r });
+const row = (r: Partial<Row>): Row => ({ source: 'appeal', probable_cause: null, cause: null, ...r });
+const SEARCH: IncidentNames = { systemName: 'Веб-портал государственных закупок', module: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } };
+const SYSTEM: IncidentNames = { systemName: 'Веб-портал государственных закупок' };
 
-const CASES: { name: string; row: Row; ru: string; kk: string }[] = [
+const CASES: { name: string; row: Row; names: IncidentNames; ru: string; kk: string }[] = [
   {
     name: "the operator's cause, in a module",
     row: row({ cause: 'отказ базы данных' }),
-    ru: 'Технический сбой «search»: отказ базы данных',
-    kk: '«search» модуліндегі техникалық іркіліс: отказ базы данных',
+    names: SEARCH,
+    ru: 'Технический сбой «Поиск объявлений»: отказ базы данных',
+    kk: '«Хабарландыруларды іздеу» модуліндегі техникалық іркіліс: отказ базы данных',
   },
   {
     name: "the operator's cause, a system without a module",
-    row: row({ module: null, cause: 'DDoS' }),
-    ru: 'Технический сбой «portal»: DDoS',
-    kk: '«portal» жүйесіндегі техникалық іркіліс: DDoS',
+    row: row({ cause: 'DDoS' }),
+    names: SYSTEM,
+    ru: 'Технический сбой «Веб-портал государственных закупок»: DDoS',
+    kk: '«Веб-портал государственных закупок» жүйесіндегі техникалық іркіліс: DDoS',
   },
   {
     name: 'monitoring, a known cause',
     row: row({ source: 'monitoring', probable_cause: 'timeout' }),
-    ru: 'Нарушение работы модуля «search» по данным мониторинга: превышено время ожидания',
-    kk: 'Мониторинг деректері бойынша «search» модулінің жұмысы бұзылды: күту уақыты асып кетті',
+    names: SEARCH,
+    ru: 'Нарушение работы модуля «Поиск объявлений» по данным мониторинга: превышено время ожидания',
+    kk: 'Мониторинг деректері бойынша «Хабарландыруларды іздеу» модулінің жұмысы бұзылды: күту уақыты асып кетті',
   },
   {
     name: 'monitoring, no cause, a system',
-    row: row({ source: 'monitoring', module: null }),
-    ru: 'Нарушение работы системы «portal» по данным мониторинга: недоступность',
-    kk: 'Мониторинг деректері бойынша «portal» жүйесінің жұмысы бұзылды: қолжетімсіздік',
+    row: row({ source: 'monitoring' }),
+    names: SYSTEM,
+    ru: 'Нарушение работы системы «Веб-портал государственных закупок» по данным мониторинга: недоступность',
+    kk: 'Мониторинг деректері бойынша «Веб-портал государственных закупок» жүйесінің жұмысы бұзылды: қолжетімсіздік',
   },
   {
     name: "a user's appeal",
     row: row({}),
-    ru: 'Технический сбой «search» по обращению пользователя',
-    kk: 'Пайдаланушының өтініші бойынша «search» модуліндегі техникалық іркіліс',
+    names: SEARCH,
+    ru: 'Технический сбой «Поиск объявлений» по обращению пользователя',
+    kk: 'Пайдаланушының өтініші бойынша «Хабарландыруларды іздеу» модуліндегі техникалық іркіліс',
   },
   {
-    name: "a user's appeal, a system without a module",
-    row: row({ module: '' }),
-    ru: 'Технический сбой «portal» по обращению пользователя',
-    kk: 'Пайдаланушының өтініші бойынша «portal» жүйесіндегі техникалық іркіліс',
+    name: "a user's appeal, a module without configured names: the system is named, not the module id",
+    row: row({}),
+    names: SYSTEM,
+    ru: 'Технический сбой «Веб-портал государственных закупок» по обращению пользователя',
+    kk: 'Пайдаланушының өтініші бойынша «Веб-портал государственных закупок» жүйесіндегі техникалық іркіліс',
   },
 ];
 
 for (const c of CASES) {
-  test(`incident description: ${c.name}`, () => assert.deepEqual(incidentDescription(c.row), { ru: c.ru, kk: c.kk }));
+  test(`incident description: ${c.name}`, () => assert.deepEqual(incidentDescription(c.row, c.names), { ru: c.ru, kk: c.kk }));
 }

@@ -13,23 +13,33 @@ const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
   kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі', [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды' },
 };
 
+/** How a notice names the incident's system and module: the configured names, never the config ids. */
+export interface IncidentNames {
+  /** The system's name (`systems.<id>.name`). */
+  systemName: string;
+  /** The module's names (`systems.<id>.moduleNames.<module>`); without them the system is named instead. */
+  module?: { kk: string; ru: string } | undefined;
+}
+
 /**
  * What the notice says happened, in both languages; the operator's cause wins over the detector's guess.
- * Kazakh puts the case ending on a noun after the quoted name («search» модуліндегі, «portal»
- * жүйесінің): the name itself cannot carry one.
+ * Kazakh puts the case ending on a noun after the quoted name («Поиск объявлений» модуліндегі): the
+ * name itself cannot carry one.
  */
-export function incidentDescription(r: Pick<IncidentRow, 'source' | 'system' | 'module' | 'probable_cause' | 'cause' | 'title'>): { ru: string; kk: string } {
-  const name = `«${r.module ? r.module : (r.system ?? '—')}»`;
-  const ruOf = r.module ? `модуля ${name}` : `системы ${name}`;
-  const kkIn = `${name} ${r.module ? 'модуліндегі' : 'жүйесіндегі'}`;
-  const kkOf = `${name} ${r.module ? 'модулінің' : 'жүйесінің'}`;
-  if (r.cause) return { ru: `Технический сбой ${name}: ${r.cause}`, kk: `${kkIn} техникалық іркіліс: ${r.cause}` };
+export function incidentDescription(r: Pick<IncidentRow, 'source' | 'probable_cause' | 'cause'>, names: IncidentNames): { ru: string; kk: string } {
+  const m = names.module;
+  const ruName = `«${m ? m.ru : names.systemName}»`;
+  const kkName = `«${m ? m.kk : names.systemName}»`;
+  const ruOf = m ? `модуля ${ruName}` : `системы ${ruName}`;
+  const kkIn = `${kkName} ${m ? 'модуліндегі' : 'жүйесіндегі'}`;
+  const kkOf = `${kkName} ${m ? 'модулінің' : 'жүйесінің'}`;
+  if (r.cause) return { ru: `Технический сбой ${ruName}: ${r.cause}`, kk: `${kkIn} техникалық іркіліс: ${r.cause}` };
   if (r.source === 'monitoring') {
     const ru = r.probable_cause ? (CAUSE_TEXT.ru[r.probable_cause] ?? r.probable_cause) : 'недоступность';
     const kk = r.probable_cause ? (CAUSE_TEXT.kk[r.probable_cause] ?? r.probable_cause) : 'қолжетімсіздік';
     return { ru: `Нарушение работы ${ruOf} по данным мониторинга: ${ru}`, kk: `Мониторинг деректері бойынша ${kkOf} жұмысы бұзылды: ${kk}` };
   }
-  return { ru: `Технический сбой ${name} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${kkIn} техникалық іркіліс` };
+  return { ru: `Технический сбой ${ruName} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${kkIn} техникалық іркіліс` };
 }
 
 type StoredExtension = { subject: string; deadline?: string; kind?: string; original: string | null; extended: string; rule: string; announcement?: string; lot?: string };
@@ -62,7 +72,7 @@ export function noticePhase(r: Pick<IncidentRow, 'state'>): 'opened' | 'resolved
  * The subject of an incident's notice. `recipients`: the reporting users and the suppliers of the
  * affected procurements (001 §14.2), who get it by e-mail besides owners and subscribers.
  */
-export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipient[]): NoticeSubject {
+export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipient[], names: IncidentNames): NoticeSubject {
   const { extensions, affected } = latestExtensions(r.extensions);
   const s: NoticeSubject = {
     kind: 'incident',
@@ -71,7 +81,7 @@ export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipi
     modules: r.module ? [r.module] : [],
     policy: r.policy,
     phase,
-    description: incidentDescription(r),
+    description: incidentDescription(r, names),
     extensions,
     affected,
     contacts: [],

@@ -99,7 +99,8 @@ export class NoticeService {
 
   /** Renders every language of `subject` as version `version`: all or nothing. */
   render(subject: NoticeSubject, version: number): RenderedNotice {
-    return this.d.templates.render(subject.policy, subject.phase, (lang) => templateData(subject, lang, { systemName: this.systemName(subject.system), version }));
+    const moduleNames = this.d.config().systems[subject.system]?.moduleNames;
+    return this.d.templates.render(subject.policy, subject.phase, (lang) => templateData(subject, lang, { systemName: this.systemName(subject.system), version, moduleNames }));
   }
 
   /** Preview of a subject (stored or not), without publishing anything. */

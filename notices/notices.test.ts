@@ -65,6 +65,7 @@ describe('maintenance lead times (REGULATIONS.md §6)', () => {
 
 describe('notice templates', () => {
   const templates = new NoticeTemplates();
+  const moduleNames = { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } };
   const subject = parseSubject({
     kind: 'incident', id: 'INC-2026-0042', system: 'portal', modules: ['search'], policy: 'portal-692', level: 'medium', phase: 'opened',
     description: { ru: 'Поиск объявлений недоступен', kk: 'Хабарландыруларды іздеу қолжетімсіз' },
@@ -81,7 +82,13 @@ describe('notice templates', () => {
       assert.match(out.kk.text, /INC-2026-0042/);
       assert.match(out.ru.text, /12345\/1/);
     }
-    const opened = templates.render('portal-692', 'opened', (lang) => templateData(subject, lang, { systemName: 'Портал', version: 1 }));
+    const opened = templates.render('portal-692', 'opened', (lang) => templateData(subject, lang, { systemName: 'Портал', version: 1, moduleNames }));
+    // Modules by their human names in each language, never by config ids (issue #17 item 14).
+    assert.match(opened.ru.text, /Модули: «Поиск объявлений»/);
+    assert.match(opened.kk.text, /Модульдер: «Хабарландыруларды іздеу»/);
+    for (const l of ['ru', 'kk'] as const) assert.doesNotMatch(`${opened[l].title}\n${opened[l].text}`, /search/);
+    const unnamed = templates.render('portal-692', 'opened', (lang) => templateData(subject, lang, { systemName: 'Портал', version: 1 }));
+    for (const l of ['ru', 'kk'] as const) assert.doesNotMatch(`${unnamed[l].title}\n${unnamed[l].text}`, /search|Модул/);
     assert.match(opened.ru.title, /уровень критичности: средний/);
     assert.match(opened.kk.title, /күрделілік деңгейі: орташа/);
     assert.match(opened.ru.text, /Плановое время и дата устранения: 2026-03-26 12:00/);
@@ -102,7 +109,7 @@ describe('notice templates', () => {
       writeFileSync(join(dir, 'default/opened.kk.hbs'), 'Title\nline two\n{{#if hasModules}}\n{{modulez}}\n{{/if}}\n');
       const t = new NoticeTemplates(dir);
       assert.throws(
-        () => t.render('portal-692', 'opened', (lang) => templateData(subject, lang, { systemName: 'P', version: 1 })),
+        () => t.render('portal-692', 'opened', (lang) => templateData(subject, lang, { systemName: 'P', version: 1, moduleNames })),
         (e: unknown) => e instanceof TemplateError && e.template === 'default/opened.kk.hbs' && e.line === 4,
       );
       writeFileSync(join(dir, 'default/opened.ru.hbs'), 'Title\n{{#if x}\n');

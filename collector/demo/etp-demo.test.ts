@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseConfig, resolveChecks } from '../../core/config.ts';
+import { moduleNamesOf, parseConfig, resolveChecks } from '../../core/config.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay, parseDateTimeMs } from '../../core/time.ts';
 import { failureDays, streakStatus, type FailureEpisode } from '../../incidents/index.ts';
 import { ESHOP_SERVICE_IDS } from '../../core/eshop-services.ts';
@@ -75,6 +75,12 @@ describe("the demo's e-shop services (000 App.7 §3, Appendix 1)", () => {
     assert.deepEqual([...new Set(targets.map((t) => t.service))], [...ESHOP_SERVICE_IDS]);
     assert.ok(targets.every((t) => t.module === 'eshop' && t.checks.length === 1 && t.checks[0]?.interval === `${ESHOP_DEMO_INTERVAL_SECONDS}s`));
     assert.equal(eshopServiceTargets('http://127.0.0.1:1', { interval: '60s', timeout: '3s' })[0]?.checks[0]?.interval, '60s');
+  });
+
+  it('the demo config names every module of every system in Kazakh and Russian (notices never show module ids)', () => {
+    const cfg = parseConfig(demoConfigYaml('http://127.0.0.1:9', { dataDir: '/nonexistent', artifactsDir: '/nonexistent', intervalSeconds: 5, redisPrefix: 'kuzet-test', port: 0 }), PROBES, {});
+    for (const [id, sys] of Object.entries(cfg.systems)) for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m)?.kk && moduleNamesOf(sys, m)?.ru, `${id}.${m}`);
+    assert.deepEqual(moduleNamesOf(cfg.systems.portal, 'search'), { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' });
   });
 
   it('one injected service fault makes exactly that service red on the status site; the other 33 stay green', async () => {
