@@ -65,6 +65,72 @@ describe('rules CLI (host TZ America/New_York)', () => {
   });
 });
 
+// The corrected rows of REGULATIONS.md §5 (issue #17 items 1–8), each digest example through the real CLI.
+const at = (t: string) => `${t}:00+05:00`;
+const SECOND_READING: { name: string; input: unknown; expect: Record<string, unknown> }[] = [
+  {
+    name: 'EX-M-ACCEPT-OVER: an auction, W Wed 10:00–20:00 over the 18:00 acceptance end → Thu 18:00, bidding to reschedule',
+    input: { policy: 'portal-692', incident: { level: 'medium', startedAt: at('2026-06-10T10:00'), confirmedAt: at('2026-06-10T10:30'), resolvedAt: at('2026-06-10T20:00') }, procurements: [{ id: 'A', method: 'auction', affected: true, deadlines: { acceptanceEnd: at('2026-06-10T18:00'), auctionBidding: at('2026-06-11T10:00') } }] },
+    expect: { extensions: [{ subject: 'A', deadline: 'acceptanceEnd', original: at('2026-06-10T18:00'), extended: at('2026-06-11T18:00'), rule: 'EX-M-ACCEPT-OVER', flags: ['biddingRescheduleRequired'] }] },
+  },
+  {
+    name: 'EX-H-ACCEPT: the acceptance period overlaps W → + D',
+    input: { policy: 'portal-692', incident: { level: 'high', startedAt: at('2026-06-10T10:00'), confirmedAt: at('2026-06-10T10:30'), resolvedAt: at('2026-06-10T14:00') }, procurements: [{ id: 'A', method: 'competition', deadlines: { acceptanceStart: at('2026-06-08T09:00'), acceptanceEnd: at('2026-06-12T18:00') } }] },
+    expect: { extensions: [{ subject: 'A', deadline: 'acceptanceEnd', original: at('2026-06-12T18:00'), extended: at('2026-06-12T22:00'), rule: 'EX-H-ACCEPT', flags: [] }] },
+  },
+  {
+    name: 'EX-ANALYSIS: received 10:00, refuted 11:30, acceptance end 11:00 → 11:30',
+    input: { policy: 'portal-692', incident: { startedAt: at('2026-06-10T10:00'), refutedAt: at('2026-06-10T11:30') }, procurements: [{ id: 'A', method: 'competition', deadlines: { acceptanceEnd: at('2026-06-10T11:00') } }] },
+    expect: { level: 'refuted', extensions: [{ subject: 'A', deadline: 'acceptanceEnd', original: at('2026-06-10T11:00'), extended: at('2026-06-10T11:30'), rule: 'EX-ANALYSIS', flags: [] }] },
+  },
+  {
+    name: 'EX-TARIFF: acceptance Fri → Mon, the tariff valid until Friday → Monday',
+    input: { policy: 'portal-692', incident: { level: 'medium', startedAt: at('2026-06-12T16:00'), confirmedAt: at('2026-06-12T16:30'), resolvedAt: at('2026-06-12T20:00') }, procurements: [{ id: 'A', method: 'competition', affected: true, deadlines: { acceptanceEnd: at('2026-06-12T18:00') } }], tariffs: [{ id: 'T', validUntil: '2026-06-12', procurements: ['A'] }] },
+    expect: { tariffs: [{ id: 'T', validUntil: '2026-06-12', extendedUntil: '2026-06-15', rule: 'EX-TARIFF' }] },
+  },
+  {
+    name: "EX-MAINT: works Sat 22:00 → Sun 06:00 move a Sunday 07:00 acceptance end; Monday's results stay",
+    input: { policy: 'portal-692', maintenance: { startsAt: at('2026-04-18T22:00'), endsAt: at('2026-04-19T06:00') }, procurements: [{ id: 'A', method: 'competition', deadlines: { acceptanceEnd: at('2026-04-19T07:00'), results: at('2026-04-20T09:00') } }] },
+    expect: { extensions: [{ subject: 'A', deadline: 'acceptanceEnd', original: at('2026-04-19T07:00'), extended: at('2026-04-19T15:00'), rule: 'EX-MAINT', flags: [] }] },
+  },
+  {
+    name: 'EX-PROTOCOL / EX-DISCUSSION: only the procurement users appealed about',
+    input: { policy: 'portal-692', incident: { level: 'high', startedAt: at('2026-06-10T10:00'), confirmedAt: at('2026-06-10T10:30'), resolvedAt: at('2026-06-10T14:00') }, procurements: [{ id: 'A', method: 'competition', protocolFormedAt: at('2026-06-10T12:00'), deadlines: { discussionEnd: at('2026-06-10T13:00') } }, { id: 'B', method: 'competition', appealed: true, protocolFormedAt: at('2026-06-10T12:00'), deadlines: { discussionEnd: at('2026-06-10T13:00') } }] },
+    expect: { extensions: [
+      { subject: 'B', deadline: 'acceptanceEnd', original: null, extended: at('2026-06-11T14:00'), rule: 'EX-PROTOCOL', flags: ['protocolCancelled'] },
+      { subject: 'B', deadline: 'discussionEnd', original: at('2026-06-10T13:00'), extended: at('2026-06-11T13:00'), rule: 'EX-DISCUSSION', flags: [] },
+    ] },
+  },
+  {
+    name: 'EX-UNSCRUPULOUS: annulled 2026-06-10 15:00 → signing open until 06-11 15:00',
+    input: { policy: 'portal-692', incident: { level: 'medium', startedAt: at('2026-06-09T10:00'), confirmedAt: at('2026-06-09T10:30'), resolvedAt: at('2026-06-09T14:00') }, procurements: [{ id: 'A', method: 'competition', unscrupulousAnnulledAt: at('2026-06-10T15:00'), deadlines: { contractSigning: at('2026-06-09T12:00') } }] },
+    expect: { extensions: [{ subject: 'A', deadline: 'contractSigning', original: at('2026-06-09T12:00'), extended: at('2026-06-11T15:00'), rule: 'EX-UNSCRUPULOUS', flags: ['listingAnnulled'] }] },
+  },
+  {
+    name: 'EX-N-PROTOCOL / EX-N-RESULTS: annulled and re-run though nothing is extended',
+    input: { policy: 'energy-366', incident: { level: 'medium', startedAt: at('2026-07-03T11:00'), confirmedAt: at('2026-07-03T11:30'), resolvedAt: at('2026-07-03T13:00') }, procurements: [{ id: 'E', method: 'competition', protocolFormedAt: at('2026-07-03T12:00'), resultsAffected: true, deadlines: { acceptanceEnd: at('2026-07-02T18:00') } }] },
+    expect: { extensions: [], annulments: [{ subject: 'E', what: 'protocol', formedAt: at('2026-07-03T12:00'), rule: 'EX-N-PROTOCOL' }], duties: [{ subject: 'E', duty: 'rerun-procedures', rule: 'EX-N-RESULTS' }] },
+  },
+];
+
+describe('kuzet deadlines: the second reading of the regulations (digest §5 examples)', () => {
+  for (const c of SECOND_READING) {
+    it(c.name, async () => {
+      const r = await cli(['deadlines', '--input', '-'], JSON.stringify(c.input));
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(c.expect)) assert.deepEqual(out[k], v, k);
+    });
+  }
+  it('a bad new field exits 2 naming it', async () => {
+    const r = await cli(['deadlines', '--input', '-'], JSON.stringify({ policy: 'portal-692', incident: { startedAt: at('2026-06-10T10:00'), refutedAt: 'later' }, procurements: [{ id: 'A', method: 'competition', appealed: 'yes', deadlines: {} }] }));
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /incident\.refutedAt: not an ISO 8601 date-time with offset/);
+    assert.match(r.stderr, /procurements\[0\]\.appealed: must be true or false/);
+  });
+});
+
 describe('rules API', () => {
   let server: Server;
   let url: string;
@@ -97,6 +163,12 @@ describe('rules API', () => {
     const r = await post('/api/v1/rules/sla', { timer: 'SLA-P-REGISTER', from: 'yesterday' });
     assert.equal(r.status, 400);
     assert.deepEqual(r.body.error, { code: 'invalid_input', message: 'from: not an ISO 8601 date-time with offset', field: 'from' });
+    const u = await post('/api/v1/rules/deadlines', { policy: 'portal-692', incident: { startedAt: '2026-06-10T10:00:00+05:00', receivedAt: '2026-06-10T09:00:00+05:00', refutedAt: '2026-06-10T11:00:00+05:00' } });
+    assert.equal(u.status, 400);
+    assert.deepEqual(u.body.error, { code: 'invalid_input', message: 'incident.receivedAt: is before startedAt', field: 'incident.receivedAt' });
+    const ok = await post('/api/v1/rules/deadlines', SECOND_READING[2]?.input);
+    assert.equal(ok.status, 200);
+    assert.equal((ok.body.extensions as { rule: string }[])[0]?.rule, 'EX-ANALYSIS');
     const j = await post('/api/v1/rules/sla', '{not json');
     assert.equal(j.status, 400);
     assert.equal((j.body.error as { field: string }).field, 'body');

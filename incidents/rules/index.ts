@@ -42,7 +42,7 @@ export type { ReportLateness, ReportTimerId, SlaTimerId } from './sla.ts';
 export { AUDIENCES, LEAD_TIMES, latestNotifyAt, latestNotifyAtMs } from './lead-time.ts';
 export type { Audience } from './lead-time.ts';
 export { EXTENSION_POLICY_IDS, computeExtensions } from './deadlines.ts';
-export type { DeadlinesRequest, DeadlinesResult, Extension, ExtensionPolicyId, IncidentFacts, MaintenanceFacts, TariffExtension, TariffFacts } from './deadlines.ts';
+export type { Annulment, DeadlinesRequest, DeadlinesResult, Duty, Extension, Outcome, ExtensionPolicyId, IncidentFacts, MaintenanceFacts, TariffExtension, TariffFacts } from './deadlines.ts';
 export { DEADLINE_KINDS, EXTENSION_FLAGS, LEVELS, POLICIES, POLICY_IDS, PROCUREMENT_METHODS } from './policies/index.ts';
 export type { ClassificationRule, DeadlineKind, ExtensionFlag, ExtensionRule, Level, Policy, PolicyId, ProcurementFacts, ProcurementMethod, SlaTimer } from './policies/index.ts';
 export { HOLIDAY_YEARS } from './holidays/index.ts';
@@ -66,6 +66,10 @@ export interface DeadlinesOutput {
   failureMinutes: number;
   extensions: { subject: string; deadline: string; original: string | null; extended: string; rule: string; flags: string[] }[];
   tariffs: { id: string; validUntil: string; extendedUntil: string; rule: string }[];
+  /** Documents annulled by the failure whether or not a deadline moved (EX-N-PROTOCOL). */
+  annulments: { subject: string; what: string; formedAt: string; rule: string }[];
+  /** Untimed duties the failure creates (EX-N-RESULTS). */
+  duties: { subject: string; duty: string; rule: string }[];
   notes: string[];
   requiresOwnerAgreement?: { rule: string; durationDays: number };
 }
@@ -124,7 +128,7 @@ export function rulesLeadTime(input: unknown): LeadTimeOutput {
 export function rulesDeadlines(input: unknown): DeadlinesOutput {
   const v = parse(deadlinesInput, input);
   const req = deadlinesRequestFrom(v);
-  const r = naming(v.incident ? 'incident.resolvedAt' : 'maintenance.endsAt', () => computeExtensions(req));
+  const r = naming(v.incident ? (v.incident.refutedAt ? 'incident.refutedAt' : 'incident.resolvedAt') : 'maintenance.endsAt', () => computeExtensions(req));
   const out: DeadlinesOutput = {
     policy: r.policy,
     level: r.level,
@@ -138,6 +142,8 @@ export function rulesDeadlines(input: unknown): DeadlinesOutput {
       flags: e.flags,
     })),
     tariffs: r.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
+    annulments: r.annulments.map((x) => ({ subject: x.subject, what: x.what, formedAt: formatAstana(x.formedAt), rule: x.rule })),
+    duties: r.duties,
     notes: r.notes,
   };
   if (r.requiresOwnerAgreement) out.requiresOwnerAgreement = r.requiresOwnerAgreement;

@@ -5,7 +5,7 @@ import { MS_PER_MINUTE, formatAstana } from '../../core/time.ts';
 import { computeExtensions } from './deadlines.ts';
 import type { DeadlinesRequest, DeadlinesResult } from './deadlines.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla, AUDIENCES, SLA_TIMER_IDS } from './index.ts';
-import { DEADLINE_KINDS, LEVELS, PROCUREMENT_METHODS } from './policies/index.ts';
+import { DEADLINE_KINDS, LEVELS, POLICIES, PROCUREMENT_METHODS } from './policies/index.ts';
 import type { DeadlineKind, ProcurementFacts } from './policies/index.ts';
 
 const DAY_MIN = 1440;
@@ -21,7 +21,11 @@ const procurementAt = (s: number) =>
       method: fc.constantFrom(...PROCUREMENT_METHODS),
       module: fc.constantFrom('auctions', 'tenders', undefined),
       affected: fc.constantFrom(true, false, undefined),
+      appealed: fc.constantFrom(true, false, undefined),
       protocolFormedAt: fc.option(offsetMinutes.map((o) => s + o * MS_PER_MINUTE), { nil: undefined }),
+      unscrupulousAnnulledAt: fc.option(fc.integer({ min: 0, max: 3 * DAY_MIN }).map((o) => s + o * MS_PER_MINUTE), { nil: undefined, freq: 4 }),
+      resultsAffected: fc.constantFrom(true, undefined),
+      listedUnreliable: fc.constantFrom(true, undefined),
       deadlines: fc.record(Object.fromEntries(DEADLINE_KINDS.map((k) => [k, fc.option(offsetMinutes.map((o) => s + o * MS_PER_MINUTE), { nil: undefined })])) as Record<DeadlineKind, fc.Arbitrary<number | undefined>>, { requiredKeys: [] }),
     },
     { requiredKeys: ['method', 'deadlines'] },
@@ -40,7 +44,11 @@ const scenario = minuteInstant.chain((s) =>
     decryptionFailure: fc.boolean(),
     forceMajeure: fc.constantFrom(false, false, false, true),
     procurements: fc.array(procurementAt(s), { minLength: 1, maxLength: 8 }),
-    tariffs: fc.array(fc.integer({ min: -3, max: 7 }), { maxLength: 3 }),
+    tariffs: fc.array(fc.record({ offset: fc.integer({ min: -3, max: 7 }), of: fc.option(fc.array(fc.nat(7), { maxLength: 3 }), { nil: undefined }) }), { maxLength: 3 }),
+    /** Minutes from S to the receipt, and from the receipt to the confirmation or refutation. */
+    received: fc.integer({ min: 0, max: 120 }),
+    analysis: fc.integer({ min: 0, max: 600 }),
+    refuted: fc.constantFrom(false, false, false, true),
   }),
 );
 
@@ -57,11 +65,18 @@ function request(x: Scenario, duration: number): DeadlinesRequest {
   return {
     policy: x.policy,
     ...(x.kind === 'incident'
-      ? { incident: { level: x.level, startedAt: x.s, confirmedAt: x.s, resolvedAt: end, module: x.module, decryptionFailure: x.decryptionFailure, forceMajeure: x.forceMajeure } }
+      ? { incident: incidentOf(x, end) }
       : { maintenance: { startsAt: x.s, endsAt: end } }),
     procurements,
-    tariffs: x.tariffs.map((o, i) => ({ id: `T${i}`, validUntil: sDay + o })),
+    tariffs: x.tariffs.map((t, i) => ({ id: `T${i}`, validUntil: sDay + t.offset, procurements: t.of?.filter((n) => n < procurements.length).map((n) => `P${n}`) })),
   };
+}
+
+function incidentOf(x: Scenario, end: number): NonNullable<DeadlinesRequest['incident']> {
+  const receivedAt = x.s + x.received * MS_PER_MINUTE;
+  const decidedAt = receivedAt + x.analysis * MS_PER_MINUTE;
+  const common = { startedAt: x.s, receivedAt, module: x.module, decryptionFailure: x.decryptionFailure, forceMajeure: x.forceMajeure };
+  return x.refuted ? { ...common, refutedAt: decidedAt } : { ...common, level: x.level, confirmedAt: decidedAt, resolvedAt: end };
 }
 
 /** The deadline in force after the extensions: extended, or the original. */
@@ -87,6 +102,26 @@ describe('properties of the deadline extensions', () => {
     );
   });
 
+  it('every extension, tariff, annulment and duty cites a rule id of its policy', () => {
+    fc.assert(
+      fc.property(scenario, (x) => {
+        const req = request(x, x.duration);
+        const res = computeExtensions(req);
+        const ext = POLICIES[req.policy].extension;
+        const ids = new Set([
+          ...(ext?.rules ?? []).map((r) => r.id), ...(ext?.tariffRules ?? []).map((r) => r.id), ...(ext?.analysisRule ? [ext.analysisRule.id] : []),
+          ...(ext?.annulmentRules ?? []).map((r) => r.id), ...(ext?.dutyRules ?? []).map((r) => r.id),
+        ]);
+        for (const c of [...res.extensions, ...res.tariffs, ...res.annulments, ...res.duties]) assert.ok(ids.has(c.rule), JSON.stringify(c));
+        if (req.incident?.refutedAt !== undefined) {
+          for (const e of res.extensions) assert.equal(e.rule, 'EX-ANALYSIS');
+          assert.deepEqual([res.tariffs, res.annulments, res.duties], [[], [], []]);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('a longer failure never gives an earlier deadline', () => {
     fc.assert(
       fc.property(scenario, (x) => {
@@ -96,7 +131,10 @@ describe('properties of the deadline extensions', () => {
         const long = effective(longReq, computeExtensions(longReq));
         for (const [key, a] of short) {
           const b = long.get(key);
-          if (a === undefined) continue;
+          // EX-TARIFF follows the procurements' extensions, falling back to ceilDays(D) when none moved
+          // (REGULATIONS.md §5): a longer failure that first moves a deadline by less than D can give a
+          // tariff fewer days. Tariffs are checked never to move earlier above.
+          if (a === undefined || key.startsWith('tariff.')) continue;
           assert.ok(b !== undefined && b >= a, `${key}: ${formatAstana(a)} with ${x.duration} min, ${b === undefined ? 'none' : formatAstana(b)} with ${x.duration + x.extra} min`);
         }
       }),
@@ -134,11 +172,12 @@ describe('results do not depend on the host time zone', () => {
         const json = {
           policy: req.policy,
           ...(req.incident
-            ? { incident: { ...req.incident, startedAt: iso(req.incident.startedAt), confirmedAt: iso(req.incident.confirmedAt), resolvedAt: iso(req.incident.resolvedAt), module: req.incident.module } }
+            ? { incident: Object.fromEntries(Object.entries(req.incident).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k.endsWith('At') ? iso(v as number) : v])) }
             : { maintenance: { startsAt: iso(x.s), endsAt: iso(x.s + x.duration * MS_PER_MINUTE) } }),
           procurements: req.procurements.map((p) => ({
             ...p,
             protocolFormedAt: p.protocolFormedAt === undefined ? undefined : iso(p.protocolFormedAt),
+            unscrupulousAnnulledAt: p.unscrupulousAnnulledAt === undefined ? undefined : iso(p.unscrupulousAnnulledAt),
             deadlines: Object.fromEntries(Object.entries(p.deadlines).filter(([, v]) => v !== undefined).map(([k, v]) => [k, iso(v as number)])),
           })),
         };

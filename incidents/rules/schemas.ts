@@ -36,6 +36,10 @@ function ms(text: string): number {
   return tryParseDateTimeMs(text) as number;
 }
 
+function opt(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : ms(text);
+}
+
 /** `YYYY-MM-DD` → epoch day. */
 export const dateDay = z.string({ error: typeError('a date YYYY-MM-DD') }).transform((text, ctx) => {
   const day = tryParseDateDay(text);
@@ -87,15 +91,26 @@ const procurement = z.strictObject({
   method: oneOf(PROCUREMENT_METHODS),
   module: text.optional(),
   affected: flag.optional(),
+  /** Users appealed about it (EX-PROTOCOL, EX-DISCUSSION apply on appeals only). */
+  appealed: flag.optional(),
   protocolFormedAt: dateTimeText.optional(),
+  /** EX-UNSCRUPULOUS: when the operator annulled the supplier's listing as unscrupulous. */
+  unscrupulousAnnulledAt: dateTimeText.optional(),
+  /** energy-366 EX-N-RESULTS: the failure affected the results (§29.5) / listed a supplier as unreliable (§29.6). */
+  resultsAffected: flag.optional(),
+  listedUnreliable: flag.optional(),
   deadlines: deadlinesObject,
 });
 
+// A confirmed failure gives level, confirmedAt and resolvedAt; a refuted report gives refutedAt
+// instead of confirmedAt (a level or resolvedAt given with it is not used). receivedAt defaults to startedAt.
 const incident = z.strictObject({
-  level: oneOf(LEVELS),
+  level: oneOf(LEVELS).optional(),
   startedAt: dateTimeText,
-  confirmedAt: dateTimeText,
-  resolvedAt: dateTimeText,
+  receivedAt: dateTimeText.optional(), // поступление информации о сбое
+  confirmedAt: dateTimeText.optional(),
+  refutedAt: dateTimeText.optional(), // опровержение
+  resolvedAt: dateTimeText.optional(),
   module: text.optional(),
   decryptionFailure: flag.optional(),
   forceMajeure: flag.optional(),
@@ -103,7 +118,7 @@ const incident = z.strictObject({
 
 const maintenance = z.strictObject({ startsAt: dateTimeText, endsAt: dateTimeText });
 
-const tariff = z.strictObject({ id: text, validUntil: dateDay });
+const tariff = z.strictObject({ id: text, validUntil: dateDay, procurements: z.array(text, { error: typeError('an array') }).optional() });
 
 export const deadlinesInput = z
   .strictObject({
@@ -117,15 +132,15 @@ export const deadlinesInput = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: undefined });
     if (!v.incident && !v.maintenance) issue(['incident'], 'required: give either incident or maintenance');
     if (v.incident && v.maintenance) issue(['maintenance'], 'give either incident or maintenance, not both');
-    if (v.incident) {
-      if (ms(v.incident.resolvedAt) < ms(v.incident.startedAt)) issue(['incident', 'resolvedAt'], 'is before startedAt');
-      if (ms(v.incident.confirmedAt) < ms(v.incident.startedAt)) issue(['incident', 'confirmedAt'], 'is before startedAt');
-    }
+    if (v.incident) checkIncident(v.incident, issue);
     if (v.maintenance && ms(v.maintenance.endsAt) < ms(v.maintenance.startsAt)) issue(['maintenance', 'endsAt'], 'is before startsAt');
     const seen = new Set<string>();
     v.procurements.forEach((p, i) => {
       if (seen.has(p.id)) issue(['procurements', i, 'id'], `duplicate id ${JSON.stringify(p.id)}`);
       seen.add(p.id);
+      if (p.unscrupulousAnnulledAt !== undefined && v.incident && ms(p.unscrupulousAnnulledAt) < ms(v.incident.startedAt)) {
+        issue(['procurements', i, 'unscrupulousAnnulledAt'], 'is before incident.startedAt');
+      }
       const { acceptanceStart, acceptanceEnd } = p.deadlines;
       if (acceptanceStart !== undefined && acceptanceEnd !== undefined && ms(acceptanceEnd) < ms(acceptanceStart)) {
         issue(['procurements', i, 'deadlines', 'acceptanceEnd'], 'is before acceptanceStart');
@@ -135,8 +150,35 @@ export const deadlinesInput = z
     v.tariffs.forEach((t, i) => {
       if (tariffIds.has(t.id)) issue(['tariffs', i, 'id'], `duplicate id ${JSON.stringify(t.id)}`);
       tariffIds.add(t.id);
+      t.procurements?.forEach((id, j) => {
+        if (!seen.has(id)) issue(['tariffs', i, 'procurements', j], `names no procurement of the input: ${JSON.stringify(id)}`);
+      });
     });
   });
+
+type Issue = (path: (string | number)[], message: string) => void;
+type IncidentInput = z.output<typeof incident>;
+
+/** A confirmed failure needs level, confirmedAt, resolvedAt; a refuted report refutedAt alone; times in order. */
+function checkIncident(i: IncidentInput, issue: Issue): void {
+  const at = (k: 'receivedAt' | 'confirmedAt' | 'refutedAt' | 'resolvedAt') => (i[k] === undefined ? undefined : ms(i[k]));
+  const start = ms(i.startedAt);
+  const received = at('receivedAt') ?? start;
+  if (at('receivedAt') !== undefined && received < start) issue(['incident', 'receivedAt'], 'is before startedAt');
+  if (i.refutedAt !== undefined) {
+    if (i.confirmedAt !== undefined) issue(['incident', 'refutedAt'], 'give either confirmedAt or refutedAt, not both');
+    if ((at('refutedAt') as number) < received) issue(['incident', 'refutedAt'], i.receivedAt === undefined ? 'is before startedAt' : 'is before receivedAt');
+    return;
+  }
+  if (i.level === undefined) issue(['incident', 'level'], 'required (or refutedAt for a refuted report)');
+  if (i.confirmedAt === undefined) issue(['incident', 'confirmedAt'], 'required (or refutedAt for a refuted report)');
+  if (i.resolvedAt === undefined) issue(['incident', 'resolvedAt'], 'required (or refutedAt for a refuted report)');
+  const resolved = at('resolvedAt');
+  const confirmed = at('confirmedAt');
+  if (resolved !== undefined && resolved < start) issue(['incident', 'resolvedAt'], 'is before startedAt');
+  if (confirmed !== undefined && confirmed < start) issue(['incident', 'confirmedAt'], 'is before startedAt');
+  else if (confirmed !== undefined && confirmed < received) issue(['incident', 'confirmedAt'], 'is before receivedAt');
+}
 
 export type DeadlinesInput = z.output<typeof deadlinesInput>;
 
@@ -154,7 +196,11 @@ export function deadlinesRequestFrom(v: DeadlinesInput): DeadlinesRequest {
       method: p.method,
       module: p.module,
       affected: p.affected,
+      appealed: p.appealed,
       protocolFormedAt: p.protocolFormedAt === undefined ? undefined : ms(p.protocolFormedAt),
+      unscrupulousAnnulledAt: p.unscrupulousAnnulledAt === undefined ? undefined : ms(p.unscrupulousAnnulledAt),
+      resultsAffected: p.resultsAffected,
+      listedUnreliable: p.listedUnreliable,
       deadlines,
     };
   });
@@ -162,7 +208,14 @@ export function deadlinesRequestFrom(v: DeadlinesInput): DeadlinesRequest {
   const m = v.maintenance;
   return {
     policy: v.policy,
-    incident: i && { ...i, startedAt: ms(i.startedAt), confirmedAt: ms(i.confirmedAt), resolvedAt: ms(i.resolvedAt) },
+    incident: i && {
+      ...i,
+      startedAt: ms(i.startedAt),
+      receivedAt: opt(i.receivedAt),
+      confirmedAt: opt(i.confirmedAt),
+      refutedAt: opt(i.refutedAt),
+      resolvedAt: opt(i.resolvedAt),
+    },
     maintenance: m && { startsAt: ms(m.startsAt), endsAt: ms(m.endsAt) },
     procurements,
     tariffs: v.tariffs,

@@ -44,6 +44,11 @@ export function atLeastOneDay(w: FailureWindow): number {
   return Math.max(1, ceilDays(w));
 }
 
+/** An extension's length in whole days, at least one: max(1, ceil(ms / 24 h)). */
+export function daysOfExtension(ms: number): number {
+  return Math.max(1, Math.ceil(ms / MS_PER_DAY));
+}
+
 /** t + D. */
 export function plusDuration(t: number, w: FailureWindow): number {
   return t + w.duration;

@@ -4,7 +4,7 @@
  */
 import { inWindow, nextWorkingDayAfterResolution, onDateTouchedBy } from '../window.ts';
 import { EX_FORCE_MAJEURE } from './portal-692.ts';
-import type { ClassificationRule, ExtensionRule, Policy, SlaTimer } from './types.ts';
+import type { AnnulmentRule, ClassificationRule, DutyRule, ExtensionRule, Policy, SlaTimer } from './types.ts';
 
 /** The level is agreed with the authorised body (003 §24). */
 export const CLASSIFICATION: readonly ClassificationRule[] = [
@@ -35,12 +35,33 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
 
 export const EXTENSION_RULES: readonly ExtensionRule[] = [
   {
-    id: 'EX-N-ACCEPT', source: '003 §29.3–29.4', occasions: ['low', 'medium', 'high'],
-    summary: 'acceptance end on an Astana date touched by W, with S ≤ acceptanceEnd: NWD(R), same time; protocols auto-formed in W are annulled',
+    id: 'EX-N-ACCEPT', source: '003 §29.3', occasions: ['low', 'medium', 'high'],
+    summary: 'acceptance end on an Astana date touched by W, with S ≤ acceptanceEnd: NWD(R), same time',
     deadlines: ['acceptanceEnd'],
     hits: (end, w) => onDateTouchedBy(end, w) && (end as number) >= w.start,
     extend: (end, w) => nextWorkingDayAfterResolution(w, end as number),
-    flags: (w, p) => (inWindow(p.protocolFormedAt, w) ? ['protocolAnnulled'] : []),
+  },
+];
+
+/**
+ * «в случае автоматического формирования … в период технического сбоя протоколов закупок, объявлений
+ * и иных протоколов … такие протоколы аннулируются» (§29.4): a consequence of its own, whether or not
+ * any acceptance end moves, for every procurement of the computation (not only the affected ones).
+ */
+export const ANNULMENT_RULES: readonly AnnulmentRule[] = [
+  {
+    id: 'EX-N-PROTOCOL', source: '003 §29.4', occasions: ['low', 'medium', 'high'], what: 'protocol',
+    summary: 'a protocol, announcement or other document formed automatically in W (protocolFormedAt) is annulled, whether or not any deadline is extended',
+    hits: (w, p) => inWindow(p.protocolFormedAt, w),
+  },
+];
+
+/** §29.5–29.6: untimed duties, recorded with the incident and announced in its notices. */
+export const DUTY_RULES: readonly DutyRule[] = [
+  {
+    id: 'EX-N-RESULTS', source: '003 §29.5–29.6', occasions: ['low', 'medium', 'high'],
+    summary: 'the failure affected the results of procedures (resultsAffected): notify the users, run the procedures again (§29.5); a supplier listed as unreliable because of the failure (listedUnreliable): notify the users, cancel the listing (§29.6)',
+    duties: (_w, p) => [...(p.resultsAffected ? ['rerun-procedures'] : []), ...(p.listedUnreliable ? ['cancel-unreliable-listing'] : [])],
   },
 ];
 
@@ -57,6 +78,8 @@ export const ENERGY_366: Policy = {
     scope: { low: 'affected', medium: 'affected', high: 'module', maintenance: 'none' },
     rules: EXTENSION_RULES,
     tariffRules: [],
+    annulmentRules: ANNULMENT_RULES,
+    dutyRules: DUTY_RULES,
     noExtension: {},
     forceMajeure: EX_FORCE_MAJEURE,
   },

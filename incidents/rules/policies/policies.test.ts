@@ -16,13 +16,17 @@ const DIGEST: Record<string, PolicyId> = {
   'EX-H-COMPLAINT': 'portal-692', 'EX-H-AUCTION': 'portal-692', 'EX-H-DECRYPT-OPEN': 'portal-692', 'EX-H-DECRYPT-EXPIRED': 'portal-692',
   'EX-FORCE-MAJEURE': 'portal-692', 'EX-TARIFF': 'portal-692', 'EX-PROTOCOL': 'portal-692', 'EX-DISCUSSION': 'portal-692',
   'EX-MAINT': 'portal-692', 'EX-N-ACCEPT': 'energy-366',
+  'EX-UNSCRUPULOUS': 'portal-692', 'EX-ANALYSIS': 'portal-692', 'EX-N-PROTOCOL': 'energy-366', 'EX-N-RESULTS': 'energy-366',
 };
 
 /** The rule ids a policy defines itself (EX-FORCE-MAJEURE is shared by reference, defined in portal-692). */
 function ownIds(id: PolicyId): { id: string; source: string }[] {
   const p = POLICIES[id];
   const ext = p.extension;
-  const own = [...p.classification, ...p.slaTimers, ...(ext?.rules ?? []), ...(ext?.tariffRules ?? []), ...Object.values(ext?.noExtension ?? {})];
+  const own = [
+    ...p.classification, ...p.slaTimers, ...(ext?.rules ?? []), ...(ext?.tariffRules ?? []), ...Object.values(ext?.noExtension ?? {}),
+    ...(ext?.analysisRule ? [ext.analysisRule] : []), ...(ext?.annulmentRules ?? []), ...(ext?.dutyRules ?? []),
+  ];
   if (ext && id === 'portal-692') own.push(ext.forceMajeure);
   return own.map((r) => ({ id: r.id, source: r.source }));
 }

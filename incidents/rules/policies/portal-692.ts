@@ -3,19 +3,22 @@
  * the Rules of using the portal and the Rules of its operation during technical failures, edition in
  * force ("Предлагаемая редакция" of 001; Kazakh wording in 002). REGULATIONS.md §3–§6.
  *
- * Source points: "001 §N" is a point of the new edition of the failure rules in
- * `/work/shared/regulations/001_*.txt`; "(new)" marks points that the new edition adds.
+ * Source points: "001 §N" is a point of the new edition of the failure rules (regulation text 001,
+ * column «Предлагаемая редакция»); "002 §N" a point of the Kazakh text 002; "(new)" marks points
+ * that the new edition adds.
  */
 import {
   atLeastOneDay,
+  daysOfExtension,
   inWindow,
   isDayTouchedBy,
+  onDateTouchedBy,
   nextWorkingDayAfterResolution,
   plusCalendarDays,
   plusDuration,
   plusWorkingDaysFromResolution,
 } from '../window.ts';
-import type { ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
+import type { AnalysisRule, ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
 
 export const CLASSIFICATION: readonly ClassificationRule[] = [
   { id: 'CL-P-LOW', level: 'low', source: '001 §12.1', definition: 'does not prevent procurement procedures or taking part in them, contract approval/signing, discussion, complaints, notices, objections, conclusions' },
@@ -100,9 +103,13 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     extend: (end, w) => plusDuration(end as number, w),
   },
   {
+    // «по государственным закупкам с техническим сбоем, превышающим срок приема заявок …» names no
+    // method (unlike §14.3): every method with an acceptance end, auctions and housing included. An
+    // auction whose new acceptance end falls after its (moved) bidding is flagged
+    // biddingRescheduleRequired by the engine, for whichever rule moved it.
     id: 'EX-M-ACCEPT-OVER', source: '001 §14.7', occasions: ['medium'],
-    summary: 'failure lasting past the acceptance end (R > acceptanceEnd ≥ S): NWD(R), same time',
-    methods: ['competition', 'price-quotations'], deadlines: ['acceptanceEnd'],
+    summary: 'failure lasting past the acceptance end (S ≤ acceptanceEnd < R), any method: NWD(R), same time',
+    deadlines: ['acceptanceEnd'],
     hits: (end, w) => end !== undefined && w.start <= end && end < w.end,
     extend: (end, w) => nextWorkingDayAfterResolution(w, end as number),
   },
@@ -128,13 +135,6 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     extend: (t, w) => plusCalendarDays(t as number, atLeastOneDay(w)),
   },
   // ---- high (001 §15) ----
-  {
-    id: 'EX-H-ACCEPT', source: '001 §15.2, §15.4, §15.8', occasions: ['high'],
-    summary: 'acceptance end in W (competition, auction, housing, price quotations): + D',
-    methods: TENDER_METHODS, deadlines: ['acceptanceEnd'],
-    hits: (t, w) => inWindow(t, w),
-    extend: (t, w) => plusDuration(t as number, w),
-  },
   {
     id: 'EX-H-CONTRACT', source: '001 §15.5', occasions: ['high'],
     summary: 'contract approval/signing deadline in W: + max(1, ceilDays(D)) calendar days',
@@ -170,41 +170,79 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     hits: (end, w) => end !== undefined && end <= w.start,
     extend: (_end, w) => plusWorkingDaysFromResolution(w, 5),
   },
+  // After the decryption rules, which win a tie with it: the same + D, cited by the more specific rule.
+  {
+    // «при совпадении срока приема заявок» (§15.4): the acceptance period overlapping W, not only its
+    // end; «на срок устранения проблемы» (§15.8): + D also when R is after the acceptance end.
+    id: 'EX-H-ACCEPT', source: '001 §15.2, §15.4, §15.8', occasions: ['high'],
+    summary: 'acceptance period overlapping W ((acceptanceStart or −∞) ≤ R and S ≤ acceptanceEnd; competition, auction, housing, price quotations): acceptanceEnd + D',
+    methods: TENDER_METHODS, deadlines: ['acceptanceEnd'],
+    hits: (end, w, p) => end !== undefined && (p.deadlines.acceptanceStart ?? -Infinity) <= w.end && w.start <= end,
+    extend: (t, w) => plusDuration(t as number, w),
+  },
   // ---- medium and high, points added by the new edition ----
   {
+    // «по обращениям пользователей … о невозможности участия»: only on users' appeals.
     id: 'EX-PROTOCOL', source: '001 §26 (new)', occasions: ['medium', 'high'],
-    summary: "an opening/results protocol formed in W is cancelled; acceptanceEnd' = R + 1 calendar day",
+    summary: "on users' appeals (appealed: true): an opening/results protocol formed in W is cancelled; acceptanceEnd' = R + 1 calendar day",
     deadlines: ['acceptanceEnd'], flags: ['protocolCancelled'],
-    hits: (_end, w, p) => inWindow(p.protocolFormedAt, w),
+    hits: (_end, w, p) => p.appealed === true && inWindow(p.protocolFormedAt, w),
     extend: (_end, w) => plusCalendarDays(w.end, 1),
   },
   {
+    // «В случае обращения пользователя …»: only on a user's appeal.
     id: 'EX-DISCUSSION', source: '001 §28 (new)', occasions: ['medium', 'high'],
-    summary: 'discussion of the tender documentation ending in W: + 1 calendar day',
+    summary: "on a user's appeal (appealed: true): discussion of the tender documentation ending in W: + 1 calendar day",
     deadlines: ['discussionEnd'],
-    hits: (t, w) => inWindow(t, w),
+    hits: (t, w, p) => p.appealed === true && inWindow(t, w),
     extend: (t) => plusCalendarDays(t as number, 1),
+  },
+  {
+    // «аннулирует решение … о признании его недобросовестным участником … предоставляет … функционал
+    // для подписания договора в течение 1 (одного) календарного дня»: from the annulment, recorded by
+    // the operator (console action) as unscrupulousAnnulledAt.
+    id: 'EX-UNSCRUPULOUS', source: '001 §27 (new)', occasions: ['medium', 'high'],
+    summary: "on the supplier's appeal, its listing as unscrupulous caused by a confirmed failure during contract conclusion is annulled: contractSigning' = annulment + 1 calendar day; a draft sent to the second-placed supplier is withdrawn; the authorised body is notified",
+    deadlines: ['contractSigning'], flags: ['listingAnnulled'],
+    hits: (_t, w, p) => p.unscrupulousAnnulledAt !== undefined && p.unscrupulousAnnulledAt >= w.start,
+    extend: (_t, _w, p) => plusCalendarDays(p.unscrupulousAnnulledAt as number, 1),
   },
   // ---- planned maintenance ----
   {
+    // «даты которых выпадают на даты проведения профилактических работ» (the old «на данный период»
+    // is superseded): the deadline's Astana date is one of the works' dates.
     id: 'EX-MAINT', source: '001 §18 (new)', occasions: ['maintenance'],
-    summary: 'acceptance end, opening, admission, results, contract approval/signing deadlines inside the maintenance window [mS, mE]: + (mE − mS)',
+    summary: "acceptance end, opening, admission, results, contract approval/signing deadlines whose Astana date is one of the works' dates [date(mS), date(mE)]: + (mE − mS)",
     deadlines: ['acceptanceEnd', 'opening', 'admission', 'results', 'contractSigning'],
-    hits: (t, w) => inWindow(t, w),
+    hits: (t, w) => onDateTouchedBy(t, w),
     extend: (t, w) => plusDuration(t as number, w),
   },
 ];
 
 export const TARIFF_RULES: readonly TariffRule[] = [
   {
+    // «продлевается на срок продления процедур приема заявок … или … подписания договора»
     id: 'EX-TARIFF', source: '001 §25 (new)', occasions: ['medium', 'high'],
-    summary: 'a supplier tariff whose validUntil is an Astana date touched by W: validUntil + max(1, ceilDays(D)) days',
+    summary: "a supplier tariff whose validUntil is an Astana date touched by W: extended by the longest extension of an acceptance end or contract signing of its procurements (all of the computation unless the tariff names them), max(1, ceil(days)); where none is extended, max(1, ceilDays(D))",
     hits: (validUntilDay, w) => isDayTouchedBy(validUntilDay, w),
-    extendDays: (w) => atLeastOneDay(w),
+    extendDays: (w, longest) => (longest === undefined ? atLeastOneDay(w) : daysOfExtension(longest)),
   },
 ];
 
-export const EX_LOW: NoExtensionRule = { id: 'EX-LOW', source: '002 §15', summary: 'low level: no suspension, no extension' };
+/**
+ * 002 §10 (Kazakh; unchanged as new §9): «… өтінімдерді немесе баға ұсыныстарын қабылдау мерзімі
+ * техникалық іркілісті растау немесе теріске шығару уақытында өтетін сатып алуды оператор … растау
+ * немесе теріске шығару кезіне дейін ұзартады» — whatever the outcome (refuted, low, medium, high).
+ */
+export const EX_ANALYSIS: AnalysisRule = {
+  id: 'EX-ANALYSIS', source: '002 §10',
+  summary: "an acceptance end that passes while the reported failure is being confirmed or refuted (receivedAt ≤ acceptanceEnd ≤ decidedAt): acceptanceEnd' = decidedAt (confirmation or refutation)",
+  deadlines: ['acceptanceEnd'],
+  hits: (end, a) => end !== undefined && a.receivedAt <= end && end <= a.decidedAt,
+  extend: (_end, a) => a.decidedAt,
+};
+
+export const EX_LOW: NoExtensionRule = { id: 'EX-LOW', source: '002 §15', summary: 'low level: no suspension, no extension after confirmation (EX-ANALYSIS still covers the time before it)' };
 
 /** Applies to every policy (REGULATIONS.md §5: "any, forceMajeure"). */
 export const EX_FORCE_MAJEURE: NoExtensionRule = {
@@ -225,6 +263,7 @@ export const PORTAL_692: Policy = {
     scope: { low: 'none', medium: 'affected', high: 'module', maintenance: 'all' },
     rules: EXTENSION_RULES,
     tariffRules: TARIFF_RULES,
+    analysisRule: EX_ANALYSIS,
     noExtension: { low: EX_LOW },
     forceMajeure: EX_FORCE_MAJEURE,
   },

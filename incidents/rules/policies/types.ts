@@ -28,7 +28,7 @@ export const DEADLINE_KINDS = [
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
-export const EXTENSION_FLAGS = ['protocolAnnulled', 'resubmissionRequired', 'protocolCancelled'] as const;
+export const EXTENSION_FLAGS = ['protocolAnnulled', 'resubmissionRequired', 'protocolCancelled', 'biddingRescheduleRequired', 'listingAnnulled'] as const;
 export type ExtensionFlag = (typeof EXTENSION_FLAGS)[number];
 
 /** What an extension rule reacts to: a failure of a level, or planned maintenance. */
@@ -51,6 +51,17 @@ export interface ProcurementFacts {
   readonly module?: string | undefined;
   readonly affected?: boolean | undefined;
   readonly protocolFormedAt?: number | undefined;
+  /** Users appealed about this procurement (001 §26, §28 apply «по обращениям пользователей» only). */
+  readonly appealed?: boolean | undefined;
+  /**
+   * When the operator annulled the supplier's listing as unscrupulous on its appeal (001 §27):
+   * signing reopens for 1 calendar day from then.
+   */
+  readonly unscrupulousAnnulledAt?: number | undefined;
+  /** energy-366 §29.5: the failure affected the results of this procurement's procedures. */
+  readonly resultsAffected?: boolean | undefined;
+  /** energy-366 §29.6: a supplier was listed as unreliable because of the failure. */
+  readonly listedUnreliable?: boolean | undefined;
   readonly deadlines: Readonly<Partial<Record<DeadlineKind, number>>>;
 }
 
@@ -132,8 +143,52 @@ export interface TariffRule {
   readonly occasions: readonly Occasion[];
   /** Whether the tariff's last valid Astana date (epoch day) is hit. */
   readonly hits: (validUntilDay: number, w: FailureWindow) => boolean;
-  /** How many calendar days it is extended by. */
-  readonly extendDays: (w: FailureWindow) => number;
+  /**
+   * How many calendar days it is extended by, given the longest extension (ms) the same computation
+   * gave to an acceptance end or contract signing of the tariff's procurements (undefined: none).
+   */
+  readonly extendDays: (w: FailureWindow, longestProcurementExtensionMs: number | undefined) => number;
+}
+
+/**
+ * EX-ANALYSIS-like rules: a deadline that passes while a reported failure is being confirmed or
+ * refuted, moved to the moment of the decision. Applies whatever the outcome.
+ */
+export interface AnalysisRule {
+  readonly id: string;
+  readonly source: string;
+  readonly summary: string;
+  readonly deadlines: readonly DeadlineKind[];
+  /** receivedAt ≤ original ≤ decidedAt. */
+  readonly hits: (original: number | undefined, a: AnalysisWindow) => boolean;
+  readonly extend: (original: number, a: AnalysisWindow) => number;
+}
+
+/** From the receipt of the failure information to its confirmation or refutation, epoch ms. */
+export interface AnalysisWindow {
+  readonly receivedAt: number;
+  readonly decidedAt: number;
+}
+
+/** EX-N-PROTOCOL-like rules: documents annulled whether or not any deadline moves. */
+export interface AnnulmentRule {
+  readonly id: string;
+  readonly source: string;
+  readonly summary: string;
+  readonly occasions: readonly Occasion[];
+  /** What is annulled, in words (`protocol`). */
+  readonly what: string;
+  readonly hits: (w: FailureWindow, p: ProcurementFacts) => boolean;
+}
+
+/** EX-N-RESULTS-like rules: untimed duties a failure creates for a procurement. */
+export interface DutyRule {
+  readonly id: string;
+  readonly source: string;
+  readonly summary: string;
+  readonly occasions: readonly Occasion[];
+  /** Short keys of the duties this procurement gets (`rerun-procedures`); none = not hit. */
+  readonly duties: (w: FailureWindow, p: ProcurementFacts) => readonly string[];
 }
 
 /** A rule that decides that nothing is extended automatically (EX-LOW, EX-FORCE-MAJEURE). */
@@ -156,6 +211,10 @@ export interface ExtensionPolicy {
   readonly scope: Readonly<Record<Occasion, Scope>>;
   readonly rules: readonly ExtensionRule[];
   readonly tariffRules: readonly TariffRule[];
+  /** A deadline passing while the failure is being confirmed or refuted (any outcome). */
+  readonly analysisRule?: AnalysisRule;
+  readonly annulmentRules?: readonly AnnulmentRule[];
+  readonly dutyRules?: readonly DutyRule[];
   /** Levels with no extension at all, with the rule that says so. */
   readonly noExtension: Readonly<Partial<Record<Occasion, NoExtensionRule>>>;
   /** Force majeure: no automatic extension; the owner agrees the number of days. */
