@@ -119,11 +119,16 @@ export function renderJson(s: Snapshot): string {
 
 const xml = (v: string) => v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
+/**
+ * RSS 2.0 readers take `<description>` as HTML once the XML is decoded, so notice text is escaped as
+ * HTML first and then as XML: `<script>` in a notice reaches the reader as text, never as a tag.
+ */
+export const rssDescription = (text: string) => xml(xml(text));
 
 export function renderRss(s: Snapshot, lang: Lang, base: string): string {
   const t = LABELS[lang];
   const items = s.notices
-    .map((n) => `<item><title>${xml(n.texts[lang].title)}</title><link>${xml(`${base}/status?lang=${lang}#${n.id}`)}</link><guid isPermaLink="false">${xml(`${n.id}/v${n.version}`)}</guid><pubDate>${rfc822(n.publishedAt)}</pubDate><description>${xml(n.texts[lang].text)}</description></item>`)
+    .map((n) => `<item><title>${xml(n.texts[lang].title)}</title><link>${xml(`${base}/status?lang=${lang}#${n.id}`)}</link><guid isPermaLink="false">${xml(`${n.id}/v${n.version}`)}</guid><pubDate>${rfc822(n.publishedAt)}</pubDate><description>${rssDescription(n.texts[lang].text)}</description></item>`)
     .join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>${xml(t.title as string)}</title><link>${xml(`${base}/status?lang=${lang}`)}</link><description>${xml(t.notices as string)}</description><language>${lang}</language><lastBuildDate>${rfc822(s.generatedAt)}</lastBuildDate>${items}</channel></rss>\n`;
 }
