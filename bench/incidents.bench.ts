@@ -19,10 +19,12 @@ const TARGET_RPS = 10_000;
 
 function topology(): Topology {
   return {
+    systems: () => ['portal'],
     policyOf: () => 'portal-692',
     moduleOf: (key) => key.split('/')[1],
     checksOf: (_s, m) => [{ key: `portal/${m}/http`, regions: ['astana'] }],
     modulesOf: () => [],
+    appealAttachWindowMs: () => 1_800_000,
   };
 }
 

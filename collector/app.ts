@@ -250,7 +250,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
 
   const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension(services), etpExtension(services), journalExtension(services), metaExtension(services)] });
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir, appealRateLimit: { max: cfg.incidents.appeals.perIp.max, windowMs: cfg.incidents.appeals.perIp.window }, binIinRateLimit: { max: cfg.incidents.appeals.perBinIin.max, windowMs: cfg.incidents.appeals.perBinIin.window } }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension(services), etpExtension(services), journalExtension(services), metaExtension(services)] });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));

@@ -26,8 +26,8 @@ import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../inciden
 import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject, type Phase } from '../notices/index.ts';
 import { LEVEL_TEXT, contentHash, templateData } from '../notices/content.ts';
 import { insertDeliveries } from '../notices/delivery.ts';
-import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, incidentSubject, noticePhase, type IncidentNames } from '../notices/incident-subject.ts';
-import { moduleNamesOf, type KuzetConfig } from '../core/config.ts';
+import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from '../notices/incident-subject.ts';
+import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Recipient } from '../notices/model.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
@@ -59,7 +59,7 @@ async function recipientsOf(db: Queryable, r: IncidentRow, subject: NoticeSubjec
 
 /** How notices name the incident's system and module: their configured names (kk/ru), never config ids. */
 function namesOf(cfg: KuzetConfig, r: Pick<IncidentRow, 'system' | 'module'>): IncidentNames {
-  const sys = r.system && Object.hasOwn(cfg.systems, r.system) ? cfg.systems[r.system] : undefined;
+  const sys = systemOf(cfg, r.system);
   return { systemName: sys?.name ?? r.system ?? '—', module: moduleNamesOf(sys, r.module) };
 }
 
@@ -72,7 +72,7 @@ async function subjectOf(db: Queryable, cfg: KuzetConfig, r: IncidentRow, phase:
 /** The subject an incident's notice has now, or null when no notice is due. Exported for the console's notice editor. */
 export async function noticeSubjectForIncident(s: KuzetServices, incidentId: string): Promise<NoticeSubject | null> {
   const r = await getIncidentRow(s.db(), incidentId);
-  if (!r || !r.system || !s.config().systems[r.system]) return null;
+  if (!r || !systemOf(s.config(), r.system)) return null;
   return subjectOf(s.db(), s.config(), r, noticePhase(r) ?? 'opened');
 }
 
@@ -84,7 +84,7 @@ export class IncidentNotices {
   }
 
   private systemName(system: string | null): string {
-    return (system && this.s.config().systems[system]?.name) || system || '—';
+    return systemOf(this.s.config(), system)?.name || system || '—';
   }
 
   /** The module's name in `lang`, or null when it has none configured (the id is never shown). */
@@ -169,8 +169,9 @@ export class IncidentNotices {
   async reconcile(id: string): Promise<void> {
     const db = this.s.db();
     const r = await getIncidentRow(db, id);
-    if (!r || !r.system || !this.s.config().systems[r.system]) return; // an appeal without a system has no homepage notice
+    if (!r || !r.system || !systemOf(this.s.config(), r.system)) return; // an appeal without a system has no homepage notice
     const svc = this.s.notices.service;
+    await this.ownerUnitNotify(r);
     const existing = await svc.bySubject('incident', id);
     const phase = noticePhase(r);
     if (phase === null) {
@@ -200,12 +201,42 @@ export class IncidentNotices {
     await this.meetClocks(r, CLOCKS_MET_BY_PUBLISH[r.level]);
   }
 
+  /**
+   * 001 §19 (SLA-P-OWNER-MEDHIGH): once the incident runs that clock (medium/high proposed on receipt,
+   * or confirmed), the owner's IT and security unit is told by e-mail, and that message alone meets it.
+   * Without a configured unit (`owners` with `role: it-security`) nothing is sent and the clock breaches.
+   */
+  private async ownerUnitNotify(r: IncidentRow): Promise<void> {
+    const db = this.s.db();
+    const running = await db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL', [r.id, OWNER_UNIT_CLOCK]);
+    if (running.length === 0) return;
+    const sys = this.s.config().systems[r.system as string];
+    const to = ownerUnitEmails(sys?.owners ?? []);
+    if (to.length === 0) return;
+    const names = namesOf(this.s.config(), r);
+    const level = r.level ?? r.proposed_level;
+    const description = incidentSubject(r, 'opened', [], names).description;
+    const texts = this.s.notices.templates.render(r.policy, 'owner-unit', (lang) => ({
+      id: r.id,
+      systemName: names.systemName,
+      moduleName: names.module?.[lang] ?? null,
+      levelText: level ? LEVEL_TEXT[lang][level] : null,
+      description: lang === 'kk' ? description.kk : description.ru,
+      receivedAt: formatAstana(new Date(r.received_at)).slice(0, 16).replace('T', ' '),
+      sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
+    }));
+    const rows = fanOut(`incident:${r.id}:owner-unit`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'owner-unit', incidentId: r.id, level } }, this.channels(), to.map((email) => ({ email, oncall: true })), { chat: false });
+    if (rows.length === 0) return; // no e-mail channel: the message cannot go, the clock stays running
+    await this.store(rows, 'notice.owner-unit', r.id, { recipients: to.length, level });
+    await this.meetClocks(r, [OWNER_UNIT_CLOCK]);
+  }
+
   /** 001 §13.1: the reporting users learn the level and the planned fix time. */
   private async lowNotify(r: IncidentRow): Promise<void> {
     const subject = await subjectOf(this.s.db(), this.s.config(), r, 'opened');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
-      const sys = this.s.config().systems[r.system as string];
+      const sys = systemOf(this.s.config(), r.system);
       const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
       const planned = r.planned_fix_at ? new Date(r.planned_fix_at).getTime() : 0;
       const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });

@@ -39,8 +39,10 @@ export interface IncidentRouteDeps {
   service: () => IncidentService | undefined;
   /** Where appeal attachments are stored (outside the database), default `./data/attachments`. */
   attachmentsDir: string;
-  /** Appeals per IP per window (default 10 per 10 minutes). */
+  /** Appeals per IP per window (default 10 per 10 minutes; `incidents.appeals.perIp`). */
   appealRateLimit?: { max: number; windowMs: number };
+  /** Appeals per BIN/IIN per window, whatever the address (default 5 per 10 minutes; `incidents.appeals.perBinIin`). */
+  binIinRateLimit?: { max: number; windowMs: number };
   now?: () => Date;
 }
 
@@ -135,6 +137,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   const viewer = requireRole(deps.db, 'viewer');
   const operator = requireRole(deps.db, 'operator');
   const limiter = new RateLimiter(deps.appealRateLimit?.max ?? 10, deps.appealRateLimit?.windowMs ?? 600_000);
+  const binLimiter = new RateLimiter(deps.binIinRateLimit?.max ?? 5, deps.binIinRateLimit?.windowMs ?? 600_000);
   const db = () => {
     const d = deps.db();
     if (!d) throw new UnavailableError('the database is not open yet');
@@ -204,7 +207,15 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
       ctx.set('Retry-After', String(wait));
       throw new KuzetError('rate_limited', `too many appeals from this address; try again in ${wait} s`, { status: 429 });
     }
-    const r = await service().registerAppeal(await readJson(ctx, 256 * 1024), ctx.ip);
+    const body = await readJson(ctx, 256 * 1024);
+    // One organisation flooding from many addresses: counted by the BIN/IIN it gives (checked or not).
+    const bin = body && typeof body === 'object' && typeof (body as { binIin?: unknown }).binIin === 'string' ? ((body as { binIin: string }).binIin.trim()) : undefined;
+    const binWait = bin ? binLimiter.take(bin, now().getTime()) : 0;
+    if (binWait > 0) {
+      ctx.set('Retry-After', String(binWait));
+      throw new KuzetError('rate_limited', `too many appeals with this BIN/IIN; try again in ${binWait} s`, { status: 429, field: 'binIin' });
+    }
+    const r = await service().registerAppeal(body, ctx.ip);
     ctx.status = 201;
     ctx.body = { ...r, attachmentsUrl: `/api/v1/appeals/${r.appealId}/attachments` };
   });

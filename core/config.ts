@@ -221,6 +221,21 @@ export const oidcSchema = z.strictObject({
 });
 export type OidcConfig = z.output<typeof oidcSchema>;
 
+const APPEALS_DEFAULTS = { attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } };
+const appealLimit = (d: { max: number; window: number }) => z.strictObject({ max: z.number().int().min(1).max(100_000).default(d.max), window: duration.default(d.window) }).default(d);
+const appealsSchema = z.strictObject({
+  /**
+   * An appeal about a system and module that has an incident open, or one registered within this
+   * time, attaches to it as evidence (with its own answer clocks) instead of opening another: on the
+   * day the portal fails thousands of users report the same failure. @default 30m
+   */
+  attachWindow: duration.default(APPEALS_DEFAULTS.attachWindow),
+  /** Appeals per client address. @default 10 per 10m */
+  perIp: appealLimit(APPEALS_DEFAULTS.perIp),
+  /** Appeals per BIN/IIN, whatever the address: one organisation cannot flood from many. @default 5 per 10m */
+  perBinIin: appealLimit(APPEALS_DEFAULTS.perBinIin),
+});
+
 export function configSchema(probes: Readonly<Record<string, Probe>>) {
   return z
     .strictObject({
@@ -300,8 +315,10 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
             .default({ failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }),
           /** How often SLA clocks are checked for warnings and breaches. */
           slaTick: duration.default(15_000),
+          /** Public appeals (issue #16 item 5): floods attach to one incident and are limited per client and per BIN/IIN. */
+          appeals: appealsSchema.default(APPEALS_DEFAULTS),
         })
-        .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000 }),
+        .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: APPEALS_DEFAULTS }),
       /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
       /** The operator console (issue #10); `oidc` adds single sign-on beside the local accounts. */
       console: z.strictObject({ oidc: oidcSchema.optional() }).optional(),
@@ -344,6 +361,14 @@ export type ModuleNames = SystemConfig['moduleNames'][string];
 /** A module's human names (kk/ru) from its system's config; undefined when none is configured. */
 export function moduleNamesOf(sys: Pick<SystemConfig, 'moduleNames'> | undefined, module: string | null | undefined): ModuleNames | undefined {
   return module && sys && Object.hasOwn(sys.moduleNames, module) ? sys.moduleNames[module] : undefined;
+}
+
+/**
+ * The configured system `id`, or undefined. Own properties only: ids come from requests, and
+ * `cfg.systems['constructor']` would otherwise be Object itself (named "Object" in Slack, issue #16 item 4).
+ */
+export function systemOf(cfg: Pick<KuzetConfig, 'systems'>, id: string | null | undefined): SystemConfig | undefined {
+  return id !== null && id !== undefined && Object.hasOwn(cfg.systems, id) ? cfg.systems[id] : undefined;
 }
 export type TargetConfig = SystemConfig['targets'][number];
 export type CheckConfig = TargetConfig['checks'][number];

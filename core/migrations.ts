@@ -4,6 +4,7 @@
  * node-postgres both take one statement per parameterised query).
  */
 import type { Migration } from './migration.ts';
+import { APPEAL_MIGRATIONS } from './migrations/appeals.ts';
 import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
 import { ETP_MIGRATIONS } from './migrations/etp.ts';
 import { META_MIGRATIONS } from './migrations/meta.ts';
@@ -273,4 +274,4 @@ const BASE: readonly Migration[] = [
   },
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS, ...APPEAL_MIGRATIONS].sort((a, b) => a.version - b.version);

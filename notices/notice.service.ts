@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { audit } from '../core/audit.ts';
-import type { KuzetConfig } from '../core/config.ts';
+import { systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { formatAstana } from '../core/time.ts';
@@ -86,11 +86,11 @@ export class NoticeService {
   }
 
   private systemName(system: string): string {
-    return this.d.config().systems[system]?.name ?? system;
+    return systemOf(this.d.config(), system)?.name ?? system;
   }
 
   private checkSystem(s: NoticeSubject): void {
-    const sys = this.d.config().systems[s.system];
+    const sys = systemOf(this.d.config(), s.system);
     if (!sys) throw new InputError(`unknown system "${s.system}"; systems are listed by GET /api/v1/systems`, 'system');
     s.modules.forEach((m, i) => {
       if (sys.modules.length > 0 && !sys.modules.includes(m)) throw new InputError(`module "${m}" is not in systems.${s.system}.modules`, `modules[${i}]`);
@@ -99,7 +99,7 @@ export class NoticeService {
 
   /** Renders every language of `subject` as version `version`: all or nothing. */
   render(subject: NoticeSubject, version: number): RenderedNotice {
-    const moduleNames = this.d.config().systems[subject.system]?.moduleNames;
+    const moduleNames = systemOf(this.d.config(), subject.system)?.moduleNames;
     return this.d.templates.render(subject.policy, subject.phase, (lang) => templateData(subject, lang, { systemName: this.systemName(subject.system), version, moduleNames }));
   }
 
@@ -186,7 +186,7 @@ export class NoticeService {
   /** Who gets the notice by e-mail besides the channels' own `to` (on-call): owners, contacts, ETP owners, the subject's recipients, subscribers. */
   private async emailRecipients(s: NoticeSubject): Promise<EmailRecipient[]> {
     const cfg = this.d.config();
-    const sys = cfg.systems[s.system];
+    const sys = systemOf(cfg, s.system);
     const out: EmailRecipient[] = [];
     const add = (email: string | undefined, extra: Partial<EmailRecipient> = {}) => email && out.push({ email, ...extra });
     for (const r of s.recipients) add(r.email);
@@ -252,7 +252,7 @@ export class NoticeService {
    */
   async planMaintenance(input: unknown, actor: ActorRef): Promise<{ id: string; plan: MaintenancePlan; notice: NoticeView }> {
     const v = parseWith(maintenanceInputSchema, input);
-    const sys = this.d.config().systems[v.system];
+    const sys = systemOf(this.d.config(), v.system);
     if (!sys) throw new InputError(`unknown system "${v.system}"; systems are listed by GET /api/v1/systems`, 'system');
     const facts = { id: v.system, policy: sys.policy, modules: sys.modules };
     const now = this.now();

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../core/audit.ts';
-import type { KuzetConfig } from '../core/config.ts';
+import { systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
 import { RateLimitedError, takeLimit } from '../core/rate-limit.ts';
@@ -43,8 +43,8 @@ export class Subscriptions {
   async subscribe(input: unknown, ip: string | null): Promise<void> {
     const v = parseWith(subscribeSchema, input);
     const cfg = this.d.config();
-    const sys = Object.hasOwn(cfg.systems, v.system) ? cfg.systems[v.system] : undefined;
-    if (!sys) throw new InputError(`unknown system "${v.system}"`, 'system');
+    const sys = systemOf(cfg, v.system);
+    if (!sys) throw new InputError(`unknown system "${v.system}"; one of: ${Object.keys(cfg.systems).join(', ')}`, 'system');
     const email = v.email.toLowerCase();
     const now = this.d.now?.() ?? new Date();
     const limits = cfg.server.subscriptions;

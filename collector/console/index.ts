@@ -89,7 +89,8 @@ export function consoleExtension(s: KuzetServices): ApiExtension {
   return (app, router) => {
     app.use(consoleMiddleware(s));
     router.get('/console/static/:name', (ctx) => {
-      const f = STATIC[ctx.params.name as string];
+      const name = ctx.params.name as string;
+      const f = Object.hasOwn(STATIC, name) ? STATIC[name] : undefined; // not `constructor` of Object
       if (!f) return;
       ctx.type = f.type;
       ctx.set('Cache-Control', 'no-cache');

@@ -8,6 +8,7 @@ import { resolve, sep } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { roleAtLeast, type Role } from '../../core/auth.ts';
+import { systemOf } from '../../core/config.ts';
 import { InputError, NotFoundError } from '../../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../../core/time.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
@@ -342,7 +343,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
     }
     const parsed = maintenanceInputSchema.safeParse(input);
     if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-    const sys = s.config().systems[parsed.data.system];
+    const sys = systemOf(s.config(), parsed.data.system);
     if (!sys) throw new InputError(`unknown system "${parsed.data.system}"`, 'system');
     const plan = planMaintenance(parsed.data, { id: parsed.data.system, policy: sys.policy, modules: sys.modules }, s.now());
     return maintenancePage(ctx, { verdicts: plan.verdicts, reasons: plan.reasons, form: f });

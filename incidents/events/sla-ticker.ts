@@ -7,6 +7,7 @@ import client from 'prom-client';
 import type { Db } from '../../core/db.ts';
 import { METRIC_CATALOGUE } from '../../core/metric-catalogue.ts';
 import { formatAstana } from '../../core/time.ts';
+import { baseTimer } from '../sla-clocks/appeal-clocks.ts';
 import { WARN_BEFORE_MS } from '../sla-clocks/sla-clocks.ts';
 import { emit } from './outbox.ts';
 
@@ -50,7 +51,8 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
         breaches++;
       }
     });
-    if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: r.timer });
+    // Labelled by the rule's timer: an appeal's own clock (SLA-P-ID@appeal-17) must not make a series per appeal.
+    if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: baseTimer(r.timer) });
   }
   if (metrics) {
     const open = await db.query<{ timer: string; n: string | number }>(
@@ -59,7 +61,9 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
       [now.toISOString()],
     );
     metrics.open.reset();
-    for (const o of open) metrics.open.set({ timer: o.timer }, Number(o.n));
+    const byTimer = new Map<string, number>();
+    for (const o of open) byTimer.set(baseTimer(o.timer), (byTimer.get(baseTimer(o.timer)) ?? 0) + Number(o.n));
+    for (const [timer, n] of byTimer) metrics.open.set({ timer }, n);
   }
   return { warnings, breaches };
 }

@@ -8,13 +8,14 @@ import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
 import { InputError, KuzetError, NotFoundError, issuesFromZod } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
-import { appealInput } from '../appeals/appeal.schema.ts';
+import { appealInput, type AppealInput } from '../appeals/appeal.schema.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
 import { emit, type EventType } from '../events/outbox.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type IncidentState, type TransitionFields, type TransitionPatch } from '../lifecycle/lifecycle.ts';
 import { EXTENSION_POLICY_IDS, LEVELS, PROCUREMENT_METHODS, computeExtensions, type DeadlineKind, type ExtensionPolicyId, type PolicyId, type ProcurementFacts } from '../rules/index.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import type { Topology } from './topology.ts';
+import { attachableIncident, attachedAppeals, lockAppealScope, syncAppealClocks } from './appeal-attach.ts';
 
 export interface ActorRef {
   id: string;
@@ -157,6 +158,7 @@ export class IncidentService {
       await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: `transition.${v.to}`, before, after: patchJson(patch) });
       if (v.to === 'confirmed' || v.to === 'resolved') next = await this.storeExtensions(tx, next, v.to, actor, now);
       await syncClocks(tx, next);
+      await syncAppealClocks(tx, next, await attachedAppeals(tx, next));
       await emit(tx, { type: EVENT_OF[v.to] ?? 'incident.updated', key: `${id}:v${next.version}:${v.to}`, incidentId: id, payload: { id, state: next.state, version: next.version, level: next.level, plannedFixAt: next.planned_fix_at ? formatAstana(new Date(next.planned_fix_at)) : null } });
       return next;
     });
@@ -245,9 +247,15 @@ export class IncidentService {
     const now = this.now().getTime();
     const detectedAt = tryParseDateTimeMs(v.detectedAt) as number;
     if (detectedAt > now + 60_000) throw new InputError('is in the future', 'detectedAt');
+    this.checkAppealScope(v.system, v.module);
     const policy: PolicyId = v.policy ?? (v.system ? this.topology().policyOf(v.system) : undefined) ?? 'portal-692';
     const uploadToken = randomBytes(24).toString('base64url');
     return this.db.transaction(async (tx) => {
+      if (v.system) {
+        await lockAppealScope(tx, v.system, v.module ?? null);
+        const open = await attachableIncident(tx, v.system, v.module ?? null, now, this.topology().appealAttachWindowMs());
+        if (open) return this.attachAppeal(tx, open, v, detectedAt, now, ip, uploadToken);
+      }
       const id = await allocateIncidentId(tx, now);
       const proposal = proposeLevel(policy, { moduleChecks: 0, failingChecks: 0, regions: 0, failingRegions: 0, systemModules: 0, failingModules: 0, errorKinds: {}, startedAt: detectedAt, appealOnly: true });
       await insertIncident(tx, {
@@ -275,8 +283,39 @@ export class IncidentService {
       const row = (await getIncidentRow(tx, id.id)) as IncidentRow;
       await syncClocks(tx, row);
       await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation } });
-      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: policy === 'portal-692' && now - detectedAt > 3_600_000 };
+      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: policy === 'portal-692' && now - detectedAt > 3_600_000, attached: false };
     });
+  }
+
+  /**
+   * The system and module an appeal names must be configured ones (issue #16 item 4): looked up as
+   * own properties only, so `__proto__` or `constructor` are unknown like any other name; the 400
+   * lists what is allowed.
+   */
+  private checkAppealScope(system: string | undefined, module: string | undefined): void {
+    const topo = this.topology();
+    if (system === undefined) {
+      if (module !== undefined) throw new InputError('a module needs its system: give system too', 'system');
+      return;
+    }
+    const systems = topo.systems();
+    if (!systems.includes(system)) throw new InputError(`unknown system "${system}"; one of: ${systems.join(', ') || '(none configured)'}`, 'system');
+    if (module === undefined) return;
+    const modules = topo.modulesOf(system);
+    if (!modules.includes(module)) throw new InputError(`unknown module "${module}" of system "${system}"; one of: ${modules.join(', ') || '(none configured)'}`, 'module');
+  }
+
+  /** Attaches an appeal to an incident already open about its module (issue #16 item 5; appeal-attach.ts). */
+  private async attachAppeal(tx: Queryable, inc: IncidentRow, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string) {
+    const rows = await tx.query<{ id: string }>(
+      `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
+      [inc.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex')],
+    );
+    const appealId = rows[0]?.id as string;
+    await syncAppealClocks(tx, inc, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt) }]);
+    await record(tx, { incidentId: inc.id, at: now, actor: 'public:appeal', ip, action: 'appeal.attached', after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt) } });
+    return { incidentId: inc.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: inc.policy === 'portal-692' && now - detectedAt > 3_600_000, attached: true };
   }
 
   /** Links an appeal's incident to an existing incident (an operator's decision). */

@@ -6,11 +6,15 @@ import { resolveChecks, type KuzetConfig } from '../../core/config.ts';
 import type { PolicyId } from '../rules/index.ts';
 
 export interface Topology {
+  /** The configured system ids (what an appeal or a subscription may name). */
+  systems(): string[];
   policyOf(system: string): PolicyId | undefined;
   /** The module of a check (`system/target/check`): its target's module, else the target id. */
   moduleOf(checkKey: string): string | undefined;
   checksOf(system: string, module: string): { key: string; regions: string[] }[];
   modulesOf(system: string): string[];
+  /** How long after an incident about a module is registered a new appeal about it still attaches to it (ms). */
+  appealAttachWindowMs(): number;
 }
 
 export function topologyFromConfig(cfg: KuzetConfig): Topology {
@@ -23,12 +27,16 @@ export function topologyFromConfig(cfg: KuzetConfig): Topology {
     list.push({ key: c.key, regions: c.regions });
     byModule.set(k, list);
   }
+  // Own properties only: a system named by a user (`__proto__`, `constructor`) must not find Object's.
+  const system = (id: string) => (Object.hasOwn(cfg.systems, id) ? cfg.systems[id] : undefined);
   return {
-    policyOf: (system) => cfg.systems[system]?.policy,
+    systems: () => Object.keys(cfg.systems),
+    appealAttachWindowMs: () => cfg.incidents.appeals.attachWindow,
+    policyOf: (id) => system(id)?.policy,
     moduleOf: (key) => moduleByKey.get(key) ?? (key.split('/')[1] || undefined),
     checksOf: (system, module) => byModule.get(`${system}/${module}`) ?? [],
-    modulesOf: (system) => {
-      const s = cfg.systems[system];
+    modulesOf: (id) => {
+      const s = system(id);
       if (!s) return [];
       return s.modules.length > 0 ? [...s.modules] : [...new Set(s.targets.map((t) => t.module ?? t.id))];
     },

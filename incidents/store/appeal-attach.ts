@@ -1,0 +1,76 @@
+/**
+ * Appeal floods (issue #16 item 5). On the day the portal fails thousands of users appeal about the
+ * same module at once; each opening its own incident, Slack message and mail buried the on-call
+ * engineers. An appeal about a system and module whose incident is open — or was resolved within
+ * `incidents.appeals.attachWindow` — attaches to it: stored and listed with it, counted, written to
+ * its timeline, and answered on its own clocks (appeal-clocks.ts). No event is emitted for it, so
+ * the channels stay quiet; the incident's notice names every reporter when it goes out.
+ */
+import type { Queryable } from '../../core/db.ts';
+import { appealClocksFor } from '../sla-clocks/appeal-clocks.ts';
+import type { IncidentRow } from './incident.repo.ts';
+
+const OPEN_STATES = ['registered', 'analysing', 'confirmed'];
+const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+const ms = (d: Date | string | null | undefined) => (d === null || d === undefined ? null : new Date(d).getTime());
+
+/**
+ * Serialises the appeals about one system and module (until the transaction ends), so that of two
+ * concurrent first appeals one opens the incident and the other finds it.
+ */
+export async function lockAppealScope(tx: Queryable, system: string, module: string | null): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kuzet.appeal:${system}/${module ?? ''}`]);
+}
+
+/** The incident an appeal about `system`/`module` attaches to at `now`, locked for update; or none. */
+export async function attachableIncident(tx: Queryable, system: string, module: string | null, now: number, windowMs: number): Promise<IncidentRow | undefined> {
+  const rows = await tx.query<IncidentRow>(
+    `SELECT * FROM incidents WHERE system = $1 AND module IS NOT DISTINCT FROM $2
+       AND (state = ANY($3::text[]) OR (state IN ('resolved', 'closed') AND coalesce(resolved_at, closed_at) >= $4))
+     ORDER BY registered_at DESC LIMIT 1 FOR UPDATE`,
+    [system, module, OPEN_STATES, new Date(now - windowMs).toISOString()],
+  );
+  return rows[0];
+}
+
+/** Writes (or updates) the clocks of the given attached appeals of `inc`, in batches of one statement each. */
+export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals: { id: string; received_at: Date | string; detected_at: Date | string }[]): Promise<void> {
+  const clocks = appeals.flatMap((a) =>
+    appealClocksFor(a.id, {
+      policy: inc.policy,
+      level: inc.level,
+      receivedAt: ms(a.received_at) as number,
+      registeredAt: ms(a.received_at) as number,
+      userDetectedAt: ms(a.detected_at),
+      confirmedAt: ms(inc.confirmed_at),
+      refutedAt: ms(inc.refuted_at),
+      resolvedAt: ms(inc.resolved_at),
+    }),
+  );
+  for (let i = 0; i < clocks.length; i += 500) {
+    const batch = clocks.slice(i, i + 500);
+    const params: unknown[] = [inc.id];
+    const values = batch.map((c) => {
+      params.push(c.timer, iso(c.startedAt), iso(c.dueAt), iso(c.metAt), c.informational);
+      const n = params.length;
+      return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
+    await tx.query(
+      `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ${values.join(', ')}
+       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
+      params,
+    );
+  }
+}
+
+/**
+ * The appeals attached to `inc` (every appeal of a monitoring incident; all but the first of an
+ * appeal's incident, whose clocks are the incident's own).
+ */
+export async function attachedAppeals(tx: Queryable, inc: IncidentRow): Promise<{ id: string; received_at: Date | string; detected_at: Date | string }[]> {
+  return tx.query(
+    `SELECT id::text AS id, received_at, detected_at FROM appeals WHERE incident_id = $1
+       AND ($2 <> 'appeal' OR id > (SELECT min(id) FROM appeals WHERE incident_id = $1)) ORDER BY id`,
+    [inc.id, inc.source],
+  );
+}
