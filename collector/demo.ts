@@ -83,7 +83,11 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
         policy: 'portal-692',
         modules: portalTargets.map((t) => t.id),
         moduleNames: Object.fromEntries(portalTargets.map((t) => [t.id, DEMO_MODULE_NAMES[t.id]])),
-        owners: [{ name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' }],
+        owners: [
+          { name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' },
+          // 001 §19: the owner's unit for informatisation and information security (SLA-P-OWNER-MEDHIGH).
+          { name: 'Департамент информатизации и информационной безопасности (демо)', role: 'it-security', email: 'it-security@demo.kuzet.local' },
+        ],
         targets: [
           ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
           // The e-shop's test and productive services for ETPs, listed with their availability on /status (000 App.7 §3).

@@ -50,6 +50,16 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.match(String(slack.args.text), /зарегистрирован инцидент|инциденті тіркелді/);
     const draft = await waitFor(() => noticeOf(inc.id), { what: 'draft notice', timeoutMs: 15_000 });
     assert.equal(draft.publishedVersion, 0);
+    // 001 §19: the owner's IT and security unit hears of the proposed high failure on receipt, before any
+    // confirmation or public notice; that message alone meets SLA-P-OWNER-MEDHIGH (receipt + 5 min).
+    type ClockView = { timer: string; state: string; startedAt: string; dueAt: string; metAt: string | null };
+    const unitMail = await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes('it-security@demo.kuzet.local') && m.subject.includes(inc.id)), { what: 'mail to the owner IT and security unit', timeoutMs: 20_000 });
+    assert.match(unitMail.subject, /модуль «Поиск объявлений»|«Хабарландыруларды іздеу» модулі/);
+    const ownerClock = await waitFor(async () => ((await api('GET', `/api/v1/incidents/${inc.id}`)).body.clocks as ClockView[]).find((x) => x.timer === 'SLA-P-OWNER-MEDHIGH' && x.metAt !== null), { what: 'SLA-P-OWNER-MEDHIGH met', timeoutMs: 10_000 });
+    const incView = (await api('GET', `/api/v1/incidents/${inc.id}`)).body as { receivedAt: string; confirmedAt: string | null };
+    assert.equal(ownerClock.startedAt, incView.receivedAt);
+    assert.equal(incView.confirmedAt, null, 'met before confirmation');
+    assert.equal(ownerClock.state, 'met');
     const before = (await (await fetch(`${demo.kuzet.url}/status.json`)).json()) as { notices: { id: string }[] };
     assert.ok(!before.notices.some((n) => n.id === draft.id), 'a draft is not on the status site');
 

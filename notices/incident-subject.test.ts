@@ -1,7 +1,7 @@
 /** The incident's description in both languages: table-driven over the source, the cause and module or system, named as people know them. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { incidentDescription, type IncidentNames } from './incident-subject.ts';
+import { CLOCKS_MET_BY_PUBLISH, OWNER_UNIT_CLOCK, incidentDescription, ownerUnitEmails, type IncidentNames } from './incident-subject.ts';
 
 type Row = Parameters<typeof incidentDescription>[0];
 const row = (r: Partial<Row>): Row => ({ source: 'appeal', probable_cause: null, cause: null, ...r });
@@ -56,3 +56,10 @@ const CASES: { name: string; row: Row; names: IncidentNames; ru: string; kk: str
 for (const c of CASES) {
   test(`incident description: ${c.name}`, () => assert.deepEqual(incidentDescription(c.row, c.names), { ru: c.ru, kk: c.kk }));
 }
+
+test('SLA-P-OWNER-MEDHIGH is met only by the message to the owner IT and security unit, never by publishing the notice (001 §19)', () => {
+  for (const level of ['medium', 'high'] as const) assert.ok(!CLOCKS_MET_BY_PUBLISH[level].includes(OWNER_UNIT_CLOCK), level);
+  const owners = [{ name: 'Минфин', email: 'owner@minfin.kz' }, { name: 'ДИИБ', role: 'it-security', email: 'it@minfin.kz' }, { name: 'ДИИБ тел.', role: 'it-security' }];
+  assert.deepEqual(ownerUnitEmails(owners), ['it@minfin.kz']);
+  assert.deepEqual(ownerUnitEmails([{ name: 'Минфин', role: 'owner', email: 'owner@minfin.kz' }]), []);
+});

@@ -104,12 +104,26 @@ export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipi
  * The incident clocks a publication meets (REGULATIONS.md §4, policy portal-692): the homepage
  * notice (SLA-P-MED-HOME, SLA-P-HIGH-HOME), the e-mail to the reporter and suppliers in the same
  * fan-out (SLA-P-MED-NOTIFY), and the owners, who are always among its e-mail recipients
- * (SLA-P-HIGH-OWNER, SLA-P-OWNER-MEDHIGH).
+ * (SLA-P-HIGH-OWNER). Not SLA-P-OWNER-MEDHIGH: only the message to the owner's IT and security unit
+ * meets that one ({@link OWNER_UNIT_CLOCK}).
  */
 export const CLOCKS_MET_BY_PUBLISH: Readonly<Record<'medium' | 'high', readonly string[]>> = {
-  medium: ['SLA-P-MED-HOME', 'SLA-P-MED-NOTIFY', 'SLA-P-OWNER-MEDHIGH'],
-  high: ['SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER', 'SLA-P-OWNER-MEDHIGH'],
+  medium: ['SLA-P-MED-HOME', 'SLA-P-MED-NOTIFY'],
+  high: ['SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER'],
 };
+
+/**
+ * 001 §19: on receipt of a medium/high failure the operator informs the owner's unit responsible for
+ * informatisation and information security, in order to confirm it. Met only by that message, sent to
+ * the system's owners contacts with this role; the public notice never meets it.
+ */
+export const OWNER_UNIT_CLOCK = 'SLA-P-OWNER-MEDHIGH';
+export const OWNER_UNIT_ROLE = 'it-security';
+
+/** The owner unit's addresses among a system's owners (001 §19). */
+export function ownerUnitEmails(owners: readonly { role?: string | undefined; email?: string | undefined }[]): string[] {
+  return owners.filter((o) => o.role === OWNER_UNIT_ROLE && o.email).map((o) => o.email as string);
+}
 
 /** A low-level incident gets no homepage notice; the reporting user is told the level and planned fix (SLA-P-LOW-NOTIFY, 001 §13.1). */
 export const LOW_NOTIFY_CLOCK = 'SLA-P-LOW-NOTIFY';

@@ -24,7 +24,7 @@ describe('SLA clocks per policy, source and level', () => {
       'SLA-P-HIGH-OWNER 2026-03-26T13:15:00+05:00',
       'SLA-P-HIGH-HOME 2026-03-26T13:40:00+05:00',
       'SLA-P-HIGH-REPORT 2026-03-27T18:30:00+05:00',
-      'SLA-P-OWNER-MEDHIGH 2026-03-26T13:15:00+05:00',
+      'SLA-P-OWNER-MEDHIGH 2026-03-26T12:55:00+05:00',
     ]);
   });
   it('medium: homepage and notify within 60 minutes', () => {
@@ -35,6 +35,29 @@ describe('SLA clocks per policy, source and level', () => {
     assert.deepEqual(view({ ...base, policy: 'etp-em' })[0], 'SLA-E-ETP-REGISTER 2026-03-26T13:05:00+05:00 met 2026-03-26T12:55:00+05:00');
     assert.deepEqual(view({ ...base, policy: 'marking-672' }), []);
   });
+});
+
+// SLA-P-OWNER-MEDHIGH (001 §19 «При поступлении информации … в целях подтверждения»): from receipt, + 5 minutes of clock time.
+const OWNER_TABLE: { name: string; facts: Partial<ClockFacts>; expected: string | null }[] = [
+  { name: 'proposed high at receipt, before confirmation', facts: { source: 'monitoring', proposedLevel: 'high', receivedAt: t('2026-04-14T10:00:00+05:00') }, expected: '2026-04-14T10:00:00+05:00 → 2026-04-14T10:05:00+05:00' },
+  { name: 'proposed medium on an appeal', facts: { proposedLevel: 'medium', receivedAt: t('2026-04-14T13:10:00+05:00') }, expected: '2026-04-14T13:10:00+05:00 → 2026-04-14T13:15:00+05:00' },
+  { name: 'proposed low, confirmed high later: still from receipt, not from confirmation', facts: { proposedLevel: 'low', level: 'high', receivedAt: t('2026-04-14T10:00:00+05:00'), confirmedAt: t('2026-04-14T11:30:00+05:00') }, expected: '2026-04-14T10:00:00+05:00 → 2026-04-14T10:05:00+05:00' },
+  { name: 'proposed low, confirmed medium', facts: { proposedLevel: 'low', level: 'medium', receivedAt: t('2026-04-14T12:58:00+05:00'), confirmedAt: t('2026-04-14T14:40:00+05:00') }, expected: '2026-04-14T12:58:00+05:00 → 2026-04-14T13:03:00+05:00' },
+  { name: 'proposed high on a Nauryz night: clock time, no working hours', facts: { source: 'monitoring', proposedLevel: 'high', receivedAt: t('2026-03-22T23:58:00+05:00') }, expected: '2026-03-22T23:58:00+05:00 → 2026-03-23T00:03:00+05:00' },
+  { name: 'received in lunch: lunch does not delay it', facts: { proposedLevel: 'medium', receivedAt: t('2026-04-14T13:30:00+05:00') }, expected: '2026-04-14T13:30:00+05:00 → 2026-04-14T13:35:00+05:00' },
+  { name: 'proposed low and not (yet) confirmed: no clock', facts: { proposedLevel: 'low' }, expected: null },
+  { name: 'proposed low, confirmed low: no clock', facts: { proposedLevel: 'low', level: 'low', confirmedAt: t('2026-04-14T11:30:00+05:00') }, expected: null },
+  { name: 'energy has no such clock', facts: { policy: 'energy-366', proposedLevel: 'high' }, expected: null },
+];
+
+describe('SLA-P-OWNER-MEDHIGH starts at receipt (001 §19)', () => {
+  for (const c of OWNER_TABLE) {
+    it(c.name, () => {
+      const clock = clocksFor({ ...base, ...c.facts }).find((x) => x.timer === 'SLA-P-OWNER-MEDHIGH');
+      assert.equal(clock ? `${formatAstana(clock.startedAt)} → ${formatAstana(clock.dueAt)}` : null, c.expected);
+      if (clock) assert.equal(clock.metAt, null, 'met only by the message to the owner unit, never by the incident itself');
+    });
+  }
 });
 
 describe('clock state', () => {

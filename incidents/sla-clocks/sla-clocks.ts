@@ -13,6 +13,8 @@ export interface ClockFacts {
   policy: PolicyId;
   source: IncidentSource;
   level: Level | null;
+  /** The level kuzet proposed from the evidence before anyone confirmed it. */
+  proposedLevel?: Level | null;
   /** Receipt of the failure information: the appeal's arrival, or detection. */
   receivedAt: number;
   registeredAt: number;
@@ -41,6 +43,8 @@ interface ClockRule {
   met: Met;
   sources?: readonly IncidentSource[];
   levels?: readonly Level[];
+  /** `levels` match the proposed level too (the duty arises before confirmation), not only the confirmed one. */
+  proposedLevels?: boolean;
   informational?: boolean;
 }
 
@@ -58,7 +62,10 @@ export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = {
     { timer: 'SLA-P-HIGH-OWNER', start: 'confirmed', met: 'manual', levels: ['high'] },
     { timer: 'SLA-P-HIGH-HOME', start: 'confirmed', met: 'manual', levels: ['high'] },
     { timer: 'SLA-P-HIGH-REPORT', start: 'resolved', met: 'manual', levels: ['high'] },
-    { timer: 'SLA-P-OWNER-MEDHIGH', start: 'confirmed', met: 'manual', levels: ['medium', 'high'] },
+    // 001 §19 «При поступлении информации … в целях подтверждения»: from receipt, whether medium/high is
+    // proposed at once or only confirmed later; met only by the message to the owner's IT and security
+    // unit (collector/incident-notices.ts), never by the public notice.
+    { timer: 'SLA-P-OWNER-MEDHIGH', start: 'received', met: 'manual', levels: ['medium', 'high'], proposedLevels: true },
   ],
   'etp-em': [
     { timer: 'SLA-E-ETP-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
@@ -99,12 +106,18 @@ function metOf(m: Met, f: ClockFacts): number | null {
   }
 }
 
+function levelMatches(r: ClockRule, f: ClockFacts): boolean {
+  const levels = r.levels ?? [];
+  if (f.level !== null && levels.includes(f.level)) return true;
+  return r.proposedLevels === true && f.proposedLevel !== null && f.proposedLevel !== undefined && levels.includes(f.proposedLevel);
+}
+
 /** The clocks that apply to the incident now (a timer appears once its starting event has happened). */
 export function clocksFor(f: ClockFacts): Clock[] {
   const out: Clock[] = [];
   for (const r of CLOCK_RULES[f.policy]) {
     if (r.sources && !r.sources.includes(f.source)) continue;
-    if (r.levels && (f.level === null || !r.levels.includes(f.level))) continue;
+    if (r.levels && !levelMatches(r, f)) continue;
     const start = startOf(r.start, f);
     if (start === null || start === undefined) continue;
     out.push({ timer: r.timer, startedAt: start, dueAt: slaDueAtMs(r.timer, start), metAt: metOf(r.met, f), informational: r.informational === true });

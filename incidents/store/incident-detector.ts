@@ -226,6 +226,8 @@ export class IncidentDetector {
       await emit(tx, { type: 'incident.updated', key: `${current.id}:reopened:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'reopened', at: formatAstana(e.at) } });
     } else {
       await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [current.id, proposal.level, JSON.stringify(proposal)]);
+      // A proposal raised to medium/high starts SLA-P-OWNER-MEDHIGH, counted from receipt (001 §19).
+      await syncClocks(tx, (await getIncidentRow(tx, current.id)) as IncidentRow);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'evidence.joined', before: { proposedLevel: current.proposed_level }, after: { check: e.check, proposedLevel: proposal.level } });
       await emit(tx, { type: 'incident.updated', key: `${current.id}:joined:${e.check}:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'joined', check: e.check } });
     }

@@ -124,6 +124,7 @@ export async function syncClocks(tx: Queryable, inc: IncidentRow): Promise<void>
     policy: inc.policy,
     source: inc.source,
     level: inc.level,
+    proposedLevel: inc.proposed_level,
     receivedAt: ms(inc.received_at) as number,
     registeredAt: ms(inc.registered_at) as number,
     userDetectedAt: ms(inc.user_detected_at),

@@ -122,6 +122,14 @@ function suite(engine: 'pglite' | 'postgres') {
       assert.equal(new Set(events.map((e) => e.key)).size, events.length);
       const clocks = await db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 ORDER BY timer', [inc.id]);
       assert.deepEqual(clocks.map((c) => c.timer), ['SLA-P-ANALYSE', 'SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER', 'SLA-P-HIGH-REPORT', 'SLA-P-OWNER-MEDHIGH']);
+      // 001 §19: the owner unit's clock runs from receipt of the failure information, not from confirmation.
+      const [owner] = await db.query<{ started_at: Date; due_at: Date; received_at: Date; confirmed_at: Date }>(
+        "SELECT c.started_at, c.due_at, i.received_at, i.confirmed_at FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id WHERE c.incident_id = $1 AND c.timer = 'SLA-P-OWNER-MEDHIGH'",
+        [inc.id],
+      );
+      assert.equal(new Date(owner!.started_at).getTime(), new Date(owner!.received_at).getTime());
+      assert.equal(new Date(owner!.due_at).getTime(), new Date(owner!.received_at).getTime() + 5 * 60_000);
+      assert.notEqual(new Date(owner!.started_at).getTime(), new Date(owner!.confirmed_at).getTime());
     });
 
     it('recovery, a flap re-opening the same incident, then a new incident with the next id', async () => {

@@ -76,8 +76,10 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
     interpretation: '"within 1 working day": 18:30 of the first working day after the Astana date of resolution', source: '001 §15.13',
   },
   {
-    id: 'SLA-P-OWNER-MEDHIGH', duty: "medium/high: inform the owner's IT and security unit while confirming", startsAt: 'receipt of the failure information',
-    spec: { kind: 'clock-minutes', minutes: 5 }, interpretation: 'immediately (target: 5 minutes)', source: '001 §19',
+    // «При поступлении информации о возникновении технического сбоя оператор в целях подтверждения …»
+    id: 'SLA-P-OWNER-MEDHIGH', duty: "medium/high: inform the owner's IT and security unit (in writing, by e-mail and phone) in order to confirm", startsAt: 'receipt of the failure information',
+    spec: { kind: 'clock-minutes', minutes: 5 },
+    interpretation: 'from receipt once the proposed level is medium or high, and also when medium/high comes only at confirmation (still from receipt): receipt + 5 minutes of clock time; met only by the message to that unit, never by the public notice', source: '001 §19',
   },
 ];
 
