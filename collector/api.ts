@@ -3,6 +3,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
+import { requireRole } from '../core/auth.ts';
 import type { KuzetConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import { InputError, NotFoundError, UnavailableError } from '../core/errors.ts';
@@ -17,7 +18,7 @@ import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts'
 import { registerStatusRoutes } from './status-site.routes.ts';
 import type { Metrics } from './metrics.ts';
 import { listResults } from './results.store.ts';
-import { registerRunRoutes } from './runs.routes.ts';
+import { publicObservations, registerRunRoutes } from './runs.routes.ts';
 import type { ApiExtension } from './services.ts';
 import type { StatusBoard } from './status.ts';
 
@@ -74,8 +75,15 @@ export function createApi(deps: ApiDeps): Koa {
     ctx.body = await deps.metrics.text();
   });
 
-  router.get('/api/v1/systems', (ctx) => {
+  // Public: what is watched and how. Owners' and contacts' names and addresses only for a viewer token or session.
+  const canSeeContacts = async (ctx: Koa.Context) => {
+    if (!ctx.get('authorization') && !ctx.state.sessionActor) return false;
+    await requireRole(deps.db, 'viewer')(ctx, async () => undefined);
+    return true;
+  };
+  router.get('/api/v1/systems', async (ctx) => {
     const cfg = deps.config();
+    const contacts = await canSeeContacts(ctx);
     ctx.body = {
       systems: Object.entries(cfg.systems).map(([id, s]) => ({
         id,
@@ -83,8 +91,7 @@ export function createApi(deps: ApiDeps): Koa {
         kind: s.kind,
         policy: s.policy,
         modules: s.modules,
-        owners: s.owners,
-        contacts: s.contacts,
+        ...(contacts ? { owners: s.owners, contacts: s.contacts } : {}),
         targets: s.targets.map((t) => ({
           id: t.id,
           module: t.module ?? null,
@@ -116,7 +123,7 @@ export function createApi(deps: ApiDeps): Koa {
       check: key,
       from: formatAstana(from),
       to: formatAstana(to),
-      items: page.items.map((r) => ({ ...r, at: formatAstana(r.at) })),
+      items: page.items.map((r) => ({ ...r, observations: publicObservations(r.id, r.observations), at: formatAstana(r.at) })),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
   };
@@ -132,7 +139,7 @@ export function createApi(deps: ApiDeps): Koa {
     return results(ctx, key);
   });
 
-  registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts' });
+  registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts', now });
   if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });
   if (deps.notices) registerNoticeRoutes(router, deps.notices);
   if (deps.notices) registerStatusRoutes(router, deps.notices);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createToken } from '../core/auth.ts';
 import { loadConfigFile, resolveChecks } from '../core/config.ts';
 import { PROBES } from '../probes/index.ts';
 import { silentLogger } from '../core/log.ts';
@@ -81,10 +82,12 @@ describe('kuzet demo', () => {
       return r.items.find((i) => !i.ok);
     }, { what: 'stored failed run' });
     assert.match(failed.message, /^step "search announcements": expected text "Результаты поиска" not found within 5 s/);
-    const run = (await (await fetch(`${demo.kuzet.url}/api/v1/runs/${failed.id}`)).json()) as { artifacts: { name: string; url: string }[] };
+    // Runs and their screenshots are for viewers (issue #16 item 6).
+    const auth = { authorization: `Bearer ${(await createToken(demo.kuzet.db, { role: 'viewer', name: 'demo test' })).token}` };
+    const run = (await (await fetch(`${demo.kuzet.url}/api/v1/runs/${failed.id}`, { headers: auth })).json()) as { artifacts: { name: string; url: string }[] };
     const shot = run.artifacts.find((a) => a.name.endsWith('.png'));
     assert.ok(shot, `artifacts: ${JSON.stringify(run.artifacts)}`);
-    const png = Buffer.from(await (await fetch(new URL(shot.url, demo.kuzet.url))).arrayBuffer());
+    const png = Buffer.from(await (await fetch(new URL(shot.url, demo.kuzet.url), { headers: auth })).arrayBuffer());
     assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     await inject(demo.sim.url, 'search', 'none');
     await waitFor(async () => (await targetStatus(demo.kuzet.url, 'portal', 'search-journey'))?.status === 'up', { what: 'journey up again', timeoutMs: 60_000 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { createToken } from '../core/auth.ts';
 import { migrate, openDb, type Db } from '../core/db.ts';
 import { silentLogger } from '../core/log.ts';
 import { errorMiddleware } from './http-util.ts';
@@ -22,6 +23,10 @@ import { registerRunRoutes } from './runs.routes.ts';
 let db: Db;
 let server: Server;
 let base: string;
+let viewer: string;
+let clock = new Date('2026-11-23T12:00:00+05:00');
+/** A viewer's GET (runs hold page contents: issue #16 item 6). */
+const get = (path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${viewer}` } });
 const root = mkdtempSync(join(tmpdir(), 'kuzet-runs-'));
 const outside = mkdtempSync(join(tmpdir(), 'kuzet-outside-'));
 const runDir = join(root, '2026-11-23', 'run-1');
@@ -66,10 +71,11 @@ before(async () => {
   db = await openDb({ dataDir: 'memory://' });
   await migrate(db);
   await insertResults(db, [journeyResult()]);
+  viewer = (await createToken(db, { role: 'viewer', name: 'v' })).token;
   const app = new Koa();
   const router = new Router();
   app.use(errorMiddleware(silentLogger));
-  registerRunRoutes(router, { db: () => db, artifactsDir: root });
+  registerRunRoutes(router, { db: () => db, artifactsDir: root, now: () => clock });
   app.use(router.routes());
   server = await new Promise((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));
@@ -92,27 +98,50 @@ async function runId(): Promise<string> {
 describe('GET /api/v1/runs/:id', () => {
   it('returns the stored result with its observations and artifact URLs (no disk paths)', async () => {
     const id = await runId();
-    const res = await fetch(`${base}/api/v1/runs/${id}`);
+    const res = await get(`/api/v1/runs/${id}`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as Record<string, unknown>;
+    const text = await res.text();
+    assert.ok(!text.includes(root) && !text.includes(outside), 'no path on the server’s disk');
+    const body = JSON.parse(text) as Record<string, unknown>;
     assert.equal(body.message, 'step "search announcements": expected text "Результаты поиска" not found within 10 s');
     assert.equal(body.at, '2026-11-23T10:00:00+05:00');
     assert.equal((body.observations as { journey: string }).journey, 'portal-search');
-    assert.deepEqual((body.artifacts as unknown[]).slice(0, 2), [
+    assert.deepEqual((body.artifacts as { name: string; bytes: number; url: string }[]).slice(0, 2).map(({ name, bytes, url }) => ({ name, bytes, url })), [
       { name: 'screenshot.png', bytes: 4, url: `/api/v1/runs/${id}/artifacts/screenshot.png` },
       { name: 'trace.zip', bytes: 2, url: `/api/v1/runs/${id}/artifacts/trace.zip` },
     ]);
   });
 
+  it('needs a viewer token for the run and its files; a shared link opens one file until it expires', async () => {
+    const id = await runId();
+    assert.equal((await fetch(`${base}/api/v1/runs/${id}`)).status, 401);
+    assert.equal((await fetch(`${base}/api/v1/runs/${id}/artifacts/screenshot.png`)).status, 401);
+    const body = (await (await get(`/api/v1/runs/${id}`)).json()) as { artifacts: { name: string; shareUrl: string; shareExpiresAt: string }[] };
+    const shot = body.artifacts.find((a) => a.name === 'screenshot.png')!;
+    assert.equal(shot.shareExpiresAt, '2026-11-24T12:00:00+05:00');
+    const shared = await fetch(`${base}${shot.shareUrl}`);
+    assert.equal(shared.status, 200);
+    assert.equal(await shared.text(), 'PNG!');
+    // The signature names one file: it opens no other, and a changed one opens nothing.
+    assert.equal((await fetch(`${base}${shot.shareUrl.replace('screenshot.png', 'trace.zip')}`)).status, 403);
+    assert.equal((await fetch(`${base}${shot.shareUrl.replace(/sig=./, 'sig=A')}`)).status, 403);
+    assert.equal((await fetch(`${base}/api/v1/runs/${id}?${shot.shareUrl.split('?')[1]}`)).status, 401, 'not the run itself');
+    clock = new Date(clock.getTime() + 24 * 3_600_000 + 1000);
+    const expired = await fetch(`${base}${shot.shareUrl}`);
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /expired/);
+    clock = new Date('2026-11-23T12:00:00+05:00');
+  });
+
   it('404 for an unknown run, 400 for a malformed id', async () => {
-    assert.equal((await fetch(`${base}/api/v1/runs/999999`)).status, 404);
-    const bad = await fetch(`${base}/api/v1/runs/abc`);
+    assert.equal((await get(`/api/v1/runs/999999`)).status, 404);
+    const bad = await get(`/api/v1/runs/abc`);
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: { field: string } }).error.field, 'id');
   });
 
   it('streams a listed artifact', async () => {
-    const res = await fetch(`${base}/api/v1/runs/${await runId()}/artifacts/screenshot.png`);
+    const res = await get(`/api/v1/runs/${await runId()}/artifacts/screenshot.png`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'image/png');
     assert.equal(await res.text(), 'PNG!');
@@ -121,7 +150,7 @@ describe('GET /api/v1/runs/:id', () => {
   it('404 when the file is gone, outside the artifacts folder (also through a symlink), or not listed', async () => {
     const id = await runId();
     for (const name of ['trace.zip', 'evil.txt', 'link.txt', 'other.png']) {
-      const res = await fetch(`${base}/api/v1/runs/${id}/artifacts/${name}`);
+      const res = await get(`/api/v1/runs/${id}/artifacts/${name}`);
       assert.equal(res.status, 404, name);
     }
   });
@@ -129,7 +158,7 @@ describe('GET /api/v1/runs/:id', () => {
   it('refuses traversal in the name', async () => {
     const id = await runId();
     for (const name of ['..%2F..%2Fetc%2Fpasswd', '.hidden', '%2E%2E%2Fsecret.txt', 'a%5C..%5Cb']) {
-      const res = await fetch(`${base}/api/v1/runs/${id}/artifacts/${name}`);
+      const res = await get(`/api/v1/runs/${id}/artifacts/${name}`);
       assert.equal(res.status, 400, name);
       assert.doesNotMatch(await res.text(), /root:/);
     }

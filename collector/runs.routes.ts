@@ -4,13 +4,20 @@
  *
  * A file is served only when the run lists it by that name and its real path lies inside the
  * artifacts directory: the name in the URL and the path in the database are never trusted alone.
+ *
+ * Runs hold page contents (screenshots, traces), so both need a viewer token (or a console session).
+ * To show one artifact to someone without a token, the run's answer carries a `shareUrl` per
+ * artifact: signed, valid for {@link SHARE_LINK_MS}, for that one file only.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { requireRole } from '../core/auth.ts';
 import type { Db } from '../core/db.ts';
-import { InputError, NotFoundError, UnavailableError } from '../core/errors.ts';
+import { InputError, KuzetError, NotFoundError, UnavailableError } from '../core/errors.ts';
+import { checkSignedPath, serverKey, signPath } from '../core/signed-link.ts';
 import { formatAstana } from '../core/time.ts';
 import { getResult } from './results.store.ts';
 
@@ -18,7 +25,12 @@ export interface RunRoutesDeps {
   db: () => Db | undefined;
   /** Root of the browser checks' artifacts (default of the probe: `./artifacts`). */
   artifactsDir: string;
+  now?: () => Date;
 }
+
+/** How long a shared artifact link holds. */
+export const SHARE_LINK_MS = 24 * 3_600_000;
+const SHARE_KEY = 'artifact-links';
 
 interface StoredArtifact {
   name: string;
@@ -30,6 +42,22 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const CONTENT_TYPES: Record<string, string> = { png: 'image/png', zip: 'application/zip', json: 'application/json', txt: 'text/plain; charset=utf-8' };
 
 export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
+  const now = deps.now ?? (() => new Date());
+  const viewer = requireRole(deps.db, 'viewer');
+  const db = () => {
+    const d = deps.db();
+    if (!d) throw new UnavailableError('the database is not open yet');
+    return d;
+  };
+  /** A valid signed link stands in for the token, for its own path only. */
+  const viewerOrSignedLink = async (ctx: Context, next: Next) => {
+    const { expires, sig } = ctx.query;
+    if (expires === undefined && sig === undefined) return viewer(ctx, next);
+    if (typeof expires !== 'string' || typeof sig !== 'string') throw new KuzetError('forbidden', 'a shared link needs one `expires` and one `sig`', { status: 403 });
+    const verdict = checkSignedPath(await serverKey(db(), SHARE_KEY), ctx.path, expires, sig, now());
+    if (verdict !== 'ok') throw new KuzetError('forbidden', verdict === 'expired' ? 'this shared link has expired; ask for a new one' : 'this shared link is not valid', { status: 403 });
+    return next();
+  };
   const load = async (rawId: string | undefined) => {
     if (!rawId || !/^\d{1,18}$/.test(rawId)) throw new InputError('a run id: the `id` of a result', 'id');
     const db = deps.db();
@@ -39,18 +67,25 @@ export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
     return { run, artifacts: storedArtifacts(run.observations) };
   };
 
-  router.get('/api/v1/runs/:id', async (ctx) => {
+  router.get('/api/v1/runs/:id', viewer, async (ctx) => {
     const { run, artifacts } = await load(ctx.params.id);
     const id = run.id;
+    const key = await serverKey(db(), SHARE_KEY);
+    const expiresAt = new Date(now().getTime() + SHARE_LINK_MS);
+    // Paths on the worker's disk are not the client's business; the URL is.
+    const { artifacts: _paths, ...observations } = run.observations ?? {};
     ctx.body = {
       ...run,
+      observations: run.observations ? observations : null,
       at: formatAstana(run.at),
-      // Paths on the worker's disk are not the client's business; the URL is.
-      artifacts: artifacts.map((a) => ({ name: a.name, bytes: a.bytes, url: `/api/v1/runs/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+      artifacts: artifacts.map((a) => {
+        const url = `/api/v1/runs/${id}/artifacts/${encodeURIComponent(a.name)}`;
+        return { name: a.name, bytes: a.bytes, url, shareUrl: signPath(key, url, expiresAt), shareExpiresAt: formatAstana(expiresAt) };
+      }),
     };
   });
 
-  router.get('/api/v1/runs/:id/artifacts/:name', async (ctx) => {
+  router.get('/api/v1/runs/:id/artifacts/:name', viewerOrSignedLink, async (ctx) => {
     const name = ctx.params.name ?? '';
     if (!SAFE_NAME.test(name)) throw new InputError('an artifact name such as screenshot.png', 'name');
     const { artifacts } = await load(ctx.params.id);
@@ -63,6 +98,14 @@ export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
     ctx.length = file.size;
     ctx.body = createReadStream(file.path);
   });
+}
+
+/** A run's observations as clients see them: artifacts by name and URL, never by their path on the worker's disk. */
+export function publicObservations(runId: string, observations: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!observations) return null;
+  const { artifacts: _paths, ...rest } = observations;
+  const artifacts = storedArtifacts(observations);
+  return artifacts.length === 0 ? rest : { ...rest, artifacts: artifacts.map((a) => ({ name: a.name, bytes: a.bytes, url: `/api/v1/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` })) };
 }
 
 function storedArtifacts(observations: Record<string, unknown> | null): StoredArtifact[] {

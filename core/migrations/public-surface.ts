@@ -7,4 +7,9 @@ export const PUBLIC_SURFACE_MIGRATIONS: readonly Migration[] = [
     name: 'fixed-window request counters shared by every kuzet process (status-site subscriptions)',
     statements: ['CREATE TABLE rate_limits (key text PRIMARY KEY, n integer NOT NULL, reset_at timestamptz NOT NULL)', 'CREATE INDEX rate_limits_reset_at ON rate_limits (reset_at)'],
   },
+  {
+    version: 61,
+    name: 'server keys (signing shared, expiring artifact links), one per purpose, the same for every kuzet process',
+    statements: ['CREATE TABLE server_keys (name text PRIMARY KEY, key text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())'],
+  },
 ];
