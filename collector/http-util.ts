@@ -3,6 +3,7 @@
  */
 import type { Context, Next } from 'koa';
 import { formatPath, InputError, KuzetError } from '../core/errors.ts';
+import { parseInstant } from '../core/instant.ts';
 import { RateLimitedError } from '../core/rate-limit.ts';
 import type { Logger } from '../core/log.ts';
 
@@ -126,8 +127,6 @@ export async function readBodyText(ctx: Context, limit: number): Promise<string>
 export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown> {
   const text = await readBodyText(ctx, limit);
   if (text.trim() === '') throw new InputError('a JSON body is required', 'body');
-  try {
-    value = JSON.parse(text) as unknown;
   return parseJsonBody(text);
 }
 
@@ -139,11 +138,11 @@ export async function readJson(ctx: Context, limit = 1_048_576): Promise<unknown
  */
 export function parseJsonBody(text: string): unknown {
   let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
   } catch (e) {
     throw new InputError(`not valid JSON: ${(e as Error).message}`, 'body');
   }
-}
-
   const bad = unstorableAt(value, []);
   if (bad) throw new InputError(bad.message, bad.path.length === 0 ? 'body' : formatPath(bad.path));
   return value;
@@ -181,14 +180,16 @@ export function unstorableAt(v: unknown, path: (string | number)[]): { path: (st
     }
   }
   return undefined;
-/** Parses an ISO 8601 query parameter into a Date, naming the parameter when it is not one. */
+}
+
+/** Parses a strict ISO 8601 instant (a real date, an explicit offset) from the query, naming the parameter when it is not one. */
 export function queryDate(ctx: Context, name: string, fallback: Date): Date {
   const v = ctx.query[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || !/^\d{4}-\d{2}-\d{2}/.test(v)) {
-    throw new InputError('not an ISO 8601 date-time', name);
-  }
-  return new Date(v);
+  if (typeof v !== 'string') throw new InputError('give it once', name);
+  const r = parseInstant(v);
+  if (!r.ok) throw new InputError(r.reason, name);
+  return new Date(r.ms);
 }
 
 export function queryInt(ctx: Context, name: string, fallback: number, min: number, max: number): number {

@@ -143,7 +143,7 @@ describe('pipeline on PostgreSQL', () => {
   it('answers bad requests with field-named JSON errors', async () => {
     const bad = await getJson(`${k.url}/api/v1/checks/portal/homepage/second/results?from=yesterday`);
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body, { error: { code: 'invalid_input', message: 'from: not an ISO 8601 date-time', field: 'from' } });
+    assert.deepEqual(bad.body, { error: { code: 'invalid_input', message: 'from: not an ISO 8601 date-time with an offset (e.g. 2026-03-26T09:00:00+05:00)', field: 'from' } });
     const missing = await getJson(`${k.url}/api/v1/checks/portal/nope/x/results`);
     assert.equal(missing.status, 404);
     assert.equal((missing.body.error as { code: string }).code, 'not_found');
