@@ -6,7 +6,7 @@ import { Document, Packer, PageOrientation, Paragraph, Table, TableRow, WidthTyp
 import { A4, cell, DOCX_FONT, para } from './docx-util.ts';
 import type { JournalEntry } from './model.ts';
 import { block, openPdf } from './pdf-util.ts';
-import { journalChildren } from './render-docx.ts';
+import { JOURNAL_MARGINS, journalChildren } from './render-docx.ts';
 import { drawJournal } from './render-pdf.ts';
 import type { RenderContext } from './rows.ts';
 
@@ -49,7 +49,7 @@ export async function extractDocx(x: ExtractParts): Promise<Buffer> {
     styles: { default: { document: { run: { font: DOCX_FONT, size: 14 } } } },
     sections: [
       {
-        properties: { page: { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: { top: 567, bottom: 567, left: 567, right: 567 } } },
+        properties: { page: { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: JOURNAL_MARGINS } },
         children: [...x.blocks.flatMap(toDocx), new Paragraph({ pageBreakBefore: true }), ...journalChildren(x.entries, x.ctx), new Paragraph({}), ...x.signatures.flatMap(toDocx)],
       },
     ],

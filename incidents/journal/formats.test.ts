@@ -63,7 +63,7 @@ describe('journal formats: layout, font and footer', () => {
     await wb.xlsx.load(x.body as unknown as ArrayBuffer);
     const firstCells: string[] = [];
     wb.worksheets[0]!.eachRow((row) => void firstCells.push(String(row.getCell(1).value ?? '')));
-    assert.deepEqual(firstCells.slice(-(w.abbreviations.length + 2)), [w.signatureResponsible, w.abbreviationsTitle, ...w.abbreviations]);
+    assert.deepEqual(firstCells.slice(-(w.abbreviations.length + 2)), [`${w.signatureResponsible}    ____________    ${w.signatureMarks}`, w.abbreviationsTitle, ...w.abbreviations]);
     const html = (await renderJournal(ENTRIES, { format: 'html', lang: 'kk', period })).body.toString('utf8');
     for (const t of [w.abbreviationsTitle, ...w.abbreviations]) assert.ok(html.includes(t), t);
   });

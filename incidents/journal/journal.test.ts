@@ -6,8 +6,8 @@ import { ENTRIES, HOSTILE } from './fixtures.test-support.ts';
 import { HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LEVEL_WORDS, TYPO_FIXES } from './labels.ts';
 import { entryState, filterEntries, parseEntries, validBinIin } from './model.ts';
 import { renderJournal } from './render.ts';
-import { XLSX_HEADER_ROW } from './render-xlsx.ts';
-import { astanaWallDate, rowCells, rowTexts } from './rows.ts';
+import { XLSX_FIRST_DATA_ROW, XLSX_HEADER_ROW, XLSX_NUMBER_ROW } from './render-xlsx.ts';
+import { rowTexts } from './rows.ts';
 
 const period = { from: '2026-01-01', to: '2026-12-31' };
 
@@ -117,26 +117,30 @@ describe('journal formats', () => {
     assert.equal(csv.split('\r\n').filter(Boolean).length, 1 + ENTRIES.length);
   });
 
-  it('XLSX read back: 16 headers in order, one row per appeal, values equal to the entries, dates as dates', async () => {
+  it('XLSX read back: 16 headers in order, their numbers, one row per appeal with the printed texts (Astana time), heights and a named font', async () => {
     const r = await renderJournal(ENTRIES, { format: 'xlsx', lang: 'kk', period });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.body as unknown as ArrayBuffer);
     const ws = wb.worksheets[0];
     assert.ok(ws);
-    const head = ws.getRow(XLSX_HEADER_ROW);
-    assert.deepEqual(Array.from({ length: 16 }, (_, i) => head.getCell(i + 1).value), [...HEADERS.kk]);
+    const values = (n: number) => Array.from({ length: 16 }, (_, i) => ws.getRow(n).getCell(i + 1).value);
+    assert.deepEqual(values(XLSX_HEADER_ROW), [...HEADERS.kk]);
+    assert.deepEqual(values(XLSX_NUMBER_ROW), HEADERS.kk.map((_, i) => String(i + 1)));
     assert.equal(ws.views[0]?.state, 'frozen');
     ENTRIES.forEach((e, n) => {
-      const row = ws.getRow(XLSX_HEADER_ROW + 1 + n);
-      const want = rowCells(e, n + 1, 'kk').map((c) => (c instanceof Date ? astanaWallDate(c).getTime() : c === '' ? null : c));
-      const got = Array.from({ length: 16 }, (_, i) => {
-        const v = row.getCell(i + 1).value;
-        return v instanceof Date ? v.getTime() : v;
-      });
-      assert.deepEqual(got, want);
+      const want = rowTexts(e, n + 1, 'kk').map((t) => (t === '' ? null : t));
+      assert.deepEqual(values(XLSX_FIRST_DATA_ROW + n), want);
     });
-    assert.ok(ws.getRow(XLSX_HEADER_ROW + 1).getCell(4).value instanceof Date);
-    assert.equal(ws.getRow(XLSX_HEADER_ROW + 1 + ENTRIES.length).getCell(1).value, null);
+    assert.equal(ws.getRow(XLSX_FIRST_DATA_ROW).getCell(4).value, '2026-03-10 09:15:00');
+    assert.equal(ws.getRow(XLSX_FIRST_DATA_ROW + ENTRIES.length).getCell(1).value, null);
+    for (let n = 1; n < XLSX_FIRST_DATA_ROW + ENTRIES.length; n++) assert.ok((ws.getRow(n).height ?? 0) > 0, `row ${n} has a height`);
+    // The header wraps to several lines; the hostile description (a line break, long) makes its row taller still.
+    assert.ok(ws.getRow(XLSX_HEADER_ROW).height > 3 * 7);
+    assert.ok(ws.getRow(XLSX_FIRST_DATA_ROW).height > ws.getRow(XLSX_FIRST_DATA_ROW + 2).height);
+    for (const n of [XLSX_HEADER_ROW, XLSX_NUMBER_ROW, XLSX_FIRST_DATA_ROW]) assert.equal(ws.getRow(n).getCell(2).font?.name, 'DejaVu Sans');
+    assert.equal(ws.pageSetup.orientation, 'landscape');
+    assert.equal(ws.pageSetup.fitToWidth, 1);
+    assert.equal(ws.pageSetup.fitToHeight, 0);
   });
 
   it('an empty period gives a valid empty journal in every format', async () => {

@@ -59,7 +59,7 @@ export const COLUMN_KEYS = [
 ] as const;
 export type ColumnKey = (typeof COLUMN_KEYS)[number];
 
-/** Columns holding an instant: printed as Astana time, real dates in XLSX. */
+/** Columns holding an instant: printed as Astana time. */
 export const DATE_COLUMNS: ReadonlySet<ColumnKey> = new Set(['appealedAt', 'confirmedAt', 'resolvedAt']);
 
 export const HEADERS: Readonly<Record<Lang, readonly string[]>> = {

@@ -27,42 +27,45 @@ export function makeWrapper(advance: (ch: string) => number): Wrapper {
     return w;
   };
 
+  // A line may break at a space, or after a slash («подтверждения/» «не»), as LibreOffice and Word
+  // break; a piece wider than the column is cut between letters and the cut marked with a hyphen.
+  const HYPHEN = '-';
   const wrapParagraph = (para: string, width: number, out: string[], maxLines: number) => {
     let line = '';
     let lineW = 0;
     const space = charWidth(' ');
-    const push = (s: string) => out.push(s);
     for (const word of para.split(' ')) {
-      if (out.length >= maxLines) return;
-      let ww = widthOf(word);
-      const sep = line ? space : 0;
-      if (lineW + sep + ww <= width) {
-        line = line ? `${line} ${word}` : word;
-        lineW += sep + ww;
-        continue;
-      }
-      if (line) push(line);
-      line = '';
-      lineW = 0;
-      // A word wider than the column is broken between characters.
-      let rest = word;
-      while (ww > width && out.length < maxLines) {
-        let cut = '';
-        let cw = 0;
-        for (const ch of rest) {
-          const w = charWidth(ch);
-          if (cw + w > width && cut) break;
-          cut += ch;
-          cw += w;
+      const pieces = word.split(/(?<=\/)(?=.)/u);
+      for (const [k, piece] of pieces.entries()) {
+        if (out.length >= maxLines) return;
+        let ww = widthOf(piece);
+        const sep = line && k === 0 ? space : 0;
+        if (lineW + sep + ww <= width) {
+          line = `${line}${sep ? ' ' : ''}${piece}`;
+          lineW += sep + ww;
+          continue;
         }
-        push(cut);
-        rest = rest.slice(cut.length);
-        ww = widthOf(rest);
+        if (line) out.push(line);
+        let rest = piece;
+        while (ww > width && out.length < maxLines) {
+          const room = width - charWidth(HYPHEN);
+          let cut = '';
+          let cw = 0;
+          for (const ch of rest) {
+            const w = charWidth(ch);
+            if (cw + w > room && cut) break;
+            cut += ch;
+            cw += w;
+          }
+          rest = rest.slice(cut.length);
+          out.push(rest ? cut + HYPHEN : cut);
+          ww = widthOf(rest);
+        }
+        line = rest;
+        lineW = ww;
       }
-      line = rest;
-      lineW = ww;
     }
-    if (out.length < maxLines) push(line);
+    if (out.length < maxLines) out.push(line);
   };
 
   return {

@@ -1,9 +1,8 @@
 /**
  * The journal's table as every format prints it: the 16 cells of a row in the form's order, words
- * in the chosen language, instants kept as `Date` so XLSX can store real dates and the text formats
- * print Astana time.
+ * in the chosen language, instants kept as `Date` until a format prints them in Astana time.
  */
-import { astanaOffsetMinutes, formatAstana, MS_PER_MINUTE } from '../../core/time.ts';
+import { formatAstana } from '../../core/time.ts';
 import { COLUMN_KEYS, FORM, HEADERS, KIND_WORDS, LEVEL_WORDS, type Lang } from './labels.ts';
 import type { JournalEntry } from './model.ts';
 
@@ -66,14 +65,6 @@ export function cellText(c: JournalCell, style: 'iso' | 'print' = 'print'): stri
 
 export function rowTexts(e: JournalEntry, seq: number, lang: Lang, style: 'iso' | 'print' = 'print'): string[] {
   return rowCells(e, seq, lang).map((c) => cellText(c, style));
-}
-
-/**
- * An instant shifted so that its UTC fields read Astana wall-clock time: spreadsheets store dates
- * without a zone, and the journal's are Astana time.
- */
-export function astanaWallDate(d: Date): Date {
-  return new Date(d.getTime() + astanaOffsetMinutes(d) * MS_PER_MINUTE);
 }
 
 export function headers(lang: Lang): readonly string[] {
