@@ -158,6 +158,29 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.equal(await counts(), quiet);
   });
 
+  it('a low appeal: the level, then after the fix "works finished, failure fixed" to the reporter; SLA-P-LOW-FIXED untimed, done, on the timeline (002 §15.3)', async () => {
+    const reporter = 'reporter-low@demo.kuzet.local';
+    const ap = await api('POST', '/api/v1/appeals', { organisation: 'ТОО Ромашка', binIin: '850101300005', email: reporter, phone: '+7 701 123 45 67', description: 'не открывается вход в систему', detectedAt: formatAstana(Date.now() - 5 * 60_000), system: 'portal', module: 'auth' });
+    assert.equal(ap.status, 201, JSON.stringify(ap.body));
+    const id = ap.body.incidentId as string;
+    assert.equal((await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'analysing' })).status, 200);
+    const c = await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'confirmed', level: 'low', levelReason: 'one user, a local browser problem', kind: 'user-computer-limitations', plannedFixAt: formatAstana(Date.now() + 30 * 60_000) });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(reporter) && m.subject.includes(id)), { what: 'level notice to the reporter', timeoutMs: 20_000 });
+    type ClockView = { timer: string; state: string; dueAt: string | null; metAt: string | null };
+    const clocksOf = async () => (await api('GET', `/api/v1/incidents/${id}`)).body.clocks as ClockView[];
+    assert.equal((await clocksOf()).find((x) => x.timer === 'SLA-P-LOW-FIXED'), undefined, 'no duty before the fix');
+
+    const r = await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'resolved', actualFixAt: formatAstana(Date.now() - 1000), cause: 'browser cache', measures: 'advised the user to clear the cache' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const fixed = await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(reporter) && /работы завершены|жұмыс жүргізу аяқталды/.test(m.subject)), { what: '"works finished" mail to the reporter', timeoutMs: 20_000 });
+    assert.match(fixed.subject, new RegExp(id));
+    const duty = await waitFor(async () => (await clocksOf()).find((x) => x.timer === 'SLA-P-LOW-FIXED' && x.state === 'met'), { what: 'SLA-P-LOW-FIXED done', timeoutMs: 10_000 });
+    assert.equal(duty.dueAt, null, 'untimed');
+    const timeline = (await api('GET', `/api/v1/incidents/${id}`)).body.timeline as { action: string; after: { timer?: string } | null }[];
+    assert.ok(timeline.some((t) => t.action === 'clock.met' && t.after?.timer === 'SLA-P-LOW-FIXED'), 'on the timeline');
+  });
+
   it('a delivery that gives up is told to on-call through the other channel', async () => {
     const handler = new IncidentNotices(servicesOf(demo));
     await handler.deadLetter({ key: 'notice:x:v1|email|someone@demo.kuzet.local', channel: 'email', recipient: 'someone@demo.kuzet.local', error: '550 mailbox unavailable' });

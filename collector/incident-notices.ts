@@ -26,7 +26,7 @@ import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../inciden
 import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject, type Phase } from '../notices/index.ts';
 import { LEVEL_TEXT, contentHash, templateData } from '../notices/content.ts';
 import { insertDeliveries } from '../notices/delivery.ts';
-import { CLOCKS_MET_BY_PUBLISH, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from '../notices/incident-subject.ts';
+import { CLOCKS_MET_BY_PUBLISH, LOW_FIXED_CLOCK, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from '../notices/incident-subject.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Recipient } from '../notices/model.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
@@ -181,6 +181,7 @@ export class IncidentNotices {
     }
     if (r.level === 'low') {
       if (r.state === 'confirmed') await this.lowNotify(r);
+      else if (r.state === 'resolved' || r.state === 'closed') await this.lowFixed(r);
       return;
     }
     if (r.level !== 'medium' && r.level !== 'high') return;
@@ -243,6 +244,25 @@ export class IncidentNotices {
       await this.store(rows, 'notice.level-notify', r.id, { recipients: reporters.length, level: r.level });
     }
     await this.meetClocks(r, [LOW_NOTIFY_CLOCK]);
+  }
+
+  /**
+   * 002 §15.3 (new §13.3, SLA-P-LOW-FIXED): after the fix of a low failure, the reporting users are told
+   * by e-mail that the works are finished and the failure is fixed. Untimed: the duty is done once the
+   * message is queued, for the incident and for every appeal attached to it (one message reaches them all).
+   */
+  private async lowFixed(r: IncidentRow): Promise<void> {
+    const db = this.s.db();
+    const duties = await db.query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2", [r.id, LOW_FIXED_CLOCK]);
+    const subject = await subjectOf(db, this.s.config(), r, 'resolved');
+    const reporters = subject.recipients.filter((x) => x.role === 'reporter');
+    if (reporters.length === 0) return;
+    const sys = this.s.config().systems[r.system as string];
+    const texts = this.s.notices.templates.render(r.policy, 'low-fixed', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
+    const rows = fanOut(`incident:${r.id}:low-fixed`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'low-fixed', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
+    if (rows.length === 0) return; // no e-mail channel: the duty stays not done
+    await this.store(rows, 'notice.low-fixed', r.id, { recipients: reporters.length, resolvedAt: subject.resolvedAt ?? null });
+    await this.meetClocks(r, duties.map((d) => d.timer));
   }
 
   private async meetClocks(r: IncidentRow, timers: readonly string[]): Promise<void> {

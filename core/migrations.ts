@@ -9,6 +9,7 @@ import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
 import { ETP_MIGRATIONS } from './migrations/etp.ts';
 import { META_MIGRATIONS } from './migrations/meta.ts';
 import { PUBLIC_SURFACE_MIGRATIONS } from './migrations/public-surface.ts';
+import { SLA_CLOCK_MIGRATIONS } from './migrations/sla-clocks.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -274,4 +275,4 @@ const BASE: readonly Migration[] = [
   },
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS, ...APPEAL_MIGRATIONS].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS, ...APPEAL_MIGRATIONS, ...SLA_CLOCK_MIGRATIONS].sort((a, b) => a.version - b.version);

@@ -121,9 +121,11 @@ export const OWNER_UNIT_CLOCK = 'SLA-P-OWNER-MEDHIGH';
 export const OWNER_UNIT_ROLE = 'it-security';
 
 /** The owner unit's addresses among a system's owners (001 §19). */
-export function ownerUnitEmails(owners: readonly { role?: string | undefined; email?: string | undefined }[]): string[] {
+export function ownerUnitEmails<T extends { role?: string | undefined; email?: string | undefined }>(owners: readonly T[]): string[] {
   return owners.filter((o) => o.role === OWNER_UNIT_ROLE && o.email).map((o) => o.email as string);
 }
 
 /** A low-level incident gets no homepage notice; the reporting user is told the level and planned fix (SLA-P-LOW-NOTIFY, 001 §13.1). */
 export const LOW_NOTIFY_CLOCK = 'SLA-P-LOW-NOTIFY';
+/** After the fix of a low failure the reporting users are told the works are finished (SLA-P-LOW-FIXED, 002 §15.3, new §13.3): untimed. */
+export const LOW_FIXED_CLOCK = 'SLA-P-LOW-FIXED';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAstana, parseDateTime } from '../../core/time.ts';
 import { isWorkingTime, nextOpeningMs } from './business-time.ts';
-import { SLA_TIMERS, SLA_TIMER_IDS, reportLateness, slaDueAt } from './sla.ts';
+import { DUTIES, DUTY_IDS, SLA_TIMERS, SLA_TIMER_IDS, checkClockExtension, clockExtensionLimitMs, reportLateness, slaDueAt } from './sla.ts';
 import type { SlaTimerId } from './sla.ts';
 
 const at = (s: string) => parseDateTime(s);
@@ -120,4 +120,40 @@ describe('late user reports (informational)', () => {
       assert.equal(r.lateByMinutes, by);
     });
   }
+});
+
+// SLA-E-ETP-RESOLVE may be extended once, to at most the original due + 15 calendar days, same wall-clock time (000 App.4 §1.5).
+describe('clock extensions (SLA-E-ETP-RESOLVE)', () => {
+  const ms = (s: string) => at(s).getTime();
+  const EXT: [string, { original: string; current?: string; extensions?: number; requested: string }, string | null][] = [
+    ['within the bound', { original: '2026-04-17T10:00:00+05:00', requested: '2026-04-24T10:00:00+05:00' }, null],
+    ['exactly the bound: original + 15 calendar days', { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:00+05:00' }, null],
+    ['a second past the bound', { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:01+05:00' }, 'dueAt: must be at most the original due time + 15 calendar days, 2026-05-02T10:00:00+05:00 (000 App.4 §1.5)'],
+    ['calendar days: holidays count (Nauryz inside)', { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-04T19:00:00+05:00' }, null],
+    ['calendar days: holidays count, one day too many', { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-05T19:00:00+05:00' }, 'dueAt: must be at most the original due time + 15 calendar days, 2026-04-04T19:00:00+05:00 (000 App.4 §1.5)'],
+    ['over New Year, Astana wall-clock kept', { original: '2026-12-24T09:00:00+05:00', requested: '2027-01-08T09:00:00+05:00' }, null],
+    ['not later than the current due time', { original: '2026-04-17T10:00:00+05:00', requested: '2026-04-17T10:00:00+05:00' }, 'dueAt: must be later than the current due time 2026-04-17T10:00:00+05:00'],
+    ['a second extension', { original: '2026-04-17T10:00:00+05:00', current: '2026-04-20T10:00:00+05:00', extensions: 1, requested: '2026-04-21T10:00:00+05:00' }, 'timer: SLA-E-ETP-RESOLVE may be extended once (000 App.4 §1.5); it was extended already, to 2026-04-20T10:00:00+05:00'],
+  ];
+  for (const [why, c, expected] of EXT) {
+    it(why, () => {
+      const p = checkClockExtension('SLA-E-ETP-RESOLVE', { originalDue: ms(c.original), currentDue: ms(c.current ?? c.original), extensions: c.extensions ?? 0, requested: ms(c.requested) });
+      assert.equal(p ? `${p.field}: ${p.message}` : null, expected);
+    });
+  }
+  it('other timers cannot be extended', () => {
+    const p = checkClockExtension('SLA-P-REGISTER', { originalDue: 0, currentDue: 0, extensions: 0, requested: 1 });
+    assert.equal(p?.field, 'timer');
+    assert.equal(p?.message, 'SLA-P-REGISTER cannot be extended; only SLA-E-ETP-RESOLVE can');
+    assert.equal(clockExtensionLimitMs('SLA-P-REGISTER', 0), null);
+  });
+});
+
+describe('untimed duties', () => {
+  it('SLA-P-LOW-FIXED is a duty of portal-692 with its source point, not a timer', () => {
+    assert.deepEqual([...DUTIES.keys()], [...DUTY_IDS]);
+    assert.equal(DUTIES.get('SLA-P-LOW-FIXED')?.policy, 'portal-692');
+    assert.match(DUTIES.get('SLA-P-LOW-FIXED')?.source ?? '', /^002 §15\.3/);
+    assert.equal((SLA_TIMER_IDS as readonly string[]).includes('SLA-P-LOW-FIXED'), false);
+  });
 });

@@ -1,14 +1,14 @@
 /**
  * SLA timers (REGULATIONS.md §4): every timer id of the policies with its due time from its start.
  */
-import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay } from '../../core/time.ts';
+import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana } from '../../core/time.ts';
 import { addWorkingDaysMs, nextWorkingEpochDay, stepWorkingEpochDays } from './calendar.ts';
 import { addWorkingMinutesMs, nextOpeningMs } from './business-time.ts';
 import { DESKS, minutesOfDay } from './desks.ts';
 import { SLA_TIMERS as ENERGY_TIMERS } from './policies/energy-366.ts';
 import { SLA_TIMERS as ETP_TIMERS } from './policies/etp-em.ts';
-import { SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
-import type { PolicyId, SlaSpec, SlaTimer } from './policies/types.ts';
+import { DUTIES as PORTAL_DUTIES, SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
+import type { DutyRule, PolicyId, SlaSpec, SlaTimer } from './policies/types.ts';
 
 /** Every SLA timer id, in the order of REGULATIONS.md §4. */
 export const SLA_TIMER_IDS = [
@@ -33,6 +33,10 @@ export const SLA_TIMER_IDS = [
 ] as const;
 export type SlaTimerId = (typeof SLA_TIMER_IDS)[number];
 
+/** Untimed duties (REGULATIONS.md §4): tracked done / not done, with no due time. */
+export const DUTY_IDS = ['SLA-P-LOW-FIXED'] as const;
+export type DutyId = (typeof DUTY_IDS)[number];
+
 /** The informational timers: they flag late user reports and never reject them. */
 export const REPORT_TIMER_IDS = ['SLA-P-REPORT', 'SLA-N-REPORT'] as const;
 export type ReportTimerId = (typeof REPORT_TIMER_IDS)[number];
@@ -47,6 +51,9 @@ const POLICY_TIMERS: readonly [PolicyId, readonly SlaTimer[]][] = [
 export const SLA_TIMERS: ReadonlyMap<SlaTimerId, SlaTimer & { policy: PolicyId }> = new Map(
   POLICY_TIMERS.flatMap(([policy, timers]) => timers.map((t) => [t.id as SlaTimerId, { ...t, policy }] as const)),
 );
+
+/** Every untimed duty with its policy, by id. */
+export const DUTIES: ReadonlyMap<DutyId, DutyRule & { policy: PolicyId }> = new Map(PORTAL_DUTIES.map((d) => [d.id as DutyId, { ...d, policy: 'portal-692' as PolicyId }] as const));
 
 const END_OF_DAY_MS = 86_399_000; // 23:59:59
 
@@ -97,4 +104,31 @@ export function reportLateness(timer: ReportTimerId, detectedAt: Date, reportedA
   const due = slaDueAtMs(timer, detectedAt.getTime());
   const over = reportedAt.getTime() - due;
   return { timer, dueAt: new Date(due), late: over > 0, lateByMinutes: over > 0 ? Math.ceil(over / MS_PER_MINUTE) : 0 };
+}
+
+/** Why an extension of a clock is refused: the input field it concerns and the reason. */
+export interface ClockExtensionProblem {
+  field: 'timer' | 'dueAt';
+  message: string;
+}
+
+/**
+ * Whether timer `id`, first due at `originalDue`, may now be extended to `requested` (epoch ms), given
+ * how many times it was extended already and its current due time. Pure: the limits come from the
+ * timer's `extension` in its policy (SLA-E-ETP-RESOLVE: once, at most original + 15 calendar days).
+ */
+export function checkClockExtension(id: string, c: { originalDue: number; currentDue: number; extensions: number; requested: number }): ClockExtensionProblem | null {
+  const rule = SLA_TIMERS.get(id as SlaTimerId)?.extension;
+  if (!rule) return { field: 'timer', message: `${id} cannot be extended; only ${[...SLA_TIMERS.values()].filter((t) => t.extension).map((t) => t.id).join(', ')} can` };
+  if (c.extensions >= rule.times) return { field: 'timer', message: `${id} may be extended ${rule.times === 1 ? 'once' : `${rule.times} times`} (${rule.source}); it was extended already, to ${formatAstana(c.currentDue)}` };
+  const latest = clockExtensionLimitMs(id, c.originalDue) as number;
+  if (c.requested <= c.currentDue) return { field: 'dueAt', message: `must be later than the current due time ${formatAstana(c.currentDue)}` };
+  if (c.requested > latest) return { field: 'dueAt', message: `must be at most the original due time + ${rule.maxCalendarDays} calendar days, ${formatAstana(latest)} (${rule.source})` };
+  return null;
+}
+
+/** The latest due time an extension of timer `id` may set: the original due + N calendar days, same Astana wall-clock time; null when it cannot be extended. */
+export function clockExtensionLimitMs(id: string, originalDue: number): number | null {
+  const rule = SLA_TIMERS.get(id as SlaTimerId)?.extension;
+  return rule ? astanaDayTimeToMs(astanaEpochDay(originalDue) + rule.maxCalendarDays, astanaTimeOfDayMs(originalDue)) : null;
 }

@@ -6,7 +6,7 @@ import { clockState, clocksFor, inWarning, type ClockFacts } from './sla-clocks.
 
 const t = (s: string) => parseDateTimeMs(s);
 const base: ClockFacts = { policy: 'portal-692', source: 'appeal', level: null, receivedAt: t('2026-03-26T12:50:00+05:00'), registeredAt: t('2026-03-26T12:55:00+05:00'), userDetectedAt: t('2026-03-26T11:00:00+05:00') };
-const view = (f: ClockFacts) => clocksFor(f).map((c) => `${c.timer} ${formatAstana(c.dueAt)}${c.metAt === null ? '' : ` met ${formatAstana(c.metAt)}`}`);
+const view = (f: ClockFacts) => clocksFor(f).map((c) => `${c.timer} ${c.dueAt === null ? 'untimed' : formatAstana(c.dueAt)}${c.metAt === null ? '' : ` met ${formatAstana(c.metAt)}`}`);
 
 describe('SLA clocks per policy, source and level', () => {
   it('a portal appeal before confirmation: report (late), register, id, analyse (lunch skipped)', () => {
@@ -54,10 +54,35 @@ describe('SLA-P-OWNER-MEDHIGH starts at receipt (001 §19)', () => {
   for (const c of OWNER_TABLE) {
     it(c.name, () => {
       const clock = clocksFor({ ...base, ...c.facts }).find((x) => x.timer === 'SLA-P-OWNER-MEDHIGH');
-      assert.equal(clock ? `${formatAstana(clock.startedAt)} → ${formatAstana(clock.dueAt)}` : null, c.expected);
+      assert.equal(clock ? `${formatAstana(clock.startedAt)} → ${formatAstana(clock.dueAt as number)}` : null, c.expected);
       if (clock) assert.equal(clock.metAt, null, 'met only by the message to the owner unit, never by the incident itself');
     });
   }
+});
+
+// SLA-P-LOW-FIXED (002 §15.3, new §13.3): untimed, from resolution of a low failure reported by users; done / not done.
+const LOW_FIXED_TABLE: { name: string; facts: Partial<ClockFacts>; expected: string | null }[] = [
+  { name: 'a low appeal resolved over midnight', facts: { level: 'low', confirmedAt: t('2026-04-14T23:10:00+05:00'), resolvedAt: t('2026-04-15T00:20:00+05:00') }, expected: 'from 2026-04-15T00:20:00+05:00, untimed' },
+  { name: 'a low appeal resolved on Nauryz', facts: { level: 'low', confirmedAt: t('2026-03-23T10:00:00+05:00'), resolvedAt: t('2026-03-23T13:30:00+05:00') }, expected: 'from 2026-03-23T13:30:00+05:00, untimed' },
+  { name: 'a low appeal resolved in lunch', facts: { level: 'low', confirmedAt: t('2026-04-14T12:00:00+05:00'), resolvedAt: t('2026-04-14T13:45:00+05:00') }, expected: 'from 2026-04-14T13:45:00+05:00, untimed' },
+  { name: 'low, confirmed but not resolved yet', facts: { level: 'low', confirmedAt: t('2026-04-14T12:00:00+05:00') }, expected: null },
+  { name: 'medium: the resolution notice covers it, no such duty', facts: { level: 'medium', confirmedAt: t('2026-04-14T12:00:00+05:00'), resolvedAt: t('2026-04-14T15:00:00+05:00') }, expected: null },
+  { name: 'monitoring without a reporting user', facts: { source: 'monitoring', level: 'low', confirmedAt: t('2026-04-14T12:00:00+05:00'), resolvedAt: t('2026-04-14T15:00:00+05:00') }, expected: null },
+];
+
+describe('SLA-P-LOW-FIXED: untimed, after the fix of a low failure (002 §15.3)', () => {
+  for (const c of LOW_FIXED_TABLE) {
+    it(c.name, () => {
+      const clock = clocksFor({ ...base, ...c.facts }).find((x) => x.timer === 'SLA-P-LOW-FIXED');
+      assert.equal(clock ? `from ${formatAstana(clock.startedAt)}, ${clock.dueAt === null ? 'untimed' : formatAstana(clock.dueAt)}` : null, c.expected);
+    });
+  }
+  it('is not done until the message goes, then done; never late, never warned', () => {
+    const c = { dueAt: null, metAt: null };
+    assert.equal(clockState(c, t('2027-01-01T00:00:00+05:00')), 'running');
+    assert.equal(inWarning(c, t('2027-01-01T00:00:00+05:00')), false);
+    assert.equal(clockState({ dueAt: null, metAt: t('2026-05-01T10:00:00+05:00') }, t('2027-01-01T00:00:00+05:00')), 'met');
+  });
 });
 
 describe('clock state', () => {
@@ -81,7 +106,7 @@ describe('clock state', () => {
   it('every clock is due no earlier than it starts', () => {
     fc.assert(
       fc.property(fc.integer({ min: t('2026-01-01T00:00:00+05:00'), max: t('2026-12-01T00:00:00+05:00') }), fc.constantFrom('low', 'medium', 'high' as const), (at, level) => {
-        for (const c of clocksFor({ ...base, level, receivedAt: at, registeredAt: at, userDetectedAt: at, confirmedAt: at, refutedAt: at, resolvedAt: at })) assert.ok(c.dueAt >= c.startedAt, c.timer);
+        for (const c of clocksFor({ ...base, level, receivedAt: at, registeredAt: at, userDetectedAt: at, confirmedAt: at, refutedAt: at, resolvedAt: at })) assert.ok((c.dueAt ?? Infinity) >= c.startedAt, c.timer);
       }),
     );
   });

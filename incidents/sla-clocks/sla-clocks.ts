@@ -3,7 +3,7 @@
  * from which event, for its source (monitoring or a user's appeal) and level, each with its due time
  * from the rules engine and the event that meets it. Pure: the facts carry every instant.
  */
-import { slaDueAtMs, type Level, type PolicyId, type SlaTimerId } from '../rules/index.ts';
+import { slaDueAtMs, type DutyId, type Level, type PolicyId, type SlaTimerId } from '../rules/index.ts';
 
 export type ClockState = 'running' | 'met' | 'breached';
 export type IncidentSource = 'monitoring' | 'appeal';
@@ -26,9 +26,10 @@ export interface ClockFacts {
 }
 
 export interface Clock {
-  timer: SlaTimerId;
+  timer: SlaTimerId | DutyId;
   startedAt: number;
-  dueAt: number;
+  /** null for an untimed duty (SLA-P-LOW-FIXED): done or not done, never late. */
+  dueAt: number | null;
   /** When the duty was done, when the incident itself shows it (e.g. confirmation meets SLA-P-ANALYSE). */
   metAt: number | null;
   informational: boolean;
@@ -38,7 +39,9 @@ type Start = 'received' | 'registered' | 'confirmed' | 'refuted' | 'resolved' | 
 type Met = 'registered' | 'decided' | 'received' | 'manual';
 
 interface ClockRule {
-  timer: SlaTimerId;
+  timer: SlaTimerId | DutyId;
+  /** An untimed duty: no due time, tracked done / not done. */
+  untimed?: boolean;
   start: Start;
   met: Met;
   sources?: readonly IncidentSource[];
@@ -66,6 +69,9 @@ export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = {
     // proposed at once or only confirmed later; met only by the message to the owner's IT and security
     // unit (collector/incident-notices.ts), never by the public notice.
     { timer: 'SLA-P-OWNER-MEDHIGH', start: 'received', met: 'manual', levels: ['medium', 'high'], proposedLevels: true },
+    // 002 §15.3 (new §13.3): after the fix of a low failure the reporting users are told the works are
+    // finished; met by that e-mail (collector/incident-notices.ts).
+    { timer: 'SLA-P-LOW-FIXED', start: 'resolved', met: 'manual', levels: ['low'], sources: ['appeal'], untimed: true },
   ],
   'etp-em': [
     { timer: 'SLA-E-ETP-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
@@ -120,13 +126,14 @@ export function clocksFor(f: ClockFacts): Clock[] {
     if (r.levels && !levelMatches(r, f)) continue;
     const start = startOf(r.start, f);
     if (start === null || start === undefined) continue;
-    out.push({ timer: r.timer, startedAt: start, dueAt: slaDueAtMs(r.timer, start), metAt: metOf(r.met, f), informational: r.informational === true });
+    out.push({ timer: r.timer, startedAt: start, dueAt: r.untimed ? null : slaDueAtMs(r.timer as SlaTimerId, start), metAt: metOf(r.met, f), informational: r.informational === true });
   }
   return out;
 }
 
-/** running until due; met when done by the due time; breached when done late or overdue. */
-export function clockState(c: { dueAt: number; metAt: number | null }, now: number): ClockState {
+/** running until due; met when done by the due time; breached when done late or overdue. An untimed duty is running until done, then met. */
+export function clockState(c: { dueAt: number | null; metAt: number | null }, now: number): ClockState {
+  if (c.dueAt === null) return c.metAt === null ? 'running' : 'met';
   if (c.metAt !== null) return c.metAt <= c.dueAt ? 'met' : 'breached';
   return now > c.dueAt ? 'breached' : 'running';
 }
@@ -134,4 +141,4 @@ export function clockState(c: { dueAt: number; metAt: number | null }, now: numb
 export const WARN_BEFORE_MS = 10 * 60_000;
 
 /** Whether a running clock is inside its warning period (10 minutes before due). */
-export const inWarning = (c: { dueAt: number; metAt: number | null }, now: number) => c.metAt === null && now >= c.dueAt - WARN_BEFORE_MS && now <= c.dueAt;
+export const inWarning = (c: { dueAt: number | null; metAt: number | null }, now: number) => c.dueAt !== null && c.metAt === null && now >= c.dueAt - WARN_BEFORE_MS && now <= c.dueAt;

@@ -183,7 +183,7 @@ export function incidentView(r: IncidentRow) {
 }
 
 export async function clocksView(db: Queryable, id: string, now: number) {
-  const rows = await db.query<{ timer: string; started_at: Date; due_at: Date; met_at: Date | null; informational: boolean; warned_at: Date | null; breached_at: Date | null }>(
+  const rows = await db.query<{ timer: string; started_at: Date; due_at: Date | null; met_at: Date | null; informational: boolean; warned_at: Date | null; breached_at: Date | null }>(
     'SELECT timer, started_at, due_at, met_at, informational, warned_at, breached_at FROM incident_clocks WHERE incident_id = $1 ORDER BY due_at, timer',
     [id],
   );
@@ -192,7 +192,7 @@ export async function clocksView(db: Queryable, id: string, now: number) {
     startedAt: fmt(c.started_at),
     dueAt: fmt(c.due_at),
     metAt: fmt(c.met_at),
-    state: clockState({ dueAt: ms(c.due_at) as number, metAt: ms(c.met_at) }, now),
+    state: clockState({ dueAt: ms(c.due_at), metAt: ms(c.met_at) }, now),
     informational: c.informational,
   }));
 }

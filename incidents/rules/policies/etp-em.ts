@@ -19,6 +19,13 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
     id: 'SLA-E-ETP-RESOLVE', duty: 'decision on an appeal', startsAt: 'receipt of the appeal',
     spec: { kind: 'working-days-from-opening', desk: 'etp-contact-centre', days: 3 },
     interpretation: 'the start moved to the next opening if outside working time, then + 3 working days keeping the wall-clock time', source: '000 App.4 §1.5',
+    // «При отсутствии возможности предоставления решения в установленный срок, Контакт-центр ЭТП уведомляет о продлении срока
+    // рассмотрения обращения пользователя и Единого оператора. При этом продление срока … не должно превышать 15 (пятнадцати) календарных дней.»
+    extension: {
+      times: 1, maxCalendarDays: 15, notify: ['user', 'operator'],
+      interpretation: 'once, by the operator, with a notice to the user and to the operator: the new due time is later than the current one and at most the original due time + 15 calendar days (same wall-clock time)',
+      source: '000 App.4 §1.5',
+    },
   },
 ];
 

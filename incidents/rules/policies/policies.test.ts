@@ -10,6 +10,7 @@ const DIGEST: Record<string, PolicyId> = {
   'SLA-P-REPORT': 'portal-692', 'SLA-P-REGISTER': 'portal-692', 'SLA-P-ID': 'portal-692', 'SLA-P-ANALYSE': 'portal-692',
   'SLA-P-REFUTE': 'portal-692', 'SLA-P-LOW-NOTIFY': 'portal-692', 'SLA-P-MED-HOME': 'portal-692', 'SLA-P-MED-NOTIFY': 'portal-692',
   'SLA-P-HIGH-OWNER': 'portal-692', 'SLA-P-HIGH-HOME': 'portal-692', 'SLA-P-HIGH-REPORT': 'portal-692', 'SLA-P-OWNER-MEDHIGH': 'portal-692',
+  'SLA-P-LOW-FIXED': 'portal-692',
   'SLA-E-ETP-REGISTER': 'etp-em', 'SLA-E-ETP-ID': 'etp-em', 'SLA-E-ETP-RESOLVE': 'etp-em', 'SLA-N-REPORT': 'energy-366', 'SLA-N-DESK-VOICE': 'energy-366', 'SLA-N-DESK-MAIL': 'energy-366',
   'EX-LOW': 'portal-692', 'EX-M-ACCEPT': 'portal-692', 'EX-M-ACCEPT-OVER': 'portal-692', 'EX-M-AUCTION': 'portal-692',
   'EX-M-CONTRACT': 'portal-692', 'EX-M-COMPLAINT': 'portal-692', 'EX-H-ACCEPT': 'portal-692', 'EX-H-CONTRACT': 'portal-692',
@@ -24,7 +25,7 @@ function ownIds(id: PolicyId): { id: string; source: string }[] {
   const p = POLICIES[id];
   const ext = p.extension;
   const own = [
-    ...p.classification, ...p.slaTimers, ...(ext?.rules ?? []), ...(ext?.tariffRules ?? []), ...Object.values(ext?.noExtension ?? {}),
+    ...p.classification, ...p.slaTimers, ...(p.duties ?? []), ...(ext?.rules ?? []), ...(ext?.tariffRules ?? []), ...Object.values(ext?.noExtension ?? {}),
     ...(ext?.analysisRule ? [ext.analysisRule] : []), ...(ext?.annulmentRules ?? []), ...(ext?.dutyRules ?? []),
   ];
   if (ext && id === 'portal-692') own.push(ext.forceMajeure);

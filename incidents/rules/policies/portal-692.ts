@@ -18,7 +18,7 @@ import {
   plusDuration,
   plusWorkingDaysFromResolution,
 } from '../window.ts';
-import type { AnalysisRule, ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
+import type { AnalysisRule, ClassificationRule, DutyRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
 
 export const CLASSIFICATION: readonly ClassificationRule[] = [
   { id: 'CL-P-LOW', level: 'low', source: '001 §12.1', definition: 'does not prevent procurement procedures or taking part in them, contract approval/signing, discussion, complaints, notices, objections, conclusions' },
@@ -80,6 +80,15 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
     id: 'SLA-P-OWNER-MEDHIGH', duty: "medium/high: inform the owner's IT and security unit (in writing, by e-mail and phone) in order to confirm", startsAt: 'receipt of the failure information',
     spec: { kind: 'clock-minutes', minutes: 5 },
     interpretation: 'from receipt once the proposed level is medium or high, and also when medium/high comes only at confirmation (still from receipt): receipt + 5 minutes of clock time; met only by the message to that unit, never by the public notice', source: '001 §19',
+  },
+];
+
+/** Untimed duties: tracked done / not done. */
+export const DUTIES: readonly DutyRule[] = [
+  {
+    // 002 §15.3 «техникалық іркіліс жойылғаннан кейін … жұмыс жүргізудің аяқталғаны және техникалық іркілістің жойылғаны туралы қайта хабарлайды»
+    id: 'SLA-P-LOW-FIXED', duty: 'low: after the fix, tell the reporting users (registered e-mail or phone) that the works are finished and the failure is fixed', startsAt: 'resolution',
+    interpretation: 'untimed: sent when the incident is resolved, by e-mail to every reporting user of the incident (its appeals and those linked to it); tracked done / not done', source: '002 §15.3 (survives as new §13.3)',
   },
 ];
 
@@ -259,6 +268,7 @@ export const PORTAL_692: Policy = {
   classification: CLASSIFICATION,
   slaTimers: SLA_TIMERS,
   leadTimes: LEAD_TIMES,
+  duties: DUTIES,
   extension: {
     // Medium extends only the procurements listed as affected; high every procurement of the
     // failed module; maintenance every procurement.

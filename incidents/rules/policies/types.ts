@@ -103,6 +103,31 @@ export interface SlaTimer {
   readonly informational?: boolean;
   readonly interpretation: string;
   readonly source: string;
+  /** Whether and how far the operator may extend the due time (SLA-E-ETP-RESOLVE). */
+  readonly extension?: ClockExtensionRule;
+}
+
+/** An operator's extension of a clock's due time, with its limits (REGULATIONS.md §4). */
+export interface ClockExtensionRule {
+  /** How many times the due time may be extended. */
+  readonly times: number;
+  /** The new due time may be at most the original due time + N calendar days (same wall-clock time). */
+  readonly maxCalendarDays: number;
+  /** Who must be told of the extension. */
+  readonly notify: readonly ('user' | 'operator')[];
+  readonly interpretation: string;
+  readonly source: string;
+}
+
+/** An untimed duty (REGULATIONS.md §4): tracked done / not done, with no due time. */
+export interface DutyRule {
+  readonly id: string;
+  /** What must be done. */
+  readonly duty: string;
+  /** The event that gives rise to it. */
+  readonly startsAt: string;
+  readonly interpretation: string;
+  readonly source: string;
 }
 
 /** A notice lead time (REGULATIONS.md §6): at least N whole days between notice date and start date. */
@@ -227,6 +252,8 @@ export interface Policy {
   readonly source: string;
   readonly classification: readonly ClassificationRule[];
   readonly slaTimers: readonly SlaTimer[];
+  /** Untimed duties, tracked done / not done. */
+  readonly duties?: readonly DutyRule[];
   readonly leadTimes: readonly LeadTimeRule[];
   readonly extension?: ExtensionPolicy;
   /** Other figures of the regulation the platform measures (REGULATIONS.md §7, §10). */
