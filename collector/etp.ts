@@ -54,6 +54,7 @@ import {
 import { NoticeTemplates, fanOut, insertDeliveries, type DeliveryRow } from '../notices/index.ts';
 import { InputError } from '../core/errors.ts';
 import { readJson } from './http-util.ts';
+import { pageOfList } from './paging.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from './services.ts';
 
 /** How often every ledger is recomputed from the evidence (and the registry re-seeded from the config). */
@@ -335,7 +336,9 @@ export function etpExtension(s: KuzetServices): ApiExtension {
   return (_app, router: Router) => {
     router.get('/api/v1/etps', viewer, async (ctx) => {
       await rt.ensureSeeded();
-      ctx.body = { etps: await listEtps(s.db(), s.now()) };
+      // Paged like every list (issue #16 item 7); `etps` stays for clients of the first version.
+      const page = pageOfList(ctx, await listEtps(s.db(), s.now()), (e) => e.id);
+      ctx.body = { ...page, etps: page.items };
     });
     router.get('/api/v1/etps/:id', viewer, async (ctx) => {
       ctx.body = await rt.detail(ctx.params.id as string);

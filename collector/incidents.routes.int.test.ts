@@ -209,6 +209,21 @@ describe('incident API', () => {
     assert.deepEqual([reversed.status, reversed.body.error.field], [400, 'from']);
   });
 
+  it('pages incidents with a cursor, as results are paged; bad cursors and dates are 400 naming the field (#16 items 7, 8)', async () => {
+    const first = await call('GET', '/api/v1/incidents?limit=1', { token: viewer });
+    assert.deepEqual(first.body.items.map((i: { id: string }) => i.id), ['INC-2026-000002']);
+    assert.equal(typeof first.body.nextCursor, 'string');
+    const second = await call('GET', `/api/v1/incidents?limit=1&cursor=${first.body.nextCursor}`, { token: viewer });
+    assert.deepEqual(second.body.items.map((i: { id: string }) => i.id), ['INC-2026-000001']);
+    assert.equal(second.body.nextCursor, undefined, 'the last page has no cursor');
+    for (const q of ['cursor=99999999999999999999999', 'cursor=x', 'cursor=W10', 'limit=1001', 'from=2026-02-30T10:00:00%2B05:00', 'from=2026-03-26T10:00:00']) {
+      const r = await call('GET', `/api/v1/incidents?${q}`, { token: viewer });
+      assert.deepEqual([r.status, r.body.error?.field], [400, q.split('=')[0]], q);
+    }
+    const all = await call('GET', '/api/v1/incidents', { token: viewer });
+    assert.ok(!JSON.stringify(all.body).includes(dir.path), 'no server path in any evidence');
+  });
+
   it('imports the tariff registry (operator only), refusing a bad date by its field', async () => {
     const tariffs = { tariffs: [{ id: 'TAR-2026-17', supplier: 'ТОО Поставщик', validUntil: '2026-03-27' }] };
     assert.equal((await call('POST', '/api/v1/tariffs', { token: viewer, body: tariffs })).status, 403);

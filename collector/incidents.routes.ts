@@ -31,8 +31,8 @@ import {
   type IncidentState,
   type Level,
 } from '../incidents/index.ts';
-import { consumeBody, parseJsonBody, queryDate, queryInt, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
-import { encodeCursor, queryLimit, tupleCursor } from './paging.ts';
+import { consumeBody, parseJsonBody, queryDate, readBodyText, readJson, refuseDeclaredOver } from './http-util.ts';
+import { encodeCursor, paged, queryLimit, tupleCursor } from './paging.ts';
 
 export interface IncidentRouteDeps {
   db: () => Db | undefined;
@@ -276,8 +276,11 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   });
 
   router.get('/api/v1/procurements', viewer, async (ctx) => {
-    const limit = queryInt(ctx, 'limit', 1000, 1, 100_000);
-    ctx.body = { items: await db().query('SELECT announcement, lot, method, system, module, affected, deadlines, suppliers FROM procurements ORDER BY id LIMIT $1', [limit]) };
+    const limit = queryLimit(ctx);
+    const after = tupleCursor(ctx, ['string'] as const);
+    const rows = await db().query<{ id: string }>(`SELECT id, announcement, lot, method, system, module, affected, deadlines, suppliers FROM procurements ${after ? 'WHERE id > $2' : ''} ORDER BY id LIMIT $1`, after ? [limit + 1, after[0]] : [limit + 1]);
+    const items = rows.slice(0, limit).map(({ id: _id, ...p }) => p);
+    ctx.body = paged({ items, next: rows.length > limit ? [rows[limit - 1]!.id] : undefined });
   });
 
   router.post('/api/v1/tariffs', operator, async (ctx) => {

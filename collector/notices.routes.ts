@@ -14,6 +14,7 @@ import type { Db } from '../core/db.ts';
 import { InputError, UnavailableError } from '../core/errors.ts';
 import type { ActorRef, NoticeRuntime } from '../notices/index.ts';
 import { readJson } from './http-util.ts';
+import { pageOfList, paged, queryLimit, tupleCursor } from './paging.ts';
 
 export interface NoticeRouteDeps {
   db: () => Db | undefined;
@@ -38,7 +39,8 @@ export function registerNoticeRoutes(router: Router, deps: NoticeRouteDeps): voi
     ctx.body = { ...(await r.service.maintenance(out.id)), scheduled: await r.scheduled(out.id), notice: out.notice };
   });
   router.get('/api/v1/maintenance', viewer, async (ctx) => {
-    ctx.body = { items: await rt().service.listMaintenance() };
+    const page = await rt().service.listMaintenancePage({ from: new Date(0), limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) });
+    ctx.body = paged(page);
   });
   router.get('/api/v1/maintenance/:id', viewer, async (ctx) => {
     const r = rt();
@@ -56,19 +58,20 @@ export function registerNoticeRoutes(router: Router, deps: NoticeRouteDeps): voi
   router.get('/api/v1/notices', viewer, async (ctx) => {
     const a = ctx.query.active;
     if (a !== undefined && a !== 'true' && a !== 'false') throw new InputError('true or false', 'active');
-    ctx.body = { items: await rt().service.list(a === undefined ? {} : { active: a === 'true' }) };
+    const page = await rt().service.listPage({ active: a === undefined ? undefined : a === 'true', limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) });
+    ctx.body = paged(page);
   });
   router.get('/api/v1/notices/deliveries', viewer, async (ctx) => {
     const state = ctx.query.state;
     if (state !== undefined && !['pending', 'sending', 'sent', 'dead'].includes(String(state))) throw new InputError('one of pending, sending, sent, dead', 'state');
     const d = rt().deliveries;
     if (!d) throw new UnavailableError('delivery is not running yet (Redis not reached)');
-    ctx.body = { items: await d.list(state as string | undefined) };
+    ctx.body = paged(await d.listPage({ state: state as string | undefined, limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) }));
   });
   router.get('/api/v1/notices/deliveries/stuck', viewer, async (ctx) => {
     const d = rt().deliveries;
     if (!d) throw new UnavailableError('delivery is not running yet (Redis not reached)');
-    ctx.body = { items: await d.stuck() };
+    ctx.body = pageOfList(ctx, await d.stuck(), (x) => x.channel);
   });
   router.post('/api/v1/notices/acknowledgements', operator, async (ctx) => {
     ctx.status = 202;

@@ -66,3 +66,8 @@ export function pageOfList<T>(ctx: Context, items: readonly T[], keyOf: (item: T
   const last = page[page.length - 1];
   return start + limit < items.length && last !== undefined ? { items: page, nextCursor: encodeCursor([keyOf(last)]) } : { items: page };
 }
+
+/** A repository's page (`next` is the last item's keyset position) as the API answers it. */
+export function paged<T>(page: { items: T[]; next?: readonly (string | number)[] | undefined }): { items: T[]; nextCursor?: string } {
+  return page.next ? { items: page.items, nextCursor: encodeCursor(page.next) } : { items: page.items };
+}

@@ -209,6 +209,25 @@ export class Deliveries {
     return rows.map((r) => ({ channel: r.channel, waiting: Number(r.waiting), lastError: r.last_error }));
   }
 
+  /** One page of deliveries, the newest first; a position is (created_at in microseconds, key). */
+  async listPage(o: { state?: string | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: DeliveryState[]; next?: [number, string] }> {
+    const pos = '(extract(epoch FROM created_at) * 1000000)::bigint';
+    const params: unknown[] = [o.limit + 1];
+    const where: string[] = [];
+    if (o.state) where.push(`state = $${params.push(o.state)}`);
+    if (o.after) where.push(`(${pos}, key) < ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})`);
+    const rows = await this.o.db.query<{ key: string; event: string; channel: string; recipient: string; state: string; attempts: number; last_error: string | null; pos: string }>(
+      `SELECT key, event, channel, recipient, state, attempts, last_error, ${pos} AS pos FROM notice_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pos} DESC, key DESC LIMIT $1`,
+      params,
+    );
+    const page = rows.slice(0, o.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({ key: r.key, event: r.event, channel: r.channel, recipient: r.recipient, state: r.state, attempts: r.attempts, lastError: r.last_error })),
+      ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.key] as [number, string] } : {}),
+    };
+  }
+
   async list(state?: string, limit = 200): Promise<DeliveryState[]> {
     const rows = await this.o.db.query<{ key: string; event: string; channel: string; recipient: string; state: string; attempts: number; last_error: string | null }>(
       `SELECT key, event, channel, recipient, state, attempts, last_error FROM notice_deliveries ${state ? 'WHERE state = $2' : ''} ORDER BY created_at DESC LIMIT $1`,

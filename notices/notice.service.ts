@@ -226,6 +226,33 @@ export class NoticeService {
     return rows.map(summaryOf);
   }
 
+  /**
+   * One page of notices, the latest change first. A position is (updated_at in microseconds, id): the
+   * microseconds keep two changes in one millisecond apart.
+   */
+  async listPage(o: { active?: boolean | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: Omit<NoticeView, 'versions'>[]; next?: [number, string] }> {
+    const pos = '(extract(epoch FROM updated_at) * 1000000)::bigint';
+    const params: unknown[] = [o.limit + 1];
+    const where: string[] = [];
+    if (o.active !== undefined) where.push(`active = $${params.push(o.active)}`);
+    if (o.after) where.push(`(${pos}, id) < ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})`);
+    const rows = await this.d.db().query<NoticeRow & { pos: string }>(`SELECT *, ${pos} AS pos FROM notices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pos} DESC, id DESC LIMIT $1`, params);
+    const page = rows.slice(0, o.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(summaryOf), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
+  }
+
+  /** One page of maintenance windows ending at or after `from`, by start; a position is (starts_at in microseconds, id). */
+  async listMaintenancePage(o: { from: Date; limit: number; after?: readonly [number, string] | undefined }) {
+    const pos = '(extract(epoch FROM starts_at) * 1000000)::bigint';
+    const params: unknown[] = [o.limit + 1, o.from.toISOString()];
+    const after = o.after ? `AND (${pos}, id) > ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})` : '';
+    const rows = await this.d.db().query<{ id: string; pos: string }>(`SELECT id, ${pos} AS pos FROM maintenance_windows WHERE ends_at >= $2 ${after} ORDER BY ${pos}, id LIMIT $1`, params);
+    const page = rows.slice(0, o.limit);
+    const last = page[page.length - 1];
+    return { items: await Promise.all(page.map((r) => this.maintenance(r.id))), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
+  }
+
   /** The latest published version of every notice published since `since`, for the status site. */
   async published(since: Date): Promise<{ id: string; active: boolean; version: NoticeVersion; history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[] }[]> {
     const db = this.d.db();

@@ -28,6 +28,7 @@ import { heartbeatKey, readHeartbeats, type Heartbeat } from './heartbeat.ts';
 import { findSilences, type SilenceReport, type SilentGroup } from './silence.ts';
 import { resolvedTexts, silentSubject, silentTexts, type SilentGroupShape } from './texts.ts';
 import type { Queryable } from '../../core/db.ts';
+import { pageOfList } from '../paging.ts';
 
 export { findSilences, SILENCE_SCOPES } from './silence.ts';
 export { NOT_DOWNTIME as SILENT_NOT_DOWNTIME } from './texts.ts';
@@ -133,9 +134,11 @@ export function metaExtension(s: KuzetServices): ApiExtension {
         throw new UnavailableError(`Redis: ${(e as Error).message}`, e);
       }
       const now = Date.now();
+      const page = pageOfList(ctx, hbs.sort((a, b) => a.id.localeCompare(b.id)), (h) => h.id);
       ctx.body = {
         at: formatAstana(new Date(now)),
-        workers: hbs.sort((a, b) => a.id.localeCompare(b.id)).map((h) => ({ id: h.id, host: h.host, pid: h.pid, regions: h.regions, startedAt: formatAstana(new Date(h.startedAt)), lastBeat: formatAstana(new Date(h.at)), ageSeconds: Math.max(0, (now - h.at) / 1000) })),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        workers: page.items.map((h) => ({ id: h.id, host: h.host, pid: h.pid, regions: h.regions, startedAt: formatAstana(new Date(h.startedAt)), lastBeat: formatAstana(new Date(h.at)), ageSeconds: Math.max(0, (now - h.at) / 1000) })),
       };
     });
   };
