@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { InputError } from '../../core/errors.ts';
 import { ENTRIES, HOSTILE } from './fixtures.test-support.ts';
@@ -50,6 +51,12 @@ describe('journal labels', () => {
       TYPO_FIXES.map((f) => `${f.lang}${f.column}`),
       ['ru2', 'kk6', 'kk7', 'kk12'],
     );
+  });
+
+  it('docs/rules.md §9 lists every header and every typo correction', () => {
+    const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+    HEADERS.ru.forEach((h, i) => assert.ok(doc.includes(`| ${i + 1} | ${h} | ${HEADERS.kk[i]} (`), `row ${i + 1}`));
+    for (const f of TYPO_FIXES) assert.ok(doc.includes(`| ${f.column} (${f.lang}) | «${f.form}» | «${f.printed}» | ${f.why} |`), `${f.lang} ${f.column}`);
   });
 });
 
