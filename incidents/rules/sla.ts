@@ -8,7 +8,7 @@ import { DESKS, minutesOfDay } from './desks.ts';
 import { SLA_TIMERS as ENERGY_TIMERS } from './policies/energy-366.ts';
 import { SLA_TIMERS as ETP_TIMERS } from './policies/etp-em.ts';
 import { DUTIES as PORTAL_DUTIES, SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
-import type { DutyRule, PolicyId, SlaSpec, SlaTimer } from './policies/types.ts';
+import type { PolicyId, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/types.ts';
 
 /** Every SLA timer id, in the order of REGULATIONS.md §4. */
 export const SLA_TIMER_IDS = [
@@ -53,7 +53,7 @@ export const SLA_TIMERS: ReadonlyMap<SlaTimerId, SlaTimer & { policy: PolicyId }
 );
 
 /** Every untimed duty with its policy, by id. */
-export const DUTIES: ReadonlyMap<DutyId, DutyRule & { policy: PolicyId }> = new Map(PORTAL_DUTIES.map((d) => [d.id as DutyId, { ...d, policy: 'portal-692' as PolicyId }] as const));
+export const DUTIES: ReadonlyMap<DutyId, UntimedDutyRule & { policy: PolicyId }> = new Map(PORTAL_DUTIES.map((d) => [d.id as DutyId, { ...d, policy: 'portal-692' as PolicyId }] as const));
 
 const END_OF_DAY_MS = 86_399_000; // 23:59:59
 

@@ -18,7 +18,7 @@ import {
   plusDuration,
   plusWorkingDaysFromResolution,
 } from '../window.ts';
-import type { AnalysisRule, ClassificationRule, DutyRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule } from './types.ts';
+import type { AnalysisRule, ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule, UntimedDutyRule } from './types.ts';
 
 export const CLASSIFICATION: readonly ClassificationRule[] = [
   { id: 'CL-P-LOW', level: 'low', source: '001 §12.1', definition: 'does not prevent procurement procedures or taking part in them, contract approval/signing, discussion, complaints, notices, objections, conclusions' },
@@ -84,7 +84,7 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
 ];
 
 /** Untimed duties: tracked done / not done. */
-export const DUTIES: readonly DutyRule[] = [
+export const DUTIES: readonly UntimedDutyRule[] = [
   {
     // 002 §15.3 «техникалық іркіліс жойылғаннан кейін … жұмыс жүргізудің аяқталғаны және техникалық іркілістің жойылғаны туралы қайта хабарлайды»
     id: 'SLA-P-LOW-FIXED', duty: 'low: after the fix, tell the reporting users (registered e-mail or phone) that the works are finished and the failure is fixed', startsAt: 'resolution',

@@ -120,7 +120,7 @@ export interface ClockExtensionRule {
 }
 
 /** An untimed duty (REGULATIONS.md §4): tracked done / not done, with no due time. */
-export interface DutyRule {
+export interface UntimedDutyRule {
   readonly id: string;
   /** What must be done. */
   readonly duty: string;
@@ -253,7 +253,7 @@ export interface Policy {
   readonly classification: readonly ClassificationRule[];
   readonly slaTimers: readonly SlaTimer[];
   /** Untimed duties, tracked done / not done. */
-  readonly duties?: readonly DutyRule[];
+  readonly duties?: readonly UntimedDutyRule[];
   readonly leadTimes: readonly LeadTimeRule[];
   readonly extension?: ExtensionPolicy;
   /** Other figures of the regulation the platform measures (REGULATIONS.md §7, §10). */
