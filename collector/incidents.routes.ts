@@ -189,6 +189,12 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
     ctx.body = { ...incidentView(row), extensions: row.extensions };
   });
 
+  router.post('/api/v1/incidents/:id/consequences', operator, async (ctx) => {
+    const r = await service().recordConsequence(ctx.params.id as string, await readJson(ctx), actorOf(ctx));
+    ctx.status = 201;
+    ctx.body = { consequence: r.consequence, ...incidentView(r.row), extensions: r.row.extensions };
+  });
+
   router.patch('/api/v1/incidents/:id', operator, async (ctx) => {
     const row = await service().updatePlannedFix(ctx.params.id as string, await readJson(ctx), actorOf(ctx));
     ctx.body = { ...incidentView(row), extensions: row.extensions };

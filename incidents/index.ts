@@ -16,6 +16,8 @@ export type { EventType, OutboxEvent } from './events/outbox.ts';
 export { SlaMetrics, tickSla } from './events/sla-ticker.ts';
 export { IncidentService, importProcurements, importTariffs, parseCsv, procurementsFromCsv } from './store/incident.service.ts';
 export type { ActorRef } from './store/incident.service.ts';
+export { consequencesOf, consequencesRecorded, namesAnnouncement, procurementChoices } from './store/incident-extensions.ts';
+export type { ExtensionStage, StoredConsequence } from './store/incident-extensions.ts';
 export { IncidentDetector } from './store/incident-detector.ts';
 export type { DetectableResult } from './store/incident-detector.ts';
 export { clocksView, getIncidentRow, incidentView, listIncidentRows, timelineView } from './store/incident.repo.ts';

@@ -1,5 +1,5 @@
 /**
- * The console's words in Kazakh and Russian (REGULATIONS.md §11, docs/kazakh-glossary.md). The
+ * The console's words in Kazakh and Russian (docs/rules.md §11, docs/kazakh-glossary.md). The
  * language is chosen with `?lang=kk|ru` and kept in a cookie; Kazakh is the default.
  *
  * Words the journal form already has are taken from it, not copied: the level and failure-kind
@@ -83,6 +83,14 @@ const ru = {
   extensions: 'Продление сроков закупок',
   affected: 'Номера объявлений и лотов',
   noExtensions: 'Продлений нет (закупки не затронуты или не загружены).',
+  consequences: 'Последствия сбоя по закупкам (записывает оператор)',
+  consequenceKind: 'Действие',
+  consequenceProcurement: 'Закупка (объявление / лот)',
+  consequenceSupplier: 'Поставщик (БИН, наименование)',
+  consequenceAt: 'Дата и время решения',
+  consequenceNote: 'Основание (обращение, акт)',
+  annulments: 'Аннулированные протоколы',
+  duties: 'Обязанности',
   transition: 'Перевести',
   to: 'В статус',
   kind: column('ru', 'kind'),
@@ -243,6 +251,14 @@ const kk: Labels = {
   extensions: 'Сатып алу мерзімдерін ұзарту',
   affected: 'Хабарландырулар мен лоттардың нөмірлері',
   noExtensions: 'Ұзарту жоқ (сатып алулар қозғалмаған немесе жүктелмеген).',
+  consequences: 'Сатып алулар бойынша іркіліс салдары (операторы жазады)',
+  consequenceKind: 'Әрекет',
+  consequenceProcurement: 'Сатып алу (хабарландыру / лот)',
+  consequenceSupplier: 'Өнім беруші (БСН, атауы)',
+  consequenceAt: 'Шешімнің күні мен уақыты',
+  consequenceNote: 'Негіздеме (өтініш, акт)',
+  annulments: 'Жойылған хаттамалар',
+  duties: 'Міндеттер',
   transition: 'Ауыстыру',
   to: 'Мәртебеге',
   kind: column('kk', 'kind'),

@@ -11,7 +11,7 @@ import { roleAtLeast, type Role } from '../../core/auth.ts';
 import { systemOf } from '../../core/config.ts';
 import { InputError, NotFoundError } from '../../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../../core/time.ts';
-import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentState, type Level } from '../../incidents/index.ts';
+import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../../incidents/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../../notices/index.ts';
 import { etpRuntime } from '../etp.ts';
 import { openSilences, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
@@ -126,7 +126,25 @@ async function incidentOr404(s: KuzetServices, id: string) {
   return row;
 }
 
-type StoredExtensions = { latest?: string } & Record<string, { stage: string; notes?: string[]; window?: { basis: string; startedAt: string; resolvedAt: string }; extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[] }>;
+type StoredExtensions = { latest?: string } & Record<string, {
+  stage: string;
+  notes?: string[];
+  window?: { basis: string; startedAt: string; resolvedAt: string | null; refutedAt?: string };
+  extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[];
+  annulments?: { announcement?: string; lot?: string; what: string; formedAt: string; rule: string }[];
+  duties?: { announcement?: string; lot?: string; duty: string; rule: string }[];
+}>;
+
+/** The consequences (EX-UNSCRUPULOUS, EX-N-RESULTS) an operator may record now, as the policy offers them. */
+async function consequenceForm(s: KuzetServices, row: IncidentRow, lang: 'kk' | 'ru') {
+  const open = row.state === 'confirmed' || row.state === 'resolved' || row.state === 'closed';
+  const kinds = open && row.level ? consequencesOf(row.policy).filter((c) => c.levels.includes(row.level as Level)) : [];
+  if (kinds.length === 0) return null;
+  return {
+    kinds: kinds.map((c) => ({ value: c.kind, label: `${c.label[lang]} (${c.rule}, ${c.source})` })),
+    procurements: (await procurementChoices(s.db(), row.system)).map((p) => ({ value: p.id, label: `${p.announcement} / ${p.lot}` })),
+  };
+}
 
 export function registerPages(router: Router, s: KuzetServices): void {
   const db = () => s.db();
@@ -197,7 +215,11 @@ export function registerPages(router: Router, s: KuzetServices): void {
       evidenceText: appeals.length === 0 ? ev.description : undefined,
       extensions: latest?.extensions ?? [],
       extensionNotes: latest?.notes ?? [],
-      extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt}` : '',
+      extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}` : '',
+      annulments: latest?.annulments ?? [],
+      duties: latest?.duties ?? [],
+      consequences: consequencesRecorded(row),
+      consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
     }, { live: true, title: `${id} · ${L.incidents}` });
   });
 
@@ -234,6 +256,15 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const id = ctx.params.id as string;
     const f = consoleState(ctx).form;
     await s.incidents.service.updatePlannedFix(id, { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  router.post('/console/incidents/:id/consequences', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    const at = astanaInput(f.at, 'at');
+    await s.incidents.service.recordConsequence(id, { kind: f.kind, procurement: f.procurement, note: f.note, ...(f.supplier?.trim() ? { supplier: f.supplier } : {}), ...(at ? { at } : {}), ...(f.version ? { version: Number(f.version) } : {}) }, actor);
     seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
   });
 

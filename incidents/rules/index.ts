@@ -43,8 +43,8 @@ export { AUDIENCES, LEAD_TIMES, latestNotifyAt, latestNotifyAtMs } from './lead-
 export type { Audience } from './lead-time.ts';
 export { EXTENSION_POLICY_IDS, computeExtensions } from './deadlines.ts';
 export type { Annulment, DeadlinesRequest, DeadlinesResult, Duty, Extension, Outcome, ExtensionPolicyId, IncidentFacts, MaintenanceFacts, TariffExtension, TariffFacts } from './deadlines.ts';
-export { DEADLINE_KINDS, EXTENSION_FLAGS, LEVELS, POLICIES, POLICY_IDS, PROCUREMENT_METHODS } from './policies/index.ts';
-export type { ClassificationRule, DeadlineKind, ExtensionFlag, ExtensionRule, Level, Policy, PolicyId, ProcurementFacts, ProcurementMethod, SlaTimer } from './policies/index.ts';
+export { CONSEQUENCE_KINDS, DEADLINE_KINDS, EXTENSION_FLAGS, LEVELS, POLICIES, POLICY_IDS, PROCUREMENT_METHODS } from './policies/index.ts';
+export type { ConsequenceKind, ConsequenceSpec, ClassificationRule, DeadlineKind, ExtensionFlag, ExtensionRule, Level, Policy, PolicyId, ProcurementFacts, ProcurementMethod, SlaTimer } from './policies/index.ts';
 export { HOLIDAY_YEARS } from './holidays/index.ts';
 
 // ---- output shapes ----

@@ -7,13 +7,14 @@ import { z } from 'zod';
 import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
 import { InputError, KuzetError, NotFoundError, issuesFromZod } from '../../core/errors.ts';
-import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
+import { formatAstana, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { appealInput, type AppealInput } from '../appeals/appeal.schema.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
 import { emit, type EventType } from '../events/outbox.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type IncidentState, type TransitionFields, type TransitionPatch } from '../lifecycle/lifecycle.ts';
-import { EXTENSION_POLICY_IDS, LEVELS, PROCUREMENT_METHODS, computeExtensions, type DeadlineKind, type ExtensionPolicyId, type PolicyId, type ProcurementFacts } from '../rules/index.ts';
+import { LEVELS, PROCUREMENT_METHODS, type DeadlineKind, type PolicyId } from '../rules/index.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
+import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from './incident-extensions.ts';
 import type { Topology } from './topology.ts';
 import { attachableIncident, attachedAppeals, lockAppealScope, syncAppealClocks } from './appeal-attach.ts';
 
@@ -156,7 +157,7 @@ export class IncidentService {
       const before = rowJson(row, keys);
       let next = await applyPatch(tx, id, patch);
       await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: `transition.${v.to}`, before, after: patchJson(patch) });
-      if (v.to === 'confirmed' || v.to === 'resolved') next = await this.storeExtensions(tx, next, v.to, actor, now);
+      if (v.to === 'confirmed' || v.to === 'resolved' || v.to === 'refuted') next = await this.storeExtensions(tx, next, v.to, actor, now);
       await syncClocks(tx, next);
       await syncAppealClocks(tx, next, await attachedAppeals(tx, next));
       await emit(tx, { type: EVENT_OF[v.to] ?? 'incident.updated', key: `${id}:v${next.version}:${v.to}`, incidentId: id, payload: { id, state: next.state, version: next.version, level: next.level, plannedFixAt: next.planned_fix_at ? formatAstana(new Date(next.planned_fix_at)) : null } });
@@ -195,50 +196,19 @@ export class IncidentService {
     });
   }
 
-  /**
-   * Extensions (issue item 6): on confirmation with the planned fix time as R, on resolution with the
-   * actual fix time; stored with the incident with the affected announcement and lot numbers.
-   */
-  private async storeExtensions(tx: Queryable, row: IncidentRow, stage: 'confirmed' | 'resolved', actor: ActorRef, now: number): Promise<IncidentRow> {
-    if (!(EXTENSION_POLICY_IDS as readonly string[]).includes(row.policy) || !row.level || !row.confirmed_at) return row;
-    const end = stage === 'resolved' ? row.actual_fix_at : row.planned_fix_at;
-    if (!end) return row;
-    const startedAt = new Date(row.started_at).getTime();
-    const procs = await tx.query<{ id: string; announcement: string; lot: string; method: ProcurementFacts['method']; module: string | null; affected: boolean | null; protocol_formed_at: Date | null; deadlines: Record<string, string> }>(
-      'SELECT id, announcement, lot, method, module, affected, protocol_formed_at, deadlines FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id',
-      [row.system],
-    );
-    const tariffs = await tx.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
-    const byId = new Map(procs.map((p) => [p.id, p]));
-    const result = computeExtensions({
-      policy: row.policy as ExtensionPolicyId,
-      incident: { level: row.level, startedAt, confirmedAt: Math.max(startedAt, new Date(row.confirmed_at).getTime()), resolvedAt: Math.max(startedAt, new Date(end).getTime()), module: row.module ?? undefined },
-      procurements: procs.map((p) => ({
-        id: p.id,
-        method: p.method,
-        module: p.module ?? undefined,
-        affected: p.affected ?? undefined,
-        protocolFormedAt: p.protocol_formed_at ? new Date(p.protocol_formed_at).getTime() : undefined,
-        deadlines: Object.fromEntries(Object.entries(p.deadlines).map(([k, t]) => [k, tryParseDateTimeMs(t) as number])) as Partial<Record<DeadlineKind, number>>,
-      })),
-      tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
+  /** Extensions (issue item 6; #17 items 3, 6, 7): see incident-extensions.ts. */
+  private async storeExtensions(tx: Queryable, row: IncidentRow, stage: ExtensionStage, actor: ActorRef, now: number): Promise<IncidentRow> {
+    return storeIncidentExtensions(tx, row, stage, actor, now);
+  }
+
+  /** `POST /api/v1/incidents/:id/consequences` and the console: an operator records a consequence a rule reads (EX-UNSCRUPULOUS, EX-N-RESULTS). */
+  async recordConsequence(id: string, input: unknown, actor: ActorRef) {
+    const now = this.now().getTime();
+    return this.db.transaction(async (tx) => {
+      const version = (input as { version?: unknown } | null)?.version;
+      const row = await this.lockIncident(tx, id, typeof version === 'number' ? version : undefined);
+      return recordConsequence(tx, row, input, actor, now);
     });
-    const affected = [...new Set(result.extensions.map((e) => e.subject))].map((sid) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' }));
-    const computed = {
-      stage,
-      computedAt: formatAstana(now),
-      window: { startedAt: formatAstana(startedAt), resolvedAt: formatAstana(new Date(end)), basis: stage === 'resolved' ? 'actual fix time' : 'planned fix time' },
-      failureMinutes: result.failureMinutes,
-      extensions: result.extensions.map((e) => ({ ...e, announcement: byId.get(e.subject)?.announcement, lot: byId.get(e.subject)?.lot, original: e.original === null ? null : formatAstana(e.original), extended: formatAstana(e.extended) })),
-      tariffs: result.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
-      affected,
-      notes: result.notes,
-      ...(result.requiresOwnerAgreement ? { requiresOwnerAgreement: result.requiresOwnerAgreement } : {}),
-    };
-    const all = { ...(row.extensions ?? {}), [stage]: computed, latest: stage };
-    const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb WHERE id = $1 RETURNING *', [row.id, JSON.stringify(all)]);
-    await record(tx, { incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `extensions.${stage}`, after: { extensions: computed.extensions.length, tariffs: computed.tariffs.length, affected } });
-    return rows[0] as IncidentRow;
   }
 
   /** `POST /api/v1/appeals` (issue item 2): registers the appeal as an incident with the next id. */

@@ -4,7 +4,7 @@
  */
 import { inWindow, nextWorkingDayAfterResolution, onDateTouchedBy } from '../window.ts';
 import { EX_FORCE_MAJEURE } from './portal-692.ts';
-import type { AnnulmentRule, ClassificationRule, DutyRule, ExtensionRule, Policy, SlaTimer } from './types.ts';
+import type { AnnulmentRule, ClassificationRule, ExtensionRule, Policy, ProcurementDutyRule, SlaTimer } from './types.ts';
 
 /** The level is agreed with the authorised body (003 §24). */
 export const CLASSIFICATION: readonly ClassificationRule[] = [
@@ -57,7 +57,7 @@ export const ANNULMENT_RULES: readonly AnnulmentRule[] = [
 ];
 
 /** §29.5–29.6: untimed duties, recorded with the incident and announced in its notices. */
-export const DUTY_RULES: readonly DutyRule[] = [
+export const DUTY_RULES: readonly ProcurementDutyRule[] = [
   {
     id: 'EX-N-RESULTS', source: '003 §29.5–29.6', occasions: ['low', 'medium', 'high'],
     summary: 'the failure affected the results of procedures (resultsAffected): notify the users, run the procedures again (§29.5); a supplier listed as unreliable because of the failure (listedUnreliable): notify the users, cancel the listing (§29.6)',
@@ -80,6 +80,10 @@ export const ENERGY_366: Policy = {
     tariffRules: [],
     annulmentRules: ANNULMENT_RULES,
     dutyRules: DUTY_RULES,
+    consequences: [
+      { kind: 'results-affected', rule: 'EX-N-RESULTS', source: '003 §29.5', levels: ['low', 'medium', 'high'], label: { ru: 'Сбой повлиял на итоги: уведомить пользователей, провести процедуры повторно', kk: 'Іркіліс қорытындыларға әсер етті: пайдаланушыларды хабардар ету, рәсімдерді қайта өткізу' } },
+      { kind: 'listed-unreliable', rule: 'EX-N-RESULTS', source: '003 §29.6', levels: ['low', 'medium', 'high'], label: { ru: 'Поставщик включён в перечень ненадёжных из-за сбоя: уведомить, отменить решение', kk: 'Өнім беруші іркіліс салдарынан сенімсіздер тізбесіне енгізілді: хабардар ету, шешімді жою' } },
+    ],
     noExtension: {},
     forceMajeure: EX_FORCE_MAJEURE,
   },
