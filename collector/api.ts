@@ -144,7 +144,7 @@ export function createApi(deps: ApiDeps): Koa {
   if (deps.notices) registerNoticeRoutes(router, deps.notices);
   if (deps.notices) registerStatusRoutes(router, deps.notices);
 
-  // The rules engine (REGULATIONS.md §2, §4, §5, §6): pure computations, nothing is stored.
+  // The rules engine (docs/rules.md §2, §4, §5, §6): pure computations, nothing is stored.
   const rules = { calendar: rulesCalendar, sla: rulesSla, 'lead-time': rulesLeadTime, deadlines: rulesDeadlines } as const;
   for (const [name, fn] of Object.entries(rules)) {
     router.post(`/api/v1/rules/${name}`, async (ctx) => {

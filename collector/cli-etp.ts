@@ -28,7 +28,7 @@ const OPTION_OF: Record<string, string> = { disconnectAt: '--at', thresholdDate:
 const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 
 export function registerEtpCommands(program: Command, ctx: { loadConfig: (configPath: string | undefined) => KuzetConfig }): void {
-  const etp = program.command('etp').description('ETP registry, failure-day ledger and disconnection decisions (REGULATIONS.md §7)');
+  const etp = program.command('etp').description('ETP registry, failure-day ledger and disconnection decisions (docs/rules.md §7)');
   etp
     .command('list')
     .description('every ETP with its connection state, current streak and pending decision')

@@ -1,5 +1,5 @@
 /**
- * `kuzet journal`, `kuzet extract` and `kuzet availability` (REGULATIONS.md §9). Bad options exit 2
+ * `kuzet journal`, `kuzet extract` and `kuzet availability` (docs/rules.md §9). Bad options exit 2
  * naming the option (`--from: must not be after --to`). The journal and the extract read the
  * incident store of the configured database (`storage` of `-c FILE`, or `DATABASE_URL` /
  * `DATABASE_SCHEMA`) unless `--input FILE.json` gives the entries; availability reads `check_results`.
@@ -109,7 +109,7 @@ export function parseWindows(input: unknown, option = '--maintenance'): Maintena
 export function registerJournalCommands(program: Command, deps: JournalCliDeps): void {
   program
     .command('journal')
-    .description('the journal of failure appeals in the prescribed form (REGULATIONS.md §9)')
+    .description('the journal of failure appeals in the prescribed form (docs/rules.md §9)')
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD (Astana)')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD (Astana)')
     .requiredOption('--format <format>', JOURNAL_FORMATS.join('|'))

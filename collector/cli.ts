@@ -211,7 +211,7 @@ export function buildProgram(): Command {
       await runUntilSignal(d.close, () => undefined);
     });
 
-  const cal = program.command('calendar').description('Kazakhstan working calendar (REGULATIONS.md §2)');
+  const cal = program.command('calendar').description('Kazakhstan working calendar (docs/rules.md §2)');
   cal.command('info <date>').description('is DATE a working day, and why').action((date: string) => rulesCommand(rulesCalendar, { op: 'info', date }));
   cal
     .command('next-working-day <date>')
@@ -224,33 +224,33 @@ export function buildProgram(): Command {
 
   program
     .command('sla')
-    .description('due time of an SLA timer (REGULATIONS.md §4)')
+    .description('due time of an SLA timer (docs/rules.md §4)')
     .requiredOption('--timer <id>', 'timer id, e.g. SLA-P-REGISTER')
     .requiredOption('--from <datetime>', 'start, ISO 8601 with offset')
     .action((o: { timer: string; from: string }) => rulesCommand(rulesSla, o));
 
   program
     .command('lead-time')
-    .description('latest allowed notification before works start (REGULATIONS.md §6)')
+    .description('latest allowed notification before works start (docs/rules.md §6)')
     .requiredOption('--audience <audience>', 'portal-users | etp-owners | etp-auth-rotation | etp-requisites')
     .requiredOption('--start <datetime>', 'start of the works, ISO 8601 with offset')
     .action((o: { audience: string; start: string }) => rulesCommand(rulesLeadTime, o));
 
   program
     .command('deadlines')
-    .description('deadline extensions for an incident or maintenance window (REGULATIONS.md §5)')
+    .description('deadline extensions for an incident or maintenance window (docs/rules.md §5)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
     .action((o: { input: string }) => rulesCommand(rulesDeadlines, readJsonInput(o.input)));
 
   program
     .command('etp-streak')
-    .description('failure days, streaks and the disconnection threshold of an ETP (REGULATIONS.md §7)')
+    .description('failure days, streaks and the disconnection threshold of an ETP (docs/rules.md §7)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
     .action((o: { input: string }) => rulesCommand(rulesEtpStreak, readJsonInput(o.input)));
 
   program
     .command('ntp')
-    .description("measure kuzet's clock against an NTP server with one SNTP query (REGULATIONS.md §8)")
+    .description("measure kuzet's clock against an NTP server with one SNTP query (docs/rules.md §8)")
     .option('--server <host[:port]>', 'NTP server', 'ntp.nic.kz')
     .addOption(new Option('--timeout <ms>', 'how long to wait for the answer').default(3000).argParser(timeoutOption))
     .action(async (o: { server: string; timeout: number }) => printJson(await measureNtp(o.server, o.timeout)));

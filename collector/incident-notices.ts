@@ -1,5 +1,5 @@
 /**
- * Incident events → the on-call engineers and the public (issue #6 with #5's events; REGULATIONS.md
+ * Incident events → the on-call engineers and the public (issue #6 with #5's events; docs/rules.md
  * §4, §6). A consumer of the incident event queue that, for every event, reconciles what must exist
  * with what the incident is now, so a replayed or reordered event changes nothing twice:
  *

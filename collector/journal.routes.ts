@@ -1,5 +1,5 @@
 /**
- * The journal on a running kuzet (REGULATIONS.md §9, issue #8):
+ * The journal on a running kuzet (docs/rules.md §9, issue #8):
  * `GET /api/v1/journal?from&to&format&lang[&system&level&state]` (the journal as a file),
  * `GET /api/v1/journal/extract?year&lang&format` (the annual extract, 001 §21) and
  * `GET /api/v1/availability?from&to[&format]`, all for the viewer role; entries come from the

@@ -65,7 +65,7 @@ describe('rules CLI (host TZ America/New_York)', () => {
   });
 });
 
-// The corrected rows of REGULATIONS.md §5 (issue #17 items 1–8), each digest example through the real CLI.
+// The corrected rows of docs/rules.md §5 (issue #17 items 1–8), each digest example through the real CLI.
 const at = (t: string) => `${t}:00+05:00`;
 const SECOND_READING: { name: string; input: unknown; expect: Record<string, unknown> }[] = [
   {

@@ -1,6 +1,6 @@
 /**
  * The audit trail: every write to the system records who, when, from which IP, what and the value
- * before and after, in the same transaction as the write (REGULATIONS.md §10: actions logged with
+ * before and after, in the same transaction as the write (docs/rules.md §10: actions logged with
  * date, time and IP address).
  */
 import type { Queryable } from './db.ts';

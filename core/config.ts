@@ -12,7 +12,7 @@ import { parseCidr } from './network.ts';
 import type { Probe } from '../probes/types.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
-/** Policy ids of REGULATIONS.md §1. */
+/** Policy ids of docs/rules.md §1. */
 export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
 export type PolicyId = (typeof POLICY_IDS)[number];
 
@@ -125,7 +125,7 @@ function targetSchema(probes: Readonly<Record<string, Probe>>) {
 export const ETP_STATES = ['test', 'productive', 'disconnected'] as const;
 
 /**
- * `systems.<id>.etp` (only for `kind: etp`): what the ETP registry is seeded with (REGULATIONS.md §7,
+ * `systems.<id>.etp` (only for `kind: etp`): what the ETP registry is seeded with (docs/rules.md §7,
  * issue #7); owner and contacts come from the system's `owners` and `contacts`. The registry is then
  * changed over the API; the config seeds it and never overwrites an API change.
  */

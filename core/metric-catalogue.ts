@@ -15,23 +15,23 @@ export const METRIC_CATALOGUE = {
   journeyDuration: { name: 'kuzet_journey_duration_seconds', help: 'Total duration of browser journey runs', labels: ['system', 'journey', 'region'] },
   journeyStepDuration: { name: 'kuzet_journey_step_duration_seconds', help: 'Duration of each step of browser journeys', labels: ['system', 'journey', 'region', 'step'] },
   webVital: { name: 'kuzet_web_vital', help: 'Web Vitals of the last page of the latest journey run: lcp and ttfb in seconds, cls unitless', labels: ['system', 'journey', 'region', 'name'] },
-  // Time (REGULATIONS.md §7, §8), from the observations of the `ntp`, `http-date` and `freshness` check kinds.
+  // Time (docs/rules.md §7, §8), from the observations of the `ntp`, `http-date` and `freshness` check kinds.
   ntpOffset: { name: 'kuzet_ntp_offset_seconds', help: "NTP server clock minus kuzet's host clock (SNTP)", labels: ['server'] },
   ntpDelay: { name: 'kuzet_ntp_delay_seconds', help: 'Round-trip delay of the latest SNTP exchange', labels: ['server'] },
   clockOffset: { name: 'kuzet_clock_offset_seconds', help: "A target's clock (HTTP Date) minus kuzet's corrected clock", labels: ['system', 'target'] },
   freshnessAge: { name: 'kuzet_freshness_age_seconds', help: 'Age of the newest timestamp a freshness check read from an API', labels: ['system', 'target'] },
-  // Incidents and SLA clocks (REGULATIONS.md §4–§5): incidents/events/sla-ticker.ts and collector/incident-notices.ts.
+  // Incidents and SLA clocks (docs/rules.md §4–§5): incidents/events/sla-ticker.ts and collector/incident-notices.ts.
   slaBreaches: { name: 'kuzet_sla_breaches_total', help: 'SLA clocks that passed their due time unmet', labels: ['timer'] },
   slaOpen: { name: 'kuzet_sla_open', help: 'SLA clocks running (not met, not breached) now', labels: ['timer'] },
   incidentsOpen: { name: 'kuzet_incidents_open', help: 'Incidents not yet resolved, by system, level (unclassified: none) and state', labels: ['system', 'level', 'state'] },
-  // Notices and notifications (REGULATIONS.md §6).
+  // Notices and notifications (docs/rules.md §6).
   noticeDeliveries: { name: 'kuzet_notice_deliveries_total', help: 'Notification deliveries finished, by channel and outcome (sent, dead)', labels: ['channel', 'outcome'] },
   noticeDeadlines: { name: 'kuzet_notice_deadlines_total', help: "Notices' own SLA clocks (SLA-P-*-HOME, …) by outcome (met, breached)", labels: ['outcome'] },
   noticeDeadLetters: { name: 'kuzet_notice_dead_letters', help: 'Notification deliveries that gave up and wait for an operator', labels: ['channel'] },
-  // ETPs (REGULATIONS.md §7).
+  // ETPs (docs/rules.md §7).
   etpFailureStreak: { name: 'kuzet_etp_failure_streak_days', help: "Current run of consecutive failure days of the ETP's orders service", labels: ['etp'] },
   etpConnected: { name: 'kuzet_etp_connection_state', help: '1 for the connection state the ETP is in (test, productive, disconnected), else 0', labels: ['etp', 'state'] },
-  // The working calendar (REGULATIONS.md §2, incidents/rules/holidays): past its last date deadlines and SLA clocks fail.
+  // The working calendar (docs/rules.md §2, incidents/rules/holidays): past its last date deadlines and SLA clocks fail.
   calendarDaysLeft: { name: 'kuzet_calendar_days_left', help: 'Days from today (Astana) to the last date the working calendar covers; negative once past it', labels: [] },
   calendarProvisionalDays: { name: 'kuzet_calendar_provisional_days', help: 'Days from today (Astana) to the end of the working calendar that lie in provisional years (derived from the rules, no official calendar yet)', labels: [] },
   // kuzet itself (issue #11): queues, outbox, silence.

@@ -1,6 +1,6 @@
 /**
  * Thresholds shared by panels and alert rules, so a red cell and a page mean the same number.
- * Where a rule of REGULATIONS.md or a probe default sets the number, it is imported or cited.
+ * Where a rule of docs/rules.md or a probe default sets the number, it is imported or cited.
  */
 import { CALENDAR_WARN_DAYS, THRESHOLD_STREAK, warningFromStreak } from '../incidents/index.ts';
 

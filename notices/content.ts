@@ -11,7 +11,7 @@ import type { SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // Kazakh words follow docs/kazakh-glossary.md (from 002); a Kazakh reader should review them with the templates.
-/** Criticality levels in words (REGULATIONS.md §3): the journal's words, one table for every text kuzet writes. */
+/** Criticality levels in words (docs/rules.md §3): the journal's words, one table for every text kuzet writes. */
 export const LEVEL_TEXT = LEVEL_WORDS;
 const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
   kk: { acceptanceEnd: 'өтінімдерді қабылдауды аяқтау', opening: 'өтінімдерді ашу', admission: 'қатысуға жіберу', results: 'қорытындылар шығару', contractSigning: 'шартқа қол қою', complaints: 'шағымдану', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
@@ -115,7 +115,7 @@ export interface NoticeClock {
   met: boolean | null;
 }
 
-/** The homepage-notice timers of an incident subject (REGULATIONS.md §4), evaluated at `publishedAt`. */
+/** The homepage-notice timers of an incident subject (docs/rules.md §4), evaluated at `publishedAt`. */
 export function noticeClocks(s: NoticeSubject, publishedAt: Date | null): NoticeClock[] {
   if (s.kind !== 'incident' || s.policy !== 'portal-692' || !s.confirmedAt) return [];
   const timers: SlaTimerId[] = s.level === 'high' ? ['SLA-P-HIGH-HOME'] : s.level === 'medium' ? ['SLA-P-MED-HOME'] : [];

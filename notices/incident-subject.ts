@@ -1,5 +1,5 @@
 /**
- * An incident as its notice must tell it (REGULATIONS.md §6; 001 §13.1, §14.1–14.2, §15.1–15.3): the
+ * An incident as its notice must tell it (docs/rules.md §6; 001 §13.1, §14.1–14.2, §15.1–15.3): the
  * pure mapping from the stored incident to a {@link NoticeSubject}, and which duties (SLA clocks) a
  * publication meets. collector/incident-notices.ts reads the facts and acts on them.
  */
@@ -101,7 +101,7 @@ export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipi
 }
 
 /**
- * The incident clocks a publication meets (REGULATIONS.md §4, policy portal-692): the homepage
+ * The incident clocks a publication meets (docs/rules.md §4, policy portal-692): the homepage
  * notice (SLA-P-MED-HOME, SLA-P-HIGH-HOME), the e-mail to the reporter and suppliers in the same
  * fan-out (SLA-P-MED-NOTIFY), and the owners, who are always among its e-mail recipients
  * (SLA-P-HIGH-OWNER). Not SLA-P-OWNER-MEDHIGH: only the message to the owner's IT and security unit

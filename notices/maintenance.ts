@@ -1,5 +1,5 @@
 /**
- * Planning a maintenance window, pure: lead-time verdicts per audience (REGULATIONS.md §6, through the
+ * Planning a maintenance window, pure: lead-time verdicts per audience (docs/rules.md §6, through the
  * rules engine's `latestNotifyAt`), the unplanned-works flag (000 App.7 §40), EX-MAINT deadline
  * extensions (001 §18, through `rulesDeadlines`) and the schedule of announcement, reminder and phase
  * jobs. `now` is passed in.
@@ -37,7 +37,7 @@ export interface MaintenancePlan {
   jobs: ScheduledJob[];
 }
 
-/** The audiences whose lead time applies to works on this system (REGULATIONS.md §6). */
+/** The audiences whose lead time applies to works on this system (docs/rules.md §6). */
 export function defaultAudiences(system: SystemFacts, modules: readonly string[]): Audience[] {
   if (system.policy === 'etp-em') return ['etp-owners'];
   // Works making the e-shop unavailable concern the connected ETPs too (000 App.7 §39, §41).

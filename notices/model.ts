@@ -1,6 +1,6 @@
 /**
  * The plain input model of notices: a `NoticeSubject` describes an incident or a maintenance window as
- * the notice must tell it (REGULATIONS.md §6, 001 §14.1, §15.3, §14.9). Incidents feed it later; the
+ * the notice must tell it (docs/rules.md §6, 001 §14.1, §15.3, §14.9). Incidents feed it later; the
  * maintenance planner feeds it now. Validated with strict zod schemas; every problem names its path.
  */
 import { z } from 'zod';
@@ -99,7 +99,7 @@ export const maintenanceInputSchema = z
     endsAt: instant,
     description: z.strictObject({ ru: text, kk: text.optional() }),
     responsible: z.array(contactSchema).min(1, 'at least one responsible person').max(50),
-    /** Which lead times apply (REGULATIONS.md §6); default from the system's policy. */
+    /** Which lead times apply (docs/rules.md §6); default from the system's policy. */
     audiences: z.array(z.enum(['portal-users', 'etp-owners', 'etp-auth-rotation', 'etp-requisites'])).optional(),
     /** Procurements whose deadlines may fall in the window (EX-MAINT), as for `POST /api/v1/rules/deadlines`. */
     procurements: z.array(z.unknown()).max(100_000).default([]),

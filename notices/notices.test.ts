@@ -25,7 +25,7 @@ const mInput = (over: Record<string, unknown> = {}) =>
     ...over,
   });
 
-describe('maintenance lead times (REGULATIONS.md §6)', () => {
+describe('maintenance lead times (docs/rules.md §6)', () => {
   const cases: { name: string; system: typeof portal | typeof etp; now: string; unplanned: boolean; audiences: string[] }[] = [
     { name: 'portal users, announced 3 days ahead', system: portal, now: '2026-03-25T10:00:00+05:00', unplanned: false, audiences: ['portal-users'] },
     { name: 'portal users, last allowed second (2 calendar days strictly between)', system: portal, now: '2026-03-25T23:59:59+05:00', unplanned: false, audiences: ['portal-users'] },

@@ -9,7 +9,7 @@ import { evaluateJsonPath, parseJsonPath } from './json-path.ts';
 import { correctedNowMs } from './ntp/clock.ts';
 import type { Probe, ProbeOutcome } from './types.ts';
 
-/** How fresh the data the e-shop relies on must be (REGULATIONS.md §7), each next to its source point. */
+/** How fresh the data the e-shop relies on must be (docs/rules.md §7), each next to its source point. */
 export const FRESHNESS_PRESETS = {
   prices: { maxAgeSeconds: 7 * 86_400, rule: 'ETP price transfers at least weekly', source: '000 §35' },
   'catalogue-items': { maxAgeSeconds: 3 * 3600, rule: 'catalogue item lists every 3 hours', source: '000 App.4 §3.3' },

@@ -7,7 +7,7 @@ import { correctedNowMs, measuredOffset } from './ntp/clock.ts';
 import type { Probe } from './types.ts';
 
 /*
- * An ETP's clock as seen from outside (REGULATIONS.md §8): the HTTP `Date` header against kuzet's
+ * An ETP's clock as seen from outside (docs/rules.md §8): the HTTP `Date` header against kuzet's
  * corrected clock. `Date` has whole seconds, so one response only says the offset θ (server minus
  * kuzet) lies in a one-second window: the server wrote second D at some moment between our send and
  * our receipt, so D·1000 − received ≤ θ < D·1000 + 1000 − sent. As htpdate does, later requests are

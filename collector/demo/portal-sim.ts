@@ -319,7 +319,7 @@ function parseNotices(raw: unknown): Notice[] {
     }
     for (const lang of ['ru', 'kk'] as const) {
       const text = rec[lang];
-      // Notices are published in both state and Russian languages (REGULATIONS.md §6).
+      // Notices are published in both state and Russian languages (docs/rules.md §6).
       if (typeof text !== 'string' || text.trim() === '' || text.length > 4000) {
         throw new InputError('must be a non-empty string of at most 4000 characters', `[${i}].${lang}`);
       }

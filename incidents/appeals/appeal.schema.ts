@@ -1,5 +1,5 @@
 /**
- * The appeal form (issue item 2; journal columns 2–6 of REGULATIONS.md §9), validated with zod:
+ * The appeal form (issue item 2; journal columns 2–6 of docs/rules.md §9), validated with zod:
  * every problem named by its field.
  */
 import { z } from 'zod';

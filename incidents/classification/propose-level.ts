@@ -1,5 +1,5 @@
 /**
- * The proposed failure level (issue item 4, REGULATIONS.md §3) from monitoring evidence, with the
+ * The proposed failure level (issue item 4, docs/rules.md §3) from monitoring evidence, with the
  * reasons and the CL-* rule it rests on. The operator confirms or overrides it with a reason; the
  * energy platform's level is agreed with the authorised body (003 §24). Pure: the failure start is
  * passed in and only the working calendar is consulted.

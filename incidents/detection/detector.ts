@@ -22,7 +22,7 @@ export const ERROR_CAUSES = {
   timeout: 'timeout',
   internal: 'monitoring error',
   // Not a probe error kind: an `http-date` check failing on its offset (incidents/store/incident-detector.ts).
-  clock: 'clock offset against ntp.nic.kz (ETP-TIME-NTP; REGULATIONS.md §8: 000 App.3, technical requirement 5)',
+  clock: 'clock offset against ntp.nic.kz (ETP-TIME-NTP; docs/rules.md §8: 000 App.3, technical requirement 5)',
 } as const satisfies Record<string, string>;
 export type ProbableCause = (typeof ERROR_CAUSES)[keyof typeof ERROR_CAUSES];
 

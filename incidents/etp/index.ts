@@ -1,5 +1,5 @@
 /**
- * ETP availability rules (REGULATIONS.md §7): the `etp-streak` entry point and its domain functions.
+ * ETP availability rules (docs/rules.md §7): the `etp-streak` entry point and its domain functions.
  * Takes untrusted JSON (a CLI file, an API body), throws an `InputError` with field-named issues when
  * it is invalid, and returns JSON with dates as `YYYY-MM-DD` and instants in Astana time.
  */

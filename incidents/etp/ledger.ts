@@ -1,5 +1,5 @@
 /**
- * The failure-day ledger of each ETP's `orders` service (REGULATIONS.md §7): failure episodes from
+ * The failure-day ledger of each ETP's `orders` service (docs/rules.md §7): failure episodes from
  * the incident store, from the stored check results and from episodes recorded by hand, turned into
  * failure days, streaks and events by the pure functions of ./streaks.ts, and kept in the database
  * so warnings and the threshold event are raised once per ETP and date.

@@ -1,5 +1,5 @@
 /**
- * The ETP registry (REGULATIONS.md §7; 000 App.7 §3, §36–§37, §49): who runs each ETP, where it lives,
+ * The ETP registry (docs/rules.md §7; 000 App.7 §3, §36–§37, §49): who runs each ETP, where it lives,
  * which services it has and whether it is connected to the e-shop (test, productive, or disconnected
  * with the date and time). Seeded from kuzet.yaml systems of kind `etp`; changed over the API. Every
  * change is audited with the value before and after, in the same transaction as the change.

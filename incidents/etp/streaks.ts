@@ -1,5 +1,5 @@
 /**
- * The ETP disconnection threshold (REGULATIONS.md §7; 000 App.7 §47.3, §48): failure days from
+ * The ETP disconnection threshold (docs/rules.md §7; 000 App.7 §47.3, §48): failure days from
  * failure episodes, streaks of consecutive failure days, the date the threshold is reached and the
  * decision deadline. Pure: no I/O, no clock; instants are epoch milliseconds, dates Astana epoch days.
  */

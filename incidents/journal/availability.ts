@@ -1,5 +1,5 @@
 /**
- * Availability from check results (REGULATIONS.md §9's annual figures, the availability report):
+ * Availability from check results (docs/rules.md §9's annual figures, the availability report):
  * uptime per system, module and ETP per Astana day and month, announced maintenance excluded and
  * shown separately, MTTR and the worst days. Pure: samples and windows in, figures out.
  *

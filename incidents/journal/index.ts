@@ -1,4 +1,4 @@
-/** The face of the incident journal (REGULATIONS.md §9): the form, its formats, the annual extract and availability. */
+/** The face of the incident journal (docs/rules.md §9): the form, its formats, the annual extract and availability. */
 export { COLUMN_KEYS, FORM, HEADERS, KAZAKH_LETTERS, KIND_IDS, KIND_WORDS, LANGS, LEVEL_IDS, LEVEL_WORDS } from './labels.ts';
 export type { FailureKind, JournalLevel, Lang } from './labels.ts';
 export { SOURCES, STATES, checkPeriod, entryState, extractInputSchema, filterEntries, journalEntrySchema, parseEntries, parseExtractInput, validBinIin } from './model.ts';

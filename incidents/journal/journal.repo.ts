@@ -2,7 +2,7 @@
  * Reads the journal and the annual extract from the incident store (tables `incidents`, `appeals`,
  * `incident_timeline`, `incident_clocks`, `api_tokens`; core/migrations.ts versions 2–3): one row per
  * incident received in the period, user appeals and monitoring-detected incidents alike
- * (REGULATIONS.md §9). Read-only; the mapping from a stored incident to a journal row is
+ * (docs/rules.md §9). Read-only; the mapping from a stored incident to a journal row is
  * {@link journalEntryOf}, pure.
  */
 import type { Queryable } from '../../core/db.ts';

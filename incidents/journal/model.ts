@@ -1,5 +1,5 @@
 /**
- * The journal's own input model (REGULATIONS.md §9): one plain object per journal row, built today
+ * The journal's own input model (docs/rules.md §9): one plain object per journal row, built today
  * from an input file and later from the incident store, plus the annual extract's input (001 §21).
  * Pure: parsing, validation and filtering; no I/O, no clock.
  */
@@ -162,7 +162,7 @@ export interface ExtensionRecord {
   /** null when the procurement had no such deadline (a reopened acceptance, EX-PROTOCOL). */
   original: Date | null;
   extended: Date;
-  /** The rule id of REGULATIONS.md §5 that gave the extension. */
+  /** The rule id of docs/rules.md §5 that gave the extension. */
   rule: string;
 }
 
@@ -186,7 +186,7 @@ export interface DowntimeFigure {
 }
 
 export interface SlaFigure {
-  /** SLA timer id of REGULATIONS.md §4, e.g. `SLA-P-REGISTER`. */
+  /** SLA timer id of docs/rules.md §4, e.g. `SLA-P-REGISTER`. */
   timer: string;
   met: number;
   breached: number;

@@ -8,7 +8,7 @@ import { LEVELS, type Level } from '../rules/index.ts';
 export const INCIDENT_STATES = ['registered', 'analysing', 'confirmed', 'refuted', 'resolved', 'closed'] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
 
-/** Failure kinds (REGULATIONS.md §3, 001 §3): each confirmed incident records one. */
+/** Failure kinds (docs/rules.md §3, 001 §3): each confirmed incident records one. */
 export const FAILURE_KINDS = {
   'operator-unlawful-action': 'operator-dependent',
   'operator-infosec-failure': 'operator-dependent',

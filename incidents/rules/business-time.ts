@@ -1,5 +1,5 @@
 /**
- * Working time of a desk: its business hours on working days (REGULATIONS.md §2, §4). A count of
+ * Working time of a desk: its business hours on working days (docs/rules.md §2, §4). A count of
  * working minutes that starts outside working time starts at the next opening; one that starts in
  * lunch starts at the end of lunch.
  */

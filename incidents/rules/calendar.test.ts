@@ -17,7 +17,7 @@ import {
 } from './calendar.ts';
 import { HOLIDAY_YEARS } from './holidays/index.ts';
 
-// REGULATIONS.md §2, "Verified 2026 days off (official calendar as amended)", copied by hand.
+// docs/rules.md §2, "Verified 2026 days off (official calendar as amended)", copied by hand.
 const OFFICIAL_2026_DAYS_OFF = [
   '2026-01-01', '2026-01-02', '2026-01-07',
   '2026-03-09', '2026-03-23', '2026-03-24', '2026-03-25',

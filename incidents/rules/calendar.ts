@@ -1,5 +1,5 @@
 /**
- * Kazakhstan's working calendar in Astana time (REGULATIONS.md §2), derived from the holiday rules
+ * Kazakhstan's working calendar in Astana time (docs/rules.md §2), derived from the holiday rules
  * and the per-year data in `holidays/`, never from the host's zone.
  *
  * Days are handled as epoch days (`astanaEpochDay`) inside the engine; the string functions

@@ -1,5 +1,5 @@
 /**
- * Deadline extensions (REGULATIONS.md §5): applies a policy's EX-* rules to procurements hit by a
+ * Deadline extensions (docs/rules.md §5): applies a policy's EX-* rules to procurements hit by a
  * failure or a maintenance window. Pure: instants in, instants out.
  *
  * When several rules hit one deadline, the later result wins and is cited (on a tie, the first rule
@@ -176,7 +176,7 @@ function rulesByKind(rules: readonly ExtensionRule[], occasion: Occasion, decryp
 
 /**
  * An auction whose acceptance end now falls after its (moved) bidding: the bidding must be set again
- * (REGULATIONS.md §5, EX-M-ACCEPT-OVER), whichever rule moved the acceptance end.
+ * (docs/rules.md §5, EX-M-ACCEPT-OVER), whichever rule moved the acceptance end.
  */
 function flagBiddingReschedule(p: ProcurementFacts, mine: Extension[]): void {
   if (p.method !== 'auction') return;

@@ -1,5 +1,5 @@
 /**
- * Business hours per desk (REGULATIONS.md §2, the SLA calendars). Hours apply on working days of the
+ * Business hours per desk (docs/rules.md §2, the SLA calendars). Hours apply on working days of the
  * Kazakhstan calendar, in Astana time.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The rules engine of kuzet: Kazakhstan's working calendar, SLA timers, deadline extensions and notice
- * lead times (REGULATIONS.md §2, §4, §5, §6). Pure code: no I/O, no clock, no host time zone.
+ * lead times (docs/rules.md §2, §4, §5, §6). Pure code: no I/O, no clock, no host time zone.
  *
  * The four `rules*` entry points take untrusted JSON-like input (a CLI file, an API body), throw an
  * `InputError` with field-named issues when it is invalid, and return the JSON the CLI prints and the

@@ -1,5 +1,5 @@
 /**
- * Notice lead times (REGULATIONS.md §6). "At least N (working|calendar) days before" means at least N
+ * Notice lead times (docs/rules.md §6). "At least N (working|calendar) days before" means at least N
  * whole such days lie strictly between the notice's Astana date and the start's Astana date, so the
  * latest allowed notice is 23:59:59 of the day before the N-th such day counted back from the start's
  * date. Works starting Saturday 2026-03-28, 2 working days → Fri 27, Thu 26 → by 2026-03-25T23:59:59.

@@ -132,7 +132,7 @@ describe('properties of the deadline extensions', () => {
         for (const [key, a] of short) {
           const b = long.get(key);
           // EX-TARIFF follows the procurements' extensions, falling back to ceilDays(D) when none moved
-          // (REGULATIONS.md §5): a longer failure that first moves a deadline by less than D can give a
+          // (docs/rules.md §5): a longer failure that first moves a deadline by less than D can give a
           // tariff fewer days. Tariffs are checked never to move earlier above.
           if (a === undefined || key.startsWith('tariff.')) continue;
           assert.ok(b !== undefined && b >= a, `${key}: ${formatAstana(a)} with ${x.duration} min, ${b === undefined ? 'none' : formatAstana(b)} with ${x.duration + x.extra} min`);

@@ -1,5 +1,5 @@
 /**
- * SLA timers (REGULATIONS.md §4): every timer id of the policies with its due time from its start.
+ * SLA timers (docs/rules.md §4): every timer id of the policies with its due time from its start.
  */
 import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana } from '../../core/time.ts';
 import { addWorkingDaysMs, nextWorkingEpochDay, stepWorkingEpochDays } from './calendar.ts';
@@ -10,7 +10,7 @@ import { SLA_TIMERS as ETP_TIMERS } from './policies/etp-em.ts';
 import { DUTIES as PORTAL_DUTIES, SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
 import type { PolicyId, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/types.ts';
 
-/** Every SLA timer id, in the order of REGULATIONS.md §4. */
+/** Every SLA timer id, in the order of docs/rules.md §4. */
 export const SLA_TIMER_IDS = [
   'SLA-P-REPORT',
   'SLA-P-REGISTER',
@@ -33,7 +33,7 @@ export const SLA_TIMER_IDS = [
 ] as const;
 export type SlaTimerId = (typeof SLA_TIMER_IDS)[number];
 
-/** Untimed duties (REGULATIONS.md §4): tracked done / not done, with no due time. */
+/** Untimed duties (docs/rules.md §4): tracked done / not done, with no due time. */
 export const DUTY_IDS = ['SLA-P-LOW-FIXED'] as const;
 export type DutyId = (typeof DUTY_IDS)[number];
 

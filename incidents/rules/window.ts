@@ -1,5 +1,5 @@
 /**
- * The vocabulary of REGULATIONS.md §5, as small pure functions the policies are written with.
+ * The vocabulary of docs/rules.md §5, as small pure functions the policies are written with.
  * W = [S, R], D = R − S; "same time" keeps the original deadline's Astana wall-clock time.
  */
 import { MS_PER_DAY, astanaDayTimeToMs, astanaEpochDay } from '../../core/time.ts';

@@ -1,5 +1,5 @@
 /**
- * The SLA clocks of an incident (issue item 5, REGULATIONS.md §4): which timers of its policy run,
+ * The SLA clocks of an incident (issue item 5, docs/rules.md §4): which timers of its policy run,
  * from which event, for its source (monitoring or a user's appeal) and level, each with its due time
  * from the rules engine and the event that meets it. Pure: the facts carry every instant.
  */

@@ -57,7 +57,7 @@ function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
 
 /**
  * An `http-date` run that measured the target's clock and found it beyond its threshold: the failure is
- * the clock itself (REGULATIONS.md §8), not the page, so the incident names the ntp.nic.kz requirement.
+ * the clock itself (docs/rules.md §8), not the page, so the incident names the ntp.nic.kz requirement.
  */
 function isClockOffsetFailure(r: DetectableResult): boolean {
   const o = r.observations;

@@ -1,5 +1,5 @@
 /**
- * The deadline extensions of a live incident (REGULATIONS.md §5): computed on confirmation with the
+ * The deadline extensions of a live incident (docs/rules.md §5): computed on confirmation with the
  * planned fix time as R, on resolution with the actual fix time, and on refutation (EX-ANALYSIS
  * moves acceptance ends that passed while the report was analysed), then stored with the incident
  * with the affected announcement and lot numbers. The facts the rules read besides the registry are

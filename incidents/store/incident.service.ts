@@ -47,7 +47,7 @@ export const transitionInput = z.strictObject({
   level: z.enum(LEVELS, { error: () => `must be one of ${LEVELS.join(', ')}` }).optional(),
   levelReason: text.optional(),
   levelAgreedWith: text.optional(),
-  kind: z.enum(FAILURE_KIND_IDS as [string, ...string[]], { error: () => `must be one of the failure kinds of REGULATIONS.md §3: ${FAILURE_KIND_IDS.join(', ')}` }).optional(),
+  kind: z.enum(FAILURE_KIND_IDS as [string, ...string[]], { error: () => `must be one of the failure kinds of docs/rules.md §3: ${FAILURE_KIND_IDS.join(', ')}` }).optional(),
   plannedFixAt: dateTime.optional(),
   actualFixAt: dateTime.optional(),
   cause: text.optional(),

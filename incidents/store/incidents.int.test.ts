@@ -242,7 +242,7 @@ function suite(engine: 'pglite' | 'postgres') {
 suite('pglite');
 suite('postgres');
 
-describe('an ETP clock beyond its threshold (REGULATIONS.md §8)', () => {
+describe('an ETP clock beyond its threshold (docs/rules.md §8)', () => {
   const etpCfg = parseConfig(
     `
 systems:
@@ -279,7 +279,7 @@ systems:
     assert.equal((await db.query('SELECT id FROM incidents')).length, 0, 'two runs are below N = 3');
     await det.handle([run(2, 2290)]);
     const [inc] = await db.query<{ probable_cause: string; title: string }>('SELECT probable_cause, title FROM incidents');
-    assert.match(inc!.probable_cause, /ntp\.nic\.kz.*REGULATIONS\.md §8/);
+    assert.match(inc!.probable_cause, /ntp\.nic\.kz.*docs\/rules\.md §8/);
     assert.match(inc!.title, /^etp-a\/clock: clock offset against ntp\.nic\.kz/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * kuzet's corrected clock: the host clock plus the offset last measured against the reference NTP
- * server (ntp.nic.kz, REGULATIONS.md §8). Time measurements that compare kuzet's clock with someone
+ * server (ntp.nic.kz, docs/rules.md §8). Time measurements that compare kuzet's clock with someone
  * else's (an ETP's HTTP `Date`, a data timestamp's age) read {@link correctedNow}, so a drifting host
  * clock does not show up as an ETP's offset.
  *

@@ -3,7 +3,7 @@
  * the npm clients are not fit for a monitor (LIBRARY-NOTES.md). `ntp-client` returns only the server's
  * transmit time, with no origin-timestamp check, no offset and no delay; `ntp-time` computes offset and
  * delay but reports a stratum-0 kiss-o'-death reply as stratum 2. A monitor that proves clock
- * synchronisation (REGULATIONS.md §8) must refuse exactly those replies: kiss-o'-death, unsynchronised
+ * synchronisation (docs/rules.md §8) must refuse exactly those replies: kiss-o'-death, unsynchronised
  * (stratum 16, leap alarm), and replies that do not echo our transmit timestamp (spoofed or stale).
  */
 import dgram from 'node:dgram';

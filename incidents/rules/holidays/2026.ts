@@ -1,7 +1,7 @@
 import type { HolidayYear } from './types.ts';
 
 /**
- * 2026. The official calendar as amended, exactly as REGULATIONS.md §2 lists it: Jan 1, 2, 7;
+ * 2026. The official calendar as amended, exactly as docs/rules.md §2 lists it: Jan 1, 2, 7;
  * Mar 9 (for Mar 8, a Sunday); Mar 23, 24, 25 (Nauryz; Mar 21–22 on the weekend); May 1, 7,
  * 11 (for May 9, a Saturday); May 27 (Kurban Ait); Jul 6; Oct 26 (for Oct 25, a Sunday); Dec 16.
  * Aug 31 is a working day: Aug 30 is no longer Constitution Day (Ministry of Labour, March 2026,
@@ -22,5 +22,5 @@ export const HOLIDAYS_2026: HolidayYear = {
     '2026-12-16',
   ],
   confidence: 'official',
-  checked: 'REGULATIONS.md §2 (verified list); inform.kz 2026-01-02 (egov.kz calendar); taspanews.kz 2026-03-18 (Aug 30 dropped)',
+  checked: 'docs/rules.md §2 (verified list); inform.kz 2026-01-02 (egov.kz calendar); taspanews.kz 2026-03-18 (Aug 30 dropped)',
 };

@@ -1,7 +1,7 @@
 import type { FixedHoliday } from './types.ts';
 
 /**
- * Fixed-date public holidays of Kazakhstan with their validity periods (REGULATIONS.md §2; Law of the
+ * Fixed-date public holidays of Kazakhstan with their validity periods (docs/rules.md §2; Law of the
  * Republic of Kazakhstan "On holidays in the Republic of Kazakhstan", art. 2, 3, 5; Labour Code art. 84).
  * Kurban Ait is lunar and comes from the per-year data.
  */

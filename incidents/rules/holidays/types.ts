@@ -1,4 +1,4 @@
-/** Shapes of the working-calendar data (REGULATIONS.md §2). Dates are Astana dates `YYYY-MM-DD`. */
+/** Shapes of the working-calendar data (docs/rules.md §2). Dates are Astana dates `YYYY-MM-DD`. */
 
 /** A public holiday on a fixed month and day, valid for a range of years. */
 export interface FixedHoliday {

@@ -1,6 +1,6 @@
 /**
  * energy-366 — the electronic procurement platform of the national energy and utilities modernisation
- * project, Order No. 366 (2025), `003_*.txt`. REGULATIONS.md §3–§5.
+ * project, Order No. 366 (2025), `003_*.txt`. docs/rules.md §3–§5.
  */
 import { inWindow, nextWorkingDayAfterResolution, onDateTouchedBy } from '../window.ts';
 import { EX_FORCE_MAJEURE } from './portal-692.ts';

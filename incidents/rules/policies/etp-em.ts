@@ -1,6 +1,6 @@
 /**
  * etp-em — electronic trading platforms (ETP) connected to the e-shop (электронный магазин) of the
- * procurement web portal: Requirements and Appendices 3, 4, 7 (`000_*.txt`). REGULATIONS.md §4, §6, §7.
+ * procurement web portal: Requirements and Appendices 3, 4, 7 (`000_*.txt`). docs/rules.md §4, §6, §7.
  * No failure levels and no deadline extensions are set for ETPs.
  */
 import type { LeadTimeRule, Policy, SlaTimer } from './types.ts';

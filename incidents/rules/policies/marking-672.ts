@@ -1,6 +1,6 @@
 /**
  * marking-672 — goods marking and traceability information system, Government Decree No. 672 (2019),
- * `004_*.txt`. REGULATIONS.md §10: response-time and audit figures only; no levels, timers or
+ * `004_*.txt`. docs/rules.md §10: response-time and audit figures only; no levels, timers or
  * extensions.
  */
 import type { Policy } from './types.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { POLICIES } from './index.ts';
 import type { PolicyId } from './index.ts';
 
-// Every rule id of REGULATIONS.md §3, §4, §5 and the policy it belongs to.
+// Every rule id of docs/rules.md §3, §4, §5 and the policy it belongs to.
 const DIGEST: Record<string, PolicyId> = {
   'CL-P-LOW': 'portal-692', 'CL-P-MED': 'portal-692', 'CL-P-HIGH': 'portal-692',
   'CL-E-HIGH': 'energy-366', 'CL-E-MED': 'energy-366', 'CL-E-LOW': 'energy-366',

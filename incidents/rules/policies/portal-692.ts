@@ -1,7 +1,7 @@
 /**
  * portal-692 — the state procurement web portal (goszakup): Order No. 692 of the Minister of Finance,
  * the Rules of using the portal and the Rules of its operation during technical failures, edition in
- * force ("Предлагаемая редакция" of 001; Kazakh wording in 002). REGULATIONS.md §3–§6.
+ * force ("Предлагаемая редакция" of 001; Kazakh wording in 002). docs/rules.md §3–§6.
  *
  * Source points: "001 §N" is a point of the new edition of the failure rules (regulation text 001,
  * column «Предлагаемая редакция»); "002 §N" a point of the Kazakh text 002; "(new)" marks points
@@ -255,7 +255,7 @@ export const EX_ANALYSIS: AnalysisRule = {
 
 export const EX_LOW: NoExtensionRule = { id: 'EX-LOW', source: '002 §15', summary: 'low level: no suspension, no extension after confirmation (EX-ANALYSIS still covers the time before it)' };
 
-/** Applies to every policy (REGULATIONS.md §5: "any, forceMajeure"). */
+/** Applies to every policy (docs/rules.md §5: "any, forceMajeure"). */
 export const EX_FORCE_MAJEURE: NoExtensionRule = {
   id: 'EX-FORCE-MAJEURE', source: '001 §15.10',
   summary: 'force majeure: no automatic extension; the operator extends by agreement with the owner for the number of days the circumstances lasted',

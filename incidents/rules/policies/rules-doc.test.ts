@@ -24,6 +24,6 @@ describe('docs/rules.md', () => {
   for (const id of ids) it(`has a row for ${id}`, () => assert.match(doc, new RegExp(`^\\| ${id} \\|`, 'm')));
 
   it('points at no file users do not have', () => {
-    assert.doesNotMatch(doc, /REGULATIONS\.md|\.\.\/shared/);
+    assert.doesNotMatch(doc, /docs\/rules\.md|\.\.\/shared/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The shapes policies are written in. A policy is data a compliance officer can read: every rule id
- * of REGULATIONS.md sits next to its source point, with the reading used as a short text and, for
+ * of docs/rules.md sits next to its source point, with the reading used as a short text and, for
  * computed rules, a small pure function.
  */
 import type { DeskId } from '../desks.ts';
@@ -65,7 +65,7 @@ export interface ProcurementFacts {
   readonly deadlines: Readonly<Partial<Record<DeadlineKind, number>>>;
 }
 
-/** CL-*: a failure level definition (REGULATIONS.md §3). */
+/** CL-*: a failure level definition (docs/rules.md §3). */
 export interface ClassificationRule {
   readonly id: string;
   readonly level: Level;
@@ -73,7 +73,7 @@ export interface ClassificationRule {
   readonly source: string;
 }
 
-/** How an SLA timer turns its start into a due time (REGULATIONS.md §4). */
+/** How an SLA timer turns its start into a due time (docs/rules.md §4). */
 export type SlaSpec =
   /** N minutes of the desk's working time; a start outside it counts from the next opening. */
   | { readonly kind: 'working-minutes'; readonly desk: DeskId; readonly minutes: number }
@@ -107,7 +107,7 @@ export interface SlaTimer {
   readonly extension?: ClockExtensionRule;
 }
 
-/** An operator's extension of a clock's due time, with its limits (REGULATIONS.md §4). */
+/** An operator's extension of a clock's due time, with its limits (docs/rules.md §4). */
 export interface ClockExtensionRule {
   /** How many times the due time may be extended. */
   readonly times: number;
@@ -119,7 +119,7 @@ export interface ClockExtensionRule {
   readonly source: string;
 }
 
-/** An untimed duty (REGULATIONS.md §4): tracked done / not done, with no due time. */
+/** An untimed duty (docs/rules.md §4): tracked done / not done, with no due time. */
 export interface UntimedDutyRule {
   readonly id: string;
   /** What must be done. */
@@ -130,7 +130,7 @@ export interface UntimedDutyRule {
   readonly source: string;
 }
 
-/** A notice lead time (REGULATIONS.md §6): at least N whole days between notice date and start date. */
+/** A notice lead time (docs/rules.md §6): at least N whole days between notice date and start date. */
 export interface LeadTimeRule {
   readonly audience: string;
   readonly days: number;
@@ -143,7 +143,7 @@ export interface LeadTimeRule {
 export interface ExtensionRule {
   readonly id: string;
   readonly source: string;
-  /** The reading used, in words (REGULATIONS.md §5 "interpretation used"). */
+  /** The reading used, in words (docs/rules.md §5 "interpretation used"). */
   readonly summary: string;
   readonly occasions: readonly Occasion[];
   /** Only when the incident says the failure prevented decrypting price offers. */
@@ -256,6 +256,6 @@ export interface Policy {
   readonly duties?: readonly UntimedDutyRule[];
   readonly leadTimes: readonly LeadTimeRule[];
   readonly extension?: ExtensionPolicy;
-  /** Other figures of the regulation the platform measures (REGULATIONS.md §7, §10). */
+  /** Other figures of the regulation the platform measures (docs/rules.md §7, §10). */
   readonly figures?: readonly { readonly id: string; readonly what: string; readonly value: number; readonly unit: string; readonly source: string }[];
 }
