@@ -276,6 +276,12 @@ export const PORTAL_692: Policy = {
     rules: EXTENSION_RULES,
     tariffRules: TARIFF_RULES,
     analysisRule: EX_ANALYSIS,
+    consequences: [
+      {
+        kind: 'unscrupulous-annulled', rule: 'EX-UNSCRUPULOUS', source: '001 §27 (new)', levels: ['medium', 'high'],
+        label: { ru: 'Аннулировать признание поставщика недобросовестным (подписание договора — 1 календарный день)', kk: 'Өнім берушіні жосықсыз деп тануды жою (шартқа қол қою — 1 күнтізбелік күн)' },
+      },
+    ],
     noExtension: { low: EX_LOW },
     forceMajeure: EX_FORCE_MAJEURE,
   },

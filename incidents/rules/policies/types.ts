@@ -207,7 +207,7 @@ export interface AnnulmentRule {
 }
 
 /** EX-N-RESULTS-like rules: untimed duties a failure creates for a procurement. */
-export interface DutyRule {
+export interface ProcurementDutyRule {
   readonly id: string;
   readonly source: string;
   readonly summary: string;
@@ -221,6 +221,24 @@ export interface NoExtensionRule {
   readonly id: string;
   readonly source: string;
   readonly summary: string;
+}
+
+/**
+ * Facts about a procurement that an operator records on an incident because a rule reads them
+ * (the supplier's listing annulled, results affected, a supplier listed as unreliable).
+ */
+export const CONSEQUENCE_KINDS = ['unscrupulous-annulled', 'results-affected', 'listed-unreliable'] as const;
+export type ConsequenceKind = (typeof CONSEQUENCE_KINDS)[number];
+
+export interface ConsequenceSpec {
+  readonly kind: ConsequenceKind;
+  /** The rule that reads it. */
+  readonly rule: string;
+  readonly source: string;
+  /** The operator's action, in the console's languages. */
+  readonly label: { readonly kk: string; readonly ru: string };
+  /** Levels of a confirmed failure it may be recorded for. */
+  readonly levels: readonly Level[];
 }
 
 /** Which procurements an occasion reaches. */
@@ -239,7 +257,9 @@ export interface ExtensionPolicy {
   /** A deadline passing while the failure is being confirmed or refuted (any outcome). */
   readonly analysisRule?: AnalysisRule;
   readonly annulmentRules?: readonly AnnulmentRule[];
-  readonly dutyRules?: readonly DutyRule[];
+  readonly dutyRules?: readonly ProcurementDutyRule[];
+  /** What an operator may record on a confirmed incident for its rules to read. */
+  readonly consequences?: readonly ConsequenceSpec[];
   /** Levels with no extension at all, with the rule that says so. */
   readonly noExtension: Readonly<Partial<Record<Occasion, NoExtensionRule>>>;
   /** Force majeure: no automatic extension; the owner agrees the number of days. */
