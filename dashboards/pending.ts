@@ -20,9 +20,9 @@ export interface WantedMetric {
 }
 
 export const WANTED_METRICS = {
-  // Incidents and SLA clocks (REGULATIONS §3–§4).
+  // Incidents and SLA clocks (docs/rules.md §3–§4).
   incidentsOpen: { labels: ['system', 'level', 'state'], type: 'gauge', what: 'incidents not yet resolved, by system, level (unclassified: none) and state', owner: 'incidents' },
-  slaOpen: { labels: ['timer'], type: 'gauge', what: 'SLA clocks running now, by timer id (REGULATIONS §4)', owner: 'incidents' },
+  slaOpen: { labels: ['timer'], type: 'gauge', what: 'SLA clocks running now, by timer id (docs/rules.md §4)', owner: 'incidents' },
   slaBreaches: { labels: ['timer'], type: 'counter', what: 'SLA clocks that passed their due time unmet, by timer id', owner: 'incidents' },
   // Time (§8) and ETPs (§7).
   ntpOffset: { labels: ['server'], type: 'gauge', what: "an NTP server's clock minus kuzet's host clock, seconds (§8)", owner: 'collector' },

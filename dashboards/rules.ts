@@ -37,7 +37,7 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: '{{ $labels.system }}/{{ $labels.target }} is down in every region',
-        description: 'Every check of {{ $labels.system }}/{{ $labels.target }} has failed for 2 minutes. The failure rules may now require an incident (REGULATIONS §3).',
+        description: 'Every check of {{ $labels.system }}/{{ $labels.target }} has failed for 2 minutes. The failure rules may now require an incident (docs/rules.md §3).',
         dashboard: 'kuzet-checks',
       },
     }),
@@ -72,7 +72,7 @@ export const RULES: RuleSpec[] = [
       expr: `sum by (timer) (increase(${m.name('slaBreaches')}[10m])) > 0`,
       for: '0m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'SLA timer {{ $labels.timer }} breached', description: 'An SLA clock passed its due time (REGULATIONS §4, timer {{ $labels.timer }}).', dashboard: 'kuzet-overview' },
+      annotations: { summary: 'SLA timer {{ $labels.timer }} breached', description: 'An SLA clock passed its due time (docs/rules.md §4, timer {{ $labels.timer }}).', dashboard: 'kuzet-overview' },
     }),
   },
   {
@@ -85,7 +85,7 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: "kuzet's clock is off by {{ $value | humanizeDuration }} against {{ $labels.server }}",
-        description: `|offset| above ${THRESHOLDS.clockOffset.bad} s for 5 minutes: timestamps of evidence and price offers are kept to the second (REGULATIONS §8).`,
+        description: `|offset| above ${THRESHOLDS.clockOffset.bad} s for 5 minutes: timestamps of evidence and price offers are kept to the second (docs/rules.md §8).`,
         dashboard: 'kuzet-time-sync',
       },
     }),
@@ -100,7 +100,7 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'warning' },
       annotations: {
         summary: 'ETP {{ $labels.etp }} has failed {{ $value }} days in a row',
-        description: `Warn the ETP owner and the operator from streak ${THRESHOLDS.etpStreak.warn}; at ${THRESHOLDS.etpStreak.bad} the threshold is reached and a decision is due in 5 working days (REGULATIONS §7).`,
+        description: `Warn the ETP owner and the operator from streak ${THRESHOLDS.etpStreak.warn}; at ${THRESHOLDS.etpStreak.bad} the threshold is reached and a decision is due in 5 working days (docs/rules.md §7).`,
         dashboard: 'kuzet-etps',
       },
     }),
@@ -113,7 +113,7 @@ export const RULES: RuleSpec[] = [
       expr: `max by (etp) (${m.name('etpFailureStreak')}) >= ${THRESHOLDS.etpStreak.bad}`,
       for: '0m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'ETP {{ $labels.etp }} reached the failure threshold ({{ $value }} days)', description: 'The decision on the ETP is due within 5 working days (REGULATIONS §7).', dashboard: 'kuzet-etps' },
+      annotations: { summary: 'ETP {{ $labels.etp }} reached the failure threshold ({{ $value }} days)', description: 'The decision on the ETP is due within 5 working days (docs/rules.md §7).', dashboard: 'kuzet-etps' },
     }),
   },
   {
@@ -124,7 +124,7 @@ export const RULES: RuleSpec[] = [
       expr: `max by (etp) (${m.name('etpConnected', ['etp', 'state'])}{state="disconnected"}) == 1`,
       for: '0m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'ETP {{ $labels.etp }} is disconnected from the e-shop', description: 'The ETP registry records the ETP as disconnected (REGULATIONS §7); its orders no longer reach it.', dashboard: 'kuzet-etps' },
+      annotations: { summary: 'ETP {{ $labels.etp }} is disconnected from the e-shop', description: 'The ETP registry records the ETP as disconnected (docs/rules.md §7); its orders no longer reach it.', dashboard: 'kuzet-etps' },
     }),
   },
   {
@@ -138,7 +138,7 @@ export const RULES: RuleSpec[] = [
       annotations: {
         summary: 'The working calendar ends in {{ $value }} days',
         description:
-          'Past its last date, ETP decision deadlines (+5 working days), SLA clocks in working time and deadline extensions fail as "outside the working calendar" (REGULATIONS §2). Add the next year: incidents/rules/holidays/<year>.ts, listed in HOLIDAY_YEARS (README, "Working calendar").',
+          'Past its last date, ETP decision deadlines (+5 working days), SLA clocks in working time and deadline extensions fail as "outside the working calendar" (docs/rules.md §2). Add the next year: incidents/rules/holidays/<year>.ts, listed in HOLIDAY_YEARS (README, "Working calendar").',
       },
     }),
   },
@@ -152,7 +152,7 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: '{{ $value }} notifications to {{ $labels.channel }} are dead-lettered',
-        description: 'Deliveries were given up on after every retry and wait for an operator (GET /api/v1/deliveries); a regulated notice may miss its deadline (REGULATIONS §6).',
+        description: 'Deliveries were given up on after every retry and wait for an operator (GET /api/v1/deliveries); a regulated notice may miss its deadline (docs/rules.md §6).',
         dashboard: 'kuzet-notices',
       },
     }),

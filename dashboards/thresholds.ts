@@ -14,7 +14,7 @@ export const THRESHOLDS = {
   clockOffset: { warn: 0.1, bad: 0.5 },
   /** SNTP round-trip delay, seconds: beyond this the offset itself is uncertain by half of it. */
   ntpDelay: { warn: 0.1, bad: 0.5 },
-  /** ETP failure streak in days (REGULATIONS §7): warn the owner from 5, threshold reached at 8. */
+  /** ETP failure streak in days (docs/rules.md §7): warn the owner from 5, threshold reached at 8. */
   etpStreak: { warn: warningFromStreak, bad: THRESHOLD_STREAK },
   /**
    * kuzet's own health, seconds or counts: a queue whose oldest job waits this long, no result

@@ -37,14 +37,14 @@ export const etpsBoard: BoardSpec = {
           title: 'Connection state (ETP registry)',
           build: (m) => ({
             viz: 'table', w: 24, h: 5,
-            description: 'The state each ETP is in by the registry: test, productive or disconnected (REGULATIONS §7).',
+            description: 'The state each ETP is in by the registry: test, productive or disconnected (docs/rules.md §7).',
             queries: [{ expr: `${m.name('etpConnected')} == 1`, instant: true, expect: 'data' }],
           }),
         },
       ],
     },
     {
-      title: 'Failure streaks (REGULATIONS §7)',
+      title: 'Failure streaks (docs/rules.md §7)',
       panels: [
         {
           title: 'Failure streak (days)',

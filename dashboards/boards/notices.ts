@@ -1,4 +1,4 @@
-/** Notices (REGULATIONS §6): notice deadlines met and breached, deliveries and dead letters by channel. */
+/** Notices (docs/rules.md §6): notice deadlines met and breached, deliveries and dead letters by channel. */
 import type { BoardSpec } from '../panels.ts';
 
 export const noticesBoard: BoardSpec = {

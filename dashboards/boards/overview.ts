@@ -65,7 +65,7 @@ export const overviewBoard: BoardSpec = {
           title: 'SLA clocks running',
           build: (m) => ({
             viz: 'stat', w: 8, h: 6, decimals: 0, thresholds: [['green', null], ['yellow', 1]],
-            description: 'SLA timers started and not yet stopped, by timer id (REGULATIONS §4).',
+            description: 'SLA timers started and not yet stopped, by timer id (docs/rules.md §4).',
             queries: [{ expr: `sum by (timer) (${m.name('slaOpen')})`, legend: '{{timer}}', instant: true, expect: 'maybe' }],
           }),
         },

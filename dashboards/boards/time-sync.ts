@@ -1,4 +1,4 @@
-/** Time sync (REGULATIONS §8): kuzet's NTP offset and delay over time, and the ETPs' clock offsets. */
+/** Time sync (docs/rules.md §8): kuzet's NTP offset and delay over time, and the ETPs' clock offsets. */
 import { INFLUX_MEASUREMENTS } from '../catalogue.ts';
 import { flux } from '../flux.ts';
 import { selector, type BoardSpec } from '../panels.ts';
