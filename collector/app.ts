@@ -28,7 +28,7 @@ import { consoleExtension } from './console/index.ts';
 import { etpExtension, startEtpPart } from './etp.ts';
 import { journalExtension, startJournalPart } from './journal.routes.ts';
 import { metaExtension, startMeta } from './meta/index.ts';
-import { startIncidentNotices } from './incident-notices.ts';
+import { registerNoticeMetrics, startIncidentNotices } from './incident-notices.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
 export interface StartOptions {
@@ -112,6 +112,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   }
 
   const metrics = new Metrics();
+  metrics.seed(resolveChecks(cfg));
   const clock = () => opts.incidents?.now?.() ?? new Date();
   registerCalendarMetrics(metrics.registry, clock);
   warnIfCalendarEndsSoon(log, clock());
@@ -165,11 +166,14 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     influx,
   };
 
+  registerNoticeMetrics(services);
+
   const reload = async () => {
     if (!opts.configPath) return;
     try {
       cfg = await rereadConfig(opts.configPath, env);
       checks = checkMap(cfg);
+      metrics.seed(resolveChecks(cfg));
       if (scheduler) {
         const report = await scheduler.reconcile(cfg);
         log.info(report, 'config reloaded; schedulers reconciled');

@@ -283,8 +283,11 @@ export class IncidentNotices {
   }
 }
 
-/** Gauges and counters read from the database at scrape time (a stalled database keeps the last values). */
-function registerNoticeMetrics(s: KuzetServices): void {
+/**
+ * Gauges and counters read from the database at scrape time (a stalled database keeps the last values).
+ * Registered at start (app.ts), before Redis is reached; the counters carry their known label sets at 0.
+ */
+export function registerNoticeMetrics(s: KuzetServices): void {
   const registry = s.metrics.registry;
   const c = METRIC_CATALOGUE;
   const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[] | undefined> => {
@@ -316,6 +319,7 @@ function registerNoticeMetrics(s: KuzetServices): void {
         const rows = await q<{ channel: string; state: string; n: string }>("SELECT channel, state, count(*)::text AS n FROM notice_deliveries WHERE state IN ('sent', 'dead') GROUP BY 1, 2");
         if (!rows) return;
         this.reset();
+        for (const ch of s.config().notifications.channels) for (const outcome of ['sent', 'dead']) this.inc({ channel: ch.id, outcome }, 0);
         for (const r of rows) this.inc({ channel: r.channel, outcome: r.state }, Number(r.n));
       },
     });
@@ -344,6 +348,7 @@ function registerNoticeMetrics(s: KuzetServices): void {
         );
         if (!rows) return;
         this.reset();
+        for (const outcome of ['met', 'breached']) this.inc({ outcome }, 0);
         for (const r of rows) this.inc({ outcome: r.outcome }, Number(r.n));
       },
     });

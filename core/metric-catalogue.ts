@@ -29,11 +29,11 @@ export const METRIC_CATALOGUE = {
   noticeDeadlines: { name: 'kuzet_notice_deadlines_total', help: "Notices' own SLA clocks (SLA-P-*-HOME, …) by outcome (met, breached)", labels: ['outcome'] },
   noticeDeadLetters: { name: 'kuzet_notice_dead_letters', help: 'Notification deliveries that gave up and wait for an operator', labels: ['channel'] },
   // ETPs (docs/rules.md §7).
-  etpFailureStreak: { name: 'kuzet_etp_failure_streak_days', help: "Current run of consecutive failure days of the ETP's orders service", labels: ['etp'] },
+  etpFailureStreak: { name: 'kuzet_etp_failure_streak', help: "Current run of consecutive failure days of the ETP's orders service (a count of days, not a duration)", labels: ['etp'] },
   etpConnected: { name: 'kuzet_etp_connection_state', help: '1 for the connection state the ETP is in (test, productive, disconnected), else 0', labels: ['etp', 'state'] },
   // The working calendar (docs/rules.md §2, incidents/rules/holidays): past its last date deadlines and SLA clocks fail.
-  calendarDaysLeft: { name: 'kuzet_calendar_days_left', help: 'Days from today (Astana) to the last date the working calendar covers; negative once past it', labels: [] },
-  calendarProvisionalDays: { name: 'kuzet_calendar_provisional_days', help: 'Days from today (Astana) to the end of the working calendar that lie in provisional years (derived from the rules, no official calendar yet)', labels: [] },
+  calendarDaysLeft: { name: 'kuzet_calendar_left_seconds', help: 'Time from the start of today (Astana) to the end of the last date the working calendar covers minus one day, in seconds (whole days × 86400); negative once past it', labels: [] },
+  calendarProvisionalDays: { name: 'kuzet_calendar_provisional_seconds', help: 'Time, in seconds (whole days × 86400), from today (Astana) to the end of the working calendar that lie in provisional years (derived from the rules, no official calendar yet)', labels: [] },
   // kuzet itself (issue #11): queues, outbox, silence.
   queueDepth: { name: 'kuzet_queue_depth', help: 'Jobs waiting or delayed in a BullMQ queue', labels: ['queue', 'state'] },
   queueLag: { name: 'kuzet_queue_lag_seconds', help: 'Age of the oldest waiting job of a queue', labels: ['queue'] },

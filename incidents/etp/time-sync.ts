@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * ETP server time must be synchronised with ntp.nic.kz (000 App.3, technical requirement 5, proved by
- * demonstration). docs/rules.md §8 names the requirement without an id; this is the one kuzet cites.
+ * demonstration). The regulation gives the requirement no id; ETP-TIME-NTP is kuzet's (docs/rules.md §8).
  */
 export const ETP_TIME_RULE = {
   id: 'ETP-TIME-NTP',
