@@ -18,14 +18,14 @@ describe('calendar metrics', () => {
     registerCalendarMetrics(registry, () => now);
     registerCalendarMetrics(registry, () => now); // a second call does not register twice
     let text = await registry.metrics();
-    assert.match(text, new RegExp(`^${METRIC_CATALOGUE.calendarDaysLeft.name} 769$`, 'm'));
-    assert.match(text, new RegExp(`^${METRIC_CATALOGUE.calendarProvisionalDays.name} 731$`, 'm'));
+    assert.match(text, new RegExp(`^${METRIC_CATALOGUE.calendarDaysLeft.name} ${769 * 86_400}$`, 'm'));
+    assert.match(text, new RegExp(`^${METRIC_CATALOGUE.calendarProvisionalDays.name} ${731 * 86_400}$`, 'm'));
     now = parseDateTime('2028-12-30T23:59:00+05:00');
     text = await registry.metrics();
-    assert.match(text, /^kuzet_calendar_days_left 1$/m);
-    assert.match(text, /^kuzet_calendar_provisional_days 2$/m);
+    assert.match(text, /^kuzet_calendar_left_seconds 86400$/m);
+    assert.match(text, /^kuzet_calendar_provisional_seconds 172800$/m);
     now = parseDateTime('2029-01-10T00:00:00+05:00');
-    assert.match(await registry.metrics(), /^kuzet_calendar_days_left -10$/m);
+    assert.match(await registry.metrics(), /^kuzet_calendar_left_seconds -864000$/m);
   });
 
   it('warns at start below 90 days, with the last date and the file to add', () => {

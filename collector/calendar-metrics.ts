@@ -1,14 +1,16 @@
 /**
  * The end of the working calendar, made visible before it bites: past its last date ETP decision
  * deadlines (+5 working days) and SLA clocks with working hours throw "outside the working calendar".
- * Two gauges read at scrape time (kuzet_calendar_days_left, kuzet_calendar_provisional_days; the
- * KuzetWorkingCalendarEnding alert reads the first) and a warning in the log at start.
+ * Two gauges read at scrape time (kuzet_calendar_left_seconds, kuzet_calendar_provisional_seconds:
+ * whole days in seconds, the base unit Prometheus expects; the KuzetWorkingCalendarEnding alert reads
+ * the first) and a warning in the log at start.
  */
 import client from 'prom-client';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { calendarEndWarning, calendarHorizon } from '../incidents/index.ts';
 
 const registered = new WeakSet<client.Registry>();
+export const DAY_SECONDS = 86_400;
 
 /** Registers the calendar gauges on `registry` (once per registry); each scrape reads `now`. */
 export function registerCalendarMetrics(registry: client.Registry, now: () => Date): void {
@@ -20,7 +22,7 @@ export function registerCalendarMetrics(registry: client.Registry, now: () => Da
     help: c.calendarDaysLeft.help,
     registers: [registry],
     collect() {
-      this.set(calendarHorizon(now().getTime()).daysLeft);
+      this.set(calendarHorizon(now().getTime()).daysLeft * DAY_SECONDS);
     },
   });
   new client.Gauge({
@@ -28,7 +30,7 @@ export function registerCalendarMetrics(registry: client.Registry, now: () => Da
     help: c.calendarProvisionalDays.help,
     registers: [registry],
     collect() {
-      this.set(calendarHorizon(now().getTime()).provisionalDays);
+      this.set(calendarHorizon(now().getTime()).provisionalDays * DAY_SECONDS);
     },
   });
 }

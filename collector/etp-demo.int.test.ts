@@ -86,7 +86,7 @@ describe('kuzet demo: ETP streak, threshold, decision, clock evidence', () => {
 
   it('metrics: the streak and the connection state', async () => {
     const text = await (await fetch(`${demo.kuzet.url}/metrics`)).text();
-    assert.match(text, /kuzet_etp_failure_streak_days\{etp="etp-alpha"\} 8/);
+    assert.match(text, /kuzet_etp_failure_streak\{etp="etp-alpha"\} 8/);
     assert.match(text, /kuzet_etp_connection_state\{etp="etp-alpha",state="productive"\} 1/);
     assert.match(text, /kuzet_etp_connection_state\{etp="etp-alpha",state="disconnected"\} 0/);
   });

@@ -3,7 +3,7 @@
  * {@link METRIC_CATALOGUE}; nobody types a metric name by hand elsewhere.
  */
 import client from 'prom-client';
-import type { CheckResult } from '../probes/index.ts';
+import { ERROR_KINDS, type CheckResult } from '../probes/index.ts';
 
 export { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
@@ -80,7 +80,9 @@ export class Metrics {
 
   observe(r: CheckResult): void {
     const labels = { system: r.system, target: r.target, check: r.check, region: r.region };
-    this.up.set(labels, r.ok ? 1 : 0);
+    // A run kuzet could not make leaves the check unknown: no up/down sample (its failure is counted, kind internal).
+    if (!r.ok && r.errorKind === 'internal') this.up.remove(labels);
+    else this.up.set(labels, r.ok ? 1 : 0);
     this.duration.observe(labels, r.latencyMs / 1000);
     this.runs.inc(labels);
     if (!r.ok) this.failures.inc({ system: r.system, target: r.target, check: r.check, error_kind: r.errorKind ?? 'internal' });
@@ -109,7 +111,7 @@ export class Metrics {
   /** Journey series from a browser result's observations; other results have none and are skipped. */
   private observeJourney(r: CheckResult): void {
     const ev = journeyEvidence(r.observations);
-    if (!ev) return;
+    if (!ev || (!r.ok && r.errorKind === 'internal')) return;
     const labels = { system: r.system, journey: journeyLabel(r), region: r.region };
     this.journeyUp.set(labels, r.ok ? 1 : 0);
     this.journeyDuration.observe(labels, ev.totalMs / 1000);
@@ -118,6 +120,15 @@ export class Metrics {
     for (const [name, value] of Object.entries(vitals)) {
       if (typeof value === 'number' && Number.isFinite(value)) this.webVital.set({ ...labels, name }, value);
     }
+  }
+
+  /**
+   * Exports kuzet_check_failures_total at 0 for every configured check and error kind, so that the
+   * first scrape after a start already has every series: `rate()` and `absent()` then see a counter
+   * that starts at 0, not one that appears at its first failure (issue #16 item 10).
+   */
+  seed(checks: readonly { system: string; target: string; check: { id: string } }[]): void {
+    for (const c of checks) for (const kind of ERROR_KINDS) this.failures.inc({ system: c.system, target: c.target, check: c.check.id, error_kind: kind }, 0);
   }
 
   /** Drops series of checks that are no longer configured. */

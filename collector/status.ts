@@ -54,7 +54,8 @@ export class StatusBoard implements LiveSink {
           const regions = (c.regions ?? [cfg.regions[0]!]).map((region) => {
             const e = this.entries.get(StatusBoard.id(key, region));
             return e
-              ? { region, status: e.ok ? 'up' : 'down', ok: e.ok, latencyMs: e.latencyMs, errorKind: e.errorKind, message: e.message, at: formatAstana(e.at), since: formatAstana(e.since) }
+              ? // A run kuzet could not make (errorKind internal) says nothing of the system: unknown, with its reason.
+                { region, status: e.ok ? 'up' : e.errorKind === 'internal' ? 'unknown' : 'down', ok: e.ok, latencyMs: e.latencyMs, errorKind: e.errorKind, message: e.message, at: formatAstana(e.at), since: formatAstana(e.since) }
               : { region, status: 'unknown', ok: null, latencyMs: null, errorKind: null, message: 'no result yet', at: null, since: null };
           });
           const status = regions.some((r) => r.status === 'down') ? 'down' : regions.every((r) => r.status === 'up') ? 'up' : 'unknown';

@@ -32,7 +32,7 @@ export const WANTED_METRICS = {
   etpFailureStreak: { labels: ['etp'], type: 'gauge', what: "current run of consecutive failure days of an ETP's orders service (§7)", owner: 'incidents' },
   etpConnected: { labels: ['etp', 'state'], type: 'gauge', what: '1 for the connection state an ETP is in (test, productive, disconnected), else 0', owner: 'incidents' },
   // The working calendar (§2).
-  calendarDaysLeft: { labels: [], type: 'gauge', what: 'days from today (Astana) to the last date the working calendar covers', owner: 'collector' },
+  calendarDaysLeft: { labels: [], type: 'gauge', what: 'time from today (Astana) to the last date the working calendar covers, seconds (whole days)', owner: 'collector' },
   // Notices (§6).
   noticeDeadlines: { labels: ['outcome'], type: 'counter', what: "notices' own SLA clocks by outcome (met, breached) (§6)", owner: 'notices' },
   noticeDeliveries: { labels: ['channel', 'outcome'], type: 'counter', what: 'notification deliveries finished, by channel and outcome (sent, dead)', owner: 'notices' },

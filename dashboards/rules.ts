@@ -132,11 +132,11 @@ export const RULES: RuleSpec[] = [
     alert: 'KuzetWorkingCalendarEnding',
     expect: 'maybe',
     build: (m) => ({
-      expr: `min(${m.name('calendarDaysLeft')}) < ${THRESHOLDS.calendarDaysLeft}`,
+      expr: `min(${m.name('calendarDaysLeft')}) < ${THRESHOLDS.calendarDaysLeft * 86_400}`,
       for: '0m',
       labels: { severity: 'warning' },
       annotations: {
-        summary: 'The working calendar ends in {{ $value }} days',
+        summary: 'The working calendar ends in {{ $value | humanizeDuration }}',
         description:
           'Past its last date, ETP decision deadlines (+5 working days), SLA clocks in working time and deadline extensions fail as "outside the working calendar" (docs/rules.md §2). Add the next year: incidents/rules/holidays/<year>.ts, listed in HOLIDAY_YEARS (README, "Working calendar").',
       },

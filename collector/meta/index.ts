@@ -25,8 +25,8 @@ import { checkQueueName, MAINTENANCE_QUEUE } from '../queues.ts';
 import { CheckScheduler } from '../scheduler.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../services.ts';
 import { heartbeatKey, readHeartbeats, type Heartbeat } from './heartbeat.ts';
-import { findSilences, type SilenceReport, type SilentGroup } from './silence.ts';
-import { resolvedTexts, silentSubject, silentTexts, type SilentGroupShape } from './texts.ts';
+import { findProbeErrors, findSilences, knownSilentGroups, type CurrentResult, type SilenceReport, type SilentGroup } from './silence.ts';
+import { alertName, resolvedTexts, silentSubject, silentTexts, type SilentGroupShape } from './texts.ts';
 import type { Queryable } from '../../core/db.ts';
 import { pageOfList } from '../paging.ts';
 
@@ -77,7 +77,7 @@ export async function openSilences(db: Queryable): Promise<{ id: string; group: 
   return rows.map((r) => {
     const v = episodeView(r);
     const d = (v.detail ?? {}) as Partial<SilentGroupShape>;
-    const shape: SilentGroupShape = { scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [] };
+    const shape: SilentGroupShape = { scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [], reason: typeof d.reason === 'string' ? d.reason : undefined };
     return { id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: v.startedAt as string, subject: silentSubject(shape) };
   });
 }
@@ -92,11 +92,13 @@ function groupView(g: SilentGroup) {
     thresholdSeconds: g.thresholdMs / 1000,
     workers: g.workers.map((w) => ({ id: w.id, host: w.host, lastBeat: formatAstana(new Date(w.lastBeat)) })),
     checks: g.checks.map((c) => ({ key: c.key, lastResult: c.lastResult === null ? null : formatAstana(new Date(c.lastResult)) })),
+    ...(g.reason ? { reason: g.reason } : {}),
   };
 }
 
 export function metaExtension(s: KuzetServices): ApiExtension {
   return (_app, router) => {
+    registerMetrics(s);
     const viewer = requireRole(() => s.db(), 'viewer');
     router.get('/api/v1/meta/silent', viewer, async (ctx) => {
       const st = states.get(s);
@@ -144,7 +146,34 @@ export function metaExtension(s: KuzetServices): ApiExtension {
   };
 }
 
-function registerMetrics(s: KuzetServices) {
+type MetaMetrics = ReturnType<typeof createMetrics>;
+const metricsOf = new WeakMap<object, MetaMetrics>();
+
+/**
+ * The meta-monitoring metrics of this kuzet, registered once and at once (the API mounts this part
+ * before it listens; the watcher starts only when Redis is reached): kuzet_job_failures_total for
+ * every queue and kuzet_silent for every group the config can have are there at 0 from the first
+ * scrape, so `rate()` and `absent()` do not misfire after a restart (issue #16 item 10).
+ */
+function registerMetrics(s: KuzetServices): MetaMetrics {
+  let m = metricsOf.get(s.metrics.registry);
+  if (!m) {
+    m = createMetrics(s);
+    metricsOf.set(s.metrics.registry, m);
+  }
+  for (const queue of queueNamesOf(s)) m.jobFailures.inc({ queue }, 0);
+  zeroSilent(m, s);
+  return m;
+}
+
+function zeroSilent(m: MetaMetrics, s: KuzetServices): void {
+  m.silent.reset();
+  for (const g of knownSilentGroups(s.config())) m.silent.set({ scope: g.scope, id: g.group }, 0);
+}
+
+const queueNamesOf = (s: KuzetServices) => [...s.config().regions.map(checkQueueName), MAINTENANCE_QUEUE, DELIVERY_QUEUE, SCHEDULE_QUEUE, EVENTS_QUEUE];
+
+function createMetrics(s: KuzetServices) {
   const r = s.metrics.registry;
   const c = METRIC_CATALOGUE;
   const gauge = (m: { name: string; help: string; labels: readonly string[] }) => new Gauge({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [r] });
@@ -157,6 +186,25 @@ function registerMetrics(s: KuzetServices) {
     heartbeatAge: gauge(c.heartbeatAge),
     silent: gauge(c.silent),
   };
+}
+
+/**
+ * The newest result of every check and region whose run kuzet could not make, from the live status
+ * board (issue #16 item 9): grouped into `kuzet.probe-error` alerts by {@link findProbeErrors}.
+ */
+function currentProbeErrors(s: KuzetServices): SilentGroup[] {
+  const doc = s.status.snapshot(s.config(), new Date());
+  const rows: CurrentResult[] = [];
+  for (const sys of doc.systems) {
+    for (const t of sys.targets) {
+      for (const ch of t.checks) {
+        for (const rg of ch.regions) {
+          if (rg.ok === false && rg.at && rg.since) rows.push({ key: ch.key, region: rg.region, system: sys.id, module: t.module ?? t.id, ok: false, errorKind: rg.errorKind, message: rg.message, at: Date.parse(rg.at), since: Date.parse(rg.since) });
+        }
+      }
+    }
+  }
+  return findProbeErrors(rows);
 }
 
 /** The newest result time of every check and region, from the live status board. */
@@ -195,7 +243,7 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
     if (warned.delete(what)) s.log.info(`meta-monitoring: ${what} works again`);
   };
 
-  const queueNames = () => [...s.config().regions.map(checkQueueName), MAINTENANCE_QUEUE, DELIVERY_QUEUE, SCHEDULE_QUEUE, EVENTS_QUEUE];
+  const queueNames = () => queueNamesOf(s);
   const redis0 = s.redis();
   const watchQueues = (redis: Redis) => {
     for (const name of queueNames()) {
@@ -246,7 +294,7 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
   const raise = async (g: SilentGroup, now: number) => {
     const id = `${g.group}@${new Date(now).toISOString()}`;
     const channels = s.config().notifications.channels;
-    const rows: DeliveryRow[] = fanOut(`kuzet.silent|${id}`, { threadKey: `kuzet.silent|${id}`, texts: silentTexts(g, id), data: { alert: 'kuzet.silent', episode: id, group: g.group, scope: g.scope, region: g.region } }, channels, [], { chat: true });
+    const rows: DeliveryRow[] = fanOut(`kuzet.silent|${id}`, { threadKey: `kuzet.silent|${id}`, texts: silentTexts(g, id), data: { alert: alertName(g.scope), episode: id, group: g.group, scope: g.scope, region: g.region } }, channels, [], { chat: true });
     let inserted = false;
     await s.db().transaction(async (tx) => {
       const r = await tx.query<{ id: string }>('INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING id', [id, g.group, g.scope, g.region, new Date(now).toISOString(), JSON.stringify(groupView(g))]);
@@ -256,7 +304,7 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
       await audit(tx, { actor: 'system:meta', action: 'meta.silent.raise', subject: id, after: { group: g.group, deliveries: rows.length } });
     });
     if (!inserted) return;
-    s.log.warn({ episode: id, group: g.group, checks: g.checks.length, workers: g.workers.length }, 'kuzet.silent raised');
+    s.log.warn({ episode: id, group: g.group, checks: g.checks.length, workers: g.workers.length, ...(g.reason ? { reason: g.reason } : {}) }, `${alertName(g.scope)} raised`);
     await s.notices.deliveries?.enqueue(rows).catch((e: unknown) => warnOnce('queueing a kuzet.silent delivery', e));
   };
 
@@ -289,11 +337,12 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
       }
     }
     const latest = latestResults(s);
-    const report = findSilences({ now, startedAt: state.startedAt, config: s.config(), heartbeats: state.heartbeats, latest: (k, r) => latest.get(`${k}\u0000${r}`), factor: factor() });
+    const silences = findSilences({ now, startedAt: state.startedAt, config: s.config(), heartbeats: state.heartbeats, latest: (k, r) => latest.get(`${k}\u0000${r}`), factor: factor() });
+    const report = { ...silences, groups: [...silences.groups, ...currentProbeErrors(s)] };
     state.report = report;
     state.lastEvalAt = now;
 
-    m.silent.reset();
+    zeroSilent(m, s);
     for (const g of report.groups) m.silent.set({ scope: g.scope, id: g.group }, 1);
     m.heartbeatAge.reset();
     for (const hb of state.heartbeats) for (const region of hb.regions) m.heartbeatAge.set({ worker: hb.id, region }, Math.max(0, (now - hb.at) / 1000));

@@ -14,7 +14,8 @@
 import { resolveChecks, type KuzetConfig } from '../../core/config.ts';
 import type { Heartbeat } from './heartbeat.ts';
 
-export const SILENCE_SCOPES = ['region', 'worker', 'checks'] as const;
+/** `probe`: checks that kuzet could not run (browser missing or crashed, a probe's own bug): see {@link findProbeErrors}. */
+export const SILENCE_SCOPES = ['region', 'worker', 'checks', 'probe'] as const;
 export type SilenceScope = (typeof SILENCE_SCOPES)[number];
 
 export interface SilentGroup {
@@ -29,6 +30,44 @@ export interface SilentGroup {
   thresholdMs: number;
   workers: { id: string; host: string; lastBeat: number }[];
   checks: { key: string; lastResult: number | null }[];
+  /** Why kuzet could not run the checks (scope `probe`): the result's message. */
+  reason?: string;
+}
+
+/** The newest result of a check in a region, as the live status board holds it. */
+export interface CurrentResult {
+  key: string;
+  region: string;
+  system: string;
+  module: string;
+  ok: boolean;
+  errorKind: string | null;
+  message: string;
+  /** When the result came, and since when the check has answered this way (epoch ms). */
+  at: number;
+  since: number;
+}
+
+/** The error kind of a run kuzet could not make: a probe that crashed, a browser missing or dead. */
+export const MONITOR_ERROR_KIND = 'internal';
+
+/**
+ * Checks whose newest result is kuzet's own failure to run them (issue #16 item 9), grouped per
+ * region, system and module like stale checks: such a check is `unknown`, not `down`, and the on-call
+ * engineers hear of it as kuzet's fault (`kuzet.probe-error`), never as an incident of the system.
+ */
+export function findProbeErrors(current: readonly CurrentResult[]): SilentGroup[] {
+  const groups = new Map<string, SilentGroup>();
+  for (const r of current) {
+    if (r.ok || r.errorKind !== MONITOR_ERROR_KIND) continue;
+    const group = `probe/${r.region}/${r.system}/${r.module}`;
+    let g = groups.get(group);
+    if (!g) groups.set(group, (g = { group, scope: 'probe', region: r.region, system: r.system, module: r.module, lastHeard: r.since, thresholdMs: 0, workers: [], checks: [], reason: r.message }));
+    g.lastHeard = Math.min(g.lastHeard, r.since);
+    g.checks.push({ key: r.key, lastResult: r.at });
+  }
+  for (const g of groups.values()) g.checks.sort((a, b) => a.key.localeCompare(b.key));
+  return [...groups.values()].sort((a, b) => a.group.localeCompare(b.group));
 }
 
 export interface SilenceInput {
@@ -49,6 +88,26 @@ export interface SilenceReport {
   replaced: string[];
   /** Per region: the shortest check interval and the silence threshold derived from it. */
   regions: { region: string; intervalMs: number; thresholdMs: number; liveWorkers: number }[];
+}
+
+/**
+ * Every group that could go silent under `config` (the label sets of kuzet_silent): each region and
+ * its workers that run checks, and each region's system/module. Exported at 0 so the first scrape has them.
+ */
+export function knownSilentGroups(config: KuzetConfig): { scope: SilenceScope; group: string }[] {
+  const checks = resolveChecks(config);
+  const out = new Map<string, SilenceScope>();
+  for (const region of config.regions) {
+    const inRegion = checks.filter((c) => c.regions.includes(region));
+    if (inRegion.length === 0) continue;
+    out.set(`region/${region}`, 'region');
+    out.set(`worker/${region}`, 'worker');
+    for (const c of inRegion) {
+      out.set(`checks/${region}/${c.system}/${c.module ?? c.target}`, 'checks');
+      out.set(`probe/${region}/${c.system}/${c.module ?? c.target}`, 'probe');
+    }
+  }
+  return [...out].map(([group, scope]) => ({ scope, group }));
 }
 
 const sameRegions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));

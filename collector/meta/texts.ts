@@ -15,9 +15,10 @@ export interface SilentGroupShape {
   module?: string | undefined;
   workers: readonly { id: string }[];
   checks: readonly unknown[];
+  reason?: string | undefined;
 }
 
-const what = (g: SilentGroupShape) => ({
+const what = (g: SilentGroupShape) => (g.scope === 'probe' ? probeWhat(g) : {
   ru:
     g.scope === 'region'
       ? `регион ${g.region}: ни один исполнитель проверок не отвечает`
@@ -32,6 +33,14 @@ const what = (g: SilentGroupShape) => ({
         : `${g.region} өңірі, ${g.system}/${g.module}: тексерулердің жаңа нәтижелері жоқ (${g.checks.length})`,
 });
 
+const probeWhat = (g: SilentGroupShape) => ({
+  ru: `регион ${g.region}, ${g.system}/${g.module}: kuzet не может выполнить проверки (${g.checks.length}), их состояние неизвестно${g.reason ? `: ${g.reason}` : ''}`,
+  kk: `${g.region} өңірі, ${g.system}/${g.module}: kuzet тексерулерді орындай алмайды (${g.checks.length}), күйі белгісіз${g.reason ? `: ${g.reason}` : ''}`,
+});
+
+/** The alert's name: `kuzet.silent` for silence, `kuzet.probe-error` for checks kuzet could not run. */
+export const alertName = (scope: string) => (scope === 'probe' ? 'kuzet.probe-error' : 'kuzet.silent');
+
 export const NOT_DOWNTIME = {
   ru: 'Это сбой самого kuzet, а не инцидент наблюдаемой системы; в время простоя не засчитывается.',
   kk: 'Бұл kuzet-тің өз ақауы, бақыланатын жүйенің инциденті емес; тоқтап тұру уақытына есептелмейді.',
@@ -40,6 +49,14 @@ export const NOT_DOWNTIME = {
 export function silentTexts(g: SilentGroup, episodeId: string): Texts {
   const w = what(g);
   const since = formatAstana(new Date(g.lastHeard));
+  if (g.scope === 'probe') {
+    const name = alertName(g.scope);
+    const list = g.checks.slice(0, 20).map((c) => `• ${c.key}`).join('\n');
+    return {
+      ru: { title: `${name}: ${w.ru}`, text: `С ${since}.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.\n${list}` },
+      kk: { title: `${name}: ${w.kk}`, text: `${since} бастап.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.\n${list}` },
+    };
+  }
   const checks = g.checks.slice(0, 20).map((c) => `• ${c.key}${c.lastResult ? ` (${formatAstana(new Date(c.lastResult))})` : ''}`).join('\n');
   const more = g.checks.length > 20 ? `\n… +${g.checks.length - 20}` : '';
   const tail = checks ? `\n${checks}${more}` : '';

@@ -16,8 +16,10 @@ const SLA_METRICS = { breaches: METRIC_CATALOGUE.slaBreaches, open: METRIC_CATAL
 export class SlaMetrics {
   readonly breaches: client.Counter<string>;
   readonly open: client.Gauge<string>;
-  constructor(registry: client.Registry) {
+  /** `timers`: the timers that can breach (of the configured policies), exported at 0 from the first scrape. */
+  constructor(registry: client.Registry, timers: readonly string[] = []) {
     this.breaches = new client.Counter({ name: SLA_METRICS.breaches.name, help: SLA_METRICS.breaches.help, labelNames: [...SLA_METRICS.breaches.labels], registers: [registry] });
+    for (const timer of timers) this.breaches.inc({ timer }, 0);
     this.open = new client.Gauge({ name: SLA_METRICS.open.name, help: SLA_METRICS.open.help, labelNames: [...SLA_METRICS.open.labels], registers: [registry] });
   }
 }

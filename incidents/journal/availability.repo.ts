@@ -22,7 +22,8 @@ interface Row {
 }
 
 /**
- * The series of the given checks in `[from, to)`, plus the last result before `from` so the
+ * The series of the given checks in `[from, to)`, without the runs kuzet could not make (errorKind
+ * `internal`): that time is without data, neither up nor down (issue #16 item 9), plus the last result before `from` so the
  * period's first minutes are covered. Results of checks no longer configured are left out: their
  * interval and module are unknown.
  */
@@ -33,6 +34,7 @@ export async function loadSeries(db: Queryable, checks: readonly CheckMeta[], fr
   const rows = await db.query<Row>(
     `SELECT check_key, region, ok, at FROM check_results
       WHERE check_key = ANY($1::text[]) AND at >= $2 AND at < $3
+        AND (ok OR error_kind IS DISTINCT FROM 'internal')
       ORDER BY check_key, region, at`,
     [keys, new Date(from.getTime() - maxInterval), to],
   );
