@@ -41,6 +41,18 @@ export interface ApiDeps {
   extensions?: ApiExtension[];
 }
 
+/** Every route the app serves (method and path pattern), read from its router: the security suite walks them all. */
+export function routesOf(app: Koa): { method: string; path: string }[] {
+  const routers = app.middleware.map((m) => (m as { router?: Router }).router).filter((r): r is Router => r !== undefined);
+  const out = new Map<string, { method: string; path: string }>();
+  for (const r of routers) {
+    for (const layer of r.stack) {
+      for (const method of layer.methods) if (method !== 'HEAD' && typeof layer.path === 'string') out.set(`${method} ${layer.path}`, { method, path: layer.path });
+    }
+  }
+  return [...out.values()].sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
+}
+
 export function createApi(deps: ApiDeps): Koa {
   const now = deps.now ?? (() => new Date());
   // Forwarded headers are believed only from `server.trustedProxies` (none by default); see forwarded.ts.

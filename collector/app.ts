@@ -14,7 +14,7 @@ import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/r
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
-import { createApi } from './api.ts';
+import { createApi, routesOf } from './api.ts';
 import { incidentChangeOf, InfluxSink } from './influx.sink.ts';
 import { ResultIngestor, type LiveSink } from './ingest.ts';
 import { registerCalendarMetrics, warnIfCalendarEndsSoon } from './calendar-metrics.ts';
@@ -62,6 +62,8 @@ export interface KuzetHandle {
   incidents: IncidentRuntime;
   notices: NoticeRuntime;
   reload(): Promise<void>;
+  /** Every route served (method, path pattern), from the router itself. */
+  routes(): { method: string; path: string }[];
   close(): Promise<void>;
 }
 
@@ -286,7 +288,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await db.close();
   };
 
-  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, notices, reload, close };
+  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, notices, reload, routes: () => routesOf(app), close };
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
