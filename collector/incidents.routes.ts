@@ -180,6 +180,8 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
       clocks: await clocksView(db(), id, now().getTime()),
       extensions: row.extensions,
       timeline: await timelineView(db(), id),
+      // A flood attaches every appeal about the module here (appeal-attach.ts): counted and listed.
+      appealCount: appeals.length,
       appeals: appeals.map((a) => ({ ...a, detected_at: undefined, received_at: undefined, detectedAt: formatAstana(new Date(a.detected_at)), receivedAt: formatAstana(new Date(a.received_at)) })),
     };
   });
