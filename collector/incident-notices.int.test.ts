@@ -181,6 +181,48 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.ok(timeline.some((t) => t.action === 'clock.met' && t.after?.timer === 'SLA-P-LOW-FIXED'), 'on the timeline');
   });
 
+  it('an ETP appeal decision is extended once, to at most the original due + 15 calendar days; shown on the clock, audited, told to the user and the operator (000 App.4 §1.5)', async () => {
+    const user = 'etp-user@demo.kuzet.local';
+    const ap = await api('POST', '/api/v1/appeals', { organisation: 'ТОО Сауда', binIin: '850101300005', email: user, phone: '+7 701 123 45 67', description: 'заказ не подтверждается', detectedAt: formatAstana(Date.now() - 5 * 60_000), system: 'etp-alpha', module: 'orders' });
+    assert.equal(ap.status, 201, JSON.stringify(ap.body));
+    const id = ap.body.incidentId as string;
+    type ClockView = { timer: string; dueAt: string; extendableUntil: string | null; extension: { originalDueAt: string; dueAt: string; reason: string; by: string } | null };
+    const resolveOf = (clocks: ClockView[]) => clocks.find((c) => c.timer === 'SLA-E-ETP-RESOLVE')!;
+    const before = resolveOf((await api('GET', `/api/v1/incidents/${id}`)).body.clocks as ClockView[]);
+    const limit = Date.parse(before.dueAt) + 15 * 86_400_000; // Astana has no DST: 15 calendar days, same wall-clock time
+    assert.equal(before.extendableUntil, formatAstana(limit));
+    assert.equal(before.extension, null);
+    const extend = (timer: string, body: unknown) => api('POST', `/api/v1/incidents/${id}/clocks/${timer}/extend`, body);
+
+    const past = await extend('SLA-E-ETP-RESOLVE', { dueAt: formatAstana(limit + 1000), reason: 'waiting for the bank' });
+    assert.equal(past.status, 400);
+    assert.equal(past.body.error.field, 'dueAt');
+    assert.match(past.body.error.message, /at most the original due time \+ 15 calendar days/);
+    assert.equal((await extend('SLA-E-ETP-RESOLVE', { dueAt: formatAstana(limit) })).body.error.field, 'reason');
+    assert.equal((await extend('SLA-E-ETP-REGISTER', { dueAt: formatAstana(limit), reason: 'x' })).body.error.field, 'timer');
+
+    const ok = await extend('SLA-E-ETP-RESOLVE', { dueAt: formatAstana(limit), reason: 'waiting for the bank' });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const after = resolveOf(ok.body.clocks as ClockView[]);
+    assert.equal(after.dueAt, formatAstana(limit));
+    assert.equal(after.extension?.originalDueAt, before.dueAt);
+    assert.equal(after.extension?.reason, 'waiting for the bank');
+    assert.equal(after.extendableUntil, null);
+
+    const again = await extend('SLA-E-ETP-RESOLVE', { dueAt: formatAstana(limit - 1000), reason: 'again' });
+    assert.equal(again.status, 400);
+    assert.equal(again.body.error.field, 'timer');
+    assert.match(again.body.error.message, /may be extended once/);
+
+    // The user (the appeal's e-mail) and the operator (on-call Slack) are told; timeline and audit carry it.
+    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(user) && m.subject.includes(id) && /Продление срока|ұзартылды/.test(m.subject)), { what: 'extension mail to the user', timeoutMs: 20_000 });
+    await waitFor(() => demo.peers.slack.calls.find((c) => String(c.args.text ?? '').includes(id) && /Продление срока|ұзартылды/.test(String(c.args.text))), { what: 'extension on Slack', timeoutMs: 20_000 });
+    const timeline = (await api('GET', `/api/v1/incidents/${id}`)).body.timeline as { action: string; after: { timer?: string; originalDueAt?: string } | null }[];
+    assert.ok(timeline.some((t) => t.action === 'clock.extended' && t.after?.timer === 'SLA-E-ETP-RESOLVE' && t.after.originalDueAt === before.dueAt));
+    const audited = await demo.kuzet.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE subject = $1 AND action = 'incident.clock.extended'", [id]);
+    assert.equal(audited[0]?.n, '1');
+  });
+
   it('a delivery that gives up is told to on-call through the other channel', async () => {
     const handler = new IncidentNotices(servicesOf(demo));
     await handler.deadLetter({ key: 'notice:x:v1|email|someone@demo.kuzet.local', channel: 'email', recipient: 'someone@demo.kuzet.local', error: '550 mailbox unavailable' });

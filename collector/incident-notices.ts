@@ -31,6 +31,9 @@ import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Recipient } from '../notices/model.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
+/** The payload of the `clock.extended` change (incidents/store/clock-extension.ts). */
+type ClockExtendedPayload = { timer?: string; dueAt?: string; originalDueAt?: string; reason?: string };
+
 /** Who the audit log and the notice history name for what this part does by itself. */
 export const INCIDENT_NOTICES_ACTOR = { id: 'system:incident-notices' } as const;
 
@@ -129,6 +132,7 @@ export class IncidentNotices {
         await this.digest(e);
         return;
       default:
+        if (e.incidentId && (e.payload as { change?: string }).change === 'clock.extended') await this.clockExtended(e.incidentId, e.payload as ClockExtendedPayload);
         if (e.incidentId) await this.reconcile(e.incidentId);
     }
   }
@@ -263,6 +267,20 @@ export class IncidentNotices {
     if (rows.length === 0) return; // no e-mail channel: the duty stays not done
     await this.store(rows, 'notice.low-fixed', r.id, { recipients: reporters.length, resolvedAt: subject.resolvedAt ?? null });
     await this.meetClocks(r, duties.map((d) => d.timer));
+  }
+
+  /**
+   * 000 App.4 §1.5: an extended decision deadline is told to the user (the appeal's e-mail) and to the
+   * operator (the on-call channels), in one fan-out keyed by the clock, so a replay sends nothing twice.
+   */
+  private async clockExtended(id: string, p: ClockExtendedPayload): Promise<void> {
+    const r = await getIncidentRow(this.s.db(), id);
+    if (!r || !p.timer || !p.dueAt) return;
+    const human = (iso: string | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+    const texts = this.s.notices.templates.render(r.policy, 'clock-extended', () => ({ id, timer: p.timer, systemName: this.systemName(r.system), originalDueAt: human(p.originalDueAt), dueAt: human(p.dueAt), reason: p.reason ?? '' }));
+    const users = (await this.s.db().query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [id])).map((a) => ({ email: a.email, oncall: true }));
+    const rows = fanOut(`incident:${id}:clock-extended:${p.timer}`, { threadKey: `incident:${id}`, texts, data: { kind: 'clock.extended', incidentId: id, timer: p.timer, dueAt: p.dueAt, originalDueAt: p.originalDueAt ?? null } }, this.channels(), users, { chat: true });
+    await this.store(rows, 'notice.clock-extended', id, { timer: p.timer, dueAt: p.dueAt, users: users.length });
   }
 
   private async meetClocks(r: IncidentRow, timers: readonly string[]): Promise<void> {

@@ -209,6 +209,12 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
     ctx.body = { clocks: await clocksView(db(), ctx.params.id as string, now().getTime()) };
   });
 
+  // SLA-E-ETP-RESOLVE (000 App.4 §1.5): once, to at most the original due + 15 calendar days; the user and the operator are told.
+  router.post('/api/v1/incidents/:id/clocks/:timer/extend', operator, async (ctx) => {
+    const extension = await service().extendClock(ctx.params.id as string, ctx.params.timer as string, await readJson(ctx), actorOf(ctx));
+    ctx.body = { extension, clocks: await clocksView(db(), ctx.params.id as string, now().getTime()) };
+  });
+
   router.post('/api/v1/appeals', async (ctx) => {
     const wait = limiter.take(ctx.ip, now().getTime());
     if (wait > 0) {

@@ -275,6 +275,15 @@ export function registerPages(router: Router, s: KuzetServices): void {
     seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
   });
 
+  // SLA-E-ETP-RESOLVE (000 App.4 §1.5): the operator extends the decision deadline once; the service checks the bound.
+  router.post('/console/incidents/:id/clocks/:timer/extend', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    await s.incidents.service.extendClock(id, ctx.params.timer as string, { dueAt: astanaInput(f.dueAt, 'dueAt'), reason: f.reason }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
   router.post('/console/appeals/:id/link', async (ctx) => {
     const actor = need(ctx, 'operator');
     const f = consoleState(ctx).form;

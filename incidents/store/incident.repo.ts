@@ -6,7 +6,7 @@ import { audit } from '../../core/audit.ts';
 import type { Queryable } from '../../core/db.ts';
 import { astanaParts, formatAstana } from '../../core/time.ts';
 import type { IncidentState } from '../lifecycle/lifecycle.ts';
-import type { Level, PolicyId } from '../rules/index.ts';
+import { clockExtensionLimitMs, type Level, type PolicyId } from '../rules/index.ts';
 import { clockState, clocksFor, type IncidentSource } from '../sla-clocks/sla-clocks.ts';
 
 export interface IncidentRow {
@@ -135,7 +135,7 @@ export async function syncClocks(tx: Queryable, inc: IncidentRow): Promise<void>
   for (const c of clocks) {
     await tx.query(
       `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
+       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = CASE WHEN incident_clocks.extension IS NULL THEN EXCLUDED.due_at ELSE incident_clocks.due_at END, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
       [inc.id, c.timer, iso(c.startedAt), iso(c.dueAt), iso(c.metAt), c.informational],
     );
   }
@@ -183,8 +183,8 @@ export function incidentView(r: IncidentRow) {
 }
 
 export async function clocksView(db: Queryable, id: string, now: number) {
-  const rows = await db.query<{ timer: string; started_at: Date; due_at: Date | null; met_at: Date | null; informational: boolean; warned_at: Date | null; breached_at: Date | null }>(
-    'SELECT timer, started_at, due_at, met_at, informational, warned_at, breached_at FROM incident_clocks WHERE incident_id = $1 ORDER BY due_at, timer',
+  const rows = await db.query<{ timer: string; started_at: Date; due_at: Date | null; met_at: Date | null; informational: boolean; warned_at: Date | null; breached_at: Date | null; extension: Record<string, unknown> | null }>(
+    'SELECT timer, started_at, due_at, met_at, informational, warned_at, breached_at, extension FROM incident_clocks WHERE incident_id = $1 ORDER BY due_at, timer',
     [id],
   );
   return rows.map((c) => ({
@@ -194,8 +194,14 @@ export async function clocksView(db: Queryable, id: string, now: number) {
     metAt: fmt(c.met_at),
     state: clockState({ dueAt: ms(c.due_at), metAt: ms(c.met_at) }, now),
     informational: c.informational,
+    /** The operator's extension (SLA-E-ETP-RESOLVE): original due time, new due time, reason, who, when. */
+    extension: c.extension,
+    /** The latest due time an extension may still set; null when the clock cannot be extended (any more). */
+    extendableUntil: c.extension === null && c.met_at === null && c.due_at !== null ? fmt(nullableDate(clockExtensionLimitMs(c.timer.split('@appeal-')[0] as string, new Date(c.due_at).getTime()))) : null,
   }));
 }
+
+const nullableDate = (v: number | null) => (v === null ? null : new Date(v));
 
 export async function timelineView(db: Queryable, id: string) {
   const rows = await db.query<{ at: Date; actor: string; ip: string | null; action: string; before: unknown; after: unknown }>(

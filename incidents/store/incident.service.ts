@@ -15,6 +15,7 @@ import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type In
 import { LEVELS, PROCUREMENT_METHODS, type DeadlineKind, type PolicyId } from '../rules/index.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from './incident-extensions.ts';
+import { extendClock } from './clock-extension.ts';
 import type { Topology } from './topology.ts';
 import { attachableIncident, attachedAppeals, lockAppealScope, syncAppealClocks } from './appeal-attach.ts';
 
@@ -180,6 +181,12 @@ export class IncidentService {
       await emit(tx, { type: 'incident.updated', key: `${id}:v${next.version}:planned-fix`, incidentId: id, payload: { id, change: 'plannedFixAt', plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason } });
       return next;
     });
+  }
+
+  /** Extends a clock's due time once, within its rule's bound (SLA-E-ETP-RESOLVE, 000 App.4 §1.5): clock-extension.ts. */
+  async extendClock(id: string, timer: string, input: unknown, actor: ActorRef) {
+    const now = this.now().getTime();
+    return this.db.transaction((tx) => extendClock(tx, id, timer, input, actor, now));
   }
 
   /** Marks a clock's duty done (a notice sent), e.g. SLA-P-HIGH-HOME. */
