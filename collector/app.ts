@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } from '../core/config.ts';
 import { migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
+import { pruneLimits } from '../core/rate-limit.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime } from '../notices/index.ts';
@@ -221,6 +222,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
       async (job) => {
         if (job.name === 'retention') {
           const deleted = await enforceRetention(db, new Date(), cfg.storage.retentionDays);
+          // Request counters whose window has passed (status-site subscriptions) are only space.
+          await pruneLimits(db, new Date());
           log.info({ deleted, retentionDays: cfg.storage.retentionDays }, 'retention enforced');
           return { deleted };
         }
