@@ -42,7 +42,10 @@ describe('PDF line wrapper', () => {
     ['ab/cd ef', 6, ['ab/cd', 'ef']],
     ['xx ab/cd', 5, ['xx', 'ab/cd']],
     ['xx ab/cd', 6, ['xx ab/', 'cd']],
-    // A word wider than the column is cut between letters and the cut marked with a hyphen.
+    // After a hyphen inside a word, not before or around a lone dash.
+    ['APP-2026-00001', 10, ['APP-2026-', '00001']],
+    ['a - b', 3, ['a -', 'b']],
+    // A piece wider than the column is cut between letters and the cut marked with a hyphen.
     ['abcdefgh', 4, ['abc-', 'def-', 'gh']],
     ['abcd', 4, ['abcd']],
     ['a\n\nb', 4, ['a', '', 'b']],

@@ -27,15 +27,16 @@ export function makeWrapper(advance: (ch: string) => number): Wrapper {
     return w;
   };
 
-  // A line may break at a space, or after a slash («подтверждения/» «не»), as LibreOffice and Word
-  // break; a piece wider than the column is cut between letters and the cut marked with a hyphen.
+  // A line may break at a space, after a slash («подтверждения/» «не») or after a hyphen inside a word
+  // («APP-2026-» «00001»), as LibreOffice and Word break; a piece still wider than the column is cut
+  // between letters and the cut marked with a hyphen.
   const HYPHEN = '-';
   const wrapParagraph = (para: string, width: number, out: string[], maxLines: number) => {
     let line = '';
     let lineW = 0;
     const space = charWidth(' ');
     for (const word of para.split(' ')) {
-      const pieces = word.split(/(?<=\/)(?=.)/u);
+      const pieces = word.split(/(?<=\/)(?=.)|(?<=[^\s-]-)(?=[^\s-])/u);
       for (const [k, piece] of pieces.entries()) {
         if (out.length >= maxLines) return;
         let ww = widthOf(piece);
