@@ -6,10 +6,15 @@
  *
  * Mapping used (the "suggested automatic mapping" of §3): a module down for every probe and region →
  * high; a function failing for some probes or regions → medium; degraded but usable (only timeouts,
- * or a user report without corroborating monitoring evidence) → low. energy-366 differs: outside
- * working hours always low (CL-E-LOW); the whole platform down → high; a key section down → medium.
+ * or a user report without corroborating monitoring evidence) → low. energy-366 differs: the whole
+ * platform down → high; a key section down → medium — in working hours; a failure that has lasted
+ * only outside working hours so far is low (CL-E-LOW). The energy level follows the failure through
+ * time: proposed for the moment `at`, a failure that started at 08:55 is low at 08:55 and, still
+ * going, high from 09:00 (`since`); while it is outside working hours the proposal says when to look
+ * again (`reviewAt`, the next opening).
  */
-import { isWorkingTime, type Level, type PolicyId } from '../rules/index.ts';
+import { formatAstana } from '../../core/time.ts';
+import { isWorkingTime, nextOpeningMs, type Level, type PolicyId } from '../rules/index.ts';
 
 export interface LevelEvidence {
   /** Checks configured for the failing module, and how many of them fail. */
@@ -24,6 +29,8 @@ export interface LevelEvidence {
   errorKinds: Readonly<Record<string, number>>;
   /** S, epoch milliseconds. */
   startedAt: number;
+  /** The moment the proposal is made for (default S); the failure is still going then. */
+  at?: number;
   /** Only a user report, no monitoring evidence. */
   appealOnly?: boolean;
 }
@@ -32,6 +39,10 @@ export interface LevelProposal {
   level: Level;
   rule: string | null;
   reasons: string[];
+  /** From when the proposed level holds (energy-366: the failure's first moment in working hours). */
+  since?: number;
+  /** Propose again at this moment if the failure still lasts (energy-366, outside working hours: the next opening). */
+  reviewAt?: number;
 }
 
 const RULE_IDS: Readonly<Record<PolicyId, Readonly<Record<Level, string | null>>>> = {
@@ -70,10 +81,18 @@ function fromEvidence(e: LevelEvidence, reasons: string[]): Level {
 export function proposeLevel(policy: PolicyId, e: LevelEvidence): LevelProposal {
   const reasons: string[] = [];
   let level: Level;
+  let since: number | undefined;
+  let reviewAt: number | undefined;
   if (policy === 'energy-366') {
-    if (!isWorkingTime('energy-support', e.startedAt)) {
-      reasons.push('the failure started outside the working hours of the energy platform (09:00–18:30 on working days)');
+    // §23.1–23.3 judge the failure in working hours: from its start if it started in them, else from
+    // the next opening — once the failure has lasted until then.
+    const at = Math.max(e.at ?? e.startedAt, e.startedAt);
+    const working = isWorkingTime('energy-support', e.startedAt) ? e.startedAt : nextOpeningMs('energy-support', e.startedAt);
+    if (working > at) {
+      reasons.push('the failure has lasted only outside the working hours of the energy platform so far (09:00–18:30 on working days)');
       level = 'low';
+      since = e.startedAt;
+      reviewAt = working;
     } else if (e.appealOnly || e.failingChecks === 0) {
       reasons.push('user report without corroborating monitoring evidence');
       level = 'low';
@@ -87,8 +106,12 @@ export function proposeLevel(policy: PolicyId, e: LevelEvidence): LevelProposal 
       reasons.push('core functions still work for some probes or regions');
       level = 'low';
     }
+    if (since === undefined) {
+      since = working;
+      if (working > e.startedAt) reasons.push(`started outside working hours; in working hours from ${formatAstana(working)}`);
+    }
   } else {
     level = fromEvidence(e, reasons);
   }
-  return { level, rule: RULE_IDS[policy][level], reasons };
+  return { level, rule: RULE_IDS[policy][level], reasons, ...(since === undefined ? {} : { since }), ...(reviewAt === undefined ? {} : { reviewAt }) };
 }

@@ -129,6 +129,7 @@ export class IncidentDetector {
     try {
       await this.deps.db.transaction(async (tx) => {
         for (const e of events) await this.apply(tx, e);
+        await this.reviewProposals(tx, touchedModules, inputs);
         await this.refreshEvidence(tx, touchedModules);
         await this.saveState(tx, touchedChecks, touchedModules);
       });
@@ -141,7 +142,8 @@ export class IncidentDetector {
     }
   }
 
-  private proposal(m: ModuleState) {
+  /** The proposal for module `m` at the moment `at` (default: its start) — energy-366 depends on it. */
+  private proposal(m: ModuleState, at?: number) {
     const topo = this.deps.topology();
     const policy = topo.policyOf(m.system) ?? 'portal-692';
     const checks = topo.checksOf(m.system, m.module);
@@ -159,6 +161,7 @@ export class IncidentDetector {
         failingModules,
         errorKinds: ev.errorKinds,
         startedAt: m.startedAt ?? this.nowMs(),
+        ...(at === undefined ? {} : { at }),
       }),
     };
   }
@@ -177,7 +180,7 @@ export class IncidentDetector {
 
   private async open(tx: Queryable, mk: string, m: ModuleState, at: number, trigger: string): Promise<void> {
     const now = this.nowMs();
-    const { policy, ev, proposal } = this.proposal(m);
+    const { policy, ev, proposal } = this.proposal(m, at);
     const id = await allocateIncidentId(tx, now);
     const startedAt = m.startedAt ?? at;
     await insertIncident(tx, {
@@ -215,7 +218,7 @@ export class IncidentDetector {
       return;
     }
     if (!current) return;
-    const { proposal } = this.proposal(m);
+    const { proposal } = this.proposal(m, e.at);
     if (e.type === 'recovered') {
       await tx.query('UPDATE incidents SET recovered_at = $2, version = version + 1 WHERE id = $1', [current.id, new Date(e.at).toISOString()]);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.recovered', after: { recoveredAt: formatAstana(e.at) } });
@@ -230,6 +233,34 @@ export class IncidentDetector {
       await syncClocks(tx, (await getIncidentRow(tx, current.id)) as IncidentRow);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'evidence.joined', before: { proposedLevel: current.proposed_level }, after: { check: e.check, proposedLevel: proposal.level } });
       await emit(tx, { type: 'incident.updated', key: `${current.id}:joined:${e.check}:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'joined', check: e.check } });
+    }
+  }
+
+  /**
+   * While a failure lasts, a proposal that depends on the time is worked out again once its review
+   * time has come (energy-366: a failure that began before 09:00 and is still going at the opening),
+   * for the time of the latest result; a change goes on the timeline with its reasons.
+   */
+  private async reviewProposals(tx: Queryable, modules: Set<string>, inputs: readonly DetectorInput[]): Promise<void> {
+    const now = this.nowMs();
+    for (const mk of modules) {
+      const m = this.state.modules[mk];
+      const id = this.incidentOf.get(mk);
+      if (!m?.open || !id) continue;
+      let latest: number | undefined;
+      for (const r of inputs) if (moduleKeyOf(r.system, r.module) === mk && (latest === undefined || r.at > latest)) latest = r.at;
+      const current = await getIncidentRow(tx, id, true);
+      if (latest === undefined || !current || !isActive(current.state as IncidentState)) continue;
+      // Only a proposal that asked to be looked at again (reviewAt: energy-366 outside working hours) and only once that time has come.
+      const reviewAt = (current.proposal as { reviewAt?: unknown } | null)?.reviewAt;
+      if (typeof reviewAt !== 'number' || latest < reviewAt) continue;
+      const { proposal } = this.proposal(m, latest);
+      if (proposal.level === current.proposed_level) continue;
+      await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [id, proposal.level, JSON.stringify(proposal)]);
+      await syncClocks(tx, (await getIncidentRow(tx, id)) as IncidentRow);
+      const since = proposal.since === undefined ? null : formatAstana(proposal.since);
+      await record(tx, { incidentId: id, at: now, actor: ACTOR, action: 'proposal.changed', before: { proposedLevel: current.proposed_level }, after: { proposedLevel: proposal.level, rule: proposal.rule, since, at: formatAstana(latest), reasons: proposal.reasons } });
+      await emit(tx, { type: 'incident.updated', key: `${id}:proposal:${proposal.level}:${latest}`, incidentId: id, payload: { id, change: 'proposal', proposedLevel: proposal.level, since } });
     }
   }
 
