@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of kuzet in one run, figures and ratios printed as they come.
  * `npm run bench -- rules` runs only the named ones.
  */
+import { benchAppealFlood } from './appeal-flood.bench.ts';
 import { benchBrowser } from './browser.bench.ts';
 import { benchIncidents } from './incidents.bench.ts';
 import { benchJournal } from './journal.bench.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   incidents: benchIncidents,
   journal: benchJournal,
   status: benchStatus,
+  'appeal-flood': benchAppealFlood,
 };
 
 const wanted = process.argv.slice(2);
