@@ -6,7 +6,6 @@ import { InputError } from '../../core/errors.ts';
 import { LANGS, type Lang } from './labels.ts';
 import { filterEntries, type JournalEntry, type JournalFilters } from './model.ts';
 import { renderJournalCsv } from './render-csv.ts';
-import { renderJournalHtml } from './render-html.ts';
 import type { RenderContext } from './rows.ts';
 
 export const JOURNAL_FORMATS = ['html', 'pdf', 'xlsx', 'docx', 'csv'] as const;
@@ -20,9 +19,9 @@ export const CONTENT_TYPES: Readonly<Record<JournalFormat, string>> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-/** PDF, XLSX and DOCX load on first use: pdfkit, exceljs and docx cost a process that never renders them ~60 MB. */
+/** HTML, PDF, XLSX and DOCX load on first use: pdfkit (which measures the columns of all four), exceljs and docx cost a process that never renders them ~60 MB. */
 const RENDERERS: Readonly<Record<JournalFormat, (e: readonly JournalEntry[], ctx: RenderContext) => Buffer | Promise<Buffer>>> = {
-  html: renderJournalHtml,
+  html: async (e, ctx) => (await import('./render-html.ts')).renderJournalHtml(e, ctx),
   pdf: async (e, ctx) => (await import('./render-pdf.ts')).renderJournalPdf(e, ctx),
   xlsx: async (e, ctx) => (await import('./render-xlsx.ts')).renderJournalXlsx(e, ctx),
   docx: async (e, ctx) => (await import('./render-docx.ts')).renderJournalDocx(e, ctx),
