@@ -57,7 +57,7 @@ export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals:
     });
     await tx.query(
       `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ${values.join(', ')}
-       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = EXCLUDED.due_at, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
+       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = CASE WHEN incident_clocks.extension IS NULL THEN EXCLUDED.due_at ELSE incident_clocks.due_at END, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
       params,
     );
   }
