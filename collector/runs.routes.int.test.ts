@@ -124,7 +124,8 @@ describe('GET /api/v1/runs/:id', () => {
     assert.equal(await shared.text(), 'PNG!');
     // The signature names one file: it opens no other, and a changed one opens nothing.
     assert.equal((await fetch(`${base}${shot.shareUrl.replace('screenshot.png', 'trace.zip')}`)).status, 403);
-    assert.equal((await fetch(`${base}${shot.shareUrl.replace(/sig=./, 'sig=A')}`)).status, 403);
+    const changed = shot.shareUrl.replace(/sig=(.)/, (_, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+    assert.equal((await fetch(`${base}${changed}`)).status, 403);
     assert.equal((await fetch(`${base}/api/v1/runs/${id}?${shot.shareUrl.split('?')[1]}`)).status, 401, 'not the run itself');
     clock = new Date(clock.getTime() + 24 * 3_600_000 + 1000);
     const expired = await fetch(`${base}${shot.shareUrl}`);
