@@ -21,7 +21,7 @@ import { classifyStepError, firstLine, formatSeconds } from './browser/failure.t
 import { StepRecorder } from './browser/journey.ts';
 import type { JourneyContext, JourneyFn, StepRecord } from './browser/journey.ts';
 import { journeyNameOf, loadJourney } from './browser/journey-loader.ts';
-import { browserPool, BrowserUnavailableError, DEFAULT_EXECUTABLE } from './browser/pool.ts';
+import { browserPool, BrowserUnavailableError } from './browser/pool.ts';
 import type { ContextLease } from './browser/pool.ts';
 import { durationInput, durationMs, pageActions, runStep, stepName, stepSchema } from './browser/steps.ts';
 import type { ErrorKind, Probe, ProbeContext, ProbeOutcome } from './types.ts';
@@ -46,7 +46,11 @@ export const browserSchema = z
     /** Relative `goto` URLs resolve against it. */
     baseUrl: z.url().optional(),
     locale: z.enum(BROWSER_LOCALES).default('ru-KZ'),
-    executablePath: z.string().min(1).default(DEFAULT_EXECUTABLE),
+    /**
+     * A Chromium binary, or `system` / `npm` for that source only. Default: the system Chromium, else
+     * `chromium-headless-shell`, else the one of the optional npm package (probes/browser/executable.ts).
+     */
+    executablePath: z.string().min(1).optional(),
     /** How long each step waits for what it expects (seconds or "10s"). */
     stepTimeout: durationInput.default(10),
     viewport: z.strictObject({ width: z.number().int().min(320).max(3840), height: z.number().int().min(240).max(2160) }).optional(),

@@ -97,7 +97,7 @@ describe('browser check config', () => {
     const settings = check.settings;
     assert.deepEqual(
       { timeoutMs: check.timeoutMs, locale: settings.locale, executablePath: settings.executablePath, stepTimeout: settings.stepTimeout, artifactsDir: settings.artifactsDir, artifactsRetentionDays: settings.artifactsRetentionDays },
-      { timeoutMs: 60_000, locale: 'ru-KZ', executablePath: '/usr/bin/chromium', stepTimeout: 10, artifactsDir: './artifacts', artifactsRetentionDays: 14 },
+      { timeoutMs: 60_000, locale: 'ru-KZ', executablePath: undefined, stepTimeout: 10, artifactsDir: './artifacts', artifactsRetentionDays: 14 },
     );
   });
 });

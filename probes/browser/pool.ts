@@ -10,9 +10,10 @@
  * {@link closeBrowserPool} closes it on shutdown.
  */
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, BrowserType } from 'playwright-core';
 import { raceAbort } from '../abort.ts';
+import { NoBrowserError, resolveBrowser, type BrowserSource, type ResolveOptions } from './executable.ts';
 
 /**
  * The flags of the issue: headless, no sandbox (containers), nothing that phones home. Debian's
@@ -52,10 +53,14 @@ export interface BrowserPoolOptions {
   hangMs?: number;
   /** Extra Chromium flags (tests). */
   extraArgs?: readonly string[];
+  /** Where a check without `executablePath` finds Chromium (executable.ts; tests leave out the system ones). */
+  browsers?: ResolveOptions;
 }
 
 interface Slot {
+  /** The check's `executablePath` as configured ('' when not set): the key a running browser is reused for. */
   executablePath: string;
+  source: BrowserSource;
   browser: Browser;
   pid: number | undefined;
   dead: boolean;
@@ -73,6 +78,7 @@ export class BrowserPool {
   readonly concurrency: number;
   private readonly extraArgs: readonly string[];
   private readonly hangMs: number;
+  private readonly browsers: ResolveOptions;
   private slot: Slot | undefined;
   private launching: Promise<Slot> | undefined;
   private active = 0;
@@ -84,6 +90,7 @@ export class BrowserPool {
     this.concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
     this.extraArgs = opts.extraArgs ?? [];
     this.hangMs = opts.hangMs ?? HANG_MS;
+    this.browsers = opts.browsers ?? {};
   }
 
   /** How many times a browser was launched (tests and the benchmark read it). */
@@ -99,9 +106,9 @@ export class BrowserPool {
   /**
    * Waits for a free slot, makes sure a live browser runs, and opens a fresh context. Rejects with
    * the signal's reason when it aborts first, and with {@link BrowserUnavailableError} when Chromium
-   * cannot start.
+   * cannot start. Without `executablePath` the browser is found as executable.ts says.
    */
-  async lease(executablePath: string, options: BrowserContextOptions, signal: AbortSignal): Promise<ContextLease> {
+  async lease(executablePath: string | undefined, options: BrowserContextOptions, signal: AbortSignal): Promise<ContextLease> {
     await this.acquire(signal);
     let released = false;
     const free = () => {
@@ -110,7 +117,7 @@ export class BrowserPool {
       this.releaseSlot();
     };
     try {
-      const slot = await this.browserFor(executablePath, signal);
+      const slot = await this.browserFor(executablePath ?? '', signal);
       const context = await this.newContext(slot, options, signal);
       return {
         context,
@@ -179,13 +186,20 @@ export class BrowserPool {
   }
 
   private async launch(executablePath: string): Promise<Slot> {
-    assertExecutable(executablePath);
+    let found;
+    try {
+      found = await resolveBrowser(executablePath || undefined, this.browsers);
+    } catch (err) {
+      if (err instanceof NoBrowserError) throw new BrowserUnavailableError(err.message, { cause: err });
+      throw err;
+    }
     const marker = `--kuzet-pool=${randomUUID()}`;
     let browser: Browser;
     try {
       const { chromium } = await loadPlaywright();
       browser = await chromium.launch({
-        executablePath,
+        executablePath: found.executablePath,
+        ...(Object.keys(found.env).length > 0 ? { env: { ...process.env, ...found.env } } : {}),
         headless: true,
         args: [...CHROMIUM_ARGS, ...this.extraArgs, marker],
         timeout: LAUNCH_TIMEOUT_MS,
@@ -195,10 +209,10 @@ export class BrowserPool {
         handleSIGHUP: false,
       });
     } catch (err) {
-      throw new BrowserUnavailableError(`Chromium at ${executablePath} did not start: ${firstLine(err)}`, { cause: err });
+      throw new BrowserUnavailableError(`Chromium at ${found.executablePath} (${found.source}) did not start: ${firstLine(err)}`, { cause: err });
     }
     this.launches++;
-    const slot: Slot = { executablePath, browser, pid: findPidByArg(marker), dead: false };
+    const slot: Slot = { executablePath, source: found.source, browser, pid: findPidByArg(marker), dead: false };
     browser.on('disconnected', () => {
       slot.dead = true;
       if (this.slot === slot) this.slot = undefined;
@@ -250,16 +264,6 @@ function killGroup(pid: number | undefined): void {
     } catch {
       // already gone
     }
-  }
-}
-
-function assertExecutable(path: string): void {
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
-    throw new BrowserUnavailableError(
-      `Chromium not found at ${path}: install it with "apt-get install -y chromium" (Debian), or set executablePath to a Chromium binary`,
-    );
   }
 }
 
