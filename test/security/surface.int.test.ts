@@ -259,6 +259,14 @@ for (const engine of ENGINES) {
         assert.equal(a.status, 403, `${referer}: ${a.status}`);
         assert.doesNotMatch(a.text, /javascript:alert/);
       }
+      // The console's same-origin check: another site cannot make itself "same origin" with forwarded headers.
+      const form = (origin: string, extra: Record<string, string> = {}) => send(k.url, 'POST', '/console/login', { headers: { origin, 'content-type': 'application/x-www-form-urlencoded', ...extra }, body: 'username=x&password=y' });
+      const forged = await form('http://evil.example', { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' });
+      assert.equal(forged.status, 403);
+      assert.match(forged.text, /cross-site request refused/);
+      const ours = await form(PUBLIC_URL);
+      assert.equal(ours.status, 403, 'refused for its missing CSRF token, not for its origin');
+      assert.doesNotMatch(ours.text, /cross-site request refused/);
     });
 
     it('RSS: notice text reaches a feed reader as text, links from server.publicUrl whatever the Host (#16 items 1, 8)', async () => {
