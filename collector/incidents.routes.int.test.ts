@@ -220,8 +220,14 @@ describe('incident API', () => {
       const r = await call('GET', `/api/v1/incidents?${q}`, { token: viewer });
       assert.deepEqual([r.status, r.body.error?.field], [400, q.split('=')[0]], q);
     }
+    // Evidence names screenshots by the worker's paths; the API shows neither those nor any other server path (#16 item 11).
+    const shot = join(dir.path, 'artifacts', 'run-9', 'failure.png');
+    await db.query('UPDATE incidents SET evidence = $2::jsonb WHERE id = $1', ['INC-2026-000001', JSON.stringify({ screenshots: [shot], details: [{ key: 'portal/j/browser', firstFailureAt: '2026-03-26T09:00:00+05:00', lastFailureAt: '2026-03-26T09:01:00+05:00', screenshots: [shot] }] })]);
     const all = await call('GET', '/api/v1/incidents', { token: viewer });
-    assert.ok(!JSON.stringify(all.body).includes(dir.path), 'no server path in any evidence');
+    const one = await call('GET', '/api/v1/incidents/INC-2026-000001', { token: viewer });
+    for (const body of [all.body, one.body]) assert.ok(!JSON.stringify(body).includes(dir.path), `no server path in the evidence: ${JSON.stringify(body).slice(0, 300)}`);
+    assert.equal(one.body.evidence.screenshotCount, 1);
+    assert.equal(one.body.evidence.details[0].screenshotCount, 1);
   });
 
   it('imports the tariff registry (operator only), refusing a bad date by its field', async () => {
