@@ -11,7 +11,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { COLUMN_KEYS, HEADERS, type ColumnKey, type Lang } from './labels.ts';
-import { PDF_FONT_BOLD_PATH, PDF_FONT_PATH } from './pdf-util.ts';
+import { PDF_FONT_BOLD_PATH, PDF_FONT_PATH, requireFonts } from './pdf-util.ts';
 import { makeWrapper, type Wrapper } from './pdf-wrap.ts';
 
 /** The font family every format names (DOCX, XLSX) or embeds (PDF). */
@@ -77,6 +77,7 @@ let shared: Metrics | undefined;
 /** DejaVu Sans' advances, read through pdfkit (which the PDF renderer draws with). */
 export function formMetrics(): Metrics {
   if (shared) return shared;
+  requireFonts(PDF_FONT_PATH, PDF_FONT_BOLD_PATH);
   const doc = new PDFDocument({ autoFirstPage: false });
   doc.registerFont('regular', PDF_FONT_PATH);
   doc.registerFont('bold', PDF_FONT_BOLD_PATH);

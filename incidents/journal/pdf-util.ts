@@ -16,15 +16,20 @@ export interface OpenPdf {
   finish(): Promise<Buffer>;
 }
 
-/** A pdfkit document with DejaVu Sans registered as `regular` and `bold`. */
-export function openPdf(opts: { landscape: boolean; title: string; fontPath?: string; boldPath?: string }): OpenPdf {
-  const fontPath = opts.fontPath ?? PDF_FONT_PATH;
-  const boldPath = opts.boldPath ?? PDF_FONT_BOLD_PATH;
-  for (const p of [fontPath, boldPath]) {
+/** Refuses, naming the package, when a font file the journal is drawn or measured with is missing. */
+export function requireFonts(...paths: string[]): void {
+  for (const p of paths) {
     if (!existsSync(p)) {
       throw new UnavailableError(`the PDF font ${p} is missing: it carries the Kazakh letters (ә ғ қ ң ө ұ ү һ і); install it with \`apt-get install -y fonts-dejavu-core\``);
     }
   }
+}
+
+/** A pdfkit document with DejaVu Sans registered as `regular` and `bold`. */
+export function openPdf(opts: { landscape: boolean; title: string; fontPath?: string; boldPath?: string }): OpenPdf {
+  const fontPath = opts.fontPath ?? PDF_FONT_PATH;
+  const boldPath = opts.boldPath ?? PDF_FONT_BOLD_PATH;
+  requireFonts(fontPath, boldPath);
   const doc = new PDFDocument({
     size: 'A4',
     layout: opts.landscape ? 'landscape' : 'portrait',
