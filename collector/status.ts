@@ -44,6 +44,8 @@ export class StatusBoard implements LiveSink {
       name: sys.name,
       kind: sys.kind,
       policy: sys.policy,
+      /** The modules' kk/ru names: the public site names modules by them (#17 item 14). */
+      moduleNames: sys.moduleNames,
       targets: sys.targets.map((t) => ({
         id: t.id,
         module: t.module ?? null,

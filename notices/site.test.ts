@@ -54,6 +54,19 @@ test('snapshot: module and system status, maintenance, services, ETPs, 90 days o
   assert.equal(s.uptime[1]?.availability, null);
 });
 
+test('the public page names modules by their configured kk/ru names, not by config ids (#17 item 14)', () => {
+  const named: BoardDoc = { systems: [{ ...board.systems[0]!, moduleNames: { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } } }] };
+  const s = buildSnapshot({ board: named, notices: [], maintenance: [], uptime: [], now, stale: false, generatedAt: '2026-03-28T10:00:00+05:00' });
+  assert.deepEqual(s.systems[0]?.modules[1], { id: 'search', status: 'down', name: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } });
+  const ru = renderHtml(s, 'ru');
+  const kk = renderHtml(s, 'kk');
+  assert.match(ru, /<li><span class="dot down"><\/span>Поиск объявлений: /);
+  assert.match(kk, /<li><span class="dot down"><\/span>Хабарландыруларды іздеу: /);
+  assert.doesNotMatch(ru, /<\/span>search: /);
+  // A module the config names in no language keeps its id (the only name there is).
+  assert.match(ru, /<\/span>homepage: /);
+});
+
 test('every output escapes any notice text (property)', () => {
   const hostile = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', 'ы', ' ', '\n', 's', 'c', 'r', 'i', 'p', 't', '=', '/') });
   fc.assert(

@@ -101,7 +101,9 @@ export function renderHtml(s: Snapshot, lang: Lang): string {
     ...u,
     days: u.days.map((d) => ({ date: d.date, cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor', label: d.ratio === null ? '—' : `${d.ratio} %` })),
   }));
-  return page({ lang, t, css: CSS, s: { ...s, uptime }, eshop: eshopView(s, lang), notices: noticeView(s, lang, false) });
+  // Modules by their configured names in this language, never by config ids (#17 item 14); the id only where a config names none.
+  const systems = s.systems.map((sys) => ({ ...sys, modules: sys.modules.map((m) => ({ ...m, label: m.name?.[lang] ?? m.id })) }));
+  return page({ lang, t, css: CSS, s: { ...s, uptime, systems }, eshop: eshopView(s, lang), notices: noticeView(s, lang, false) });
 }
 
 export function renderWidget(s: Snapshot, lang: Lang, statusUrl: string): string {

@@ -18,6 +18,8 @@ export interface BoardDoc {
     name: string;
     kind: string;
     policy: string;
+    /** The modules' names in Kazakh and Russian (config `moduleNames`); absent in documents from before they existed. */
+    moduleNames?: Readonly<Record<string, { kk: string; ru: string }>> | undefined;
     /** `environment` is the target's (config default `productive`); absent in documents from before it existed, read as productive. */
     targets: { id: string; module: string | null; service: string | null; environment?: EshopEnvironment | null; checks: { status: string }[] }[];
   }[];
@@ -75,7 +77,7 @@ export interface Snapshot {
   stale: boolean;
   notices: SiteNotice[];
   maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
-  systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health }[] }[];
+  systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health; name?: { kk: string; ru: string } | undefined }[] }[];
   /** Services of other targets (an ETP's orders, prices, catalogue): everything that names a service outside the e-shop's list. */
   services: { system: string; systemName: string; service: string; environment: EshopEnvironment; status: Health; availability: number | null }[];
   /** The e-shop's services for ETPs, all of the catalogue grouped by direction, whether watched or not. */
@@ -116,7 +118,8 @@ export function buildSnapshot(o: {
       const m = t.module ?? t.id;
       byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
     }
-    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st) }));
+    const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
+    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st), ...named(id) }));
     const status: Health = modules.some((m) => m.status === 'down') ? 'down' : modules.some((m) => m.status === 'maintenance') ? 'maintenance' : worst(modules.map((m) => m.status));
     return { id: s.id, name: s.name, kind: s.kind, status, modules };
   });
