@@ -167,10 +167,6 @@ function noteEvidence(m: ModuleState, r: DetectorInput, cfg: DetectorConfig): vo
  * Results of one check and region must come in time order; older or equal ones are ignored.
  */
 export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG): DetectionEvent[] {
-  // A run kuzet could not make (errorKind internal: browser missing or crashed, a probe's bug) is
-  // neither a failure nor a success of the system: it never opens, feeds or resolves an incident
-  // (issue #16 item 9; kuzet raises kuzet.probe-error about itself instead).
-  if (!r.ok && r.errorKind === 'internal') return [];
   const c = (state.checks[r.key] ??= { key: r.key, module: r.module, system: r.system, open: false, regions: {} });
   const reg = c.regions[r.region];
   if (reg && r.at <= reg.lastAt) return [];
@@ -179,6 +175,11 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   rs.lastAt = r.at;
   const mk = moduleKeyOf(c.system, c.module);
   const m = (state.modules[mk] ??= { system: c.system, module: c.module, open: false, startedAt: null, recoveredAt: null, openChecks: [], evidence: {}, episode: 0 });
+  // A run kuzet could not make (errorKind internal: browser missing or crashed, a probe's bug) is
+  // neither a failure nor a success of the system: it never opens, feeds or resolves an incident
+  // (issue #16 item 9; kuzet raises kuzet.probe-error about itself instead).
+  // The check's and module's states exist (the store saves every touched one); nothing else changes.
+  if (!r.ok && r.errorKind === 'internal') return [];
   const events: DetectionEvent[] = [];
 
   if (r.ok) {
