@@ -14,6 +14,13 @@ describe('detector and monitor-side errors', () => {
     assert.deepEqual(Object.values(s.modules).filter((m) => m.open), []);
   });
 
+  it('an internal result still leaves the check and module states the store saves', () => {
+    const s = emptyDetectorState();
+    observe(s, run(0, false, 'internal'), DEFAULT_DETECTOR_CONFIG);
+    assert.ok(s.checks['portal/search-journey/browser']);
+    assert.equal(Object.keys(s.modules).length, 1);
+  });
+
   it('internal results between real failures neither count nor break the streak', () => {
     const s = emptyDetectorState();
     const kinds: [boolean, DetectorInput['errorKind']][] = [[false, 'http-status'], [false, 'internal'], [false, 'http-status'], [false, 'internal'], [false, 'internal']];
