@@ -41,20 +41,25 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
     const due = new Date(r.due_at);
     const breached = due.getTime() < now.getTime();
     const dueText = formatAstana(due);
+    // An attached appeal's own clock (SLA-P-ID@appeal-17): the warnings and breaches of a flood's appeals
+    // are told once per timer and 10 minutes of due times, not once per appeal (one Slack reply, not thousands).
+    const base = baseTimer(r.timer);
+    const perAppeal = base !== r.timer;
+    const told = perAppeal ? { key: `${base}@appeals:${Math.floor(due.getTime() / WARN_BEFORE_MS)}`, timer: `${base} (appeals)` } : { key: `${r.timer}:${due.getTime()}`, timer: r.timer };
     await db.transaction(async (tx) => {
       if (r.warned_at === null && (due.getTime() - WARN_BEFORE_MS <= now.getTime())) {
         await tx.query('UPDATE incident_clocks SET warned_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
-        await emit(tx, { type: 'sla.warning', key: `${r.incident_id}:sla.warning:${r.timer}:${due.getTime()}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: r.timer, dueAt: dueText, at: formatAstana(now) } });
+        await emit(tx, { type: 'sla.warning', key: `${r.incident_id}:sla.warning:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
         warnings++;
       }
       if (breached && r.breached_at === null) {
         await tx.query('UPDATE incident_clocks SET breached_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
-        await emit(tx, { type: 'sla.breached', key: `${r.incident_id}:sla.breached:${r.timer}:${due.getTime()}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: r.timer, dueAt: dueText, at: formatAstana(now) } });
+        await emit(tx, { type: 'sla.breached', key: `${r.incident_id}:sla.breached:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
         breaches++;
       }
     });
     // Labelled by the rule's timer: an appeal's own clock (SLA-P-ID@appeal-17) must not make a series per appeal.
-    if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: baseTimer(r.timer) });
+    if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: base });
   }
   if (metrics) {
     const open = await db.query<{ timer: string; n: string | number }>(

@@ -6,10 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import client from 'prom-client';
 import { parseConfig } from '../../core/config.ts';
 import { migrate, openDb, type Db } from '../../core/db.ts';
 import { InputError } from '../../core/errors.ts';
 import { PROBES } from '../../probes/index.ts';
+import { SlaMetrics, tickSla } from '../events/sla-ticker.ts';
 import { IncidentService } from './incident.service.ts';
 import { topologyFromConfig } from './topology.ts';
 
@@ -88,6 +90,20 @@ describe('appeals: scope and floods', () => {
     const other = await svc.registerAppeal({ ...appeal, system: 'portal', module: 'homepage' }, '10.1.0.1');
     assert.notEqual(other.incidentId, id);
     assert.equal(other.attached, false);
+  });
+
+  it('the attached appeals’ clocks warn and breach on their own, told once per timer (not once per appeal); metrics by the rule’s timer', async () => {
+    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search'")) as [{ id: string }];
+    const registry = new client.Registry();
+    const metrics = new SlaMetrics(registry, ['SLA-P-ID']);
+    await tickSla(db, new Date(clock + 3 * 3_600_000), metrics);
+    assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-ID@appeal-%' AND breached_at IS NOT NULL", [id]), 299);
+    const told = await db.query<{ type: string; timer: string }>("SELECT type, payload->>'timer' AS timer FROM outbox WHERE incident_id = $1 AND type IN ('sla.warning', 'sla.breached') ORDER BY id", [id]);
+    assert.deepEqual(told.filter((e) => e.timer === 'SLA-P-ID (appeals)').map((e) => e.type), ['sla.warning', 'sla.breached']);
+    const text = await registry.metrics();
+    assert.doesNotMatch(text, /@appeal-/);
+    // 300 of the flood's incident (its own and 299 attached appeals'), 1 of the homepage's.
+    assert.match(text, /kuzet_sla_breaches_total\{timer="SLA-P-ID"\} 301/);
   });
 
   it('a refutation starts every attached appeal its own SLA-P-REFUTE; an appeal after the window opens a new incident', async () => {
