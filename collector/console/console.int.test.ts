@@ -65,7 +65,7 @@ describe('console over HTTP', () => {
 
   before(async () => {
     // Behind a trusted proxy on loopback: X-Forwarded-For and -Proto name each client and TLS.
-    const config = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] }, redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search'] } } }), PROBES, {});
+    const config = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] }, redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search', 'homepage'] } } }), PROBES, {});
     k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {}, artifactsDir: join(dir.path, 'artifacts') });
     for (const [username, role] of [['ada', 'admin'], ['oleg', 'operator'], ['vera', 'viewer'], ['lock', 'viewer']] as const) await createUser(k.db, { username, role, password: PASSWORD }, { id: 'test' });
   });
@@ -263,9 +263,10 @@ describe('console over HTTP', () => {
   });
 
   it('links an appeal to another incident from its page, and names the missing fields of a transition', async () => {
-    const appeal = (description: string) =>
-      fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description, detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'), system: 'portal', module: 'search' }) }).then(async (r) => (await r.json()) as { incidentId: string; appealId: string });
-    const first = await appeal('поиск не работает');
+    // About two modules: appeals about one module while its incident is open join that incident (#16 item 5).
+    const appeal = (description: string, module = 'search') =>
+      fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description, detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'), system: 'portal', module }) }).then(async (r) => (await r.json()) as { incidentId: string; appealId: string });
+    const first = await appeal('главная не открывается', 'homepage');
     const second = await appeal('поиск снова не работает');
     const o = new Client(k.url, '198.51.100.15');
     await o.signIn('oleg');
