@@ -18,6 +18,7 @@ import { registerJournalCommands } from './cli-journal.ts';
 import { registerEtpCommands } from './cli-etp.ts';
 import { registerConsoleCommands } from './console/cli.ts';
 import { startDemo } from './demo.ts';
+import { doctorExitCode, formatDoctor, runDoctor } from './doctor.ts';
 import { reloadChannel } from './queues.ts';
 
 const DEFAULT_CONFIG = 'kuzet.yaml';
@@ -164,6 +165,17 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('doctor')
+    .description('what kuzet needs on this machine (browser, fonts, Redis, database, SMTP, Slack, NTP): found, or the command that fixes it; exit 1 when something needed is missing')
+    .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml when present)')
+    .option('--json', 'print the findings as JSON')
+    .action(async (o: { config?: string; json?: boolean }) => {
+      const findings = await runDoctor({ config: loadConfig(configPathOf(o.config)), env: process.env });
+      process.stdout.write(o.json ? `${JSON.stringify({ findings })}\n` : formatDoctor(findings));
+      process.exitCode = doctorExitCode(findings);
+    });
+
+  program
     .command('reload')
     .description('tell every kuzet process sharing the Redis to re-read its configuration')
     .option('-c, --config <file>', 'configuration file')
@@ -188,11 +200,14 @@ export function buildProgram(): Command {
     .addOption(new Option('-p, --port <port>', 'kuzet API port').default(8080).argParser(portOption))
     .addOption(new Option('--portal-port <port>', 'simulated portal port').default(8090).argParser(portOption))
     .option('--data-dir <dir>', 'PGlite data directory of the demo', './data/demo')
-    .action(async (o: { port: number; portalPort: number; dataDir: string }) => {
+    .option('--redis-prefix <prefix>', "Redis key prefix of the demo's queues (default: kuzet-demo-<hash of the data directory>)")
+    .option('--browser <choice>', 'Chromium for the journey: a path, "system" or "npm" (default: the system one, else the npm one)')
+    .action(async (o: { port: number; portalPort: number; dataDir: string; redisPrefix?: string; browser?: string }) => {
       const log = createLogger({ name: 'kuzet-demo' });
-      const d = await startDemo({ port: o.port, portalPort: o.portalPort, dataDir: o.dataDir, log });
+      const d = await startDemo({ port: o.port, portalPort: o.portalPort, dataDir: o.dataDir, log, ...(o.redisPrefix ? { redisPrefix: o.redisPrefix } : {}), ...(o.browser ? { browser: o.browser } : {}) });
       const lines = [
         `kuzet demo is running`,
+        `  Redis:              ${redactUrl(d.config.redis.url)}, key prefix ${d.config.redis.prefix}   (another demo needs another --data-dir or --redis-prefix)`,
         `  simulated portal:   ${d.sim.url}/`,
         ...Object.entries(d.sim.etpUrls).map(([id, u]) => `  simulated ${id}: ${u}/api/orders/health`),
         `  kuzet API:          ${d.kuzet.url}/api/v1/status`,

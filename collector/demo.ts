@@ -2,6 +2,7 @@
  * `kuzet demo`: the simulated portal and ETPs, and kuzet on its embedded defaults pointed at them.
  * The demo config is generated from the simulator's own target list, so every fault target has a check.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -24,7 +25,10 @@ export interface DemoOptions {
   artifactsDir?: string;
   /** Check interval in seconds (default 5, the minimum). */
   intervalSeconds?: number;
+  /** Default: derived from the data directory ({@link demoRedisPrefix}), so two demos on one Redis keep their own queues. */
   redisPrefix?: string;
+  /** The journey's browser: a Chromium path, or `system` / `npm` for that source (default: the first found, probes/browser/executable.ts). */
+  browser?: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
   /** Detector thresholds and SLA tick (tests lower them). */
@@ -50,8 +54,17 @@ const DEMO_MODULE_NAMES: Readonly<Record<string, { kk: string; ru: string }>> = 
   clock: { kk: 'Сервер уақыты', ru: 'Время сервера' },
 };
 
+/**
+ * The demo's Redis prefix for a data directory: `kuzet-demo-` and 8 hex digits of the SHA-256 of its
+ * absolute path. Two demos (two users, or a demo beside the tests) on one Redis share no queue, and
+ * a demo restarted on the same data finds its own again.
+ */
+export function demoRedisPrefix(dataDir: string): string {
+  return `kuzet-demo-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 8)}`;
+}
+
 /** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
-export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string }; ntpServer?: string }): string {
+export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string }; ntpServer?: string; browser?: string }): string {
   const interval = `${o.intervalSeconds}s`;
   const timeout = `${Math.min(3, o.intervalSeconds)}s`;
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
@@ -93,7 +106,7 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
           // The e-shop's test and productive services for ETPs, listed with their availability on /status (000 App.7 §3).
           ...eshopServiceTargets(simUrl, { interval, timeout }),
           {
-            // What a supplier sees: the homepage, then an announcement search, in the system Chromium.
+            // What a supplier sees: the homepage, then an announcement search, in Chromium (the system's, else the npm one).
             id: 'search-journey',
             name: 'поиск объявлений в браузере',
             module: 'search',
@@ -106,6 +119,7 @@ export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDi
                 baseUrl: `${simUrl}/`,
                 stepTimeout: '5s',
                 artifactsDir: o.artifactsDir,
+                ...(o.browser !== undefined ? { executablePath: o.browser } : {}),
                 steps: [
                   { action: 'goto', url: '/', name: 'open homepage' },
                   { action: 'expectVisible', selector: '[data-testid=notices]', name: 'notices block' },
@@ -178,7 +192,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   try {
     const artifactsDir = resolve(o.artifactsDir ?? join(o.dataDir, '..', 'artifacts'));
     // Absolute, so the written config file opens the same store from any working directory.
-    const yaml = demoConfigYaml(sim.url, { dataDir: resolve(o.dataDir), artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? 'kuzet-demo', port: o.port, peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
+    const yaml = demoConfigYaml(sim.url, { dataDir: resolve(o.dataDir), artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? demoRedisPrefix(o.dataDir), port: o.port, ...(o.browser !== undefined ? { browser: o.browser } : {}), peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
     const configFile = join(dirname(resolve(o.dataDir)), 'kuzet-demo.yaml');
     const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
