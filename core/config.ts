@@ -221,9 +221,11 @@ export const oidcSchema = z.strictObject({
 });
 export type OidcConfig = z.output<typeof oidcSchema>;
 
-const APPEALS_DEFAULTS = { attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } };
+const APPEALS_DEFAULTS = { attach: true, attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } };
 const appealLimit = (d: { max: number; window: number }) => z.strictObject({ max: z.number().int().min(1).max(100_000).default(d.max), window: duration.default(d.window) }).default(d);
 const appealsSchema = z.strictObject({
+  /** false: every appeal opens its own incident, and operators link them by hand. @default true */
+  attach: z.boolean().default(true),
   /**
    * An appeal about a system and module that has an incident open, or one registered within this
    * time, attaches to it as evidence (with its own answer clocks) instead of opening another: on the

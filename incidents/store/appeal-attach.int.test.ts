@@ -93,7 +93,7 @@ describe('appeals: scope and floods', () => {
   });
 
   it('the attached appeals’ clocks warn and breach on their own, told once per timer (not once per appeal); metrics by the rule’s timer', async () => {
-    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search'")) as [{ id: string }];
+    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [{ id: string }];
     const registry = new client.Registry();
     const metrics = new SlaMetrics(registry, ['SLA-P-ID']);
     await tickSla(db, new Date(clock + 3 * 3_600_000), metrics);
@@ -107,7 +107,7 @@ describe('appeals: scope and floods', () => {
   });
 
   it('a refutation starts every attached appeal its own SLA-P-REFUTE; an appeal after the window opens a new incident', async () => {
-    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search'")) as [{ id: string }];
+    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [{ id: string }];
     const op = { id: 'op', ip: null };
     clock += 60_000;
     await svc.transition(id, { to: 'analysing' }, op);
@@ -117,5 +117,18 @@ describe('appeals: scope and floods', () => {
     const next = await svc.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.2.0.1');
     assert.notEqual(next.incidentId, id);
     assert.equal(next.attached, false);
+  });
+
+  it('incidents.appeals.attach: false — every appeal opens its own incident', async () => {
+    const separate = parseConfig(`
+systems:
+  portal: { name: Portal, kind: portal, policy: portal-692, modules: [search], targets: [{ id: search, module: search, checks: [{ id: http, type: http, url: "http://127.0.0.1:1/" }] }] }
+incidents: { appeals: { attach: false } }
+`, PROBES, {});
+    const own = new IncidentService({ db, topology: () => topologyFromConfig(separate), now: () => new Date(clock) });
+    const a = await own.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.3.0.1');
+    const b = await own.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.3.0.2');
+    assert.notEqual(a.incidentId, b.incidentId);
+    assert.deepEqual([a.attached, b.attached], [false, false]);
   });
 });

@@ -228,9 +228,10 @@ export class IncidentService {
     const policy: PolicyId = v.policy ?? (v.system ? this.topology().policyOf(v.system) : undefined) ?? 'portal-692';
     const uploadToken = randomBytes(24).toString('base64url');
     return this.db.transaction(async (tx) => {
-      if (v.system) {
+      const attachWindow = this.topology().appealAttachWindowMs();
+      if (v.system && attachWindow !== null) {
         await lockAppealScope(tx, v.system, v.module ?? null);
-        const open = await attachableIncident(tx, v.system, v.module ?? null, now, this.topology().appealAttachWindowMs());
+        const open = await attachableIncident(tx, v.system, v.module ?? null, now, attachWindow);
         if (open) return this.attachAppeal(tx, open, v, detectedAt, now, ip, uploadToken);
       }
       const id = await allocateIncidentId(tx, now);

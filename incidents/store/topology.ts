@@ -13,8 +13,11 @@ export interface Topology {
   moduleOf(checkKey: string): string | undefined;
   checksOf(system: string, module: string): { key: string; regions: string[] }[];
   modulesOf(system: string): string[];
-  /** How long after an incident about a module is registered a new appeal about it still attaches to it (ms). */
-  appealAttachWindowMs(): number;
+  /**
+   * How long after an incident about a module is resolved a new appeal about it still attaches to it
+   * (ms; while it is open, always); null when appeals never attach (`incidents.appeals.attach: false`).
+   */
+  appealAttachWindowMs(): number | null;
 }
 
 export function topologyFromConfig(cfg: KuzetConfig): Topology {
@@ -31,7 +34,7 @@ export function topologyFromConfig(cfg: KuzetConfig): Topology {
   const system = (id: string) => (Object.hasOwn(cfg.systems, id) ? cfg.systems[id] : undefined);
   return {
     systems: () => Object.keys(cfg.systems),
-    appealAttachWindowMs: () => cfg.incidents.appeals.attachWindow,
+    appealAttachWindowMs: () => (cfg.incidents.appeals.attach ? cfg.incidents.appeals.attachWindow : null),
     policyOf: (id) => system(id)?.policy,
     moduleOf: (key) => moduleByKey.get(key) ?? (key.split('/')[1] || undefined),
     checksOf: (system, module) => byModule.get(`${system}/${module}`) ?? [],
