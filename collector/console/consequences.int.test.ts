@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/log.ts';
 import { PROBES } from '../../probes/index.ts';
-import { dropRedisPrefix, tempDir, uniqueName } from '../../test/support.ts';
+import { dropRedisPrefix, tempDir, uniqueName, waitFor } from '../../test/support.ts';
 import { IncidentService, importProcurements, topologyFromConfig } from '../../incidents/index.ts';
 import { allocateIncidentId, insertIncident } from '../../incidents/store/incident.repo.ts';
 import { startKuzet, type KuzetHandle } from '../app.ts';
@@ -91,6 +91,11 @@ describe('console: annulling an unscrupulous listing (EX-UNSCRUPULOUS)', () => {
     assert.deepEqual(timeline.map((t) => [t.actor, t.after.rule, t.after.supplier]), [['user:oleg', 'EX-UNSCRUPULOUS', 'ТОО «Поставщик»']]);
     const audited = await k.db.query('SELECT 1 FROM audit_log WHERE subject = $1 AND action = $2', [id, 'incident.consequence.unscrupulous-annulled']);
     assert.equal(audited.length, 1);
+    // The incident's public notice is re-published with the reopened signing deadline.
+    await waitFor(
+      async () => (await k.db.query<{ version: number }>("SELECT v.version FROM notice_versions v JOIN notices n ON n.id = v.notice_id WHERE n.subject_kind = 'incident' AND n.subject_id = $1 AND v.subject::text LIKE '%EX-UNSCRUPULOUS%'", [id]))[0],
+      { what: 'a notice version citing EX-UNSCRUPULOUS', timeoutMs: 30_000, intervalMs: 200 },
+    );
   });
 
   it('gives a viewer no form and 403 on the action', async () => {
