@@ -148,6 +148,13 @@ export function parseJsonBody(text: string): unknown {
   return value;
 }
 
+/** A form body (`%00` decodes to NUL) is refused like a JSON one: 400 naming the field. */
+export function refuseUnstorableFields<T extends Record<string, string>>(fields: T): T {
+  const bad = unstorableAt(fields, []);
+  if (bad) throw new InputError(bad.message, formatPath(bad.path));
+  return fields;
+}
+
 // A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
 // eslint-disable-next-line no-control-regex -- the NUL is what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

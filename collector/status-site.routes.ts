@@ -10,7 +10,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { InputError } from '../core/errors.ts';
 import { pickLang, STATUS_CSP, WIDGET_CSP, type NoticeRuntime, type Variant } from '../notices/index.ts';
-import { readJson } from './http-util.ts';
+import { readJson, refuseUnstorableFields } from './http-util.ts';
 
 export interface StatusRouteDeps {
   notices: () => NoticeRuntime | undefined;
@@ -49,7 +49,7 @@ async function readForm(ctx: Context): Promise<Record<string, string>> {
     if (size > 16_384) throw new InputError('body too large', 'body');
     chunks.push(c as Buffer);
   }
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+  return refuseUnstorableFields(Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
 }
 
 function page(ctx: Context, status: number, text: string) {

@@ -12,7 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { InputError, KuzetError } from '../../core/errors.ts';
-import { readBodyText } from '../http-util.ts';
+import { readBodyText, refuseUnstorableFields } from '../http-util.ts';
 import type { KuzetServices } from '../services.ts';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n.ts';
 import { CONSOLE_CSP, labels, renderPage } from './render.ts';
@@ -49,7 +49,7 @@ export const forbidden = (message: string) => new KuzetError('forbidden', messag
 /** An `application/x-www-form-urlencoded` body of at most 256 KiB; the last value of a repeated name wins. */
 async function readForm(ctx: Context): Promise<Record<string, string>> {
   if (!ctx.is('application/x-www-form-urlencoded')) return {};
-  return Object.fromEntries(new URLSearchParams(await readBodyText(ctx, FORM_LIMIT)));
+  return refuseUnstorableFields(Object.fromEntries(new URLSearchParams(await readBodyText(ctx, FORM_LIMIT))));
 }
 
 export function sessionCookieOptions(ctx: Context, maxAgeMs?: number) {
