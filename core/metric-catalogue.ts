@@ -41,5 +41,5 @@ export const METRIC_CATALOGUE = {
   outboxBacklog: { name: 'kuzet_outbox_backlog', help: 'Incident events written but not yet published', labels: [] },
   newestResultAge: { name: 'kuzet_newest_result_age_seconds', help: 'Age of the newest ingested result per region', labels: ['region'] },
   heartbeatAge: { name: 'kuzet_worker_heartbeat_age_seconds', help: 'Seconds since the last heartbeat of a worker', labels: ['worker', 'region'] },
-  silent: { name: 'kuzet_silent', help: '1 while a region, worker or check is silent (kuzet.silent alert raised)', labels: ['scope', 'id'] },
+  silent: { name: 'kuzet_silent', help: '1 while a region, worker or check is silent (kuzet.silent alert raised), or checks kuzet cannot run (scope probe, kuzet.probe-error)', labels: ['scope', 'id'] },
 } as const;

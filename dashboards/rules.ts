@@ -173,12 +173,27 @@ export const RULES: RuleSpec[] = [
     alert: 'KuzetSilent',
     expect: 'maybe',
     build: (m) => ({
-      expr: `max by (scope, id) (${m.name('silent')}) == 1`,
+      expr: `max by (scope, id) (${m.name('silent')}{scope!="probe"}) == 1`,
       for: '0m',
       labels: { severity: 'critical' },
       annotations: {
         summary: 'kuzet.silent: {{ $labels.scope }} {{ $labels.id }} sends nothing',
         description: 'kuzet itself raised kuzet.silent: no heartbeat or no result where one was due. This is "kuzet does not know", never downtime of the monitored system.',
+        dashboard: 'kuzet-overview',
+      },
+    }),
+  },
+  {
+    group: 'kuzet-self',
+    alert: 'KuzetProbeError',
+    expect: 'maybe',
+    build: (m) => ({
+      expr: `max by (id) (${m.name('silent')}{scope="probe"}) == 1`,
+      for: '0m',
+      labels: { severity: 'warning' },
+      annotations: {
+        summary: 'kuzet.probe-error: kuzet cannot run the checks of {{ $labels.id }}',
+        description: 'A check kuzet could not run (browser missing or crashed, a probe error) is unknown, not down: no incident, no downtime. Fix kuzet (the reason is in the alert and on the check: kuzet doctor).',
         dashboard: 'kuzet-overview',
       },
     }),
