@@ -12,7 +12,7 @@ import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
 import { labels, renderPage } from './render.ts';
 import { LOGIN_CSRF_COOKIE, consoleMiddleware, consoleState, newLoginCsrf, sessionCookieName, sessionCookieOptions } from './security.ts';
-import { SSO_START_PATH, registerSso } from './sso.ts';
+import { SSO_START_PATH, registerSso, type SsoSignOut } from './sso.ts';
 import { SESSION_MAX_MS, actorId, signIn, signOut, signOutEverywhere } from './users.repo.ts';
 
 export { createUser, listUsers, setRole, setDisabled, setPassword, signIn } from './users.repo.ts';
@@ -35,7 +35,7 @@ function loginPage(ctx: Context, s: KuzetServices, data: { error?: string; usern
   ctx.body = renderPage('login', { lang, path: ctx.path, now: s.now() }, { ...data, loginCsrf: token, next, sso }, { title: labels(lang).signIn });
 }
 
-function registerSignIn(router: Router, s: KuzetServices): void {
+function registerSignIn(router: Router, s: KuzetServices, sso: SsoSignOut): void {
   router.get('/console/login', (ctx) => {
     if (consoleState(ctx).session) {
       ctx.redirect(safeNext(ctx.query.next));
@@ -67,20 +67,23 @@ function registerSignIn(router: Router, s: KuzetServices): void {
 
   const clear = (ctx: Context) => ctx.cookies.set(sessionCookieName(ctx), '', { ...sessionCookieOptions(ctx), maxAge: 0 });
 
+  // An SSO session is ended at kuzet first, then the browser goes to the provider to end its session there too.
   router.post('/console/logout', async (ctx) => {
     const session = consoleState(ctx).session;
+    const provider = session ? await sso.endSessionUrl(session.idHash) : undefined;
     if (session) await signOut(s.db(), session.idHash, { id: actorId(session.user.username), ip: ctx.ip }, s.now());
     clear(ctx);
     ctx.status = 303;
-    ctx.redirect('/console/login');
+    ctx.redirect(provider ?? '/console/login');
   });
 
   router.post('/console/logout-everywhere', async (ctx) => {
     const session = consoleState(ctx).session;
+    const provider = session ? await sso.endSessionUrl(session.idHash) : undefined;
     if (session) await signOutEverywhere(s.db(), session.user.username, { id: actorId(session.user.username), ip: ctx.ip }, s.now());
     clear(ctx);
     ctx.status = 303;
-    ctx.redirect('/console/login');
+    ctx.redirect(provider ?? '/console/login');
   });
 }
 
@@ -97,8 +100,7 @@ export function consoleExtension(s: KuzetServices): ApiExtension {
       ctx.body = f.body;
     });
     router.get('/console/events', (ctx) => live.attach(ctx));
-    registerSignIn(router, s);
-    registerSso(router, s, safeNext);
+    registerSignIn(router, s, registerSso(router, s, safeNext));
     registerPages(router, s);
     registerAdminPages(router, s);
   };

@@ -8,7 +8,8 @@
  * gets 403 and no session; a missing, tampered, replayed or foreign state gets 400; the provider's
  * refusal is shown; a role change at the provider is applied and audited with before/after; the
  * sign-in is audited with method, who and IP; the password form refuses an SSO account; a provider
- * name never takes over a local account; sign-out everywhere ends an SSO session.
+ * name never takes over a local account; sign-out everywhere ends an SSO session; signing out of an
+ * SSO session ends the provider's session too (RP-initiated logout), a password session stays local.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -38,6 +39,7 @@ const ACCOUNTS: Record<string, { preferred_username: string; name: string; group
   'sub-erlan': { preferred_username: 'erlan', name: 'Ерлан Нуров', groups: ['kuzet-viewers'] },
   'sub-impostor': { preferred_username: 'ada', name: 'Not the local Ada', groups: ['kuzet-admins'] },
   'sub-saule': { preferred_username: 'saule', name: 'Сауле', groups: ['kuzet-operators'] },
+  'sub-gulnar': { preferred_username: 'gulnar', name: 'Гүлнар Әбілқайыр', groups: ['kuzet-viewers'] },
 };
 
 type Res = { status: number; location: string | null; text: string; setCookies: string[]; url: string };
@@ -142,7 +144,15 @@ describe('console single sign-on (OIDC)', () => {
 
     const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
     const provider = new Provider(idp.url, {
-      clients: [{ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${k.url}/console/login/oidc/callback`], token_endpoint_auth_method: 'client_secret_post' }],
+      clients: [
+        {
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          redirect_uris: [`${k.url}/console/login/oidc/callback`],
+          post_logout_redirect_uris: [`${k.url}/console/login`],
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+      ],
       jwks: { keys: [{ ...key, kid: 'test-key', use: 'sig', alg: 'RS256' }] },
       cookies: { keys: ['a cookie key for the test provider'] },
       claims: { openid: ['sub'], profile: ['name', 'preferred_username'], groups: ['groups'] },
@@ -374,4 +384,82 @@ describe('console single sign-on (OIDC)', () => {
     assert.equal(out.status, 303);
     assert.equal((await c.req(`${k.url}/console`)).status, 302, 'the other device is signed out too');
   });
+
+  it('signs an SSO user out at the provider too: end-session endpoint with id_token_hint and post_logout_redirect_uri', async () => {
+    const b = new Browser(k.url, '203.0.113.20');
+    assert.equal((await b.sso('sub-gulnar')).status, 302);
+    // Signed in at the provider: without kuzet's cookie, a new SSO start comes straight back to kuzet's callback, no login form.
+    b.jar.delete('kuzet_session');
+    assert.ok(!(await reachesLoginForm(b)), 'the provider session is alive before sign-out');
+    assert.ok(b.session(), 'signed in to kuzet again through the provider session');
+
+    const page = await b.req(`${k.url}/console`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
+    const out = await b.req(`${k.url}/console/logout`, { form: { _csrf: csrf } });
+    assert.equal(out.status, 303);
+    const end = new URL(out.location as string);
+    assert.equal(`${end.origin}${end.pathname}`, `${idp.url}/session/end`);
+    assert.equal(end.searchParams.get('post_logout_redirect_uri'), `${k.url}/console/login`);
+    assert.equal(end.searchParams.get('client_id'), CLIENT_ID);
+    const hint = JSON.parse(Buffer.from((end.searchParams.get('id_token_hint') as string).split('.')[1] as string, 'base64url').toString()) as { sub: string; aud: string; iss: string };
+    assert.deepEqual([hint.sub, hint.aud, hint.iss], ['sub-gulnar', CLIENT_ID, idp.url]);
+    // kuzet's own session ended before the browser left.
+    assert.equal(b.session(), undefined);
+    assert.equal((await b.req(`${k.url}/console`)).status, 302);
+    const last = await k.db.query<{ action: string }>("SELECT action FROM audit_log WHERE actor = 'user:gulnar' ORDER BY id DESC LIMIT 1");
+    assert.equal(last[0]?.action, 'console.sign-out');
+
+    // The provider asks to confirm, then sends the browser back to kuzet's sign-in page.
+    const confirm = await b.req(end.href);
+    assert.equal(confirm.status, 200, confirm.text.slice(0, 300));
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.text)?.[1] as string;
+    const form: Record<string, string> = { logout: 'yes' };
+    for (const m of confirm.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1] as string] = m[2] as string;
+    const done = await b.req(new URL(action, end).href, { form });
+    assert.equal(done.status, 303, done.text.slice(0, 300));
+    assert.equal(done.location, `${k.url}/console/login`);
+    assert.equal((await b.req(done.location)).status, 200);
+    // Signed out at the provider as well: a new SSO sign-in shows the provider's login form again.
+    assert.ok(await reachesLoginForm(b), 'the provider asks for the login again');
+
+    // The token was used once: the session row keeps no ID token.
+    const kept = await k.db.query<{ n: number }>("SELECT count(*)::int AS n FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'gulnar' AND s.revoked_at IS NOT NULL AND s.oidc_id_token IS NOT NULL");
+    assert.equal(kept[0]?.n, 0);
+  });
+
+  it('keeps the sign-out of a password session local (no provider involved)', async () => {
+    const b = new Browser(k.url, '203.0.113.21');
+    const login = await b.req(`${k.url}/console/login`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.text)?.[1] as string;
+    assert.equal((await b.req(`${k.url}/console/login`, { form: { _csrf: csrf, username: 'ada', password: PASSWORD } })).status, 303);
+    const page = await b.req(`${k.url}/console`);
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] as string;
+    const out = await b.req(`${k.url}/console/logout`, { form: { _csrf: token } });
+    assert.deepEqual([out.status, out.location], [303, '/console/login']);
+  });
 });
+
+/** Starts SSO and follows redirects: true when the provider shows its login form, false when it comes straight back to kuzet. */
+async function reachesLoginForm(b: Browser): Promise<boolean> {
+  let url = `${b.kuzet}/console/login/oidc`;
+  for (let hop = 0; hop < 20; hop++) {
+    if (url.startsWith(`${b.kuzet}/console/login/oidc/callback`)) {
+      await b.req(url); // complete it, so no pending sign-in is left half done
+      return false;
+    }
+    const r = await b.req(url);
+    if (r.status >= 300 && r.status < 400 && r.location) {
+      url = new URL(r.location, url).href;
+      continue;
+    }
+    if (/name="login"/.test(r.text)) return true;
+    // The consent form: accept and go on.
+    const action = /<form[^>]*action="([^"]+)"/.exec(r.text)?.[1];
+    assert.ok(action, `unexpected page at ${url}: ${r.status}`);
+    const form: Record<string, string> = {};
+    for (const m of r.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1] as string] = m[2] as string;
+    const posted = await b.req(new URL(action.replace(/&amp;/g, '&'), url).href, { form });
+    url = new URL(posted.location as string, url).href;
+  }
+  throw new Error('too many hops');
+}

@@ -44,6 +44,21 @@ export async function takePendingLogin(db: Db, state: string, now: Date): Promis
   return { state, nonce: r.nonce, codeVerifier: r.code_verifier, redirectUri: r.redirect_uri, next: r.next };
 }
 
+/** Keeps the ID token of an SSO session: the provider's sign-out takes it as `id_token_hint`. */
+export async function rememberIdToken(db: Db, sessionId: string, idToken: string): Promise<void> {
+  await db.query('UPDATE console_sessions SET oidc_id_token = $2 WHERE id_hash = $1', [sha256(sessionId), idToken]);
+}
+
+/** The ID token of a session (by the hash of its id), removed so it is used for one sign-out only; undefined for a password session. */
+export async function takeIdToken(db: Db, idHash: string): Promise<string | undefined> {
+  return db.transaction(async (tx) => {
+    const row = (await tx.query<{ oidc_id_token: string | null }>('SELECT oidc_id_token FROM console_sessions WHERE id_hash = $1 FOR UPDATE', [idHash]))[0];
+    if (!row?.oidc_id_token) return undefined;
+    await tx.query('UPDATE console_sessions SET oidc_id_token = NULL WHERE id_hash = $1', [idHash]);
+    return row.oidc_id_token;
+  });
+}
+
 /** A person as the identity provider vouched for them in a validated ID token. */
 export interface SsoIdentity {
   issuer: string;

@@ -8,6 +8,12 @@
  * most; the browser holds only the state, in an HttpOnly cookie scoped to these two paths, so an
  * answer can be completed only in the browser that started it. The callback opens the same session
  * as the password form.
+ *
+ * Signing out of an SSO session also ends the session at the provider (OpenID Connect RP-Initiated
+ * Logout 1.0): kuzet ends its own session first, then sends the browser to the provider's
+ * `end_session_endpoint` with the session's ID token as `id_token_hint` and `post_logout_redirect_uri`
+ * back to the sign-in page. A provider without that endpoint, or one that cannot be reached, leaves
+ * the person signed out of kuzet only.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -19,12 +25,14 @@ import type { KuzetServices } from '../services.ts';
 import { labels } from './render.ts';
 import { consoleState, forbidden, sameToken, sessionCookieName, sessionCookieOptions } from './security.ts';
 import { claimAt, claimValues, displayName, mapRole, usernameFrom } from './sso-claims.ts';
-import { PENDING_LOGIN_MS, savePendingLogin, ssoSignIn, takePendingLogin } from './sso.repo.ts';
+import { PENDING_LOGIN_MS, rememberIdToken, savePendingLogin, ssoSignIn, takeIdToken, takePendingLogin } from './sso.repo.ts';
 import { SESSION_MAX_MS, actorId } from './users.repo.ts';
 
 export const SSO_START_PATH = '/console/login/oidc';
 export const SSO_CALLBACK_PATH = '/console/login/oidc/callback';
 export const SSO_STATE_COOKIE = 'kuzet_oidc_state';
+/** Where the provider sends the browser after its sign-out (`post_logout_redirect_uri`, after server.publicUrl): register it at the provider. */
+export const SSO_POST_LOGOUT_PATH = '/console/login';
 /** Seconds to wait for the provider's discovery, token and userinfo endpoints. */
 const PROVIDER_TIMEOUT_S = 10;
 
@@ -74,7 +82,16 @@ async function discover(ctx: Context, s: KuzetServices, clients: OidcClients, c:
 
 const clearStateCookie = (ctx: Context) => ctx.cookies.set(SSO_STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: SSO_START_PATH, maxAge: 0, overwrite: true });
 
-export function registerSso(router: Router, s: KuzetServices, safeNext: (v: unknown) => string): void {
+/** What sign-out asks of SSO: where the browser goes to end the provider's session too. */
+export interface SsoSignOut {
+  /**
+   * The provider's end-session URL for the session with this id hash (taking its ID token), or
+   * undefined for a password session, a provider without `end_session_endpoint`, or one that cannot be reached.
+   */
+  endSessionUrl(sessionIdHash: string): Promise<string | undefined>;
+}
+
+export function registerSso(router: Router, s: KuzetServices, safeNext: (v: unknown) => string): SsoSignOut {
   const clients = new OidcClients();
 
   router.get(SSO_START_PATH, async (ctx) => {
@@ -164,7 +181,24 @@ export function registerSso(router: Router, s: KuzetServices, safeNext: (v: unkn
       const message = r.reason === 'no-role' ? L.ssoNoRole.replace('{claim}', c.roleClaim) : (r.reason === 'disabled' ? L.ssoDisabled : L.ssoNameTaken).replace('{name}', name.username);
       throw forbidden(message);
     }
+    if (tokens.id_token) await rememberIdToken(s.db(), r.session.id, tokens.id_token);
     ctx.cookies.set(sessionCookieName(ctx), r.session.id, sessionCookieOptions(ctx, SESSION_MAX_MS));
     ctx.redirect(safeNext(pending.next));
   });
+
+  return {
+    async endSessionUrl(sessionIdHash) {
+      const idToken = await takeIdToken(s.db(), sessionIdHash);
+      const c = s.config().console?.oidc;
+      if (!idToken || !c) return undefined;
+      try {
+        const config = await clients.get(c);
+        if (!config.serverMetadata().end_session_endpoint) return undefined;
+        return oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${s.publicUrl()}${SSO_POST_LOGOUT_PATH}` }).href;
+      } catch (e) {
+        s.log.warn({ err: (e as Error).message, issuer: c.issuer }, 'OIDC discovery failed at sign-out; signed out of kuzet only');
+        return undefined;
+      }
+    },
+  };
 }

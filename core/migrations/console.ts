@@ -62,4 +62,9 @@ export const CONSOLE_MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 42,
+    name: 'console single sign-on: the ID token of an SSO session, for the provider sign-out (id_token_hint)',
+    statements: ['ALTER TABLE console_sessions ADD COLUMN oidc_id_token text'],
+  },
 ];
