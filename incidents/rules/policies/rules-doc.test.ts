@@ -24,6 +24,7 @@ describe('docs/rules.md', () => {
   for (const id of ids) it(`has a row for ${id}`, () => assert.match(doc, new RegExp(`^\\| ${id} \\|`, 'm')));
 
   it('points at no file users do not have', () => {
-    assert.doesNotMatch(doc, /docs\/rules\.md|\.\.\/shared/);
+    // The digest's name is spelt in two pieces so that a search-and-replace of it cannot rewrite this check.
+    assert.doesNotMatch(doc, new RegExp(`${'REGULATIONS'}\\.md|\\.\\./shared`));
   });
 });
