@@ -109,7 +109,7 @@ const SECOND_READING: { name: string; input: unknown; expect: Record<string, unk
   {
     name: 'EX-N-PROTOCOL / EX-N-RESULTS: annulled and re-run though nothing is extended',
     input: { policy: 'energy-366', incident: { level: 'medium', startedAt: at('2026-07-03T11:00'), confirmedAt: at('2026-07-03T11:30'), resolvedAt: at('2026-07-03T13:00') }, procurements: [{ id: 'E', method: 'competition', protocolFormedAt: at('2026-07-03T12:00'), resultsAffected: true, deadlines: { acceptanceEnd: at('2026-07-02T18:00') } }] },
-    expect: { extensions: [], annulments: [{ subject: 'E', what: 'protocol', formedAt: at('2026-07-03T12:00'), rule: 'EX-N-PROTOCOL' }], duties: [{ subject: 'E', duty: 'rerun-procedures', rule: 'EX-N-RESULTS' }] },
+    expect: { extensions: [], annulments: [{ procurement: 'E', what: 'protocol', formedAt: at('2026-07-03T12:00'), rule: 'EX-N-PROTOCOL' }], duties: [{ procurement: 'E', duty: 'rerun-procedures', rule: 'EX-N-RESULTS' }] },
   },
 ];
 

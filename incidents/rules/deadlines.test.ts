@@ -331,7 +331,7 @@ describe('energy-366: annulments (EX-N-PROTOCOL, §29.4) and duties (EX-N-RESULT
   it('digest example: a protocol formed in W is annulled though nothing is extended', () => {
     const out = run('medium', [{ id: 'E', method: 'competition', protocolFormedAt: at('12:00', '2026-07-03'), deadlines: { acceptanceEnd: at('18:00', '2026-07-02') } }]);
     assert.deepEqual(out.extensions, []);
-    assert.deepEqual(out.annulments, [{ subject: 'E', what: 'protocol', formedAt: '2026-07-03T12:00:00+05:00', rule: 'EX-N-PROTOCOL' }]);
+    assert.deepEqual(out.annulments, [{ procurement: 'E', what: 'protocol', formedAt: '2026-07-03T12:00:00+05:00', rule: 'EX-N-PROTOCOL' }]);
   });
   it('at any level, affected or not', () => {
     for (const level of ['low', 'medium', 'high']) assert.equal(run(level, [{ id: 'E', method: 'auction', affected: false, protocolFormedAt: at('13:00', '2026-07-03'), deadlines: {} }]).annulments.length, 1, level);
@@ -347,8 +347,8 @@ describe('energy-366: annulments (EX-N-PROTOCOL, §29.4) and duties (EX-N-RESULT
   });
   it('duties: results affected → re-run; unreliable listing → cancel', () =>
     assert.deepEqual(run('medium', [{ id: 'A', method: 'competition', resultsAffected: true, deadlines: {} }, { id: 'B', method: 'competition', listedUnreliable: true, resultsAffected: false, deadlines: {} }]).duties, [
-      { subject: 'A', duty: 'rerun-procedures', rule: 'EX-N-RESULTS' },
-      { subject: 'B', duty: 'cancel-unreliable-listing', rule: 'EX-N-RESULTS' },
+      { procurement: 'A', duty: 'rerun-procedures', rule: 'EX-N-RESULTS' },
+      { procurement: 'B', duty: 'cancel-unreliable-listing', rule: 'EX-N-RESULTS' },
     ]));
   it('portal-692 lists no annulments of this kind', () =>
     assert.deepEqual(rulesDeadlines({ policy: 'portal-692', incident: incident('high'), procurements: [{ id: 'E', method: 'competition', protocolFormedAt: at('12:00', '2026-07-03'), deadlines: {} }] }).annulments, []));
@@ -369,6 +369,12 @@ describe('new input fields are validated, naming the field', () => {
   it('confirmedAt before receivedAt', () => rejects({ policy: 'portal-692', incident: { ...incident, receivedAt: at('11:30') } }, 'incident.confirmedAt: is before receivedAt'));
   it('refutedAt before receivedAt', () => rejects({ policy: 'portal-692', incident: { startedAt: at('10:00'), receivedAt: at('10:30'), refutedAt: at('10:15') } }, 'incident.refutedAt: is before receivedAt'));
   it('refutedAt with confirmedAt', () => rejects({ policy: 'portal-692', incident: { ...incident, refutedAt: at('11:00') } }, 'incident.refutedAt: give either confirmedAt or refutedAt, not both'));
+  it('resolvedAt may be left out only where the level extends nothing (portal-692 low)', () => {
+    const low = { level: 'low', startedAt: at('10:00'), confirmedAt: at('11:30') };
+    assert.equal(rulesDeadlines({ policy: 'portal-692', incident: low, procurements: [{ id: 'A', method: 'competition', deadlines: { acceptanceEnd: at('11:00') } }] }).extensions[0]?.extended, at('11:30'));
+    rejects({ policy: 'portal-692', incident: { ...low, level: 'medium' } }, 'incident.resolvedAt: required (or refutedAt for a refuted report)');
+    rejects({ policy: 'energy-366', incident: low }, 'incident.resolvedAt: required (or refutedAt for a refuted report)');
+  });
   it('neither confirmed nor refuted', () =>
     rejects({ policy: 'portal-692', incident: { startedAt: at('10:00') } }, 'incident.level: required (or refutedAt for a refuted report)', 'incident.confirmedAt: required (or refutedAt for a refuted report)', 'incident.resolvedAt: required (or refutedAt for a refuted report)'));
   it('appealed, resultsAffected, listedUnreliable must be booleans', () =>

@@ -87,7 +87,8 @@ export interface TariffExtension {
 
 /** A document annulled by the failure (EX-N-PROTOCOL), whether or not a deadline moved. */
 export interface Annulment {
-  subject: string;
+  /** The procurement's id. */
+  procurement: string;
   what: string;
   formedAt: number;
   rule: string;
@@ -95,7 +96,8 @@ export interface Annulment {
 
 /** An untimed duty the failure creates for a procurement (EX-N-RESULTS). */
 export interface Duty {
-  subject: string;
+  /** The procurement's id. */
+  procurement: string;
   duty: string;
   rule: string;
 }
@@ -293,12 +295,12 @@ export function computeExtensions(req: DeadlinesRequest): DeadlinesResult {
     for (const rule of ext.annulmentRules ?? []) {
       if (!rule.occasions.includes(occasion)) continue;
       for (const p of req.procurements) {
-        if (rule.hits(w, p)) result.annulments.push({ subject: p.id, what: rule.what, formedAt: p.protocolFormedAt as number, rule: rule.id });
+        if (rule.hits(w, p)) result.annulments.push({ procurement: p.id, what: rule.what, formedAt: p.protocolFormedAt as number, rule: rule.id });
       }
     }
     for (const rule of ext.dutyRules ?? []) {
       if (!rule.occasions.includes(occasion)) continue;
-      for (const p of req.procurements) for (const duty of rule.duties(w, p)) result.duties.push({ subject: p.id, duty, rule: rule.id });
+      for (const p of req.procurements) for (const duty of rule.duties(w, p)) result.duties.push({ procurement: p.id, duty, rule: rule.id });
     }
   }
 

@@ -67,9 +67,9 @@ export interface DeadlinesOutput {
   extensions: { subject: string; deadline: string; original: string | null; extended: string; rule: string; flags: string[] }[];
   tariffs: { id: string; validUntil: string; extendedUntil: string; rule: string }[];
   /** Documents annulled by the failure whether or not a deadline moved (EX-N-PROTOCOL). */
-  annulments: { subject: string; what: string; formedAt: string; rule: string }[];
+  annulments: { procurement: string; what: string; formedAt: string; rule: string }[];
   /** Untimed duties the failure creates (EX-N-RESULTS). */
-  duties: { subject: string; duty: string; rule: string }[];
+  duties: { procurement: string; duty: string; rule: string }[];
   notes: string[];
   requiresOwnerAgreement?: { rule: string; durationDays: number };
 }
@@ -142,7 +142,7 @@ export function rulesDeadlines(input: unknown): DeadlinesOutput {
       flags: e.flags,
     })),
     tariffs: r.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
-    annulments: r.annulments.map((x) => ({ subject: x.subject, what: x.what, formedAt: formatAstana(x.formedAt), rule: x.rule })),
+    annulments: r.annulments.map((x) => ({ procurement: x.procurement, what: x.what, formedAt: formatAstana(x.formedAt), rule: x.rule })),
     duties: r.duties,
     notes: r.notes,
   };

@@ -7,7 +7,7 @@ import { NOT_DATE, NOT_DATE_TIME, tryParseDateDay, tryParseDateTimeMs } from '..
 import { EXTENSION_POLICY_IDS } from './deadlines.ts';
 import type { DeadlinesRequest } from './deadlines.ts';
 import { AUDIENCES } from './lead-time.ts';
-import { LEVELS, PROCUREMENT_METHODS } from './policies/index.ts';
+import { LEVELS, POLICIES, PROCUREMENT_METHODS } from './policies/index.ts';
 import type { DeadlineKind, ProcurementFacts } from './policies/index.ts';
 import { SLA_TIMER_IDS } from './sla.ts';
 
@@ -132,7 +132,7 @@ export const deadlinesInput = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message, input: undefined });
     if (!v.incident && !v.maintenance) issue(['incident'], 'required: give either incident or maintenance');
     if (v.incident && v.maintenance) issue(['maintenance'], 'give either incident or maintenance, not both');
-    if (v.incident) checkIncident(v.incident, issue);
+    if (v.incident) checkIncident(v.incident, issue, (level) => POLICIES[v.policy].extension?.noExtension[level] !== undefined);
     if (v.maintenance && ms(v.maintenance.endsAt) < ms(v.maintenance.startsAt)) issue(['maintenance', 'endsAt'], 'is before startsAt');
     const seen = new Set<string>();
     v.procurements.forEach((p, i) => {
@@ -159,8 +159,12 @@ export const deadlinesInput = z
 type Issue = (path: (string | number)[], message: string) => void;
 type IncidentInput = z.output<typeof incident>;
 
-/** A confirmed failure needs level, confirmedAt, resolvedAt; a refuted report refutedAt alone; times in order. */
-function checkIncident(i: IncidentInput, issue: Issue): void {
+/**
+ * A confirmed failure needs level, confirmedAt and resolvedAt — resolvedAt may be left out where the
+ * policy extends nothing at that level (portal-692 low: only EX-ANALYSIS, which needs no R); a
+ * refuted report needs refutedAt alone; times in order.
+ */
+function checkIncident(i: IncidentInput, issue: Issue, extendsNothingAt: (level: (typeof LEVELS)[number]) => boolean): void {
   const at = (k: 'receivedAt' | 'confirmedAt' | 'refutedAt' | 'resolvedAt') => (i[k] === undefined ? undefined : ms(i[k]));
   const start = ms(i.startedAt);
   const received = at('receivedAt') ?? start;
@@ -172,7 +176,7 @@ function checkIncident(i: IncidentInput, issue: Issue): void {
   }
   if (i.level === undefined) issue(['incident', 'level'], 'required (or refutedAt for a refuted report)');
   if (i.confirmedAt === undefined) issue(['incident', 'confirmedAt'], 'required (or refutedAt for a refuted report)');
-  if (i.resolvedAt === undefined) issue(['incident', 'resolvedAt'], 'required (or refutedAt for a refuted report)');
+  if (i.resolvedAt === undefined && !(i.level !== undefined && extendsNothingAt(i.level))) issue(['incident', 'resolvedAt'], 'required (or refutedAt for a refuted report)');
   const resolved = at('resolvedAt');
   const confirmed = at('confirmedAt');
   if (resolved !== undefined && resolved < start) issue(['incident', 'resolvedAt'], 'is before startedAt');

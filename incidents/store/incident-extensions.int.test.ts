@@ -50,7 +50,7 @@ const bin = (() => {
   }
 })();
 
-type Stage = { extensions: { subject: string; deadline: string; extended: string; rule: string; flags: string[] }[]; annulments: { subject: string; rule: string }[]; duties: { subject: string; duty: string; rule: string }[]; appealed: string[] };
+type Stage = { extensions: { subject: string; deadline: string; extended: string; rule: string; flags: string[] }[]; annulments: { procurement: string; rule: string }[]; duties: { procurement: string; duty: string; rule: string }[]; appealed: string[] };
 
 describe('namesAnnouncement', () => {
   it('finds a whole announcement number only', () => {
@@ -167,8 +167,8 @@ function suite(engine: 'pglite' | 'postgres') {
       const r = await svc.recordConsequence(id, { kind: 'results-affected', procurement: '17000001-1/1', note: 'итоги сформированы во время сбоя' }, operator);
       const stage = (r.row.extensions as { confirmed: Stage }).confirmed;
       assert.deepEqual(stage.extensions, []);
-      assert.deepEqual(stage.annulments.map((a) => [a.subject, a.rule]), [['17000001-1/1', 'EX-N-PROTOCOL']]);
-      assert.deepEqual(stage.duties.map((d) => [d.subject, d.duty, d.rule]), [['17000001-1/1', 'rerun-procedures', 'EX-N-RESULTS']]);
+      assert.deepEqual(stage.annulments.map((a) => [a.procurement, a.rule]), [['17000001-1/1', 'EX-N-PROTOCOL']]);
+      assert.deepEqual(stage.duties.map((d) => [d.procurement, d.duty, d.rule]), [['17000001-1/1', 'rerun-procedures', 'EX-N-RESULTS']]);
     });
   });
 }

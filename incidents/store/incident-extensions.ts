@@ -134,7 +134,7 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
   });
   const named = (sid: string) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' });
-  const affected = [...new Set([...result.extensions, ...result.annulments, ...result.duties].map((e) => e.subject))].map(named);
+  const affected = [...new Set([...result.extensions.map((e) => e.subject), ...result.annulments.map((a) => a.procurement), ...result.duties.map((d) => d.procurement)])].map(named);
   const computed = {
     stage,
     computedAt: formatAstana(now),
@@ -148,8 +148,8 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     failureMinutes: result.failureMinutes,
     extensions: result.extensions.map((e) => ({ ...e, ...named(e.subject), original: e.original === null ? null : formatAstana(e.original), extended: formatAstana(e.extended) })),
     tariffs: result.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
-    annulments: result.annulments.map((a) => ({ ...a, ...named(a.subject), formedAt: formatAstana(a.formedAt) })),
-    duties: result.duties.map((d) => ({ ...d, ...named(d.subject) })),
+    annulments: result.annulments.map((a) => ({ ...a, ...named(a.procurement), formedAt: formatAstana(a.formedAt) })),
+    duties: result.duties.map((d) => ({ ...d, ...named(d.procurement) })),
     appealed: procs.filter((p) => appeals.some((t) => namesAnnouncement(t, p.announcement))).map((p) => p.id),
     affected,
     notes: result.notes,
