@@ -18,7 +18,7 @@ import { registerJournalCommands } from './cli-journal.ts';
 import { registerEtpCommands } from './cli-etp.ts';
 import { registerConsoleCommands } from './console/cli.ts';
 import { startDemo } from './demo.ts';
-import { doctorExitCode, formatDoctor, runDoctor } from './doctor.ts';
+import { checkBrowserOnly, demoBrowserNotice, doctorExitCode, formatDoctor, runDoctor } from './doctor.ts';
 import { reloadChannel } from './queues.ts';
 
 const DEFAULT_CONFIG = 'kuzet.yaml';
@@ -205,7 +205,9 @@ export function buildProgram(): Command {
     .action(async (o: { port: number; portalPort: number; dataDir: string; redisPrefix?: string; browser?: string }) => {
       const log = createLogger({ name: 'kuzet-demo' });
       const d = await startDemo({ port: o.port, portalPort: o.portalPort, dataDir: o.dataDir, log, ...(o.redisPrefix ? { redisPrefix: o.redisPrefix } : {}), ...(o.browser ? { browser: o.browser } : {}) });
+      const noBrowser = demoBrowserNotice(await checkBrowserOnly({ config: d.config }));
       const lines = [
+        ...(noBrowser ? [noBrowser] : []),
         `kuzet demo is running`,
         `  Redis:              ${redactUrl(d.config.redis.url)}, key prefix ${d.config.redis.prefix}   (another demo needs another --data-dir or --redis-prefix)`,
         `  simulated portal:   ${d.sim.url}/`,

@@ -69,6 +69,19 @@ export function formatDoctor(findings: readonly DoctorFinding[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The one line `kuzet demo` prints first when its browser journey has no Chromium (issue #16 item 9):
+ * what happens instead (the journey is unknown and kuzet alerts about itself; the portal gets no
+ * incident) and the fix. Undefined when a browser was found.
+ */
+export function demoBrowserNotice(browser: DoctorFinding): string | undefined {
+  if (browser.status !== 'missing') return undefined;
+  return `no browser for the demo's journey (search-journey shows unknown and raises kuzet.probe-error, never a portal incident): ${browser.detail}; fix: ${browser.fix ?? 'apt-get install -y chromium'}`;
+}
+
+/** The browser finding alone (what `kuzet demo` checks at start). */
+export const checkBrowserOnly = (o: Pick<DoctorOptions, 'config' | 'systemChromiums' | 'npmChromiumDir'>): Promise<DoctorFinding> => checkBrowser({ env: {}, ...o });
+
 async function checkBrowser(o: DoctorOptions): Promise<DoctorFinding> {
   const configured = [...new Set(resolveChecks(o.config).flatMap((c) => (c.check.type === 'browser' && typeof c.check.settings.executablePath === 'string' ? [c.check.settings.executablePath] : [])))];
   const system = (o.systemChromiums ?? SYSTEM_CHROMIUMS).filter(isExecutable);
