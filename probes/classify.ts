@@ -15,8 +15,12 @@ const CONNECT_CODES = new Set([
   'ENETDOWN',
   'EPIPE',
   'EADDRNOTAVAIL',
+  // undici (fetch): the peer closed the socket or the stream ended early — the target's doing, not kuzet's.
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 const TLS_CODES = new Set([
   'EPROTO',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -42,6 +46,11 @@ export function errorCode(err: unknown): string | undefined {
   return inner === undefined ? undefined : errorCode(inner);
 }
 
+/**
+ * `internal` is kept for what is kuzet's own failure (a probe's bug, an unknown local error such as
+ * EMFILE): such a run is unknown, not down (issue #16 item 9), so the target's network failures must
+ * never land there.
+ */
 export function classifyError(err: unknown, signal?: AbortSignal): ErrorKind {
   if (signal?.aborted) return 'timeout';
   const code = errorCode(err);
