@@ -1,5 +1,5 @@
 /**
- * A 10,000-appeal flood (issue #16 item 5) against a real `kuzet start` process on PostgreSQL, the
+ * A 10,000-appeal flood (issue #16 item 5) against a real `kuzet start` process on PostgreSQL or PGlite, the
  * way the portal's users would send it on the day it fails: every appeal about the same module, each
  * from its own address (behind a trusted proxy on loopback) and its own BIN/IIN, 50 at a time.
  *
@@ -9,8 +9,8 @@
  * (top-level posts; must be 1). Loopback only, bounded in count and time.
  */
 import { readFileSync } from 'node:fs';
-import { call, sleep, startBed, type Bed } from '../test/drills/harness.ts';
-import { allIncidents, appealBody, systemWithModules, validBins } from '../test/security/engines.ts';
+import { call, sleep, type Bed } from '../test/drills/harness.ts';
+import { allIncidents, appealBody, startEngineBed, systemWithModules, validBins, type Engine } from '../test/security/engines.ts';
 
 const APPEALS = 10_000;
 const PARALLEL = 50;
@@ -29,8 +29,9 @@ async function settle(pid: number, ms: number): Promise<number> {
   return samples.slice(-5).reduce((a, b) => a + b, 0) / Math.min(5, samples.length);
 }
 
-export async function benchAppealFlood(): Promise<Record<string, string | number>> {
-  const bed: Bed = await startBed({ intervalSeconds: 30 });
+/** On PostgreSQL (`appeal-flood`) or on PGlite inside the kuzet process (`appeal-flood-pglite`). */
+export async function benchAppealFlood(engine: Engine = 'postgres'): Promise<Record<string, string | number>> {
+  const bed: Bed = await startEngineBed(engine, { intervalSeconds: 30 });
   try {
     const proc = bed.spawnKuzet('start');
     await bed.waitReady(90_000);

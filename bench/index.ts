@@ -17,7 +17,8 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   incidents: benchIncidents,
   journal: benchJournal,
   status: benchStatus,
-  'appeal-flood': benchAppealFlood,
+  'appeal-flood': () => benchAppealFlood('postgres'),
+  'appeal-flood-pglite': () => benchAppealFlood('pglite'),
 };
 
 const wanted = process.argv.slice(2);
