@@ -17,7 +17,7 @@ import type Router from '@koa/router';
 import client from 'prom-client';
 import type { Context } from 'koa';
 import { requireRole, type Actor } from '../core/auth.ts';
-import type { KuzetConfig } from '../core/config.ts';
+import { systemOf, type KuzetConfig } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { NotFoundError, UnavailableError } from '../core/errors.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
@@ -64,7 +64,7 @@ export const INCIDENT_POLL_MS = 10_000;
 
 /** The config targets checking an ETP's counted services (`orders`), with the module their incidents are filed under. */
 export function orderTargetsOf(cfg: KuzetConfig, etp: Etp): OrderTarget[] {
-  const sys = cfg.systems[etp.id];
+  const sys = systemOf(cfg, etp.id); // an ETP id from the registry (an API body): own properties only
   const fromConfig = (sys?.targets ?? []).filter((t) => t.service && COUNTED_SERVICES.includes(t.service)).map((t) => ({ target: t.id, module: t.module ?? t.id }));
   const fromRegistry = etp.services
     .filter((s) => COUNTED_SERVICES.includes(s.service) && s.target !== null && !fromConfig.some((c) => c.target === s.target))
