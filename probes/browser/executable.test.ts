@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { NoBrowserError, resolveBrowser, type ResolveOptions } from './executable.ts';
-import { extractTar, NpmChromiumUnavailable, type NpmChromium } from './npm-chromium.ts';
+import { browserEnv, extractTar, missingSystemLibs, NpmChromiumUnavailable, type NpmChromium } from './npm-chromium.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kuzet-exe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,5 +75,16 @@ describe('extractTar', () => {
     const into = mkdtempSync(join(dir, 'tar-'));
     const tar = Buffer.concat([entry('fonts/', '', '5'), entry('fonts/a.ttf', 'A'), entry('fonts.conf', 'skip'), entry('fonts/../../evil', 'x'), Buffer.alloc(1024)]);
     assert.deepEqual(extractTar(tar, into, (n) => n.startsWith('fonts/')), ['fonts/a.ttf']);
+  });
+});
+
+describe('the npm Chromium environment', () => {
+  it('uses the package NSS libraries only where the system lacks one', () => {
+    const libs = mkdtempSync(join(dir, 'libs-'));
+    assert.deepEqual(missingSystemLibs([libs]), ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1']);
+    for (const lib of ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1']) writeFileSync(join(libs, lib), '');
+    assert.deepEqual(missingSystemLibs([libs]), []);
+    assert.deepEqual(browserEnv('/cache/c', []), { FONTCONFIG_FILE: '/cache/c/fonts.conf' });
+    assert.deepEqual(browserEnv('/cache/c', ['libnss3.so'], '/opt/lib'), { FONTCONFIG_FILE: '/cache/c/fonts.conf', LD_LIBRARY_PATH: '/cache/c/lib:/opt/lib' });
   });
 });

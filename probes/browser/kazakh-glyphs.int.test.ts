@@ -7,7 +7,7 @@
  * the letters must differ from one another (a run of identical boxes in another font would not).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -38,7 +38,7 @@ const cacheRoot = mkdtempSync(join(tmpdir(), 'kuzet-glyphs-'));
 const shots = process.env.KUZET_GLYPH_SHOTS; // where to keep the page screenshots for a person to look at (optional)
 after(() => rmSync(cacheRoot, { recursive: true, force: true }));
 
-const choices: Array<{ name: string; executablePath: string; pool: ConstructorParameters<typeof BrowserPool>[0]; skip: string | false }> = [
+const choices: Array<{ name: string; executablePath: string; pool: ConstructorParameters<typeof BrowserPool>[0]; skip: string | false; bundledNss?: true }> = [
   { name: "Debian's chromium", executablePath: '/usr/bin/chromium', pool: {}, skip: existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is not installed' },
   {
     name: "Debian's chromium-headless-shell",
@@ -48,7 +48,8 @@ const choices: Array<{ name: string; executablePath: string; pool: ConstructorPa
   },
   // No system candidates: what a machine without a system Chromium resolves to.
   { name: 'the npm Chromium (system and package fonts)', executablePath: '', pool: { browsers: { systemCandidates: [], npm: { cacheRoot } } }, skip: npmReason() },
-  { name: 'the npm Chromium (its own fonts only)', executablePath: '', pool: { browsers: { systemCandidates: [], npm: { cacheRoot, fonts: 'package' } } }, skip: npmReason() },
+  // As on a slim host: no system fonts and no NSS libraries, only what the package carries.
+  { name: 'the npm Chromium (its own fonts and libraries only)', executablePath: '', pool: { browsers: { systemCandidates: [], npm: { cacheRoot, fonts: 'package', systemLibDirs: [] } } }, skip: npmReason(), bundledNss: true },
 ];
 
 describe('Kazakh letters in screenshots', () => {
@@ -58,6 +59,10 @@ describe('Kazakh letters in screenshots', () => {
       try {
         const lease = await pool.lease(choice.executablePath || undefined, { locale: 'kk-KZ' }, AbortSignal.timeout(60_000));
         try {
+          if (choice.bundledNss) {
+            const maps = readFileSync(`/proc/${lease.browserPid}/maps`, 'utf8');
+            assert.ok(maps.includes(`${cacheRoot}/`) && /\/lib\/libnss3\.so/.test(maps), 'the browser runs on the package NSS');
+          }
           const page = await lease.context.newPage();
           await page.setContent(PAGE);
           await page.evaluate(() => document.fonts.ready);

@@ -54,6 +54,8 @@ export interface NpmChromiumOptions {
    * the package's fonts alone, as on a host with no fonts at all (the glyph test uses it).
    */
   fonts?: 'system+package' | 'package';
+  /** Where the system's shared libraries are looked for (tests pass `[]` to run with the package's own). */
+  systemLibDirs?: readonly string[];
 }
 
 /** The installed package's folder and version, or a reason why there is none. */
@@ -98,8 +100,11 @@ export function npmChromium(opts: NpmChromiumOptions = {}): Promise<NpmChromium>
     unpacking.set(dir, p);
     p.catch(() => unpacking.delete(dir));
   }
-  if (opts.fonts !== 'package') return p;
-  return p.then((b) => ({ ...b, fontConfigFile: join(dir, PACKAGE_FONTS_CONF), env: { ...b.env, FONTCONFIG_FILE: join(dir, PACKAGE_FONTS_CONF) } }));
+  return p.then((b) => {
+    const env = browserEnv(dir, missingSystemLibs(opts.systemLibDirs));
+    if (opts.fonts !== 'package') return { ...b, env };
+    return { ...b, fontConfigFile: join(dir, PACKAGE_FONTS_CONF), env: { ...env, FONTCONFIG_FILE: join(dir, PACKAGE_FONTS_CONF) } };
+  });
 }
 
 const PACKAGE_FONTS_CONF = 'fonts-package-only.conf';
@@ -110,7 +115,7 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
     version,
     fontConfigFile: join(dir, 'fonts.conf'),
     libDir: join(dir, 'lib'),
-    env: { FONTCONFIG_FILE: join(dir, 'fonts.conf') },
+    env: {},
     unpackMs,
   });
   if (existsSync(join(dir, COMPLETE))) return describe(undefined);
@@ -138,6 +143,25 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
     throw new NpmChromiumUnavailable(`could not unpack ${NPM_CHROMIUM_PACKAGE} ${version} into ${dir}: ${(err as Error).message}`, { cause: err });
   }
   return describe(Math.round(performance.now() - started));
+}
+
+/** Shared libraries the binary links against beyond glibc; the package carries them (its al2023 archive). */
+export const BUNDLED_LIBS = ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1'] as const;
+const SYSTEM_LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib', '/lib'];
+
+/** Which of {@link BUNDLED_LIBS} the system lacks (a slim container without Chromium lacks NSS). */
+export function missingSystemLibs(dirs: readonly string[] = SYSTEM_LIB_DIRS): string[] {
+  return BUNDLED_LIBS.filter((lib) => !dirs.some((d) => existsSync(join(d, lib))));
+}
+
+/**
+ * The browser's environment: its font configuration, and the package's libraries only when the
+ * system lacks one (else the system's, kept up to date by its package manager, are used).
+ */
+export function browserEnv(dir: string, missingLibs: readonly string[], ldLibraryPath = process.env.LD_LIBRARY_PATH): Record<string, string> {
+  const env: Record<string, string> = { FONTCONFIG_FILE: join(dir, 'fonts.conf') };
+  if (missingLibs.length > 0) env.LD_LIBRARY_PATH = [join(dir, 'lib'), ...(ldLibraryPath ? [ldLibraryPath] : [])].join(':');
+  return env;
 }
 
 /**
