@@ -21,7 +21,7 @@ function errorsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('config', () => {
   it('incident detection thresholds: defaults, durations, and a named error', () => {
     const d = parseConfig('{}', PROBES, {});
-    assert.deepEqual(d.incidents, { detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: { attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } } });
+    assert.deepEqual(d.incidents, { detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: { attach: true, attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } } });
     const c = parseConfig('incidents:\n  detector: {failuresToOpen: 5, flapWindow: 2m}\n  slaTick: 5s\n', PROBES, {});
     assert.equal(c.incidents.detector.failuresToOpen, 5);
     assert.equal(c.incidents.detector.flapWindow, 120_000);
