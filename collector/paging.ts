@@ -5,11 +5,13 @@
  */
 import type { Context } from 'koa';
 import { InputError } from '../core/errors.ts';
-import { queryInt } from './http-util.ts';
+import { queryInt, unstorableAt } from './http-util.ts';
 
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 const BIGINT_MAX = 9_223_372_036_854_775_807n;
+/** The farthest instant a Date holds (ms either side of 1970); a cursor's ms or µs position lies within it. */
+const DATE_MAX_MS = 8.64e15;
 
 export const queryLimit = (ctx: Context, fallback = DEFAULT_PAGE) => queryInt(ctx, 'limit', fallback, 1, MAX_PAGE);
 
@@ -44,7 +46,12 @@ export function tupleCursor<const S extends readonly ('string' | 'number')[]>(ct
   } catch {
     throw new InputError('not a cursor from a previous page', 'cursor');
   }
-  const ok = Array.isArray(parts) && parts.length === shape.length && parts.every((p, i) => (shape[i] === 'number' ? typeof p === 'number' && Number.isSafeInteger(p) : typeof p === 'string' && p.length <= 200));
+  // A forged cursor must not reach the query as a 500: a number past Date's range makes toISOString
+  // throw, and a NUL or lone surrogate is refused by PostgreSQL.
+  const ok =
+    Array.isArray(parts) &&
+    parts.length === shape.length &&
+    parts.every((p, i) => (shape[i] === 'number' ? typeof p === 'number' && Number.isSafeInteger(p) && Math.abs(p) <= DATE_MAX_MS : typeof p === 'string' && p.length <= 200 && !unstorableAt(p, [])));
   if (!ok) throw new InputError('not a cursor from a previous page', 'cursor');
   return parts as { [K in keyof S]: S[K] extends 'number' ? number : string };
 }
