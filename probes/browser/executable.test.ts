@@ -4,12 +4,12 @@
  * are executable files in a temp folder; the npm source is a fake loader (no Chromium starts here).
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { NoBrowserError, resolveBrowser, type ResolveOptions } from './executable.ts';
-import { browserEnv, extractTar, missingSystemLibs, NpmChromiumUnavailable, type NpmChromium } from './npm-chromium.ts';
+import { browserEnv, extractTar, missingSystemLibs, npmChromium, npmChromiumDir, NpmChromiumUnavailable, type NpmChromium } from './npm-chromium.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kuzet-exe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -86,5 +86,60 @@ describe('the npm Chromium environment', () => {
     assert.deepEqual(missingSystemLibs([libs]), []);
     assert.deepEqual(browserEnv('/cache/c', []), { FONTCONFIG_FILE: '/cache/c/fonts.conf' });
     assert.deepEqual(browserEnv('/cache/c', ['libnss3.so'], '/opt/lib'), { FONTCONFIG_FILE: '/cache/c/fonts.conf', LD_LIBRARY_PATH: '/cache/c/lib:/opt/lib' });
+  });
+});
+
+describe('the npm Chromium unpacked in a shared temp folder', () => {
+  // A fake package: only its version and the presence of bin/chromium.br matter before unpacking.
+  const pkg = mkdtempSync(join(dir, 'pkg-'));
+  mkdirSync(join(pkg, 'bin'));
+  writeFileSync(join(pkg, 'package.json'), '{"version":"0.0.1-test"}');
+  writeFileSync(join(pkg, 'bin', 'chromium.br'), '');
+  /** A cache root where someone already put a complete-looking copy, arranged by `plant`. */
+  const planted = (plant: (copy: string, cacheRoot: string) => void) => {
+    const cacheRoot = mkdtempSync(join(dir, 'cache-'));
+    const copy = npmChromiumDir('0.0.1-test', cacheRoot);
+    plant(copy, cacheRoot);
+    return npmChromium({ packageDir: pkg, cacheRoot, systemLibDirs: [] });
+  };
+  const complete = (at: string, mode: number) => {
+    mkdirSync(at, { mode });
+    chmodSync(at, mode);
+    writeFileSync(join(at, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(at, '.complete'), '0.0.1-test\n');
+  };
+  const refused = (why: RegExp) => (e: unknown) => e instanceof NpmChromiumUnavailable && why.test(e.message);
+
+  it("runs this user's own copy", async () => {
+    const b = await planted((copy) => complete(copy, 0o700));
+    assert.match(b.executablePath, /kuzet-chromium-0\.0\.1-test-\d+\/chromium$/);
+    assert.equal(b.unpackMs, undefined);
+  });
+
+  it('refuses a copy others may write', async () => {
+    await assert.rejects(
+      planted((copy) => complete(copy, 0o777)),
+      refused(/may be written by other users/),
+    );
+  });
+
+  it('refuses a link by that name to a copy elsewhere', async () => {
+    await assert.rejects(
+      planted((copy, root) => {
+        complete(join(root, 'elsewhere'), 0o700);
+        symlinkSync(join(root, 'elsewhere'), copy);
+      }),
+      refused(/is not a folder \(a link or a file\)/),
+    );
+  });
+
+  it('refuses a copy another user made', { skip: userInfo().uid !== 0 && 'needs root to give the folder to another user' }, async () => {
+    await assert.rejects(
+      planted((copy) => {
+        complete(copy, 0o755);
+        chownSync(copy, 65534, 65534);
+      }),
+      refused(/belongs to uid 65534/),
+    );
   });
 });

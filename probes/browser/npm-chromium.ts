@@ -11,7 +11,7 @@
  * pool launches it with kuzet's own (pool.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -118,7 +118,10 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
     env: {},
     unpackMs,
   });
-  if (existsSync(join(dir, COMPLETE))) return describe(undefined);
+  if (existsSync(join(dir, COMPLETE))) {
+    refuseForeignDir(dir);
+    return describe(undefined);
+  }
   const started = performance.now();
   const work = `${dir}.partial-${randomUUID()}`;
   mkdirSync(work, { recursive: true, mode: 0o700 });
@@ -136,6 +139,7 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
       // Another process finished first: use its copy.
       if (!existsSync(join(dir, COMPLETE))) throw err;
       rmSync(work, { recursive: true, force: true });
+      refuseForeignDir(dir);
       return describe(undefined);
     }
   } catch (err) {
@@ -143,6 +147,19 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
     throw new NpmChromiumUnavailable(`could not unpack ${NPM_CHROMIUM_PACKAGE} ${version} into ${dir}: ${(err as Error).message}`, { cause: err });
   }
   return describe(Math.round(performance.now() - started));
+}
+
+/**
+ * An unpacked copy found in place is run only when it is a real folder of this user that no one else
+ * may write: the temp folder is shared, and any local user could otherwise create
+ * `kuzet-chromium-<version>-<uid>` first (or a link by that name) holding a binary of their own for
+ * kuzet to launch.
+ */
+function refuseForeignDir(dir: string): void {
+  const s = lstatSync(dir);
+  const uid = userInfo().uid;
+  const problem = !s.isDirectory() ? 'is not a folder (a link or a file)' : s.uid !== uid ? `belongs to uid ${s.uid}, not ${uid}` : (s.mode & 0o022) !== 0 ? 'may be written by other users' : undefined;
+  if (problem) throw new NpmChromiumUnavailable(`${dir} ${problem}: refusing to run a browser from it; remove it and kuzet unpacks its own`);
 }
 
 /** Shared libraries the binary links against beyond glibc; the package carries them (its al2023 archive). */
