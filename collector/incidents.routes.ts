@@ -69,6 +69,19 @@ export class RateLimiter {
   }
 }
 
+/**
+ * The key an appeal counts under per BIN/IIN: one organisation flooding from many addresses is
+ * counted by the BIN/IIN it gives (check digit right or not). Only 12 digits make a key: anything
+ * else is refused by the appeal's schema anyway, and kept as a key it let each request park up to a
+ * body's worth of text (256 KB) in the limiter's memory for the whole window.
+ */
+export function binIinLimitKey(body: unknown): string | undefined {
+  const v = body !== null && typeof body === 'object' ? (body as { binIin?: unknown }).binIin : undefined;
+  if (typeof v !== 'string') return undefined;
+  const bin = v.trim();
+  return /^\d{12}$/.test(bin) ? bin : undefined;
+}
+
 const actorOf = (ctx: Context) => {
   const a = ctx.state.actor as Actor;
   return { id: a.id, ip: ctx.ip };
@@ -222,8 +235,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
       throw new KuzetError('rate_limited', `too many appeals from this address; try again in ${wait} s`, { status: 429 });
     }
     const body = await readJson(ctx, 256 * 1024);
-    // One organisation flooding from many addresses: counted by the BIN/IIN it gives (checked or not).
-    const bin = body && typeof body === 'object' && typeof (body as { binIin?: unknown }).binIin === 'string' ? ((body as { binIin: string }).binIin.trim()) : undefined;
+    const bin = binIinLimitKey(body);
     const binWait = bin ? binLimiter.take(bin, now().getTime()) : 0;
     if (binWait > 0) {
       ctx.set('Retry-After', String(binWait));
