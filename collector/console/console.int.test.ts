@@ -65,7 +65,7 @@ describe('console over HTTP', () => {
 
   before(async () => {
     // Behind a trusted proxy on loopback: X-Forwarded-For and -Proto name each client and TLS.
-    const config = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] }, redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search', 'homepage'] } } }), PROBES, {});
+    const config = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] }, redis: { prefix }, storage: { dataDir: 'memory://' }, systems: { portal: { name: 'Портал', kind: 'portal', policy: 'portal-692', modules: ['search', 'homepage'], moduleNames: { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } } } } }), PROBES, {});
     k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {}, artifactsDir: join(dir.path, 'artifacts') });
     for (const [username, role] of [['ada', 'admin'], ['oleg', 'operator'], ['vera', 'viewer'], ['lock', 'viewer']] as const) await createUser(k.db, { username, role, password: PASSWORD }, { id: 'test' });
   });
@@ -272,6 +272,14 @@ describe('console over HTTP', () => {
     await o.signIn('oleg');
     const page = await o.get(`/console/incidents/${second.incidentId}`);
     assert.match(page.text, /data-link-form/);
+    // The module by its configured name in the page's language, the ids after it (#17 item 14).
+    assert.match((await o.get(`/console/incidents/${second.incidentId}?lang=ru`)).text, /<td title="portal\/search">Портал · Поиск объявлений <span class="muted">\(portal\/search · portal-692\)<\/span><\/td>/);
+    assert.match((await o.get(`/console/incidents/${second.incidentId}?lang=kk`)).text, /Портал · Хабарландыруларды іздеу <span class="muted">\(portal\/search/);
+    const list = (await o.get('/console/incidents?lang=ru')).text;
+    assert.match(list, new RegExp(`<tr data-incident="${second.incidentId}">.*<td title="portal/search">Портал · Поиск объявлений <span class="muted">\\(portal/search\\)</span></td>`));
+    // A module the config does not name: the system's name, then the ids.
+    assert.match(list, new RegExp(`<tr data-incident="${first.incidentId}">.*<td title="portal/homepage">Портал <span class="muted">\\(portal/homepage\\)</span></td>`));
+    assert.match(list, /<option value="portal">Портал \(portal\)<\/option>/);
     const linked = await o.post(`/console/appeals/${second.appealId}/link`, { _csrf: Client.csrf(page.text), incidentId: first.incidentId });
     assert.equal(linked.status, 303);
     const target = await o.get(`/console/incidents/${first.incidentId}`);
@@ -395,9 +403,9 @@ describe('console over HTTP', () => {
     const detail = { group: 'checks/astana/portal/search', scope: 'checks', region: 'astana', system: 'portal', module: 'search', workers: [], checks: [{ key: 'portal/search/a', lastResult: null }, { key: 'portal/search/b', lastResult: null }] };
     await k.db.query('INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [id, detail.group, 'checks', 'astana', '2026-11-29T10:00:00Z', JSON.stringify(detail)]);
     const ru = await c.get('/console');
-    assert.match(ru.text, /<li data-silent-group="checks\/astana\/portal\/search"><span class="st down">регион astana, portal\/search: нет свежих результатов проверок \(2\)<\/span> <span class="muted">2026-11-29T15:00:00\+05:00/);
+    assert.match(ru.text, /<li data-silent-group="checks\/astana\/portal\/search"><span class="st down">регион astana, «Поиск объявлений» \(portal\/search\): нет свежих результатов проверок \(2\)<\/span> <span class="muted">2026-11-29T15:00:00\+05:00/);
     assert.match(ru.text, /не инцидент наблюдаемой системы/);
-    assert.match((await c.get('/console?lang=kk')).text, /astana өңірі, portal\/search: тексерулердің жаңа нәтижелері жоқ \(2\)/);
+    assert.match((await c.get('/console?lang=kk')).text, /astana өңірі, «Хабарландыруларды іздеу» \(portal\/search\): тексерулердің жаңа нәтижелері жоқ \(2\)/);
     await k.db.query('UPDATE meta_silences SET ended_at = now() WHERE id = $1', [id]);
     assert.doesNotMatch((await c.get('/console')).text, /data-silent/);
   });

@@ -8,13 +8,13 @@ import { resolve, sep } from 'node:path';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { roleAtLeast, type Role } from '../../core/auth.ts';
-import { systemOf } from '../../core/config.ts';
+import { moduleNamesOf, systemOf, type KuzetConfig } from '../../core/config.ts';
 import { InputError, NotFoundError } from '../../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../../core/time.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../../incidents/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../../notices/index.ts';
 import { etpRuntime } from '../etp.ts';
-import { openSilences, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
+import { openSilences, placeNamesOf, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
 import { noticeSubjectForIncident } from '../incident-notices.ts';
 import type { KuzetServices } from '../services.ts';
 import { astanaInput, localValue, pick } from './forms.ts';
@@ -59,8 +59,21 @@ function flashOf(ctx: Context): string | undefined {
   return { published: L.published, saved: L.save, planned: L.plan, transitioned: L.transition }[d as keyof typeof DONE];
 }
 
+/**
+ * A system's module as the operator reads it (issue #17 item 14): the system's name and the module's
+ * configured name in the page's language first, the config ids after it (`placeIds`) for lookups.
+ */
+function placeOf(cfg: Pick<KuzetConfig, 'systems'>, lang: 'kk' | 'ru', system: string | null, module: string | null | undefined) {
+  const sys = systemOf(cfg, system);
+  const m = moduleNamesOf(sys, module);
+  const placeIds = `${system ?? ''}${module ? `/${module}` : ''}`;
+  const placeName = sys ? (m ? `${sys.name} · ${m[lang]}` : sys.name) : placeIds;
+  return { placeName, placeIds };
+}
+
 function boardRows(s: KuzetServices, lang: 'kk' | 'ru', kinds?: string[]) {
-  const snap = s.status.snapshot(s.config(), s.now());
+  const cfg = s.config();
+  const snap = s.status.snapshot(cfg, s.now());
   const systems = snap.systems
     .filter((sys) => !kinds || kinds.includes(sys.kind))
     .map((sys) => ({
@@ -68,17 +81,17 @@ function boardRows(s: KuzetServices, lang: 'kk' | 'ru', kinds?: string[]) {
       name: sys.name,
       policy: sys.policy,
       rows: sys.targets.flatMap((t) =>
-        t.checks.flatMap((c) => c.regions.map((r) => ({ key: c.key, target: t.id, check: c.id, region: r.region, status: r.status, statusName: labels(lang)[r.status as 'up' | 'down' | 'unknown'] ?? r.status, since: r.since ?? '', latency: r.latencyMs === null ? '' : Math.round(r.latencyMs), message: r.message }))),
+        t.checks.flatMap((c) => c.regions.map((r) => ({ key: c.key, target: t.id, moduleName: moduleNamesOf(systemOf(cfg, sys.id), t.module)?.[lang] ?? '', check: c.id, region: r.region, status: r.status, statusName: labels(lang)[r.status as 'up' | 'down' | 'unknown'] ?? r.status, since: r.since ?? '', latency: r.latencyMs === null ? '' : Math.round(r.latencyMs), message: r.message }))),
       ),
     }));
   return { summary: snap.summary, systems };
 }
 
-function incidentRows(lang: 'kk' | 'ru', rows: Awaited<ReturnType<typeof listIncidentRows>>) {
+function incidentRows(cfg: KuzetConfig, lang: 'kk' | 'ru', rows: Awaited<ReturnType<typeof listIncidentRows>>) {
   return rows.map((r) => {
     const v = incidentView(r);
     const lvl = v.level ?? v.proposedLevel;
-    return { ...v, stateName: term(lang, v.state), levelKey: lvl, levelName: term(lang, lvl) };
+    return { ...v, ...placeOf(cfg, lang, v.system, v.module), stateName: term(lang, v.state), levelKey: lvl, levelName: term(lang, lvl) };
   });
 }
 
@@ -153,8 +166,8 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const { lang } = see(ctx);
     const open = (await listIncidentRows(db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
     // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
-    const silences = (await openSilences(db())).map((x) => ({ ...x, text: x.subject[lang] }));
-    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
+    const silences = (await openSilences(db(), placeNamesOf(s.config()))).map((x) => ({ ...x, text: x.subject[lang] }));
+    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
   });
 
   router.get('/console/incidents', async (ctx) => {
@@ -178,10 +191,10 @@ export function registerPages(router: Router, s: KuzetServices): void {
     if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
     const rows = await listIncidentRows(db(), { state, level, system, from, to, limit: 500 });
     html(ctx, s, 'incidents', {
-      incidents: incidentRows(lang, rows),
+      incidents: incidentRows(s.config(), lang, rows),
       states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
       levels: options(LEVELS, level, (v) => term(lang, v)),
-      systems: options(systemIds, system, (v) => v),
+      systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
       from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
       to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
     }, { live: true, title: L.incidents });
@@ -203,7 +216,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const ext = (row.extensions ?? {}) as StoredExtensions;
     const latest = ext.latest ? ext[ext.latest] : undefined;
     html(ctx, s, 'incident', {
-      inc: { ...inc, kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
+      inc: { ...inc, ...placeOf(s.config(), lang, inc.system, inc.module), kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
       clocks,
       timeline,
       canOperate,
@@ -296,7 +309,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
   // ---- notices ----
 
   router.get('/console/notices', async (ctx) => {
-    html(ctx, s, 'notices', { notices: await s.notices.service.list() }, { live: true, title: see(ctx).L.notices });
+    html(ctx, s, 'notices', { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) }, { live: true, title: see(ctx).L.notices });
   });
 
   const findNotice = async (kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
@@ -361,7 +374,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const { L, canOperate } = see(ctx);
     const form = (extra.form ?? {}) as Record<string, string>;
     const systems = Object.entries(s.config().systems).map(([id, sys]) => ({ value: id, label: `${sys.name} (${id})`, selected: id === form.system }));
-    html(ctx, s, 'maintenance', { systems, canOperate, windows: await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) }), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
+    html(ctx, s, 'maintenance', { systems, canOperate, windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({ ...w, systemName: systemOf(s.config(), w.system)?.name ?? w.system })), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
   };
 
   router.get('/console/maintenance', (ctx) => maintenancePage(ctx));

@@ -26,12 +26,13 @@ import { CheckScheduler } from '../scheduler.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../services.ts';
 import { heartbeatKey, readHeartbeats, type Heartbeat } from './heartbeat.ts';
 import { findProbeErrors, findSilences, knownSilentGroups, type CurrentResult, type SilenceReport, type SilentGroup } from './silence.ts';
-import { alertName, resolvedTexts, silentSubject, silentTexts, type SilentGroupShape } from './texts.ts';
+import { alertName, placeNamesOf, resolvedTexts, silentSubject, silentTexts, type PlaceNames, type SilentGroupShape } from './texts.ts';
 import type { Queryable } from '../../core/db.ts';
 import { pageOfList } from '../paging.ts';
 
 export { findSilences, SILENCE_SCOPES } from './silence.ts';
-export { NOT_DOWNTIME as SILENT_NOT_DOWNTIME } from './texts.ts';
+export { NOT_DOWNTIME as SILENT_NOT_DOWNTIME, placeNamesOf } from './texts.ts';
+export type { PlaceNames } from './texts.ts';
 export type { SilentGroup, SilenceReport } from './silence.ts';
 export { beat, heartbeatKey, readHeartbeats, startHeartbeat } from './heartbeat.ts';
 export type { Heartbeat } from './heartbeat.ts';
@@ -68,18 +69,20 @@ interface EpisodeRow {
 const iso = (v: Date | string | null) => (v === null ? null : formatAstana(v instanceof Date ? v : new Date(v)));
 const episodeView = (r: EpisodeRow) => ({ id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: iso(r.started_at), endedAt: iso(r.ended_at), detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as unknown) : r.detail });
 
+/** What a stored episode is about, from the group view kept with it. */
+function episodeShape(r: EpisodeRow): SilentGroupShape & { group: string } {
+  const d = (episodeView(r).detail ?? {}) as Partial<SilentGroupShape>;
+  return { group: r.grp, scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [], reason: typeof d.reason === 'string' ? d.reason : undefined };
+}
+
 /**
- * The `kuzet.silent` episodes open now, newest first, with what each is about in Kazakh and Russian:
- * the console's board shows them beside the monitored systems (and apart from their incidents).
+ * The `kuzet.silent` episodes open now, newest first, with what each is about in Kazakh and Russian
+ * (modules by their configured names, see {@link placeNamesOf}): the console's board shows them
+ * beside the monitored systems (and apart from their incidents).
  */
-export async function openSilences(db: Queryable): Promise<{ id: string; group: string; scope: string; region: string; startedAt: string; subject: Record<'kk' | 'ru', string> }[]> {
+export async function openSilences(db: Queryable, names?: PlaceNames): Promise<{ id: string; group: string; scope: string; region: string; startedAt: string; subject: Record<'kk' | 'ru', string> }[]> {
   const rows = await db.query<EpisodeRow>('SELECT * FROM meta_silences WHERE ended_at IS NULL ORDER BY started_at DESC, id LIMIT 100');
-  return rows.map((r) => {
-    const v = episodeView(r);
-    const d = (v.detail ?? {}) as Partial<SilentGroupShape>;
-    const shape: SilentGroupShape = { scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [], reason: typeof d.reason === 'string' ? d.reason : undefined };
-    return { id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: v.startedAt as string, subject: silentSubject(shape) };
-  });
+  return rows.map((r) => ({ id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: episodeView(r).startedAt as string, subject: silentSubject(episodeShape(r), names) }));
 }
 
 function groupView(g: SilentGroup) {
@@ -294,7 +297,7 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
   const raise = async (g: SilentGroup, now: number) => {
     const id = `${g.group}@${new Date(now).toISOString()}`;
     const channels = s.config().notifications.channels;
-    const rows: DeliveryRow[] = fanOut(`kuzet.silent|${id}`, { threadKey: `kuzet.silent|${id}`, texts: silentTexts(g, id), data: { alert: alertName(g.scope), episode: id, group: g.group, scope: g.scope, region: g.region } }, channels, [], { chat: true });
+    const rows: DeliveryRow[] = fanOut(`kuzet.silent|${id}`, { threadKey: `kuzet.silent|${id}`, texts: silentTexts(g, id, placeNamesOf(s.config())), data: { alert: alertName(g.scope), episode: id, group: g.group, scope: g.scope, region: g.region } }, channels, [], { chat: true });
     let inserted = false;
     await s.db().transaction(async (tx) => {
       const r = await tx.query<{ id: string }>('INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING id', [id, g.group, g.scope, g.region, new Date(now).toISOString(), JSON.stringify(groupView(g))]);
@@ -308,8 +311,8 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
     await s.notices.deliveries?.enqueue(rows).catch((e: unknown) => warnOnce('queueing a kuzet.silent delivery', e));
   };
 
-  const resolve = async (ep: { id: string; grp: string }, now: number) => {
-    const rows = fanOut(`kuzet.silent.resolved|${ep.id}`, { threadKey: `kuzet.silent|${ep.id}`, texts: resolvedTexts(ep.grp, ep.id, new Date(now)), data: { alert: 'kuzet.silent', resolved: true, episode: ep.id, group: ep.grp } }, s.config().notifications.channels, [], { chat: true });
+  const resolve = async (ep: EpisodeRow, now: number) => {
+    const rows = fanOut(`kuzet.silent.resolved|${ep.id}`, { threadKey: `kuzet.silent|${ep.id}`, texts: resolvedTexts(episodeShape(ep), ep.id, new Date(now), placeNamesOf(s.config())), data: { alert: 'kuzet.silent', resolved: true, episode: ep.id, group: ep.grp } }, s.config().notifications.channels, [], { chat: true });
     let updated = false;
     await s.db().transaction(async (tx) => {
       const r = await tx.query<{ id: string }>('UPDATE meta_silences SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id', [ep.id, new Date(now).toISOString()]);
@@ -369,7 +372,7 @@ export async function startMeta(s: KuzetServices, opts: MetaOptions = {}): Promi
       const db = s.db();
       const backlog = await withTimeout(db.query<{ n: string | number }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL'), 3000);
       m.outboxBacklog.set(Number(backlog[0]?.n ?? 0));
-      const open = await withTimeout(db.query<{ id: string; grp: string }>('SELECT id, grp FROM meta_silences WHERE ended_at IS NULL'), 3000);
+      const open = await withTimeout(db.query<EpisodeRow>('SELECT * FROM meta_silences WHERE ended_at IS NULL'), 3000);
       const openGroups = new Map(open.map((o) => [o.grp, o]));
       for (const g of report.groups) {
         const ep = openGroups.get(g.group);

@@ -17,13 +17,15 @@ import { allIncidents } from './engines.ts';
 describe('monitor-side errors', () => {
   let bed: Bed;
   let module = '';
+  let moduleName = '';
   const key = 'portal/no-browser-journey/browser';
 
   before(async () => {
     bed = await startBed({ intervalSeconds: 5 });
-    const doc = parse(readFileSync(bed.configPath, 'utf8')) as { systems: Record<string, { modules: string[]; targets: unknown[] }> };
+    const doc = parse(readFileSync(bed.configPath, 'utf8')) as { systems: Record<string, { modules: string[]; moduleNames: Record<string, { kk: string; ru: string }>; targets: unknown[] }> };
     const portal = doc.systems.portal!;
     module = portal.modules[0] as string;
+    moduleName = portal.moduleNames[module]!.ru;
     portal.targets.push({
       id: 'no-browser-journey',
       module,
@@ -52,7 +54,8 @@ describe('monitor-side errors', () => {
     assert.ok(region.message.length > 0);
 
     const alert = await waitFor(() => bed.slack.calls.find((c) => String(c.args.text ?? '').includes('kuzet.probe-error')), { timeoutMs: 60_000, what: 'kuzet.probe-error in Slack' });
-    assert.match(String(alert.args.text), new RegExp(`portal/${module}`));
+    // The module by its configured name, its ids after it for the on-call engineer (#17 item 14).
+    assert.ok(String(alert.args.text).includes(`«${moduleName}» (portal/${module})`), String(alert.args.text));
     const silent = (await call(bed.url, 'GET', '/api/v1/meta/silent', { token: bed.viewer })).json as { open: { group: string; scope: string }[] };
     assert.ok(silent.open.some((e) => e.scope === 'probe' && e.group === `probe/astana/portal/${module}`), JSON.stringify(silent.open));
     const metrics = await (await fetch(`${bed.url}/metrics`)).text();
