@@ -215,7 +215,7 @@ export class IncidentNotices {
     const db = this.s.db();
     const running = await db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL', [r.id, OWNER_UNIT_CLOCK]);
     if (running.length === 0) return;
-    const sys = this.s.config().systems[r.system as string];
+    const sys = systemOf(this.s.config(), r.system);
     const to = ownerUnitEmails(sys?.owners ?? []);
     if (to.length === 0) return;
     const names = namesOf(this.s.config(), r);
@@ -261,7 +261,7 @@ export class IncidentNotices {
     const subject = await subjectOf(db, this.s.config(), r, 'resolved');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length === 0) return;
-    const sys = this.s.config().systems[r.system as string];
+    const sys = systemOf(this.s.config(), r.system);
     const texts = this.s.notices.templates.render(r.policy, 'low-fixed', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
     const rows = fanOut(`incident:${r.id}:low-fixed`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'low-fixed', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
     if (rows.length === 0) return; // no e-mail channel: the duty stays not done
