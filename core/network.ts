@@ -17,16 +17,26 @@ export function normalizeIp(ip: string): string {
   return mapped ? mapped[1]! : v;
 }
 
-/** `10.0.0.0/8`, `::1/128`, or a bare address (a /32 or /128); undefined when it is none of these. */
+/**
+ * `10.0.0.0/8`, `::1/128`, or a bare address (a /32 or /128); undefined when it is none of these.
+ * An IPv4-mapped network counts its prefix over the 128 bits, as IPv6 writes it: `::ffff:10.0.0.0/104`
+ * is `10.0.0.0/8`. One shorter than /96 is refused: it would reach beyond the mapped range, and
+ * `::ffff:10.0.0.0/8` (read as IPv4 /8 before) is more likely a slip than a wish to trust `::/8`.
+ */
 export function parseCidr(text: string): Cidr | undefined {
   const [addr, bits, extra] = text.trim().split('/');
   if (extra !== undefined || !addr) return undefined;
+  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
   const address = normalizeIp(addr);
   const v = isIP(address);
   if (v === 0) return undefined;
+  const mapped = v === 4 && isIP(addr.trim()) === 6;
   const max = v === 4 ? 32 : 128;
-  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
-  const prefix = bits === undefined ? max : Number(bits);
+  let prefix = bits === undefined ? max : Number(bits);
+  if (mapped && bits !== undefined) {
+    if (prefix < 96 || prefix > 128) return undefined;
+    prefix -= 96;
+  }
   if (prefix > max) return undefined;
   return { address, prefix, family: v === 4 ? 'ipv4' : 'ipv6' };
 }
