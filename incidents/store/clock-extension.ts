@@ -11,6 +11,7 @@ import { InputError, NotFoundError, issuesFromZod } from '../../core/errors.ts';
 import { formatAstana, tryParseDateTimeMs } from '../../core/time.ts';
 import { emit } from '../events/outbox.ts';
 import { SLA_TIMERS, checkClockExtension, type SlaTimerId } from '../rules/index.ts';
+import { baseTimer } from '../sla-clocks/appeal-clocks.ts';
 import { getIncidentRow, record } from './incident.repo.ts';
 
 /** What `incident_clocks.extension` holds. */
@@ -37,9 +38,6 @@ const extendInput = z.strictObject({
   reason: z.string({ error: 'required: why the decision cannot be given in time (the user and the operator are told)' }).trim().min(1, 'must not be empty').max(2000),
 });
 
-/** The rule's timer of a stored timer name: an appeal's own copy (`SLA-E-ETP-RESOLVE@appeal-17`) follows its rule. */
-const ruleTimer = (stored: string) => stored.split('@appeal-')[0] as string;
-
 /**
  * Extends clock `timer` of incident `id` to `input.dueAt`. A 400 names the field: `timer` when the clock
  * cannot be extended (another timer, already met, already extended), `dueAt` when the new due time is not
@@ -54,7 +52,8 @@ export async function extendClock(tx: Queryable, id: string, timer: string, inpu
   const rows = await tx.query<{ due_at: Date | null; met_at: Date | null; extension: StoredClockExtension | null }>('SELECT due_at, met_at, extension FROM incident_clocks WHERE incident_id = $1 AND timer = $2 FOR UPDATE', [id, timer]);
   const clock = rows[0];
   if (!clock) throw new NotFoundError(`incident ${id} has no clock ${timer}`);
-  const rule = ruleTimer(timer);
+  // An appeal's own copy (`SLA-E-ETP-RESOLVE@appeal-17`) follows its rule.
+  const rule = baseTimer(timer);
   if (!SLA_TIMERS.get(rule as SlaTimerId)?.extension || clock.due_at === null) {
     const problem = checkClockExtension(rule, { originalDue: 0, currentDue: 0, extensions: 0, requested: 0 });
     throw new InputError(problem?.message ?? `${timer} cannot be extended`, 'timer');

@@ -8,6 +8,7 @@ import { astanaParts, formatAstana } from '../../core/time.ts';
 import type { IncidentState } from '../lifecycle/lifecycle.ts';
 import { clockExtensionLimitMs, type Level, type PolicyId } from '../rules/index.ts';
 import { clockState, clocksFor, type IncidentSource } from '../sla-clocks/sla-clocks.ts';
+import { baseTimer } from '../sla-clocks/appeal-clocks.ts';
 
 export interface IncidentRow {
   id: string;
@@ -197,7 +198,7 @@ export async function clocksView(db: Queryable, id: string, now: number) {
     /** The operator's extension (SLA-E-ETP-RESOLVE): original due time, new due time, reason, who, when. */
     extension: c.extension,
     /** The latest due time an extension may still set; null when the clock cannot be extended (any more). */
-    extendableUntil: c.extension === null && c.met_at === null && c.due_at !== null ? fmt(nullableDate(clockExtensionLimitMs(c.timer.split('@appeal-')[0] as string, new Date(c.due_at).getTime()))) : null,
+    extendableUntil: c.extension === null && c.met_at === null && c.due_at !== null ? fmt(nullableDate(clockExtensionLimitMs(baseTimer(c.timer), new Date(c.due_at).getTime()))) : null,
   }));
 }
 
