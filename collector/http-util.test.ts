@@ -37,6 +37,19 @@ describe('parseJsonBody', () => {
     assert.equal(v.d, '😀 Қазақ \u0001 😀');
   });
 
+  it('walks a body nested as deep as JSON.parse takes it (it overflowed the call stack: 500)', () => {
+    const deep = (n: number, inner: string) => `{"a":${'['.repeat(n)}${inner}${']'.repeat(n)}}`;
+    assert.ok(parseJsonBody(deep(200_000, '')));
+    const r = refused(deep(3, '"x\\u0000"'));
+    assert.equal(r.field, 'a[0][0][0]');
+    assert.match(refused(deep(200_000, '"x\\u0000"')).message, /NUL/);
+  });
+
+  it('reports the first problem in document order, keys before their values', () => {
+    assert.equal(refused('{"a":["ok",{"b\\u0000":"\\u0000"}],"c":"\\u0000"}').field, 'a[1].b\uFFFD');
+    assert.equal(refused('{"a":["ok",{"b":"\\u0000"}],"c\\u0000":1}').field, 'a[1].b');
+  });
+
   it('still names the body for JSON that does not parse', () => {
     assert.equal(refused('{"a":').field, 'body');
   });

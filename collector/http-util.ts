@@ -165,25 +165,42 @@ function problemOf(s: string): string | undefined {
   return m[0] === '\u0000' ? 'must not contain a NUL character (\\u0000)' : 'must not contain a lone UTF-16 surrogate (not valid Unicode text)';
 }
 
-/** The path and problem of the first string (value or key) in `v` that cannot be stored, depth first. */
+/** A place in a body: its parent's place and its own key or index (a path is built only for the one reported). */
+type Place = { up: Place | undefined; at: string | number } | undefined;
+const pathOf = (place: Place): (string | number)[] => {
+  const out: (string | number)[] = [];
+  for (let p = place; p; p = p.up) out.push(p.at);
+  return out.reverse();
+};
+
+/**
+ * The path and problem of the first string (value or key) in `v` that cannot be stored, depth first.
+ * Walked with a stack of its own, not by recursion: JSON.parse takes any depth, and a body of a few
+ * hundred kilobytes of `[` overflowed the call stack (a 500 instead of an answer).
+ */
 export function unstorableAt(v: unknown, path: (string | number)[]): { path: (string | number)[]; message: string } | undefined {
-  if (typeof v === 'string') {
-    const p = problemOf(v);
-    return p ? { path, message: p } : undefined;
-  }
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const r = unstorableAt(v[i], [...path, i]);
-      if (r) return r;
+  let root: Place;
+  for (const at of path) root = { up: root, at };
+  // An item is a value to look into, or an object's key to check before its value.
+  const todo: ({ value: unknown; place: Place } | { key: string; place: Place })[] = [{ value: v, place: root }];
+  for (let item = todo.pop(); item; item = todo.pop()) {
+    if ('key' in item) {
+      const kp = problemOf(item.key);
+      if (kp) return { path: [...pathOf(item.place), item.key.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')], message: `a key ${kp}` };
+      continue;
     }
-    return undefined;
-  }
-  if (v !== null && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const kp = problemOf(k);
-      if (kp) return { path: [...path, k.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')], message: `a key ${kp}` };
-      const r = unstorableAt(x, [...path, k]);
-      if (r) return r;
+    const x = item.value;
+    if (typeof x === 'string') {
+      const p = problemOf(x);
+      if (p) return { path: pathOf(item.place), message: p };
+    } else if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) todo.push({ value: x[i], place: { up: item.place, at: i } });
+    } else if (x !== null && typeof x === 'object') {
+      const entries = Object.entries(x);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, y] = entries[i]!;
+        todo.push({ value: y, place: { up: item.place, at: k } }, { key: k, place: item.place });
+      }
     }
   }
   return undefined;
