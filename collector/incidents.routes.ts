@@ -278,7 +278,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   router.get('/api/v1/appeals/:id', viewer, async (ctx) => {
     const id = ctx.params.id as string;
     if (!/^\d{1,18}$/.test(id)) throw new NotFoundError(`no appeal ${id}`);
-    const a = (await db().query<Record<string, unknown>>('SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id FROM appeals WHERE id = $1', [id]))[0];
+    const a = (await db().query<Record<string, unknown>>('SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id, channel FROM appeals WHERE id = $1', [id]))[0];
     if (!a) throw new NotFoundError(`no appeal ${id}`);
     const files = await db().query<{ name: string; type: string; bytes: string | number; sha256: string; at: Date }>('SELECT name, type, bytes, sha256, at FROM appeal_attachments WHERE appeal_id = $1 ORDER BY id', [id]);
     ctx.body = {

@@ -266,6 +266,10 @@ describe('console over HTTP', () => {
     // About two modules: appeals about one module while its incident is open join that incident (#16 item 5).
     const appeal = (description: string, module = 'search') =>
       fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description, detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'), system: 'portal', module }) }).then(async (r) => (await r.json()) as { incidentId: string; appealId: string });
+    // The intake channel (#17 item 12) is validated like every field: 400 naming it, nothing stored.
+    const refused = await fetch(`${k.url}/api/v1/appeals`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.77' }, body: JSON.stringify({ organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'факс', detectedAt: new Date(Date.now() - 60_000).toISOString().replace('Z', '+00:00'), channel: 'fax' }) });
+    assert.equal(refused.status, 400);
+    assert.deepEqual(((await refused.json()) as { error: { field: string } }).error.field, 'channel');
     const first = await appeal('главная не открывается', 'homepage');
     const second = await appeal('поиск снова не работает');
     const o = new Client(k.url, '198.51.100.15');
@@ -273,7 +277,9 @@ describe('console over HTTP', () => {
     const page = await o.get(`/console/incidents/${second.incidentId}`);
     assert.match(page.text, /data-link-form/);
     // The module by its configured name in the page's language, the ids after it (#17 item 14).
-    assert.match((await o.get(`/console/incidents/${second.incidentId}?lang=ru`)).text, /<td title="portal\/search">Портал · Поиск объявлений <span class="muted">\(portal\/search · portal-692\)<\/span><\/td>/);
+    const ruPage = (await o.get(`/console/incidents/${second.incidentId}?lang=ru`)).text;
+    assert.match(ruPage, /<span data-appeal-channel="web">веб-форма<\/span>/, 'the appeal\'s intake channel (#17 item 12), web by default');
+    assert.match(ruPage, /<td title="portal\/search">Портал · Поиск объявлений <span class="muted">\(portal\/search · portal-692\)<\/span><\/td>/);
     assert.match((await o.get(`/console/incidents/${second.incidentId}?lang=kk`)).text, /Портал · Хабарландыруларды іздеу <span class="muted">\(portal\/search/);
     const list = (await o.get('/console/incidents?lang=ru')).text;
     assert.match(list, new RegExp(`<tr data-incident="${second.incidentId}">.*<td title="portal/search">Портал · Поиск объявлений <span class="muted">\\(portal/search\\)</span></td>`));

@@ -372,6 +372,8 @@ export const TERMS: Record<ConsoleLang, Record<string, string>> = {
     running: 'идёт', met: 'выполнено', breached: 'нарушено',
     opened: 'открыто', updated: 'обновлено', 'maintenance-planned': 'запланированы', 'maintenance-started': 'идут', 'maintenance-completed': 'завершены',
     keep: 'оставить подключённой', disconnect: 'отключить',
+    // An appeal's intake channel (incidents/appeals/appeal-channel.ts).
+    'channel-web': 'веб-форма', 'channel-email': 'электронная почта', 'channel-voice': 'голосовое сообщение', 'channel-phone': 'телефон',
     // Levels and failure kinds (001 §3) as the journal prints them (incidents/journal/labels.ts).
     ...LEVEL_WORDS.ru,
     ...KIND_WORDS.ru,
@@ -382,6 +384,7 @@ export const TERMS: Record<ConsoleLang, Record<string, string>> = {
     running: 'жүріп жатыр', met: 'орындалды', breached: 'бұзылды',
     opened: 'ашылды', updated: 'жаңартылды', 'maintenance-planned': 'жоспарланды', 'maintenance-started': 'жүргізілуде', 'maintenance-completed': 'аяқталды',
     keep: 'қосулы қалдыру', disconnect: 'ажырату',
+    'channel-web': 'веб-нысан', 'channel-email': 'электрондық пошта', 'channel-voice': 'дауыстық хабарлама', 'channel-phone': 'телефон',
     ...LEVEL_WORDS.kk,
     ...KIND_WORDS.kk,
   },

@@ -208,8 +208,8 @@ export function registerPages(router: Router, s: KuzetServices): void {
     const now = s.now();
     const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
     const timeline = (await timelineView(db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
-    const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date }>(
-      'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
+    const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date; channel: string }>(
+      'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at, channel FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
       [id],
     );
     const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
@@ -222,7 +222,7 @@ export function registerPages(router: Router, s: KuzetServices): void {
       canOperate,
       forms: transitionForms(lang, inc, now),
       canChangePlannedFix: inc.state === 'confirmed',
-      appeals: appeals.map((a) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)) })),
+      appeals: appeals.map((a) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)), channel: a.channel, channelName: term(lang, `channel-${a.channel}`) })),
       screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
       details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
       evidenceText: appeals.length === 0 ? ev.description : undefined,

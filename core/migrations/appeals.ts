@@ -11,4 +11,9 @@ export const APPEAL_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX incidents_system_module ON incidents (system, module, registered_at)',
     ],
   },
+  {
+    version: 71,
+    name: "appeals' intake channel (web, email, voice, phone): the energy desk's clocks start from mail and voice messages (issue #17 item 12)",
+    statements: ["ALTER TABLE appeals ADD COLUMN channel text NOT NULL DEFAULT 'web'"],
+  },
 ];

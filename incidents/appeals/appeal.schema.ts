@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { NOT_DATE_TIME, tryParseDateTimeMs } from '../../core/time.ts';
 import { POLICY_IDS } from '../rules/index.ts';
+import { APPEAL_CHANNELS } from './appeal-channel.ts';
 import { binIinProblem } from './bin-iin.ts';
 
 const req = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
@@ -25,5 +26,10 @@ export const appealInput = z.strictObject({
   system: z.string().min(1).max(100).optional(),
   module: z.string().min(1).max(100).optional(),
   policy: z.enum(POLICY_IDS).optional(),
+  /**
+   * How the appeal arrived. `email` and `voice` start the energy desk's answer clock on an `energy-366`
+   * system (SLA-N-DESK-MAIL, SLA-N-DESK-VOICE, from receipt). @default 'web'
+   */
+  channel: z.enum(APPEAL_CHANNELS, { error: `must be one of ${APPEAL_CHANNELS.join(', ')}` }).default('web'),
 });
 export type AppealInput = z.output<typeof appealInput>;

@@ -21,3 +21,13 @@ export function appealClocksFor(appealId: string, f: Omit<ClockFacts, 'source'>)
     .filter((c) => own.has(c.timer))
     .map((c) => ({ ...c, timer: appealTimer(c.timer, appealId) }));
 }
+
+/**
+ * The clocks of the appeal's intake channel alone (SLA-N-DESK-MAIL, SLA-N-DESK-VOICE). They answer the
+ * message, not the incident, so they run per appeal even for the appeal that opened its incident
+ * (whose other clocks are the incident's own).
+ */
+export function channelClocksFor(appealId: string, f: Omit<ClockFacts, 'source'>): (Omit<Clock, 'timer'> & { timer: string })[] {
+  const byChannel = new Set(CLOCK_RULES[f.policy].filter((r) => r.channels !== undefined).map((r) => appealTimer(r.timer, appealId)));
+  return appealClocksFor(appealId, f).filter((c) => byChannel.has(c.timer));
+}

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseDateTimeMs, formatAstana } from '../../core/time.ts';
+import type { AppealChannel } from '../appeals/appeal-channel.ts';
+import { appealClocksFor, channelClocksFor } from './appeal-clocks.ts';
 import { clockState, clocksFor, inWarning, type ClockFacts } from './sla-clocks.ts';
 
 const t = (s: string) => parseDateTimeMs(s);
@@ -109,5 +111,25 @@ describe('clock state', () => {
         for (const c of clocksFor({ ...base, level, receivedAt: at, registeredAt: at, userDetectedAt: at, confirmedAt: at, refutedAt: at, resolvedAt: at })) assert.ok((c.dueAt ?? Infinity) >= c.startedAt, c.timer);
       }),
     );
+  });
+});
+
+describe('energy desk clocks by the appeal\'s intake channel (003 §19.2–19.4)', () => {
+  const desk = (f: Omit<ClockFacts, 'source'>, appealId = '7') => appealClocksFor(appealId, f).filter((c) => c.timer.startsWith('SLA-N-DESK')).map((c) => [c.timer, formatAstana(c.startedAt), c.dueAt === null ? null : formatAstana(c.dueAt)]);
+  const energy = (at: string, channel?: AppealChannel): Omit<ClockFacts, 'source'> => ({ policy: 'energy-366', level: null, receivedAt: t(at), registeredAt: t(at), userDetectedAt: t(at), channel });
+  const cases: [string, Omit<ClockFacts, 'source'>, (string | null)[][]][] = [
+    ['e-mail Sat 2026-05-09 10:00 (digest example)', energy('2026-05-09T10:00:00+05:00', 'email'), [['SLA-N-DESK-MAIL@appeal-7', '2026-05-09T10:00:00+05:00', '2026-05-12T18:30:00+05:00']]],
+    ['e-mail Tue 2026-04-14 18:30 (at closing)', energy('2026-04-14T18:30:00+05:00', 'email'), [['SLA-N-DESK-MAIL@appeal-7', '2026-04-14T18:30:00+05:00', '2026-04-15T18:30:00+05:00']]],
+    ['voice Fri 2026-03-20 19:00, over Nauryz', energy('2026-03-20T19:00:00+05:00', 'voice'), [['SLA-N-DESK-VOICE@appeal-7', '2026-03-20T19:00:00+05:00', '2026-03-26T18:30:00+05:00']]],
+    ['web form', energy('2026-04-14T10:00:00+05:00', 'web'), []],
+    ['phone', energy('2026-04-14T10:00:00+05:00', 'phone'), []],
+    ['no channel (an incident\'s own facts)', energy('2026-04-14T10:00:00+05:00'), []],
+    ['e-mail to portal-692', { ...energy('2026-04-14T10:00:00+05:00', 'email'), policy: 'portal-692' }, []],
+  ];
+  for (const [name, f, want] of cases) it(name, () => assert.deepEqual(desk(f), want));
+  it('the incident\'s own clocks never hold a desk clock; channelClocksFor gives it alone', () => {
+    const f = energy('2026-05-09T10:00:00+05:00', 'email');
+    assert.deepEqual(clocksFor({ ...f, channel: undefined, source: 'appeal' }).map((c) => c.timer), ['SLA-N-REPORT']);
+    assert.deepEqual(channelClocksFor('7', f).map((c) => c.timer), ['SLA-N-DESK-MAIL@appeal-7']);
   });
 });

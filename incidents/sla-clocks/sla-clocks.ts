@@ -3,6 +3,7 @@
  * from which event, for its source (monitoring or a user's appeal) and level, each with its due time
  * from the rules engine and the event that meets it. Pure: the facts carry every instant.
  */
+import type { AppealChannel } from '../appeals/appeal-channel.ts';
 import { slaDueAtMs, type DutyId, type Level, type PolicyId, type SlaTimerId } from '../rules/index.ts';
 
 export type ClockState = 'running' | 'met' | 'breached';
@@ -23,6 +24,8 @@ export interface ClockFacts {
   confirmedAt?: number | null;
   refutedAt?: number | null;
   resolvedAt?: number | null;
+  /** The intake channel of the one appeal whose clocks these are (appeal-clocks.ts); never an incident's. */
+  channel?: AppealChannel | undefined;
 }
 
 export interface Clock {
@@ -49,6 +52,8 @@ interface ClockRule {
   /** `levels` match the proposed level too (the duty arises before confirmation), not only the confirmed one. */
   proposedLevels?: boolean;
   informational?: boolean;
+  /** Runs only for an appeal that arrived by one of these channels (its own clock, appeal-clocks.ts). */
+  channels?: readonly AppealChannel[];
 }
 
 /** Per policy: the timers, what starts each and what meets it. `manual`: an operator marks it met (a notice sent). */
@@ -78,7 +83,13 @@ export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = {
     { timer: 'SLA-E-ETP-ID', start: 'registered', met: 'manual', sources: ['appeal'] },
     { timer: 'SLA-E-ETP-RESOLVE', start: 'received', met: 'decided', sources: ['appeal'] },
   ],
-  'energy-366': [{ timer: 'SLA-N-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true }],
+  'energy-366': [
+    { timer: 'SLA-N-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
+    // 003 §19.2–19.4: the support desk answers a voice message and an e-mail by 18:30 of its working
+    // day (or the next); the answer is the operator's, who marks the clock met.
+    { timer: 'SLA-N-DESK-VOICE', start: 'received', met: 'manual', sources: ['appeal'], channels: ['voice'] },
+    { timer: 'SLA-N-DESK-MAIL', start: 'received', met: 'manual', sources: ['appeal'], channels: ['email'] },
+  ],
   'marking-672': [],
 };
 
@@ -124,6 +135,7 @@ export function clocksFor(f: ClockFacts): Clock[] {
   for (const r of CLOCK_RULES[f.policy]) {
     if (r.sources && !r.sources.includes(f.source)) continue;
     if (r.levels && !levelMatches(r, f)) continue;
+    if (r.channels && !(f.channel && r.channels.includes(f.channel))) continue;
     const start = startOf(r.start, f);
     if (start === null || start === undefined) continue;
     out.push({ timer: r.timer, startedAt: start, dueAt: r.untimed ? null : slaDueAtMs(r.timer as SlaTimerId, start), metAt: metOf(r.met, f), informational: r.informational === true });

@@ -7,6 +7,7 @@
  * the channels stay quiet; the incident's notice names every reporter when it goes out.
  */
 import type { Queryable } from '../../core/db.ts';
+import type { AppealChannel } from '../appeals/appeal-channel.ts';
 import { appealClocksFor } from '../sla-clocks/appeal-clocks.ts';
 import type { IncidentRow } from './incident.repo.ts';
 
@@ -33,10 +34,22 @@ export async function attachableIncident(tx: Queryable, system: string, module: 
   return rows[0];
 }
 
-/** Writes (or updates) the clocks of the given attached appeals of `inc`, in batches of one statement each. */
-export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals: { id: string; received_at: Date | string; detected_at: Date | string }[]): Promise<void> {
+/** An appeal as its clocks need it (`channel` absent in rows from before intake channels: the web form). */
+export interface AppealClockRow {
+  id: string;
+  received_at: Date | string;
+  detected_at: Date | string;
+  channel?: string | null;
+}
+
+/**
+ * Writes (or updates) the clocks of the given attached appeals of `inc`, in batches of one statement
+ * each; `clocksOf` picks which (channelClocksFor for the appeal that opened the incident).
+ */
+export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals: readonly AppealClockRow[], clocksOf: typeof appealClocksFor = appealClocksFor): Promise<void> {
   const clocks = appeals.flatMap((a) =>
-    appealClocksFor(a.id, {
+    clocksOf(a.id, {
+      channel: (a.channel ?? 'web') as AppealChannel,
       policy: inc.policy,
       level: inc.level,
       receivedAt: ms(a.received_at) as number,
@@ -67,9 +80,9 @@ export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals:
  * The appeals attached to `inc` (every appeal of a monitoring incident; all but the first of an
  * appeal's incident, whose clocks are the incident's own).
  */
-export async function attachedAppeals(tx: Queryable, inc: IncidentRow): Promise<{ id: string; received_at: Date | string; detected_at: Date | string }[]> {
+export async function attachedAppeals(tx: Queryable, inc: IncidentRow): Promise<AppealClockRow[]> {
   return tx.query(
-    `SELECT id::text AS id, received_at, detected_at FROM appeals WHERE incident_id = $1
+    `SELECT id::text AS id, received_at, detected_at, channel FROM appeals WHERE incident_id = $1
        AND ($2 <> 'appeal' OR id > (SELECT min(id) FROM appeals WHERE incident_id = $1)) ORDER BY id`,
     [inc.id, inc.source],
   );

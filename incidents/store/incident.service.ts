@@ -18,6 +18,7 @@ import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from 
 import { extendClock } from './clock-extension.ts';
 import type { Topology } from './topology.ts';
 import { attachableIncident, attachedAppeals, lockAppealScope, syncAppealClocks } from './appeal-attach.ts';
+import { channelClocksFor } from '../sla-clocks/appeal-clocks.ts';
 
 export interface ActorRef {
   id: string;
@@ -251,15 +252,17 @@ export class IncidentService {
         evidence: { description: v.description },
       });
       const rows = await tx.query<{ id: string }>(
-        `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
-        [id.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex')],
+        `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash, channel)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text AS id`,
+        [id.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex'), v.channel],
       );
       const appealId = rows[0]?.id as string;
-      const after = { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt) };
+      const after = { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel };
       await record(tx, { incidentId: id.id, at: now, actor: 'public:appeal', ip, action: 'registered', after });
       const row = (await getIncidentRow(tx, id.id)) as IncidentRow;
       await syncClocks(tx, row);
+      // The desk's clock of its channel answers this message, so it runs per appeal (SLA-N-DESK-MAIL@appeal-<id>).
+      await syncAppealClocks(tx, row, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }], channelClocksFor);
       await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation } });
       return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: policy === 'portal-692' && now - detectedAt > 3_600_000, attached: false };
     });
@@ -286,13 +289,13 @@ export class IncidentService {
   /** Attaches an appeal to an incident already open about its module (issue #16 item 5; appeal-attach.ts). */
   private async attachAppeal(tx: Queryable, inc: IncidentRow, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string) {
     const rows = await tx.query<{ id: string }>(
-      `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id::text AS id`,
-      [inc.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex')],
+      `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash, channel)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text AS id`,
+      [inc.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex'), v.channel],
     );
     const appealId = rows[0]?.id as string;
-    await syncAppealClocks(tx, inc, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt) }]);
-    await record(tx, { incidentId: inc.id, at: now, actor: 'public:appeal', ip, action: 'appeal.attached', after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt) } });
+    await syncAppealClocks(tx, inc, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }]);
+    await record(tx, { incidentId: inc.id, at: now, actor: 'public:appeal', ip, action: 'appeal.attached', after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel } });
     return { incidentId: inc.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: inc.policy === 'portal-692' && now - detectedAt > 3_600_000, attached: true };
   }
 
