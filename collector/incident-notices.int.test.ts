@@ -163,12 +163,27 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     const ap = await api('POST', '/api/v1/appeals', { organisation: 'ТОО Ромашка', binIin: '850101300005', email: reporter, phone: '+7 701 123 45 67', description: 'не открывается вход в систему', detectedAt: formatAstana(Date.now() - 5 * 60_000), system: 'portal', module: 'auth' });
     assert.equal(ap.status, 201, JSON.stringify(ap.body));
     const id = ap.body.incidentId as string;
+    // A second user's appeal about the module attaches to the incident, with its own SLA-P-LOW-NOTIFY (#16 item 5).
+    const second = 'reporter-low-2@demo.kuzet.local';
+    const ap2 = await api('POST', '/api/v1/appeals', { organisation: 'ТОО Лютик', binIin: '920101300000', email: second, phone: '+7 701 123 45 68', description: 'тоже не открывается вход', detectedAt: formatAstana(Date.now() - 4 * 60_000), system: 'portal', module: 'auth' });
+    assert.equal(ap2.status, 201, JSON.stringify(ap2.body));
+    assert.equal(ap2.body.incidentId, id, 'attached to the open incident');
     assert.equal((await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'analysing' })).status, 200);
     const c = await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'confirmed', level: 'low', levelReason: 'one user, a local browser problem', kind: 'user-computer-limitations', plannedFixAt: formatAstana(Date.now() + 30 * 60_000) });
     assert.equal(c.status, 200, JSON.stringify(c.body));
     await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(reporter) && m.subject.includes(id)), { what: 'level notice to the reporter', timeoutMs: 20_000 });
+    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(second) && m.subject.includes(id)), { what: 'level notice to the attached appeal reporter', timeoutMs: 20_000 });
     type ClockView = { timer: string; state: string; dueAt: string | null; metAt: string | null };
     const clocksOf = async () => (await api('GET', `/api/v1/incidents/${id}`)).body.clocks as ClockView[];
+    // The one level notice reached both users: both clocks are met, the attached appeal's own copy too (it was left to breach).
+    const notify = await waitFor(
+      async () => {
+        const all = (await clocksOf()).filter((x) => x.timer.split('@')[0] === 'SLA-P-LOW-NOTIFY');
+        return all.length === 2 && all.every((x) => x.state === 'met') ? all : undefined;
+      },
+      { what: 'SLA-P-LOW-NOTIFY met for both appeals', timeoutMs: 10_000 },
+    );
+    assert.ok(notify.some((x) => x.timer === `SLA-P-LOW-NOTIFY@appeal-${String(ap2.body.appealId)}`), JSON.stringify(notify));
     assert.equal((await clocksOf()).find((x) => x.timer === 'SLA-P-LOW-FIXED'), undefined, 'no duty before the fix');
 
     const r = await api('POST', `/api/v1/incidents/${id}/transition`, { to: 'resolved', actualFixAt: formatAstana(Date.now() - 1000), cause: 'browser cache', measures: 'advised the user to clear the cache' });

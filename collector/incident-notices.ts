@@ -236,8 +236,12 @@ export class IncidentNotices {
     await this.meetClocks(r, [OWNER_UNIT_CLOCK]);
   }
 
-  /** 001 §13.1: the reporting users learn the level and the planned fix time. */
+  /**
+   * 001 §13.1: the reporting users learn the level and the planned fix time. One message reaches them
+   * all, so it meets SLA-P-LOW-NOTIFY for the incident and for every appeal attached to it.
+   */
   private async lowNotify(r: IncidentRow): Promise<void> {
+    const duties = await this.s.db().query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2", [r.id, LOW_NOTIFY_CLOCK]);
     const subject = await subjectOf(this.s.db(), this.s.config(), r, 'opened');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
@@ -247,7 +251,7 @@ export class IncidentNotices {
       const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
       await this.store(rows, 'notice.level-notify', r.id, { recipients: reporters.length, level: r.level });
     }
-    await this.meetClocks(r, [LOW_NOTIFY_CLOCK]);
+    await this.meetClocks(r, duties.map((d) => d.timer));
   }
 
   /**
