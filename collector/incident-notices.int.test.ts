@@ -236,6 +236,21 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.ok(timeline.some((t) => t.action === 'clock.extended' && t.after?.timer === 'SLA-E-ETP-RESOLVE' && t.after.originalDueAt === before.dueAt));
     const audited = await demo.kuzet.db.query<{ n: string }>("SELECT count(*)::text AS n FROM audit_log WHERE subject = $1 AND action = 'incident.clock.extended'", [id]);
     assert.equal(audited[0]?.n, '1');
+
+    // A second user's appeal attaches with its own decision clock; extending that one tells that user alone.
+    const other = 'etp-user-2@demo.kuzet.local';
+    const ap2 = await api('POST', '/api/v1/appeals', { organisation: 'ТОО Базар', binIin: '920101300010', email: other, phone: '+7 701 123 45 69', description: 'заказ тоже не подтверждается', detectedAt: formatAstana(Date.now() - 4 * 60_000), system: 'etp-alpha', module: 'orders' });
+    assert.equal(ap2.status, 201, JSON.stringify(ap2.body));
+    assert.equal(ap2.body.incidentId, id, 'attached to the open incident');
+    const own = `SLA-E-ETP-RESOLVE@appeal-${String(ap2.body.appealId)}`;
+    const ownClock = ((await api('GET', `/api/v1/incidents/${id}`)).body.clocks as ClockView[]).find((c) => c.timer === own)!;
+    const mailsToFirst = () => demo.peers.smtp.mails.filter((m) => m.to.includes(user) && /Продление срока|ұзартылды/.test(m.subject)).length;
+    const firstBefore = mailsToFirst();
+    const ok2 = await extend(own, { dueAt: ownClock.extendableUntil!, reason: 'waiting for the bank too' });
+    assert.equal(ok2.status, 200, JSON.stringify(ok2.body));
+    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes(other) && m.subject.includes(id) && /Продление срока|ұзартылды/.test(m.subject)), { what: "extension mail to the attached appeal's user", timeoutMs: 20_000 });
+    await waitFor(() => demo.peers.slack.calls.filter((c) => String(c.args.text ?? '').includes(id) && /Продление срока|ұзартылды/.test(String(c.args.text))).length >= 2 || undefined, { what: 'second extension on Slack', timeoutMs: 20_000 });
+    assert.equal(mailsToFirst(), firstBefore, 'the first user is not told of another appeal\'s extension');
   });
 
   it('a delivery that gives up is told to on-call through the other channel', async () => {

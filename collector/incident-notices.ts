@@ -282,7 +282,10 @@ export class IncidentNotices {
     if (!r || !p.timer || !p.dueAt) return;
     const human = (iso: string | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
     const texts = this.s.notices.templates.render(r.policy, 'clock-extended', () => ({ id, timer: p.timer, systemName: this.systemName(r.system), originalDueAt: human(p.originalDueAt), dueAt: human(p.dueAt), reason: p.reason ?? '' }));
-    const users = (await this.s.db().query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [id])).map((a) => ({ email: a.email, oncall: true }));
+    // The clock is one appeal's: its own copy (`…@appeal-17`) or the incident's, which the appeal that opened it runs.
+    // Every other user of a flood attached to the incident has a decision clock of their own, not extended.
+    const appealId = /@appeal-(\d+)$/.exec(p.timer)?.[1] ?? null;
+    const users = (await this.s.db().query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 AND ($2::text IS NULL OR id::text = $2) ORDER BY id LIMIT 1', [id, appealId])).map((a) => ({ email: a.email, oncall: true }));
     const rows = fanOut(`incident:${id}:clock-extended:${p.timer}`, { threadKey: `incident:${id}`, texts, data: { kind: 'clock.extended', incidentId: id, timer: p.timer, dueAt: p.dueAt, originalDueAt: p.originalDueAt ?? null } }, this.channels(), users, { chat: true });
     await this.store(rows, 'notice.clock-extended', id, { timer: p.timer, dueAt: p.dueAt, users: users.length });
   }
