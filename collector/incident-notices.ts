@@ -383,7 +383,6 @@ export function registerNoticeMetrics(s: KuzetServices): void {
 /** Subscribes the consumer to the incident events and the dead letters; started by collector/app.ts. */
 export async function startIncidentNotices(s: KuzetServices): Promise<BackgroundPart & { handler: IncidentNotices }> {
   const handler = new IncidentNotices(s);
-  registerNoticeMetrics(s);
   s.incidents.subscribe('notices', (e) => handler.handle(e));
   s.notices.onDead((row) => handler.deadLetter(row));
   return { handler, close: async () => undefined };
