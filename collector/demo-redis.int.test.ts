@@ -7,11 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { dropRedisPrefix, tempDir, waitFor } from '../test/support.ts';
+import { dropRedisPrefix, freePort, tempDir, waitFor } from '../test/support.ts';
 import { demoRedisPrefix } from './demo.ts';
 
 type Status = { systems: { id: string; targets: { id: string; checks: { status: string }[] }[] }[] };
@@ -92,14 +91,6 @@ interface Demo {
   simUrl: string;
   banner: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 async function spawnDemo(dataDir: string): Promise<Demo> {

@@ -5,25 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../core/config.ts';
 import { findNpmChromiumPackage, PROBES } from '../probes/index.ts';
-import { runCli, tempDir } from '../test/support.ts';
+import { freePort, runCli, tempDir } from '../test/support.ts';
 import { startSlack, startSmtp } from './demo/peers.ts';
 import { startDemoNtp } from './demo/etp-demo.ts';
 import { doctorExitCode, formatDoctor, runDoctor, type DoctorFinding } from './doctor.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function configYaml(o: { smtpUrl: string; slackApiUrl: string; ntpServer: string; dataDir: string }): string {
   return `storage: { dataDir: ${o.dataDir} }
@@ -96,7 +87,7 @@ describe('kuzet doctor', () => {
   });
 
   it('names each missing one with the command that fixes it, and exits 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const yaml = configYaml({ smtpUrl: `smtp://127.0.0.1:${port}`, slackApiUrl: `http://127.0.0.1:${port}/api/`, ntpServer: `127.0.0.1:${port}`, dataDir: join(dir.path, 'data') });
     const findings = await runDoctor({
       config: parseConfig(yaml, PROBES, {}),
@@ -125,7 +116,7 @@ describe('kuzet doctor', () => {
     const ok = await runCli(['doctor', '-c', file], { env: { REDIS_URL, DATABASE_URL: '' } });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, /^ok {6}browser {3}journeys use /m);
-    const port = await closedPort();
+    const port = await freePort();
     const down = await runCli(['doctor', '--json', '-c', file], { env: { REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: '' } });
     assert.equal(down.code, 1, down.stdout + down.stderr);
     const { findings } = JSON.parse(down.stdout) as { findings: DoctorFinding[] };

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 
@@ -113,5 +114,17 @@ export function postOversized(url: string, o: { headers: Record<string, string>;
       if (!answered && !req.destroyed) req.end();
     };
     write();
+  });
+}
+
+/** A port on 127.0.0.1 that nothing listens on: opened, then closed (for a server to start on, or a peer that refuses). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
   });
 }

@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createToken } from '../../core/auth.ts';
@@ -14,7 +13,9 @@ import { migrate, openDb, type Db } from '../../core/db.ts';
 import { demoConfigYaml } from '../../collector/demo.ts';
 import { startPortalSim, type PortalSim } from '../../collector/demo/portal-sim.ts';
 import { startSlack, startSmtp } from '../../notices/test-support.ts';
-import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName } from '../support.ts';
+import { dropPgSchema, dropRedisPrefix, freePort, PG_URL, REDIS_URL, tempDir, uniqueName } from '../support.ts';
+
+export { freePort };
 
 const BIN = new URL('../../bin/kuzet.mjs', import.meta.url).pathname;
 
@@ -22,16 +23,6 @@ export const SLACK_TOKEN = 'xoxb-drill-slack-token-5f1e2d';
 export const SMTP_PASSWORD = 'drill-smtp-pass-9a8b7c';
 export const DB_PASSWORD = 'drill-db-pass-4d3c2b';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
