@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
-import { findNpmChromiumPackage, formatServer, isExecutable, NPM_CHROMIUM_PACKAGE, npmChromiumDir, parseServer, querySntp, SYSTEM_CHROMIUMS } from '../probes/index.ts';
+import { findNpmChromiumPackage, foreignUnpackDir, formatServer, isExecutable, NPM_CHROMIUM_PACKAGE, npmChromiumDir, parseServer, querySntp, SYSTEM_CHROMIUMS } from '../probes/index.ts';
 
 export const DOCTOR_STATUSES = ['ok', 'missing', 'off'] as const;
 export type DoctorStatus = (typeof DOCTOR_STATUSES)[number];
@@ -90,7 +90,11 @@ async function checkBrowser(o: DoctorOptions): Promise<DoctorFinding> {
   try {
     const pkg = findNpmChromiumPackage(o.npmChromiumDir);
     const dir = npmChromiumDir(pkg.version);
-    npm = `${NPM_CHROMIUM_PACKAGE} ${pkg.version} (npm; ${existsSync(resolve(dir, '.complete')) ? `unpacked in ${dir}` : `unpacks into ${dir} on first use, ~1–2 s`})`;
+    const unpacked = existsSync(resolve(dir, '.complete'));
+    // A copy someone else put in the shared temp folder is refused at launch: not a browser found.
+    const foreign = unpacked ? foreignUnpackDir(dir) : undefined;
+    if (foreign) npmProblem = foreign;
+    else npm = `${NPM_CHROMIUM_PACKAGE} ${pkg.version} (npm; ${unpacked ? `unpacked in ${dir}` : `unpacks into ${dir} on first use, ~1–2 s`})`;
   } catch (err) {
     npmProblem = (err as Error).message;
   }

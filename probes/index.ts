@@ -13,7 +13,7 @@ export type { JsonSchema } from './json-schema.ts';
 export { closeBrowserPool, configureBrowserPool } from './browser/pool.ts';
 export { isExecutable, resolveBrowser, SYSTEM_CHROMIUMS } from './browser/executable.ts';
 export type { BrowserSource, ResolvedBrowser } from './browser/executable.ts';
-export { findNpmChromiumPackage, NPM_CHROMIUM_PACKAGE, npmChromiumDir } from './browser/npm-chromium.ts';
+export { findNpmChromiumPackage, foreignUnpackDir, NPM_CHROMIUM_PACKAGE, npmChromiumDir } from './browser/npm-chromium.ts';
 export { formatServer, parseServer, querySntp } from './ntp/sntp.ts';
 export { assertJourneyFiles, validateJourneyFiles } from './browser/journey-loader.ts';
 export { defineJourney } from './browser/journey.ts';

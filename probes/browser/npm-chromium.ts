@@ -156,10 +156,16 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
  * kuzet to launch.
  */
 function refuseForeignDir(dir: string): void {
+  const problem = foreignUnpackDir(dir);
+  if (problem) throw new NpmChromiumUnavailable(problem);
+}
+
+/** Why the unpacked copy at `dir` is not run (see above), or undefined when it is this user's own; `kuzet doctor` says it too. */
+export function foreignUnpackDir(dir: string): string | undefined {
   const s = lstatSync(dir);
   const uid = userInfo().uid;
   const problem = !s.isDirectory() ? 'is not a folder (a link or a file)' : s.uid !== uid ? `belongs to uid ${s.uid}, not ${uid}` : (s.mode & 0o022) !== 0 ? 'may be written by other users' : undefined;
-  if (problem) throw new NpmChromiumUnavailable(`${dir} ${problem}: refusing to run a browser from it; remove it and kuzet unpacks its own`);
+  return problem && `${dir} ${problem}: refusing to run a browser from it; remove it and kuzet unpacks its own`;
 }
 
 /** Shared libraries the binary links against beyond glibc; the package carries them (its al2023 archive). */
