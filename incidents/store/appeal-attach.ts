@@ -9,10 +9,9 @@
 import type { Queryable } from '../../core/db.ts';
 import type { AppealChannel } from '../appeals/appeal-channel.ts';
 import { appealClocksFor } from '../sla-clocks/appeal-clocks.ts';
-import type { IncidentRow } from './incident.repo.ts';
+import { upsertClocks, type IncidentRow } from './incident.repo.ts';
 
 const OPEN_STATES = ['registered', 'analysing', 'confirmed'];
-const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
 const ms = (d: Date | string | null | undefined) => (d === null || d === undefined ? null : new Date(d).getTime());
 
 /**
@@ -60,20 +59,7 @@ export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals:
       resolvedAt: ms(inc.resolved_at),
     }),
   );
-  for (let i = 0; i < clocks.length; i += 500) {
-    const batch = clocks.slice(i, i + 500);
-    const params: unknown[] = [inc.id];
-    const values = batch.map((c) => {
-      params.push(c.timer, iso(c.startedAt), iso(c.dueAt), iso(c.metAt), c.informational);
-      const n = params.length;
-      return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
-    });
-    await tx.query(
-      `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ${values.join(', ')}
-       ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = CASE WHEN incident_clocks.extension IS NULL THEN EXCLUDED.due_at ELSE incident_clocks.due_at END, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
-      params,
-    );
-  }
+  await upsertClocks(tx, inc.id, clocks);
 }
 
 /**

@@ -133,11 +133,25 @@ export async function syncClocks(tx: Queryable, inc: IncidentRow): Promise<void>
     refutedAt: ms(inc.refuted_at),
     resolvedAt: ms(inc.resolved_at),
   });
-  for (const c of clocks) {
+  await upsertClocks(tx, inc.id, clocks);
+}
+
+/**
+ * Writes clocks of one incident, 500 to a statement: new clocks appear, start and due times follow the
+ * facts, but an operator's extension keeps its due time and a met time is never undone.
+ */
+export async function upsertClocks(tx: Queryable, incidentId: string, clocks: readonly { timer: string; startedAt: number | null; dueAt: number | null; metAt: number | null; informational: boolean }[]): Promise<void> {
+  for (let i = 0; i < clocks.length; i += 500) {
+    const params: unknown[] = [incidentId];
+    const values = clocks.slice(i, i + 500).map((c) => {
+      params.push(c.timer, iso(c.startedAt), iso(c.dueAt), iso(c.metAt), c.informational);
+      const n = params.length;
+      return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+    });
     await tx.query(
-      `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO incident_clocks (incident_id, timer, started_at, due_at, met_at, informational) VALUES ${values.join(', ')}
        ON CONFLICT (incident_id, timer) DO UPDATE SET started_at = EXCLUDED.started_at, due_at = CASE WHEN incident_clocks.extension IS NULL THEN EXCLUDED.due_at ELSE incident_clocks.due_at END, met_at = COALESCE(incident_clocks.met_at, EXCLUDED.met_at)`,
-      [inc.id, c.timer, iso(c.startedAt), iso(c.dueAt), iso(c.metAt), c.informational],
+      params,
     );
   }
 }
