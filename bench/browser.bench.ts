@@ -8,7 +8,7 @@
 import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPortalSim } from '../collector/demo/portal-sim.ts';
+import { startPortalSim } from '../demo/portal-sim.ts';
 import { browserProbe } from '../probes/browser.probe.ts';
 import { browserPool, closeBrowserPool, configureBrowserPool } from '../probes/browser/pool.ts';
 import { runCheck } from '../probes/runner.ts';

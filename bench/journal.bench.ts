@@ -2,8 +2,8 @@
  * The journal at scale: 10,000 rows to XLSX (target < 5 s) and to PDF (target < 15 s), with the
  * growth of the process's resident memory while each renders (sampled every 20 ms).
  */
-import { manyEntries } from '../incidents/journal/fixtures.test-support.ts';
-import { renderJournal, type JournalFormat } from '../incidents/journal/index.ts';
+import { manyEntries } from '../journal/fixtures.test-support.ts';
+import { renderJournal, type JournalFormat } from '../journal/index.ts';
 
 async function measure(format: JournalFormat, rows: number): Promise<{ ms: number; bytes: number; rssDeltaMb: number }> {
   const entries = manyEntries(rows);

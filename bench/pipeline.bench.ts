@@ -10,7 +10,7 @@ import { request, Agent } from 'node:http';
 import { join } from 'node:path';
 import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
-import { startKuzet } from '../collector/app.ts';
+import { startKuzet } from '../app/start.ts';
 import type { KeyedResult } from '../collector/results.store.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName } from '../test/support.ts';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { createApi } from '../collector/api.ts';
+import { createApi } from '../api/server.ts';
 import { Metrics } from '../collector/metrics.ts';
 import { StatusBoard } from '../collector/status.ts';
 import { parseConfig } from '../core/config.ts';

@@ -12,7 +12,7 @@ import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName, waitFor } from '../test/support.ts';
-import { startKuzet, startWorker, type KuzetHandle } from './app.ts';
+import { startKuzet, startWorker, type KuzetHandle } from '../app/start.ts';
 import { browserPool } from '../probes/browser/pool.ts';
 
 interface Target {

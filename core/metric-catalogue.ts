@@ -20,7 +20,7 @@ export const METRIC_CATALOGUE = {
   ntpDelay: { name: 'kuzet_ntp_delay_seconds', help: 'Round-trip delay of the latest SNTP exchange', labels: ['server'] },
   clockOffset: { name: 'kuzet_clock_offset_seconds', help: "A target's clock (HTTP Date) minus kuzet's corrected clock", labels: ['system', 'target'] },
   freshnessAge: { name: 'kuzet_freshness_age_seconds', help: 'Age of the newest timestamp a freshness check read from an API', labels: ['system', 'target'] },
-  // Incidents and SLA clocks (docs/rules.md §4–§5): incidents/events/sla-ticker.ts and collector/incident-notices.ts.
+  // Incidents and SLA clocks (docs/rules.md §4–§5): incidents/events/sla-ticker.ts and notices/incident-notices.ts.
   slaBreaches: { name: 'kuzet_sla_breaches_total', help: 'SLA clocks that passed their due time unmet', labels: ['timer'] },
   slaOpen: { name: 'kuzet_sla_open', help: 'SLA clocks running (not met, not breached) now', labels: ['timer'] },
   incidentsOpen: { name: 'kuzet_incidents_open', help: 'Incidents not yet resolved, by system, level (unclassified: none) and state', labels: ['system', 'level', 'state'] },

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { silentLogger } from '../core/log.ts';
-import { startDemo, type DemoHandle } from '../collector/demo.ts';
+import { startDemo, type DemoHandle } from '../demo/run.ts';
 import { dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { SCRAPE_UP } from './catalogue.ts';
 import { buildAll, OUTPUT_PATHS } from './build.ts';

@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
-import { startDemo, type DemoHandle } from '../collector/demo.ts';
+import { startDemo, type DemoHandle } from '../demo/run.ts';
 import { dropRedisPrefix, REDIS_URL, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { EVENTS_QUEUE, readOutbox } from './index.ts';
 

@@ -1,6 +1,6 @@
 /** The face of incidents/: the rules engine today; detection, lifecycle and the journal as they land. */
 export * from './rules/index.ts';
-export * from './etp/index.ts';
+export * from '../etp/index.ts';
 export { DEFAULT_DETECTOR_CONFIG, ERROR_CAUSES, observe, observeAll, emptyDetectorState, moduleEvidence, probableCause } from './detection/detector.ts';
 export type { DetectorConfig, DetectorInput, DetectorState, DetectionEvent } from './detection/detector.ts';
 export { FAILURE_KINDS, FAILURE_KIND_IDS, INCIDENT_STATES, TRANSITIONS, TransitionError, transition } from './lifecycle/lifecycle.ts';
@@ -27,4 +27,4 @@ export type { Topology } from './store/topology.ts';
 export { startIncidentRuntime } from './events/runtime.ts';
 export type { EventHandler, IncidentEvent, IncidentRuntime, IncidentRuntimeOptions } from './events/runtime.ts';
 export { digestDue, produceDigest } from './events/digest.ts';
-export * from './journal/index.ts';
+export * from '../journal/index.ts';

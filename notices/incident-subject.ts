@@ -1,7 +1,7 @@
 /**
  * An incident as its notice must tell it (docs/rules.md §6; 001 §13.1, §14.1–14.2, §15.1–15.3): the
  * pure mapping from the stored incident to a {@link NoticeSubject}, and which duties (SLA clocks) a
- * publication meets. collector/incident-notices.ts reads the facts and acts on them.
+ * publication meets. notices/incident-notices.ts reads the facts and acts on them.
  */
 import { ERROR_CAUSES, type IncidentRow } from '../incidents/index.ts';
 import type { NoticeSubject, Phase, Recipient } from './model.ts';

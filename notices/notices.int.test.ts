@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { createApi } from '../collector/api.ts';
+import { createApi } from '../api/server.ts';
 import { Metrics } from '../collector/metrics.ts';
 import { StatusBoard } from '../collector/status.ts';
 import { createToken } from '../core/auth.ts';

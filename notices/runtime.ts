@@ -1,6 +1,6 @@
 /**
  * The notices runtime: the service, the status site cache, subscriptions, and — once Redis is there —
- * the delivery queue and the maintenance schedule (BullMQ delayed jobs). collector/app.ts wires it.
+ * the delivery queue and the maintenance schedule (BullMQ delayed jobs). app/start.ts wires it.
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';

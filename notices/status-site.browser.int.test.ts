@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { createApi } from '../collector/api.ts';
+import { createApi } from '../api/server.ts';
 import { Metrics } from '../collector/metrics.ts';
 import { StatusBoard } from '../collector/status.ts';
 import { parseConfig } from '../core/config.ts';

@@ -1,9 +1,9 @@
-/** Silence detection (collector/meta/silence.ts), table-driven: who is silent, and how findings are grouped. */
+/** Silence detection (meta/silence.ts), table-driven: who is silent, and how findings are grouped. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../core/config.ts';
 import { PROBES } from '../probes/index.ts';
-import { findSilences, type Heartbeat } from '../collector/meta/index.ts';
+import { findSilences, type Heartbeat } from '../meta/index.ts';
 
 const cfg = parseConfig(
   `

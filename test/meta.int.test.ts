@@ -14,7 +14,7 @@ import { createToken } from '../core/auth.ts';
 import { parseConfig, resolveChecks } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
 import { PROBES } from '../probes/index.ts';
-import { startKuzet, type KuzetHandle } from '../collector/app.ts';
+import { startKuzet, type KuzetHandle } from '../app/start.ts';
 import { CheckWorkers } from '../collector/worker.ts';
 import { startSlack } from '../notices/test-support.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, uniqueName, waitFor } from './support.ts';

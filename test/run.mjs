@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const folders = ['core', 'collector', 'probes', 'incidents', 'notices', 'dashboards', 'test', 'journeys'];
+const folders = ['core', 'collector', 'probes', 'incidents', 'notices', 'dashboards', 'api', 'app', 'cli', 'console', 'demo', 'etp', 'journal', 'meta', 'test', 'journeys'];
 const filter = process.argv.slice(2);
 const ISOLATED = /^probes\/browser\//;
 

@@ -1,5 +1,5 @@
 /**
- * The incident side of a running kuzet, in one place for collector/app.ts: the service, the detector
+ * The incident side of a running kuzet, in one place for app/start.ts: the service, the detector
  * (state read back from the database), the SLA ticker with the daily digest and, once Redis is up,
  * the outbox publisher.
  */

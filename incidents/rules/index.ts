@@ -46,6 +46,8 @@ export type { Annulment, DeadlinesRequest, DeadlinesResult, Duty, Extension, Out
 export { CONSEQUENCE_KINDS, DEADLINE_KINDS, EXTENSION_FLAGS, LEVELS, POLICIES, POLICY_IDS, PROCUREMENT_METHODS } from './policies/index.ts';
 export type { ConsequenceKind, ConsequenceSpec, ClassificationRule, DeadlineKind, ExtensionFlag, ExtensionRule, Level, Policy, PolicyId, ProcurementFacts, ProcurementMethod, SlaTimer } from './policies/index.ts';
 export { HOLIDAY_YEARS } from './holidays/index.ts';
+export { RULES_DOC_BANNER, RulesDocError, allRuleIds, renderRulesDoc } from './rules-doc.ts';
+export type { RequirementRule, RulesDocInput } from './rules-doc.ts';
 
 // ---- output shapes ----
 

@@ -72,10 +72,10 @@ export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = {
     { timer: 'SLA-P-HIGH-REPORT', start: 'resolved', met: 'manual', levels: ['high'] },
     // 001 §19 «При поступлении информации … в целях подтверждения»: from receipt, whether medium/high is
     // proposed at once or only confirmed later; met only by the message to the owner's IT and security
-    // unit (collector/incident-notices.ts), never by the public notice.
+    // unit (notices/incident-notices.ts), never by the public notice.
     { timer: 'SLA-P-OWNER-MEDHIGH', start: 'received', met: 'manual', levels: ['medium', 'high'], proposedLevels: true },
     // 002 §15.3 (new §13.3): after the fix of a low failure the reporting users are told the works are
-    // finished; met by that e-mail (collector/incident-notices.ts).
+    // finished; met by that e-mail (notices/incident-notices.ts).
     { timer: 'SLA-P-LOW-FIXED', start: 'resolved', met: 'manual', levels: ['low'], sources: ['appeal'], untimed: true },
   ],
   'etp-em': [

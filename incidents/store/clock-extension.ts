@@ -1,7 +1,7 @@
 /**
  * An operator extends a clock's due time (issue #17 item 11; docs/rules.md §4, SLA-E-ETP-RESOLVE,
  * 000 App.4 §1.5): once, to at most the original due time + 15 calendar days, with a notice to the user
- * and the operator (sent by collector/incident-notices.ts on the `clock.extended` event). The clock keeps
+ * and the operator (sent by notices/incident-notices.ts on the `clock.extended` event). The clock keeps
  * the new due time in `due_at` (so warnings, breaches and metrics follow it) and the extension, with the
  * original due time, in `extension`; both are on the timeline and in the audit log.
  */

@@ -10,7 +10,7 @@ import type { Logger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import type { Lang } from '../model.ts';
 import { renderAtom, renderHtml, renderJson, renderRss, renderWidget, renderWidgetScript, SITE_LANGS } from './render.ts';
-import { queryRegistry, queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from './etps.ts';
+import { queryRegistry, queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from '../../etp/site-view.ts';
 import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot, type UptimeRow } from './snapshot.ts';
 
 export interface SiteEntry {

@@ -2,7 +2,7 @@
  * Every Kazakh notice template says what its Russian sibling says: the same placeholders and helpers,
  * the same rule ids and numbers, and the regulation's Kazakh term wherever the Russian uses the
  * regulation's term (docs/kazakh-glossary.md, taken from 002 beside 001). Both template folders are
- * held to it: the notices' own and the ETP rules' (incidents/etp/templates).
+ * held to it: the notices' own and the ETP rules' (etp/templates).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { buildProgram } from '../../collector/cli.ts';
+import { buildProgram } from '../../cli/main.ts';
 import { ConfigError, InputError } from '../../core/errors.ts';
 import { call, startBed, type Bed } from './harness.ts';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { createToken } from '../../core/auth.ts';
 import { migrate, openDb, type Db } from '../../core/db.ts';
-import { demoConfigYaml } from '../../collector/demo.ts';
-import { startPortalSim, type PortalSim } from '../../collector/demo/portal-sim.ts';
+import { demoConfigYaml } from '../../demo/run.ts';
+import { startPortalSim, type PortalSim } from '../../demo/portal-sim.ts';
 import { startSlack, startSmtp } from '../../notices/test-support.ts';
 import { dropPgSchema, dropRedisPrefix, freePort, PG_URL, REDIS_URL, tempDir, uniqueName } from '../support.ts';
 

@@ -13,8 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { createToken } from '../../core/auth.ts';
 import { parseConfig } from '../../core/config.ts';
 import { silentLogger } from '../../core/log.ts';
-import { startKuzet, type KuzetHandle } from '../../collector/app.ts';
-import { createUser } from '../../collector/console/users.repo.ts';
+import { startKuzet, type KuzetHandle } from '../../app/start.ts';
+import { createUser } from '../../console/users.repo.ts';
 import { startSmtp } from '../../notices/test-support.ts';
 import { PROBES } from '../../probes/index.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, tempDir, uniqueName, waitFor } from '../support.ts';
@@ -24,7 +24,7 @@ const PUBLIC_URL = 'https://status.operator.kz';
 const PASSWORD = 'correct horse battery staple';
 const APPEALS_PER_IP = 10;
 const SUBSCRIBE_PER_IP = 8;
-/** The console's failed sign-ins per client address per 15 minutes (collector/console/users.repo.ts). */
+/** The console's failed sign-ins per client address per 15 minutes (console/users.repo.ts). */
 const SIGN_IN_FAILURES_PER_IP = 20;
 
 const iso = (ms: number) => `${new Date(ms + 5 * 3_600_000).toISOString().slice(0, 19)}+05:00`;

@@ -31,7 +31,7 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
 
 /** "At least N days before": N whole days strictly between the notice's date and the start's date. */
 export const LEAD_TIMES: readonly LeadTimeRule[] = [
-  { audience: 'etp-owners', days: 2, unit: 'working', notice: 'planned technical works, to the other side (e-shop ↔ ETP)', source: '000 App.7 §39' },
+  { audience: 'etp-owners', days: 2, unit: 'working', notice: 'planned technical works, by the side doing them to the other (e-shop ↔ ETP); unplanned works at once, with the list and contacts of the people responsible (§40); works that make the e-shop or any of its services unavailable are also published on the portal (§41)', source: '000 App.7 §39' },
   { audience: 'etp-auth-rotation', days: 3, unit: 'working', notice: 'change of authentication data, with date and time', source: '000 App.7 §37' },
   { audience: 'etp-requisites', days: 15, unit: 'calendar', notice: 'change of requisites (name, BIN, domain, IP addresses)', source: '000 App.7 §36' },
 ];
@@ -39,7 +39,7 @@ export const LEAD_TIMES: readonly LeadTimeRule[] = [
 export const ETP_EM: Policy = {
   id: 'etp-em',
   system: 'electronic trading platforms connected to the e-shop',
-  source: '000, Appendix 3, 4, 7',
+  source: '000, Appendices 3, 4, 7',
   classification: [],
   slaTimers: SLA_TIMERS,
   leadTimes: LEAD_TIMES,

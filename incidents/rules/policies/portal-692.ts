@@ -94,7 +94,7 @@ export const DUTIES: readonly UntimedDutyRule[] = [
 
 /** "At least 2 calendar days before" planned maintenance (001 §18; usage rules §28). */
 export const LEAD_TIMES: readonly LeadTimeRule[] = [
-  { audience: 'portal-users', days: 2, unit: 'calendar', notice: 'planned technical and preventive works: homepage announcement and user notification', source: '001 §18, usage rules §28' },
+  { audience: 'portal-users', days: 2, unit: 'calendar', notice: 'planned technical and preventive works, preferably on weekends and holidays: announced on the homepage and to the users', source: '001 §18, usage rules §28' },
 ];
 
 const TENDER_METHODS = ['competition', 'price-quotations', 'auction', 'housing'] as const;
@@ -119,7 +119,7 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     // auction whose new acceptance end falls after its (moved) bidding is flagged
     // biddingRescheduleRequired by the engine, for whichever rule moved it.
     id: 'EX-M-ACCEPT-OVER', source: '001 §14.7', occasions: ['medium'],
-    summary: 'failure lasting past the acceptance end (S ≤ acceptanceEnd < R), any method: NWD(R), same time',
+    summary: 'failure lasting past the acceptance end (S ≤ acceptanceEnd < R), any method (§14.7 names none, unlike §14.3): NWD(R), same time; for competition and price quotations the later of this and EX-M-ACCEPT',
     deadlines: ['acceptanceEnd'],
     hits: (end, w) => end !== undefined && w.start <= end && end < w.end,
     extend: (end, w) => nextWorkingDayAfterResolution(w, end as number),
@@ -186,7 +186,7 @@ export const EXTENSION_RULES: readonly ExtensionRule[] = [
     // «при совпадении срока приема заявок» (§15.4): the acceptance period overlapping W, not only its
     // end; «на срок устранения проблемы» (§15.8): + D also when R is after the acceptance end.
     id: 'EX-H-ACCEPT', source: '001 §15.2, §15.4, §15.8', occasions: ['high'],
-    summary: 'acceptance period overlapping W ((acceptanceStart or −∞) ≤ R and S ≤ acceptanceEnd; competition, auction, housing, price quotations): acceptanceEnd + D',
+    summary: 'acceptance period overlapping W ((acceptanceStart or −∞) ≤ R and S ≤ acceptanceEnd; competition, auction, housing, price quotations): acceptanceEnd + D, also when R is after the acceptance end',
     methods: TENDER_METHODS, deadlines: ['acceptanceEnd'],
     hits: (end, w, p) => end !== undefined && (p.deadlines.acceptanceStart ?? -Infinity) <= w.end && w.start <= end,
     extend: (t, w) => plusDuration(t as number, w),

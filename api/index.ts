@@ -1,0 +1,1 @@
+/** The face of api/: what other folders may import from it. */

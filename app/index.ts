@@ -1,0 +1,1 @@
+/** The face of app/: what other folders may import from it. */

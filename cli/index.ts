@@ -1,0 +1,1 @@
+/** The face of cli/: what other folders may import from it. */

@@ -1,0 +1,1 @@
+/** The face of collector/: what other folders may import from it. */

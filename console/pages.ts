@@ -1,0 +1,434 @@
+/**
+ * The on-call pages: live board, incidents (list, page with evidence, clocks, transitions,
+ * extensions, timeline), notice editor, maintenance planning, ETPs, journal downloads. Every change
+ * goes through the same services as the HTTP API (and is audited there), acting as `user:<name>`.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { roleAtLeast, type Role } from '../core/auth.ts';
+import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
+import { InputError, NotFoundError } from '../core/errors.ts';
+import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../core/time.ts';
+import { FAILURE_KIND_IDS, INCIDENT_STATES, JOURNAL_FORMATS, LEVELS, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listEtps, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../incidents/index.ts';
+import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase } from '../notices/index.ts';
+import { etpRuntime } from '../etp/runtime.ts';
+import { openSilences, placeNamesOf, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
+import { noticeSubjectForIncident } from '../notices/incident-notices.ts';
+import type { KuzetServices } from '../app/services.ts';
+import { astanaInput, localValue, pick } from './forms.ts';
+import { labels, renderPage, term, type PageContext, type PageName } from './render.ts';
+import { consoleState, forbidden } from './security.ts';
+import { actorId } from './users.repo.ts';
+
+export function pageContext(ctx: Context, s: KuzetServices, flash?: string): PageContext {
+  const st = consoleState(ctx);
+  const u = st.session?.user;
+  return { lang: st.lang, me: u ? { username: u.username, role: u.role } : undefined, csrf: st.session?.csrf, path: ctx.path, now: s.now(), flash };
+}
+
+export function html(ctx: Context, s: KuzetServices, page: PageName, data: Record<string, unknown>, opts: { title?: string; live?: boolean; flash?: string } = {}): void {
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = renderPage(page, pageContext(ctx, s, opts.flash), data, opts);
+}
+
+/** 403 (rendered as a page) unless the signed-in user's role is at least `role`. */
+export function need(ctx: Context, role: Role): { id: string; ip: string } {
+  const u = consoleState(ctx).session?.user;
+  if (!u) throw forbidden('sign in first');
+  if (!roleAtLeast(u.role, role)) throw forbidden(`the ${u.role} role may not do this; ${role} is required`);
+  return { id: actorId(u.username), ip: ctx.ip };
+}
+
+const see = (ctx: Context) => {
+  const st = consoleState(ctx);
+  return { lang: st.lang, L: labels(st.lang), canOperate: st.session ? roleAtLeast(st.session.user.role, 'operator') : false };
+};
+
+const seeOther = (ctx: Context, to: string) => {
+  ctx.status = 303;
+  ctx.redirect(to);
+};
+
+const DONE = { published: 'published', saved: 'saved', planned: 'planned', transitioned: 'transitioned' } as const;
+function flashOf(ctx: Context): string | undefined {
+  const d = ctx.query.done;
+  if (typeof d !== 'string' || !(d in DONE)) return undefined;
+  const L = see(ctx).L;
+  return { published: L.published, saved: L.save, planned: L.plan, transitioned: L.transition }[d as keyof typeof DONE];
+}
+
+/**
+ * A system's module as the operator reads it (issue #17 item 14): the system's name and the module's
+ * configured name in the page's language first, the config ids after it (`placeIds`) for lookups.
+ */
+function placeOf(cfg: Pick<KuzetConfig, 'systems'>, lang: 'kk' | 'ru', system: string | null, module: string | null | undefined) {
+  const sys = systemOf(cfg, system);
+  const m = moduleNamesOf(sys, module);
+  const placeIds = `${system ?? ''}${module ? `/${module}` : ''}`;
+  const placeName = sys ? (m ? `${sys.name} · ${m[lang]}` : sys.name) : placeIds;
+  return { placeName, placeIds };
+}
+
+function boardRows(s: KuzetServices, lang: 'kk' | 'ru', kinds?: string[]) {
+  const cfg = s.config();
+  const snap = s.status.snapshot(cfg, s.now());
+  const systems = snap.systems
+    .filter((sys) => !kinds || kinds.includes(sys.kind))
+    .map((sys) => ({
+      id: sys.id,
+      name: sys.name,
+      policy: sys.policy,
+      rows: sys.targets.flatMap((t) =>
+        t.checks.flatMap((c) => c.regions.map((r) => ({ key: c.key, target: t.id, moduleName: moduleNamesOf(systemOf(cfg, sys.id), t.module)?.[lang] ?? '', check: c.id, region: r.region, status: r.status, statusName: labels(lang)[r.status as 'up' | 'down' | 'unknown'] ?? r.status, since: r.since ?? '', latency: r.latencyMs === null ? '' : Math.round(r.latencyMs), message: r.message }))),
+      ),
+    }));
+  return { summary: snap.summary, systems };
+}
+
+function incidentRows(cfg: KuzetConfig, lang: 'kk' | 'ru', rows: Awaited<ReturnType<typeof listIncidentRows>>) {
+  return rows.map((r) => {
+    const v = incidentView(r);
+    const lvl = v.level ?? v.proposedLevel;
+    return { ...v, ...placeOf(cfg, lang, v.system, v.module), stateName: term(lang, v.state), levelKey: lvl, levelName: term(lang, lvl) };
+  });
+}
+
+function options<T extends string>(values: readonly T[], selected: string | undefined, name: (v: T) => string) {
+  return values.map((value) => ({ value, label: name(value), selected: value === selected }));
+}
+
+const oneOf = <T extends string>(v: unknown, values: readonly T[], field: string): T | undefined => {
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new InputError(`must be one of ${values.join(', ')}`, field);
+  return v as T;
+};
+
+type FieldSpec = { name: string; required?: boolean; textarea?: boolean; datetime?: boolean; options?: { value: string; label: string; selected: boolean }[]; value?: string };
+
+function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>, now: Date) {
+  const L = labels(lang);
+  const fields: Record<IncidentState, FieldSpec[]> = {
+    registered: [],
+    analysing: [],
+    confirmed: [
+      { name: 'level', required: true, options: options(LEVELS, inc.proposedLevel ?? undefined, (l) => term(lang, l)) },
+      { name: 'levelReason' },
+      { name: 'kind', required: true, options: options(FAILURE_KIND_IDS, undefined, (k) => `${term(lang, k)} (${k})`) },
+      { name: 'plannedFixAt', required: true, datetime: true },
+      ...(inc.policy === 'energy-366' ? [{ name: 'levelAgreedWith', required: true }] : []),
+    ],
+    refuted: [{ name: 'evidence', required: true, textarea: true }],
+    resolved: [
+      { name: 'actualFixAt', required: true, datetime: true, value: localValue(now) },
+      { name: 'cause', required: true, textarea: true },
+      { name: 'measures', required: true, textarea: true },
+    ],
+    closed: [{ name: 'recommendations', required: true, textarea: true }, { name: 'decision', textarea: true }],
+  };
+  const label = (n: string) => (L as Record<string, string>)[n === 'evidence' ? 'refuteEvidence' : n] ?? n;
+  return TRANSITIONS[inc.state].map((to) => ({ to, toName: term(lang, to), fields: fields[to].map((f) => ({ ...f, label: label(f.name) })) }));
+}
+
+const TRANSITION_FIELDS = ['evidence', 'level', 'levelReason', 'levelAgreedWith', 'kind', 'cause', 'measures', 'recommendations', 'decision'] as const;
+
+async function incidentOr404(s: KuzetServices, id: string) {
+  const row = await getIncidentRow(s.db(), id);
+  if (!row) throw new NotFoundError(`no incident ${id}`);
+  return row;
+}
+
+type StoredExtensions = { latest?: string } & Record<string, {
+  stage: string;
+  notes?: string[];
+  window?: { basis: string; startedAt: string; resolvedAt: string | null; refutedAt?: string };
+  extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[];
+  annulments?: { announcement?: string; lot?: string; what: string; formedAt: string; rule: string }[];
+  duties?: { announcement?: string; lot?: string; duty: string; rule: string }[];
+}>;
+
+/** The consequences (EX-UNSCRUPULOUS, EX-N-RESULTS) an operator may record now, as the policy offers them. */
+async function consequenceForm(s: KuzetServices, row: IncidentRow, lang: 'kk' | 'ru') {
+  const open = row.state === 'confirmed' || row.state === 'resolved' || row.state === 'closed';
+  const kinds = open && row.level ? consequencesOf(row.policy).filter((c) => c.levels.includes(row.level as Level)) : [];
+  if (kinds.length === 0) return null;
+  return {
+    kinds: kinds.map((c) => ({ value: c.kind, label: `${c.label[lang]} (${c.rule}, ${c.source})` })),
+    procurements: (await procurementChoices(s.db(), row.system)).map((p) => ({ value: p.id, label: `${p.announcement} / ${p.lot}` })),
+  };
+}
+
+export function registerPages(router: Router, s: KuzetServices): void {
+  const db = () => s.db();
+
+  router.get('/console', async (ctx) => {
+    const { lang } = see(ctx);
+    const open = (await listIncidentRows(db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
+    // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
+    const silences = (await openSilences(db(), placeNamesOf(s.config()))).map((x) => ({ ...x, text: x.subject[lang] }));
+    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
+  });
+
+  router.get('/console/incidents', async (ctx) => {
+    const { lang, L } = see(ctx);
+    const state = oneOf(ctx.query.state, INCIDENT_STATES, 'state');
+    const level = oneOf(ctx.query.level, LEVELS, 'level') as Level | undefined;
+    const systemIds = Object.keys(s.config().systems);
+    const system = oneOf(ctx.query.system, systemIds, 'system');
+    const day = (name: string) => {
+      const v = ctx.query[name];
+      if (v === undefined || v === '') return undefined;
+      const d = typeof v === 'string' ? tryParseDateDay(v) : undefined;
+      if (d === undefined) throw new InputError('not a date YYYY-MM-DD', name);
+      return d;
+    };
+    // Whole Astana days: from the start of `from` to the end of `to`.
+    const fromDay = day('from');
+    const toDay = day('to');
+    const from = fromDay === undefined ? undefined : astanaDayTimeToMs(fromDay, 0);
+    const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
+    if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
+    const rows = await listIncidentRows(db(), { state, level, system, from, to, limit: 500 });
+    html(ctx, s, 'incidents', {
+      incidents: incidentRows(s.config(), lang, rows),
+      states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
+      levels: options(LEVELS, level, (v) => term(lang, v)),
+      systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
+      from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
+      to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
+    }, { live: true, title: L.incidents });
+  });
+
+  router.get('/console/incidents/:id', async (ctx) => {
+    const { lang, L, canOperate } = see(ctx);
+    const id = ctx.params.id as string;
+    const row = await incidentOr404(s, id);
+    const inc = incidentView(row);
+    const now = s.now();
+    const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
+    const timeline = (await timelineView(db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
+    const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date; channel: string }>(
+      'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at, channel FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
+      [id],
+    );
+    const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
+    const ext = (row.extensions ?? {}) as StoredExtensions;
+    const latest = ext.latest ? ext[ext.latest] : undefined;
+    html(ctx, s, 'incident', {
+      inc: { ...inc, ...placeOf(s.config(), lang, inc.system, inc.module), kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
+      clocks,
+      timeline,
+      canOperate,
+      forms: transitionForms(lang, inc, now),
+      canChangePlannedFix: inc.state === 'confirmed',
+      appeals: appeals.map((a) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)), channel: a.channel, channelName: term(lang, `channel-${a.channel}`) })),
+      screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
+      details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
+      evidenceText: appeals.length === 0 ? ev.description : undefined,
+      extensions: latest?.extensions ?? [],
+      extensionNotes: latest?.notes ?? [],
+      extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}` : '',
+      annulments: latest?.annulments ?? [],
+      duties: latest?.duties ?? [],
+      consequences: consequencesRecorded(row),
+      consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
+    }, { live: true, title: `${id} · ${L.incidents}` });
+  });
+
+  router.get('/console/incidents/:id/screenshots/:n', async (ctx) => {
+    const row = await incidentOr404(s, ctx.params.id as string);
+    const shots = ((row.evidence ?? {}) as { screenshots?: string[] }).screenshots ?? [];
+    const p = shots[Number(ctx.params.n)];
+    const root = resolve(s.artifactsDir);
+    const file = p ? resolve(p) : undefined;
+    // The path comes from a worker's observation: served only from inside the artifacts directory.
+    if (!file || !file.startsWith(root + sep) || !file.endsWith('.png')) throw new NotFoundError('no such screenshot under the artifacts directory');
+    const bytes = await readFile(file).catch(() => undefined);
+    if (!bytes) throw new NotFoundError('the screenshot is gone (removed by retention)');
+    ctx.type = 'image/png';
+    ctx.body = bytes;
+  });
+
+  router.post('/console/incidents/:id/transition', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    const input: Record<string, unknown> = { ...pick(f, TRANSITION_FIELDS), to: f.to };
+    if (f.version) input.version = Number(f.version);
+    const planned = astanaInput(f.plannedFixAt, 'plannedFixAt');
+    const actual = astanaInput(f.actualFixAt, 'actualFixAt');
+    if (planned) input.plannedFixAt = planned;
+    if (actual) input.actualFixAt = actual;
+    await s.incidents.service.transition(id, input, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=transitioned`);
+  });
+
+  router.post('/console/incidents/:id/planned-fix', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    await s.incidents.service.updatePlannedFix(id, { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  router.post('/console/incidents/:id/consequences', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    const at = astanaInput(f.at, 'at');
+    await s.incidents.service.recordConsequence(id, { kind: f.kind, procurement: f.procurement, note: f.note, ...(f.supplier?.trim() ? { supplier: f.supplier } : {}), ...(at ? { at } : {}), ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  router.post('/console/incidents/:id/clocks/:timer/met', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    await s.incidents.service.markClockMet(id, ctx.params.timer as string, {}, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  // SLA-E-ETP-RESOLVE (000 App.4 §1.5): the operator extends the decision deadline once; the service checks the bound.
+  router.post('/console/incidents/:id/clocks/:timer/extend', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const id = ctx.params.id as string;
+    const f = consoleState(ctx).form;
+    await s.incidents.service.extendClock(id, ctx.params.timer as string, { dueAt: astanaInput(f.dueAt, 'dueAt'), reason: f.reason }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
+  });
+
+  router.post('/console/appeals/:id/link', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const f = consoleState(ctx).form;
+    const appealId = ctx.params.id as string;
+    if (!/^\d+$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
+    const r = await s.incidents.service.linkAppeal(appealId, { incidentId: (f.incidentId ?? '').trim() }, actor);
+    seeOther(ctx, `/console/incidents/${encodeURIComponent(r.incidentId)}?done=saved`);
+  });
+
+  // ---- notices ----
+
+  router.get('/console/notices', async (ctx) => {
+    html(ctx, s, 'notices', { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) }, { live: true, title: see(ctx).L.notices });
+  });
+
+  const findNotice = async (kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
+
+  /**
+   * The subject to edit. An incident's facts (level, times, extensions, affected lots, recipients) come
+   * fresh from the incident through notices/incident-notices.ts; the operator's words (description)
+   * from the stored notice when there is one.
+   */
+  const subjectFor = async (kind: string, subjectId: string): Promise<{ subject: NoticeSubject; noticeId?: string }> => {
+    const existing = await findNotice(kind, subjectId);
+    if (kind === 'incident') {
+      await incidentOr404(s, subjectId);
+      const fresh = await noticeSubjectForIncident(s, subjectId);
+      if (!fresh) throw new InputError(`incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`, 'incident');
+      return { subject: { ...fresh, description: existing?.subject.description ?? fresh.description }, ...(existing ? { noticeId: existing.id } : {}) };
+    }
+    if (!existing) throw new NotFoundError(`no ${kind} notice for ${subjectId}`);
+    return { subject: existing.subject, noticeId: existing.id };
+  };
+
+  const editor = async (ctx: Context, subject: NoticeSubject, noticeId: string | undefined, extra: Record<string, unknown> = {}) => {
+    const { L, canOperate } = see(ctx);
+    const notice = noticeId ? await s.notices.service.get(noticeId) : undefined;
+    const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
+    html(ctx, s, 'notice-edit', { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra }, { title: L.editNotice, flash: flashOf(ctx) });
+  };
+
+  router.get('/console/notices/edit', async (ctx) => {
+    const q = ctx.query;
+    if (typeof q.notice === 'string') {
+      const n = await s.notices.service.get(q.notice);
+      const { subject, noticeId } = await subjectFor(n.kind, n.subjectId);
+      return editor(ctx, subject, noticeId);
+    }
+    if (typeof q.incident === 'string') {
+      const { subject, noticeId } = await subjectFor('incident', q.incident);
+      return editor(ctx, subject, noticeId);
+    }
+    throw new InputError('give ?incident=ID or ?notice=ID', 'incident');
+  });
+
+  router.post('/console/notices/save', async (ctx) => {
+    const f = consoleState(ctx).form;
+    const kind = oneOf(f.kind, ['incident', 'maintenance'] as const, 'kind') ?? 'incident';
+    const { subject: base, noticeId } = await subjectFor(kind, f.id ?? '');
+    const phase = (f.phase || base.phase) as Phase;
+    const subject = { ...base, phase, description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) } } as NoticeSubject;
+    if (f.op === 'preview') {
+      const p = await s.notices.service.preview(subject);
+      return editor(ctx, subject, noticeId, { texts: p.texts, previewVersion: p.version });
+    }
+    const actor = need(ctx, 'operator');
+    const { notice } = await s.notices.service.upsert(subject, actor);
+    if (f.op === 'publish') await s.notices.service.publish(notice.id, actor);
+    seeOther(ctx, `/console/notices/edit?notice=${encodeURIComponent(notice.id)}&done=${f.op === 'publish' ? 'published' : 'saved'}`);
+  });
+
+  // ---- maintenance ----
+
+  const maintenancePage = async (ctx: Context, extra: Record<string, unknown> = {}, flash?: string) => {
+    const { L, canOperate } = see(ctx);
+    const form = (extra.form ?? {}) as Record<string, string>;
+    const systems = Object.entries(s.config().systems).map(([id, sys]) => ({ value: id, label: `${sys.name} (${id})`, selected: id === form.system }));
+    html(ctx, s, 'maintenance', { systems, canOperate, windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({ ...w, systemName: systemOf(s.config(), w.system)?.name ?? w.system })), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
+  };
+
+  router.get('/console/maintenance', (ctx) => maintenancePage(ctx));
+
+  router.post('/console/maintenance', async (ctx) => {
+    const f = consoleState(ctx).form;
+    const input = {
+      system: f.system,
+      modules: (f.modules ?? '').split(/[\s,]+/).filter(Boolean),
+      startsAt: astanaInput(f.startsAt, 'startsAt'),
+      endsAt: astanaInput(f.endsAt, 'endsAt'),
+      description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) },
+      responsible: f.responsible?.trim() ? [{ name: f.responsible.trim(), ...(f.responsibleEmail?.trim() ? { email: f.responsibleEmail.trim() } : {}) }] : [],
+    };
+    if (f.op === 'plan') {
+      const actor = need(ctx, 'operator');
+      const out = await s.notices.service.planMaintenance(input, actor);
+      return maintenancePage(ctx, { verdicts: out.plan.verdicts, reasons: out.plan.reasons }, `${see(ctx).L.plan}: ${out.id}`);
+    }
+    const parsed = maintenanceInputSchema.safeParse(input);
+    if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+    const sys = systemOf(s.config(), parsed.data.system);
+    if (!sys) throw new InputError(`unknown system "${parsed.data.system}"`, 'system');
+    const plan = planMaintenance(parsed.data, { id: parsed.data.system, policy: sys.policy, modules: sys.modules }, s.now());
+    return maintenancePage(ctx, { verdicts: plan.verdicts, reasons: plan.reasons, form: f });
+  });
+
+  // ---- ETPs and the journal ----
+
+  router.get('/console/etps', async (ctx) => {
+    const { lang, L, canOperate } = see(ctx);
+    const rt = etpRuntime(s);
+    await rt.ensureSeeded();
+    const checks = new Map(boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]));
+    const etps = await Promise.all(
+      (await listEtps(db(), s.now())).map(async (e) => {
+        const d = await rt.detail(e.id);
+        return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
+      }),
+    );
+    html(ctx, s, 'etps', { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) }, { live: true, title: L.etps, flash: flashOf(ctx) });
+  });
+
+  router.post('/console/etps/:id/decision', async (ctx) => {
+    const actor = need(ctx, 'operator');
+    const f = consoleState(ctx).form;
+    const at = astanaInput(f.disconnectAt, 'disconnectAt');
+    await etpRuntime(s).decide(ctx.params.id as string, { decision: f.decision, reason: f.reason, ...(at ? { disconnectAt: at } : {}), ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}) }, actor);
+    seeOther(ctx, '/console/etps?done=saved');
+  });
+
+  router.get('/console/journal', async (ctx) => {
+    const { lang, L } = see(ctx);
+    const today = formatAstana(s.now()).slice(0, 10);
+    html(ctx, s, 'journal', { journalFormats: JOURNAL_FORMATS, from: `${today.slice(0, 4)}-01-01`, to: today, year: String(Number(today.slice(0, 4)) - 1), lang, otherLang: lang === 'kk' ? 'ru' : 'kk' }, { title: L.journal });
+  });
+}

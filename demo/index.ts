@@ -1,0 +1,1 @@
+/** The face of demo/: what other folders may import from it. */
