@@ -246,7 +246,7 @@ export const TARIFF_RULES: readonly TariffRule[] = [
  * немесе теріске шығару кезіне дейін ұзартады» — whatever the outcome (refuted, low, medium, high).
  */
 export const EX_ANALYSIS: AnalysisRule = {
-  id: 'EX-ANALYSIS', source: '002 §10',
+  id: 'EX-ANALYSIS', source: '002 §10 (kept unchanged as new §9)',
   summary: "an acceptance end that passes while the reported failure is being confirmed or refuted (receivedAt ≤ acceptanceEnd ≤ decidedAt): acceptanceEnd' = decidedAt (confirmation or refutation)",
   deadlines: ['acceptanceEnd'],
   hits: (end, a) => end !== undefined && a.receivedAt <= end && end <= a.decidedAt,

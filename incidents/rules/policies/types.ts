@@ -1,7 +1,9 @@
 /**
  * The shapes policies are written in. A policy is data a compliance officer can read: every rule id
- * of docs/rules.md sits next to its source point, with the reading used as a short text and, for
- * computed rules, a small pure function.
+ * sits next to its source point, with the reading used as a short text and, for computed rules, a
+ * small pure function. These objects are the single source of the rule tables of docs/rules.md,
+ * which `npm run docs` renders from them (incidents/rules/rules-doc.ts): a rule's meaning is written
+ * here, once.
  */
 import type { DeskId } from '../desks.ts';
 
