@@ -1,6 +1,34 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The capability folders: each is entered only through its `index.ts` (core/ is the shared kit: its files are imported directly). */
+const FACED = ['collector', 'probes', 'incidents', 'notices', 'dashboards', 'api', 'app', 'cli', 'console', 'demo', 'etp', 'journal', 'meta', 'journeys'];
+/** Until the KuzetServices bag is replaced by narrow dependencies, its type is the one deep import allowed. */
+const TEMPORARY = ['app/services.ts'];
+/** Tests, test support, the bench and the drills may reach inside a folder: they test its parts. */
+const HARNESS = ['**/*.test.ts', '**/*test-support.ts', 'test/**', 'bench/**'];
+/** Pure code: the rules engine and the journal's model and words take no I/O, so they stay table-testable. */
+const PURE = {
+  1: ['journal/model.ts', 'journal/labels.ts', 'journal/rows.ts'],
+  2: ['incidents/rules/*.ts'],
+  3: ['incidents/rules/*/*.ts'],
+};
+const IO_MESSAGE = 'The rules engine and the journal model take no I/O: pass data (and `now`) in.';
+const IO_MODULES = ['pg', 'ioredis', 'bullmq', '@electric-sql/pglite', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'dgram', 'node:dgram', 'child_process', 'node:child_process', 'koa', '@koa/router', 'nodemailer', '@slack/web-api', 'playwright-core'];
+const IO_FILES = ['core/db.ts', 'core/redis.ts', 'core/audit.ts', 'core/log.ts'];
+
+/** The import patterns that leave a file `depth` folders deep for another top folder's insides. */
+function facePatterns(depth) {
+  const up = '../'.repeat(depth);
+  return [
+    {
+      group: [`${up}*/**`, `!${up}*/index.ts`, `!${up}core/**`, ...TEMPORARY.map((f) => `!${up}${f}`)],
+      message: "Import another folder through its face (`<folder>/index.ts`); add what you need to that face's exports.",
+    },
+  ];
+}
+const depthGlob = (depth) => FACED.map((f) => `${f}/${'*/'.repeat(depth - 1)}*.ts`);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'dashboards/build/**', 'artifacts/**'] },
   js.configs.recommended,
@@ -13,4 +41,23 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Faces: one block per depth, since an import's way out of its folder is `../` once per level.
+  ...[1, 2, 3, 4].map((depth) => ({
+    files: depthGlob(depth),
+    ignores: HARNESS,
+    rules: { 'no-restricted-imports': ['error', { patterns: facePatterns(depth) }] },
+  })),
+  ...Object.entries(PURE).map(([depth, files]) => ({
+    files,
+    ignores: HARNESS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: IO_MESSAGE })),
+          patterns: [...facePatterns(Number(depth)), { group: IO_FILES.map((f) => `${'../'.repeat(Number(depth))}${f}`), message: IO_MESSAGE }],
+        },
+      ],
+    },
+  })),
 );

@@ -1,1 +1,4 @@
 /** The face of api/: what other folders may import from it. */
+export { readBodyText, readJson, refuseUnstorableFields } from './http-util.ts';
+export { pageOfList } from './paging.ts';
+export { createApi, routesOf } from './server.ts';

@@ -19,7 +19,7 @@ import type { Db } from '../core/db.ts';
 import { InputError, KuzetError, NotFoundError, UnavailableError } from '../core/errors.ts';
 import { checkSignedPath, serverKey, signPath } from '../core/signed-link.ts';
 import { formatAstana } from '../core/time.ts';
-import { getResult } from '../collector/results.store.ts';
+import { getResult } from '../collector/index.ts';
 
 export interface RunRoutesDeps {
   db: () => Db | undefined;

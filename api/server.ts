@@ -16,11 +16,9 @@ import { idCursor, queryLimit } from './paging.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
 import { registerStatusRoutes } from './status-site.routes.ts';
-import type { Metrics } from '../collector/metrics.ts';
-import { listResults } from '../collector/results.store.ts';
+import { type Metrics, listResults, type StatusBoard } from '../collector/index.ts';
 import { publicObservations, registerRunRoutes } from './runs.routes.ts';
 import type { ApiExtension } from '../app/services.ts';
-import type { StatusBoard } from '../collector/status.ts';
 
 export interface ApiDeps {
   config: () => KuzetConfig;

@@ -1,1 +1,3 @@
 /** The face of app/: what other folders may import from it. */
+export { startKuzet, startWorker } from './start.ts';
+export type { KuzetHandle } from './start.ts';

@@ -10,9 +10,7 @@ import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import type { IncidentRuntime } from '../incidents/index.ts';
 import type { NoticeRuntime } from '../notices/index.ts';
-import type { InfluxSink } from '../collector/influx.sink.ts';
-import type { Metrics } from '../collector/metrics.ts';
-import type { StatusBoard } from '../collector/status.ts';
+import type { InfluxSink, Metrics, StatusBoard } from '../collector/index.ts';
 
 export interface KuzetServices {
   config(): KuzetConfig;

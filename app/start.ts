@@ -13,23 +13,14 @@ import type { Logger } from '../core/log.ts';
 import { pruneLimits } from '../core/rate-limit.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
-import { NoticeRuntime } from '../notices/index.ts';
+import { NoticeRuntime, registerNoticeMetrics, startIncidentNotices } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
-import { createApi, routesOf } from '../api/server.ts';
-import { incidentChangeOf, InfluxSink } from '../collector/influx.sink.ts';
-import { ResultIngestor, type LiveSink } from '../collector/ingest.ts';
-import { registerCalendarMetrics, warnIfCalendarEndsSoon } from '../collector/calendar-metrics.ts';
-import { Metrics } from '../collector/metrics.ts';
-import { MAINTENANCE_QUEUE, reloadChannel } from '../collector/queues.ts';
-import { enforceRetention, listStates } from '../collector/results.store.ts';
-import { CheckScheduler } from '../collector/scheduler.ts';
-import { StatusBoard } from '../collector/status.ts';
-import { CheckWorkers } from '../collector/worker.ts';
+import { createApi, routesOf } from '../api/index.ts';
+import { incidentChangeOf, InfluxSink, ResultIngestor, type LiveSink, registerCalendarMetrics, warnIfCalendarEndsSoon, Metrics, MAINTENANCE_QUEUE, reloadChannel, enforceRetention, listStates, CheckScheduler, StatusBoard, CheckWorkers } from '../collector/index.ts';
 import { consoleExtension } from '../console/index.ts';
-import { etpExtension, startEtpPart } from '../etp/runtime.ts';
-import { journalExtension, startJournalPart } from '../journal/journal.routes.ts';
+import { etpExtension, queryRegistry, startEtpPart } from '../etp/index.ts';
+import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { metaExtension, startMeta } from '../meta/index.ts';
-import { registerNoticeMetrics, startIncidentNotices } from '../notices/incident-notices.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
 export interface StartOptions {
@@ -136,7 +127,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   });
 
   let publicUrl = '';
-  const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl });
+  const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl, etpRegistry: queryRegistry });
   await notices.start();
 
   const redisUrl = redisUrlOf(cfg, env);

@@ -3,8 +3,7 @@
  * Target: under 1 s for the whole entry point (validation, rules, formatting).
  */
 import { formatAstana } from '../core/time.ts';
-import { computeExtensions, rulesDeadlines } from '../incidents/rules/index.ts';
-import type { DeadlinesRequest } from '../incidents/rules/index.ts';
+import { computeExtensions, rulesDeadlines, type DeadlinesRequest } from '../incidents/rules/index.ts';
 
 const COUNT = 100_000;
 const TARGET_MS = 1000;

@@ -10,16 +10,16 @@ import { migrate, openDb } from '../core/db.ts';
 import { ConfigError, InputError, KuzetError, issuesFromZod } from '../core/errors.ts';
 import { createLogger } from '../core/log.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
-import { rulesCalendar, rulesDeadlines, rulesEtpStreak, rulesLeadTime, rulesSla } from '../incidents/index.ts';
+import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla } from '../incidents/index.ts';
+import { rulesEtpStreak, registerEtpCommands } from '../etp/index.ts';
 import { assertJourneyFiles, PROBES } from '../probes/index.ts';
-import { startKuzet, startWorker } from '../app/start.ts';
+import { startKuzet, startWorker } from '../app/index.ts';
 import { registerIncidentCommands } from './incidents.ts';
-import { registerJournalCommands } from '../journal/journal.cli.ts';
-import { registerEtpCommands } from '../etp/etp.cli.ts';
-import { registerConsoleCommands } from '../console/cli.ts';
-import { startDemo } from '../demo/run.ts';
+import { registerJournalCommands } from '../journal/index.ts';
+import { registerConsoleCommands } from '../console/index.ts';
+import { startDemo } from '../demo/index.ts';
 import { checkBrowserOnly, demoBrowserNotice, doctorExitCode, formatDoctor, runDoctor } from './doctor.ts';
-import { reloadChannel } from '../collector/queues.ts';
+import { reloadChannel } from '../collector/index.ts';
 
 const DEFAULT_CONFIG = 'kuzet.yaml';
 

@@ -5,8 +5,7 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { KuzetConfig } from '../core/config.ts';
-import { resolveChecks } from '../core/config.ts';
+import { type KuzetConfig, resolveChecks } from '../core/config.ts';
 import { checkQueueName, type CheckJobData } from './queues.ts';
 
 const schedulerId = (key: string, region: string) => `${key}@${region}`;

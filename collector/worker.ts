@@ -9,7 +9,7 @@ import type { ResolvedCheck } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import { getProbe, runCheck, type CheckResult } from '../probes/index.ts';
 import { checkQueueName, resultStreamKey, type CheckJobData } from './queues.ts';
-import { startHeartbeat } from '../meta/heartbeat.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import { encodeResult } from './result-codec.ts';
 
 /** Bounds the results stream should the ingestor be away for long: ~1 million results, oldest trimmed. */

@@ -1,7 +1,8 @@
 /** The console's words: journal terms are the journal's own, and the Kazakh labels keep the glossary's words. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COLUMN_KEYS, FAILURE_KIND_IDS, HEADERS, KIND_WORDS, LEVELS, LEVEL_WORDS } from '../incidents/index.ts';
+import { COLUMN_KEYS, HEADERS, KIND_WORDS, LEVEL_WORDS } from '../journal/index.ts';
+import { FAILURE_KIND_IDS, LEVELS } from '../incidents/index.ts';
 import { CONSOLE_LANGS, LABELS, TERMS, type Labels } from './i18n.ts';
 
 describe('console words shared with the journal', () => {

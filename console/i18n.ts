@@ -6,7 +6,7 @@
  * words, and the labels of the fields that fill a journal column (level, kind, decision, measures,
  * causes, recommendations), so the console, the journal and its extract cannot drift apart.
  */
-import { COLUMN_KEYS, HEADERS, KIND_WORDS, LEVEL_WORDS } from '../incidents/index.ts';
+import { COLUMN_KEYS, HEADERS, KIND_WORDS, LEVEL_WORDS } from '../journal/index.ts';
 
 export const CONSOLE_LANGS = ['kk', 'ru'] as const;
 export type ConsoleLang = (typeof CONSOLE_LANGS)[number];

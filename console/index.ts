@@ -105,3 +105,4 @@ export function consoleExtension(s: KuzetServices): ApiExtension {
     registerAdminPages(router, s);
   };
 }
+export { registerConsoleCommands } from './cli.ts';

@@ -12,7 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { InputError, KuzetError } from '../core/errors.ts';
-import { readBodyText, refuseUnstorableFields } from '../api/http-util.ts';
+import { readBodyText, refuseUnstorableFields } from '../api/index.ts';
 import type { KuzetServices } from '../app/services.ts';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n.ts';
 import { CONSOLE_CSP, labels, renderPage } from './render.ts';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
 import { parseCidr } from './network.ts';
-import type { Probe } from '../probes/types.ts';
+import type { Probe } from '../probes/index.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
 /** Policy ids of docs/rules.md §1. */

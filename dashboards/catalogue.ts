@@ -3,8 +3,8 @@
  * InfluxDB sink's measurement list. A panel asks for a catalogue key; a key that is not there (yet)
  * throws {@link MissingMetric}, and the generator reports the panel as pending instead of writing it.
  */
-import { METRIC_CATALOGUE } from '../collector/metrics.ts';
-import { INFLUX_ETP_MEASUREMENT, INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS } from '../collector/influx.sink.ts';
+import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
+import { INFLUX_ETP_MEASUREMENT, INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS } from '../collector/index.ts';
 import { WANTED_METRICS, type WantedKey } from './pending.ts';
 
 export interface CatalogueEntry {

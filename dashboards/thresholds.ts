@@ -2,7 +2,8 @@
  * Thresholds shared by panels and alert rules, so a red cell and a page mean the same number.
  * Where a rule of docs/rules.md or a probe default sets the number, it is imported or cited.
  */
-import { CALENDAR_WARN_DAYS, THRESHOLD_STREAK, warningFromStreak } from '../incidents/index.ts';
+import { CALENDAR_WARN_DAYS } from '../incidents/index.ts';
+import { THRESHOLD_STREAK, warningFromStreak } from '../etp/index.ts';
 
 export const THRESHOLDS = {
   /** Availability ratio: below `warn` yellow, below `bad` red. */

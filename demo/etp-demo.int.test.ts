@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../core/log.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
-import { decisionDueByMs } from '../incidents/index.ts';
+import { decisionDueByMs } from '../etp/index.ts';
 import { waitInsideAstanaDay } from '../test/astana-clock.test-support.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startDemo, type DemoHandle } from './run.ts';

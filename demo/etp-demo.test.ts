@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { moduleNamesOf, parseConfig, resolveChecks } from '../core/config.ts';
 import { astanaEpochDay, formatAstana, formatEpochDay, parseDateTimeMs } from '../core/time.ts';
-import { failureDays, streakStatus, type FailureEpisode } from '../incidents/index.ts';
+import { failureDays, streakStatus, type FailureEpisode } from '../etp/index.ts';
 import { ESHOP_SERVICE_IDS } from '../core/eshop-services.ts';
 import { renderHtml } from '../notices/site/render.ts';
 import { buildSnapshot } from '../notices/site/snapshot.ts';

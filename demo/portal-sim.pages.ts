@@ -3,8 +3,7 @@
  * with `data-testid` on what browser journeys and keyword checks look at. Every interpolated value
  * goes through {@link esc}.
  */
-import type { Announcement, EtpInfo, Product } from './portal-sim.data.ts';
-import { etpPrice } from './portal-sim.data.ts';
+import { type Announcement, type EtpInfo, type Product, etpPrice } from './portal-sim.data.ts';
 
 export interface Notice {
   ru: string;

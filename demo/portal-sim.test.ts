@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { InputError } from '../core/errors.ts';
 import { ESHOP_SERVICE_IDS } from '../core/eshop-services.ts';
-import { ESHOP_SIM_TARGETS, FAULTS, SIM_TARGETS, startPortalSim } from './portal-sim.ts';
-import type { PortalSim, SimTarget } from './portal-sim.ts';
+import { ESHOP_SIM_TARGETS, FAULTS, SIM_TARGETS, startPortalSim, type PortalSim, type SimTarget } from './portal-sim.ts';
 
 const FIXED_NOW = new Date('2026-03-26T04:30:00Z');
 const FIXED_ISO = '2026-03-26T09:30:00+05:00';

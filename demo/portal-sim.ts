@@ -10,37 +10,13 @@
  * sim.setFault('etp-alpha.orders', 'down');
  * await sim.close();
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../core/eshop-services.ts';
-import {
-  ANNOUNCEMENTS,
-  astanaIso,
-  ESHOP_SERVICES,
-  ETPS,
-  etpPrice,
-  findAnnouncement,
-  findProduct,
-  PRODUCTS,
-  searchAnnouncements,
-  searchProducts,
-} from './portal-sim.data.ts';
-import type { EtpInfo } from './portal-sim.data.ts';
-import { ALL_TARGETS, brokenResponse, FAULTS, html, isFault, json, parseFaultBody, truncatedResponse } from './portal-sim.faults.ts';
-import type { Fault, SimResponse } from './portal-sim.faults.ts';
-import {
-  etpCataloguePage,
-  etpHomePage,
-  etpProductPage,
-  homePage,
-  loginPage,
-  lotCardPage,
-  notFoundPage,
-  searchPage,
-} from './portal-sim.pages.ts';
-import type { Notice } from './portal-sim.pages.ts';
+import { ANNOUNCEMENTS, astanaIso, ESHOP_SERVICES, ETPS, etpPrice, findAnnouncement, findProduct, PRODUCTS, searchAnnouncements, searchProducts, type EtpInfo } from './portal-sim.data.ts';
+import { ALL_TARGETS, brokenResponse, FAULTS, html, isFault, json, parseFaultBody, truncatedResponse, type Fault, type SimResponse } from './portal-sim.faults.ts';
+import { etpCataloguePage, etpHomePage, etpProductPage, homePage, loginPage, lotCardPage, notFoundPage, searchPage, type Notice } from './portal-sim.pages.ts';
 
 export { FAULTS, ALL_TARGETS, isFault };
 export type { Fault, Notice };

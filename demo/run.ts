@@ -11,7 +11,7 @@ import { createToken } from '../core/auth.ts';
 import type { Logger } from '../core/log.ts';
 import type { IncidentRuntimeOptions } from '../incidents/index.ts';
 import { PROBES } from '../probes/index.ts';
-import { startKuzet, type KuzetHandle } from '../app/start.ts';
+import { startKuzet, type KuzetHandle } from '../app/index.ts';
 import { startSlack, startSmtp } from './peers.ts';
 import { SIM_TARGETS, startPortalSim, type PortalSim } from './portal-sim.ts';
 import { eshopServiceTargets, etpDemoTargets, replayEtpFailures, startDemoNtp, type ReplayResult } from './etp-demo.ts';

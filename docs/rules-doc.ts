@@ -4,9 +4,8 @@
  * so they cannot disagree on what goes in.
  */
 import { readFileSync } from 'node:fs';
-import { DESKS, POLICIES, renderRulesDoc } from '../incidents/index.ts';
+import { DESKS, POLICIES, renderRulesDoc, type RulesDocInput } from '../incidents/index.ts';
 import { ETP_TIME_RULE } from '../etp/index.ts';
-import type { RulesDocInput } from '../incidents/index.ts';
 
 export const RULES_TEMPLATE = new URL('./rules.template.md', import.meta.url);
 export const RULES_DOC = new URL('./rules.md', import.meta.url);

@@ -9,7 +9,7 @@ import { audit } from '../core/audit.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { InputError, KuzetError } from '../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
-import { dateDay, dateTimeMs } from '../incidents/rules/schemas.ts';
+import { dateDay, dateTimeMs } from '../incidents/index.ts';
 import { storedEvents } from './ledger.ts';
 import { etpJson, inputIssues, requireEtp, setConnection, type Etp, type RegistryActor } from './registry.ts';
 

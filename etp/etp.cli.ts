@@ -8,7 +8,10 @@ import type { Command } from 'commander';
 import type { KuzetConfig } from '../core/config.ts';
 import { migrate, openDb, type Db } from '../core/db.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
-import { ETP_TEMPLATES_DIR, decisionJson, etpDetail, etpJson, listEtps, recordDecision, seedFromConfig } from '../incidents/index.ts';
+import { ETP_TEMPLATES_DIR } from './time-sync.ts';
+import { decisionJson, recordDecision } from './decision.ts';
+import { etpDetail, listEtps } from './view.ts';
+import { etpJson, seedFromConfig } from './registry.ts';
 import { NoticeTemplates, insertDeliveries } from '../notices/index.ts';
 import { decisionNotices } from './runtime.ts';
 

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { InputError, issuesFromZod } from '../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
-import { CalendarRangeError } from '../incidents/rules/calendar.ts';
-import { dateDay, dateTimeMs } from '../incidents/rules/schemas.ts';
+import { CalendarRangeError, dateDay, dateTimeMs } from '../incidents/index.ts';
 import { DEFAULT_MIN_FAILURE_MINUTES, evaluateStreak } from './streaks.ts';
 
 export {
@@ -94,3 +93,6 @@ export function rulesEtpStreak(input: unknown): EtpStreakOutput {
     decisionDueBy: result.decisionDueByMs === null ? null : formatAstana(result.decisionDueByMs),
   };
 }
+export { etpExtension, etpRuntime, startEtpPart } from './runtime.ts';
+export { registerEtpCommands } from './etp.cli.ts';
+export { queryRegistry } from './site-view.ts';

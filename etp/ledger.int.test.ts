@@ -11,7 +11,10 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import { formatAstana, formatEpochDay, parseDateTimeMs } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
 import { PG_URL, dropPgSchema, uniqueName } from '../test/support.ts';
-import { createEtp, etpDetail, getEtp, listEtps, recomputeLedger, recordDecision, recordEpisode, requireEtp, seedFromConfig, storedEvents, updateEtp, type Etp } from '../incidents/index.ts';
+import { createEtp, getEtp, requireEtp, seedFromConfig, updateEtp, type Etp } from './registry.ts';
+import { etpDetail, listEtps } from './view.ts';
+import { recomputeLedger, recordEpisode, storedEvents } from './ledger.ts';
+import { recordDecision } from './decision.ts';
 
 const CONFIG = `
 systems:

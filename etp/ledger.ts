@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { audit } from '../core/audit.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
-import { dateTimeMs } from '../incidents/rules/schemas.ts';
+import { dateTimeMs } from '../incidents/index.ts';
 import type { Etp } from './registry.ts';
 import { COUNTED_SERVICES, THRESHOLD_STREAK, decisionDueByMs, failureMsByDay, streakEndingOn, streakEvents, streakRuns, type FailureEpisode, type StreakEvent } from './streaks.ts';
 

@@ -10,7 +10,7 @@ import { ETP_STATES, type KuzetConfig } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import { InputError, KuzetError, NotFoundError, formatPath, issuesFromZod } from '../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
-import { dateDay, dateTimeMs } from '../incidents/rules/schemas.ts';
+import { dateDay, dateTimeMs } from '../incidents/index.ts';
 import { DEFAULT_MIN_FAILURE_MINUTES } from './streaks.ts';
 
 export { ETP_STATES };

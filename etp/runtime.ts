@@ -17,44 +17,19 @@ import type Router from '@koa/router';
 import client from 'prom-client';
 import type { Context } from 'koa';
 import { requireRole, type Actor } from '../core/auth.ts';
-import { systemOf, type KuzetConfig } from '../core/config.ts';
+import { systemOf, type KuzetConfig, ETP_STATES } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
-import { NotFoundError, UnavailableError } from '../core/errors.ts';
+import { NotFoundError, UnavailableError, InputError } from '../core/errors.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
-import {
-  COUNTED_SERVICES,
-  DEFAULT_LEDGER_WINDOW_DAYS,
-  ETP_STATES,
-  ETP_TEMPLATES_DIR,
-  ETP_TIME_RULE,
-  THRESHOLD_STREAK,
-  createEtp,
-  decisionJson,
-  etpDetail,
-  episodeInput,
-  eventJson,
-  failingRuns,
-  inputIssues,
-  latestResults,
-  listEtpRecords,
-  listEtps,
-  recomputeLedger,
-  recordDecision,
-  recordEpisode,
-  requireEtp,
-  seedFromConfig,
-  updateEtp,
-  type DecisionOutcome,
-  type Etp,
-  type OrderTarget,
-  type RecomputeResult,
-  type StreakEvent,
-} from '../incidents/index.ts';
+import { COUNTED_SERVICES, THRESHOLD_STREAK, type StreakEvent } from './streaks.ts';
+import { DEFAULT_LEDGER_WINDOW_DAYS, episodeInput, eventJson, recomputeLedger, recordEpisode, type OrderTarget, type RecomputeResult } from './ledger.ts';
+import { ETP_TEMPLATES_DIR, ETP_TIME_RULE } from './time-sync.ts';
+import { createEtp, inputIssues, listEtpRecords, requireEtp, seedFromConfig, updateEtp, type Etp } from './registry.ts';
+import { decisionJson, recordDecision, type DecisionOutcome } from './decision.ts';
+import { etpDetail, failingRuns, latestResults, listEtps } from './view.ts';
 import { NoticeTemplates, fanOut, insertDeliveries, type DeliveryRow } from '../notices/index.ts';
-import { InputError } from '../core/errors.ts';
-import { readJson } from '../api/http-util.ts';
-import { pageOfList } from '../api/paging.ts';
+import { readJson, pageOfList } from '../api/index.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../app/services.ts';
 
 /** How often every ledger is recomputed from the evidence (and the registry re-seeded from the config). */

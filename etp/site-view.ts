@@ -1,40 +1,13 @@
 /**
- * The ETP and e-shop parts of the status site (000 App.7 §3, §49): the list of authorised ETPs with
- * their connection state (a disconnection with its date and time), and each service's availability
- * over the uptime window. Read from the database with the rest of the site's parts, never per request.
+ * The ETP part of the status site (000 App.7 §3, §49): the list of authorised ETPs with their
+ * connection state (a disconnection with its date and time). The site (notices/site) reads it through
+ * the `etpRegistry` source the composition root hands it, with the rest of the site's parts, never per request.
  */
 import type { Queryable } from '../core/db.ts';
 import { formatAstana } from '../core/time.ts';
-import { listEtpRecords } from '../incidents/index.ts';
-
-/** An ETP of the registry as the site lists it. */
-export interface SiteEtp {
-  id: string;
-  name: string;
-  connection: 'test' | 'productive' | 'disconnected';
-  /** When the connection state began (for `disconnected`, the date and time of disconnection), Astana time. */
-  since: string | null;
-}
-
-/** Checks passed / run per system and target over the uptime window. */
-export interface ServiceUptimeRow {
-  system: string;
-  target: string;
-  ok: number;
-  total: number;
-}
+import type { SiteEtp } from '../notices/index.ts';
+import { listEtpRecords } from './registry.ts';
 
 export async function queryRegistry(db: Queryable): Promise<SiteEtp[]> {
   return (await listEtpRecords(db)).map((e) => ({ id: e.id, name: e.name, connection: e.state, since: e.stateSinceMs === null ? null : formatAstana(e.stateSinceMs) }));
-}
-
-/** Availability per service target since `from` (only targets that name a service). */
-export async function queryServiceUptime(db: Queryable, from: Date, targets: readonly { system: string; target: string }[]): Promise<ServiceUptimeRow[]> {
-  if (targets.length === 0) return [];
-  const rows = await db.query<{ system: string; target: string; ok: string; total: string }>(
-    `SELECT system, target, count(*) FILTER (WHERE ok) AS ok, count(*) AS total FROM check_results
-     WHERE at >= $1 AND (system || '/' || target) = ANY($2::text[]) GROUP BY 1, 2`,
-    [from.toISOString(), targets.map((t) => `${t.system}/${t.target}`)],
-  );
-  return rows.map((r) => ({ system: r.system, target: r.target, ok: Number(r.ok), total: Number(r.total) }));
 }

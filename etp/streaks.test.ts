@@ -5,8 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { astanaEpochDay, astanaParts, astanaTimeOfDayMs, epochDay, formatEpochDay, parseDateTimeMs } from '../core/time.ts';
 import { CALENDAR_LAST_DATE, isWorkingEpochDay } from '../incidents/rules/calendar.ts';
 import { rulesEtpStreak } from './index.ts';
-import { THRESHOLD_STREAK, decisionDueByMs, evaluateStreak, failureDays, streakEvents, streakRuns, warningFromStreak } from './streaks.ts';
-import type { FailureEpisode } from './streaks.ts';
+import { THRESHOLD_STREAK, decisionDueByMs, evaluateStreak, failureDays, streakEvents, streakRuns, warningFromStreak, type FailureEpisode } from './streaks.ts';
 
 type Ep = { service?: string; start: string; end: string };
 const orders = (start: string, end: string): Ep => ({ service: 'orders', start, end });

@@ -12,7 +12,7 @@ import { silentLogger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
 import { startDemo, type DemoHandle } from '../demo/run.ts';
 import { dropRedisPrefix, REDIS_URL, tempDir, uniqueName, waitFor } from '../test/support.ts';
-import { EVENTS_QUEUE, readOutbox } from './index.ts';
+import { EVENTS_QUEUE, readOutbox } from './events/outbox.ts';
 
 const TOKEN = 'kzt_demo_token_for_the_e2e_test_0123456789';
 

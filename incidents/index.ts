@@ -1,6 +1,5 @@
 /** The face of incidents/: the rules engine today; detection, lifecycle and the journal as they land. */
 export * from './rules/index.ts';
-export * from '../etp/index.ts';
 export { DEFAULT_DETECTOR_CONFIG, ERROR_CAUSES, observe, observeAll, emptyDetectorState, moduleEvidence, probableCause } from './detection/detector.ts';
 export type { DetectorConfig, DetectorInput, DetectorState, DetectionEvent } from './detection/detector.ts';
 export { FAILURE_KINDS, FAILURE_KIND_IDS, INCIDENT_STATES, TRANSITIONS, TransitionError, transition } from './lifecycle/lifecycle.ts';
@@ -10,6 +9,7 @@ export { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffAttachmentType } f
 export { appealInput } from './appeals/appeal.schema.ts';
 export { proposeLevel } from './classification/propose-level.ts';
 export type { LevelEvidence, LevelProposal } from './classification/propose-level.ts';
+export { LEVEL_WORDS } from './classification/level-words.ts';
 export { clockState, clocksFor, CLOCK_RULES } from './sla-clocks/sla-clocks.ts';
 export { EVENT_TYPES, EVENTS_QUEUE, OutboxConsumer, emit, publishPending, readOutbox, startPublisher } from './events/outbox.ts';
 export type { EventType, OutboxEvent } from './events/outbox.ts';
@@ -27,4 +27,4 @@ export type { Topology } from './store/topology.ts';
 export { startIncidentRuntime } from './events/runtime.ts';
 export type { EventHandler, IncidentEvent, IncidentRuntime, IncidentRuntimeOptions } from './events/runtime.ts';
 export { digestDue, produceDigest } from './events/digest.ts';
-export * from '../journal/index.ts';
+export { dateDay, dateTimeMs } from './rules/schemas.ts';

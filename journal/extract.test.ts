@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { tempDir } from '../test/support.ts';
 import { ENTRIES } from './fixtures.test-support.ts';
 import { renderExtract, summarizeExtract } from './extract.ts';
-import type { ExtractInput } from './model.ts';
-import { parseExtractInput } from './model.ts';
+import { type ExtractInput, parseExtractInput } from './model.ts';
 import { extractReminder } from './reminder.ts';
 
 const input: ExtractInput = {

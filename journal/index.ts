@@ -17,3 +17,5 @@ export type { AvailabilityFormat } from './render-availability.ts';
 export type { AvailabilityReport, CheckSeries, MaintenanceWindow } from './availability.ts';
 export { loadSeries } from './availability.repo.ts';
 export type { CheckMeta } from './availability.repo.ts';
+export { journalExtension, startJournalPart } from './journal.routes.ts';
+export { registerJournalCommands } from './journal.cli.ts';

@@ -12,28 +12,14 @@ import { resolveChecks, type KuzetConfig } from '../core/config.ts';
 import { migrate, openDb, type Db } from '../core/db.ts';
 import { InputError, issuesFromZod } from '../core/errors.ts';
 import { astanaDayTimeToMs, epochDay, tryParseDateTimeMs } from '../core/time.ts';
-import {
-  EXTRACT_FORMATS,
-  JOURNAL_FORMATS,
-  LEVEL_IDS,
-  STATES,
-  AVAILABILITY_FORMATS,
-  availabilityBody,
-  checkPeriod,
-  computeAvailability,
-  loadSeries,
-  parseEntries,
-  parseExtractInput,
-  parseFormat,
-  parseLang,
-  renderExtract,
-  renderJournal,
-  loadExtractInput,
-  loadJournalEntries,
-  loadMaintenanceWindows,
-  type AvailabilityReport,
-  type MaintenanceWindow,
-} from './index.ts';
+import { EXTRACT_FORMATS, renderExtract } from './extract.ts';
+import { JOURNAL_FORMATS, parseFormat, parseLang, renderJournal } from './render.ts';
+import { LEVEL_IDS } from './labels.ts';
+import { STATES, checkPeriod, parseEntries, parseExtractInput } from './model.ts';
+import { AVAILABILITY_FORMATS, availabilityBody } from './render-availability.ts';
+import { computeAvailability, type AvailabilityReport, type MaintenanceWindow } from './availability.ts';
+import { loadSeries } from './availability.repo.ts';
+import { loadExtractInput, loadJournalEntries, loadMaintenanceWindows } from './journal.repo.ts';
 
 export interface JournalCliDeps {
   /** The configuration of `-c FILE` (or the default), as the other commands load it. */

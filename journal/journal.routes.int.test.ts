@@ -14,7 +14,7 @@ import Koa from 'koa';
 import { createToken } from '../core/auth.ts';
 import { parseConfig } from '../core/config.ts';
 import { createLogger, silentLogger } from '../core/log.ts';
-import { EXTRACT_REMINDER_JOB } from './index.ts';
+import { EXTRACT_REMINDER_JOB } from './reminder.ts';
 import { ENTRIES } from './fixtures.test-support.ts';
 import { PROBES } from '../probes/index.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';

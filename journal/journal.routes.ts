@@ -11,37 +11,19 @@ import { Queue, Worker } from 'bullmq';
 import type { Middleware } from 'koa';
 import { audit } from '../core/audit.ts';
 import { requireRole } from '../core/auth.ts';
-import type { KuzetConfig } from '../core/config.ts';
-import { resolveChecks } from '../core/config.ts';
+import { type KuzetConfig, resolveChecks } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import { InputError, UnavailableError } from '../core/errors.ts';
 import { astanaDayTimeToMs, epochDay } from '../core/time.ts';
-import {
-  AVAILABILITY_CONTENT_TYPES,
-  AVAILABILITY_FORMATS,
-  EXTRACT_FORMATS,
-  availabilityBody,
-  EXTRACT_REMINDER_JOB,
-  EXTRACT_REMINDER_SCHEDULE,
-  JOURNAL_FORMATS,
-  LEVEL_IDS,
-  STATES,
-  checkPeriod,
-  computeAvailability,
-  extractReminder,
-  loadExtractInput,
-  loadJournalEntries,
-  loadSeries,
-  parseFormat,
-  parseLang,
-  renderExtract,
-  renderJournal,
-  type ExtractInput,
-  type JournalEntry,
-  type JournalFilters,
-  type Lang,
-  type MaintenanceWindow,
-} from './index.ts';
+import { AVAILABILITY_CONTENT_TYPES, AVAILABILITY_FORMATS, availabilityBody } from './render-availability.ts';
+import { EXTRACT_FORMATS, renderExtract } from './extract.ts';
+import { EXTRACT_REMINDER_JOB, EXTRACT_REMINDER_SCHEDULE, extractReminder } from './reminder.ts';
+import { JOURNAL_FORMATS, parseFormat, parseLang, renderJournal } from './render.ts';
+import { LEVEL_IDS, type Lang } from './labels.ts';
+import { STATES, checkPeriod, type ExtractInput, type JournalEntry, type JournalFilters } from './model.ts';
+import { computeAvailability, type MaintenanceWindow } from './availability.ts';
+import { loadExtractInput, loadJournalEntries } from './journal.repo.ts';
+import { loadSeries } from './availability.repo.ts';
 import { fanOut, insertDeliveries } from '../notices/index.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../app/services.ts';
 

@@ -15,6 +15,7 @@
  * "специалиста"), expanded in the footer as "тегі, аты, жөні". Kind words follow 002 §4 where it
  * has the item. A Kazakh reader should review the completed columns and the kind words.
  */
+import { LEVEL_WORDS as INCIDENT_LEVEL_WORDS } from '../incidents/index.ts';
 
 export const LANGS = ['ru', 'kk'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -176,10 +177,8 @@ export const FORM: Readonly<Record<Lang, FormWords>> = {
   },
 };
 
-export const LEVEL_WORDS: Readonly<Record<Lang, Record<JournalLevel, string>>> = {
-  ru: { low: 'низкий', medium: 'средний', high: 'высокий' },
-  kk: { low: 'төмен', medium: 'орташа', high: 'жоғары' },
-};
+/** The level words (§3) are the incidents' own: notices print them too. */
+export const LEVEL_WORDS: Readonly<Record<Lang, Record<JournalLevel, string>>> = INCIDENT_LEVEL_WORDS;
 
 export const KIND_WORDS: Readonly<Record<Lang, Record<FailureKind, string>>> = {
   ru: {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InputError, issuesFromZod } from '../core/errors.ts';
 import { astanaEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../core/time.ts';
 import { KIND_IDS, LEVEL_IDS, type FailureKind, type JournalLevel } from './labels.ts';
-import { isValidBinIin } from '../incidents/appeals/bin-iin.ts';
+import { isValidBinIin } from '../incidents/index.ts';
 
 /** Where the appeal came from (002 §5): kuzet's monitoring, a user, the operator's staff, system logs. */
 export const SOURCES = ['monitoring', 'user', 'operator', 'logs'] as const;

@@ -2,7 +2,7 @@
  * An ETP's e-shop: search the catalogue, open a product card, see a price in tenge. `baseUrl` is the
  * ETP's storefront (the demo: `http://127.0.0.1:8090/etp/etp-alpha/`). Selectors: kuzet.yaml `params`.
  */
-import { defineJourney, StepFailure } from '../probes/browser/journey.ts';
+import { defineJourney, StepFailure } from '../probes/index.ts';
 
 export default defineJourney('etp-catalogue', async ({ page, step, goto, fill, click, expectText, expectVisible, params }) => {
   const p = {

@@ -3,7 +3,7 @@
  * Selectors default to the demo portal's; kuzet.yaml `params` override them for goszakup.gov.kz
  * (see portal.example.yaml).
  */
-import { defineJourney } from '../probes/browser/journey.ts';
+import { defineJourney } from '../probes/index.ts';
 
 export default defineJourney('portal-homepage', async ({ step, goto, expectStatus, expectText, expectVisible, params }) => {
   const p = { homePath: '/', title: 'Объявления', notices: '[data-testid=notices]', ...params };

@@ -2,7 +2,7 @@
  * The login page is reachable and shows its form. Never submits credentials: a monitor must not
  * lock out an account or log in as a supplier.
  */
-import { defineJourney } from '../probes/browser/journey.ts';
+import { defineJourney } from '../probes/index.ts';
 
 export default defineJourney('portal-login', async ({ step, goto, expectStatus, expectText, expectVisible, params }) => {
   const p = { loginPath: '/user/login', loginForm: '[data-testid=login-form]', loginText: 'Вход в систему', ...params };

@@ -2,7 +2,7 @@
  * A lot card: from the search results open the first announcement and see its lots and the end of
  * the application period (срок окончания приема заявок). Selectors: kuzet.yaml `params`.
  */
-import { defineJourney } from '../probes/browser/journey.ts';
+import { defineJourney } from '../probes/index.ts';
 
 export default defineJourney('portal-lot-card', async ({ step, goto, click, expectText, expectVisible, params }) => {
   const p = {

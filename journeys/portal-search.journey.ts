@@ -2,7 +2,7 @@
  * Announcement search with results: open the search page, search, see at least one result row.
  * Selectors default to the demo portal's; override them with kuzet.yaml `params`.
  */
-import { defineJourney, StepFailure } from '../probes/browser/journey.ts';
+import { defineJourney, StepFailure } from '../probes/index.ts';
 
 export default defineJourney('portal-search', async ({ page, step, goto, fill, click, expectText, expectVisible, params }) => {
   const p = {

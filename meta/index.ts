@@ -18,24 +18,19 @@ import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { redactUrl, withTimeout } from '../core/redis.ts';
 import { formatAstana } from '../core/time.ts';
 import { EVENTS_QUEUE } from '../incidents/index.ts';
-import { DELIVERY_QUEUE, fanOut, SCHEDULE_QUEUE, type DeliveryRow } from '../notices/index.ts';
-import { insertDeliveries } from '../notices/delivery.ts';
+import { DELIVERY_QUEUE, fanOut, SCHEDULE_QUEUE, type DeliveryRow, insertDeliveries } from '../notices/index.ts';
 import { UnavailableError } from '../core/errors.ts';
-import { checkQueueName, MAINTENANCE_QUEUE } from '../collector/queues.ts';
-import { CheckScheduler } from '../collector/scheduler.ts';
+import { checkQueueName, MAINTENANCE_QUEUE, CheckScheduler, heartbeatKey, readHeartbeats, type Heartbeat } from '../collector/index.ts';
 import type { ApiExtension, BackgroundPart, KuzetServices } from '../app/services.ts';
-import { heartbeatKey, readHeartbeats, type Heartbeat } from './heartbeat.ts';
 import { findProbeErrors, findSilences, knownSilentGroups, type CurrentResult, type SilenceReport, type SilentGroup } from './silence.ts';
 import { alertName, placeNamesOf, resolvedTexts, silentSubject, silentTexts, type PlaceNames, type SilentGroupShape } from './texts.ts';
 import type { Queryable } from '../core/db.ts';
-import { pageOfList } from '../api/paging.ts';
+import { pageOfList } from '../api/index.ts';
 
 export { findSilences, SILENCE_SCOPES } from './silence.ts';
 export { NOT_DOWNTIME as SILENT_NOT_DOWNTIME, placeNamesOf } from './texts.ts';
 export type { PlaceNames } from './texts.ts';
 export type { SilentGroup, SilenceReport } from './silence.ts';
-export { beat, heartbeatKey, readHeartbeats, startHeartbeat } from './heartbeat.ts';
-export type { Heartbeat } from './heartbeat.ts';
 
 /** Heartbeats not renewed for an hour belong to workers long gone: pruned (their episode stays on record). */
 const PRUNE_AFTER_MS = 3_600_000;

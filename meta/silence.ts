@@ -12,7 +12,7 @@
  * None of this is about the monitored systems: a silent check is "kuzet does not know", never "down".
  */
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
-import type { Heartbeat } from './heartbeat.ts';
+import type { Heartbeat } from '../collector/index.ts';
 
 /** `probe`: checks that kuzet could not run (browser missing or crashed, a probe's own bug): see {@link findProbeErrors}. */
 export const SILENCE_SCOPES = ['region', 'worker', 'checks', 'probe'] as const;

@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import { formatAstana } from '../core/time.ts';
-import { LEVEL_WORDS, slaDueAtMs } from '../incidents/index.ts';
-import type { SlaTimerId } from '../incidents/index.ts';
+import { LEVEL_WORDS, slaDueAtMs, type SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // Kazakh words follow docs/kazakh-glossary.md (from 002); a Kazakh reader should review them with the templates.

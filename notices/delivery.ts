@@ -23,8 +23,7 @@ import type { Redis } from 'ioredis';
 import type { KuzetConfig } from '../core/config.ts';
 import type { Db, Queryable } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
-import { CHANNELS } from './channels/index.ts';
-import type { ChannelMessage, ThreadStore } from './channels/index.ts';
+import { CHANNELS, type ChannelMessage, type ThreadStore } from './channels/index.ts';
 import type { RenderedNotice } from './templates.ts';
 
 export const DELIVERY_QUEUE = 'notice-delivery';

@@ -12,7 +12,7 @@ import { silentLogger } from '../core/log.ts';
 import { formatAstana } from '../core/time.ts';
 import { readOutbox } from '../incidents/index.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
-import { startDemo, type DemoHandle } from '../demo/run.ts';
+import { startDemo, type DemoHandle } from '../demo/index.ts';
 import { IncidentNotices } from './incident-notices.ts';
 
 const TOKEN = 'kzt_incident_notices_test_token_1234567890';

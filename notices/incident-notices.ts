@@ -18,18 +18,26 @@
 import { isDeepStrictEqual } from 'node:util';
 import client from 'prom-client';
 import { audit } from '../core/audit.ts';
-import type { Queryable } from '../core/db.ts';
+import type { Queryable, Db } from '../core/db.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { withTimeout } from '../core/redis.ts';
 import { formatAstana } from '../core/time.ts';
-import { getIncidentRow, type IncidentEvent, type IncidentRow } from '../incidents/index.ts';
-import { fanOut, parseSubject, type DeliveryRow, type Lang, type NoticeSubject, type Phase } from './index.ts';
+import { getIncidentRow, type IncidentEvent, type IncidentRow, type IncidentRuntime } from '../incidents/index.ts';
+import { fanOut, type DeliveryRow, insertDeliveries } from './delivery.ts';
+import { parseSubject, type Lang, type NoticeSubject, type Phase, type Recipient } from './model.ts';
 import { LEVEL_TEXT, contentHash, templateData } from './content.ts';
-import { insertDeliveries } from './delivery.ts';
 import { CLOCKS_MET_BY_PUBLISH, LOW_FIXED_CLOCK, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from './incident-subject.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
-import type { Recipient } from './model.ts';
-import type { BackgroundPart, KuzetServices } from '../app/services.ts';
+import type { NoticeRuntime } from './runtime.ts';
+
+/** What the incident→notice bridge uses of a running kuzet. */
+export interface IncidentNoticeDeps {
+  config(): KuzetConfig;
+  db(): Db;
+  publicUrl(): string;
+  incidents: Pick<IncidentRuntime, 'service' | 'subscribe'>;
+  notices: Pick<NoticeRuntime, 'deliveries' | 'service' | 'templates' | 'onDead'>;
+}
 
 /** The payload of the `clock.extended` change (incidents/store/clock-extension.ts). */
 type ClockExtendedPayload = { timer?: string; dueAt?: string; originalDueAt?: string; reason?: string };
@@ -73,14 +81,14 @@ async function subjectOf(db: Queryable, cfg: KuzetConfig, r: IncidentRow, phase:
 }
 
 /** The subject an incident's notice has now, or null when no notice is due. Exported for the console's notice editor. */
-export async function noticeSubjectForIncident(s: KuzetServices, incidentId: string): Promise<NoticeSubject | null> {
+export async function noticeSubjectForIncident(s: Pick<IncidentNoticeDeps, 'db' | 'config'>, incidentId: string): Promise<NoticeSubject | null> {
   const r = await getIncidentRow(s.db(), incidentId);
   if (!r || !systemOf(s.config(), r.system)) return null;
   return subjectOf(s.db(), s.config(), r, noticePhase(r) ?? 'opened');
 }
 
 export class IncidentNotices {
-  constructor(private readonly s: KuzetServices) {}
+  constructor(private readonly s: IncidentNoticeDeps) {}
 
   private channels() {
     return this.s.config().notifications.channels;
@@ -312,7 +320,7 @@ export class IncidentNotices {
  * Gauges and counters read from the database at scrape time (a stalled database keeps the last values).
  * Registered at start (app.ts), before Redis is reached; the counters carry their known label sets at 0.
  */
-export function registerNoticeMetrics(s: KuzetServices): void {
+export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfig; metrics: { registry: client.Registry } }): void {
   const registry = s.metrics.registry;
   const c = METRIC_CATALOGUE;
   const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[] | undefined> => {
@@ -381,7 +389,7 @@ export function registerNoticeMetrics(s: KuzetServices): void {
 }
 
 /** Subscribes the consumer to the incident events and the dead letters; started by app/start.ts. */
-export async function startIncidentNotices(s: KuzetServices): Promise<BackgroundPart & { handler: IncidentNotices }> {
+export async function startIncidentNotices(s: IncidentNoticeDeps): Promise<{ handler: IncidentNotices; close(): Promise<void> }> {
   const handler = new IncidentNotices(s);
   s.incidents.subscribe('notices', (e) => handler.handle(e));
   s.notices.onDead((row) => handler.deadLetter(row));

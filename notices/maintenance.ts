@@ -5,8 +5,7 @@
  * jobs. `now` is passed in.
  */
 import { formatAstana } from '../core/time.ts';
-import { EXTENSION_POLICY_IDS, latestNotifyAt, rulesDeadlines } from '../incidents/index.ts';
-import type { Audience, PolicyId } from '../incidents/index.ts';
+import { EXTENSION_POLICY_IDS, latestNotifyAt, rulesDeadlines, type Audience, type PolicyId } from '../incidents/index.ts';
 import type { MaintenanceInput, NoticeExtension, NoticeSubject } from './model.ts';
 
 export interface SystemFacts {

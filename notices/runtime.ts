@@ -18,7 +18,7 @@ import type { MaintenancePlan } from './maintenance.ts';
 import { parseWith, type Lang } from './model.ts';
 import { NoticeService, type ActorRef } from './notice.service.ts';
 import type { BoardDoc } from './site/snapshot.ts';
-import { StatusSite } from './site/status-site.ts';
+import { StatusSite, type SiteSources } from './site/status-site.ts';
 import { Subscriptions } from './subscriptions.ts';
 import { NoticeTemplates } from './templates.ts';
 import { z } from 'zod';
@@ -43,6 +43,8 @@ export interface NoticeRuntimeOptions {
   templatesDir?: string;
   delivery?: Partial<Pick<DeliveryOptions, 'attempts' | 'backoffMs' | 'lockDurationMs' | 'sweepEveryMs' | 'concurrency' | 'onDead'>>;
   site?: { dbTimeoutMs?: number; refreshMs?: number };
+  /** The ETP registry for the status site's ETP list (etp/'s `queryRegistry`). */
+  etpRegistry?: SiteSources['etpRegistry'];
 }
 
 const ackSchema = z.strictObject({ incidentId: z.string().min(1).max(100), email: z.email('must be an e-mail address'), system: z.string().min(1), description: z.string().max(2000).optional(), registeredAt: z.string().optional() });
@@ -67,6 +69,7 @@ export class NoticeRuntime {
       {
         board: o.board,
         db: () => o.db(),
+        etpRegistry: o.etpRegistry,
         notices: async () =>
           (await this.service.published(new Date((o.now?.() ?? new Date()).getTime() - 7 * 86_400_000))).map((n) => ({
             id: n.id,

@@ -5,14 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CHECK_KINDS, getProbe, PROBES } from './registry.ts';
+import { CHECK_KINDS, getProbe, PROBES, type CheckKind } from './registry.ts';
 import { browserPool, closeBrowserPool, DEFAULT_EXECUTABLE } from './browser/pool.ts';
-import type { CheckKind } from './registry.ts';
 import { runCheck } from './runner.ts';
-import { LOCALHOST, startHttp, startSilentUdp, startTcp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
-import { ERROR_KINDS } from './types.ts';
-import type { Probe } from './types.ts';
+import { LOCALHOST, startHttp, startSilentUdp, startTcp, type Running } from './test-servers.ts';
+import { ERROR_KINDS, type Probe } from './types.ts';
 
 interface Targets {
   http: string;

@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { dnsProbe, dnsSchema, normalize } from './dns.probe.ts';
 import { runCheck } from './runner.ts';
-import { LOCALHOST, startDns, startSilentUdp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { LOCALHOST, startDns, startSilentUdp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'dns', check: 'apex', region: 'ast' };
 let server: Running;

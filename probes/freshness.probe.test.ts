@@ -3,8 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { freshnessProbe, freshnessSchema, judgeFreshness } from './freshness.probe.ts';
 import { clearMeasuredOffset, setMeasuredOffset } from './ntp/clock.ts';
 import { runCheck } from './runner.ts';
-import { startHttp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { startHttp, type Running } from './test-servers.ts';
 
 const NOW = Date.parse('2026-03-20T12:00:00+05:00');
 const config = (extra: Record<string, unknown>) => freshnessSchema.parse({ url: 'https://etp.kz/api/prices', path: '$.updatedAt', ...extra });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { tryParseDateTimeMs } from '../core/time.ts';
 import { errorOutcome, roundMs } from './classify.ts';
-import { httpRequest } from './http-client.ts';
-import type { HttpResponse } from './http-client.ts';
+import { httpRequest, type HttpResponse } from './http-client.ts';
 import { httpRequestFields } from './http-fields.ts';
 import { checkStatus } from './http-status.ts';
 import { evaluateJsonPath, parseJsonPath } from './json-path.ts';

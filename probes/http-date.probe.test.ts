@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import { estimate, httpDateProbe, httpDateSchema, nextSendAt, sampleWindow } from './http-date.probe.ts';
 import { clearMeasuredOffset, setMeasuredOffset } from './ntp/clock.ts';
 import { runCheck } from './runner.ts';
-import { startHttp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { startHttp, type Running } from './test-servers.ts';
 
 const ids = { system: 'etp-1', target: 'api', check: 'clock', region: 'r' };
 

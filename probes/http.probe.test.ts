@@ -4,8 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { httpProbe, httpSchema } from './http.probe.ts';
 import { runCheck } from './runner.ts';
-import { closedPort, makeCertificates, startHttp, startHttps } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { closedPort, makeCertificates, startHttp, startHttps, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'main', check: 'home', region: 'ast' };
 const PAGE = '<html><h1>Объявления</h1><p>Закупки</p></html>';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs, verdict } from './classify.ts';
-import { httpRequest, responseObservations } from './http-client.ts';
-import type { HttpResponse } from './http-client.ts';
+import { httpRequest, responseObservations, type HttpResponse } from './http-client.ts';
 import { httpRequestFields } from './http-fields.ts';
 import { checkStatus } from './http-status.ts';
 import { evaluateJsonPath, isMultiPath, parseJsonPath } from './json-path.ts';

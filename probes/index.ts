@@ -18,3 +18,4 @@ export { formatServer, parseServer, querySntp } from './ntp/sntp.ts';
 export { assertJourneyFiles, validateJourneyFiles } from './browser/journey-loader.ts';
 export { defineJourney } from './browser/journey.ts';
 export type { BrowserConfig, JourneyObservations } from './browser.probe.ts';
+export { StepFailure } from './browser/journey.ts';

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { jsonApiProbe, jsonApiSchema } from './json-api.probe.ts';
-import { validateJson } from './json-schema.ts';
-import type { JsonSchema } from './json-schema.ts';
+import { validateJson, type JsonSchema } from './json-schema.ts';
 import { runCheck } from './runner.ts';
-import { startHttp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { startHttp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'api', check: 'lots', region: 'ast' };
 const LOTS = { total: 2, lots: [{ id: 101, status: 'published', price: 1500.5 }, { id: 102, status: 'draft', price: 0 }] };

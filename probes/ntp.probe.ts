@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs } from './classify.ts';
 import { setMeasuredOffset } from './ntp/clock.ts';
-import { DEFAULT_NTP_SERVER, SntpReplyError, formatServer, parseServer, querySntp } from './ntp/sntp.ts';
-import type { SntpMeasurement } from './ntp/sntp.ts';
+import { DEFAULT_NTP_SERVER, SntpReplyError, formatServer, parseServer, querySntp, type SntpMeasurement } from './ntp/sntp.ts';
 import type { Probe, ProbeOutcome } from './types.ts';
 
 export const ntpSchema = z

@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { runCheck } from './runner.ts';
 import { tcpProbe, tcpSchema } from './tcp.probe.ts';
-import { closedPort, LOCALHOST, startTcp } from './test-servers.ts';
-import type { Running } from './test-servers.ts';
+import { closedPort, LOCALHOST, startTcp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'db', check: 'port', region: 'ast' };
 const check = (config: Record<string, unknown>, timeoutMs = 2000) => runCheck(tcpProbe, config, ids, { timeoutMs });

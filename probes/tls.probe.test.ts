@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { runCheck } from './runner.ts';
-import { closedPort, LOCALHOST, makeCertificates, startHttps, startTcp } from './test-servers.ts';
-import type { Pems, Running } from './test-servers.ts';
+import { closedPort, LOCALHOST, makeCertificates, startHttps, startTcp, type Pems, type Running } from './test-servers.ts';
 import { tlsProbe, tlsSchema } from './tls.probe.ts';
 
 const ids = { system: 'portal', target: 'main', check: 'cert', region: 'ast' };

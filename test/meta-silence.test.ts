@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../core/config.ts';
 import { PROBES } from '../probes/index.ts';
-import { findSilences, type Heartbeat } from '../meta/index.ts';
+import { type Heartbeat } from '../collector/index.ts';
+import { findSilences } from '../meta/index.ts';
 
 const cfg = parseConfig(
   `

@@ -5,8 +5,7 @@
  */
 import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs } from '../../core/time.ts';
 import { isWorkingEpochDay } from './calendar.ts';
-import { DESKS, openPeriods } from './desks.ts';
-import type { DeskId } from './desks.ts';
+import { DESKS, openPeriods, type DeskId } from './desks.ts';
 
 type Periods = readonly (readonly [number, number])[];
 const PERIODS_MS = {} as Record<DeskId, Periods>;

@@ -12,18 +12,7 @@
  * extensions (EX-TARIFF).
  */
 import { MS_PER_MINUTE } from '../../core/time.ts';
-import { POLICIES, DEADLINE_KINDS } from './policies/index.ts';
-import type {
-  AnalysisWindow,
-  DeadlineKind,
-  ExtensionFlag,
-  ExtensionRule,
-  FailureWindow,
-  Level,
-  Occasion,
-  ProcurementFacts,
-  Scope,
-} from './policies/index.ts';
+import { POLICIES, DEADLINE_KINDS, type AnalysisWindow, type DeadlineKind, type ExtensionFlag, type ExtensionRule, type FailureWindow, type Level, type Occasion, type ProcurementFacts, type Scope } from './policies/index.ts';
 import { ceilDays, failureWindow } from './window.ts';
 
 /** The policies that have deadline extension rules. */

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { astanaEpochDay, formatAstana, parseDateTime } from '../../core/time.ts';
 import { isWorkingEpochDay } from './calendar.ts';
-import { AUDIENCES, LEAD_TIMES, latestNotifyAt, latestNotifyAtMs } from './lead-time.ts';
-import type { Audience } from './lead-time.ts';
+import { AUDIENCES, LEAD_TIMES, latestNotifyAt, latestNotifyAtMs, type Audience } from './lead-time.ts';
 
 const TABLE: [Audience, string, string, string][] = [
   ['etp-owners', '2026-03-28T02:00:00+05:00', '2026-03-25T23:59:59+05:00', 'Sat start: Fri 27, Thu 26 lie between'],

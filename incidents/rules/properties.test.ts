@@ -2,11 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MS_PER_MINUTE, formatAstana } from '../../core/time.ts';
-import { computeExtensions } from './deadlines.ts';
-import type { DeadlinesRequest, DeadlinesResult } from './deadlines.ts';
+import { computeExtensions, type DeadlinesRequest, type DeadlinesResult } from './deadlines.ts';
 import { rulesCalendar, rulesDeadlines, rulesLeadTime, rulesSla, AUDIENCES, SLA_TIMER_IDS } from './index.ts';
-import { DEADLINE_KINDS, LEVELS, POLICIES, PROCUREMENT_METHODS } from './policies/index.ts';
-import type { DeadlineKind, ProcurementFacts } from './policies/index.ts';
+import { DEADLINE_KINDS, LEVELS, POLICIES, PROCUREMENT_METHODS, type DeadlineKind, type ProcurementFacts } from './policies/index.ts';
 
 const DAY_MIN = 1440;
 const FROM = Date.UTC(2024, 2, 1);

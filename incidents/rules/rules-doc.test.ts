@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { DESKS } from './desks.ts';
 import { POLICIES } from './policies/index.ts';
 import type { Policy } from './policies/types.ts';
-import { RULES_DOC_BANNER, RulesDocError, allRuleIds, renderRulesDoc } from './rules-doc.ts';
-import type { RulesDocInput } from './rules-doc.ts';
+import { RULES_DOC_BANNER, RulesDocError, allRuleIds, renderRulesDoc, type RulesDocInput } from './rules-doc.ts';
 
 /** Every table the real policies need, in a template of placeholders only. */
 const FULL = [

@@ -4,11 +4,9 @@
  */
 import { z } from 'zod';
 import { NOT_DATE, NOT_DATE_TIME, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
-import { EXTENSION_POLICY_IDS } from './deadlines.ts';
-import type { DeadlinesRequest } from './deadlines.ts';
+import { EXTENSION_POLICY_IDS, type DeadlinesRequest } from './deadlines.ts';
 import { AUDIENCES } from './lead-time.ts';
-import { LEVELS, POLICIES, PROCUREMENT_METHODS } from './policies/index.ts';
-import type { DeadlineKind, ProcurementFacts } from './policies/index.ts';
+import { LEVELS, POLICIES, PROCUREMENT_METHODS, type DeadlineKind, type ProcurementFacts } from './policies/index.ts';
 import { SLA_TIMER_IDS } from './sla.ts';
 
 const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);

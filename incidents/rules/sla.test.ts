@@ -2,8 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAstana, parseDateTime } from '../../core/time.ts';
 import { isWorkingTime, nextOpeningMs } from './business-time.ts';
-import { DUTIES, DUTY_IDS, SLA_TIMERS, SLA_TIMER_IDS, checkClockExtension, clockExtensionLimitMs, reportLateness, slaDueAt } from './sla.ts';
-import type { SlaTimerId } from './sla.ts';
+import { DUTIES, DUTY_IDS, SLA_TIMERS, SLA_TIMER_IDS, checkClockExtension, clockExtensionLimitMs, reportLateness, slaDueAt, type SlaTimerId } from './sla.ts';
 
 const at = (s: string) => parseDateTime(s);
 const due = (id: SlaTimerId, from: string) => formatAstana(slaDueAt(id, at(from)));

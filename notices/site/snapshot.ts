@@ -7,7 +7,7 @@
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
 import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../../core/eshop-services.ts';
 import type { RenderedNotice } from '../templates.ts';
-import type { ServiceUptimeRow, SiteEtp } from '../../etp/site-view.ts';
+import type { ServiceUptimeRow, SiteEtp } from './site.repo.ts';
 
 export type Health = 'up' | 'down' | 'unknown' | 'maintenance';
 

@@ -10,7 +10,7 @@ import type { Logger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import type { Lang } from '../model.ts';
 import { renderAtom, renderHtml, renderJson, renderRss, renderWidget, renderWidgetScript, SITE_LANGS } from './render.ts';
-import { queryRegistry, queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from '../../etp/site-view.ts';
+import { queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from './site.repo.ts';
 import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot, type UptimeRow } from './snapshot.ts';
 
 export interface SiteEntry {
@@ -24,6 +24,8 @@ export interface SiteSources {
   notices: () => Promise<SiteNotice[]>;
   maintenance: () => Promise<SiteMaintenance[]>;
   db: () => Queryable | undefined;
+  /** The ETP registry as the site lists it (etp/ provides it); without it the ETPs are the configured systems of kind `etp`. */
+  etpRegistry?: ((db: Queryable) => Promise<SiteEtp[]>) | undefined;
 }
 
 export type Variant = `html-${Lang}` | `widget-${Lang}` | `rss-${Lang}` | `atom-${Lang}` | 'json' | 'widget.js';
@@ -115,9 +117,9 @@ export class StatusSite {
         this.dirty = true;
         this.o.log?.warn({ err: (e as Error).message }, 'status site: the database did not answer; serving the last known notices');
       }
-      if (db) {
+      if (db && this.src.etpRegistry) {
         try {
-          this.registry = await withTimeout(queryRegistry(db), timeout);
+          this.registry = await withTimeout(this.src.etpRegistry(db), timeout);
         } catch (e) {
           stale = true;
           this.dirty = true;

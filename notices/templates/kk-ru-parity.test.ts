@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Handlebars from 'handlebars';
-import { ETP_TEMPLATES_DIR } from '../../incidents/index.ts';
+import { ETP_TEMPLATES_DIR } from '../../etp/index.ts';
 import { DEFAULT_TEMPLATE_DIR } from '../templates.ts';
 
 type Node = { type: string; [k: string]: unknown };

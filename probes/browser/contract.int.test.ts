@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { browserProbe } from '../browser.probe.ts';
-import { startHttp } from '../test-servers.ts';
-import type { Running } from '../test-servers.ts';
+import { startHttp, type Running } from '../test-servers.ts';
 import { browserPool, closeBrowserPool, DEFAULT_EXECUTABLE } from './pool.ts';
 
 let http: Running & { url: string };

@@ -8,8 +8,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../../core/errors.ts';
-import { isJourney } from './journey.ts';
-import type { Journey } from './journey.ts';
+import { isJourney, type Journey } from './journey.ts';
 
 /** The one piece of process state here: where relative journey paths start (the config file's folder). */
 let baseDir = process.cwd();

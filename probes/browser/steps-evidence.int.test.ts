@@ -9,11 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { browserProbe } from '../browser.probe.ts';
-import type { JourneyObservations } from '../browser.probe.ts';
+import { browserProbe, type JourneyObservations } from '../browser.probe.ts';
 import { runCheck } from '../runner.ts';
-import { closedPort, startHttp } from '../test-servers.ts';
-import type { Running } from '../test-servers.ts';
+import { closedPort, startHttp, type Running } from '../test-servers.ts';
 import { BrowserPool, browserPool, CHROMIUM_ARGS, closeBrowserPool, DEFAULT_CONCURRENCY } from './pool.ts';
 import { chromiumDescendants, eventually } from './processes.test-support.ts';
 

@@ -4,16 +4,14 @@
  * Skips nothing: without chronyd this test fails and says how to install it.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { querySntp } from './sntp.ts';
-import type { SntpMeasurement } from './sntp.ts';
+import { querySntp, type SntpMeasurement } from './sntp.ts';
 
 const CHRONYD_CANDIDATES = ['/usr/sbin/chronyd', '/usr/bin/chronyd', 'chronyd'];
 

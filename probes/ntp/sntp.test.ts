@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { spawnSntpResponder, startSntpResponder } from './sntp-responder.ts';
-import type { Responder } from './sntp-responder.ts';
-import { SntpReplyError, buildRequest, offsetAndDelay, parseReply, parseServer, querySntp, readNtpTime, writeNtpTime } from './sntp.ts';
-import type { SntpRejection } from './sntp.ts';
+import { spawnSntpResponder, startSntpResponder, type Responder } from './sntp-responder.ts';
+import { SntpReplyError, buildRequest, offsetAndDelay, parseReply, parseServer, querySntp, readNtpTime, writeNtpTime, type SntpRejection } from './sntp.ts';
 
 const local = (r: Pick<Responder, 'port'>) => ({ host: '127.0.0.1', port: r.port });
 

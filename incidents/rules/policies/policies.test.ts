@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { POLICIES } from './index.ts';
-import type { PolicyId } from './index.ts';
+import { POLICIES, type PolicyId } from './index.ts';
 
 // Every rule id of docs/rules.md §3, §4, §5 and the policy it belongs to.
 const DIGEST: Record<string, PolicyId> = {
