@@ -1,6 +1,6 @@
 /**
  * Fuzzing (fast-check): random and mutated requests against every route kuzet mounts — found by
- * reading the route registrations in collector/, so a route added tomorrow is fuzzed tomorrow — and
+ * reading the route registrations in the source folders, so a route added tomorrow is fuzzed tomorrow — and
  * random arguments to every pure CLI command. Promises checked: no 5xx and no dropped connection; a
  * 400 or 422 names the field; an appeal attachment whose content lies about its type is refused; an
  * oversized body is refused before it has all been sent.
@@ -19,8 +19,10 @@ export interface Route {
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+/** Where routes are registered: the API and every capability that mounts its own. */
+const ROUTE_FOLDERS = ['api', 'app', 'console', 'etp', 'journal', 'meta', 'notices', 'collector'];
 
-/** Every `router.<method>('path'` in collector/ (tests aside); template paths are expanded by hand. */
+/** Every `router.<method>('path'` in the folders that mount routes (tests aside); template paths are expanded by hand. */
 export function discoverRoutes(): Route[] {
   const files: string[] = [];
   const walk = (d: string) => {
@@ -30,7 +32,7 @@ export function discoverRoutes(): Route[] {
       else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) files.push(f);
     }
   };
-  walk(join(ROOT, 'collector'));
+  for (const folder of ROUTE_FOLDERS) walk(join(ROOT, folder));
   const out = new Map<string, Route>();
   const re = /router\.(get|post|put|patch|delete)\(\s*(['`])([^'`]+)\2/g;
   for (const f of files) {
