@@ -7,7 +7,9 @@
 import type { Db } from '../../core/db.ts';
 import { astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, formatAstana, formatEpochDay } from '../../core/time.ts';
 import { isWorkingEpochDay, stepWorkingEpochDays } from '../rules/index.ts';
+import { digestIncidents, failedResultCounts } from './events.repo.ts';
 import { emit } from './outbox.ts';
+import { outboxHasKey } from './outbox.repo.ts';
 
 export const DIGEST_AT_MS = 9 * 3_600_000; // 09:00
 
@@ -27,18 +29,11 @@ export async function produceDigest(db: Db, now: Date): Promise<string | undefin
   const due = digestDue(now.getTime());
   if (!due) return undefined;
   const key = `digest:${due.date}`;
-  if ((await db.query('SELECT 1 FROM outbox WHERE key = $1', [key])).length > 0) return undefined;
+  if (await outboxHasKey(db, key)) return undefined;
   const from = new Date(due.from).toISOString();
   const to = new Date(due.to).toISOString();
-  const incidents = await db.query<{ id: string; system: string | null; module: string | null; state: string; level: string | null; proposed_level: string | null; started_at: Date; recovered_at: Date | null; probable_cause: string | null }>(
-    `SELECT id, system, module, state, level, proposed_level, started_at, recovered_at, probable_cause FROM incidents
-     WHERE started_at < $2 AND (started_at >= $1 OR state IN ('registered', 'analysing', 'confirmed')) ORDER BY started_at`,
-    [from, to],
-  );
-  const failures = await db.query<{ check_key: string; error_kind: string | null; n: string | number }>(
-    'SELECT check_key, error_kind, count(*) AS n FROM check_results WHERE NOT ok AND at >= $1 AND at < $2 GROUP BY check_key, error_kind ORDER BY check_key, error_kind',
-    [from, to],
-  );
+  const incidents = await digestIncidents(db, from, to);
+  const failures = await failedResultCounts(db, from, to);
   await db.transaction((tx) =>
     emit(tx, {
       type: 'digest.daily',

@@ -6,6 +6,7 @@
  */
 import type { Queue } from 'bullmq';
 import type { Db, Queryable } from '../../core/db.ts';
+import { consumerOffset, insertOutboxRow, markOutboxPublished, outboxRowsAfter, saveConsumerOffset, unpublishedOutboxRows, type OutboxRow } from './outbox.repo.ts';
 
 export const EVENT_TYPES = [
   'incident.registered',
@@ -34,15 +35,15 @@ export interface OutboxEvent {
 
 /** Writes an event in the caller's transaction; a second event with the same key is dropped. */
 export async function emit(tx: Queryable, e: { type: EventType; key: string; incidentId?: string | null; payload: Record<string, unknown> }): Promise<void> {
-  await tx.query('INSERT INTO outbox (key, type, incident_id, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [e.key, e.type, e.incidentId ?? null, JSON.stringify(e.payload)]);
+  await insertOutboxRow(tx, { type: e.type, key: e.key, incidentId: e.incidentId ?? null, payload: e.payload });
 }
 
-type Row = { id: string | number; key: string; type: EventType; incident_id: string | null; payload: Record<string, unknown>; created_at: Date | string };
+type Row = OutboxRow & { type: EventType };
 const toEvent = (r: Row): OutboxEvent => ({ id: Number(r.id), key: r.key, type: r.type, incidentId: r.incident_id, payload: r.payload, createdAt: new Date(r.created_at) });
 
 /** Events after `afterId`, in order. */
 export async function readOutbox(db: Queryable, afterId: number, limit = 500): Promise<OutboxEvent[]> {
-  const rows = await db.query<Row>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE id > $1 ORDER BY outbox.id LIMIT $2', [afterId, limit]);
+  const rows = (await outboxRowsAfter(db, afterId, limit)) as Row[];
   return rows.map(toEvent);
 }
 
@@ -59,11 +60,11 @@ const eventJobId = (e: Pick<OutboxEvent, 'key' | 'createdAt'>): string => `${e.k
  * update re-publishes the same events with the same job ids, which BullMQ ignores.
  */
 export async function publishPending(db: Db, queue: Queue, limit = 500): Promise<number> {
-  const rows = await db.query<Row>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1', [limit]);
+  const rows = (await unpublishedOutboxRows(db, limit)) as Row[];
   if (rows.length === 0) return 0;
   const events = rows.map(toEvent);
   await queue.addBulk(events.map((e) => ({ name: e.type, data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id }, opts: { jobId: eventJobId(e), removeOnComplete: 1000, removeOnFail: 1000 } })));
-  await db.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [events.map((e) => e.id)]);
+  await markOutboxPublished(db, events.map((e) => e.id));
   return events.length;
 }
 
@@ -103,8 +104,7 @@ export class OutboxConsumer {
   ) {}
 
   async offset(): Promise<number> {
-    const r = await this.db.query<{ last_id: string | number }>('SELECT last_id::text AS last_id FROM outbox_offsets WHERE consumer = $1', [this.name]);
-    return r[0] ? Number(r[0].last_id) : 0;
+    return consumerOffset(this.db, this.name);
   }
 
   /** Handles every event after the stored offset; returns how many. A throw leaves the offset at the last handled event. */
@@ -118,7 +118,7 @@ export class OutboxConsumer {
         await this.handler(e);
         last = e.id;
         n++;
-        await this.db.query('INSERT INTO outbox_offsets (consumer, last_id) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET last_id = EXCLUDED.last_id', [this.name, last]);
+        await saveConsumerOffset(this.db, this.name, last);
       }
     }
   }

@@ -9,6 +9,7 @@ import { METRIC_CATALOGUE } from '../../core/metric-catalogue.ts';
 import { formatAstana } from '../../core/time.ts';
 import { baseTimer } from '../sla-clocks/appeal-clocks.ts';
 import { WARN_BEFORE_MS } from '../sla-clocks/sla-clocks.ts';
+import { clocksDueAt, markClockBreached, markClockWarned, openClockCounts } from './events.repo.ts';
 import { emit } from './outbox.ts';
 
 const SLA_METRICS = { breaches: METRIC_CATALOGUE.slaBreaches, open: METRIC_CATALOGUE.slaOpen } as const;
@@ -24,17 +25,9 @@ export class SlaMetrics {
   }
 }
 
-type Due = { incident_id: string; timer: string; due_at: Date; warned_at: Date | null; breached_at: Date | null };
-
 /** One pass: emits the warnings and breaches that are due at `now`; returns what it emitted. */
 export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<{ warnings: number; breaches: number }> {
-  const rows = await db.query<Due>(
-    `SELECT c.incident_id, c.timer, c.due_at, c.warned_at, c.breached_at FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id
-     WHERE c.met_at IS NULL AND NOT c.informational AND i.state <> 'closed'
-       AND ((c.warned_at IS NULL AND c.due_at - interval '10 minutes' <= $1) OR (c.breached_at IS NULL AND c.due_at < $1))
-     ORDER BY c.due_at`,
-    [now.toISOString()],
-  );
+  const rows = await clocksDueAt(db, now);
   let warnings = 0;
   let breaches = 0;
   for (const r of rows) {
@@ -48,12 +41,12 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
     const told = perAppeal ? { key: `${base}@appeals:${Math.floor(due.getTime() / WARN_BEFORE_MS)}`, timer: `${base} (appeals)` } : { key: `${r.timer}:${due.getTime()}`, timer: r.timer };
     await db.transaction(async (tx) => {
       if (r.warned_at === null && (due.getTime() - WARN_BEFORE_MS <= now.getTime())) {
-        await tx.query('UPDATE incident_clocks SET warned_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
+        await markClockWarned(tx, r.incident_id, r.timer, now);
         await emit(tx, { type: 'sla.warning', key: `${r.incident_id}:sla.warning:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
         warnings++;
       }
       if (breached && r.breached_at === null) {
-        await tx.query('UPDATE incident_clocks SET breached_at = $3 WHERE incident_id = $1 AND timer = $2', [r.incident_id, r.timer, now.toISOString()]);
+        await markClockBreached(tx, r.incident_id, r.timer, now);
         await emit(tx, { type: 'sla.breached', key: `${r.incident_id}:sla.breached:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
         breaches++;
       }
@@ -62,11 +55,7 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
     if (breached && r.breached_at === null) metrics?.breaches.inc({ timer: base });
   }
   if (metrics) {
-    const open = await db.query<{ timer: string; n: string | number }>(
-      `SELECT c.timer, count(*) AS n FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id
-       WHERE c.met_at IS NULL AND NOT c.informational AND i.state <> 'closed' AND c.due_at >= $1 GROUP BY c.timer`,
-      [now.toISOString()],
-    );
+    const open = await openClockCounts(db, now);
     metrics.open.reset();
     const byTimer = new Map<string, number>();
     for (const o of open) byTimer.set(baseTimer(o.timer), (byTimer.get(baseTimer(o.timer)) ?? 0) + Number(o.n));
