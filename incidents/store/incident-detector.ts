@@ -27,6 +27,7 @@ import { emit } from '../events/outbox.ts';
 import { isActive, type IncidentState } from '../lifecycle/lifecycle.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import type { Topology } from './topology.ts';
+import { clearRecoveredAt, loadDetectorChecks, loadDetectorModules, saveDetectorChecks, saveDetectorModules, setDetectorEpisode, setEvidence, setProposal, setRecoveredAt } from './detector.repo.ts';
 
 /** A stored check result as ingestion hands it over. */
 export interface DetectableResult {
@@ -90,8 +91,8 @@ export class IncidentDetector {
 
   /** Reads the detector's state back from the database. */
   async load(): Promise<void> {
-    const checks = await this.deps.db.query<{ check_key: string; state: CheckState }>('SELECT check_key, state FROM detector_checks');
-    const modules = await this.deps.db.query<{ module_key: string; state: ModuleState; incident_id: string | null }>('SELECT module_key, state, incident_id FROM detector_modules');
+    const checks = await loadDetectorChecks(this.deps.db);
+    const modules = await loadDetectorModules(this.deps.db);
     const s = emptyDetectorState();
     for (const c of checks) s.checks[c.check_key] = c.state;
     for (const m of modules) s.modules[m.module_key] = m.state;
@@ -197,7 +198,7 @@ export class IncidentDetector {
       probableCause: ev.probableCause,
       evidence: this.evidenceJson(m),
     });
-    await tx.query('UPDATE incidents SET detector_key = $2, detector_episode = $3 WHERE id = $1', [id.id, mk, m.episode]);
+    await setDetectorEpisode(tx, id.id, mk, m.episode);
     await record(tx, { incidentId: id.id, at: now, actor: ACTOR, action: 'registered', after: { trigger, startedAt: formatAstana(startedAt), detectedAt: formatAstana(at), proposedLevel: proposal.level, probableCause: ev.probableCause } });
     await syncClocks(tx, (await getIncidentRow(tx, id.id)) as IncidentRow);
     await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'monitoring', system: m.system, module: m.module, startedAt: formatAstana(startedAt), proposedLevel: proposal.level, probableCause: ev.probableCause } });
@@ -220,15 +221,15 @@ export class IncidentDetector {
     if (!current) return;
     const { proposal } = this.proposal(m, e.at);
     if (e.type === 'recovered') {
-      await tx.query('UPDATE incidents SET recovered_at = $2, version = version + 1 WHERE id = $1', [current.id, new Date(e.at).toISOString()]);
+      await setRecoveredAt(tx, current.id, e.at);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.recovered', after: { recoveredAt: formatAstana(e.at) } });
       await emit(tx, { type: 'incident.updated', key: `${current.id}:recovered:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'recovered', recoveredAt: formatAstana(e.at) } });
     } else if (e.type === 'reopened') {
-      await tx.query('UPDATE incidents SET recovered_at = NULL, version = version + 1 WHERE id = $1', [current.id]);
+      await clearRecoveredAt(tx, current.id);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.reopened', before: { recoveredAt: current.recovered_at ? formatAstana(new Date(current.recovered_at)) : null }, after: { failedAgainAt: formatAstana(e.at), trigger: e.trigger } });
       await emit(tx, { type: 'incident.updated', key: `${current.id}:reopened:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'reopened', at: formatAstana(e.at) } });
     } else {
-      await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [current.id, proposal.level, JSON.stringify(proposal)]);
+      await setProposal(tx, current.id, proposal);
       // A proposal raised to medium/high starts SLA-P-OWNER-MEDHIGH, counted from receipt (001 §19).
       await syncClocks(tx, (await getIncidentRow(tx, current.id)) as IncidentRow);
       await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'evidence.joined', before: { proposedLevel: current.proposed_level }, after: { check: e.check, proposedLevel: proposal.level } });
@@ -256,7 +257,7 @@ export class IncidentDetector {
       if (typeof reviewAt !== 'number' || latest < reviewAt) continue;
       const { proposal } = this.proposal(m, latest);
       if (proposal.level === current.proposed_level) continue;
-      await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [id, proposal.level, JSON.stringify(proposal)]);
+      await setProposal(tx, id, proposal);
       await syncClocks(tx, (await getIncidentRow(tx, id)) as IncidentRow);
       const since = proposal.since === undefined ? null : formatAstana(proposal.since);
       await record(tx, { incidentId: id, at: now, actor: ACTOR, action: 'proposal.changed', before: { proposedLevel: current.proposed_level }, after: { proposedLevel: proposal.level, rule: proposal.rule, since, at: formatAstana(latest), reasons: proposal.reasons } });
@@ -271,8 +272,7 @@ export class IncidentDetector {
       const m = this.state.modules[mk];
       const id = this.incidentOf.get(mk);
       if (!m || !id || (!m.open && m.recoveredAt === null)) continue;
-      const rows = await tx.query<{ state: IncidentState }>('UPDATE incidents SET evidence = $2::jsonb, probable_cause = $3 WHERE id = $1 RETURNING state', [id, JSON.stringify(this.evidenceJson(m)), moduleEvidence(m).probableCause]);
-      const st = rows[0]?.state;
+      const st = await setEvidence(tx, id, this.evidenceJson(m), moduleEvidence(m).probableCause);
       if (st && !isActive(st) && st !== 'resolved') forgetIncident(this.state, mk);
       updated.push(id);
     }
@@ -293,17 +293,9 @@ export class IncidentDetector {
 
   private async saveState(tx: Queryable, checks: Set<string>, modules: Set<string>): Promise<void> {
     const ck = [...checks].filter((k) => this.saved.get(k) !== this.signature(this.state.checks[k]));
-    await tx.query(
-      `INSERT INTO detector_checks (check_key, state) SELECT * FROM unnest($1::text[], $2::jsonb[])
-       ON CONFLICT (check_key) DO UPDATE SET state = EXCLUDED.state`,
-      [ck, ck.map((k) => JSON.stringify(this.state.checks[k]))],
-    );
+    await saveDetectorChecks(tx, ck, ck.map((k) => JSON.stringify(this.state.checks[k])));
     const mk = [...modules].filter((k) => this.savedModules.get(k) !== JSON.stringify(this.state.modules[k]) + (this.incidentOf.get(k) ?? ''));
     if (ck.length === 0 && mk.length === 0) return;
-    await tx.query(
-      `INSERT INTO detector_modules (module_key, state, incident_id) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
-       ON CONFLICT (module_key) DO UPDATE SET state = EXCLUDED.state, incident_id = EXCLUDED.incident_id`,
-      [mk, mk.map((k) => JSON.stringify(this.state.modules[k])), mk.map((k) => this.incidentOf.get(k) ?? null)],
-    );
+    await saveDetectorModules(tx, mk, mk.map((k) => JSON.stringify(this.state.modules[k])), mk.map((k) => this.incidentOf.get(k) ?? null));
   }
 }
