@@ -17,7 +17,7 @@ import { silentLogger } from '../core/log.ts';
 import { errorMiddleware } from './http-util.ts';
 import { journeyPoints } from '../collector/influx.sink.ts';
 import { Metrics } from '../collector/metrics.ts';
-import { insertResults, type KeyedResult } from '../collector/results.store.ts';
+import { insertResults, type KeyedResult } from '../collector/results.repo.ts';
 import { registerRunRoutes } from './runs.routes.ts';
 
 let db: Db;

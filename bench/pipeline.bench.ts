@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../core/config.ts';
 import { silentLogger } from '../core/log.ts';
 import { startKuzet } from '../app/start.ts';
-import type { KeyedResult } from '../collector/results.store.ts';
+import type { KeyedResult } from '../collector/results.repo.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName } from '../test/support.ts';
 

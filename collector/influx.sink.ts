@@ -23,7 +23,7 @@ import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../core/log.ts';
 import type { LiveSink } from './ingest.ts';
 import { journeyEvidence, journeyLabel } from './metrics.ts';
-import type { KeyedResult } from './results.store.ts';
+import type { KeyedResult } from './results.repo.ts';
 
 export interface InfluxSettings {
   url: string;

@@ -11,7 +11,7 @@ import type { Logger } from '../core/log.ts';
 import type { Metrics } from './metrics.ts';
 import { RESULT_GROUP, resultStreamKey } from './queues.ts';
 import { decodeResult } from './result-codec.ts';
-import { insertResults, type KeyedResult } from './results.store.ts';
+import { insertResults, type KeyedResult } from './results.repo.ts';
 
 export interface LiveSink {
   /** Called once per result as soon as it is read; must not throw. */

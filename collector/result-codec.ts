@@ -1,4 +1,4 @@
-import type { KeyedResult } from './results.store.ts';
+import type { KeyedResult } from './results.repo.ts';
 import type { CheckResult } from '../probes/index.ts';
 
 /** Results travel through Redis as JSON; `at` as an ISO string. */

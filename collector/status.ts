@@ -5,7 +5,7 @@
 import type { KuzetConfig } from '../core/config.ts';
 import { formatAstana } from '../core/time.ts';
 import type { LiveSink } from './ingest.ts';
-import type { CheckStateRow, KeyedResult } from './results.store.ts';
+import type { CheckStateRow, KeyedResult } from './results.repo.ts';
 
 interface Entry {
   ok: boolean;

@@ -17,7 +17,7 @@ import { PROBES } from '../probes/index.ts';
 import { dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { audit } from '../core/audit.ts';
 import { startKuzet, type KuzetHandle } from '../app/start.ts';
-import { enforceRetention } from '../collector/results.store.ts';
+import { enforceRetention } from '../collector/results.repo.ts';
 import { auditCsv, csvCell } from './admin.ts';
 import { createUser } from './users.repo.ts';
 

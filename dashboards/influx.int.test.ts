@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../core/log.ts';
 import { InfluxSink, type InfluxSettings } from '../collector/influx.sink.ts';
-import type { KeyedResult } from '../collector/results.store.ts';
+import type { KeyedResult } from '../collector/results.repo.ts';
 import { tempDir, waitFor } from '../test/support.ts';
 import { buildAll } from './build.ts';
 

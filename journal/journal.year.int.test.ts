@@ -35,7 +35,7 @@ import { registerJournalCommands } from './journal.cli.ts';
 import { demoConfigYaml } from '../demo/run.ts';
 import { journalExtension } from './journal.routes.ts';
 import { Metrics } from '../collector/metrics.ts';
-import { insertResults, type KeyedResult } from '../collector/results.store.ts';
+import { insertResults, type KeyedResult } from '../collector/results.repo.ts';
 import type { KuzetServices } from '../app/services.ts';
 import { StatusBoard } from '../collector/status.ts';
 

@@ -11,7 +11,7 @@ import { ResultIngestor } from '../collector/ingest.ts';
 import { Metrics } from '../collector/metrics.ts';
 import { resultStreamKey, RESULT_GROUP } from '../collector/queues.ts';
 import { encodeResult } from '../collector/result-codec.ts';
-import { insertResults, type KeyedResult } from '../collector/results.store.ts';
+import { insertResults, type KeyedResult } from '../collector/results.repo.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, uniqueName, waitFor } from './support.ts';
 
 const result = (i: number): KeyedResult => ({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { migrate, openDb, type Db } from '../core/db.ts';
 import { dropPgSchema, PG_URL, uniqueName } from '../test/support.ts';
-import { enforceRetention, insertResults, listResults, listStates, type KeyedResult } from './results.store.ts';
+import { enforceRetention, insertResults, listResults, listStates, type KeyedResult } from './results.repo.ts';
 
 const base = { key: 'portal/homepage/http', system: 'portal', target: 'homepage', check: 'http', region: 'astana', latencyMs: 12.5, message: 'ok' };
 const result = (at: string, ok: boolean, extra: Partial<KeyedResult> = {}): KeyedResult => ({
@@ -14,7 +14,7 @@ const result = (at: string, ok: boolean, extra: Partial<KeyedResult> = {}): Keye
 });
 
 for (const engine of ['pglite', 'postgres'] as const) {
-  describe(`results store on ${engine}`, () => {
+  describe(`results repo on ${engine}`, () => {
     let db: Db;
     const schema = uniqueName('kuzet_results');
     before(async () => {
