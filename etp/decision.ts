@@ -11,10 +11,12 @@ import { InputError, KuzetError } from '../core/errors.ts';
 import { formatAstana, formatEpochDay } from '../core/time.ts';
 import { dateDay, dateTimeMs } from '../incidents/index.ts';
 import { storedEvents } from './ledger.ts';
+import { insertDecision, listDecisions } from './decision.repo.ts';
+import { DECISIONS, type Decision } from './decision.types.ts';
 import { etpJson, inputIssues, requireEtp, setConnection, type Etp, type RegistryActor } from './registry.ts';
 
-export const DECISIONS = ['disconnect', 'keep'] as const;
-export type DecisionKind = (typeof DECISIONS)[number];
+export { DECISIONS, listDecisions };
+export type { Decision, DecisionKind } from './decision.types.ts';
 
 export const decisionInput = z
   .strictObject({
@@ -30,17 +32,6 @@ export const decisionInput = z
     if (v.decision === 'keep' && v.disconnectAt !== undefined) ctx.addIssue({ code: 'custom', path: ['disconnectAt'], message: 'only for decision disconnect' });
   });
 
-export interface Decision {
-  id: string;
-  etp: string;
-  thresholdDay: number | null;
-  decision: DecisionKind;
-  disconnectAtMs: number | null;
-  reason: string;
-  actor: string;
-  decidedAtMs: number;
-}
-
 export function decisionJson(d: Decision) {
   return {
     id: d.id,
@@ -53,14 +44,6 @@ export function decisionJson(d: Decision) {
     decidedAt: formatAstana(d.decidedAtMs),
     rule: 'ETP-DISCONNECT-DECISION',
   };
-}
-
-export async function listDecisions(db: Queryable, etp: string): Promise<Decision[]> {
-  const rows = await db.query<{ id: string; etp: string; d: number | null; decision: DecisionKind; disconnect_at: Date | null; reason: string; actor: string; decided_at: Date }>(
-    "SELECT id, etp, (threshold_day - DATE '1970-01-01')::int AS d, decision, disconnect_at, reason, actor, decided_at FROM etp_decisions WHERE etp = $1 ORDER BY decided_at, id",
-    [etp],
-  );
-  return rows.map((r) => ({ id: r.id, etp: r.etp, thresholdDay: r.d === null ? null : Number(r.d), decision: r.decision, disconnectAtMs: r.disconnect_at ? new Date(r.disconnect_at).getTime() : null, reason: r.reason, actor: r.actor, decidedAtMs: new Date(r.decided_at).getTime() }));
 }
 
 export interface DecisionOutcome {
@@ -98,16 +81,7 @@ export async function recordDecision(db: Db, etpId: string, input: unknown, acto
       actor: actor.id,
       decidedAtMs: now.getTime(),
     };
-    await tx.query("INSERT INTO etp_decisions (id, etp, threshold_day, decision, disconnect_at, reason, actor, decided_at) VALUES ($1, $2, CASE WHEN $3::int IS NULL THEN NULL ELSE DATE '1970-01-01' + $3::int END, $4, $5, $6, $7, $8)", [
-      decision.id,
-      etpId,
-      thresholdDay,
-      decision.decision,
-      decision.disconnectAtMs === null ? null : new Date(decision.disconnectAtMs).toISOString(),
-      decision.reason,
-      actor.id,
-      now.toISOString(),
-    ]);
+    await insertDecision(tx, decision);
     const after = v.decision === 'disconnect' ? await setConnection(tx, before, 'disconnected', v.disconnectAt as number) : before;
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.decision', subject: etpId, before: etpJson(before), after: { decision: decisionJson(decision), etp: etpJson(after) } });
     const outcome = { decision, before, after };

@@ -10,6 +10,7 @@ import type { Db, Queryable } from '../core/db.ts';
 import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { dateTimeMs } from '../incidents/index.ts';
 import type { Etp } from './registry.ts';
+import { failureDaysBetween, incidentSpans, insertEpisode, insertStreakEvent, recordedEpisodes, replaceFailureDays, resultRuns, storedEvents, storedFailureDays } from './ledger.repo.ts';
 import { COUNTED_SERVICES, THRESHOLD_STREAK, decisionDueByMs, failureMsByDay, streakEndingOn, streakEvents, streakRuns, type FailureEpisode, type StreakEvent } from './streaks.ts';
 
 /** A failure seen in one check result only is not yet an episode: a second failed run confirms it. */
@@ -28,7 +29,9 @@ export interface SourcedEpisode extends FailureEpisode {
   ref: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+export { storedEvents, storedFailureDays };
+export type { StoredEvent } from './ledger.repo.ts';
+
 const msOf = (v: Date | string) => new Date(v).getTime();
 
 /** Failure episodes of the ETP's counted services overlapping [fromMs, nowMs], clamped to it. */
@@ -39,31 +42,15 @@ export async function gatherEpisodes(db: Queryable, etp: Etp, targets: readonly 
     const endMs = Math.min(e.endMs, nowMs);
     if (endMs > startMs) out.push({ ...e, startMs, endMs });
   };
-  const recorded = await db.query<{ id: string; service: string; started_at: Date; ended_at: Date }>(
-    'SELECT id::text AS id, service, started_at, ended_at FROM etp_episodes WHERE etp = $1 AND ended_at >= $2 AND started_at <= $3 ORDER BY started_at',
-    [etp.id, iso(fromMs), iso(nowMs)],
-  );
+  const recorded = await recordedEpisodes(db, etp.id, fromMs, nowMs);
   for (const r of recorded) push({ service: r.service, startMs: msOf(r.started_at), endMs: msOf(r.ended_at), source: 'recorded', ref: `episode:${r.id}` });
   if (targets.length === 0) return out;
   const modules = [...new Set(targets.map((t) => t.module))];
   // A refuted incident was not a failure; one still open lasts until now.
-  const incidents = await db.query<{ id: string; started_at: Date; end_at: Date | null }>(
-    `SELECT id, started_at, COALESCE(recovered_at, resolved_at, closed_at) AS end_at FROM incidents
-     WHERE system = $1 AND module = ANY($2::text[]) AND state <> 'refuted' AND started_at <= $4 AND COALESCE(recovered_at, resolved_at, closed_at, $4::timestamptz) >= $3`,
-    [etp.id, modules, iso(fromMs), iso(nowMs)],
-  );
+  const incidents = await incidentSpans(db, etp.id, modules, fromMs, nowMs);
   for (const r of incidents) push({ service: 'orders', startMs: msOf(r.started_at), endMs: r.end_at ? msOf(r.end_at) : nowMs, source: 'incident', ref: r.id });
   // Runs of equal results per check and region; a failed run from its first failure to the first success after it.
-  const groups = await db.query<{ check_key: string; region: string; ok: boolean; first_at: Date; last_at: Date; n: number }>(
-    `WITH r AS (
-       SELECT check_key, region, at, ok,
-              CASE WHEN ok IS DISTINCT FROM lag(ok) OVER (PARTITION BY check_key, region ORDER BY at) THEN 1 ELSE 0 END AS chg
-       FROM check_results WHERE system = $1 AND target = ANY($2::text[]) AND at >= $3 AND at <= $4),
-     g AS (SELECT check_key, region, at, ok, sum(chg) OVER (PARTITION BY check_key, region ORDER BY at ROWS UNBOUNDED PRECEDING) AS grp FROM r)
-     SELECT check_key, region, bool_and(ok) AS ok, min(at) AS first_at, max(at) AS last_at, count(*)::int AS n
-     FROM g GROUP BY check_key, region, grp ORDER BY check_key, region, min(at)`,
-    [etp.id, targets.map((t) => t.target), iso(fromMs), iso(nowMs)],
-  );
+  const groups = await resultRuns(db, etp.id, targets.map((t) => t.target), fromMs, nowMs);
   groups.forEach((g, i) => {
     if (g.ok || Number(g.n) < CONFIRMING_FAILED_RUNS) return;
     const next = groups[i + 1];
@@ -71,12 +58,6 @@ export async function gatherEpisodes(db: Queryable, etp: Etp, targets: readonly 
     push({ service: 'orders', startMs: msOf(g.first_at), endMs: sameSeries ? msOf(next.first_at) : msOf(g.last_at), source: 'check', ref: `${g.check_key}@${g.region}` });
   });
   return out;
-}
-
-/** Failure days stored for an ETP up to `untilDay`, as Astana epoch days, ascending. */
-export async function storedFailureDays(db: Queryable, etp: string, untilDay: number): Promise<number[]> {
-  const rows = await db.query<{ d: number }>("SELECT (day - DATE '1970-01-01')::int AS d FROM etp_failure_days WHERE etp = $1 AND day <= DATE '1970-01-01' + $2::int ORDER BY day", [etp, untilDay]);
-  return rows.map((r) => Number(r.d));
 }
 
 export interface RecomputeResult {
@@ -109,18 +90,12 @@ export async function recomputeLedger(
   const minMs = etp.minFailureMinutes * 60_000;
   const window = [...failureMsByDay(episodes, asOfDay)].filter(([day, ms]) => day >= fromDay && ms >= minMs).sort((a, b) => a[0] - b[0]);
   return db.transaction(async (tx) => {
-    const before = await tx.query<{ d: number; failure_ms: string }>(
-      "SELECT (day - DATE '1970-01-01')::int AS d, failure_ms::text AS failure_ms FROM etp_failure_days WHERE etp = $1 AND day >= DATE '1970-01-01' + $2::int AND day <= DATE '1970-01-01' + $3::int ORDER BY day",
-      [etp.id, fromDay, asOfDay],
-    );
+    const before = await failureDaysBetween(tx, etp.id, fromDay, asOfDay);
     const beforeKey = before.map((r) => `${r.d}:${r.failure_ms}`).join(',');
     const afterKey = window.map(([d, ms]) => `${d}:${ms}`).join(',');
     const changed = beforeKey !== afterKey;
     if (changed) {
-      await tx.query("DELETE FROM etp_failure_days WHERE etp = $1 AND day >= DATE '1970-01-01' + $2::int AND day <= DATE '1970-01-01' + $3::int", [etp.id, fromDay, asOfDay]);
-      if (window.length > 0) {
-        await tx.query("INSERT INTO etp_failure_days (etp, day, failure_ms) SELECT $1, DATE '1970-01-01' + d, m FROM unnest($2::int[], $3::bigint[]) AS u(d, m)", [etp.id, window.map(([d]) => d), window.map(([, ms]) => ms)]);
-      }
+      await replaceFailureDays(tx, etp.id, fromDay, asOfDay, window);
       await audit(tx, {
         actor: 'system:etp-ledger',
         action: 'etp.ledger',
@@ -132,11 +107,7 @@ export async function recomputeLedger(
     const days = await storedFailureDays(tx, etp.id, asOfDay);
     const newEvents: StreakEvent[] = [];
     for (const e of streakEvents(days)) {
-      const rows = await tx.query(
-        "INSERT INTO etp_streak_events (etp, day, type, streak, decision_due_by) VALUES ($1, DATE '1970-01-01' + $2::int, $3, $4, $5) ON CONFLICT (etp, day, type) DO NOTHING RETURNING etp",
-        [etp.id, e.day, e.type, e.streak, e.type === 'threshold' ? iso(e.decisionDueByMs) : null],
-      );
-      if (rows.length > 0) newEvents.push(e);
+      if (await insertStreakEvent(tx, etp.id, e)) newEvents.push(e);
     }
     if (newEvents.length > 0) {
       await audit(tx, { actor: 'system:etp-ledger', action: 'etp.streak-events', subject: etp.id, after: newEvents.map((e) => eventJson(e)) });
@@ -155,21 +126,6 @@ export function eventJson(e: StreakEvent) {
     streak: e.streak,
     ...(e.type === 'threshold' ? { decisionDueBy: formatAstana(e.decisionDueByMs), rule: 'ETP-DISCONNECT-DECISION' } : { rule: 'ETP-DISCONNECT-DAYS' }),
   };
-}
-
-export interface StoredEvent {
-  type: 'warning' | 'threshold';
-  day: number;
-  streak: number;
-  decisionDueByMs: number | null;
-}
-
-export async function storedEvents(db: Queryable, etp: string): Promise<StoredEvent[]> {
-  const rows = await db.query<{ type: 'warning' | 'threshold'; d: number; streak: number; due: Date | null }>(
-    "SELECT type, (day - DATE '1970-01-01')::int AS d, streak, decision_due_by AS due FROM etp_streak_events WHERE etp = $1 ORDER BY day, type",
-    [etp],
-  );
-  return rows.map((r) => ({ type: r.type, day: Number(r.d), streak: r.streak, decisionDueByMs: r.due ? msOf(r.due) : null }));
 }
 
 export interface StreakStatus {
@@ -201,8 +157,7 @@ export function streakStatus(days: readonly number[], todayDay: number): StreakS
 /** Records a failure episode kuzet's own checks did not see (an appeal, a report); audited. */
 export async function recordEpisode(db: Db, etp: Etp, e: { service: string; startMs: number; endMs: number; source: string; note: string | null }, actor: { id: string; ip?: string | null | undefined }): Promise<string> {
   return db.transaction(async (tx) => {
-    const r = await tx.query<{ id: string }>('INSERT INTO etp_episodes (etp, service, started_at, ended_at, source, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id', [etp.id, e.service, iso(e.startMs), iso(e.endMs), e.source, e.note]);
-    const id = r[0]?.id as string;
+    const id = await insertEpisode(tx, etp.id, e);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.episode', subject: etp.id, after: { id, service: e.service, start: formatAstana(e.startMs), end: formatAstana(e.endMs), source: e.source, note: e.note, counted: COUNTED_SERVICES.includes(e.service) } });
     return id;
   });

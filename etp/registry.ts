@@ -12,76 +12,16 @@ import { InputError, KuzetError, NotFoundError, formatPath, issuesFromZod } from
 import { formatAstana, formatEpochDay } from '../core/time.ts';
 import { dateDay, dateTimeMs } from '../incidents/index.ts';
 import { DEFAULT_MIN_FAILURE_MINUTES } from './streaks.ts';
+import { getEtp, writeEtp } from './registry.repo.ts';
+import type { Etp, EtpState } from './etp.types.ts';
+
+export { getEtp, listEtpRecords } from './registry.repo.ts';
 
 export { ETP_STATES };
-export type EtpState = (typeof ETP_STATES)[number];
 /** Services an ETP offers the e-shop; the list is open (`others`), these are the ones the rules name. */
 export const KNOWN_ETP_SERVICES = ['orders', 'prices', 'catalogue'] as const;
 
-export interface EtpContact {
-  name: string;
-  role?: string | undefined;
-  email?: string | undefined;
-  phone?: string | undefined;
-}
-
-export interface EtpService {
-  /** `orders`, `prices`, `catalogue` or another name. */
-  service: string;
-  /** The config target that checks it, when kuzet checks it. */
-  target: string | null;
-}
-
-export interface Etp {
-  id: string;
-  name: string;
-  owner: { name: string; contacts: EtpContact[] };
-  domain: string | null;
-  ips: string[];
-  services: EtpService[];
-  state: EtpState;
-  /** When the state began (for `disconnected`: the date and time of disconnection), epoch ms. */
-  stateSinceMs: number | null;
-  /** Dates of authentication-data changes (000 App.7 §37), YYYY-MM-DD. */
-  authRotations: string[];
-  minFailureMinutes: number;
-  source: 'config' | 'api';
-  version: number;
-}
-
-interface EtpRow {
-  id: string;
-  name: string;
-  owner: Etp['owner'];
-  domain: string | null;
-  ips: string[];
-  services: EtpService[];
-  state: EtpState;
-  state_since: Date | string | null;
-  auth_rotations: string[];
-  min_failure_minutes: number;
-  source: 'config' | 'api';
-  version: number;
-}
-
-const ms = (v: Date | string | null) => (v === null ? null : new Date(v).getTime());
-
-function fromRow(r: EtpRow): Etp {
-  return {
-    id: r.id,
-    name: r.name,
-    owner: r.owner,
-    domain: r.domain,
-    ips: r.ips,
-    services: r.services,
-    state: r.state,
-    stateSinceMs: ms(r.state_since),
-    authRotations: r.auth_rotations,
-    minFailureMinutes: Number(r.min_failure_minutes),
-    source: r.source,
-    version: r.version,
-  };
-}
+export type { Etp, EtpContact, EtpService, EtpState } from './etp.types.ts';
 
 /** The registry entry as the API, the CLI and the audit log show it. */
 export function etpJson(e: Etp) {
@@ -100,32 +40,10 @@ export function etpJson(e: Etp) {
   };
 }
 
-const COLUMNS = 'id, name, owner, domain, ips, services, state, state_since, auth_rotations, min_failure_minutes, source, version';
-
-export async function listEtpRecords(db: Queryable): Promise<Etp[]> {
-  return (await db.query<EtpRow>(`SELECT ${COLUMNS} FROM etps ORDER BY id`)).map(fromRow);
-}
-
-export async function getEtp(db: Queryable, id: string, forUpdate = false): Promise<Etp | undefined> {
-  const r = (await db.query<EtpRow>(`SELECT ${COLUMNS} FROM etps WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]))[0];
-  return r ? fromRow(r) : undefined;
-}
-
 export async function requireEtp(db: Queryable, id: string, forUpdate = false): Promise<Etp> {
   const e = await getEtp(db, id, forUpdate);
   if (!e) throw new NotFoundError(`no ETP "${id}"`);
   return e;
-}
-
-async function write(tx: Queryable, e: Etp): Promise<void> {
-  await tx.query(
-    `INSERT INTO etps (id, name, owner, domain, ips, services, state, state_since, auth_rotations, min_failure_minutes, source, version, updated_at)
-     VALUES ($1, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb, $10, $11, $12, now())
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, owner = EXCLUDED.owner, domain = EXCLUDED.domain, ips = EXCLUDED.ips,
-       services = EXCLUDED.services, state = EXCLUDED.state, state_since = EXCLUDED.state_since, auth_rotations = EXCLUDED.auth_rotations,
-       min_failure_minutes = EXCLUDED.min_failure_minutes, source = EXCLUDED.source, version = EXCLUDED.version, updated_at = now()`,
-    [e.id, e.name, JSON.stringify(e.owner), e.domain, JSON.stringify(e.ips), JSON.stringify(e.services), e.state, e.stateSinceMs === null ? null : new Date(e.stateSinceMs).toISOString(), JSON.stringify(e.authRotations), e.minFailureMinutes, e.source, e.version],
-  );
 }
 
 /** The registry entry a config system of kind `etp` describes. */
@@ -169,7 +87,7 @@ export async function seedFromConfig(db: Db, cfg: KuzetConfig): Promise<string[]
     const changed = await db.transaction(async (tx) => {
       const before = await getEtp(tx, id, true);
       if (before && (before.source !== 'config' || before.version !== 1 || comparable(before) === comparable(next))) return false;
-      await write(tx, next);
+      await writeEtp(tx, next);
       await audit(tx, { actor: 'system:config', action: before ? 'etp.seed-update' : 'etp.seed', subject: id, before: before ? etpJson(before) : null, after: etpJson(next) });
       return true;
     });
@@ -273,7 +191,7 @@ export async function createEtp(db: Db, input: unknown, actor: RegistryActor, no
   };
   return db.transaction(async (tx) => {
     if (await getEtp(tx, e.id, true)) throw new KuzetError('conflict', `ETP "${e.id}" already exists; change it with PATCH /api/v1/etps/${e.id}`, { field: 'id', status: 409 });
-    await write(tx, e);
+    await writeEtp(tx, e);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.create', subject: e.id, before: null, after: etpJson(e) });
     return e;
   });
@@ -299,7 +217,7 @@ export async function updateEtp(db: Db, id: string, input: unknown, actor: Regis
       source: 'api',
       version: before.version + 1,
     };
-    await write(tx, after);
+    await writeEtp(tx, after);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.update', subject: id, before: etpJson(before), after: etpJson(after) });
     return after;
   });
@@ -308,6 +226,6 @@ export async function updateEtp(db: Db, id: string, input: unknown, actor: Regis
 /** Sets the connection state (a disconnection decision); audited by the caller's transaction. */
 export async function setConnection(tx: Queryable, before: Etp, state: EtpState, sinceMs: number): Promise<Etp> {
   const after: Etp = { ...before, state, stateSinceMs: sinceMs, version: before.version + 1, source: before.source === 'config' && before.version === 1 ? 'api' : before.source };
-  await write(tx, after);
+  await writeEtp(tx, after);
   return after;
 }

@@ -9,6 +9,8 @@ import { storedEvents, storedFailureDays, streakStatus } from './ledger.ts';
 import { etpJson, getEtp, listEtpRecords, type Etp, type EtpState } from './registry.ts';
 import { THRESHOLD_STREAK, warningFromStreak } from './streaks.ts';
 
+export { failingRuns, latestResults } from './evidence.repo.ts';
+
 export interface EtpSummary {
   id: string;
   name: string;
@@ -81,20 +83,3 @@ export async function etpDetail(db: Queryable, id: string, now: Date, o: { days?
   };
 }
 export type EtpDetail = NonNullable<Awaited<ReturnType<typeof etpDetail>>>;
-
-/** The latest stored result of each check key, with its observations (clock offset, NTP, freshness). */
-export async function latestResults(db: Queryable, keys: readonly string[]): Promise<{ key: string; ok: boolean; message: string; at: string; observations: Record<string, unknown> | null }[]> {
-  if (keys.length === 0) return [];
-  const rows = await db.query<{ check_key: string; ok: boolean; message: string; at: Date; observations: Record<string, unknown> | string | null }>(
-    'SELECT DISTINCT ON (check_key) check_key, ok, message, at, observations FROM check_results WHERE check_key = ANY($1::text[]) ORDER BY check_key, at DESC',
-    [keys],
-  );
-  return rows.map((r) => ({ key: r.check_key, ok: r.ok, message: r.message, at: formatAstana(new Date(r.at)), observations: typeof r.observations === 'string' ? (JSON.parse(r.observations) as Record<string, unknown>) : r.observations }));
-}
-
-/** How many of a check's latest results in a row failed (the runs an offset has stayed beyond its threshold). */
-export async function failingRuns(db: Queryable, key: string, limit = 50): Promise<number> {
-  const rows = await db.query<{ ok: boolean }>('SELECT ok FROM check_results WHERE check_key = $1 ORDER BY at DESC LIMIT $2', [key, limit]);
-  const i = rows.findIndex((r) => r.ok);
-  return i < 0 ? rows.length : i;
-}
