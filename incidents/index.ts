@@ -20,7 +20,7 @@ export { consequencesOf, consequencesRecorded, namesAnnouncement, procurementCho
 export type { ExtensionStage, StoredConsequence } from './store/incident-extensions.ts';
 export { IncidentDetector } from './store/incident-detector.ts';
 export type { DetectableResult } from './store/incident-detector.ts';
-export { clocksView, getIncidentRow, incidentView, listIncidentRows, timelineView } from './store/incident.repo.ts';
+export { appealUploadState, clocksView, getAppealRow, getIncidentRow, incidentView, insertAppealAttachment, listAppealAttachments, listIncidentAppeals, listIncidentRows, listProcurementRows, timelineView } from './store/incident.repo.ts';
 export type { IncidentRow } from './store/incident.repo.ts';
 export { topologyFromConfig } from './store/topology.ts';
 export type { Topology } from './store/topology.ts';

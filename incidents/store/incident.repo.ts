@@ -256,3 +256,51 @@ export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promis
   params.push(f.limit);
   return db.query<IncidentRow>(`SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`, params);
 }
+
+/** The appeals an incident answers: those that opened it and those attached to it (a flood), in the order received. */
+export async function listIncidentAppeals(db: Queryable, incidentId: string) {
+  return db.query<{ id: string; organisation: string; bin_iin: string; email: string; phone: string; description: string; detected_at: Date; received_at: Date }>(
+    'SELECT id::text AS id, organisation, bin_iin, email, phone, description, detected_at, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
+    [incidentId],
+  );
+}
+
+/** One appeal as the API shows it (undefined when there is none). */
+export async function getAppealRow(db: Queryable, appealId: string): Promise<Record<string, unknown> | undefined> {
+  return (await db.query<Record<string, unknown>>('SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id, channel FROM appeals WHERE id = $1', [appealId]))[0];
+}
+
+/** An appeal's attachments, oldest first. */
+export async function listAppealAttachments(db: Queryable, appealId: string) {
+  return db.query<{ name: string; type: string; bytes: string | number; sha256: string; at: Date }>('SELECT name, type, bytes, sha256, at FROM appeal_attachments WHERE appeal_id = $1 ORDER BY id', [appealId]);
+}
+
+/** What an upload to an appeal is checked against: the hash of its upload token, its incident and how many files it has. */
+export async function appealUploadState(db: Queryable, appealId: string): Promise<{ upload_token_hash: string; incident_id: string; n: string | number } | undefined> {
+  return (await db.query<{ upload_token_hash: string; incident_id: string; n: string | number }>('SELECT upload_token_hash, incident_id, (SELECT count(*) FROM appeal_attachments WHERE appeal_id = $1) AS n FROM appeals WHERE id = $1', [appealId]))[0];
+}
+
+export interface AppealAttachment {
+  appealId: string;
+  incidentId: string;
+  name: string;
+  type: string;
+  bytes: number;
+  sha256: string;
+  path: string;
+  at: Date;
+  ip: string;
+}
+
+/** Records a stored attachment: its row, a line in the incident's timeline and the audit log, in the caller's transaction. */
+export async function insertAppealAttachment(tx: Queryable, f: AppealAttachment): Promise<void> {
+  const file = { name: f.name, type: f.type, bytes: f.bytes, sha256: f.sha256 };
+  await tx.query('INSERT INTO appeal_attachments (appeal_id, name, type, bytes, sha256, path, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [f.appealId, f.name, f.type, f.bytes, f.sha256, f.path, f.at.toISOString()]);
+  await tx.query('INSERT INTO incident_timeline (incident_id, at, actor, ip, action, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [f.incidentId, f.at.toISOString(), 'public:appeal', f.ip, 'attachment.added', JSON.stringify(file)]);
+  await audit(tx, { actor: 'public:appeal', ip: f.ip, action: 'appeal.attachment', subject: f.appealId, after: file });
+}
+
+/** A page of the procurement registry in id order, `limit` rows after the id `after`. */
+export async function listProcurementRows(db: Queryable, limit: number, after: string | undefined) {
+  return db.query<{ id: string }>(`SELECT id, announcement, lot, method, system, module, affected, deadlines, suppliers FROM procurements ${after !== undefined ? 'WHERE id > $2' : ''} ORDER BY id LIMIT $1`, after !== undefined ? [limit, after] : [limit]);
+}
