@@ -10,6 +10,8 @@ import { ROLES } from './auth.ts';
 import { ConfigError, formatPath } from './errors.ts';
 import { parseCidr } from './network.ts';
 import type { Probe } from '../probes/index.ts';
+// The channel registry is a leaf of notices (channels, formatting, languages): read here, it makes no cycle.
+import { CHANNELS, type ChannelConfig, type ChannelRegistry } from '../notices/channels/index.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
 /** Policy ids of docs/rules.md §1. */
@@ -168,17 +170,11 @@ function systemSchema(probes: Readonly<Record<string, Probe>>) {
   });
 }
 
-const channelSchema = z.discriminatedUnion('type', [
-  z.strictObject({ id, type: z.literal('slack'), token: z.string().min(1), channel: z.string().min(1), apiUrl: z.url().optional() }),
-  z.strictObject({
-    id,
-    type: z.literal('email'),
-    smtpUrl: z.string().min(1),
-    from: z.string().min(1),
-    to: z.array(z.email()).default([]),
-  }),
-  z.strictObject({ id, type: z.literal('webhook'), url: z.url(), secret: z.string().min(16) }),
-]);
+/** A notification channel: its `id`, its `type` (a key of the channel registry) and that channel's own fields. */
+function channelSchema(channels: ChannelRegistry) {
+  const options = Object.entries(channels).map(([type, ch]) => z.strictObject({ id, type: z.literal(type), ...ch.schema.shape }));
+  return z.discriminatedUnion('type', options as [(typeof options)[number], ...(typeof options)[number][]]) as unknown as z.ZodType<ChannelConfig>;
+}
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** Plain http only to this machine (a development identity provider); anything else would send codes and tokens in clear. */
@@ -238,7 +234,7 @@ const appealsSchema = z.strictObject({
   perBinIin: appealLimit(APPEALS_DEFAULTS.perBinIin),
 });
 
-export function configSchema(probes: Readonly<Record<string, Probe>>) {
+export function configSchema(probes: Readonly<Record<string, Probe>>, channels: ChannelRegistry = CHANNELS) {
   return z
     .strictObject({
       /** Region names this deployment knows; a check without `regions` runs in the first. */
@@ -297,7 +293,7 @@ export function configSchema(probes: Readonly<Record<string, Probe>>) {
           batchSize: z.number().int().min(1).default(1000),
         })
         .optional(),
-      notifications: z.strictObject({ channels: z.array(channelSchema).default([]) }).default({ channels: [] }),
+      notifications: z.strictObject({ channels: z.array(channelSchema(channels)).default([]) }).default({ channels: [] }),
       /** Incident detection (issue #5): when a check's failures open an incident and its successes resolve it. */
       incidents: z
         .strictObject({
@@ -422,27 +418,27 @@ function substituteEnv(node: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[
 }
 
 /** Parses YAML text into a frozen config, or throws {@link ConfigError} with every problem. */
-export function parseConfig(text: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env): KuzetConfig {
+export function parseConfig(text: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env, channels: ChannelRegistry = CHANNELS): KuzetConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => ({ field: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
   }
   const issues: { field: string; message: string }[] = [];
   const raw = substituteEnv(doc.toJS() ?? {}, env, [], issues);
-  const parsed = configSchema(probes).safeParse(raw);
+  const parsed = configSchema(probes, channels).safeParse(raw);
   if (!parsed.success) issues.push(...parsed.error.issues.map(describeIssue));
   if (issues.length > 0) throw new ConfigError(issues);
   return deepFreeze(parsed.data!);
 }
 
-export function loadConfigFile(path: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env): KuzetConfig {
+export function loadConfigFile(path: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env, channels: ChannelRegistry = CHANNELS): KuzetConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new ConfigError([{ field: path, message: `cannot read the config file: ${(e as Error).message}` }]);
   }
-  return parseConfig(text, probes, env);
+  return parseConfig(text, probes, env, channels);
 }
 
 /** A record key's own problem (`invalid_key`) is nested; say what is wrong with the key. */

@@ -20,69 +20,42 @@
 import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { KuzetConfig } from '../core/config.ts';
-import type { Db, Queryable } from '../core/db.ts';
+import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
-import { CHANNELS, type ChannelMessage, type ThreadStore } from './channels/index.ts';
-import type { RenderedNotice } from './templates.ts';
+import { CHANNELS, type ChannelConfig, type ChannelMessage, type ChannelRegistry, type EmailRecipient, type ThreadStore } from './channels/index.ts';
+import * as repo from './delivery.repo.ts';
+import type { DeliveryPayload, DeliveryRow, DeliveryState } from './delivery.repo.ts';
 
 export const DELIVERY_QUEUE = 'notice-delivery';
-export type ChannelConfig = KuzetConfig['notifications']['channels'][number];
+export type { ChannelConfig, EmailRecipient };
+export type { DeliveryPayload, DeliveryRow, DeliveryState };
+export { insertDeliveries } from './delivery.repo.ts';
 
-export interface DeliveryPayload {
-  threadKey: string;
-  texts: RenderedNotice;
-  data: Record<string, unknown>;
-  unsubscribeUrl?: string | undefined;
-  /** 1 for the on-call engineers (they hear it first), 5 for everyone else. */
-  priority: number;
-}
-
-export interface DeliveryRow {
-  key: string;
-  event: string;
-  channel: string;
-  recipient: string;
-  payload: DeliveryPayload;
-}
-
-export interface EmailRecipient {
-  email: string;
-  /** On-call engineers get priority. */
-  oncall?: boolean;
-  unsubscribeUrl?: string | undefined;
-}
-
-/** Pure fan-out of one event to every configured channel and e-mail recipient. */
-export function fanOut(event: string, payload: Omit<DeliveryPayload, 'priority' | 'unsubscribeUrl'>, channels: readonly ChannelConfig[], emails: readonly EmailRecipient[], opts: { chat?: boolean } = {}): DeliveryRow[] {
+/**
+ * Pure fan-out of one event to every configured channel, a loop over the registry: each channel says
+ * whom it reaches. The people (`emails`) get one message each, through the first channel of a type only.
+ */
+export function fanOut(
+  event: string,
+  payload: Omit<DeliveryPayload, 'priority' | 'unsubscribeUrl'>,
+  channels: readonly ChannelConfig[],
+  emails: readonly EmailRecipient[],
+  opts: { chat?: boolean; registry?: ChannelRegistry } = {},
+): DeliveryRow[] {
+  const registry: ChannelRegistry = opts.registry ?? CHANNELS;
   const rows: DeliveryRow[] = [];
-  const add = (channel: string, recipient: string, priority: number, unsubscribeUrl?: string) =>
-    rows.push({ key: `${event}|${channel}|${recipient}`, event, channel, recipient, payload: { ...payload, priority, ...(unsubscribeUrl ? { unsubscribeUrl } : {}) } });
-  let firstEmail = true;
-  for (const ch of channels) {
-    if (ch.type === 'slack' && opts.chat !== false) add(ch.id, ch.channel, 1);
-    else if (ch.type === 'webhook' && opts.chat !== false) add(ch.id, ch.url, 3);
-    else if (ch.type === 'email') {
-      const seen = new Set<string>();
-      const once = (email: string, priority: number, unsubscribeUrl?: string) => {
-        if (seen.has(email.toLowerCase())) return;
-        seen.add(email.toLowerCase());
-        add(ch.id, email, priority, unsubscribeUrl);
-      };
-      if (opts.chat !== false) for (const to of ch.to) once(to, 1);
-      // Public recipients get one e-mail, through the first e-mail channel only.
-      if (firstEmail) for (const r of emails) once(r.email, r.oncall ? 1 : 5, r.unsubscribeUrl);
-      firstEmail = false;
+  const served = new Set<string>();
+  for (const cfg of channels) {
+    const channel = Object.hasOwn(registry, cfg.type) ? registry[cfg.type] : undefined;
+    if (!channel) continue;
+    const people = served.has(cfg.type) ? [] : emails;
+    served.add(cfg.type);
+    for (const r of channel.recipients(cfg, { chat: opts.chat !== false, people })) {
+      const key = channel.idempotencyKey(event, cfg.id, r.recipient);
+      rows.push({ key, event, channel: cfg.id, recipient: r.recipient, payload: { ...payload, priority: r.priority, ...(r.unsubscribeUrl ? { unsubscribeUrl: r.unsubscribeUrl } : {}) } });
     }
   }
   return rows;
-}
-
-/** Inserts the rows (in the caller's transaction); a key already there is left alone. */
-export async function insertDeliveries(tx: Queryable, rows: readonly DeliveryRow[]): Promise<void> {
-  for (const r of rows) {
-    await tx.query("INSERT INTO notice_deliveries (key, event, channel, recipient, state, payload) VALUES ($1, $2, $3, $4, 'pending', $5::jsonb) ON CONFLICT (key) DO NOTHING", [r.key, r.event, r.channel, r.recipient, JSON.stringify(r.payload)]);
-  }
 }
 
 const jobIdOf = (key: string) => `d${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
@@ -93,6 +66,8 @@ export interface DeliveryOptions {
   prefix: string;
   channels: () => readonly ChannelConfig[];
   log: Logger;
+  /** The channels by type (default: the registry of notices/channels). */
+  registry?: ChannelRegistry;
   attempts?: number;
   backoffMs?: number;
   /** BullMQ lock duration: how soon a job of a killed process is taken over (default 30 s). */
@@ -102,14 +77,10 @@ export interface DeliveryOptions {
   onDead?: (row: { key: string; channel: string; recipient: string; error: string }) => void;
 }
 
-export interface DeliveryState {
-  key: string;
-  event: string;
-  channel: string;
-  recipient: string;
-  state: string;
-  attempts: number;
-  lastError: string | null;
+/** Sends of one channel type in flight, and those waiting for a place (a channel's `concurrency`). */
+interface Gate {
+  active: number;
+  waiting: (() => void)[];
 }
 
 export class Deliveries {
@@ -119,14 +90,15 @@ export class Deliveries {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private readonly threads: ThreadStore;
+  private readonly gates = new Map<string, Gate>();
 
   constructor(private readonly o: DeliveryOptions) {
     this.queue = new Queue(DELIVERY_QUEUE, { connection: o.connection, prefix: o.prefix });
     this.queue.on('error', () => undefined);
     const db = o.db;
     this.threads = {
-      get: async (k, ch) => (await db.query<{ ts: string }>('SELECT ts FROM notice_threads WHERE thread_key = $1 AND channel = $2', [k, ch]))[0]?.ts,
-      set: async (k, ch, ts) => void (await db.query('INSERT INTO notice_threads (thread_key, channel, ts) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [k, ch, ts])),
+      get: (k, ch) => repo.threadTs(db, k, ch),
+      set: (k, ch, ts) => repo.saveThreadTs(db, k, ch, ts),
     };
   }
 
@@ -163,76 +135,70 @@ export class Deliveries {
 
   private async process(data: { key: string }, attemptsMade: number, attempts: number): Promise<string> {
     const db = this.o.db;
-    const row = (await db.query<{ key: string; event: string; channel: string; recipient: string; state: string; payload: DeliveryPayload }>('SELECT key, event, channel, recipient, state, payload FROM notice_deliveries WHERE key = $1', [data.key]))[0];
+    const row = await repo.deliveryByKey(db, data.key);
     if (!row || row.state === 'sent' || row.state === 'dead') return 'skipped';
     const cfg = this.o.channels().find((c) => c.id === row.channel);
-    const channel = cfg && CHANNELS[cfg.type];
+    const registry: ChannelRegistry = this.o.registry ?? CHANNELS;
+    const channel = cfg && Object.hasOwn(registry, cfg.type) ? registry[cfg.type] : undefined;
     if (!cfg || !channel) {
       await this.dead(row, `channel "${row.channel}" is no longer configured`);
       throw new UnrecoverableError(`channel "${row.channel}" is no longer configured`);
     }
-    await db.query("UPDATE notice_deliveries SET state = 'sending', attempts = attempts + 1, sending_at = now() WHERE key = $1", [row.key]);
+    await repo.markSending(db, row.key);
     const msg: ChannelMessage = { key: row.key, event: row.event, threadKey: row.payload.threadKey, recipient: row.recipient, texts: row.payload.texts, data: row.payload.data, unsubscribeUrl: row.payload.unsubscribeUrl, resumed: row.state === 'sending' };
-    const r = await channel.send(cfg as never, msg, { signal: this.abort.signal, threads: this.threads });
+    const r = await this.gated(cfg.type, channel.concurrency, () => channel.send(cfg, msg, { signal: this.abort.signal, threads: this.threads }));
     if (r.ok) {
-      await db.query("UPDATE notice_deliveries SET state = 'sent', sent_at = now(), last_error = NULL WHERE key = $1", [row.key]);
+      await repo.markSent(db, row.key);
       return 'sent';
     }
     if (!r.retryable || attemptsMade + 1 >= attempts) {
       await this.dead(row, r.error);
       throw new UnrecoverableError(r.error);
     }
-    await db.query("UPDATE notice_deliveries SET state = 'pending', last_error = $2 WHERE key = $1", [row.key, r.error]);
+    await repo.markRetry(db, row.key, r.error);
     throw new Error(r.error);
   }
 
+  /** Runs `send` when fewer than `limit` sends of this channel type are in flight (no limit: at once). */
+  private async gated<T>(type: string, limit: number | undefined, send: () => Promise<T>): Promise<T> {
+    if (limit === undefined) return send();
+    let gate = this.gates.get(type);
+    if (!gate) this.gates.set(type, (gate = { active: 0, waiting: [] }));
+    while (gate.active >= limit) await new Promise<void>((resume) => gate.waiting.push(resume));
+    gate.active++;
+    try {
+      return await send();
+    } finally {
+      gate.active--;
+      gate.waiting.shift()?.();
+    }
+  }
+
   private async dead(row: { key: string; channel: string; recipient: string }, error: string) {
-    await this.o.db.query("UPDATE notice_deliveries SET state = 'dead', last_error = $2 WHERE key = $1", [row.key, error]);
+    await repo.markDead(this.o.db, row.key, error);
     this.o.log.error({ key: row.key, channel: row.channel, recipient: row.recipient, err: error }, 'notice delivery failed for good: moved to the dead-letter list');
     this.o.onDead?.({ key: row.key, channel: row.channel, recipient: row.recipient, error });
   }
 
   /** Re-queues rows still waiting (a crash between commit and enqueue, Redis away) and logs what is stuck. */
   async sweep(): Promise<void> {
-    const rows = await this.o.db.query<{ key: string; payload: DeliveryPayload }>("SELECT key, payload FROM notice_deliveries WHERE state IN ('pending', 'sending') AND created_at < now() - interval '5 seconds' ORDER BY created_at LIMIT 1000");
-    await this.enqueue(rows);
+    await this.enqueue(await repo.waitingDeliveries(this.o.db));
     const stuck = await this.stuck();
     if (stuck.length > 0) this.o.log.warn({ stuck }, 'notice deliveries are waiting: the channel is failing; they retry with backoff');
   }
 
   /** Deliveries waiting over five minutes, per channel, with the last error. */
   async stuck(): Promise<{ channel: string; waiting: number; lastError: string | null }[]> {
-    const rows = await this.o.db.query<{ channel: string; waiting: string; last_error: string | null }>(
-      "SELECT channel, count(*) AS waiting, max(last_error) AS last_error FROM notice_deliveries WHERE state IN ('pending', 'sending') AND created_at < now() - interval '5 minutes' GROUP BY channel ORDER BY channel",
-    );
-    return rows.map((r) => ({ channel: r.channel, waiting: Number(r.waiting), lastError: r.last_error }));
+    return repo.stuckDeliveries(this.o.db);
   }
 
   /** One page of deliveries, the newest first; a position is (created_at in microseconds, key). */
   async listPage(o: { state?: string | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: DeliveryState[]; next?: [number, string] }> {
-    const pos = '(extract(epoch FROM created_at) * 1000000)::bigint';
-    const params: unknown[] = [o.limit + 1];
-    const where: string[] = [];
-    if (o.state) where.push(`state = $${params.push(o.state)}`);
-    if (o.after) where.push(`(${pos}, key) < ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})`);
-    const rows = await this.o.db.query<{ key: string; event: string; channel: string; recipient: string; state: string; attempts: number; last_error: string | null; pos: string }>(
-      `SELECT key, event, channel, recipient, state, attempts, last_error, ${pos} AS pos FROM notice_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pos} DESC, key DESC LIMIT $1`,
-      params,
-    );
-    const page = rows.slice(0, o.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({ key: r.key, event: r.event, channel: r.channel, recipient: r.recipient, state: r.state, attempts: r.attempts, lastError: r.last_error })),
-      ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.key] as [number, string] } : {}),
-    };
+    return repo.deliveriesPage(this.o.db, o);
   }
 
   async list(state?: string, limit = 200): Promise<DeliveryState[]> {
-    const rows = await this.o.db.query<{ key: string; event: string; channel: string; recipient: string; state: string; attempts: number; last_error: string | null }>(
-      `SELECT key, event, channel, recipient, state, attempts, last_error FROM notice_deliveries ${state ? 'WHERE state = $2' : ''} ORDER BY created_at DESC LIMIT $1`,
-      state ? [limit, state] : [limit],
-    );
-    return rows.map((r) => ({ key: r.key, event: r.event, channel: r.channel, recipient: r.recipient, state: r.state, attempts: r.attempts, lastError: r.last_error }));
+    return repo.listDeliveries(this.o.db, state, limit);
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,7 @@ import { InputError, issuesFromZod } from '../core/errors.ts';
 import { NOT_DATE_TIME, tryParseDateTimeMs } from '../core/time.ts';
 import { LEVELS, POLICY_IDS } from '../incidents/index.ts';
 
-export const LANGS = ['kk', 'ru'] as const;
-export type Lang = (typeof LANGS)[number];
+export { LANGS, type Lang } from './langs.ts';
 
 export const INCIDENT_PHASES = ['opened', 'updated', 'resolved'] as const;
 export const MAINTENANCE_PHASES = ['maintenance-planned', 'maintenance-started', 'maintenance-completed'] as const;

@@ -24,11 +24,8 @@ export class TemplateError extends KuzetError {
   }
 }
 
-export interface RenderedText {
-  title: string;
-  text: string;
-}
-export type RenderedNotice = Record<Lang, RenderedText>;
+import type { RenderedNotice, RenderedText } from './langs.ts';
+export type { RenderedNotice, RenderedText };
 
 type Compiled = { mtimeMs: number; fn: Handlebars.TemplateDelegate };
 

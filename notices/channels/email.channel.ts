@@ -5,15 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
-import type { Channel } from './types.ts';
+import { z } from 'zod';
+import { deliveryKey, type Channel, type ChannelRecipient, type ConfiguredChannel } from './types.ts';
 import { bilingualHtml, bilingualText, bilingualTitle, escapeHtml } from './format.ts';
 
-export interface EmailConfig {
-  id: string;
-  smtpUrl: string;
-  from: string;
-  to: string[];
-}
+const schema = z.strictObject({ smtpUrl: z.string().min(1), from: z.string().min(1), to: z.array(z.email()).default([]) });
+export type EmailConfig = ConfiguredChannel<typeof schema>;
 
 const transports = new Map<string, Transporter>();
 /** nodemailer loads with the first e-mail (a process that sends none does not hold it). */
@@ -37,24 +34,52 @@ export function closeEmailTransports(): void {
   transports.clear();
 }
 
-export const emailChannel: Channel<EmailConfig> = {
+/** The mail as nodemailer takes it, without sender and recipient. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export const emailChannel: Channel<typeof schema, RenderedMail> = {
   type: 'email',
-  async send(cfg, msg) {
+  schema,
+  /**
+   * The configured addresses (on-call, first in the queue), then the people: each address once per
+   * channel, whatever its case.
+   */
+  recipients(cfg, audience) {
+    const out: ChannelRecipient[] = [];
+    const seen = new Set<string>();
+    const once = (email: string, priority: number, unsubscribeUrl?: string) => {
+      if (seen.has(email.toLowerCase())) return;
+      seen.add(email.toLowerCase());
+      out.push({ recipient: email, priority, ...(unsubscribeUrl ? { unsubscribeUrl } : {}) });
+    };
+    if (audience.chat) for (const to of cfg.to) once(to, 1);
+    for (const r of audience.people) once(r.email, r.oncall ? 1 : 5, r.unsubscribeUrl);
+    return out;
+  },
+  idempotencyKey: deliveryKey,
+  render(msg) {
     const unsub = msg.unsubscribeUrl;
+    return {
+      subject: bilingualTitle(msg.texts),
+      text: bilingualText(msg.texts, unsub ? `Жазылымнан бас тарту / Отписаться: ${unsub}` : ''),
+      html: bilingualHtml(msg.texts, unsub ? `<p><a href="${escapeHtml(unsub)}">Жазылымнан бас тарту / Отписаться</a></p>` : ''),
+      messageId: messageIdOf(msg.key),
+      headers: {
+        'X-Kuzet-Event': msg.event,
+        'X-Kuzet-Idempotency-Key': msg.key,
+        ...(unsub ? { 'List-Unsubscribe': `<${unsub}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+      },
+    };
+  },
+  async send(cfg, msg) {
     try {
-      const info = await (await transport(cfg.smtpUrl)).sendMail({
-        from: cfg.from,
-        to: msg.recipient,
-        subject: bilingualTitle(msg.texts),
-        text: bilingualText(msg.texts, unsub ? `Жазылымнан бас тарту / Отписаться: ${unsub}` : ''),
-        html: bilingualHtml(msg.texts, unsub ? `<p><a href="${escapeHtml(unsub)}">Жазылымнан бас тарту / Отписаться</a></p>` : ''),
-        messageId: messageIdOf(msg.key),
-        headers: {
-          'X-Kuzet-Event': msg.event,
-          'X-Kuzet-Idempotency-Key': msg.key,
-          ...(unsub ? { 'List-Unsubscribe': `<${unsub}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
-        },
-      });
+      const info = await (await transport(cfg.smtpUrl)).sendMail({ from: cfg.from, to: msg.recipient, ...emailChannel.render(msg) });
       return { ok: true, ref: String(info.messageId) };
     } catch (e) {
       const err = e as { responseCode?: number; message: string };

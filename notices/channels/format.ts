@@ -1,6 +1,5 @@
 /** Plain text and escaped HTML of a bilingual notice (Kazakh first, the state language). */
-import { LANGS } from '../model.ts';
-import type { RenderedNotice } from '../templates.ts';
+import { LANGS, type RenderedNotice } from '../langs.ts';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -5,15 +5,12 @@
  * A delivery resumed after a crash looks for its key in the messages' metadata before posting again.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Channel } from './types.ts';
+import { z } from 'zod';
+import { deliveryKey, type Channel, type ConfiguredChannel } from './types.ts';
 import { bilingualText } from './format.ts';
 
-export interface SlackConfig {
-  id: string;
-  token: string;
-  channel: string;
-  apiUrl?: string | undefined;
-}
+const schema = z.strictObject({ token: z.string().min(1), channel: z.string().min(1), apiUrl: z.url().optional() });
+export type SlackConfig = ConfiguredChannel<typeof schema>;
 
 const clients = new Map<string, WebClient>();
 /** @slack/web-api loads with the first Slack delivery (a process that sends none does not hold it). */
@@ -50,8 +47,13 @@ async function alreadyPosted(cfg: SlackConfig, key: string, thread: string | und
   }
 }
 
-export const slackChannel: Channel<SlackConfig> = {
+export const slackChannel: Channel<typeof schema, string> = {
   type: 'slack',
+  schema,
+  /** The configured Slack channel, first in the queue: the on-call engineers read it. */
+  recipients: (cfg, audience) => (audience.chat ? [{ recipient: cfg.channel, priority: 1 }] : []),
+  idempotencyKey: deliveryKey,
+  render: (msg) => bilingualText(msg.texts),
   async send(cfg, msg, ctx) {
     const thread = await ctx.threads.get(msg.threadKey, cfg.id);
     const found = msg.resumed ? await alreadyPosted(cfg, msg.key, thread) : undefined;
@@ -63,7 +65,7 @@ export const slackChannel: Channel<SlackConfig> = {
     try {
       const r = await (await client(cfg)).chat.postMessage({
         channel: cfg.channel,
-        text: bilingualText(msg.texts),
+        text: slackChannel.render(msg),
         ...(thread ? { thread_ts: thread } : {}),
         metadata: { event_type: 'kuzet_notice', event_payload: { key: msg.key, event: msg.event } },
       });

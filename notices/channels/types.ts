@@ -1,9 +1,13 @@
 /**
  * One interface for every notification channel, like probes: a channel file exports an object with its
- * `type` and `send(config, message, ctx)`. The delivery worker, not the channel, owns retries, backoff,
- * idempotency and the dead-letter list. An expected failure (server down, 5xx) is data, not a throw.
+ * `type`, the zod `schema` of its config fields, whom it reaches (`recipients`), the `idempotencyKey`
+ * of a delivery, how it renders a message, `send(config, message, ctx)` and its limits; the registry
+ * (`./index.ts`) has one line per channel. Config validation, the fan-out and the delivery worker loop
+ * over the registry. The delivery worker, not the channel, owns retries, backoff, the outbox and the
+ * dead-letter list. An expected failure (server down, 5xx) is data, not a throw.
  */
-import type { RenderedNotice } from '../templates.ts';
+import type { z } from 'zod';
+import type { RenderedNotice } from '../langs.ts';
 
 export interface ChannelMessage {
   /** Idempotency key of (event, recipient, channel): carried as Message-ID, Idempotency-Key, Slack metadata. */
@@ -36,7 +40,47 @@ export interface ChannelContext {
 
 export type DeliveryResult = { ok: true; ref?: string } | { ok: false; error: string; retryable: boolean };
 
-export interface Channel<C> {
-  readonly type: string;
-  send(config: C, msg: ChannelMessage, ctx: ChannelContext): Promise<DeliveryResult>;
+/** A person addressed by e-mail (subscribers, owners, the reporting user). */
+export interface EmailRecipient {
+  email: string;
+  /** On-call engineers get priority. */
+  oncall?: boolean;
+  unsubscribeUrl?: string | undefined;
 }
+
+/** Who one event is for, as the fan-out hands it to each configured channel. */
+export interface Audience {
+  /** The chat-like audience (the channel's own configured recipients): off for a mail to one person. */
+  chat: boolean;
+  /** People by e-mail; only the first configured channel of a type receives them (one e-mail each). */
+  people: readonly EmailRecipient[];
+}
+
+/** One delivery a channel makes of an event: to whom, how urgent (1 first), and its unsubscribe link. */
+export interface ChannelRecipient {
+  recipient: string;
+  /** BullMQ priority: 1 for the on-call engineers (they hear it first), 5 for everyone else. */
+  priority: number;
+  unsubscribeUrl?: string | undefined;
+}
+
+/** A configured channel: its `id` and `type` beside the channel's own fields. */
+export type ConfiguredChannel<S extends z.ZodObject> = { id: string; type: string } & z.output<S>;
+
+export interface Channel<S extends z.ZodObject = z.ZodObject, R = unknown> {
+  readonly type: string;
+  /** The channel's own config fields (strict; `id` and `type` are added by the config). */
+  readonly schema: S;
+  /** The deliveries of one event on this channel, without duplicates. */
+  recipients(config: ConfiguredChannel<S>, audience: Audience): ChannelRecipient[];
+  /** The delivery's identity, stable across resends (the outbox key and the job id derive from it). */
+  idempotencyKey(event: string, channelId: string, recipient: string): string;
+  /** The message as the peer receives it (pure: no I/O). */
+  render(msg: ChannelMessage): R;
+  send(config: ConfiguredChannel<S>, msg: ChannelMessage, ctx: ChannelContext): Promise<DeliveryResult>;
+  /** Deliveries of this type in flight at once per worker; unset, the worker's concurrency bounds it. */
+  readonly concurrency?: number | undefined;
+}
+
+/** The key of a delivery of `event` to `recipient` through channel `channelId` (`event|channel|recipient`). */
+export const deliveryKey = (event: string, channelId: string, recipient: string) => `${event}|${channelId}|${recipient}`;

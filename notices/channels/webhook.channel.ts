@@ -3,20 +3,23 @@
  * with the configured secret, and `Idempotency-Key` so a receiver folds a resend after a crash.
  */
 import { createHmac } from 'node:crypto';
-import type { Channel } from './types.ts';
+import { z } from 'zod';
+import { deliveryKey, type Channel, type ConfiguredChannel } from './types.ts';
 
-export interface WebhookConfig {
-  id: string;
-  url: string;
-  secret: string;
-}
+const schema = z.strictObject({ url: z.url(), secret: z.string().min(16) });
+export type WebhookConfig = ConfiguredChannel<typeof schema>;
 
 export const signBody = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-export const webhookChannel: Channel<WebhookConfig> = {
+export const webhookChannel: Channel<typeof schema, string> = {
   type: 'webhook',
+  schema,
+  /** The configured URL, after the chat channels. */
+  recipients: (cfg, audience) => (audience.chat ? [{ recipient: cfg.url, priority: 3 }] : []),
+  idempotencyKey: deliveryKey,
+  render: (msg) => JSON.stringify({ key: msg.key, event: msg.event, texts: msg.texts, ...msg.data }),
   async send(cfg, msg, ctx) {
-    const body = JSON.stringify({ key: msg.key, event: msg.event, texts: msg.texts, ...msg.data });
+    const body = webhookChannel.render(msg);
     try {
       const res = await fetch(cfg.url, {
         method: 'POST',
