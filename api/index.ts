@@ -2,3 +2,4 @@
 export { readBodyText, readJson, refuseUnstorableFields } from './http-util.ts';
 export { pageOfList } from './paging.ts';
 export { createApi, routesOf } from './server.ts';
+export type { ApiExtension } from './server.ts';

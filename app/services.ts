@@ -2,9 +2,7 @@
  * What a running kuzet offers to the parts mounted on it (console, ETP registry, meta-monitoring):
  * one object built by app/start.ts, so a part takes what it needs without app.ts knowing it.
  */
-import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
-import type Koa from 'koa';
 import type { KuzetConfig } from '../core/config.ts';
 import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
@@ -35,8 +33,8 @@ export interface KuzetServices {
   influx?: InfluxSink | undefined;
 }
 
-/** A part mounted on the HTTP app: it may add middleware to `app` and routes to `router` (before the router is used). */
-export type ApiExtension = (app: Koa, router: Router) => void;
+/** Defined by api/ (re-exported here while parts still import it from this file). */
+export type { ApiExtension } from '../api/index.ts';
 
 /** A background part started once Redis is reached; `close` is awaited on shutdown. */
 export interface BackgroundPart {
