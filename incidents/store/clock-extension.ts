@@ -12,7 +12,9 @@ import { formatAstana, tryParseDateTimeMs } from '../../core/time.ts';
 import { emit } from '../events/outbox.ts';
 import { SLA_TIMERS, checkClockExtension, type SlaTimerId } from '../rules/index.ts';
 import { baseTimer } from '../sla-clocks/appeal-clocks.ts';
+import { lockClock, setClockExtension } from './clock.repo.ts';
 import { getIncidentRow, record } from './incident.repo.ts';
+import { bumpIncidentVersion } from './incident-update.repo.ts';
 
 /** What `incident_clocks.extension` holds. */
 export interface StoredClockExtension {
@@ -49,8 +51,7 @@ export async function extendClock(tx: Queryable, id: string, timer: string, inpu
   const v = parsed.data;
   const inc = await getIncidentRow(tx, id, true);
   if (!inc) throw new NotFoundError(`no incident ${id}`);
-  const rows = await tx.query<{ due_at: Date | null; met_at: Date | null; extension: StoredClockExtension | null }>('SELECT due_at, met_at, extension FROM incident_clocks WHERE incident_id = $1 AND timer = $2 FOR UPDATE', [id, timer]);
-  const clock = rows[0];
+  const clock = await lockClock<StoredClockExtension>(tx, id, timer);
   if (!clock) throw new NotFoundError(`incident ${id} has no clock ${timer}`);
   // An appeal's own copy (`SLA-E-ETP-RESOLVE@appeal-17`) follows its rule.
   const rule = baseTimer(timer);
@@ -72,8 +73,8 @@ export async function extendClock(tx: Queryable, id: string, timer: string, inpu
     notify: SLA_TIMERS.get(rule as SlaTimerId)?.extension?.notify ?? [],
   };
   // The warning and breach of the old due time no longer stand: the ticker tells of the new one.
-  await tx.query('UPDATE incident_clocks SET due_at = $3, extension = $4::jsonb, warned_at = NULL, breached_at = NULL WHERE incident_id = $1 AND timer = $2', [id, timer, new Date(v.dueAt).toISOString(), JSON.stringify(ext)]);
-  await tx.query('UPDATE incidents SET version = version + 1 WHERE id = $1', [id]);
+  await setClockExtension(tx, id, timer, v.dueAt, ext);
+  await bumpIncidentVersion(tx, id);
   await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'clock.extended', before: { timer, dueAt: formatAstana(currentDue) }, after: { timer, ...ext, rule, source: SLA_TIMERS.get(rule as SlaTimerId)?.extension?.source } });
   await emit(tx, { type: 'incident.updated', key: `${id}:clock-extended:${timer}`, incidentId: id, payload: { id, change: 'clock.extended', timer, ...ext } });
   return ext;

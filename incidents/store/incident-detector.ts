@@ -9,6 +9,7 @@ import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
 import { formatAstana } from '../../core/time.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
+import { DEFAULT_POLICY_ID } from '../rules/index.ts';
 import {
   DEFAULT_DETECTOR_CONFIG,
   emptyDetectorState,
@@ -146,7 +147,7 @@ export class IncidentDetector {
   /** The proposal for module `m` at the moment `at` (default: its start) — energy-366 depends on it. */
   private proposal(m: ModuleState, at?: number) {
     const topo = this.deps.topology();
-    const policy = topo.policyOf(m.system) ?? 'portal-692';
+    const policy = topo.policyOf(m.system) ?? DEFAULT_POLICY_ID;
     const checks = topo.checksOf(m.system, m.module);
     const ev = moduleEvidence(m);
     const failingModules = Object.values(this.state.modules).filter((x) => x.system === m.system && x.open).length;

@@ -15,7 +15,12 @@ import { InputError, KuzetError } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { emit } from '../events/outbox.ts';
 import { CONSEQUENCE_KINDS, EXTENSION_POLICY_IDS, POLICIES, computeExtensions, type ConsequenceKind, type ConsequenceSpec, type DeadlineKind, type ExtensionPolicyId, type ProcurementFacts } from '../rules/index.ts';
+import { appealDescriptions } from './appeal.repo.ts';
 import { record, type IncidentRow } from './incident.repo.ts';
+import { writeExtensions, writeExtensionsAsNewVersion } from './incident-update.repo.ts';
+import { procurementOfSystem, procurementsOfSystem, tariffRows, type ProcurementRow } from './registry.repo.ts';
+
+export { procurementChoices } from './registry.repo.ts';
 
 export type ExtensionStage = 'confirmed' | 'resolved' | 'refuted';
 
@@ -36,17 +41,6 @@ export interface StoredConsequence {
   rule: string;
   actor: string;
   recordedAt: string;
-}
-
-interface ProcurementRow {
-  id: string;
-  announcement: string;
-  lot: string;
-  method: ProcurementFacts['method'];
-  module: string | null;
-  affected: boolean | null;
-  protocol_formed_at: Date | null;
-  deadlines: Record<string, string>;
 }
 
 const ms = (d: Date | string | null | undefined) => (d === null || d === undefined ? undefined : new Date(d).getTime());
@@ -75,11 +69,6 @@ export function consequencesOf(policy: string): readonly ConsequenceSpec[] {
 function storedConsequences(row: IncidentRow): StoredConsequence[] {
   const list = (row.extensions as { consequences?: unknown } | null)?.consequences;
   return Array.isArray(list) ? (list as StoredConsequence[]) : [];
-}
-
-async function appealTexts(tx: Queryable, incidentId: string): Promise<string[]> {
-  const rows = await tx.query<{ description: string }>('SELECT description FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1', [incidentId]);
-  return rows.map((r) => r.description);
 }
 
 function factsOf(p: ProcurementRow, appeals: readonly string[], consequences: readonly StoredConsequence[]): ProcurementFacts {
@@ -119,12 +108,9 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     if (!row.level || confirmedAt === undefined || end === undefined) return row;
     incident = { level: row.level, startedAt, receivedAt, confirmedAt: Math.max(receivedAt, confirmedAt), resolvedAt: Math.max(startedAt, end), module: row.module ?? undefined };
   }
-  const procs = await tx.query<ProcurementRow>(
-    'SELECT id, announcement, lot, method, module, affected, protocol_formed_at, deadlines FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id',
-    [row.system],
-  );
-  const tariffs = await tx.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
-  const appeals = await appealTexts(tx, row.id);
+  const procs = await procurementsOfSystem(tx, row.system);
+  const tariffs = await tariffRows(tx);
+  const appeals = await appealDescriptions(tx, row.id);
   const consequences = storedConsequences(row);
   const byId = new Map(procs.map((p) => [p.id, p]));
   const result = computeExtensions({
@@ -156,12 +142,12 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     ...(result.requiresOwnerAgreement ? { requiresOwnerAgreement: result.requiresOwnerAgreement } : {}),
   };
   const all = { ...(row.extensions ?? {}), [stage]: computed, latest: stage };
-  const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb WHERE id = $1 RETURNING *', [row.id, JSON.stringify(all)]);
+  const updated = await writeExtensions(tx, row.id, all);
   await record(tx, {
     incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `extensions.${stage}`,
     after: { extensions: computed.extensions.length, tariffs: computed.tariffs.length, annulments: computed.annulments.length, duties: computed.duties.length, affected },
   });
-  return rows[0] as IncidentRow;
+  return updated;
 }
 
 const consequenceInput = z.strictObject({
@@ -200,23 +186,18 @@ export async function recordConsequence(tx: Queryable, row: IncidentRow, input: 
   const at = v.at ?? now;
   if (at < (ms(row.started_at) as number)) throw new InputError('is before the failure start', 'at');
   if (at > now + 60_000) throw new InputError('is in the future', 'at');
-  const p = (await tx.query<{ id: string; announcement: string; lot: string }>('SELECT id, announcement, lot FROM procurements WHERE id = $1 AND (system IS NULL OR system = $2)', [v.procurement, row.system]))[0];
+  const p = await procurementOfSystem(tx, v.procurement, row.system);
   if (!p) throw new InputError(`no procurement ${v.procurement} of this system in the registry`, 'procurement');
   const consequence: StoredConsequence = {
     kind: v.kind, procurement: p.id, announcement: p.announcement, lot: p.lot, at: formatAstana(at), supplier: v.supplier || null, note: v.note, rule: spec.rule, actor: actor.id, recordedAt: formatAstana(now),
   };
   const all = { ...(row.extensions ?? {}), consequences: [...storedConsequences(row), consequence] };
-  let next = (await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb, version = version + 1 WHERE id = $1 RETURNING *', [row.id, JSON.stringify(all)]))[0] as IncidentRow;
+  let next = await writeExtensionsAsNewVersion(tx, row.id, all);
   await record(tx, { incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `consequence.${v.kind}`, after: { ...consequence, source: spec.source } });
   const stage = next.state === 'confirmed' ? 'confirmed' : 'resolved';
   next = await storeIncidentExtensions(tx, next, stage, actor, now);
   await emit(tx, { type: 'incident.updated', key: `${row.id}:v${next.version}:consequence`, incidentId: row.id, payload: { id: row.id, change: `consequence.${v.kind}`, procurement: p.id, announcement: p.announcement, lot: p.lot, rule: spec.rule } });
   return { row: next, consequence };
-}
-
-/** The registry's procurements an incident of `system` may name (for the console's choice), at most `limit`. */
-export async function procurementChoices(db: Queryable, system: string | null, limit = 500): Promise<{ id: string; announcement: string; lot: string }[]> {
-  return db.query<{ id: string; announcement: string; lot: string }>('SELECT id, announcement, lot FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id LIMIT $2', [system, limit]);
 }
 
 /** The consequences recorded on an incident, newest last. */

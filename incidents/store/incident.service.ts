@@ -12,12 +12,16 @@ import { appealInput, type AppealInput } from '../appeals/appeal.schema.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
 import { emit, type EventType } from '../events/outbox.ts';
 import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type IncidentState, type TransitionFields, type TransitionPatch } from '../lifecycle/lifecycle.ts';
-import { LEVELS, PROCUREMENT_METHODS, type DeadlineKind, type PolicyId } from '../rules/index.ts';
+import { DEFAULT_POLICY_ID, LEVELS, POLICIES, POLICY_REGISTRY, PROCUREMENT_METHODS, reportedLate, type DeadlineKind, type PolicyId } from '../rules/index.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from './incident-extensions.ts';
 import { extendClock } from './clock-extension.ts';
 import type { Topology } from './topology.ts';
-import { attachableIncident, attachedAppeals, lockAppealScope, syncAppealClocks } from './appeal-attach.ts';
+import { syncAppealClocks } from './appeal-attach.ts';
+import { attachableIncident, attachedAppeals, insertAppeal, lockAppeal, lockAppealScope, setAppealLink, type NewAppeal } from './appeal.repo.ts';
+import { markClockMet } from './clock.repo.ts';
+import { setIncidentLink, updateIncidentColumns } from './incident-update.repo.ts';
+import { upsertProcurement, upsertTariff } from './registry.repo.ts';
 import { channelClocksFor } from '../sla-clocks/appeal-clocks.ts';
 
 export interface ActorRef {
@@ -109,15 +113,15 @@ function rowJson(r: IncidentRow, keys: string[]): Record<string, unknown> {
   return out;
 }
 
-async function applyPatch(tx: Queryable, id: string, p: Partial<TransitionPatch>): Promise<IncidentRow> {
-  const sets: string[] = [];
-  const params: unknown[] = [id];
-  for (const [k, v] of Object.entries(p)) {
-    params.push(TIME_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v);
-    sets.push(`${COLUMN[k as keyof TransitionPatch]} = $${params.length}`);
-  }
-  const rows = await tx.query<IncidentRow>(`UPDATE incidents SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 RETURNING *`, params);
-  return rows[0] as IncidentRow;
+/** Writes the patch to its columns (instants as ISO 8601) as a new version; returns the updated row. */
+function applyPatch(tx: Queryable, id: string, p: Partial<TransitionPatch>): Promise<IncidentRow> {
+  const values = Object.fromEntries(Object.entries(p).map(([k, v]) => [COLUMN[k as keyof TransitionPatch], TIME_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v]));
+  return updateIncidentColumns(tx, id, values);
+}
+
+/** The appeal as its row stores it; only the upload token's hash is kept. */
+function newAppeal(incidentId: string, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string): NewAppeal {
+  return { incidentId, organisation: v.organisation, binIin: v.binIin.trim(), email: v.email, phone: v.phone, description: v.description, detectedAt, receivedAt: now, ip, uploadTokenHash: createHash('sha256').update(uploadToken).digest('hex'), channel: v.channel };
 }
 
 const conflict = (message: string) => new KuzetError('conflict', message, { status: 409 });
@@ -197,8 +201,7 @@ export class IncidentService {
     const at = v.at ?? now;
     return this.db.transaction(async (tx) => {
       await this.lockIncident(tx, id, undefined);
-      const rows = await tx.query<{ timer: string }>('UPDATE incident_clocks SET met_at = $3 WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL RETURNING timer', [id, timer, new Date(at).toISOString()]);
-      if (rows.length === 0) throw new NotFoundError(`incident ${id} has no running clock ${timer}`);
+      if (!(await markClockMet(tx, id, timer, at))) throw new NotFoundError(`incident ${id} has no running clock ${timer}`);
       await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'clock.met', after: { timer, metAt: formatAstana(at) } });
       await emit(tx, { type: 'incident.updated', key: `${id}:clock-met:${timer}`, incidentId: id, payload: { id, change: 'clock.met', timer } });
     });
@@ -226,7 +229,7 @@ export class IncidentService {
     const detectedAt = tryParseDateTimeMs(v.detectedAt) as number;
     if (detectedAt > now + 60_000) throw new InputError('is in the future', 'detectedAt');
     this.checkAppealScope(v.system, v.module);
-    const policy: PolicyId = v.policy ?? (v.system ? this.topology().policyOf(v.system) : undefined) ?? 'portal-692';
+    const policy: PolicyId = v.policy ?? (v.system ? this.topology().policyOf(v.system) : undefined) ?? DEFAULT_POLICY_ID;
     const uploadToken = randomBytes(24).toString('base64url');
     return this.db.transaction(async (tx) => {
       const attachWindow = this.topology().appealAttachWindowMs();
@@ -251,12 +254,7 @@ export class IncidentService {
         proposal,
         evidence: { description: v.description },
       });
-      const rows = await tx.query<{ id: string }>(
-        `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash, channel)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text AS id`,
-        [id.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex'), v.channel],
-      );
-      const appealId = rows[0]?.id as string;
+      const appealId = await insertAppeal(tx, newAppeal(id.id, v, detectedAt, now, ip, uploadToken));
       const after = { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel };
       await record(tx, { incidentId: id.id, at: now, actor: 'public:appeal', ip, action: 'registered', after });
       const row = (await getIncidentRow(tx, id.id)) as IncidentRow;
@@ -264,7 +262,7 @@ export class IncidentService {
       // The desk's clock of its channel answers this message, so it runs per appeal (SLA-N-DESK-MAIL@appeal-<id>).
       await syncAppealClocks(tx, row, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }], channelClocksFor);
       await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation } });
-      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: policy === 'portal-692' && now - detectedAt > 3_600_000, attached: false };
+      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: reportedLate(POLICIES[policy], detectedAt, now), attached: false };
     });
   }
 
@@ -288,15 +286,10 @@ export class IncidentService {
 
   /** Attaches an appeal to an incident already open about its module (issue #16 item 5; appeal-attach.ts). */
   private async attachAppeal(tx: Queryable, inc: IncidentRow, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string) {
-    const rows = await tx.query<{ id: string }>(
-      `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash, channel)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text AS id`,
-      [inc.id, v.organisation, v.binIin.trim(), v.email, v.phone, v.description, new Date(detectedAt).toISOString(), new Date(now).toISOString(), ip, createHash('sha256').update(uploadToken).digest('hex'), v.channel],
-    );
-    const appealId = rows[0]?.id as string;
+    const appealId = await insertAppeal(tx, newAppeal(inc.id, v, detectedAt, now, ip, uploadToken));
     await syncAppealClocks(tx, inc, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }]);
     await record(tx, { incidentId: inc.id, at: now, actor: 'public:appeal', ip, action: 'appeal.attached', after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel } });
-    return { incidentId: inc.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: inc.policy === 'portal-692' && now - detectedAt > 3_600_000, attached: true };
+    return { incidentId: inc.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: reportedLate(POLICY_REGISTRY.find(inc.policy), detectedAt, now), attached: true };
   }
 
   /** Links an appeal's incident to an existing incident (an operator's decision). */
@@ -304,13 +297,13 @@ export class IncidentService {
     const v = parse(z.strictObject({ incidentId: z.string().regex(/^INC-\d{4}-\d{6}$/, 'must be an incident id like INC-2026-000123') }), input);
     const now = this.now().getTime();
     return this.db.transaction(async (tx) => {
-      const a = (await tx.query<{ incident_id: string; linked_incident_id: string | null }>('SELECT incident_id, linked_incident_id FROM appeals WHERE id = $1 FOR UPDATE', [appealId]))[0];
+      const a = await lockAppeal(tx, appealId);
       if (!a) throw new NotFoundError(`no appeal ${appealId}`);
       if (a.incident_id === v.incidentId) throw new InputError('is the appeal’s own incident', 'incidentId');
       const target = await getIncidentRow(tx, v.incidentId);
       if (!target) throw new NotFoundError(`no incident ${v.incidentId}`);
-      await tx.query('UPDATE appeals SET linked_incident_id = $2 WHERE id = $1', [appealId, v.incidentId]);
-      await tx.query('UPDATE incidents SET linked_to = $2, version = version + 1 WHERE id = $1', [a.incident_id, v.incidentId]);
+      await setAppealLink(tx, appealId, v.incidentId);
+      await setIncidentLink(tx, a.incident_id, v.incidentId);
       await record(tx, { incidentId: a.incident_id, at: now, actor: actor.id, ip: actor.ip, action: 'linked', before: { linkedTo: a.linked_incident_id }, after: { linkedTo: v.incidentId } });
       await record(tx, { incidentId: v.incidentId, at: now, actor: actor.id, ip: actor.ip, action: 'appeal.linked', after: { appealId, appealIncident: a.incident_id } });
       await emit(tx, { type: 'incident.updated', key: `${v.incidentId}:appeal-linked:${appealId}`, incidentId: v.incidentId, payload: { id: v.incidentId, change: 'appeal.linked', appealId, appealIncident: a.incident_id } });
@@ -413,13 +406,19 @@ export async function importProcurements(db: Db, items: unknown, actor: ActorRef
   await db.transaction(async (tx) => {
     for (const p of list) {
       const deadlines = Object.fromEntries(Object.entries(p.deadlines).filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatAstana(v as number)]));
-      await tx.query(
-        `INSERT INTO procurements (id, announcement, lot, method, system, module, affected, protocol_formed_at, deadlines, suppliers, imported_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)
-         ON CONFLICT (id) DO UPDATE SET method = EXCLUDED.method, system = EXCLUDED.system, module = EXCLUDED.module, affected = EXCLUDED.affected,
-           protocol_formed_at = EXCLUDED.protocol_formed_at, deadlines = EXCLUDED.deadlines, suppliers = EXCLUDED.suppliers, imported_at = EXCLUDED.imported_at`,
-        [`${p.announcement}/${p.lot}`, p.announcement, p.lot, p.method, p.system ?? null, p.module ?? null, p.affected ?? null, p.protocolFormedAt === undefined ? null : new Date(p.protocolFormedAt).toISOString(), JSON.stringify(deadlines), JSON.stringify(p.suppliers), now.toISOString()],
-      );
+      await upsertProcurement(tx, {
+        id: `${p.announcement}/${p.lot}`,
+        announcement: p.announcement,
+        lot: p.lot,
+        method: p.method,
+        system: p.system ?? null,
+        module: p.module ?? null,
+        affected: p.affected ?? null,
+        protocolFormedAt: p.protocolFormedAt === undefined ? null : new Date(p.protocolFormedAt).toISOString(),
+        deadlines,
+        suppliers: p.suppliers,
+        importedAt: now.toISOString(),
+      });
     }
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'procurements.import', after: { count: list.length, ids: list.slice(0, 50).map((p) => `${p.announcement}/${p.lot}`) } });
   });
@@ -430,7 +429,7 @@ export async function importTariffs(db: Db, items: unknown, actor: ActorRef, now
   const list = parse(z.array(tariffInput, { error: 'must be an array of tariffs' }).min(1, 'must not be empty').max(100_000), items);
   await db.transaction(async (tx) => {
     for (const t of list) {
-      await tx.query('INSERT INTO tariffs (id, supplier, valid_until, imported_at) VALUES ($1, $2, $3::date, $4) ON CONFLICT (id) DO UPDATE SET supplier = EXCLUDED.supplier, valid_until = EXCLUDED.valid_until, imported_at = EXCLUDED.imported_at', [t.id, t.supplier ?? null, t.validUntil, now.toISOString()]);
+      await upsertTariff(tx, { id: t.id, supplier: t.supplier ?? null, validUntil: t.validUntil, importedAt: now.toISOString() });
     }
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'tariffs.import', after: { count: list.length } });
   });
