@@ -13,6 +13,8 @@ import { contentHash, legacyContentHash, noticeClocks, templateData, type Notice
 import { fanOut, insertDeliveries, type DeliveryRow, type EmailRecipient } from './delivery.ts';
 import { maintenanceSubject, planMaintenance, type MaintenancePlan } from './maintenance.ts';
 import { maintenanceInputSchema, parseSubject, parseWith, type NoticeSubject, type Phase } from './model.ts';
+import * as repo from './notice.repo.ts';
+import type { NoticeRow, VersionRow } from './notice.repo.ts';
 import type { NoticeTemplates, RenderedNotice } from './templates.ts';
 
 export interface ActorRef {
@@ -58,8 +60,6 @@ export interface NoticeServiceDeps {
   onChange?: () => void;
 }
 
-type NoticeRow = { id: string; subject_kind: string; subject_id: string; system: string; subject: NoticeSubject; content_hash: string; published_version: number; published_hash: string | null; active: boolean };
-type VersionRow = { version: number; phase: Phase; published_at: Date | string; published_by: string; texts: RenderedNotice; clocks: NoticeClock[]; subject: NoticeSubject };
 
 const ENDED: readonly Phase[] = ['resolved', 'maintenance-completed'];
 
@@ -113,7 +113,7 @@ export class NoticeService {
   }
 
   private async row(q: Queryable, kind: string, subjectId: string): Promise<NoticeRow | undefined> {
-    return (await q.query<NoticeRow>('SELECT * FROM notices WHERE subject_kind = $1 AND subject_id = $2', [kind, subjectId]))[0];
+    return repo.noticeBySubject(q, kind, subjectId);
   }
 
   /**
@@ -129,11 +129,7 @@ export class NoticeService {
     const id = await this.d.db().transaction(async (tx) => {
       const before = await this.row(tx, subject.kind, subject.id);
       const noticeId = before?.id ?? `ntc_${randomBytes(6).toString('hex')}`;
-      await tx.query(
-        `INSERT INTO notices (id, subject_kind, subject_id, system, subject, content_hash, active, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
-         ON CONFLICT (subject_kind, subject_id) DO UPDATE SET subject = EXCLUDED.subject, content_hash = EXCLUDED.content_hash, system = EXCLUDED.system, updated_at = EXCLUDED.updated_at`,
-        [noticeId, subject.kind, subject.id, subject.system, JSON.stringify(subject), hash, true, this.now().toISOString()],
-      );
+      await repo.upsertNotice(tx, { id: noticeId, subject, hash, at: this.now() });
       await audit(tx, { actor: actor.id, ip: actor.ip, action: before ? 'notice.update' : 'notice.create', subject: noticeId, before: before?.subject, after: subject });
       return noticeId;
     });
@@ -145,7 +141,7 @@ export class NoticeService {
   }
 
   private async getRow(id: string): Promise<NoticeRow> {
-    const row = (await this.d.db().query<NoticeRow>('SELECT * FROM notices WHERE id = $1', [id]))[0];
+    const row = await repo.noticeById(this.d.db(), id);
     if (!row) throw new NotFoundError(`no notice "${id}"`);
     return row;
   }
@@ -166,14 +162,12 @@ export class NoticeService {
     const event = opts.remind ? `notice:${id}:v${version}:remind:${at.getTime()}` : `notice:${id}:v${version}`;
     const rows = fanOut(event, { threadKey: id, texts, data: { notice: id, version, kind: subject.kind, subjectId: subject.id, system: subject.system, phase: subject.phase, level: subject.level ?? null, publishedAt: formatAstana(at) } }, this.d.config().notifications.channels, await this.emailRecipients(subject));
     await this.d.db().transaction(async (tx) => {
-      const cur = (await tx.query<{ published_version: number }>('SELECT published_version FROM notices WHERE id = $1 FOR UPDATE', [id]))[0];
+      const cur = await repo.lockPublishedVersion(tx, id);
       if (!opts.remind) {
-        if (cur?.published_version !== row.published_version) throw new KuzetError('conflict', 'the notice was published meanwhile; reload and try again', { status: 409 });
-        await tx.query(
-          'INSERT INTO notice_versions (notice_id, version, phase, subject, texts, clocks, templates, published_at, published_by) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9)',
-          [id, version, subject.phase, JSON.stringify(subject), JSON.stringify(texts), JSON.stringify(clocks), JSON.stringify({ kk: this.d.templates.resolve(subject.policy, subject.phase, 'kk'), ru: this.d.templates.resolve(subject.policy, subject.phase, 'ru') }), at.toISOString(), actor.id],
-        );
-        await tx.query('UPDATE notices SET published_version = $2, published_hash = content_hash, active = $3, updated_at = $4 WHERE id = $1', [id, version, !ENDED.includes(subject.phase), at.toISOString()]);
+        if (cur !== row.published_version) throw new KuzetError('conflict', 'the notice was published meanwhile; reload and try again', { status: 409 });
+        const templates = { kk: this.d.templates.resolve(subject.policy, subject.phase, 'kk'), ru: this.d.templates.resolve(subject.policy, subject.phase, 'ru') };
+        await repo.insertVersion(tx, { noticeId: id, version, subject, texts, clocks, templates, at, by: actor.id });
+        await repo.markPublished(tx, id, version, !ENDED.includes(subject.phase), at);
       }
       await insertDeliveries(tx, rows);
       await audit(tx, { actor: actor.id, ip: actor.ip, action: opts.remind ? 'notice.remind' : 'notice.publish', subject: id, after: { version, phase: subject.phase, deliveries: rows.length, clocks } });
@@ -193,7 +187,7 @@ export class NoticeService {
     for (const c of [...(sys?.owners ?? []), ...(sys?.contacts ?? [])]) add(c.email);
     const etpConcerned = s.kind === 'maintenance' && (sys?.kind === 'etp' || s.modules.includes('eshop'));
     if (etpConcerned) for (const other of Object.values(cfg.systems)) if (other.kind === 'etp') for (const o of other.owners) add(o.email);
-    const subs = await this.d.db().query<{ email: string; token: string }>("SELECT email, token FROM notice_subscriptions WHERE system = $1 AND state = 'confirmed'", [s.system]);
+    const subs = await repo.confirmedSubscribers(this.d.db(), s.system);
     const base = this.d.publicUrl?.() ?? '';
     for (const sub of subs) add(sub.email, { unsubscribeUrl: `${base}/status/unsubscribe?token=${encodeURIComponent(sub.token)}` });
     return out;
@@ -201,7 +195,7 @@ export class NoticeService {
 
   async get(id: string): Promise<NoticeView> {
     const row = await this.getRow(id);
-    const versions = await this.d.db().query<VersionRow>('SELECT version, phase, published_at, published_by, texts, clocks, subject FROM notice_versions WHERE notice_id = $1 ORDER BY version DESC', [id]);
+    const versions = await repo.versionsOf(this.d.db(), id);
     return {
       id: row.id,
       kind: row.subject_kind,
@@ -222,7 +216,7 @@ export class NoticeService {
   }
 
   async list(opts: { active?: boolean } = {}): Promise<Omit<NoticeView, 'versions'>[]> {
-    const rows = await this.d.db().query<NoticeRow>(`SELECT * FROM notices ${opts.active === undefined ? '' : 'WHERE active = $1'} ORDER BY updated_at DESC LIMIT 500`, opts.active === undefined ? [] : [opts.active]);
+    const rows = await repo.listNotices(this.d.db(), opts.active);
     return rows.map(summaryOf);
   }
 
@@ -231,12 +225,7 @@ export class NoticeService {
    * microseconds keep two changes in one millisecond apart.
    */
   async listPage(o: { active?: boolean | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: Omit<NoticeView, 'versions'>[]; next?: [number, string] }> {
-    const pos = '(extract(epoch FROM updated_at) * 1000000)::bigint';
-    const params: unknown[] = [o.limit + 1];
-    const where: string[] = [];
-    if (o.active !== undefined) where.push(`active = $${params.push(o.active)}`);
-    if (o.after) where.push(`(${pos}, id) < ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})`);
-    const rows = await this.d.db().query<NoticeRow & { pos: string }>(`SELECT *, ${pos} AS pos FROM notices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${pos} DESC, id DESC LIMIT $1`, params);
+    const rows = await repo.noticesPage(this.d.db(), o);
     const page = rows.slice(0, o.limit);
     const last = page[page.length - 1];
     return { items: page.map(summaryOf), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
@@ -244,10 +233,7 @@ export class NoticeService {
 
   /** One page of maintenance windows ending at or after `from`, by start; a position is (starts_at in microseconds, id). */
   async listMaintenancePage(o: { from: Date; limit: number; after?: readonly [number, string] | undefined }) {
-    const pos = '(extract(epoch FROM starts_at) * 1000000)::bigint';
-    const params: unknown[] = [o.limit + 1, o.from.toISOString()];
-    const after = o.after ? `AND (${pos}, id) > ($${params.push(String(o.after[0]))}::bigint, $${params.push(o.after[1])})` : '';
-    const rows = await this.d.db().query<{ id: string; pos: string }>(`SELECT id, ${pos} AS pos FROM maintenance_windows WHERE ends_at >= $2 ${after} ORDER BY ${pos}, id LIMIT $1`, params);
+    const rows = await repo.maintenancePage(this.d.db(), o);
     const page = rows.slice(0, o.limit);
     const last = page[page.length - 1];
     return { items: await Promise.all(page.map((r) => this.maintenance(r.id))), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
@@ -256,9 +242,9 @@ export class NoticeService {
   /** The latest published version of every notice published since `since`, for the status site. */
   async published(since: Date): Promise<{ id: string; active: boolean; version: NoticeVersion; history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[] }[]> {
     const db = this.d.db();
-    const notices = await db.query<NoticeRow>('SELECT * FROM notices WHERE published_version > 0 AND (active OR updated_at >= $1) ORDER BY updated_at DESC LIMIT 200', [since.toISOString()]);
+    const notices = await repo.publishedNotices(db, since);
     if (notices.length === 0) return [];
-    const versions = await db.query<VersionRow & { notice_id: string }>('SELECT notice_id, version, phase, published_at, published_by, texts, clocks, subject FROM notice_versions WHERE notice_id = ANY($1) ORDER BY version DESC', [notices.map((n) => n.id)]);
+    const versions = await repo.versionsOfMany(db, notices.map((n) => n.id));
     return notices.map((n) => {
       const vs = versions.filter((v) => v.notice_id === n.id);
       const v = vs[0] as VersionRow;
@@ -290,9 +276,7 @@ export class NoticeService {
     this.render(subject, 1);
     const { notice } = await this.upsert(subject, actor);
     await this.d.db().transaction(async (tx) => {
-      await tx.query('INSERT INTO maintenance_windows (id, system, input, plan, unplanned, starts_at, ends_at, phase, notice_id, created_by) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7, $8, $9, $10)', [
-        id, v.system, JSON.stringify(v), JSON.stringify(plan), plan.unplanned, v.startsAt, v.endsAt, 'maintenance-planned', notice.id, actor.id,
-      ]);
+      await repo.insertMaintenanceWindow(tx, { id, system: v.system, input: v, plan, startsAt: v.startsAt, endsAt: v.endsAt, phase: 'maintenance-planned', noticeId: notice.id, by: actor.id });
       await audit(tx, { actor: actor.id, ip: actor.ip, action: 'maintenance.plan', subject: id, after: { input: v, verdicts: plan.verdicts, unplanned: plan.unplanned } });
     });
     const published = await this.publish(notice.id, actor);
@@ -301,13 +285,13 @@ export class NoticeService {
   }
 
   async maintenance(id: string) {
-    const row = (await this.d.db().query<{ id: string; system: string; input: unknown; plan: MaintenancePlan; unplanned: boolean; phase: string; notice_id: string; starts_at: Date | string; ends_at: Date | string }>('SELECT * FROM maintenance_windows WHERE id = $1', [id]))[0];
+    const row = await repo.maintenanceWindow(this.d.db(), id);
     if (!row) throw new NotFoundError(`no maintenance window "${id}"`);
     return { id: row.id, system: row.system, phase: row.phase, unplanned: row.unplanned, startsAt: formatAstana(new Date(row.starts_at)), endsAt: formatAstana(new Date(row.ends_at)), plan: row.plan, input: row.input, noticeId: row.notice_id };
   }
 
   async listMaintenance(opts: { from?: Date } = {}) {
-    const rows = await this.d.db().query<{ id: string }>('SELECT id FROM maintenance_windows WHERE ends_at >= $1 ORDER BY starts_at LIMIT 200', [(opts.from ?? new Date(0)).toISOString()]);
+    const rows = await repo.maintenanceWindowIds(this.d.db(), opts.from ?? new Date(0));
     return Promise.all(rows.map((r) => this.maintenance(r.id)));
   }
 
@@ -326,7 +310,7 @@ export class NoticeService {
     const phase: Phase = kind === 'start' ? 'maintenance-started' : 'maintenance-completed';
     if (w.phase === phase || (kind === 'start' && w.phase === 'maintenance-completed')) return;
     await this.d.db().transaction(async (tx) => {
-      await tx.query('UPDATE maintenance_windows SET phase = $2 WHERE id = $1', [id, phase]);
+      await repo.setMaintenancePhase(tx, id, phase);
       await audit(tx, { actor: actor.id, ip: actor.ip, action: `maintenance.${kind}`, subject: id, before: { phase: w.phase }, after: { phase } });
     });
     await this.upsert({ ...notice.subject, phase }, actor);

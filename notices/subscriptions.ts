@@ -13,6 +13,7 @@ import { RateLimitedError, takeLimit } from '../core/rate-limit.ts';
 import { templateData } from './content.ts';
 import { fanOut, insertDeliveries, type DeliveryRow } from './delivery.ts';
 import { parseWith, type Lang } from './model.ts';
+import * as repo from './subscription.repo.ts';
 import type { NoticeTemplates } from './templates.ts';
 
 const subscribeSchema = z.strictObject({
@@ -55,14 +56,10 @@ export class Subscriptions {
     const token = randomBytes(24).toString('base64url');
     const base = this.d.publicUrl?.() ?? '';
     const rows = await this.d.db().transaction(async (tx) => {
-      const existing = (await tx.query<{ token: string; state: string }>('SELECT token, state FROM notice_subscriptions WHERE email = $1 AND system = $2', [email, v.system]))[0];
+      const existing = await repo.subscriptionOf(tx, email, v.system);
       if (existing?.state === 'confirmed') return [];
       const tok = existing?.token ?? token;
-      await tx.query(
-        `INSERT INTO notice_subscriptions (id, email, system, token, state, lang) VALUES ($1, $2, $3, $4, 'pending', $5)
-         ON CONFLICT (email, system) DO UPDATE SET state = 'pending', lang = EXCLUDED.lang`,
-        [`sub_${randomBytes(6).toString('hex')}`, email, v.system, tok, v.lang],
-      );
+      await repo.upsertPendingSubscription(tx, { id: `sub_${randomBytes(6).toString('hex')}`, email, system: v.system, token: tok, lang: v.lang });
       const mail = await takeLimit(tx, `subscribe-mail:${email}`, 1, limits.mailEvery, now);
       await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.request', subject: `${v.system}:${email}`, ...(mail.allowed ? {} : { after: { mailed: false, reason: 'address mailed recently' } }) });
       if (!mail.allowed) return [];
@@ -78,7 +75,7 @@ export class Subscriptions {
 
   async confirm(token: string, ip: string | null): Promise<{ system: string }> {
     return this.d.db().transaction(async (tx) => {
-      const row = (await tx.query<{ system: string; email: string }>("UPDATE notice_subscriptions SET state = 'confirmed', confirmed_at = now() WHERE token = $1 AND state <> 'unsubscribed' RETURNING system, email", [token]))[0];
+      const row = await repo.confirmSubscription(tx, token);
       if (!row) throw new NotFoundError('no such subscription, or it was cancelled');
       await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.confirm', subject: `${row.system}:${row.email}` });
       return { system: row.system };
@@ -87,7 +84,7 @@ export class Subscriptions {
 
   async unsubscribe(token: string, ip: string | null): Promise<void> {
     await this.d.db().transaction(async (tx) => {
-      const row = (await tx.query<{ system: string; email: string }>("UPDATE notice_subscriptions SET state = 'unsubscribed' WHERE token = $1 RETURNING system, email", [token]))[0];
+      const row = await repo.cancelSubscription(tx, token);
       if (row) await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.cancel', subject: `${row.system}:${row.email}` });
     });
   }

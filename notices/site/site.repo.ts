@@ -1,6 +1,6 @@
 /**
- * What the status site reads of the check results: each e-shop service's availability over the uptime
- * window (000 App.7 §49).
+ * What the status site reads of the check results: each system's availability per day, and each e-shop
+ * service's availability over the uptime window (000 App.7 §49).
  */
 import type { Queryable } from '../../core/db.ts';
 
@@ -11,6 +11,24 @@ export interface SiteEtp {
   connection: 'test' | 'productive' | 'disconnected';
   /** When the connection state began (for `disconnected`, the date and time of disconnection), Astana time. */
   since: string | null;
+}
+
+/** Checks passed / run per system and Astana date. */
+export interface UptimeRow {
+  system: string;
+  day: string;
+  ok: number;
+  total: number;
+}
+
+/** Checks passed/run per system and Astana date since `from`. */
+export async function queryUptime(db: Queryable, from: Date): Promise<UptimeRow[]> {
+  const rows = await db.query<{ system: string; day: string; ok: string; total: string }>(
+    `SELECT system, to_char((at AT TIME ZONE 'UTC') + interval '5 hours', 'YYYY-MM-DD') AS day, count(*) FILTER (WHERE ok) AS ok, count(*) AS total
+     FROM check_results WHERE at >= $1 GROUP BY 1, 2`,
+    [from.toISOString()],
+  );
+  return rows.map((r) => ({ system: r.system, day: r.day, ok: Number(r.ok), total: Number(r.total) }));
 }
 
 /** Checks passed / run per system and target over the uptime window. */

@@ -7,7 +7,7 @@
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
 import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../../core/eshop-services.ts';
 import type { RenderedNotice } from '../templates.ts';
-import type { ServiceUptimeRow, SiteEtp } from './site.repo.ts';
+import type { ServiceUptimeRow, SiteEtp, UptimeRow } from './site.repo.ts';
 
 export type Health = 'up' | 'down' | 'unknown' | 'maintenance';
 
@@ -64,13 +64,7 @@ export interface SiteMaintenance {
   unplanned: boolean;
 }
 
-/** Checks passed / run per system and Astana date. */
-export interface UptimeRow {
-  system: string;
-  day: string;
-  ok: number;
-  total: number;
-}
+export type { UptimeRow };
 
 export interface Snapshot {
   generatedAt: string;

@@ -10,8 +10,8 @@ import type { Logger } from '../../core/log.ts';
 import { formatAstana } from '../../core/time.ts';
 import type { Lang } from '../model.ts';
 import { renderAtom, renderHtml, renderJson, renderRss, renderWidget, renderWidgetScript, SITE_LANGS } from './render.ts';
-import { queryServiceUptime, type ServiceUptimeRow, type SiteEtp } from './site.repo.ts';
-import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot, type UptimeRow } from './snapshot.ts';
+import { queryServiceUptime, queryUptime, type ServiceUptimeRow, type SiteEtp, type UptimeRow } from './site.repo.ts';
+import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot } from './snapshot.ts';
 
 export interface SiteEntry {
   body: Buffer;
@@ -33,17 +33,6 @@ export type Variant = `html-${Lang}` | `widget-${Lang}` | `rss-${Lang}` | `atom-
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
-}
-
-/** Checks passed/run per system and Astana date over the last 90 days. */
-export async function queryUptime(db: Queryable, now: Date): Promise<UptimeRow[]> {
-  const from = new Date(now.getTime() - UPTIME_DAYS * 86_400_000);
-  const rows = await db.query<{ system: string; day: string; ok: string; total: string }>(
-    `SELECT system, to_char((at AT TIME ZONE 'UTC') + interval '5 hours', 'YYYY-MM-DD') AS day, count(*) FILTER (WHERE ok) AS ok, count(*) AS total
-     FROM check_results WHERE at >= $1 GROUP BY 1, 2`,
-    [from.toISOString()],
-  );
-  return rows.map((r) => ({ system: r.system, day: r.day, ok: Number(r.ok), total: Number(r.total) }));
 }
 
 export class StatusSite {
@@ -129,7 +118,7 @@ export class StatusSite {
     }
     if (db && now.getTime() - this.uptimeAt > (this.o.uptimeEveryMs ?? 300_000)) {
       try {
-        this.uptime = await withTimeout(queryUptime(db, now), timeout);
+        this.uptime = await withTimeout(queryUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000)), timeout);
         const serviceTargets = this.src.board().systems.flatMap((sys) => sys.targets.filter((t) => t.service).map((t) => ({ system: sys.id, target: t.id })));
         this.serviceUptime = await withTimeout(queryServiceUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000), serviceTargets), timeout);
         this.uptimeAt = now.getTime();
