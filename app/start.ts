@@ -18,9 +18,9 @@ import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } fr
 import { createApi, routesOf } from '../api/index.ts';
 import { incidentChangeOf, InfluxSink, ResultIngestor, type LiveSink, registerCalendarMetrics, warnIfCalendarEndsSoon, Metrics, MAINTENANCE_QUEUE, reloadChannel, enforceRetention, listStates, CheckScheduler, StatusBoard, CheckWorkers } from '../collector/index.ts';
 import { consoleExtension } from '../console/index.ts';
-import { etpExtension, queryRegistry, startEtpPart } from '../etp/index.ts';
+import { etpRoutes, etpRuntime, queryRegistry, startEtpPart } from '../etp/index.ts';
 import { journalExtension, startJournalPart } from '../journal/index.ts';
-import { metaExtension, startMeta } from '../meta/index.ts';
+import { createMetaPart } from '../meta/index.ts';
 import type { BackgroundPart, KuzetServices } from './services.ts';
 
 export interface StartOptions {
@@ -161,6 +161,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
 
   registerNoticeMetrics(services);
+  const meta = createMetaPart(services);
 
   const reload = async () => {
     if (!opts.configPath) return;
@@ -224,7 +225,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     );
     maintenanceWorker.on('error', () => undefined);
     subscriber = await subscribeReload(redis, prefix, reload);
-    parts.push(await startEtpPart(services), await startJournalPart(services), await startMeta(services));
+    parts.push(await startEtpPart(etpRuntime(services)), await startJournalPart(services), await meta.start());
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');
@@ -250,7 +251,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
 
   const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir, appealRateLimit: { max: cfg.incidents.appeals.perIp.max, windowMs: cfg.incidents.appeals.perIp.window }, binIinRateLimit: { max: cfg.incidents.appeals.perBinIin.max, windowMs: cfg.incidents.appeals.perBinIin.window } }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension(services), etpExtension(services), journalExtension(services), metaExtension(services)] });
+  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir, appealRateLimit: { max: cfg.incidents.appeals.perIp.max, windowMs: cfg.incidents.appeals.perIp.window }, binIinRateLimit: { max: cfg.incidents.appeals.perBinIin.max, windowMs: cfg.incidents.appeals.perBinIin.window } }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension({ ...services, etp: () => etpRuntime(services) }), etpRoutes({ etp: etpRuntime(services), db: () => db }), journalExtension(services), meta.extension] });
   const host = opts.host ?? cfg.server.host;
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));

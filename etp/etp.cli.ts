@@ -13,7 +13,7 @@ import { decisionJson, recordDecision } from './decision.ts';
 import { etpDetail, listEtps } from './view.ts';
 import { etpJson, seedFromConfig } from './registry.ts';
 import { NoticeTemplates, insertDeliveries } from '../notices/index.ts';
-import { decisionNotices } from './runtime.ts';
+import { decisionNotices } from './etp.notices.ts';
 
 async function withDb<T>(cfg: KuzetConfig, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? cfg.storage.databaseUrl, dataDir: cfg.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? cfg.storage.schema });

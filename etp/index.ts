@@ -93,6 +93,10 @@ export function rulesEtpStreak(input: unknown): EtpStreakOutput {
     decisionDueBy: result.decisionDueByMs === null ? null : formatAstana(result.decisionDueByMs),
   };
 }
-export { etpExtension, etpRuntime, startEtpPart } from './runtime.ts';
+export { EtpRuntime, etpRuntime } from './runtime.ts';
+export type { EtpDeps } from './runtime.ts';
+export { etpRoutes } from './etp.routes.ts';
+export type { EtpApi, EtpRouteDeps } from './etp.routes.ts';
+export { startEtpPart } from './etp.part.ts';
 export { registerEtpCommands } from './etp.cli.ts';
 export { queryRegistry } from './site-view.ts';
