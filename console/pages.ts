@@ -11,24 +11,25 @@ import { roleAtLeast, type Role } from '../core/auth.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../core/time.ts';
-import { FAILURE_KIND_IDS, INCIDENT_STATES, LEVELS, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../incidents/index.ts';
+import { FAILURE_KIND_IDS, INCIDENT_STATES, LEVELS, POLICY_REGISTRY, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../incidents/index.ts';
 import { JOURNAL_FORMATS } from '../journal/index.ts';
-import { listEtps, etpRuntime } from '../etp/index.ts';
+import { listEtps } from '../etp/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase, noticeSubjectForIncident } from '../notices/index.ts';
 import { openSilences, placeNamesOf, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
-import type { KuzetServices } from '../app/services.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { astanaInput, localValue, pick } from './forms.ts';
 import { labels, renderPage, term, type PageContext, type PageName } from './render.ts';
 import { consoleState, forbidden } from './security.ts';
+import { incidentAppeals, type IncidentAppealRow } from './pages.repo.ts';
 import { actorId } from './users.repo.ts';
 
-export function pageContext(ctx: Context, s: KuzetServices, flash?: string): PageContext {
+export function pageContext(ctx: Context, s: Pick<ConsoleDeps, 'now'>, flash?: string): PageContext {
   const st = consoleState(ctx);
   const u = st.session?.user;
   return { lang: st.lang, me: u ? { username: u.username, role: u.role } : undefined, csrf: st.session?.csrf, path: ctx.path, now: s.now(), flash };
 }
 
-export function html(ctx: Context, s: KuzetServices, page: PageName, data: Record<string, unknown>, opts: { title?: string; live?: boolean; flash?: string } = {}): void {
+export function html(ctx: Context, s: Pick<ConsoleDeps, 'now'>, page: PageName, data: Record<string, unknown>, opts: { title?: string; live?: boolean; flash?: string } = {}): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderPage(page, pageContext(ctx, s, opts.flash), data, opts);
 }
@@ -71,7 +72,7 @@ function placeOf(cfg: Pick<KuzetConfig, 'systems'>, lang: 'kk' | 'ru', system: s
   return { placeName, placeIds };
 }
 
-function boardRows(s: KuzetServices, lang: 'kk' | 'ru', kinds?: string[]) {
+function boardRows(s: Pick<ConsoleDeps, 'config' | 'now' | 'status'>, lang: 'kk' | 'ru', kinds?: string[]) {
   const cfg = s.config();
   const snap = s.status.snapshot(cfg, s.now());
   const systems = snap.systems
@@ -117,7 +118,7 @@ function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>
       { name: 'levelReason' },
       { name: 'kind', required: true, options: options(FAILURE_KIND_IDS, undefined, (k) => `${term(lang, k)} (${k})`) },
       { name: 'plannedFixAt', required: true, datetime: true },
-      ...(inc.policy === 'energy-366' ? [{ name: 'levelAgreedWith', required: true }] : []),
+      ...(POLICY_REGISTRY.find(inc.policy)?.lifecycle?.levelAgreement ? [{ name: 'levelAgreedWith', required: true }] : []),
     ],
     refuted: [{ name: 'evidence', required: true, textarea: true }],
     resolved: [
@@ -133,7 +134,7 @@ function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>
 
 const TRANSITION_FIELDS = ['evidence', 'level', 'levelReason', 'levelAgreedWith', 'kind', 'cause', 'measures', 'recommendations', 'decision'] as const;
 
-async function incidentOr404(s: KuzetServices, id: string) {
+async function incidentOr404(s: Pick<ConsoleDeps, 'db'>, id: string) {
   const row = await getIncidentRow(s.db(), id);
   if (!row) throw new NotFoundError(`no incident ${id}`);
   return row;
@@ -149,7 +150,7 @@ type StoredExtensions = { latest?: string } & Record<string, {
 }>;
 
 /** The consequences (EX-UNSCRUPULOUS, EX-N-RESULTS) an operator may record now, as the policy offers them. */
-async function consequenceForm(s: KuzetServices, row: IncidentRow, lang: 'kk' | 'ru') {
+async function consequenceForm(s: Pick<ConsoleDeps, 'db'>, row: IncidentRow, lang: 'kk' | 'ru') {
   const open = row.state === 'confirmed' || row.state === 'resolved' || row.state === 'closed';
   const kinds = open && row.level ? consequencesOf(row.policy).filter((c) => c.levels.includes(row.level as Level)) : [];
   if (kinds.length === 0) return null;
@@ -159,276 +160,325 @@ async function consequenceForm(s: KuzetServices, row: IncidentRow, lang: 'kk' | 
   };
 }
 
-export function registerPages(router: Router, s: KuzetServices): void {
-  const db = () => s.db();
+/** What the on-call pages use: incidents, notices and ETPs through their services, the status board, the config, the clock. */
+export type PagesDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now' | 'status' | 'artifactsDir' | 'incidents' | 'notices' | 'etp'>;
 
-  router.get('/console', async (ctx) => {
-    const { lang } = see(ctx);
-    const open = (await listIncidentRows(db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
-    // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
-    const silences = (await openSilences(db(), placeNamesOf(s.config()))).map((x) => ({ ...x, text: x.subject[lang] }));
-    html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
-  });
+// ---- the board and incidents ----
 
-  router.get('/console/incidents', async (ctx) => {
-    const { lang, L } = see(ctx);
-    const state = oneOf(ctx.query.state, INCIDENT_STATES, 'state');
-    const level = oneOf(ctx.query.level, LEVELS, 'level') as Level | undefined;
-    const systemIds = Object.keys(s.config().systems);
-    const system = oneOf(ctx.query.system, systemIds, 'system');
-    const day = (name: string) => {
-      const v = ctx.query[name];
-      if (v === undefined || v === '') return undefined;
-      const d = typeof v === 'string' ? tryParseDateDay(v) : undefined;
-      if (d === undefined) throw new InputError('not a date YYYY-MM-DD', name);
-      return d;
-    };
-    // Whole Astana days: from the start of `from` to the end of `to`.
-    const fromDay = day('from');
-    const toDay = day('to');
-    const from = fromDay === undefined ? undefined : astanaDayTimeToMs(fromDay, 0);
-    const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
-    if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
-    const rows = await listIncidentRows(db(), { state, level, system, from, to, limit: 500 });
-    html(ctx, s, 'incidents', {
-      incidents: incidentRows(s.config(), lang, rows),
-      states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
-      levels: options(LEVELS, level, (v) => term(lang, v)),
-      systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
-      from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
-      to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
-    }, { live: true, title: L.incidents });
-  });
+/** `GET /console`: the live board, open incidents and kuzet's own silences. */
+const boardPage = (s: PagesDeps) => async (ctx: Context) => {
+  const { lang } = see(ctx);
+  const open = (await listIncidentRows(s.db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
+  // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
+  const silences = (await openSilences(s.db(), placeNamesOf(s.config()))).map((x) => ({ ...x, text: x.subject[lang] }));
+  html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
+};
 
-  router.get('/console/incidents/:id', async (ctx) => {
-    const { lang, L, canOperate } = see(ctx);
-    const id = ctx.params.id as string;
-    const row = await incidentOr404(s, id);
-    const inc = incidentView(row);
-    const now = s.now();
-    const clocks = (await clocksView(db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
-    const timeline = (await timelineView(db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
-    const appeals = await db().query<{ id: string; incident_id: string; linked_incident_id: string | null; organisation: string; bin_iin: string; email: string; phone: string; description: string; received_at: Date; channel: string }>(
-      'SELECT id::text AS id, incident_id, linked_incident_id, organisation, bin_iin, email, phone, description, received_at, channel FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
-      [id],
-    );
-    const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
-    const ext = (row.extensions ?? {}) as StoredExtensions;
-    const latest = ext.latest ? ext[ext.latest] : undefined;
-    html(ctx, s, 'incident', {
-      inc: { ...inc, ...placeOf(s.config(), lang, inc.system, inc.module), kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
-      clocks,
-      timeline,
-      canOperate,
-      forms: transitionForms(lang, inc, now),
-      canChangePlannedFix: inc.state === 'confirmed',
-      appeals: appeals.map((a) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)), channel: a.channel, channelName: term(lang, `channel-${a.channel}`) })),
-      screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
-      details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
-      evidenceText: appeals.length === 0 ? ev.description : undefined,
-      extensions: latest?.extensions ?? [],
-      extensionNotes: latest?.notes ?? [],
-      extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}` : '',
-      annulments: latest?.annulments ?? [],
-      duties: latest?.duties ?? [],
-      consequences: consequencesRecorded(row),
-      consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
-    }, { live: true, title: `${id} · ${L.incidents}` });
-  });
+/** A `YYYY-MM-DD` query parameter as an epoch day, undefined when absent. */
+function queryDay(ctx: Context, name: string): number | undefined {
+  const v = ctx.query[name];
+  if (v === undefined || v === '') return undefined;
+  const d = typeof v === 'string' ? tryParseDateDay(v) : undefined;
+  if (d === undefined) throw new InputError('not a date YYYY-MM-DD', name);
+  return d;
+}
 
-  router.get('/console/incidents/:id/screenshots/:n', async (ctx) => {
-    const row = await incidentOr404(s, ctx.params.id as string);
-    const shots = ((row.evidence ?? {}) as { screenshots?: string[] }).screenshots ?? [];
-    const p = shots[Number(ctx.params.n)];
-    const root = resolve(s.artifactsDir);
-    const file = p ? resolve(p) : undefined;
-    // The path comes from a worker's observation: served only from inside the artifacts directory.
-    if (!file || !file.startsWith(root + sep) || !file.endsWith('.png')) throw new NotFoundError('no such screenshot under the artifacts directory');
-    const bytes = await readFile(file).catch(() => undefined);
-    if (!bytes) throw new NotFoundError('the screenshot is gone (removed by retention)');
-    ctx.type = 'image/png';
-    ctx.body = bytes;
-  });
+/** `GET /console/incidents`: the list, filtered by state, level, system and whole Astana days. */
+const incidentsPage = (s: PagesDeps) => async (ctx: Context) => {
+  const { lang, L } = see(ctx);
+  const state = oneOf(ctx.query.state, INCIDENT_STATES, 'state');
+  const level = oneOf(ctx.query.level, LEVELS, 'level') as Level | undefined;
+  const systemIds = Object.keys(s.config().systems);
+  const system = oneOf(ctx.query.system, systemIds, 'system');
+  // Whole Astana days: from the start of `from` to the end of `to`.
+  const fromDay = queryDay(ctx, 'from');
+  const toDay = queryDay(ctx, 'to');
+  const from = fromDay === undefined ? undefined : astanaDayTimeToMs(fromDay, 0);
+  const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
+  if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
+  const rows = await listIncidentRows(s.db(), { state, level, system, from, to, limit: 500 });
+  html(ctx, s, 'incidents', {
+    incidents: incidentRows(s.config(), lang, rows),
+    states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
+    levels: options(LEVELS, level, (v) => term(lang, v)),
+    systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
+    from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
+    to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
+  }, { live: true, title: L.incidents });
+};
 
-  router.post('/console/incidents/:id/transition', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const id = ctx.params.id as string;
-    const f = consoleState(ctx).form;
-    const input: Record<string, unknown> = { ...pick(f, TRANSITION_FIELDS), to: f.to };
-    if (f.version) input.version = Number(f.version);
-    const planned = astanaInput(f.plannedFixAt, 'plannedFixAt');
-    const actual = astanaInput(f.actualFixAt, 'actualFixAt');
-    if (planned) input.plannedFixAt = planned;
-    if (actual) input.actualFixAt = actual;
-    await s.incidents.service.transition(id, input, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=transitioned`);
-  });
-
-  router.post('/console/incidents/:id/planned-fix', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const id = ctx.params.id as string;
-    const f = consoleState(ctx).form;
-    await s.incidents.service.updatePlannedFix(id, { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) }, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
-  });
-
-  router.post('/console/incidents/:id/consequences', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const id = ctx.params.id as string;
-    const f = consoleState(ctx).form;
-    const at = astanaInput(f.at, 'at');
-    await s.incidents.service.recordConsequence(id, { kind: f.kind, procurement: f.procurement, note: f.note, ...(f.supplier?.trim() ? { supplier: f.supplier } : {}), ...(at ? { at } : {}), ...(f.version ? { version: Number(f.version) } : {}) }, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
-  });
-
-  router.post('/console/incidents/:id/clocks/:timer/met', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const id = ctx.params.id as string;
-    await s.incidents.service.markClockMet(id, ctx.params.timer as string, {}, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
-  });
-
-  // SLA-E-ETP-RESOLVE (000 App.4 §1.5): the operator extends the decision deadline once; the service checks the bound.
-  router.post('/console/incidents/:id/clocks/:timer/extend', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const id = ctx.params.id as string;
-    const f = consoleState(ctx).form;
-    await s.incidents.service.extendClock(id, ctx.params.timer as string, { dueAt: astanaInput(f.dueAt, 'dueAt'), reason: f.reason }, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=saved`);
-  });
-
-  router.post('/console/appeals/:id/link', async (ctx) => {
-    const actor = need(ctx, 'operator');
-    const f = consoleState(ctx).form;
-    const appealId = ctx.params.id as string;
-    if (!/^\d+$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
-    const r = await s.incidents.service.linkAppeal(appealId, { incidentId: (f.incidentId ?? '').trim() }, actor);
-    seeOther(ctx, `/console/incidents/${encodeURIComponent(r.incidentId)}?done=saved`);
-  });
-
-  // ---- notices ----
-
-  router.get('/console/notices', async (ctx) => {
-    html(ctx, s, 'notices', { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) }, { live: true, title: see(ctx).L.notices });
-  });
-
-  const findNotice = async (kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
-
-  /**
-   * The subject to edit. An incident's facts (level, times, extensions, affected lots, recipients) come
-   * fresh from the incident through notices/incident-notices.ts; the operator's words (description)
-   * from the stored notice when there is one.
-   */
-  const subjectFor = async (kind: string, subjectId: string): Promise<{ subject: NoticeSubject; noticeId?: string }> => {
-    const existing = await findNotice(kind, subjectId);
-    if (kind === 'incident') {
-      await incidentOr404(s, subjectId);
-      const fresh = await noticeSubjectForIncident(s, subjectId);
-      if (!fresh) throw new InputError(`incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`, 'incident');
-      return { subject: { ...fresh, description: existing?.subject.description ?? fresh.description }, ...(existing ? { noticeId: existing.id } : {}) };
-    }
-    if (!existing) throw new NotFoundError(`no ${kind} notice for ${subjectId}`);
-    return { subject: existing.subject, noticeId: existing.id };
+/** The incident's evidence as the page shows it: screenshots (served by `screenshotFile`), per-check details. */
+function evidenceOf(id: string, row: IncidentRow) {
+  const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
+  return {
+    screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
+    details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
+    description: ev.description,
   };
+}
 
-  const editor = async (ctx: Context, subject: NoticeSubject, noticeId: string | undefined, extra: Record<string, unknown> = {}) => {
-    const { L, canOperate } = see(ctx);
-    const notice = noticeId ? await s.notices.service.get(noticeId) : undefined;
-    const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
-    html(ctx, s, 'notice-edit', { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra }, { title: L.editNotice, flash: flashOf(ctx) });
+/** The latest recorded extensions, annulments and duties of the incident. */
+function extensionsOf(row: IncidentRow) {
+  const ext = (row.extensions ?? {}) as StoredExtensions;
+  const latest = ext.latest ? ext[ext.latest] : undefined;
+  return {
+    extensions: latest?.extensions ?? [],
+    extensionNotes: latest?.notes ?? [],
+    extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}` : '',
+    annulments: latest?.annulments ?? [],
+    duties: latest?.duties ?? [],
   };
+}
 
-  router.get('/console/notices/edit', async (ctx) => {
-    const q = ctx.query;
-    if (typeof q.notice === 'string') {
-      const n = await s.notices.service.get(q.notice);
-      const { subject, noticeId } = await subjectFor(n.kind, n.subjectId);
-      return editor(ctx, subject, noticeId);
-    }
-    if (typeof q.incident === 'string') {
-      const { subject, noticeId } = await subjectFor('incident', q.incident);
-      return editor(ctx, subject, noticeId);
-    }
-    throw new InputError('give ?incident=ID or ?notice=ID', 'incident');
-  });
+const appealView = (id: string, lang: 'kk' | 'ru') => (a: IncidentAppealRow) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)), channel: a.channel, channelName: term(lang, `channel-${a.channel}`) });
 
-  router.post('/console/notices/save', async (ctx) => {
-    const f = consoleState(ctx).form;
-    const kind = oneOf(f.kind, ['incident', 'maintenance'] as const, 'kind') ?? 'incident';
-    const { subject: base, noticeId } = await subjectFor(kind, f.id ?? '');
-    const phase = (f.phase || base.phase) as Phase;
-    const subject = { ...base, phase, description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) } } as NoticeSubject;
-    if (f.op === 'preview') {
-      const p = await s.notices.service.preview(subject);
-      return editor(ctx, subject, noticeId, { texts: p.texts, previewVersion: p.version });
-    }
-    const actor = need(ctx, 'operator');
-    const { notice } = await s.notices.service.upsert(subject, actor);
-    if (f.op === 'publish') await s.notices.service.publish(notice.id, actor);
-    seeOther(ctx, `/console/notices/edit?notice=${encodeURIComponent(notice.id)}&done=${f.op === 'publish' ? 'published' : 'saved'}`);
-  });
+/** `GET /console/incidents/:id`: the incident with its clocks, timeline, appeals, evidence, extensions and forms. */
+const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
+  const { lang, L, canOperate } = see(ctx);
+  const id = ctx.params.id as string;
+  const row = await incidentOr404(s, id);
+  const inc = incidentView(row);
+  const now = s.now();
+  const clocks = (await clocksView(s.db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
+  const timeline = (await timelineView(s.db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
+  const appeals = await incidentAppeals(s.db(), id);
+  const { description, ...evidence } = evidenceOf(id, row);
+  html(ctx, s, 'incident', {
+    inc: { ...inc, ...placeOf(s.config(), lang, inc.system, inc.module), kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
+    clocks,
+    timeline,
+    canOperate,
+    forms: transitionForms(lang, inc, now),
+    canChangePlannedFix: inc.state === 'confirmed',
+    appeals: appeals.map(appealView(id, lang)),
+    ...evidence,
+    evidenceText: appeals.length === 0 ? description : undefined,
+    ...extensionsOf(row),
+    consequences: consequencesRecorded(row),
+    consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
+  }, { live: true, title: `${id} · ${L.incidents}` });
+};
 
-  // ---- maintenance ----
+/** `GET /console/incidents/:id/screenshots/:n`: a journey's screenshot, only from inside the artifacts directory. */
+const screenshotFile = (s: PagesDeps) => async (ctx: Context) => {
+  const row = await incidentOr404(s, ctx.params.id as string);
+  const shots = ((row.evidence ?? {}) as { screenshots?: string[] }).screenshots ?? [];
+  const p = shots[Number(ctx.params.n)];
+  const root = resolve(s.artifactsDir);
+  const file = p ? resolve(p) : undefined;
+  // The path comes from a worker's observation: served only from inside the artifacts directory.
+  if (!file || !file.startsWith(root + sep) || !file.endsWith('.png')) throw new NotFoundError('no such screenshot under the artifacts directory');
+  const bytes = await readFile(file).catch(() => undefined);
+  if (!bytes) throw new NotFoundError('the screenshot is gone (removed by retention)');
+  ctx.type = 'image/png';
+  ctx.body = bytes;
+};
 
-  const maintenancePage = async (ctx: Context, extra: Record<string, unknown> = {}, flash?: string) => {
-    const { L, canOperate } = see(ctx);
-    const form = (extra.form ?? {}) as Record<string, string>;
-    const systems = Object.entries(s.config().systems).map(([id, sys]) => ({ value: id, label: `${sys.name} (${id})`, selected: id === form.system }));
-    html(ctx, s, 'maintenance', { systems, canOperate, windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({ ...w, systemName: systemOf(s.config(), w.system)?.name ?? w.system })), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
+const backToIncident = (ctx: Context, id: string, done: keyof typeof DONE) => seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=${done}`);
+
+const transitionAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  const f = consoleState(ctx).form;
+  const input: Record<string, unknown> = { ...pick(f, TRANSITION_FIELDS), to: f.to };
+  if (f.version) input.version = Number(f.version);
+  const planned = astanaInput(f.plannedFixAt, 'plannedFixAt');
+  const actual = astanaInput(f.actualFixAt, 'actualFixAt');
+  if (planned) input.plannedFixAt = planned;
+  if (actual) input.actualFixAt = actual;
+  await s.incidents.service.transition(id, input, actor);
+  backToIncident(ctx, id, 'transitioned');
+};
+
+const plannedFixAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  const f = consoleState(ctx).form;
+  await s.incidents.service.updatePlannedFix(id, { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+  backToIncident(ctx, id, 'saved');
+};
+
+const consequenceAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  const f = consoleState(ctx).form;
+  const at = astanaInput(f.at, 'at');
+  await s.incidents.service.recordConsequence(id, { kind: f.kind, procurement: f.procurement, note: f.note, ...(f.supplier?.trim() ? { supplier: f.supplier } : {}), ...(at ? { at } : {}), ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+  backToIncident(ctx, id, 'saved');
+};
+
+const clockMetAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  await s.incidents.service.markClockMet(id, ctx.params.timer as string, {}, actor);
+  backToIncident(ctx, id, 'saved');
+};
+
+// SLA-E-ETP-RESOLVE (000 App.4 §1.5): the operator extends the decision deadline once; the service checks the bound.
+const clockExtendAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  const f = consoleState(ctx).form;
+  await s.incidents.service.extendClock(id, ctx.params.timer as string, { dueAt: astanaInput(f.dueAt, 'dueAt'), reason: f.reason }, actor);
+  backToIncident(ctx, id, 'saved');
+};
+
+const linkAppealAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const f = consoleState(ctx).form;
+  const appealId = ctx.params.id as string;
+  if (!/^\d+$/.test(appealId)) throw new NotFoundError(`no appeal ${appealId}`);
+  const r = await s.incidents.service.linkAppeal(appealId, { incidentId: (f.incidentId ?? '').trim() }, actor);
+  backToIncident(ctx, r.incidentId, 'saved');
+};
+
+// ---- notices ----
+
+const noticesPage = (s: PagesDeps) => async (ctx: Context) => {
+  html(ctx, s, 'notices', { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) }, { live: true, title: see(ctx).L.notices });
+};
+
+const findNotice = async (s: PagesDeps, kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
+
+/**
+ * The subject to edit. An incident's facts (level, times, extensions, affected lots, recipients) come
+ * fresh from the incident through notices/incident-notices.ts; the operator's words (description)
+ * from the stored notice when there is one.
+ */
+async function subjectFor(s: PagesDeps, kind: string, subjectId: string): Promise<{ subject: NoticeSubject; noticeId?: string }> {
+  const existing = await findNotice(s, kind, subjectId);
+  if (kind === 'incident') {
+    await incidentOr404(s, subjectId);
+    const fresh = await noticeSubjectForIncident(s, subjectId);
+    if (!fresh) throw new InputError(`incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`, 'incident');
+    return { subject: { ...fresh, description: existing?.subject.description ?? fresh.description }, ...(existing ? { noticeId: existing.id } : {}) };
+  }
+  if (!existing) throw new NotFoundError(`no ${kind} notice for ${subjectId}`);
+  return { subject: existing.subject, noticeId: existing.id };
+}
+
+async function showEditor(s: PagesDeps, ctx: Context, subject: NoticeSubject, noticeId: string | undefined, extra: Record<string, unknown> = {}): Promise<void> {
+  const { L, canOperate } = see(ctx);
+  const notice = noticeId ? await s.notices.service.get(noticeId) : undefined;
+  const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
+  html(ctx, s, 'notice-edit', { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra }, { title: L.editNotice, flash: flashOf(ctx) });
+}
+
+/** `GET /console/notices/edit?notice=ID` or `?incident=ID`. */
+const noticeEditPage = (s: PagesDeps) => async (ctx: Context) => {
+  const q = ctx.query;
+  if (typeof q.notice === 'string') {
+    const n = await s.notices.service.get(q.notice);
+    const { subject, noticeId } = await subjectFor(s, n.kind, n.subjectId);
+    return showEditor(s, ctx, subject, noticeId);
+  }
+  if (typeof q.incident === 'string') {
+    const { subject, noticeId } = await subjectFor(s, 'incident', q.incident);
+    return showEditor(s, ctx, subject, noticeId);
+  }
+  throw new InputError('give ?incident=ID or ?notice=ID', 'incident');
+};
+
+/** `POST /console/notices/save`: preview (any role), save or publish (operator). */
+const noticeSaveAction = (s: PagesDeps) => async (ctx: Context) => {
+  const f = consoleState(ctx).form;
+  const kind = oneOf(f.kind, ['incident', 'maintenance'] as const, 'kind') ?? 'incident';
+  const { subject: base, noticeId } = await subjectFor(s, kind, f.id ?? '');
+  const phase = (f.phase || base.phase) as Phase;
+  const subject = { ...base, phase, description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) } } as NoticeSubject;
+  if (f.op === 'preview') {
+    const p = await s.notices.service.preview(subject);
+    return showEditor(s, ctx, subject, noticeId, { texts: p.texts, previewVersion: p.version });
+  }
+  const actor = need(ctx, 'operator');
+  const { notice } = await s.notices.service.upsert(subject, actor);
+  if (f.op === 'publish') await s.notices.service.publish(notice.id, actor);
+  seeOther(ctx, `/console/notices/edit?notice=${encodeURIComponent(notice.id)}&done=${f.op === 'publish' ? 'published' : 'saved'}`);
+};
+
+// ---- maintenance ----
+
+async function showMaintenance(s: PagesDeps, ctx: Context, extra: Record<string, unknown> = {}, flash?: string): Promise<void> {
+  const { L, canOperate } = see(ctx);
+  const form = (extra.form ?? {}) as Record<string, string>;
+  const systems = Object.entries(s.config().systems).map(([id, sys]) => ({ value: id, label: `${sys.name} (${id})`, selected: id === form.system }));
+  html(ctx, s, 'maintenance', { systems, canOperate, windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({ ...w, systemName: systemOf(s.config(), w.system)?.name ?? w.system })), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
+}
+
+const maintenancePage = (s: PagesDeps) => (ctx: Context) => showMaintenance(s, ctx);
+
+/** `POST /console/maintenance`: `op=plan` plans the window (operator); anything else checks it against the rules only. */
+const maintenanceAction = (s: PagesDeps) => async (ctx: Context) => {
+  const f = consoleState(ctx).form;
+  const input = {
+    system: f.system,
+    modules: (f.modules ?? '').split(/[\s,]+/).filter(Boolean),
+    startsAt: astanaInput(f.startsAt, 'startsAt'),
+    endsAt: astanaInput(f.endsAt, 'endsAt'),
+    description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) },
+    responsible: f.responsible?.trim() ? [{ name: f.responsible.trim(), ...(f.responsibleEmail?.trim() ? { email: f.responsibleEmail.trim() } : {}) }] : [],
   };
-
-  router.get('/console/maintenance', (ctx) => maintenancePage(ctx));
-
-  router.post('/console/maintenance', async (ctx) => {
-    const f = consoleState(ctx).form;
-    const input = {
-      system: f.system,
-      modules: (f.modules ?? '').split(/[\s,]+/).filter(Boolean),
-      startsAt: astanaInput(f.startsAt, 'startsAt'),
-      endsAt: astanaInput(f.endsAt, 'endsAt'),
-      description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) },
-      responsible: f.responsible?.trim() ? [{ name: f.responsible.trim(), ...(f.responsibleEmail?.trim() ? { email: f.responsibleEmail.trim() } : {}) }] : [],
-    };
-    if (f.op === 'plan') {
-      const actor = need(ctx, 'operator');
-      const out = await s.notices.service.planMaintenance(input, actor);
-      return maintenancePage(ctx, { verdicts: out.plan.verdicts, reasons: out.plan.reasons }, `${see(ctx).L.plan}: ${out.id}`);
-    }
-    const parsed = maintenanceInputSchema.safeParse(input);
-    if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
-    const sys = systemOf(s.config(), parsed.data.system);
-    if (!sys) throw new InputError(`unknown system "${parsed.data.system}"`, 'system');
-    const plan = planMaintenance(parsed.data, { id: parsed.data.system, policy: sys.policy, modules: sys.modules }, s.now());
-    return maintenancePage(ctx, { verdicts: plan.verdicts, reasons: plan.reasons, form: f });
-  });
-
-  // ---- ETPs and the journal ----
-
-  router.get('/console/etps', async (ctx) => {
-    const { lang, L, canOperate } = see(ctx);
-    const rt = etpRuntime(s);
-    await rt.ensureSeeded();
-    const checks = new Map(boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]));
-    const etps = await Promise.all(
-      (await listEtps(db(), s.now())).map(async (e) => {
-        const d = await rt.detail(e.id);
-        return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
-      }),
-    );
-    html(ctx, s, 'etps', { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) }, { live: true, title: L.etps, flash: flashOf(ctx) });
-  });
-
-  router.post('/console/etps/:id/decision', async (ctx) => {
+  if (f.op === 'plan') {
     const actor = need(ctx, 'operator');
-    const f = consoleState(ctx).form;
-    const at = astanaInput(f.disconnectAt, 'disconnectAt');
-    await etpRuntime(s).decide(ctx.params.id as string, { decision: f.decision, reason: f.reason, ...(at ? { disconnectAt: at } : {}), ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}) }, actor);
-    seeOther(ctx, '/console/etps?done=saved');
-  });
+    const out = await s.notices.service.planMaintenance(input, actor);
+    return showMaintenance(s, ctx, { verdicts: out.plan.verdicts, reasons: out.plan.reasons }, `${see(ctx).L.plan}: ${out.id}`);
+  }
+  const parsed = maintenanceInputSchema.safeParse(input);
+  if (!parsed.success) throw new InputError(parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
+  const sys = systemOf(s.config(), parsed.data.system);
+  if (!sys) throw new InputError(`unknown system "${parsed.data.system}"`, 'system');
+  const plan = planMaintenance(parsed.data, { id: parsed.data.system, policy: sys.policy, modules: sys.modules }, s.now());
+  return showMaintenance(s, ctx, { verdicts: plan.verdicts, reasons: plan.reasons, form: f });
+};
 
-  router.get('/console/journal', async (ctx) => {
-    const { lang, L } = see(ctx);
-    const today = formatAstana(s.now()).slice(0, 10);
-    html(ctx, s, 'journal', { journalFormats: JOURNAL_FORMATS, from: `${today.slice(0, 4)}-01-01`, to: today, year: String(Number(today.slice(0, 4)) - 1), lang, otherLang: lang === 'kk' ? 'ru' : 'kk' }, { title: L.journal });
-  });
+// ---- ETPs and the journal ----
+
+/** `GET /console/etps`: each ETP with its state, streak, latest events and decisions, and its checks' rows. */
+const etpsPage = (s: PagesDeps) => async (ctx: Context) => {
+  const { lang, L, canOperate } = see(ctx);
+  const rt = s.etp();
+  await rt.ensureSeeded();
+  const checks = new Map(boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]));
+  const etps = await Promise.all(
+    (await listEtps(s.db(), s.now())).map(async (e) => {
+      const d = await rt.detail(e.id);
+      return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
+    }),
+  );
+  html(ctx, s, 'etps', { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) }, { live: true, title: L.etps, flash: flashOf(ctx) });
+};
+
+const etpDecisionAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const f = consoleState(ctx).form;
+  const at = astanaInput(f.disconnectAt, 'disconnectAt');
+  await s.etp().decide(ctx.params.id as string, { decision: f.decision, reason: f.reason, ...(at ? { disconnectAt: at } : {}), ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}) }, actor);
+  seeOther(ctx, '/console/etps?done=saved');
+};
+
+const journalPage = (s: PagesDeps) => (ctx: Context) => {
+  const { lang, L } = see(ctx);
+  const today = formatAstana(s.now()).slice(0, 10);
+  html(ctx, s, 'journal', { journalFormats: JOURNAL_FORMATS, from: `${today.slice(0, 4)}-01-01`, to: today, year: String(Number(today.slice(0, 4)) - 1), lang, otherLang: lang === 'kk' ? 'ru' : 'kk' }, { title: L.journal });
+};
+
+export function registerPages(router: Router, s: PagesDeps): void {
+  router.get('/console', boardPage(s));
+  router.get('/console/incidents', incidentsPage(s));
+  router.get('/console/incidents/:id', incidentPage(s));
+  router.get('/console/incidents/:id/screenshots/:n', screenshotFile(s));
+  router.post('/console/incidents/:id/transition', transitionAction(s));
+  router.post('/console/incidents/:id/planned-fix', plannedFixAction(s));
+  router.post('/console/incidents/:id/consequences', consequenceAction(s));
+  router.post('/console/incidents/:id/clocks/:timer/met', clockMetAction(s));
+  router.post('/console/incidents/:id/clocks/:timer/extend', clockExtendAction(s));
+  router.post('/console/appeals/:id/link', linkAppealAction(s));
+  router.get('/console/notices', noticesPage(s));
+  router.get('/console/notices/edit', noticeEditPage(s));
+  router.post('/console/notices/save', noticeSaveAction(s));
+  router.get('/console/maintenance', maintenancePage(s));
+  router.post('/console/maintenance', maintenanceAction(s));
+  router.get('/console/etps', etpsPage(s));
+  router.post('/console/etps/:id/decision', etpDecisionAction(s));
+  router.get('/console/journal', journalPage(s));
 }

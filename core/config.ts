@@ -15,8 +15,9 @@ import { CHANNELS, type ChannelConfig, type ChannelRegistry } from '../notices/c
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
 /** Policy ids of docs/rules.md §1. */
-export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
-export type PolicyId = (typeof POLICY_IDS)[number];
+// The policy ids are the registry's (incidents/rules/policies: pure data, no I/O), written once there.
+import { POLICY_IDS, type PolicyId } from '../incidents/rules/policies/index.ts';
+export { POLICY_IDS, type PolicyId };
 
 export const SYSTEM_KINDS = ['portal', 'etp', 'energy', 'marking'] as const;
 

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import { formatAstana } from '../core/time.ts';
-import { LEVEL_WORDS, slaDueAtMs, type SlaTimerId } from '../incidents/index.ts';
+import { LEVEL_WORDS, POLICY_REGISTRY, timerDueAtMs, type PolicyRegistry, type SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // Kazakh words follow docs/kazakh-glossary.md (from 002); a Kazakh reader should review them with the templates.
@@ -115,11 +115,14 @@ export interface NoticeClock {
 }
 
 /** The homepage-notice timers of an incident subject (docs/rules.md §4), evaluated at `publishedAt`. */
-export function noticeClocks(s: NoticeSubject, publishedAt: Date | null): NoticeClock[] {
-  if (s.kind !== 'incident' || s.policy !== 'portal-692' || !s.confirmedAt) return [];
-  const timers: SlaTimerId[] = s.level === 'high' ? ['SLA-P-HIGH-HOME'] : s.level === 'medium' ? ['SLA-P-MED-HOME'] : [];
-  return timers.map((timer) => {
-    const due = slaDueAtMs(timer, Date.parse(s.confirmedAt as string));
+export function noticeClocks(s: NoticeSubject, publishedAt: Date | null, policies: PolicyRegistry = POLICY_REGISTRY): NoticeClock[] {
+  if (s.kind !== 'incident' || !s.confirmedAt) return [];
+  const policy = policies.get(s.policy);
+  const ids = (s.level && policy.notices?.homepageClocks?.[s.level]) || [];
+  const timers = policy.slaTimers.filter((t) => ids.includes(t.id));
+  return timers.map((t) => {
+    const timer = t.id as SlaTimerId;
+    const due = timerDueAtMs(t, Date.parse(s.confirmedAt as string));
     return { timer, dueAt: formatAstana(due), metAt: publishedAt ? formatAstana(publishedAt) : null, met: publishedAt ? publishedAt.getTime() <= due : null };
   });
 }

@@ -22,13 +22,14 @@ import type { Queryable, Db } from '../core/db.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { withTimeout } from '../core/redis.ts';
 import { formatAstana } from '../core/time.ts';
-import { getIncidentRow, type IncidentEvent, type IncidentRow, type IncidentRuntime } from '../incidents/index.ts';
+import { DEFAULT_POLICY_ID, getIncidentRow, type IncidentEvent, type IncidentRow, type IncidentRuntime } from '../incidents/index.ts';
 import { fanOut, type DeliveryRow, insertDeliveries } from './delivery.ts';
 import { parseSubject, type Lang, type NoticeSubject, type Phase, type Recipient } from './model.ts';
 import { LEVEL_TEXT, contentHash, templateData } from './content.ts';
 import { CLOCKS_MET_BY_PUBLISH, LOW_FIXED_CLOCK, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from './incident-subject.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { NoticeRuntime } from './runtime.ts';
+import * as repo from './incident-notice.repo.ts';
 
 /** What the incident→notice bridge uses of a running kuzet. */
 export interface IncidentNoticeDeps {
@@ -59,10 +60,10 @@ async function recipientsOf(db: Queryable, r: IncidentRow, subject: NoticeSubjec
     seen.add(email.toLowerCase());
     out.push({ email, role });
   };
-  for (const a of await db.query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [r.id])) add(a.email, 'reporter');
+  for (const a of await repo.reporterEmails(db, r.id)) add(a.email, 'reporter');
   const ids = subject.affected.map((a) => `${a.announcement}/${a.lot ?? ''}`);
   if (ids.length > 0) {
-    const rows = await db.query<{ suppliers: { email?: string }[] }>('SELECT suppliers FROM procurements WHERE id = ANY($1::text[]) ORDER BY id', [ids]);
+    const rows = await repo.procurementSuppliers(db, ids);
     for (const p of rows) for (const s of p.suppliers ?? []) add(s.email, 'supplier');
   }
   return out;
@@ -115,7 +116,7 @@ export class IncidentNotices {
   private async store(all: DeliveryRow[], action: string, subject: string, after: Record<string, unknown>): Promise<DeliveryRow[]> {
     if (all.length === 0) return all;
     const rows = await this.s.db().transaction(async (tx) => {
-      const have = new Set((await tx.query<{ key: string }>('SELECT key FROM notice_deliveries WHERE key = ANY($1::text[])', [all.map((r) => r.key)])).map((r) => r.key));
+      const have = await repo.storedDeliveryKeys(tx, all.map((r) => r.key));
       const fresh = all.filter((r) => !have.has(r.key));
       if (fresh.length === 0) return fresh;
       await insertDeliveries(tx, fresh);
@@ -174,7 +175,7 @@ export class IncidentNotices {
     const p = e.payload as { date?: string; incidents?: { id: string; system: string | null; module: string | null; state: string; level: string | null }[]; failedResults?: { count: number }[] };
     const incidents = (lang: Lang) => (p.incidents ?? []).map((i) => ({ id: i.id, system: this.systemName(i.system), module: this.moduleName(i.system, i.module, lang), state: i.state, level: i.level ?? null }));
     const failedCount = (p.failedResults ?? []).reduce((n, f) => n + f.count, 0);
-    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', 'portal-692', (lang) => ({ date: p.date ?? '', incidentCount: p.incidents?.length ?? 0, failedCount, incidents: incidents(lang) }), { kind: 'digest.daily', date: p.date ?? null });
+    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', DEFAULT_POLICY_ID, (lang) => ({ date: p.date ?? '', incidentCount: p.incidents?.length ?? 0, failedCount, incidents: incidents(lang) }), { kind: 'digest.daily', date: p.date ?? null });
   }
 
   /** Brings the incident's notice and its duties in line with the incident as it is now. */
@@ -221,7 +222,7 @@ export class IncidentNotices {
    */
   private async ownerUnitNotify(r: IncidentRow): Promise<void> {
     const db = this.s.db();
-    const running = await db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL', [r.id, OWNER_UNIT_CLOCK]);
+    const running = await repo.runningClock(db, r.id, OWNER_UNIT_CLOCK);
     if (running.length === 0) return;
     const sys = systemOf(this.s.config(), r.system);
     const to = ownerUnitEmails(sys?.owners ?? []);
@@ -249,7 +250,7 @@ export class IncidentNotices {
    * all, so it meets SLA-P-LOW-NOTIFY for the incident and for every appeal attached to it.
    */
   private async lowNotify(r: IncidentRow): Promise<void> {
-    const duties = await this.s.db().query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2", [r.id, LOW_NOTIFY_CLOCK]);
+    const duties = await repo.runningClockCopies(this.s.db(), r.id, LOW_NOTIFY_CLOCK);
     const subject = await subjectOf(this.s.db(), this.s.config(), r, 'opened');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
@@ -269,7 +270,7 @@ export class IncidentNotices {
    */
   private async lowFixed(r: IncidentRow): Promise<void> {
     const db = this.s.db();
-    const duties = await db.query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2", [r.id, LOW_FIXED_CLOCK]);
+    const duties = await repo.runningClockCopies(db, r.id, LOW_FIXED_CLOCK);
     const subject = await subjectOf(db, this.s.config(), r, 'resolved');
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length === 0) return;
@@ -293,13 +294,13 @@ export class IncidentNotices {
     // The clock is one appeal's: its own copy (`…@appeal-17`) or the incident's, which the appeal that opened it runs.
     // Every other user of a flood attached to the incident has a decision clock of their own, not extended.
     const appealId = /@appeal-(\d+)$/.exec(p.timer)?.[1] ?? null;
-    const users = (await this.s.db().query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 AND ($2::text IS NULL OR id::text = $2) ORDER BY id LIMIT 1', [id, appealId])).map((a) => ({ email: a.email, oncall: true }));
+    const users = (await repo.appealUserEmail(this.s.db(), id, appealId)).map((a) => ({ email: a.email, oncall: true }));
     const rows = fanOut(`incident:${id}:clock-extended:${p.timer}`, { threadKey: `incident:${id}`, texts, data: { kind: 'clock.extended', incidentId: id, timer: p.timer, dueAt: p.dueAt, originalDueAt: p.originalDueAt ?? null } }, this.channels(), users, { chat: true });
     await this.store(rows, 'notice.clock-extended', id, { timer: p.timer, dueAt: p.dueAt, users: users.length });
   }
 
   private async meetClocks(r: IncidentRow, timers: readonly string[]): Promise<void> {
-    const running = await this.s.db().query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND timer = ANY($2::text[])', [r.id, [...timers]]);
+    const running = await repo.runningClocksOf(this.s.db(), r.id, timers);
     for (const c of running) {
       try {
         await this.s.incidents.service.markClockMet(r.id, c.timer, {}, INCIDENT_NOTICES_ACTOR);
@@ -312,7 +313,7 @@ export class IncidentNotices {
   /** A delivery that gave up: tell the on-call engineers through every other channel. Alerts about alerts are not sent. */
   async deadLetter(row: { key: string; channel: string; recipient: string; error: string }): Promise<void> {
     if (row.key.startsWith('dead:')) return;
-    await this.oncall(`dead:${row.key}`, 'kuzet:dead-letters', 'oncall-dead-letter', 'portal-692', () => ({ channel: row.channel, recipient: row.recipient, error: row.error }), { kind: 'delivery.dead', key: row.key, channel: row.channel }, row.channel);
+    await this.oncall(`dead:${row.key}`, 'kuzet:dead-letters', 'oncall-dead-letter', DEFAULT_POLICY_ID, () => ({ channel: row.channel, recipient: row.recipient, error: row.error }), { kind: 'delivery.dead', key: row.key, channel: row.channel }, row.channel);
   }
 }
 
@@ -323,9 +324,9 @@ export class IncidentNotices {
 export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfig; metrics: { registry: client.Registry } }): void {
   const registry = s.metrics.registry;
   const c = METRIC_CATALOGUE;
-  const q = async <T extends Record<string, unknown>>(sql: string): Promise<T[] | undefined> => {
+  const q = async <T>(read: (db: Queryable) => Promise<T[]>): Promise<T[] | undefined> => {
     try {
-      return await withTimeout(s.db().query<T>(sql), 1000);
+      return await withTimeout(read(s.db()), 1000);
     } catch {
       return undefined;
     }
@@ -337,7 +338,7 @@ export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfi
       labelNames: [...c.incidentsOpen.labels],
       registers: [registry],
       async collect() {
-        const rows = await q<{ system: string; level: string; state: string; n: string }>("SELECT coalesce(system, 'unknown') AS system, coalesce(level, 'none') AS level, state, count(*)::text AS n FROM incidents WHERE state IN ('registered', 'analysing', 'confirmed') GROUP BY 1, 2, 3");
+        const rows = await q(repo.openIncidentCounts);
         if (!rows) return;
         this.reset();
         for (const r of rows) this.set({ system: r.system, level: r.level, state: r.state }, Number(r.n));
@@ -349,7 +350,7 @@ export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfi
       labelNames: [...c.noticeDeliveries.labels],
       registers: [registry],
       async collect() {
-        const rows = await q<{ channel: string; state: string; n: string }>("SELECT channel, state, count(*)::text AS n FROM notice_deliveries WHERE state IN ('sent', 'dead') GROUP BY 1, 2");
+        const rows = await q(repo.deliveryOutcomeCounts);
         if (!rows) return;
         this.reset();
         for (const ch of s.config().notifications.channels) for (const outcome of ['sent', 'dead']) this.inc({ channel: ch.id, outcome }, 0);
@@ -362,7 +363,7 @@ export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfi
       labelNames: [...c.noticeDeadLetters.labels],
       registers: [registry],
       async collect() {
-        const rows = await q<{ channel: string; n: string }>("SELECT channel, count(*)::text AS n FROM notice_deliveries WHERE state = 'dead' GROUP BY 1");
+        const rows = await q(repo.deadLetterCounts);
         if (!rows) return;
         this.reset();
         for (const ch of s.config().notifications.channels) this.set({ channel: ch.id }, 0);
@@ -375,10 +376,7 @@ export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfi
       labelNames: [...c.noticeDeadlines.labels],
       registers: [registry],
       async collect() {
-        const rows = await q<{ outcome: string; n: string }>(
-          `SELECT CASE WHEN met_at IS NOT NULL AND met_at <= due_at THEN 'met' ELSE 'breached' END AS outcome, count(*)::text AS n FROM incident_clocks
-           WHERE timer IN ('SLA-P-MED-HOME', 'SLA-P-HIGH-HOME', 'SLA-P-MED-NOTIFY', 'SLA-P-LOW-NOTIFY') AND (met_at IS NOT NULL OR breached_at IS NOT NULL) GROUP BY 1`,
-        );
+        const rows = await q(repo.noticeDeadlineOutcomes);
         if (!rows) return;
         this.reset();
         for (const outcome of ['met', 'breached']) this.inc({ outcome }, 0);

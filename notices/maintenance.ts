@@ -5,7 +5,7 @@
  * jobs. `now` is passed in.
  */
 import { formatAstana } from '../core/time.ts';
-import { EXTENSION_POLICY_IDS, latestNotifyAt, rulesDeadlines, type Audience, type PolicyId } from '../incidents/index.ts';
+import { EXTENSION_POLICY_IDS, POLICY_REGISTRY, latestNotifyAt, rulesDeadlines, type Audience, type PolicyId, type PolicyRegistry } from '../incidents/index.ts';
 import type { MaintenanceInput, NoticeExtension, NoticeSubject } from './model.ts';
 
 export interface SystemFacts {
@@ -37,8 +37,10 @@ export interface MaintenancePlan {
 }
 
 /** The audiences whose lead time applies to works on this system (docs/rules.md §6). */
-export function defaultAudiences(system: SystemFacts, modules: readonly string[]): Audience[] {
-  if (system.policy === 'etp-em') return ['etp-owners'];
+export function defaultAudiences(system: SystemFacts, modules: readonly string[], policies: PolicyRegistry = POLICY_REGISTRY): Audience[] {
+  // A policy naming its own audiences (etp-em: the ETP owners, 000 App.7 §39) has them; values are lead-time audiences of the rules engine.
+  const own = policies.get(system.policy).notices?.maintenanceAudiences;
+  if (own) return [...own] as Audience[];
   // Works making the e-shop unavailable concern the connected ETPs too (000 App.7 §39, §41).
   const eshop = modules.length === 0 ? system.modules.includes('eshop') : modules.includes('eshop');
   return eshop ? ['portal-users', 'etp-owners'] : ['portal-users'];
@@ -46,10 +48,10 @@ export function defaultAudiences(system: SystemFacts, modules: readonly string[]
 
 const REMIND_BEFORE_MS = 86_400_000;
 
-export function planMaintenance(input: MaintenanceInput, system: SystemFacts, now: Date): MaintenancePlan {
+export function planMaintenance(input: MaintenanceInput, system: SystemFacts, now: Date, policies: PolicyRegistry = POLICY_REGISTRY): MaintenancePlan {
   const start = new Date(input.startsAt);
   const end = new Date(input.endsAt);
-  const audiences = input.audiences ?? defaultAudiences(system, input.modules);
+  const audiences = input.audiences ?? defaultAudiences(system, input.modules, policies);
   const verdicts = audiences.map((audience) => {
     const latest = latestNotifyAt(audience, start);
     return { audience, latestNotifyAt: formatAstana(latest), met: now.getTime() <= latest.getTime() };

@@ -6,52 +6,13 @@
  *
  * Mapping used (the "suggested automatic mapping" of §3): a module down for every probe and region →
  * high; a function failing for some probes or regions → medium; degraded but usable (only timeouts,
- * or a user report without corroborating monitoring evidence) → low. energy-366 differs: the whole
- * platform down → high; a key section down → medium — in working hours; a failure that has lasted
- * only outside working hours so far is low (CL-E-LOW). The energy level follows the failure through
- * time: proposed for the moment `at`, a failure that started at 08:55 is low at 08:55 and, still
- * going, high from 09:00 (`since`); while it is outside working hours the proposal says when to look
- * again (`reviewAt`, the next opening).
+ * or a user report without corroborating monitoring evidence) → low. A policy that judges
+ * differently carries its own `proposeLevel` (energy-366: working hours, the whole platform;
+ * incidents/rules/policies/energy-366.ts).
  */
-import { formatAstana } from '../../core/time.ts';
-import { isWorkingTime, nextOpeningMs, type Level, type PolicyId } from '../rules/index.ts';
+import { POLICY_REGISTRY, type Level, type LevelEvidence, type LevelProposal, type PolicyId, type PolicyRegistry } from '../rules/index.ts';
 
-export interface LevelEvidence {
-  /** Checks configured for the failing module, and how many of them fail. */
-  moduleChecks: number;
-  failingChecks: number;
-  /** Regions the module's checks run in, and how many of them saw failures. */
-  regions: number;
-  failingRegions: number;
-  /** Modules of the system, and how many have an open incident (energy-366: the whole platform). */
-  systemModules: number;
-  failingModules: number;
-  errorKinds: Readonly<Record<string, number>>;
-  /** S, epoch milliseconds. */
-  startedAt: number;
-  /** The moment the proposal is made for (default S); the failure is still going then. */
-  at?: number;
-  /** Only a user report, no monitoring evidence. */
-  appealOnly?: boolean;
-}
-
-export interface LevelProposal {
-  level: Level;
-  rule: string | null;
-  reasons: string[];
-  /** From when the proposed level holds (energy-366: the failure's first moment in working hours). */
-  since?: number;
-  /** Propose again at this moment if the failure still lasts (energy-366, outside working hours: the next opening). */
-  reviewAt?: number;
-}
-
-const RULE_IDS: Readonly<Record<PolicyId, Readonly<Record<Level, string | null>>>> = {
-  'portal-692': { low: 'CL-P-LOW', medium: 'CL-P-MED', high: 'CL-P-HIGH' },
-  'energy-366': { low: 'CL-E-LOW', medium: 'CL-E-MED', high: 'CL-E-HIGH' },
-  // No classification rules in these policies: the portal's mapping is used without a rule id.
-  'etp-em': { low: null, medium: null, high: null },
-  'marking-672': { low: null, medium: null, high: null },
-};
+export type { LevelEvidence, LevelProposal } from '../rules/index.ts';
 
 function onlyTimeouts(kinds: Readonly<Record<string, number>>): boolean {
   const present = Object.entries(kinds).filter(([, n]) => n > 0).map(([k]) => k);
@@ -78,40 +39,14 @@ function fromEvidence(e: LevelEvidence, reasons: string[]): Level {
   return 'medium';
 }
 
-export function proposeLevel(policy: PolicyId, e: LevelEvidence): LevelProposal {
+/**
+ * The policy's own proposal when it has one (energy-366), else the default mapping; the rule cited is
+ * the policy's CL-* rule of that level (none when the policy defines no levels, as etp-em).
+ */
+export function proposeLevel(policy: PolicyId, e: LevelEvidence, policies: PolicyRegistry = POLICY_REGISTRY): LevelProposal {
+  const p = policies.get(policy);
   const reasons: string[] = [];
-  let level: Level;
-  let since: number | undefined;
-  let reviewAt: number | undefined;
-  if (policy === 'energy-366') {
-    // §23.1–23.3 judge the failure in working hours: from its start if it started in them, else from
-    // the next opening — once the failure has lasted until then.
-    const at = Math.max(e.at ?? e.startedAt, e.startedAt);
-    const working = isWorkingTime('energy-support', e.startedAt) ? e.startedAt : nextOpeningMs('energy-support', e.startedAt);
-    if (working > at) {
-      reasons.push('the failure has lasted only outside the working hours of the energy platform so far (09:00–18:30 on working days)');
-      level = 'low';
-      since = e.startedAt;
-      reviewAt = working;
-    } else if (e.appealOnly || e.failingChecks === 0) {
-      reasons.push('user report without corroborating monitoring evidence');
-      level = 'low';
-    } else if (e.systemModules > 0 && e.failingModules >= e.systemModules && e.failingRegions >= e.regions) {
-      reasons.push(`every module of the platform (${e.failingModules} of ${e.systemModules}) is failing during working hours`);
-      level = 'high';
-    } else if (e.failingChecks >= e.moduleChecks && e.failingRegions >= e.regions && !onlyTimeouts(e.errorKinds)) {
-      reasons.push('a key functional section is down for every probe and region during working hours');
-      level = 'medium';
-    } else {
-      reasons.push('core functions still work for some probes or regions');
-      level = 'low';
-    }
-    if (since === undefined) {
-      since = working;
-      if (working > e.startedAt) reasons.push(`started outside working hours; in working hours from ${formatAstana(working)}`);
-    }
-  } else {
-    level = fromEvidence(e, reasons);
-  }
-  return { level, rule: RULE_IDS[policy][level], reasons, ...(since === undefined ? {} : { since }), ...(reviewAt === undefined ? {} : { reviewAt }) };
+  const own = p.proposeLevel?.(e) ?? { level: fromEvidence(e, reasons), reasons };
+  const rule = p.classification.find((c) => c.level === own.level)?.id ?? null;
+  return { level: own.level, rule, reasons: own.reasons, ...(own.since === undefined ? {} : { since: own.since }), ...(own.reviewAt === undefined ? {} : { reviewAt: own.reviewAt }) };
 }

@@ -16,7 +16,7 @@ import { EVENTS_QUEUE, startPublisher, type EventType } from './outbox.ts';
 import { produceDigest } from './digest.ts';
 import { SlaMetrics, tickSla } from './sla-ticker.ts';
 import { CLOCK_RULES } from '../sla-clocks/sla-clocks.ts';
-import type { PolicyId } from '../rules/index.ts';
+import { DEFAULT_POLICY_ID, type PolicyId } from '../rules/index.ts';
 
 export interface IncidentRuntimeOptions {
   /** Detector thresholds (defaults: 3 failures, 2 regions, 2 successes, 10 min flap window). */
@@ -62,8 +62,8 @@ export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfi
   const service = new IncidentService({ db: o.db, topology, now });
   const detector = new IncidentDetector({ db: o.db, topology, config: o.detector ?? {}, now });
   await detector.load();
-  // Every timer that can breach under the configured policies (and portal-692, an appeal's default) is exported at 0 from the start.
-  const policies = new Set<PolicyId>(['portal-692', ...Object.values(o.config().systems).map((s) => s.policy)]);
+  // Every timer that can breach under the configured policies (and the default one, an appeal's) is exported at 0 from the start.
+  const policies = new Set<PolicyId>([DEFAULT_POLICY_ID, ...Object.values(o.config().systems).map((s) => s.policy)]);
   const slaMetrics = new SlaMetrics(o.registry, [...new Set([...policies].flatMap((p) => CLOCK_RULES[p].filter((r) => !r.informational).map((r) => r.timer)))]);
   let ticking = false;
   const ticker = setInterval(() => {

@@ -3,7 +3,7 @@
  * closed, with the fields each transition requires. Pure: `now` is passed in; the result is the patch
  * the store applies and the timeline records.
  */
-import { LEVELS, type Level } from '../rules/index.ts';
+import { LEVELS, POLICY_REGISTRY, type Level, type PolicyRegistry } from '../rules/index.ts';
 
 export const INCIDENT_STATES = ['registered', 'analysing', 'confirmed', 'refuted', 'resolved', 'closed'] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
@@ -54,7 +54,7 @@ export interface TransitionFields {
 /** What the lifecycle needs to know of an incident. */
 export interface LifecycleFacts {
   state: IncidentState;
-  /** The incident's policy; energy-366 confirmations need the authorised body's agreement. */
+  /** The incident's policy; its `lifecycle` says what a confirmation needs besides (energy-366: the authorised body's agreement). */
   policy?: string | undefined;
   startedAt: number;
   proposedLevel: Level | null;
@@ -110,7 +110,7 @@ export const requiredFields = (to: IncidentState) => REQUIRED[to];
  * Checks a transition and returns the patch. Throws {@link TransitionError}: `not-allowed` naming the
  * allowed next states, or `missing-fields` with every missing or inconsistent field.
  */
-export function transition(inc: LifecycleFacts, to: IncidentState, f: TransitionFields, now: number): TransitionPatch {
+export function transition(inc: LifecycleFacts, to: IncidentState, f: TransitionFields, now: number, policies: PolicyRegistry = POLICY_REGISTRY): TransitionPatch {
   const allowed = TRANSITIONS[inc.state];
   if (!allowed.includes(to)) {
     throw new TransitionError('not-allowed', `cannot go from ${inc.state} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (closed is final)'}`, allowed);
@@ -126,7 +126,8 @@ export function transition(inc: LifecycleFacts, to: IncidentState, f: Transition
       issues.push({ field: 'levelReason', message: `required when the level (${f.level}) differs from the proposed one (${inc.proposedLevel})` });
     }
     if (f.plannedFixAt !== undefined && f.plannedFixAt < inc.startedAt) issues.push({ field: 'plannedFixAt', message: 'is before the failure start' });
-    if (inc.policy === 'energy-366' && !f.levelAgreedWith?.trim()) issues.push({ field: 'levelAgreedWith', message: 'required for energy-366: the level is agreed with the authorised body (003 §24)' });
+    const agreement = inc.policy === undefined ? undefined : policies.find(inc.policy)?.lifecycle?.levelAgreement;
+    if (agreement && !f.levelAgreedWith?.trim()) issues.push({ field: 'levelAgreedWith', message: `required for ${inc.policy}: the level is agreed with ${agreement.with} (${agreement.source})` });
   }
   if (to === 'resolved' && f.actualFixAt !== undefined) {
     if (f.actualFixAt < inc.startedAt) issues.push({ field: 'actualFixAt', message: 'is before the failure start' });

@@ -14,7 +14,7 @@
  * undocumented.
  */
 import type { Desk, DeskId } from './desks.ts';
-import type { ClassificationRule, Occasion, Policy, PolicyId, ProcurementMethod, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/types.ts';
+import type { ClassificationRule, Occasion, Policy, PolicyId, ProcurementMethod, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/index.ts';
 
 /** A rule kept beside the code that applies it rather than in a policy (ETP_TIME_RULE). */
 export interface RequirementRule {

@@ -5,10 +5,7 @@ import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay, astanaTimeOfDayMs, fo
 import { addWorkingDaysMs, nextWorkingEpochDay, stepWorkingEpochDays } from './calendar.ts';
 import { addWorkingMinutesMs, nextOpeningMs } from './business-time.ts';
 import { DESKS, minutesOfDay } from './desks.ts';
-import { SLA_TIMERS as ENERGY_TIMERS } from './policies/energy-366.ts';
-import { SLA_TIMERS as ETP_TIMERS } from './policies/etp-em.ts';
-import { DUTIES as PORTAL_DUTIES, SLA_TIMERS as PORTAL_TIMERS } from './policies/portal-692.ts';
-import type { PolicyId, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/types.ts';
+import { POLICY_REGISTRY, type Policy, type PolicyId, type SlaSpec, type SlaTimer, type UntimedDutyRule } from './policies/index.ts';
 
 /** Every SLA timer id, in the order of docs/rules.md §4. */
 export const SLA_TIMER_IDS = [
@@ -41,19 +38,17 @@ export type DutyId = (typeof DUTY_IDS)[number];
 export const REPORT_TIMER_IDS = ['SLA-P-REPORT', 'SLA-N-REPORT'] as const;
 export type ReportTimerId = (typeof REPORT_TIMER_IDS)[number];
 
-const POLICY_TIMERS: readonly [PolicyId, readonly SlaTimer[]][] = [
-  ['portal-692', PORTAL_TIMERS],
-  ['etp-em', ETP_TIMERS],
-  ['energy-366', ENERGY_TIMERS],
-];
+const REGISTERED: readonly Policy<PolicyId>[] = POLICY_REGISTRY.ids.map((id) => POLICY_REGISTRY.get(id));
 
 /** Every timer with its policy, by id. */
 export const SLA_TIMERS: ReadonlyMap<SlaTimerId, SlaTimer & { policy: PolicyId }> = new Map(
-  POLICY_TIMERS.flatMap(([policy, timers]) => timers.map((t) => [t.id as SlaTimerId, { ...t, policy }] as const)),
+  REGISTERED.flatMap((p) => p.slaTimers.map((t) => [t.id as SlaTimerId, { ...t, policy: p.id }] as const)),
 );
 
 /** Every untimed duty with its policy, by id. */
-export const DUTIES: ReadonlyMap<DutyId, UntimedDutyRule & { policy: PolicyId }> = new Map(PORTAL_DUTIES.map((d) => [d.id as DutyId, { ...d, policy: 'portal-692' as PolicyId }] as const));
+export const DUTIES: ReadonlyMap<DutyId, UntimedDutyRule & { policy: PolicyId }> = new Map(
+  REGISTERED.flatMap((p) => (p.duties ?? []).map((d) => [d.id as DutyId, { ...d, policy: p.id }] as const)),
+);
 
 const END_OF_DAY_MS = 86_399_000; // 23:59:59
 
@@ -66,6 +61,21 @@ const DUE: { [K in SlaSpec['kind']]: (spec: Extract<SlaSpec, { kind: K }>, from:
   'closing-of-open-day': (s, from) => astanaDayTimeToMs(astanaEpochDay(nextOpeningMs(s.desk, from)), minutesOfDay(DESKS[s.desk].closes) * MS_PER_MINUTE),
 };
 
+/** The due time (epoch ms) of `timer` started at `from` (epoch ms): for a timer of any policy, registered or not. */
+export function timerDueAtMs(timer: SlaTimer, from: number): number {
+  return (DUE[timer.spec.kind] as (s: SlaSpec, f: number) => number)(timer.spec, from);
+}
+
+/**
+ * Whether a user's report at `reportedAt` of a failure detected at `detectedAt` is late by the
+ * policy's `lateReportTimer` (SLA-P-REPORT): informational, flagged and still accepted. A policy
+ * without one never flags a report at intake.
+ */
+export function reportedLate(policy: Policy | undefined, detectedAt: number, reportedAt: number): boolean {
+  const timer = policy?.slaTimers.find((t) => t.id === policy.lateReportTimer);
+  return timer !== undefined && reportedAt > timerDueAtMs(timer, detectedAt);
+}
+
 function timerOf(id: SlaTimerId): SlaTimer {
   const t = SLA_TIMERS.get(id);
   if (!t) throw new Error(`no SLA timer ${id}`);
@@ -74,8 +84,7 @@ function timerOf(id: SlaTimerId): SlaTimer {
 
 /** The due time (epoch ms) of timer `id` started at `from` (epoch ms). */
 export function slaDueAtMs(id: SlaTimerId, from: number): number {
-  const spec = timerOf(id).spec;
-  return (DUE[spec.kind] as (s: SlaSpec, f: number) => number)(spec, from);
+  return timerDueAtMs(timerOf(id), from);
 }
 
 /** The due time of timer `id` started at `from`. */

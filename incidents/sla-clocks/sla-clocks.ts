@@ -4,7 +4,7 @@
  * from the rules engine and the event that meets it. Pure: the facts carry every instant.
  */
 import type { AppealChannel } from '../appeals/appeal-channel.ts';
-import { slaDueAtMs, type DutyId, type Level, type PolicyId, type SlaTimerId } from '../rules/index.ts';
+import { POLICIES, POLICY_IDS, POLICY_REGISTRY, timerDueAtMs, type ClockMet, type ClockRule, type ClockStart, type DutyId, type Level, type Policy, type PolicyId, type PolicyRegistry, type SlaTimer, type SlaTimerId } from '../rules/index.ts';
 
 export type ClockState = 'running' | 'met' | 'breached';
 export type IncidentSource = 'monitoring' | 'appeal';
@@ -38,62 +38,10 @@ export interface Clock {
   informational: boolean;
 }
 
-type Start = 'received' | 'registered' | 'confirmed' | 'refuted' | 'resolved' | 'userDetected';
-type Met = 'registered' | 'decided' | 'received' | 'manual';
+/** Per policy: the timers, what starts each and what meets it (each policy's `clocks`). */
+export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = Object.fromEntries(POLICY_IDS.map((id) => [id, POLICIES[id].clocks])) as Record<PolicyId, readonly ClockRule[]>;
 
-interface ClockRule {
-  timer: SlaTimerId | DutyId;
-  /** An untimed duty: no due time, tracked done / not done. */
-  untimed?: boolean;
-  start: Start;
-  met: Met;
-  sources?: readonly IncidentSource[];
-  levels?: readonly Level[];
-  /** `levels` match the proposed level too (the duty arises before confirmation), not only the confirmed one. */
-  proposedLevels?: boolean;
-  informational?: boolean;
-  /** Runs only for an appeal that arrived by one of these channels (its own clock, appeal-clocks.ts). */
-  channels?: readonly AppealChannel[];
-}
-
-/** Per policy: the timers, what starts each and what meets it. `manual`: an operator marks it met (a notice sent). */
-export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = {
-  'portal-692': [
-    { timer: 'SLA-P-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
-    { timer: 'SLA-P-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
-    { timer: 'SLA-P-ID', start: 'registered', met: 'manual', sources: ['appeal'] },
-    { timer: 'SLA-P-ANALYSE', start: 'received', met: 'decided' },
-    { timer: 'SLA-P-REFUTE', start: 'refuted', met: 'manual', sources: ['appeal'] },
-    { timer: 'SLA-P-LOW-NOTIFY', start: 'confirmed', met: 'manual', levels: ['low'], sources: ['appeal'] },
-    { timer: 'SLA-P-MED-HOME', start: 'confirmed', met: 'manual', levels: ['medium'] },
-    { timer: 'SLA-P-MED-NOTIFY', start: 'confirmed', met: 'manual', levels: ['medium'] },
-    { timer: 'SLA-P-HIGH-OWNER', start: 'confirmed', met: 'manual', levels: ['high'] },
-    { timer: 'SLA-P-HIGH-HOME', start: 'confirmed', met: 'manual', levels: ['high'] },
-    { timer: 'SLA-P-HIGH-REPORT', start: 'resolved', met: 'manual', levels: ['high'] },
-    // 001 §19 «При поступлении информации … в целях подтверждения»: from receipt, whether medium/high is
-    // proposed at once or only confirmed later; met only by the message to the owner's IT and security
-    // unit (notices/incident-notices.ts), never by the public notice.
-    { timer: 'SLA-P-OWNER-MEDHIGH', start: 'received', met: 'manual', levels: ['medium', 'high'], proposedLevels: true },
-    // 002 §15.3 (new §13.3): after the fix of a low failure the reporting users are told the works are
-    // finished; met by that e-mail (notices/incident-notices.ts).
-    { timer: 'SLA-P-LOW-FIXED', start: 'resolved', met: 'manual', levels: ['low'], sources: ['appeal'], untimed: true },
-  ],
-  'etp-em': [
-    { timer: 'SLA-E-ETP-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
-    { timer: 'SLA-E-ETP-ID', start: 'registered', met: 'manual', sources: ['appeal'] },
-    { timer: 'SLA-E-ETP-RESOLVE', start: 'received', met: 'decided', sources: ['appeal'] },
-  ],
-  'energy-366': [
-    { timer: 'SLA-N-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
-    // 003 §19.2–19.4: the support desk answers a voice message and an e-mail by 18:30 of its working
-    // day (or the next); the answer is the operator's, who marks the clock met.
-    { timer: 'SLA-N-DESK-VOICE', start: 'received', met: 'manual', sources: ['appeal'], channels: ['voice'] },
-    { timer: 'SLA-N-DESK-MAIL', start: 'received', met: 'manual', sources: ['appeal'], channels: ['email'] },
-  ],
-  'marking-672': [],
-};
-
-function startOf(s: Start, f: ClockFacts): number | null | undefined {
+function startOf(s: ClockStart, f: ClockFacts): number | null | undefined {
   switch (s) {
     case 'received':
       return f.receivedAt;
@@ -110,7 +58,7 @@ function startOf(s: Start, f: ClockFacts): number | null | undefined {
   }
 }
 
-function metOf(m: Met, f: ClockFacts): number | null {
+function metOf(m: ClockMet, f: ClockFacts): number | null {
   switch (m) {
     case 'registered':
       return f.registeredAt;
@@ -123,6 +71,12 @@ function metOf(m: Met, f: ClockFacts): number | null {
   }
 }
 
+function timerOf(policy: Policy, id: string): SlaTimer {
+  const t = policy.slaTimers.find((s) => s.id === id);
+  if (!t) throw new Error(`policy ${policy.id} runs a clock of ${id}, which is not among its SLA timers`);
+  return t;
+}
+
 function levelMatches(r: ClockRule, f: ClockFacts): boolean {
   const levels = r.levels ?? [];
   if (f.level !== null && levels.includes(f.level)) return true;
@@ -130,15 +84,16 @@ function levelMatches(r: ClockRule, f: ClockFacts): boolean {
 }
 
 /** The clocks that apply to the incident now (a timer appears once its starting event has happened). */
-export function clocksFor(f: ClockFacts): Clock[] {
+export function clocksFor(f: ClockFacts, policies: PolicyRegistry = POLICY_REGISTRY): Clock[] {
   const out: Clock[] = [];
-  for (const r of CLOCK_RULES[f.policy]) {
+  const policy = policies.get(f.policy);
+  for (const r of policy.clocks) {
     if (r.sources && !r.sources.includes(f.source)) continue;
     if (r.levels && !levelMatches(r, f)) continue;
     if (r.channels && !(f.channel && r.channels.includes(f.channel))) continue;
     const start = startOf(r.start, f);
     if (start === null || start === undefined) continue;
-    out.push({ timer: r.timer, startedAt: start, dueAt: r.untimed ? null : slaDueAtMs(r.timer as SlaTimerId, start), metAt: metOf(r.met, f), informational: r.informational === true });
+    out.push({ timer: r.timer as SlaTimerId | DutyId, startedAt: start, dueAt: r.untimed ? null : timerDueAtMs(timerOf(policy, r.timer), start), metAt: metOf(r.met, f), informational: r.informational === true });
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type { Queryable } from '../../core/db.ts';
 import { InputError, KuzetError } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { emit } from '../events/outbox.ts';
-import { CONSEQUENCE_KINDS, EXTENSION_POLICY_IDS, POLICIES, computeExtensions, type ConsequenceKind, type ConsequenceSpec, type DeadlineKind, type ExtensionPolicyId, type ProcurementFacts } from '../rules/index.ts';
+import { CONSEQUENCE_KINDS, EXTENSION_POLICY_IDS, POLICY_REGISTRY, computeExtensions, type ConsequenceKind, type ConsequenceSpec, type DeadlineKind, type ExtensionPolicyId, type ProcurementFacts } from '../rules/index.ts';
 import { appealDescriptions } from './appeal.repo.ts';
 import { record, type IncidentRow } from './incident.repo.ts';
 import { writeExtensions, writeExtensionsAsNewVersion } from './incident-update.repo.ts';
@@ -63,7 +63,7 @@ export function namesAnnouncement(text: string, announcement: string): boolean {
 
 /** The consequences the incident's policy lets an operator record (none when it has no such rule). */
 export function consequencesOf(policy: string): readonly ConsequenceSpec[] {
-  return (EXTENSION_POLICY_IDS as readonly string[]).includes(policy) ? (POLICIES[policy as ExtensionPolicyId].extension?.consequences ?? []) : [];
+  return POLICY_REGISTRY.find(policy)?.extension?.consequences ?? [];
 }
 
 function storedConsequences(row: IncidentRow): StoredConsequence[] {

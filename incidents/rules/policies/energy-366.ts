@@ -2,9 +2,11 @@
  * energy-366 — the electronic procurement platform of the national energy and utilities modernisation
  * project, Order No. 366 (2025), `003_*.txt`. docs/rules.md §3–§5.
  */
+import { formatAstana } from '../../../core/time.ts';
+import { isWorkingTime, nextOpeningMs } from '../business-time.ts';
 import { inWindow, nextWorkingDayAfterResolution, onDateTouchedBy } from '../window.ts';
 import { EX_FORCE_MAJEURE } from './portal-692.ts';
-import type { AnnulmentRule, ClassificationRule, ExtensionRule, Policy, ProcurementDutyRule, SlaTimer } from './types.ts';
+import type { AnnulmentRule, ClassificationRule, ClockRule, ExtensionRule, Level, LevelEvidence, LevelProposal, Policy, ProcurementDutyRule, SlaTimer } from './types.ts';
 
 /** The level is agreed with the authorised body (003 §24). */
 export const CLASSIFICATION: readonly ClassificationRule[] = [
@@ -31,6 +33,61 @@ export const SLA_TIMERS: readonly SlaTimer[] = [
     spec: { kind: 'closing-of-open-day', desk: 'energy-support' },
     interpretation: 'received in working hours (09:00–18:30 on a working day) → 18:30 the same day; after 18:30, on a weekend or a holiday → 18:30 of the next working day; before 09:00 on a working day → 18:30 that day (its working day has not begun). Example: Sat 2026-05-09 10:00 → Tue 2026-05-12T18:30 (Mon 11 is the day off for May 9)', source: '003 §19.3–19.4',
   },
+];
+
+/**
+ * The proposed level (docs/rules.md §3): the whole platform down → high; a key section down → medium
+ * — in working hours; a failure that has lasted only outside working hours so far is low (CL-E-LOW).
+ * The level follows the failure through time: proposed for the moment `at`, a failure that started at
+ * 08:55 is low at 08:55 and, still going, high from 09:00 (`since`); while it is outside working hours
+ * the proposal says when to look again (`reviewAt`, the next opening).
+ */
+export function proposeLevel(e: LevelEvidence): Omit<LevelProposal, 'rule'> {
+  const reasons: string[] = [];
+  let level: Level;
+  let since: number | undefined;
+  let reviewAt: number | undefined;
+  // §23.1–23.3 judge the failure in working hours: from its start if it started in them, else from
+  // the next opening — once the failure has lasted until then.
+  const at = Math.max(e.at ?? e.startedAt, e.startedAt);
+  const working = isWorkingTime('energy-support', e.startedAt) ? e.startedAt : nextOpeningMs('energy-support', e.startedAt);
+  if (working > at) {
+    reasons.push('the failure has lasted only outside the working hours of the energy platform so far (09:00–18:30 on working days)');
+    level = 'low';
+    since = e.startedAt;
+    reviewAt = working;
+  } else if (e.appealOnly || e.failingChecks === 0) {
+    reasons.push('user report without corroborating monitoring evidence');
+    level = 'low';
+  } else if (e.systemModules > 0 && e.failingModules >= e.systemModules && e.failingRegions >= e.regions) {
+    reasons.push(`every module of the platform (${e.failingModules} of ${e.systemModules}) is failing during working hours`);
+    level = 'high';
+  } else if (e.failingChecks >= e.moduleChecks && e.failingRegions >= e.regions && !onlyTimeouts(e.errorKinds)) {
+    reasons.push('a key functional section is down for every probe and region during working hours');
+    level = 'medium';
+  } else {
+    reasons.push('core functions still work for some probes or regions');
+    level = 'low';
+  }
+  if (since === undefined) {
+    since = working;
+    if (working > e.startedAt) reasons.push(`started outside working hours; in working hours from ${formatAstana(working)}`);
+  }
+  return { level, reasons, since, ...(reviewAt === undefined ? {} : { reviewAt }) };
+}
+
+function onlyTimeouts(kinds: Readonly<Record<string, number>>): boolean {
+  const present = Object.entries(kinds).filter(([, n]) => n > 0).map(([k]) => k);
+  return present.length > 0 && present.every((k) => k === 'timeout');
+}
+
+/** Which timers run for an appeal, from which event, and what meets each. */
+export const CLOCKS: readonly ClockRule[] = [
+  { timer: 'SLA-N-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
+  // 003 §19.2–19.4: the support desk answers a voice message and an e-mail by 18:30 of its working
+  // day (or the next); the answer is the operator's, who marks the clock met.
+  { timer: 'SLA-N-DESK-VOICE', start: 'received', met: 'manual', sources: ['appeal'], channels: ['voice'] },
+  { timer: 'SLA-N-DESK-MAIL', start: 'received', met: 'manual', sources: ['appeal'], channels: ['email'] },
 ];
 
 export const EXTENSION_RULES: readonly ExtensionRule[] = [
@@ -65,12 +122,15 @@ export const DUTY_RULES: readonly ProcurementDutyRule[] = [
   },
 ];
 
-export const ENERGY_366: Policy = {
-  id: 'energy-366',
+export const ENERGY_366 = {
+  id: 'energy-366' as const,
   system: 'electronic procurement platform of the energy/utilities modernisation project',
   source: '003',
   classification: CLASSIFICATION,
+  proposeLevel,
+  lifecycle: { levelAgreement: { with: 'the authorised body', source: '003 §24' } },
   slaTimers: SLA_TIMERS,
+  clocks: CLOCKS,
   leadTimes: [],
   extension: {
     // 003 §29.3 extends procurements whose application the failure "affected": the operator marks
@@ -87,4 +147,4 @@ export const ENERGY_366: Policy = {
     noExtension: {},
     forceMajeure: EX_FORCE_MAJEURE,
   },
-};
+} satisfies Policy;

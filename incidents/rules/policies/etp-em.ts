@@ -3,7 +3,7 @@
  * procurement web portal: Requirements and Appendices 3, 4, 7 (`000_*.txt`). docs/rules.md §4, §6, §7.
  * No failure levels and no deadline extensions are set for ETPs.
  */
-import type { LeadTimeRule, Policy, SlaTimer } from './types.ts';
+import type { ClockRule, LeadTimeRule, Policy, SlaTimer } from './types.ts';
 
 export const SLA_TIMERS: readonly SlaTimer[] = [
   {
@@ -36,13 +36,23 @@ export const LEAD_TIMES: readonly LeadTimeRule[] = [
   { audience: 'etp-requisites', days: 15, unit: 'calendar', notice: 'change of requisites (name, BIN, domain, IP addresses)', source: '000 App.7 §36' },
 ];
 
-export const ETP_EM: Policy = {
-  id: 'etp-em',
+/** Which timers run for an appeal, from which event, and what meets each. */
+export const CLOCKS: readonly ClockRule[] = [
+  { timer: 'SLA-E-ETP-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
+  { timer: 'SLA-E-ETP-ID', start: 'registered', met: 'manual', sources: ['appeal'] },
+  { timer: 'SLA-E-ETP-RESOLVE', start: 'received', met: 'decided', sources: ['appeal'] },
+];
+
+export const ETP_EM = {
+  id: 'etp-em' as const,
   system: 'electronic trading platforms connected to the e-shop',
   source: '000, Appendices 3, 4, 7',
   classification: [],
   slaTimers: SLA_TIMERS,
+  clocks: CLOCKS,
   leadTimes: LEAD_TIMES,
+  // Works on an ETP concern its owners (000 App.7 §39).
+  notices: { maintenanceAudiences: ['etp-owners'] },
   figures: [
     { id: 'ETP-DISCONNECT-DAYS', what: 'consecutive failure days above which an ETP is disconnected (reached on the 8th)', value: 7, unit: 'calendar days', source: '000 App.7 §47.3' },
     { id: 'ETP-DISCONNECT-DECISION', what: 'decision on disconnection after the threshold is established', value: 5, unit: 'working days', source: '000 App.7 §48' },
@@ -50,4 +60,4 @@ export const ETP_EM: Policy = {
     { id: 'ETP-CATALOGUE-ITEMS', what: 'catalogue item lists at least every', value: 3, unit: 'hours', source: '000 App.4 §3.3' },
     { id: 'ETP-CATALOGUE-UPDATE', what: 'catalogue updates at least every', value: 24, unit: 'hours', source: '000 App.7 App.1 §3.3' },
   ],
-};
+} satisfies Policy;

@@ -18,7 +18,7 @@ import {
   plusDuration,
   plusWorkingDaysFromResolution,
 } from '../window.ts';
-import type { AnalysisRule, ClassificationRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule, UntimedDutyRule } from './types.ts';
+import type { AnalysisRule, ClassificationRule, ClockRule, ExtensionRule, LeadTimeRule, NoExtensionRule, Policy, SlaTimer, TariffRule, UntimedDutyRule } from './types.ts';
 
 export const CLASSIFICATION: readonly ClassificationRule[] = [
   { id: 'CL-P-LOW', level: 'low', source: '001 §12.1', definition: 'does not prevent procurement procedures or taking part in them, contract approval/signing, discussion, complaints, notices, objections, conclusions' },
@@ -93,6 +93,28 @@ export const DUTIES: readonly UntimedDutyRule[] = [
 ];
 
 /** "At least 2 calendar days before" planned maintenance (001 §18; usage rules §28). */
+/** Which timers run for an incident, from which event, and what meets each. */
+export const CLOCKS: readonly ClockRule[] = [
+  { timer: 'SLA-P-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
+  { timer: 'SLA-P-REGISTER', start: 'received', met: 'registered', sources: ['appeal'] },
+  { timer: 'SLA-P-ID', start: 'registered', met: 'manual', sources: ['appeal'] },
+  { timer: 'SLA-P-ANALYSE', start: 'received', met: 'decided' },
+  { timer: 'SLA-P-REFUTE', start: 'refuted', met: 'manual', sources: ['appeal'] },
+  { timer: 'SLA-P-LOW-NOTIFY', start: 'confirmed', met: 'manual', levels: ['low'], sources: ['appeal'] },
+  { timer: 'SLA-P-MED-HOME', start: 'confirmed', met: 'manual', levels: ['medium'] },
+  { timer: 'SLA-P-MED-NOTIFY', start: 'confirmed', met: 'manual', levels: ['medium'] },
+  { timer: 'SLA-P-HIGH-OWNER', start: 'confirmed', met: 'manual', levels: ['high'] },
+  { timer: 'SLA-P-HIGH-HOME', start: 'confirmed', met: 'manual', levels: ['high'] },
+  { timer: 'SLA-P-HIGH-REPORT', start: 'resolved', met: 'manual', levels: ['high'] },
+  // 001 §19 «При поступлении информации … в целях подтверждения»: from receipt, whether medium/high is
+  // proposed at once or only confirmed later; met only by the message to the owner's IT and security
+  // unit (notices/incident-notices.ts), never by the public notice.
+  { timer: 'SLA-P-OWNER-MEDHIGH', start: 'received', met: 'manual', levels: ['medium', 'high'], proposedLevels: true },
+  // 002 §15.3 (new §13.3): after the fix of a low failure the reporting users are told the works are
+  // finished; met by that e-mail (notices/incident-notices.ts).
+  { timer: 'SLA-P-LOW-FIXED', start: 'resolved', met: 'manual', levels: ['low'], sources: ['appeal'], untimed: true },
+];
+
 export const LEAD_TIMES: readonly LeadTimeRule[] = [
   { audience: 'portal-users', days: 2, unit: 'calendar', notice: 'planned technical and preventive works, preferably on weekends and holidays: announced on the homepage and to the users', source: '001 §18, usage rules §28' },
 ];
@@ -261,14 +283,17 @@ export const EX_FORCE_MAJEURE: NoExtensionRule = {
   summary: 'force majeure: no automatic extension; the operator extends by agreement with the owner for the number of days the circumstances lasted',
 };
 
-export const PORTAL_692: Policy = {
-  id: 'portal-692',
+export const PORTAL_692 = {
+  id: 'portal-692' as const,
   system: 'state procurement web portal (goszakup)',
   source: '001 ("Предлагаемая редакция"), 002 for Kazakh wording',
   classification: CLASSIFICATION,
   slaTimers: SLA_TIMERS,
+  clocks: CLOCKS,
+  lateReportTimer: 'SLA-P-REPORT',
   leadTimes: LEAD_TIMES,
   duties: DUTIES,
+  notices: { homepageClocks: { medium: ['SLA-P-MED-HOME'], high: ['SLA-P-HIGH-HOME'] } },
   extension: {
     // Medium extends only the procurements listed as affected; high every procurement of the
     // failed module; maintenance every procurement.
@@ -285,4 +310,4 @@ export const PORTAL_692: Policy = {
     noExtension: { low: EX_LOW },
     forceMajeure: EX_FORCE_MAJEURE,
   },
-};
+} satisfies Policy;

@@ -5,10 +5,8 @@
  * which `npm run docs` renders from them (incidents/rules/rules-doc.ts): a rule's meaning is written
  * here, once.
  */
+import type { AppealChannel } from '../../appeals/appeal-channel.ts';
 import type { DeskId } from '../desks.ts';
-
-export const POLICY_IDS = ['portal-692', 'etp-em', 'energy-366', 'marking-672'] as const;
-export type PolicyId = (typeof POLICY_IDS)[number];
 
 export const LEVELS = ['low', 'medium', 'high'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -268,16 +266,96 @@ export interface ExtensionPolicy {
   readonly forceMajeure: NoExtensionRule;
 }
 
-export interface Policy {
-  readonly id: PolicyId;
+/** A failure's evidence from monitoring, for the proposed level (incidents/classification). */
+export interface LevelEvidence {
+  /** Checks configured for the failing module, and how many of them fail. */
+  moduleChecks: number;
+  failingChecks: number;
+  /** Regions the module's checks run in, and how many of them saw failures. */
+  regions: number;
+  failingRegions: number;
+  /** Modules of the system, and how many have an open incident (energy-366: the whole platform). */
+  systemModules: number;
+  failingModules: number;
+  errorKinds: Readonly<Record<string, number>>;
+  /** S, epoch milliseconds. */
+  startedAt: number;
+  /** The moment the proposal is made for (default S); the failure is still going then. */
+  at?: number;
+  /** Only a user report, no monitoring evidence. */
+  appealOnly?: boolean;
+}
+
+export interface LevelProposal {
+  level: Level;
+  rule: string | null;
+  reasons: string[];
+  /** From when the proposed level holds (energy-366: the failure's first moment in working hours). */
+  since?: number;
+  /** Propose again at this moment if the failure still lasts (energy-366, outside working hours: the next opening). */
+  reviewAt?: number;
+}
+
+/** An incident's event a clock starts from. */
+export type ClockStart = 'received' | 'registered' | 'confirmed' | 'refuted' | 'resolved' | 'userDetected';
+/** What meets a clock; `manual`: an operator marks it met (a notice sent). */
+export type ClockMet = 'registered' | 'decided' | 'received' | 'manual';
+
+/** Which timer of the policy runs for an incident, from which event, and what meets it (incidents/sla-clocks). */
+export interface ClockRule {
+  /** An id of the policy's `slaTimers` or, when `untimed`, of its `duties`. */
+  readonly timer: string;
+  /** An untimed duty: no due time, tracked done / not done. */
+  readonly untimed?: boolean;
+  readonly start: ClockStart;
+  readonly met: ClockMet;
+  readonly sources?: readonly ('monitoring' | 'appeal')[];
+  readonly levels?: readonly Level[];
+  /** `levels` match the proposed level too (the duty arises before confirmation), not only the confirmed one. */
+  readonly proposedLevels?: boolean;
+  readonly informational?: boolean;
+  /** Runs only for an appeal that arrived by one of these channels (its own clock, appeal-clocks.ts). */
+  readonly channels?: readonly AppealChannel[];
+}
+
+/** What the notices ask of a policy (notices/). */
+export interface NoticeRules {
+  /** The audiences whose lead time applies to maintenance on a system of this policy; absent: the portal's (portal users, and ETP owners when the e-shop is touched). */
+  readonly maintenanceAudiences?: readonly string[];
+  /** Homepage-notice timers of a confirmed incident, by level (evaluated at the notice's publication). */
+  readonly homepageClocks?: Readonly<Partial<Record<Level, readonly string[]>>>;
+}
+
+/**
+ * A policy: its id, rules and the differences the engine, lifecycle, detector, console and notices
+ * ask about — none of them tests a policy's id. Registered once in `policies/index.ts`.
+ */
+export interface Policy<Id extends string = string> {
+  readonly id: Id;
   readonly system: string;
   readonly source: string;
+  /** CL-*: at most one rule per level; the proposed level cites the rule of its level. */
   readonly classification: readonly ClassificationRule[];
+  /**
+   * The policy's own level proposal from monitoring evidence (energy-366 judges working hours);
+   * absent: the default mapping of incidents/classification. The rule id is added from `classification`.
+   */
+  readonly proposeLevel?: (e: LevelEvidence) => Omit<LevelProposal, 'rule'>;
+  /** What confirming an incident of this policy additionally requires. */
+  readonly lifecycle?: {
+    /** The level is agreed with someone, named in `levelAgreedWith` (energy-366: the authorised body). */
+    readonly levelAgreement?: { readonly with: string; readonly source: string };
+  };
+  /** The informational timer whose breach flags a user's report as late at intake (still accepted); absent: never flagged there. */
+  readonly lateReportTimer?: string;
   readonly slaTimers: readonly SlaTimer[];
+  /** The clocks an incident of this policy runs (docs/rules.md §4). */
+  readonly clocks: readonly ClockRule[];
   /** Untimed duties, tracked done / not done. */
   readonly duties?: readonly UntimedDutyRule[];
   readonly leadTimes: readonly LeadTimeRule[];
   readonly extension?: ExtensionPolicy;
+  readonly notices?: NoticeRules;
   /** Other figures of the regulation the platform measures (docs/rules.md §7, §10). */
   readonly figures?: readonly { readonly id: string; readonly what: string; readonly value: number; readonly unit: string; readonly source: string }[];
 }
