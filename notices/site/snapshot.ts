@@ -85,7 +85,80 @@ export const UPTIME_DAYS = 90;
 
 const worst = (xs: readonly string[]): Health => (xs.length === 0 ? 'unknown' : xs.includes('down') ? 'down' : xs.every((x) => x === 'up') ? 'up' : 'unknown');
 
-export function buildSnapshot(o: {
+/** Passed/run as a percentage with three decimals; null when nothing ran. */
+function ratio(rows: readonly { ok: number; total: number }[]): number | null {
+  const total = rows.reduce((a, r) => a + r.total, 0);
+  return total === 0 ? null : Math.round((rows.reduce((a, r) => a + r.ok, 0) / total) * 100_000) / 1000;
+}
+
+type InMaintenance = (system: string, module: string) => boolean;
+type BoardTarget = BoardDoc['systems'][number]['targets'][number];
+const isEshop = (t: BoardTarget) => t.module === ESHOP_MODULE && isEshopServiceId(t.service);
+
+/** Each system's and module's status: the worst of its checks, `maintenance` for a failing one in ongoing works. */
+function systemStatuses(board: BoardDoc, inMaintenance: InMaintenance): Snapshot['systems'] {
+  return board.systems.map((s) => {
+    const byModule = new Map<string, string[]>();
+    for (const t of s.targets) {
+      const m = t.module ?? t.id;
+      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
+    }
+    const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
+    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st), ...named(id) }));
+    const status: Health = modules.some((m) => m.status === 'down') ? 'down' : modules.some((m) => m.status === 'maintenance') ? 'maintenance' : worst(modules.map((m) => m.status));
+    return { id: s.id, name: s.name, kind: s.kind, status, modules };
+  });
+}
+
+/** The named services outside the e-shop table: their module's status and their own availability (else their system's). */
+function servicesOf(o: SnapshotInput, statusOf: ReadonlyMap<string, Snapshot['systems'][number]>): Snapshot['services'] {
+  return o.board.systems.flatMap((s) =>
+    s.targets
+      .filter((t) => t.service && !isEshop(t))
+      .map((t) => ({
+        system: s.id,
+        systemName: s.name,
+        service: t.service as string,
+        environment: t.environment ?? ('productive' as const),
+        status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
+        availability: o.serviceUptime ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id)) : ratio(o.uptime.filter((u) => u.system === s.id)),
+      })),
+  );
+}
+
+/** The e-shop's services by direction, each in its test and productive environment (000 App.7 Appendix 1). */
+function eshopTable(o: SnapshotInput, inMaintenance: InMaintenance): Snapshot['eshop'] {
+  const eshopTargets = o.board.systems.flatMap((s) => s.targets.filter(isEshop).map((t) => ({ system: s.id, t })));
+  // A cell is its own targets' checks, not the eshop module's (that module holds every service).
+  const cell = (service: EshopServiceId, environment: EshopEnvironment): EshopCell => {
+    const watching = eshopTargets.filter(({ t }) => t.service === service && (t.environment ?? 'productive') === environment && t.checks.length > 0);
+    if (watching.length === 0) return { monitored: false, status: null, availability: null };
+    const health = worst(watching.flatMap(({ t }) => t.checks.map((c) => c.status)));
+    const status = health !== 'up' && watching.some(({ system }) => inMaintenance(system, ESHOP_MODULE)) ? ('maintenance' as const) : health;
+    const rows = (o.serviceUptime ?? []).filter((u) => watching.some(({ system, t }) => u.system === system && u.target === t.id));
+    return { monitored: true, status, availability: o.serviceUptime ? ratio(rows) : null };
+  };
+  return ESHOP_DIRECTIONS.map((direction) => ({
+    direction,
+    services: ESHOP_SERVICES.filter((x) => x.direction === direction).map((x): EshopServiceRow => {
+      const envs = Object.fromEntries(ESHOP_ENVIRONMENTS.map((env) => [env, cell(x.id, env)])) as Record<EshopEnvironment, EshopCell>;
+      return { id: x.id, ref: x.ref, name: { kk: x.name.kk, ru: x.name.ru }, items: 'items' in x ? x.items.map((i) => ({ kk: i.kk, ru: i.ru })) : [], test: envs.test, productive: envs.productive };
+    }),
+  }));
+}
+
+/** Each system's availability over the window and per Astana day. */
+function uptimeOf(o: SnapshotInput): Snapshot['uptime'] {
+  const today = astanaEpochDay(o.now);
+  const days = Array.from({ length: UPTIME_DAYS }, (_, i) => formatEpochDay(today - (UPTIME_DAYS - 1 - i)));
+  return o.board.systems.map((s) => {
+    const rows = o.uptime.filter((u) => u.system === s.id);
+    const byDay = new Map(rows.map((r) => [r.day, r]));
+    return { system: s.id, name: s.name, availability: ratio(rows), days: days.map((date) => ({ date, ratio: ratio(byDay.has(date) ? [byDay.get(date) as UptimeRow] : []) })) };
+  });
+}
+
+export interface SnapshotInput {
   board: BoardDoc;
   notices: SiteNotice[];
   maintenance: SiteMaintenance[];
@@ -97,64 +170,15 @@ export function buildSnapshot(o: {
   registry?: SiteEtp[] | undefined;
   /** Availability per service target; without it a service shows its system's. */
   serviceUptime?: ServiceUptimeRow[] | undefined;
-}): Snapshot {
+}
+
+export function buildSnapshot(o: SnapshotInput): Snapshot {
   const nowIso = o.now.toISOString();
   const names = new Map(o.board.systems.map((s) => [s.id, s.name]));
   const ongoing = o.maintenance.filter((m) => m.startsAt <= nowIso && m.endsAt > nowIso && m.phase !== 'maintenance-completed');
   const inMaintenance = (system: string, module: string) => ongoing.some((m) => m.system === system && (m.modules.length === 0 || m.modules.includes(module)));
-  const ratio = (rows: UptimeRow[]) => {
-    const total = rows.reduce((a, r) => a + r.total, 0);
-    return total === 0 ? null : Math.round((rows.reduce((a, r) => a + r.ok, 0) / total) * 100_000) / 1000;
-  };
-  const systems = o.board.systems.map((s) => {
-    const byModule = new Map<string, string[]>();
-    for (const t of s.targets) {
-      const m = t.module ?? t.id;
-      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
-    }
-    const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
-    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st), ...named(id) }));
-    const status: Health = modules.some((m) => m.status === 'down') ? 'down' : modules.some((m) => m.status === 'maintenance') ? 'maintenance' : worst(modules.map((m) => m.status));
-    return { id: s.id, name: s.name, kind: s.kind, status, modules };
-  });
+  const systems = systemStatuses(o.board, inMaintenance);
   const statusOf = new Map(systems.map((s) => [s.id, s]));
-  const isEshop = (t: BoardDoc['systems'][number]['targets'][number]) => t.module === ESHOP_MODULE && isEshopServiceId(t.service);
-  const services = o.board.systems.flatMap((s) =>
-    s.targets
-      .filter((t) => t.service && !isEshop(t))
-      .map((t) => ({
-        system: s.id,
-        systemName: s.name,
-        service: t.service as string,
-        environment: t.environment ?? ('productive' as const),
-        status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
-        availability: o.serviceUptime ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id).map((u) => ({ system: u.system, day: '', ok: u.ok, total: u.total }))) : ratio(o.uptime.filter((u) => u.system === s.id)),
-      })),
-  );
-  const eshopTargets = o.board.systems.flatMap((s) => s.targets.filter(isEshop).map((t) => ({ system: s.id, t })));
-  // A cell is its own targets' checks, not the eshop module's (that module holds every service).
-  const cell = (service: EshopServiceId, environment: EshopEnvironment): EshopCell => {
-    const watching = eshopTargets.filter(({ t }) => t.service === service && (t.environment ?? 'productive') === environment && t.checks.length > 0);
-    if (watching.length === 0) return { monitored: false, status: null, availability: null };
-    const health = worst(watching.flatMap(({ t }) => t.checks.map((c) => c.status)));
-    const status = health !== 'up' && watching.some(({ system }) => inMaintenance(system, ESHOP_MODULE)) ? ('maintenance' as const) : health;
-    const rows = (o.serviceUptime ?? []).filter((u) => watching.some(({ system, t }) => u.system === system && u.target === t.id));
-    return { monitored: true, status, availability: o.serviceUptime ? ratio(rows.map((u) => ({ system: u.system, day: '', ok: u.ok, total: u.total }))) : null };
-  };
-  const eshop = ESHOP_DIRECTIONS.map((direction) => ({
-    direction,
-    services: ESHOP_SERVICES.filter((x) => x.direction === direction).map((x): EshopServiceRow => {
-      const envs = Object.fromEntries(ESHOP_ENVIRONMENTS.map((env) => [env, cell(x.id, env)])) as Record<EshopEnvironment, EshopCell>;
-      return { id: x.id, ref: x.ref, name: { kk: x.name.kk, ru: x.name.ru }, items: 'items' in x ? x.items.map((i) => ({ kk: i.kk, ru: i.ru })) : [], test: envs.test, productive: envs.productive };
-    }),
-  }));
-  const today = astanaEpochDay(o.now);
-  const days = Array.from({ length: UPTIME_DAYS }, (_, i) => formatEpochDay(today - (UPTIME_DAYS - 1 - i)));
-  const uptime = o.board.systems.map((s) => {
-    const rows = o.uptime.filter((u) => u.system === s.id);
-    const byDay = new Map(rows.map((r) => [r.day, r]));
-    return { system: s.id, name: s.name, availability: ratio(rows), days: days.map((date) => ({ date, ratio: ratio(byDay.has(date) ? [byDay.get(date) as UptimeRow] : []) })) };
-  });
   return {
     generatedAt: o.generatedAt,
     stale: o.stale,
@@ -163,11 +187,11 @@ export function buildSnapshot(o: {
       .filter((m) => m.endsAt > nowIso && m.phase !== 'maintenance-completed')
       .map((m) => ({ ...m, systemName: names.get(m.system) ?? m.system, ongoing: m.startsAt <= nowIso })),
     systems,
-    services,
-    eshop,
+    services: servicesOf(o, statusOf),
+    eshop: eshopTable(o, inMaintenance),
     etps: o.registry
       ? o.registry.map((e) => ({ id: e.id, name: e.name, status: statusOf.get(e.id)?.status ?? 'unknown', connection: e.connection, since: e.since }))
       : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
-    uptime,
+    uptime: uptimeOf(o),
   };
 }
