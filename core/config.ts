@@ -235,122 +235,139 @@ const appealsSchema = z.strictObject({
   perBinIin: appealLimit(APPEALS_DEFAULTS.perBinIin),
 });
 
+/** `server`: where kuzet listens, whom it trusts for forwarded headers, its public address, subscription limits. */
+const serverSchema = z
+  .strictObject({
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    /**
+     * Peers (CIDR, e.g. `10.0.0.0/8`, `::1/128`) whose X-Forwarded-For/-Host/-Proto are believed;
+     * the client is then the right-most address not in this list. Empty (the default): forwarded
+     * headers are ignored and the client is the TCP peer, so no client can name its own address.
+     */
+    trustedProxies: z.array(cidr).default([]),
+    /**
+     * The address users reach kuzet at (`https://status.operator.kz`). Every link in mail, RSS,
+     * notices and the SSO redirect is built from it, never from a request's Host header.
+     * @default the address kuzet listens on
+     */
+    publicUrl: publicUrl.optional(),
+    /** Status-site subscriptions: requests per client address, and how often one address may be mailed. */
+    subscriptions: z
+      .strictObject({
+        perIp: z.strictObject({ max: z.number().int().min(1, 'at least 1 request per window').max(10_000).default(5), window: duration.default(600_000) }).default({ max: 5, window: 600_000 }),
+        mailEvery: duration.default(900_000),
+      })
+      .default({ perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 }),
+  })
+  .default({ port: 8080, host: '127.0.0.1', trustedProxies: [], subscriptions: { perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 } });
+
+const storageSchema = z
+  .strictObject({
+    /** PGlite data directory (the embedded default). `DATABASE_URL` switches to PostgreSQL. */
+    dataDir: z.string().default('./data'),
+    databaseUrl: z.string().optional(),
+    schema: id.optional(),
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+  })
+  .default({ dataDir: './data', retentionDays: 90 });
+
+const redisSchema = z.strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') }).default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' });
+
+const workersSchema = z
+  .strictObject({
+    concurrency: z.number().int().min(1).max(1000).default(50),
+    /** Browser journeys at once per worker process (each a Chromium context: CPU and ~80 MB); read at start. */
+    browserConcurrency: z.number().int().min(1).max(32).default(2),
+  })
+  .default({ concurrency: 50, browserConcurrency: 2 });
+
+const influxSchema = z
+  .strictObject({
+    url: z.url(),
+    token: z.string().default(''),
+    org: z.string().default('kuzet'),
+    bucket: z.string().default('kuzet'),
+    /** Write through the InfluxDB 1.x compatibility endpoint (`/write?db=`): Debian ships InfluxDB 1.x. */
+    v1Database: z.string().optional(),
+    flushIntervalMs: z.number().int().min(100).default(1000),
+    batchSize: z.number().int().min(1).default(1000),
+  })
+  .optional();
+
+/** Incident detection (issue #5): when a check's failures open an incident and its successes resolve it. */
+const incidentsSchema = z
+  .strictObject({
+    detector: z
+      .strictObject({
+        /** N consecutive failures of a check in one region open it. */
+        failuresToOpen: z.number().int().min(1).max(100).default(3),
+        /** K regions failing at once open it. */
+        regionsToOpen: z.number().int().min(1).max(100).default(2),
+        /** M consecutive successes per failed region resolve it. */
+        successesToResolve: z.number().int().min(1).max(100).default(2),
+        /** A failure within this time after recovery re-opens the same incident. */
+        flapWindow: duration.default(600_000),
+        /** Screenshots kept per check as evidence. */
+        maxScreenshots: z.number().int().min(0).max(50).default(5),
+      })
+      .default({ failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }),
+    /** How often SLA clocks are checked for warnings and breaches. */
+    slaTick: duration.default(15_000),
+    /** Public appeals (issue #16 item 5): floods attach to one incident and are limited per client and per BIN/IIN. */
+    appeals: appealsSchema.default(APPEALS_DEFAULTS),
+  })
+  .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: APPEALS_DEFAULTS });
+
+/** What one field's schema cannot see: module, target and check ids, and regions, against the rest of the config. */
+function checkSystems(cfg: { regions: string[]; systems: Record<string, z.output<ReturnType<typeof systemSchema>>> }, ctx: z.RefinementCtx): void {
+  for (const [sysId, sys] of Object.entries(cfg.systems)) {
+    if (sys.etp && sys.kind !== 'etp') ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
+    for (const m of Object.keys(sys.moduleNames)) {
+      if (!sys.modules.includes(m)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'moduleNames', m], message: `module "${m}" is not in systems.${sysId}.modules` });
+    }
+    const targetIds = new Set<string>();
+    sys.targets.forEach((t, ti) => {
+      if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
+      targetIds.add(t.id);
+      if (t.module && sys.modules.length > 0 && !sys.modules.includes(t.module)) {
+        ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'module'], message: `module "${t.module}" is not in systems.${sysId}.modules` });
+      }
+      if (t.module === ESHOP_MODULE && t.service !== undefined && !isEshopServiceId(t.service)) {
+        ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'service'], message: `"${t.service}" is not a service of the e-shop's list (000 App.7 Appendix 1); known: ${ESHOP_SERVICE_IDS.join(', ')}` });
+      }
+      const checkIds = new Set<string>();
+      t.checks.forEach((c, ci) => {
+        if (checkIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'id'], message: `duplicate check id "${c.id}"` });
+        checkIds.add(c.id);
+        for (const [ri, r] of (c.regions ?? []).entries()) {
+          if (!cfg.regions.includes(r)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'regions', ri], message: `region "${r}" is not in regions (${cfg.regions.join(', ')})` });
+        }
+      });
+    });
+  }
+}
+
 export function configSchema(probes: Readonly<Record<string, Probe>>, channels: ChannelRegistry = CHANNELS) {
   return z
     .strictObject({
       /** Region names this deployment knows; a check without `regions` runs in the first. */
       regions: z.array(id).min(1).default(['astana']),
-      server: z
-        .strictObject({
-          port: z.number().int().min(0).max(65535).default(8080),
-          host: z.string().default('127.0.0.1'),
-          /**
-           * Peers (CIDR, e.g. `10.0.0.0/8`, `::1/128`) whose X-Forwarded-For/-Host/-Proto are believed;
-           * the client is then the right-most address not in this list. Empty (the default): forwarded
-           * headers are ignored and the client is the TCP peer, so no client can name its own address.
-           */
-          trustedProxies: z.array(cidr).default([]),
-          /**
-           * The address users reach kuzet at (`https://status.operator.kz`). Every link in mail, RSS,
-           * notices and the SSO redirect is built from it, never from a request's Host header.
-           * @default the address kuzet listens on
-           */
-          publicUrl: publicUrl.optional(),
-          /** Status-site subscriptions: requests per client address, and how often one address may be mailed. */
-          subscriptions: z
-            .strictObject({
-              perIp: z.strictObject({ max: z.number().int().min(1, 'at least 1 request per window').max(10_000).default(5), window: duration.default(600_000) }).default({ max: 5, window: 600_000 }),
-              mailEvery: duration.default(900_000),
-            })
-            .default({ perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 }),
-        })
-        .default({ port: 8080, host: '127.0.0.1', trustedProxies: [], subscriptions: { perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 } }),
-      storage: z
-        .strictObject({
-          /** PGlite data directory (the embedded default). `DATABASE_URL` switches to PostgreSQL. */
-          dataDir: z.string().default('./data'),
-          databaseUrl: z.string().optional(),
-          schema: id.optional(),
-          retentionDays: z.number().int().min(1).max(3650).default(90),
-        })
-        .default({ dataDir: './data', retentionDays: 90 }),
-      redis: z.strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') }).default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' }),
-      workers: z
-        .strictObject({
-          concurrency: z.number().int().min(1).max(1000).default(50),
-          /** Browser journeys at once per worker process (each a Chromium context: CPU and ~80 MB); read at start. */
-          browserConcurrency: z.number().int().min(1).max(32).default(2),
-        })
-        .default({ concurrency: 50, browserConcurrency: 2 }),
-      influx: z
-        .strictObject({
-          url: z.url(),
-          token: z.string().default(''),
-          org: z.string().default('kuzet'),
-          bucket: z.string().default('kuzet'),
-          /** Write through the InfluxDB 1.x compatibility endpoint (`/write?db=`): Debian ships InfluxDB 1.x. */
-          v1Database: z.string().optional(),
-          flushIntervalMs: z.number().int().min(100).default(1000),
-          batchSize: z.number().int().min(1).default(1000),
-        })
-        .optional(),
+      server: serverSchema,
+      storage: storageSchema,
+      redis: redisSchema,
+      workers: workersSchema,
+      influx: influxSchema,
       notifications: z.strictObject({ channels: z.array(channelSchema(channels)).default([]) }).default({ channels: [] }),
       /** Incident detection (issue #5): when a check's failures open an incident and its successes resolve it. */
-      incidents: z
-        .strictObject({
-          detector: z
-            .strictObject({
-              /** N consecutive failures of a check in one region open it. */
-              failuresToOpen: z.number().int().min(1).max(100).default(3),
-              /** K regions failing at once open it. */
-              regionsToOpen: z.number().int().min(1).max(100).default(2),
-              /** M consecutive successes per failed region resolve it. */
-              successesToResolve: z.number().int().min(1).max(100).default(2),
-              /** A failure within this time after recovery re-opens the same incident. */
-              flapWindow: duration.default(600_000),
-              /** Screenshots kept per check as evidence. */
-              maxScreenshots: z.number().int().min(0).max(50).default(5),
-            })
-            .default({ failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }),
-          /** How often SLA clocks are checked for warnings and breaches. */
-          slaTick: duration.default(15_000),
-          /** Public appeals (issue #16 item 5): floods attach to one incident and are limited per client and per BIN/IIN. */
-          appeals: appealsSchema.default(APPEALS_DEFAULTS),
-        })
-        .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: APPEALS_DEFAULTS }),
+      incidents: incidentsSchema,
       /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
       /** The operator console (issue #10); `oidc` adds single sign-on beside the local accounts. */
       console: z.strictObject({ oidc: oidcSchema.optional() }).optional(),
       meta: z.strictObject({ silenceIntervals: z.number().int().min(2).max(100).default(3), deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional() }).optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
     })
-    .superRefine((cfg, ctx) => {
-      for (const [sysId, sys] of Object.entries(cfg.systems)) {
-        if (sys.etp && sys.kind !== 'etp') ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
-        for (const m of Object.keys(sys.moduleNames)) {
-          if (!sys.modules.includes(m)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'moduleNames', m], message: `module "${m}" is not in systems.${sysId}.modules` });
-        }
-        const targetIds = new Set<string>();
-        sys.targets.forEach((t, ti) => {
-          if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
-          targetIds.add(t.id);
-          if (t.module && sys.modules.length > 0 && !sys.modules.includes(t.module)) {
-            ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'module'], message: `module "${t.module}" is not in systems.${sysId}.modules` });
-          }
-          if (t.module === ESHOP_MODULE && t.service !== undefined && !isEshopServiceId(t.service)) {
-            ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'service'], message: `"${t.service}" is not a service of the e-shop's list (000 App.7 Appendix 1); known: ${ESHOP_SERVICE_IDS.join(', ')}` });
-          }
-          const checkIds = new Set<string>();
-          t.checks.forEach((c, ci) => {
-            if (checkIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'id'], message: `duplicate check id "${c.id}"` });
-            checkIds.add(c.id);
-            for (const [ri, r] of (c.regions ?? []).entries()) {
-              if (!cfg.regions.includes(r)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'regions', ri], message: `region "${r}" is not in regions (${cfg.regions.join(', ')})` });
-            }
-          });
-        });
-      }
-    });
+    .superRefine(checkSystems);
 }
 
 export type KuzetConfig = z.output<ReturnType<typeof configSchema>>;
