@@ -86,8 +86,8 @@ async function measureNtp(server: string, timeoutMs: number) {
   const parsed = probe.schema.safeParse({ server, correctClock: false });
   if (!parsed.success) throw new InputError(issuesFromZod(parsed.error.issues));
   const outcome = await probe.run(parsed.data, { signal: AbortSignal.timeout(timeoutMs), timeoutMs, region: 'cli' });
-  const o = outcome.observations ?? {};
-  if (typeof o.offsetMs !== 'number') {
+  const o = outcome.observations;
+  if (!o || !('offsetMs' in o)) {
     const why = outcome.errorKind === 'timeout' ? `no answer within ${timeoutMs} ms` : outcome.message.replace(/^\S+: /, '');
     throw new KuzetError('unavailable', `NTP server ${server} gave no usable answer: ${why}`);
   }

@@ -22,7 +22,7 @@
 import { InfluxDB, Point, type WriteApi } from '@influxdata/influxdb-client';
 import type { Logger } from '../core/log.ts';
 import type { LiveSink } from './ingest.ts';
-import { journeyEvidence, journeyLabel } from './metrics.ts';
+import { journeyEvidence, journeyLabel, timeObservations } from './metrics.ts';
 import type { KeyedResult } from './results.repo.ts';
 
 export interface InfluxSettings {
@@ -57,7 +57,7 @@ export const INFLUX_JOURNEY_MEASUREMENTS = {
 
 /** The journey points of a browser result; none for other results. */
 export function journeyPoints(r: KeyedResult): Point[] {
-  const ev = journeyEvidence(r.observations);
+  const ev = journeyEvidence(r);
   if (!ev) return [];
   const m = INFLUX_JOURNEY_MEASUREMENTS;
   const tagged = (name: string) => new Point(name).tag('system', r.system).tag('journey', journeyLabel(r)).tag('region', r.region);
@@ -77,20 +77,15 @@ export const INFLUX_TIME_MEASUREMENTS = {
   freshness: { name: 'freshness', tags: ['system', 'target', 'check', 'region'], fields: ['age_s'] },
 } as const;
 
-/** The time points of a result: none unless its observations carry the numbers. */
+/** The time points of a result: none unless it is an `ntp`, `http-date` or `freshness` result that measured its numbers. */
 export function timePoints(r: KeyedResult): Point[] {
-  const o = r.observations;
-  if (!o) return [];
-  const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  const { ntp, clock, freshness } = timeObservations(r);
   const m = INFLUX_TIME_MEASUREMENTS;
   const tagged = (name: string) => new Point(name).tag('system', r.system).tag('target', r.target).tag('check', r.check).tag('region', r.region).timestamp(r.at);
   const points: Point[] = [];
-  if (typeof o.server === 'string' && num(o.stratum) && num(o.offsetMs) && num(o.delayMs)) {
-    points.push(tagged(m.ntp.name).tag('server', o.server).floatField('offset_ms', o.offsetMs).floatField('delay_ms', o.delayMs).intField('stratum', o.stratum));
-  } else if (num(o.offsetMs) && num(o.uncertaintyMs)) {
-    points.push(tagged(m.clock.name).floatField('offset_ms', o.offsetMs).floatField('uncertainty_ms', o.uncertaintyMs));
-  }
-  if (num(o.ageSeconds)) points.push(tagged(m.freshness.name).floatField('age_s', o.ageSeconds));
+  if (ntp) points.push(tagged(m.ntp.name).tag('server', ntp.server).floatField('offset_ms', ntp.offsetMs).floatField('delay_ms', ntp.delayMs).intField('stratum', ntp.stratum));
+  if (clock) points.push(tagged(m.clock.name).floatField('offset_ms', clock.offsetMs).floatField('uncertainty_ms', clock.uncertaintyMs));
+  if (freshness) points.push(tagged(m.freshness.name).floatField('age_s', freshness.ageSeconds));
   return points;
 }
 

@@ -3,7 +3,7 @@
  * {@link METRIC_CATALOGUE}; nobody types a metric name by hand elsewhere.
  */
 import client from 'prom-client';
-import { ERROR_KINDS, type CheckResult } from '../probes/index.ts';
+import { browserObservation, ERROR_KINDS, freshnessAgeObservation, httpDateMeasurementObservation, ntpMeasurementObservation, observationOf, type CheckResult, type ObservedResult } from '../probes/index.ts';
 
 export { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
@@ -11,21 +11,27 @@ import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 /** The catalogue entries the {@link Metrics} class itself registers; the rest are registered by their owners on its registry. */
 export const CHECK_METRIC_KEYS = ['checkUp', 'checkDuration', 'checkFailures', 'checkRuns', 'ingestBatch', 'ingestErrors', 'journeyUp', 'journeyDuration', 'journeyStepDuration', 'webVital', 'ntpOffset', 'ntpDelay', 'clockOffset', 'freshnessAge'] as const satisfies readonly (keyof typeof METRIC_CATALOGUE)[];
 
-/** The evidence a browser journey leaves in `observations`, read defensively: it may come back from JSON storage. */
-export interface JourneyEvidence {
-  steps: { name: string; ms: number; ok: boolean }[];
-  totalMs: number;
-  vitals: { lcp?: number | null; cls?: number | null; ttfb?: number | null };
+/** The part of a browser journey's observation the journey series are made of (vitals may be missing from older rows). */
+const JOURNEY_EVIDENCE = browserObservation.pick({ journey: true, steps: true, totalMs: true, vitals: true }).partial({ vitals: true });
+export type JourneyEvidence = { steps: { name: string; ms: number; ok: boolean }[]; totalMs: number; vitals: { lcp?: number | null; cls?: number | null; ttfb?: number | null } };
+
+/** The evidence of a browser result, parsed with the browser probe's schema: it may come back from JSON storage. */
+export function journeyEvidence(r: ObservedResult): JourneyEvidence | undefined {
+  const o = observationOf(r, 'browser', JOURNEY_EVIDENCE);
+  return o ? { steps: o.steps, totalMs: o.totalMs, vitals: o.vitals ?? {} } : undefined;
 }
 
-export function journeyEvidence(observations: Record<string, unknown> | undefined | null): JourneyEvidence | undefined {
-  const o = observations;
-  if (!o || !Array.isArray(o.steps) || typeof o.totalMs !== 'number' || typeof o.journey !== 'string') return undefined;
-  const steps = (o.steps as unknown[]).filter(
-    (s): s is { name: string; ms: number; ok: boolean } => typeof s === 'object' && s !== null && typeof (s as { name?: unknown }).name === 'string' && typeof (s as { ms?: unknown }).ms === 'number',
-  );
-  const vitals = typeof o.vitals === 'object' && o.vitals !== null ? (o.vitals as JourneyEvidence['vitals']) : {};
-  return { steps, totalMs: o.totalMs, vitals };
+/** The numbers of the time series, each the part of its kind's observation that carries them. */
+const NTP_TIME = ntpMeasurementObservation.pick({ server: true, stratum: true, offsetMs: true, delayMs: true });
+const CLOCK_TIME = httpDateMeasurementObservation.pick({ offsetMs: true, uncertaintyMs: true });
+const FRESHNESS_AGE = freshnessAgeObservation.pick({ ageSeconds: true });
+
+/** The clock and freshness numbers of an `ntp`, `http-date` or `freshness` result; a run that measured nothing has none. */
+export function timeObservations(r: ObservedResult) {
+  const ntp = observationOf(r, 'ntp', NTP_TIME);
+  // A result without a recorded kind is told apart by its shape, the ntp one first (as before kinds were recorded).
+  const clock = ntp ? undefined : observationOf(r, 'http-date', CLOCK_TIME);
+  return { ntp, clock, freshness: observationOf(r, 'freshness', FRESHNESS_AGE) };
 }
 
 /** Journey label of a result: the check, placed in its target. */
@@ -91,26 +97,22 @@ export class Metrics {
   }
 
   /**
-   * Time series from the observations that carry them: an `ntp` result has `server`, `stratum`,
-   * `offsetMs` and `delayMs`; an `http-date` result `offsetMs` and `uncertaintyMs`; a `freshness`
-   * result `ageSeconds`. A failed run without the numbers leaves the last values in place.
+   * Time series from the results that carry them: an `ntp` result's offset and delay, an `http-date`
+   * result's offset, a `freshness` result's age. A failed run without the numbers leaves the last values in place.
    */
   private observeTime(r: CheckResult): void {
-    const o = r.observations;
-    if (!o) return;
-    const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    if (typeof o.server === 'string' && num(o.stratum) && num(o.offsetMs) && num(o.delayMs)) {
-      this.ntpOffset.set({ server: o.server }, o.offsetMs / 1000);
-      this.ntpDelay.set({ server: o.server }, o.delayMs / 1000);
-    } else if (num(o.offsetMs) && num(o.uncertaintyMs)) {
-      this.clockOffset.set({ system: r.system, target: r.target }, o.offsetMs / 1000);
+    const { ntp, clock, freshness } = timeObservations(r);
+    if (ntp) {
+      this.ntpOffset.set({ server: ntp.server }, ntp.offsetMs / 1000);
+      this.ntpDelay.set({ server: ntp.server }, ntp.delayMs / 1000);
     }
-    if (num(o.ageSeconds)) this.freshnessAge.set({ system: r.system, target: r.target }, o.ageSeconds);
+    if (clock) this.clockOffset.set({ system: r.system, target: r.target }, clock.offsetMs / 1000);
+    if (freshness) this.freshnessAge.set({ system: r.system, target: r.target }, freshness.ageSeconds);
   }
 
   /** Journey series from a browser result's observations; other results have none and are skipped. */
   private observeJourney(r: CheckResult): void {
-    const ev = journeyEvidence(r.observations);
+    const ev = journeyEvidence(r);
     if (!ev || (!r.ok && r.errorKind === 'internal')) return;
     const labels = { system: r.system, journey: journeyLabel(r), region: r.region };
     this.journeyUp.set(labels, r.ok ? 1 : 0);

@@ -67,18 +67,25 @@ export const browserSchema = z
   });
 export type BrowserConfig = z.output<typeof browserSchema>;
 
-/** What a browser run stores in `observations`. */
-export interface JourneyObservations {
-  journey: string;
-  runId: string;
-  steps: StepRecord[];
-  totalMs: number;
-  vitals: WebVitals;
-  consoleErrors: string[];
-  failedRequests: FailedRequest[];
-  artifacts: Artifact[];
-  [key: string]: unknown;
-}
+const stepRecord = z.object({ name: z.string(), ms: z.number(), ok: z.boolean(), error: z.string().optional() }) satisfies z.ZodType<StepRecord>;
+const webVitals = z.object({ lcp: z.number().nullable(), cls: z.number().nullable(), ttfb: z.number().nullable() }) satisfies z.ZodType<WebVitals>;
+const failedRequest = z.object({ url: z.string(), method: z.string(), status: z.number().int().optional(), error: z.string().optional() }) satisfies z.ZodType<FailedRequest>;
+const artifact = z.object({ name: z.string(), path: z.string(), bytes: z.number().int() }) satisfies z.ZodType<Artifact>;
+
+/** What a browser run stores in `observations`: the journey's steps, its vitals and the evidence of a failure. */
+export const browserObservation = z.object({
+  journey: z.string(),
+  runId: z.string(),
+  steps: z.array(stepRecord),
+  totalMs: z.number(),
+  vitals: webVitals,
+  consoleErrors: z.array(z.string()),
+  failedRequests: z.array(failedRequest),
+  /** Screenshot and trace of a failed run; empty when it passed. */
+  artifacts: z.array(artifact),
+});
+export type JourneyObservations = z.output<typeof browserObservation>;
+export type BrowserObservation = JourneyObservations;
 
 /** Time kept back from the check's timeout to save a screenshot and a trace of a journey that ran out of time. */
 export function evidenceReserveMs(timeoutMs: number): number {
@@ -94,9 +101,10 @@ const TRACE_TIMEOUT_MS = 5_000;
  */
 const ABORT_GRACE_MS = 2_000;
 
-export const browserProbe: Probe<typeof browserSchema> = {
+export const browserProbe: Probe<typeof browserSchema, JourneyObservations> = {
   kind: 'browser',
   schema: browserSchema,
+  observation: browserObservation,
   defaultTimeoutMs: 60_000,
   async run(config, ctx) {
     const startedAt = performance.now();
@@ -111,7 +119,7 @@ export const browserProbe: Probe<typeof browserSchema> = {
       failedRequests: [],
       artifacts: [],
     };
-    const fail = (errorKind: ErrorKind, message: string): ProbeOutcome => ({ ok: false, errorKind, message, observations: obs });
+    const fail = (errorKind: ErrorKind, message: string): ProbeOutcome<JourneyObservations> => ({ ok: false, errorKind, message, observations: obs });
 
     let journey: JourneyFn;
     if (config.journey !== undefined) {
@@ -167,7 +175,7 @@ async function walk(
   obs: JourneyObservations,
   startedAt: number,
   at: Date,
-): Promise<ProbeOutcome> {
+): Promise<ProbeOutcome<JourneyObservations>> {
   const evidence = new EvidenceCollector();
   // Setup waits on Chromium; an abort here (the context closing under it) must not leave it waiting.
   await raceAbort(evidence.attach(context), ctx.signal);

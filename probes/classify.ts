@@ -1,4 +1,4 @@
-import type { ErrorKind, ProbeOutcome } from './types.ts';
+import type { ErrorKind, Observations, ProbeOutcome } from './types.ts';
 
 /**
  * The one place that maps Node's network error codes to an {@link ErrorKind}, so every probe names a
@@ -72,7 +72,7 @@ export function describeError(err: unknown, signal?: AbortSignal): string {
 }
 
 /** The outcome of a run that failed with a thrown network error. */
-export function errorOutcome(err: unknown, signal?: AbortSignal, observations?: Record<string, unknown>): ProbeOutcome {
+export function errorOutcome<O extends Observations = never>(err: unknown, signal?: AbortSignal, observations?: O): ProbeOutcome<O> {
   return { ok: false, errorKind: classifyError(err, signal), message: describeError(err, signal), observations };
 }
 
@@ -82,7 +82,7 @@ export function roundMs(ms: number): number {
 }
 
 /** Several failed assertions are reported together, so one run tells the whole story. */
-export function verdict(failures: string[], okMessage: string, latencyMs: number, observations: Record<string, unknown>): ProbeOutcome {
+export function verdict<O extends Observations>(failures: string[], okMessage: string, latencyMs: number, observations: O): ProbeOutcome<O & { failures?: string[] }> {
   if (failures.length === 0) return { ok: true, message: okMessage, latencyMs, observations };
   return { ok: false, errorKind: 'assertion', message: failures.join('; '), latencyMs, observations: { ...observations, failures } };
 }

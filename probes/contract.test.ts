@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { CHECK_KINDS, getProbe, PROBES, type CheckKind } from './registry.ts';
 import { browserPool, closeBrowserPool, DEFAULT_EXECUTABLE } from './browser/pool.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { LOCALHOST, startHttp, startSilentUdp, startTcp, type Running } from './test-servers.ts';
 import { ERROR_KINDS, type Probe } from './types.ts';
 
@@ -81,7 +81,7 @@ for (const kind of CHECK_KINDS) {
 
     it('ends by the timeout against a target that never answers', async () => {
       const started = performance.now();
-      const result = await runCheck(probe, fixture.hanging(targets), ids, { timeoutMs: TIMEOUT_MS });
+      const result = await runChecked(probe, fixture.hanging(targets), ids, { timeoutMs: TIMEOUT_MS });
       assert.deepEqual([result.ok, result.errorKind, result.message], [false, 'timeout', `timeout after ${TIMEOUT_MS} ms`]);
       // A liveness bound (the run ends by its timeout, not by the probe), generous for a loaded CI machine.
       assert.ok(performance.now() - started < TIMEOUT_MS + 1000);
@@ -103,7 +103,7 @@ for (const kind of CHECK_KINDS) {
       await fc.assert(
         fc.asyncProperty(fc.jsonValue(), async (config) => {
           fc.pre(!probe.schema.safeParse(config).success); // a valid random config could dial out
-          const result = await runCheck(probe, config, ids, { timeoutMs: 50 });
+          const result = await runChecked(probe, config, ids, { timeoutMs: 50 });
           assert.equal(result.ok, false);
           assert.ok(ERROR_KINDS.includes(result.errorKind as never));
           assert.ok(result.message.startsWith(`invalid ${kind} config: `), result.message);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { dnsProbe, dnsSchema, normalize } from './dns.probe.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { LOCALHOST, startDns, startSilentUdp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'dns', check: 'apex', region: 'ast' };
@@ -22,7 +22,7 @@ after(async () => {
 });
 
 const check = (config: Record<string, unknown>, timeoutMs = 2000) =>
-  runCheck(dnsProbe, { resolver: `${LOCALHOST}:${server.port}`, ...config }, ids, { timeoutMs });
+  runChecked(dnsProbe, { resolver: `${LOCALHOST}:${server.port}`, ...config }, ids, { timeoutMs });
 
 describe('dns probe', () => {
   const cases: [Record<string, unknown>, string | null, string][] = [

@@ -32,10 +32,15 @@ export const dnsSchema = z
   });
 export type DnsConfig = z.output<typeof dnsSchema>;
 
+/** The answer, normalized, and who gave it. */
+export const dnsObservation = z.object({ values: z.array(z.string()), resolver: z.string() });
+export type DnsObservation = z.output<typeof dnsObservation>;
+
 /** Resolves one name and compares the records with the expected values. */
-export const dnsProbe: Probe<typeof dnsSchema> = {
+export const dnsProbe: Probe<typeof dnsSchema, DnsObservation> = {
   kind: 'dns',
   schema: dnsSchema,
+  observation: dnsObservation,
   async run(config, ctx) {
     const resolver = new Resolver({ timeout: config.timeout ?? -1, tries: 2 });
     if (config.resolver) resolver.setServers([config.resolver]);
@@ -51,7 +56,7 @@ export const dnsProbe: Probe<typeof dnsSchema> = {
       ctx.signal.removeEventListener('abort', onAbort);
     }
     const latencyMs = roundMs(performance.now() - started);
-    const observations = { values, resolver: config.resolver ?? resolver.getServers().join(', ') };
+    const observations: DnsObservation = { values, resolver: config.resolver ?? resolver.getServers().join(', ') };
     const problem = compare(config, values);
     if (problem) return { ok: false, errorKind: 'assertion', message: problem, latencyMs, observations };
     return { ok: true, message: `${config.name} ${config.recordType} → ${values.join(', ')}`, latencyMs, observations };
@@ -64,7 +69,7 @@ function resolve(resolver: Resolver, name: string, type: RecordType): Promise<st
   return resolver.resolveCname(name);
 }
 
-function dnsFailure(err: unknown, config: DnsConfig, signal: AbortSignal): ProbeOutcome {
+function dnsFailure(err: unknown, config: DnsConfig, signal: AbortSignal): ProbeOutcome<DnsObservation> {
   const code = errorCode(err);
   const kind: ErrorKind = signal.aborted || code === 'ECANCELLED' || code === 'ETIMEOUT' ? 'timeout' : 'dns';
   const what = `${config.name} ${config.recordType}`;

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { freshnessProbe, freshnessSchema, judgeFreshness } from './freshness.probe.ts';
+import { freshnessProbe, freshnessSchema, judgeFreshness, type FreshnessObservation } from './freshness.probe.ts';
 import { clearMeasuredOffset, setMeasuredOffset } from './ntp/clock.ts';
-import { runCheck } from './runner.ts';
+import { observationOf } from './observations.ts';
+import { runChecked } from './observations.test-support.ts';
 import { startHttp, type Running } from './test-servers.ts';
 
 const NOW = Date.parse('2026-03-20T12:00:00+05:00');
 const config = (extra: Record<string, unknown>) => freshnessSchema.parse({ url: 'https://etp.kz/api/prices', path: '$.updatedAt', ...extra });
 const body = (updatedAt: unknown) => JSON.stringify({ updatedAt });
+const ageOf = (o: FreshnessObservation | undefined) => (o && 'ageSeconds' in o ? o.ageSeconds : undefined);
 
 describe('freshness: limits from the rules', () => {
   const table: [string, Record<string, unknown>, string | number, boolean, number, string][] = [
@@ -22,14 +24,14 @@ describe('freshness: limits from the rules', () => {
   for (const [why, extra, ts, ok, age, message] of table) {
     it(why, () => {
       const r = judgeFreshness(config(extra), body(ts), NOW);
-      assert.deepEqual([r.ok, r.observations?.ageSeconds, r.message], [ok, age, message]);
+      assert.deepEqual([r.ok, ageOf(r.observations), r.message], [ok, age, message]);
       if (!ok) assert.equal(r.errorKind, 'assertion');
     });
   }
   it('a wildcard path: the newest timestamp counts', () => {
     const c = config({ path: '$.items[*].at', preset: 'catalogue-items' });
     const r = judgeFreshness(c, JSON.stringify({ items: [{ at: '2026-03-19T00:00:00+05:00' }, { at: '2026-03-20T11:30:00+05:00' }] }), NOW);
-    assert.deepEqual([r.ok, r.observations?.ageSeconds], [true, 1800]);
+    assert.deepEqual([r.ok, ageOf(r.observations)], [true, 1800]);
   });
   it('no value, a value that is not a timestamp, a body that is not JSON', () => {
     assert.equal(judgeFreshness(config({ preset: 'prices' }), '{}', NOW).message, '$.updatedAt does not exist');
@@ -69,14 +71,14 @@ describe('freshness probe against a local API', () => {
   const ids = { system: 'etp-1', target: 'catalogue', check: 'fresh', region: 'r' };
 
   it('a list updated 2 h ago is fresh for catalogue items; ageSeconds is observed', async () => {
-    const r = await runCheck(freshnessProbe, { url: api.url, path: '$.updatedAt', preset: 'catalogue-items' }, ids, { timeoutMs: 3000 });
+    const r = await runChecked(freshnessProbe, { url: api.url, path: '$.updatedAt', preset: 'catalogue-items' }, ids, { timeoutMs: 3000 });
     assert.equal(r.ok, true, r.message);
-    assert.ok(Math.abs((r.observations?.ageSeconds as number) - 7200) < 5);
+    assert.ok(Math.abs((ageOf(observationOf(r, 'freshness')) as number) - 7200) < 5);
   });
   it("ages are measured on kuzet's corrected clock", async () => {
     setMeasuredOffset(3600_000, new Date());
-    const r = await runCheck(freshnessProbe, { url: api.url, path: '$.updatedAt', maxAge: '150m' }, ids, { timeoutMs: 3000 });
+    const r = await runChecked(freshnessProbe, { url: api.url, path: '$.updatedAt', maxAge: '150m' }, ids, { timeoutMs: 3000 });
     assert.equal(r.ok, false);
-    assert.ok(Math.abs((r.observations?.ageSeconds as number) - 10_800) < 5, r.message);
+    assert.ok(Math.abs((ageOf(observationOf(r, 'freshness')) as number) - 10_800) < 5, r.message);
   });
 });

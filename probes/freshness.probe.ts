@@ -47,6 +47,21 @@ export const freshnessSchema = z
   .refine((c) => (c.preset === undefined) !== (c.maxAge === undefined), { path: ['preset'], message: 'give either preset or maxAge' });
 export type FreshnessConfig = z.output<typeof freshnessSchema>;
 
+/** The newest timestamp found, its age on kuzet's corrected clock and the limit it was held to. */
+export const freshnessAgeObservation = z.object({
+  path: z.string(),
+  /** ISO 8601, UTC. */
+  timestamp: z.string(),
+  /** Negative when the timestamp is in the future. */
+  ageSeconds: z.number(),
+  maxAgeSeconds: z.number(),
+});
+/** No age: the body had no readable timestamp at `path`, or the status was refused. */
+export const freshnessFailureObservation = z.union([z.object({ path: z.string() }), z.object({ status: z.number().int() })]);
+export const freshnessObservation = z.union([freshnessAgeObservation, freshnessFailureObservation]);
+export type FreshnessAgeObservation = z.output<typeof freshnessAgeObservation>;
+export type FreshnessObservation = z.output<typeof freshnessObservation>;
+
 /** The limit of a config, in seconds, and why it is what it is. */
 export function freshnessLimit(config: Pick<FreshnessConfig, 'preset' | 'maxAge'>): { maxAgeSeconds: number; why: string } {
   if (config.preset) {
@@ -65,9 +80,10 @@ export function readTimestamp(value: unknown, format: FreshnessConfig['format'])
 }
 
 /** Reads a timestamp from a JSON API and fails when it is older than the limit, measured on kuzet's corrected clock. */
-export const freshnessProbe: Probe<typeof freshnessSchema> = {
+export const freshnessProbe: Probe<typeof freshnessSchema, FreshnessObservation> = {
   kind: 'freshness',
   schema: freshnessSchema,
+  observation: freshnessObservation,
   async run(config, ctx) {
     const started = performance.now();
     let res: HttpResponse;
@@ -84,8 +100,8 @@ export const freshnessProbe: Probe<typeof freshnessSchema> = {
 };
 
 /** The verdict on a body at `nowMs`: pure, so the table tests need no server. */
-export function judgeFreshness(config: FreshnessConfig, body: string, nowMs: number, latencyMs = 0): ProbeOutcome {
-  const fail = (message: string, observations: Record<string, unknown> = {}): ProbeOutcome => ({ ok: false, errorKind: 'assertion', message, latencyMs, observations: { path: config.path, ...observations } });
+export function judgeFreshness(config: FreshnessConfig, body: string, nowMs: number, latencyMs = 0): ProbeOutcome<FreshnessObservation> {
+  const fail = (message: string): ProbeOutcome<FreshnessObservation> => ({ ok: false, errorKind: 'assertion', message, latencyMs, observations: { path: config.path } });
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -100,7 +116,7 @@ export function judgeFreshness(config: FreshnessConfig, body: string, nowMs: num
   const newest = Math.max(...(times as number[]));
   const ageSeconds = Math.round((nowMs - newest) / 100) / 10;
   const { maxAgeSeconds, why } = freshnessLimit(config);
-  const observations = { path: config.path, timestamp: new Date(newest).toISOString(), ageSeconds, maxAgeSeconds };
+  const observations: FreshnessAgeObservation = { path: config.path, timestamp: new Date(newest).toISOString(), ageSeconds, maxAgeSeconds };
   const text = `${config.path} is ${describeAge(ageSeconds)} old`;
   if (ageSeconds > maxAgeSeconds) return { ok: false, errorKind: 'assertion', message: `${text}: older than ${describeAge(maxAgeSeconds)} (${why})`, latencyMs, observations };
   return { ok: true, message: ageSeconds < 0 ? `${config.path} is ${describeAge(-ageSeconds)} in the future` : text, latencyMs, observations };

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 import { roundMs } from './classify.ts';
 
 /*
@@ -118,8 +119,25 @@ function sendOnce(
   });
 }
 
+/** The measured facts of a response: what `http` and `json-api` results observe. */
+export const httpObservation = z.object({
+  status: z.number().int(),
+  bytes: z.number().int(),
+  /** Present when the body was cut at {@link MAX_BODY_BYTES}. */
+  truncated: z.literal(true).optional(),
+  /** The URL that gave the response, after redirects. */
+  url: z.string(),
+  redirects: z.array(z.string()),
+  contentType: z.string().optional(),
+  ttfbMs: z.number(),
+  totalMs: z.number(),
+  /** The failed assertions of a run that got a response (absent when it passed). */
+  failures: z.array(z.string()).optional(),
+});
+export type HttpObservation = z.output<typeof httpObservation>;
+
 /** The measured facts of a response, for a result's `observations`. */
-export function responseObservations(res: HttpResponse, totalMs: number): Record<string, unknown> {
+export function responseObservations(res: HttpResponse, totalMs: number): HttpObservation {
   return {
     status: res.status,
     bytes: res.body.length,

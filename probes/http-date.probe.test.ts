@@ -3,7 +3,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { estimate, httpDateProbe, httpDateSchema, nextSendAt, sampleWindow } from './http-date.probe.ts';
 import { clearMeasuredOffset, setMeasuredOffset } from './ntp/clock.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { startHttp, type Running } from './test-servers.ts';
 
 const ids = { system: 'etp-1', target: 'api', check: 'clock', region: 'r' };
@@ -55,7 +55,7 @@ describe('http-date probe against a local server', () => {
   afterEach(clearMeasuredOffset);
 
   it('estimates a Date 2.3 s ahead within ±150 ms, and reports the uncertainty', async () => {
-    const r = await runCheck(httpDateProbe, { url: ahead.url, maxOffsetMs: 5000 }, ids, { timeoutMs: 15_000 });
+    const r = await runChecked(httpDateProbe, { url: ahead.url, maxOffsetMs: 5000 }, ids, { timeoutMs: 15_000 });
     const o = r.observations ?? {};
     console.log(`# Date 2300 ms ahead: estimate ${String(o.offsetMs)} ms ± ${String(o.uncertaintyMs)} ms (error ${((o.offsetMs as number) - 2300).toFixed(1)} ms), ${String(o.samples)} samples, rtt ${String(o.rttMs)} ms`);
     assert.equal(r.ok, true, r.message);
@@ -66,7 +66,7 @@ describe('http-date probe against a local server', () => {
 
   it("measures against kuzet's corrected clock: host 1 s behind the reference → the ETP is 1.3 s ahead of true time", async () => {
     setMeasuredOffset(1000, new Date());
-    const r = await runCheck(httpDateProbe, { url: ahead.url, samples: 5 }, ids, { timeoutMs: 15_000 });
+    const r = await runChecked(httpDateProbe, { url: ahead.url, samples: 5 }, ids, { timeoutMs: 15_000 });
     const o = r.observations ?? {};
     assert.ok(Math.abs((o.offsetMs as number) - 1300) <= 150, r.message);
     assert.equal(o.kuzetClockCorrectionMs, 1000);
@@ -75,7 +75,7 @@ describe('http-date probe against a local server', () => {
   });
 
   it('a response without Date is an assertion failure', async () => {
-    const r = await runCheck(httpDateProbe, { url: noDate.url }, ids, { timeoutMs: 5000 });
+    const r = await runChecked(httpDateProbe, { url: noDate.url }, ids, { timeoutMs: 5000 });
     assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'assertion', 'HTTP 200: no Date header']);
   });
 });

@@ -32,6 +32,24 @@ export const httpDateSchema = z.strictObject({
 });
 export type HttpDateConfig = z.output<typeof httpDateSchema>;
 
+/** The estimated offset of the server's clock (server minus kuzet) and how sure it is. */
+export const httpDateMeasurementObservation = z.object({
+  url: z.string(),
+  offsetMs: z.number(),
+  /** Half-width of the window the offset lies in. */
+  uncertaintyMs: z.number(),
+  samples: z.number().int(),
+  discarded: z.number().int(),
+  rttMs: z.number(),
+  /** The NTP correction applied to kuzet's own clock, null when none was measured. */
+  kuzetClockCorrectionMs: z.number().nullable(),
+});
+/** No estimate: the URL asked (the failure is in the message). */
+export const httpDateFailureObservation = z.object({ url: z.string() });
+export const httpDateObservation = z.union([httpDateMeasurementObservation, httpDateFailureObservation]);
+export type HttpDateMeasurementObservation = z.output<typeof httpDateMeasurementObservation>;
+export type HttpDateObservation = z.output<typeof httpDateObservation>;
+
 export interface DateSample {
   /** kuzet's corrected clock when the request was sent and when the response headers arrived, epoch ms. */
   sentMs: number;
@@ -96,9 +114,10 @@ export function estimate(samples: readonly DateSample[]): DateEstimate | undefin
 class MissingDateError extends Error {}
 
 /** Estimates a server's clock offset from its HTTP `Date` header. */
-export const httpDateProbe: Probe<typeof httpDateSchema> = {
+export const httpDateProbe: Probe<typeof httpDateSchema, HttpDateObservation> = {
   kind: 'http-date',
   schema: httpDateSchema,
+  observation: httpDateObservation,
   defaultTimeoutMs: 15_000,
   async run(config, ctx) {
     // kuzet's corrected clock with sub-millisecond steps: read once, then advanced by the monotonic timer.
@@ -127,7 +146,7 @@ export const httpDateProbe: Probe<typeof httpDateSchema> = {
     }
     const e = estimate(samples) as DateEstimate;
     const correction = measuredOffset();
-    const observations = {
+    const observations: HttpDateMeasurementObservation = {
       url: config.url,
       offsetMs: roundMs(e.offsetMs),
       uncertaintyMs: roundMs(e.uncertaintyMs),

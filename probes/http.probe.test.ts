@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { httpProbe, httpSchema } from './http.probe.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { closedPort, makeCertificates, startHttp, startHttps, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'main', check: 'home', region: 'ast' };
@@ -44,7 +44,7 @@ after(async () => {
 });
 
 function check(config: Record<string, unknown>, timeoutMs = 2000) {
-  return runCheck(httpProbe, config, ids, { timeoutMs });
+  return runChecked(httpProbe, config, ids, { timeoutMs });
 }
 
 describe('http probe: outcomes', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs, verdict } from './classify.ts';
-import { httpRequest, responseObservations, type HttpResponse } from './http-client.ts';
+import { httpObservation, httpRequest, responseObservations, type HttpObservation, type HttpResponse } from './http-client.ts';
 import { httpRequestFields } from './http-fields.ts';
 import { checkStatus } from './http-status.ts';
 import { evaluateJsonPath, isMultiPath, parseJsonPath } from './json-path.ts';
@@ -41,9 +41,12 @@ export const httpSchema = z.strictObject({
 });
 export type HttpConfig = z.output<typeof httpSchema>;
 
-export const httpProbe: Probe<typeof httpSchema> = {
+export { httpObservation, type HttpObservation };
+
+export const httpProbe: Probe<typeof httpSchema, HttpObservation> = {
   kind: 'http',
   schema: httpSchema,
+  observation: httpObservation,
   async run(config, ctx) {
     const started = performance.now();
     let res: HttpResponse;

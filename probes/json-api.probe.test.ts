@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
 import { jsonApiProbe, jsonApiSchema } from './json-api.probe.ts';
 import { validateJson, type JsonSchema } from './json-schema.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { startHttp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'api', check: 'lots', region: 'ast' };
@@ -32,7 +32,7 @@ before(async () => {
 });
 after(() => server.close());
 
-const check = (config: Record<string, unknown>) => runCheck(jsonApiProbe, config, ids, { timeoutMs: 2000 });
+const check = (config: Record<string, unknown>) => runChecked(jsonApiProbe, config, ids, { timeoutMs: 2000 });
 
 describe('json-api probe', () => {
   it('passes when the body conforms', async () => {

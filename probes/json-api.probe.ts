@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs, verdict } from './classify.ts';
-import { httpRequest, responseObservations, type HttpResponse } from './http-client.ts';
+import { httpObservation, httpRequest, responseObservations, type HttpObservation, type HttpResponse } from './http-client.ts';
 import { httpRequestFields } from './http-fields.ts';
 import { checkStatus } from './http-status.ts';
 import { jsonSchemaSchema, validateJson } from './json-schema.ts';
@@ -14,9 +14,14 @@ export const jsonApiSchema = z.strictObject({
 export type JsonApiConfig = z.output<typeof jsonApiSchema>;
 
 /** Calls a JSON API and checks its status and that the body conforms to a schema. */
-export const jsonApiProbe: Probe<typeof jsonApiSchema> = {
+/** A JSON API call observes what any HTTP response does. */
+export const jsonApiObservation = httpObservation;
+export type JsonApiObservation = HttpObservation;
+
+export const jsonApiProbe: Probe<typeof jsonApiSchema, JsonApiObservation> = {
   kind: 'json-api',
   schema: jsonApiSchema,
+  observation: jsonApiObservation,
   async run(config, ctx) {
     const started = performance.now();
     const headers = { accept: 'application/json', ...config.headers };

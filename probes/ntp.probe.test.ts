@@ -3,10 +3,10 @@ import { afterEach, before, describe, it } from 'node:test';
 import { ntpProbe, ntpSchema } from './ntp.probe.ts';
 import { clearMeasuredOffset, measuredOffset } from './ntp/clock.ts';
 import { spawnSntpResponder, startSntpResponder } from './ntp/sntp-responder.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 
 const ids = { system: 'kuzet', target: 'clock', check: 'ntp', region: 'r' };
-const run = (config: Record<string, unknown>, timeoutMs = 2000) => runCheck(ntpProbe, config, ids, { timeoutMs });
+const run = (config: Record<string, unknown>, timeoutMs = 2000) => runChecked(ntpProbe, config, ids, { timeoutMs });
 
 describe('ntp config', () => {
   const table: [Record<string, unknown>, string][] = [

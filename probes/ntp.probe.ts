@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs } from './classify.ts';
 import { setMeasuredOffset } from './ntp/clock.ts';
-import { DEFAULT_NTP_SERVER, SntpReplyError, formatServer, parseServer, querySntp, type SntpMeasurement } from './ntp/sntp.ts';
+import { DEFAULT_NTP_SERVER, SntpReplyError, formatServer, parseServer, querySntp, type SntpMeasurement, type SntpRejection } from './ntp/sntp.ts';
 import type { Probe, ProbeOutcome } from './types.ts';
 
 export const ntpSchema = z
@@ -21,8 +21,30 @@ export const ntpSchema = z
   .refine((c) => c.warnMs <= c.failMs, { path: ['warnMs'], message: 'must not exceed failMs' });
 export type NtpConfig = z.output<typeof ntpSchema>;
 
+const NTP_LEVELS = ['ok', 'warn', 'fail'] as const;
+const SNTP_REJECTIONS = ['short-packet', 'bad-mode', 'bad-version', 'kiss-of-death', 'unsynchronized', 'bad-stratum', 'bad-origin', 'zero-timestamp'] as const satisfies readonly SntpRejection[];
+
+/** One SNTP exchange's numbers; `kuzet ntp` prints the first five. `level` is the thresholds' verdict. */
+export const ntpMeasurementObservation = z.object({
+  server: z.string(),
+  offsetMs: z.number(),
+  delayMs: z.number(),
+  stratum: z.number().int(),
+  refId: z.string(),
+  address: z.string(),
+  leap: z.number().int(),
+  rootDelayMs: z.number(),
+  rootDispersionMs: z.number(),
+  level: z.enum(NTP_LEVELS).optional(),
+});
+/** No usable answer: the server asked, and why its reply was refused (absent when none came). */
+export const ntpFailureObservation = z.object({ server: z.string(), rejected: z.enum(SNTP_REJECTIONS).optional() });
+export const ntpObservation = z.union([ntpMeasurementObservation, ntpFailureObservation]);
+export type NtpMeasurementObservation = z.output<typeof ntpMeasurementObservation>;
+export type NtpObservation = z.output<typeof ntpObservation>;
+
 /** The numbers a result carries; `kuzet ntp` prints the first five. */
-export function ntpObservations(m: SntpMeasurement, level?: 'ok' | 'warn' | 'fail'): Record<string, unknown> {
+export function ntpObservations(m: SntpMeasurement, level?: (typeof NTP_LEVELS)[number]): NtpMeasurementObservation {
   return {
     server: m.server,
     offsetMs: roundMs(m.offsetMs),
@@ -38,9 +60,10 @@ export function ntpObservations(m: SntpMeasurement, level?: 'ok' | 'warn' | 'fai
 }
 
 /** Measures kuzet's clock against an NTP server with one SNTP exchange (RFC 4330). */
-export const ntpProbe: Probe<typeof ntpSchema> = {
+export const ntpProbe: Probe<typeof ntpSchema, NtpObservation> = {
   kind: 'ntp',
   schema: ntpSchema,
+  observation: ntpObservation,
   async run(config, ctx) {
     const server = parseServer(config.server);
     if (!server) return { ok: false, errorKind: 'internal', message: `invalid server ${config.server}` }; // the schema refused it already
@@ -56,7 +79,7 @@ export const ntpProbe: Probe<typeof ntpSchema> = {
 };
 
 /** Applies the thresholds to a measurement. */
-export function judge(config: Pick<NtpConfig, 'warnMs' | 'failMs'>, m: SntpMeasurement): ProbeOutcome {
+export function judge(config: Pick<NtpConfig, 'warnMs' | 'failMs'>, m: SntpMeasurement): ProbeOutcome<NtpObservation> {
   const abs = Math.abs(m.offsetMs);
   const level = abs > config.failMs ? 'fail' : abs > config.warnMs ? 'warn' : 'ok';
   const observations = ntpObservations(m, level);
@@ -66,7 +89,7 @@ export function judge(config: Pick<NtpConfig, 'warnMs' | 'failMs'>, m: SntpMeasu
   return { ok: true, message: `${m.server}: ${text}${level === 'warn' ? ` (warning: |offset| above ${config.warnMs} ms)` : ''}`, latencyMs, observations };
 }
 
-function ntpFailure(err: unknown, server: string, signal: AbortSignal): ProbeOutcome {
+function ntpFailure(err: unknown, server: string, signal: AbortSignal): ProbeOutcome<NtpObservation> {
   if (err instanceof SntpReplyError && !signal.aborted) return { ok: false, errorKind: 'assertion', message: `${server}: ${err.message}`, observations: { server, rejected: err.code } };
   const outcome = errorOutcome(err, signal, { server });
   return { ...outcome, message: `${server}: ${outcome.message}` };

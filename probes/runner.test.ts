@@ -9,14 +9,14 @@ const at = new Date('2025-03-01T04:00:00Z');
 const now = () => at;
 
 function fakeProbe(run: Probe['run']): Probe {
-  return { kind: 'fake', schema: z.strictObject({ n: z.number().default(1) }), run };
+  return { kind: 'fake', schema: z.strictObject({ n: z.number().default(1) }), observation: z.record(z.string(), z.unknown()), run };
 }
 
 describe('runCheck', () => {
   it('returns the outcome with ids, start time and measured latency', async () => {
     const probe = fakeProbe(async (config) => ({ ok: true, message: `n=${config.n}`, observations: { n: config.n } }));
     const result = await runCheck(probe, {}, ids, { timeoutMs: 1000, now });
-    assert.deepEqual({ ...result, latencyMs: 0 }, { ...ids, ok: true, errorKind: null, message: 'n=1', at, latencyMs: 0, observations: { n: 1 } });
+    assert.deepEqual({ ...result, latencyMs: 0 }, { ...ids, kind: 'fake', ok: true, errorKind: null, message: 'n=1', at, latencyMs: 0, observations: { n: 1 } });
     assert.ok(result.latencyMs >= 0);
   });
 

@@ -28,6 +28,7 @@ export async function runCheck(probe: Probe, config: unknown, ids: CheckIds, opt
   const latencyMs = roundMs(outcome.latencyMs ?? performance.now() - started);
   return {
     ...ids,
+    kind: probe.kind,
     ok: outcome.ok,
     latencyMs,
     errorKind: outcome.ok ? null : (outcome.errorKind ?? 'internal'),

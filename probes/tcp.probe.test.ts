@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { tcpProbe, tcpSchema } from './tcp.probe.ts';
 import { closedPort, LOCALHOST, startTcp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'db', check: 'port', region: 'ast' };
-const check = (config: Record<string, unknown>, timeoutMs = 2000) => runCheck(tcpProbe, config, ids, { timeoutMs });
+const check = (config: Record<string, unknown>, timeoutMs = 2000) => runChecked(tcpProbe, config, ids, { timeoutMs });
 
 let redis: Running; // answers PING with +PONG, like Redis
 let greeter: Running; // says hello and closes

@@ -18,22 +18,32 @@ export const tcpSchema = z.strictObject({
 });
 export type TcpConfig = z.output<typeof tcpSchema>;
 
+/** The connection's facts; `connectMs` is absent when it never connected. */
+export const tcpObservation = z.object({
+  connectMs: z.number().optional(),
+  /** The first characters of the server's reply. */
+  received: z.string(),
+  remoteAddress: z.string().optional(),
+});
+export type TcpObservation = z.output<typeof tcpObservation>;
+
 /** Connects to host:port; optionally sends a line and waits for expected text. */
-export const tcpProbe: Probe<typeof tcpSchema> = {
+export const tcpProbe: Probe<typeof tcpSchema, TcpObservation> = {
   kind: 'tcp',
   schema: tcpSchema,
+  observation: tcpObservation,
   run(config, ctx) {
-    return new Promise<ProbeOutcome>((resolve) => {
+    return new Promise<ProbeOutcome<TcpObservation>>((resolve) => {
       const started = performance.now();
       let connectMs: number | undefined;
       let reply = '';
       const socket = net.connect({ host: config.host, port: config.port });
-      const done = (outcome: ProbeOutcome) => {
+      const done = (outcome: ProbeOutcome<TcpObservation>) => {
         ctx.signal.removeEventListener('abort', onAbort);
         socket.destroy();
         resolve(outcome);
       };
-      const observations = () => ({ connectMs, received: reply.slice(0, SHOWN_REPLY_CHARS), remoteAddress: socket.remoteAddress });
+      const observations = (): TcpObservation => ({ connectMs, received: reply.slice(0, SHOWN_REPLY_CHARS), remoteAddress: socket.remoteAddress });
       const onAbort = () => done(errorOutcome(ctx.signal.reason, ctx.signal, observations()));
       if (ctx.signal.aborted) return onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { issuesFromZod } from '../core/errors.ts';
-import { runCheck } from './runner.ts';
+import { runChecked } from './observations.test-support.ts';
 import { closedPort, LOCALHOST, makeCertificates, startHttps, startTcp, type Pems, type Running } from './test-servers.ts';
 import { tlsProbe, tlsSchema } from './tls.probe.ts';
 
@@ -22,7 +22,7 @@ after(async () => {
   await silent.close();
 });
 
-const check = (config: Record<string, unknown>, timeoutMs = 2000) => runCheck(tlsProbe, config, ids, { timeoutMs });
+const check = (config: Record<string, unknown>, timeoutMs = 2000) => runChecked(tlsProbe, config, ids, { timeoutMs });
 const on = (name: keyof typeof servers, extra: Record<string, unknown> = {}) => ({ host: LOCALHOST, port: servers[name].port, ...extra });
 
 describe('tls probe', () => {

@@ -25,12 +25,31 @@ export const tlsSchema = z.strictObject({
 });
 export type TlsConfig = z.output<typeof tlsSchema>;
 
+/** The certificate a handshake found and how it was judged; absent when no certificate arrived. */
+export const tlsObservation = z.object({
+  /** The common name; a list when the certificate names several. */
+  subject: z.union([z.string(), z.array(z.string())]).optional(),
+  issuer: z.union([z.string(), z.array(z.string())]).optional(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  subjectAltName: z.string().optional(),
+  fingerprint256: z.string(),
+  /** Whole days until `validTo`; negative once it has passed. */
+  daysToExpiry: z.number().int(),
+  authorized: z.boolean(),
+  /** Node's code for a chain that did not verify (e.g. `DEPTH_ZERO_SELF_SIGNED_CERT`). */
+  authorizationError: z.string().optional(),
+  protocol: z.string().nullable(),
+});
+export type TlsObservation = z.output<typeof tlsObservation>;
+
 /** Completes a TLS handshake and checks the certificate chain, the host name and the days left to expiry. */
-export const tlsProbe: Probe<typeof tlsSchema> = {
+export const tlsProbe: Probe<typeof tlsSchema, TlsObservation> = {
   kind: 'tls',
   schema: tlsSchema,
+  observation: tlsObservation,
   run(config, ctx) {
-    return new Promise<ProbeOutcome>((resolve) => {
+    return new Promise<ProbeOutcome<TlsObservation>>((resolve) => {
       const started = performance.now();
       const servername = config.servername ?? (net.isIP(config.host) ? undefined : config.host);
       // Verification is done below instead of by Node, so every problem gets its own message.
@@ -42,7 +61,7 @@ export const tlsProbe: Probe<typeof tlsSchema> = {
         checkServerIdentity: () => undefined,
         ...(config.ca ? { ca: [...tls.rootCertificates, config.ca] } : {}),
       });
-      const done = (outcome: ProbeOutcome) => {
+      const done = (outcome: ProbeOutcome<TlsObservation>) => {
         ctx.signal.removeEventListener('abort', onAbort);
         socket.destroy();
         resolve(outcome);
@@ -58,13 +77,13 @@ export const tlsProbe: Probe<typeof tlsSchema> = {
 };
 
 /** Checks an established connection's certificate. */
-export function inspect(socket: TLSSocket, config: TlsConfig, latencyMs: number, now: Date): ProbeOutcome {
+export function inspect(socket: TLSSocket, config: TlsConfig, latencyMs: number, now: Date): ProbeOutcome<TlsObservation> {
   const cert = socket.getPeerCertificate(true);
   if (!cert || Object.keys(cert).length === 0) return { ok: false, errorKind: 'tls', message: 'the server sent no certificate', latencyMs };
   const daysToExpiry = Math.floor((Date.parse(cert.valid_to) - now.getTime()) / DAY_MS);
   const chainError = socket.authorized ? undefined : String(socket.authorizationError ?? 'UNKNOWN');
-  const observations = { ...certFacts(cert), daysToExpiry, authorized: socket.authorized, authorizationError: chainError, protocol: socket.getProtocol() };
-  const fail = (message: string): ProbeOutcome => ({ ok: false, errorKind: 'tls', message, latencyMs, observations });
+  const observations: TlsObservation = { ...certFacts(cert), daysToExpiry, authorized: socket.authorized, authorizationError: chainError, protocol: socket.getProtocol() };
+  const fail = (message: string): ProbeOutcome<TlsObservation> => ({ ok: false, errorKind: 'tls', message, latencyMs, observations });
 
   if (daysToExpiry < 0 || chainError === 'CERT_HAS_EXPIRED') return fail(`certificate expired ${-daysToExpiry} days ago (${cert.valid_to})`);
   if (chainError && !(config.allowSelfSigned && SELF_SIGNED.has(chainError))) return fail(`certificate chain is not valid: ${chainError}`);
@@ -78,7 +97,7 @@ export function inspect(socket: TLSSocket, config: TlsConfig, latencyMs: number,
   return { ok: true, message: `certificate valid for ${daysToExpiry} more days`, latencyMs, observations };
 }
 
-function certFacts(cert: DetailedPeerCertificate): Record<string, unknown> {
+function certFacts(cert: DetailedPeerCertificate): Pick<TlsObservation, 'subject' | 'issuer' | 'validFrom' | 'validTo' | 'subjectAltName' | 'fingerprint256'> {
   return {
     subject: cert.subject?.CN,
     issuer: cert.issuer?.CN,

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPortalSim, type PortalSim } from '../../demo/portal-sim.ts';
 import { browserProbe, type JourneyObservations } from '../browser.probe.ts';
-import { runCheck } from '../runner.ts';
+import { runChecked } from '../observations.test-support.ts';
 import { browserPool, closeBrowserPool, configureBrowserPool } from './pool.ts';
 import { chromiumDescendants, crashHandlers, eventually } from './processes.test-support.ts';
 
@@ -38,7 +38,7 @@ function cfg(extra: Record<string, unknown> = {}) {
 }
 
 async function run(config: Record<string, unknown>, timeoutMs = 20_000) {
-  const r = await runCheck(browserProbe, config, ids, { timeoutMs });
+  const r = await runChecked(browserProbe, config, ids, { timeoutMs });
   return { ...r, obs: r.observations as JourneyObservations | undefined };
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { browserProbe, type JourneyObservations } from '../browser.probe.ts';
-import { runCheck } from '../runner.ts';
+import { runChecked } from '../observations.test-support.ts';
 import { closedPort, startHttp, type Running } from '../test-servers.ts';
 import { BrowserPool, browserPool, CHROMIUM_ARGS, closeBrowserPool, DEFAULT_CONCURRENCY } from './pool.ts';
 import { chromiumDescendants, eventually } from './processes.test-support.ts';
@@ -47,7 +47,7 @@ function cfg(steps: unknown[], extra: Record<string, unknown> = {}) {
 }
 
 async function run(config: Record<string, unknown>) {
-  const r = await runCheck(browserProbe, config, ids, { timeoutMs: 20_000 });
+  const r = await runChecked(browserProbe, config, ids, { timeoutMs: 20_000 });
   return { ...r, obs: r.observations as JourneyObservations | undefined };
 }
 
