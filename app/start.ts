@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } from '../core/config.ts';
-import { migrate, openDb, type Db } from '../core/db.ts';
+import { configuredDb, migrate, openDb, type Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { pruneLimits } from '../core/rate-limit.ts';
 import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/redis.ts';
@@ -95,8 +95,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   let checks = checkMap(cfg);
   await assertJourneyFiles(cfg, opts.configPath);
 
-  const databaseUrl = env.DATABASE_URL ?? cfg.storage.databaseUrl;
-  const db = await openDb({ databaseUrl, dataDir: cfg.storage.dataDir, schema: env.DATABASE_SCHEMA ?? cfg.storage.schema });
+  const db = await openDb(configuredDb(cfg.storage, env));
   try {
     const applied = await migrate(db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');

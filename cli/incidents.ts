@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createToken, parseRole } from '../core/auth.ts';
 import { loadConfigFile, parseConfig } from '../core/config.ts';
-import { migrate, openDb } from '../core/db.ts';
+import { configuredDb, migrate, openDb } from '../core/db.ts';
 import { PROBES } from '../probes/index.ts';
 
 export function registerIncidentCommands(program: Command): void {
@@ -22,7 +22,7 @@ export function registerIncidentCommands(program: Command): void {
       const role = parseRole(o.role);
       const path = o.config ? resolve(o.config) : existsSync('kuzet.yaml') ? resolve('kuzet.yaml') : undefined;
       const config = path ? loadConfigFile(path, PROBES) : parseConfig('{}', PROBES);
-      const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: config.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? config.storage.schema });
+      const db = await openDb(configuredDb(config.storage));
       try {
         await migrate(db);
         const t = await createToken(db, { role, name: o.name, actor: 'system:cli' });

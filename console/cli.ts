@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { parseRole, ROLES } from '../core/auth.ts';
 import type { KuzetConfig } from '../core/config.ts';
-import { migrate, openDb, type Db } from '../core/db.ts';
+import { configuredDb, migrate, openDb, type Db } from '../core/db.ts';
 import { InputError } from '../core/errors.ts';
 import { formatAstana } from '../core/time.ts';
 import { createUser, listUsers, setDisabled, setPassword, setRole, signOutEverywhere, unlockUser } from './users.repo.ts';
@@ -25,7 +25,7 @@ const ACTOR = { id: 'system:cli' };
 
 async function withDb<T>(ctx: Ctx, o: DbOpts, fn: (db: Db) => Promise<T>): Promise<T> {
   const config = ctx.loadConfig(o.config);
-  const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: o.dataDir ?? config.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? config.storage.schema });
+  const db = await openDb(configuredDb(config.storage, process.env, o.dataDir));
   try {
     await migrate(db);
     return await fn(db);

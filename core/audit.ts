@@ -4,6 +4,7 @@
  * date, time and IP address).
  */
 import type { Queryable } from './db.ts';
+import { insertAuditRow } from './audit.repo.ts';
 
 export interface AuditEntry {
   /** Token id or `system:<component>` for kuzet's own writes. */
@@ -20,13 +21,5 @@ export interface AuditEntry {
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
 export async function audit(tx: Queryable, e: AuditEntry): Promise<void> {
-  await tx.query('INSERT INTO audit_log (at, actor, ip, action, subject, before, after) VALUES (COALESCE($1::timestamptz, now()), $2, $3, $4, $5, $6::jsonb, $7::jsonb)', [
-    e.at ? e.at.toISOString() : null,
-    e.actor,
-    e.ip ?? null,
-    e.action,
-    e.subject ?? null,
-    json(e.before),
-    json(e.after),
-  ]);
+  await insertAuditRow(tx, { at: e.at ? e.at.toISOString() : null, actor: e.actor, ip: e.ip ?? null, action: e.action, subject: e.subject ?? null, before: json(e.before), after: json(e.after) });
 }

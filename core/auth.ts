@@ -14,6 +14,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Db, Queryable } from './db.ts';
 import { audit } from './audit.ts';
+import { findActiveToken, insertToken } from './auth.repo.ts';
 import { InputError, KuzetError, UnavailableError } from './errors.ts';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -47,15 +48,15 @@ export async function createToken(db: Db, opts: { role: Role; name?: string | un
   if (token.length < 16) throw new InputError('must be at least 16 characters', 'token');
   const id = `tok_${randomBytes(6).toString('hex')}`;
   await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO api_tokens (id, token_hash, role, name) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING', [id, hashToken(token), opts.role, opts.name ?? null]);
+    await insertToken(tx, { id, tokenHash: hashToken(token), role: opts.role, name: opts.name ?? null });
     await audit(tx, { actor: opts.actor ?? 'system:cli', ip: opts.ip, action: 'token.create', subject: id, after: { role: opts.role, name: opts.name ?? null } });
   });
   return { id, token, role: opts.role };
 }
 
 export async function verifyToken(db: Queryable, token: string): Promise<Actor | undefined> {
-  const rows = await db.query<{ id: string; role: Role; name: string | null }>('SELECT id, role, name FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
-  return rows[0];
+  // Only the roles of ROLES are ever stored (parseRole before createToken).
+  return (await findActiveToken(db, hashToken(token))) as Actor | undefined;
 }
 
 /**

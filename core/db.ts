@@ -32,6 +32,16 @@ export interface DbOptions {
   schema?: string | undefined;
 }
 
+/**
+ * Which database this process uses — the one place that decides: `DATABASE_URL` (PostgreSQL) over
+ * the config's `storage.databaseUrl`, else PGlite in `storage.dataDir` (or `dataDir`, a command's
+ * `--data-dir`); `DATABASE_SCHEMA` over `storage.schema` (tests run each in a schema of their own).
+ * An empty variable counts as set: `DATABASE_URL=` chooses PGlite whatever the config says.
+ */
+export function configuredDb(storage: { databaseUrl?: string | undefined; dataDir: string; schema?: string | undefined }, env: NodeJS.ProcessEnv = process.env, dataDir?: string): DbOptions {
+  return { databaseUrl: env.DATABASE_URL ?? storage.databaseUrl, dataDir: dataDir ?? storage.dataDir, schema: env.DATABASE_SCHEMA ?? storage.schema };
+}
+
 export async function openDb(opts: DbOptions): Promise<Db> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema) : openPglite(opts.dataDir ?? './data', opts.schema);
 }

@@ -5,6 +5,7 @@
  */
 import type { Queryable } from './db.ts';
 import { KuzetError } from './errors.ts';
+import { countHit, deleteExpiredLimits } from './rate-limit.repo.ts';
 
 /** A 429: the API sends `Retry-After` with it. */
 export class RateLimitedError extends KuzetError {
@@ -18,22 +19,12 @@ export class RateLimitedError extends KuzetError {
 
 /** Counts one hit on `key`; answers whether it is within `max` per `windowMs`, and when the window resets. */
 export async function takeLimit(db: Queryable, key: string, max: number, windowMs: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-  const reset = new Date(now.getTime() + windowMs).toISOString();
-  const row = (
-    await db.query<{ n: number; reset_at: Date | string }>(
-      `INSERT INTO rate_limits (key, n, reset_at) VALUES ($1, 1, $3)
-       ON CONFLICT (key) DO UPDATE SET
-         n = CASE WHEN rate_limits.reset_at <= $2 THEN 1 ELSE rate_limits.n + 1 END,
-         reset_at = CASE WHEN rate_limits.reset_at <= $2 THEN $3 ELSE rate_limits.reset_at END
-       RETURNING n, reset_at`,
-      [key, now.toISOString(), reset],
-    )
-  )[0]!;
+  const row = await countHit(db, key, now, new Date(now.getTime() + windowMs));
   const resetMs = new Date(row.reset_at).getTime();
   return { allowed: Number(row.n) <= max, retryAfterSeconds: Math.max(1, Math.ceil((resetMs - now.getTime()) / 1000)) };
 }
 
 /** Drops counters whose window has passed (called now and then; a stale row is harmless, only space). */
 export async function pruneLimits(db: Queryable, now: Date): Promise<void> {
-  await db.query('DELETE FROM rate_limits WHERE reset_at <= $1', [now.toISOString()]);
+  await deleteExpiredLimits(db, now);
 }

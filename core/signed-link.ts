@@ -5,6 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from './db.ts';
+import { storeOrReadKey } from './server-keys.repo.ts';
 
 const keys = new WeakMap<Queryable, Map<string, Promise<Buffer>>>();
 
@@ -15,10 +16,9 @@ export function serverKey(db: Queryable, name: string): Promise<Buffer> {
   let key = byName.get(name);
   if (!key) {
     key = (async () => {
-      await db.query('INSERT INTO server_keys (name, key) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32).toString('base64url')]);
-      const row = (await db.query<{ key: string }>('SELECT key FROM server_keys WHERE name = $1', [name]))[0];
-      if (!row) throw new Error(`server key ${name} could not be stored`);
-      return Buffer.from(row.key, 'base64url');
+      const stored = await storeOrReadKey(db, name, randomBytes(32).toString('base64url'));
+      if (stored === undefined) throw new Error(`server key ${name} could not be stored`);
+      return Buffer.from(stored, 'base64url');
     })();
     key.catch(() => byName.delete(name));
     byName.set(name, key);

@@ -6,7 +6,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { KuzetConfig } from '../core/config.ts';
-import { migrate, openDb, type Db } from '../core/db.ts';
+import { configuredDb, migrate, openDb, type Db } from '../core/db.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
 import { ETP_TEMPLATES_DIR } from './time-sync.ts';
 import { decisionJson, recordDecision } from './decision.ts';
@@ -16,7 +16,7 @@ import { NoticeTemplates, insertDeliveries } from '../notices/index.ts';
 import { decisionNotices } from './etp.notices.ts';
 
 async function withDb<T>(cfg: KuzetConfig, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? cfg.storage.databaseUrl, dataDir: cfg.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? cfg.storage.schema });
+  const db = await openDb(configuredDb(cfg.storage));
   try {
     await migrate(db);
     await seedFromConfig(db, cfg);

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
-import { migrate, openDb, type Db } from '../core/db.ts';
+import { configuredDb, migrate, openDb, type Db } from '../core/db.ts';
 import { InputError, issuesFromZod } from '../core/errors.ts';
 import { astanaDayTimeToMs, epochDay, tryParseDateTimeMs } from '../core/time.ts';
 import { EXTRACT_FORMATS, renderExtract } from './extract.ts';
@@ -34,7 +34,7 @@ export interface JournalCliDeps {
 async function withDb<T>(deps: JournalCliDeps, configOption: string | undefined, fn: (db: Db, config: KuzetConfig) => Promise<T>): Promise<T> {
   const config = deps.loadConfig(configOption);
   const env = deps.env ?? process.env;
-  const db = await openDb({ databaseUrl: env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: config.storage.dataDir, schema: env.DATABASE_SCHEMA ?? config.storage.schema });
+  const db = await openDb(configuredDb(config.storage, env));
   try {
     // A database never started by kuzet has no tables yet: the same migrations as `kuzet start` (idempotent).
     await migrate(db);
