@@ -20,8 +20,7 @@ import { PROBES } from '../probes/index.ts';
 import { REDIS_URL, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 import { startKuzet, type KuzetHandle } from '../app/start.ts';
 import { errorMiddleware } from '../api/http-util.ts';
-import { JOURNAL_QUEUE, registerJournalRoutes, sendExtractReminder } from './journal.routes.ts';
-import type { KuzetServices } from '../app/services.ts';
+import { JOURNAL_QUEUE, registerJournalRoutes, sendExtractReminder, type ReminderDeps } from './journal.routes.ts';
 
 describe('GET /api/v1/journal', () => {
   let server: Server;
@@ -157,7 +156,7 @@ systems:
   });
 
   it('the reminder reaches the operator’s webhook in both languages, once per year, and is audited', async () => {
-    const services = { config: k.config, db: () => k.db, log: silentLogger, notices: k.notices } as unknown as KuzetServices;
+    const services: ReminderDeps = { config: k.config, db: () => k.db, log: silentLogger, notices: k.notices };
     const runAt = new Date('2027-01-10T09:00:00+05:00');
     const first = await sendExtractReminder(services, runAt);
     const again = await sendExtractReminder(services, runAt);

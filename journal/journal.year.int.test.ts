@@ -36,7 +36,6 @@ import { demoConfigYaml } from '../demo/run.ts';
 import { journalExtension } from './journal.routes.ts';
 import { Metrics } from '../collector/metrics.ts';
 import { insertResults, type KeyedResult } from '../collector/results.repo.ts';
-import type { KuzetServices } from '../app/services.ts';
 import { StatusBoard } from '../collector/status.ts';
 
 const MIN = 60_000;
@@ -353,7 +352,7 @@ describe('availability over HTTP from stored check results, announced maintenanc
       }
     }
     await insertResults(db, rows);
-    const services = { config: () => cfg, db: () => db, log: silentLogger, metrics: new Metrics(), status: new StatusBoard(), notices, now: () => new Date('2026-03-11T09:00:00+05:00') } as unknown as KuzetServices;
+    const services = { config: () => cfg, db: () => db, log: silentLogger, metrics: new Metrics(), status: new StatusBoard(), notices, now: () => new Date('2026-03-11T09:00:00+05:00') };
     const app = createApi({ config: () => cfg, db: () => db, metrics: services.metrics, status: services.status, readiness: async () => [], log: silentLogger, extensions: [journalExtension(services)] });
     server = await new Promise((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
