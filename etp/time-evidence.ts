@@ -5,6 +5,7 @@
  */
 import type { KuzetConfig } from '../core/config.ts';
 import type { Queryable } from '../core/db.ts';
+import { freshnessAgeObservation, httpDateMeasurementObservation, ntpMeasurementObservation, observationOf } from '../probes/index.ts';
 import { failingRuns, latestResults, openIncidentOf } from './evidence.repo.ts';
 import { ETP_TIME_RULE } from './time-sync.ts';
 
@@ -17,6 +18,11 @@ interface CheckRef {
 }
 type Latest = Awaited<ReturnType<typeof latestResults>>[number];
 
+/** What the evidence shows of each kind's observation, picked from the probe's own schema; a field a run did not measure is null. */
+const CLOCK = httpDateMeasurementObservation.pick({ offsetMs: true, uncertaintyMs: true, kuzetClockCorrectionMs: true }).partial();
+const NTP = ntpMeasurementObservation.pick({ server: true, offsetMs: true, delayMs: true, stratum: true, refId: true }).partial();
+const FRESHNESS = freshnessAgeObservation.pick({ timestamp: true, ageSeconds: true, maxAgeSeconds: true }).partial();
+
 function checksOf(cfg: KuzetConfig): CheckRef[] {
   return Object.entries(cfg.systems).flatMap(([system, sys]) => sys.targets.flatMap((t) => t.checks.map((c) => ({ key: `${system}/${t.id}/${c.id}`, system, target: t, check: c }))));
 }
@@ -25,13 +31,14 @@ async function clockOffsetOf(db: Queryable, etpId: string, c: CheckRef, r: Lates
   const runs = r ? await failingRuns(db, c.key) : 0;
   const module = c.target.module ?? c.target.id;
   const incident = await openIncidentOf(db, etpId, module);
+  const clock = r ? observationOf(r, 'http-date', CLOCK) : undefined;
   return {
     check: c.key,
     at: r?.at ?? null,
     ok: r?.ok ?? null,
-    offsetMs: (r?.observations?.offsetMs as number | undefined) ?? null,
-    uncertaintyMs: (r?.observations?.uncertaintyMs as number | undefined) ?? null,
-    kuzetClockCorrectionMs: (r?.observations?.kuzetClockCorrectionMs as number | null | undefined) ?? null,
+    offsetMs: clock?.offsetMs ?? null,
+    uncertaintyMs: clock?.uncertaintyMs ?? null,
+    kuzetClockCorrectionMs: clock?.kuzetClockCorrectionMs ?? null,
     maxOffsetMs: (c.check.settings.maxOffsetMs as number | undefined) ?? null,
     message: r?.message ?? null,
     runsBeyondThreshold: runs,
@@ -42,12 +49,12 @@ async function clockOffsetOf(db: Queryable, etpId: string, c: CheckRef, r: Lates
 }
 
 function ntpOf(c: CheckRef, r: Latest | undefined) {
-  const o = r?.observations ?? {};
+  const o = (r && observationOf(r, 'ntp', NTP)) ?? {};
   return { check: c.key, at: r?.at ?? null, ok: r?.ok ?? null, server: o.server ?? (c.check.settings.server as string | undefined) ?? null, offsetMs: o.offsetMs ?? null, delayMs: o.delayMs ?? null, stratum: o.stratum ?? null, refId: o.refId ?? null, message: r?.message ?? null };
 }
 
 function freshnessOf(c: CheckRef, r: Latest | undefined) {
-  const o = r?.observations ?? {};
+  const o = (r && observationOf(r, 'freshness', FRESHNESS)) ?? {};
   return { check: c.key, service: c.target.service ?? null, at: r?.at ?? null, ok: r?.ok ?? null, timestamp: o.timestamp ?? null, ageSeconds: o.ageSeconds ?? null, maxAgeSeconds: o.maxAgeSeconds ?? null, message: r?.message ?? null };
 }
 
