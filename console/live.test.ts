@@ -1,8 +1,7 @@
 /** The live feed's fingerprint: it moves when a check's state, an incident, a clock, a notice, a maintenance window or a kuzet.silent episode changes, and only then. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { KuzetServices } from '../app/services.ts';
-import { LiveFeed } from './live.ts';
+import { LiveFeed, type LiveDeps } from './live.ts';
 
 interface World {
   status: string;
@@ -17,7 +16,7 @@ function feed(w: World): LiveFeed {
     config: () => ({}),
     now: () => new Date(0),
     db: () => ({ query: async (sql: string) => [w.rows[table(sql)]] }),
-  } as unknown as KuzetServices;
+  } as unknown as LiveDeps;
   return new LiveFeed(s);
 }
 

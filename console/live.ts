@@ -9,12 +9,16 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { formatAstana } from '../core/time.ts';
-import type { KuzetServices } from '../app/services.ts';
+import type { ConsoleDeps } from './deps.ts';
+import { liveCounts } from './live.repo.ts';
 
 interface Client {
   out: ServerResponse;
   serverListening: () => boolean;
 }
+
+/** What the live feed reads: the status board, the database's counts and the clock. */
+export type LiveDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now' | 'status'>;
 
 const TICK_MS = 1000;
 const PING_EVERY = 15;
@@ -26,19 +30,13 @@ export class LiveFeed {
   private ticks = 0;
   private running = false;
 
-  constructor(private readonly s: KuzetServices) {}
+  constructor(private readonly s: LiveDeps) {}
 
   /** What the console shows, reduced to a hash: equal hashes mean nothing visible changed. */
   async fingerprint(): Promise<string> {
     const snap = this.s.status.snapshot(this.s.config(), this.s.now());
     const checks = snap.systems.flatMap((sys) => sys.targets.flatMap((t) => t.checks.flatMap((c) => c.regions.map((r) => `${c.key}@${r.region}=${r.status}`))));
-    const db = this.s.db();
-    const [inc] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, COALESCE(sum(version), 0) AS v FROM incidents');
-    const [clk] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, count(met_at) AS met, count(warned_at) AS warned, count(breached_at) AS breached FROM incident_clocks');
-    const [ntc] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, max(updated_at) AS at, COALESCE(sum(published_version), 0) AS v FROM notices');
-    const [mw] = await db.query<Record<string, unknown>>("SELECT count(*) AS n, string_agg(phase, ',' ORDER BY id) AS p FROM maintenance_windows");
-    const [silent] = await db.query<Record<string, unknown>>('SELECT count(*) AS n, count(ended_at) AS ended FROM meta_silences');
-    return createHash('sha256').update(JSON.stringify([checks, inc, clk, ntc, mw, silent])).digest('base64url');
+    return createHash('sha256').update(JSON.stringify([checks, ...(await liveCounts(this.s.db()))])).digest('base64url');
   }
 
   private async tick(): Promise<void> {

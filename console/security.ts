@@ -13,10 +13,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import { InputError, KuzetError } from '../core/errors.ts';
 import { readBodyText, refuseUnstorableFields } from '../api/index.ts';
-import type { KuzetServices } from '../app/services.ts';
+import type { ConsoleDeps } from './deps.ts';
 import { CONSOLE_LANGS, type ConsoleLang } from './i18n.ts';
 import { CONSOLE_CSP, labels, renderPage } from './render.ts';
 import { actorOf, lookupSession, type SessionView } from './users.repo.ts';
+
+/** What the front door reads: sessions from the database, the configured public address, the clock, the log for failures. */
+export type SecurityDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now' | 'log'>;
 
 export const SESSION_COOKIE = 'kuzet_session';
 /** Behind TLS the cookie takes the `__Host-` prefix: the browser then refuses it without Secure, a Domain or a Path other than /. */
@@ -69,7 +72,7 @@ function pickLang(ctx: Context): ConsoleLang {
 }
 
 /** A request from another site: the browser says so (Sec-Fetch-Site) or its Origin is not ours. */
-function crossSite(ctx: Context, s: KuzetServices): boolean {
+function crossSite(ctx: Context, s: SecurityDeps): boolean {
   const site = ctx.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = ctx.get('origin');
@@ -81,13 +84,13 @@ function crossSite(ctx: Context, s: KuzetServices): boolean {
  * protocol and host (Koa 3's ctx.origin echoes the Origin header), which forwarded.ts lets only a
  * trusted proxy change.
  */
-function ownOrigin(ctx: Context, s: KuzetServices): string {
+function ownOrigin(ctx: Context, s: SecurityDeps): string {
   const configured = s.config().server.publicUrl;
   return configured ? new URL(configured).origin : `${ctx.protocol}://${ctx.host}`;
 }
 
 /** The path of a same-origin Referer, for a "back" link; anything else (absent, malformed, another site) is the console's home. */
-function backPath(ctx: Context, s: KuzetServices): string {
+function backPath(ctx: Context, s: SecurityDeps): string {
   const referer = ctx.get('referer');
   if (!referer || crossSite(ctx, s)) return '/console';
   try {
@@ -109,7 +112,7 @@ function setSecurityHeaders(ctx: Context): void {
   if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000');
 }
 
-function renderError(ctx: Context, s: KuzetServices, status: number, message: string): void {
+function renderError(ctx: Context, s: SecurityDeps, status: number, message: string): void {
   const st = ctx.state.console as ConsoleState | undefined;
   const lang = st?.lang ?? 'kk';
   const L = labels(lang);
@@ -120,7 +123,7 @@ function renderError(ctx: Context, s: KuzetServices, status: number, message: st
   ctx.body = renderPage('error', { lang, me, csrf: st?.session?.csrf, path: ctx.path, now: s.now() }, { heading: status === 403 ? L.forbidden : `${L.error} ${status}`, message, back }, { title: L.error });
 }
 
-export function consoleMiddleware(s: KuzetServices) {
+export function consoleMiddleware(s: SecurityDeps) {
   return async (ctx: Context, next: Next) => {
     const isConsole = isConsolePath(ctx.path);
     const sid = ctx.cookies.get(SECURE_SESSION_COOKIE) ?? ctx.cookies.get(SESSION_COOKIE);
