@@ -16,8 +16,9 @@ import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, uniqueName, waitFor }
 import { Deliveries, fanOut, insertDeliveries, type ChannelConfig } from '../delivery.ts';
 import { CHANNELS, deliveryKey, type Channel, type ChannelRegistry } from './index.ts';
 
-/** What the toy channel's peer received. */
+/** What the toy channel's peer received, and how many of its sends were in flight at most. */
 const inbox: { to: string; body: string; key: string }[] = [];
+const flight = { now: 0, max: 0 };
 
 // Place 1: the channel.
 const toySchema = z.strictObject({ desk: z.string().min(1) });
@@ -28,6 +29,9 @@ const toyChannel: Channel<typeof toySchema, string> = {
   idempotencyKey: deliveryKey,
   render: (msg) => `${msg.texts.kk.title} / ${msg.texts.ru.title}`,
   async send(cfg, msg) {
+    flight.max = Math.max(flight.max, ++flight.now);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    flight.now--;
     inbox.push({ to: msg.recipient, body: toyChannel.render(msg), key: msg.key });
     return { ok: true, ref: `toy-${inbox.length}` };
   },
@@ -53,6 +57,7 @@ describe('a toy channel added in two places', { timeout: 60_000 }, () => {
   let db: Db;
   let redis: Redis;
   let deliveries: Deliveries | undefined;
+  let configured: readonly ChannelConfig[] = [];
   before(async () => {
     db = await openDb({ databaseUrl: PG_URL, schema });
     await migrate(db);
@@ -83,12 +88,25 @@ describe('a toy channel added in two places', { timeout: 60_000 }, () => {
       [['notice:INC-2026-000042:v1|ops-desk|room-7', 'ops-desk', 'room-7', 2]],
     );
     await db.transaction((tx) => insertDeliveries(tx, rows));
-    deliveries = new Deliveries({ db, connection: redis, prefix, channels: () => channels, registry, log: silentLogger, backoffMs: 100 });
+    configured = channels;
+    deliveries = new Deliveries({ db, connection: redis, prefix, channels: () => configured, registry, log: silentLogger, backoffMs: 100 });
     deliveries.start();
     await deliveries.enqueue(rows);
     await deliveries.enqueue(rows); // the same key again: one job, one send
     const sent = await waitFor(async () => (await deliveries!.list('sent')).find((d) => d.key === rows[0]!.key), { timeoutMs: 30_000, what: 'the toy delivery' });
     assert.equal(sent.attempts, 1);
     assert.deepEqual(inbox, [{ to: 'room-7', body: 'Іркіліс / Сбой', key: 'notice:INC-2026-000042:v1|ops-desk|room-7' }]);
+  });
+
+  it("the worker keeps the channel's concurrency: one send at a time with four workers free", async () => {
+    const cfg = parseConfig(`notifications:\n  channels:\n${['a', 'b', 'c', 'd'].map((d) => `    - { id: desk-${d}, type: toy, desk: room-${d} }\n`).join('')}`, PROBES, {}, registry);
+    configured = cfg.notifications.channels as readonly ChannelConfig[];
+    const texts = { kk: { title: 'Жұмыстар', text: 'мәтін' }, ru: { title: 'Работы', text: 'текст' } };
+    const rows = fanOut('notice:MW-1:v1', { threadKey: 'MW-1', texts, data: {} }, configured, [], { registry });
+    assert.equal(rows.length, 4);
+    await db.transaction((tx) => insertDeliveries(tx, rows));
+    await deliveries!.enqueue(rows);
+    await waitFor(async () => (await deliveries!.list('sent')).filter((d) => d.event === 'notice:MW-1:v1').length === 4 || undefined, { timeoutMs: 30_000, what: 'four toy deliveries' });
+    assert.equal(flight.max, 1);
   });
 });
