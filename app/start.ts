@@ -5,6 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfigFile, resolveChecks, type KuzetConfig, type ResolvedCheck } from '../core/config.ts';
@@ -88,13 +89,8 @@ async function subscribeReload(redis: Redis, prefix: string, onReload: () => Pro
   return subscriber;
 }
 
-export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
-  const env = opts.env ?? process.env;
-  const log = opts.log;
-  let cfg = opts.config;
-  let checks = checkMap(cfg);
-  await assertJourneyFiles(cfg, opts.configPath);
-
+/** Opens the configured database and applies pending migrations (closed again when they fail). */
+async function openDatabase(cfg: KuzetConfig, env: NodeJS.ProcessEnv, log: Logger): Promise<Db> {
   const db = await openDb(configuredDb(cfg.storage, env));
   try {
     const applied = await migrate(db);
@@ -103,6 +99,92 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await db.close();
     throw e;
   }
+  return db;
+}
+
+/** The incident runtime: detector thresholds and the SLA tick from kuzet.yaml `incidents` (read at start); options override them (tests). */
+function startIncidents(db: Db, config: () => KuzetConfig, metrics: Metrics, log: Logger, o: StartOptions['incidents']): Promise<IncidentRuntime> {
+  const cfg = config();
+  const det = cfg.incidents.detector;
+  return startIncidentRuntime({
+    db,
+    config,
+    registry: metrics.registry,
+    onError: (e) => log.warn({ err: e.message }, 'incident background task failed'),
+    ...o,
+    detector: { failuresToOpen: det.failuresToOpen, regionsToOpen: det.regionsToOpen, successesToResolve: det.successesToResolve, flapWindowMs: det.flapWindow, maxScreenshots: det.maxScreenshots, ...o?.detector },
+    slaTickMs: o?.slaTickMs ?? cfg.incidents.slaTick,
+  });
+}
+
+/** The maintenance queue: retention every 6 hours (results past `storage.retentionDays`, and request counters whose window has passed). */
+async function startMaintenance(redis: Redis, prefix: string, db: Db, config: () => KuzetConfig, log: Logger): Promise<BackgroundPart> {
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
+  queue.on('error', () => undefined);
+  await queue.upsertJobScheduler('retention', { every: 6 * 3_600_000 }, { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } });
+  const connection = redis.duplicate();
+  connection.on('error', () => undefined);
+  const worker = new Worker(
+    MAINTENANCE_QUEUE,
+    async (job) => {
+      if (job.name === 'retention') {
+        const cfg = config();
+        const deleted = await enforceRetention(db, new Date(), cfg.storage.retentionDays);
+        // Request counters whose window has passed (status-site subscriptions) are only space.
+        await pruneLimits(db, new Date());
+        log.info({ deleted, retentionDays: cfg.storage.retentionDays }, 'retention enforced');
+        return { deleted };
+      }
+      return undefined;
+    },
+    { connection, prefix },
+  );
+  worker.on('error', () => undefined);
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
+
+/** What `/readyz` names as missing: Redis (not reached yet, or not answering a ping) and the database. */
+async function readinessOf(redis: () => Redis | undefined, redisUrl: string, db: Db): Promise<string[]> {
+  const missing: string[] = [];
+  const r = redis();
+  if (!r) missing.push(`redis: not reached yet at REDIS_URL=${redactUrl(redisUrl)}`);
+  else {
+    try {
+      await withTimeout(r.ping(), 1000);
+    } catch (e) {
+      missing.push(`redis: ${(e as Error).message} (REDIS_URL=${redactUrl(redisUrl)})`);
+    }
+  }
+  try {
+    await withTimeout(db.ping(), 2000);
+  } catch (e) {
+    missing.push(`database: ${(e as Error).message}`);
+  }
+  return missing;
+}
+
+/** Listens on `port` (0 picks a free one) and `host`. */
+function listen(app: Koa, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.on('error', reject);
+  });
+}
+
+export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
+  const env = opts.env ?? process.env;
+  const log = opts.log;
+  let cfg = opts.config;
+  let checks = checkMap(cfg);
+  await assertJourneyFiles(cfg, opts.configPath);
+
+  const db = await openDatabase(cfg, env, log);
 
   const metrics = new Metrics();
   metrics.seed(resolveChecks(cfg));
@@ -113,17 +195,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   status.seed(await listStates(db));
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
-  // Detector thresholds and the SLA tick come from kuzet.yaml `incidents` (read at start); options override them (tests).
-  const det = cfg.incidents.detector;
-  const incidents = await startIncidentRuntime({
-    db,
-    config: () => cfg,
-    registry: metrics.registry,
-    onError: (e) => log.warn({ err: e.message }, 'incident background task failed'),
-    ...opts.incidents,
-    detector: { failuresToOpen: det.failuresToOpen, regionsToOpen: det.regionsToOpen, successesToResolve: det.successesToResolve, flapWindowMs: det.flapWindow, maxScreenshots: det.maxScreenshots, ...opts.incidents?.detector },
-    slaTickMs: opts.incidents?.slaTickMs ?? cfg.incidents.slaTick,
-  });
+  const incidents = await startIncidents(db, () => cfg, metrics, log, opts.incidents);
 
   let publicUrl = '';
   const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl, etpRegistry: queryRegistry });
@@ -137,10 +209,8 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   let scheduler: CheckScheduler | undefined;
   let workers: CheckWorkers | undefined;
   let ingestor: ResultIngestor | undefined;
-  let maintenanceQueue: Queue | undefined;
-  let maintenanceWorker: Worker | undefined;
+  let maintenance: BackgroundPart | undefined;
   let subscriber: Redis | undefined;
-  let maintenanceConnection: Redis | undefined;
   const parts: BackgroundPart[] = [];
   const services: KuzetServices = {
     config: () => cfg,
@@ -203,26 +273,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     incidents.attachRedis(redis, prefix);
     await notices.attachRedis(redis, prefix);
     await ingestor.start();
-    maintenanceQueue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
-    maintenanceQueue.on('error', () => undefined);
-    await maintenanceQueue.upsertJobScheduler('retention', { every: 6 * 3_600_000 }, { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } });
-    maintenanceConnection = redis.duplicate();
-    maintenanceConnection.on('error', () => undefined);
-    maintenanceWorker = new Worker(
-      MAINTENANCE_QUEUE,
-      async (job) => {
-        if (job.name === 'retention') {
-          const deleted = await enforceRetention(db, new Date(), cfg.storage.retentionDays);
-          // Request counters whose window has passed (status-site subscriptions) are only space.
-          await pruneLimits(db, new Date());
-          log.info({ deleted, retentionDays: cfg.storage.retentionDays }, 'retention enforced');
-          return { deleted };
-        }
-        return undefined;
-      },
-      { connection: maintenanceConnection, prefix },
-    );
-    maintenanceWorker.on('error', () => undefined);
+    maintenance = await startMaintenance(redis, prefix, db, () => cfg, log);
     subscriber = await subscribeReload(redis, prefix, reload);
     parts.push(await startEtpPart(etpRuntime(services)), await startJournalPart(services), await meta.start());
     return true;
@@ -231,31 +282,12 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     return false;
   });
 
-  const readiness = async (): Promise<string[]> => {
-    const missing: string[] = [];
-    if (!redisUp) missing.push(`redis: not reached yet at REDIS_URL=${redactUrl(redisUrl)}`);
-    else {
-      try {
-        await withTimeout(redis.ping(), 1000);
-      } catch (e) {
-        missing.push(`redis: ${(e as Error).message} (REDIS_URL=${redactUrl(redisUrl)})`);
-      }
-    }
-    try {
-      await withTimeout(db.ping(), 2000);
-    } catch (e) {
-      missing.push(`database: ${(e as Error).message}`);
-    }
-    return missing;
-  };
+  const readiness = () => readinessOf(() => (redisUp ? redis : undefined), redisUrl, db);
 
   const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
   const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir, appealRateLimit: { max: cfg.incidents.appeals.perIp.max, windowMs: cfg.incidents.appeals.perIp.window }, binIinRateLimit: { max: cfg.incidents.appeals.perBinIin.max, windowMs: cfg.incidents.appeals.perBinIin.window } }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension({ ...services, etp: () => etpRuntime(services) }), etpRoutes({ etp: etpRuntime(services), db: () => db }), journalExtension(services), meta.extension] });
   const host = opts.host ?? cfg.server.host;
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port ?? cfg.server.port, host, () => resolve(s));
-    s.on('error', reject);
-  });
+  const server = await listen(app, opts.port ?? cfg.server.port, host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Links in mail, RSS and notices use the configured public address; the listening one only when none is set.
@@ -272,12 +304,10 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await ingestor?.close();
     await incidents.close();
     await notices.close();
-    await maintenanceWorker?.close();
-    await maintenanceQueue?.close();
+    await maintenance?.close();
     await scheduler?.close();
     await influx?.close();
     subscriber?.disconnect();
-    maintenanceConnection?.disconnect();
     redis.disconnect();
     await db.close();
   };
