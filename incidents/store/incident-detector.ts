@@ -8,6 +8,7 @@
 import { audit } from '../../core/audit.ts';
 import type { Db, Queryable } from '../../core/db.ts';
 import { formatAstana } from '../../core/time.ts';
+import { httpDateMeasurementObservation, observationOf } from '../../probes/index.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
 import { DEFAULT_POLICY_ID } from '../rules/index.ts';
 import {
@@ -62,9 +63,10 @@ function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
  * the clock itself (docs/rules.md §8), not the page, so the incident names the ntp.nic.kz requirement.
  */
 function isClockOffsetFailure(r: DetectableResult): boolean {
-  const o = r.observations;
-  return !r.ok && r.errorKind === 'assertion' && typeof o?.offsetMs === 'number' && typeof o.uncertaintyMs === 'number';
+  return !r.ok && r.errorKind === 'assertion' && observationOf(r, 'http-date', CLOCK_MEASURED) !== undefined;
 }
+/** An http-date run that got as far as an estimate: the part of its observation that says so. */
+const CLOCK_MEASURED = httpDateMeasurementObservation.pick({ offsetMs: true, uncertaintyMs: true });
 
 export class IncidentDetector {
   private state: DetectorState = emptyDetectorState();
