@@ -121,6 +121,39 @@ export interface PageActions {
 }
 
 /** Page actions bound to one page, its base URL and step timeout. */
+/** Runs a Playwright wait; its timeout becomes a failure that says what was not found. */
+async function waiting<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isTimeoutError(err)) throw new StepFailure(`${what} within ${formatSeconds(ms)}`, 'assertion', { cause: err });
+    throw err;
+  }
+}
+
+function resolveStepUrl(url: string, baseUrl: string | undefined): string {
+  try {
+    return new URL(url, baseUrl).toString();
+  } catch {
+    throw new StepFailure(`"${url}" is not an absolute URL and no baseUrl is set`, 'internal');
+  }
+}
+
+/** Waits until the page's URL contains or matches `expected`, failing with the URL it is still at. */
+async function expectUrlOn(page: Page, expected: Parameters<PageActions['expectUrl']>[0], ms: number): Promise<void> {
+  const test =
+    'contains' in expected
+      ? (u: URL) => u.toString().includes(expected.contains)
+      : (u: URL) => (typeof expected.matches === 'string' ? new RegExp(expected.matches) : expected.matches).test(u.toString());
+  const wanted = 'contains' in expected ? `to contain "${expected.contains}"` : `to match /${typeof expected.matches === 'string' ? expected.matches : expected.matches.source}/`;
+  try {
+    await page.waitForURL(test, { timeout: ms, waitUntil: 'commit' });
+  } catch (err) {
+    if (isTimeoutError(err)) throw new StepFailure(`expected the URL ${wanted}, still "${page.url()}" after ${formatSeconds(ms)}`, 'assertion', { cause: err });
+    throw err;
+  }
+}
+
 export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTimeoutMs: number }): PageActions {
   let lastStatus: number | null = null;
   page.on('response', (res) => {
@@ -128,22 +161,7 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
     if (req.isNavigationRequest() && req.frame() === page.mainFrame()) lastStatus = res.status();
   });
   const limit = (opts?: ActionOptions) => opts?.timeoutMs ?? o.stepTimeoutMs;
-  /** Runs a Playwright wait; its timeout becomes a failure that says what was not found. */
-  const waiting = async <T>(p: Promise<T>, ms: number, what: string): Promise<T> => {
-    try {
-      return await p;
-    } catch (err) {
-      if (isTimeoutError(err)) throw new StepFailure(`${what} within ${formatSeconds(ms)}`, 'assertion', { cause: err });
-      throw err;
-    }
-  };
-  const resolveUrl = (url: string) => {
-    try {
-      return new URL(url, o.baseUrl).toString();
-    } catch {
-      throw new StepFailure(`"${url}" is not an absolute URL and no baseUrl is set`, 'internal');
-    }
-  };
+  const resolveUrl = (url: string) => resolveStepUrl(url, o.baseUrl);
 
   return {
     get lastStatus() {
@@ -194,18 +212,7 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
       await waiting(page.locator(sel).first().waitFor({ state: 'visible', timeout: ms }), ms, `element "${sel}" not visible`);
     },
     async expectUrl(expected, opts) {
-      const ms = limit(opts);
-      const test =
-        'contains' in expected
-          ? (u: URL) => u.toString().includes(expected.contains)
-          : (u: URL) => (typeof expected.matches === 'string' ? new RegExp(expected.matches) : expected.matches).test(u.toString());
-      const wanted = 'contains' in expected ? `to contain "${expected.contains}"` : `to match /${typeof expected.matches === 'string' ? expected.matches : expected.matches.source}/`;
-      try {
-        await page.waitForURL(test, { timeout: ms, waitUntil: 'commit' });
-      } catch (err) {
-        if (isTimeoutError(err)) throw new StepFailure(`expected the URL ${wanted}, still "${page.url()}" after ${formatSeconds(ms)}`, 'assertion', { cause: err });
-        throw err;
-      }
+      await expectUrlOn(page, expected, limit(opts));
     },
     expectStatus(status) {
       const allowed = [status].flat();
