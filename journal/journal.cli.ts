@@ -93,6 +93,13 @@ export function parseWindows(input: unknown, option = '--maintenance'): Maintena
 }
 
 export function registerJournalCommands(program: Command, deps: JournalCliDeps): void {
+  registerJournal(program, deps);
+  registerExtract(program, deps);
+  registerAvailability(program, deps);
+}
+
+/** `kuzet journal`: the journal in the prescribed form, from the database or `--input`. */
+function registerJournal(program: Command, deps: JournalCliDeps): void {
   program
     .command('journal')
     .description('the journal of failure appeals in the prescribed form (docs/rules.md §9)')
@@ -117,7 +124,10 @@ export function registerJournalCommands(program: Command, deps: JournalCliDeps):
       const r = await renderJournal(entries, { format, lang, period: { from: o.from, to: o.to }, filters: { system: o.system, level, state } });
       writeOut(o.out, r.body);
     });
+}
 
+/** `kuzet extract`: the annual extract for the owner (001 §21). */
+function registerExtract(program: Command, deps: JournalCliDeps): void {
   program
     .command('extract')
     .description('the annual extract of the journal for the owner (001 §21)')
@@ -149,7 +159,10 @@ export function registerJournalCommands(program: Command, deps: JournalCliDeps):
       const r = await renderExtract(input, { format, lang });
       writeOut(o.out, r.body);
     });
+}
 
+/** `kuzet availability`: uptime per system, module and ETP from check results, maintenance apart. */
+function registerAvailability(program: Command, deps: JournalCliDeps): void {
   program
     .command('availability')
     .description('uptime per system, module and ETP per day and month from check results, maintenance apart')

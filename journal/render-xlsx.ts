@@ -46,17 +46,8 @@ function linesIn(text: string, width: number, bold: boolean, size: number): numb
   return text.split('\n').reduce((n, para) => n + lineCount(para, width / 1.04, bold, size), 0);
 }
 
-export async function renderJournalXlsx(entries: readonly JournalEntry[], ctx: RenderContext): Promise<Buffer> {
-  const words = FORM[ctx.lang];
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    sink.on('end', resolve);
-    sink.on('error', reject);
-  });
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
-  wb.creator = 'kuzet';
+/** The one worksheet, set up to print as the form: A4 landscape fitted to the width, the header rows repeated. */
+function addFormSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, widths: readonly number[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet('Журнал', {
     pageSetup: {
       paperSize: 9,
@@ -70,25 +61,24 @@ export async function renderJournalXlsx(entries: readonly JournalEntry[], ctx: R
     },
     views: [{ state: 'frozen', ySplit: XLSX_NUMBER_ROW, xSplit: 0 }],
   });
-  const widths = columnWidths(ctx.lang);
   ws.columns = widths.map((pt) => ({ width: Math.round((pt / PT_PER_WIDTH_UNIT) * 100) / 100 }));
-  const body = { name: FORM_FONT, size: BODY_SIZE };
+  return ws;
+}
+
+/** A line of text across the whole table (title, period, footer), its height from its wrapped text. */
+function addWide(ws: ExcelJS.Worksheet, text: string, font: Partial<ExcelJS.Font>, align: 'center' | 'left' = 'left'): void {
+  const row = ws.addRow([text]);
+  ws.mergeCells(`A${row.number}:${LAST_COLUMN}${row.number}`);
+  const c = row.getCell(1);
+  c.font = font;
+  c.alignment = { wrapText: true, vertical: 'top', horizontal: align };
+  row.height = heightOf(text ? linesIn(text, TABLE_WIDTH, font.bold === true, font.size ?? BODY_SIZE) : 1, font.size ?? BODY_SIZE);
+  row.commit();
+}
+
+/** The 16 headers, then their numbers 1–16, shaded and bordered. */
+function addHeaderRows(ws: ExcelJS.Worksheet, ctx: RenderContext, widths: readonly number[]): void {
   const head = { name: FORM_FONT, size: HEADER_SIZE, bold: HEADER_BOLD };
-
-  /** A line of text across the whole table (title, period, footer), its height from its wrapped text. */
-  const wide = (text: string, font: Partial<ExcelJS.Font>, align: 'center' | 'left' = 'left') => {
-    const row = ws.addRow([text]);
-    ws.mergeCells(`A${row.number}:${LAST_COLUMN}${row.number}`);
-    const c = row.getCell(1);
-    c.font = font;
-    c.alignment = { wrapText: true, vertical: 'top', horizontal: align };
-    row.height = heightOf(text ? linesIn(text, TABLE_WIDTH, font.bold === true, font.size ?? BODY_SIZE) : 1, font.size ?? BODY_SIZE);
-    row.commit();
-  };
-
-  wide(words.title, { name: FORM_FONT, size: TITLE_SIZE, bold: true }, 'center');
-  wide([periodText(ctx), words.timeNote].filter(Boolean).join(' · '), body, 'center');
-
   const hs = headers(ctx.lang);
   for (const texts of [hs, hs.map((_, i) => String(i + 1))]) {
     const row = ws.addRow([...texts]);
@@ -101,7 +91,11 @@ export async function renderJournalXlsx(entries: readonly JournalEntry[], ctx: R
     row.height = heightOf(Math.max(...texts.map((t, i) => linesIn(t, widths[i] ?? 0, HEADER_BOLD, HEADER_SIZE))), HEADER_SIZE);
     row.commit();
   }
+}
 
+/** One row per entry, each as tall as its tallest wrapped cell. */
+function addEntryRows(ws: ExcelJS.Worksheet, entries: readonly JournalEntry[], ctx: RenderContext, widths: readonly number[]): void {
+  const body = { name: FORM_FONT, size: BODY_SIZE };
   entries.forEach((e, i) => {
     const texts = rowCells(e, i + 1, ctx.lang).map((c) => cellText(c));
     const row = ws.addRow(texts);
@@ -115,13 +109,34 @@ export async function renderJournalXlsx(entries: readonly JournalEntry[], ctx: R
     row.height = heightOf(Math.max(...lines), BODY_SIZE);
     row.commit();
   });
-  if (entries.length === 0) wide(words.empty, { ...body, italic: true }, 'center');
+}
+
+export async function renderJournalXlsx(entries: readonly JournalEntry[], ctx: RenderContext): Promise<Buffer> {
+  const words = FORM[ctx.lang];
+  const sink = new PassThrough();
+  const chunks: Buffer[] = [];
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    sink.on('end', resolve);
+    sink.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+  wb.creator = 'kuzet';
+  const widths = columnWidths(ctx.lang);
+  const ws = addFormSheet(wb, widths);
+  const body = { name: FORM_FONT, size: BODY_SIZE };
+
+  addWide(ws, words.title, { name: FORM_FONT, size: TITLE_SIZE, bold: true }, 'center');
+  addWide(ws, [periodText(ctx), words.timeNote].filter(Boolean).join(' · '), body, 'center');
+  addHeaderRows(ws, ctx, widths);
+  addEntryRows(ws, entries, ctx, widths);
+  if (entries.length === 0) addWide(ws, words.empty, { ...body, italic: true }, 'center');
 
   ws.addRow([]).commit();
-  wide(`${words.signatureResponsible}    ____________    ${words.signatureMarks}`, { name: FORM_FONT, size: 8 });
+  addWide(ws, `${words.signatureResponsible}    ____________    ${words.signatureMarks}`, { name: FORM_FONT, size: 8 });
   ws.addRow([]).commit();
-  wide(words.abbreviationsTitle, { name: FORM_FONT, size: 7 });
-  for (const a of words.abbreviations) wide(a, { name: FORM_FONT, size: 7 });
+  addWide(ws, words.abbreviationsTitle, { name: FORM_FONT, size: 7 });
+  for (const a of words.abbreviations) addWide(ws, a, { name: FORM_FONT, size: 7 });
   ws.commit();
   await wb.commit();
   await done;
