@@ -180,6 +180,24 @@ function pendingItem(board: string, title: string, e: MissingMetric): PendingIte
   return { kind: 'panel', name: `${board} / ${title}`, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks', ...(wanted?.note ? { note: wanted.note } : {}) };
 }
 
+/** A board's template variable (multi-valued, All by default); its query is recorded for the query tests. */
+function boardVariable(name: BoardSpec['variables'][number], m: MetricNames, out: RenderedBoard): QueryVariableBuilder {
+  const v = VARIABLES[name];
+  const query = v.query(m);
+  out.variableQueries.push({ name, query });
+  return new QueryVariableBuilder(name)
+    .label(v.label)
+    .datasource(PROMETHEUS)
+    .query(query)
+    .definition(query)
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ selected: true, text: 'All', value: '$__all' })
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.AlphabeticalAsc);
+}
+
 export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames()): RenderedBoard {
   const out: RenderedBoard = { spec, json: {} as Dashboard, promQueries: [], fluxQueries: [], variableQueries: [], pending: [] };
   const dash = new DashboardBuilder(spec.title)
@@ -191,24 +209,7 @@ export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames())
     .refresh(spec.refresh ?? '30s')
     .tooltip(DashboardCursorSync.Crosshair)
     .readonly();
-  for (const name of spec.variables) {
-    const v = VARIABLES[name];
-    const query = v.query(m);
-    out.variableQueries.push({ name, query });
-    dash.withVariable(
-      new QueryVariableBuilder(name)
-        .label(v.label)
-        .datasource(PROMETHEUS)
-        .query(query)
-        .definition(query)
-        .multi(true)
-        .includeAll(true)
-        .allValue('.*')
-        .current({ selected: true, text: 'All', value: '$__all' })
-        .refresh(VariableRefresh.OnTimeRangeChanged)
-        .sort(VariableSort.AlphabeticalAsc),
-    );
-  }
+  for (const name of spec.variables) dash.withVariable(boardVariable(name, m, out));
   const json = dash.build();
   const panels: (Panel | RowPanel)[] = [];
   const grid = new GridCursor();
