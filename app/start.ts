@@ -19,10 +19,9 @@ import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } fr
 import { createApi, routesOf } from '../api/index.ts';
 import { incidentChangeOf, InfluxSink, ResultIngestor, type LiveSink, registerCalendarMetrics, warnIfCalendarEndsSoon, Metrics, MAINTENANCE_QUEUE, reloadChannel, enforceRetention, listStates, CheckScheduler, StatusBoard, CheckWorkers } from '../collector/index.ts';
 import { consoleExtension } from '../console/index.ts';
-import { etpRoutes, etpRuntime, queryRegistry, startEtpPart } from '../etp/index.ts';
+import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } from '../etp/index.ts';
 import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { createMetaPart } from '../meta/index.ts';
-import type { BackgroundPart, KuzetServices } from './services.ts';
 
 export interface StartOptions {
   config: KuzetConfig;
@@ -177,32 +176,111 @@ function listen(app: Koa, port: number, host: string): Promise<Server> {
   });
 }
 
-export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
-  const env = opts.env ?? process.env;
-  const log = opts.log;
-  let cfg = opts.config;
-  let checks = checkMap(cfg);
-  await assertJourneyFiles(cfg, opts.configPath);
+/** A part started once Redis is reached; `close` is awaited on shutdown. */
+interface BackgroundPart {
+  close(): Promise<void>;
+}
 
+/** What one process holds once its database and runtimes are built; app/ only — each part is handed the members it names. */
+interface Kernel {
+  config(): KuzetConfig;
+  db: Db;
+  log: Logger;
+  now(): Date;
+  publicUrl(): string;
+  metrics: Metrics;
+  status: StatusBoard;
+  influx: InfluxSink | undefined;
+  incidents: IncidentRuntime;
+  notices: NoticeRuntime;
+}
+
+/** The database, metrics, status board, history sink and the incident and notice runtimes: what runs before Redis is reached. */
+async function buildKernel(opts: StartOptions, env: NodeJS.ProcessEnv, live: { cfg: KuzetConfig; publicUrl: string }): Promise<Kernel> {
+  const { log } = opts;
+  const cfg = live.cfg;
+  const config = () => live.cfg;
   const db = await openDatabase(cfg, env, log);
-
   const metrics = new Metrics();
   metrics.seed(resolveChecks(cfg));
-  const clock = () => opts.incidents?.now?.() ?? new Date();
-  registerCalendarMetrics(metrics.registry, clock);
-  warnIfCalendarEndsSoon(log, clock());
+  const now = () => opts.incidents?.now?.() ?? new Date();
+  registerCalendarMetrics(metrics.registry, now);
+  warnIfCalendarEndsSoon(log, now());
   const status = new StatusBoard();
   status.seed(await listStates(db));
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
-  const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
-  const incidents = await startIncidents(db, () => cfg, metrics, log, opts.incidents);
-
-  let publicUrl = '';
-  const notices = new NoticeRuntime({ db: () => db, config: () => cfg, log, board: () => status.snapshot(cfg, new Date()), publicUrl: () => publicUrl, etpRegistry: queryRegistry });
+  const incidents = await startIncidents(db, config, metrics, log, opts.incidents);
+  const publicUrl = () => live.publicUrl;
+  const notices = new NoticeRuntime({ db: () => db, config, log, board: () => status.snapshot(live.cfg, new Date()), publicUrl, etpRegistry: queryRegistry });
   await notices.start();
+  registerNoticeMetrics({ db: () => db, config, metrics });
+  return { config, db, log, now, publicUrl, metrics, status, influx, incidents, notices };
+}
 
-  const redisUrl = redisUrlOf(cfg, env);
-  const prefix = cfg.redis.prefix;
+/** Pushes every incident state change to the InfluxDB history. */
+function streamIncidentsToInflux(k: Kernel, sink: InfluxSink): void {
+  k.incidents.subscribe('influx', async (e) => {
+    if (!e.incidentId || !e.type.startsWith('incident.')) return;
+    const row = await getIncidentRow(k.db, e.incidentId);
+    if (row) sink.pushIncident(incidentChangeOf(row));
+  });
+}
+
+/** The HTTP app: the API's own routes and every part's routes, each part built from the kernel members it uses. */
+function buildApp(
+  k: Kernel,
+  opts: StartOptions,
+  parts: { etp: EtpRuntime; meta: ReturnType<typeof createMetaPart>; readiness(): Promise<string[]> },
+): Koa {
+  const cfg = k.config();
+  const db = () => k.db;
+  const artifactsDir = opts.artifactsDir ?? 'artifacts';
+  const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
+  const appeals = cfg.incidents.appeals;
+  const console = consoleExtension({
+    db,
+    config: k.config,
+    now: k.now,
+    log: k.log,
+    publicUrl: k.publicUrl,
+    artifactsDir,
+    status: k.status,
+    incidents: k.incidents,
+    notices: k.notices,
+    etp: () => parts.etp,
+  });
+  return createApi({
+    config: k.config,
+    db,
+    metrics: k.metrics,
+    status: k.status,
+    readiness: parts.readiness,
+    log: k.log,
+    artifactsDir,
+    incidents: {
+      db,
+      service: () => k.incidents.service,
+      attachmentsDir,
+      appealRateLimit: { max: appeals.perIp.max, windowMs: appeals.perIp.window },
+      binIinRateLimit: { max: appeals.perBinIin.max, windowMs: appeals.perBinIin.window },
+    },
+    notices: { db, notices: () => k.notices },
+    extensions: [console, etpRoutes({ etp: parts.etp, db }), journalExtension({ config: k.config, db, now: k.now, notices: k.notices }), parts.meta.extension],
+  });
+}
+
+export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
+  const env = opts.env ?? process.env;
+  const log = opts.log;
+  const live = { cfg: opts.config, publicUrl: '' };
+  let checks = checkMap(live.cfg);
+  await assertJourneyFiles(live.cfg, opts.configPath);
+  const k = await buildKernel(opts, env, live);
+  const { db, metrics, status, influx, incidents, notices, config } = k;
+  const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
+
+  const redisUrl = redisUrlOf(live.cfg, env);
+  const prefix = live.cfg.redis.prefix;
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
   let redisUp = false;
@@ -212,34 +290,19 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   let maintenance: BackgroundPart | undefined;
   let subscriber: Redis | undefined;
   const parts: BackgroundPart[] = [];
-  const services: KuzetServices = {
-    config: () => cfg,
-    db: () => db,
-    log,
-    metrics,
-    status,
-    incidents,
-    notices,
-    redis: () => (redisUp ? redis : undefined),
-    prefix: () => prefix,
-    readiness: () => readiness(),
-    now: clock,
-    publicUrl: () => publicUrl,
-    artifactsDir: opts.artifactsDir ?? 'artifacts',
-    influx,
-  };
-
-  registerNoticeMetrics(services);
-  const meta = createMetaPart(services);
+  const redisNow = () => (redisUp ? redis : undefined);
+  const readiness = () => readinessOf(redisNow, redisUrl, db);
+  const etp = etpRuntime({ config, db: () => db, log, now: k.now, metrics, notices, incidents, influx });
+  const meta = createMetaPart({ config, db: () => db, log, metrics, status, notices, redis: redisNow, prefix: () => prefix, readiness });
 
   const reload = async () => {
     if (!opts.configPath) return;
     try {
-      cfg = await rereadConfig(opts.configPath, env);
-      checks = checkMap(cfg);
-      metrics.seed(resolveChecks(cfg));
+      live.cfg = await rereadConfig(opts.configPath, env);
+      checks = checkMap(live.cfg);
+      metrics.seed(resolveChecks(live.cfg));
       if (scheduler) {
-        const report = await scheduler.reconcile(cfg);
+        const report = await scheduler.reconcile(live.cfg);
         log.info(report, 'config reloaded; schedulers reconciled');
       }
     } catch (e) {
@@ -252,46 +315,37 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     if (!ok) return false;
     redisUp = true;
     scheduler = new CheckScheduler(redis, prefix);
-    const report = await scheduler.reconcile(cfg);
+    const report = await scheduler.reconcile(live.cfg);
     log.info(report, 'check schedulers reconciled');
     if (opts.workers !== false) {
-      await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency, preload: hasJourneys(cfg) });
-      workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: () => checks, log });
+      await configureBrowserPool({ concurrency: live.cfg.workers.browserConcurrency, preload: hasJourneys(live.cfg) });
+      workers = new CheckWorkers({ connection: redis, prefix, regions: live.cfg.regions, concurrency: live.cfg.workers.concurrency, checks: () => checks, log });
       workers.start();
     }
     ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
     // Consumers of incident events subscribe before the events worker starts.
-    parts.push(await startIncidentNotices(services));
-    if (influx) {
-      const sink = influx;
-      incidents.subscribe('influx', async (e) => {
-        if (!e.incidentId || !e.type.startsWith('incident.')) return;
-        const row = await getIncidentRow(db, e.incidentId);
-        if (row) sink.pushIncident(incidentChangeOf(row));
-      });
-    }
+    parts.push(await startIncidentNotices({ config, db: () => db, publicUrl: k.publicUrl, incidents, notices }));
+    if (influx) streamIncidentsToInflux(k, influx);
     incidents.attachRedis(redis, prefix);
     await notices.attachRedis(redis, prefix);
     await ingestor.start();
-    maintenance = await startMaintenance(redis, prefix, db, () => cfg, log);
+    maintenance = await startMaintenance(redis, prefix, db, config, log);
     subscriber = await subscribeReload(redis, prefix, reload);
-    parts.push(await startEtpPart(etpRuntime(services)), await startJournalPart(services), await meta.start());
+    const journalPart = await startJournalPart({ config, db: () => db, log, now: k.now, notices, redis: redisNow, prefix: () => prefix });
+    parts.push(await startEtpPart(etp), journalPart, await meta.start());
     return true;
   })().catch((e: unknown) => {
     log.error({ err: (e as Error).message }, 'starting the Redis side failed');
     return false;
   });
 
-  const readiness = () => readinessOf(() => (redisUp ? redis : undefined), redisUrl, db);
-
-  const attachmentsDir = opts.incidents?.attachmentsDir ?? `${cfg.storage.dataDir.replace(/^memory:\/\/.*/, 'data')}/attachments`;
-  const app = createApi({ config: () => cfg, db: () => db, metrics, status, readiness, log, artifactsDir: opts.artifactsDir ?? 'artifacts', incidents: { db: () => db, service: () => incidents.service, attachmentsDir, appealRateLimit: { max: cfg.incidents.appeals.perIp.max, windowMs: cfg.incidents.appeals.perIp.window }, binIinRateLimit: { max: cfg.incidents.appeals.perBinIin.max, windowMs: cfg.incidents.appeals.perBinIin.window } }, notices: { db: () => db, notices: () => notices }, extensions: [consoleExtension({ ...services, etp: () => etpRuntime(services) }), etpRoutes({ etp: etpRuntime(services), db: () => db }), journalExtension(services), meta.extension] });
-  const host = opts.host ?? cfg.server.host;
-  const server = await listen(app, opts.port ?? cfg.server.port, host);
+  const app = buildApp(k, opts, { etp, meta, readiness });
+  const host = opts.host ?? live.cfg.server.host;
+  const server = await listen(app, opts.port ?? live.cfg.server.port, host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Links in mail, RSS and notices use the configured public address; the listening one only when none is set.
-  publicUrl = cfg.server.publicUrl ?? url;
+  live.publicUrl = live.cfg.server.publicUrl ?? url;
 
   const close = async () => {
     abort.abort();
@@ -312,7 +366,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await db.close();
   };
 
-  return { url, port, db, metrics, status, config: () => cfg, redisReady, incidents, notices, reload, routes: () => routesOf(app), close };
+  return { url, port, db, metrics, status, config, redisReady, incidents, notices, reload, routes: () => routesOf(app), close };
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
