@@ -269,6 +269,82 @@ function buildApp(
   });
 }
 
+/**
+ * Everything that needs Redis, started once it answers (a backoff loop waits meanwhile): the
+ * schedulers, this process's workers, the ingestor, the incident→notice bridge, the maintenance
+ * queue, reload subscription, and the ETP, journal and meta parts.
+ */
+class RedisSide {
+  up = false;
+  scheduler: CheckScheduler | undefined;
+  private workers: CheckWorkers | undefined;
+  private ingestor: ResultIngestor | undefined;
+  private maintenance: BackgroundPart | undefined;
+  private subscriber: Redis | undefined;
+  private readonly parts: BackgroundPart[] = [];
+
+  constructor(
+    private readonly k: Kernel,
+    private readonly o: {
+      redis: Redis;
+      prefix: string;
+      workers: boolean;
+      checks: () => Map<string, ResolvedCheck>;
+      sinks: LiveSink[];
+      reload: () => Promise<void>;
+      etp: EtpRuntime;
+      meta: ReturnType<typeof createMetaPart>;
+    },
+  ) {}
+
+  redis = (): Redis | undefined => (this.up ? this.o.redis : undefined);
+
+  async start(): Promise<void> {
+    const { k } = this;
+    const { redis, prefix } = this.o;
+    const cfg = k.config();
+    this.up = true;
+    this.scheduler = new CheckScheduler(redis, prefix);
+    k.log.info(await this.scheduler.reconcile(cfg), 'check schedulers reconciled');
+    if (this.o.workers) {
+      await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency, preload: hasJourneys(cfg) });
+      this.workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: this.o.checks, log: k.log });
+      this.workers.start();
+    }
+    const db = () => k.db;
+    this.ingestor = new ResultIngestor({ connection: redis, prefix, db: k.db, metrics: k.metrics, sinks: this.o.sinks, log: k.log, afterCommit: [k.incidents.detector.handle] });
+    // Consumers of incident events subscribe before the events worker starts.
+    this.parts.push(await startIncidentNotices({ config: k.config, db, publicUrl: k.publicUrl, incidents: k.incidents, notices: k.notices }));
+    if (k.influx) streamIncidentsToInflux(k, k.influx);
+    k.incidents.attachRedis(redis, prefix);
+    await k.notices.attachRedis(redis, prefix);
+    await this.ingestor.start();
+    this.maintenance = await startMaintenance(redis, prefix, k.db, k.config, k.log);
+    this.subscriber = await subscribeReload(redis, prefix, this.o.reload);
+    const journal = await startJournalPart({ config: k.config, db, log: k.log, now: k.now, notices: k.notices, redis: this.redis, prefix: () => prefix });
+    this.parts.push(await startEtpPart(this.o.etp), journal, await this.o.meta.start());
+  }
+
+  /** The parts, workers and ingestor: stopped before the runtimes they feed. */
+  async closeParts(): Promise<void> {
+    for (const p of this.parts.reverse()) await p.close();
+    await this.workers?.close();
+    await closeBrowserPool();
+    await this.ingestor?.close();
+  }
+
+  /** The queues and subscriptions: stopped after the runtimes. */
+  async closeQueues(): Promise<void> {
+    await this.maintenance?.close();
+    await this.scheduler?.close();
+  }
+
+  disconnect(): void {
+    this.subscriber?.disconnect();
+    this.o.redis.disconnect();
+  }
+}
+
 export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const env = opts.env ?? process.env;
   const log = opts.log;
@@ -277,67 +353,36 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   await assertJourneyFiles(live.cfg, opts.configPath);
   const k = await buildKernel(opts, env, live);
   const { db, metrics, status, influx, incidents, notices, config } = k;
-  const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
 
   const redisUrl = redisUrlOf(live.cfg, env);
   const prefix = live.cfg.redis.prefix;
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
-  let redisUp = false;
-  let scheduler: CheckScheduler | undefined;
-  let workers: CheckWorkers | undefined;
-  let ingestor: ResultIngestor | undefined;
-  let maintenance: BackgroundPart | undefined;
-  let subscriber: Redis | undefined;
-  const parts: BackgroundPart[] = [];
-  const redisNow = () => (redisUp ? redis : undefined);
-  const readiness = () => readinessOf(redisNow, redisUrl, db);
-  const etp = etpRuntime({ config, db: () => db, log, now: k.now, metrics, notices, incidents, influx });
-  const meta = createMetaPart({ config, db: () => db, log, metrics, status, notices, redis: redisNow, prefix: () => prefix, readiness });
-
   const reload = async () => {
     if (!opts.configPath) return;
     try {
       live.cfg = await rereadConfig(opts.configPath, env);
       checks = checkMap(live.cfg);
       metrics.seed(resolveChecks(live.cfg));
-      if (scheduler) {
-        const report = await scheduler.reconcile(live.cfg);
-        log.info(report, 'config reloaded; schedulers reconciled');
-      }
+      if (side.scheduler) log.info(await side.scheduler.reconcile(live.cfg), 'config reloaded; schedulers reconciled');
     } catch (e) {
       log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid; the running config stays');
     }
   };
-
-  const redisReady = (async () => {
-    const ok = await waitForRedis(redis, redisUrl, log, abort.signal);
-    if (!ok) return false;
-    redisUp = true;
-    scheduler = new CheckScheduler(redis, prefix);
-    const report = await scheduler.reconcile(live.cfg);
-    log.info(report, 'check schedulers reconciled');
-    if (opts.workers !== false) {
-      await configureBrowserPool({ concurrency: live.cfg.workers.browserConcurrency, preload: hasJourneys(live.cfg) });
-      workers = new CheckWorkers({ connection: redis, prefix, regions: live.cfg.regions, concurrency: live.cfg.workers.concurrency, checks: () => checks, log });
-      workers.start();
-    }
-    ingestor = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks, log, afterCommit: [incidents.detector.handle] });
-    // Consumers of incident events subscribe before the events worker starts.
-    parts.push(await startIncidentNotices({ config, db: () => db, publicUrl: k.publicUrl, incidents, notices }));
-    if (influx) streamIncidentsToInflux(k, influx);
-    incidents.attachRedis(redis, prefix);
-    await notices.attachRedis(redis, prefix);
-    await ingestor.start();
-    maintenance = await startMaintenance(redis, prefix, db, config, log);
-    subscriber = await subscribeReload(redis, prefix, reload);
-    const journalPart = await startJournalPart({ config, db: () => db, log, now: k.now, notices, redis: redisNow, prefix: () => prefix });
-    parts.push(await startEtpPart(etp), journalPart, await meta.start());
-    return true;
-  })().catch((e: unknown) => {
-    log.error({ err: (e as Error).message }, 'starting the Redis side failed');
-    return false;
-  });
+  const etp = etpRuntime({ config, db: () => db, log, now: k.now, metrics, notices, incidents, influx });
+  const readiness = () => readinessOf(side.redis, redisUrl, db);
+  const meta = createMetaPart({ config, db: () => db, log, metrics, status, notices, redis: () => side.redis(), prefix: () => prefix, readiness });
+  const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
+  const side = new RedisSide(k, { redis, prefix, workers: opts.workers !== false, checks: () => checks, sinks, reload, etp, meta });
+  const redisReady = waitForRedis(redis, redisUrl, log, abort.signal)
+    .then(async (ok) => {
+      if (ok) await side.start();
+      return ok;
+    })
+    .catch((e: unknown) => {
+      log.error({ err: (e as Error).message }, 'starting the Redis side failed');
+      return false;
+    });
 
   const app = buildApp(k, opts, { etp, meta, readiness });
   const host = opts.host ?? live.cfg.server.host;
@@ -352,17 +397,12 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     await new Promise<void>((r) => server.close(() => r()));
     server.closeAllConnections?.();
     await redisReady;
-    for (const p of parts.reverse()) await p.close();
-    await workers?.close();
-    await closeBrowserPool();
-    await ingestor?.close();
+    await side.closeParts();
     await incidents.close();
     await notices.close();
-    await maintenance?.close();
-    await scheduler?.close();
+    await side.closeQueues();
     await influx?.close();
-    subscriber?.disconnect();
-    redis.disconnect();
+    side.disconnect();
     await db.close();
   };
 
