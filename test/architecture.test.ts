@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { ESLint } from 'eslint';
 
 const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
@@ -33,4 +35,24 @@ describe('architecture lint', () => {
       assert.equal(messages.length > 0, refused, messages.join('; ') || 'no restriction reported');
     });
   }
+});
+
+describe('SQL lives in repositories', () => {
+  const root = new URL('..', import.meta.url).pathname;
+  /** The database layer itself (opening, migrating) and the migrations are where schema SQL belongs. */
+  const exempt = /(^|\/)[^/]+\.repo\.ts$|^core\/db\.ts$|^core\/migrations(\.ts|\/)|\.test\.ts$|test-support\.ts$|^test\/|^bench\//;
+  const statement = /\b(SELECT\s[\s\S]{0,400}?\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|ON\s+CONFLICT)\b/;
+  it('no production file outside a *.repo.ts holds an SQL statement', () => {
+    const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f !== '' && !exempt.test(f));
+    const offenders = files.filter((f) => {
+      try {
+        return statement.test(readFileSync(new URL(f, `file://${root}`), 'utf8'));
+      } catch {
+        return false; // listed by git, deleted in the working tree
+      }
+    });
+    assert.deepEqual(offenders, [], `move these statements into a *.repo.ts of the capability: ${offenders.join(', ')}`);
+  });
 });
