@@ -98,12 +98,8 @@ function rulesCommand(fn: (input: unknown) => unknown, input: unknown) {
   printJson(fn(input));
 }
 
-export function buildProgram(): Command {
-  const program = new Command('kuzet')
-    .description('Monitoring, incidents and availability for the state procurement web portal and its ETPs')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
+/** `start`: the API, scheduler, ingestion and workers in one process. */
+function registerStart(program: Command): void {
   program
     .command('start')
     .description('run API, scheduler, ingestion and workers in one process (PGlite in ./data unless DATABASE_URL is set)')
@@ -118,7 +114,10 @@ export function buildProgram(): Command {
       log.info(`kuzet listening on ${k.url} (database: ${k.db.engine}); /api/v1/status, /metrics, /readyz`);
       await runUntilSignal(k.close, k.reload);
     });
+}
 
+/** `worker`: check workers only, for the regions asked. */
+function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('run check workers only; any number share one Redis and each due run executes once')
@@ -138,7 +137,10 @@ export function buildProgram(): Command {
       log.info({ regions }, 'worker started');
       await runUntilSignal(w.close, w.reload);
     });
+}
 
+/** `migrate`: apply pending database migrations. */
+function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description('apply pending database migrations and exit')
@@ -153,7 +155,10 @@ export function buildProgram(): Command {
         await db.close();
       }
     });
+}
 
+/** `check-config`: validate the configuration file. */
+function registerCheckConfig(program: Command): void {
   program
     .command('check-config')
     .description('validate the configuration; prints ok or every error with its path (exit 2)')
@@ -163,7 +168,10 @@ export function buildProgram(): Command {
       await assertJourneyFiles(loadConfigFile(path, PROBES), path);
       process.stdout.write('ok\n');
     });
+}
 
+/** `doctor`: what kuzet needs on this machine. */
+function registerDoctor(program: Command): void {
   program
     .command('doctor')
     .description('what kuzet needs on this machine (browser, fonts, Redis, database, SMTP, Slack, NTP): found, or the command that fixes it; exit 1 when something needed is missing')
@@ -174,7 +182,10 @@ export function buildProgram(): Command {
       process.stdout.write(o.json ? `${JSON.stringify({ findings })}\n` : formatDoctor(findings));
       process.exitCode = doctorExitCode(findings);
     });
+}
 
+/** `reload`: tell every kuzet process on the Redis to re-read its configuration. */
+function registerReload(program: Command): void {
   program
     .command('reload')
     .description('tell every kuzet process sharing the Redis to re-read its configuration')
@@ -193,7 +204,10 @@ export function buildProgram(): Command {
         conn.disconnect();
       }
     });
+}
 
+/** `demo`: the simulated portal and ETPs with kuzet watching them, and where to look. */
+function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('start the simulated portal and ETPs with kuzet watching them')
@@ -227,7 +241,10 @@ export function buildProgram(): Command {
       process.stdout.write(`${lines.join('\n')}\n`);
       await runUntilSignal(d.close, () => undefined);
     });
+}
 
+/** `calendar`: the Kazakhstan working calendar (info, next-working-day, add-working-days). */
+function registerCalendar(program: Command): void {
   const cal = program.command('calendar').description('Kazakhstan working calendar (docs/rules.md §2)');
   cal.command('info <date>').description('is DATE a working day, and why').action((date: string) => rulesCommand(rulesCalendar, { op: 'info', date }));
   cal
@@ -238,7 +255,10 @@ export function buildProgram(): Command {
     .command('add-working-days <datetime> <n>')
     .description('DATETIME plus N working days, keeping the wall-clock time')
     .action((at: string, n: string) => rulesCommand(rulesCalendar, { op: 'add-working-days', at, days: /^-?\d+$/.test(n) ? Number(n) : n }));
+}
 
+/** The rules commands on JSON input or options: `sla`, `lead-time`, `deadlines`, `etp-streak`. */
+function registerRules(program: Command): void {
   program
     .command('sla')
     .description('due time of an SLA timer (docs/rules.md §4)')
@@ -264,14 +284,34 @@ export function buildProgram(): Command {
     .description('failure days, streaks and the disconnection threshold of an ETP (docs/rules.md §7)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
     .action((o: { input: string }) => rulesCommand(rulesEtpStreak, readJsonInput(o.input)));
+}
 
+/** `ntp`: one SNTP measurement of kuzet's clock. */
+function registerNtp(program: Command): void {
   program
     .command('ntp')
     .description("measure kuzet's clock against an NTP server with one SNTP query (docs/rules.md §8)")
     .option('--server <host[:port]>', 'NTP server', 'ntp.nic.kz')
     .addOption(new Option('--timeout <ms>', 'how long to wait for the answer').default(3000).argParser(timeoutOption))
     .action(async (o: { server: string; timeout: number }) => printJson(await measureNtp(o.server, o.timeout)));
+}
 
+export function buildProgram(): Command {
+  const program = new Command('kuzet')
+    .description('Monitoring, incidents and availability for the state procurement web portal and its ETPs')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  registerStart(program);
+  registerWorker(program);
+  registerMigrate(program);
+  registerCheckConfig(program);
+  registerDoctor(program);
+  registerReload(program);
+  registerDemo(program);
+  registerCalendar(program);
+  registerRules(program);
+  registerNtp(program);
   registerIncidentCommands(program);
   registerJournalCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });
   registerEtpCommands(program, { loadConfig: (c) => loadConfig(configPathOf(c)) });

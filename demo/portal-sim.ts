@@ -10,7 +10,7 @@
  * sim.setFault('etp-alpha.orders', 'down');
  * await sim.close();
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../core/eshop-services.ts';
@@ -345,98 +345,124 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export async function startPortalSim(opts: PortalSimOptions = {}): Promise<PortalSim> {
-  const host = opts.host ?? '127.0.0.1';
-  const slowMs = opts.slowMs ?? 15_000;
-  const now = opts.now ?? (() => new Date());
-  const state: SimState = {
+/** What one request of the simulator needs: its state and routes, its clock, and the pending `slow` answers. */
+interface SimContext {
+  state: SimState;
+  routes: Route[];
+  now: () => Date;
+  slowMs: number;
+  slowTimers: Set<NodeJS.Timeout>;
+}
+
+function newSimState(): SimState {
+  return {
     faults: new Map(TARGET_IDS.map((id) => [id, 'none' as Fault])),
     notices: [],
     orders: new Map(),
     orderSeq: new Map(),
   };
-  const routes = buildRoutes(state);
-  const slowTimers = new Set<NodeJS.Timeout>();
+}
 
-  const setFault = (target: string, fault: Fault): void => {
-    const parsed = parseFaultBody({ target, fault }, TARGET_IDS);
-    for (const id of parsed.target === ALL_TARGETS ? TARGET_IDS : [parsed.target]) state.faults.set(id, parsed.fault);
-  };
-  const faults = (): Record<string, Fault> => Object.fromEntries(state.faults);
-  const faultState = () => json(200, { targets: [...TARGET_IDS], faults: faults() });
+/** Sets `fault` on `target`, or on every target for `*`; an unknown target or fault is bad input. */
+function setSimFault(state: SimState, target: string, fault: Fault): void {
+  const parsed = parseFaultBody({ target, fault }, TARGET_IDS);
+  for (const id of parsed.target === ALL_TARGETS ? TARGET_IDS : [parsed.target]) state.faults.set(id, parsed.fault);
+}
 
-  async function control(method: string, path: string, req: IncomingMessage): Promise<SimResponse | undefined> {
-    if (path === '/healthz') return method === 'GET' ? json(200, { status: 'ok' }) : methodNotAllowed('GET');
-    if (path === '/__fault') {
-      if (method === 'GET') return faultState();
-      if (method !== 'POST') return methodNotAllowed('GET, POST');
-      const { target, fault } = parseFaultBody(parseJsonBody(await readBody(req)), TARGET_IDS);
-      setFault(target, fault);
-      return faultState();
-    }
-    if (path === '/__notices') {
-      if (method === 'GET') return json(200, { notices: state.notices });
-      if (method !== 'POST') return methodNotAllowed('GET, POST');
-      state.notices = parseNotices(parseJsonBody(await readBody(req)));
-      return json(200, { notices: state.notices });
-    }
-    return undefined;
+function faultState(state: SimState): SimResponse {
+  return json(200, { targets: [...TARGET_IDS], faults: Object.fromEntries(state.faults) });
+}
+
+/** The simulator's own endpoints (`/healthz`, `/__fault`, `/__notices`); undefined for any other path. */
+async function control(state: SimState, method: string, path: string, req: IncomingMessage): Promise<SimResponse | undefined> {
+  if (path === '/healthz') return method === 'GET' ? json(200, { status: 'ok' }) : methodNotAllowed('GET');
+  if (path === '/__fault') {
+    if (method === 'GET') return faultState(state);
+    if (method !== 'POST') return methodNotAllowed('GET, POST');
+    const { target, fault } = parseFaultBody(parseJsonBody(await readBody(req)), TARGET_IDS);
+    setSimFault(state, target, fault);
+    return faultState(state);
   }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sim.invalid');
-    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
-    const ctl = await control(method, url.pathname, req);
-    if (ctl !== undefined) return send(res, ctl);
-
-    let match: { route: Route; params: Record<string, string> } | undefined;
-    for (const route of routes) {
-      const m = route.method === method ? route.pattern.exec(url.pathname) : null;
-      if (m) {
-        match = { route, params: decodeParams(m.groups ?? {}) };
-        break;
-      }
-    }
-    if (match === undefined) return send(res, html(404, notFoundPage()));
-    const { route, params } = match;
-
-    const fault = state.faults.get(route.target) ?? 'none';
-    if (fault === 'down') {
-      // A connection-level failure: no status line at all, like a dead upstream.
-      req.socket.destroy();
-      return;
-    }
-    if (fault === 'http-500' || fault === 'wrong-content') return send(res, brokenResponse(fault, route.type));
-    let healthy: SimResponse;
-    try {
-      const body = method === 'POST' ? await readBody(req) : '';
-      healthy = route.handle({ params, query: url.searchParams, body, now: now() });
-    } catch (err) {
-      healthy = errorResponse(err);
-    }
-    const out = fault === 'bad-json' ? truncatedResponse(healthy, route.expect) : healthy;
-    if (fault !== 'slow') return send(res, out);
-    const timer = setTimeout(() => {
-      slowTimers.delete(timer);
-      send(res, out);
-    }, slowMs);
-    slowTimers.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      slowTimers.delete(timer);
-    });
+  if (path === '/__notices') {
+    if (method === 'GET') return json(200, { notices: state.notices });
+    if (method !== 'POST') return methodNotAllowed('GET, POST');
+    state.notices = parseNotices(parseJsonBody(await readBody(req)));
+    return json(200, { notices: state.notices });
   }
+  return undefined;
+}
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => send(res, errorResponse(err)));
+/** The first route of `method` whose pattern matches `pathname`, with its decoded parameters. */
+function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+  for (const route of routes) {
+    const m = route.method === method ? route.pattern.exec(pathname) : null;
+    if (m) return { route, params: decodeParams(m.groups ?? {}) };
+  }
+  return undefined;
+}
+
+/** Sends `out` after `slowMs`, or never if the client goes away first. */
+function sendSlowly(res: ServerResponse, out: SimResponse, ctx: SimContext): void {
+  const timer = setTimeout(() => {
+    ctx.slowTimers.delete(timer);
+    send(res, out);
+  }, ctx.slowMs);
+  ctx.slowTimers.add(timer);
+  res.once('close', () => {
+    clearTimeout(timer);
+    ctx.slowTimers.delete(timer);
   });
-  await new Promise<void>((resolve, reject) => {
+}
+
+/** Answers one request: a control endpoint, else the matched route as its target's fault makes it. */
+async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sim.invalid');
+  const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+  const ctl = await control(ctx.state, method, url.pathname, req);
+  if (ctl !== undefined) return send(res, ctl);
+
+  const match = matchRoute(ctx.routes, method, url.pathname);
+  if (match === undefined) return send(res, html(404, notFoundPage()));
+  const { route, params } = match;
+
+  const fault = ctx.state.faults.get(route.target) ?? 'none';
+  if (fault === 'down') {
+    // A connection-level failure: no status line at all, like a dead upstream.
+    req.socket.destroy();
+    return;
+  }
+  if (fault === 'http-500' || fault === 'wrong-content') return send(res, brokenResponse(fault, route.type));
+  let healthy: SimResponse;
+  try {
+    const body = method === 'POST' ? await readBody(req) : '';
+    healthy = route.handle({ params, query: url.searchParams, body, now: ctx.now() });
+  } catch (err) {
+    healthy = errorResponse(err);
+  }
+  const out = fault === 'bad-json' ? truncatedResponse(healthy, route.expect) : healthy;
+  if (fault !== 'slow') return send(res, out);
+  sendSlowly(res, out, ctx);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8090, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
+}
+
+export async function startPortalSim(opts: PortalSimOptions = {}): Promise<PortalSim> {
+  const host = opts.host ?? '127.0.0.1';
+  const state = newSimState();
+  const ctx: SimContext = { state, routes: buildRoutes(state), now: opts.now ?? (() => new Date()), slowMs: opts.slowMs ?? 15_000, slowTimers: new Set() };
+
+  const server = createServer((req, res) => {
+    handle(ctx, req, res).catch((err: unknown) => send(res, errorResponse(err)));
+  });
+  await listen(server, opts.port ?? 8090, host);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${port}`;
   let closing: Promise<void> | undefined;
@@ -446,16 +472,16 @@ export async function startPortalSim(opts: PortalSimOptions = {}): Promise<Porta
     port,
     etpUrls: Object.fromEntries(ETPS.map((etp) => [etp.id, `${url}/etp/${etp.id}`])),
     targets: () => [...TARGET_IDS],
-    setFault,
-    faults,
+    setFault: (target, fault) => setSimFault(state, target, fault),
+    faults: () => Object.fromEntries(state.faults),
     setNotices: (notices) => {
       state.notices = parseNotices(notices);
     },
     notices: () => state.notices.map((n) => ({ ...n })),
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
-        for (const timer of slowTimers) clearTimeout(timer);
-        slowTimers.clear();
+        for (const timer of ctx.slowTimers) clearTimeout(timer);
+        ctx.slowTimers.clear();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive and slow-fault connections would otherwise hold the port open.
         server.closeAllConnections();

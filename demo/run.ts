@@ -63,98 +63,133 @@ export function demoRedisPrefix(dataDir: string): string {
   return `kuzet-demo-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 8)}`;
 }
 
-/** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
-export function demoConfigYaml(simUrl: string, o: { dataDir: string; artifactsDir: string; intervalSeconds: number; redisPrefix: string; port: number; peers?: { slackApiUrl: string; smtpUrl: string }; ntpServer?: string; browser?: string }): string {
-  const interval = `${o.intervalSeconds}s`;
-  const timeout = `${Math.min(3, o.intervalSeconds)}s`;
+/** What {@link demoConfigYaml} needs besides the simulator's URL. */
+interface DemoConfigOptions {
+  dataDir: string;
+  artifactsDir: string;
+  intervalSeconds: number;
+  redisPrefix: string;
+  port: number;
+  peers?: { slackApiUrl: string; smtpUrl: string };
+  ntpServer?: string;
+  browser?: string;
+}
+
+/** The check interval and timeout of the demo's HTTP checks, as config durations. */
+interface DemoTiming {
+  interval: string;
+  timeout: string;
+}
+
+type SimTargetOf = (typeof SIM_TARGETS)[number];
+
+/** The HTTP check of one simulator target: the page's keyword, or the JSON field that must exist. */
+function simCheck(simUrl: string, t: SimTargetOf, { interval, timeout }: DemoTiming) {
+  return t.kind === 'html'
+    ? { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, bodyContains: t.expect }
+    : { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, jsonPath: [{ path: `$.${t.expect}`, exists: true }] };
+}
+
+/** The demo's own Slack Web API endpoint and SMTP peer (demo/peers.ts): what on-call and users would get. */
+function demoNotifications(peers: { slackApiUrl: string; smtpUrl: string } | undefined) {
+  return peers
+    ? {
+        notifications: {
+          channels: [
+            { id: 'slack-oncall', type: 'slack', token: 'xoxb-demo-token', channel: '#kuzet-oncall', apiUrl: peers.slackApiUrl },
+            { id: 'email', type: 'email', smtpUrl: peers.smtpUrl, from: 'kuzet@demo.kuzet.local', to: ['oncall@demo.kuzet.local'] },
+          ],
+        },
+      }
+    : {};
+}
+
+/** What a supplier sees: the homepage, then an announcement search, in Chromium (the system's, else the npm one). */
+function searchJourneyTarget(simUrl: string, o: DemoConfigOptions) {
+  return {
+    id: 'search-journey',
+    name: 'поиск объявлений в браузере',
+    module: 'search',
+    checks: [
+      {
+        id: 'browser',
+        type: 'browser',
+        interval: `${Math.max(20, o.intervalSeconds)}s`,
+        timeout: '15s',
+        baseUrl: `${simUrl}/`,
+        stepTimeout: '5s',
+        artifactsDir: o.artifactsDir,
+        ...(o.browser !== undefined ? { executablePath: o.browser } : {}),
+        steps: [
+          { action: 'goto', url: '/', name: 'open homepage' },
+          { action: 'expectVisible', selector: '[data-testid=notices]', name: 'notices block' },
+          { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' },
+          { action: 'expectText', text: 'Результаты поиска', name: 'search announcements' },
+          { action: 'expectVisible', selector: '[data-testid=results]', name: 'results listed' },
+        ],
+      },
+    ],
+  };
+}
+
+/** The portal system: one target per portal page of the simulator, the e-shop services and the search journey. */
+function portalSystem(simUrl: string, o: DemoConfigOptions, timing: DemoTiming) {
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
+  return {
+    name: 'Веб-портал государственных закупок (демо)',
+    kind: 'portal',
+    policy: 'portal-692',
+    modules: portalTargets.map((t) => t.id),
+    moduleNames: Object.fromEntries(portalTargets.map((t) => [t.id, DEMO_MODULE_NAMES[t.id]])),
+    owners: [
+      { name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' },
+      // 001 §19: the owner's unit for informatisation and information security (SLA-P-OWNER-MEDHIGH).
+      { name: 'Департамент информатизации и информационной безопасности (демо)', role: 'it-security', email: 'it-security@demo.kuzet.local' },
+    ],
+    targets: [
+      ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [simCheck(simUrl, t, timing)] })),
+      // The e-shop's test and productive services for ETPs, listed with their availability on /status (000 App.7 §3).
+      ...eshopServiceTargets(simUrl, timing),
+      searchJourneyTarget(simUrl, o),
+    ],
+  };
+}
+
+/** One ETP's system: its order, price and catalogue services and its clock; `ntpServer` adds kuzet's own NTP check. */
+function etpSystem(simUrl: string, etp: string, timing: DemoTiming, ntpServer: string | undefined) {
+  return {
+    name: `ЭТП ${etp} (демо)`,
+    kind: 'etp',
+    policy: 'etp-em',
+    modules: ['orders', 'prices', 'catalogue', 'clock'],
+    moduleNames: { orders: DEMO_MODULE_NAMES.orders, prices: DEMO_MODULE_NAMES.prices, catalogue: DEMO_MODULE_NAMES.catalogue, clock: DEMO_MODULE_NAMES.clock },
+    owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
+    targets: [
+      ...SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
+        const service = t.id.split('.')[1]!;
+        const extra = service === 'prices' ? etpDemoTargets(simUrl, etp, timing).priceChecks : [];
+        return { id: service, name: t.description, module: service, service, checks: [simCheck(simUrl, t, timing), ...extra] };
+      }),
+      // The ETP's clock by its HTTP Date; the first ETP also carries kuzet's own NTP check against the local "ntp.nic.kz".
+      etpDemoTargets(simUrl, etp, { ...timing, ntpServer }).clock,
+    ],
+    etp: { domain: `${etp}.demo.kuzet.local`, ips: ['127.0.0.1'], state: 'productive', authRotations: [] },
+  };
+}
+
+/** Builds the demo's kuzet.yaml text for a simulator at `simUrl`. */
+export function demoConfigYaml(simUrl: string, o: DemoConfigOptions): string {
+  const timing: DemoTiming = { interval: `${o.intervalSeconds}s`, timeout: `${Math.min(3, o.intervalSeconds)}s` };
   const etpIds = [...new Set(SIM_TARGETS.filter((t) => t.id.includes('.')).map((t) => t.id.split('.')[0]!))];
-  const check = (t: (typeof SIM_TARGETS)[number]) =>
-    t.kind === 'html'
-      ? { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, bodyContains: t.expect }
-      : { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, jsonPath: [{ path: `$.${t.expect}`, exists: true }] };
   const doc = {
     regions: ['astana'],
     server: { port: o.port, host: '127.0.0.1' },
     storage: { dataDir: o.dataDir, retentionDays: 90 },
     redis: { url: '${REDIS_URL:-redis://127.0.0.1:6379}', prefix: o.redisPrefix },
-    // The demo's own Slack Web API endpoint and SMTP peer (demo/peers.ts): what on-call and users would get.
-    ...(o.peers
-      ? {
-          notifications: {
-            channels: [
-              { id: 'slack-oncall', type: 'slack', token: 'xoxb-demo-token', channel: '#kuzet-oncall', apiUrl: o.peers.slackApiUrl },
-              { id: 'email', type: 'email', smtpUrl: o.peers.smtpUrl, from: 'kuzet@demo.kuzet.local', to: ['oncall@demo.kuzet.local'] },
-            ],
-          },
-        }
-      : {}),
+    ...demoNotifications(o.peers),
     systems: {
-      portal: {
-        name: 'Веб-портал государственных закупок (демо)',
-        kind: 'portal',
-        policy: 'portal-692',
-        modules: portalTargets.map((t) => t.id),
-        moduleNames: Object.fromEntries(portalTargets.map((t) => [t.id, DEMO_MODULE_NAMES[t.id]])),
-        owners: [
-          { name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' },
-          // 001 §19: the owner's unit for informatisation and information security (SLA-P-OWNER-MEDHIGH).
-          { name: 'Департамент информатизации и информационной безопасности (демо)', role: 'it-security', email: 'it-security@demo.kuzet.local' },
-        ],
-        targets: [
-          ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [check(t)] })),
-          // The e-shop's test and productive services for ETPs, listed with their availability on /status (000 App.7 §3).
-          ...eshopServiceTargets(simUrl, { interval, timeout }),
-          {
-            // What a supplier sees: the homepage, then an announcement search, in Chromium (the system's, else the npm one).
-            id: 'search-journey',
-            name: 'поиск объявлений в браузере',
-            module: 'search',
-            checks: [
-              {
-                id: 'browser',
-                type: 'browser',
-                interval: `${Math.max(20, o.intervalSeconds)}s`,
-                timeout: '15s',
-                baseUrl: `${simUrl}/`,
-                stepTimeout: '5s',
-                artifactsDir: o.artifactsDir,
-                ...(o.browser !== undefined ? { executablePath: o.browser } : {}),
-                steps: [
-                  { action: 'goto', url: '/', name: 'open homepage' },
-                  { action: 'expectVisible', selector: '[data-testid=notices]', name: 'notices block' },
-                  { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' },
-                  { action: 'expectText', text: 'Результаты поиска', name: 'search announcements' },
-                  { action: 'expectVisible', selector: '[data-testid=results]', name: 'results listed' },
-                ],
-              },
-            ],
-          },
-        ],
-      },
-      ...Object.fromEntries(
-        etpIds.map((etp) => [
-          etp,
-          {
-            name: `ЭТП ${etp} (демо)`,
-            kind: 'etp',
-            policy: 'etp-em',
-            modules: ['orders', 'prices', 'catalogue', 'clock'],
-            moduleNames: { orders: DEMO_MODULE_NAMES.orders, prices: DEMO_MODULE_NAMES.prices, catalogue: DEMO_MODULE_NAMES.catalogue, clock: DEMO_MODULE_NAMES.clock },
-            owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
-            targets: [
-              ...SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
-                const service = t.id.split('.')[1]!;
-                const extra = service === 'prices' ? etpDemoTargets(simUrl, etp, { interval, timeout }).priceChecks : [];
-                return { id: service, name: t.description, module: service, service, checks: [check(t), ...extra] };
-              }),
-              // The ETP's clock by its HTTP Date; the first ETP also carries kuzet's own NTP check against the local "ntp.nic.kz".
-              etpDemoTargets(simUrl, etp, { interval, timeout, ntpServer: etp === etpIds[0] ? o.ntpServer : undefined }).clock,
-            ],
-            etp: { domain: `${etp}.demo.kuzet.local`, ips: ['127.0.0.1'], state: 'productive', authRotations: [] },
-          },
-        ]),
-      ),
+      portal: portalSystem(simUrl, o, timing),
+      ...Object.fromEntries(etpIds.map((etp) => [etp, etpSystem(simUrl, etp, timing, etp === etpIds[0] ? o.ntpServer : undefined)])),
     },
   };
   return stringify(doc);
