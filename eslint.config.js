@@ -2,7 +2,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** The capability folders: each is entered only through its `index.ts` (core/ is the shared kit: its files are imported directly). */
-const FACED = ['collector', 'probes', 'incidents', 'notices', 'dashboards', 'api', 'app', 'cli', 'console', 'demo', 'etp', 'journal', 'meta', 'journeys'];
+const FACED = [
+  'collector',
+  'probes',
+  'incidents',
+  'notices',
+  'dashboards',
+  'api',
+  'app',
+  'cli',
+  'console',
+  'demo',
+  'etp',
+  'journal',
+  'meta',
+  'journeys',
+];
 /** Tests, test support, the bench and the drills may reach inside a folder: they test its parts. */
 const HARNESS = ['**/*.test.ts', '**/*test-support.ts', 'test/**', 'bench/**'];
 /** Pure code: the rules engine and the journal's model and words take no I/O, so they stay table-testable. */
@@ -12,7 +27,31 @@ const PURE = {
   3: ['incidents/rules/*/*.ts'],
 };
 const IO_MESSAGE = 'The rules engine and the journal model take no I/O: pass data (and `now`) in.';
-const IO_MODULES = ['pg', 'ioredis', 'bullmq', '@electric-sql/pglite', 'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'dgram', 'node:dgram', 'child_process', 'node:child_process', 'koa', '@koa/router', 'nodemailer', '@slack/web-api', 'playwright-core'];
+const IO_MODULES = [
+  'pg',
+  'ioredis',
+  'bullmq',
+  '@electric-sql/pglite',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'net',
+  'node:net',
+  'dgram',
+  'node:dgram',
+  'child_process',
+  'node:child_process',
+  'koa',
+  '@koa/router',
+  'nodemailer',
+  '@slack/web-api',
+  'playwright-core',
+];
 const IO_FILES = ['core/db.ts', 'core/redis.ts', 'core/audit.ts', 'core/log.ts'];
 
 /** The import patterns that leave a file `depth` folders deep for another top folder's insides. */
@@ -32,7 +71,25 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', performance: 'readonly', structuredClone: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        structuredClone: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -53,7 +110,10 @@ export default tseslint.config(
         'error',
         {
           paths: IO_MODULES.map((name) => ({ name, message: IO_MESSAGE })),
-          patterns: [...facePatterns(Number(depth)), { group: IO_FILES.map((f) => `${'../'.repeat(Number(depth))}${f}`), message: IO_MESSAGE }],
+          patterns: [
+            ...facePatterns(Number(depth)),
+            { group: IO_FILES.map((f) => `${'../'.repeat(Number(depth))}${f}`), message: IO_MESSAGE },
+          ],
         },
       ],
     },

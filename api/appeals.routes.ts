@@ -11,7 +11,15 @@ import type { Context } from 'koa';
 import type { Db } from '../core/db.ts';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { formatAstana } from '../core/time.ts';
-import { MAX_ATTACHMENT_BYTES, appealUploadState, getAppealRow, insertAppealAttachment, listAppealAttachments, sniffAttachmentType, type IncidentService } from '../incidents/index.ts';
+import {
+  MAX_ATTACHMENT_BYTES,
+  appealUploadState,
+  getAppealRow,
+  insertAppealAttachment,
+  listAppealAttachments,
+  sniffAttachmentType,
+  type IncidentService,
+} from '../incidents/index.ts';
 import { consumeBody, readJson, refuseDeclaredOver } from './http-util.ts';
 import { actorOf, type Handler } from './route.ts';
 
@@ -62,7 +70,11 @@ export interface AppealHandlerDeps {
   perBinIin: RateLimiter;
 }
 
-const tooLarge = () => new KuzetError('invalid_input', `an attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, { status: 413, field: 'attachment' });
+const tooLarge = () =>
+  new KuzetError('invalid_input', `an attachment may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`, {
+    status: 413,
+    field: 'attachment',
+  });
 
 /** An appeal id as the URL gives it, or 404 (ids are bigint: anything else names no appeal). */
 function appealIdOf(ctx: Context & { params: Record<string, string> }): string {
@@ -94,7 +106,10 @@ export const registerAppeal =
  * Streams an attachment to a temporary file: refused by its declared size before reading, by its
  * first bytes before anything is written, and as soon as it passes the limit.
  */
-async function receiveAttachment(ctx: Context, dir: string): Promise<{ tmp: string; bytes: number; sha256: string; type: string; ext: string }> {
+async function receiveAttachment(
+  ctx: Context,
+  dir: string,
+): Promise<{ tmp: string; bytes: number; sha256: string; type: string; ext: string }> {
   refuseDeclaredOver(ctx, MAX_ATTACHMENT_BYTES, tooLarge);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.upload-${randomBytes(8).toString('hex')}`);
@@ -138,10 +153,18 @@ async function receiveAttachment(ctx: Context, dir: string): Promise<{ tmp: stri
 /** The attachment's kind from its first bytes; refused when they are no image or PDF, or not what Content-Type says. */
 function attachmentKind(ctx: Context, head: Buffer): { type: string; ext: string } {
   const kind = sniffAttachmentType(head);
-  if (!kind) throw new KuzetError('invalid_input', 'an attachment must be an image (PNG, JPEG, GIF, WEBP) or a PDF; its content is neither', { status: 415, field: 'attachment' });
+  if (!kind)
+    throw new KuzetError('invalid_input', 'an attachment must be an image (PNG, JPEG, GIF, WEBP) or a PDF; its content is neither', {
+      status: 415,
+      field: 'attachment',
+    });
   // A declared type that is not what the bytes are is a lie: refused, not silently re-labelled.
   const said = ctx.get('content-type').split(';')[0]!.trim().toLowerCase();
-  if (said && said !== 'application/octet-stream' && said !== kind.type) throw new KuzetError('invalid_input', `Content-Type says ${said} but the content is ${kind.type}`, { status: 415, field: 'content-type' });
+  if (said && said !== 'application/octet-stream' && said !== kind.type)
+    throw new KuzetError('invalid_input', `Content-Type says ${said} but the content is ${kind.type}`, {
+      status: 415,
+      field: 'content-type',
+    });
   return kind;
 }
 
@@ -151,8 +174,10 @@ async function uploadTarget(ctx: Context, db: Db, appealId: string): Promise<{ i
   const a = await appealUploadState(db, appealId);
   if (!a) throw new NotFoundError(`no appeal ${appealId}`);
   const given = createHash('sha256').update(token).digest();
-  if (!token || !timingSafeEqual(given, Buffer.from(a.upload_token_hash, 'hex'))) throw new KuzetError('unauthorized', 'X-Upload-Token must be the uploadToken the appeal was answered with', { status: 401 });
-  if (Number(a.n) >= MAX_ATTACHMENTS_PER_APPEAL) throw new InputError(`an appeal takes at most ${MAX_ATTACHMENTS_PER_APPEAL} attachments`, 'attachment');
+  if (!token || !timingSafeEqual(given, Buffer.from(a.upload_token_hash, 'hex')))
+    throw new KuzetError('unauthorized', 'X-Upload-Token must be the uploadToken the appeal was answered with', { status: 401 });
+  if (Number(a.n) >= MAX_ATTACHMENTS_PER_APPEAL)
+    throw new InputError(`an appeal takes at most ${MAX_ATTACHMENTS_PER_APPEAL} attachments`, 'attachment');
   return { incidentId: a.incident_id };
 }
 
@@ -168,7 +193,19 @@ export const uploadAttachment =
     const path = join(dir, `${f.sha256}.${f.ext}`);
     await rename(f.tmp, path);
     try {
-      await d.db().transaction((tx) => insertAppealAttachment(tx, { appealId, incidentId, name, type: f.type, bytes: f.bytes, sha256: f.sha256, path, at: d.now(), ip: ctx.ip }));
+      await d.db().transaction((tx) =>
+        insertAppealAttachment(tx, {
+          appealId,
+          incidentId,
+          name,
+          type: f.type,
+          bytes: f.bytes,
+          sha256: f.sha256,
+          path,
+          at: d.now(),
+          ip: ctx.ip,
+        }),
+      );
     } catch (e) {
       await rm(path, { force: true });
       throw e;

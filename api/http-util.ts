@@ -22,7 +22,14 @@ export function errorMiddleware(log: Logger) {
         if (e instanceof RateLimitedError) ctx.set('Retry-After', String(e.retryAfterSeconds));
         // A problem with the body as a whole (wrong type, unknown top-level key) names the body itself.
         const field = e.field || (e.code === 'invalid_input' && e.status < 500 ? 'body' : undefined);
-        ctx.body = { error: { code: e.code, message: e.message, ...(field ? { field } : {}), ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}) } };
+        ctx.body = {
+          error: {
+            code: e.code,
+            message: e.message,
+            ...(field ? { field } : {}),
+            ...(e instanceof InputError && e.issues.length > 1 ? { issues: e.issues } : {}),
+          },
+        };
       } else {
         const status = (e as { status?: number }).status;
         if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -162,7 +169,9 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 function problemOf(s: string): string | undefined {
   const m = UNSTORABLE.exec(s);
   if (!m) return undefined;
-  return m[0] === '\u0000' ? 'must not contain a NUL character (\\u0000)' : 'must not contain a lone UTF-16 surrogate (not valid Unicode text)';
+  return m[0] === '\u0000'
+    ? 'must not contain a NUL character (\\u0000)'
+    : 'must not contain a lone UTF-16 surrogate (not valid Unicode text)';
 }
 
 /** A place in a body: its parent's place and its own key or index (a path is built only for the one reported). */
@@ -186,7 +195,8 @@ export function unstorableAt(v: unknown, path: (string | number)[]): { path: (st
   for (let item = todo.pop(); item; item = todo.pop()) {
     if ('key' in item) {
       const kp = problemOf(item.key);
-      if (kp) return { path: [...pathOf(item.place), item.key.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')], message: `a key ${kp}` };
+      if (kp)
+        return { path: [...pathOf(item.place), item.key.replace(new RegExp(UNSTORABLE.source, 'g'), '\uFFFD')], message: `a key ${kp}` };
       continue;
     }
     const x = item.value;

@@ -22,7 +22,14 @@ import { StatusBoard } from '../collector/status.ts';
 
 // The test client stands behind a proxy on loopback: X-Forwarded-For names each test's client address.
 const cfg = parseConfig(JSON.stringify({ server: { trustedProxies: ['127.0.0.1/32'] } }), PROBES, {});
-const appeal = { organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'поиск объявлений выдаёт ошибку 500', detectedAt: '2026-03-26T09:10:00+05:00' };
+const appeal = {
+  organisation: 'ТОО Ромашка',
+  binIin: '850101300005',
+  email: 'buyer@romashka.kz',
+  phone: '+7 701 123 45 67',
+  description: 'поиск объявлений выдаёт ошибку 500',
+  detectedAt: '2026-03-26T09:10:00+05:00',
+};
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
 
 describe('incident API', () => {
@@ -41,8 +48,19 @@ describe('incident API', () => {
     viewer = (await createToken(db, { role: 'viewer', name: 'v' })).token;
     const service = new IncidentService({ db, topology: () => topologyFromConfig(cfg), now });
     const app = createApi({
-      config: () => cfg, db: () => db, metrics: new Metrics(), status: new StatusBoard(), readiness: async () => [], log: silentLogger, now,
-      incidents: { db: () => db, service: () => service, attachmentsDir: join(dir.path, 'att'), appealRateLimit: { max: 4, windowMs: 60_000 } },
+      config: () => cfg,
+      db: () => db,
+      metrics: new Metrics(),
+      status: new StatusBoard(),
+      readiness: async () => [],
+      log: silentLogger,
+      now,
+      incidents: {
+        db: () => db,
+        service: () => service,
+        attachmentsDir: join(dir.path, 'att'),
+        appealRateLimit: { max: 4, windowMs: 60_000 },
+      },
     });
     server = await new Promise((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
@@ -55,12 +73,24 @@ describe('incident API', () => {
     dir.remove();
   });
 
-  const call = async (method: string, path: string, o: { token?: string; body?: unknown; raw?: Buffer | string; type?: string; headers?: Record<string, string>; ip?: string } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    o: { token?: string; body?: unknown; raw?: Buffer | string; type?: string; headers?: Record<string, string>; ip?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}), 'x-forwarded-for': o.ip ?? '192.0.2.1' };
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     if (o.type) headers['content-type'] = o.type;
-    const res = await fetch(`${url}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : o.raw !== undefined ? { body: typeof o.raw === 'string' ? o.raw : new Uint8Array(o.raw) } : {}) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(o.body !== undefined
+        ? { body: JSON.stringify(o.body) }
+        : o.raw !== undefined
+          ? { body: typeof o.raw === 'string' ? o.raw : new Uint8Array(o.raw) }
+          : {}),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
@@ -80,7 +110,11 @@ describe('incident API', () => {
     first = ok.body as typeof first;
     const bad = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '850101300004' } });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body.error, { code: 'invalid_input', message: 'binIin: is not a valid BIN/IIN: the check digit (last digit) should be 5, not 4', field: 'binIin' });
+    assert.deepEqual(bad.body.error, {
+      code: 'invalid_input',
+      message: 'binIin: is not a valid BIN/IIN: the check digit (last digit) should be 5, not 4',
+      field: 'binIin',
+    });
     const short = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '12345' } });
     assert.equal(short.body.error.message, 'binIin: must be exactly 12 digits');
     const second = await call('POST', '/api/v1/appeals', { body: { ...appeal, binIin: '100000000001' } });
@@ -108,7 +142,10 @@ describe('incident API', () => {
     assert.equal(ok.status, 201);
     assert.equal(ok.body.type, 'image/png');
     assert.match(ok.body.sha256 as string, /^[0-9a-f]{64}$/);
-    const exe = await call('POST', path, { raw: Buffer.from('MZ\x90\x00this is not an image at all'), headers: { 'x-upload-token': first.uploadToken } });
+    const exe = await call('POST', path, {
+      raw: Buffer.from('MZ\x90\x00this is not an image at all'),
+      headers: { 'x-upload-token': first.uploadToken },
+    });
     assert.equal(exe.status, 415);
     assert.equal(exe.body.error.field, 'attachment');
     // Over 20 MB: refused by its declared length before reading, and while streaming when it declares none.
@@ -126,7 +163,10 @@ describe('incident API', () => {
     assert.equal((await call('GET', '/api/v1/incidents', { token: 'kzt_wrong_token_value_123' })).status, 401);
     const list = await call('GET', '/api/v1/incidents?state=registered', { token: viewer });
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.items.map((i: { id: string }) => i.id), ['INC-2026-000002', 'INC-2026-000001']);
+    assert.deepEqual(
+      list.body.items.map((i: { id: string }) => i.id),
+      ['INC-2026-000002', 'INC-2026-000001'],
+    );
     assert.equal((await call('GET', '/api/v1/incidents?level=huge', { token: viewer })).body.error.field, 'level');
     const denied = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: viewer, body: { to: 'analysing' } });
     assert.equal(denied.status, 403);
@@ -134,17 +174,27 @@ describe('incident API', () => {
   });
 
   it('an operator transitions; an invalid transition lists the allowed ones; the timeline keeps who, when and IP', async () => {
-    const t = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'analysing' }, ip: '203.0.113.5' });
+    const t = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, {
+      token: op,
+      body: { to: 'analysing' },
+      ip: '203.0.113.5',
+    });
     assert.equal(t.status, 200);
     assert.equal(t.body.state, 'analysing');
     const bad = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'closed' } });
     assert.equal(bad.status, 409);
     assert.match(bad.body.error.message, /allowed: confirmed, refuted/);
-    const missing = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, { token: op, body: { to: 'confirmed', level: 'medium', plannedFixAt: 'tomorrow' } });
+    const missing = await call('POST', `/api/v1/incidents/${first.incidentId}/transition`, {
+      token: op,
+      body: { to: 'confirmed', level: 'medium', plannedFixAt: 'tomorrow' },
+    });
     assert.equal(missing.status, 400);
     assert.equal(missing.body.error.field, 'plannedFixAt');
     const one = await call('GET', `/api/v1/incidents/${first.incidentId}`, { token: viewer });
-    assert.deepEqual(one.body.timeline.map((e: { action: string }) => e.action), ['registered', 'attachment.added', 'transition.analysing']);
+    assert.deepEqual(
+      one.body.timeline.map((e: { action: string }) => e.action),
+      ['registered', 'attachment.added', 'transition.analysing'],
+    );
     assert.equal(one.body.timeline[2].ip, '203.0.113.5');
     assert.ok(one.body.clocks.some((c: { timer: string; state: string }) => c.timer === 'SLA-P-ANALYSE' && c.state === 'running'));
     assert.equal(one.body.appeals[0].bin_iin, '850101300005');
@@ -153,14 +203,29 @@ describe('incident API', () => {
   it('confirmation, a new planned fix time with a reason, and a clock marked met', async () => {
     const id = 'INC-2026-000002';
     await call('POST', `/api/v1/incidents/${id}/transition`, { token: op, body: { to: 'analysing' } });
-    const c = await call('POST', `/api/v1/incidents/${id}/transition`, { token: op, body: { to: 'confirmed', level: 'medium', levelReason: 'several suppliers affected', kind: 'third-party-conditions', plannedFixAt: '2026-03-26T12:00:00+05:00' } });
+    const c = await call('POST', `/api/v1/incidents/${id}/transition`, {
+      token: op,
+      body: {
+        to: 'confirmed',
+        level: 'medium',
+        levelReason: 'several suppliers affected',
+        kind: 'third-party-conditions',
+        plannedFixAt: '2026-03-26T12:00:00+05:00',
+      },
+    });
     assert.equal(c.status, 200, JSON.stringify(c.body));
     const noReason = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T15:00:00+05:00' } });
     assert.equal(noReason.body.error.field, 'reason');
-    const p = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T15:00:00+05:00', reason: 'vendor needs more time', version: c.body.version } });
+    const p = await call('PATCH', `/api/v1/incidents/${id}`, {
+      token: op,
+      body: { plannedFixAt: '2026-03-26T15:00:00+05:00', reason: 'vendor needs more time', version: c.body.version },
+    });
     assert.equal(p.status, 200, JSON.stringify(p.body));
     assert.equal(p.body.plannedFixAt, '2026-03-26T15:00:00+05:00');
-    const stale = await call('PATCH', `/api/v1/incidents/${id}`, { token: op, body: { plannedFixAt: '2026-03-26T16:00:00+05:00', reason: 'x', version: c.body.version } });
+    const stale = await call('PATCH', `/api/v1/incidents/${id}`, {
+      token: op,
+      body: { plannedFixAt: '2026-03-26T16:00:00+05:00', reason: 'x', version: c.body.version },
+    });
     assert.equal(stale.status, 409);
     const met = await call('POST', `/api/v1/incidents/${id}/clocks/SLA-P-MED-HOME/met`, { token: op, body: {} });
     assert.equal(met.status, 200, JSON.stringify(met.body));
@@ -176,7 +241,8 @@ describe('incident API', () => {
     const l = await call('POST', `/api/v1/appeals/${first.appealId}/link`, { token: op, body: { incidentId: 'INC-2026-000002' } });
     assert.equal(l.status, 200);
     assert.equal(l.body.linkedTo, 'INC-2026-000002');
-    const csv = 'announcement,lot,method,module,acceptanceEnd,supplierName,supplierEmail\n15001234-1,1,competition,search,2026-03-27T10:00:00+05:00,"ТОО ""Поставщик""",s@p.kz\n';
+    const csv =
+      'announcement,lot,method,module,acceptanceEnd,supplierName,supplierEmail\n15001234-1,1,competition,search,2026-03-27T10:00:00+05:00,"ТОО ""Поставщик""",s@p.kz\n';
     const imp = await call('POST', '/api/v1/procurements', { token: op, raw: csv, type: 'text/csv' });
     assert.equal(imp.status, 200, JSON.stringify(imp.body));
     assert.equal(imp.body.imported, 1);
@@ -184,7 +250,9 @@ describe('incident API', () => {
     assert.equal(bad.body.error.field, '[0].method');
     const listed = await call('GET', '/api/v1/procurements', { token: viewer });
     assert.equal(listed.body.items[0].suppliers[0].name, 'ТОО "Поставщик"');
-    const audits = await db.query<{ action: string; ip: string | null }>("SELECT action, ip FROM audit_log WHERE action IN ('procurements.import', 'appeal.attachment', 'incident.linked')");
+    const audits = await db.query<{ action: string; ip: string | null }>(
+      "SELECT action, ip FROM audit_log WHERE action IN ('procurements.import', 'appeal.attachment', 'incident.linked')",
+    );
     assert.equal(audits.length, 3);
   });
 
@@ -202,30 +270,64 @@ describe('incident API', () => {
     assert.deepEqual(await ids('system=no-such-system'), []);
     assert.deepEqual(await ids('level=medium'), ['INC-2026-000002']);
     assert.deepEqual(await ids('level=medium&state=analysing'), []);
-    assert.deepEqual(await ids(`from=${encodeURIComponent('2026-03-26T09:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T09:30:00+05:00')}`), all);
+    assert.deepEqual(
+      await ids(`from=${encodeURIComponent('2026-03-26T09:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T09:30:00+05:00')}`),
+      all,
+    );
     assert.deepEqual(await ids(`from=${encodeURIComponent('2026-03-26T09:15:00+05:00')}`), []);
     assert.deepEqual(await ids(`to=${encodeURIComponent('2026-03-26T09:05:00+05:00')}`), []);
-    const reversed = await call('GET', `/api/v1/incidents?from=${encodeURIComponent('2026-03-27T00:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T00:00:00+05:00')}`, { token: viewer });
+    const reversed = await call(
+      'GET',
+      `/api/v1/incidents?from=${encodeURIComponent('2026-03-27T00:00:00+05:00')}&to=${encodeURIComponent('2026-03-26T00:00:00+05:00')}`,
+      { token: viewer },
+    );
     assert.deepEqual([reversed.status, reversed.body.error.field], [400, 'from']);
   });
 
   it('pages incidents with a cursor, as results are paged; bad cursors and dates are 400 naming the field (#16 items 7, 8)', async () => {
     const first = await call('GET', '/api/v1/incidents?limit=1', { token: viewer });
-    assert.deepEqual(first.body.items.map((i: { id: string }) => i.id), ['INC-2026-000002']);
+    assert.deepEqual(
+      first.body.items.map((i: { id: string }) => i.id),
+      ['INC-2026-000002'],
+    );
     assert.equal(typeof first.body.nextCursor, 'string');
     const second = await call('GET', `/api/v1/incidents?limit=1&cursor=${first.body.nextCursor}`, { token: viewer });
-    assert.deepEqual(second.body.items.map((i: { id: string }) => i.id), ['INC-2026-000001']);
+    assert.deepEqual(
+      second.body.items.map((i: { id: string }) => i.id),
+      ['INC-2026-000001'],
+    );
     assert.equal(second.body.nextCursor, undefined, 'the last page has no cursor');
-    for (const q of ['cursor=99999999999999999999999', 'cursor=x', 'cursor=W10', 'limit=1001', 'from=2026-02-30T10:00:00%2B05:00', 'from=2026-03-26T10:00:00']) {
+    for (const q of [
+      'cursor=99999999999999999999999',
+      'cursor=x',
+      'cursor=W10',
+      'limit=1001',
+      'from=2026-02-30T10:00:00%2B05:00',
+      'from=2026-03-26T10:00:00',
+    ]) {
       const r = await call('GET', `/api/v1/incidents?${q}`, { token: viewer });
       assert.deepEqual([r.status, r.body.error?.field], [400, q.split('=')[0]], q);
     }
     // Evidence names screenshots by the worker's paths; the API shows neither those nor any other server path (#16 item 11).
     const shot = join(dir.path, 'artifacts', 'run-9', 'failure.png');
-    await db.query('UPDATE incidents SET evidence = $2::jsonb WHERE id = $1', ['INC-2026-000001', JSON.stringify({ screenshots: [shot], details: [{ key: 'portal/j/browser', firstFailureAt: '2026-03-26T09:00:00+05:00', lastFailureAt: '2026-03-26T09:01:00+05:00', screenshots: [shot] }] })]);
+    await db.query('UPDATE incidents SET evidence = $2::jsonb WHERE id = $1', [
+      'INC-2026-000001',
+      JSON.stringify({
+        screenshots: [shot],
+        details: [
+          {
+            key: 'portal/j/browser',
+            firstFailureAt: '2026-03-26T09:00:00+05:00',
+            lastFailureAt: '2026-03-26T09:01:00+05:00',
+            screenshots: [shot],
+          },
+        ],
+      }),
+    ]);
     const all = await call('GET', '/api/v1/incidents', { token: viewer });
     const one = await call('GET', '/api/v1/incidents/INC-2026-000001', { token: viewer });
-    for (const body of [all.body, one.body]) assert.ok(!JSON.stringify(body).includes(dir.path), `no server path in the evidence: ${JSON.stringify(body).slice(0, 300)}`);
+    for (const body of [all.body, one.body])
+      assert.ok(!JSON.stringify(body).includes(dir.path), `no server path in the evidence: ${JSON.stringify(body).slice(0, 300)}`);
     assert.equal(one.body.evidence.screenshotCount, 1);
     assert.equal(one.body.evidence.details[0].screenshotCount, 1);
   });
@@ -238,7 +340,9 @@ describe('incident API', () => {
     const bad = await call('POST', '/api/v1/tariffs', { token: op, body: [{ id: 'TAR-X', validUntil: '27.03.2026' }] });
     assert.deepEqual([bad.status, bad.body.error.field], [400, '[0].validUntil']);
     assert.match(bad.body.error.message, /not a date YYYY-MM-DD/);
-    const rows = await db.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
+    const rows = await db.query<{ id: string; valid_until: string }>(
+      "SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id",
+    );
     assert.deepEqual(rows, [{ id: 'TAR-2026-17', valid_until: '2026-03-27' }]);
     assert.equal((await db.query("SELECT 1 FROM audit_log WHERE action = 'tariffs.import'")).length, 1);
   });

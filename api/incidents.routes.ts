@@ -57,7 +57,8 @@ interface IncidentHandlerDeps {
 function oneOf<T extends string>(ctx: Context, name: string, values: readonly T[]): T | undefined {
   const v = ctx.query[name];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new InputError(`must be one of ${values.join(', ')}`, name);
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    throw new InputError(`must be one of ${values.join(', ')}`, name);
   return v as T;
 }
 
@@ -79,10 +80,21 @@ const listIncidents =
     const { from, to } = timeRange(ctx, d.now());
     const limit = queryLimit(ctx);
     const after = tupleCursor(ctx, ['number', 'string'] as const);
-    const rows = await listIncidentRows(d.db(), { system, level, state, from, to, limit: limit + 1, after: after ? { startedAt: after[0], id: after[1] } : undefined });
+    const rows = await listIncidentRows(d.db(), {
+      system,
+      level,
+      state,
+      from,
+      to,
+      limit: limit + 1,
+      after: after ? { startedAt: after[0], id: after[1] } : undefined,
+    });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    ctx.body = { items: items.map(listView), ...(rows.length > limit && last ? { nextCursor: encodeCursor([new Date(last.started_at).getTime(), last.id]) } : {}) };
+    ctx.body = {
+      items: items.map(listView),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor([new Date(last.started_at).getTime(), last.id]) } : {}),
+    };
   };
 
 /** GET /api/v1/incidents/:id (viewer): the incident with its evidence, clocks, timeline and appeals. */
@@ -102,7 +114,13 @@ const getIncident =
       timeline: await timelineView(d.db(), id),
       // A flood attaches every appeal about the module here (appeal-attach.ts): counted and listed.
       appealCount: appeals.length,
-      appeals: appeals.map((a) => ({ ...a, detected_at: undefined, received_at: undefined, detectedAt: formatAstana(new Date(a.detected_at)), receivedAt: formatAstana(new Date(a.received_at)) })),
+      appeals: appeals.map((a) => ({
+        ...a,
+        detected_at: undefined,
+        received_at: undefined,
+        detectedAt: formatAstana(new Date(a.detected_at)),
+        receivedAt: formatAstana(new Date(a.received_at)),
+      })),
     };
   };
 
@@ -150,7 +168,8 @@ const extendClock =
   };
 
 /** The list inside a `{ key: [...] }` wrapper, or the body itself. */
-const unwrap = (body: unknown, key: string): unknown => (body && typeof body === 'object' && !Array.isArray(body) && key in body ? (body as Record<string, unknown>)[key] : body);
+const unwrap = (body: unknown, key: string): unknown =>
+  body && typeof body === 'object' && !Array.isArray(body) && key in body ? (body as Record<string, unknown>)[key] : body;
 
 /** POST /api/v1/procurements (operator): JSON or CSV. */
 const importProcurementsRoute =
@@ -252,12 +271,18 @@ const listView = (row: Parameters<typeof incidentView>[0]) => {
  * The evidence keeps screenshots as the worker's paths; a reader needs URLs. Each path is found among
  * the failed runs of its check in the evidence's failure window and served by GET /api/v1/runs/:id/artifacts/:name.
  */
-export async function screenshotUrls(db: Db, evidence: Record<string, unknown>): Promise<{ check: string; run: string; name: string; url: string }[]> {
-  const details = Array.isArray(evidence.details) ? (evidence.details as { key?: unknown; firstFailureAt?: unknown; lastFailureAt?: unknown; screenshots?: unknown }[]) : [];
+export async function screenshotUrls(
+  db: Db,
+  evidence: Record<string, unknown>,
+): Promise<{ check: string; run: string; name: string; url: string }[]> {
+  const details = Array.isArray(evidence.details)
+    ? (evidence.details as { key?: unknown; firstFailureAt?: unknown; lastFailureAt?: unknown; screenshots?: unknown }[])
+    : [];
   const out: { check: string; run: string; name: string; url: string }[] = [];
   for (const d of details) {
     const shots = Array.isArray(d.screenshots) ? d.screenshots.filter((x): x is string => typeof x === 'string') : [];
-    if (shots.length === 0 || typeof d.key !== 'string' || typeof d.firstFailureAt !== 'string' || typeof d.lastFailureAt !== 'string') continue;
+    if (shots.length === 0 || typeof d.key !== 'string' || typeof d.firstFailureAt !== 'string' || typeof d.lastFailureAt !== 'string')
+      continue;
     const runs = await failedRunArtifacts(db, d.key, new Date(d.firstFailureAt), new Date(new Date(d.lastFailureAt).getTime() + 1000));
     for (const shot of shots) {
       for (const r of runs) {

@@ -39,7 +39,11 @@ export function registerNoticeRoutes(router: Router, deps: NoticeRouteDeps): voi
     ctx.body = { ...(await r.service.maintenance(out.id)), scheduled: await r.scheduled(out.id), notice: out.notice };
   });
   router.get('/api/v1/maintenance', viewer, async (ctx) => {
-    const page = await rt().service.listMaintenancePage({ from: new Date(0), limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) });
+    const page = await rt().service.listMaintenancePage({
+      from: new Date(0),
+      limit: queryLimit(ctx),
+      after: tupleCursor(ctx, ['number', 'string'] as const),
+    });
     ctx.body = paged(page);
   });
   router.get('/api/v1/maintenance/:id', viewer, async (ctx) => {
@@ -58,15 +62,26 @@ export function registerNoticeRoutes(router: Router, deps: NoticeRouteDeps): voi
   router.get('/api/v1/notices', viewer, async (ctx) => {
     const a = ctx.query.active;
     if (a !== undefined && a !== 'true' && a !== 'false') throw new InputError('true or false', 'active');
-    const page = await rt().service.listPage({ active: a === undefined ? undefined : a === 'true', limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) });
+    const page = await rt().service.listPage({
+      active: a === undefined ? undefined : a === 'true',
+      limit: queryLimit(ctx),
+      after: tupleCursor(ctx, ['number', 'string'] as const),
+    });
     ctx.body = paged(page);
   });
   router.get('/api/v1/notices/deliveries', viewer, async (ctx) => {
     const state = ctx.query.state;
-    if (state !== undefined && !['pending', 'sending', 'sent', 'dead'].includes(String(state))) throw new InputError('one of pending, sending, sent, dead', 'state');
+    if (state !== undefined && !['pending', 'sending', 'sent', 'dead'].includes(String(state)))
+      throw new InputError('one of pending, sending, sent, dead', 'state');
     const d = rt().deliveries;
     if (!d) throw new UnavailableError('delivery is not running yet (Redis not reached)');
-    ctx.body = paged(await d.listPage({ state: state as string | undefined, limit: queryLimit(ctx), after: tupleCursor(ctx, ['number', 'string'] as const) }));
+    ctx.body = paged(
+      await d.listPage({
+        state: state as string | undefined,
+        limit: queryLimit(ctx),
+        after: tupleCursor(ctx, ['number', 'string'] as const),
+      }),
+    );
   });
   router.get('/api/v1/notices/deliveries/stuck', viewer, async (ctx) => {
     const d = rt().deliveries;

@@ -26,7 +26,8 @@ function rawCursor(ctx: Context): string | undefined {
 export function idCursor(ctx: Context): string | undefined {
   const v = rawCursor(ctx);
   if (v === undefined) return undefined;
-  if (!/^\d{1,19}$/.test(v) || BigInt(v) > BIGINT_MAX) throw new InputError('not a cursor from a previous page (a row id within bigint)', 'cursor');
+  if (!/^\d{1,19}$/.test(v) || BigInt(v) > BIGINT_MAX)
+    throw new InputError('not a cursor from a previous page (a row id within bigint)', 'cursor');
   return v;
 }
 
@@ -36,7 +37,10 @@ export function encodeCursor(parts: readonly (string | number)[]): string {
 }
 
 /** Decodes a cursor of {@link encodeCursor}; `shape` gives the type of each part. */
-export function tupleCursor<const S extends readonly ('string' | 'number')[]>(ctx: Context, shape: S): { [K in keyof S]: S[K] extends 'number' ? number : string } | undefined {
+export function tupleCursor<const S extends readonly ('string' | 'number')[]>(
+  ctx: Context,
+  shape: S,
+): { [K in keyof S]: S[K] extends 'number' ? number : string } | undefined {
   const v = rawCursor(ctx);
   if (v === undefined) return undefined;
   let parts: unknown;
@@ -51,7 +55,11 @@ export function tupleCursor<const S extends readonly ('string' | 'number')[]>(ct
   const ok =
     Array.isArray(parts) &&
     parts.length === shape.length &&
-    parts.every((p, i) => (shape[i] === 'number' ? typeof p === 'number' && Number.isSafeInteger(p) && Math.abs(p) <= DATE_MAX_MS : typeof p === 'string' && p.length <= 200 && !unstorableAt(p, [])));
+    parts.every((p, i) =>
+      shape[i] === 'number'
+        ? typeof p === 'number' && Number.isSafeInteger(p) && Math.abs(p) <= DATE_MAX_MS
+        : typeof p === 'string' && p.length <= 200 && !unstorableAt(p, []),
+    );
   if (!ok) throw new InputError('not a cursor from a previous page', 'cursor');
   return parts as { [K in keyof S]: S[K] extends 'number' ? number : string };
 }

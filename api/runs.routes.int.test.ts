@@ -106,17 +106,22 @@ describe('GET /api/v1/runs/:id', () => {
     assert.equal(body.message, 'step "search announcements": expected text "Результаты поиска" not found within 10 s');
     assert.equal(body.at, '2026-11-23T10:00:00+05:00');
     assert.equal((body.observations as { journey: string }).journey, 'portal-search');
-    assert.deepEqual((body.artifacts as { name: string; bytes: number; url: string }[]).slice(0, 2).map(({ name, bytes, url }) => ({ name, bytes, url })), [
-      { name: 'screenshot.png', bytes: 4, url: `/api/v1/runs/${id}/artifacts/screenshot.png` },
-      { name: 'trace.zip', bytes: 2, url: `/api/v1/runs/${id}/artifacts/trace.zip` },
-    ]);
+    assert.deepEqual(
+      (body.artifacts as { name: string; bytes: number; url: string }[]).slice(0, 2).map(({ name, bytes, url }) => ({ name, bytes, url })),
+      [
+        { name: 'screenshot.png', bytes: 4, url: `/api/v1/runs/${id}/artifacts/screenshot.png` },
+        { name: 'trace.zip', bytes: 2, url: `/api/v1/runs/${id}/artifacts/trace.zip` },
+      ],
+    );
   });
 
   it('needs a viewer token for the run and its files; a shared link opens one file until it expires', async () => {
     const id = await runId();
     assert.equal((await fetch(`${base}/api/v1/runs/${id}`)).status, 401);
     assert.equal((await fetch(`${base}/api/v1/runs/${id}/artifacts/screenshot.png`)).status, 401);
-    const body = (await (await get(`/api/v1/runs/${id}`)).json()) as { artifacts: { name: string; shareUrl: string; shareExpiresAt: string }[] };
+    const body = (await (await get(`/api/v1/runs/${id}`)).json()) as {
+      artifacts: { name: string; shareUrl: string; shareExpiresAt: string }[];
+    };
     const shot = body.artifacts.find((a) => a.name === 'screenshot.png')!;
     assert.equal(shot.shareExpiresAt, '2026-11-24T12:00:00+05:00');
     const shared = await fetch(`${base}${shot.shareUrl}`);

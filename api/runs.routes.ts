@@ -39,7 +39,12 @@ interface StoredArtifact {
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const CONTENT_TYPES: Record<string, string> = { png: 'image/png', zip: 'application/zip', json: 'application/json', txt: 'text/plain; charset=utf-8' };
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  zip: 'application/zip',
+  json: 'application/json',
+  txt: 'text/plain; charset=utf-8',
+};
 
 export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
   const now = deps.now ?? (() => new Date());
@@ -53,9 +58,15 @@ export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
   const viewerOrSignedLink = async (ctx: Context, next: Next) => {
     const { expires, sig } = ctx.query;
     if (expires === undefined && sig === undefined) return viewer(ctx, next);
-    if (typeof expires !== 'string' || typeof sig !== 'string') throw new KuzetError('forbidden', 'a shared link needs one `expires` and one `sig`', { status: 403 });
+    if (typeof expires !== 'string' || typeof sig !== 'string')
+      throw new KuzetError('forbidden', 'a shared link needs one `expires` and one `sig`', { status: 403 });
     const verdict = checkSignedPath(await serverKey(db(), SHARE_KEY), ctx.path, expires, sig, now());
-    if (verdict !== 'ok') throw new KuzetError('forbidden', verdict === 'expired' ? 'this shared link has expired; ask for a new one' : 'this shared link is not valid', { status: 403 });
+    if (verdict !== 'ok')
+      throw new KuzetError(
+        'forbidden',
+        verdict === 'expired' ? 'this shared link has expired; ask for a new one' : 'this shared link is not valid',
+        { status: 403 },
+      );
     return next();
   };
   const load = async (rawId: string | undefined) => {
@@ -92,7 +103,10 @@ export function registerRunRoutes(router: Router, deps: RunRoutesDeps): void {
     const artifact = artifacts.find((a) => a.name === name);
     if (!artifact) throw new NotFoundError(`run ${ctx.params.id ?? ''} has no artifact "${name}"`);
     const file = await insideRoot(deps.artifactsDir, artifact.path);
-    if (!file) throw new NotFoundError(`artifact "${name}" of run ${ctx.params.id ?? ''} is gone (removed by retention) or not under the artifacts directory`);
+    if (!file)
+      throw new NotFoundError(
+        `artifact "${name}" of run ${ctx.params.id ?? ''} is gone (removed by retention) or not under the artifacts directory`,
+      );
     ctx.type = CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
     ctx.set('Content-Disposition', `attachment; filename="${name}"`);
     ctx.length = file.size;
@@ -105,7 +119,16 @@ export function publicObservations(runId: string, observations: Record<string, u
   if (!observations) return null;
   const { artifacts: _paths, ...rest } = observations;
   const artifacts = storedArtifacts(observations);
-  return artifacts.length === 0 ? rest : { ...rest, artifacts: artifacts.map((a) => ({ name: a.name, bytes: a.bytes, url: `/api/v1/runs/${runId}/artifacts/${encodeURIComponent(a.name)}` })) };
+  return artifacts.length === 0
+    ? rest
+    : {
+        ...rest,
+        artifacts: artifacts.map((a) => ({
+          name: a.name,
+          bytes: a.bytes,
+          url: `/api/v1/runs/${runId}/artifacts/${encodeURIComponent(a.name)}`,
+        })),
+      };
 }
 
 function storedArtifacts(observations: Record<string, unknown> | null): StoredArtifact[] {
@@ -113,7 +136,12 @@ function storedArtifacts(observations: Record<string, unknown> | null): StoredAr
   if (!Array.isArray(list)) return [];
   return list.filter(
     (a): a is StoredArtifact =>
-      typeof a === 'object' && a !== null && typeof a.name === 'string' && SAFE_NAME.test(a.name) && typeof a.path === 'string' && typeof a.bytes === 'number',
+      typeof a === 'object' &&
+      a !== null &&
+      typeof a.name === 'string' &&
+      SAFE_NAME.test(a.name) &&
+      typeof a.path === 'string' &&
+      typeof a.bytes === 'number',
   );
 }
 

@@ -24,9 +24,23 @@ describe('screenshot URLs of incident evidence', () => {
         [ok, ok ? null : 'assertion', at, JSON.stringify({ artifacts })],
       );
     await ins('2026-03-26T09:00:00+05:00', false, [{ name: 'failure.png', path: '/art/old/failure.png', bytes: 5 }]);
-    const [hit] = await ins('2026-03-26T10:00:05+05:00', false, [{ name: 'failure.png', path: '/art/r2/failure.png', bytes: 5 }, { name: 'trace.zip', path: '/art/r2/trace.zip', bytes: 9 }]);
-    const evidence = { details: [{ key: 'portal/j/browser', firstFailureAt: '2026-03-26T10:00:00+05:00', lastFailureAt: '2026-03-26T10:00:05+05:00', screenshots: ['/art/r2/failure.png', '/art/gone.png'] }] };
-    assert.deepEqual(await screenshotUrls(db, evidence), [{ check: 'portal/j/browser', run: hit!.id, name: 'failure.png', url: `/api/v1/runs/${hit!.id}/artifacts/failure.png` }]);
+    const [hit] = await ins('2026-03-26T10:00:05+05:00', false, [
+      { name: 'failure.png', path: '/art/r2/failure.png', bytes: 5 },
+      { name: 'trace.zip', path: '/art/r2/trace.zip', bytes: 9 },
+    ]);
+    const evidence = {
+      details: [
+        {
+          key: 'portal/j/browser',
+          firstFailureAt: '2026-03-26T10:00:00+05:00',
+          lastFailureAt: '2026-03-26T10:00:05+05:00',
+          screenshots: ['/art/r2/failure.png', '/art/gone.png'],
+        },
+      ],
+    };
+    assert.deepEqual(await screenshotUrls(db, evidence), [
+      { check: 'portal/j/browser', run: hit!.id, name: 'failure.png', url: `/api/v1/runs/${hit!.id}/artifacts/failure.png` },
+    ]);
     assert.deepEqual(await screenshotUrls(db, {}), []);
     assert.deepEqual(await screenshotUrls(db, { details: 'nonsense' }), []);
   });

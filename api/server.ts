@@ -47,7 +47,8 @@ export function routesOf(app: Koa): { method: string; path: string }[] {
   const out = new Map<string, { method: string; path: string }>();
   for (const r of routers) {
     for (const layer of r.stack) {
-      for (const method of layer.methods) if (method !== 'HEAD' && typeof layer.path === 'string') out.set(`${method} ${layer.path}`, { method, path: layer.path });
+      for (const method of layer.methods)
+        if (method !== 'HEAD' && typeof layer.path === 'string') out.set(`${method} ${layer.path}`, { method, path: layer.path });
     }
   }
   return [...out.values()].sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
@@ -60,10 +61,15 @@ function hardening(): Koa.Middleware {
     ctx.set('Cache-Control', 'no-store');
     // PostgreSQL text cannot hold NUL: an id or a query value with one is bad input, not a database error (found by the fuzz drill).
     if (/%00/i.test(ctx.path) || ctx.path.includes('\u0000')) throw new InputError('the path must not contain a NUL character', 'path');
-    if (/%00/i.test(ctx.querystring) || ctx.querystring.includes('\u0000')) throw new InputError('the query must not contain a NUL character', 'query');
+    if (/%00/i.test(ctx.querystring) || ctx.querystring.includes('\u0000'))
+      throw new InputError('the query must not contain a NUL character', 'query');
     await next();
     // HTML without a policy of its own (the journal rendered as a page) gets a strict one: no script, no framing.
-    if (ctx.response.is('html') && !ctx.response.get('Content-Security-Policy')) ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    if (ctx.response.is('html') && !ctx.response.get('Content-Security-Policy'))
+      ctx.set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
     if (ctx.response.is('html') && !ctx.response.get('Referrer-Policy')) ctx.set('Referrer-Policy', 'no-referrer');
   };
 }
@@ -109,7 +115,14 @@ const systems = (deps: Pick<ApiDeps, 'config' | 'db'>) => async (ctx: Koa.Contex
         id: t.id,
         module: t.module ?? null,
         service: t.service ?? null,
-        checks: t.checks.map((c) => ({ id: c.id, key: `${id}/${t.id}/${c.id}`, type: c.type, intervalSeconds: c.intervalMs / 1000, timeoutSeconds: c.timeoutMs / 1000, regions: c.regions ?? [cfg.regions[0]] })),
+        checks: t.checks.map((c) => ({
+          id: c.id,
+          key: `${id}/${t.id}/${c.id}`,
+          type: c.type,
+          intervalSeconds: c.intervalMs / 1000,
+          timeoutSeconds: c.timeoutMs / 1000,
+          regions: c.regions ?? [cfg.regions[0]],
+        })),
       })),
     })),
   };
@@ -124,7 +137,10 @@ const statusBoard = (deps: Pick<ApiDeps, 'config' | 'status'>, now: () => Date) 
 const results = (deps: Pick<ApiDeps, 'config' | 'db'>, now: () => Date) => async (ctx: Koa.Context, key: string) => {
   const cfg = deps.config();
   const [system, target, check] = key.split('/');
-  const known = system && Object.hasOwn(cfg.systems, system) && cfg.systems[system]?.targets.find((t) => t.id === target)?.checks.some((c) => c.id === check);
+  const known =
+    system &&
+    Object.hasOwn(cfg.systems, system) &&
+    cfg.systems[system]?.targets.find((t) => t.id === target)?.checks.some((c) => c.id === check);
   if (!known) throw new NotFoundError(`no check "${key}"; ids are system/target/check as in GET /api/v1/systems`);
   const db = deps.db();
   if (!db) throw new UnavailableError('the database is not open yet');
@@ -171,7 +187,9 @@ function registerCoreRoutes(router: Router, deps: ApiDeps, now: () => Date): voi
   router.get('/api/v1/systems', systems(deps));
   router.get('/api/v1/status', statusBoard(deps, now));
   const checkResults = results(deps, now);
-  router.get('/api/v1/checks/:system/:target/:check/results', (ctx) => checkResults(ctx, `${ctx.params.system}/${ctx.params.target}/${ctx.params.check}`));
+  router.get('/api/v1/checks/:system/:target/:check/results', (ctx) =>
+    checkResults(ctx, `${ctx.params.system}/${ctx.params.target}/${ctx.params.check}`),
+  );
   router.get('/api/v1/checks/:id/results', (ctx) => checkResults(ctx, checkKeyParam(ctx.params.id)));
 }
 

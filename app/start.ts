@@ -17,7 +17,22 @@ import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type Incide
 import { NoticeRuntime, registerNoticeMetrics, startIncidentNotices } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
 import { createApi, routesOf } from '../api/index.ts';
-import { incidentChangeOf, InfluxSink, ResultIngestor, type LiveSink, registerCalendarMetrics, warnIfCalendarEndsSoon, Metrics, MAINTENANCE_QUEUE, reloadChannel, enforceRetention, listStates, CheckScheduler, StatusBoard, CheckWorkers } from '../collector/index.ts';
+import {
+  incidentChangeOf,
+  InfluxSink,
+  ResultIngestor,
+  type LiveSink,
+  registerCalendarMetrics,
+  warnIfCalendarEndsSoon,
+  Metrics,
+  MAINTENANCE_QUEUE,
+  reloadChannel,
+  enforceRetention,
+  listStates,
+  CheckScheduler,
+  StatusBoard,
+  CheckWorkers,
+} from '../collector/index.ts';
 import { consoleExtension } from '../console/index.ts';
 import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } from '../etp/index.ts';
 import { journalExtension, startJournalPart } from '../journal/index.ts';
@@ -102,7 +117,13 @@ async function openDatabase(cfg: KuzetConfig, env: NodeJS.ProcessEnv, log: Logge
 }
 
 /** The incident runtime: detector thresholds and the SLA tick from kuzet.yaml `incidents` (read at start); options override them (tests). */
-function startIncidents(db: Db, config: () => KuzetConfig, metrics: Metrics, log: Logger, o: StartOptions['incidents']): Promise<IncidentRuntime> {
+function startIncidents(
+  db: Db,
+  config: () => KuzetConfig,
+  metrics: Metrics,
+  log: Logger,
+  o: StartOptions['incidents'],
+): Promise<IncidentRuntime> {
   const cfg = config();
   const det = cfg.incidents.detector;
   return startIncidentRuntime({
@@ -111,7 +132,14 @@ function startIncidents(db: Db, config: () => KuzetConfig, metrics: Metrics, log
     registry: metrics.registry,
     onError: (e) => log.warn({ err: e.message }, 'incident background task failed'),
     ...o,
-    detector: { failuresToOpen: det.failuresToOpen, regionsToOpen: det.regionsToOpen, successesToResolve: det.successesToResolve, flapWindowMs: det.flapWindow, maxScreenshots: det.maxScreenshots, ...o?.detector },
+    detector: {
+      failuresToOpen: det.failuresToOpen,
+      regionsToOpen: det.regionsToOpen,
+      successesToResolve: det.successesToResolve,
+      flapWindowMs: det.flapWindow,
+      maxScreenshots: det.maxScreenshots,
+      ...o?.detector,
+    },
     slaTickMs: o?.slaTickMs ?? cfg.incidents.slaTick,
   });
 }
@@ -120,7 +148,11 @@ function startIncidents(db: Db, config: () => KuzetConfig, metrics: Metrics, log
 async function startMaintenance(redis: Redis, prefix: string, db: Db, config: () => KuzetConfig, log: Logger): Promise<BackgroundPart> {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: redis, prefix });
   queue.on('error', () => undefined);
-  await queue.upsertJobScheduler('retention', { every: 6 * 3_600_000 }, { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } });
+  await queue.upsertJobScheduler(
+    'retention',
+    { every: 6 * 3_600_000 },
+    { name: 'retention', opts: { removeOnComplete: true, removeOnFail: 20 } },
+  );
   const connection = redis.duplicate();
   connection.on('error', () => undefined);
   const worker = new Worker(
@@ -211,7 +243,14 @@ async function buildKernel(opts: StartOptions, env: NodeJS.ProcessEnv, live: { c
   const influx = cfg.influx ? new InfluxSink(cfg.influx, log) : undefined;
   const incidents = await startIncidents(db, config, metrics, log, opts.incidents);
   const publicUrl = () => live.publicUrl;
-  const notices = new NoticeRuntime({ db: () => db, config, log, board: () => status.snapshot(live.cfg, new Date()), publicUrl, etpRegistry: queryRegistry });
+  const notices = new NoticeRuntime({
+    db: () => db,
+    config,
+    log,
+    board: () => status.snapshot(live.cfg, new Date()),
+    publicUrl,
+    etpRegistry: queryRegistry,
+  });
   await notices.start();
   registerNoticeMetrics({ db: () => db, config, metrics });
   return { config, db, log, now, publicUrl, metrics, status, influx, incidents, notices };
@@ -265,7 +304,12 @@ function buildApp(
       binIinRateLimit: { max: appeals.perBinIin.max, windowMs: appeals.perBinIin.window },
     },
     notices: { db, notices: () => k.notices },
-    extensions: [console, etpRoutes({ etp: parts.etp, db }), journalExtension({ config: k.config, db, now: k.now, notices: k.notices }), parts.meta.extension],
+    extensions: [
+      console,
+      etpRoutes({ etp: parts.etp, db }),
+      journalExtension({ config: k.config, db, now: k.now, notices: k.notices }),
+      parts.meta.extension,
+    ],
   });
 }
 
@@ -308,20 +352,45 @@ class RedisSide {
     k.log.info(await this.scheduler.reconcile(cfg), 'check schedulers reconciled');
     if (this.o.workers) {
       await configureBrowserPool({ concurrency: cfg.workers.browserConcurrency, preload: hasJourneys(cfg) });
-      this.workers = new CheckWorkers({ connection: redis, prefix, regions: cfg.regions, concurrency: cfg.workers.concurrency, checks: this.o.checks, log: k.log });
+      this.workers = new CheckWorkers({
+        connection: redis,
+        prefix,
+        regions: cfg.regions,
+        concurrency: cfg.workers.concurrency,
+        checks: this.o.checks,
+        log: k.log,
+      });
       this.workers.start();
     }
     const db = () => k.db;
-    this.ingestor = new ResultIngestor({ connection: redis, prefix, db: k.db, metrics: k.metrics, sinks: this.o.sinks, log: k.log, afterCommit: [k.incidents.detector.handle] });
+    this.ingestor = new ResultIngestor({
+      connection: redis,
+      prefix,
+      db: k.db,
+      metrics: k.metrics,
+      sinks: this.o.sinks,
+      log: k.log,
+      afterCommit: [k.incidents.detector.handle],
+    });
     // Consumers of incident events subscribe before the events worker starts.
-    this.parts.push(await startIncidentNotices({ config: k.config, db, publicUrl: k.publicUrl, incidents: k.incidents, notices: k.notices }));
+    this.parts.push(
+      await startIncidentNotices({ config: k.config, db, publicUrl: k.publicUrl, incidents: k.incidents, notices: k.notices }),
+    );
     if (k.influx) streamIncidentsToInflux(k, k.influx);
     k.incidents.attachRedis(redis, prefix);
     await k.notices.attachRedis(redis, prefix);
     await this.ingestor.start();
     this.maintenance = await startMaintenance(redis, prefix, k.db, k.config, k.log);
     this.subscriber = await subscribeReload(redis, prefix, this.o.reload);
-    const journal = await startJournalPart({ config: k.config, db, log: k.log, now: k.now, notices: k.notices, redis: this.redis, prefix: () => prefix });
+    const journal = await startJournalPart({
+      config: k.config,
+      db,
+      log: k.log,
+      now: k.now,
+      notices: k.notices,
+      redis: this.redis,
+      prefix: () => prefix,
+    });
     this.parts.push(await startEtpPart(this.o.etp), journal, await this.o.meta.start());
   }
 
@@ -371,7 +440,17 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   };
   const etp = etpRuntime({ config, db: () => db, log, now: k.now, metrics, notices, incidents, influx });
   const readiness = () => readinessOf(side.redis, redisUrl, db);
-  const meta = createMetaPart({ config, db: () => db, log, metrics, status, notices, redis: () => side.redis(), prefix: () => prefix, readiness });
+  const meta = createMetaPart({
+    config,
+    db: () => db,
+    log,
+    metrics,
+    status,
+    notices,
+    redis: () => side.redis(),
+    prefix: () => prefix,
+    readiness,
+  });
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
   const side = new RedisSide(k, { redis, prefix, workers: opts.workers !== false, checks: () => checks, sinks, reload, etp, meta });
   const redisReady = waitForRedis(redis, redisUrl, log, abort.signal)
@@ -410,7 +489,15 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
 }
 
 /** `kuzet worker`: check workers only, no database; they feed the ingestor through Redis. */
-export async function startWorker(opts: { config: KuzetConfig; configPath?: string; regions: string[]; log: Logger; env?: NodeJS.ProcessEnv; concurrency?: number; browserConcurrency?: number }) {
+export async function startWorker(opts: {
+  config: KuzetConfig;
+  configPath?: string;
+  regions: string[];
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  concurrency?: number;
+  browserConcurrency?: number;
+}) {
   const env = opts.env ?? process.env;
   await assertJourneyFiles(opts.config, opts.configPath);
   let checks = checkMap(opts.config);
@@ -418,7 +505,10 @@ export async function startWorker(opts: { config: KuzetConfig; configPath?: stri
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
   await waitForRedis(redis, redisUrl, opts.log, abort.signal);
-  await configureBrowserPool({ concurrency: opts.browserConcurrency ?? opts.config.workers.browserConcurrency, preload: hasJourneys(opts.config) });
+  await configureBrowserPool({
+    concurrency: opts.browserConcurrency ?? opts.config.workers.browserConcurrency,
+    preload: hasJourneys(opts.config),
+  });
   const workers = new CheckWorkers({
     connection: redis,
     prefix: opts.config.redis.prefix,

@@ -49,7 +49,17 @@ export async function benchAppealFlood(engine: Engine = 'postgres'): Promise<Rec
       const batch = await Promise.all(
         Array.from({ length: Math.min(PARALLEL, APPEALS - i) }, (_, j) => {
           const n = i + j;
-          return call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody({ system: sys.id, module, binIin: bins[n], email: `u${n}@flood.kz`, description: `поиск не работает, обращение ${n}` }), ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, timeoutMs: 60_000 });
+          return call(bed.url, 'POST', '/api/v1/appeals', {
+            body: appealBody({
+              system: sys.id,
+              module,
+              binIin: bins[n],
+              email: `u${n}@flood.kz`,
+              description: `поиск не работает, обращение ${n}`,
+            }),
+            ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+            timeoutMs: 60_000,
+          });
         }),
       );
       for (const r of batch) {

@@ -50,9 +50,11 @@ export async function benchBrowser(): Promise<Record<string, string | number>> {
     });
   const concurrent = (c: Record<string, unknown>) =>
     timed(async () => {
-      await Promise.all([0, 1].map(async (w) => {
-        for (let i = w; i < RUNS; i += 2) await once(c);
-      }));
+      await Promise.all(
+        [0, 1].map(async (w) => {
+          for (let i = w; i < RUNS; i += 2) await once(c);
+        }),
+      );
     });
   try {
     await configureBrowserPool({ concurrency: 2 });
@@ -144,7 +146,9 @@ async function contextMemory(url: string): Promise<{ baseMb: number; perContextM
   const pid = pool.browserPid;
   if (pid === undefined) return { baseMb: NaN, perContextMb: NaN };
   const baseMb = groupPssMb(pid);
-  const leases = await Promise.all(Array.from({ length: CONTEXTS }, () => pool.lease('/usr/bin/chromium', { locale: 'ru-KZ', timezoneId: 'Asia/Almaty' }, signal)));
+  const leases = await Promise.all(
+    Array.from({ length: CONTEXTS }, () => pool.lease('/usr/bin/chromium', { locale: 'ru-KZ', timezoneId: 'Asia/Almaty' }, signal)),
+  );
   for (const l of leases) {
     const page = await l.context.newPage();
     await page.goto(`${url}/ru/search/announce?q=`);

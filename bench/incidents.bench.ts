@@ -46,7 +46,17 @@ function synthetic(checks: number, rounds: number): DetectableResult[] {
     }
     for (let c = 0; c < checks; c++) {
       const ok = !failing.has(c);
-      out.push({ key: `portal/m${c}/http`, system: 'portal', target: `m${c}`, check: 'http', region: 'astana', ok, errorKind: ok ? null : 'http-status', message: ok ? 'ok' : 'HTTP 500', at: new Date(t0 + r * 1000 + c) });
+      out.push({
+        key: `portal/m${c}/http`,
+        system: 'portal',
+        target: `m${c}`,
+        check: 'http',
+        region: 'astana',
+        ok,
+        errorKind: ok ? null : 'http-status',
+        message: ok ? 'ok' : 'HTTP 500',
+        at: new Date(t0 + r * 1000 + c),
+      });
     }
   }
   return out;
@@ -59,7 +69,16 @@ const pct = (xs: number[], p: number) => {
 
 async function pureThroughput(): Promise<number> {
   const rs = synthetic(1000, 200);
-  const inputs: DetectorInput[] = rs.map((r) => ({ key: r.key, system: r.system, module: r.target, region: r.region, ok: r.ok, errorKind: r.errorKind, message: r.message, at: r.at.getTime() }));
+  const inputs: DetectorInput[] = rs.map((r) => ({
+    key: r.key,
+    system: r.system,
+    module: r.target,
+    region: r.region,
+    ok: r.ok,
+    errorKind: r.errorKind,
+    message: r.message,
+    at: r.at.getTime(),
+  }));
   const state = emptyDetectorState();
   const t0 = performance.now();
   for (const i of inputs) observe(state, i);
@@ -118,7 +137,17 @@ async function latency(): Promise<{ p50: number; p99: number; procP50: number; p
             fails.set(key, n);
             if (n === 3) crossing.set(key, now);
           }
-          pending.push({ key, system: 'portal', target: `m${c}`, check: 'http', region: 'astana', ok, errorKind: ok ? null : 'http-status', message: ok ? 'ok' : 'HTTP 500', at: new Date(now) });
+          pending.push({
+            key,
+            system: 'portal',
+            target: `m${c}`,
+            check: 'http',
+            region: 'astana',
+            ok,
+            errorKind: ok ? null : 'http-status',
+            message: ok ? 'ok' : 'HTTP 500',
+            at: new Date(now),
+          });
         }
       }
     }, 20);

@@ -37,18 +37,23 @@ async function bareLoop(url: string, concurrency: number, ms: number): Promise<n
       req.on('error', reject);
       req.end();
     });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < end) {
-      await one();
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        await one();
+        done++;
+      }
+    }),
+  );
   agent.destroy();
   return done / (ms / 1000);
 }
 
 function yaml(url: string, n: number, interval: string, dataDir: string, prefix: string, concurrency: number) {
-  const checks = Array.from({ length: n }, (_, i) => `          - { id: c${i}, type: http, url: "${url}?c=${i}", interval: ${interval}, timeout: 5s, bodyContains: "Объявления" }`);
+  const checks = Array.from(
+    { length: n },
+    (_, i) => `          - { id: c${i}, type: http, url: "${url}?c=${i}", interval: ${interval}, timeout: 5s, bodyContains: "Объявления" }`,
+  );
   return `regions: [astana]
 storage: { dataDir: "${dataDir}" }
 redis: { url: "${REDIS_URL}", prefix: ${prefix} }
@@ -119,7 +124,10 @@ export async function benchPipeline(): Promise<Record<string, string | number>> 
     const p = uniqueName('kzbench');
     const cfgPath = join(dir.path, `${label}.yaml`);
     writeFileSync(cfgPath, yaml(target.url, 1000, '60s', join(dir.path, `data-${label}`), p, 50));
-    const child = spawn(process.execPath, [join(here, '..', 'bin', 'kuzet.mjs'), 'start', '--config', cfgPath, '--port', '0'], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    const child = spawn(process.execPath, [join(here, '..', 'bin', 'kuzet.mjs'), 'start', '--config', cfgPath, '--port', '0'], {
+      stdio: 'ignore',
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    });
     await new Promise((r) => setTimeout(r, 20_000));
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
     child.kill('SIGTERM');

@@ -21,11 +21,23 @@ function buildInput(): { policy: string; incident: Record<string, unknown>; proc
     const deadlines: Record<string, string> = { acceptanceEnd: at(), contractSigning: at(), complaints: at() };
     if (method === 'auction') deadlines.auctionBidding = at();
     if (i % 7 === 0) deadlines.discussionEnd = at();
-    procurements.push({ id: `ANN-${i}`, method, module: i % 2 === 0 ? 'tenders' : 'auctions', deadlines, ...(i % 11 === 0 ? { protocolFormedAt: at() } : {}) });
+    procurements.push({
+      id: `ANN-${i}`,
+      method,
+      module: i % 2 === 0 ? 'tenders' : 'auctions',
+      deadlines,
+      ...(i % 11 === 0 ? { protocolFormedAt: at() } : {}),
+    });
   }
   return {
     policy: 'portal-692',
-    incident: { level: 'high', startedAt: '2026-04-14T10:00:00+05:00', confirmedAt: '2026-04-14T10:20:00+05:00', resolvedAt: '2026-04-15T16:45:00+05:00', decryptionFailure: true },
+    incident: {
+      level: 'high',
+      startedAt: '2026-04-14T10:00:00+05:00',
+      confirmedAt: '2026-04-14T10:20:00+05:00',
+      resolvedAt: '2026-04-15T16:45:00+05:00',
+      decryptionFailure: true,
+    },
     procurements,
     tariffs: [{ id: 'TAR-1', validUntil: '2026-04-15' }],
   };
@@ -47,9 +59,21 @@ export async function benchRules(): Promise<Record<string, string | number>> {
   // The pure computation alone, on already-parsed facts.
   const req: DeadlinesRequest = {
     policy: 'portal-692',
-    incident: { level: 'high', startedAt: Date.parse('2026-04-14T05:00:00Z'), confirmedAt: Date.parse('2026-04-14T05:20:00Z'), resolvedAt: Date.parse('2026-04-15T11:45:00Z'), decryptionFailure: true },
+    incident: {
+      level: 'high',
+      startedAt: Date.parse('2026-04-14T05:00:00Z'),
+      confirmedAt: Date.parse('2026-04-14T05:20:00Z'),
+      resolvedAt: Date.parse('2026-04-15T11:45:00Z'),
+      decryptionFailure: true,
+    },
     procurements: input.procurements.map((p) => {
-      const q = p as { id: string; method: (typeof METHODS)[number]; module: string; protocolFormedAt?: string; deadlines: Record<string, string> };
+      const q = p as {
+        id: string;
+        method: (typeof METHODS)[number];
+        module: string;
+        protocolFormedAt?: string;
+        deadlines: Record<string, string>;
+      };
       return {
         id: q.id,
         method: q.method,

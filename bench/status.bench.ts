@@ -44,14 +44,29 @@ function cannon(url: string): Promise<Run> {
   });
 }
 
-const listen = (s: Server) => new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+const listen = (s: Server) =>
+  new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
 
 export async function benchStatus(): Promise<Record<string, string | number>> {
   const cfg = parseConfig(
     JSON.stringify({
       systems: {
-        portal: { name: 'Веб-портал государственных закупок', kind: 'portal', policy: 'portal-692', modules: ['homepage', 'search', 'lots', 'auth', 'eshop'] },
-        etp1: { name: 'ЭТП 1', kind: 'etp', policy: 'etp-em', modules: ['orders', 'prices'], targets: [{ id: 'orders', module: 'orders', service: 'orders' }, { id: 'prices', module: 'prices', service: 'prices' }] },
+        portal: {
+          name: 'Веб-портал государственных закупок',
+          kind: 'portal',
+          policy: 'portal-692',
+          modules: ['homepage', 'search', 'lots', 'auth', 'eshop'],
+        },
+        etp1: {
+          name: 'ЭТП 1',
+          kind: 'etp',
+          policy: 'etp-em',
+          modules: ['orders', 'prices'],
+          targets: [
+            { id: 'orders', module: 'orders', service: 'orders' },
+            { id: 'prices', module: 'prices', service: 'prices' },
+          ],
+        },
       },
     }),
     PROBES,
@@ -60,19 +75,46 @@ export async function benchStatus(): Promise<Record<string, string | number>> {
   const real = await openDb({ dataDir: 'memory://' });
   await migrate(real);
   const stall = { value: false };
-  const db = { ...real, query: (sql: string, params?: unknown[]) => (stall.value ? new Promise(() => undefined) : real.query(sql, params)) } as Db;
+  const db = {
+    ...real,
+    query: (sql: string, params?: unknown[]) => (stall.value ? new Promise(() => undefined) : real.query(sql, params)),
+  } as Db;
   const status = new StatusBoard();
-  const rt = new NoticeRuntime({ db: () => db, config: () => cfg, log: silentLogger, board: () => status.snapshot(cfg, new Date()), site: { dbTimeoutMs: 300, refreshMs: 1_000 } });
+  const rt = new NoticeRuntime({
+    db: () => db,
+    config: () => cfg,
+    log: silentLogger,
+    board: () => status.snapshot(cfg, new Date()),
+    site: { dbTimeoutMs: 300, refreshMs: 1_000 },
+  });
   for (let i = 0; i < 5; i++) {
     const { notice } = await rt.service.upsert(
-      { kind: 'incident', id: `INC-BENCH-${i}`, system: 'portal', modules: ['search'], policy: 'portal-692', level: 'medium', phase: 'opened', description: { ru: `Сбой поиска номер ${i}`, kk: `Іздеу іркілісі ${i}` }, affected: [{ announcement: `1000${i}`, lot: '1' }] },
+      {
+        kind: 'incident',
+        id: `INC-BENCH-${i}`,
+        system: 'portal',
+        modules: ['search'],
+        policy: 'portal-692',
+        level: 'medium',
+        phase: 'opened',
+        description: { ru: `Сбой поиска номер ${i}`, kk: `Іздеу іркілісі ${i}` },
+        affected: [{ announcement: `1000${i}`, lot: '1' }],
+      },
       { id: 'bench' },
     );
     await rt.service.publish(notice.id, { id: 'bench' });
   }
   await rt.start();
   await rt.site.refresh();
-  const kuzet = createApi({ config: () => cfg, db: () => db, metrics: new Metrics(), status, readiness: async () => [], log: silentLogger, notices: { db: () => db, notices: () => rt } }).listen(0, '127.0.0.1');
+  const kuzet = createApi({
+    config: () => cfg,
+    db: () => db,
+    metrics: new Metrics(),
+    status,
+    readiness: async () => [],
+    log: silentLogger,
+    notices: { db: () => db, notices: () => rt },
+  }).listen(0, '127.0.0.1');
   await new Promise<void>((r) => kuzet.once('listening', () => r()));
   const k = `http://127.0.0.1:${(kuzet.address() as AddressInfo).port}`;
 

@@ -65,30 +65,47 @@ describe('kuzet doctor', () => {
     dir.remove();
   });
 
-  it('finds every dependency on a machine that has them, the browser from npm when there is no system one', { skip: npmChromiumSkip }, async () => {
-    const findings = await runDoctor({ config: parseConfig(goodYaml, PROBES, {}), env: { REDIS_URL }, systemChromiums: [], fcList: async () => '' });
-    const f = byName(findings);
-    assert.deepEqual(findings.map((x) => [x.name, x.status]), [
-      ['browser', 'ok'],
-      ['fonts', 'ok'],
-      ['redis', 'ok'],
-      ['database', 'ok'],
-      ['smtp', 'ok'],
-      ['slack', 'ok'],
-      ['ntp', 'ok'],
-    ]);
-    assert.match(f.browser!.detail, /^journeys use @sparticuz\/chromium 147\.0\.0 \(npm; /);
-    assert.match(f.fonts!.detail, /the npm Chromium uses its own Open Sans/);
-    assert.match(f.redis!.detail, /answers \(Redis \d/);
-    assert.match(f.database!.detail, /^PGlite \(embedded, nothing to install\)/);
-    assert.match(f.ntp!.detail, new RegExp(`^NTP answers: ${ntp.server} \\(stratum 1, offset -?\\d+ ms\\)$`));
-    assert.equal(doctorExitCode(findings), 0);
-    assert.match(formatDoctor(findings), /everything kuzet needs here was found\n$/);
-  });
+  it(
+    'finds every dependency on a machine that has them, the browser from npm when there is no system one',
+    { skip: npmChromiumSkip },
+    async () => {
+      const findings = await runDoctor({
+        config: parseConfig(goodYaml, PROBES, {}),
+        env: { REDIS_URL },
+        systemChromiums: [],
+        fcList: async () => '',
+      });
+      const f = byName(findings);
+      assert.deepEqual(
+        findings.map((x) => [x.name, x.status]),
+        [
+          ['browser', 'ok'],
+          ['fonts', 'ok'],
+          ['redis', 'ok'],
+          ['database', 'ok'],
+          ['smtp', 'ok'],
+          ['slack', 'ok'],
+          ['ntp', 'ok'],
+        ],
+      );
+      assert.match(f.browser!.detail, /^journeys use @sparticuz\/chromium 147\.0\.0 \(npm; /);
+      assert.match(f.fonts!.detail, /the npm Chromium uses its own Open Sans/);
+      assert.match(f.redis!.detail, /answers \(Redis \d/);
+      assert.match(f.database!.detail, /^PGlite \(embedded, nothing to install\)/);
+      assert.match(f.ntp!.detail, new RegExp(`^NTP answers: ${ntp.server} \\(stratum 1, offset -?\\d+ ms\\)$`));
+      assert.equal(doctorExitCode(findings), 0);
+      assert.match(formatDoctor(findings), /everything kuzet needs here was found\n$/);
+    },
+  );
 
   it('names each missing one with the command that fixes it, and exits 1', async () => {
     const port = await freePort();
-    const yaml = configYaml({ smtpUrl: `smtp://127.0.0.1:${port}`, slackApiUrl: `http://127.0.0.1:${port}/api/`, ntpServer: `127.0.0.1:${port}`, dataDir: join(dir.path, 'data') });
+    const yaml = configYaml({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      slackApiUrl: `http://127.0.0.1:${port}/api/`,
+      ntpServer: `127.0.0.1:${port}`,
+      dataDir: join(dir.path, 'data'),
+    });
     const findings = await runDoctor({
       config: parseConfig(yaml, PROBES, {}),
       env: { REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: `postgres://kuzet@127.0.0.1:${port}/kuzet` },
@@ -99,9 +116,15 @@ describe('kuzet doctor', () => {
       },
       timeoutMs: 1_000,
     });
-    assert.deepEqual(findings.map((x) => [x.name, x.status]), ['browser', 'fonts', 'redis', 'database', 'smtp', 'slack', 'ntp'].map((n) => [n, 'missing']));
+    assert.deepEqual(
+      findings.map((x) => [x.name, x.status]),
+      ['browser', 'fonts', 'redis', 'database', 'smtp', 'slack', 'ntp'].map((n) => [n, 'missing']),
+    );
     const fixes = Object.fromEntries(findings.map((x) => [x.name, x.fix]));
-    assert.match(fixes.browser!, /^npm install \(installs the optional @sparticuz\/chromium on Linux x64\), or apt-get install -y chromium$/);
+    assert.match(
+      fixes.browser!,
+      /^npm install \(installs the optional @sparticuz\/chromium on Linux x64\), or apt-get install -y chromium$/,
+    );
     assert.match(fixes.fonts!, /^apt-get install -y fonts-dejavu-core/);
     assert.match(fixes.redis!, /^apt-get install -y redis-server && redis-server --daemonize yes/);
     assert.match(fixes.database!, /^start PostgreSQL/);
@@ -120,6 +143,9 @@ describe('kuzet doctor', () => {
     const down = await runCli(['doctor', '--json', '-c', file], { env: { REDIS_URL: `redis://127.0.0.1:${port}`, DATABASE_URL: '' } });
     assert.equal(down.code, 1, down.stdout + down.stderr);
     const { findings } = JSON.parse(down.stdout) as { findings: DoctorFinding[] };
-    assert.deepEqual(findings.filter((x) => x.status === 'missing').map((x) => x.name), ['redis']);
+    assert.deepEqual(
+      findings.filter((x) => x.status === 'missing').map((x) => x.name),
+      ['redis'],
+    );
   });
 });

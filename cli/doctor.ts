@@ -11,7 +11,17 @@ import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
 import { redactUrl, redisConnection, withTimeout } from '../core/redis.ts';
-import { findNpmChromiumPackage, foreignUnpackDir, formatServer, isExecutable, NPM_CHROMIUM_PACKAGE, npmChromiumDir, parseServer, querySntp, SYSTEM_CHROMIUMS } from '../probes/index.ts';
+import {
+  findNpmChromiumPackage,
+  foreignUnpackDir,
+  formatServer,
+  isExecutable,
+  NPM_CHROMIUM_PACKAGE,
+  npmChromiumDir,
+  parseServer,
+  querySntp,
+  SYSTEM_CHROMIUMS,
+} from '../probes/index.ts';
 
 export const DOCTOR_STATUSES = ['ok', 'missing', 'off'] as const;
 export type DoctorStatus = (typeof DOCTOR_STATUSES)[number];
@@ -63,7 +73,10 @@ export function doctorExitCode(findings: readonly DoctorFinding[]): 0 | 1 {
 }
 
 export function formatDoctor(findings: readonly DoctorFinding[]): string {
-  const lines = findings.flatMap((f) => [`${f.status.padEnd(8)}${f.name.padEnd(10)}${f.detail}`, ...(f.fix ? [`${''.padEnd(18)}fix: ${f.fix}`] : [])]);
+  const lines = findings.flatMap((f) => [
+    `${f.status.padEnd(8)}${f.name.padEnd(10)}${f.detail}`,
+    ...(f.fix ? [`${''.padEnd(18)}fix: ${f.fix}`] : []),
+  ]);
   const missing = findings.filter((f) => f.status === 'missing').map((f) => f.name);
   lines.push(missing.length === 0 ? 'everything kuzet needs here was found' : `missing: ${missing.join(', ')}`);
   return `${lines.join('\n')}\n`;
@@ -80,10 +93,17 @@ export function demoBrowserNotice(browser: DoctorFinding): string | undefined {
 }
 
 /** The browser finding alone (what `kuzet demo` checks at start). */
-export const checkBrowserOnly = (o: Pick<DoctorOptions, 'config' | 'systemChromiums' | 'npmChromiumDir'>): Promise<DoctorFinding> => checkBrowser({ env: {}, ...o });
+export const checkBrowserOnly = (o: Pick<DoctorOptions, 'config' | 'systemChromiums' | 'npmChromiumDir'>): Promise<DoctorFinding> =>
+  checkBrowser({ env: {}, ...o });
 
 async function checkBrowser(o: DoctorOptions): Promise<DoctorFinding> {
-  const configured = [...new Set(resolveChecks(o.config).flatMap((c) => (c.check.type === 'browser' && typeof c.check.settings.executablePath === 'string' ? [c.check.settings.executablePath] : [])))];
+  const configured = [
+    ...new Set(
+      resolveChecks(o.config).flatMap((c) =>
+        c.check.type === 'browser' && typeof c.check.settings.executablePath === 'string' ? [c.check.settings.executablePath] : [],
+      ),
+    ),
+  ];
   const system = (o.systemChromiums ?? SYSTEM_CHROMIUMS).filter(isExecutable);
   let npm: string | undefined;
   let npmProblem = '';
@@ -94,14 +114,20 @@ async function checkBrowser(o: DoctorOptions): Promise<DoctorFinding> {
     // A copy someone else put in the shared temp folder is refused at launch: not a browser found.
     const foreign = unpacked ? foreignUnpackDir(dir) : undefined;
     if (foreign) npmProblem = foreign;
-    else npm = `${NPM_CHROMIUM_PACKAGE} ${pkg.version} (npm; ${unpacked ? `unpacked in ${dir}` : `unpacks into ${dir} on first use, ~1–2 s`})`;
+    else
+      npm = `${NPM_CHROMIUM_PACKAGE} ${pkg.version} (npm; ${unpacked ? `unpacked in ${dir}` : `unpacks into ${dir} on first use, ~1–2 s`})`;
   } catch (err) {
     npmProblem = (err as Error).message;
   }
   const badConfigured = configured.filter((p) => p !== 'system' && p !== 'npm' && !isExecutable(p));
   const found = [...system.map((p) => `${p} (system)`), ...(npm ? [npm] : [])];
   if (badConfigured.length > 0) {
-    return { name: 'browser', status: 'missing', detail: `configured executablePath not found: ${badConfigured.join(', ')}`, fix: 'apt-get install -y chromium, or correct executablePath in kuzet.yaml (or remove it to use the first Chromium found)' };
+    return {
+      name: 'browser',
+      status: 'missing',
+      detail: `configured executablePath not found: ${badConfigured.join(', ')}`,
+      fix: 'apt-get install -y chromium, or correct executablePath in kuzet.yaml (or remove it to use the first Chromium found)',
+    };
   }
   if (found.length === 0) {
     return {
@@ -113,7 +139,11 @@ async function checkBrowser(o: DoctorOptions): Promise<DoctorFinding> {
   }
   const chosen = found[0]!;
   const others = found.slice(1);
-  return { name: 'browser', status: 'ok', detail: `journeys use ${chosen}${others.length ? `; also found: ${others.join(', ')}` : ''}${configured.length ? `; configured: ${configured.join(', ')}` : ''}` };
+  return {
+    name: 'browser',
+    status: 'ok',
+    detail: `journeys use ${chosen}${others.length ? `; also found: ${others.join(', ')}` : ''}${configured.length ? `; configured: ${configured.join(', ')}` : ''}`,
+  };
 }
 
 async function checkFonts(o: DoctorOptions, browser: Promise<DoctorFinding>): Promise<DoctorFinding> {
@@ -121,15 +151,39 @@ async function checkFonts(o: DoctorOptions, browser: Promise<DoctorFinding>): Pr
   let families: string[] | undefined;
   try {
     const out = await (o.fcList ?? defaultFcList)([`:charset=${KAZAKH_CODEPOINTS.join(' ')}`, 'family']);
-    families = [...new Set(out.split('\n').map((l) => l.split(',')[0]!.trim()).filter(Boolean))].sort();
+    families = [
+      ...new Set(
+        out
+          .split('\n')
+          .map((l) => l.split(',')[0]!.trim())
+          .filter(Boolean),
+      ),
+    ].sort();
   } catch {
     families = undefined;
   }
   const b = await browser;
   const npmOnly = b.status === 'ok' && b.detail.startsWith(`journeys use ${NPM_CHROMIUM_PACKAGE}`);
-  if (families && families.length > 0) return { name: 'fonts', status: 'ok', detail: `Kazakh letters (ә ғ қ ң ө ұ ү һ і) in system fonts: ${families.slice(0, 6).join(', ')}${families.length > 6 ? ` and ${families.length - 6} more` : ''}` };
-  if (npmOnly) return { name: 'fonts', status: 'ok', detail: `no system font with Kazakh letters${families ? '' : ' (fc-list not installed)'}; the npm Chromium uses its own Open Sans, which has them` };
-  return { name: 'fonts', status: 'missing', detail: families ? 'no system font has the Kazakh letters ә ғ қ ң ө ұ ү һ і: screenshots would show boxes' : 'fc-list is not installed (fontconfig): cannot tell', fix };
+  if (families && families.length > 0)
+    return {
+      name: 'fonts',
+      status: 'ok',
+      detail: `Kazakh letters (ә ғ қ ң ө ұ ү һ і) in system fonts: ${families.slice(0, 6).join(', ')}${families.length > 6 ? ` and ${families.length - 6} more` : ''}`,
+    };
+  if (npmOnly)
+    return {
+      name: 'fonts',
+      status: 'ok',
+      detail: `no system font with Kazakh letters${families ? '' : ' (fc-list not installed)'}; the npm Chromium uses its own Open Sans, which has them`,
+    };
+  return {
+    name: 'fonts',
+    status: 'missing',
+    detail: families
+      ? 'no system font has the Kazakh letters ә ғ қ ң ө ұ ү һ і: screenshots would show boxes'
+      : 'fc-list is not installed (fontconfig): cannot tell',
+    fix,
+  };
 }
 
 async function checkRedis(o: DoctorOptions, timeoutMs: number): Promise<DoctorFinding> {
@@ -163,7 +217,12 @@ async function checkDatabase(o: DoctorOptions, timeoutMs: number): Promise<Docto
       const r = await withTimeout(client.query<{ v: string }>('SHOW server_version'), timeoutMs);
       return { name: 'database', status: 'ok', detail: `PostgreSQL ${r.rows[0]?.v ?? '?'} at ${redactUrl(url)}` };
     } catch (err) {
-      return { name: 'database', status: 'missing', detail: `PostgreSQL at ${redactUrl(url)} does not answer: ${(err as Error).message}`, fix: 'start PostgreSQL (pg_ctlcluster <version> main start), correct DATABASE_URL, or unset it to use the embedded PGlite' };
+      return {
+        name: 'database',
+        status: 'missing',
+        detail: `PostgreSQL at ${redactUrl(url)} does not answer: ${(err as Error).message}`,
+        fix: 'start PostgreSQL (pg_ctlcluster <version> main start), correct DATABASE_URL, or unset it to use the embedded PGlite',
+      };
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -173,21 +232,35 @@ async function checkDatabase(o: DoctorOptions, timeoutMs: number): Promise<Docto
   while (!existsSync(probe) && dirname(probe) !== probe) probe = dirname(probe);
   try {
     accessSync(probe, constants.W_OK);
-    return { name: 'database', status: 'ok', detail: `PGlite (embedded, nothing to install) in ${dir}${probe === dir ? '' : ' (created at first start)'}` };
+    return {
+      name: 'database',
+      status: 'ok',
+      detail: `PGlite (embedded, nothing to install) in ${dir}${probe === dir ? '' : ' (created at first start)'}`,
+    };
   } catch {
-    return { name: 'database', status: 'missing', detail: `PGlite data directory ${dir} is not writable (${probe})`, fix: `set storage.dataDir (or --data-dir) to a writable folder, or DATABASE_URL to a PostgreSQL` };
+    return {
+      name: 'database',
+      status: 'missing',
+      detail: `PGlite data directory ${dir} is not writable (${probe})`,
+      fix: `set storage.dataDir (or --data-dir) to a writable folder, or DATABASE_URL to a PostgreSQL`,
+    };
   }
 }
 
 async function checkSmtp(config: KuzetConfig, timeoutMs: number): Promise<DoctorFinding> {
   const urls = config.notifications.channels.flatMap((c) => (c.type === 'email' ? [c.smtpUrl] : []));
-  if (urls.length === 0) return { name: 'smtp', status: 'off', detail: 'no e-mail channel configured (notifications.channels, type email)' };
+  if (urls.length === 0)
+    return { name: 'smtp', status: 'off', detail: 'no e-mail channel configured (notifications.channels, type email)' };
   const { default: nodemailer } = await import('nodemailer');
   const problems: string[] = [];
   const ok: string[] = [];
   for (const url of urls) {
     // The channel's own transport options (email.channel.ts), with doctor's short timeouts.
-    const t = nodemailer.createTransport(url, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
+    const t = nodemailer.createTransport(url, {
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    } as never);
     try {
       await t.verify();
       ok.push(redactUrl(url));
@@ -197,34 +270,58 @@ async function checkSmtp(config: KuzetConfig, timeoutMs: number): Promise<Doctor
       t.close();
     }
   }
-  if (problems.length) return { name: 'smtp', status: 'missing', detail: `SMTP peer does not answer: ${problems.join('; ')}`, fix: 'correct smtpUrl of the email channel in kuzet.yaml, or start the mail relay it names' };
+  if (problems.length)
+    return {
+      name: 'smtp',
+      status: 'missing',
+      detail: `SMTP peer does not answer: ${problems.join('; ')}`,
+      fix: 'correct smtpUrl of the email channel in kuzet.yaml, or start the mail relay it names',
+    };
   return { name: 'smtp', status: 'ok', detail: `SMTP answers at ${ok.join(', ')}` };
 }
 
 async function checkSlack(config: KuzetConfig, timeoutMs: number): Promise<DoctorFinding> {
   const channels = config.notifications.channels.flatMap((c) => (c.type === 'slack' ? [c] : []));
-  if (channels.length === 0) return { name: 'slack', status: 'off', detail: 'no Slack channel configured (notifications.channels, type slack)' };
+  if (channels.length === 0)
+    return { name: 'slack', status: 'off', detail: 'no Slack channel configured (notifications.channels, type slack)' };
   const problems: string[] = [];
   const ok: string[] = [];
   for (const c of channels) {
     const base = c.apiUrl ? (c.apiUrl.endsWith('/') ? c.apiUrl : `${c.apiUrl}/`) : 'https://slack.com/api/';
     try {
-      const res = await fetch(`${base}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` }, signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(`${base}auth.test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${c.token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const body = (await res.json().catch(() => ({}))) as { ok?: boolean; error?: string };
       // A token Slack refuses is a finding; an endpoint that answers but does not know auth.test (a local one) is reachable.
-      if (body.ok === false && /auth|token|account_inactive/.test(body.error ?? '')) problems.push(`${c.id}: ${base} refuses the token (${body.error})`);
+      if (body.ok === false && /auth|token|account_inactive/.test(body.error ?? ''))
+        problems.push(`${c.id}: ${base} refuses the token (${body.error})`);
       else if (!res.ok && body.ok === undefined) problems.push(`${c.id}: ${base} answered HTTP ${res.status}`);
       else ok.push(`${c.id} → ${base}`);
     } catch (err) {
       problems.push(`${c.id}: ${base} does not answer: ${(err as Error).message}`);
     }
   }
-  if (problems.length) return { name: 'slack', status: 'missing', detail: problems.join('; '), fix: 'set a valid bot token (xoxb-…) and apiUrl of the slack channel in kuzet.yaml; the bot needs chat:write' };
+  if (problems.length)
+    return {
+      name: 'slack',
+      status: 'missing',
+      detail: problems.join('; '),
+      fix: 'set a valid bot token (xoxb-…) and apiUrl of the slack channel in kuzet.yaml; the bot needs chat:write',
+    };
   return { name: 'slack', status: 'ok', detail: `Slack Web API answers: ${ok.join(', ')}` };
 }
 
 async function checkNtp(config: KuzetConfig, timeoutMs: number): Promise<DoctorFinding> {
-  const servers = [...new Set(resolveChecks(config).flatMap((c) => (c.check.type === 'ntp' && typeof c.check.settings.server === 'string' ? [c.check.settings.server] : [])))];
+  const servers = [
+    ...new Set(
+      resolveChecks(config).flatMap((c) =>
+        c.check.type === 'ntp' && typeof c.check.settings.server === 'string' ? [c.check.settings.server] : [],
+      ),
+    ),
+  ];
   if (servers.length === 0) return { name: 'ntp', status: 'off', detail: 'no ntp check configured' };
   const results = await Promise.all(
     servers.map(async (text) => {
@@ -239,6 +336,12 @@ async function checkNtp(config: KuzetConfig, timeoutMs: number): Promise<DoctorF
     }),
   );
   const bad = results.filter((r) => r.error);
-  if (bad.length) return { name: 'ntp', status: 'missing', detail: `NTP peer does not answer: ${bad.map((r) => `${r.text}: ${r.error}`).join('; ')}`, fix: 'allow UDP port 123 to the server (firewall), or correct the ntp check\'s server' };
+  if (bad.length)
+    return {
+      name: 'ntp',
+      status: 'missing',
+      detail: `NTP peer does not answer: ${bad.map((r) => `${r.text}: ${r.error}`).join('; ')}`,
+      fix: "allow UDP port 123 to the server (firewall), or correct the ntp check's server",
+    };
   return { name: 'ntp', status: 'ok', detail: `NTP answers: ${results.map((r) => r.text).join(', ')}` };
 }

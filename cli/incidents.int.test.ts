@@ -12,7 +12,10 @@ import { tempDir } from '../test/support.ts';
 
 const cli = (args: string[]) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const p = spawn(process.execPath, [new URL('../bin/kuzet.mjs', import.meta.url).pathname, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    const p = spawn(process.execPath, [new URL('../bin/kuzet.mjs', import.meta.url).pathname, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -37,7 +40,9 @@ describe('kuzet token create', () => {
     try {
       const rows = await db.query<{ token_hash: string; role: string }>('SELECT token_hash, role FROM api_tokens WHERE id = $1', [out.id]);
       assert.deepEqual(rows, [{ token_hash: hashToken(out.token), role: 'operator' }]);
-      const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE action = 'token.create' AND subject = $1", [out.id]);
+      const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE action = 'token.create' AND subject = $1", [
+        out.id,
+      ]);
       assert.equal(audit.length, 1);
     } finally {
       await db.close();

@@ -124,16 +124,28 @@ function registerWorker(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)')
     .option('-r, --region <name...>', 'regions to work for (default: every configured region)')
     .addOption(new Option('--concurrency <n>', 'parallel checks per region').argParser((v) => Number(v)))
-    .addOption(new Option('--browser-concurrency <n>', 'browser journeys at once (default: workers.browserConcurrency, 2)').argParser((v) => Number(v)))
+    .addOption(
+      new Option('--browser-concurrency <n>', 'browser journeys at once (default: workers.browserConcurrency, 2)').argParser((v) =>
+        Number(v),
+      ),
+    )
     .action(async (o: { config?: string; region?: string[]; concurrency?: number; browserConcurrency?: number }) => {
       const path = configPathOf(o.config);
       const config = loadConfig(path);
       const regions = o.region ?? [...config.regions];
       for (const [i, r] of regions.entries()) {
-        if (!config.regions.includes(r)) throw new InputError(`region "${r}" is not configured (${config.regions.join(', ')})`, `region[${i}]`);
+        if (!config.regions.includes(r))
+          throw new InputError(`region "${r}" is not configured (${config.regions.join(', ')})`, `region[${i}]`);
       }
       const log = createLogger({ name: 'kuzet-worker' });
-      const w = await startWorker({ config, ...(path ? { configPath: path } : {}), regions, log, ...(o.concurrency ? { concurrency: o.concurrency } : {}), ...(o.browserConcurrency ? { browserConcurrency: o.browserConcurrency } : {}) });
+      const w = await startWorker({
+        config,
+        ...(path ? { configPath: path } : {}),
+        regions,
+        log,
+        ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+        ...(o.browserConcurrency ? { browserConcurrency: o.browserConcurrency } : {}),
+      });
       log.info({ regions }, 'worker started');
       await runUntilSignal(w.close, w.reload);
     });
@@ -147,7 +159,11 @@ function registerMigrate(program: Command): void {
     .option('-c, --config <file>', 'configuration file')
     .action(async (o: { config?: string }) => {
       const config = loadConfig(configPathOf(o.config));
-      const db = await openDb({ databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl, dataDir: config.storage.dataDir, schema: process.env.DATABASE_SCHEMA ?? config.storage.schema });
+      const db = await openDb({
+        databaseUrl: process.env.DATABASE_URL ?? config.storage.databaseUrl,
+        dataDir: config.storage.dataDir,
+        schema: process.env.DATABASE_SCHEMA ?? config.storage.schema,
+      });
       try {
         const applied = await migrate(db);
         printJson({ engine: db.engine, applied });
@@ -174,7 +190,9 @@ function registerCheckConfig(program: Command): void {
 function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('what kuzet needs on this machine (browser, fonts, Redis, database, SMTP, Slack, NTP): found, or the command that fixes it; exit 1 when something needed is missing')
+    .description(
+      'what kuzet needs on this machine (browser, fonts, Redis, database, SMTP, Slack, NTP): found, or the command that fixes it; exit 1 when something needed is missing',
+    )
     .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml when present)')
     .option('--json', 'print the findings as JSON')
     .action(async (o: { config?: string; json?: boolean }) => {
@@ -218,7 +236,14 @@ function registerDemo(program: Command): void {
     .option('--browser <choice>', 'Chromium for the journey: a path, "system" or "npm" (default: the system one, else the npm one)')
     .action(async (o: { port: number; portalPort: number; dataDir: string; redisPrefix?: string; browser?: string }) => {
       const log = createLogger({ name: 'kuzet-demo' });
-      const d = await startDemo({ port: o.port, portalPort: o.portalPort, dataDir: o.dataDir, log, ...(o.redisPrefix ? { redisPrefix: o.redisPrefix } : {}), ...(o.browser ? { browser: o.browser } : {}) });
+      const d = await startDemo({
+        port: o.port,
+        portalPort: o.portalPort,
+        dataDir: o.dataDir,
+        log,
+        ...(o.redisPrefix ? { redisPrefix: o.redisPrefix } : {}),
+        ...(o.browser ? { browser: o.browser } : {}),
+      });
       const noBrowser = demoBrowserNotice(await checkBrowserOnly({ config: d.config }));
       const lines = [
         ...(noBrowser ? [noBrowser] : []),
@@ -246,7 +271,10 @@ function registerDemo(program: Command): void {
 /** `calendar`: the Kazakhstan working calendar (info, next-working-day, add-working-days). */
 function registerCalendar(program: Command): void {
   const cal = program.command('calendar').description('Kazakhstan working calendar (docs/rules.md §2)');
-  cal.command('info <date>').description('is DATE a working day, and why').action((date: string) => rulesCommand(rulesCalendar, { op: 'info', date }));
+  cal
+    .command('info <date>')
+    .description('is DATE a working day, and why')
+    .action((date: string) => rulesCommand(rulesCalendar, { op: 'info', date }));
   cal
     .command('next-working-day <date>')
     .description('first working day strictly after DATE')
@@ -254,7 +282,9 @@ function registerCalendar(program: Command): void {
   cal
     .command('add-working-days <datetime> <n>')
     .description('DATETIME plus N working days, keeping the wall-clock time')
-    .action((at: string, n: string) => rulesCommand(rulesCalendar, { op: 'add-working-days', at, days: /^-?\d+$/.test(n) ? Number(n) : n }));
+    .action((at: string, n: string) =>
+      rulesCommand(rulesCalendar, { op: 'add-working-days', at, days: /^-?\d+$/.test(n) ? Number(n) : n }),
+    );
 }
 
 /** The rules commands on JSON input or options: `sla`, `lead-time`, `deadlines`, `etp-streak`. */

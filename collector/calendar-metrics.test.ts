@@ -36,6 +36,9 @@ describe('calendar metrics', () => {
     assert.equal(warnIfCalendarEndsSoon(log, parseDateTime('2028-10-03T08:00:00+05:00')), true);
     assert.equal(log.lines.length, 1);
     assert.deepEqual(log.lines[0]?.obj, { calendarLastDate: '2028-12-31', daysLeft: 89, provisionalYears: [2027, 2028] });
-    assert.match(log.lines[0]?.msg ?? '', /^the working calendar ends in 89 days \(last date 2028-12-31\).*add incidents\/rules\/holidays\/2029\.ts/);
+    assert.match(
+      log.lines[0]?.msg ?? '',
+      /^the working calendar ends in 89 days \(last date 2028-12-31\).*add incidents\/rules\/holidays\/2029\.ts/,
+    );
   });
 });

@@ -53,7 +53,12 @@ export async function readHeartbeats(redis: Redis, prefix: string): Promise<Hear
  * Starts beating every `everyMs` until the returned stop is called. A failed beat (Redis away) is
  * skipped: the silence it causes is exactly what the meta part should see.
  */
-export function startHeartbeat(redis: Redis, prefix: string, regions: readonly string[], opts: { everyMs?: number; now?: () => number } = {}): { id: string; stop(clean: boolean): Promise<void> } {
+export function startHeartbeat(
+  redis: Redis,
+  prefix: string,
+  regions: readonly string[],
+  opts: { everyMs?: number; now?: () => number } = {},
+): { id: string; stop(clean: boolean): Promise<void> } {
   const now = opts.now ?? Date.now;
   const who = newHeartbeatIdentity(regions, now());
   const tick = () => void beat(redis, prefix, who, now()).catch(() => undefined);

@@ -1,6 +1,14 @@
 /** The face of collector/: what other folders may import from it. */
 export { enforceRetention, getResult, listResults, listStates } from './results.repo.ts';
-export { INFLUX_ETP_MEASUREMENT, INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS, InfluxSink, incidentChangeOf } from './influx.sink.ts';
+export {
+  INFLUX_ETP_MEASUREMENT,
+  INFLUX_INCIDENT_MEASUREMENT,
+  INFLUX_JOURNEY_MEASUREMENTS,
+  INFLUX_MEASUREMENT,
+  INFLUX_TIME_MEASUREMENTS,
+  InfluxSink,
+  incidentChangeOf,
+} from './influx.sink.ts';
 export { Metrics } from './metrics.ts';
 export { StatusBoard } from './status.ts';
 export { MAINTENANCE_QUEUE, checkQueueName, reloadChannel } from './queues.ts';

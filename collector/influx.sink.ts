@@ -35,7 +35,11 @@ export interface InfluxSettings {
   batchSize: number;
 }
 
-export const INFLUX_MEASUREMENT = { name: 'check_result', tags: ['system', 'target', 'check', 'region', 'error_kind'], fields: ['up', 'latency_ms'] } as const;
+export const INFLUX_MEASUREMENT = {
+  name: 'check_result',
+  tags: ['system', 'target', 'check', 'region', 'error_kind'],
+  fields: ['up', 'latency_ms'],
+} as const;
 
 export function resultPoint(r: KeyedResult): Point {
   return new Point(INFLUX_MEASUREMENT.name)
@@ -61,12 +65,20 @@ export function journeyPoints(r: KeyedResult): Point[] {
   if (!ev) return [];
   const m = INFLUX_JOURNEY_MEASUREMENTS;
   const tagged = (name: string) => new Point(name).tag('system', r.system).tag('journey', journeyLabel(r)).tag('region', r.region);
-  const run = tagged(m.journey.name).intField('up', r.ok ? 1 : 0).floatField('total_ms', ev.totalMs);
+  const run = tagged(m.journey.name)
+    .intField('up', r.ok ? 1 : 0)
+    .floatField('total_ms', ev.totalMs);
   if (typeof ev.vitals.lcp === 'number') run.floatField('lcp_ms', ev.vitals.lcp);
   if (typeof ev.vitals.cls === 'number') run.floatField('cls', ev.vitals.cls);
   if (typeof ev.vitals.ttfb === 'number') run.floatField('ttfb_ms', ev.vitals.ttfb);
   // Steps share the run's timestamp; the step tag keeps their points apart.
-  const steps = ev.steps.map((s) => tagged(m.step.name).tag('step', s.name).floatField('ms', s.ms).intField('ok', s.ok ? 1 : 0).timestamp(r.at));
+  const steps = ev.steps.map((s) =>
+    tagged(m.step.name)
+      .tag('step', s.name)
+      .floatField('ms', s.ms)
+      .intField('ok', s.ok ? 1 : 0)
+      .timestamp(r.at),
+  );
   return [run.timestamp(r.at), ...steps];
 }
 
@@ -81,16 +93,28 @@ export const INFLUX_TIME_MEASUREMENTS = {
 export function timePoints(r: KeyedResult): Point[] {
   const { ntp, clock, freshness } = timeObservations(r);
   const m = INFLUX_TIME_MEASUREMENTS;
-  const tagged = (name: string) => new Point(name).tag('system', r.system).tag('target', r.target).tag('check', r.check).tag('region', r.region).timestamp(r.at);
+  const tagged = (name: string) =>
+    new Point(name).tag('system', r.system).tag('target', r.target).tag('check', r.check).tag('region', r.region).timestamp(r.at);
   const points: Point[] = [];
-  if (ntp) points.push(tagged(m.ntp.name).tag('server', ntp.server).floatField('offset_ms', ntp.offsetMs).floatField('delay_ms', ntp.delayMs).intField('stratum', ntp.stratum));
+  if (ntp)
+    points.push(
+      tagged(m.ntp.name)
+        .tag('server', ntp.server)
+        .floatField('offset_ms', ntp.offsetMs)
+        .floatField('delay_ms', ntp.delayMs)
+        .intField('stratum', ntp.stratum),
+    );
   if (clock) points.push(tagged(m.clock.name).floatField('offset_ms', clock.offsetMs).floatField('uncertainty_ms', clock.uncertaintyMs));
   if (freshness) points.push(tagged(m.freshness.name).floatField('age_s', freshness.ageSeconds));
   return points;
 }
 
 /** Incident state changes: one point per transition, `open` 1 until the incident is closed. */
-export const INFLUX_INCIDENT_MEASUREMENT = { name: 'incident_state', tags: ['system', 'incident', 'level'], fields: ['state', 'open'] } as const;
+export const INFLUX_INCIDENT_MEASUREMENT = {
+  name: 'incident_state',
+  tags: ['system', 'incident', 'level'],
+  fields: ['state', 'open'],
+} as const;
 
 export interface IncidentStateChange {
   system: string;
@@ -113,9 +137,35 @@ export function incidentPoint(c: IncidentStateChange): Point {
 }
 
 /** The state change an incident is in now, timestamped by when it entered that state (so a replayed event writes the same point again). */
-export function incidentChangeOf(r: { id: string; system: string | null; state: string; level: string | null; proposed_level: string | null; registered_at: Date; analysing_at: Date | null; confirmed_at: Date | null; refuted_at: Date | null; resolved_at: Date | null; closed_at: Date | null }): IncidentStateChange {
-  const entered: Record<string, Date | null> = { registered: r.registered_at, analysing: r.analysing_at, confirmed: r.confirmed_at, refuted: r.refuted_at, resolved: r.resolved_at, closed: r.closed_at };
-  return { system: r.system ?? 'unknown', incident: r.id, level: r.level ?? r.proposed_level ?? 'none', state: r.state, open: r.state !== 'closed' && r.state !== 'refuted', at: new Date(entered[r.state] ?? r.registered_at) };
+export function incidentChangeOf(r: {
+  id: string;
+  system: string | null;
+  state: string;
+  level: string | null;
+  proposed_level: string | null;
+  registered_at: Date;
+  analysing_at: Date | null;
+  confirmed_at: Date | null;
+  refuted_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+}): IncidentStateChange {
+  const entered: Record<string, Date | null> = {
+    registered: r.registered_at,
+    analysing: r.analysing_at,
+    confirmed: r.confirmed_at,
+    refuted: r.refuted_at,
+    resolved: r.resolved_at,
+    closed: r.closed_at,
+  };
+  return {
+    system: r.system ?? 'unknown',
+    incident: r.id,
+    level: r.level ?? r.proposed_level ?? 'none',
+    state: r.state,
+    open: r.state !== 'closed' && r.state !== 'refuted',
+    at: new Date(entered[r.state] ?? r.registered_at),
+  };
 }
 
 /** ETP failure streaks (ETP-DISCONNECT-DAYS, §7): one point per ETP each time the ledger is refreshed. */
@@ -131,7 +181,11 @@ export interface EtpStreakPoint {
 }
 
 export function etpPoint(e: EtpStreakPoint): Point {
-  return new Point(INFLUX_ETP_MEASUREMENT.name).tag('etp', e.etp).intField('streak_days', e.streakDays).stringField('state', e.state).timestamp(e.at);
+  return new Point(INFLUX_ETP_MEASUREMENT.name)
+    .tag('etp', e.etp)
+    .intField('streak_days', e.streakDays)
+    .stringField('state', e.state)
+    .timestamp(e.at);
 }
 
 const MAX_BUFFER = 100_000;
@@ -201,7 +255,12 @@ export class InfluxSink implements LiveSink {
       // refuse every v1 batch (found by reading back from a real influxd in dashboards/influx.int.test.ts).
       url.searchParams.set('precision', 'ns');
       try {
-        const res = await fetch(url, { method: 'POST', body: lines.join('\n'), headers: this.s.token ? { Authorization: `Token ${this.s.token}` } : {}, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(url, {
+          method: 'POST',
+          body: lines.join('\n'),
+          headers: this.s.token ? { Authorization: `Token ${this.s.token}` } : {},
+          signal: AbortSignal.timeout(10_000),
+        });
         if (!res.ok) throw new Error(`HTTP ${res.status}: ${(await res.text()).slice(0, 200)}`);
       } catch (e) {
         this.log.warn({ err: (e as Error).message, lines: lines.length }, 'InfluxDB write failed; the batch is kept for the next flush');

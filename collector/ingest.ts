@@ -77,11 +77,25 @@ export class ResultIngestor {
         let entries: [string, string[]][] = [];
         if (Date.now() - lastClaim > CLAIM_IDLE_MS) {
           lastClaim = Date.now();
-          const claimed = (await conn.xautoclaim(this.key, RESULT_GROUP, this.consumer, CLAIM_IDLE_MS, '0', 'COUNT', count)) as [string, [string, string[]][]];
+          const claimed = (await conn.xautoclaim(this.key, RESULT_GROUP, this.consumer, CLAIM_IDLE_MS, '0', 'COUNT', count)) as [
+            string,
+            [string, string[]][],
+          ];
           entries = (claimed[1] ?? []).filter((e) => e && e[1]);
         }
         if (entries.length === 0) {
-          const reply = (await conn.xreadgroup('GROUP', RESULT_GROUP, this.consumer, 'COUNT', count, 'BLOCK', this.opts.blockMs ?? 1000, 'STREAMS', this.key, cursor)) as StreamReply;
+          const reply = (await conn.xreadgroup(
+            'GROUP',
+            RESULT_GROUP,
+            this.consumer,
+            'COUNT',
+            count,
+            'BLOCK',
+            this.opts.blockMs ?? 1000,
+            'STREAMS',
+            this.key,
+            cursor,
+          )) as StreamReply;
           entries = reply?.[0]?.[1] ?? [];
           if (cursor === '0' && entries.length === 0) cursor = '>';
         }
@@ -148,7 +162,11 @@ export class ResultIngestor {
       }
     }
     const ids = entries.map((e) => e[0]);
-    await conn.multi().xack(this.key, RESULT_GROUP, ...ids).xdel(this.key, ...ids).exec();
+    await conn
+      .multi()
+      .xack(this.key, RESULT_GROUP, ...ids)
+      .xdel(this.key, ...ids)
+      .exec();
   }
 
   async close(): Promise<void> {

@@ -3,17 +3,45 @@
  * {@link METRIC_CATALOGUE}; nobody types a metric name by hand elsewhere.
  */
 import client from 'prom-client';
-import { browserObservation, ERROR_KINDS, freshnessAgeObservation, httpDateMeasurementObservation, ntpMeasurementObservation, observationOf, type CheckResult, type ObservedResult } from '../probes/index.ts';
+import {
+  browserObservation,
+  ERROR_KINDS,
+  freshnessAgeObservation,
+  httpDateMeasurementObservation,
+  ntpMeasurementObservation,
+  observationOf,
+  type CheckResult,
+  type ObservedResult,
+} from '../probes/index.ts';
 
 export { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 
 /** The catalogue entries the {@link Metrics} class itself registers; the rest are registered by their owners on its registry. */
-export const CHECK_METRIC_KEYS = ['checkUp', 'checkDuration', 'checkFailures', 'checkRuns', 'ingestBatch', 'ingestErrors', 'journeyUp', 'journeyDuration', 'journeyStepDuration', 'webVital', 'ntpOffset', 'ntpDelay', 'clockOffset', 'freshnessAge'] as const satisfies readonly (keyof typeof METRIC_CATALOGUE)[];
+export const CHECK_METRIC_KEYS = [
+  'checkUp',
+  'checkDuration',
+  'checkFailures',
+  'checkRuns',
+  'ingestBatch',
+  'ingestErrors',
+  'journeyUp',
+  'journeyDuration',
+  'journeyStepDuration',
+  'webVital',
+  'ntpOffset',
+  'ntpDelay',
+  'clockOffset',
+  'freshnessAge',
+] as const satisfies readonly (keyof typeof METRIC_CATALOGUE)[];
 
 /** The part of a browser journey's observation the journey series are made of (vitals may be missing from older rows). */
 const JOURNEY_EVIDENCE = browserObservation.pick({ journey: true, steps: true, totalMs: true, vitals: true }).partial({ vitals: true });
-export type JourneyEvidence = { steps: { name: string; ms: number; ok: boolean }[]; totalMs: number; vitals: { lcp?: number | null; cls?: number | null; ttfb?: number | null } };
+export type JourneyEvidence = {
+  steps: { name: string; ms: number; ok: boolean }[];
+  totalMs: number;
+  vitals: { lcp?: number | null; cls?: number | null; ttfb?: number | null };
+};
 
 /** The evidence of a browser result, parsed with the browser probe's schema: it may come back from JSON storage. */
 export function journeyEvidence(r: ObservedResult): JourneyEvidence | undefined {
@@ -68,14 +96,34 @@ export class Metrics {
     const c = METRIC_CATALOGUE;
     const reg = [this.registry];
     this.up = new client.Gauge({ ...c.checkUp, labelNames: c.checkUp.labels, registers: reg });
-    this.duration = new client.Histogram({ ...c.checkDuration, labelNames: c.checkDuration.labels, buckets: DURATION_BUCKETS, registers: reg });
+    this.duration = new client.Histogram({
+      ...c.checkDuration,
+      labelNames: c.checkDuration.labels,
+      buckets: DURATION_BUCKETS,
+      registers: reg,
+    });
     this.failures = new client.Counter({ ...c.checkFailures, labelNames: c.checkFailures.labels, registers: reg });
     this.runs = new client.Counter({ ...c.checkRuns, labelNames: c.checkRuns.labels, registers: reg });
-    this.ingestBatch = new client.Histogram({ ...c.ingestBatch, labelNames: [], buckets: [1, 10, 50, 100, 500, 1000, 5000], registers: reg });
+    this.ingestBatch = new client.Histogram({
+      ...c.ingestBatch,
+      labelNames: [],
+      buckets: [1, 10, 50, 100, 500, 1000, 5000],
+      registers: reg,
+    });
     this.ingestErrors = new client.Counter({ ...c.ingestErrors, labelNames: [], registers: reg });
     this.journeyUp = new client.Gauge({ ...c.journeyUp, labelNames: c.journeyUp.labels, registers: reg });
-    this.journeyDuration = new client.Histogram({ ...c.journeyDuration, labelNames: c.journeyDuration.labels, buckets: JOURNEY_BUCKETS, registers: reg });
-    this.journeyStepDuration = new client.Histogram({ ...c.journeyStepDuration, labelNames: c.journeyStepDuration.labels, buckets: DURATION_BUCKETS, registers: reg });
+    this.journeyDuration = new client.Histogram({
+      ...c.journeyDuration,
+      labelNames: c.journeyDuration.labels,
+      buckets: JOURNEY_BUCKETS,
+      registers: reg,
+    });
+    this.journeyStepDuration = new client.Histogram({
+      ...c.journeyStepDuration,
+      labelNames: c.journeyStepDuration.labels,
+      buckets: DURATION_BUCKETS,
+      registers: reg,
+    });
     this.webVital = new client.Gauge({ ...c.webVital, labelNames: c.webVital.labels, registers: reg });
     this.ntpOffset = new client.Gauge({ ...c.ntpOffset, labelNames: c.ntpOffset.labels, registers: reg });
     this.ntpDelay = new client.Gauge({ ...c.ntpDelay, labelNames: c.ntpDelay.labels, registers: reg });
@@ -130,7 +178,8 @@ export class Metrics {
    * that starts at 0, not one that appears at its first failure (issue #16 item 10).
    */
   seed(checks: readonly { system: string; target: string; check: { id: string } }[]): void {
-    for (const c of checks) for (const kind of ERROR_KINDS) this.failures.inc({ system: c.system, target: c.target, check: c.check.id, error_kind: kind }, 0);
+    for (const c of checks)
+      for (const kind of ERROR_KINDS) this.failures.inc({ system: c.system, target: c.target, check: c.check.id, error_kind: kind }, 0);
   }
 
   /** Drops series of checks that are no longer configured. */

@@ -36,7 +36,10 @@ async function startTarget(): Promise<Target> {
 }
 
 function yamlFor(o: { targetUrl: string; prefix: string; dataDir: string; checks?: string[]; interval?: string; regions?: string[] }) {
-  const checks = (o.checks ?? ['home']).map((id) => `          - { id: ${id}, type: http, url: "${o.targetUrl}/", interval: ${o.interval ?? '5s'}, timeout: 2s, bodyContains: "Объявления"${o.regions ? `, regions: [${o.regions.join(', ')}]` : ''} }`);
+  const checks = (o.checks ?? ['home']).map(
+    (id) =>
+      `          - { id: ${id}, type: http, url: "${o.targetUrl}/", interval: ${o.interval ?? '5s'}, timeout: 2s, bodyContains: "Объявления"${o.regions ? `, regions: [${o.regions.join(', ')}]` : ''} }`,
+  );
   return `
 regions: [${(o.regions ?? ['astana']).join(', ')}]
 storage: { dataDir: "${o.dataDir}" }
@@ -60,7 +63,10 @@ const getJson = async (url: string) => {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-type Status = { summary: { up: number; down: number; unknown: number }; systems: { targets: { checks: { id: string; status: string; regions: { region: string; errorKind: string | null }[] }[] }[] }[] };
+type Status = {
+  summary: { up: number; down: number; unknown: number };
+  systems: { targets: { checks: { id: string; status: string; regions: { region: string; errorKind: string | null }[] }[] }[] }[];
+};
 const checkStatus = async (k: KuzetHandle, id: string) => {
   const s = (await getJson(`${k.url}/api/v1/status`)).body as unknown as Status;
   return s.systems[0]?.targets[0]?.checks.find((c) => c.id === id);
@@ -97,19 +103,28 @@ describe('pipeline on PostgreSQL', () => {
   });
 
   it('runs the check, stores it, and shows it in status and metrics', async () => {
-    const check = await waitFor(async () => {
-      const c = await checkStatus(k, 'home');
-      return c?.status === 'up' ? c : undefined;
-    }, { what: 'check up' });
+    const check = await waitFor(
+      async () => {
+        const c = await checkStatus(k, 'home');
+        return c?.status === 'up' ? c : undefined;
+      },
+      { what: 'check up' },
+    );
     assert.equal(check.regions[0]?.region, 'astana');
     const metrics = await (await fetch(`${k.url}/metrics`)).text();
     assert.match(metrics, /kuzet_check_up\{system="portal",target="homepage",check="home",region="astana"\} 1/);
-    assert.match(metrics, /kuzet_check_duration_seconds_bucket\{le="[^"]+",system="portal",target="homepage",check="home",region="astana"\}/);
+    assert.match(
+      metrics,
+      /kuzet_check_duration_seconds_bucket\{le="[^"]+",system="portal",target="homepage",check="home",region="astana"\}/,
+    );
     assert.match(metrics, /process_resident_memory_bytes|kuzet_process_resident_memory_bytes/);
-    const results = await waitFor(async () => {
-      const r = await getJson(`${k.url}/api/v1/checks/portal/homepage/home/results`);
-      return (r.body.items as unknown[]).length > 0 ? r : undefined;
-    }, { what: 'stored results' });
+    const results = await waitFor(
+      async () => {
+        const r = await getJson(`${k.url}/api/v1/checks/portal/homepage/home/results`);
+        return (r.body.items as unknown[]).length > 0 ? r : undefined;
+      },
+      { what: 'stored results' },
+    );
     const item = (results.body.items as Record<string, unknown>[])[0]!;
     assert.equal(item.ok, true);
     assert.match(String(item.at), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+05:00$/);
@@ -117,10 +132,13 @@ describe('pipeline on PostgreSQL', () => {
 
   it('goes down when the target fails, with the failure counted by kind', async () => {
     target.healthy = false;
-    const c = await waitFor(async () => {
-      const s = await checkStatus(k, 'home');
-      return s?.status === 'down' ? s : undefined;
-    }, { what: 'check down', timeoutMs: 15_000 });
+    const c = await waitFor(
+      async () => {
+        const s = await checkStatus(k, 'home');
+        return s?.status === 'down' ? s : undefined;
+      },
+      { what: 'check down', timeoutMs: 15_000 },
+    );
     assert.equal(c.regions[0]?.errorKind, 'http-status');
     const metrics = await (await fetch(`${k.url}/metrics`)).text();
     assert.match(metrics, /kuzet_check_failures_total\{system="portal",target="homepage",check="home",error_kind="http-status"\} [1-9]/);
@@ -132,18 +150,30 @@ describe('pipeline on PostgreSQL', () => {
   it('reload adds and removes schedulers', async () => {
     writeFileSync(configPath, yamlFor({ targetUrl: target.url, prefix, dataDir: dir.path, checks: ['second'] }));
     await k.reload();
-    assert.deepEqual(k.config().systems.portal?.targets[0]?.checks.map((c) => c.id), ['second']);
+    assert.deepEqual(
+      k.config().systems.portal?.targets[0]?.checks.map((c) => c.id),
+      ['second'],
+    );
     await waitFor(async () => (await checkStatus(k, 'second'))?.status === 'up', { what: 'new check up' });
     // An invalid file is refused and the running config stays.
     writeFileSync(configPath, 'systems: { portal: { kind: nope } }');
     await k.reload();
-    assert.deepEqual(k.config().systems.portal?.targets[0]?.checks.map((c) => c.id), ['second']);
+    assert.deepEqual(
+      k.config().systems.portal?.targets[0]?.checks.map((c) => c.id),
+      ['second'],
+    );
   });
 
   it('answers bad requests with field-named JSON errors', async () => {
     const bad = await getJson(`${k.url}/api/v1/checks/portal/homepage/second/results?from=yesterday`);
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body, { error: { code: 'invalid_input', message: 'from: not an ISO 8601 date-time with an offset (e.g. 2026-03-26T09:00:00+05:00)', field: 'from' } });
+    assert.deepEqual(bad.body, {
+      error: {
+        code: 'invalid_input',
+        message: 'from: not an ISO 8601 date-time with an offset (e.g. 2026-03-26T09:00:00+05:00)',
+        field: 'from',
+      },
+    });
     const missing = await getJson(`${k.url}/api/v1/checks/portal/nope/x/results`);
     assert.equal(missing.status, 404);
     assert.equal((missing.body.error as { code: string }).code, 'not_found');
@@ -176,11 +206,16 @@ describe('pipeline on PGlite with separate workers', () => {
       assert.equal(k.db.engine, 'pglite');
       await k.redisReady;
       // Schedulers fire immediately, then every 5 s: wait for the second round of all four checks.
-      await waitFor(async () => {
-        const rows = await k.db.query<{ n: string }>('SELECT count(*) AS n FROM check_results');
-        return Number(rows[0]?.n) >= 8;
-      }, { what: '8 results', timeoutMs: 20_000 });
-      const perRun = await k.db.query<{ check_id: string; n: string }>('SELECT check_id, count(*) AS n FROM check_results GROUP BY check_id');
+      await waitFor(
+        async () => {
+          const rows = await k.db.query<{ n: string }>('SELECT count(*) AS n FROM check_results');
+          return Number(rows[0]?.n) >= 8;
+        },
+        { what: '8 results', timeoutMs: 20_000 },
+      );
+      const perRun = await k.db.query<{ check_id: string; n: string }>(
+        'SELECT check_id, count(*) AS n FROM check_results GROUP BY check_id',
+      );
       assert.equal(perRun.length, 4);
       // Every run is stored once: the target saw exactly as many requests as results were stored (± runs in flight).
       const stored = perRun.reduce((s, r) => s + Number(r.n), 0);

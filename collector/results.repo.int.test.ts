@@ -4,7 +4,15 @@ import { migrate, openDb, type Db } from '../core/db.ts';
 import { dropPgSchema, PG_URL, uniqueName } from '../test/support.ts';
 import { enforceRetention, insertResults, listResults, listStates, type KeyedResult } from './results.repo.ts';
 
-const base = { key: 'portal/homepage/http', system: 'portal', target: 'homepage', check: 'http', region: 'astana', latencyMs: 12.5, message: 'ok' };
+const base = {
+  key: 'portal/homepage/http',
+  system: 'portal',
+  target: 'homepage',
+  check: 'http',
+  region: 'astana',
+  latencyMs: 12.5,
+  message: 'ok',
+};
 const result = (at: string, ok: boolean, extra: Partial<KeyedResult> = {}): KeyedResult => ({
   ...base,
   ok,
@@ -40,7 +48,10 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.equal(astana?.since.toISOString(), new Date('2026-03-20T10:01:00+05:00').toISOString());
       assert.equal(states.find((s) => s.region === 'almaty')?.ok, true);
       // A later batch that stays down keeps `since`; an older result never overwrites a newer state.
-      await insertResults(db, [result('2026-03-20T10:03:00+05:00', false), result('2026-03-20T09:00:00+05:00', true, { region: 'almaty' })]);
+      await insertResults(db, [
+        result('2026-03-20T10:03:00+05:00', false),
+        result('2026-03-20T09:00:00+05:00', true, { region: 'almaty' }),
+      ]);
       const again = await listStates(db);
       assert.equal(again.find((s) => s.region === 'astana')?.since.toISOString(), new Date('2026-03-20T10:01:00+05:00').toISOString());
       assert.equal(again.find((s) => s.region === 'almaty')?.at.toISOString(), new Date('2026-03-20T10:02:00+05:00').toISOString());
@@ -58,7 +69,12 @@ for (const engine of ['pglite', 'postgres'] as const) {
       assert.equal(new Set(all.map((r) => r.id)).size, 6);
       const refused = all.find((r) => r.observations);
       assert.deepEqual(refused?.observations, { code: 'ECONNREFUSED' });
-      const narrow = await listResults(db, { checkKey: base.key, from: new Date('2026-03-20T10:01:00+05:00'), to: new Date('2026-03-20T10:02:00+05:00'), limit: 10 });
+      const narrow = await listResults(db, {
+        checkKey: base.key,
+        from: new Date('2026-03-20T10:01:00+05:00'),
+        to: new Date('2026-03-20T10:02:00+05:00'),
+        limit: 10,
+      });
       assert.equal(narrow.items.length, 1);
     });
 

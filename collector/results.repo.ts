@@ -151,8 +151,17 @@ export async function listResults(
 
 export async function listStates(db: Queryable): Promise<CheckStateRow[]> {
   const rows = await db.query<{
-    check_key: string; region: string; system: string; target: string; check_id: string; ok: boolean;
-    latency_ms: number; error_kind: ErrorKind | null; message: string; at: Date | string; since: Date | string;
+    check_key: string;
+    region: string;
+    system: string;
+    target: string;
+    check_id: string;
+    ok: boolean;
+    latency_ms: number;
+    error_kind: ErrorKind | null;
+    message: string;
+    at: Date | string;
+    since: Date | string;
   }>('SELECT * FROM check_state ORDER BY check_key, region');
   return rows.map((r) => ({
     checkKey: r.check_key,

@@ -45,13 +45,17 @@ describe('CheckScheduler.reconcile', () => {
     assert.deepEqual(await list('astana'), ['portal/home/a@astana:30000']);
     assert.deepEqual(await list('almaty'), ['portal/home/a@almaty:30000', 'portal/home/b@almaty:60000']);
 
-    const second = await scheduler.reconcile(cfg(`          - { id: a, type: tcp, host: 127.0.0.1, port: 9, interval: 45s, regions: [astana, almaty] }`));
+    const second = await scheduler.reconcile(
+      cfg(`          - { id: a, type: tcp, host: 127.0.0.1, port: 9, interval: 45s, regions: [astana, almaty] }`),
+    );
     assert.deepEqual(second.removed, ['portal/home/b@almaty']);
     assert.deepEqual(await list('astana'), ['portal/home/a@astana:45000']);
     assert.deepEqual(await list('almaty'), ['portal/home/a@almaty:45000']);
 
     // Unchanged config: nothing to do.
-    const third = await scheduler.reconcile(cfg(`          - { id: a, type: tcp, host: 127.0.0.1, port: 9, interval: 45s, regions: [astana, almaty] }`));
+    const third = await scheduler.reconcile(
+      cfg(`          - { id: a, type: tcp, host: 127.0.0.1, port: 9, interval: 45s, regions: [astana, almaty] }`),
+    );
     assert.deepEqual(third, { upserted: 0, removed: [] });
 
     // A region dropped from the config loses its schedulers too.

@@ -60,7 +60,11 @@ export class CheckScheduler {
         }
       }
       for (const [sid, w] of want) {
-        await q.upsertJobScheduler(sid, { every: w.every }, { name: 'check', data: w.data, opts: { removeOnComplete: true, removeOnFail: 100 } });
+        await q.upsertJobScheduler(
+          sid,
+          { every: w.every },
+          { name: 'check', data: w.data, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        );
         upserted++;
       }
     }

@@ -24,14 +24,29 @@ export class StatusBoard implements LiveSink {
   }
 
   seed(rows: readonly CheckStateRow[]): void {
-    for (const r of rows) this.entries.set(StatusBoard.id(r.checkKey, r.region), { ok: r.ok, latencyMs: r.latencyMs, errorKind: r.errorKind, message: r.message, at: r.at, since: r.since });
+    for (const r of rows)
+      this.entries.set(StatusBoard.id(r.checkKey, r.region), {
+        ok: r.ok,
+        latencyMs: r.latencyMs,
+        errorKind: r.errorKind,
+        message: r.message,
+        at: r.at,
+        since: r.since,
+      });
   }
 
   push(r: KeyedResult): void {
     const id = StatusBoard.id(r.key, r.region);
     const prev = this.entries.get(id);
     if (prev && prev.at > r.at) return;
-    this.entries.set(id, { ok: r.ok, latencyMs: r.latencyMs, errorKind: r.errorKind, message: r.message, at: r.at, since: prev && prev.ok === r.ok ? prev.since : r.at });
+    this.entries.set(id, {
+      ok: r.ok,
+      latencyMs: r.latencyMs,
+      errorKind: r.errorKind,
+      message: r.message,
+      at: r.at,
+      since: prev && prev.ok === r.ok ? prev.since : r.at,
+    });
   }
 
   /** The status document of the API: systems → targets → checks → regions. */
@@ -57,7 +72,16 @@ export class StatusBoard implements LiveSink {
             const e = this.entries.get(StatusBoard.id(key, region));
             return e
               ? // A run kuzet could not make (errorKind internal) says nothing of the system: unknown, with its reason.
-                { region, status: e.ok ? 'up' : e.errorKind === 'internal' ? 'unknown' : 'down', ok: e.ok, latencyMs: e.latencyMs, errorKind: e.errorKind, message: e.message, at: formatAstana(e.at), since: formatAstana(e.since) }
+                {
+                  region,
+                  status: e.ok ? 'up' : e.errorKind === 'internal' ? 'unknown' : 'down',
+                  ok: e.ok,
+                  latencyMs: e.latencyMs,
+                  errorKind: e.errorKind,
+                  message: e.message,
+                  at: formatAstana(e.at),
+                  since: formatAstana(e.since),
+                }
               : { region, status: 'unknown', ok: null, latencyMs: null, errorKind: null, message: 'no result yet', at: null, since: null };
           });
           const status = regions.some((r) => r.status === 'down') ? 'down' : regions.every((r) => r.status === 'up') ? 'up' : 'unknown';

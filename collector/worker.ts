@@ -54,7 +54,9 @@ export class CheckWorkers {
       w.on('error', (e) => this.opts.log.warn({ err: e.message, region }, 'worker connection error'));
       this.workers.push(w);
     }
-    this.heartbeat = startHeartbeat(this.opts.connection, this.opts.prefix, this.opts.regions, { ...(this.opts.heartbeatMs ? { everyMs: this.opts.heartbeatMs } : {}) });
+    this.heartbeat = startHeartbeat(this.opts.connection, this.opts.prefix, this.opts.regions, {
+      ...(this.opts.heartbeatMs ? { everyMs: this.opts.heartbeatMs } : {}),
+    });
   }
 
   /** Stops the heartbeat without removing it, as a process that died would (tests of silence detection). */

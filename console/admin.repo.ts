@@ -34,11 +34,18 @@ export async function readAudit(db: Queryable, f: AuditFilter, limit: number): P
     where.push(sql.replace('?', `$${params.length}`));
   };
   if (f.actor) add('actor = ?', f.actor);
-  if (f.action) add("action LIKE ? || '%'", f.action.replace(/[\\%_]/g, (c) => `\\${c}`));
+  if (f.action)
+    add(
+      "action LIKE ? || '%'",
+      f.action.replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
   if (f.from) add('at >= ?', new Date(tryParseDateTimeMs(f.from) as number).toISOString());
   if (f.to) add('at <= ?', new Date(tryParseDateTimeMs(f.to) as number).toISOString());
   params.push(limit);
-  return db.query<AuditRow>(`SELECT id::text AS id, at, actor, ip, action, subject, before, after FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`, params);
+  return db.query<AuditRow>(
+    `SELECT id::text AS id, at, actor, ip, action, subject, before, after FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
 }
 
 export interface TokenRow {
@@ -57,8 +64,18 @@ export function listTokens(db: Queryable): Promise<TokenRow[]> {
 /** Revokes a live token, audited in the same transaction; a token unknown or already revoked is a 404. */
 export async function revokeToken(db: Db, id: string, actor: { id: string; ip: string }, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    const rows = await tx.query<{ role: string }>('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING role', [id, now.toISOString()]);
+    const rows = await tx.query<{ role: string }>(
+      'UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING role',
+      [id, now.toISOString()],
+    );
     if (rows.length === 0) throw new NotFoundError(`no live token ${id}`);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'token.revoke', subject: id, before: { revoked: false, role: rows[0]?.role }, after: { revoked: true } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'token.revoke',
+      subject: id,
+      before: { revoked: false, role: rows[0]?.role },
+      after: { revoked: true },
+    });
   });
 }

@@ -18,7 +18,9 @@ import { activeSessions, createUser, listUsers, setDisabled, setPassword, setRol
 function auditQuery(q: Record<string, unknown>): AuditFilter {
   const str = (k: string) => (typeof q[k] === 'string' && (q[k] as string).trim() ? (q[k] as string).trim() : undefined);
   const f: AuditFilter = { actor: str('actor'), action: str('action'), from: str('from'), to: str('to') };
-  for (const k of ['from', 'to'] as const) if (f[k] !== undefined && tryParseDateTimeMs(f[k] as string) === undefined) throw new InputError('not an ISO 8601 date-time with offset, e.g. 2026-01-01T00:00:00+05:00', k);
+  for (const k of ['from', 'to'] as const)
+    if (f[k] !== undefined && tryParseDateTimeMs(f[k] as string) === undefined)
+      throw new InputError('not an ISO 8601 date-time with offset, e.g. 2026-01-01T00:00:00+05:00', k);
   return f;
 }
 
@@ -33,7 +35,8 @@ export const AUDIT_CSV_HEADER = ['id', 'at', 'actor', 'ip', 'action', 'subject',
 
 export function auditCsv(rows: readonly AuditRow[]): string {
   const lines = [AUDIT_CSV_HEADER.join(',')];
-  for (const r of rows) lines.push([r.id, formatAstana(new Date(r.at)), r.actor, r.ip, r.action, r.subject, r.before, r.after].map(csvCell).join(','));
+  for (const r of rows)
+    lines.push([r.id, formatAstana(new Date(r.at)), r.actor, r.ip, r.action, r.subject, r.before, r.after].map(csvCell).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -58,7 +61,13 @@ async function showUsers(d: AdminDeps, ctx: Context, created?: string): Promise<
       sessions: await activeSessions(d.db(), u.username, now),
     })),
   );
-  html(ctx, d, 'users', { users, roleOptions: ROLES.map((r) => ({ value: r, label: term(lang, r) })), created }, { title: labels(lang).users });
+  html(
+    ctx,
+    d,
+    'users',
+    { users, roleOptions: ROLES.map((r) => ({ value: r, label: term(lang, r) })), created },
+    { title: labels(lang).users },
+  );
 }
 
 const usersPage = (d: AdminDeps) => (ctx: Context) => showUsers(d, ctx);
@@ -108,7 +117,13 @@ const userAction = (d: AdminDeps) => async (ctx: Context) => {
 async function showTokens(d: AdminDeps, ctx: Context, token?: string): Promise<void> {
   need(ctx, 'admin');
   const rows = await listTokens(d.db());
-  const tokens = rows.map((r) => ({ id: r.id, name: r.name, role: r.role, createdAt: formatAstana(new Date(r.created_at)), revokedAt: r.revoked_at ? formatAstana(new Date(r.revoked_at)) : null }));
+  const tokens = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    createdAt: formatAstana(new Date(r.created_at)),
+    revokedAt: r.revoked_at ? formatAstana(new Date(r.revoked_at)) : null,
+  }));
   html(ctx, d, 'tokens', { tokens, token }, { title: labels(consoleState(ctx).lang).tokens });
 }
 
@@ -130,7 +145,12 @@ const revokeTokenAction = (d: AdminDeps) => async (ctx: Context) => {
 const auditPage = (d: AdminDeps) => async (ctx: Context) => {
   need(ctx, 'admin');
   const q = auditQuery(ctx.query);
-  const rows = (await readAudit(d.db(), q, 500)).map((r) => ({ ...r, at: formatAstana(new Date(r.at)), before: r.before === null ? '' : JSON.stringify(r.before), after: r.after === null ? '' : JSON.stringify(r.after) }));
+  const rows = (await readAudit(d.db(), q, 500)).map((r) => ({
+    ...r,
+    at: formatAstana(new Date(r.at)),
+    before: r.before === null ? '' : JSON.stringify(r.before),
+    after: r.after === null ? '' : JSON.stringify(r.after),
+  }));
   html(ctx, d, 'audit', { rows, q, query: ctx.querystring }, { title: labels(consoleState(ctx).lang).audit });
 };
 

@@ -12,7 +12,11 @@ import { signIn } from './users.repo.ts';
 describe('kuzet user', () => {
   const dir = tempDir();
   const dataDir = join(dir.path, 'data');
-  const user = (args: string[], input?: string) => runCli(['user', ...args, '--data-dir', dataDir], { ...(input !== undefined ? { input } : {}), env: { DATABASE_URL: '', DATABASE_SCHEMA: '' } });
+  const user = (args: string[], input?: string) =>
+    runCli(['user', ...args, '--data-dir', dataDir], {
+      ...(input !== undefined ? { input } : {}),
+      env: { DATABASE_URL: '', DATABASE_SCHEMA: '' },
+    });
   after(() => dir.remove());
 
   it('adds accounts, lists them, changes a role and refuses bad input with exit 2', { timeout: 120_000 }, async () => {
@@ -43,8 +47,17 @@ describe('kuzet user', () => {
 
     const role = await user(['role', 'bob', 'viewer']);
     assert.equal(role.code, 0, role.stderr);
-    const list = (await user(['list'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { username: string; role: string; disabled: boolean });
-    assert.deepEqual(list.map((u) => [u.username, u.role, u.disabled]), [['alice', 'admin', false], ['bob', 'viewer', false]]);
+    const list = (await user(['list'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { username: string; role: string; disabled: boolean });
+    assert.deepEqual(
+      list.map((u) => [u.username, u.role, u.disabled]),
+      [
+        ['alice', 'admin', false],
+        ['bob', 'viewer', false],
+      ],
+    );
     const lastAdmin = await user(['role', 'alice', 'viewer']);
     assert.equal(lastAdmin.code, 1);
     assert.match(lastAdmin.stderr, /the last active admin/);
@@ -54,8 +67,17 @@ describe('kuzet user', () => {
       await migrate(db);
       const r = await signIn(db, 'bob', 'a password from stdin', { ip: '127.0.0.1', userAgent: 'test' }, new Date());
       assert.equal(r.ok, true);
-      const audit = await db.query<{ actor: string; action: string; before: unknown; after: unknown }>("SELECT actor, action, before, after FROM audit_log WHERE action LIKE 'user.%' ORDER BY id");
-      assert.deepEqual(audit.map((a) => [a.actor, a.action]), [['system:cli', 'user.create'], ['system:cli', 'user.create'], ['system:cli', 'user.role']]);
+      const audit = await db.query<{ actor: string; action: string; before: unknown; after: unknown }>(
+        "SELECT actor, action, before, after FROM audit_log WHERE action LIKE 'user.%' ORDER BY id",
+      );
+      assert.deepEqual(
+        audit.map((a) => [a.actor, a.action]),
+        [
+          ['system:cli', 'user.create'],
+          ['system:cli', 'user.create'],
+          ['system:cli', 'user.role'],
+        ],
+      );
       assert.deepEqual([audit[2]?.before, audit[2]?.after], [{ role: 'operator' }, { role: 'viewer' }]);
     } finally {
       await db.close();

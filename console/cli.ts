@@ -37,7 +37,9 @@ async function withDb<T>(ctx: Ctx, o: DbOpts, fn: (db: Db) => Promise<T>): Promi
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** Asks twice on the terminal without echoing. */
@@ -69,7 +71,10 @@ const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v)}\n`);
 
 export function registerConsoleCommands(program: Command, ctx: Ctx): void {
   const user = program.command('user').description('console accounts (sign-in at /console/login)');
-  const common = (c: Command) => c.option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)').option('--data-dir <dir>', 'PGlite data directory instead of the config’s (e.g. ./data/demo)');
+  const common = (c: Command) =>
+    c
+      .option('-c, --config <file>', 'configuration file (default ./kuzet.yaml if present)')
+      .option('--data-dir <dir>', 'PGlite data directory instead of the config’s (e.g. ./data/demo)');
 
   common(
     user
@@ -87,16 +92,32 @@ export function registerConsoleCommands(program: Command, ctx: Ctx): void {
 
   common(user.command('list').description('accounts with role and state')).action(async (o: DbOpts) => {
     const users = await withDb(ctx, o, (db) => listUsers(db));
-    for (const u of users) print({ username: u.username, role: u.role, name: u.name, createdAt: formatAstana(u.createdAt), disabled: u.disabledAt !== null, lockedUntil: u.lockedUntil ? formatAstana(u.lockedUntil) : null, sso: u.sso });
+    for (const u of users)
+      print({
+        username: u.username,
+        role: u.role,
+        name: u.name,
+        createdAt: formatAstana(u.createdAt),
+        disabled: u.disabledAt !== null,
+        lockedUntil: u.lockedUntil ? formatAstana(u.lockedUntil) : null,
+        sso: u.sso,
+      });
   });
 
-  common(user.command('role <username> <role>').description('change the role (audited, 003 §34)')).action(async (username: string, role: string, o: DbOpts) => {
-    const u = await withDb(ctx, o, (db) => setRole(db, username, parseRole(role, ROLES), ACTOR));
-    print({ username: u.username, role: u.role });
-  });
+  common(user.command('role <username> <role>').description('change the role (audited, 003 §34)')).action(
+    async (username: string, role: string, o: DbOpts) => {
+      const u = await withDb(ctx, o, (db) => setRole(db, username, parseRole(role, ROLES), ACTOR));
+      print({ username: u.username, role: u.role });
+    },
+  );
 
-  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
-    common(user.command(`${name} <username>`).description(disabled ? 'disable the account and end its sessions' : 'enable the account')).action(async (username: string, o: DbOpts) => {
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    common(
+      user.command(`${name} <username>`).description(disabled ? 'disable the account and end its sessions' : 'enable the account'),
+    ).action(async (username: string, o: DbOpts) => {
       const u = await withDb(ctx, o, (db) => setDisabled(db, username, disabled, ACTOR, new Date()));
       print({ username: u.username, disabled: u.disabledAt !== null });
     });
@@ -107,16 +128,21 @@ export function registerConsoleCommands(program: Command, ctx: Ctx): void {
     print({ username, unlocked: true });
   });
 
-  common(user.command('passwd <username>').description('set a new password (stdin, prompt or --generate); ends every session').option('--generate', 'generate a password and print it once')).action(
-    async (username: string, o: DbOpts & { generate?: boolean }) => {
-      const { password, generated } = await passwordFrom(o);
-      await withDb(ctx, o, (db) => setPassword(db, username, password, ACTOR, new Date()));
-      print({ username, ...(generated ? { password } : {}) });
+  common(
+    user
+      .command('passwd <username>')
+      .description('set a new password (stdin, prompt or --generate); ends every session')
+      .option('--generate', 'generate a password and print it once'),
+  ).action(async (username: string, o: DbOpts & { generate?: boolean }) => {
+    const { password, generated } = await passwordFrom(o);
+    await withDb(ctx, o, (db) => setPassword(db, username, password, ACTOR, new Date()));
+    print({ username, ...(generated ? { password } : {}) });
+  });
+
+  common(user.command('sign-out <username>').description('end every session of the account (sign out everywhere)')).action(
+    async (username: string, o: DbOpts) => {
+      const n = await withDb(ctx, o, (db) => signOutEverywhere(db, username, ACTOR, new Date()));
+      print({ username, sessionsEnded: n });
     },
   );
-
-  common(user.command('sign-out <username>').description('end every session of the account (sign out everywhere)')).action(async (username: string, o: DbOpts) => {
-    const n = await withDb(ctx, o, (db) => signOutEverywhere(db, username, ACTOR, new Date()));
-    print({ username, sessionsEnded: n });
-  });
 }

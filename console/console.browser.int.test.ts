@@ -31,12 +31,33 @@ const dialogs: string[] = [];
 
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  demo = await startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), artifactsDir: join(dir.path, 'artifacts'), redisPrefix: prefix, log: silentLogger, env: {} });
+  demo = await startDemo({
+    port: 0,
+    portalPort: 0,
+    dataDir: join(dir.path, 'data'),
+    artifactsDir: join(dir.path, 'artifacts'),
+    redisPrefix: prefix,
+    log: silentLogger,
+    env: {},
+  });
   await demo.kuzet.redisReady;
-  for (const [username, role] of [['olga', 'operator'], ['viktor', 'viewer'], ['adil', 'admin']] as const) await createUser(demo.kuzet.db, { username, role, password: PASSWORD }, { id: 'test' });
+  for (const [username, role] of [
+    ['olga', 'operator'],
+    ['viktor', 'viewer'],
+    ['adil', 'admin'],
+  ] as const)
+    await createUser(demo.kuzet.db, { username, role, password: PASSWORD }, { id: 'test' });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     timeout: 60_000,
   });
 });
@@ -78,7 +99,16 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   const appeal = await fetch(`${base}/api/v1/appeals`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organisation: `ТОО ${PAYLOAD}`, binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: `Поиск не работает ${PAYLOAD}`, detectedAt, system: 'portal', module: 'search' }),
+    body: JSON.stringify({
+      organisation: `ТОО ${PAYLOAD}`,
+      binIin: '850101300005',
+      email: 'buyer@romashka.kz',
+      phone: '+7 701 123 45 67',
+      description: `Поиск не работает ${PAYLOAD}`,
+      detectedAt,
+      system: 'portal',
+      module: 'search',
+    }),
   });
   assert.equal(appeal.status, 201);
   const { incidentId } = (await appeal.json()) as { incidentId: string };
@@ -87,7 +117,16 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   const proc = await fetch(`${base}/api/v1/procurements`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.operatorToken}` },
-    body: JSON.stringify([{ announcement: '15555555-1', lot: '1', method: 'competition', system: 'portal', module: 'search', deadlines: { acceptanceEnd: formatAstana(Date.now() + 3_600_000) } }]),
+    body: JSON.stringify([
+      {
+        announcement: '15555555-1',
+        lot: '1',
+        method: 'competition',
+        system: 'portal',
+        module: 'search',
+        deadlines: { acceptanceEnd: formatAstana(Date.now() + 3_600_000) },
+      },
+    ]),
   });
   assert.equal(proc.status, 200, await proc.clone().text());
 
@@ -152,10 +191,16 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
 
   // Public /status shows it.
   const status = watch(await ctx.newPage());
-  await waitFor(async () => {
-    await status.goto(`${base}/status?lang=ru`);
-    return (await status.locator('[data-notice]').count()) > 0 && (await status.locator('main, body').first().innerText()).includes('Технический сбой модуля поиска');
-  }, { what: 'the notice on /status', timeoutMs: 15_000, intervalMs: 500 });
+  await waitFor(
+    async () => {
+      await status.goto(`${base}/status?lang=ru`);
+      return (
+        (await status.locator('[data-notice]').count()) > 0 &&
+        (await status.locator('main, body').first().innerText()).includes('Технический сбой модуля поиска')
+      );
+    },
+    { what: 'the notice on /status', timeoutMs: 15_000, intervalMs: 500 },
+  );
   await status.close();
 
   // A second tab follows the incident live; resolving it in the first changes the second without a reload.
@@ -173,8 +218,14 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await resolve.locator('textarea[name=measures]').fill('балансировщик перезапущен');
   await Promise.all([page.waitForURL(/done=transitioned/), resolve.locator('button[type=submit]').click()]);
   assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'resolved');
-  await follower.waitForFunction(() => document.querySelector('[data-state]')?.getAttribute('data-state') === 'resolved', undefined, { timeout: 10_000 });
-  assert.equal(await follower.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'updated in place, not reloaded');
+  await follower.waitForFunction(() => document.querySelector('[data-state]')?.getAttribute('data-state') === 'resolved', undefined, {
+    timeout: 10_000,
+  });
+  assert.equal(
+    await follower.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    true,
+    'updated in place, not reloaded',
+  );
 
   // Maintenance: the lead-time verdict per audience, then planning.
   await page.goto(`${base}/console/maintenance`);
@@ -193,7 +244,10 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
 
   // A form whose CSRF token was removed is refused, and nothing happens.
   await page.evaluate(() => document.querySelectorAll('input[name=_csrf]').forEach((e) => e.remove()));
-  const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/logout') && r.request().method() === 'POST'), page.click('form[action="/console/logout"] button')]);
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/console/logout') && r.request().method() === 'POST'),
+    page.click('form[action="/console/logout"] button'),
+  ]);
   assert.equal(refused.status(), 403);
   assert.match(await page.locator('[data-error]').innerText(), /CSRF/);
   assert.equal((await page.goto(`${base}/console`))?.status(), 200, 'still signed in');
@@ -214,7 +268,10 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
 
   // The ETP registry with streaks, and a decision recorded from its form (audited as the operator).
   await page.goto(`${base}/console/etps`);
-  assert.deepEqual((await page.locator('[data-etp]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-etp')))).sort(), ['etp-alpha', 'etp-beta']);
+  assert.deepEqual((await page.locator('[data-etp]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-etp')))).sort(), [
+    'etp-alpha',
+    'etp-beta',
+  ]);
   // The demo replays 8 failure days of etp-alpha's orders service: its streak and the threshold's decision date show.
   const alpha = await page.locator('[data-etp=etp-alpha]').innerText();
   assert.match(alpha, /max 8/, alpha);
@@ -225,7 +282,11 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await Promise.all([page.waitForURL(/done=saved/), decision.locator('button[type=submit]').click()]);
   assert.match(await page.locator('[data-etp-card=etp-alpha]').innerText(), /перебои устранены владельцем/);
 
-  for (const [path, name] of [['/console/etps', '07-etps'], ['/console/journal', '08-journal'], ['/console/notices', '09-notices']] as const) {
+  for (const [path, name] of [
+    ['/console/etps', '07-etps'],
+    ['/console/journal', '08-journal'],
+    ['/console/notices', '09-notices'],
+  ] as const) {
     await page.goto(`${base}${path}`);
     await shot(page, name);
   }
@@ -234,7 +295,11 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   // Admin pages for an admin; 403 for a viewer, who also sees no transition forms.
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const a = await signIn(admin, 'adil');
-  for (const [path, name] of [['/console/users', '10-users'], ['/console/tokens', '11-tokens'], ['/console/audit', '12-audit']] as const) {
+  for (const [path, name] of [
+    ['/console/users', '10-users'],
+    ['/console/tokens', '11-tokens'],
+    ['/console/audit', '12-audit'],
+  ] as const) {
     const r = await a.goto(`${base}${path}`);
     assert.equal(r?.status(), 200, path);
     await shot(a, name);

@@ -12,10 +12,16 @@ import type { IncidentRuntime } from '../incidents/index.ts';
 import type { NoticeRuntime } from '../notices/index.ts';
 
 /** The incident changes an operator makes from the console (the same service, checks and audit as the API). */
-export type ConsoleIncidentService = Pick<IncidentRuntime['service'], 'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal'>;
+export type ConsoleIncidentService = Pick<
+  IncidentRuntime['service'],
+  'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal'
+>;
 
 /** The notice editor's and maintenance planner's calls. */
-export type ConsoleNoticeService = Pick<NoticeRuntime['service'], 'list' | 'get' | 'preview' | 'upsert' | 'publish' | 'listMaintenance' | 'planMaintenance'>;
+export type ConsoleNoticeService = Pick<
+  NoticeRuntime['service'],
+  'list' | 'get' | 'preview' | 'upsert' | 'publish' | 'listMaintenance' | 'planMaintenance'
+>;
 
 /** The ETP runtime's part the ETP page uses (seeding the registry from the config, the detail, a decision). */
 export interface ConsoleEtp {

@@ -14,7 +14,12 @@ describe('console words shared with the journal', () => {
 
     it(`${lang}: fields that fill a journal column carry that column's header`, () => {
       const fields: [keyof Labels, (typeof COLUMN_KEYS)[number]][] = [
-        ['level', 'level'], ['kind', 'kind'], ['decision', 'decision'], ['measures', 'measures'], ['cause', 'causes'], ['recommendations', 'recommendations'],
+        ['level', 'level'],
+        ['kind', 'kind'],
+        ['decision', 'decision'],
+        ['measures', 'measures'],
+        ['cause', 'causes'],
+        ['recommendations', 'recommendations'],
       ];
       for (const [label, col] of fields) assert.equal(LABELS[lang][label], HEADERS[lang][COLUMN_KEYS.indexOf(col)], label);
     });

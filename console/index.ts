@@ -25,19 +25,31 @@ const STATIC: Record<string, { type: string; body: Buffer }> = {
 };
 
 /** Only a local path may follow sign-in (no open redirect to another site). */
-const safeNext = (v: unknown) => (typeof v === 'string' && /^\/console(\/[^\s\\]*)?(\?[^\s\\]*)?$/.test(v) && !v.startsWith('//') ? v : '/console');
+const safeNext = (v: unknown) =>
+  typeof v === 'string' && /^\/console(\/[^\s\\]*)?(\?[^\s\\]*)?$/.test(v) && !v.startsWith('//') ? v : '/console';
 
 /** What the sign-in pages read: accounts and sessions in the database, whether SSO is configured, the clock. */
 type SignInDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now'>;
 
 function loginPage(ctx: Context, s: SignInDeps, data: { error?: string; username?: string; next?: string }) {
   const token = newLoginCsrf();
-  ctx.cookies.set(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/console/login', overwrite: true });
+  ctx.cookies.set(LOGIN_CSRF_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: ctx.secure,
+    path: '/console/login',
+    overwrite: true,
+  });
   ctx.type = 'text/html; charset=utf-8';
   const lang = consoleState(ctx).lang;
   const next = safeNext(data.next);
   const sso = s.config().console?.oidc ? { href: `${SSO_START_PATH}?next=${encodeURIComponent(next)}` } : undefined;
-  ctx.body = renderPage('login', { lang, path: ctx.path, now: s.now() }, { ...data, loginCsrf: token, next, sso }, { title: labels(lang).signIn });
+  ctx.body = renderPage(
+    'login',
+    { lang, path: ctx.path, now: s.now() },
+    { ...data, loginCsrf: token, next, sso },
+    { title: labels(lang).signIn },
+  );
 }
 
 /** `GET /console/login`: the form, or on to where the signed-in user was going. */
@@ -75,17 +87,20 @@ const login = (s: SignInDeps) => async (ctx: Context) => {
  * `POST /console/logout` (this session) and `/console/logout-everywhere` (every session of the user).
  * An SSO session is ended at kuzet first, then the browser goes to the provider to end its session there too.
  */
-const logout = (s: SignInDeps, sso: SsoSignOut, end: (s: SignInDeps, session: SessionView, actor: ActorRef) => Promise<unknown>) => async (ctx: Context) => {
-  const session = consoleState(ctx).session;
-  const provider = session ? await sso.endSessionUrl(session.idHash) : undefined;
-  if (session) await end(s, session, { id: actorId(session.user.username), ip: ctx.ip });
-  ctx.cookies.set(sessionCookieName(ctx), '', { ...sessionCookieOptions(ctx), maxAge: 0 });
-  ctx.status = 303;
-  ctx.redirect(provider ?? '/console/login');
-};
+const logout =
+  (s: SignInDeps, sso: SsoSignOut, end: (s: SignInDeps, session: SessionView, actor: ActorRef) => Promise<unknown>) =>
+  async (ctx: Context) => {
+    const session = consoleState(ctx).session;
+    const provider = session ? await sso.endSessionUrl(session.idHash) : undefined;
+    if (session) await end(s, session, { id: actorId(session.user.username), ip: ctx.ip });
+    ctx.cookies.set(sessionCookieName(ctx), '', { ...sessionCookieOptions(ctx), maxAge: 0 });
+    ctx.status = 303;
+    ctx.redirect(provider ?? '/console/login');
+  };
 
 const endThisSession = (s: SignInDeps, session: SessionView, actor: ActorRef) => signOut(s.db(), session.idHash, actor, s.now());
-const endEverySession = (s: SignInDeps, session: SessionView, actor: ActorRef) => signOutEverywhere(s.db(), session.user.username, actor, s.now());
+const endEverySession = (s: SignInDeps, session: SessionView, actor: ActorRef) =>
+  signOutEverywhere(s.db(), session.user.username, actor, s.now());
 
 function registerSignIn(router: Router, s: SignInDeps, sso: SsoSignOut): void {
   router.get('/console/login', loginForm(s));

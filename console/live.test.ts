@@ -9,7 +9,9 @@ interface World {
 }
 
 function feed(w: World): LiveFeed {
-  const doc = () => ({ systems: [{ targets: [{ checks: [{ key: 'portal/search/http', regions: [{ region: 'astana', status: w.status }] }] }] }] });
+  const doc = () => ({
+    systems: [{ targets: [{ checks: [{ key: 'portal/search/http', regions: [{ region: 'astana', status: w.status }] }] }] }],
+  });
   const table = (sql: string) => Object.keys(w.rows).find((t) => sql.includes(`FROM ${t}`)) as string;
   const s = {
     status: { snapshot: doc },

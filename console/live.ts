@@ -35,8 +35,12 @@ export class LiveFeed {
   /** What the console shows, reduced to a hash: equal hashes mean nothing visible changed. */
   async fingerprint(): Promise<string> {
     const snap = this.s.status.snapshot(this.s.config(), this.s.now());
-    const checks = snap.systems.flatMap((sys) => sys.targets.flatMap((t) => t.checks.flatMap((c) => c.regions.map((r) => `${c.key}@${r.region}=${r.status}`))));
-    return createHash('sha256').update(JSON.stringify([checks, ...(await liveCounts(this.s.db()))])).digest('base64url');
+    const checks = snap.systems.flatMap((sys) =>
+      sys.targets.flatMap((t) => t.checks.flatMap((c) => c.regions.map((r) => `${c.key}@${r.region}=${r.status}`))),
+    );
+    return createHash('sha256')
+      .update(JSON.stringify([checks, ...(await liveCounts(this.s.db()))]))
+      .digest('base64url');
   }
 
   private async tick(): Promise<void> {

@@ -11,7 +11,24 @@ import { roleAtLeast, type Role } from '../core/auth.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import { InputError, NotFoundError } from '../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../core/time.ts';
-import { FAILURE_KIND_IDS, INCIDENT_STATES, LEVELS, POLICY_REGISTRY, TRANSITIONS, clocksView, consequencesOf, consequencesRecorded, procurementChoices, getIncidentRow, incidentView, listIncidentRows, timelineView, type IncidentRow, type IncidentState, type Level } from '../incidents/index.ts';
+import {
+  FAILURE_KIND_IDS,
+  INCIDENT_STATES,
+  LEVELS,
+  POLICY_REGISTRY,
+  TRANSITIONS,
+  clocksView,
+  consequencesOf,
+  consequencesRecorded,
+  procurementChoices,
+  getIncidentRow,
+  incidentView,
+  listIncidentRows,
+  timelineView,
+  type IncidentRow,
+  type IncidentState,
+  type Level,
+} from '../incidents/index.ts';
 import { JOURNAL_FORMATS } from '../journal/index.ts';
 import { listEtps } from '../etp/index.ts';
 import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase, noticeSubjectForIncident } from '../notices/index.ts';
@@ -26,10 +43,23 @@ import { actorId } from './users.repo.ts';
 export function pageContext(ctx: Context, s: Pick<ConsoleDeps, 'now'>, flash?: string): PageContext {
   const st = consoleState(ctx);
   const u = st.session?.user;
-  return { lang: st.lang, me: u ? { username: u.username, role: u.role } : undefined, csrf: st.session?.csrf, path: ctx.path, now: s.now(), flash };
+  return {
+    lang: st.lang,
+    me: u ? { username: u.username, role: u.role } : undefined,
+    csrf: st.session?.csrf,
+    path: ctx.path,
+    now: s.now(),
+    flash,
+  };
 }
 
-export function html(ctx: Context, s: Pick<ConsoleDeps, 'now'>, page: PageName, data: Record<string, unknown>, opts: { title?: string; live?: boolean; flash?: string } = {}): void {
+export function html(
+  ctx: Context,
+  s: Pick<ConsoleDeps, 'now'>,
+  page: PageName,
+  data: Record<string, unknown>,
+  opts: { title?: string; live?: boolean; flash?: string } = {},
+): void {
   ctx.type = 'text/html; charset=utf-8';
   ctx.body = renderPage(page, pageContext(ctx, s, opts.flash), data, opts);
 }
@@ -82,7 +112,20 @@ function boardRows(s: Pick<ConsoleDeps, 'config' | 'now' | 'status'>, lang: 'kk'
       name: sys.name,
       policy: sys.policy,
       rows: sys.targets.flatMap((t) =>
-        t.checks.flatMap((c) => c.regions.map((r) => ({ key: c.key, target: t.id, moduleName: moduleNamesOf(systemOf(cfg, sys.id), t.module)?.[lang] ?? '', check: c.id, region: r.region, status: r.status, statusName: labels(lang)[r.status as 'up' | 'down' | 'unknown'] ?? r.status, since: r.since ?? '', latency: r.latencyMs === null ? '' : Math.round(r.latencyMs), message: r.message }))),
+        t.checks.flatMap((c) =>
+          c.regions.map((r) => ({
+            key: c.key,
+            target: t.id,
+            moduleName: moduleNamesOf(systemOf(cfg, sys.id), t.module)?.[lang] ?? '',
+            check: c.id,
+            region: r.region,
+            status: r.status,
+            statusName: labels(lang)[r.status as 'up' | 'down' | 'unknown'] ?? r.status,
+            since: r.since ?? '',
+            latency: r.latencyMs === null ? '' : Math.round(r.latencyMs),
+            message: r.message,
+          })),
+        ),
       ),
     }));
   return { summary: snap.summary, systems };
@@ -102,11 +145,19 @@ function options<T extends string>(values: readonly T[], selected: string | unde
 
 const oneOf = <T extends string>(v: unknown, values: readonly T[], field: string): T | undefined => {
   if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) throw new InputError(`must be one of ${values.join(', ')}`, field);
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    throw new InputError(`must be one of ${values.join(', ')}`, field);
   return v as T;
 };
 
-type FieldSpec = { name: string; required?: boolean; textarea?: boolean; datetime?: boolean; options?: { value: string; label: string; selected: boolean }[]; value?: string };
+type FieldSpec = {
+  name: string;
+  required?: boolean;
+  textarea?: boolean;
+  datetime?: boolean;
+  options?: { value: string; label: string; selected: boolean }[];
+  value?: string;
+};
 
 function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>, now: Date) {
   const L = labels(lang);
@@ -126,13 +177,30 @@ function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>
       { name: 'cause', required: true, textarea: true },
       { name: 'measures', required: true, textarea: true },
     ],
-    closed: [{ name: 'recommendations', required: true, textarea: true }, { name: 'decision', textarea: true }],
+    closed: [
+      { name: 'recommendations', required: true, textarea: true },
+      { name: 'decision', textarea: true },
+    ],
   };
   const label = (n: string) => (L as Record<string, string>)[n === 'evidence' ? 'refuteEvidence' : n] ?? n;
-  return TRANSITIONS[inc.state].map((to) => ({ to, toName: term(lang, to), fields: fields[to].map((f) => ({ ...f, label: label(f.name) })) }));
+  return TRANSITIONS[inc.state].map((to) => ({
+    to,
+    toName: term(lang, to),
+    fields: fields[to].map((f) => ({ ...f, label: label(f.name) })),
+  }));
 }
 
-const TRANSITION_FIELDS = ['evidence', 'level', 'levelReason', 'levelAgreedWith', 'kind', 'cause', 'measures', 'recommendations', 'decision'] as const;
+const TRANSITION_FIELDS = [
+  'evidence',
+  'level',
+  'levelReason',
+  'levelAgreedWith',
+  'kind',
+  'cause',
+  'measures',
+  'recommendations',
+  'decision',
+] as const;
 
 async function incidentOr404(s: Pick<ConsoleDeps, 'db'>, id: string) {
   const row = await getIncidentRow(s.db(), id);
@@ -140,14 +208,17 @@ async function incidentOr404(s: Pick<ConsoleDeps, 'db'>, id: string) {
   return row;
 }
 
-type StoredExtensions = { latest?: string } & Record<string, {
-  stage: string;
-  notes?: string[];
-  window?: { basis: string; startedAt: string; resolvedAt: string | null; refutedAt?: string };
-  extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[];
-  annulments?: { announcement?: string; lot?: string; what: string; formedAt: string; rule: string }[];
-  duties?: { announcement?: string; lot?: string; duty: string; rule: string }[];
-}>;
+type StoredExtensions = { latest?: string } & Record<
+  string,
+  {
+    stage: string;
+    notes?: string[];
+    window?: { basis: string; startedAt: string; resolvedAt: string | null; refutedAt?: string };
+    extensions?: { announcement?: string; lot?: string; deadline: string; original: string | null; extended: string; rule: string }[];
+    annulments?: { announcement?: string; lot?: string; what: string; formedAt: string; rule: string }[];
+    duties?: { announcement?: string; lot?: string; duty: string; rule: string }[];
+  }
+>;
 
 /** The consequences (EX-UNSCRUPULOUS, EX-N-RESULTS) an operator may record now, as the policy offers them. */
 async function consequenceForm(s: Pick<ConsoleDeps, 'db'>, row: IncidentRow, lang: 'kk' | 'ru') {
@@ -171,7 +242,13 @@ const boardPage = (s: PagesDeps) => async (ctx: Context) => {
   const open = (await listIncidentRows(s.db(), { limit: 100 })).filter((r) => r.state !== 'closed' && r.state !== 'refuted');
   // kuzet's own silence (issue #11), shown apart from the systems' incidents and never as their downtime.
   const silences = (await openSilences(s.db(), placeNamesOf(s.config()))).map((x) => ({ ...x, text: x.subject[lang] }));
-  html(ctx, s, 'board', { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] }, { live: true, title: labels(lang).board });
+  html(
+    ctx,
+    s,
+    'board',
+    { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] },
+    { live: true, title: labels(lang).board },
+  );
 };
 
 /** A `YYYY-MM-DD` query parameter as an epoch day, undefined when absent. */
@@ -197,21 +274,34 @@ const incidentsPage = (s: PagesDeps) => async (ctx: Context) => {
   const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
   if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
   const rows = await listIncidentRows(s.db(), { state, level, system, from, to, limit: 500 });
-  html(ctx, s, 'incidents', {
-    incidents: incidentRows(s.config(), lang, rows),
-    states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
-    levels: options(LEVELS, level, (v) => term(lang, v)),
-    systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
-    from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
-    to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
-  }, { live: true, title: L.incidents });
+  html(
+    ctx,
+    s,
+    'incidents',
+    {
+      incidents: incidentRows(s.config(), lang, rows),
+      states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
+      levels: options(LEVELS, level, (v) => term(lang, v)),
+      systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
+      from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
+      to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
+    },
+    { live: true, title: L.incidents },
+  );
 };
 
 /** The incident's evidence as the page shows it: screenshots (served by `screenshotFile`), per-check details. */
 function evidenceOf(id: string, row: IncidentRow) {
-  const ev = (row.evidence ?? {}) as { screenshots?: string[]; details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[]; description?: string };
+  const ev = (row.evidence ?? {}) as {
+    screenshots?: string[];
+    details?: { key: string; regions?: string[]; firstFailureAt?: string; lastMessage?: string }[];
+    description?: string;
+  };
   return {
-    screenshots: (ev.screenshots ?? []).map((p, i) => ({ name: p.split(/[\\/]/).pop(), url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}` })),
+    screenshots: (ev.screenshots ?? []).map((p, i) => ({
+      name: p.split(/[\\/]/).pop(),
+      url: `/console/incidents/${encodeURIComponent(id)}/screenshots/${i}`,
+    })),
     details: (ev.details ?? []).map((d) => ({ ...d, regions: (d.regions ?? []).join(', ') })),
     description: ev.description,
   };
@@ -224,13 +314,27 @@ function extensionsOf(row: IncidentRow) {
   return {
     extensions: latest?.extensions ?? [],
     extensionNotes: latest?.notes ?? [],
-    extensionsBasis: latest?.window ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}` : '',
+    extensionsBasis: latest?.window
+      ? `${latest.window.basis}: ${latest.window.startedAt} – ${latest.window.resolvedAt ?? latest.window.refutedAt ?? ''}`
+      : '',
     annulments: latest?.annulments ?? [],
     duties: latest?.duties ?? [],
   };
 }
 
-const appealView = (id: string, lang: 'kk' | 'ru') => (a: IncidentAppealRow) => ({ id: a.id, own: a.incident_id === id, linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id, organisation: a.organisation, binIin: a.bin_iin, email: a.email, phone: a.phone, description: a.description, receivedAt: formatAstana(new Date(a.received_at)), channel: a.channel, channelName: term(lang, `channel-${a.channel}`) });
+const appealView = (id: string, lang: 'kk' | 'ru') => (a: IncidentAppealRow) => ({
+  id: a.id,
+  own: a.incident_id === id,
+  linkedTo: a.incident_id === id ? a.linked_incident_id : a.incident_id,
+  organisation: a.organisation,
+  binIin: a.bin_iin,
+  email: a.email,
+  phone: a.phone,
+  description: a.description,
+  receivedAt: formatAstana(new Date(a.received_at)),
+  channel: a.channel,
+  channelName: term(lang, `channel-${a.channel}`),
+});
 
 /** `GET /console/incidents/:id`: the incident with its clocks, timeline, appeals, evidence, extensions and forms. */
 const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
@@ -239,24 +343,44 @@ const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
   const row = await incidentOr404(s, id);
   const inc = incidentView(row);
   const now = s.now();
-  const clocks = (await clocksView(s.db(), id, now.getTime())).map((c) => ({ ...c, stateName: term(lang, c.state), dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '' }));
-  const timeline = (await timelineView(s.db(), id)).map((t) => ({ ...t, after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1) }));
+  const clocks = (await clocksView(s.db(), id, now.getTime())).map((c) => ({
+    ...c,
+    stateName: term(lang, c.state),
+    dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '',
+  }));
+  const timeline = (await timelineView(s.db(), id)).map((t) => ({
+    ...t,
+    after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1),
+  }));
   const appeals = await incidentAppeals(s.db(), id);
   const { description, ...evidence } = evidenceOf(id, row);
-  html(ctx, s, 'incident', {
-    inc: { ...inc, ...placeOf(s.config(), lang, inc.system, inc.module), kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '', stateName: term(lang, inc.state), levelName: term(lang, inc.level), proposedLevelName: term(lang, inc.proposedLevel) },
-    clocks,
-    timeline,
-    canOperate,
-    forms: transitionForms(lang, inc, now),
-    canChangePlannedFix: inc.state === 'confirmed',
-    appeals: appeals.map(appealView(id, lang)),
-    ...evidence,
-    evidenceText: appeals.length === 0 ? description : undefined,
-    ...extensionsOf(row),
-    consequences: consequencesRecorded(row),
-    consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
-  }, { live: true, title: `${id} · ${L.incidents}` });
+  html(
+    ctx,
+    s,
+    'incident',
+    {
+      inc: {
+        ...inc,
+        ...placeOf(s.config(), lang, inc.system, inc.module),
+        kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '',
+        stateName: term(lang, inc.state),
+        levelName: term(lang, inc.level),
+        proposedLevelName: term(lang, inc.proposedLevel),
+      },
+      clocks,
+      timeline,
+      canOperate,
+      forms: transitionForms(lang, inc, now),
+      canChangePlannedFix: inc.state === 'confirmed',
+      appeals: appeals.map(appealView(id, lang)),
+      ...evidence,
+      evidenceText: appeals.length === 0 ? description : undefined,
+      ...extensionsOf(row),
+      consequences: consequencesRecorded(row),
+      consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
+    },
+    { live: true, title: `${id} · ${L.incidents}` },
+  );
 };
 
 /** `GET /console/incidents/:id/screenshots/:n`: a journey's screenshot, only from inside the artifacts directory. */
@@ -267,14 +391,16 @@ const screenshotFile = (s: PagesDeps) => async (ctx: Context) => {
   const root = resolve(s.artifactsDir);
   const file = p ? resolve(p) : undefined;
   // The path comes from a worker's observation: served only from inside the artifacts directory.
-  if (!file || !file.startsWith(root + sep) || !file.endsWith('.png')) throw new NotFoundError('no such screenshot under the artifacts directory');
+  if (!file || !file.startsWith(root + sep) || !file.endsWith('.png'))
+    throw new NotFoundError('no such screenshot under the artifacts directory');
   const bytes = await readFile(file).catch(() => undefined);
   if (!bytes) throw new NotFoundError('the screenshot is gone (removed by retention)');
   ctx.type = 'image/png';
   ctx.body = bytes;
 };
 
-const backToIncident = (ctx: Context, id: string, done: keyof typeof DONE) => seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=${done}`);
+const backToIncident = (ctx: Context, id: string, done: keyof typeof DONE) =>
+  seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=${done}`);
 
 const transitionAction = (s: PagesDeps) => async (ctx: Context) => {
   const actor = need(ctx, 'operator');
@@ -294,7 +420,11 @@ const plannedFixAction = (s: PagesDeps) => async (ctx: Context) => {
   const actor = need(ctx, 'operator');
   const id = ctx.params.id as string;
   const f = consoleState(ctx).form;
-  await s.incidents.service.updatePlannedFix(id, { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+  await s.incidents.service.updatePlannedFix(
+    id,
+    { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) },
+    actor,
+  );
   backToIncident(ctx, id, 'saved');
 };
 
@@ -303,7 +433,18 @@ const consequenceAction = (s: PagesDeps) => async (ctx: Context) => {
   const id = ctx.params.id as string;
   const f = consoleState(ctx).form;
   const at = astanaInput(f.at, 'at');
-  await s.incidents.service.recordConsequence(id, { kind: f.kind, procurement: f.procurement, note: f.note, ...(f.supplier?.trim() ? { supplier: f.supplier } : {}), ...(at ? { at } : {}), ...(f.version ? { version: Number(f.version) } : {}) }, actor);
+  await s.incidents.service.recordConsequence(
+    id,
+    {
+      kind: f.kind,
+      procurement: f.procurement,
+      note: f.note,
+      ...(f.supplier?.trim() ? { supplier: f.supplier } : {}),
+      ...(at ? { at } : {}),
+      ...(f.version ? { version: Number(f.version) } : {}),
+    },
+    actor,
+  );
   backToIncident(ctx, id, 'saved');
 };
 
@@ -335,10 +476,17 @@ const linkAppealAction = (s: PagesDeps) => async (ctx: Context) => {
 // ---- notices ----
 
 const noticesPage = (s: PagesDeps) => async (ctx: Context) => {
-  html(ctx, s, 'notices', { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) }, { live: true, title: see(ctx).L.notices });
+  html(
+    ctx,
+    s,
+    'notices',
+    { notices: (await s.notices.service.list()).map((n) => ({ ...n, systemName: systemOf(s.config(), n.system)?.name ?? n.system })) },
+    { live: true, title: see(ctx).L.notices },
+  );
 };
 
-const findNotice = async (s: PagesDeps, kind: string, subjectId: string) => (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
+const findNotice = async (s: PagesDeps, kind: string, subjectId: string) =>
+  (await s.notices.service.list()).find((n) => n.kind === kind && n.subjectId === subjectId);
 
 /**
  * The subject to edit. An incident's facts (level, times, extensions, affected lots, recipients) come
@@ -350,18 +498,41 @@ async function subjectFor(s: PagesDeps, kind: string, subjectId: string): Promis
   if (kind === 'incident') {
     await incidentOr404(s, subjectId);
     const fresh = await noticeSubjectForIncident(s, subjectId);
-    if (!fresh) throw new InputError(`incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`, 'incident');
-    return { subject: { ...fresh, description: existing?.subject.description ?? fresh.description }, ...(existing ? { noticeId: existing.id } : {}) };
+    if (!fresh)
+      throw new InputError(
+        `incident ${subjectId} has no configured system, so it has no notice; link its appeal to a monitored incident first`,
+        'incident',
+      );
+    return {
+      subject: { ...fresh, description: existing?.subject.description ?? fresh.description },
+      ...(existing ? { noticeId: existing.id } : {}),
+    };
   }
   if (!existing) throw new NotFoundError(`no ${kind} notice for ${subjectId}`);
   return { subject: existing.subject, noticeId: existing.id };
 }
 
-async function showEditor(s: PagesDeps, ctx: Context, subject: NoticeSubject, noticeId: string | undefined, extra: Record<string, unknown> = {}): Promise<void> {
+async function showEditor(
+  s: PagesDeps,
+  ctx: Context,
+  subject: NoticeSubject,
+  noticeId: string | undefined,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const { L, canOperate } = see(ctx);
   const notice = noticeId ? await s.notices.service.get(noticeId) : undefined;
-  const phases = (subject.kind === 'incident' ? ['opened', 'updated', 'resolved'] : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
-  html(ctx, s, 'notice-edit', { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra }, { title: L.editNotice, flash: flashOf(ctx) });
+  const phases = (
+    subject.kind === 'incident'
+      ? ['opened', 'updated', 'resolved']
+      : ['maintenance-planned', 'maintenance-started', 'maintenance-completed']
+  ).map((value) => ({ value, label: term(consoleState(ctx).lang, value), selected: value === subject.phase }));
+  html(
+    ctx,
+    s,
+    'notice-edit',
+    { subject, notice, phases, canOperate, incidentId: subject.kind === 'incident' ? subject.id : undefined, ...extra },
+    { title: L.editNotice, flash: flashOf(ctx) },
+  );
 }
 
 /** `GET /console/notices/edit?notice=ID` or `?incident=ID`. */
@@ -385,7 +556,11 @@ const noticeSaveAction = (s: PagesDeps) => async (ctx: Context) => {
   const kind = oneOf(f.kind, ['incident', 'maintenance'] as const, 'kind') ?? 'incident';
   const { subject: base, noticeId } = await subjectFor(s, kind, f.id ?? '');
   const phase = (f.phase || base.phase) as Phase;
-  const subject = { ...base, phase, description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) } } as NoticeSubject;
+  const subject = {
+    ...base,
+    phase,
+    description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) },
+  } as NoticeSubject;
   if (f.op === 'preview') {
     const p = await s.notices.service.preview(subject);
     return showEditor(s, ctx, subject, noticeId, { texts: p.texts, previewVersion: p.version });
@@ -401,8 +576,26 @@ const noticeSaveAction = (s: PagesDeps) => async (ctx: Context) => {
 async function showMaintenance(s: PagesDeps, ctx: Context, extra: Record<string, unknown> = {}, flash?: string): Promise<void> {
   const { L, canOperate } = see(ctx);
   const form = (extra.form ?? {}) as Record<string, string>;
-  const systems = Object.entries(s.config().systems).map(([id, sys]) => ({ value: id, label: `${sys.name} (${id})`, selected: id === form.system }));
-  html(ctx, s, 'maintenance', { systems, canOperate, windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({ ...w, systemName: systemOf(s.config(), w.system)?.name ?? w.system })), ...extra }, { live: true, title: L.maintenance, ...(flash ? { flash } : {}) });
+  const systems = Object.entries(s.config().systems).map(([id, sys]) => ({
+    value: id,
+    label: `${sys.name} (${id})`,
+    selected: id === form.system,
+  }));
+  html(
+    ctx,
+    s,
+    'maintenance',
+    {
+      systems,
+      canOperate,
+      windows: (await s.notices.service.listMaintenance({ from: new Date(s.now().getTime() - 7 * 86_400_000) })).map((w) => ({
+        ...w,
+        systemName: systemOf(s.config(), w.system)?.name ?? w.system,
+      })),
+      ...extra,
+    },
+    { live: true, title: L.maintenance, ...(flash ? { flash } : {}) },
+  );
 }
 
 const maintenancePage = (s: PagesDeps) => (ctx: Context) => showMaintenance(s, ctx);
@@ -416,7 +609,9 @@ const maintenanceAction = (s: PagesDeps) => async (ctx: Context) => {
     startsAt: astanaInput(f.startsAt, 'startsAt'),
     endsAt: astanaInput(f.endsAt, 'endsAt'),
     description: { ru: f.descriptionRu ?? '', ...(f.descriptionKk?.trim() ? { kk: f.descriptionKk } : {}) },
-    responsible: f.responsible?.trim() ? [{ name: f.responsible.trim(), ...(f.responsibleEmail?.trim() ? { email: f.responsibleEmail.trim() } : {}) }] : [],
+    responsible: f.responsible?.trim()
+      ? [{ name: f.responsible.trim(), ...(f.responsibleEmail?.trim() ? { email: f.responsibleEmail.trim() } : {}) }]
+      : [],
   };
   if (f.op === 'plan') {
     const actor = need(ctx, 'operator');
@@ -438,28 +633,65 @@ const etpsPage = (s: PagesDeps) => async (ctx: Context) => {
   const { lang, L, canOperate } = see(ctx);
   const rt = s.etp();
   await rt.ensureSeeded();
-  const checks = new Map(boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]));
+  const checks = new Map(
+    boardRows(s, lang, ['etp']).systems.map((e) => [e.id, e.rows.map((r) => ({ ...r, target: `${r.target}/${r.check}` }))]),
+  );
   const etps = await Promise.all(
     (await listEtps(s.db(), s.now())).map(async (e) => {
       const d = await rt.detail(e.id);
-      return { ...e, stateName: e.state, failureDays: d.streak.failureDays.slice(-15).join(', '), events: d.events.slice(-5), decisions: d.decisions.slice(-5), rows: checks.get(e.id) ?? [] };
+      return {
+        ...e,
+        stateName: e.state,
+        failureDays: d.streak.failureDays.slice(-15).join(', '),
+        events: d.events.slice(-5),
+        decisions: d.decisions.slice(-5),
+        rows: checks.get(e.id) ?? [],
+      };
     }),
   );
-  html(ctx, s, 'etps', { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) }, { live: true, title: L.etps, flash: flashOf(ctx) });
+  html(
+    ctx,
+    s,
+    'etps',
+    { etps, canOperate, decisions: ['keep', 'disconnect'].map((value) => ({ value, label: term(lang, value) })) },
+    { live: true, title: L.etps, flash: flashOf(ctx) },
+  );
 };
 
 const etpDecisionAction = (s: PagesDeps) => async (ctx: Context) => {
   const actor = need(ctx, 'operator');
   const f = consoleState(ctx).form;
   const at = astanaInput(f.disconnectAt, 'disconnectAt');
-  await s.etp().decide(ctx.params.id as string, { decision: f.decision, reason: f.reason, ...(at ? { disconnectAt: at } : {}), ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}) }, actor);
+  await s.etp().decide(
+    ctx.params.id as string,
+    {
+      decision: f.decision,
+      reason: f.reason,
+      ...(at ? { disconnectAt: at } : {}),
+      ...(f.thresholdDate?.trim() ? { thresholdDate: f.thresholdDate.trim() } : {}),
+    },
+    actor,
+  );
   seeOther(ctx, '/console/etps?done=saved');
 };
 
 const journalPage = (s: PagesDeps) => (ctx: Context) => {
   const { lang, L } = see(ctx);
   const today = formatAstana(s.now()).slice(0, 10);
-  html(ctx, s, 'journal', { journalFormats: JOURNAL_FORMATS, from: `${today.slice(0, 4)}-01-01`, to: today, year: String(Number(today.slice(0, 4)) - 1), lang, otherLang: lang === 'kk' ? 'ru' : 'kk' }, { title: L.journal });
+  html(
+    ctx,
+    s,
+    'journal',
+    {
+      journalFormats: JOURNAL_FORMATS,
+      from: `${today.slice(0, 4)}-01-01`,
+      to: today,
+      year: String(Number(today.slice(0, 4)) - 1),
+      lang,
+      otherLang: lang === 'kk' ? 'ru' : 'kk',
+    },
+    { title: L.journal },
+  );
 };
 
 export function registerPages(router: Router, s: PagesDeps): void {

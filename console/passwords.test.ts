@@ -32,7 +32,10 @@ test('weak passwords are refused naming the field', () => {
     ['x'.repeat(1025), undefined, /at most 1024/],
   ];
   for (const [pw, user, msg] of cases) {
-    assert.throws(() => checkPasswordStrength(pw, user), (e: unknown) => e instanceof InputError && e.field === 'password' && msg.test(e.message));
+    assert.throws(
+      () => checkPasswordStrength(pw, user),
+      (e: unknown) => e instanceof InputError && e.field === 'password' && msg.test(e.message),
+    );
   }
   assert.doesNotThrow(() => checkPasswordStrength('a long enough password', 'olga'));
 });

@@ -15,14 +15,17 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 function derive(password: string, salt: Buffer, o: { N: number; r: number; p: number }): Promise<Buffer> {
   const opts: ScryptOptions = { N: o.N, r: o.r, p: o.p, maxmem: 128 * o.N * o.r * 2 };
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFKC'), salt, KEY_BYTES, opts, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_BYTES, opts, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 /** Refuses passwords too short to resist guessing (the field is named for the CLI and the forms). */
 export function checkPasswordStrength(password: string, username?: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw new InputError(`must be at least ${MIN_PASSWORD_LENGTH} characters`, 'password');
   if (password.length > 1024) throw new InputError('must be at most 1024 characters', 'password');
-  if (username && password.toLowerCase().includes(username.toLowerCase())) throw new InputError('must not contain the user name', 'password');
+  if (username && password.toLowerCase().includes(username.toLowerCase()))
+    throw new InputError('must not contain the user name', 'password');
 }
 
 export async function hashPassword(password: string): Promise<string> {

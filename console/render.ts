@@ -14,12 +14,31 @@ const load = (name: string) => readFileSync(new URL(`./views/${name}.hbs`, impor
 hb.registerPartial('incidentTable', load('incident-table'));
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
-export const PAGES = ['layout', 'login', 'error', 'board', 'incidents', 'incident', 'notices', 'notice-edit', 'maintenance', 'etps', 'journal', 'users', 'tokens', 'audit'] as const;
+export const PAGES = [
+  'layout',
+  'login',
+  'error',
+  'board',
+  'incidents',
+  'incident',
+  'notices',
+  'notice-edit',
+  'maintenance',
+  'etps',
+  'journal',
+  'users',
+  'tokens',
+  'audit',
+] as const;
 export type PageName = (typeof PAGES)[number];
-const compiled = Object.fromEntries(PAGES.map((p) => [p, hb.compile(load(p), { strict: false })])) as Record<PageName, Handlebars.TemplateDelegate>;
+const compiled = Object.fromEntries(PAGES.map((p) => [p, hb.compile(load(p), { strict: false })])) as Record<
+  PageName,
+  Handlebars.TemplateDelegate
+>;
 
 /** `default-src 'none'`: scripts, styles and connections only from kuzet itself; no inline anything; not framable. */
-export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface Me {
   username: string;
@@ -51,12 +70,29 @@ export const labels = (lang: ConsoleLang): Labels => LABELS[lang];
 export const term = (lang: ConsoleLang, k: string | null | undefined): string => (k ? (TERMS[lang][k] ?? k) : '');
 
 /** Renders `page` inside the layout. `live` marks pages whose `data-live` parts follow server events. */
-export function renderPage(page: PageName, c: PageContext, data: Record<string, unknown>, opts: { title?: string; live?: boolean } = {}): string {
+export function renderPage(
+  page: PageName,
+  c: PageContext,
+  data: Record<string, unknown>,
+  opts: { title?: string; live?: boolean } = {},
+): string {
   const L = labels(c.lang);
   const base = { L, lang: c.lang, csrf: c.csrf, me: c.me ? { ...c.me, roleName: term(c.lang, c.me.role) } : undefined };
   const content = compiled[page]({ ...base, ...data });
   const nav = c.me
-    ? NAV.filter((n) => roleAtLeast((c.me as Me).role, n.role)).map((n) => ({ href: n.href, label: L[n.key], current: n.href === '/console' ? c.path === '/console' : c.path.startsWith(n.href) }))
+    ? NAV.filter((n) => roleAtLeast((c.me as Me).role, n.role)).map((n) => ({
+        href: n.href,
+        label: L[n.key],
+        current: n.href === '/console' ? c.path === '/console' : c.path.startsWith(n.href),
+      }))
     : [];
-  return compiled.layout({ ...base, title: opts.title ?? L.console, content, nav, now: formatAstana(c.now), liveNote: opts.live === true, flash: c.flash });
+  return compiled.layout({
+    ...base,
+    title: opts.title ?? L.console,
+    content,
+    nav,
+    now: formatAstana(c.now),
+    liveNote: opts.live === true,
+    flash: c.flash,
+  });
 }

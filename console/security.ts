@@ -56,7 +56,14 @@ async function readForm(ctx: Context): Promise<Record<string, string>> {
 }
 
 export function sessionCookieOptions(ctx: Context, maxAgeMs?: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: ctx.secure, path: '/', overwrite: true, ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.secure,
+    path: '/',
+    overwrite: true,
+    ...(maxAgeMs !== undefined ? { maxAge: maxAgeMs } : {}),
+  };
 }
 
 export const sessionCookieName = (ctx: Context) => (ctx.secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE);
@@ -64,7 +71,14 @@ export const sessionCookieName = (ctx: Context) => (ctx.secure ? SECURE_SESSION_
 function pickLang(ctx: Context): ConsoleLang {
   const q = ctx.query.lang;
   if (typeof q === 'string' && (CONSOLE_LANGS as readonly string[]).includes(q)) {
-    ctx.cookies.set(LANG_COOKIE, q, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/console', maxAge: 365 * 86_400_000, overwrite: true });
+    ctx.cookies.set(LANG_COOKIE, q, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path: '/console',
+      maxAge: 365 * 86_400_000,
+      overwrite: true,
+    });
     return q as ConsoleLang;
   }
   const c = ctx.cookies.get(LANG_COOKIE);
@@ -120,7 +134,12 @@ function renderError(ctx: Context, s: SecurityDeps, status: number, message: str
   ctx.status = status;
   ctx.type = 'text/html; charset=utf-8';
   const back = ctx.method === 'GET' ? '/console' : backPath(ctx, s);
-  ctx.body = renderPage('error', { lang, me, csrf: st?.session?.csrf, path: ctx.path, now: s.now() }, { heading: status === 403 ? L.forbidden : `${L.error} ${status}`, message, back }, { title: L.error });
+  ctx.body = renderPage(
+    'error',
+    { lang, me, csrf: st?.session?.csrf, path: ctx.path, now: s.now() },
+    { heading: status === 403 ? L.forbidden : `${L.error} ${status}`, message, back },
+    { title: L.error },
+  );
 }
 
 export function consoleMiddleware(s: SecurityDeps) {
@@ -151,7 +170,8 @@ export function consoleMiddleware(s: SecurityDeps) {
         if (crossSite(ctx, s)) throw forbidden('cross-site request refused (Origin / Sec-Fetch-Site is not this console)');
         state.form = await readForm(ctx);
         if (ctx.path === '/console/login') {
-          if (!sameToken(state.form._csrf, ctx.cookies.get(LOGIN_CSRF_COOKIE))) throw forbidden('the form’s CSRF token is missing or does not match; reload the sign-in page');
+          if (!sameToken(state.form._csrf, ctx.cookies.get(LOGIN_CSRF_COOKIE)))
+            throw forbidden('the form’s CSRF token is missing or does not match; reload the sign-in page');
         } else if (!state.session) {
           ctx.redirect('/console/login');
           ctx.status = 303;
@@ -170,7 +190,14 @@ export function consoleMiddleware(s: SecurityDeps) {
     } catch (e) {
       if (e instanceof KuzetError) {
         if (e.status >= 500) s.log.warn({ err: e.message, path: ctx.path }, 'console request failed');
-        renderError(ctx, s, e.status, e instanceof InputError && e.issues.length > 1 ? e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ') : e.message);
+        renderError(
+          ctx,
+          s,
+          e.status,
+          e instanceof InputError && e.issues.length > 1
+            ? e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ')
+            : e.message,
+        );
       } else {
         s.log.error({ err: (e as Error).message, stack: (e as Error).stack, path: ctx.path }, 'console request failed');
         renderError(ctx, s, 500, 'internal error; see the server log');

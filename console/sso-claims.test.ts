@@ -4,7 +4,12 @@ import { describe, it } from 'node:test';
 import type { Role } from '../core/auth.ts';
 import { claimAt, displayName, mapRole, usernameFrom } from './sso-claims.ts';
 
-const ROLES: Record<string, Role> = { 'kuzet-viewers': 'viewer', 'kuzet-operators': 'operator', 'kuzet-admins': 'admin', '/ops/on-call': 'operator' };
+const ROLES: Record<string, Role> = {
+  'kuzet-viewers': 'viewer',
+  'kuzet-operators': 'operator',
+  'kuzet-admins': 'admin',
+  '/ops/on-call': 'operator',
+};
 
 describe('mapRole', () => {
   const cases: [string, unknown, Role | undefined][] = [
@@ -28,9 +33,27 @@ describe('usernameFrom', () => {
   const cases: [string, Record<string, unknown>, ReturnType<typeof usernameFrom>][] = [
     ['a plain name, lower-cased', { preferred_username: 'Aigerim.S' }, { ok: true, username: 'aigerim.s' }],
     ['missing', {}, { ok: false, reason: 'the identity provider sent no "preferred_username" claim to name the console user' }],
-    ['not a string', { preferred_username: 7 }, { ok: false, reason: 'the identity provider sent no "preferred_username" claim to name the console user' }],
-    ['an e-mail address is not a console name', { preferred_username: 'a@b.kz' }, { ok: false, reason: 'the "preferred_username" claim "a@b.kz" is not a usable user name (2–64 characters: latin letters, digits, . _ -)' }],
-    ['Cyrillic is not a console name', { preferred_username: 'айгерим' }, { ok: false, reason: 'the "preferred_username" claim "айгерим" is not a usable user name (2–64 characters: latin letters, digits, . _ -)' }],
+    [
+      'not a string',
+      { preferred_username: 7 },
+      { ok: false, reason: 'the identity provider sent no "preferred_username" claim to name the console user' },
+    ],
+    [
+      'an e-mail address is not a console name',
+      { preferred_username: 'a@b.kz' },
+      {
+        ok: false,
+        reason: 'the "preferred_username" claim "a@b.kz" is not a usable user name (2–64 characters: latin letters, digits, . _ -)',
+      },
+    ],
+    [
+      'Cyrillic is not a console name',
+      { preferred_username: 'айгерим' },
+      {
+        ok: false,
+        reason: 'the "preferred_username" claim "айгерим" is not a usable user name (2–64 characters: latin letters, digits, . _ -)',
+      },
+    ],
   ];
   for (const [name, claims, want] of cases) it(name, () => assert.deepEqual(usernameFrom(claims, 'preferred_username'), want));
 });

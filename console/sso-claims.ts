@@ -37,11 +37,19 @@ export function mapRole(claim: unknown, roles: Readonly<Record<string, Role>>): 
 }
 
 /** The console user name from a claim, by the local accounts' rules, or a reason naming the claim. */
-export function usernameFrom(claims: Readonly<Record<string, unknown>>, claim: string): { ok: true; username: string } | { ok: false; reason: string } {
+export function usernameFrom(
+  claims: Readonly<Record<string, unknown>>,
+  claim: string,
+): { ok: true; username: string } | { ok: false; reason: string } {
   const v = claims[claim];
-  if (typeof v !== 'string' || v.trim() === '') return { ok: false, reason: `the identity provider sent no "${claim}" claim to name the console user` };
+  if (typeof v !== 'string' || v.trim() === '')
+    return { ok: false, reason: `the identity provider sent no "${claim}" claim to name the console user` };
   const r = usernameSchema.safeParse(v);
-  if (!r.success) return { ok: false, reason: `the "${claim}" claim "${v.slice(0, 100)}" is not a usable user name (2–64 characters: latin letters, digits, . _ -)` };
+  if (!r.success)
+    return {
+      ok: false,
+      reason: `the "${claim}" claim "${v.slice(0, 100)}" is not a usable user name (2–64 characters: latin letters, digits, . _ -)`,
+    };
   return { ok: true, username: r.data };
 }
 

@@ -58,7 +58,12 @@ class Browser {
     if (url.startsWith(this.kuzet)) headers['x-forwarded-for'] = this.ip;
     if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (o.form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(url, { method: o.method ?? (o.form ? 'POST' : 'GET'), headers, redirect: 'manual', ...(o.form ? { body: new URLSearchParams(o.form).toString() } : {}) });
+    const res = await fetch(url, {
+      method: o.method ?? (o.form ? 'POST' : 'GET'),
+      headers,
+      redirect: 'manual',
+      ...(o.form ? { body: new URLSearchParams(o.form).toString() } : {}),
+    });
     const setCookies = res.headers.getSetCookie();
     for (const c of setCookies) {
       const [pair] = c.split(';');
@@ -84,9 +89,13 @@ class Browser {
         continue;
       }
       const action = /<form[^>]*action="([^"]+)"/.exec(r.text)?.[1];
-      assert.ok(r.status === 200 && action, `expected a redirect or the provider's form at ${url}, got ${r.status}: ${r.text.slice(0, 300)}`);
+      assert.ok(
+        r.status === 200 && action,
+        `expected a redirect or the provider's form at ${url}, got ${r.status}: ${r.text.slice(0, 300)}`,
+      );
       const form: Record<string, string> = {};
-      for (const m of r.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1] as string] = m[2] as string;
+      for (const m of r.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+        form[m[1] as string] = m[2] as string;
       if (/name="login"/.test(r.text)) Object.assign(form, { login, password: 'any password' });
       const posted = await this.req(new URL(action.replace(/&amp;/g, '&'), url).href, { form });
       assert.ok(posted.location, `the provider answered its form with ${posted.status}: ${posted.text.slice(0, 300)}`);
@@ -117,7 +126,10 @@ describe('console single sign-on (OIDC)', () => {
   const prefix = uniqueName('kzsso');
   const dir = tempDir();
   const auditOf = (subject: string) =>
-    k.db.query<{ actor: string; ip: string | null; action: string; before: unknown; after: Record<string, unknown> | null }>('SELECT actor, ip, action, before, after FROM audit_log WHERE subject = $1 ORDER BY id', [subject]);
+    k.db.query<{ actor: string; ip: string | null; action: string; before: unknown; after: Record<string, unknown> | null }>(
+      'SELECT actor, ip, action, before, after FROM audit_log WHERE subject = $1 ORDER BY id',
+      [subject],
+    );
 
   before(async () => {
     idp = await listen();
@@ -139,7 +151,15 @@ describe('console single sign-on (OIDC)', () => {
       PROBES,
       { KUZET_TEST_OIDC_SECRET: CLIENT_SECRET },
     );
-    k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {}, artifactsDir: join(dir.path, 'artifacts') });
+    k = await startKuzet({
+      config,
+      log: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      workers: false,
+      env: {},
+      artifactsDir: join(dir.path, 'artifacts'),
+    });
     await createUser(k.db, { username: 'ada', role: 'admin', password: PASSWORD }, { id: 'test' });
 
     const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
@@ -180,7 +200,10 @@ describe('console single sign-on (OIDC)', () => {
     const kk = await b.req(`${k.url}/console/login?next=%2Fconsole%2Fincidents`);
     assert.equal(kk.status, 200);
     // Handlebars writes "=" as &#x3D; in attributes; the browser reads it back as "=".
-    assert.match(kk.text, new RegExp(`<a class="button" href="/console/login/oidc\\?next&#x3D;%2Fconsole%2Fincidents" data-sso>${LABELS.kk.ssoButton}</a>`));
+    assert.match(
+      kk.text,
+      new RegExp(`<a class="button" href="/console/login/oidc\\?next&#x3D;%2Fconsole%2Fincidents" data-sso>${LABELS.kk.ssoButton}</a>`),
+    );
     assert.match(kk.text, /name="password"/, 'the password form stays');
     const ru = await b.req(`${k.url}/console/login?lang=ru`);
     assert.match(ru.text, new RegExp(`data-sso>${LABELS.ru.ssoButton}<`));
@@ -223,12 +246,23 @@ describe('console single sign-on (OIDC)', () => {
     assert.ok(cookie, cb.setCookies.join(' | '));
     assert.match(cookie, /httponly/i);
     assert.match(cookie, /samesite=lax/i);
-    assert.ok(cb.setCookies.some((c) => /^kuzet_oidc_state=;/.test(c)), 'the state cookie is cleared');
+    assert.ok(
+      cb.setCookies.some((c) => /^kuzet_oidc_state=;/.test(c)),
+      'the state cookie is cleared',
+    );
     const board = await b.req(`${k.url}/console`);
     assert.equal(board.status, 200);
     assert.match(board.text, /data-user="aigerim"/);
-    const [user] = await k.db.query<{ role: string; name: string; password_hash: string; oidc_issuer: string; oidc_subject: string }>("SELECT role, name, password_hash, oidc_issuer, oidc_subject FROM console_users WHERE username = 'aigerim'");
-    assert.deepEqual(user, { role: 'operator', name: 'Айгерим Сейткали', password_hash: '', oidc_issuer: idp.url, oidc_subject: 'sub-aigerim' });
+    const [user] = await k.db.query<{ role: string; name: string; password_hash: string; oidc_issuer: string; oidc_subject: string }>(
+      "SELECT role, name, password_hash, oidc_issuer, oidc_subject FROM console_users WHERE username = 'aigerim'",
+    );
+    assert.deepEqual(user, {
+      role: 'operator',
+      name: 'Айгерим Сейткали',
+      password_hash: '',
+      oidc_issuer: idp.url,
+      oidc_subject: 'sub-aigerim',
+    });
 
     const dana = new Browser(k.url, '203.0.113.4');
     assert.equal((await dana.sso('sub-dana')).location, '/console');
@@ -237,9 +271,18 @@ describe('console single sign-on (OIDC)', () => {
     assert.match(admin.text, /data-username="aigerim"[^]*?data-sso>SSO</);
 
     const log = await auditOf('aigerim');
-    assert.deepEqual(log.map((a) => a.action), ['user.create', 'console.sign-in']);
+    assert.deepEqual(
+      log.map((a) => a.action),
+      ['user.create', 'console.sign-in'],
+    );
     assert.equal(log[0]?.actor, 'system:oidc');
-    assert.deepEqual(log[1], { actor: 'user:aigerim', ip: '203.0.113.3', action: 'console.sign-in', before: null, after: { method: 'oidc', role: 'operator', issuer: idp.url } });
+    assert.deepEqual(log[1], {
+      actor: 'user:aigerim',
+      ip: '203.0.113.3',
+      action: 'console.sign-in',
+      before: null,
+      after: { method: 'oidc', role: 'operator', issuer: idp.url },
+    });
   });
 
   it('refuses a person whose groups map to no role with 403 and no session; there is no default role', async () => {
@@ -293,15 +336,22 @@ describe('console single sign-on (OIDC)', () => {
     once.jar.set('kuzet_oidc_state', cookie);
     await badState(once, url);
 
-    const failures = await k.db.query<{ after: { reason: string } }>("SELECT after FROM audit_log WHERE action = 'console.sign-in-failed' AND ip LIKE '203.0.113.%' ORDER BY id");
-    assert.deepEqual(failures.map((f) => f.after.reason), ['state mismatch', 'state missing', 'no state cookie', 'state unknown or expired']);
+    const failures = await k.db.query<{ after: { reason: string } }>(
+      "SELECT after FROM audit_log WHERE action = 'console.sign-in-failed' AND ip LIKE '203.0.113.%' ORDER BY id",
+    );
+    assert.deepEqual(
+      failures.map((f) => f.after.reason),
+      ['state mismatch', 'state missing', 'no state cookie', 'state unknown or expired'],
+    );
   });
 
   it('shows the provider’s refusal (error=access_denied) as 403', async () => {
     const b = new Browser(k.url, '203.0.113.11');
     const start = await b.req(`${k.url}/console/login/oidc`);
     const state = new URL(start.location as string).searchParams.get('state') as string;
-    const r = await b.req(`${k.url}/console/login/oidc/callback?error=access_denied&error_description=${encodeURIComponent('the user said no')}&state=${state}`);
+    const r = await b.req(
+      `${k.url}/console/login/oidc/callback?error=access_denied&error_description=${encodeURIComponent('the user said no')}&state=${state}`,
+    );
     assert.equal(r.status, 403);
     assert.ok(r.text.includes(LABELS.kk.ssoRefused.replace('{reason}', 'access_denied: the user said no')), r.text.slice(0, 800));
     assert.equal(b.session(), undefined);
@@ -317,8 +367,17 @@ describe('console single sign-on (OIDC)', () => {
     const second = new Browser(k.url, '203.0.113.13');
     assert.equal((await second.sso('sub-erlan')).status, 302);
     const log = await auditOf('erlan');
-    assert.deepEqual(log.map((a) => a.action), ['user.create', 'console.sign-in', 'user.role', 'console.sign-in']);
-    assert.deepEqual(log[2], { actor: 'system:oidc', ip: '203.0.113.13', action: 'user.role', before: { role: 'viewer' }, after: { role: 'operator', source: 'oidc', claimValues: ['kuzet-operators'] } });
+    assert.deepEqual(
+      log.map((a) => a.action),
+      ['user.create', 'console.sign-in', 'user.role', 'console.sign-in'],
+    );
+    assert.deepEqual(log[2], {
+      actor: 'system:oidc',
+      ip: '203.0.113.13',
+      action: 'user.role',
+      before: { role: 'viewer' },
+      after: { role: 'operator', source: 'oidc', claimValues: ['kuzet-operators'] },
+    });
     assert.equal(log[3]?.after?.role, 'operator');
 
     // Losing every mapped group at the provider: refused, the account keeps no new session.
@@ -344,7 +403,10 @@ describe('console single sign-on (OIDC)', () => {
     const refused = (await auditOf('saule')).filter((a) => a.action === 'console.sign-in-refused');
     assert.equal(refused.length, 2);
     assert.deepEqual(refused[0]?.after, { reason: 'sso-account' });
-    await assert.rejects(setPassword(k.db, 'saule', 'a brand new password here', { id: 'test' }, new Date()), /"saule" signs in through single sign-on/);
+    await assert.rejects(
+      setPassword(k.db, 'saule', 'a brand new password here', { id: 'test' }, new Date()),
+      /"saule" signs in through single sign-on/,
+    );
   });
 
   it('never lets a provider name take over a local account', async () => {
@@ -353,7 +415,9 @@ describe('console single sign-on (OIDC)', () => {
     assert.equal(cb.status, 403);
     assert.ok(cb.text.includes(LABELS.kk.ssoNameTaken.replace('{name}', 'ada')), cb.text.slice(0, 800));
     assert.equal(b.session(), undefined);
-    const [ada] = await k.db.query<{ oidc_subject: string | null; name: string | null }>("SELECT oidc_subject, name FROM console_users WHERE username = 'ada'");
+    const [ada] = await k.db.query<{ oidc_subject: string | null; name: string | null }>(
+      "SELECT oidc_subject, name FROM console_users WHERE username = 'ada'",
+    );
     assert.deepEqual(ada, { oidc_subject: null, name: null });
   });
 
@@ -363,7 +427,15 @@ describe('console single sign-on (OIDC)', () => {
     const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((r) => closed.close(r));
     const clients = new OidcClients();
-    const settings = (issuer: string) => ({ issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: ['openid'], usernameClaim: 'preferred_username', roleClaim: 'groups', roles: { a: 'admin' as const } });
+    const settings = (issuer: string) => ({
+      issuer,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      scopes: ['openid'],
+      usernameClaim: 'preferred_username',
+      roleClaim: 'groups',
+      roles: { a: 'admin' as const },
+    });
     await assert.rejects(clients.get(settings(down)), /fetch failed|ECONNREFUSED/);
     const up = clients.get(settings(idp.url));
     assert.equal((await up).serverMetadata().issuer, idp.url);
@@ -401,7 +473,9 @@ describe('console single sign-on (OIDC)', () => {
     assert.equal(`${end.origin}${end.pathname}`, `${idp.url}/session/end`);
     assert.equal(end.searchParams.get('post_logout_redirect_uri'), `${k.url}/console/login`);
     assert.equal(end.searchParams.get('client_id'), CLIENT_ID);
-    const hint = JSON.parse(Buffer.from((end.searchParams.get('id_token_hint') as string).split('.')[1] as string, 'base64url').toString()) as { sub: string; aud: string; iss: string };
+    const hint = JSON.parse(
+      Buffer.from((end.searchParams.get('id_token_hint') as string).split('.')[1] as string, 'base64url').toString(),
+    ) as { sub: string; aud: string; iss: string };
     assert.deepEqual([hint.sub, hint.aud, hint.iss], ['sub-gulnar', CLIENT_ID, idp.url]);
     // kuzet's own session ended before the browser left.
     assert.equal(b.session(), undefined);
@@ -414,7 +488,8 @@ describe('console single sign-on (OIDC)', () => {
     assert.equal(confirm.status, 200, confirm.text.slice(0, 300));
     const action = /<form[^>]*action="([^"]+)"/.exec(confirm.text)?.[1] as string;
     const form: Record<string, string> = { logout: 'yes' };
-    for (const m of confirm.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1] as string] = m[2] as string;
+    for (const m of confirm.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+      form[m[1] as string] = m[2] as string;
     const done = await b.req(new URL(action, end).href, { form });
     assert.equal(done.status, 303, done.text.slice(0, 300));
     assert.equal(done.location, `${k.url}/console/login`);
@@ -423,7 +498,9 @@ describe('console single sign-on (OIDC)', () => {
     assert.ok(await reachesLoginForm(b), 'the provider asks for the login again');
 
     // The token was used once: the session row keeps no ID token.
-    const kept = await k.db.query<{ n: number }>("SELECT count(*)::int AS n FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'gulnar' AND s.revoked_at IS NOT NULL AND s.oidc_id_token IS NOT NULL");
+    const kept = await k.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM console_sessions s JOIN console_users u ON u.id = s.user_id WHERE u.username = 'gulnar' AND s.revoked_at IS NOT NULL AND s.oidc_id_token IS NOT NULL",
+    );
     assert.equal(kept[0]?.n, 0);
   });
 
@@ -457,7 +534,8 @@ async function reachesLoginForm(b: Browser): Promise<boolean> {
     const action = /<form[^>]*action="([^"]+)"/.exec(r.text)?.[1];
     assert.ok(action, `unexpected page at ${url}: ${r.status}`);
     const form: Record<string, string> = {};
-    for (const m of r.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1] as string] = m[2] as string;
+    for (const m of r.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+      form[m[1] as string] = m[2] as string;
     const posted = await b.req(new URL(action.replace(/&amp;/g, '&'), url).href, { form });
     url = new URL(posted.location as string, url).href;
   }

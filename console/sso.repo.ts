@@ -27,9 +27,19 @@ export interface PendingLogin {
 export async function savePendingLogin(db: Db, p: PendingLogin, ip: string, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM console_oidc_logins WHERE expires_at < $1', [now.toISOString()]);
-    await tx.query('INSERT INTO console_oidc_logins (state_hash, nonce, code_verifier, redirect_uri, next, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      sha256(p.state), p.nonce, p.codeVerifier, p.redirectUri, p.next, ip, now.toISOString(), new Date(now.getTime() + PENDING_LOGIN_MS).toISOString(),
-    ]);
+    await tx.query(
+      'INSERT INTO console_oidc_logins (state_hash, nonce, code_verifier, redirect_uri, next, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [
+        sha256(p.state),
+        p.nonce,
+        p.codeVerifier,
+        p.redirectUri,
+        p.next,
+        ip,
+        now.toISOString(),
+        new Date(now.getTime() + PENDING_LOGIN_MS).toISOString(),
+      ],
+    );
   });
 }
 
@@ -52,7 +62,9 @@ export async function rememberIdToken(db: Db, sessionId: string, idToken: string
 /** The ID token of a session (by the hash of its id), removed so it is used for one sign-out only; undefined for a password session. */
 export async function takeIdToken(db: Db, idHash: string): Promise<string | undefined> {
   return db.transaction(async (tx) => {
-    const row = (await tx.query<{ oidc_id_token: string | null }>('SELECT oidc_id_token FROM console_sessions WHERE id_hash = $1 FOR UPDATE', [idHash]))[0];
+    const row = (
+      await tx.query<{ oidc_id_token: string | null }>('SELECT oidc_id_token FROM console_sessions WHERE id_hash = $1 FOR UPDATE', [idHash])
+    )[0];
     if (!row?.oidc_id_token) return undefined;
     await tx.query('UPDATE console_sessions SET oidc_id_token = NULL WHERE id_hash = $1', [idHash]);
     return row.oidc_id_token;
@@ -72,7 +84,13 @@ export interface SsoIdentity {
 }
 
 export type SsoSignInResult =
-  | { ok: true; user: ConsoleUser; session: { id: string; csrf: string }; roleChanged: { before: Role; after: Role } | undefined; created: boolean }
+  | {
+      ok: true;
+      user: ConsoleUser;
+      session: { id: string; csrf: string };
+      roleChanged: { before: Role; after: Role } | undefined;
+      created: boolean;
+    }
   | { ok: false; reason: 'no-role' | 'disabled' | 'name-taken' };
 
 /**
@@ -83,10 +101,22 @@ export type SsoSignInResult =
 export async function ssoSignIn(db: Db, id: SsoIdentity, client: { ip: string; userAgent: string }, now: Date): Promise<SsoSignInResult> {
   return db.transaction(async (tx) => {
     const refuse = async (reason: 'no-role' | 'disabled' | 'name-taken', subject: string) => {
-      await audit(tx, { actor: actorId(subject), ip: client.ip, action: 'console.sign-in-refused', subject, after: { method: 'oidc', reason, issuer: id.issuer, sub: id.subject, claimValues: id.claimValues }, at: now });
+      await audit(tx, {
+        actor: actorId(subject),
+        ip: client.ip,
+        action: 'console.sign-in-refused',
+        subject,
+        after: { method: 'oidc', reason, issuer: id.issuer, sub: id.subject, claimValues: id.claimValues },
+        at: now,
+      });
       return { ok: false as const, reason };
     };
-    let row = (await tx.query<UserRow>('SELECT * FROM console_users WHERE oidc_issuer = $1 AND oidc_subject = $2 FOR UPDATE', [id.issuer, id.subject]))[0];
+    let row = (
+      await tx.query<UserRow>('SELECT * FROM console_users WHERE oidc_issuer = $1 AND oidc_subject = $2 FOR UPDATE', [
+        id.issuer,
+        id.subject,
+      ])
+    )[0];
     if (row?.disabled_at) return refuse('disabled', row.username);
     if (!id.role) return refuse('no-role', row?.username ?? id.username);
     let created = false;
@@ -97,20 +127,43 @@ export async function ssoSignIn(db: Db, id: SsoIdentity, client: { ip: string; u
       const userId = `usr_${randomBytes(6).toString('hex')}`;
       // No password: the empty hash never verifies, and signIn refuses SSO accounts before trying.
       row = (
-        await tx.query<UserRow>("INSERT INTO console_users (id, username, name, role, password_hash, oidc_issuer, oidc_subject, created_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7) RETURNING *", [
-          userId, id.username, id.name, id.role, id.issuer, id.subject, now.toISOString(),
-        ])
+        await tx.query<UserRow>(
+          "INSERT INTO console_users (id, username, name, role, password_hash, oidc_issuer, oidc_subject, created_at) VALUES ($1, $2, $3, $4, '', $5, $6, $7) RETURNING *",
+          [userId, id.username, id.name, id.role, id.issuer, id.subject, now.toISOString()],
+        )
       )[0] as UserRow;
       created = true;
-      await audit(tx, { actor: SSO_ACTOR, ip: client.ip, action: 'user.create', subject: id.username, after: { username: id.username, name: id.name, role: id.role, sso: true, issuer: id.issuer }, at: now });
+      await audit(tx, {
+        actor: SSO_ACTOR,
+        ip: client.ip,
+        action: 'user.create',
+        subject: id.username,
+        after: { username: id.username, name: id.name, role: id.role, sso: true, issuer: id.issuer },
+        at: now,
+      });
     } else if (row.role !== id.role) {
       roleChanged = { before: row.role, after: id.role };
       row = (await tx.query<UserRow>('UPDATE console_users SET role = $2 WHERE id = $1 RETURNING *', [row.id, id.role]))[0] as UserRow;
       // Kept with the audit log like every role change (003 §34); the claim values say why.
-      await audit(tx, { actor: SSO_ACTOR, ip: client.ip, action: 'user.role', subject: row.username, before: { role: roleChanged.before }, after: { role: roleChanged.after, source: 'oidc', claimValues: id.claimValues }, at: now });
+      await audit(tx, {
+        actor: SSO_ACTOR,
+        ip: client.ip,
+        action: 'user.role',
+        subject: row.username,
+        before: { role: roleChanged.before },
+        after: { role: roleChanged.after, source: 'oidc', claimValues: id.claimValues },
+        at: now,
+      });
     }
     const session = await openSession(tx, row.id, client, now);
-    await audit(tx, { actor: actorId(row.username), ip: client.ip, action: 'console.sign-in', subject: row.username, after: { method: 'oidc', role: row.role, issuer: id.issuer }, at: now });
+    await audit(tx, {
+      actor: actorId(row.username),
+      ip: client.ip,
+      action: 'console.sign-in',
+      subject: row.username,
+      after: { method: 'oidc', role: row.role, issuer: id.issuer },
+      at: now,
+    });
     return { ok: true as const, user: toUser(row), session, roleChanged, created };
   });
 }

@@ -62,13 +62,20 @@ export class OidcClients {
 }
 
 const reasonOf = (e: unknown): string => {
-  if (e instanceof oidc.ResponseBodyError || e instanceof oidc.AuthorizationResponseError) return `${e.error}${e.error_description ? `: ${e.error_description}` : ''}`;
+  if (e instanceof oidc.ResponseBodyError || e instanceof oidc.AuthorizationResponseError)
+    return `${e.error}${e.error_description ? `: ${e.error_description}` : ''}`;
   const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
   return err.cause?.code ?? err.cause?.message ?? err.message;
 };
 
 /** Network trouble or a provider that cannot be read (502), as opposed to an answer that does not hold up (401). */
-const unreachable = (e: unknown) => !(e instanceof oidc.ResponseBodyError || e instanceof oidc.AuthorizationResponseError || e instanceof oidc.WWWAuthenticateChallengeError || e instanceof oidc.ClientError);
+const unreachable = (e: unknown) =>
+  !(
+    e instanceof oidc.ResponseBodyError ||
+    e instanceof oidc.AuthorizationResponseError ||
+    e instanceof oidc.WWWAuthenticateChallengeError ||
+    e instanceof oidc.ClientError
+  );
 
 /** The configuration of the provider, or a page saying it cannot be reached. */
 async function discover(ctx: Context, s: Pick<SsoDeps, 'log'>, clients: OidcClients, c: OidcConfig): Promise<oidc.Configuration> {
@@ -76,11 +83,22 @@ async function discover(ctx: Context, s: Pick<SsoDeps, 'log'>, clients: OidcClie
     return await clients.get(c);
   } catch (e) {
     s.log.warn({ err: (e as Error).message, issuer: c.issuer }, 'OIDC discovery failed');
-    throw new KuzetError('unavailable', labels(consoleState(ctx).lang).ssoUnavailable.replace('{reason}', reasonOf(e)), { status: 502, cause: e });
+    throw new KuzetError('unavailable', labels(consoleState(ctx).lang).ssoUnavailable.replace('{reason}', reasonOf(e)), {
+      status: 502,
+      cause: e,
+    });
   }
 }
 
-const clearStateCookie = (ctx: Context) => ctx.cookies.set(SSO_STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: SSO_START_PATH, maxAge: 0, overwrite: true });
+const clearStateCookie = (ctx: Context) =>
+  ctx.cookies.set(SSO_STATE_COOKIE, '', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.secure,
+    path: SSO_START_PATH,
+    maxAge: 0,
+    overwrite: true,
+  });
 
 /** What sign-out asks of SSO: where the browser goes to end the provider's session too. */
 export interface SsoSignOut {
@@ -116,7 +134,14 @@ const ssoStart = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => async
     next,
   };
   await savePendingLogin(s.db(), pending, ctx.ip, s.now());
-  ctx.cookies.set(SSO_STATE_COOKIE, pending.state, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: SSO_START_PATH, maxAge: PENDING_LOGIN_MS, overwrite: true });
+  ctx.cookies.set(SSO_STATE_COOKIE, pending.state, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.secure,
+    path: SSO_START_PATH,
+    maxAge: PENDING_LOGIN_MS,
+    overwrite: true,
+  });
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: pending.redirectUri,
     scope: c.scopes.join(' '),
@@ -129,7 +154,13 @@ const ssoStart = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => async
 };
 
 /** The ID token's claims, completed from userinfo when the role or user name claim is not in the ID token. */
-async function claimsOf(s: Pick<SsoDeps, 'log'>, c: OidcConfig, config: oidc.Configuration, tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>, idToken: oidc.IDToken): Promise<Record<string, unknown>> {
+async function claimsOf(
+  s: Pick<SsoDeps, 'log'>,
+  c: OidcConfig,
+  config: oidc.Configuration,
+  tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>,
+  idToken: oidc.IDToken,
+): Promise<Record<string, unknown>> {
   let claims: Record<string, unknown> = { ...idToken };
   // Some providers (Keycloak's default mappers among them) put groups or the user name only in userinfo.
   if ((claimAt(claims, c.roleClaim) === undefined || claims[c.usernameClaim] === undefined) && config.serverMetadata().userinfo_endpoint) {
@@ -153,7 +184,22 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
   const state = typeof ctx.query.state === 'string' ? ctx.query.state : undefined;
   const pending = state && sameToken(state, cookieState) ? await takePendingLogin(s.db(), state, now) : undefined;
   if (!pending) {
-    await audit(s.db(), { actor: actorId('?'), ip: ctx.ip, action: 'console.sign-in-failed', after: { method: 'oidc', reason: !state ? 'state missing' : !cookieState ? 'no state cookie' : state !== cookieState ? 'state mismatch' : 'state unknown or expired' }, at: now });
+    await audit(s.db(), {
+      actor: actorId('?'),
+      ip: ctx.ip,
+      action: 'console.sign-in-failed',
+      after: {
+        method: 'oidc',
+        reason: !state
+          ? 'state missing'
+          : !cookieState
+            ? 'no state cookie'
+            : state !== cookieState
+              ? 'state mismatch'
+              : 'state unknown or expired',
+      },
+      at: now,
+    });
     throw new KuzetError('invalid_input', L.ssoBadState, { status: 400, field: 'state' });
   }
   const fail = async (status: 401 | 403 | 502, message: string, reason: string, cause?: unknown) => {
@@ -161,7 +207,10 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
     return new KuzetError(status === 403 ? 'forbidden' : status === 502 ? 'unavailable' : 'unauthorized', message, { status, cause });
   };
   if (typeof ctx.query.error === 'string') {
-    const reason = `${ctx.query.error}${typeof ctx.query.error_description === 'string' ? `: ${ctx.query.error_description}` : ''}`.slice(0, 300);
+    const reason = `${ctx.query.error}${typeof ctx.query.error_description === 'string' ? `: ${ctx.query.error_description}` : ''}`.slice(
+      0,
+      300,
+    );
     throw await fail(403, L.ssoRefused.replace('{reason}', reason), reason);
   }
 
@@ -170,11 +219,18 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
   for (const [k, v] of new URLSearchParams(ctx.querystring)) currentUrl.searchParams.append(k, v);
   let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
   try {
-    tokens = await oidc.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: pending.codeVerifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+    tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+      expectedNonce: pending.nonce,
+      idTokenExpected: true,
+    });
   } catch (e) {
     s.log.warn({ err: (e as Error).message, code: (e as { code?: string }).code, issuer: c.issuer }, 'OIDC code exchange failed');
     const reason = reasonOf(e);
-    throw unreachable(e) ? await fail(502, L.ssoUnavailable.replace('{reason}', reason), reason, e) : await fail(401, L.ssoFailed.replace('{reason}', reason), reason, e);
+    throw unreachable(e)
+      ? await fail(502, L.ssoUnavailable.replace('{reason}', reason), reason, e)
+      : await fail(401, L.ssoFailed.replace('{reason}', reason), reason, e);
   }
   const idToken = tokens.claims();
   if (!idToken) throw await fail(401, L.ssoFailed.replace('{reason}', 'no ID token'), 'no ID token');
@@ -184,12 +240,22 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
   if (!name.ok) throw await fail(403, L.ssoFailed.replace('{reason}', name.reason), name.reason);
   const r = await ssoSignIn(
     s.db(),
-    { issuer: idToken.iss, subject: idToken.sub, username: name.username, name: displayName(claims), role: mapRole(claimAt(claims, c.roleClaim), c.roles), claimValues: claimValues(claimAt(claims, c.roleClaim)) },
+    {
+      issuer: idToken.iss,
+      subject: idToken.sub,
+      username: name.username,
+      name: displayName(claims),
+      role: mapRole(claimAt(claims, c.roleClaim), c.roles),
+      claimValues: claimValues(claimAt(claims, c.roleClaim)),
+    },
     { ip: ctx.ip, userAgent: ctx.get('user-agent') },
     now,
   );
   if (!r.ok) {
-    const message = r.reason === 'no-role' ? L.ssoNoRole.replace('{claim}', c.roleClaim) : (r.reason === 'disabled' ? L.ssoDisabled : L.ssoNameTaken).replace('{name}', name.username);
+    const message =
+      r.reason === 'no-role'
+        ? L.ssoNoRole.replace('{claim}', c.roleClaim)
+        : (r.reason === 'disabled' ? L.ssoDisabled : L.ssoNameTaken).replace('{name}', name.username);
     throw forbidden(message);
   }
   if (tokens.id_token) await rememberIdToken(s.db(), r.session.id, tokens.id_token);
@@ -206,7 +272,10 @@ const ssoSignOut = (s: SsoDeps, clients: OidcClients): SsoSignOut => ({
     try {
       const config = await clients.get(c);
       if (!config.serverMetadata().end_session_endpoint) return undefined;
-      return oidc.buildEndSessionUrl(config, { id_token_hint: idToken, post_logout_redirect_uri: `${s.publicUrl()}${SSO_POST_LOGOUT_PATH}` }).href;
+      return oidc.buildEndSessionUrl(config, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: `${s.publicUrl()}${SSO_POST_LOGOUT_PATH}`,
+      }).href;
     } catch (e) {
       s.log.warn({ err: (e as Error).message, issuer: c.issuer }, 'OIDC discovery failed at sign-out; signed out of kuzet only');
       return undefined;

@@ -70,10 +70,19 @@ export const toUser = (r: UserRow): ConsoleUser => ({
 export const actorId = (username: string) => `user:${username}`;
 export const actorOf = (u: ConsoleUser): Actor => ({ id: actorId(u.username), role: u.role, name: u.name });
 
-export const usernameSchema = z.string({ error: 'required' }).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, '2–64 characters: latin letters, digits, . _ -');
+export const usernameSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, '2–64 characters: latin letters, digits, . _ -');
 export const newUserInput = z.strictObject({
   username: usernameSchema,
-  name: z.string().trim().max(200, 'at most 200 characters').optional().transform((v) => v || undefined),
+  name: z
+    .string()
+    .trim()
+    .max(200, 'at most 200 characters')
+    .optional()
+    .transform((v) => v || undefined),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   password: z.string({ error: 'required' }),
 });
@@ -94,8 +103,17 @@ export async function createUser(db: Db, input: unknown, actor: ActorRef): Promi
   return db.transaction(async (tx) => {
     const taken = await tx.query('SELECT 1 FROM console_users WHERE username = $1', [v.username]);
     if (taken.length > 0) throw new KuzetError('conflict', `user "${v.username}" exists already`, { status: 409, field: 'username' });
-    const rows = await tx.query<UserRow>('INSERT INTO console_users (id, username, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING *', [id, v.username, v.name ?? null, v.role, hash]);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'user.create', subject: v.username, after: { username: v.username, name: v.name ?? null, role: v.role } });
+    const rows = await tx.query<UserRow>(
+      'INSERT INTO console_users (id, username, name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [id, v.username, v.name ?? null, v.role, hash],
+    );
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'user.create',
+      subject: v.username,
+      after: { username: v.username, name: v.name ?? null, role: v.role },
+    });
     return toUser(rows[0] as UserRow);
   });
 }
@@ -122,14 +140,22 @@ export async function setRole(db: Db, username: string, role: unknown, actor: Ac
     const before = await lockUser(tx, username);
     if (before.role === 'admin' && v !== 'admin') await assertAnotherAdmin(tx, username);
     const rows = await tx.query<UserRow>('UPDATE console_users SET role = $2 WHERE username = $1 RETURNING *', [username, v]);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'user.role', subject: username, before: { role: before.role }, after: { role: v } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'user.role',
+      subject: username,
+      before: { role: before.role },
+      after: { role: v },
+    });
     return toUser(rows[0] as UserRow);
   });
 }
 
 async function assertAnotherAdmin(tx: Queryable, username: string): Promise<void> {
   const n = await tx.query("SELECT 1 FROM console_users WHERE role = 'admin' AND disabled_at IS NULL AND username <> $1", [username]);
-  if (n.length === 0) throw new KuzetError('conflict', 'the last active admin cannot lose the admin role or be disabled', { status: 409, field: 'role' });
+  if (n.length === 0)
+    throw new KuzetError('conflict', 'the last active admin cannot lose the admin role or be disabled', { status: 409, field: 'role' });
 }
 
 /** Disables (signing the user out everywhere) or enables an account. */
@@ -137,9 +163,23 @@ export async function setDisabled(db: Db, username: string, disabled: boolean, a
   return db.transaction(async (tx) => {
     const before = await lockUser(tx, username);
     if (disabled && before.role === 'admin') await assertAnotherAdmin(tx, username);
-    const rows = await tx.query<UserRow>('UPDATE console_users SET disabled_at = $2, failed_logins = 0, locked_until = NULL WHERE username = $1 RETURNING *', [username, disabled ? now.toISOString() : null]);
-    if (disabled) await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [before.id, now.toISOString()]);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: disabled ? 'user.disable' : 'user.enable', subject: username, before: { disabled: before.disabled_at !== null }, after: { disabled } });
+    const rows = await tx.query<UserRow>(
+      'UPDATE console_users SET disabled_at = $2, failed_logins = 0, locked_until = NULL WHERE username = $1 RETURNING *',
+      [username, disabled ? now.toISOString() : null],
+    );
+    if (disabled)
+      await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [
+        before.id,
+        now.toISOString(),
+      ]);
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: disabled ? 'user.disable' : 'user.enable',
+      subject: username,
+      before: { disabled: before.disabled_at !== null },
+      after: { disabled },
+    });
     return toUser(rows[0] as UserRow);
   });
 }
@@ -150,7 +190,11 @@ export async function setPassword(db: Db, username: string, password: string, ac
   const hash = await hashPassword(password);
   await db.transaction(async (tx) => {
     const u = await lockUser(tx, username);
-    if (u.oidc_subject) throw new KuzetError('conflict', `"${username}" signs in through single sign-on; its password is kept by the identity provider`, { status: 409, field: 'username' });
+    if (u.oidc_subject)
+      throw new KuzetError('conflict', `"${username}" signs in through single sign-on; its password is kept by the identity provider`, {
+        status: 409,
+        field: 'username',
+      });
     await tx.query('UPDATE console_users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id, hash]);
     await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [u.id, now.toISOString()]);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'user.password', subject: username, after: { sessionsRevoked: true } });
@@ -165,10 +209,19 @@ export type SignInResult =
  * Checks a password and opens a session. A wrong password, an unknown or disabled user all answer
  * `invalid` after the same scrypt work, so the form tells nothing about which accounts exist.
  */
-export async function signIn(db: Db, username: string, password: string, client: { ip: string; userAgent: string }, now: Date): Promise<SignInResult> {
+export async function signIn(
+  db: Db,
+  username: string,
+  password: string,
+  client: { ip: string; userAgent: string },
+  now: Date,
+): Promise<SignInResult> {
   const name = username.trim().toLowerCase().slice(0, 64);
   const since = new Date(now.getTime() - IP_WINDOW_MS).toISOString();
-  const fromIp = await db.query<{ n: string | number; first: Date | null }>('SELECT count(*) AS n, min(at) AS first FROM console_login_failures WHERE ip = $1 AND at > $2', [client.ip, since]);
+  const fromIp = await db.query<{ n: string | number; first: Date | null }>(
+    'SELECT count(*) AS n, min(at) AS first FROM console_login_failures WHERE ip = $1 AND at > $2',
+    [client.ip, since],
+  );
   const ipFailures = Number(fromIp[0]?.n ?? 0);
   if (ipFailures >= IP_MAX_FAILURES) {
     const first = fromIp[0]?.first ? new Date(fromIp[0].first).getTime() : now.getTime();
@@ -181,7 +234,14 @@ export async function signIn(db: Db, username: string, password: string, client:
     // Same answer as a wrong password (the form tells nothing about accounts); the audit log says why.
     await db.transaction(async (tx) => {
       await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
-      await audit(tx, { actor: actorId(name), ip: client.ip, action: 'console.sign-in-refused', subject: name, after: { reason: 'sso-account' }, at: now });
+      await audit(tx, {
+        actor: actorId(name),
+        ip: client.ip,
+        action: 'console.sign-in-refused',
+        subject: name,
+        after: { reason: 'sso-account' },
+        at: now,
+      });
     });
     return { ok: false, reason: 'invalid' };
   }
@@ -189,7 +249,14 @@ export async function signIn(db: Db, username: string, password: string, client:
   if (row && locked) {
     await db.transaction(async (tx) => {
       await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
-      await audit(tx, { actor: actorId(name), ip: client.ip, action: 'console.sign-in-refused', subject: name, after: { reason: 'locked', lockedUntil: new Date(row.locked_until as Date).toISOString() }, at: now });
+      await audit(tx, {
+        actor: actorId(name),
+        ip: client.ip,
+        action: 'console.sign-in-refused',
+        subject: name,
+        after: { reason: 'locked', lockedUntil: new Date(row.locked_until as Date).toISOString() },
+        at: now,
+      });
     });
     return { ok: false, reason: 'locked', retryAfterS: Math.ceil((new Date(row.locked_until as Date).getTime() - now.getTime()) / 1000) };
   }
@@ -202,28 +269,60 @@ export async function signIn(db: Db, username: string, password: string, client:
       if (row && !row.disabled_at) {
         const n = Number(row.failed_logins) + 1;
         lockedNow = n >= LOCK_AFTER_FAILURES;
-        await tx.query('UPDATE console_users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [row.id, lockedNow ? 0 : n, lockedNow ? new Date(now.getTime() + LOCK_MS).toISOString() : null]);
+        await tx.query('UPDATE console_users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
+          row.id,
+          lockedNow ? 0 : n,
+          lockedNow ? new Date(now.getTime() + LOCK_MS).toISOString() : null,
+        ]);
       }
-      await audit(tx, { actor: actorId(name || '?'), ip: client.ip, action: lockedNow ? 'console.locked-out' : 'console.sign-in-failed', subject: name || null, after: { known: Boolean(row) }, at: now });
+      await audit(tx, {
+        actor: actorId(name || '?'),
+        ip: client.ip,
+        action: lockedNow ? 'console.locked-out' : 'console.sign-in-failed',
+        subject: name || null,
+        after: { known: Boolean(row) },
+        at: now,
+      });
     });
     return lockedNow ? { ok: false, reason: 'locked', retryAfterS: LOCK_MS / 1000 } : { ok: false, reason: 'invalid' };
   }
   const session = await db.transaction(async (tx) => {
     await tx.query('UPDATE console_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [row.id]);
     const opened = await openSession(tx, row.id, client, now);
-    await audit(tx, { actor: actorId(row.username), ip: client.ip, action: 'console.sign-in', subject: row.username, after: { role: row.role }, at: now });
+    await audit(tx, {
+      actor: actorId(row.username),
+      ip: client.ip,
+      action: 'console.sign-in',
+      subject: row.username,
+      after: { role: row.role },
+      at: now,
+    });
     return opened;
   });
   return { ok: true, user: toUser({ ...row, failed_logins: 0, locked_until: null }), session };
 }
 
 /** Opens a session for a user whose identity is established (password or single sign-on); the caller audits it. */
-export async function openSession(tx: Queryable, userId: string, client: { ip: string; userAgent: string }, now: Date): Promise<{ id: string; csrf: string }> {
+export async function openSession(
+  tx: Queryable,
+  userId: string,
+  client: { ip: string; userAgent: string },
+  now: Date,
+): Promise<{ id: string; csrf: string }> {
   const session = { id: randomBytes(32).toString('base64url'), csrf: randomBytes(32).toString('base64url') };
   await tx.query('DELETE FROM console_sessions WHERE expires_at < $1', [new Date(now.getTime() - 30 * 86_400_000).toISOString()]);
-  await tx.query('INSERT INTO console_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)', [
-    sha256(session.id), userId, session.csrf, now.toISOString(), new Date(now.getTime() + SESSION_MAX_MS).toISOString(), client.ip, client.userAgent.slice(0, 300),
-  ]);
+  await tx.query(
+    'INSERT INTO console_sessions (id_hash, user_id, csrf, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)',
+    [
+      sha256(session.id),
+      userId,
+      session.csrf,
+      now.toISOString(),
+      new Date(now.getTime() + SESSION_MAX_MS).toISOString(),
+      client.ip,
+      client.userAgent.slice(0, 300),
+    ],
+  );
   return session;
 }
 
@@ -247,7 +346,8 @@ export async function lookupSession(db: Db, id: string, now: Date): Promise<Sess
   if (!r) return undefined;
   const t = now.getTime();
   if (new Date(r.expires_at).getTime() <= t || new Date(r.last_seen_at).getTime() + SESSION_IDLE_MS <= t) return undefined;
-  if (t - new Date(r.last_seen_at).getTime() > 60_000) await db.query('UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1', [idHash, now.toISOString()]);
+  if (t - new Date(r.last_seen_at).getTime() > 60_000)
+    await db.query('UPDATE console_sessions SET last_seen_at = $2 WHERE id_hash = $1', [idHash, now.toISOString()]);
   return { idHash, user: toUser(r), csrf: r.csrf, createdAt: new Date(r.s_created_at) };
 }
 
@@ -262,8 +362,18 @@ export async function signOut(db: Db, idHash: string, actor: ActorRef, now: Date
 export async function signOutEverywhere(db: Db, username: string, actor: ActorRef, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
     const u = await lockUser(tx, username);
-    const rows = await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [u.id, now.toISOString()]);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'console.sign-out-everywhere', subject: username, after: { sessions: rows.length }, at: now });
+    const rows = await tx.query('UPDATE console_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING 1', [
+      u.id,
+      now.toISOString(),
+    ]);
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'console.sign-out-everywhere',
+      subject: username,
+      after: { sessions: rows.length },
+      at: now,
+    });
     return rows.length;
   });
 }
@@ -273,7 +383,14 @@ export async function unlockUser(db: Db, username: string, actor: ActorRef): Pro
   await db.transaction(async (tx) => {
     const u = await lockUser(tx, username);
     await tx.query('UPDATE console_users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'user.unlock', subject: username, before: { lockedUntil: u.locked_until ? new Date(u.locked_until).toISOString() : null }, after: { lockedUntil: null } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'user.unlock',
+      subject: username,
+      before: { lockedUntil: u.locked_until ? new Date(u.locked_until).toISOString() : null },
+      after: { lockedUntil: null },
+    });
   });
 }
 

@@ -21,5 +21,13 @@ export interface AuditEntry {
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
 
 export async function audit(tx: Queryable, e: AuditEntry): Promise<void> {
-  await insertAuditRow(tx, { at: e.at ? e.at.toISOString() : null, actor: e.actor, ip: e.ip ?? null, action: e.action, subject: e.subject ?? null, before: json(e.before), after: json(e.after) });
+  await insertAuditRow(tx, {
+    at: e.at ? e.at.toISOString() : null,
+    actor: e.actor,
+    ip: e.ip ?? null,
+    action: e.action,
+    subject: e.subject ?? null,
+    before: json(e.before),
+    after: json(e.after),
+  });
 }

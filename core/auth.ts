@@ -38,18 +38,28 @@ export const hashToken = (token: string) => createHash('sha256').update(token, '
 export const TOKEN_ROLES = ['viewer', 'operator'] as const;
 
 export function parseRole(v: unknown, allowed: readonly Role[] = TOKEN_ROLES): Role {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new InputError(`must be one of ${allowed.join(', ')}`, 'role');
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v))
+    throw new InputError(`must be one of ${allowed.join(', ')}`, 'role');
   return v as Role;
 }
 
 /** Stores a token (a generated one unless `token` is given) and returns it with its id. */
-export async function createToken(db: Db, opts: { role: Role; name?: string | undefined; token?: string | undefined; actor?: string; ip?: string | undefined }): Promise<{ id: string; token: string; role: Role }> {
+export async function createToken(
+  db: Db,
+  opts: { role: Role; name?: string | undefined; token?: string | undefined; actor?: string; ip?: string | undefined },
+): Promise<{ id: string; token: string; role: Role }> {
   const token = opts.token ?? `kzt_${randomBytes(32).toString('base64url')}`;
   if (token.length < 16) throw new InputError('must be at least 16 characters', 'token');
   const id = `tok_${randomBytes(6).toString('hex')}`;
   await db.transaction(async (tx) => {
     await insertToken(tx, { id, tokenHash: hashToken(token), role: opts.role, name: opts.name ?? null });
-    await audit(tx, { actor: opts.actor ?? 'system:cli', ip: opts.ip, action: 'token.create', subject: id, after: { role: opts.role, name: opts.name ?? null } });
+    await audit(tx, {
+      actor: opts.actor ?? 'system:cli',
+      ip: opts.ip,
+      action: 'token.create',
+      subject: id,
+      after: { role: opts.role, name: opts.name ?? null },
+    });
   });
   return { id, token, role: opts.role };
 }
@@ -68,18 +78,25 @@ export function requireRole(db: () => Db | undefined, role: Role) {
     const header = ctx.get('authorization');
     const session = ctx.state.sessionActor as Actor | undefined;
     if (!header && session) {
-      if (RANK[session.role] < RANK[role]) throw new KuzetError('forbidden', `the ${session.role} role may not do this; ${role} is required`, { status: 403 });
+      if (RANK[session.role] < RANK[role])
+        throw new KuzetError('forbidden', `the ${session.role} role may not do this; ${role} is required`, { status: 403 });
       ctx.state.actor = session;
       await next();
       return;
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new KuzetError('unauthorized', 'a bearer token is required (Authorization: Bearer <token>; create one with `kuzet token create --role viewer|operator`)', { status: 401 });
+    if (!m)
+      throw new KuzetError(
+        'unauthorized',
+        'a bearer token is required (Authorization: Bearer <token>; create one with `kuzet token create --role viewer|operator`)',
+        { status: 401 },
+      );
     const d = db();
     if (!d) throw new UnavailableError('the database is not open yet');
     const actor = await verifyToken(d, m[1] as string);
     if (!actor) throw new KuzetError('unauthorized', 'the bearer token is not valid or was revoked', { status: 401 });
-    if (RANK[actor.role] < RANK[role]) throw new KuzetError('forbidden', `the ${actor.role} role may not do this; ${role} is required`, { status: 403 });
+    if (RANK[actor.role] < RANK[role])
+      throw new KuzetError('forbidden', `the ${actor.role} role may not do this; ${role} is required`, { status: 403 });
     ctx.state.actor = actor;
     await next();
   };

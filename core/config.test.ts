@@ -21,13 +21,20 @@ function errorsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('config', () => {
   it('incident detection thresholds: defaults, durations, and a named error', () => {
     const d = parseConfig('{}', PROBES, {});
-    assert.deepEqual(d.incidents, { detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: { attach: true, attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } } });
+    assert.deepEqual(d.incidents, {
+      detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 },
+      slaTick: 15_000,
+      appeals: { attach: true, attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } },
+    });
     const c = parseConfig('incidents:\n  detector: {failuresToOpen: 5, flapWindow: 2m}\n  slaTick: 5s\n', PROBES, {});
     assert.equal(c.incidents.detector.failuresToOpen, 5);
     assert.equal(c.incidents.detector.flapWindow, 120_000);
     assert.equal(c.incidents.detector.regionsToOpen, 2);
     assert.equal(c.incidents.slaTick, 5_000);
-    assert.deepEqual(errorsOf('incidents:\n  detector: {failuresToOpen: 0}\n').map((e) => e.split(':')[0]), ['incidents.detector.failuresToOpen']);
+    assert.deepEqual(
+      errorsOf('incidents:\n  detector: {failuresToOpen: 0}\n').map((e) => e.split(':')[0]),
+      ['incidents.detector.failuresToOpen'],
+    );
   });
 
   it('applies defaults and resolves checks', () => {
@@ -94,7 +101,10 @@ notifications:
     const ch = cfg.notifications.channels[0];
     assert.equal(ch?.type === 'slack' ? ch.token : '', 'xoxb-secret-value');
     const errs = errorsOf(text, {});
-    assert.deepEqual(errs, ['notifications.channels[0].token: environment variable SLACK_TOKEN is not set', 'notifications.channels[0].token: Too small: expected string to have >=1 characters']);
+    assert.deepEqual(errs, [
+      'notifications.channels[0].token: environment variable SLACK_TOKEN is not set',
+      'notifications.channels[0].token: Too small: expected string to have >=1 characters',
+    ]);
     assert.ok(!errs.join().includes('xoxb'));
   });
 
@@ -105,7 +115,11 @@ notifications:
   });
 
   it('module names (kk/ru) are read per module; a module without them has none', () => {
-    const cfg = parseConfig('systems:\n  portal:\n    name: P\n    kind: portal\n    policy: portal-692\n    modules: [search, lots]\n    moduleNames:\n      search: { kk: " Хабарландыруларды іздеу ", ru: Поиск объявлений }\n', PROBES, {});
+    const cfg = parseConfig(
+      'systems:\n  portal:\n    name: P\n    kind: portal\n    policy: portal-692\n    modules: [search, lots]\n    moduleNames:\n      search: { kk: " Хабарландыруларды іздеу ", ru: Поиск объявлений }\n',
+      PROBES,
+      {},
+    );
     const sys = cfg.systems.portal;
     assert.deepEqual(moduleNamesOf(sys, 'search'), { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' });
     assert.equal(moduleNamesOf(sys, 'lots'), undefined);
@@ -113,7 +127,9 @@ notifications:
   });
 
   it('the shipped kuzet.yaml names every module in Kazakh and Russian', () => {
-    const cfg = parseConfig(readFileSync(new URL('../kuzet.yaml', import.meta.url), 'utf8'), PROBES, { REDIS_URL: 'redis://127.0.0.1:6379' });
+    const cfg = parseConfig(readFileSync(new URL('../kuzet.yaml', import.meta.url), 'utf8'), PROBES, {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     for (const [id, sys] of Object.entries(cfg.systems)) for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m), `${id}.${m}`);
   });
 
@@ -121,7 +137,10 @@ notifications:
   for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))) {
     it(`fixture ${file} gives exactly its expected errors`, () => {
       // `{KNOWN}` stands for the registered check kinds, which grow with every new probe.
-      const expected = readFileSync(join(FIXTURES, file.replace(/\.yaml$/, '.errors')), 'utf8').replaceAll('{KNOWN}', Object.keys(PROBES).join(', ')).trim().split('\n');
+      const expected = readFileSync(join(FIXTURES, file.replace(/\.yaml$/, '.errors')), 'utf8')
+        .replaceAll('{KNOWN}', Object.keys(PROBES).join(', '))
+        .trim()
+        .split('\n');
       assert.deepEqual(errorsOf(readFileSync(join(FIXTURES, file), 'utf8')), expected);
     });
   }

@@ -79,11 +79,19 @@ function checkSchema(probes: Readonly<Record<string, Probe>>) {
   return z.looseObject(checkBase).transform((raw, ctx) => {
     const probe = probes[raw.type];
     if (!probe) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown check type "${raw.type}"; known: ${Object.keys(probes).join(', ')}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        message: `unknown check type "${raw.type}"; known: ${Object.keys(probes).join(', ')}`,
+      });
       return z.NEVER;
     }
     if (raw.interval < MIN_INTERVAL_MS) {
-      ctx.addIssue({ code: 'custom', path: ['interval'], message: `at least ${MIN_INTERVAL_MS / 1000} s: shorter intervals load the monitored system and measure mostly kuzet itself` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: `at least ${MIN_INTERVAL_MS / 1000} s: shorter intervals load the monitored system and measure mostly kuzet itself`,
+      });
     }
     const timeoutMs = raw.timeout ?? probe.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (timeoutMs > raw.interval) {
@@ -138,12 +146,18 @@ const etpSchema = z.strictObject({
   /** @default "productive" */
   state: z.enum(ETP_STATES).default('productive'),
   /** When the state began, ISO 8601 with offset (for `disconnected`: the date and time of disconnection, §49). */
-  stateSince: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO 8601 date-time with offset').optional(),
+  stateSince: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'expected an ISO 8601 date-time with offset')
+    .optional(),
   /** Dates of authentication-data changes (000 App.7 §37), YYYY-MM-DD. @default [] */
   authRotations: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')).default([]),
 });
 
-const moduleName = z.string({ error: 'required: notices are published in Kazakh and Russian, so a module needs its name in both' }).trim().min(1, 'must not be empty');
+const moduleName = z
+  .string({ error: 'required: notices are published in Kazakh and Russian, so a module needs its name in both' })
+  .trim()
+  .min(1, 'must not be empty');
 /** A module's name in both languages of the notices (state language and Russian). */
 const moduleNameSchema = z.strictObject({ kk: moduleName, ru: moduleName });
 
@@ -174,7 +188,10 @@ function systemSchema(probes: Readonly<Record<string, Probe>>) {
 /** A notification channel: its `id`, its `type` (a key of the channel registry) and that channel's own fields. */
 function channelSchema(channels: ChannelRegistry) {
   const options = Object.entries(channels).map(([type, ch]) => z.strictObject({ id, type: z.literal(type), ...ch.schema.shape }));
-  return z.discriminatedUnion('type', options as [(typeof options)[number], ...(typeof options)[number][]]) as unknown as z.ZodType<ChannelConfig>;
+  return z.discriminatedUnion(
+    'type',
+    options as [(typeof options)[number], ...(typeof options)[number][]],
+  ) as unknown as z.ZodType<ChannelConfig>;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -213,13 +230,21 @@ export const oidcSchema = z.strictObject({
   roleClaim: claimName.default('groups'),
   /** Claim value → kuzet role; the highest mapped role wins. */
   roles: z
-    .record(z.string().min(1, 'a claim value must not be empty'), z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }), { error: 'required: a map from claim values to roles' })
+    .record(z.string().min(1, 'a claim value must not be empty'), z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }), {
+      error: 'required: a map from claim values to roles',
+    })
     .refine((m) => Object.keys(m).length > 0, 'map at least one claim value to a role'),
 });
 export type OidcConfig = z.output<typeof oidcSchema>;
 
-const APPEALS_DEFAULTS = { attach: true, attachWindow: 1_800_000, perIp: { max: 10, window: 600_000 }, perBinIin: { max: 5, window: 600_000 } };
-const appealLimit = (d: { max: number; window: number }) => z.strictObject({ max: z.number().int().min(1).max(100_000).default(d.max), window: duration.default(d.window) }).default(d);
+const APPEALS_DEFAULTS = {
+  attach: true,
+  attachWindow: 1_800_000,
+  perIp: { max: 10, window: 600_000 },
+  perBinIin: { max: 5, window: 600_000 },
+};
+const appealLimit = (d: { max: number; window: number }) =>
+  z.strictObject({ max: z.number().int().min(1).max(100_000).default(d.max), window: duration.default(d.window) }).default(d);
 const appealsSchema = z.strictObject({
   /** false: every appeal opens its own incident, and operators link them by hand. @default true */
   attach: z.boolean().default(true),
@@ -255,12 +280,22 @@ const serverSchema = z
     /** Status-site subscriptions: requests per client address, and how often one address may be mailed. */
     subscriptions: z
       .strictObject({
-        perIp: z.strictObject({ max: z.number().int().min(1, 'at least 1 request per window').max(10_000).default(5), window: duration.default(600_000) }).default({ max: 5, window: 600_000 }),
+        perIp: z
+          .strictObject({
+            max: z.number().int().min(1, 'at least 1 request per window').max(10_000).default(5),
+            window: duration.default(600_000),
+          })
+          .default({ max: 5, window: 600_000 }),
         mailEvery: duration.default(900_000),
       })
       .default({ perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 }),
   })
-  .default({ port: 8080, host: '127.0.0.1', trustedProxies: [], subscriptions: { perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 } });
+  .default({
+    port: 8080,
+    host: '127.0.0.1',
+    trustedProxies: [],
+    subscriptions: { perIp: { max: 5, window: 600_000 }, mailEvery: 900_000 },
+  });
 
 const storageSchema = z
   .strictObject({
@@ -272,7 +307,9 @@ const storageSchema = z
   })
   .default({ dataDir: './data', retentionDays: 90 });
 
-const redisSchema = z.strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') }).default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' });
+const redisSchema = z
+  .strictObject({ url: z.string().default('redis://127.0.0.1:6379'), prefix: id.default('kuzet') })
+  .default({ url: 'redis://127.0.0.1:6379', prefix: 'kuzet' });
 
 const workersSchema = z
   .strictObject({
@@ -317,31 +354,63 @@ const incidentsSchema = z
     /** Public appeals (issue #16 item 5): floods attach to one incident and are limited per client and per BIN/IIN. */
     appeals: appealsSchema.default(APPEALS_DEFAULTS),
   })
-  .default({ detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 }, slaTick: 15_000, appeals: APPEALS_DEFAULTS });
+  .default({
+    detector: { failuresToOpen: 3, regionsToOpen: 2, successesToResolve: 2, flapWindow: 600_000, maxScreenshots: 5 },
+    slaTick: 15_000,
+    appeals: APPEALS_DEFAULTS,
+  });
 
 /** What one field's schema cannot see: module, target and check ids, and regions, against the rest of the config. */
-function checkSystems(cfg: { regions: string[]; systems: Record<string, z.output<ReturnType<typeof systemSchema>>> }, ctx: z.RefinementCtx): void {
+function checkSystems(
+  cfg: { regions: string[]; systems: Record<string, z.output<ReturnType<typeof systemSchema>>> },
+  ctx: z.RefinementCtx,
+): void {
   for (const [sysId, sys] of Object.entries(cfg.systems)) {
-    if (sys.etp && sys.kind !== 'etp') ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
+    if (sys.etp && sys.kind !== 'etp')
+      ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'etp'], message: 'only for systems of kind "etp"' });
     for (const m of Object.keys(sys.moduleNames)) {
-      if (!sys.modules.includes(m)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'moduleNames', m], message: `module "${m}" is not in systems.${sysId}.modules` });
+      if (!sys.modules.includes(m))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['systems', sysId, 'moduleNames', m],
+          message: `module "${m}" is not in systems.${sysId}.modules`,
+        });
     }
     const targetIds = new Set<string>();
     sys.targets.forEach((t, ti) => {
-      if (targetIds.has(t.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
+      if (targetIds.has(t.id))
+        ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'id'], message: `duplicate target id "${t.id}"` });
       targetIds.add(t.id);
       if (t.module && sys.modules.length > 0 && !sys.modules.includes(t.module)) {
-        ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'module'], message: `module "${t.module}" is not in systems.${sysId}.modules` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['systems', sysId, 'targets', ti, 'module'],
+          message: `module "${t.module}" is not in systems.${sysId}.modules`,
+        });
       }
       if (t.module === ESHOP_MODULE && t.service !== undefined && !isEshopServiceId(t.service)) {
-        ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'service'], message: `"${t.service}" is not a service of the e-shop's list (000 App.7 Appendix 1); known: ${ESHOP_SERVICE_IDS.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['systems', sysId, 'targets', ti, 'service'],
+          message: `"${t.service}" is not a service of the e-shop's list (000 App.7 Appendix 1); known: ${ESHOP_SERVICE_IDS.join(', ')}`,
+        });
       }
       const checkIds = new Set<string>();
       t.checks.forEach((c, ci) => {
-        if (checkIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'id'], message: `duplicate check id "${c.id}"` });
+        if (checkIds.has(c.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['systems', sysId, 'targets', ti, 'checks', ci, 'id'],
+            message: `duplicate check id "${c.id}"`,
+          });
         checkIds.add(c.id);
         for (const [ri, r] of (c.regions ?? []).entries()) {
-          if (!cfg.regions.includes(r)) ctx.addIssue({ code: 'custom', path: ['systems', sysId, 'targets', ti, 'checks', ci, 'regions', ri], message: `region "${r}" is not in regions (${cfg.regions.join(', ')})` });
+          if (!cfg.regions.includes(r))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['systems', sysId, 'targets', ti, 'checks', ci, 'regions', ri],
+              message: `region "${r}" is not in regions (${cfg.regions.join(', ')})`,
+            });
         }
       });
     });
@@ -364,7 +433,12 @@ export function configSchema(probes: Readonly<Record<string, Probe>>, channels: 
       /** Watching the watcher (issue #11): silence after `silenceIntervals` check intervals; an optional dead-man's-switch GET to an outside service. */
       /** The operator console (issue #10); `oidc` adds single sign-on beside the local accounts. */
       console: z.strictObject({ oidc: oidcSchema.optional() }).optional(),
-      meta: z.strictObject({ silenceIntervals: z.number().int().min(2).max(100).default(3), deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional() }).optional(),
+      meta: z
+        .strictObject({
+          silenceIntervals: z.number().int().min(2).max(100).default(3),
+          deadMansSwitch: z.strictObject({ url: z.url(), everySeconds: z.number().int().min(10).max(3600).default(60) }).optional(),
+        })
+        .optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
     })
     .superRefine(checkSystems);
@@ -375,7 +449,10 @@ export type SystemConfig = KuzetConfig['systems'][string];
 export type ModuleNames = SystemConfig['moduleNames'][string];
 
 /** A module's human names (kk/ru) from its system's config; undefined when none is configured. */
-export function moduleNamesOf(sys: Pick<SystemConfig, 'moduleNames'> | undefined, module: string | null | undefined): ModuleNames | undefined {
+export function moduleNamesOf(
+  sys: Pick<SystemConfig, 'moduleNames'> | undefined,
+  module: string | null | undefined,
+): ModuleNames | undefined {
   return module && sys && Object.hasOwn(sys.moduleNames, module) ? sys.moduleNames[module] : undefined;
 }
 
@@ -405,7 +482,14 @@ export function resolveChecks(cfg: KuzetConfig): ResolvedCheck[] {
   for (const [system, sys] of Object.entries(cfg.systems)) {
     for (const t of sys.targets) {
       for (const c of t.checks) {
-        out.push({ key: `${system}/${t.id}/${c.id}`, system, target: t.id, module: t.module, check: c, regions: c.regions ?? [cfg.regions[0]!] });
+        out.push({
+          key: `${system}/${t.id}/${c.id}`,
+          system,
+          target: t.id,
+          module: t.module,
+          check: c,
+          regions: c.regions ?? [cfg.regions[0]!],
+        });
       }
     }
   }
@@ -436,10 +520,17 @@ function substituteEnv(node: unknown, env: NodeJS.ProcessEnv, path: PropertyKey[
 }
 
 /** Parses YAML text into a frozen config, or throws {@link ConfigError} with every problem. */
-export function parseConfig(text: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env, channels: ChannelRegistry = CHANNELS): KuzetConfig {
+export function parseConfig(
+  text: string,
+  probes: Readonly<Record<string, Probe>>,
+  env: NodeJS.ProcessEnv = process.env,
+  channels: ChannelRegistry = CHANNELS,
+): KuzetConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(doc.errors.map((e) => ({ field: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })));
+    throw new ConfigError(
+      doc.errors.map((e) => ({ field: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message })),
+    );
   }
   const issues: { field: string; message: string }[] = [];
   const raw = substituteEnv(doc.toJS() ?? {}, env, [], issues);
@@ -449,7 +540,12 @@ export function parseConfig(text: string, probes: Readonly<Record<string, Probe>
   return deepFreeze(parsed.data!);
 }
 
-export function loadConfigFile(path: string, probes: Readonly<Record<string, Probe>>, env: NodeJS.ProcessEnv = process.env, channels: ChannelRegistry = CHANNELS): KuzetConfig {
+export function loadConfigFile(
+  path: string,
+  probes: Readonly<Record<string, Probe>>,
+  env: NodeJS.ProcessEnv = process.env,
+  channels: ChannelRegistry = CHANNELS,
+): KuzetConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

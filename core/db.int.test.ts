@@ -40,10 +40,16 @@ for (const engine of engines) {
     after(() => cleanup());
 
     it('applies every migration once, and again is a no-op', async () => {
-      assert.deepEqual(await migrate(db), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        await migrate(db),
+        MIGRATIONS.map((m) => m.version),
+      );
       assert.deepEqual(await migrate(db), []);
       const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        MIGRATIONS.map((m) => m.version),
+      );
     });
 
     it('a failing migration aborts with its message and leaves the schema as it was', async () => {

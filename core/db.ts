@@ -38,8 +38,16 @@ export interface DbOptions {
  * `--data-dir`); `DATABASE_SCHEMA` over `storage.schema` (tests run each in a schema of their own).
  * An empty variable counts as set: `DATABASE_URL=` chooses PGlite whatever the config says.
  */
-export function configuredDb(storage: { databaseUrl?: string | undefined; dataDir: string; schema?: string | undefined }, env: NodeJS.ProcessEnv = process.env, dataDir?: string): DbOptions {
-  return { databaseUrl: env.DATABASE_URL ?? storage.databaseUrl, dataDir: dataDir ?? storage.dataDir, schema: env.DATABASE_SCHEMA ?? storage.schema };
+export function configuredDb(
+  storage: { databaseUrl?: string | undefined; dataDir: string; schema?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir?: string,
+): DbOptions {
+  return {
+    databaseUrl: env.DATABASE_URL ?? storage.databaseUrl,
+    dataDir: dataDir ?? storage.dataDir,
+    schema: env.DATABASE_SCHEMA ?? storage.schema,
+  };
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
@@ -65,7 +73,9 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
     engine: 'pglite',
     query: <T>(sql: string, params?: unknown[]) => serial(async () => (await lite.query<T>(sql, params)).rows),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      serial(() => lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows }))),
+      serial(() =>
+        lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows })),
+      ),
     ping: () => serial(async () => void (await lite.query('SELECT 1'))),
     close: () => serial(() => lite.close()),
   };
@@ -136,7 +146,11 @@ export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATI
         try {
           for (const stmt of m.statements) await tx.query(stmt);
         } catch (e) {
-          throw new KuzetError('migration_failed', `migration ${m.version} (${m.name}) failed: ${(e as Error).message}; nothing was applied`, { cause: e });
+          throw new KuzetError(
+            'migration_failed',
+            `migration ${m.version} (${m.name}) failed: ${(e as Error).message}; nothing was applied`,
+            { cause: e },
+          );
         }
         await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         applied.push(m.version);

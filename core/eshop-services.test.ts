@@ -7,10 +7,19 @@ test('17 services: 12 the ETP receives from the e-shop (App.1 §1), 5 it sends (
   assert.equal(ESHOP_SERVICES.length, 17);
   const from = ESHOP_SERVICES.filter((s) => s.direction === 'from-eshop');
   const to = ESHOP_SERVICES.filter((s) => s.direction === 'to-eshop');
-  assert.deepEqual(from.map((s) => s.ref), Array.from({ length: 12 }, (_, i) => `000 App.7 App.1 §1.${i + 1}`));
-  assert.deepEqual(to.map((s) => s.ref), Array.from({ length: 5 }, (_, i) => `000 App.7 App.1 §2.${i + 1}`));
+  assert.deepEqual(
+    from.map((s) => s.ref),
+    Array.from({ length: 12 }, (_, i) => `000 App.7 App.1 §1.${i + 1}`),
+  );
+  assert.deepEqual(
+    to.map((s) => s.ref),
+    Array.from({ length: 5 }, (_, i) => `000 App.7 App.1 §2.${i + 1}`),
+  );
   // Grouped: every service the ETP receives comes before every one it sends.
-  assert.deepEqual(ESHOP_SERVICES.map((s) => s.direction), [...from.map(() => 'from-eshop'), ...to.map(() => 'to-eshop')]);
+  assert.deepEqual(
+    ESHOP_SERVICES.map((s) => s.direction),
+    [...from.map(() => 'from-eshop'), ...to.map(() => 'to-eshop')],
+  );
 });
 
 test('ids are unique kebab-case; the ones the ETP sends carry -in, the others do not', () => {

@@ -20,9 +20,10 @@ describe('parseInstant', () => {
     ['2026-03-26T09:00:00+15:00', /no such offset/],
     ['26.03.2026', /with an offset/],
   ];
-  for (const [text, reason] of bad) it(`${text} is refused`, () => {
-    const r = parseInstant(text);
-    assert.equal(r.ok, false);
-    assert.match((r as { reason: string }).reason, reason);
-  });
+  for (const [text, reason] of bad)
+    it(`${text} is refused`, () => {
+      const r = parseInstant(text);
+      assert.equal(r.ok, false);
+      assert.match((r as { reason: string }).reason, reason);
+    });
 });

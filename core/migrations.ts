@@ -275,4 +275,12 @@ const BASE: readonly Migration[] = [
   },
 ];
 
-export const MIGRATIONS: readonly Migration[] = [...BASE, ...ETP_MIGRATIONS, ...CONSOLE_MIGRATIONS, ...META_MIGRATIONS, ...PUBLIC_SURFACE_MIGRATIONS, ...APPEAL_MIGRATIONS, ...SLA_CLOCK_MIGRATIONS].sort((a, b) => a.version - b.version);
+export const MIGRATIONS: readonly Migration[] = [
+  ...BASE,
+  ...ETP_MIGRATIONS,
+  ...CONSOLE_MIGRATIONS,
+  ...META_MIGRATIONS,
+  ...PUBLIC_SURFACE_MIGRATIONS,
+  ...APPEAL_MIGRATIONS,
+  ...SLA_CLOCK_MIGRATIONS,
+].sort((a, b) => a.version - b.version);

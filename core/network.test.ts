@@ -6,7 +6,8 @@ describe('network', () => {
   it('parses CIDR networks and refuses what is not one', () => {
     assert.deepEqual(parseCidr('10.0.0.0/8'), { address: '10.0.0.0', prefix: 8, family: 'ipv4' });
     assert.deepEqual(parseCidr('::1'), { address: '::1', prefix: 128, family: 'ipv6' });
-    for (const bad of ['10.0.0.0/33', 'example.org', '10.0.0/8', '1.2.3.4/8/1', '', '::1/129', '10.0.0.1/x']) assert.equal(parseCidr(bad), undefined, bad);
+    for (const bad of ['10.0.0.0/33', 'example.org', '10.0.0/8', '1.2.3.4/8/1', '', '::1/129', '10.0.0.1/x'])
+      assert.equal(parseCidr(bad), undefined, bad);
   });
 
   it('counts an IPv4-mapped prefix over 128 bits, as IPv6 writes it', () => {
@@ -15,9 +16,13 @@ describe('network', () => {
     assert.deepEqual(parseCidr('::FFFF:192.0.2.7/128'), { address: '192.0.2.7', prefix: 32, family: 'ipv4' });
     assert.deepEqual(parseCidr('::ffff:0.0.0.0/96'), { address: '0.0.0.0', prefix: 0, family: 'ipv4' });
     // Read as IPv4 /8 before (refused at start: `::ffff:10.0.0.0/104` was), and a prefix under 96 is not within the mapped range.
-    for (const bad of ['::ffff:10.0.0.0/8', '::ffff:10.0.0.0/32', '::ffff:10.0.0.0/95', '::ffff:10.0.0.0/129']) assert.equal(parseCidr(bad), undefined, bad);
+    for (const bad of ['::ffff:10.0.0.0/8', '::ffff:10.0.0.0/32', '::ffff:10.0.0.0/95', '::ffff:10.0.0.0/129'])
+      assert.equal(parseCidr(bad), undefined, bad);
     const list = new NetworkList(['::ffff:10.0.0.0/104']);
-    assert.deepEqual(['10.9.8.7', '::ffff:10.9.8.7', '11.0.0.1'].map((ip) => list.has(ip)), [true, true, false]);
+    assert.deepEqual(
+      ['10.9.8.7', '::ffff:10.9.8.7', '11.0.0.1'].map((ip) => list.has(ip)),
+      [true, true, false],
+    );
   });
 
   const trusted = new NetworkList(['127.0.0.1/32', '10.0.0.0/8', '::1/128']);

@@ -18,7 +18,13 @@ export class RateLimitedError extends KuzetError {
 }
 
 /** Counts one hit on `key`; answers whether it is within `max` per `windowMs`, and when the window resets. */
-export async function takeLimit(db: Queryable, key: string, max: number, windowMs: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+export async function takeLimit(
+  db: Queryable,
+  key: string,
+  max: number,
+  windowMs: number,
+  now: Date,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   const row = await countHit(db, key, now, new Date(now.getTime() + windowMs));
   const resetMs = new Date(row.reset_at).getTime();
   return { allowed: Number(row.n) <= max, retryAfterSeconds: Math.max(1, Math.ceil((resetMs - now.getTime()) / 1000)) };

@@ -7,7 +7,8 @@ describe('signed links', () => {
   const now = new Date('2026-03-26T10:00:00+05:00');
   const link = signPath(key, '/api/v1/runs/5/artifacts/screenshot.png', new Date(now.getTime() + 3_600_000));
   const q = new URLSearchParams(link.split('?')[1]);
-  const check = (path: string, at: Date, o: { key?: Buffer; sig?: string } = {}) => checkSignedPath(o.key ?? key, path, q.get('expires')!, o.sig ?? q.get('sig')!, at);
+  const check = (path: string, at: Date, o: { key?: Buffer; sig?: string } = {}) =>
+    checkSignedPath(o.key ?? key, path, q.get('expires')!, o.sig ?? q.get('sig')!, at);
   it('holds for its path until it expires', () => {
     assert.equal(check('/api/v1/runs/5/artifacts/screenshot.png', now), 'ok');
     assert.equal(check('/api/v1/runs/5/artifacts/screenshot.png', new Date(now.getTime() + 3_600_001)), 'expired');

@@ -50,9 +50,7 @@ describe('parseDateTime', () => {
       assert.throws(
         () => parseDateTime(text, 'incident.startedAt'),
         (e: unknown) =>
-          e instanceof InputError &&
-          e.message === `incident.startedAt: ${NOT_DATE_TIME}` &&
-          e.issues[0]?.field === 'incident.startedAt',
+          e instanceof InputError && e.message === `incident.startedAt: ${NOT_DATE_TIME}` && e.issues[0]?.field === 'incident.startedAt',
       );
     });
   }
@@ -98,7 +96,15 @@ describe('wall clock', () => {
   });
   it('gives parts with the ISO weekday', () => {
     assert.deepEqual(astanaParts(new Date('2026-03-28T21:00:00Z')), {
-      year: 2026, month: 3, day: 29, hour: 2, minute: 0, second: 0, millisecond: 0, weekday: 7, offsetMinutes: 300,
+      year: 2026,
+      month: 3,
+      day: 29,
+      hour: 2,
+      minute: 0,
+      second: 0,
+      millisecond: 0,
+      weekday: 7,
+      offsetMinutes: 300,
     });
   });
 });
@@ -161,25 +167,80 @@ describe('the hand-written parser agrees with the ISO 8601 grammar it implements
     const off = zone === 'Z' ? 0 : (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * (zone[0] === '-' ? -1 : 1);
     const utc = Date.UTC(y as number, (mo as number) - 1, d as number, h as number, mi as number, sec, ms);
     const back = new Date(utc);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() + 1 !== mo || back.getUTCDate() !== d || (h as number) > 23 || (mi as number) > 59 || sec > 59) return undefined;
+    if (
+      back.getUTCFullYear() !== y ||
+      back.getUTCMonth() + 1 !== mo ||
+      back.getUTCDate() !== d ||
+      (h as number) > 23 ||
+      (mi as number) > 59 ||
+      sec > 59
+    )
+      return undefined;
     return utc - off * 60_000;
   }
-  const piece = fc.constantFrom('2026', '2024', '1999', '-', '-02', '-29', '-30', '-13', '-12', '-31', '-1', 'T', 't', ' ', '00', '12', '23', '24', ':', ':00', ':59', ':60', '.', '.5', '.123456789', '.1234567890', 'Z', 'z', '+05:00', '-03:30', '+0500', '+24:00', '+05:60', '');
+  const piece = fc.constantFrom(
+    '2026',
+    '2024',
+    '1999',
+    '-',
+    '-02',
+    '-29',
+    '-30',
+    '-13',
+    '-12',
+    '-31',
+    '-1',
+    'T',
+    't',
+    ' ',
+    '00',
+    '12',
+    '23',
+    '24',
+    ':',
+    ':00',
+    ':59',
+    ':60',
+    '.',
+    '.5',
+    '.123456789',
+    '.1234567890',
+    'Z',
+    'z',
+    '+05:00',
+    '-03:30',
+    '+0500',
+    '+24:00',
+    '+05:60',
+    '',
+  );
   it('on generated strings', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), (text) => {
-        assert.equal(tryParseDateTimeMs(text), reference(text), text);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+        (text) => {
+          assert.equal(tryParseDateTimeMs(text), reference(text), text);
+        },
+      ),
       { numRuns: 20_000 },
     );
   });
   it('on well-formed strings', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2099, 0, 1) }), fc.integer({ min: -14 * 60, max: 14 * 60 }), (ms, off) => {
-        const text = new Date(ms + off * 60_000).toISOString().replace('Z', `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`);
-        assert.equal(tryParseDateTimeMs(text), ms, text);
-        assert.equal(reference(text), ms, text);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2099, 0, 1) }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        (ms, off) => {
+          const text = new Date(ms + off * 60_000)
+            .toISOString()
+            .replace(
+              'Z',
+              `${off < 0 ? '-' : '+'}${String(Math.floor(Math.abs(off) / 60)).padStart(2, '0')}:${String(Math.abs(off) % 60).padStart(2, '0')}`,
+            );
+          assert.equal(tryParseDateTimeMs(text), ms, text);
+          assert.equal(reference(text), ms, text);
+        },
+      ),
     );
   });
 });

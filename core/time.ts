@@ -150,7 +150,8 @@ function twoDigits(s: string, i: number): number {
  */
 export function tryParseDateTimeMs(text: string): number | undefined {
   const n = text.length;
-  if (n < 17 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
+  if (n < 17 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58)
+    return undefined;
   const y1 = twoDigits(text, 0);
   const y2 = twoDigits(text, 2);
   const month = twoDigits(text, 5);

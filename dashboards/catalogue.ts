@@ -4,7 +4,13 @@
  * throws {@link MissingMetric}, and the generator reports the panel as pending instead of writing it.
  */
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
-import { INFLUX_ETP_MEASUREMENT, INFLUX_INCIDENT_MEASUREMENT, INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMENTS } from '../collector/index.ts';
+import {
+  INFLUX_ETP_MEASUREMENT,
+  INFLUX_INCIDENT_MEASUREMENT,
+  INFLUX_JOURNEY_MEASUREMENTS,
+  INFLUX_MEASUREMENT,
+  INFLUX_TIME_MEASUREMENTS,
+} from '../collector/index.ts';
 import { WANTED_METRICS, type WantedKey } from './pending.ts';
 
 export interface CatalogueEntry {

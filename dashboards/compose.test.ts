@@ -21,12 +21,33 @@ import { buildAll, OUTPUT_PATHS } from './build.ts';
 
 const root = new URL('..', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
-type Service = { image?: string; build?: string; volumes?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: unknown }; command?: string[]; environment?: Record<string, string> };
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+type Service = {
+  image?: string;
+  build?: string;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: unknown };
+  command?: string[];
+  environment?: Record<string, string>;
+};
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 
 describe('docker-compose.yml', () => {
   it('runs the whole stack', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['alertmanager', 'generate', 'grafana', 'influxdb', 'kuzet', 'postgres', 'prometheus', 'redis', 'worker']);
+    assert.deepEqual(Object.keys(compose.services).sort(), [
+      'alertmanager',
+      'generate',
+      'grafana',
+      'influxdb',
+      'kuzet',
+      'postgres',
+      'prometheus',
+      'redis',
+      'worker',
+    ]);
     assert.match(compose.services.influxdb!.image!, /^influxdb:2\./);
   });
 
@@ -35,7 +56,8 @@ describe('docker-compose.yml', () => {
       if (name !== 'generate') assert.ok(s.healthcheck, `${name} has no healthcheck`);
       for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {
         assert.ok(compose.services[dep], `${name} depends on unknown ${dep}`);
-        if (condition === 'service_healthy') assert.ok(compose.services[dep]!.healthcheck, `${name} waits for ${dep} to be healthy, which has no healthcheck`);
+        if (condition === 'service_healthy')
+          assert.ok(compose.services[dep]!.healthcheck, `${name} waits for ${dep} to be healthy, which has no healthcheck`);
       }
     }
   });
@@ -64,7 +86,10 @@ describe('docker-compose.yml', () => {
     assert.equal(grafana.environment!.GF_PATHS_PROVISIONING, '/kuzet/provisioning');
     assert.ok(out.files.has(OUTPUT_PATHS.datasources));
     assert.ok(out.files.has(grafana.environment!.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!.replace('/kuzet/', '')));
-    const prom = parse(read('deploy/prometheus.yml')) as { rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[] };
+    const prom = parse(read('deploy/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
     assert.deepEqual(prom.rule_files, [`/kuzet/${OUTPUT_PATHS.rules.replace(/[^/]+$/, '*.yml')}`]);
     assert.equal(prom.scrape_configs[0]!.static_configs[0]!.targets[0], 'kuzet:8080');
     assert.ok(compose.services.kuzet!.command!.includes(`/kuzet/${OUTPUT_PATHS.kuzetConfig}`));
@@ -73,11 +98,18 @@ describe('docker-compose.yml', () => {
   it('the compose kuzet config passes kuzet’s own validation', () => {
     const text = buildAll({ kuzetConfig: read('kuzet.yaml'), regions: ['astana', 'almaty'] }).files.get(OUTPUT_PATHS.kuzetConfig)!;
     const cfg = parseConfig(text, PROBES, { INFLUX_TOKEN: 't', REDIS_URL: 'redis://redis:6379' });
-    assert.deepEqual([cfg.influx?.url, cfg.influx?.bucket, cfg.regions, cfg.server.host], ['http://influxdb:8086', 'kuzet', ['astana', 'almaty'], '0.0.0.0']);
+    assert.deepEqual(
+      [cfg.influx?.url, cfg.influx?.bucket, cfg.regions, cfg.server.host],
+      ['http://influxdb:8086', 'kuzet', ['astana', 'almaty'], '0.0.0.0'],
+    );
   });
 
   it('alertmanager routes to Slack with the webhook from a file', () => {
-    const am = parse(read('deploy/alertmanager.yml')) as { global: Record<string, string>; route: { receiver: string }; receivers: { name: string; slack_configs?: unknown[] }[] };
+    const am = parse(read('deploy/alertmanager.yml')) as {
+      global: Record<string, string>;
+      route: { receiver: string };
+      receivers: { name: string; slack_configs?: unknown[] }[];
+    };
     assert.equal(am.global.slack_api_url_file, '/tmp/slack_webhook_url');
     const receiver = am.receivers.find((r) => r.name === am.route.receiver);
     assert.ok(receiver?.slack_configs?.length);
@@ -85,35 +117,49 @@ describe('docker-compose.yml', () => {
 
   /** The compose client available here: the plugin (`docker compose`), else Debian's v1 `docker-compose`, else none. */
   const client = (() => {
-    if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0) return { cmd: 'docker', args: ['compose'], v1: false };
+    if (spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0)
+      return { cmd: 'docker', args: ['compose'], v1: false };
     if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0) return { cmd: 'docker-compose', args: [], v1: true };
     return undefined;
   })();
 
-  it('a compose client’s own `config` accepts the file with .env.example, and refuses it without the secrets', { skip: client ? false : 'no compose client installed (neither the docker compose plugin nor Debian docker-compose)' }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kuzet-compose-'));
-    try {
-      const text = read('docker-compose.yml');
-      writeFileSync(join(dir, 'docker-compose.yml'), client!.v1 ? text.replace(/^name: kuzet\n/m, '') : text);
-      mkdirSync(join(dir, 'deploy'));
-      cpSync(new URL('deploy', root), join(dir, 'deploy'), { recursive: true });
-      const run = (envFile: string, ...extra: string[]) => spawnSync(client!.cmd, [...client!.args, '--env-file', envFile, '-p', 'kuzet', 'config', ...extra], { cwd: dir, encoding: 'utf8' });
-      writeFileSync(join(dir, '.env'), read('.env.example'));
-      const ok = run('.env');
-      assert.equal(ok.status, 0, ok.stderr);
-      const resolved = parse(ok.stdout) as { services: Record<string, { ports?: { published: number | string; target: number }[]; environment?: Record<string, string> }>; volumes: Record<string, unknown> };
-      assert.deepEqual(Object.keys(resolved.services).sort(), Object.keys(compose.services).sort());
-      assert.deepEqual(Object.keys(resolved.volumes).sort(), Object.keys(compose.volumes).sort());
-      // What opens where (the README's table): kuzet 8080, Grafana 3000, Prometheus 9090, Alertmanager 9093, InfluxDB 8086.
-      const published = Object.fromEntries(Object.entries(resolved.services).flatMap(([n, s]) => (s.ports ?? []).map((p) => [n, Number(p.published)])));
-      assert.deepEqual(published, { alertmanager: 9093, grafana: 3000, influxdb: 8086, kuzet: 8080, prometheus: 9090 });
-      assert.equal(resolved.services.kuzet!.environment!.DATABASE_URL, 'postgres://kuzet:change-me@postgres:5432/kuzet');
-      writeFileSync(join(dir, 'empty.env'), '');
-      const refused = run('empty.env');
-      assert.notEqual(refused.status, 0);
-      assert.match(refused.stderr, /set POSTGRES_PASSWORD in \.env/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a compose client’s own `config` accepts the file with .env.example, and refuses it without the secrets',
+    { skip: client ? false : 'no compose client installed (neither the docker compose plugin nor Debian docker-compose)' },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kuzet-compose-'));
+      try {
+        const text = read('docker-compose.yml');
+        writeFileSync(join(dir, 'docker-compose.yml'), client!.v1 ? text.replace(/^name: kuzet\n/m, '') : text);
+        mkdirSync(join(dir, 'deploy'));
+        cpSync(new URL('deploy', root), join(dir, 'deploy'), { recursive: true });
+        const run = (envFile: string, ...extra: string[]) =>
+          spawnSync(client!.cmd, [...client!.args, '--env-file', envFile, '-p', 'kuzet', 'config', ...extra], {
+            cwd: dir,
+            encoding: 'utf8',
+          });
+        writeFileSync(join(dir, '.env'), read('.env.example'));
+        const ok = run('.env');
+        assert.equal(ok.status, 0, ok.stderr);
+        const resolved = parse(ok.stdout) as {
+          services: Record<string, { ports?: { published: number | string; target: number }[]; environment?: Record<string, string> }>;
+          volumes: Record<string, unknown>;
+        };
+        assert.deepEqual(Object.keys(resolved.services).sort(), Object.keys(compose.services).sort());
+        assert.deepEqual(Object.keys(resolved.volumes).sort(), Object.keys(compose.volumes).sort());
+        // What opens where (the README's table): kuzet 8080, Grafana 3000, Prometheus 9090, Alertmanager 9093, InfluxDB 8086.
+        const published = Object.fromEntries(
+          Object.entries(resolved.services).flatMap(([n, s]) => (s.ports ?? []).map((p) => [n, Number(p.published)])),
+        );
+        assert.deepEqual(published, { alertmanager: 9093, grafana: 3000, influxdb: 8086, kuzet: 8080, prometheus: 9090 });
+        assert.equal(resolved.services.kuzet!.environment!.DATABASE_URL, 'postgres://kuzet:change-me@postgres:5432/kuzet');
+        writeFileSync(join(dir, 'empty.env'), '');
+        const refused = run('empty.env');
+        assert.notEqual(refused.status, 0);
+        assert.match(refused.stderr, /set POSTGRES_PASSWORD in \.env/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

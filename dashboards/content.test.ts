@@ -10,7 +10,14 @@ import { INFLUX_JOURNEY_MEASUREMENTS, INFLUX_MEASUREMENT, INFLUX_TIME_MEASUREMEN
 import { buildAll } from './build.ts';
 import { KUZET_CATALOGUE as C } from './catalogue.ts';
 
-type Panel = { type: string; title?: string; panels?: Panel[]; datasource?: { type?: string }; targets?: { expr?: string; query?: string }[]; fieldConfig?: { defaults?: { thresholds?: { steps?: { value: number | null }[] } } } };
+type Panel = {
+  type: string;
+  title?: string;
+  panels?: Panel[];
+  datasource?: { type?: string };
+  targets?: { expr?: string; query?: string }[];
+  fieldConfig?: { defaults?: { thresholds?: { steps?: { value: number | null }[] } } };
+};
 type Board = { title: string; panels: Panel[]; templating: { list: { name: string }[] } };
 
 const built = buildAll();
@@ -31,7 +38,13 @@ const WANTED: [string, string, RegExp, () => string, 'prometheus' | 'influxdb'][
   ['kuzet-overview', 'open incidents by level', /Open incidents by level/, () => name('incidentsOpen'), 'prometheus'],
   ['kuzet-overview', 'SLA clocks running', /SLA clocks running/, () => name('slaOpen'), 'prometheus'],
   ['kuzet-overview', 'SLA clocks breached', /SLA clocks breached/, () => name('slaBreaches'), 'prometheus'],
-  ['kuzet-checks', 'latency percentiles per target and region', /p50 \/ p95 \/ p99 per target and region/, () => 'by (le, system, target, region)', 'prometheus'],
+  [
+    'kuzet-checks',
+    'latency percentiles per target and region',
+    /p50 \/ p95 \/ p99 per target and region/,
+    () => 'by (le, system, target, region)',
+    'prometheus',
+  ],
   ['kuzet-checks', 'failures by error kind', /^Failures by error kind$/, () => 'by (error_kind)', 'prometheus'],
   ['kuzet-journeys', 'step timings', /Step timings/, () => name('journeyStepDuration'), 'prometheus'],
   ['kuzet-journeys', 'Web Vitals', /Largest Contentful Paint/, () => name('webVital'), 'prometheus'],
@@ -53,7 +66,10 @@ describe('dashboards: what issue #9 says each one shows', () => {
       const panels = panelsOf(board(uid)).filter((p) => title.test(p.title ?? ''));
       assert.ok(panels.length > 0, `no panel titled ${title} in ${uid}`);
       const text = reads();
-      assert.ok(panels.some((p) => queries(p).includes(text) && p.datasource?.type === source), `${uid} "${panels[0]?.title}" reads ${text} from ${source}: ${panels.map(queries).join(' | ')}`);
+      assert.ok(
+        panels.some((p) => queries(p).includes(text) && p.datasource?.type === source),
+        `${uid} "${panels[0]?.title}" reads ${text} from ${source}: ${panels.map(queries).join(' | ')}`,
+      );
     });
   }
 
@@ -64,9 +80,17 @@ describe('dashboards: what issue #9 says each one shows', () => {
   });
 
   it('system, target and region variables on every board whose metrics carry them', () => {
-    for (const uid of ['kuzet-checks', 'kuzet-journeys', 'kuzet-etps', 'kuzet-time-sync']) assert.deepEqual(board(uid).templating.list.map((v) => v.name), ['system', 'target', 'region'], uid);
+    for (const uid of ['kuzet-checks', 'kuzet-journeys', 'kuzet-etps', 'kuzet-time-sync'])
+      assert.deepEqual(
+        board(uid).templating.list.map((v) => v.name),
+        ['system', 'target', 'region'],
+        uid,
+      );
     // Overview reads system-wide availability; notices' metrics carry only channel and outcome.
-    assert.deepEqual(board('kuzet-overview').templating.list.map((v) => v.name), ['system', 'region']);
+    assert.deepEqual(
+      board('kuzet-overview').templating.list.map((v) => v.name),
+      ['system', 'region'],
+    );
   });
 
   it('the five alert rules of the issue, with their thresholds', () => {

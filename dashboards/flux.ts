@@ -32,7 +32,8 @@ export class FluxQueryBuilder implements Builder<Dataquery> {
   /** Fields to read; each must be one the sink writes. */
   fields(...names: string[]): this {
     for (const n of names) {
-      if (!this.measurement.fields.includes(n)) throw new Error(`measurement ${this.measurement.name} has no field "${n}" (fields: ${this.measurement.fields.join(', ')})`);
+      if (!this.measurement.fields.includes(n))
+        throw new Error(`measurement ${this.measurement.name} has no field "${n}" (fields: ${this.measurement.fields.join(', ')})`);
       this.fieldNames.push(n);
     }
     return this;
@@ -116,7 +117,8 @@ export class FluxQueryBuilder implements Builder<Dataquery> {
 
   private assertTag(tag: string): void {
     if (tag === '_field') return;
-    if (!this.measurement.tags.includes(tag)) throw new Error(`measurement ${this.measurement.name} has no tag "${tag}" (tags: ${this.measurement.tags.join(', ')})`);
+    if (!this.measurement.tags.includes(tag))
+      throw new Error(`measurement ${this.measurement.name} has no tag "${tag}" (tags: ${this.measurement.tags.join(', ')})`);
   }
 }
 

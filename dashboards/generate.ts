@@ -29,7 +29,14 @@ const opts: BuildOptions = {
   ...(values['dashboards-path'] ? { dashboardsPath: values['dashboards-path'] } : {}),
   ...(values['grafana-url'] ? { grafanaUrl: values['grafana-url'] } : {}),
   ...(values['kuzet-config'] ? { kuzetConfig: readFileSync(values['kuzet-config'], 'utf8') } : {}),
-  ...(values.regions ? { regions: values.regions.split(',').map((r) => r.trim()).filter(Boolean) } : {}),
+  ...(values.regions
+    ? {
+        regions: values.regions
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      }
+    : {}),
 };
 const built = buildAll(opts);
 // Stale files from an earlier run (a renamed dashboard) would still be provisioned: start clean.
@@ -42,5 +49,7 @@ for (const [rel, content] of built.files) {
   writeFileSync(path, content);
 }
 const panels = built.boards.reduce((n, b) => n + b.promQueries.length + b.fluxQueries.length, 0);
-console.log(`wrote ${built.boards.length} dashboards (${built.boards.map((b) => `${b.spec.uid}: ${b.json.panels?.filter((p) => p.type !== 'row' && p.type !== 'text').length} panels`).join(', ')}), ${built.rules.rules.length} alert rules, ${panels} queries to ${out}`);
+console.log(
+  `wrote ${built.boards.length} dashboards (${built.boards.map((b) => `${b.spec.uid}: ${b.json.panels?.filter((p) => p.type !== 'row' && p.type !== 'text').length} panels`).join(', ')}), ${built.rules.rules.length} alert rules, ${panels} queries to ${out}`,
+);
 console.log(formatPending(built.pending));

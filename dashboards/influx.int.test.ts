@@ -37,17 +37,57 @@ type Series = { name: string; columns: string[]; values: unknown[][]; tags?: Rec
 type QueryBody = { results: { series?: Series[]; error?: string }[]; error?: string };
 
 const at = new Date('2026-03-26T04:00:00.000Z');
-const result = (over: Partial<KeyedResult>): KeyedResult => ({ key: 'k', system: 'portal', target: 'homepage', check: 'http', region: 'astana', ok: true, latencyMs: 42.5, errorKind: null, message: 'ok', at, ...over });
+const result = (over: Partial<KeyedResult>): KeyedResult => ({
+  key: 'k',
+  system: 'portal',
+  target: 'homepage',
+  check: 'http',
+  region: 'astana',
+  ok: true,
+  latencyMs: 42.5,
+  errorKind: null,
+  message: 'ok',
+  at,
+  ...over,
+});
 const RESULTS: KeyedResult[] = [
   result({}),
   result({ system: 'etp-alpha', target: 'orders', ok: false, errorKind: 'connect', latencyMs: 3, at: new Date(at.getTime() + 1000) }),
   result({
-    target: 'search-journey', check: 'browser', at: new Date(at.getTime() + 2000),
-    observations: { journey: 'portal', totalMs: 1234, steps: [{ name: 'open homepage', ms: 600, ok: true }, { name: 'open search', ms: 634, ok: false }], vitals: { lcp: 820, cls: 0.02, ttfb: 110 } },
+    target: 'search-journey',
+    check: 'browser',
+    at: new Date(at.getTime() + 2000),
+    observations: {
+      journey: 'portal',
+      totalMs: 1234,
+      steps: [
+        { name: 'open homepage', ms: 600, ok: true },
+        { name: 'open search', ms: 634, ok: false },
+      ],
+      vitals: { lcp: 820, cls: 0.02, ttfb: 110 },
+    },
   }),
-  result({ system: 'kuzet', target: 'ntp', check: 'ntp', at: new Date(at.getTime() + 3000), observations: { server: 'ntp.nic.kz', stratum: 2, offsetMs: -12.25, delayMs: 31.5 } }),
-  result({ system: 'etp-alpha', target: 'prices', check: 'clock', at: new Date(at.getTime() + 4000), observations: { offsetMs: 740, uncertaintyMs: 25 } }),
-  result({ system: 'etp-alpha', target: 'catalogue', check: 'fresh', at: new Date(at.getTime() + 5000), observations: { path: '$.updatedAt', ageSeconds: 3600.5, maxAgeSeconds: 86400 } }),
+  result({
+    system: 'kuzet',
+    target: 'ntp',
+    check: 'ntp',
+    at: new Date(at.getTime() + 3000),
+    observations: { server: 'ntp.nic.kz', stratum: 2, offsetMs: -12.25, delayMs: 31.5 },
+  }),
+  result({
+    system: 'etp-alpha',
+    target: 'prices',
+    check: 'clock',
+    at: new Date(at.getTime() + 4000),
+    observations: { offsetMs: 740, uncertaintyMs: 25 },
+  }),
+  result({
+    system: 'etp-alpha',
+    target: 'catalogue',
+    check: 'fresh',
+    at: new Date(at.getTime() + 5000),
+    observations: { path: '$.updatedAt', ageSeconds: 3600.5, maxAgeSeconds: 86400 },
+  }),
 ];
 
 describe('InfluxDB sink against a real influxd 1.6', () => {
@@ -73,7 +113,15 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     return (s?.values ?? []).map((v) => Object.fromEntries(s!.columns.map((c, i) => [c, v[i]])));
   };
   const sink = (db: string, v1: boolean) => {
-    const s: InfluxSettings = { url: bridgeUrl, token: 'test-token', org: 'kuzet', bucket: db, flushIntervalMs: 100, batchSize: 1000, ...(v1 ? { v1Database: db } : {}) };
+    const s: InfluxSettings = {
+      url: bridgeUrl,
+      token: 'test-token',
+      org: 'kuzet',
+      bucket: db,
+      flushIntervalMs: 100,
+      batchSize: 1000,
+      ...(v1 ? { v1Database: db } : {}),
+    };
     return new InfluxSink(s, silentLogger);
   };
 
@@ -104,7 +152,10 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     influxd = spawn(INFLUXD, ['-config', join(dir.path, 'influxdb.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     influxd.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     influxd.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitFor(async () => (await fetch(`${influxUrl}/ping`)).status === 204, { what: `influxd ping (${log.slice(-300)})`, timeoutMs: 20_000 });
+    await waitFor(async () => (await fetch(`${influxUrl}/ping`)).status === 204, {
+      what: `influxd ping (${log.slice(-300)})`,
+      timeoutMs: 20_000,
+    });
     for (const db of ['v2path', 'v1path']) await influxql(db, `CREATE DATABASE "${db}"`);
 
     bridge = createServer((req, res) => {
@@ -154,7 +205,14 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
   it('v2 write path (WriteApi, bridged to /write): every measurement reads back with its tags and fields', async () => {
     const s = sink('v2path', false);
     for (const r of RESULTS) s.push(r);
-    s.pushIncident({ system: 'portal', incident: 'INC-2026-0001', level: 'high', state: 'confirmed', open: true, at: new Date(at.getTime() + 6000) });
+    s.pushIncident({
+      system: 'portal',
+      incident: 'INC-2026-0001',
+      level: 'high',
+      state: 'confirmed',
+      open: true,
+      at: new Date(at.getTime() + 6000),
+    });
     s.pushEtp({ etp: 'etp-alpha', streakDays: 6, state: 'productive', at: new Date(at.getTime() + 7000) });
     await s.close();
     assert.ok(seen.includes('POST /api/v2/write'), seen.join(', '));
@@ -172,11 +230,20 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
       ],
     );
     const [journey] = await rows('v2path', 'journey');
-    assert.deepEqual([journey!.journey, journey!.up, journey!.total_ms, journey!.lcp_ms, journey!.cls, journey!.ttfb_ms], ['search-journey/browser', 1, 1234, 820, 0.02, 110]);
+    assert.deepEqual(
+      [journey!.journey, journey!.up, journey!.total_ms, journey!.lcp_ms, journey!.cls, journey!.ttfb_ms],
+      ['search-journey/browser', 1, 1234, 820, 0.02, 110],
+    );
     const steps = await rows('v2path', 'journey_step');
-    assert.deepEqual(steps.map((x) => [x.step, x.ms, x.ok]).sort(), [['open homepage', 600, 1], ['open search', 634, 0]]);
+    assert.deepEqual(steps.map((x) => [x.step, x.ms, x.ok]).sort(), [
+      ['open homepage', 600, 1],
+      ['open search', 634, 0],
+    ]);
     const [ntp] = await rows('v2path', 'ntp');
-    assert.deepEqual([ntp!.time, ntp!.server, ntp!.offset_ms, ntp!.delay_ms, ntp!.stratum], [at.getTime() + 3000, 'ntp.nic.kz', -12.25, 31.5, 2]);
+    assert.deepEqual(
+      [ntp!.time, ntp!.server, ntp!.offset_ms, ntp!.delay_ms, ntp!.stratum],
+      [at.getTime() + 3000, 'ntp.nic.kz', -12.25, 31.5, 2],
+    );
     const [clock] = await rows('v2path', 'clock_offset');
     assert.deepEqual([clock!.target, clock!.offset_ms, clock!.uncertainty_ms], ['prices', 740, 25]);
     const [fresh] = await rows('v2path', 'freshness');
@@ -191,11 +258,17 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     const queries = buildAll().boards.flatMap((b) => b.fluxQueries.map((q) => ({ where: `${b.spec.title} / ${q.panel}`, flux: q.flux })));
     for (const { where, flux } of queries) {
       const measurement = /r\._measurement == "([^"]+)"/.exec(flux)![1]!;
-      const fieldKeys = new Set((await influxql('v2path', `SHOW FIELD KEYS FROM "${measurement}"`)).flatMap((s) => s.values.map((v) => v[0] as string)));
-      const tagKeys = new Set((await influxql('v2path', `SHOW TAG KEYS FROM "${measurement}"`)).flatMap((s) => s.values.map((v) => v[0] as string)));
+      const fieldKeys = new Set(
+        (await influxql('v2path', `SHOW FIELD KEYS FROM "${measurement}"`)).flatMap((s) => s.values.map((v) => v[0] as string)),
+      );
+      const tagKeys = new Set(
+        (await influxql('v2path', `SHOW TAG KEYS FROM "${measurement}"`)).flatMap((s) => s.values.map((v) => v[0] as string)),
+      );
       assert.ok(fieldKeys.size > 0, `${where}: measurement ${measurement} holds nothing`);
-      for (const [, f] of flux.matchAll(/r\._field == "([^"]+)"/g)) assert.ok(fieldKeys.has(f!), `${where}: field ${f} not in ${[...fieldKeys].join(', ')}`);
-      for (const [, t] of flux.matchAll(/\br\.([a-z][a-z_]*)\b/g)) assert.ok(tagKeys.has(t!), `${where}: tag ${t} not in ${[...tagKeys].join(', ')}`);
+      for (const [, f] of flux.matchAll(/r\._field == "([^"]+)"/g))
+        assert.ok(fieldKeys.has(f!), `${where}: field ${f} not in ${[...fieldKeys].join(', ')}`);
+      for (const [, t] of flux.matchAll(/\br\.([a-z][a-z_]*)\b/g))
+        assert.ok(tagKeys.has(t!), `${where}: tag ${t} not in ${[...tagKeys].join(', ')}`);
     }
   });
 
@@ -208,7 +281,10 @@ describe('InfluxDB sink against a real influxd 1.6', () => {
     assert.deepEqual(await rows('v1path', 'check_result'), []);
     await s.flush();
     const [row] = await rows('v1path', 'check_result');
-    assert.deepEqual([row!.time, row!.system, row!.target, row!.error_kind, row!.up], [at.getTime() + 1000, 'etp-alpha', 'orders', 'connect', 0]);
+    assert.deepEqual(
+      [row!.time, row!.system, row!.target, row!.error_kind, row!.up],
+      [at.getTime() + 1000, 'etp-alpha', 'orders', 'connect', 0],
+    );
     await s.close();
     assert.equal(s.dropped, 0);
   });

@@ -130,19 +130,34 @@ function promTarget(q: PromQuery, refId: string): DataqueryBuilder {
 }
 
 function vizPanel(title: string, d: PanelDef) {
-  const legend = new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true);
+  const legend = new common.VizLegendOptionsBuilder()
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom)
+    .showLegend(true);
   const reduce = new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
   switch (d.viz) {
     case 'timeseries': {
-      const p = new timeseries.PanelBuilder().legend(legend).lineWidth(1).fillOpacity(d.stack ? 30 : 0).showPoints(common.VisibilityMode.Never).spanNulls(false);
+      const p = new timeseries.PanelBuilder()
+        .legend(legend)
+        .lineWidth(1)
+        .fillOpacity(d.stack ? 30 : 0)
+        .showPoints(common.VisibilityMode.Never)
+        .spanNulls(false);
       if (d.stack) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
       if (d.showThresholds) p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
       return p;
     }
     case 'stat':
-      return new stat.PanelBuilder().reduceOptions(reduce).colorMode(common.BigValueColorMode.Background).graphMode(common.BigValueGraphMode.None).textMode(common.BigValueTextMode.ValueAndName);
+      return new stat.PanelBuilder()
+        .reduceOptions(reduce)
+        .colorMode(common.BigValueColorMode.Background)
+        .graphMode(common.BigValueGraphMode.None)
+        .textMode(common.BigValueTextMode.ValueAndName);
     case 'bargauge':
-      return new bargauge.PanelBuilder().reduceOptions(reduce).displayMode(common.BarGaugeDisplayMode.Gradient).orientation(common.VizOrientation.Horizontal);
+      return new bargauge.PanelBuilder()
+        .reduceOptions(reduce)
+        .displayMode(common.BarGaugeDisplayMode.Gradient)
+        .orientation(common.VizOrientation.Horizontal);
     case 'table':
       return new table.PanelBuilder().filterable(true);
   }
@@ -177,7 +192,14 @@ export class GridCursor {
 
 function pendingItem(board: string, title: string, e: MissingMetric): PendingItem {
   const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string; note?: string } | undefined;
-  return { kind: 'panel', name: `${board} / ${title}`, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks', ...(wanted?.note ? { note: wanted.note } : {}) };
+  return {
+    kind: 'panel',
+    name: `${board} / ${title}`,
+    key: e.key,
+    reason: e.reason,
+    what: wanted?.what ?? 'a metric the catalogue lacks',
+    ...(wanted?.note ? { note: wanted.note } : {}),
+  };
 }
 
 /** A board's template variable (multi-valued, All by default); its query is recorded for the query tests. */
@@ -234,7 +256,13 @@ export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames())
       if (def.decimals !== undefined) p.decimals(def.decimals);
       if (def.thresholds) p.thresholds(thresholdsOf(def.thresholds));
       if (def.timeFrom) p.timeFrom(def.timeFrom);
-      if (def.mappings) p.mappings([{ type: MappingType.ValueToText, options: Object.fromEntries(Object.entries(def.mappings).map(([k, v], index) => [k, { ...v, index }])) }]);
+      if (def.mappings)
+        p.mappings([
+          {
+            type: MappingType.ValueToText,
+            options: Object.fromEntries(Object.entries(def.mappings).map(([k, v], index) => [k, { ...v, index }])),
+          },
+        ]);
       const proms = def.queries.filter(isProm);
       const fluxes = def.queries.filter((q): q is FluxQuery => !isProm(q));
       if (proms.length > 0 && fluxes.length > 0) throw new Error(`${spec.title} / ${title}: one data source per panel`);
@@ -253,7 +281,9 @@ export function renderBoard(spec: BoardSpec, m: MetricNames = new MetricNames())
     }
   }
   if (out.pending.length > 0) {
-    const list = out.pending.map((p) => `- **${p.name.split(' / ')[1]}** — waits for \`METRIC_CATALOGUE.${p.key}\`: ${p.what} (${p.reason})`).join('\n');
+    const list = out.pending
+      .map((p) => `- **${p.name.split(' / ')[1]}** — waits for \`METRIC_CATALOGUE.${p.key}\`: ${p.what} (${p.reason})`)
+      .join('\n');
     const note = new text.PanelBuilder()
       .id(id++)
       .title('Not yet available')

@@ -73,7 +73,11 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
     demo = await startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: {} });
     await demo.kuzet.redisReady;
     // One ETP service down, so failure counters and the target-down rule have something to show.
-    const fault = await fetch(`${demo.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'etp-alpha.orders', fault: 'down' }) });
+    const fault = await fetch(`${demo.sim.url}/__fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'etp-alpha.orders', fault: 'down' }),
+    });
     assert.equal(fault.status, 200);
 
     writeFileSync(rulesPath, built.files.get(OUTPUT_PATHS.rules)!);
@@ -86,15 +90,36 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
     writeFileSync(join(dir.path, 'prometheus.yml'), stringify(config));
     const port = await freePort();
     promUrl = `http://127.0.0.1:${port}`;
-    prom = spawn(PROMETHEUS, [`--config.file=${join(dir.path, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir.path, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    prom = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir.path, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir.path, 'tsdb')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     prom.stderr!.on('data', (d: Buffer) => (promLog += d.toString()));
-    await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, { what: `Prometheus ready (${promLog.slice(-300)})`, timeoutMs: 20_000 });
+    await waitFor(async () => (await fetch(`${promUrl}/-/ready`)).ok, {
+      what: `Prometheus ready (${promLog.slice(-300)})`,
+      timeoutMs: 20_000,
+    });
     // Enough scrapes for rate() over a minute, a failure, and a finished browser journey.
-    await waitFor(async () => (await vector('rate(kuzet_check_runs_total[1m]) > 0')).length > 0, { what: 'two scrapes with runs', timeoutMs: 30_000 });
+    await waitFor(async () => (await vector('rate(kuzet_check_runs_total[1m]) > 0')).length > 0, {
+      what: 'two scrapes with runs',
+      timeoutMs: 30_000,
+    });
     // increase() sees a counter grow only between two scrapes of the series (its first sample counts nothing): wait for a failure after the first.
-    await waitFor(async () => (await vector('increase(kuzet_check_failures_total[5m]) > 0')).length > 0, { what: 'a failure counted between two scrapes', timeoutMs: 60_000 });
+    await waitFor(async () => (await vector('increase(kuzet_check_failures_total[5m]) > 0')).length > 0, {
+      what: 'a failure counted between two scrapes',
+      timeoutMs: 60_000,
+    });
     await waitFor(async () => (await vector('kuzet_journey_up')).length > 0, { what: 'a browser journey scraped', timeoutMs: 60_000 });
-    await waitFor(async () => (await vector('rate(kuzet_journey_duration_seconds_count[1m])')).length > 0, { what: 'two scrapes of the journey', timeoutMs: 30_000 });
+    await waitFor(async () => (await vector('rate(kuzet_journey_duration_seconds_count[1m])')).length > 0, {
+      what: 'two scrapes of the journey',
+      timeoutMs: 30_000,
+    });
   });
 
   after(async () => {
@@ -109,15 +134,24 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
   });
 
   const allExprs = () => [
-    ...built.boards.flatMap((b) => b.promQueries.map((q) => ({ where: `${b.spec.title} / ${q.panel}`, expr: q.query.expr, expect: q.query.expect }))),
+    ...built.boards.flatMap((b) =>
+      b.promQueries.map((q) => ({ where: `${b.spec.title} / ${q.panel}`, expr: q.query.expr, expect: q.query.expect })),
+    ),
     ...built.rules.rules.map((r) => ({ where: `rule ${r.alert}`, expr: r.expr, expect: r.expect })),
   ];
 
   it('every metric name in dashboards, variables and rules is one kuzet exports on /metrics', async () => {
     const exported = exportedNames(await (await fetch(`${demo.kuzet.url}/metrics`)).text());
     exported.add(SCRAPE_UP); // Prometheus's own per-target series
-    const exprs = [...allExprs().map((e) => e.expr), ...built.boards.flatMap((b) => b.variableQueries.map((v) => labelValuesParts(v.query).selector))];
-    const missing = exprs.flatMap((e) => metricNamesIn(e).filter((n) => !exported.has(n)).map((n) => `${n} in ${e}`));
+    const exprs = [
+      ...allExprs().map((e) => e.expr),
+      ...built.boards.flatMap((b) => b.variableQueries.map((v) => labelValuesParts(v.query).selector)),
+    ];
+    const missing = exprs.flatMap((e) =>
+      metricNamesIn(e)
+        .filter((n) => !exported.has(n))
+        .map((n) => `${n} in ${e}`),
+    );
     assert.deepEqual(missing, []);
   });
 
@@ -135,7 +169,7 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
       if (expect !== 'maybe' && r.data.result.length === 0) problems.push(`${where}: no data for ${q}`);
     }
     assert.deepEqual(problems, []);
-    assert.ok(counts.data >= 12 && counts["after-failure"] >= 3, JSON.stringify(counts));
+    assert.ok(counts.data >= 12 && counts['after-failure'] >= 3, JSON.stringify(counts));
   });
 
   it('every dashboard variable finds values', async () => {
@@ -153,26 +187,41 @@ describe('dashboards and rules against a real Prometheus scraping kuzet', () => 
   });
 
   it('Prometheus loads and evaluates every generated rule; the downed ETP service is a pending KuzetTargetDown', async () => {
-    type Rules = PromResponse<{ groups: { name: string; rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[] }>;
-    const rules = await waitFor(async () => {
-      const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as Rules;
-      const all = body.data.groups.flatMap((g) => g.rules);
-      return all.length === built.rules.rules.length && all.every((r) => !r.lastEvaluation.startsWith('0001')) ? all : undefined;
-    }, { what: 'every rule evaluated', timeoutMs: 15_000 });
+    type Rules = PromResponse<{
+      groups: { name: string; rules: { name: string; health: string; lastError?: string; lastEvaluation: string }[] }[];
+    }>;
+    const rules = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as Rules;
+        const all = body.data.groups.flatMap((g) => g.rules);
+        return all.length === built.rules.rules.length && all.every((r) => !r.lastEvaluation.startsWith('0001')) ? all : undefined;
+      },
+      { what: 'every rule evaluated', timeoutMs: 15_000 },
+    );
     assert.deepEqual(rules.map((r) => r.name).sort(), built.rules.rules.map((r) => r.alert).sort());
     for (const r of rules) assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
-    const alerts = await waitFor(async () => {
-      const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as PromResponse<{ alerts: { labels: Record<string, string>; state: string }[] }>;
-      return body.data.alerts.find((a) => a.labels.alertname === 'KuzetTargetDown');
-    }, { what: 'KuzetTargetDown', timeoutMs: 10_000 });
-    assert.deepEqual([alerts.labels.system, alerts.labels.target, alerts.labels.severity, alerts.state], ['etp-alpha', 'orders', 'critical', 'pending']);
+    const alerts = await waitFor(
+      async () => {
+        const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as PromResponse<{
+          alerts: { labels: Record<string, string>; state: string }[];
+        }>;
+        return body.data.alerts.find((a) => a.labels.alertname === 'KuzetTargetDown');
+      },
+      { what: 'KuzetTargetDown', timeoutMs: 10_000 },
+    );
+    assert.deepEqual(
+      [alerts.labels.system, alerts.labels.target, alerts.labels.severity, alerts.state],
+      ['etp-alpha', 'orders', 'critical', 'pending'],
+    );
   });
 
   it('promtool accepts the generated rules and the compose stack prometheus.yml', () => {
     const rules = spawnSync(PROMTOOL, ['check', 'rules', rulesPath], { encoding: 'utf8' });
     assert.equal(rules.status, 0, rules.stdout + rules.stderr);
     assert.match(rules.stdout, new RegExp(`SUCCESS: ${built.rules.rules.length} rules found`));
-    const config = spawnSync(PROMTOOL, ['check', 'config', new URL('../deploy/prometheus.yml', import.meta.url).pathname], { encoding: 'utf8' });
+    const config = spawnSync(PROMTOOL, ['check', 'config', new URL('../deploy/prometheus.yml', import.meta.url).pathname], {
+      encoding: 'utf8',
+    });
     assert.equal(config.status, 0, config.stdout + config.stderr);
   });
 });

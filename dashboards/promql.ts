@@ -4,7 +4,21 @@
  * PromQL — Prometheus does that in the integration test — it only removes what cannot be a metric name.
  */
 
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'and',
+  'or',
+  'unless',
+  'inf',
+  'nan',
+]);
 
 export function metricNamesIn(expr: string): string[] {
   const stripped = expr
@@ -26,15 +40,24 @@ export function metricNamesIn(expr: string): string[] {
 export function labelNamesIn(expr: string): string[] {
   const labels = new Set<string>();
   const noStrings = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""');
-  for (const [, body] of noStrings.matchAll(/\{([^}]*)\}/g)) for (const [, l] of body!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g)) labels.add(l!);
-  for (const [, body] of noStrings.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g)) for (const l of body!.split(',').map((s) => s.trim()).filter(Boolean)) labels.add(l);
+  for (const [, body] of noStrings.matchAll(/\{([^}]*)\}/g))
+    for (const [, l] of body!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)/g)) labels.add(l!);
+  for (const [, body] of noStrings.matchAll(/\b(?:by|without)\s*\(([^)]*)\)/g))
+    for (const l of body!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      labels.add(l);
   return [...labels].sort();
 }
 
 /** Grafana's variables replaced by what Prometheus accepts, to run a dashboard query outside Grafana. */
 export function withGrafanaDefaults(expr: string, values: Record<string, string> = {}): string {
   const builtins: Record<string, string> = { __rate_interval: '1m', __interval: '15s', __range: '1h', __range_s: '3600', ...values };
-  return expr.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string | undefined) => builtins[(a ?? b)!] ?? '.*');
+  return expr.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_, a: string | undefined, b: string | undefined) => builtins[(a ?? b)!] ?? '.*',
+  );
 }
 
 /** The series selector of a Grafana `label_values(selector, label)` variable query, and its label. */

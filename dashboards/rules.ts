@@ -37,7 +37,8 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: '{{ $labels.system }}/{{ $labels.target }} is down in every region',
-        description: 'Every check of {{ $labels.system }}/{{ $labels.target }} has failed for 2 minutes. The failure rules may now require an incident (docs/rules.md §3).',
+        description:
+          'Every check of {{ $labels.system }}/{{ $labels.target }} has failed for 2 minutes. The failure rules may now require an incident (docs/rules.md §3).',
         dashboard: 'kuzet-checks',
       },
     }),
@@ -50,7 +51,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (system) (${m.name('checkUp')}) == 0`,
       for: '1m',
       labels: { severity: 'critical' },
-      annotations: { summary: '{{ $labels.system }} is down: no check of it passes', description: 'Every target of {{ $labels.system }} has failed in every region for a minute.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: '{{ $labels.system }} is down: no check of it passes',
+        description: 'Every target of {{ $labels.system }} has failed in every region for a minute.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -61,7 +66,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (system, journey) (${m.name('journeyUp')}) == 0`,
       for: '5m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'Browser journey {{ $labels.system }}/{{ $labels.journey }} is failing', description: 'The journey has failed in every region for 5 minutes; its failing step and screenshot are in the run.', dashboard: 'kuzet-journeys' },
+      annotations: {
+        summary: 'Browser journey {{ $labels.system }}/{{ $labels.journey }} is failing',
+        description: 'The journey has failed in every region for 5 minutes; its failing step and screenshot are in the run.',
+        dashboard: 'kuzet-journeys',
+      },
     }),
   },
   {
@@ -72,7 +81,11 @@ export const RULES: RuleSpec[] = [
       expr: `sum by (timer) (increase(${m.name('slaBreaches')}[10m])) > 0`,
       for: '0m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'SLA timer {{ $labels.timer }} breached', description: 'An SLA clock passed its due time (docs/rules.md §4, timer {{ $labels.timer }}).', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: 'SLA timer {{ $labels.timer }} breached',
+        description: 'An SLA clock passed its due time (docs/rules.md §4, timer {{ $labels.timer }}).',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -113,7 +126,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (etp) (${m.name('etpFailureStreak')}) >= ${THRESHOLDS.etpStreak.bad}`,
       for: '0m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'ETP {{ $labels.etp }} reached the failure threshold ({{ $value }} days)', description: 'The decision on the ETP is due within 5 working days (docs/rules.md §7).', dashboard: 'kuzet-etps' },
+      annotations: {
+        summary: 'ETP {{ $labels.etp }} reached the failure threshold ({{ $value }} days)',
+        description: 'The decision on the ETP is due within 5 working days (docs/rules.md §7).',
+        dashboard: 'kuzet-etps',
+      },
     }),
   },
   {
@@ -124,7 +141,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (etp) (${m.name('etpConnected', ['etp', 'state'])}{state="disconnected"}) == 1`,
       for: '0m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'ETP {{ $labels.etp }} is disconnected from the e-shop', description: 'The ETP registry records the ETP as disconnected (docs/rules.md §7); its orders no longer reach it.', dashboard: 'kuzet-etps' },
+      annotations: {
+        summary: 'ETP {{ $labels.etp }} is disconnected from the e-shop',
+        description: 'The ETP registry records the ETP as disconnected (docs/rules.md §7); its orders no longer reach it.',
+        dashboard: 'kuzet-etps',
+      },
     }),
   },
   {
@@ -152,7 +173,8 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: '{{ $value }} notifications to {{ $labels.channel }} are dead-lettered',
-        description: 'Deliveries were given up on after every retry and wait for an operator (GET /api/v1/deliveries); a regulated notice may miss its deadline (docs/rules.md §6).',
+        description:
+          'Deliveries were given up on after every retry and wait for an operator (GET /api/v1/deliveries); a regulated notice may miss its deadline (docs/rules.md §6).',
         dashboard: 'kuzet-notices',
       },
     }),
@@ -165,7 +187,10 @@ export const RULES: RuleSpec[] = [
       expr: `${SCRAPE_UP}{job="${KUZET_SCRAPE_JOB}"} == 0`,
       for: '1m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'Prometheus cannot scrape kuzet at {{ $labels.instance }}', description: 'kuzet is down or unreachable: no check results, no alerts from them.' },
+      annotations: {
+        summary: 'Prometheus cannot scrape kuzet at {{ $labels.instance }}',
+        description: 'kuzet is down or unreachable: no check results, no alerts from them.',
+      },
     }),
   },
   {
@@ -178,7 +203,8 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'critical' },
       annotations: {
         summary: 'kuzet.silent: {{ $labels.scope }} {{ $labels.id }} sends nothing',
-        description: 'kuzet itself raised kuzet.silent: no heartbeat or no result where one was due. This is "kuzet does not know", never downtime of the monitored system.',
+        description:
+          'kuzet itself raised kuzet.silent: no heartbeat or no result where one was due. This is "kuzet does not know", never downtime of the monitored system.',
         dashboard: 'kuzet-overview',
       },
     }),
@@ -193,7 +219,8 @@ export const RULES: RuleSpec[] = [
       labels: { severity: 'warning' },
       annotations: {
         summary: 'kuzet.probe-error: kuzet cannot run the checks of {{ $labels.id }}',
-        description: 'A check kuzet could not run (browser missing or crashed, a probe error) is unknown, not down: no incident, no downtime. Fix kuzet (the reason is in the alert and on the check: kuzet doctor).',
+        description:
+          'A check kuzet could not run (browser missing or crashed, a probe error) is unknown, not down: no incident, no downtime. Fix kuzet (the reason is in the alert and on the check: kuzet doctor).',
         dashboard: 'kuzet-overview',
       },
     }),
@@ -206,7 +233,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (region) (${m.name('newestResultAge')}) > ${THRESHOLDS.self.resultAge}`,
       for: '2m',
       labels: { severity: 'critical' },
-      annotations: { summary: 'No result ingested from region {{ $labels.region }} for {{ $value | humanizeDuration }}', description: 'Workers of the region are down, or ingestion is stuck: nothing is being checked there.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: 'No result ingested from region {{ $labels.region }} for {{ $value | humanizeDuration }}',
+        description: 'Workers of the region are down, or ingestion is stuck: nothing is being checked there.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -217,7 +248,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (worker, region) (${m.name('heartbeatAge')}) > ${THRESHOLDS.self.heartbeatAge}`,
       for: '1m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'Worker {{ $labels.worker }} ({{ $labels.region }}) has not sent a heartbeat for {{ $value | humanizeDuration }}', description: 'The worker process is gone or hung; its region runs on the remaining workers.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: 'Worker {{ $labels.worker }} ({{ $labels.region }}) has not sent a heartbeat for {{ $value | humanizeDuration }}',
+        description: 'The worker process is gone or hung; its region runs on the remaining workers.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -228,7 +263,11 @@ export const RULES: RuleSpec[] = [
       expr: `max by (queue) (${m.name('queueLag')}) > ${THRESHOLDS.self.queueLag}`,
       for: '5m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'Queue {{ $labels.queue }}: the oldest job has waited {{ $value | humanizeDuration }}', description: 'Jobs are added faster than workers take them (or no worker listens): checks, notices or events run late.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: 'Queue {{ $labels.queue }}: the oldest job has waited {{ $value | humanizeDuration }}',
+        description: 'Jobs are added faster than workers take them (or no worker listens): checks, notices or events run late.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -239,7 +278,11 @@ export const RULES: RuleSpec[] = [
       expr: `sum by (queue) (increase(${m.name('jobFailures')}[15m])) > 0`,
       for: '15m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'Jobs of queue {{ $labels.queue }} keep failing', description: 'BullMQ jobs have failed for 15 minutes; see the log of the process running the queue.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: 'Jobs of queue {{ $labels.queue }} keep failing',
+        description: 'BullMQ jobs have failed for 15 minutes; see the log of the process running the queue.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -250,7 +293,11 @@ export const RULES: RuleSpec[] = [
       expr: `${m.name('outboxBacklog')} > ${THRESHOLDS.self.outboxBacklog}`,
       for: '10m',
       labels: { severity: 'warning' },
-      annotations: { summary: '{{ $value }} incident events are not published', description: 'The outbox publisher is behind or Redis is away: notices and notifications of incidents wait.', dashboard: 'kuzet-overview' },
+      annotations: {
+        summary: '{{ $value }} incident events are not published',
+        description: 'The outbox publisher is behind or Redis is away: notices and notifications of incidents wait.',
+        dashboard: 'kuzet-overview',
+      },
     }),
   },
   {
@@ -261,7 +308,10 @@ export const RULES: RuleSpec[] = [
       expr: `increase(${m.name('ingestErrors')}[10m]) > 0`,
       for: '10m',
       labels: { severity: 'warning' },
-      annotations: { summary: 'kuzet cannot write results to its database', description: 'Storage batches keep failing; results wait in the Redis stream until the database answers.' },
+      annotations: {
+        summary: 'kuzet cannot write results to its database',
+        description: 'Storage batches keep failing; results wait in the Redis stream until the database answers.',
+      },
     }),
   },
 ];
@@ -278,17 +328,35 @@ export function renderRules(m: MetricNames = new MetricNames(), opts: { grafanaU
   for (const spec of RULES) {
     try {
       const r = spec.build(m);
-      const dashboard = r.annotations.dashboard && opts.grafanaUrl ? `${opts.grafanaUrl.replace(/\/$/, '')}/d/${r.annotations.dashboard}` : r.annotations.dashboard;
-      out.rules.push({ group: spec.group, expect: spec.expect, alert: spec.alert, ...r, annotations: { ...r.annotations, ...(dashboard ? { dashboard } : {}) } });
+      const dashboard =
+        r.annotations.dashboard && opts.grafanaUrl
+          ? `${opts.grafanaUrl.replace(/\/$/, '')}/d/${r.annotations.dashboard}`
+          : r.annotations.dashboard;
+      out.rules.push({
+        group: spec.group,
+        expect: spec.expect,
+        alert: spec.alert,
+        ...r,
+        annotations: { ...r.annotations, ...(dashboard ? { dashboard } : {}) },
+      });
     } catch (e) {
       if (!(e instanceof MissingMetric)) throw e;
       const wanted = WANTED_METRICS[e.key as WantedKey] as { what: string; note?: string } | undefined;
-      out.pending.push({ kind: 'rule', name: spec.alert, key: e.key, reason: e.reason, what: wanted?.what ?? 'a metric the catalogue lacks', ...(wanted?.note ? { note: wanted.note } : {}) });
+      out.pending.push({
+        kind: 'rule',
+        name: spec.alert,
+        key: e.key,
+        reason: e.reason,
+        what: wanted?.what ?? 'a metric the catalogue lacks',
+        ...(wanted?.note ? { note: wanted.note } : {}),
+      });
     }
   }
   const groups = [...new Set(out.rules.map((r) => r.group))].map((name) => ({
     name,
-    rules: out.rules.filter((r) => r.group === name).map(({ alert, expr, for: f, labels, annotations }) => ({ alert, expr, for: f, labels, annotations })),
+    rules: out.rules
+      .filter((r) => r.group === name)
+      .map(({ alert, expr, for: f, labels, annotations }) => ({ alert, expr, for: f, labels, annotations })),
   }));
   out.yaml = `# Generated by \`npm run dashboards\` from dashboards/rules.ts — do not edit.\n${stringify({ groups }, { lineWidth: 0 })}`;
   return out;

@@ -10,13 +10,28 @@ import { checkBrowserOnly, demoBrowserNotice } from '../cli/doctor.ts';
 
 describe('demo browser notice', () => {
   const dir = tempDir('kuzet-demo-browser-');
-  const config = parseConfig(demoConfigYaml('http://127.0.0.1:1', { dataDir: join(dir.path, 'data'), artifactsDir: join(dir.path, 'artifacts'), intervalSeconds: 30, redisPrefix: 'kz-demo-browser-test', port: 0 }), PROBES, {});
+  const config = parseConfig(
+    demoConfigYaml('http://127.0.0.1:1', {
+      dataDir: join(dir.path, 'data'),
+      artifactsDir: join(dir.path, 'artifacts'),
+      intervalSeconds: 30,
+      redisPrefix: 'kz-demo-browser-test',
+      port: 0,
+    }),
+    PROBES,
+    {},
+  );
 
   it('no Chromium anywhere: one line, what happens instead, and the fix', async () => {
-    const line = demoBrowserNotice(await checkBrowserOnly({ config, systemChromiums: [join(dir.path, 'no-chromium')], npmChromiumDir: join(dir.path, 'no-package') }));
+    const line = demoBrowserNotice(
+      await checkBrowserOnly({ config, systemChromiums: [join(dir.path, 'no-chromium')], npmChromiumDir: join(dir.path, 'no-package') }),
+    );
     assert.ok(line);
     assert.doesNotMatch(line, /\n/);
-    assert.match(line, /^no browser for the demo's journey \(search-journey shows unknown and raises kuzet\.probe-error, never a portal incident\): .*; fix: .*(npm install|apt-get install -y chromium)/);
+    assert.match(
+      line,
+      /^no browser for the demo's journey \(search-journey shows unknown and raises kuzet\.probe-error, never a portal incident\): .*; fix: .*(npm install|apt-get install -y chromium)/,
+    );
   });
 
   it('a browser found: nothing to say', () => {

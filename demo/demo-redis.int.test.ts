@@ -70,16 +70,27 @@ describe('two demos on one Redis', () => {
 
   it('keep their own queues: a fault in one portal shows in that demo only, and each has its own keys', async () => {
     const [one, two] = demos as [Demo, Demo];
-    for (const d of demos) await waitFor(async () => ((await searchStatus(d.kuzetUrl)) === 'up' ? true : undefined), { what: 'search up', timeoutMs: 45_000 });
-    await fetch(`${one.simUrl}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'search', fault: 'http-500' }) });
-    await waitFor(async () => ((await searchStatus(one.kuzetUrl)) === 'down' ? true : undefined), { what: 'search down in the first demo', timeoutMs: 30_000 });
+    for (const d of demos)
+      await waitFor(async () => ((await searchStatus(d.kuzetUrl)) === 'up' ? true : undefined), { what: 'search up', timeoutMs: 45_000 });
+    await fetch(`${one.simUrl}/__fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'search', fault: 'http-500' }),
+    });
+    await waitFor(async () => ((await searchStatus(one.kuzetUrl)) === 'down' ? true : undefined), {
+      what: 'search down in the first demo',
+      timeoutMs: 30_000,
+    });
     // Several intervals (5 s) later: the first stays down, the second stays up.
     const seen: Array<[string | undefined, string | undefined]> = [];
     for (let i = 0; i < 6; i++) {
       seen.push([await searchStatus(one.kuzetUrl), await searchStatus(two.kuzetUrl)]);
       await new Promise((r) => setTimeout(r, 2_000));
     }
-    assert.deepEqual(seen, seen.map(() => ['down', 'up']));
+    assert.deepEqual(
+      seen,
+      seen.map(() => ['down', 'up']),
+    );
     const [keysOne, keysTwo] = await Promise.all(demos.map((d) => keysUnder(redis, d.prefix)));
     assert.ok(keysOne!.length > 0 && keysTwo!.length > 0, 'each demo has queues under its own prefix');
   });
@@ -95,10 +106,14 @@ interface Demo {
 
 async function spawnDemo(dataDir: string): Promise<Demo> {
   const [port, portalPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['bin/kuzet.mjs', 'demo', '--port', String(port), '--portal-port', String(portalPort), '--data-dir', dataDir], {
-    env: { ...process.env, REDIS_URL },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/kuzet.mjs', 'demo', '--port', String(port), '--portal-port', String(portalPort), '--data-dir', dataDir],
+    {
+      env: { ...process.env, REDIS_URL },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', () => undefined);

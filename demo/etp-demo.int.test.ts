@@ -17,7 +17,13 @@ import { startDemo, type DemoHandle } from './run.ts';
 
 interface Detail {
   connection: { state: string; since: string | null };
-  streak: { currentStreak: number; thresholdReachedOn: string | null; decisionDueBy: string | null; decisionPending: boolean; failureDays: string[] };
+  streak: {
+    currentStreak: number;
+    thresholdReachedOn: string | null;
+    decisionDueBy: string | null;
+    decisionPending: boolean;
+    failureDays: string[];
+  };
   events: { type: string; date: string; streak: number; decisionDueBy: string | null }[];
   time: {
     rule: { id: string };
@@ -43,7 +49,14 @@ describe('kuzet demo: ETP streak, threshold, decision, clock evidence', () => {
     // one: both must be the same Astana day, away from the replay's first two minutes of a day
     // (where its days end yesterday).
     await waitInsideAstanaDay({ afterMs: 3 * 60_000, beforeMs: 5 * 60_000 });
-    demo = await startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL } });
+    demo = await startDemo({
+      port: 0,
+      portalPort: 0,
+      dataDir: join(dir.path, 'data'),
+      redisPrefix: prefix,
+      log: silentLogger,
+      env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL },
+    });
     await demo.kuzet.redisReady;
   });
   after(async () => {
@@ -54,26 +67,71 @@ describe('kuzet demo: ETP streak, threshold, decision, clock evidence', () => {
 
   it('replays 8 failure days: warnings on days 5–7, the threshold on day 8 with decisionDueBy = + 5 working days 23:59:59', async () => {
     const today = astanaEpochDay(new Date());
-    assert.deepEqual(await demo.etpReplay, { etp: 'etp-alpha', days: 8, currentStreak: 8, thresholdReachedOn: formatEpochDay(today), decisionDueBy: formatAstana(decisionDueByMs(today)) });
+    assert.deepEqual(await demo.etpReplay, {
+      etp: 'etp-alpha',
+      days: 8,
+      currentStreak: 8,
+      thresholdReachedOn: formatEpochDay(today),
+      decisionDueBy: formatAstana(decisionDueByMs(today)),
+    });
     const d = await get<Detail>('/api/v1/etps/etp-alpha');
-    assert.deepEqual(d.streak.failureDays, Array.from({ length: 8 }, (_, i) => formatEpochDay(today - 7 + i)));
-    assert.deepEqual(d.events.map((e) => [e.type, e.streak]), [['warning', 5], ['warning', 6], ['warning', 7], ['threshold', 8]]);
+    assert.deepEqual(
+      d.streak.failureDays,
+      Array.from({ length: 8 }, (_, i) => formatEpochDay(today - 7 + i)),
+    );
+    assert.deepEqual(
+      d.events.map((e) => [e.type, e.streak]),
+      [
+        ['warning', 5],
+        ['warning', 6],
+        ['warning', 7],
+        ['threshold', 8],
+      ],
+    );
     assert.equal(d.streak.decisionPending, true);
     const list = await get<{ etps: { id: string; currentStreak: number; level: string }[] }>('/api/v1/etps');
-    assert.deepEqual(list.etps.map((e) => [e.id, e.currentStreak, e.level]), [['etp-alpha', 8, 'threshold'], ['etp-beta', 0, 'ok']]);
+    assert.deepEqual(
+      list.etps.map((e) => [e.id, e.currentStreak, e.level]),
+      [
+        ['etp-alpha', 8, 'threshold'],
+        ['etp-beta', 0, 'ok'],
+      ],
+    );
     // The threshold and the 7th-day warning (the recent ones) went to on-call and the owner; the older warnings were history already.
     const due = d.streak.decisionDueBy as string;
-    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes(due) && m.text.includes('ETP-DISCONNECT-DECISION')), { what: `threshold e-mail to the ETP owner (mails: ${JSON.stringify(demo.peers.smtp.mails.map((m) => [m.to, m.subject]))})`, timeoutMs: 20_000 });
-    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes('oncall@demo.kuzet.local') && m.text.includes(due)), { what: 'threshold e-mail to on-call', timeoutMs: 20_000 });
-    const warnings = demo.peers.smtp.mails.filter((m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes('ETP-DISCONNECT-DAYS'));
+    await waitFor(
+      () =>
+        demo.peers.smtp.mails.find(
+          (m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes(due) && m.text.includes('ETP-DISCONNECT-DECISION'),
+        ),
+      {
+        what: `threshold e-mail to the ETP owner (mails: ${JSON.stringify(demo.peers.smtp.mails.map((m) => [m.to, m.subject]))})`,
+        timeoutMs: 20_000,
+      },
+    );
+    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes('oncall@demo.kuzet.local') && m.text.includes(due)), {
+      what: 'threshold e-mail to on-call',
+      timeoutMs: 20_000,
+    });
+    const warnings = demo.peers.smtp.mails.filter(
+      (m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes('ETP-DISCONNECT-DAYS'),
+    );
     assert.equal(warnings.length, 1, 'only the recent (7th-day) warning is sent; the replayed older ones are history');
   });
 
   it('shows the NTP offset, the ETP clock offset and the price freshness from the check results', async () => {
-    const d = await waitFor(async () => {
-      const x = await get<Detail>('/api/v1/etps/etp-alpha');
-      return x.time.ntp[0]?.offsetMs !== null && x.time.clockOffset[0]?.offsetMs !== null && x.time.freshness[0]?.ageSeconds !== null && x.time.ntp.length > 0 ? x : undefined;
-    }, { what: 'time evidence', timeoutMs: 60_000 });
+    const d = await waitFor(
+      async () => {
+        const x = await get<Detail>('/api/v1/etps/etp-alpha');
+        return x.time.ntp[0]?.offsetMs !== null &&
+          x.time.clockOffset[0]?.offsetMs !== null &&
+          x.time.freshness[0]?.ageSeconds !== null &&
+          x.time.ntp.length > 0
+          ? x
+          : undefined;
+      },
+      { what: 'time evidence', timeoutMs: 60_000 },
+    );
     assert.equal(d.time.rule.id, 'ETP-TIME-NTP');
     assert.equal(d.time.ntp[0]?.refId, 'NICK');
     assert.equal(d.time.ntp[0]?.stratum, 1);
@@ -93,16 +151,29 @@ describe('kuzet demo: ETP streak, threshold, decision, clock evidence', () => {
 
   it("the operator disconnects: the owner is told, the status site's list shows the date and time", async () => {
     const at = formatAstana(Date.now() + 3_600_000).replace(/:\d\d\+/, ':00+');
-    const r = await fetch(`${demo.kuzet.url}/api/v1/etps/etp-alpha/decision`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'disconnect', disconnectAt: at, reason: 'сбои заказов 8 дней подряд (демо)' }) });
+    const r = await fetch(`${demo.kuzet.url}/api/v1/etps/etp-alpha/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'disconnect', disconnectAt: at, reason: 'сбои заказов 8 дней подряд (демо)' }),
+    });
     assert.equal(r.status, 201, await r.clone().text());
-    const json = (await waitFor(async () => {
-      const s = (await (await fetch(`${demo.kuzet.url}/status.json`)).json()) as { etps: { id: string; connection?: string; since?: string }[] };
-      return s.etps.find((e) => e.id === 'etp-alpha' && e.connection === 'disconnected') ? s : undefined;
-    }, { what: 'status site shows the disconnection', timeoutMs: 15_000 })) as { etps: { id: string; connection?: string; since?: string }[] };
+    const json = (await waitFor(
+      async () => {
+        const s = (await (await fetch(`${demo.kuzet.url}/status.json`)).json()) as {
+          etps: { id: string; connection?: string; since?: string }[];
+        };
+        return s.etps.find((e) => e.id === 'etp-alpha' && e.connection === 'disconnected') ? s : undefined;
+      },
+      { what: 'status site shows the disconnection', timeoutMs: 15_000 },
+    )) as { etps: { id: string; connection?: string; since?: string }[] };
     assert.equal(json.etps.find((e) => e.id === 'etp-alpha')?.since, at);
     const html = await (await fetch(`${demo.kuzet.url}/status?lang=ru`)).text();
     assert.match(html, new RegExp(`отключена с <time>${at.replace(/[+]/g, '\\+')}</time>`));
-    await waitFor(() => demo.peers.smtp.mails.find((m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes(at) && m.text.includes('п. 49')), { what: 'disconnection e-mail to the owner', timeoutMs: 20_000 });
+    await waitFor(
+      () =>
+        demo.peers.smtp.mails.find((m) => m.to.includes('etp-alpha@demo.kuzet.local') && m.text.includes(at) && m.text.includes('п. 49')),
+      { what: 'disconnection e-mail to the owner', timeoutMs: 20_000 },
+    );
     const text = await (await fetch(`${demo.kuzet.url}/metrics`)).text();
     assert.match(text, /kuzet_etp_connection_state\{etp="etp-alpha",state="disconnected"\} 1/);
   });

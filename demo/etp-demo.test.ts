@@ -37,7 +37,11 @@ describe('replayEtpFailures', () => {
         const today = astanaEpochDay(nowMs);
         const clamped = posted.map((p) => ({ ...p, endMs: Math.min(p.endMs, nowMs) })).filter((p) => p.endMs > p.startMs);
         const s = streakStatus(failureDays(clamped, today, 1), today);
-        const streak = { currentStreak: s.currentStreak, thresholdReachedOn: s.thresholdReachedOn === null ? null : formatEpochDay(s.thresholdReachedOn), decisionDueBy: null };
+        const streak = {
+          currentStreak: s.currentStreak,
+          thresholdReachedOn: s.thresholdReachedOn === null ? null : formatEpochDay(s.thresholdReachedOn),
+          decisionDueBy: null,
+        };
         res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ etp: { streak } }));
       });
     });
@@ -73,13 +77,26 @@ describe("the demo's e-shop services (000 App.7 §3, Appendix 1)", () => {
     assert.equal(targets.length, 34);
     assert.deepEqual(new Set(targets.map((t) => `${t.environment}/${t.service}`)).size, 34);
     assert.deepEqual([...new Set(targets.map((t) => t.service))], [...ESHOP_SERVICE_IDS]);
-    assert.ok(targets.every((t) => t.module === 'eshop' && t.checks.length === 1 && t.checks[0]?.interval === `${ESHOP_DEMO_INTERVAL_SECONDS}s`));
+    assert.ok(
+      targets.every((t) => t.module === 'eshop' && t.checks.length === 1 && t.checks[0]?.interval === `${ESHOP_DEMO_INTERVAL_SECONDS}s`),
+    );
     assert.equal(eshopServiceTargets('http://127.0.0.1:1', { interval: '60s', timeout: '3s' })[0]?.checks[0]?.interval, '60s');
   });
 
   it('the demo config names every module of every system in Kazakh and Russian (notices never show module ids)', () => {
-    const cfg = parseConfig(demoConfigYaml('http://127.0.0.1:9', { dataDir: '/nonexistent', artifactsDir: '/nonexistent', intervalSeconds: 5, redisPrefix: 'kuzet-test', port: 0 }), PROBES, {});
-    for (const [id, sys] of Object.entries(cfg.systems)) for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m)?.kk && moduleNamesOf(sys, m)?.ru, `${id}.${m}`);
+    const cfg = parseConfig(
+      demoConfigYaml('http://127.0.0.1:9', {
+        dataDir: '/nonexistent',
+        artifactsDir: '/nonexistent',
+        intervalSeconds: 5,
+        redisPrefix: 'kuzet-test',
+        port: 0,
+      }),
+      PROBES,
+      {},
+    );
+    for (const [id, sys] of Object.entries(cfg.systems))
+      for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m)?.kk && moduleNamesOf(sys, m)?.ru, `${id}.${m}`);
     assert.deepEqual(moduleNamesOf(cfg.systems.portal, 'search'), { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' });
   });
 
@@ -87,25 +104,59 @@ describe("the demo's e-shop services (000 App.7 §3, Appendix 1)", () => {
     const sim = await startPortalSim({ port: 0, slowMs: 150 });
     try {
       sim.setFault('eshop.test.orders-in', 'http-500');
-      const cfg = parseConfig(demoConfigYaml(sim.url, { dataDir: '/nonexistent', artifactsDir: '/nonexistent', intervalSeconds: 5, redisPrefix: 'kuzet-test', port: 0 }), PROBES, {});
+      const cfg = parseConfig(
+        demoConfigYaml(sim.url, {
+          dataDir: '/nonexistent',
+          artifactsDir: '/nonexistent',
+          intervalSeconds: 5,
+          redisPrefix: 'kuzet-test',
+          port: 0,
+        }),
+        PROBES,
+        {},
+      );
       // The demo's e-shop checks, run once each as a worker runs them, into the board /status reads.
       const board = new StatusBoard();
       const checks = resolveChecks(cfg).filter((c) => c.module === 'eshop' && c.target.startsWith('eshop-'));
       assert.equal(checks.length, 34);
       await Promise.all(
         checks.map(async (c) => {
-          const r = await runCheck(getProbe(c.check.type)!, c.check.settings, { system: c.system, target: c.target, check: c.check.id, region: c.regions[0]! }, { timeoutMs: c.check.timeoutMs });
+          const r = await runCheck(
+            getProbe(c.check.type)!,
+            c.check.settings,
+            { system: c.system, target: c.target, check: c.check.id, region: c.regions[0]! },
+            { timeoutMs: c.check.timeoutMs },
+          );
           board.push({ ...r, key: c.key });
         }),
       );
       const now = new Date();
-      const snap = buildSnapshot({ board: board.snapshot(cfg, now), notices: [], maintenance: [], uptime: [], now, stale: false, generatedAt: formatAstana(now) });
-      const cells = snap.eshop.flatMap((g) => g.services.flatMap((x) => [[`test/${x.id}`, x.test.status], [`productive/${x.id}`, x.productive.status]]));
+      const snap = buildSnapshot({
+        board: board.snapshot(cfg, now),
+        notices: [],
+        maintenance: [],
+        uptime: [],
+        now,
+        stale: false,
+        generatedAt: formatAstana(now),
+      });
+      const cells = snap.eshop.flatMap((g) =>
+        g.services.flatMap((x) => [
+          [`test/${x.id}`, x.test.status],
+          [`productive/${x.id}`, x.productive.status],
+        ]),
+      );
       assert.equal(cells.length, 34);
-      assert.deepEqual(cells.filter(([, st]) => st !== 'up'), [['test/orders-in', 'down']]);
+      assert.deepEqual(
+        cells.filter(([, st]) => st !== 'up'),
+        [['test/orders-in', 'down']],
+      );
       const html = renderHtml(snap, 'ru');
       assert.equal(html.match(/data-status="up"/g)?.length, 33);
-      assert.match(html, /<tr data-service="orders-in">[\s\S]*?<td data-env="test" data-status="down">[^]*?<td data-env="productive" data-status="up">/);
+      assert.match(
+        html,
+        /<tr data-service="orders-in">[\s\S]*?<td data-env="test" data-status="down">[^]*?<td data-env="productive" data-status="up">/,
+      );
       // The fault shows on the portal's eshop module too, which holds every service.
       assert.equal(snap.systems.find((x) => x.id === 'portal')?.modules.find((m) => m.id === 'eshop')?.status, 'down');
     } finally {

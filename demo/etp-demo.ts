@@ -55,7 +55,17 @@ export async function startDemoNtp(): Promise<DemoNtp> {
 /** Extra checks of an ETP's targets: price freshness (000 §35: weekly) on `prices`, and a `clock` target with the ETP's HTTP `Date` offset. */
 export function etpDemoTargets(simUrl: string, etp: string, o: { interval: string; timeout: string; ntpServer?: string | undefined }) {
   return {
-    priceChecks: [{ id: 'freshness', type: 'freshness', interval: o.interval, timeout: o.timeout, url: `${simUrl}/etp/${etp}/api/prices`, path: '$.updatedAt', preset: 'prices' }],
+    priceChecks: [
+      {
+        id: 'freshness',
+        type: 'freshness',
+        interval: o.interval,
+        timeout: o.timeout,
+        url: `${simUrl}/etp/${etp}/api/prices`,
+        path: '$.updatedAt',
+        preset: 'prices',
+      },
+    ],
     clock: {
       id: 'clock',
       name: 'часы сервера ЭТП (ntp.nic.kz, 000 App.3)',
@@ -126,7 +136,11 @@ const TODAY_NEEDS_MS = 2 * 60_000;
  * In the first two minutes of a day the days end yesterday instead: a streak stays current through
  * the next day, so the demo shows the same thing.
  */
-export async function replayEtpFailures(kuzetUrl: string, token: string, o: { etp: string; days: number; now: Date }): Promise<ReplayResult> {
+export async function replayEtpFailures(
+  kuzetUrl: string,
+  token: string,
+  o: { etp: string; days: number; now: Date },
+): Promise<ReplayResult> {
   const nowMs = o.now.getTime();
   const todayStart = astanaDayTimeToMs(astanaEpochDay(nowMs), 0);
   const lastStart = nowMs - todayStart >= TODAY_NEEDS_MS ? todayStart : todayStart - MS_PER_DAY;
@@ -139,11 +153,22 @@ export async function replayEtpFailures(kuzetUrl: string, token: string, o: { et
     const res = await fetch(`${kuzetUrl}/api/v1/etps/${encodeURIComponent(o.etp)}/episodes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ service: 'orders', start: formatAstana(start), end: formatAstana(end), note: `demo replay: day ${o.days - i} of ${o.days}` }),
+      body: JSON.stringify({
+        service: 'orders',
+        start: formatAstana(start),
+        end: formatAstana(end),
+        note: `demo replay: day ${o.days - i} of ${o.days}`,
+      }),
     });
     if (res.status !== 201) throw new Error(`demo replay: POST /api/v1/etps/${o.etp}/episodes answered ${res.status}: ${await res.text()}`);
     last = (await res.json()) as typeof last;
   }
   const s = last?.etp.streak;
-  return { etp: o.etp, days: o.days, currentStreak: s?.currentStreak ?? 0, thresholdReachedOn: s?.thresholdReachedOn ?? null, decisionDueBy: s?.decisionDueBy ?? null };
+  return {
+    etp: o.etp,
+    days: o.days,
+    currentStreak: s?.currentStreak ?? 0,
+    thresholdReachedOn: s?.thresholdReachedOn ?? null,
+    decisionDueBy: s?.decisionDueBy ?? null,
+  };
 }

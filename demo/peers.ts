@@ -30,9 +30,11 @@ function decodeQp(s: string): string {
 }
 
 function decodeWords(s: string): string {
-  return s.replace(/\?=\s+=\?/g, '?==?').replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
-    enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : decodeQp(data.replace(/_/g, ' ')),
-  );
+  return s
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_, enc: string, data: string) =>
+      enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : decodeQp(data.replace(/_/g, ' ')),
+    );
 }
 
 function parseHeaders(block: string): Record<string, string> {
@@ -71,7 +73,15 @@ export function parseMail(raw: string): ReceivedMail {
   return { messageId: headers['message-id'] ?? '', to: headers.to ?? '', subject: decodeWords(headers.subject ?? ''), text, html, headers };
 }
 
-export async function startSmtp(): Promise<{ port: number; url: string; mails: ReceivedMail[]; down: { value: boolean }; onMail?: (m: ReceivedMail) => boolean; close(): Promise<void>; hooks: { beforeAccept?: (m: ReceivedMail) => boolean } }> {
+export async function startSmtp(): Promise<{
+  port: number;
+  url: string;
+  mails: ReceivedMail[];
+  down: { value: boolean };
+  onMail?: (m: ReceivedMail) => boolean;
+  close(): Promise<void>;
+  hooks: { beforeAccept?: (m: ReceivedMail) => boolean };
+}> {
   const mails: ReceivedMail[] = [];
   const down = { value: false };
   const hooks: { beforeAccept?: (m: ReceivedMail) => boolean } = {};
@@ -95,7 +105,14 @@ export async function startSmtp(): Promise<{ port: number; url: string; mails: R
   server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`, mails, down, hooks, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port,
+    url: `smtp://127.0.0.1:${port}/?ignoreTLS=true`,
+    mails,
+    down,
+    hooks,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function bodyOf(req: IncomingMessage): Promise<string> {
@@ -112,27 +129,48 @@ export interface SlackCall {
 }
 
 /** Speaks the part of Slack's Web API kuzet uses: `chat.postMessage`. */
-export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: number; onPost?: (c: SlackCall) => boolean } = {}): Promise<{ url: string; base: string; calls: SlackCall[]; close(): Promise<void> }> {
+export async function startSlack(
+  o: { mails?: readonly ReceivedMail[]; port?: number; onPost?: (c: SlackCall) => boolean } = {},
+): Promise<{ url: string; base: string; calls: SlackCall[]; close(): Promise<void> }> {
   const calls: SlackCall[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/messages' || req.url === '/mail')) {
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      const list = req.url === '/messages' ? calls.map((c) => ({ channel: c.args.channel, text: c.args.text, thread: c.args.thread_ts ?? null, ts: c.ts })) : (o.mails ?? []).map((m) => ({ to: m.to, subject: m.subject, text: m.text }));
+      const list =
+        req.url === '/messages'
+          ? calls.map((c) => ({ channel: c.args.channel, text: c.args.text, thread: c.args.thread_ts ?? null, ts: c.ts }))
+          : (o.mails ?? []).map((m) => ({ to: m.to, subject: m.subject, text: m.text }));
       res.end(JSON.stringify({ items: list }, null, 2));
       return;
     }
     void bodyOf(req).then((raw) => {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] as string;
       const ct = req.headers['content-type'] ?? '';
-      const args: Record<string, unknown> = ct.includes('json') ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+      const args: Record<string, unknown> = ct.includes('json')
+        ? (JSON.parse(raw) as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(raw));
       res.setHeader('content-type', 'application/json');
       if (method === 'conversations.history' || method === 'conversations.replies') {
         // Parents in the channel's history; a thread's replies (with its parent) by `ts`. Metadata as posted.
         const inChannel = calls.filter((c) => c.args.channel === args.channel);
-        const list = method === 'conversations.history' ? inChannel.filter((c) => !c.args.thread_ts) : inChannel.filter((c) => c.ts === args.ts || c.args.thread_ts === args.ts);
-        const metadataOf = (c: SlackCall) => (typeof c.args.metadata === 'string' ? (JSON.parse(c.args.metadata) as unknown) : c.args.metadata);
-        return res.end(JSON.stringify({ ok: true, messages: list.reverse().map((c) => ({ ts: c.ts, text: c.args.text, ...(c.args.thread_ts ? { thread_ts: c.args.thread_ts } : {}), metadata: metadataOf(c) })) }));
+        const list =
+          method === 'conversations.history'
+            ? inChannel.filter((c) => !c.args.thread_ts)
+            : inChannel.filter((c) => c.ts === args.ts || c.args.thread_ts === args.ts);
+        const metadataOf = (c: SlackCall) =>
+          typeof c.args.metadata === 'string' ? (JSON.parse(c.args.metadata) as unknown) : c.args.metadata;
+        return res.end(
+          JSON.stringify({
+            ok: true,
+            messages: list.reverse().map((c) => ({
+              ts: c.ts,
+              text: c.args.text,
+              ...(c.args.thread_ts ? { thread_ts: c.args.thread_ts } : {}),
+              metadata: metadataOf(c),
+            })),
+          }),
+        );
       }
       const ts = `1700000000.${String(++n).padStart(6, '0')}`;
       if (method !== 'chat.postMessage') return res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
@@ -157,7 +195,11 @@ export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: nu
   };
 }
 
-export async function startWebhook(): Promise<{ url: string; calls: { body: string; signature: string; key: string }[]; close(): Promise<void> }> {
+export async function startWebhook(): Promise<{
+  url: string;
+  calls: { body: string; signature: string; key: string }[];
+  close(): Promise<void>;
+}> {
   const calls: { body: string; signature: string; key: string }[] = [];
   const server = createServer((req, res) => {
     void bodyOf(req).then((body) => {

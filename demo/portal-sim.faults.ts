@@ -36,7 +36,10 @@ export function brokenResponse(fault: 'http-500' | 'wrong-content', type: SimRes
   if (fault === 'http-500') {
     return type === 'json'
       ? json(500, { error: { code: 'internal', message: 'Внутренняя ошибка сервера' } })
-      : html(500, '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>500</title></head><body><h1>500 Internal Server Error</h1></body></html>\n');
+      : html(
+          500,
+          '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>500</title></head><body><h1>500 Internal Server Error</h1></body></html>\n',
+        );
   }
   return type === 'json' ? json(200, { result: null, message: 'Сервис на обслуживании' }) : html(200, wrongContentPage());
 }

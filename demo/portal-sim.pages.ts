@@ -50,9 +50,7 @@ export function homePage(notices: readonly Notice[], latest: readonly Announceme
       : `<ul>${notices
           .map((n) => `<li data-testid="notice"><p lang="kk">${esc(n.kk)}</p><p lang="ru">${esc(n.ru)}</p></li>`)
           .join('\n')}</ul>`;
-  const rows = latest
-    .map((a) => `<li><a href="/ru/announce/index/${esc(a.id)}">${esc(a.number)}</a> — ${esc(a.name)}</li>`)
-    .join('\n');
+  const rows = latest.map((a) => `<li><a href="/ru/announce/index/${esc(a.id)}">${esc(a.number)}</a> — ${esc(a.name)}</li>`).join('\n');
   return layout(
     'Веб-портал государственных закупок',
     `${PORTAL_HEADER}
@@ -75,7 +73,9 @@ ${rows}
 export function searchPage(q: string, results: readonly Announcement[]): string {
   const rows = results
     .map(
-      (a) => `<tr data-testid="result-row"><td><a href="/ru/announce/index/${esc(a.id)}" data-testid="announce-link">${esc(a.number)}</a></td>
+      (
+        a,
+      ) => `<tr data-testid="result-row"><td><a href="/ru/announce/index/${esc(a.id)}" data-testid="announce-link">${esc(a.number)}</a></td>
 <td>${esc(a.name)}</td><td>${esc(a.method)}</td><td>${esc(a.status)}</td></tr>`,
     )
     .join('\n');
@@ -158,10 +158,7 @@ export function notFoundPage(): string {
 
 /** What `wrong-content` serves for an HTML target: a 200 page lacking every target's keyword. */
 export function wrongContentPage(): string {
-  return layout(
-    'Портал',
-    '<main data-testid="stub"><h1>Страница временно недоступна</h1><p lang="kk">Бет уақытша қолжетімсіз</p></main>',
-  );
+  return layout('Портал', '<main data-testid="stub"><h1>Страница временно недоступна</h1><p lang="kk">Бет уақытша қолжетімсіз</p></main>');
 }
 
 function etpHeader(etp: EtpInfo): string {
@@ -184,7 +181,9 @@ export function etpHomePage(etp: EtpInfo): string {
 export function etpCataloguePage(etp: EtpInfo, q: string, results: readonly Product[]): string {
   const rows = results
     .map(
-      (p) => `<tr data-testid="catalogue-row"><td><a href="/etp/${esc(etp.id)}/product/${esc(p.sku)}" data-testid="product-link">${esc(p.sku)}</a></td>
+      (
+        p,
+      ) => `<tr data-testid="catalogue-row"><td><a href="/etp/${esc(etp.id)}/product/${esc(p.sku)}" data-testid="product-link">${esc(p.sku)}</a></td>
 <td>${esc(p.name)}</td><td>${esc(formatKzt(etpPrice(etp, p)))}</td></tr>`,
     )
     .join('\n');

@@ -173,7 +173,11 @@ test('each e-shop service answers per environment; a fault on one hits that serv
       const r = await request(sim, t);
       assert.equal(r.status, 200, t.id);
       const body = JSON.parse(r.text) as { service: string; environment: string; status: string; updatedAt: string };
-      assert.deepEqual([body.service, body.environment, body.status, body.updatedAt], [t.service, t.environment, 'available', FIXED_ISO], t.id);
+      assert.deepEqual(
+        [body.service, body.environment, body.status, body.updatedAt],
+        [t.service, t.environment, 'available', FIXED_ISO],
+        t.id,
+      );
     }
     assert.equal((await get(sim, '/api/v1/eshop/staging/orders')).status, 404);
     assert.equal((await get(sim, '/api/v1/eshop/test/no-such-service')).status, 404);
@@ -184,7 +188,10 @@ test('each e-shop service answers per environment; a fault on one hits that serv
     // The aggregate list and the same service's productive side are untouched.
     assert.equal((await get(sim, '/api/v1/eshop/services')).status, 200);
     sim.setFault('eshop.productive.participants', 'wrong-content');
-    assert.deepEqual(JSON.parse((await get(sim, '/api/v1/eshop/productive/participants')).text), { result: null, message: 'Сервис на обслуживании' });
+    assert.deepEqual(JSON.parse((await get(sim, '/api/v1/eshop/productive/participants')).text), {
+      result: null,
+      message: 'Сервис на обслуживании',
+    });
     assert.equal((await get(sim, '/api/v1/eshop/test/participants')).status, 200);
   });
 });
@@ -209,7 +216,13 @@ test('ETP orders: place, confirm (idempotent), health; unknown order 404; bad bo
 
     assert.deepEqual(JSON.parse((await get(sim, '/etp/etp-beta/api/orders/health')).text), { status: 'ok', time: FIXED_ISO });
 
-    const bad: [string, string][] = [['{"sku":"nope"}', 'sku'], ['{"qty":0}', 'qty'], ['{"quantity":1}', 'quantity'], ['[1]', 'body'], ['{', 'body']];
+    const bad: [string, string][] = [
+      ['{"sku":"nope"}', 'sku'],
+      ['{"qty":0}', 'qty'],
+      ['{"quantity":1}', 'quantity'],
+      ['[1]', 'body'],
+      ['{', 'body'],
+    ];
     for (const [body, field] of bad) {
       const r = await post(sim, '/etp/etp-alpha/api/orders', body);
       assert.equal(r.status, 400, body);
@@ -233,7 +246,10 @@ test('ETP prices and catalogue APIs: fresh updatedAt, KZT prices differing per E
     assert.equal(all.updatedAt, FIXED_ISO);
     assert.equal(all.items.length, 8);
     const some = JSON.parse((await get(sim, `/etp/etp-alpha/api/catalogue?q=${encodeURIComponent('ноутбук')}`)).text) as Catalogue;
-    assert.deepEqual(some.items.map((i) => i.sku), ['P-1003']);
+    assert.deepEqual(
+      some.items.map((i) => i.sku),
+      ['P-1003'],
+    );
   });
 });
 
@@ -258,15 +274,30 @@ test('GET /__fault lists every target with fault none', async () => {
   await withSim(async (sim) => {
     const r = JSON.parse((await get(sim, '/__fault')).text) as { targets: string[]; faults: Record<string, string> };
     const expected = [
-      'homepage', 'search', 'lots', 'auth', 'eshop', 'contracts',
-      'etp-alpha.orders', 'etp-alpha.prices', 'etp-alpha.catalogue',
-      'etp-beta.orders', 'etp-beta.prices', 'etp-beta.catalogue',
+      'homepage',
+      'search',
+      'lots',
+      'auth',
+      'eshop',
+      'contracts',
+      'etp-alpha.orders',
+      'etp-alpha.prices',
+      'etp-alpha.catalogue',
+      'etp-beta.orders',
+      'etp-beta.prices',
+      'etp-beta.catalogue',
     ];
-    assert.deepEqual(SIM_TARGETS.map((t) => t.id), expected);
+    assert.deepEqual(
+      SIM_TARGETS.map((t) => t.id),
+      expected,
+    );
     // Then the e-shop's services of 000 App.7 Appendix 1, one target per environment and service.
     const eshop = ['test', 'productive'].flatMap((env) => ESHOP_SERVICE_IDS.map((id) => `eshop.${env}.${id}`));
     assert.equal(eshop.length, 34);
-    assert.deepEqual(ESHOP_SIM_TARGETS.map((t) => t.id), eshop);
+    assert.deepEqual(
+      ESHOP_SIM_TARGETS.map((t) => t.id),
+      eshop,
+    );
     assert.deepEqual(r.targets, [...expected, ...eshop]);
     assert.deepEqual(sim.targets(), [...expected, ...eshop]);
     assert.deepEqual(r.faults, Object.fromEntries([...expected, ...eshop].map((t) => [t, 'none'])));
@@ -298,7 +329,8 @@ test('http-500, wrong-content and bad-json on every target', async () => {
       if (t.kind === 'html') {
         assert.ok(!wrong.text.includes(t.expect), t.id);
         // The stub must fail every keyword check, not only this target's.
-        for (const other of SIM_TARGETS.filter((o) => o.kind === 'html')) assert.ok(!wrong.text.includes(other.expect), `${t.id}/${other.id}`);
+        for (const other of SIM_TARGETS.filter((o) => o.kind === 'html'))
+          assert.ok(!wrong.text.includes(other.expect), `${t.id}/${other.id}`);
         assert.ok(!wrong.text.includes('Хабарландырулар'));
       } else {
         const body = JSON.parse(wrong.text) as object;
@@ -337,7 +369,10 @@ test('a fault hits only its own target and every route mapped to it', async () =
 
 test('down destroys the connection without a response (HTML and JSON targets)', async () => {
   await withSim(async (sim) => {
-    for (const [target, path] of [['homepage', '/'], ['etp-alpha.orders', '/etp/etp-alpha/api/orders/health']] as const) {
+    for (const [target, path] of [
+      ['homepage', '/'],
+      ['etp-alpha.orders', '/etp/etp-alpha/api/orders/health'],
+    ] as const) {
       const set = await post(sim, '/__fault', JSON.stringify({ target, fault: 'down' }));
       assert.equal(set.status, 200);
       assert.equal((JSON.parse(set.text) as { faults: Record<string, string> }).faults[target], 'down');
@@ -355,7 +390,10 @@ test('down destroys the connection without a response (HTML and JSON targets)', 
 test('slow answers after slowMs (HTML and JSON targets) and times out a shorter probe', async () => {
   const slowMs = 150;
   await withSim(async (sim) => {
-    for (const [target, path, expect] of [['search', '/ru/search/announce', 'Результаты поиска'], ['etp-beta.prices', '/etp/etp-beta/api/prices', '"updatedAt"']] as const) {
+    for (const [target, path, expect] of [
+      ['search', '/ru/search/announce', 'Результаты поиска'],
+      ['etp-beta.prices', '/etp/etp-beta/api/prices', '"updatedAt"'],
+    ] as const) {
       sim.setFault(target, 'slow');
       const started = performance.now();
       const r = await get(sim, path);
@@ -397,8 +435,14 @@ test('POST /__fault refuses unknown targets, faults, keys and non-JSON bodies wi
 
 test('setFault refuses unknown targets and faults with InputError naming the field', () => {
   return withSim(async (sim) => {
-    assert.throws(() => sim.setFault('nope', 'down'), (err: unknown) => err instanceof InputError && err.field === 'target');
-    assert.throws(() => sim.setFault('homepage', 'broken' as never), (err: unknown) => err instanceof InputError && err.field === 'fault');
+    assert.throws(
+      () => sim.setFault('nope', 'down'),
+      (err: unknown) => err instanceof InputError && err.field === 'target',
+    );
+    assert.throws(
+      () => sim.setFault('homepage', 'broken' as never),
+      (err: unknown) => err instanceof InputError && err.field === 'fault',
+    );
     assert.deepEqual([...FAULTS], ['none', 'down', 'slow', 'http-500', 'wrong-content', 'bad-json']);
   });
 });

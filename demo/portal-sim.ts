@@ -13,10 +13,48 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
-import { ESHOP_ENVIRONMENTS, ESHOP_SERVICES as ESHOP_CATALOGUE, type EshopEnvironment, type EshopServiceId } from '../core/eshop-services.ts';
-import { ANNOUNCEMENTS, astanaIso, ESHOP_SERVICES, ETPS, etpPrice, findAnnouncement, findProduct, PRODUCTS, searchAnnouncements, searchProducts, type EtpInfo } from './portal-sim.data.ts';
-import { ALL_TARGETS, brokenResponse, FAULTS, html, isFault, json, parseFaultBody, truncatedResponse, type Fault, type SimResponse } from './portal-sim.faults.ts';
-import { etpCataloguePage, etpHomePage, etpProductPage, homePage, loginPage, lotCardPage, notFoundPage, searchPage, type Notice } from './portal-sim.pages.ts';
+import {
+  ESHOP_ENVIRONMENTS,
+  ESHOP_SERVICES as ESHOP_CATALOGUE,
+  type EshopEnvironment,
+  type EshopServiceId,
+} from '../core/eshop-services.ts';
+import {
+  ANNOUNCEMENTS,
+  astanaIso,
+  ESHOP_SERVICES,
+  ETPS,
+  etpPrice,
+  findAnnouncement,
+  findProduct,
+  PRODUCTS,
+  searchAnnouncements,
+  searchProducts,
+  type EtpInfo,
+} from './portal-sim.data.ts';
+import {
+  ALL_TARGETS,
+  brokenResponse,
+  FAULTS,
+  html,
+  isFault,
+  json,
+  parseFaultBody,
+  truncatedResponse,
+  type Fault,
+  type SimResponse,
+} from './portal-sim.faults.ts';
+import {
+  etpCataloguePage,
+  etpHomePage,
+  etpProductPage,
+  homePage,
+  loginPage,
+  lotCardPage,
+  notFoundPage,
+  searchPage,
+  type Notice,
+} from './portal-sim.pages.ts';
 
 export { FAULTS, ALL_TARGETS, isFault };
 export type { Fault, Notice };
@@ -64,15 +102,64 @@ type EtpService = 'orders' | 'prices' | 'catalogue';
 /** Every fault target with one representative request; keyword checks of the demo can be built from it. */
 export const SIM_TARGETS: readonly SimTarget[] = [
   { id: 'homepage', kind: 'html', method: 'GET', path: '/', expect: 'Объявления', description: 'homepage with outage notices' },
-  { id: 'search', kind: 'html', method: 'GET', path: '/ru/search/announce?q=', expect: 'Результаты поиска', description: 'announcement search' },
-  { id: 'lots', kind: 'html', method: 'GET', path: `/ru/announce/index/${ANNOUNCEMENTS[0]?.id ?? ''}`, expect: 'Срок окончания приема заявок', description: 'lot card' },
+  {
+    id: 'search',
+    kind: 'html',
+    method: 'GET',
+    path: '/ru/search/announce?q=',
+    expect: 'Результаты поиска',
+    description: 'announcement search',
+  },
+  {
+    id: 'lots',
+    kind: 'html',
+    method: 'GET',
+    path: `/ru/announce/index/${ANNOUNCEMENTS[0]?.id ?? ''}`,
+    expect: 'Срок окончания приема заявок',
+    description: 'lot card',
+  },
   { id: 'auth', kind: 'html', method: 'GET', path: '/user/login', expect: 'Вход в систему', description: 'login page' },
-  { id: 'eshop', kind: 'json', method: 'GET', path: '/api/v1/eshop/services', expect: 'services', description: 'e-shop service list with status' },
-  { id: 'contracts', kind: 'json', method: 'GET', path: '/api/v1/contracts/health', expect: 'status', description: 'contracts module health' },
+  {
+    id: 'eshop',
+    kind: 'json',
+    method: 'GET',
+    path: '/api/v1/eshop/services',
+    expect: 'services',
+    description: 'e-shop service list with status',
+  },
+  {
+    id: 'contracts',
+    kind: 'json',
+    method: 'GET',
+    path: '/api/v1/contracts/health',
+    expect: 'status',
+    description: 'contracts module health',
+  },
   ...ETPS.flatMap((etp): SimTarget[] => [
-    { id: `${etp.id}.orders`, kind: 'json', method: 'GET', path: `/etp/${etp.id}/api/orders/health`, expect: 'status', description: `${etp.name}: order placement and confirmation` },
-    { id: `${etp.id}.prices`, kind: 'json', method: 'GET', path: `/etp/${etp.id}/api/prices`, expect: 'updatedAt', description: `${etp.name}: prices (API and product card)` },
-    { id: `${etp.id}.catalogue`, kind: 'json', method: 'GET', path: `/etp/${etp.id}/api/catalogue?q=`, expect: 'items', description: `${etp.name}: catalogue (API and storefront pages)` },
+    {
+      id: `${etp.id}.orders`,
+      kind: 'json',
+      method: 'GET',
+      path: `/etp/${etp.id}/api/orders/health`,
+      expect: 'status',
+      description: `${etp.name}: order placement and confirmation`,
+    },
+    {
+      id: `${etp.id}.prices`,
+      kind: 'json',
+      method: 'GET',
+      path: `/etp/${etp.id}/api/prices`,
+      expect: 'updatedAt',
+      description: `${etp.name}: prices (API and product card)`,
+    },
+    {
+      id: `${etp.id}.catalogue`,
+      kind: 'json',
+      method: 'GET',
+      path: `/etp/${etp.id}/api/catalogue?q=`,
+      expect: 'items',
+      description: `${etp.name}: catalogue (API and storefront pages)`,
+    },
   ]),
 ];
 
@@ -86,18 +173,19 @@ export const eshopServicePath = (environment: EshopEnvironment, service: EshopSe
  * The e-shop's services for ETPs, one fault target per service and environment (34), apart from
  * SIM_TARGETS: the demo turns SIM_TARGETS into portal modules and ETPs, and these are all one module.
  */
-export const ESHOP_SIM_TARGETS: readonly (SimTarget & { service: EshopServiceId; environment: EshopEnvironment })[] = ESHOP_ENVIRONMENTS.flatMap((environment) =>
-  ESHOP_CATALOGUE.map((x) => ({
-    id: eshopFaultTarget(environment, x.id),
-    kind: 'json' as const,
-    method: 'GET' as const,
-    path: eshopServicePath(environment, x.id),
-    expect: 'service',
-    description: `${x.name.ru} (${environment === 'test' ? 'тестовая' : 'продуктивная'} среда)`,
-    service: x.id,
-    environment,
-  })),
-);
+export const ESHOP_SIM_TARGETS: readonly (SimTarget & { service: EshopServiceId; environment: EshopEnvironment })[] =
+  ESHOP_ENVIRONMENTS.flatMap((environment) =>
+    ESHOP_CATALOGUE.map((x) => ({
+      id: eshopFaultTarget(environment, x.id),
+      kind: 'json' as const,
+      method: 'GET' as const,
+      path: eshopServicePath(environment, x.id),
+      expect: 'service',
+      description: `${x.name.ru} (${environment === 'test' ? 'тестовая' : 'продуктивная'} среда)`,
+      service: x.id,
+      environment,
+    })),
+  );
 
 const TARGET_IDS: readonly string[] = [...SIM_TARGETS.map((t) => t.id), ...ESHOP_SIM_TARGETS.map((t) => t.id)];
 const BODY_LIMIT = 64 * 1024;
@@ -173,12 +261,21 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
   const productJson = (p: (typeof PRODUCTS)[number]) => ({ sku: p.sku, name: p.name, unit: p.unit, enstru: p.enstru });
   return [
     {
-      method: 'POST', pattern: re('/api/orders'), target: t('orders'), expect: 'orderId', type: 'json',
+      method: 'POST',
+      pattern: re('/api/orders'),
+      target: t('orders'),
+      expect: 'orderId',
+      type: 'json',
       handle: ({ body, now }) => {
         const input = parseOrderInput(parseJsonBody(body, {}));
         const seq = (state.orderSeq.get(etp.id) ?? 0) + 1;
         state.orderSeq.set(etp.id, seq);
-        const order: Order = { orderId: `${etp.orderPrefix}-${String(seq).padStart(6, '0')}`, ...input, status: 'placed', placedAt: astanaIso(now) };
+        const order: Order = {
+          orderId: `${etp.orderPrefix}-${String(seq).padStart(6, '0')}`,
+          ...input,
+          status: 'placed',
+          placedAt: astanaIso(now),
+        };
         orders.set(order.orderId, order);
         // Monitors place orders around the clock; keep memory bounded.
         if (orders.size > ORDERS_KEPT) orders.delete(orders.keys().next().value as string);
@@ -186,7 +283,11 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
       },
     },
     {
-      method: 'POST', pattern: re('/api/orders/(?<id>[^/]+)/confirm'), target: t('orders'), expect: 'orderId', type: 'json',
+      method: 'POST',
+      pattern: re('/api/orders/(?<id>[^/]+)/confirm'),
+      target: t('orders'),
+      expect: 'orderId',
+      type: 'json',
       handle: ({ params, now }) => {
         const order = orders.get(params.id ?? '');
         if (order === undefined) throw new NotFoundError(`no order ${params.id ?? ''} on ${etp.id}`);
@@ -198,26 +299,47 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
       },
     },
     {
-      method: 'GET', pattern: re('/api/orders/health'), target: t('orders'), expect: 'status', type: 'json',
+      method: 'GET',
+      pattern: re('/api/orders/health'),
+      target: t('orders'),
+      expect: 'status',
+      type: 'json',
       handle: ({ now }) => json(200, { status: 'ok', time: astanaIso(now) }),
     },
     {
-      method: 'GET', pattern: re('/api/prices'), target: t('prices'), expect: 'updatedAt', type: 'json',
-      handle: ({ now }) => json(200, {
-        updatedAt: astanaIso(now),
-        items: PRODUCTS.map((p) => ({ sku: p.sku, price: etpPrice(etp, p), currency: 'KZT' })),
-      }),
+      method: 'GET',
+      pattern: re('/api/prices'),
+      target: t('prices'),
+      expect: 'updatedAt',
+      type: 'json',
+      handle: ({ now }) =>
+        json(200, {
+          updatedAt: astanaIso(now),
+          items: PRODUCTS.map((p) => ({ sku: p.sku, price: etpPrice(etp, p), currency: 'KZT' })),
+        }),
     },
     {
-      method: 'GET', pattern: re('/api/catalogue'), target: t('catalogue'), expect: 'items', type: 'json',
+      method: 'GET',
+      pattern: re('/api/catalogue'),
+      target: t('catalogue'),
+      expect: 'items',
+      type: 'json',
       handle: ({ query, now }) => json(200, { updatedAt: astanaIso(now), items: searchProducts(query.get('q') ?? '').map(productJson) }),
     },
     {
-      method: 'GET', pattern: re('/?'), target: t('catalogue'), expect: 'Каталог товаров', type: 'html',
+      method: 'GET',
+      pattern: re('/?'),
+      target: t('catalogue'),
+      expect: 'Каталог товаров',
+      type: 'html',
       handle: () => html(200, etpHomePage(etp)),
     },
     {
-      method: 'GET', pattern: re('/catalogue'), target: t('catalogue'), expect: 'Каталог товаров', type: 'html',
+      method: 'GET',
+      pattern: re('/catalogue'),
+      target: t('catalogue'),
+      expect: 'Каталог товаров',
+      type: 'html',
       handle: ({ query }) => {
         const q = query.get('q') ?? '';
         return html(200, etpCataloguePage(etp, q, searchProducts(q)));
@@ -226,7 +348,11 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
     {
       // The product card shows the price, so it breaks with the prices service: a journey
       // "catalogue → product → price" can then fail at either step.
-      method: 'GET', pattern: re('/product/(?<sku>[^/]+)'), target: t('prices'), expect: 'Цена', type: 'html',
+      method: 'GET',
+      pattern: re('/product/(?<sku>[^/]+)'),
+      target: t('prices'),
+      expect: 'Цена',
+      type: 'html',
       handle: ({ params }) => {
         const product = findProduct(params.sku ?? '');
         return product === undefined ? html(404, notFoundPage()) : html(200, etpProductPage(etp, product));
@@ -238,46 +364,88 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
 function buildRoutes(state: SimState): Route[] {
   return [
     {
-      method: 'GET', pattern: /^\/$/, target: 'homepage', expect: 'Объявления', type: 'html',
+      method: 'GET',
+      pattern: /^\/$/,
+      target: 'homepage',
+      expect: 'Объявления',
+      type: 'html',
       handle: () => html(200, homePage(state.notices, ANNOUNCEMENTS.slice(0, 5))),
     },
     {
-      method: 'GET', pattern: /^\/ru\/search\/announce\/?$/, target: 'search', expect: 'Результаты поиска', type: 'html',
+      method: 'GET',
+      pattern: /^\/ru\/search\/announce\/?$/,
+      target: 'search',
+      expect: 'Результаты поиска',
+      type: 'html',
       handle: ({ query }) => {
         const q = query.get('q') ?? '';
         return html(200, searchPage(q, searchAnnouncements(q)));
       },
     },
     {
-      method: 'GET', pattern: /^\/ru\/announce\/index\/(?<id>[^/]+)$/, target: 'lots', expect: 'Срок окончания приема заявок', type: 'html',
+      method: 'GET',
+      pattern: /^\/ru\/announce\/index\/(?<id>[^/]+)$/,
+      target: 'lots',
+      expect: 'Срок окончания приема заявок',
+      type: 'html',
       handle: ({ params }) => {
         const a = findAnnouncement(params.id ?? '');
         return a === undefined ? html(404, notFoundPage()) : html(200, lotCardPage(a));
       },
     },
     {
-      method: 'GET', pattern: /^\/user\/login$/, target: 'auth', expect: 'Вход в систему', type: 'html',
+      method: 'GET',
+      pattern: /^\/user\/login$/,
+      target: 'auth',
+      expect: 'Вход в систему',
+      type: 'html',
       handle: () => html(200, loginPage()),
     },
     {
       // No accounts exist in the simulator: every attempt fails the same visible way.
-      method: 'POST', pattern: /^\/user\/login$/, target: 'auth', expect: 'Вход в систему', type: 'html',
+      method: 'POST',
+      pattern: /^\/user\/login$/,
+      target: 'auth',
+      expect: 'Вход в систему',
+      type: 'html',
       handle: () => html(200, loginPage('Неверный логин или пароль')),
     },
     {
-      method: 'GET', pattern: /^\/api\/v1\/eshop\/services$/, target: 'eshop', expect: 'services', type: 'json',
+      method: 'GET',
+      pattern: /^\/api\/v1\/eshop\/services$/,
+      target: 'eshop',
+      expect: 'services',
+      type: 'json',
       handle: ({ now }) => json(200, { updatedAt: astanaIso(now), services: ESHOP_SERVICES }),
     },
     ...ESHOP_SIM_TARGETS.map((t): Route => {
       const x = ESHOP_CATALOGUE.find((e) => e.id === t.service)!;
       return {
-        method: 'GET', pattern: new RegExp(`^${t.path}$`), target: t.id, expect: 'service', type: 'json',
+        method: 'GET',
+        pattern: new RegExp(`^${t.path}$`),
+        target: t.id,
+        expect: 'service',
+        type: 'json',
         // What an ETP would read from the service: which one it is and that it answers; no real data.
-        handle: ({ now }) => json(200, { service: x.id, environment: t.environment, direction: x.direction, ref: x.ref, name: x.name.ru, status: 'available', updatedAt: astanaIso(now), items: [] }),
+        handle: ({ now }) =>
+          json(200, {
+            service: x.id,
+            environment: t.environment,
+            direction: x.direction,
+            ref: x.ref,
+            name: x.name.ru,
+            status: 'available',
+            updatedAt: astanaIso(now),
+            items: [],
+          }),
       };
     }),
     {
-      method: 'GET', pattern: /^\/api\/v1\/contracts\/health$/, target: 'contracts', expect: 'status', type: 'json',
+      method: 'GET',
+      pattern: /^\/api\/v1\/contracts\/health$/,
+      target: 'contracts',
+      expect: 'status',
+      type: 'json',
       handle: ({ now }) => json(200, { status: 'ok', module: 'contracts', time: astanaIso(now) }),
     },
     ...ETPS.flatMap((etp) => etpRoutes(etp, state)),
@@ -393,7 +561,11 @@ async function control(state: SimState, method: string, path: string, req: Incom
 }
 
 /** The first route of `method` whose pattern matches `pathname`, with its decoded parameters. */
-function matchRoute(routes: readonly Route[], method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
+function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; params: Record<string, string> } | undefined {
   for (const route of routes) {
     const m = route.method === method ? route.pattern.exec(pathname) : null;
     if (m) return { route, params: decodeParams(m.groups ?? {}) };
@@ -457,7 +629,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 export async function startPortalSim(opts: PortalSimOptions = {}): Promise<PortalSim> {
   const host = opts.host ?? '127.0.0.1';
   const state = newSimState();
-  const ctx: SimContext = { state, routes: buildRoutes(state), now: opts.now ?? (() => new Date()), slowMs: opts.slowMs ?? 15_000, slowTimers: new Set() };
+  const ctx: SimContext = {
+    state,
+    routes: buildRoutes(state),
+    now: opts.now ?? (() => new Date()),
+    slowMs: opts.slowMs ?? 15_000,
+    slowTimers: new Set(),
+  };
 
   const server = createServer((req, res) => {
     handle(ctx, req, res).catch((err: unknown) => send(res, errorResponse(err)));
@@ -507,4 +685,3 @@ function decodeParams(groups: Record<string, string | undefined>): Record<string
   }
   return out;
 }
-

@@ -87,7 +87,15 @@ type SimTargetOf = (typeof SIM_TARGETS)[number];
 function simCheck(simUrl: string, t: SimTargetOf, { interval, timeout }: DemoTiming) {
   return t.kind === 'html'
     ? { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, bodyContains: t.expect }
-    : { id: 'http', type: 'http', interval, timeout, url: `${simUrl}${t.path}`, expectStatus: 200, jsonPath: [{ path: `$.${t.expect}`, exists: true }] };
+    : {
+        id: 'http',
+        type: 'http',
+        interval,
+        timeout,
+        url: `${simUrl}${t.path}`,
+        expectStatus: 200,
+        jsonPath: [{ path: `$.${t.expect}`, exists: true }],
+      };
 }
 
 /** The demo's own Slack Web API endpoint and SMTP peer (demo/peers.ts): what on-call and users would get. */
@@ -144,7 +152,11 @@ function portalSystem(simUrl: string, o: DemoConfigOptions, timing: DemoTiming) 
     owners: [
       { name: 'Министерство финансов РК (демо)', email: 'owner@demo.kuzet.local' },
       // 001 §19: the owner's unit for informatisation and information security (SLA-P-OWNER-MEDHIGH).
-      { name: 'Департамент информатизации и информационной безопасности (демо)', role: 'it-security', email: 'it-security@demo.kuzet.local' },
+      {
+        name: 'Департамент информатизации и информационной безопасности (демо)',
+        role: 'it-security',
+        email: 'it-security@demo.kuzet.local',
+      },
     ],
     targets: [
       ...portalTargets.map((t) => ({ id: t.id, name: t.description, module: t.id, checks: [simCheck(simUrl, t, timing)] })),
@@ -162,7 +174,12 @@ function etpSystem(simUrl: string, etp: string, timing: DemoTiming, ntpServer: s
     kind: 'etp',
     policy: 'etp-em',
     modules: ['orders', 'prices', 'catalogue', 'clock'],
-    moduleNames: { orders: DEMO_MODULE_NAMES.orders, prices: DEMO_MODULE_NAMES.prices, catalogue: DEMO_MODULE_NAMES.catalogue, clock: DEMO_MODULE_NAMES.clock },
+    moduleNames: {
+      orders: DEMO_MODULE_NAMES.orders,
+      prices: DEMO_MODULE_NAMES.prices,
+      catalogue: DEMO_MODULE_NAMES.catalogue,
+      clock: DEMO_MODULE_NAMES.clock,
+    },
     owners: [{ name: `Владелец ${etp}`, email: `${etp}@demo.kuzet.local` }],
     targets: [
       ...SIM_TARGETS.filter((t) => t.id.startsWith(`${etp}.`)).map((t) => {
@@ -227,16 +244,34 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   try {
     const artifactsDir = resolve(o.artifactsDir ?? join(o.dataDir, '..', 'artifacts'));
     // Absolute, so the written config file opens the same store from any working directory.
-    const yaml = demoConfigYaml(sim.url, { dataDir: resolve(o.dataDir), artifactsDir, intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: o.redisPrefix ?? demoRedisPrefix(o.dataDir), port: o.port, ...(o.browser !== undefined ? { browser: o.browser } : {}), peers: { slackApiUrl: slack.url, smtpUrl: smtp.url }, ntpServer: ntp.server });
+    const yaml = demoConfigYaml(sim.url, {
+      dataDir: resolve(o.dataDir),
+      artifactsDir,
+      intervalSeconds: o.intervalSeconds ?? 5,
+      redisPrefix: o.redisPrefix ?? demoRedisPrefix(o.dataDir),
+      port: o.port,
+      ...(o.browser !== undefined ? { browser: o.browser } : {}),
+      peers: { slackApiUrl: slack.url, smtpUrl: smtp.url },
+      ntpServer: ntp.server,
+    });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
     const configFile = join(dirname(resolve(o.dataDir)), 'kuzet-demo.yaml');
-    const kuzet = await startKuzet({ config, log: o.log, port: o.port, artifactsDir, ...(o.env ? { env: o.env } : {}), ...(o.incidents ? { incidents: o.incidents } : {}) });
+    const kuzet = await startKuzet({
+      config,
+      log: o.log,
+      port: o.port,
+      artifactsDir,
+      ...(o.env ? { env: o.env } : {}),
+      ...(o.incidents ? { incidents: o.incidents } : {}),
+    });
     let operatorToken: string;
     let etpReplay: Promise<ReplayResult | undefined>;
     try {
       // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
       const fixed = (o.env ?? process.env).KUZET_DEMO_TOKEN;
-      operatorToken = (await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })).token;
+      operatorToken = (
+        await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })
+      ).token;
       const replay = o.etpReplay ?? { etp: 'etp-alpha', days: 8 };
       const token = operatorToken;
       // Once Redis is there (the ETP part and the notice queue run), so the warnings go out as they would live.
@@ -253,7 +288,10 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
       await kuzet.close();
       throw e;
     }
-    writeFileSync(configFile, `# Written by \`kuzet demo\` at each start: its configuration, for the CLI on the demo's store while the demo is stopped.\n${yaml}`);
+    writeFileSync(
+      configFile,
+      `# Written by \`kuzet demo\` at each start: its configuration, for the CLI on the demo's store while the demo is stopped.\n${yaml}`,
+    );
     return {
       sim,
       peers: { slack, smtp },

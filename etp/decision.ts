@@ -23,13 +23,19 @@ export const decisionInput = z
     decision: z.enum(DECISIONS, { error: (i) => (i.input === undefined ? 'required' : `must be one of ${DECISIONS.join(', ')}`) }),
     /** Required for `disconnect`: when the ETP is (or was) disconnected, ISO 8601 with offset. */
     disconnectAt: dateTimeMs.optional(),
-    reason: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') }).trim().min(3, 'must say why (at least 3 characters)').max(4000, 'must be at most 4000 characters'),
+    reason: z
+      .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
+      .trim()
+      .min(3, 'must say why (at least 3 characters)')
+      .max(4000, 'must be at most 4000 characters'),
     /** The threshold date decided on; default the latest one. A decision without any threshold is one on other grounds (§47.1, 47.2, 47.4). */
     thresholdDate: dateDay.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.decision === 'disconnect' && v.disconnectAt === undefined) ctx.addIssue({ code: 'custom', path: ['disconnectAt'], message: 'required when decision is disconnect' });
-    if (v.decision === 'keep' && v.disconnectAt !== undefined) ctx.addIssue({ code: 'custom', path: ['disconnectAt'], message: 'only for decision disconnect' });
+    if (v.decision === 'disconnect' && v.disconnectAt === undefined)
+      ctx.addIssue({ code: 'custom', path: ['disconnectAt'], message: 'required when decision is disconnect' });
+    if (v.decision === 'keep' && v.disconnectAt !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['disconnectAt'], message: 'only for decision disconnect' });
   });
 
 export function decisionJson(d: Decision) {
@@ -56,7 +62,14 @@ export interface DecisionOutcome {
  * Records the decision. `inTx` runs in the same transaction (the caller's notification outbox rows),
  * so a decision is never stored without its notices nor notices sent for a decision rolled back.
  */
-export async function recordDecision(db: Db, etpId: string, input: unknown, actor: RegistryActor, now: Date, inTx?: (tx: Queryable, o: DecisionOutcome) => Promise<void>): Promise<DecisionOutcome> {
+export async function recordDecision(
+  db: Db,
+  etpId: string,
+  input: unknown,
+  actor: RegistryActor,
+  now: Date,
+  inTx?: (tx: Queryable, o: DecisionOutcome) => Promise<void>,
+): Promise<DecisionOutcome> {
   const r = decisionInput.safeParse(input);
   if (!r.success) throw new InputError(inputIssues(r.error.issues));
   const v = r.data;
@@ -65,11 +78,19 @@ export async function recordDecision(db: Db, etpId: string, input: unknown, acto
     const thresholds = (await storedEvents(tx, etpId)).filter((e) => e.type === 'threshold');
     let thresholdDay: number | null = thresholds[thresholds.length - 1]?.day ?? null;
     if (v.thresholdDate !== undefined) {
-      if (!thresholds.some((t) => t.day === v.thresholdDate)) throw new InputError(`no threshold was reached by ${etpId} on ${formatEpochDay(v.thresholdDate)}; reached on: ${thresholds.map((t) => formatEpochDay(t.day)).join(', ') || 'none'}`, 'thresholdDate');
+      if (!thresholds.some((t) => t.day === v.thresholdDate))
+        throw new InputError(
+          `no threshold was reached by ${etpId} on ${formatEpochDay(v.thresholdDate)}; reached on: ${thresholds.map((t) => formatEpochDay(t.day)).join(', ') || 'none'}`,
+          'thresholdDate',
+        );
       thresholdDay = v.thresholdDate;
     }
     if (v.decision === 'disconnect' && before.state === 'disconnected') {
-      throw new KuzetError('conflict', `${etpId} is already disconnected (since ${before.stateSinceMs === null ? 'an unknown time' : formatAstana(before.stateSinceMs)})`, { field: 'decision', status: 409 });
+      throw new KuzetError(
+        'conflict',
+        `${etpId} is already disconnected (since ${before.stateSinceMs === null ? 'an unknown time' : formatAstana(before.stateSinceMs)})`,
+        { field: 'decision', status: 409 },
+      );
     }
     const decision: Decision = {
       id: `ETPD-${randomBytes(5).toString('hex')}`,
@@ -83,7 +104,14 @@ export async function recordDecision(db: Db, etpId: string, input: unknown, acto
     };
     await insertDecision(tx, decision);
     const after = v.decision === 'disconnect' ? await setConnection(tx, before, 'disconnected', v.disconnectAt as number) : before;
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.decision', subject: etpId, before: etpJson(before), after: { decision: decisionJson(decision), etp: etpJson(after) } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'etp.decision',
+      subject: etpId,
+      before: etpJson(before),
+      after: { decision: decisionJson(decision), etp: etpJson(after) },
+    });
     const outcome = { decision, before, after };
     await inTx?.(tx, outcome);
     return outcome;

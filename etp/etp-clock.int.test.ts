@@ -52,7 +52,15 @@ systems:
       PROBES,
       {},
     );
-    k = await startKuzet({ config, log: silentLogger, port: 0, host: '127.0.0.1', env: { REDIS_URL }, artifactsDir: dir.path, incidents: { detector: { failuresToOpen: 2 } } });
+    k = await startKuzet({
+      config,
+      log: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      env: { REDIS_URL },
+      artifactsDir: dir.path,
+      incidents: { detector: { failuresToOpen: 2 } },
+    });
     assert.equal(await k.redisReady, true);
     token = (await createToken(k.db, { role: 'viewer', name: 'v' })).token;
   });
@@ -64,7 +72,20 @@ systems:
   });
 
   it('opens an incident after N failing runs and the ETP view cites ETP-TIME-NTP beside it', async () => {
-    type View = { streak: { currentStreak: number }; time: { clockOffset: { offsetMs: number | null; uncertaintyMs: number | null; ok: boolean | null; runsBeyondThreshold: number; runsToOpenIncident: number; incident: string | null; rule: string }[] } };
+    type View = {
+      streak: { currentStreak: number };
+      time: {
+        clockOffset: {
+          offsetMs: number | null;
+          uncertaintyMs: number | null;
+          ok: boolean | null;
+          runsBeyondThreshold: number;
+          runsToOpenIncident: number;
+          incident: string | null;
+          rule: string;
+        }[];
+      };
+    };
     const v = await waitFor(
       async () => {
         const r = (await (await fetch(`${k.url}/api/v1/etps/etp-one`, { headers: { authorization: `Bearer ${token}` } })).json()) as View;
@@ -78,7 +99,12 @@ systems:
     assert.ok(c.runsBeyondThreshold >= 2, String(c.runsBeyondThreshold));
     assert.equal(c.runsToOpenIncident, 2);
     assert.equal(c.rule, 'ETP-TIME-NTP');
-    const inc = (await k.db.query<{ system: string; module: string; evidence: { details: { lastMessage: string }[] } }>('SELECT system, module, evidence FROM incidents WHERE id = $1', [c.incident]))[0];
+    const inc = (
+      await k.db.query<{ system: string; module: string; evidence: { details: { lastMessage: string }[] } }>(
+        'SELECT system, module, evidence FROM incidents WHERE id = $1',
+        [c.incident],
+      )
+    )[0];
     assert.deepEqual([inc?.system, inc?.module], ['etp-one', 'clock']);
     assert.match(inc?.evidence.details[0]?.lastMessage ?? '', /\|offset\| above 1000 ms/);
     assert.equal(v.streak.currentStreak, 0, 'a clock incident is not an order-service failure');

@@ -34,7 +34,21 @@ systems:
   it('list seeds the registry from the config and prints state and streak', async () => {
     const r = await cli(['etp', 'list']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).etps, [{ id: 'etp-one', name: 'ЭТП Один', state: 'productive', stateSince: '2025-05-01T09:00:00+05:00', currentStreak: 0, longestStreak: 0, level: 'ok', thresholdReachedOn: null, decisionDueBy: null, decisionPending: false, decisionOverdue: false }]);
+    assert.deepEqual(JSON.parse(r.stdout).etps, [
+      {
+        id: 'etp-one',
+        name: 'ЭТП Один',
+        state: 'productive',
+        stateSince: '2025-05-01T09:00:00+05:00',
+        currentStreak: 0,
+        longestStreak: 0,
+        level: 'ok',
+        thresholdReachedOn: null,
+        decisionDueBy: null,
+        decisionPending: false,
+        decisionOverdue: false,
+      },
+    ]);
   });
 
   it('decide: bad input exits 2 naming the option; an unknown ETP exits non-zero', async () => {
@@ -50,9 +64,22 @@ systems:
   });
 
   it('decide disconnect records the decision, the registry date and time, the audit entry and the owner notice', async () => {
-    const r = await cli(['etp', 'decide', 'etp-one', '--decision', 'disconnect', '--at', '2026-12-01T10:00:00+05:00', '--reason', 'другие основания (п. 47.2)']);
+    const r = await cli([
+      'etp',
+      'decide',
+      'etp-one',
+      '--decision',
+      'disconnect',
+      '--at',
+      '2026-12-01T10:00:00+05:00',
+      '--reason',
+      'другие основания (п. 47.2)',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { decision: { decision: string; thresholdReachedOn: string | null; actor: string }; etp: { connection: unknown } };
+    const out = JSON.parse(r.stdout) as {
+      decision: { decision: string; thresholdReachedOn: string | null; actor: string };
+      etp: { connection: unknown };
+    };
     assert.equal(out.decision.decision, 'disconnect');
     assert.equal(out.decision.thresholdReachedOn, null);
     assert.match(out.decision.actor, /^cli:/);
@@ -63,7 +90,14 @@ systems:
     const db = await openDb({ databaseUrl: PG_URL, schema });
     try {
       assert.equal((await db.query("SELECT 1 FROM audit_log WHERE action = 'etp.decision' AND subject = 'etp-one'")).length, 1);
-      assert.deepEqual((await db.query<{ recipient: string; state: string }>("SELECT recipient, state FROM notice_deliveries WHERE event LIKE 'etp:etp-one:decision:%'")).map((x) => [x.recipient, x.state]), [['owner@one.kz', 'pending']]);
+      assert.deepEqual(
+        (
+          await db.query<{ recipient: string; state: string }>(
+            "SELECT recipient, state FROM notice_deliveries WHERE event LIKE 'etp:etp-one:decision:%'",
+          )
+        ).map((x) => [x.recipient, x.state]),
+        [['owner@one.kz', 'pending']],
+      );
     } finally {
       await db.close();
     }

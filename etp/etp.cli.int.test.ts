@@ -10,7 +10,11 @@ const WORKED_EXAMPLE = {
   etp: 'etp-1',
   asOf: '2026-03-08',
   minFailureMinutes: 1,
-  episodes: ['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({ service: 'orders', start: `2026-03-${d}T10:00:00+05:00`, end: `2026-03-${d}T10:30:00+05:00` })),
+  episodes: ['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({
+    service: 'orders',
+    start: `2026-03-${d}T10:00:00+05:00`,
+    end: `2026-03-${d}T10:30:00+05:00`,
+  })),
 };
 
 describe('kuzet etp-streak', () => {
@@ -29,7 +33,13 @@ describe('kuzet etp-streak', () => {
   });
 
   it('exits 2 naming the field of an invalid episode', async () => {
-    const bad = { ...WORKED_EXAMPLE, episodes: [...WORKED_EXAMPLE.episodes.slice(0, 2), { service: 'orders', start: '2026-03-03 10:00', end: '2026-03-03T10:30:00+05:00' }] };
+    const bad = {
+      ...WORKED_EXAMPLE,
+      episodes: [
+        ...WORKED_EXAMPLE.episodes.slice(0, 2),
+        { service: 'orders', start: '2026-03-03 10:00', end: '2026-03-03T10:30:00+05:00' },
+      ],
+    };
     const r = await cli(['etp-streak', '--input', '-'], JSON.stringify(bad));
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
@@ -70,12 +80,15 @@ describe('kuzet ntp', () => {
     }
   });
 
-  it('exits 1 naming a kiss-o\'-death', async () => {
+  it("exits 1 naming a kiss-o'-death", async () => {
     const s = await startSntpResponder({ bend: (b) => ((b[1] = 0), Buffer.from('DENY').copy(b, 12), b) });
     try {
       const r = await cli(['ntp', '--server', s.server]);
       assert.equal(r.code, 1);
-      assert.equal(r.stderr, `error: NTP server ${s.server} gave no usable answer: kiss-o'-death DENY: the server refuses to serve us (access denied)\n`);
+      assert.equal(
+        r.stderr,
+        `error: NTP server ${s.server} gave no usable answer: kiss-o'-death DENY: the server refuses to serve us (access denied)\n`,
+      );
     } finally {
       await s.close();
     }

@@ -26,7 +26,12 @@ async function withDb<T>(cfg: KuzetConfig, fn: (db: Db) => Promise<T>): Promise<
   }
 }
 
-const OPTION_OF: Record<string, string> = { disconnectAt: '--at', thresholdDate: '--threshold-date', decision: '--decision', reason: '--reason' };
+const OPTION_OF: Record<string, string> = {
+  disconnectAt: '--at',
+  thresholdDate: '--threshold-date',
+  decision: '--decision',
+  reason: '--reason',
+};
 
 const print = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 
@@ -54,7 +59,9 @@ export function registerEtpCommands(program: Command, ctx: { loadConfig: (config
     });
   etp
     .command('decide <id>')
-    .description('record the decision once the threshold is reached: --decision disconnect --at DATETIME, or --decision keep; always --reason')
+    .description(
+      'record the decision once the threshold is reached: --decision disconnect --at DATETIME, or --decision keep; always --reason',
+    )
     .requiredOption('--decision <decision>', 'disconnect | keep')
     .option('--at <datetime>', 'disconnection date and time, ISO 8601 with offset (for disconnect)')
     .requiredOption('--reason <text>', 'why')
@@ -64,7 +71,12 @@ export function registerEtpCommands(program: Command, ctx: { loadConfig: (config
       const cfg = ctx.loadConfig(o.config);
       const templates = new NoticeTemplates(ETP_TEMPLATES_DIR);
       await withDb(cfg, async (db) => {
-        const input = { decision: o.decision, reason: o.reason, ...(o.at !== undefined ? { disconnectAt: o.at } : {}), ...(o.thresholdDate !== undefined ? { thresholdDate: o.thresholdDate } : {}) };
+        const input = {
+          decision: o.decision,
+          reason: o.reason,
+          ...(o.at !== undefined ? { disconnectAt: o.at } : {}),
+          ...(o.thresholdDate !== undefined ? { thresholdDate: o.thresholdDate } : {}),
+        };
         const out = await recordDecision(db, id, input, { id: `cli:${userInfo().username}`, ip: null }, new Date(), async (tx, outcome) => {
           await insertDeliveries(tx, decisionNotices(templates, cfg, outcome));
         }).catch((e: unknown) => {

@@ -7,13 +7,28 @@ import type { Queryable } from '../core/db.ts';
 import { formatAstana } from '../core/time.ts';
 
 /** The latest stored result of each check key, with its observations (clock offset, NTP, freshness). */
-export async function latestResults(db: Queryable, keys: readonly string[]): Promise<{ key: string; ok: boolean; message: string; at: string; observations: Record<string, unknown> | null }[]> {
+export async function latestResults(
+  db: Queryable,
+  keys: readonly string[],
+): Promise<{ key: string; ok: boolean; message: string; at: string; observations: Record<string, unknown> | null }[]> {
   if (keys.length === 0) return [];
-  const rows = await db.query<{ check_key: string; ok: boolean; message: string; at: Date; observations: Record<string, unknown> | string | null }>(
+  const rows = await db.query<{
+    check_key: string;
+    ok: boolean;
+    message: string;
+    at: Date;
+    observations: Record<string, unknown> | string | null;
+  }>(
     'SELECT DISTINCT ON (check_key) check_key, ok, message, at, observations FROM check_results WHERE check_key = ANY($1::text[]) ORDER BY check_key, at DESC',
     [keys],
   );
-  return rows.map((r) => ({ key: r.check_key, ok: r.ok, message: r.message, at: formatAstana(new Date(r.at)), observations: typeof r.observations === 'string' ? (JSON.parse(r.observations) as Record<string, unknown>) : r.observations }));
+  return rows.map((r) => ({
+    key: r.check_key,
+    ok: r.ok,
+    message: r.message,
+    at: formatAstana(new Date(r.at)),
+    observations: typeof r.observations === 'string' ? (JSON.parse(r.observations) as Record<string, unknown>) : r.observations,
+  }));
 }
 
 /** How many of a check's latest results in a row failed (the runs an offset has stayed beyond its threshold). */
@@ -25,7 +40,10 @@ export async function failingRuns(db: Queryable, key: string, limit = 50): Promi
 
 /** The newest incident of the ETP's module still open (registered, analysing or confirmed), if any. */
 export async function openIncidentOf(db: Queryable, etp: string, module: string): Promise<string | null> {
-  const open = await db.query<{ id: string }>("SELECT id FROM incidents WHERE system = $1 AND module = $2 AND state IN ('registered', 'analysing', 'confirmed') ORDER BY registered_at DESC LIMIT 1", [etp, module]);
+  const open = await db.query<{ id: string }>(
+    "SELECT id FROM incidents WHERE system = $1 AND module = $2 AND state IN ('registered', 'analysing', 'confirmed') ORDER BY registered_at DESC LIMIT 1",
+    [etp, module],
+  );
   return open[0]?.id ?? null;
 }
 

@@ -26,9 +26,34 @@ export {
   warningFromStreak,
 } from './streaks.ts';
 export type { FailureEpisode, StreakEvent, StreakRequest, StreakResult, StreakRun } from './streaks.ts';
-export { ETP_STATES, KNOWN_ETP_SERVICES, createEtp, etpCreateInput, etpFromConfig, etpJson, etpPatchInput, getEtp, inputIssues, listEtpRecords, requireEtp, seedFromConfig, updateEtp } from './registry.ts';
+export {
+  ETP_STATES,
+  KNOWN_ETP_SERVICES,
+  createEtp,
+  etpCreateInput,
+  etpFromConfig,
+  etpJson,
+  etpPatchInput,
+  getEtp,
+  inputIssues,
+  listEtpRecords,
+  requireEtp,
+  seedFromConfig,
+  updateEtp,
+} from './registry.ts';
 export type { Etp, EtpContact, EtpService, EtpState, RegistryActor } from './registry.ts';
-export { CONFIRMING_FAILED_RUNS, DEFAULT_LEDGER_WINDOW_DAYS, episodeInput, eventJson, gatherEpisodes, recomputeLedger, recordEpisode, storedEvents, storedFailureDays, streakStatus } from './ledger.ts';
+export {
+  CONFIRMING_FAILED_RUNS,
+  DEFAULT_LEDGER_WINDOW_DAYS,
+  episodeInput,
+  eventJson,
+  gatherEpisodes,
+  recomputeLedger,
+  recordEpisode,
+  storedEvents,
+  storedFailureDays,
+  streakStatus,
+} from './ledger.ts';
 export type { OrderTarget, RecomputeResult, SourcedEpisode, StoredEvent, StreakStatus } from './ledger.ts';
 export { DECISIONS, decisionInput, decisionJson, listDecisions, recordDecision } from './decision.ts';
 export type { Decision, DecisionKind, DecisionOutcome } from './decision.ts';
@@ -78,7 +103,11 @@ export function rulesEtpStreak(input: unknown): EtpStreakOutput {
   const v = r.data;
   let result;
   try {
-    result = evaluateStreak({ episodes: v.episodes.map((e) => ({ service: e.service, startMs: e.start, endMs: e.end })), asOfDay: v.asOf, minFailureMinutes: v.minFailureMinutes });
+    result = evaluateStreak({
+      episodes: v.episodes.map((e) => ({ service: e.service, startMs: e.start, endMs: e.end })),
+      asOfDay: v.asOf,
+      minFailureMinutes: v.minFailureMinutes,
+    });
   } catch (e) {
     // Only the decision deadline reads the working calendar, and it follows from asOf's failure history.
     if (e instanceof CalendarRangeError) throw new InputError(e.issues.map((i) => ({ field: 'asOf', message: i.message })));

@@ -41,7 +41,10 @@ export async function resultRuns(db: Queryable, etp: string, targets: readonly s
 
 /** Failure days stored for an ETP up to `untilDay`, as Astana epoch days, ascending. */
 export async function storedFailureDays(db: Queryable, etp: string, untilDay: number): Promise<number[]> {
-  const rows = await db.query<{ d: number }>("SELECT (day - DATE '1970-01-01')::int AS d FROM etp_failure_days WHERE etp = $1 AND day <= DATE '1970-01-01' + $2::int ORDER BY day", [etp, untilDay]);
+  const rows = await db.query<{ d: number }>(
+    "SELECT (day - DATE '1970-01-01')::int AS d FROM etp_failure_days WHERE etp = $1 AND day <= DATE '1970-01-01' + $2::int ORDER BY day",
+    [etp, untilDay],
+  );
   return rows.map((r) => Number(r.d));
 }
 
@@ -54,10 +57,22 @@ export async function failureDaysBetween(db: Queryable, etp: string, fromDay: nu
 }
 
 /** Replaces the stored failure days in [fromDay, toDay] with `days` ([day, failure ms]). */
-export async function replaceFailureDays(tx: Queryable, etp: string, fromDay: number, toDay: number, days: readonly (readonly [number, number])[]): Promise<void> {
-  await tx.query("DELETE FROM etp_failure_days WHERE etp = $1 AND day >= DATE '1970-01-01' + $2::int AND day <= DATE '1970-01-01' + $3::int", [etp, fromDay, toDay]);
+export async function replaceFailureDays(
+  tx: Queryable,
+  etp: string,
+  fromDay: number,
+  toDay: number,
+  days: readonly (readonly [number, number])[],
+): Promise<void> {
+  await tx.query(
+    "DELETE FROM etp_failure_days WHERE etp = $1 AND day >= DATE '1970-01-01' + $2::int AND day <= DATE '1970-01-01' + $3::int",
+    [etp, fromDay, toDay],
+  );
   if (days.length > 0) {
-    await tx.query("INSERT INTO etp_failure_days (etp, day, failure_ms) SELECT $1, DATE '1970-01-01' + d, m FROM unnest($2::int[], $3::bigint[]) AS u(d, m)", [etp, days.map(([d]) => d), days.map(([, ms]) => ms)]);
+    await tx.query(
+      "INSERT INTO etp_failure_days (etp, day, failure_ms) SELECT $1, DATE '1970-01-01' + d, m FROM unnest($2::int[], $3::bigint[]) AS u(d, m)",
+      [etp, days.map(([d]) => d), days.map(([, ms]) => ms)],
+    );
   }
 }
 
@@ -86,7 +101,14 @@ export async function storedEvents(db: Queryable, etp: string): Promise<StoredEv
 }
 
 /** Stores an episode recorded by hand; returns its id. */
-export async function insertEpisode(tx: Queryable, etp: string, e: { service: string; startMs: number; endMs: number; source: string; note: string | null }): Promise<string> {
-  const r = await tx.query<{ id: string }>('INSERT INTO etp_episodes (etp, service, started_at, ended_at, source, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id', [etp, e.service, iso(e.startMs), iso(e.endMs), e.source, e.note]);
+export async function insertEpisode(
+  tx: Queryable,
+  etp: string,
+  e: { service: string; startMs: number; endMs: number; source: string; note: string | null },
+): Promise<string> {
+  const r = await tx.query<{ id: string }>(
+    'INSERT INTO etp_episodes (etp, service, started_at, ended_at, source, note) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id::text AS id',
+    [etp, e.service, iso(e.startMs), iso(e.endMs), e.source, e.note],
+  );
   return r[0]?.id as string;
 }

@@ -10,8 +10,28 @@ import type { Db, Queryable } from '../core/db.ts';
 import { astanaDayTimeToMs, astanaEpochDay, formatAstana, formatEpochDay } from '../core/time.ts';
 import { dateTimeMs } from '../incidents/index.ts';
 import type { Etp } from './registry.ts';
-import { failureDaysBetween, incidentSpans, insertEpisode, insertStreakEvent, recordedEpisodes, replaceFailureDays, resultRuns, storedEvents, storedFailureDays } from './ledger.repo.ts';
-import { COUNTED_SERVICES, THRESHOLD_STREAK, decisionDueByMs, failureMsByDay, streakEndingOn, streakEvents, streakRuns, type FailureEpisode, type StreakEvent } from './streaks.ts';
+import {
+  failureDaysBetween,
+  incidentSpans,
+  insertEpisode,
+  insertStreakEvent,
+  recordedEpisodes,
+  replaceFailureDays,
+  resultRuns,
+  storedEvents,
+  storedFailureDays,
+} from './ledger.repo.ts';
+import {
+  COUNTED_SERVICES,
+  THRESHOLD_STREAK,
+  decisionDueByMs,
+  failureMsByDay,
+  streakEndingOn,
+  streakEvents,
+  streakRuns,
+  type FailureEpisode,
+  type StreakEvent,
+} from './streaks.ts';
 
 /** A failure seen in one check result only is not yet an episode: a second failed run confirms it. */
 export const CONFIRMING_FAILED_RUNS = 2;
@@ -35,7 +55,13 @@ export type { StoredEvent } from './ledger.repo.ts';
 const msOf = (v: Date | string) => new Date(v).getTime();
 
 /** Failure episodes of the ETP's counted services overlapping [fromMs, nowMs], clamped to it. */
-export async function gatherEpisodes(db: Queryable, etp: Etp, targets: readonly OrderTarget[], fromMs: number, nowMs: number): Promise<SourcedEpisode[]> {
+export async function gatherEpisodes(
+  db: Queryable,
+  etp: Etp,
+  targets: readonly OrderTarget[],
+  fromMs: number,
+  nowMs: number,
+): Promise<SourcedEpisode[]> {
   const out: SourcedEpisode[] = [];
   const push = (e: SourcedEpisode) => {
     const startMs = Math.max(e.startMs, fromMs);
@@ -43,19 +69,33 @@ export async function gatherEpisodes(db: Queryable, etp: Etp, targets: readonly 
     if (endMs > startMs) out.push({ ...e, startMs, endMs });
   };
   const recorded = await recordedEpisodes(db, etp.id, fromMs, nowMs);
-  for (const r of recorded) push({ service: r.service, startMs: msOf(r.started_at), endMs: msOf(r.ended_at), source: 'recorded', ref: `episode:${r.id}` });
+  for (const r of recorded)
+    push({ service: r.service, startMs: msOf(r.started_at), endMs: msOf(r.ended_at), source: 'recorded', ref: `episode:${r.id}` });
   if (targets.length === 0) return out;
   const modules = [...new Set(targets.map((t) => t.module))];
   // A refuted incident was not a failure; one still open lasts until now.
   const incidents = await incidentSpans(db, etp.id, modules, fromMs, nowMs);
-  for (const r of incidents) push({ service: 'orders', startMs: msOf(r.started_at), endMs: r.end_at ? msOf(r.end_at) : nowMs, source: 'incident', ref: r.id });
+  for (const r of incidents)
+    push({ service: 'orders', startMs: msOf(r.started_at), endMs: r.end_at ? msOf(r.end_at) : nowMs, source: 'incident', ref: r.id });
   // Runs of equal results per check and region; a failed run from its first failure to the first success after it.
-  const groups = await resultRuns(db, etp.id, targets.map((t) => t.target), fromMs, nowMs);
+  const groups = await resultRuns(
+    db,
+    etp.id,
+    targets.map((t) => t.target),
+    fromMs,
+    nowMs,
+  );
   groups.forEach((g, i) => {
     if (g.ok || Number(g.n) < CONFIRMING_FAILED_RUNS) return;
     const next = groups[i + 1];
     const sameSeries = next && next.check_key === g.check_key && next.region === g.region;
-    push({ service: 'orders', startMs: msOf(g.first_at), endMs: sameSeries ? msOf(next.first_at) : msOf(g.last_at), source: 'check', ref: `${g.check_key}@${g.region}` });
+    push({
+      service: 'orders',
+      startMs: msOf(g.first_at),
+      endMs: sameSeries ? msOf(next.first_at) : msOf(g.last_at),
+      source: 'check',
+      ref: `${g.check_key}@${g.region}`,
+    });
   });
   return out;
 }
@@ -101,7 +141,11 @@ export async function recomputeLedger(
         action: 'etp.ledger',
         subject: etp.id,
         before: { from: formatEpochDay(fromDay), failureDays: before.map((r) => formatEpochDay(Number(r.d))) },
-        after: { from: formatEpochDay(fromDay), failureDays: window.map(([d]) => formatEpochDay(d)), sources: [...new Set(episodes.map((e) => e.source))] },
+        after: {
+          from: formatEpochDay(fromDay),
+          failureDays: window.map(([d]) => formatEpochDay(d)),
+          sources: [...new Set(episodes.map((e) => e.source))],
+        },
       });
     }
     const days = await storedFailureDays(tx, etp.id, asOfDay);
@@ -110,7 +154,12 @@ export async function recomputeLedger(
       if (await insertStreakEvent(tx, etp.id, e)) newEvents.push(e);
     }
     if (newEvents.length > 0) {
-      await audit(tx, { actor: 'system:etp-ledger', action: 'etp.streak-events', subject: etp.id, after: newEvents.map((e) => eventJson(e)) });
+      await audit(tx, {
+        actor: 'system:etp-ledger',
+        action: 'etp.streak-events',
+        subject: etp.id,
+        after: newEvents.map((e) => eventJson(e)),
+      });
     }
     const toNotify = newEvents.filter((e) => e.day >= asOfDay - 1);
     // In the same transaction: an event is never stored without its notices (the delivery outbox).
@@ -124,7 +173,9 @@ export function eventJson(e: StreakEvent) {
     type: e.type,
     date: formatEpochDay(e.day),
     streak: e.streak,
-    ...(e.type === 'threshold' ? { decisionDueBy: formatAstana(e.decisionDueByMs), rule: 'ETP-DISCONNECT-DECISION' } : { rule: 'ETP-DISCONNECT-DAYS' }),
+    ...(e.type === 'threshold'
+      ? { decisionDueBy: formatAstana(e.decisionDueByMs), rule: 'ETP-DISCONNECT-DECISION' }
+      : { rule: 'ETP-DISCONNECT-DAYS' }),
   };
 }
 
@@ -155,10 +206,29 @@ export function streakStatus(days: readonly number[], todayDay: number): StreakS
 }
 
 /** Records a failure episode kuzet's own checks did not see (an appeal, a report); audited. */
-export async function recordEpisode(db: Db, etp: Etp, e: { service: string; startMs: number; endMs: number; source: string; note: string | null }, actor: { id: string; ip?: string | null | undefined }): Promise<string> {
+export async function recordEpisode(
+  db: Db,
+  etp: Etp,
+  e: { service: string; startMs: number; endMs: number; source: string; note: string | null },
+  actor: { id: string; ip?: string | null | undefined },
+): Promise<string> {
   return db.transaction(async (tx) => {
     const id = await insertEpisode(tx, etp.id, e);
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.episode', subject: etp.id, after: { id, service: e.service, start: formatAstana(e.startMs), end: formatAstana(e.endMs), source: e.source, note: e.note, counted: COUNTED_SERVICES.includes(e.service) } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'etp.episode',
+      subject: etp.id,
+      after: {
+        id,
+        service: e.service,
+        start: formatAstana(e.startMs),
+        end: formatAstana(e.endMs),
+        source: e.source,
+        note: e.note,
+        counted: COUNTED_SERVICES.includes(e.service),
+      },
+    });
     return id;
   });
 }
@@ -166,7 +236,9 @@ export async function recordEpisode(db: Db, etp: Etp, e: { service: string; star
 /** `POST /api/v1/etps/:id/episodes`: a failure episode recorded by hand. */
 export const episodeInput = z
   .strictObject({
-    service: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') }).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"'),
+    service: z
+      .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"'),
     start: dateTimeMs,
     end: dateTimeMs,
     note: z.string({ error: 'must be a string' }).max(2000, 'must be at most 2000 characters').optional(),

@@ -55,6 +55,19 @@ export async function writeEtp(tx: Queryable, e: Etp): Promise<void> {
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, owner = EXCLUDED.owner, domain = EXCLUDED.domain, ips = EXCLUDED.ips,
        services = EXCLUDED.services, state = EXCLUDED.state, state_since = EXCLUDED.state_since, auth_rotations = EXCLUDED.auth_rotations,
        min_failure_minutes = EXCLUDED.min_failure_minutes, source = EXCLUDED.source, version = EXCLUDED.version, updated_at = now()`,
-    [e.id, e.name, JSON.stringify(e.owner), e.domain, JSON.stringify(e.ips), JSON.stringify(e.services), e.state, e.stateSinceMs === null ? null : new Date(e.stateSinceMs).toISOString(), JSON.stringify(e.authRotations), e.minFailureMinutes, e.source, e.version],
+    [
+      e.id,
+      e.name,
+      JSON.stringify(e.owner),
+      e.domain,
+      JSON.stringify(e.ips),
+      JSON.stringify(e.services),
+      e.state,
+      e.stateSinceMs === null ? null : new Date(e.stateSinceMs).toISOString(),
+      JSON.stringify(e.authRotations),
+      e.minFailureMinutes,
+      e.source,
+      e.version,
+    ],
   );
 }

@@ -53,7 +53,10 @@ export function etpFromConfig(id: string, sys: KuzetConfig['systems'][string]): 
   return {
     id,
     name: sys.name,
-    owner: { name: owner?.name ?? sys.name, contacts: [...(owner ? [owner] : []), ...sys.contacts, ...sys.owners.slice(1)].map((c) => ({ ...c })) },
+    owner: {
+      name: owner?.name ?? sys.name,
+      contacts: [...(owner ? [owner] : []), ...sys.contacts, ...sys.owners.slice(1)].map((c) => ({ ...c })),
+    },
     domain: sys.etp?.domain ?? null,
     ips: [...(sys.etp?.ips ?? [])],
     services: sys.targets.filter((t) => t.service).map((t) => ({ service: t.service as string, target: t.id })),
@@ -69,7 +72,12 @@ export function etpFromConfig(id: string, sys: KuzetConfig['systems'][string]): 
 /** JSON with sorted keys: jsonb does not keep key order, so a plain stringify of a row read back differs. */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 const comparable = (e: Etp) => canonical(etpJson({ ...e, version: 0 }));
@@ -88,7 +96,13 @@ export async function seedFromConfig(db: Db, cfg: KuzetConfig): Promise<string[]
       const before = await getEtp(tx, id, true);
       if (before && (before.source !== 'config' || before.version !== 1 || comparable(before) === comparable(next))) return false;
       await writeEtp(tx, next);
-      await audit(tx, { actor: 'system:config', action: before ? 'etp.seed-update' : 'etp.seed', subject: id, before: before ? etpJson(before) : null, after: etpJson(next) });
+      await audit(tx, {
+        actor: 'system:config',
+        action: before ? 'etp.seed-update' : 'etp.seed',
+        subject: id,
+        before: before ? etpJson(before) : null,
+        after: etpJson(next),
+      });
       return true;
     });
     if (changed) written.push(id);
@@ -97,7 +111,12 @@ export async function seedFromConfig(db: Db, cfg: KuzetConfig): Promise<string[]
 }
 
 const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
-const text = (max: number) => z.string({ error: typeError('a string') }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z
+    .string({ error: typeError('a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
 const contactInput = z.strictObject({
   name: text(200),
   role: text(100).optional(),
@@ -111,18 +130,41 @@ const serviceInput = z.strictObject({
 const ip = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 const fields = {
   name: text(300),
-  owner: z.strictObject({ name: text(300), contacts: z.array(contactInput, { error: typeError('an array') }).max(50).default([]) }, { error: typeError('an object {name, contacts}') }),
-  domain: z.string({ error: typeError('a host name') }).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, 'must be a host name such as etp.example.kz').nullable(),
+  owner: z.strictObject(
+    {
+      name: text(300),
+      contacts: z
+        .array(contactInput, { error: typeError('an array') })
+        .max(50)
+        .default([]),
+    },
+    { error: typeError('an object {name, contacts}') },
+  ),
+  domain: z
+    .string({ error: typeError('a host name') })
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+      'must be a host name such as etp.example.kz',
+    )
+    .nullable(),
   ips: z.array(ip, { error: typeError('an array of IP addresses') }).max(256),
   services: z.array(serviceInput, { error: typeError('an array') }).max(50),
-  state: z.enum(['test', 'productive'], { error: 'must be test or productive (a disconnection is recorded with POST /api/v1/etps/:id/decision)' }),
+  state: z.enum(['test', 'productive'], {
+    error: 'must be test or productive (a disconnection is recorded with POST /api/v1/etps/:id/decision)',
+  }),
   stateSince: dateTimeMs,
   authRotations: z.array(dateDay, { error: typeError('an array of dates YYYY-MM-DD') }).max(500),
-  minFailureMinutes: z.number({ error: typeError('a number of minutes') }).positive('must be > 0').max(1440, 'must be ≤ 1440 (a day)'),
+  minFailureMinutes: z
+    .number({ error: typeError('a number of minutes') })
+    .positive('must be > 0')
+    .max(1440, 'must be ≤ 1440 (a day)'),
 };
 
 export const etpCreateInput = z.strictObject({
-  id: z.string({ error: typeError('a string') }).regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"').max(100),
+  id: z
+    .string({ error: typeError('a string') })
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"')
+    .max(100),
   name: fields.name,
   owner: fields.owner,
   domain: fields.domain.default(null),
@@ -147,7 +189,11 @@ export const etpPatchInput = z
     stateSince: fields.stateSince.optional(),
     authRotations: fields.authRotations.optional(),
     minFailureMinutes: fields.minFailureMinutes.optional(),
-    version: z.number({ error: typeError('an integer') }).int().positive().optional(),
+    version: z
+      .number({ error: typeError('an integer') })
+      .int()
+      .positive()
+      .optional(),
   })
   .refine((v) => Object.keys(v).some((k) => k !== 'version'), { message: 'nothing to change', path: [] });
 
@@ -190,7 +236,11 @@ export async function createEtp(db: Db, input: unknown, actor: RegistryActor, no
     version: 1,
   };
   return db.transaction(async (tx) => {
-    if (await getEtp(tx, e.id, true)) throw new KuzetError('conflict', `ETP "${e.id}" already exists; change it with PATCH /api/v1/etps/${e.id}`, { field: 'id', status: 409 });
+    if (await getEtp(tx, e.id, true))
+      throw new KuzetError('conflict', `ETP "${e.id}" already exists; change it with PATCH /api/v1/etps/${e.id}`, {
+        field: 'id',
+        status: 409,
+      });
     await writeEtp(tx, e);
     await audit(tx, { actor: actor.id, ip: actor.ip, action: 'etp.create', subject: e.id, before: null, after: etpJson(e) });
     return e;
@@ -201,7 +251,12 @@ export async function updateEtp(db: Db, id: string, input: unknown, actor: Regis
   const v = parse(etpPatchInput, input);
   return db.transaction(async (tx) => {
     const before = await requireEtp(tx, id, true);
-    if (v.version !== undefined && v.version !== before.version) throw new KuzetError('conflict', `ETP "${id}" is at version ${before.version}, not ${v.version}: re-read it and apply the change again`, { field: 'version', status: 409 });
+    if (v.version !== undefined && v.version !== before.version)
+      throw new KuzetError(
+        'conflict',
+        `ETP "${id}" is at version ${before.version}, not ${v.version}: re-read it and apply the change again`,
+        { field: 'version', status: 409 },
+      );
     const stateChanged = v.state !== undefined && v.state !== before.state;
     const after: Etp = {
       ...before,
@@ -225,7 +280,13 @@ export async function updateEtp(db: Db, id: string, input: unknown, actor: Regis
 
 /** Sets the connection state (a disconnection decision); audited by the caller's transaction. */
 export async function setConnection(tx: Queryable, before: Etp, state: EtpState, sinceMs: number): Promise<Etp> {
-  const after: Etp = { ...before, state, stateSinceMs: sinceMs, version: before.version + 1, source: before.source === 'config' && before.version === 1 ? 'api' : before.source };
+  const after: Etp = {
+    ...before,
+    state,
+    stateSinceMs: sinceMs,
+    version: before.version + 1,
+    source: before.source === 'config' && before.version === 1 ? 'api' : before.source,
+  };
   await writeEtp(tx, after);
   return after;
 }

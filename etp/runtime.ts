@@ -11,7 +11,15 @@ import type { Logger } from '../core/log.ts';
 import { NotFoundError, UnavailableError, InputError } from '../core/errors.ts';
 import { METRIC_CATALOGUE } from '../core/metric-catalogue.ts';
 import { COUNTED_SERVICES, type StreakEvent } from './streaks.ts';
-import { DEFAULT_LEDGER_WINDOW_DAYS, episodeInput, eventJson, recomputeLedger, recordEpisode, type OrderTarget, type RecomputeResult } from './ledger.ts';
+import {
+  DEFAULT_LEDGER_WINDOW_DAYS,
+  episodeInput,
+  eventJson,
+  recomputeLedger,
+  recordEpisode,
+  type OrderTarget,
+  type RecomputeResult,
+} from './ledger.ts';
 import { ETP_TEMPLATES_DIR } from './time-sync.ts';
 import { createEtp, inputIssues, listEtpRecords, requireEtp, seedFromConfig, updateEtp, type Etp, type RegistryActor } from './registry.ts';
 import { recordDecision, type DecisionOutcome } from './decision.ts';
@@ -42,7 +50,9 @@ export interface EtpDeps {
 /** The config targets checking an ETP's counted services (`orders`), with the module their incidents are filed under. */
 export function orderTargetsOf(cfg: KuzetConfig, etp: Etp): OrderTarget[] {
   const sys = systemOf(cfg, etp.id); // an ETP id from the registry (an API body): own properties only
-  const fromConfig = (sys?.targets ?? []).filter((t) => t.service && COUNTED_SERVICES.includes(t.service)).map((t) => ({ target: t.id, module: t.module ?? t.id }));
+  const fromConfig = (sys?.targets ?? [])
+    .filter((t) => t.service && COUNTED_SERVICES.includes(t.service))
+    .map((t) => ({ target: t.id, module: t.module ?? t.id }));
   const fromRegistry = etp.services
     .filter((s) => COUNTED_SERVICES.includes(s.service) && s.target !== null && !fromConfig.some((c) => c.target === s.target))
     .map((s) => {
@@ -64,8 +74,18 @@ function etpMetrics(registry: client.Registry): EtpMetrics {
   if (!m) {
     const c = METRIC_CATALOGUE;
     m = {
-      streak: new client.Gauge({ name: c.etpFailureStreak.name, help: c.etpFailureStreak.help, labelNames: c.etpFailureStreak.labels, registers: [registry] }),
-      connection: new client.Gauge({ name: c.etpConnected.name, help: c.etpConnected.help, labelNames: c.etpConnected.labels, registers: [registry] }),
+      streak: new client.Gauge({
+        name: c.etpFailureStreak.name,
+        help: c.etpFailureStreak.help,
+        labelNames: c.etpFailureStreak.labels,
+        registers: [registry],
+      }),
+      connection: new client.Gauge({
+        name: c.etpConnected.name,
+        help: c.etpConnected.help,
+        labelNames: c.etpConnected.labels,
+        registers: [registry],
+      }),
     };
     metricsOf.set(registry, m);
   }
@@ -125,8 +145,15 @@ export class EtpRuntime {
       const cfg = this.d.config();
       // Never re-derive days whose check results retention has already deleted: they stay as stored.
       const windowDays = Math.min(DEFAULT_LEDGER_WINDOW_DAYS, cfg.storage.retentionDays);
-      const r = await recomputeLedger(db, etp, orderTargetsOf(cfg, etp), at.getTime(), { windowDays, onNotify: (tx, events, days) => this.notifyEvents(tx, etp, events, days) });
-      for (const e of r.newEvents) this.d.log.info({ etp: etp.id, ...eventJson(e), notified: r.toNotify.includes(e) }, e.type === 'threshold' ? 'ETP disconnection threshold reached' : 'ETP failure streak warning');
+      const r = await recomputeLedger(db, etp, orderTargetsOf(cfg, etp), at.getTime(), {
+        windowDays,
+        onNotify: (tx, events, days) => this.notifyEvents(tx, etp, events, days),
+      });
+      for (const e of r.newEvents)
+        this.d.log.info(
+          { etp: etp.id, ...eventJson(e), notified: r.toNotify.includes(e) },
+          e.type === 'threshold' ? 'ETP disconnection threshold reached' : 'ETP failure streak warning',
+        );
       return r;
     });
   }
@@ -171,7 +198,10 @@ export class EtpRuntime {
 
   private async flush(): Promise<void> {
     const rows = this.pendingRows.splice(0);
-    if (rows.length > 0) await this.d.notices.deliveries?.enqueue(rows).catch((e: unknown) => this.d.log.warn({ err: (e as Error).message }, 'ETP notices not queued yet; the delivery sweeper will'));
+    if (rows.length > 0)
+      await this.d.notices.deliveries
+        ?.enqueue(rows)
+        .catch((e: unknown) => this.d.log.warn({ err: (e as Error).message }, 'ETP notices not queued yet; the delivery sweeper will'));
   }
 
   async decide(etpId: string, input: unknown, actor: RegistryActor): Promise<DecisionOutcome> {
@@ -228,7 +258,12 @@ export class EtpRuntime {
     const r = episodeInput.safeParse(input);
     if (!r.success) throw new InputError(inputIssues(r.error.issues));
     const etp = await requireEtp(this.db(), etpId);
-    const id = await recordEpisode(this.db(), etp, { service: r.data.service, startMs: r.data.start, endMs: r.data.end, source: 'operator', note: r.data.note ?? null }, actor);
+    const id = await recordEpisode(
+      this.db(),
+      etp,
+      { service: r.data.service, startMs: r.data.start, endMs: r.data.end, source: 'operator', note: r.data.note ?? null },
+      actor,
+    );
     const ledger = await this.recompute(etpId);
     await this.flush();
     await this.refreshMetrics();

@@ -9,5 +9,10 @@ import type { SiteEtp } from '../notices/index.ts';
 import { listEtpRecords } from './registry.ts';
 
 export async function queryRegistry(db: Queryable): Promise<SiteEtp[]> {
-  return (await listEtpRecords(db)).map((e) => ({ id: e.id, name: e.name, connection: e.state, since: e.stateSinceMs === null ? null : formatAstana(e.stateSinceMs) }));
+  return (await listEtpRecords(db)).map((e) => ({
+    id: e.id,
+    name: e.name,
+    connection: e.state,
+    since: e.stateSinceMs === null ? null : formatAstana(e.stateSinceMs),
+  }));
 }

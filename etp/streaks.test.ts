@@ -5,13 +5,23 @@ import { InputError } from '../core/errors.ts';
 import { astanaEpochDay, astanaParts, astanaTimeOfDayMs, epochDay, formatEpochDay, parseDateTimeMs } from '../core/time.ts';
 import { CALENDAR_LAST_DATE, isWorkingEpochDay } from '../incidents/rules/calendar.ts';
 import { rulesEtpStreak } from './index.ts';
-import { THRESHOLD_STREAK, decisionDueByMs, evaluateStreak, failureDays, streakEvents, streakRuns, warningFromStreak, type FailureEpisode } from './streaks.ts';
+import {
+  THRESHOLD_STREAK,
+  decisionDueByMs,
+  evaluateStreak,
+  failureDays,
+  streakEvents,
+  streakRuns,
+  warningFromStreak,
+  type FailureEpisode,
+} from './streaks.ts';
 
 type Ep = { service?: string; start: string; end: string };
 const orders = (start: string, end: string): Ep => ({ service: 'orders', start, end });
 /** Five minutes of failure at 10:00 Astana on each date. */
 const daily = (...dates: string[]) => dates.map((d) => orders(`${d}T10:00:00+05:00`, `${d}T10:05:00+05:00`));
-const range = (from: string, n: number) => Array.from({ length: n }, (_, i) => formatEpochDay((astanaEpochDay(parseDateTimeMs(`${from}T12:00:00+05:00`)) as number) + i));
+const range = (from: string, n: number) =>
+  Array.from({ length: n }, (_, i) => formatEpochDay((astanaEpochDay(parseDateTimeMs(`${from}T12:00:00+05:00`)) as number) + i));
 /** The day after the working calendar's last date: a decision falling there cannot be computed. */
 const AFTER_CALENDAR = range(CALENDAR_LAST_DATE, 2)[1] as string;
 /** Eight failure days ending on the calendar's last date. */
@@ -22,7 +32,13 @@ interface Row {
   asOf: string;
   episodes: Ep[];
   minFailureMinutes?: number;
-  expect: { failureDays?: string[]; currentStreak: number; longestStreak: number; thresholdReachedOn: string | null; decisionDueBy: string | null };
+  expect: {
+    failureDays?: string[];
+    currentStreak: number;
+    longestStreak: number;
+    thresholdReachedOn: string | null;
+    decisionDueBy: string | null;
+  };
 }
 
 const TABLE: Row[] = [
@@ -30,7 +46,13 @@ const TABLE: Row[] = [
     why: 'the worked example: Mar 1–8 → threshold on the 8th, decision by Mar 16 (Mar 9 is a day off)',
     asOf: '2026-03-08',
     episodes: daily(...range('2026-03-01', 8)),
-    expect: { failureDays: range('2026-03-01', 8), currentStreak: 8, longestStreak: 8, thresholdReachedOn: '2026-03-08', decisionDueBy: '2026-03-16T23:59:59+05:00' },
+    expect: {
+      failureDays: range('2026-03-01', 8),
+      currentStreak: 8,
+      longestStreak: 8,
+      thresholdReachedOn: '2026-03-08',
+      decisionDueBy: '2026-03-16T23:59:59+05:00',
+    },
   },
   {
     why: 'seven days is not more than seven',
@@ -42,7 +64,13 @@ const TABLE: Row[] = [
     why: 'one episode across midnight counts on both dates',
     asOf: '2026-03-02',
     episodes: [orders('2026-03-01T23:30:00+05:00', '2026-03-02T00:30:00+05:00')],
-    expect: { failureDays: ['2026-03-01', '2026-03-02'], currentStreak: 2, longestStreak: 2, thresholdReachedOn: null, decisionDueBy: null },
+    expect: {
+      failureDays: ['2026-03-01', '2026-03-02'],
+      currentStreak: 2,
+      longestStreak: 2,
+      thresholdReachedOn: null,
+      decisionDueBy: null,
+    },
   },
   {
     why: 'across midnight, each date has 30 minutes: below a 31-minute minimum on both',
@@ -55,14 +83,20 @@ const TABLE: Row[] = [
     why: 'overlapping episodes are one 30-minute failure, not 40 minutes',
     asOf: '2026-03-02',
     minFailureMinutes: 31,
-    episodes: [orders('2026-03-02T10:00:00+05:00', '2026-03-02T10:20:00+05:00'), orders('2026-03-02T10:10:00+05:00', '2026-03-02T10:30:00+05:00')],
+    episodes: [
+      orders('2026-03-02T10:00:00+05:00', '2026-03-02T10:20:00+05:00'),
+      orders('2026-03-02T10:10:00+05:00', '2026-03-02T10:30:00+05:00'),
+    ],
     expect: { failureDays: [], currentStreak: 0, longestStreak: 0, thresholdReachedOn: null, decisionDueBy: null },
   },
   {
     why: 'separate episodes on one date add up',
     asOf: '2026-03-02',
     minFailureMinutes: 30,
-    episodes: [orders('2026-03-02T10:00:00+05:00', '2026-03-02T10:15:00+05:00'), orders('2026-03-02T18:00:00+05:00', '2026-03-02T18:15:00+05:00')],
+    episodes: [
+      orders('2026-03-02T10:00:00+05:00', '2026-03-02T10:15:00+05:00'),
+      orders('2026-03-02T18:00:00+05:00', '2026-03-02T18:15:00+05:00'),
+    ],
     expect: { failureDays: ['2026-03-02'], currentStreak: 1, longestStreak: 1, thresholdReachedOn: null, decisionDueBy: null },
   },
   {
@@ -105,13 +139,25 @@ const TABLE: Row[] = [
     why: 'month end: one long episode Jan 28 23:00 → Feb 4 00:10; Wed Feb 4 + 5 working days = Wed Feb 11',
     asOf: '2026-02-04',
     episodes: [orders('2026-01-28T23:00:00+05:00', '2026-02-04T00:10:00+05:00')],
-    expect: { failureDays: range('2026-01-28', 8), currentStreak: 8, longestStreak: 8, thresholdReachedOn: '2026-02-04', decisionDueBy: '2026-02-11T23:59:59+05:00' },
+    expect: {
+      failureDays: range('2026-01-28', 8),
+      currentStreak: 8,
+      longestStreak: 8,
+      thresholdReachedOn: '2026-02-04',
+      decisionDueBy: '2026-02-11T23:59:59+05:00',
+    },
   },
   {
     why: 'leap day and the 2024-03-01 zone change (+06:00 → +05:00); Mar 8 2024 is a holiday',
     asOf: '2024-03-03',
     episodes: [orders('2024-02-25T00:00:00+06:00', '2024-03-03T12:00:00+05:00')],
-    expect: { failureDays: range('2024-02-25', 8), currentStreak: 8, longestStreak: 8, thresholdReachedOn: '2024-03-03', decisionDueBy: '2024-03-11T23:59:59+05:00' },
+    expect: {
+      failureDays: range('2024-02-25', 8),
+      currentStreak: 8,
+      longestStreak: 8,
+      thresholdReachedOn: '2024-03-03',
+      decisionDueBy: '2024-03-11T23:59:59+05:00',
+    },
   },
   {
     why: 'holidays: threshold Fri 2026-03-20, Nauryz days off Mar 21–25 → Wed Apr 1',
@@ -136,7 +182,12 @@ const TABLE: Row[] = [
 describe('rulesEtpStreak: table', () => {
   for (const row of TABLE) {
     it(row.why, () => {
-      const out = rulesEtpStreak({ etp: 'etp-1', asOf: row.asOf, ...(row.minFailureMinutes ? { minFailureMinutes: row.minFailureMinutes } : {}), episodes: row.episodes });
+      const out = rulesEtpStreak({
+        etp: 'etp-1',
+        asOf: row.asOf,
+        ...(row.minFailureMinutes ? { minFailureMinutes: row.minFailureMinutes } : {}),
+        episodes: row.episodes,
+      });
       const { failureDays: days, ...rest } = out;
       const { failureDays: expectedDays, ...expectedRest } = row.expect;
       assert.deepEqual(rest, { etp: 'etp-1', ...expectedRest });
@@ -149,7 +200,10 @@ describe('rulesEtpStreak: table', () => {
 function rejects(fn: () => unknown, ...expected: string[]) {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof InputError, String(e));
-    assert.deepEqual(e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)), expected);
+    assert.deepEqual(
+      e.issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)),
+      expected,
+    );
     return true;
   });
 }
@@ -157,11 +211,28 @@ function rejects(fn: () => unknown, ...expected: string[]) {
 describe('rulesEtpStreak: invalid input names the field', () => {
   const ok = { etp: 'etp-1', asOf: '2026-03-08', episodes: daily('2026-03-01') };
   it('a date-time without offset', () =>
-    rejects(() => rulesEtpStreak({ ...ok, episodes: [...daily('2026-03-01', '2026-03-02'), orders('2026-03-03T10:00:00', '2026-03-03T11:00:00+05:00')] }), 'episodes[2].start: not an ISO 8601 date-time with offset'));
-  it('end before start', () => rejects(() => rulesEtpStreak({ ...ok, episodes: [orders('2026-03-03T10:00:00+05:00', '2026-03-03T09:00:00+05:00')] }), 'episodes[0].end: is before start'));
+    rejects(
+      () =>
+        rulesEtpStreak({
+          ...ok,
+          episodes: [...daily('2026-03-01', '2026-03-02'), orders('2026-03-03T10:00:00', '2026-03-03T11:00:00+05:00')],
+        }),
+      'episodes[2].start: not an ISO 8601 date-time with offset',
+    ));
+  it('end before start', () =>
+    rejects(
+      () => rulesEtpStreak({ ...ok, episodes: [orders('2026-03-03T10:00:00+05:00', '2026-03-03T09:00:00+05:00')] }),
+      'episodes[0].end: is before start',
+    ));
   it('every problem at once', () =>
     rejects(
-      () => rulesEtpStreak({ etp: '', asOf: '08.03.2026', minFailureMinutes: 0, episodes: [{ start: '2026-03-03T10:00:00Z', end: '2026-03-03T10:00:00Z' }] }),
+      () =>
+        rulesEtpStreak({
+          etp: '',
+          asOf: '08.03.2026',
+          minFailureMinutes: 0,
+          episodes: [{ start: '2026-03-03T10:00:00Z', end: '2026-03-03T10:00:00Z' }],
+        }),
       'etp: must not be empty',
       'asOf: not a date YYYY-MM-DD',
       'minFailureMinutes: must be > 0',
@@ -178,7 +249,8 @@ describe('rulesEtpStreak: invalid input names the field', () => {
 });
 
 describe('streak events', () => {
-  const days = (from: string, n: number) => range(from, n).map((d) => epochDay(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))));
+  const days = (from: string, n: number) =>
+    range(from, n).map((d) => epochDay(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))));
   it('warnings from streak 5 to 7, one threshold event on the 8th day, nothing after', () => {
     const ev = streakEvents(days('2026-03-01', 10));
     assert.equal(warningFromStreak, 5);
@@ -198,7 +270,10 @@ describe('streak events', () => {
   it('a streak of 4 gives nothing; each new streak warns again', () => {
     assert.deepEqual(streakEvents(days('2026-03-01', 4)), []);
     const ev = streakEvents([...days('2026-03-01', 5), ...days('2026-03-10', 5)]);
-    assert.deepEqual(ev.map((e) => formatEpochDay(e.day)), ['2026-03-05', '2026-03-14']);
+    assert.deepEqual(
+      ev.map((e) => formatEpochDay(e.day)),
+      ['2026-03-05', '2026-03-14'],
+    );
   });
 });
 
@@ -207,8 +282,16 @@ describe('streak events', () => {
 const DAY0 = epochDay(2026, 1, 1);
 const T0 = parseDateTimeMs('2026-01-01T00:00:00+05:00');
 const episodeArb = fc
-  .record({ service: fc.constantFrom('orders', 'orders', 'orders', 'catalogue'), start: fc.integer({ min: 0, max: 60 * 24 * 40 }), minutes: fc.integer({ min: 0, max: 60 * 24 * 3 }) })
-  .map(({ service, start, minutes }): FailureEpisode => ({ service, startMs: T0 + start * 60_000, endMs: T0 + (start + minutes) * 60_000 }));
+  .record({
+    service: fc.constantFrom('orders', 'orders', 'orders', 'catalogue'),
+    start: fc.integer({ min: 0, max: 60 * 24 * 40 }),
+    minutes: fc.integer({ min: 0, max: 60 * 24 * 3 }),
+  })
+  .map(({ service, start, minutes }): FailureEpisode => ({
+    service,
+    startMs: T0 + start * 60_000,
+    endMs: T0 + (start + minutes) * 60_000,
+  }));
 const requestArb = fc.record({
   episodes: fc.array(episodeArb, { maxLength: 25 }),
   asOfDay: fc.integer({ min: DAY0, max: DAY0 + 45 }),
@@ -225,7 +308,10 @@ describe('properties', () => {
         assert.deepEqual(evaluateStreak({ ...req, episodes: [...req.episodes, ...req.episodes] }), base);
         const split = req.episodes.flatMap((e) => {
           const mid = e.startMs + Math.round((e.endMs - e.startMs) * cut);
-          return [{ ...e, endMs: mid }, { ...e, startMs: mid }];
+          return [
+            { ...e, endMs: mid },
+            { ...e, startMs: mid },
+          ];
         });
         assert.deepEqual(evaluateStreak({ ...req, episodes: split }), base);
       }),
@@ -280,7 +366,10 @@ describe('properties', () => {
         const runs = streakRuns(days);
         const ev = streakEvents(days);
         assert.equal(ev.filter((e) => e.type === 'threshold').length, runs.filter((r) => r.length >= THRESHOLD_STREAK).length);
-        assert.equal(ev.filter((e) => e.type === 'warning').length, runs.reduce((n, r) => n + Math.max(0, Math.min(r.length, 7) - 4), 0));
+        assert.equal(
+          ev.filter((e) => e.type === 'warning').length,
+          runs.reduce((n, r) => n + Math.max(0, Math.min(r.length, 7) - 4), 0),
+        );
         for (const e of ev) assert.ok(days.includes(e.day));
       }),
     );

@@ -76,7 +76,11 @@ export function failureMsByDay(episodes: readonly FailureEpisode[], untilDay: nu
 }
 
 /** Astana epoch days with at least `minFailureMinutes` of failure, ascending. */
-export function failureDays(episodes: readonly FailureEpisode[], untilDay: number, minFailureMinutes = DEFAULT_MIN_FAILURE_MINUTES): number[] {
+export function failureDays(
+  episodes: readonly FailureEpisode[],
+  untilDay: number,
+  minFailureMinutes = DEFAULT_MIN_FAILURE_MINUTES,
+): number[] {
   const min = minFailureMinutes * MS_PER_MINUTE;
   return [...failureMsByDay(episodes, untilDay)]
     .filter(([, ms]) => ms >= min)
@@ -118,8 +122,7 @@ export function decisionDueByMs(thresholdDay: number): number {
 }
 
 export type StreakEvent =
-  | { type: 'warning'; day: number; streak: number }
-  | { type: 'threshold'; day: number; streak: number; decisionDueByMs: number };
+  { type: 'warning'; day: number; streak: number } | { type: 'threshold'; day: number; streak: number; decisionDueByMs: number };
 
 /**
  * What to tell the ETP owner and the operator over a history of failure days: a warning on each day

@@ -24,7 +24,9 @@ const NTP = ntpMeasurementObservation.pick({ server: true, offsetMs: true, delay
 const FRESHNESS = freshnessAgeObservation.pick({ timestamp: true, ageSeconds: true, maxAgeSeconds: true }).partial();
 
 function checksOf(cfg: KuzetConfig): CheckRef[] {
-  return Object.entries(cfg.systems).flatMap(([system, sys]) => sys.targets.flatMap((t) => t.checks.map((c) => ({ key: `${system}/${t.id}/${c.id}`, system, target: t, check: c }))));
+  return Object.entries(cfg.systems).flatMap(([system, sys]) =>
+    sys.targets.flatMap((t) => t.checks.map((c) => ({ key: `${system}/${t.id}/${c.id}`, system, target: t, check: c }))),
+  );
 }
 
 async function clockOffsetOf(db: Queryable, etpId: string, c: CheckRef, r: Latest | undefined, runsToOpen: number) {
@@ -50,12 +52,31 @@ async function clockOffsetOf(db: Queryable, etpId: string, c: CheckRef, r: Lates
 
 function ntpOf(c: CheckRef, r: Latest | undefined) {
   const o = (r && observationOf(r, 'ntp', NTP)) ?? {};
-  return { check: c.key, at: r?.at ?? null, ok: r?.ok ?? null, server: o.server ?? (c.check.settings.server as string | undefined) ?? null, offsetMs: o.offsetMs ?? null, delayMs: o.delayMs ?? null, stratum: o.stratum ?? null, refId: o.refId ?? null, message: r?.message ?? null };
+  return {
+    check: c.key,
+    at: r?.at ?? null,
+    ok: r?.ok ?? null,
+    server: o.server ?? (c.check.settings.server as string | undefined) ?? null,
+    offsetMs: o.offsetMs ?? null,
+    delayMs: o.delayMs ?? null,
+    stratum: o.stratum ?? null,
+    refId: o.refId ?? null,
+    message: r?.message ?? null,
+  };
 }
 
 function freshnessOf(c: CheckRef, r: Latest | undefined) {
   const o = (r && observationOf(r, 'freshness', FRESHNESS)) ?? {};
-  return { check: c.key, service: c.target.service ?? null, at: r?.at ?? null, ok: r?.ok ?? null, timestamp: o.timestamp ?? null, ageSeconds: o.ageSeconds ?? null, maxAgeSeconds: o.maxAgeSeconds ?? null, message: r?.message ?? null };
+  return {
+    check: c.key,
+    service: c.target.service ?? null,
+    at: r?.at ?? null,
+    ok: r?.ok ?? null,
+    timestamp: o.timestamp ?? null,
+    ageSeconds: o.ageSeconds ?? null,
+    maxAgeSeconds: o.maxAgeSeconds ?? null,
+    message: r?.message ?? null,
+  };
 }
 
 /** The ETP's own clock-offset and freshness checks and every NTP check, each with its latest result. */
@@ -65,7 +86,14 @@ export async function timeEvidence(db: Queryable, cfg: KuzetConfig, etpId: strin
   const dateChecks = own.filter((c) => c.check.type === 'http-date');
   const freshChecks = own.filter((c) => c.check.type === 'freshness');
   const ntpChecks = checks.filter((c) => c.check.type === 'ntp');
-  const latest = new Map((await latestResults(db, [...dateChecks, ...freshChecks, ...ntpChecks].map((c) => c.key))).map((r) => [r.key, r]));
+  const latest = new Map(
+    (
+      await latestResults(
+        db,
+        [...dateChecks, ...freshChecks, ...ntpChecks].map((c) => c.key),
+      )
+    ).map((r) => [r.key, r]),
+  );
   const clockOffset = [];
   for (const c of dateChecks) clockOffset.push(await clockOffsetOf(db, etpId, c, latest.get(c.key), runsToOpen));
   return {

@@ -51,7 +51,8 @@ function summarise(e: Etp, days: number[], decisions: Decision[], nowMs: number)
 export async function listEtps(db: Queryable, now: Date): Promise<EtpSummary[]> {
   const out: EtpSummary[] = [];
   const today = astanaEpochDay(now);
-  for (const e of await listEtpRecords(db)) out.push(summarise(e, await storedFailureDays(db, e.id, today), await listDecisions(db, e.id), now.getTime()));
+  for (const e of await listEtpRecords(db))
+    out.push(summarise(e, await storedFailureDays(db, e.id, today), await listDecisions(db, e.id), now.getTime()));
   return out;
 }
 
@@ -78,7 +79,12 @@ export async function etpDetail(db: Queryable, id: string, now: Date, o: { days?
       failureDays: days.filter((d) => d >= since).map(formatEpochDay),
       rules: ['ETP-DISCONNECT-DAYS', 'ETP-DISCONNECT-DECISION'],
     },
-    events: (await storedEvents(db, id)).map((ev) => ({ type: ev.type, date: formatEpochDay(ev.day), streak: ev.streak, decisionDueBy: ev.decisionDueByMs === null ? null : formatAstana(ev.decisionDueByMs) })),
+    events: (await storedEvents(db, id)).map((ev) => ({
+      type: ev.type,
+      date: formatEpochDay(ev.day),
+      streak: ev.streak,
+      decisionDueBy: ev.decisionDueByMs === null ? null : formatAstana(ev.decisionDueByMs),
+    })),
     decisions: decisions.map(decisionJson),
   };
 }

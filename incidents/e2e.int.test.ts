@@ -23,7 +23,12 @@ describe('incidents end to end on the demo', () => {
 
   before(async () => {
     demo = await startDemo({
-      port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL },
+      port: 0,
+      portalPort: 0,
+      dataDir: join(dir.path, 'data'),
+      redisPrefix: prefix,
+      log: silentLogger,
+      env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL },
       incidents: { detector: { failuresToOpen: 2 } },
     });
     await demo.kuzet.redisReady;
@@ -46,12 +51,19 @@ describe('incidents end to end on the demo', () => {
   it('fault → registered with evidence → confirmed high → extensions → resolved → closed', async () => {
     assert.equal(demo.operatorToken, TOKEN);
     const t0 = Date.now();
-    const r = await fetch(`${demo.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'search', fault: 'http-500' }) });
+    const r = await fetch(`${demo.sim.url}/__fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'search', fault: 'http-500' }),
+    });
     assert.equal(r.status, 200);
-    const inc = await waitFor(async () => {
-      const l = await api('GET', '/api/v1/incidents?system=portal&state=registered');
-      return (l.body.items as { id: string; module: string }[] | undefined)?.find((i) => i.module === 'search');
-    }, { what: 'incident registered for portal/search', timeoutMs: 40_000, intervalMs: 250 });
+    const inc = await waitFor(
+      async () => {
+        const l = await api('GET', '/api/v1/incidents?system=portal&state=registered');
+        return (l.body.items as { id: string; module: string }[] | undefined)?.find((i) => i.module === 'search');
+      },
+      { what: 'incident registered for portal/search', timeoutMs: 40_000, intervalMs: 250 },
+    );
     const one = await api('GET', `/api/v1/incidents/${inc.id}`);
     assert.match(one.body.id, /^INC-\d{4}-\d{6}$/);
     assert.ok((one.body.evidence.checks as string[]).includes('portal/search/http'));
@@ -64,41 +76,76 @@ describe('incidents end to end on the demo', () => {
     const soonMs = Date.now() + 5_000;
     const soon = formatAstana(soonMs);
     const imp = await api('POST', '/api/v1/procurements', [
-      { announcement: '15550001-1', lot: '1', method: 'competition', module: 'search', deadlines: { acceptanceEnd: soon }, suppliers: [{ name: 'ТОО Поставщик', email: 'supplier@example.kz' }] },
+      {
+        announcement: '15550001-1',
+        lot: '1',
+        method: 'competition',
+        module: 'search',
+        deadlines: { acceptanceEnd: soon },
+        suppliers: [{ name: 'ТОО Поставщик', email: 'supplier@example.kz' }],
+      },
       { announcement: '15550002-1', lot: '1', method: 'competition', module: 'contracts', deadlines: { acceptanceEnd: soon } },
     ]);
     assert.equal(imp.body.imported, 2);
 
     assert.equal((await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'analysing' })).status, 200);
     const planned = formatAstana(Date.now() + 30 * 60_000);
-    const c = await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'confirmed', level: 'high', levelReason: 'announcement search is down for every user', kind: 'third-party-conditions', plannedFixAt: planned });
+    const c = await api('POST', `/api/v1/incidents/${inc.id}/transition`, {
+      to: 'confirmed',
+      level: 'high',
+      levelReason: 'announcement search is down for every user',
+      kind: 'third-party-conditions',
+      plannedFixAt: planned,
+    });
     assert.equal(c.status, 200, JSON.stringify(c.body));
     assert.equal(c.body.level, 'high');
     assert.deepEqual(c.body.extensions.confirmed.affected, [{ announcement: '15550001-1', lot: '1' }]);
     assert.equal(c.body.extensions.confirmed.extensions[0].rule, 'EX-H-ACCEPT');
 
-    await fetch(`${demo.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: '*', fault: 'none' }) });
-    await waitFor(async () => (await api('GET', `/api/v1/incidents/${inc.id}`)).body.recoveredAt, { what: 'detector sees recovery', timeoutMs: 40_000, intervalMs: 250 });
+    await fetch(`${demo.sim.url}/__fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: '*', fault: 'none' }),
+    });
+    await waitFor(async () => (await api('GET', `/api/v1/incidents/${inc.id}`)).body.recoveredAt, {
+      what: 'detector sees recovery',
+      timeoutMs: 40_000,
+      intervalMs: 250,
+    });
     // Resolve after the acceptance end, so it lies inside the failure window [S, R] (EX-H-ACCEPT).
     while (Date.now() < soonMs + 2000) await new Promise((r) => setTimeout(r, 200));
     const fixed = formatAstana(Date.now() - 1000);
-    const res = await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'resolved', actualFixAt: fixed, cause: 'search back-end returned HTTP 500', measures: 'restarted the search service' });
+    const res = await api('POST', `/api/v1/incidents/${inc.id}/transition`, {
+      to: 'resolved',
+      actualFixAt: fixed,
+      cause: 'search back-end returned HTTP 500',
+      measures: 'restarted the search service',
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.extensions.resolved.affected[0].announcement, '15550001-1');
-    const closed = await api('POST', `/api/v1/incidents/${inc.id}/transition`, { to: 'closed', recommendations: 'health-check the search back-end' });
+    const closed = await api('POST', `/api/v1/incidents/${inc.id}/transition`, {
+      to: 'closed',
+      recommendations: 'health-check the search back-end',
+    });
     assert.equal(closed.body.state, 'closed');
 
     const final = await api('GET', `/api/v1/incidents/${inc.id}`);
     assert.ok((final.body.clocks as { timer: string }[]).some((x) => x.timer === 'SLA-P-HIGH-OWNER'));
     const events = (await readOutbox(demo.kuzet.db, 0, 10_000)).filter((e) => e.incidentId === inc.id).map((e) => e.type);
-    for (const t of ['incident.registered', 'incident.confirmed', 'incident.resolved', 'incident.closed']) assert.ok(events.includes(t as never), `${t} in ${events.join(',')}`);
+    for (const t of ['incident.registered', 'incident.confirmed', 'incident.resolved', 'incident.closed'])
+      assert.ok(events.includes(t as never), `${t} in ${events.join(',')}`);
     const conn = new Redis(REDIS_URL);
     const queue = new Queue(EVENTS_QUEUE, { connection: conn, prefix });
     try {
-      const jobs = await waitFor(async () => {
-        const j = await queue.getJobs(['waiting', 'completed', 'delayed', 'active', 'prioritized']);
-        return j.filter((x) => (x.data as { incidentId: string }).incidentId === inc.id && x.name === 'incident.closed').length > 0 ? j : undefined;
-      }, { what: 'closed event published to BullMQ', timeoutMs: 10_000 });
+      const jobs = await waitFor(
+        async () => {
+          const j = await queue.getJobs(['waiting', 'completed', 'delayed', 'active', 'prioritized']);
+          return j.filter((x) => (x.data as { incidentId: string }).incidentId === inc.id && x.name === 'incident.closed').length > 0
+            ? j
+            : undefined;
+        },
+        { what: 'closed event published to BullMQ', timeoutMs: 10_000 },
+      );
       assert.ok(jobs.length > 0);
     } finally {
       await queue.close();
@@ -107,7 +154,11 @@ describe('incidents end to end on the demo', () => {
   });
 
   it('unauthenticated writes are refused and metrics show the SLA families', async () => {
-    const r = await fetch(`${demo.kuzet.url}/api/v1/procurements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    const r = await fetch(`${demo.kuzet.url}/api/v1/procurements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[]',
+    });
     assert.equal(r.status, 401);
     await new Promise((res) => setTimeout(res, 10));
     const m = await (await fetch(`${demo.kuzet.url}/metrics`)).text();
@@ -120,15 +171,30 @@ describe('incidents across a restart of the demo', () => {
   const dir = tempDir();
   const prefix = uniqueName('kzinc-restart');
   const start = () =>
-    startDemo({ port: 0, portalPort: 0, dataDir: join(dir.path, 'data'), redisPrefix: prefix, log: silentLogger, env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL }, incidents: { detector: { failuresToOpen: 2 } } });
+    startDemo({
+      port: 0,
+      portalPort: 0,
+      dataDir: join(dir.path, 'data'),
+      redisPrefix: prefix,
+      log: silentLogger,
+      env: { KUZET_DEMO_TOKEN: TOKEN, REDIS_URL },
+      incidents: { detector: { failuresToOpen: 2 } },
+    });
   after(async () => {
     await dropRedisPrefix(prefix);
     dir.remove();
   });
-  const fault = (d: DemoHandle, f: string) => fetch(`${d.sim.url}/__fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'search', fault: f }) });
+  const fault = (d: DemoHandle, f: string) =>
+    fetch(`${d.sim.url}/__fault`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'search', fault: f }),
+    });
   const searchIncidents = async (d: DemoHandle) => {
     const res = await fetch(`${d.kuzet.url}/api/v1/incidents?system=portal`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return ((await res.json()) as { items: { id: string; module: string; evidence: { details: { errorKinds: Record<string, number> }[] } }[] }).items.filter((i) => i.module === 'search');
+    return (
+      (await res.json()) as { items: { id: string; module: string; evidence: { details: { errorKinds: Record<string, number> }[] } }[] }
+    ).items.filter((i) => i.module === 'search');
   };
 
   it('the detector state comes back from the database: failures after a restart join the open incident', async () => {
@@ -136,7 +202,11 @@ describe('incidents across a restart of the demo', () => {
     try {
       await d.kuzet.redisReady;
       await fault(d, 'http-500');
-      await waitFor(async () => (await searchIncidents(d)).length === 1, { what: 'incident registered', timeoutMs: 40_000, intervalMs: 250 });
+      await waitFor(async () => (await searchIncidents(d)).length === 1, {
+        what: 'incident registered',
+        timeoutMs: 40_000,
+        intervalMs: 250,
+      });
     } finally {
       await d.close();
     }
@@ -146,10 +216,13 @@ describe('incidents across a restart of the demo', () => {
       const before = (await searchIncidents(d))[0]!;
       const count = (i: typeof before) => Object.values(i.evidence.details[0]?.errorKinds ?? {}).reduce((a, b) => a + b, 0);
       await fault(d, 'http-500');
-      const grown = await waitFor(async () => {
-        const list = await searchIncidents(d);
-        return list.length === 1 && count(list[0]!) >= count(before) + 2 ? list[0] : undefined;
-      }, { what: 'more failures joined the same incident', timeoutMs: 40_000, intervalMs: 250 });
+      const grown = await waitFor(
+        async () => {
+          const list = await searchIncidents(d);
+          return list.length === 1 && count(list[0]!) >= count(before) + 2 ? list[0] : undefined;
+        },
+        { what: 'more failures joined the same incident', timeoutMs: 40_000, intervalMs: 250 },
+      );
       assert.equal(grown.id, before.id);
       await fault(d, 'none');
     } finally {

@@ -1,6 +1,14 @@
 /** The face of incidents/: the rules engine today; detection, lifecycle and the journal as they land. */
 export * from './rules/index.ts';
-export { DEFAULT_DETECTOR_CONFIG, ERROR_CAUSES, observe, observeAll, emptyDetectorState, moduleEvidence, probableCause } from './detection/detector.ts';
+export {
+  DEFAULT_DETECTOR_CONFIG,
+  ERROR_CAUSES,
+  observe,
+  observeAll,
+  emptyDetectorState,
+  moduleEvidence,
+  probableCause,
+} from './detection/detector.ts';
 export type { DetectorConfig, DetectorInput, DetectorState, DetectionEvent } from './detection/detector.ts';
 export { FAILURE_KINDS, FAILURE_KIND_IDS, INCIDENT_STATES, TRANSITIONS, TransitionError, transition } from './lifecycle/lifecycle.ts';
 export type { IncidentState, TransitionFields } from './lifecycle/lifecycle.ts';
@@ -20,7 +28,19 @@ export { consequencesOf, consequencesRecorded, namesAnnouncement, procurementCho
 export type { ExtensionStage, StoredConsequence } from './store/incident-extensions.ts';
 export { IncidentDetector } from './store/incident-detector.ts';
 export type { DetectableResult } from './store/incident-detector.ts';
-export { appealUploadState, clocksView, getAppealRow, getIncidentRow, incidentView, insertAppealAttachment, listAppealAttachments, listIncidentAppeals, listIncidentRows, listProcurementRows, timelineView } from './store/incident.repo.ts';
+export {
+  appealUploadState,
+  clocksView,
+  getAppealRow,
+  getIncidentRow,
+  incidentView,
+  insertAppealAttachment,
+  listAppealAttachments,
+  listIncidentAppeals,
+  listIncidentRows,
+  listProcurementRows,
+  timelineView,
+} from './store/incident.repo.ts';
 export type { IncidentRow } from './store/incident.repo.ts';
 export { topologyFromConfig } from './store/topology.ts';
 export type { Topology } from './store/topology.ts';

@@ -48,5 +48,13 @@ export async function loadSeries(db: Queryable, checks: readonly CheckMeta[], fr
     if (!s) out.set(k, (s = { meta: m, region: r.region, samples: [] }));
     s.samples.push({ at: (r.at instanceof Date ? r.at : new Date(r.at)).getTime(), ok: r.ok });
   }
-  return [...out.values()].map((s) => ({ key: s.meta.key, region: s.region, system: s.meta.system, module: s.meta.module, etp: s.meta.etp, intervalMs: s.meta.intervalMs, samples: s.samples }));
+  return [...out.values()].map((s) => ({
+    key: s.meta.key,
+    region: s.region,
+    system: s.meta.system,
+    module: s.meta.module,
+    etp: s.meta.etp,
+    intervalMs: s.meta.intervalMs,
+    samples: s.samples,
+  }));
 }

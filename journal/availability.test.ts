@@ -65,7 +65,12 @@ describe('computeAvailability (hand-computed fixtures)', () => {
     // 23:30 to 00:30 across Mar 31 / Apr 1, then a 2-hour gap, then 30 more minutes.
     const start = Date.parse('2026-03-31T23:30:00+05:00');
     const samples = [...minutely(start, 60, [[20, 40]]), ...minutely(start + 180 * MIN, 30, [])];
-    const r = computeAvailability({ from: start, to: start + 300 * MIN, series: [series(samples, { system: 'etp-1', module: null, etp: true })], maintenance: [] });
+    const r = computeAvailability({
+      from: start,
+      to: start + 300 * MIN,
+      series: [series(samples, { system: 'etp-1', module: null, etp: true })],
+      maintenance: [],
+    });
     const etp = r.etps[0];
     assert.ok(etp);
     assert.equal(r.systems.length, 0);
@@ -76,7 +81,10 @@ describe('computeAvailability (hand-computed fixtures)', () => {
         ['2026-04-01', 50, 10],
       ],
     );
-    assert.deepEqual(etp.months.map((m) => m.month), ['2026-03', '2026-04']);
+    assert.deepEqual(
+      etp.months.map((m) => m.month),
+      ['2026-03', '2026-04'],
+    );
     assert.equal(etp.total.upMs + etp.total.downMs, 90 * MIN);
     assert.equal(availabilityLines(r).length, 4);
   });

@@ -104,7 +104,11 @@ function addSpan(acc: Acc, s: number, e: number, field: 'upMs' | 'downMs' | 'mai
 }
 
 /** `[s, e)` minus the windows (sorted, merged): the pieces outside and the total inside. */
-function splitByWindows(s: number, e: number, windows: readonly [number, number][]): { outside: [number, number][]; inside: [number, number][] } {
+function splitByWindows(
+  s: number,
+  e: number,
+  windows: readonly [number, number][],
+): { outside: [number, number][]; inside: [number, number][] } {
   const outside: [number, number][] = [];
   const inside: [number, number][] = [];
   let cur = s;
@@ -134,7 +138,11 @@ function mergeWindows(ws: readonly [number, number][]): [number, number][] {
 function windowsFor(series: CheckSeries, maintenance: readonly MaintenanceWindow[]): [number, number][] {
   return mergeWindows(
     maintenance
-      .filter((m) => m.system === series.system && (!m.modules || m.modules.length === 0 || (series.module !== null && m.modules.includes(series.module))))
+      .filter(
+        (m) =>
+          m.system === series.system &&
+          (!m.modules || m.modules.length === 0 || (series.module !== null && m.modules.includes(series.module))),
+      )
       .map((m) => [m.start, m.end] as [number, number]),
   );
 }
@@ -217,33 +225,75 @@ export function computeAvailability(input: AvailabilityInput): AvailabilityRepor
     }
     accumulate(s, from, to, windowsFor(s, input.maintenance), accs);
   }
-  const sysReports = [...systems.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, v]) => ({ etp: v.etp, r: report('system', id, null, v.acc) }));
+  const sysReports = [...systems.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, v]) => ({ etp: v.etp, r: report('system', id, null, v.acc) }));
   const worstN = input.worstDays ?? 5;
   const worstDays = sysReports.flatMap(({ r }) =>
     r.days
       .filter((d) => d.availabilityPct !== null && d.downMs > 0)
       .sort((a, b) => (a.availabilityPct ?? 100) - (b.availabilityPct ?? 100) || b.downMs - a.downMs)
       .slice(0, worstN)
-      .map((d) => ({ system: r.system, date: d.date, availabilityPct: d.availabilityPct as number, downMinutes: Math.round(d.downMs / 600) / 100 })),
+      .map((d) => ({
+        system: r.system,
+        date: d.date,
+        availabilityPct: d.availabilityPct as number,
+        downMinutes: Math.round(d.downMs / 600) / 100,
+      })),
   );
   return {
     from: formatAstana(from),
     to: formatAstana(to),
     systems: sysReports.filter((x) => !x.etp).map((x) => x.r),
-    modules: [...modules.values()].sort((a, b) => (a.system + a.module < b.system + b.module ? -1 : 1)).map((m) => report('module', m.system, m.module, m.acc)),
+    modules: [...modules.values()]
+      .sort((a, b) => (a.system + a.module < b.system + b.module ? -1 : 1))
+      .map((m) => report('module', m.system, m.module, m.acc)),
     etps: sysReports.filter((x) => x.etp).map((x) => ({ ...x.r, scope: 'etp' as const })),
     maintenance: input.maintenance
       .filter((m) => m.end > from && m.start < to)
-      .map((m) => ({ system: m.system, modules: [...(m.modules ?? [])], start: formatAstana(m.start), end: formatAstana(m.end), minutes: Math.round((Math.min(m.end, to) - Math.max(m.start, from)) / 60_000) })),
+      .map((m) => ({
+        system: m.system,
+        modules: [...(m.modules ?? [])],
+        start: formatAstana(m.start),
+        end: formatAstana(m.end),
+        minutes: Math.round((Math.min(m.end, to) - Math.max(m.start, from)) / 60_000),
+      })),
     worstDays,
   };
 }
 
 /** The report flattened to one line per group and day or month, for CSV and XLSX. */
-export function availabilityLines(r: AvailabilityReport): { scope: string; system: string; module: string; period: string; upMinutes: number; downMinutes: number; maintenanceMinutes: number; availabilityPct: number | null }[] {
+export function availabilityLines(r: AvailabilityReport): {
+  scope: string;
+  system: string;
+  module: string;
+  period: string;
+  upMinutes: number;
+  downMinutes: number;
+  maintenanceMinutes: number;
+  availabilityPct: number | null;
+}[] {
   const min = (ms: number) => Math.round(ms / 600) / 100;
   return [...r.systems, ...r.etps, ...r.modules].flatMap((g) => [
-    ...g.months.map((m) => ({ scope: g.scope, system: g.system, module: g.module ?? '', period: m.month, upMinutes: min(m.upMs), downMinutes: min(m.downMs), maintenanceMinutes: min(m.maintenanceMs), availabilityPct: m.availabilityPct })),
-    ...g.days.map((d) => ({ scope: g.scope, system: g.system, module: g.module ?? '', period: d.date, upMinutes: min(d.upMs), downMinutes: min(d.downMs), maintenanceMinutes: min(d.maintenanceMs), availabilityPct: d.availabilityPct })),
+    ...g.months.map((m) => ({
+      scope: g.scope,
+      system: g.system,
+      module: g.module ?? '',
+      period: m.month,
+      upMinutes: min(m.upMs),
+      downMinutes: min(m.downMs),
+      maintenanceMinutes: min(m.maintenanceMs),
+      availabilityPct: m.availabilityPct,
+    })),
+    ...g.days.map((d) => ({
+      scope: g.scope,
+      system: g.system,
+      module: g.module ?? '',
+      period: d.date,
+      upMinutes: min(d.upMs),
+      downMinutes: min(d.downMs),
+      maintenanceMinutes: min(d.maintenanceMs),
+      availabilityPct: d.availabilityPct,
+    })),
   ]);
 }

@@ -41,7 +41,13 @@ export async function extractDocx(x: ExtractParts): Promise<Buffer> {
     if ('h' in b) return [para(b.h, { bold: true, size: 22 })];
     if ('p' in b) return [para(b.p, { size: 18 })];
     const pct = 100 / (b.table[0]?.length ?? 1);
-    return [new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: b.table.map((r, i) => new TableRow({ tableHeader: i === 0, children: r.map((c) => cell(c, pct, { bold: i === 0 })) })) }), new Paragraph({})];
+    return [
+      new Table({
+        width: { size: 100, type: WidthType.PERCENTAGE },
+        rows: b.table.map((r, i) => new TableRow({ tableHeader: i === 0, children: r.map((c) => cell(c, pct, { bold: i === 0 })) })),
+      }),
+      new Paragraph({}),
+    ];
   };
   const doc = new Document({
     creator: 'kuzet',
@@ -50,7 +56,13 @@ export async function extractDocx(x: ExtractParts): Promise<Buffer> {
     sections: [
       {
         properties: { page: { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: JOURNAL_MARGINS } },
-        children: [...x.blocks.flatMap(toDocx), new Paragraph({ pageBreakBefore: true }), ...journalChildren(x.entries, x.ctx), new Paragraph({}), ...x.signatures.flatMap(toDocx)],
+        children: [
+          ...x.blocks.flatMap(toDocx),
+          new Paragraph({ pageBreakBefore: true }),
+          ...journalChildren(x.entries, x.ctx),
+          new Paragraph({}),
+          ...x.signatures.flatMap(toDocx),
+        ],
       },
     ],
   });

@@ -32,7 +32,9 @@ export function summarizeExtract(input: ExtractInput): { summary: ExtractSummary
   const entries = filterEntries(input.entries, { from: `${input.year}-01-01`, to: `${input.year}-12-31` });
   const yearMinutes = ((epochDay(input.year + 1, 1, 1) - epochDay(input.year, 1, 1)) * MS_PER_DAY) / 60_000;
   const byLevel = Object.fromEntries(LEVEL_IDS.map((l) => [l, entries.filter((e) => e.level === l).length]));
-  const byKind = Object.fromEntries(KIND_IDS.map((k) => [k, entries.filter((e) => e.kind === k).length]).filter(([, n]) => (n as number) > 0));
+  const byKind = Object.fromEntries(
+    KIND_IDS.map((k) => [k, entries.filter((e) => e.kind === k).length]).filter(([, n]) => (n as number) > 0),
+  );
   return {
     entries,
     summary: {
@@ -47,7 +49,9 @@ export function summarizeExtract(input: ExtractInput): { summary: ExtractSummary
         availabilityPct: Math.round((1 - d.downtimeMinutes / Math.max(1, yearMinutes - d.maintenanceMinutes)) * 100_000) / 1000,
       })),
       meanMinutesToConfirm: mean(entries.flatMap((e) => (e.confirmedAt ? [e.confirmedAt.getTime() - e.appealedAt.getTime()] : []))),
-      meanMinutesToResolve: mean(entries.flatMap((e) => (e.resolvedAt && e.confirmed !== false ? [e.resolvedAt.getTime() - e.appealedAt.getTime()] : []))),
+      meanMinutesToResolve: mean(
+        entries.flatMap((e) => (e.resolvedAt && e.confirmed !== false ? [e.resolvedAt.getTime() - e.appealedAt.getTime()] : [])),
+      ),
       sla: input.sla,
     },
   };
@@ -55,7 +59,8 @@ export function summarizeExtract(input: ExtractInput): { summary: ExtractSummary
 
 const WORDS = {
   ru: {
-    extract: (y: number) => `Выписка из Журнала учета обращений пользователей о возникших технических сбоях веб-портала государственных закупок за ${y} год`,
+    extract: (y: number) =>
+      `Выписка из Журнала учета обращений пользователей о возникших технических сбоях веб-портала государственных закупок за ${y} год`,
     letter: (o: ExtractInput) =>
       `${o.owner}\n\nНа основании пункта 21 Правил ${o.operator} направляет выписку из Журнала учета за ${o.year} год с информацией о причинах возникновения технических сбоев, выполненных мероприятиях по устранению, результатах устранения и предложениях по недопущению технических сбоев.${o.letterRef ? `\n${o.letterRef}` : ''}`,
     summary: 'Сводные данные',
@@ -81,7 +86,8 @@ const WORDS = {
     marks: '(подпись) Ф.И.О.',
   },
   kk: {
-    extract: (y: number) => `Мемлекеттік сатып алу веб-порталының туындаған техникалық іркілістер туралы пайдаланушылардың өтініштерін есепке алу журналынан ${y} жылғы үзінді көшірме`,
+    extract: (y: number) =>
+      `Мемлекеттік сатып алу веб-порталының туындаған техникалық іркілістер туралы пайдаланушылардың өтініштерін есепке алу журналынан ${y} жылғы үзінді көшірме`,
     letter: (o: ExtractInput) =>
       `${o.owner}\n\n${o.operator} Қағидалардың 21-тармағына сәйкес ${o.year} жылғы Есепке алу журналынан үзінді көшірмені техникалық іркілістердің туындау себептері, жою бойынша орындалған іс-шаралар, жою нәтижелері және техникалық іркіліске жол бермеу жөніндегі ұсыныстар туралы ақпаратпен бірге жібереді.${o.letterRef ? `\n${o.letterRef}` : ''}`,
     summary: 'Жиынтық деректер',
@@ -120,11 +126,28 @@ function extractBlocks(input: ExtractInput, lang: Lang): { blocks: Block[]; entr
     { h: w.summary },
     { p: `${w.appeals}: ${s.entries} (${w.confirmed}: ${s.confirmed}, ${w.refuted}: ${s.refuted})` },
     { p: `${w.byLevel}: ${LEVEL_IDS.map((l) => `${LEVEL_WORDS[lang][l]} — ${s.byLevel[l] ?? 0}`).join('; ')}` },
-    { p: `${w.byKind}: ${Object.entries(s.byKind).map(([k, n]) => `${KIND_WORDS[lang][k as keyof (typeof KIND_WORDS)['ru']]} — ${n}`).join('; ') || w.none}` },
+    {
+      p: `${w.byKind}: ${
+        Object.entries(s.byKind)
+          .map(([k, n]) => `${KIND_WORDS[lang][k as keyof (typeof KIND_WORDS)['ru']]} — ${n}`)
+          .join('; ') || w.none
+      }`,
+    },
     { p: `${w.meanConfirm}: ${s.meanMinutesToConfirm ?? '—'}; ${w.meanResolve}: ${s.meanMinutesToResolve ?? '—'}` },
   ];
   if (s.downtime.length > 0) {
-    blocks.push({ table: [[...w.downtime], ...s.downtime.map((d) => [d.system, d.module ?? '', String(d.downtimeMinutes), String(d.maintenanceMinutes), d.availabilityPct.toFixed(3)])] });
+    blocks.push({
+      table: [
+        [...w.downtime],
+        ...s.downtime.map((d) => [
+          d.system,
+          d.module ?? '',
+          String(d.downtimeMinutes),
+          String(d.maintenanceMinutes),
+          d.availabilityPct.toFixed(3),
+        ]),
+      ],
+    });
   }
   if (s.sla.length > 0) blocks.push({ table: [[...w.sla], ...s.sla.map((x) => [x.timer, String(x.met), String(x.breached)])] });
   blocks.push({ h: w.incidents });
@@ -138,7 +161,9 @@ function extractBlocks(input: ExtractInput, lang: Lang): { blocks: Block[]; entr
     blocks.push({ p: `${w.measures}: ${d?.measures || e.measures || '—'}` });
     blocks.push({ p: `${w.result}: ${d?.result || '—'}` });
     const ext = d?.extensions ?? [];
-    blocks.push({ p: `${w.extensions}: ${ext.length === 0 ? w.none : ext.map((x) => `${x.subject} (${x.deadline}): ${x.original ? formatAstana(x.original) : '—'} → ${formatAstana(x.extended)} [${x.rule}]`).join('; ')}` });
+    blocks.push({
+      p: `${w.extensions}: ${ext.length === 0 ? w.none : ext.map((x) => `${x.subject} (${x.deadline}): ${x.original ? formatAstana(x.original) : '—'} → ${formatAstana(x.extended)} [${x.rule}]`).join('; ')}`,
+    });
     blocks.push({ p: `${w.prevention}: ${d?.prevention || e.recommendations || '—'}` });
   }
   const signatures: Block[] = [
@@ -159,5 +184,9 @@ export async function renderExtract(input: ExtractInput, opts: { format: Extract
   const out = await import('./extract-render.ts');
   const parts = { title: WORDS[opts.lang].extract(input.year), blocks, entries, signatures, ctx };
   if (opts.format === 'pdf') return { contentType: 'application/pdf', fileName, body: await out.extractPdf(parts) };
-  return { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', fileName, body: await out.extractDocx(parts) };
+  return {
+    contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    fileName,
+    body: await out.extractDocx(parts),
+  };
 }

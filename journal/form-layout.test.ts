@@ -12,7 +12,8 @@ describe('journal form layout', () => {
       assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - TABLE_WIDTH) < 0.01);
       const m = formMetrics();
       HEADERS[lang].forEach((h, i) => {
-        for (const word of headerWords(h)) assert.ok(m.width(word, HEADER_BOLD, HEADER_SIZE) <= (w[i] ?? 0) - 2 * CELL_PAD, `${lang} column ${i + 1}: «${word}»`);
+        for (const word of headerWords(h))
+          assert.ok(m.width(word, HEADER_BOLD, HEADER_SIZE) <= (w[i] ?? 0) - 2 * CELL_PAD, `${lang} column ${i + 1}: «${word}»`);
       });
     });
   }
@@ -50,7 +51,8 @@ describe('PDF line wrapper', () => {
     ['abcd', 4, ['abcd']],
     ['a\n\nb', 4, ['a', '', 'b']],
   ];
-  for (const [text, width, lines] of cases) it(`«${text.replace(/\n/g, '⏎')}» in ${width}`, () => assert.deepEqual(wrap(text, width), lines));
+  for (const [text, width, lines] of cases)
+    it(`«${text.replace(/\n/g, '⏎')}» in ${width}`, () => assert.deepEqual(wrap(text, width), lines));
 
   it('cuts the last line with an ellipsis past maxLines', () => {
     assert.deepEqual(wrap('aa bb cc dd', 5, 1), ['aa b…']);

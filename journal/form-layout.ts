@@ -104,7 +104,10 @@ export function formMetrics(): Metrics {
  * line may break after the slash: «подтверждения/» «не»), as LibreOffice, Word and the PDF wrapper do.
  */
 export function headerWords(header: string): string[] {
-  return header.split(/\s+/).flatMap((w) => w.split(/(?<=\/)(?=.)/u)).filter(Boolean);
+  return header
+    .split(/\s+/)
+    .flatMap((w) => w.split(/(?<=\/)(?=.)/u))
+    .filter(Boolean);
 }
 
 /** The narrowest each column may be: its longest header word (bold) or one-line value, padded. */

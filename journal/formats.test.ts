@@ -29,7 +29,11 @@ describe('journal formats: layout, font and footer', () => {
     assert.equal(doc.match(/<w:tbl>/g)?.length, 1, 'one table');
     const rows = doc.split('<w:tr>').slice(1);
     assert.equal(rows.length, 2 + ENTRIES.length, 'header, column numbers, one row per appeal');
-    const cellTexts = (row: string) => row.split('<w:tc>').slice(1).map((c) => [...c.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''));
+    const cellTexts = (row: string) =>
+      row
+        .split('<w:tc>')
+        .slice(1)
+        .map((c) => [...c.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''));
     assert.deepEqual(cellTexts(rows[0]!), [...HEADERS.kk]);
     assert.match(doc, /<w:pgSz [^>]*w:orient="landscape"/);
     assert.match(doc, /<w:pgSz [^>]*w:w="16838"[^>]*w:h="11906"|<w:pgSz [^>]*w:h="11906"[^>]*w:w="16838"/);
@@ -63,7 +67,11 @@ describe('journal formats: layout, font and footer', () => {
     await wb.xlsx.load(x.body as unknown as ArrayBuffer);
     const firstCells: string[] = [];
     wb.worksheets[0]!.eachRow((row) => void firstCells.push(String(row.getCell(1).value ?? '')));
-    assert.deepEqual(firstCells.slice(-(w.abbreviations.length + 2)), [`${w.signatureResponsible}    ____________    ${w.signatureMarks}`, w.abbreviationsTitle, ...w.abbreviations]);
+    assert.deepEqual(firstCells.slice(-(w.abbreviations.length + 2)), [
+      `${w.signatureResponsible}    ____________    ${w.signatureMarks}`,
+      w.abbreviationsTitle,
+      ...w.abbreviations,
+    ]);
     const html = (await renderJournal(ENTRIES, { format: 'html', lang: 'kk', period })).body.toString('utf8');
     for (const t of [w.abbreviationsTitle, ...w.abbreviations]) assert.ok(html.includes(t), t);
   });

@@ -64,13 +64,28 @@ describe('kuzet journal / extract (CLI, LibreOffice, pdftotext)', () => {
       assert.ok(e instanceof InputError, `${args.join(' ')}: ${String(e)}`);
       assert.equal(e.message, message);
     }
-    const bad = await run('journal', '--from', '2026-01-01', '--to', '2026-02-01', '--format', 'pdf', '--out', join(dir.path, 'x'), '-i', join(dir.path, 'missing.json'));
+    const bad = await run(
+      'journal',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-02-01',
+      '--format',
+      'pdf',
+      '--out',
+      join(dir.path, 'x'),
+      '-i',
+      join(dir.path, 'missing.json'),
+    );
     assert.ok(bad instanceof InputError && bad.field === '--input');
   });
 
   it('PDF text keeps the Kazakh headers with their letters (pdftotext)', async () => {
     const out = join(dir.path, 'j.pdf');
-    assert.equal(await run('journal', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'pdf', '--lang', 'kk', '--out', out, '-i', input), undefined);
+    assert.equal(
+      await run('journal', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'pdf', '--lang', 'kk', '--out', out, '-i', input),
+      undefined,
+    );
     const text = execFileSync('pdftotext', ['-raw', out, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
     // Headers wrap inside their cells (at a space or after a slash), so each of their words is looked for.
     const words = new Set(headerWords(text));
@@ -86,11 +101,31 @@ describe('kuzet journal / extract (CLI, LibreOffice, pdftotext)', () => {
     await run('journal', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'docx', '--lang', 'kk', '--out', docx, '-i', input);
     await run('journal', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'xlsx', '--lang', 'kk', '--out', xlsx, '-i', input);
     writeFileSync(join(dir.path, 'extract.json'), JSON.stringify({ year: 2026, entries: ENTRIES }));
-    assert.equal(await run('extract', '--year', '2026', '--lang', 'kk', '--format', 'docx', '--out', extract, '-i', join(dir.path, 'extract.json')), undefined);
+    assert.equal(
+      await run('extract', '--year', '2026', '--lang', 'kk', '--format', 'docx', '--out', extract, '-i', join(dir.path, 'extract.json')),
+      undefined,
+    );
     // One LibreOffice start for all three files (the machine is shared).
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir.path}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', join(dir.path, 'lo-out'), docx, xlsx, extract], { stdio: 'pipe', timeout: 200_000 });
+    execFileSync(
+      'soffice',
+      [
+        `-env:UserInstallation=file://${dir.path}/lo`,
+        '--headless',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        join(dir.path, 'lo-out'),
+        docx,
+        xlsx,
+        extract,
+      ],
+      { stdio: 'pipe', timeout: 200_000 },
+    );
     for (const name of ['journal', 'sheet', 'extract']) assert.ok(existsSync(join(dir.path, 'lo-out', `${name}.pdf`)), name);
-    const docText = execFileSync('pdftotext', ['-raw', join(dir.path, 'lo-out', 'journal.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    const docText = execFileSync('pdftotext', ['-raw', join(dir.path, 'lo-out', 'journal.pdf'), '-'], { encoding: 'utf8' }).replace(
+      /\s+/g,
+      ' ',
+    );
     assert.ok(docText.includes('әғқңөұүһі'));
     assert.ok(docText.includes(HEADERS.kk[1] as string));
     assert.ok(docText.includes('<script>alert'));

@@ -31,7 +31,11 @@ export interface JournalCliDeps {
 }
 
 /** Opens the configured database (read by the journal, the extract and availability), runs `fn`, closes it. */
-async function withDb<T>(deps: JournalCliDeps, configOption: string | undefined, fn: (db: Db, config: KuzetConfig) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  deps: JournalCliDeps,
+  configOption: string | undefined,
+  fn: (db: Db, config: KuzetConfig) => Promise<T>,
+): Promise<T> {
   const config = deps.loadConfig(configOption);
   const env = deps.env ?? process.env;
   const db = await openDb(configuredDb(config.storage, env));
@@ -83,7 +87,10 @@ const windowsSchema = z.array(
 /** Maintenance windows from a JSON file: `[{system, modules?, start, end}]`. */
 export function parseWindows(input: unknown, option = '--maintenance'): MaintenanceWindow[] {
   const r = windowsSchema.safeParse(input);
-  if (!r.success) throw new InputError(issuesFromZod(r.error.issues).map((i) => ({ ...i, field: `${option}${i.field.startsWith('[') ? '' : ' '}${i.field}` })));
+  if (!r.success)
+    throw new InputError(
+      issuesFromZod(r.error.issues).map((i) => ({ ...i, field: `${option}${i.field.startsWith('[') ? '' : ' '}${i.field}` })),
+    );
   return r.data.map((w, i) => {
     const start = tryParseDateTimeMs(w.start) as number;
     const end = tryParseDateTimeMs(w.end) as number;
@@ -113,17 +120,37 @@ function registerJournal(program: Command, deps: JournalCliDeps): void {
     .option('--system <id>', 'only this system')
     .option('--level <level>', LEVEL_IDS.join('|'))
     .option('--state <state>', STATES.join('|'))
-    .action(async (o: { from: string; to: string; format: string; lang: string; out: string; input?: string; config?: string; system?: string; level?: string; state?: string }) => {
-      checkPeriod({ from: o.from, to: o.to }, '--');
-      const format = parseFormat(o.format, JOURNAL_FORMATS, '--format');
-      const lang = parseLang(o.lang, '--lang');
-      const level = oneOf(o.level, LEVEL_IDS, '--level');
-      const state = oneOf(o.state, STATES, '--state');
-      const filters = { from: o.from, to: o.to, system: o.system, level, state };
-      const entries = o.input ? parseEntries(readJson(o.input, '--input')) : await withDb(deps, o.config, (db) => loadJournalEntries(db, filters, lang));
-      const r = await renderJournal(entries, { format, lang, period: { from: o.from, to: o.to }, filters: { system: o.system, level, state } });
-      writeOut(o.out, r.body);
-    });
+    .action(
+      async (o: {
+        from: string;
+        to: string;
+        format: string;
+        lang: string;
+        out: string;
+        input?: string;
+        config?: string;
+        system?: string;
+        level?: string;
+        state?: string;
+      }) => {
+        checkPeriod({ from: o.from, to: o.to }, '--');
+        const format = parseFormat(o.format, JOURNAL_FORMATS, '--format');
+        const lang = parseLang(o.lang, '--lang');
+        const level = oneOf(o.level, LEVEL_IDS, '--level');
+        const state = oneOf(o.state, STATES, '--state');
+        const filters = { from: o.from, to: o.to, system: o.system, level, state };
+        const entries = o.input
+          ? parseEntries(readJson(o.input, '--input'))
+          : await withDb(deps, o.config, (db) => loadJournalEntries(db, filters, lang));
+        const r = await renderJournal(entries, {
+          format,
+          lang,
+          period: { from: o.from, to: o.to },
+          filters: { system: o.system, level, state },
+        });
+        writeOut(o.out, r.body);
+      },
+    );
 }
 
 /** `kuzet extract`: the annual extract for the owner (001 §21). */
@@ -141,24 +168,43 @@ function registerExtract(program: Command, deps: JournalCliDeps): void {
     .option('--head <name>', 'head of the operator, for the signature block')
     .option('--responsible <name>', 'responsible person of the technical administration department')
     .option('--letter-ref <text>', 'the cover letter number and date')
-    .action(async (o: { year: string; lang: string; format: string; out: string; input?: string; config?: string; maintenance?: string; head?: string; responsible?: string; letterRef?: string }) => {
-      if (!/^\d{4}$/.test(o.year)) throw new InputError('a year YYYY', '--year');
-      const format = parseFormat(o.format, EXTRACT_FORMATS, '--format');
-      const lang = parseLang(o.lang, '--lang');
-      const year = Number(o.year);
-      const given = o.maintenance ? parseWindows(readJson(o.maintenance, '--maintenance')) : undefined;
-      const people = { headOfOperator: o.head, responsiblePerson: o.responsible, letterRef: o.letterRef };
-      const input = o.input
-        ? parseExtractInput({ ...(readJson(o.input, '--input') as object), ...Object.fromEntries(Object.entries(people).filter(([, v]) => v !== undefined)) }, year)
-        : await withDb(deps, o.config, async (db) => {
-            const from = astanaDayTimeToMs(epochDay(year, 1, 1), 0);
-            const to = astanaDayTimeToMs(epochDay(year + 1, 1, 1), 0);
-            const maintenance = given ?? (await loadMaintenanceWindows(db, from, to));
-            return loadExtractInput(db, year, { now: (deps.now ?? (() => new Date()))(), lang, maintenance, ...people });
-          });
-      const r = await renderExtract(input, { format, lang });
-      writeOut(o.out, r.body);
-    });
+    .action(
+      async (o: {
+        year: string;
+        lang: string;
+        format: string;
+        out: string;
+        input?: string;
+        config?: string;
+        maintenance?: string;
+        head?: string;
+        responsible?: string;
+        letterRef?: string;
+      }) => {
+        if (!/^\d{4}$/.test(o.year)) throw new InputError('a year YYYY', '--year');
+        const format = parseFormat(o.format, EXTRACT_FORMATS, '--format');
+        const lang = parseLang(o.lang, '--lang');
+        const year = Number(o.year);
+        const given = o.maintenance ? parseWindows(readJson(o.maintenance, '--maintenance')) : undefined;
+        const people = { headOfOperator: o.head, responsiblePerson: o.responsible, letterRef: o.letterRef };
+        const input = o.input
+          ? parseExtractInput(
+              {
+                ...(readJson(o.input, '--input') as object),
+                ...Object.fromEntries(Object.entries(people).filter(([, v]) => v !== undefined)),
+              },
+              year,
+            )
+          : await withDb(deps, o.config, async (db) => {
+              const from = astanaDayTimeToMs(epochDay(year, 1, 1), 0);
+              const to = astanaDayTimeToMs(epochDay(year + 1, 1, 1), 0);
+              const maintenance = given ?? (await loadMaintenanceWindows(db, from, to));
+              return loadExtractInput(db, year, { now: (deps.now ?? (() => new Date()))(), lang, maintenance, ...people });
+            });
+        const r = await renderExtract(input, { format, lang });
+        writeOut(o.out, r.body);
+      },
+    );
 }
 
 /** `kuzet availability`: uptime per system, module and ETP from check results, maintenance apart. */
@@ -180,7 +226,13 @@ function registerAvailability(program: Command, deps: JournalCliDeps): void {
       const from = astanaDayTimeToMs(fromDay as number, 0);
       const to = astanaDayTimeToMs((toDay as number) + 1, 0);
       const report: AvailabilityReport = await withDb(deps, o.config, async (db, config) => {
-        const checks = resolveChecks(config).map((c) => ({ key: c.key, system: c.system, module: c.module ?? null, etp: config.systems[c.system]?.kind === 'etp', intervalMs: c.check.intervalMs }));
+        const checks = resolveChecks(config).map((c) => ({
+          key: c.key,
+          system: c.system,
+          module: c.module ?? null,
+          etp: config.systems[c.system]?.kind === 'etp',
+          intervalMs: c.check.intervalMs,
+        }));
         const maintenance = given ?? (await loadMaintenanceWindows(db, from, to));
         return computeAvailability({ from, to, series: await loadSeries(db, checks, new Date(from), new Date(to)), maintenance });
       });

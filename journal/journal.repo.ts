@@ -8,7 +8,17 @@
 import type { Queryable } from '../core/db.ts';
 import { astanaDayTimeToMs, epochDay, formatAstana, MS_PER_MINUTE } from '../core/time.ts';
 import { KIND_IDS, LEVEL_IDS, type FailureKind, type JournalLevel, type Lang } from './labels.ts';
-import { checkPeriod, filterEntries, type DowntimeFigure, type ExtensionRecord, type ExtractInput, type IncidentDetail, type JournalEntry, type JournalFilters, type SlaFigure } from './model.ts';
+import {
+  checkPeriod,
+  filterEntries,
+  type DowntimeFigure,
+  type ExtensionRecord,
+  type ExtractInput,
+  type IncidentDetail,
+  type JournalEntry,
+  type JournalFilters,
+  type SlaFigure,
+} from './model.ts';
 import type { MaintenanceWindow } from './availability.ts';
 
 /** The operator, the journal's "organisation" for incidents kuzet detected itself. */
@@ -49,13 +59,16 @@ export interface StoredIncident {
   a_description: string | null;
 }
 
-const date = (v: Date | string | null | undefined): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v));
+const date = (v: Date | string | null | undefined): Date | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v : new Date(v);
 const level = (v: string | null): JournalLevel | null => ((LEVEL_IDS as readonly string[]).includes(v ?? '') ? (v as JournalLevel) : null);
 const kind = (v: string | null): FailureKind | null => ((KIND_IDS as readonly string[]).includes(v ?? '') ? (v as FailureKind) : null);
 
 const MONITORING_TEXT: Readonly<Record<Lang, (i: StoredIncident) => string>> = {
-  ru: (i) => `Обнаружено мониторингом kuzet: сбой ${i.module ? `модуля «${i.module}» ` : ''}системы «${i.system ?? '—'}»${i.probable_cause ? `; вероятная причина: ${i.probable_cause}` : ''}`,
-  kk: (i) => `kuzet мониторингімен анықталды: «${i.system ?? '—'}» жүйесінің ${i.module ? `«${i.module}» модулінің ` : ''}іркілісі${i.probable_cause ? `; ықтимал себебі: ${i.probable_cause}` : ''}`,
+  ru: (i) =>
+    `Обнаружено мониторингом kuzet: сбой ${i.module ? `модуля «${i.module}» ` : ''}системы «${i.system ?? '—'}»${i.probable_cause ? `; вероятная причина: ${i.probable_cause}` : ''}`,
+  kk: (i) =>
+    `kuzet мониторингімен анықталды: «${i.system ?? '—'}» жүйесінің ${i.module ? `«${i.module}» модулінің ` : ''}іркілісі${i.probable_cause ? `; ықтимал себебі: ${i.probable_cause}` : ''}`,
 };
 const LINKED_TEXT: Readonly<Record<Lang, (id: string) => string>> = {
   ru: (id) => `Обращение связано с ${id}`,
@@ -66,7 +79,11 @@ const LINKED_TEXT: Readonly<Record<Lang, (id: string) => string>> = {
  * One journal row of a stored incident. An appeal linked to another incident (the operator judged
  * them one failure) takes the decision columns from that incident, naming it.
  */
-export function journalEntryOf(i: StoredIncident, lang: Lang, opts: { operator?: string; linked?: StoredIncident | undefined } = {}): JournalEntry {
+export function journalEntryOf(
+  i: StoredIncident,
+  lang: Lang,
+  opts: { operator?: string; linked?: StoredIncident | undefined } = {},
+): JournalEntry {
   const appeal = i.source === 'appeal';
   const d = opts.linked && i.confirmed_at === null && i.refuted_at === null ? opts.linked : i;
   const confirmed = d.refuted_at !== null ? false : d.confirmed_at !== null ? true : null;
@@ -103,7 +120,12 @@ const SELECT = `SELECT i.id, i.source, i.system, i.module, i.state, i.title, i.r
   FROM incidents i LEFT JOIN appeals a ON a.incident_id = i.id`;
 
 /** The stored incidents received in `[from, to)` (epoch ms), optionally of one system, in journal order. */
-export async function loadStoredIncidents(db: Queryable, from: number | undefined, to: number | undefined, system?: string): Promise<StoredIncident[]> {
+export async function loadStoredIncidents(
+  db: Queryable,
+  from: number | undefined,
+  to: number | undefined,
+  system?: string,
+): Promise<StoredIncident[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
@@ -125,14 +147,22 @@ async function loadByIds(db: Queryable, ids: readonly string[]): Promise<Map<str
 /** `[from, to)` in epoch ms of a period of Astana dates (both inclusive). */
 export function periodBounds(f: Pick<JournalFilters, 'from' | 'to'>): { from?: number; to?: number } {
   const { fromDay, toDay } = checkPeriod(f);
-  return { ...(fromDay !== undefined ? { from: astanaDayTimeToMs(fromDay, 0) } : {}), ...(toDay !== undefined ? { to: astanaDayTimeToMs(toDay + 1, 0) } : {}) };
+  return {
+    ...(fromDay !== undefined ? { from: astanaDayTimeToMs(fromDay, 0) } : {}),
+    ...(toDay !== undefined ? { to: astanaDayTimeToMs(toDay + 1, 0) } : {}),
+  };
 }
 
 /**
  * The journal's rows for the filters (period by the appeal's receipt in Astana days, system, level,
  * state), words of `lang` for the rows kuzet wrote itself.
  */
-export async function loadJournalEntries(db: Queryable, filters: JournalFilters, lang: Lang, opts: { operator?: string } = {}): Promise<JournalEntry[]> {
+export async function loadJournalEntries(
+  db: Queryable,
+  filters: JournalFilters,
+  lang: Lang,
+  opts: { operator?: string } = {},
+): Promise<JournalEntry[]> {
   const { from, to } = periodBounds(filters);
   const rows = await loadStoredIncidents(db, from, to, filters.system);
   const linked = await loadByIds(db, [...new Set(rows.flatMap((r) => (r.linked_to ? [r.linked_to] : [])))]);
@@ -164,17 +194,32 @@ export function unionMs(intervals: readonly Interval[]): number {
 /** Parts of `a` not covered by any of `cut`. */
 function subtract(a: Interval, cut: readonly Interval[]): Interval[] {
   let parts = [a];
-  for (const c of cut) parts = parts.flatMap((p) => (c.end <= p.start || c.start >= p.end ? [p] : [{ start: p.start, end: c.start }, { start: c.end, end: p.end }].filter((x) => x.end > x.start)));
+  for (const c of cut)
+    parts = parts.flatMap((p) =>
+      c.end <= p.start || c.start >= p.end
+        ? [p]
+        : [
+            { start: p.start, end: c.start },
+            { start: c.end, end: p.end },
+          ].filter((x) => x.end > x.start),
+    );
   return parts;
 }
 
-const covers = (w: MaintenanceWindow, system: string, module: string | null) => w.system === system && (!w.modules || w.modules.length === 0 || module === null || w.modules.includes(module));
+const covers = (w: MaintenanceWindow, system: string, module: string | null) =>
+  w.system === system && (!w.modules || w.modules.length === 0 || module === null || w.modules.includes(module));
 
 /**
  * Downtime per system and module in `[from, to)`: confirmed incidents from their start to their fix
  * (still open: to `now`), overlaps counted once, announced maintenance cut out and counted apart.
  */
-export function downtimeFigures(incidents: readonly StoredIncident[], maintenance: readonly MaintenanceWindow[], from: number, to: number, now: number): DowntimeFigure[] {
+export function downtimeFigures(
+  incidents: readonly StoredIncident[],
+  maintenance: readonly MaintenanceWindow[],
+  from: number,
+  to: number,
+  now: number,
+): DowntimeFigure[] {
   const groups = new Map<string, { system: string; module: string | null; intervals: Interval[] }>();
   const clip = (i: Interval): Interval => ({ start: Math.max(from, i.start), end: Math.min(to, i.end) });
   for (const i of incidents) {
@@ -187,13 +232,19 @@ export function downtimeFigures(incidents: readonly StoredIncident[], maintenanc
   }
   for (const w of maintenance) {
     const k = `${w.system}\u0000`;
-    if (![...groups.values()].some((g) => g.system === w.system) && !groups.has(k)) groups.set(k, { system: w.system, module: null, intervals: [] });
+    if (![...groups.values()].some((g) => g.system === w.system) && !groups.has(k))
+      groups.set(k, { system: w.system, module: null, intervals: [] });
   }
   return [...groups.values()]
     .map((g) => {
       const windows = maintenance.filter((w) => covers(w, g.system, g.module)).map((w) => clip({ start: w.start, end: w.end }));
       const down = g.intervals.flatMap((i) => subtract(i, windows));
-      return { system: g.system, module: g.module, downtimeMinutes: Math.round(unionMs(down) / MS_PER_MINUTE), maintenanceMinutes: Math.round(unionMs(windows) / MS_PER_MINUTE) };
+      return {
+        system: g.system,
+        module: g.module,
+        downtimeMinutes: Math.round(unionMs(down) / MS_PER_MINUTE),
+        maintenanceMinutes: Math.round(unionMs(windows) / MS_PER_MINUTE),
+      };
     })
     .sort((a, b) => (a.system + (a.module ?? '') < b.system + (b.module ?? '') ? -1 : 1));
 }
@@ -227,7 +278,15 @@ export function extensionRecords(ext: Record<string, unknown> | null): Extension
   const stage = (ext?.resolved ?? ext?.confirmed) as { extensions?: StoredExtension[] } | undefined;
   return (stage?.extensions ?? []).flatMap((e) =>
     e.extended && e.deadline && e.rule
-      ? [{ subject: e.announcement ? `${e.announcement}${e.lot ? `/${e.lot}` : ''}` : (e.subject ?? ''), deadline: e.deadline, original: e.original ? new Date(e.original) : null, extended: new Date(e.extended), rule: e.rule }]
+      ? [
+          {
+            subject: e.announcement ? `${e.announcement}${e.lot ? `/${e.lot}` : ''}` : (e.subject ?? ''),
+            deadline: e.deadline,
+            original: e.original ? new Date(e.original) : null,
+            extended: new Date(e.extended),
+            rule: e.rule,
+          },
+        ]
       : [],
   );
 }
@@ -286,5 +345,10 @@ export async function loadMaintenanceWindows(db: Queryable, from: number, to: nu
     'SELECT system, input, starts_at, ends_at FROM maintenance_windows WHERE ends_at > $1 AND starts_at < $2 ORDER BY starts_at',
     [new Date(from).toISOString(), new Date(to).toISOString()],
   );
-  return rows.map((r) => ({ system: r.system, modules: r.input.modules ?? [], start: (date(r.starts_at) as Date).getTime(), end: (date(r.ends_at) as Date).getTime() }));
+  return rows.map((r) => ({
+    system: r.system,
+    modules: r.input.modules ?? [],
+    start: (date(r.starts_at) as Date).getTime(),
+    end: (date(r.ends_at) as Date).getTime(),
+  }));
 }

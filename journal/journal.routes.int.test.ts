@@ -54,7 +54,12 @@ describe('GET /api/v1/journal', () => {
       assert.equal(r.status, 200, format);
       assert.equal(r.headers.get('content-type'), type, format);
       assert.equal(r.headers.get('content-disposition'), `attachment; filename="journal_2026-03-01_2026-03-31_ru.${format}"`, format);
-      assert.ok(Buffer.from(await r.arrayBuffer()).toString('utf8').startsWith(magic), format);
+      assert.ok(
+        Buffer.from(await r.arrayBuffer())
+          .toString('utf8')
+          .startsWith(magic),
+        format,
+      );
     }
   });
 
@@ -106,12 +111,34 @@ systems:
     targets: [{ id: search, module: search }]
 `;
     startedAt = Date.now();
-    k = await startKuzet({ config: parseConfig(yaml, PROBES, {}), log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: { REDIS_URL }, artifactsDir: dir.path });
+    k = await startKuzet({
+      config: parseConfig(yaml, PROBES, {}),
+      log: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      workers: false,
+      env: { REDIS_URL },
+      artifactsDir: dir.path,
+    });
     assert.equal(await k.redisReady, true);
     viewer = (await createToken(k.db, { role: 'viewer', name: 'ministry' })).token;
     // The journal's period is by the appeal's receipt: its Astana date, not the date when a test
     // later runs (received at 23:59:59, the appeal is in yesterday's journal a second later).
-    receivedDay = (await k.incidents.service.registerAppeal({ organisation: 'ТОО «Қазақ»', binIin: '990340000004', email: 'a@b.kz', phone: '+7 701 000 00 00', description: 'поиск не работает', detectedAt: new Date(Date.now() - 60_000).toISOString(), system: 'portal', module: 'search' }, null)).receivedAt.slice(0, 10);
+    receivedDay = (
+      await k.incidents.service.registerAppeal(
+        {
+          organisation: 'ТОО «Қазақ»',
+          binIin: '990340000004',
+          email: 'a@b.kz',
+          phone: '+7 701 000 00 00',
+          description: 'поиск не работает',
+          detectedAt: new Date(Date.now() - 60_000).toISOString(),
+          system: 'portal',
+          module: 'search',
+        },
+        null,
+      )
+    ).receivedAt.slice(0, 10);
   });
   after(async () => {
     await k?.close();
@@ -122,17 +149,25 @@ systems:
 
   it('the journal, extract and availability need a token; a viewer gets the store’s entries', async () => {
     const today = receivedDay;
-    for (const path of [`/api/v1/journal?from=${today}&to=${today}`, `/api/v1/journal/extract?year=2026`, `/api/v1/availability?from=${today}&to=${today}`]) {
+    for (const path of [
+      `/api/v1/journal?from=${today}&to=${today}`,
+      `/api/v1/journal/extract?year=2026`,
+      `/api/v1/availability?from=${today}&to=${today}`,
+    ]) {
       assert.equal((await fetch(`${k.url}${path}`)).status, 401, path);
     }
-    const res = await fetch(`${k.url}/api/v1/journal?from=${today}&to=${today}&format=csv&lang=kk`, { headers: { authorization: `Bearer ${viewer}` } });
+    const res = await fetch(`${k.url}/api/v1/journal?from=${today}&to=${today}&format=csv&lang=kk`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
     assert.equal(res.headers.get('content-disposition'), `attachment; filename="journal_${today}_${today}_kk.csv"`);
     const csv = await res.text();
     assert.match(csv, /"№ INC-\d{4}-000001\n/);
     assert.ok(csv.includes('ТОО «Қазақ»'));
-    const extract = await fetch(`${k.url}/api/v1/journal/extract?year=${today.slice(0, 4)}&lang=kk&format=docx`, { headers: { authorization: `Bearer ${viewer}` } });
+    const extract = await fetch(`${k.url}/api/v1/journal/extract?year=${today.slice(0, 4)}&lang=kk&format=docx`, {
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     assert.equal(extract.status, 200);
     assert.equal(extract.headers.get('content-disposition'), `attachment; filename="extract_${today.slice(0, 4)}_kk.docx"`);
     const bad = await fetch(`${k.url}/api/v1/journal/extract?year=26`, { headers: { authorization: `Bearer ${viewer}` } });
@@ -162,7 +197,10 @@ systems:
     const again = await sendExtractReminder(services, runAt);
     assert.equal(first.year, 2026);
     assert.deepEqual(again.deliveries, first.deliveries);
-    const got = await waitFor(() => received.find((r) => r.body.kind === 'journal.extract-reminder'), { what: 'the reminder on the webhook', timeoutMs: 20_000 });
+    const got = await waitFor(() => received.find((r) => r.body.kind === 'journal.extract-reminder'), {
+      what: 'the reminder on the webhook',
+      timeoutMs: 20_000,
+    });
     const texts = got.body.texts as Record<'ru' | 'kk', { title: string; text: string }>;
     assert.match(texts.ru.title, /выписку из журнала учета за 2026 год/);
     assert.match(texts.kk.title, /2026 жылғы есепке алу журналынан үзінді көшірмені/);
@@ -170,8 +208,13 @@ systems:
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(received.filter((r) => r.body.kind === 'journal.extract-reminder').length, 1);
     const rows = await k.db.query<{ state: string }>("SELECT state FROM notice_deliveries WHERE event = 'journal.extract-reminder:2026'");
-    assert.deepEqual(rows.map((r) => r.state), ['sent']);
-    const audit = await k.db.query<{ actor: string; subject: string }>("SELECT actor, subject FROM audit_log WHERE action = 'journal.extract-reminder'");
+    assert.deepEqual(
+      rows.map((r) => r.state),
+      ['sent'],
+    );
+    const audit = await k.db.query<{ actor: string; subject: string }>(
+      "SELECT actor, subject FROM audit_log WHERE action = 'journal.extract-reminder'",
+    );
     assert.deepEqual(audit[0], { actor: 'system:journal', subject: '2026' });
   });
 });

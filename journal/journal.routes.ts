@@ -86,7 +86,13 @@ const availability = (deps: JournalRouteDeps) => async (ctx: Context) => {
   const db = deps.db();
   if (!db) throw new UnavailableError('the database is not open yet');
   const cfg = deps.config();
-  const checks = resolveChecks(cfg).map((c) => ({ key: c.key, system: c.system, module: c.module ?? null, etp: cfg.systems[c.system]?.kind === 'etp', intervalMs: c.check.intervalMs }));
+  const checks = resolveChecks(cfg).map((c) => ({
+    key: c.key,
+    system: c.system,
+    module: c.module ?? null,
+    etp: cfg.systems[c.system]?.kind === 'etp',
+    intervalMs: c.check.intervalMs,
+  }));
   const from = astanaDayTimeToMs(fromDay as number, 0);
   const to = astanaDayTimeToMs((toDay as number) + 1, 0);
   const maintenance = deps.maintenance ? await deps.maintenance(from, to) : [];
@@ -131,7 +137,12 @@ export interface JournalPartDeps extends ReminderDeps {
 export async function maintenanceFromNotices(s: Pick<JournalDeps, 'notices'>, from: number, to: number): Promise<MaintenanceWindow[]> {
   const windows = await s.notices.service.listMaintenance({ from: new Date(from) });
   return windows
-    .map((w) => ({ system: w.system, modules: (w.input as { modules?: string[] } | null)?.modules ?? [], start: Date.parse(w.startsAt), end: Date.parse(w.endsAt) }))
+    .map((w) => ({
+      system: w.system,
+      modules: (w.input as { modules?: string[] } | null)?.modules ?? [],
+      start: Date.parse(w.startsAt),
+      end: Date.parse(w.endsAt),
+    }))
     .filter((w) => w.start < to && w.end > from);
 }
 
@@ -159,10 +170,22 @@ export const JOURNAL_QUEUE = 'journal';
 export async function sendExtractReminder(s: ReminderDeps, now: Date): Promise<{ year: number; deliveries: string[] }> {
   const r = extractReminder(now);
   const event = `journal.extract-reminder:${r.year}`;
-  const rows = fanOut(event, { threadKey: event, texts: r.texts, data: { kind: 'journal.extract-reminder', year: r.year, rule: '001 §21' } }, s.config().notifications.channels, [], { chat: true });
+  const rows = fanOut(
+    event,
+    { threadKey: event, texts: r.texts, data: { kind: 'journal.extract-reminder', year: r.year, rule: '001 §21' } },
+    s.config().notifications.channels,
+    [],
+    { chat: true },
+  );
   await s.db().transaction(async (tx) => {
     await insertDeliveries(tx, rows);
-    await audit(tx, { actor: 'system:journal', action: 'journal.extract-reminder', subject: String(r.year), after: { subject: r.subject, deliveries: rows.map((x) => x.key) }, at: now });
+    await audit(tx, {
+      actor: 'system:journal',
+      action: 'journal.extract-reminder',
+      subject: String(r.year),
+      after: { subject: r.subject, deliveries: rows.map((x) => x.key) },
+      at: now,
+    });
   });
   await s.notices.deliveries?.enqueue(rows);
   s.log.info({ year: r.year, deliveries: rows.length }, r.subject);
@@ -175,7 +198,14 @@ export async function startJournalPart(s: JournalPartDeps): Promise<{ close(): P
   if (!redis) return { close: async () => undefined };
   const queue = new Queue(JOURNAL_QUEUE, { connection: redis, prefix: s.prefix() });
   queue.on('error', () => undefined);
-  await queue.upsertJobScheduler(EXTRACT_REMINDER_JOB, { ...EXTRACT_REMINDER_SCHEDULE }, { name: EXTRACT_REMINDER_JOB, opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 20 } });
+  await queue.upsertJobScheduler(
+    EXTRACT_REMINDER_JOB,
+    { ...EXTRACT_REMINDER_SCHEDULE },
+    {
+      name: EXTRACT_REMINDER_JOB,
+      opts: { attempts: 5, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 10, removeOnFail: 20 },
+    },
+  );
   const connection = redis.duplicate();
   connection.on('error', () => undefined);
   const worker = new Worker(

@@ -56,7 +56,8 @@ describe('journal labels', () => {
   it('docs/rules.md §9 lists every header and every typo correction', () => {
     const doc = readFileSync(new URL('../docs/rules.md', import.meta.url), 'utf8');
     HEADERS.ru.forEach((h, i) => assert.ok(doc.includes(`| ${i + 1} | ${h} | ${HEADERS.kk[i]} (`), `row ${i + 1}`));
-    for (const f of TYPO_FIXES) assert.ok(doc.includes(`| ${f.column} (${f.lang}) | «${f.form}» | «${f.printed}» | ${f.why} |`), `${f.lang} ${f.column}`);
+    for (const f of TYPO_FIXES)
+      assert.ok(doc.includes(`| ${f.column} (${f.lang}) | «${f.form}» | «${f.printed}» | ${f.why} |`), `${f.lang} ${f.column}`);
   });
 });
 
@@ -67,7 +68,8 @@ describe('journal rows', () => {
     assert.equal(b[0], '2');
     assert.ok(a[5]!.startsWith('№ APP-2026-0001\n<script>'), a[5]);
     assert.equal(rowTexts({ ...ENTRIES[1]!, description: '' }, 7, 'ru')[5], '№ INC-2026-0002');
-    for (const lang of ['ru', 'kk'] as const) for (const [i, e] of ENTRIES.entries()) assert.equal(rowTexts(e, i + 1, lang).filter((t) => t.includes(e.number)).length, 1);
+    for (const lang of ['ru', 'kk'] as const)
+      for (const [i, e] of ENTRIES.entries()) assert.equal(rowTexts(e, i + 1, lang).filter((t) => t.includes(e.number)).length, 1);
   });
 });
 
@@ -83,18 +85,34 @@ describe('journal model', () => {
     assert.equal(ok[0]?.appealedAt.getTime(), Date.parse('2026-03-10T04:15:00Z'));
     assert.throws(
       () => parseEntries([{ number: 'A-1', appealedAt: '2026-03-10 09:15', binIin: '123', kind: 'x' }]),
-      (e: unknown) => e instanceof InputError && e.issues.map((i) => i.field).join(',') === 'entries[0].binIin,entries[0].appealedAt,entries[0].kind',
+      (e: unknown) =>
+        e instanceof InputError && e.issues.map((i) => i.field).join(',') === 'entries[0].binIin,entries[0].appealedAt,entries[0].kind',
     );
   });
 
   it('filters by period (Astana dates), system, level and state, in appeal order', () => {
     const shuffled = [ENTRIES[2], ENTRIES[0], ENTRIES[1]].filter((e) => e !== undefined);
-    assert.deepEqual(filterEntries(shuffled, {}).map((e) => e.number), ['APP-2026-0001', 'INC-2026-0002', 'APP-2026-0003']);
+    assert.deepEqual(
+      filterEntries(shuffled, {}).map((e) => e.number),
+      ['APP-2026-0001', 'INC-2026-0002', 'APP-2026-0003'],
+    );
     // 2026-04-02T23:50+05:00 is still April 2 in Astana although April 2 18:50 UTC.
-    assert.deepEqual(filterEntries(ENTRIES, { from: '2026-04-02', to: '2026-04-02' }).map((e) => e.number), ['INC-2026-0002']);
-    assert.deepEqual(filterEntries(ENTRIES, { system: 'etp-1' }).map((e) => e.number), ['APP-2026-0003']);
-    assert.deepEqual(filterEntries(ENTRIES, { level: 'high' }).map((e) => e.number), ['INC-2026-0002']);
-    assert.deepEqual(filterEntries(ENTRIES, { state: 'refuted' }).map((e) => e.number), ['APP-2026-0003']);
+    assert.deepEqual(
+      filterEntries(ENTRIES, { from: '2026-04-02', to: '2026-04-02' }).map((e) => e.number),
+      ['INC-2026-0002'],
+    );
+    assert.deepEqual(
+      filterEntries(ENTRIES, { system: 'etp-1' }).map((e) => e.number),
+      ['APP-2026-0003'],
+    );
+    assert.deepEqual(
+      filterEntries(ENTRIES, { level: 'high' }).map((e) => e.number),
+      ['INC-2026-0002'],
+    );
+    assert.deepEqual(
+      filterEntries(ENTRIES, { state: 'refuted' }).map((e) => e.number),
+      ['APP-2026-0003'],
+    );
     assert.equal(entryState({ ...(ENTRIES[0] as (typeof ENTRIES)[number]), resolvedAt: null }), 'confirmed');
     assert.throws(() => filterEntries(ENTRIES, { from: '2026-02-01', to: '2026-01-01' }), /from: must not be after to/);
   });
@@ -132,7 +150,10 @@ describe('journal formats', () => {
     assert.ok(ws);
     const values = (n: number) => Array.from({ length: 16 }, (_, i) => ws.getRow(n).getCell(i + 1).value);
     assert.deepEqual(values(XLSX_HEADER_ROW), [...HEADERS.kk]);
-    assert.deepEqual(values(XLSX_NUMBER_ROW), HEADERS.kk.map((_, i) => String(i + 1)));
+    assert.deepEqual(
+      values(XLSX_NUMBER_ROW),
+      HEADERS.kk.map((_, i) => String(i + 1)),
+    );
     assert.equal(ws.views[0]?.state, 'frozen');
     ENTRIES.forEach((e, n) => {
       const want = rowTexts(e, n + 1, 'kk').map((t) => (t === '' ? null : t));
@@ -144,7 +165,8 @@ describe('journal formats', () => {
     // The header wraps to several lines; the hostile description (a line break, long) makes its row taller still.
     assert.ok(ws.getRow(XLSX_HEADER_ROW).height > 3 * 7);
     assert.ok(ws.getRow(XLSX_FIRST_DATA_ROW).height > ws.getRow(XLSX_FIRST_DATA_ROW + 2).height);
-    for (const n of [XLSX_HEADER_ROW, XLSX_NUMBER_ROW, XLSX_FIRST_DATA_ROW]) assert.equal(ws.getRow(n).getCell(2).font?.name, 'DejaVu Sans');
+    for (const n of [XLSX_HEADER_ROW, XLSX_NUMBER_ROW, XLSX_FIRST_DATA_ROW])
+      assert.equal(ws.getRow(n).getCell(2).font?.name, 'DejaVu Sans');
     assert.equal(ws.pageSetup.orientation, 'landscape');
     assert.equal(ws.pageSetup.fitToWidth, 1);
     assert.equal(ws.pageSetup.fitToHeight, 0);

@@ -46,7 +46,13 @@ const OPERATOR_NAME = 'Серікова Ә. Н.';
 
 /** The demo's systems (portal and two ETPs), with results kept in a test database. */
 function demoConfig(dir: string): KuzetConfig {
-  const yaml = demoConfigYaml('http://127.0.0.1:9', { dataDir: 'memory://', artifactsDir: dir, intervalSeconds: 60, redisPrefix: 'unused', port: 0 });
+  const yaml = demoConfigYaml('http://127.0.0.1:9', {
+    dataDir: 'memory://',
+    artifactsDir: dir,
+    intervalSeconds: 60,
+    redisPrefix: 'unused',
+    port: 0,
+  });
   return parseConfig(yaml, PROBES, {});
 }
 
@@ -76,7 +82,16 @@ describe('a year of demo incidents: journal and extract from the incident store'
   const now = () => new Date(clock);
   let actor: ActorRef;
   /** What the script did, to check the journal against. */
-  const made: { id: string; source: 'monitoring' | 'user'; month: number; level: string | null; state: 'resolved' | 'refuted' | 'confirmed' | 'open' | 'linked'; module: string; downMinutes?: number; start?: number }[] = [];
+  const made: {
+    id: string;
+    source: 'monitoring' | 'user';
+    month: number;
+    level: string | null;
+    state: 'resolved' | 'refuted' | 'confirmed' | 'open' | 'linked';
+    module: string;
+    downMinutes?: number;
+    start?: number;
+  }[] = [];
   const year = 2026;
   const endOfYear = new Date('2027-01-10T09:00:00+05:00');
 
@@ -99,7 +114,20 @@ describe('a year of demo incidents: journal and extract from the incident store'
         const t = from + i * MIN;
         const batch: KeyedResult[] = portal
           .filter((c) => c.module === module)
-          .flatMap((c) => c.regions.map((region) => ({ key: c.key, system: c.system, target: c.target, check: c.check.id, region, ok, latencyMs: ok ? 120 : 3000, errorKind: ok ? null : ('http-status' as const), message: ok ? 'ok' : 'HTTP 500', at: new Date(t) })));
+          .flatMap((c) =>
+            c.regions.map((region) => ({
+              key: c.key,
+              system: c.system,
+              target: c.target,
+              check: c.check.id,
+              region,
+              ok,
+              latencyMs: ok ? 120 : 3000,
+              errorKind: ok ? null : ('http-status' as const),
+              message: ok ? 'ok' : 'HTTP 500',
+              at: new Date(t),
+            })),
+          );
         clock = t + 2_000;
         await insertResults(db, batch);
         await detector.handle(batch.map((r) => ({ ...r, errorKind: r.errorKind ?? null })));
@@ -121,18 +149,37 @@ describe('a year of demo incidents: journal and extract from the incident store'
       // Monitoring: the module fails for `down` minutes, then answers again.
       await feed(module, t0, down, false);
       await feed(module, t0 + down * MIN, 3, true);
-      const mon = (await db.query<{ id: string; started_at: Date }>("SELECT id, started_at FROM incidents WHERE source = 'monitoring' ORDER BY received_at DESC, id DESC LIMIT 1"))[0];
+      const mon = (
+        await db.query<{ id: string; started_at: Date }>(
+          "SELECT id, started_at FROM incidents WHERE source = 'monitoring' ORDER BY received_at DESC, id DESC LIMIT 1",
+        )
+      )[0];
       assert.ok(mon && !made.some((x) => x.id === mon.id), `month ${month}: the detector opened an incident`);
       const start = mon.started_at.getTime();
       await step(mon.id, t0 + down * MIN + 5 * MIN, { to: 'analysing' });
       if (month === 6) {
-        await step(mon.id, t0 + down * MIN + 10 * MIN, { to: 'refuted', evidence: 'Сбой на стороне провайдера пользователя; проба повторена из второго региона' });
+        await step(mon.id, t0 + down * MIN + 10 * MIN, {
+          to: 'refuted',
+          evidence: 'Сбой на стороне провайдера пользователя; проба повторена из второго региона',
+        });
         made.push({ id: mon.id, source: 'monitoring', month, level: null, state: 'refuted', module });
       } else {
-        await step(mon.id, t0 + down * MIN + 10 * MIN, { to: 'confirmed', level, levelReason: 'Оценка дежурного инженера по охвату сбоя', kind, plannedFixAt: new Date(t0 + (down + 60) * MIN).toISOString() });
+        await step(mon.id, t0 + down * MIN + 10 * MIN, {
+          to: 'confirmed',
+          level,
+          levelReason: 'Оценка дежурного инженера по охвату сбоя',
+          kind,
+          plannedFixAt: new Date(t0 + (down + 60) * MIN).toISOString(),
+        });
         if (month === 12) made.push({ id: mon.id, source: 'monitoring', month, level, state: 'confirmed', module, start });
         else {
-          await step(mon.id, t0 + down * MIN + 30 * MIN, { to: 'resolved', actualFixAt: new Date(t0 + down * MIN).toISOString(), cause: `Отказ узла модуля ${module}`, measures: 'Перезапуск узла, переключение на резерв', decision: 'Подтвердить сбой' });
+          await step(mon.id, t0 + down * MIN + 30 * MIN, {
+            to: 'resolved',
+            actualFixAt: new Date(t0 + down * MIN).toISOString(),
+            cause: `Отказ узла модуля ${module}`,
+            measures: 'Перезапуск узла, переключение на резерв',
+            decision: 'Подтвердить сбой',
+          });
           await step(mon.id, t0 + down * MIN + 60 * MIN, { to: 'closed', recommendations: 'Резервирование узла; мониторинг очереди' });
           made.push({ id: mon.id, source: 'monitoring', month, level, state: 'resolved', module, downMinutes: down, start });
         }
@@ -165,15 +212,37 @@ describe('a year of demo incidents: journal and extract from the incident store'
           await step(ap.incidentId, t0 + 60 * MIN, { to: 'refuted', evidence: 'Истек срок действия ключа ЭЦП пользователя' });
           made.push({ id: ap.incidentId, source: 'user', month, level: null, state: 'refuted', module });
         } else {
-          await step(ap.incidentId, t0 + 60 * MIN, { to: 'confirmed', level: 'low', levelReason: 'Сбой затронул одного пользователя', kind: 'third-party-conditions', plannedFixAt: new Date(t0 + 120 * MIN).toISOString() });
-          await step(ap.incidentId, t0 + 90 * MIN, { to: 'resolved', actualFixAt: new Date(t0 + 80 * MIN).toISOString(), cause: 'Сбой у оператора связи', measures: 'Обращение к оператору связи' });
+          await step(ap.incidentId, t0 + 60 * MIN, {
+            to: 'confirmed',
+            level: 'low',
+            levelReason: 'Сбой затронул одного пользователя',
+            kind: 'third-party-conditions',
+            plannedFixAt: new Date(t0 + 120 * MIN).toISOString(),
+          });
+          await step(ap.incidentId, t0 + 90 * MIN, {
+            to: 'resolved',
+            actualFixAt: new Date(t0 + 80 * MIN).toISOString(),
+            cause: 'Сбой у оператора связи',
+            measures: 'Обращение к оператору связи',
+          });
           made.push({ id: ap.incidentId, source: 'user', month, level: 'low', state: 'resolved', module });
         }
       }
     }
     // An appeal of the next year stays out of this year's journal.
     clock = at('2027-01-04T09:00:00+05:00');
-    await service.registerAppeal({ organisation: 'ТОО Следующий год', binIin: BINS[0], email: 'x@example.kz', phone: '+7 701 000 00 01', description: 'январь', detectedAt: '2027-01-04T08:55:00+05:00', system: 'portal' }, null);
+    await service.registerAppeal(
+      {
+        organisation: 'ТОО Следующий год',
+        binIin: BINS[0],
+        email: 'x@example.kz',
+        phone: '+7 701 000 00 01',
+        description: 'январь',
+        detectedAt: '2027-01-04T08:55:00+05:00',
+        system: 'portal',
+      },
+      null,
+    );
   });
 
   after(async () => {
@@ -196,11 +265,18 @@ describe('a year of demo incidents: journal and extract from the incident store'
       if (m.state === 'linked') assert.match(r.decision, /^Обращение связано с INC-2026-\d{6}/);
       if (m.source === 'user') assert.match(r.organisation, /^ТОО «Әділет Құрылыс \d+» әғқңөұүһі$/);
       else assert.equal(r.organisation, 'АО «Центр электронных финансов»');
-      if (m.state === 'resolved' && m.downMinutes !== undefined) assert.equal(r.resolvedAt!.getTime() - at(`${year}-${String(m.month).padStart(2, '0')}-10T10:00:00+05:00`), m.downMinutes * MIN);
+      if (m.state === 'resolved' && m.downMinutes !== undefined)
+        assert.equal(r.resolvedAt!.getTime() - at(`${year}-${String(m.month).padStart(2, '0')}-10T10:00:00+05:00`), m.downMinutes * MIN);
     }
     // Filters: level, state, system; the kk rows word kuzet's own descriptions in Kazakh.
     const high = await loadJournalEntries(db, { from: `${year}-01-01`, to: `${year}-12-31`, level: 'high' }, 'ru');
-    assert.deepEqual(high.map((r) => r.number).sort(), made.filter((m) => m.level === 'high' && m.state !== 'refuted' && m.state !== 'open').map((m) => m.id).sort());
+    assert.deepEqual(
+      high.map((r) => r.number).sort(),
+      made
+        .filter((m) => m.level === 'high' && m.state !== 'refuted' && m.state !== 'open')
+        .map((m) => m.id)
+        .sort(),
+    );
     const refuted = await loadJournalEntries(db, { from: `${year}-01-01`, to: `${year}-12-31`, state: 'refuted' }, 'ru');
     assert.equal(refuted.length, made.filter((m) => m.state === 'refuted').length);
     assert.equal((await loadJournalEntries(db, { from: `${year}-01-01`, to: `${year}-12-31`, system: 'etp-alpha' }, 'ru')).length, 0);
@@ -217,7 +293,13 @@ describe('a year of demo incidents: journal and extract from the incident store'
     const { summary } = summarizeExtract(input);
     assert.equal(summary.entries, made.length);
     assert.equal(summary.refuted, made.filter((m) => m.state === 'refuted').length);
-    assert.deepEqual(input.details.map((d) => d.number).sort(), made.filter((m) => m.source === 'monitoring' && (m.level === 'medium' || m.level === 'high') && m.state !== 'refuted').map((m) => m.id).sort());
+    assert.deepEqual(
+      input.details.map((d) => d.number).sort(),
+      made
+        .filter((m) => m.source === 'monitoring' && (m.level === 'medium' || m.level === 'high') && m.state !== 'refuted')
+        .map((m) => m.id)
+        .sort(),
+    );
     // Downtime by hand: each resolved monitoring incident from its first failure to its fix; December's is still open at the year's end.
     // A confirmed appeal about the same module (failure from its detection at t0+5 to its fix at t0+80) overlaps the monitoring incident: counted once.
     const expected = new Map<string, number>();
@@ -225,7 +307,8 @@ describe('a year of demo incidents: journal and extract from the incident store'
       const t0 = at(`${year}-${String(month).padStart(2, '0')}-10T10:00:00+05:00`);
       const spans: [number, number, string][] = [];
       for (const m of made.filter((x) => x.month === month)) {
-        if (m.source === 'monitoring' && m.state !== 'refuted') spans.push([m.start!, m.state === 'confirmed' ? at('2027-01-01T00:00:00+05:00') : m.start! + m.downMinutes! * MIN, m.module]);
+        if (m.source === 'monitoring' && m.state !== 'refuted')
+          spans.push([m.start!, m.state === 'confirmed' ? at('2027-01-01T00:00:00+05:00') : m.start! + m.downMinutes! * MIN, m.module]);
         if (m.source === 'user' && m.state === 'resolved') spans.push([t0 + 5 * MIN, t0 + 80 * MIN, m.module]);
       }
       if (spans.length === 0) continue;
@@ -233,76 +316,143 @@ describe('a year of demo incidents: journal and extract from the incident store'
       expected.set(spans[0]![2], (expected.get(spans[0]![2]) ?? 0) + minutes);
     }
     expected.set(first.module, (expected.get(first.module) ?? 0) - 10);
-    for (const d of input.downtime.filter((x) => x.system === 'portal' && x.module)) assert.equal(d.downtimeMinutes, Math.round(expected.get(d.module!)!), d.module!);
+    for (const d of input.downtime.filter((x) => x.system === 'portal' && x.module))
+      assert.equal(d.downtimeMinutes, Math.round(expected.get(d.module!)!), d.module!);
     assert.equal(input.downtime.find((d) => d.module === first.module)!.maintenanceMinutes, 10);
     assert.ok(input.sla.length > 0 && input.sla.every((s) => s.met + s.breached > 0));
     assert.ok(input.sla.some((s) => s.met > 0));
   });
 
-  it('kuzet journal and kuzet extract read the database: every format in both languages; LibreOffice opens the DOCX and XLSX; pdftotext keeps the Kazakh letters', { timeout: 400_000 }, async () => {
-    const files: string[] = [];
-    for (const lang of ['ru', 'kk'] as const) {
-      for (const format of ['html', 'pdf', 'xlsx', 'docx', 'csv']) {
-        const out = join(dir.path, `journal-${lang}.${format}`);
-        assert.equal(await cli(env, endOfYear, 'journal', '--from', `${year}-01-01`, '--to', `${year}-12-31`, '--format', format, '--lang', lang, '--out', out), undefined, `${lang} ${format}`);
-        files.push(out);
+  it(
+    'kuzet journal and kuzet extract read the database: every format in both languages; LibreOffice opens the DOCX and XLSX; pdftotext keeps the Kazakh letters',
+    { timeout: 400_000 },
+    async () => {
+      const files: string[] = [];
+      for (const lang of ['ru', 'kk'] as const) {
+        for (const format of ['html', 'pdf', 'xlsx', 'docx', 'csv']) {
+          const out = join(dir.path, `journal-${lang}.${format}`);
+          assert.equal(
+            await cli(
+              env,
+              endOfYear,
+              'journal',
+              '--from',
+              `${year}-01-01`,
+              '--to',
+              `${year}-12-31`,
+              '--format',
+              format,
+              '--lang',
+              lang,
+              '--out',
+              out,
+            ),
+            undefined,
+            `${lang} ${format}`,
+          );
+          files.push(out);
+        }
+        for (const format of ['pdf', 'docx']) {
+          const out = join(dir.path, `extract-${lang}.${format}`);
+          assert.equal(
+            await cli(
+              env,
+              endOfYear,
+              'extract',
+              '--year',
+              String(year),
+              '--lang',
+              lang,
+              '--format',
+              format,
+              '--out',
+              out,
+              '--head',
+              'Ахметов А. А.',
+              '--responsible',
+              OPERATOR_NAME,
+            ),
+            undefined,
+            `extract ${lang} ${format}`,
+          );
+          files.push(out);
+        }
       }
-      for (const format of ['pdf', 'docx']) {
-        const out = join(dir.path, `extract-${lang}.${format}`);
-        assert.equal(await cli(env, endOfYear, 'extract', '--year', String(year), '--lang', lang, '--format', format, '--out', out, '--head', 'Ахметов А. А.', '--responsible', OPERATOR_NAME), undefined, `extract ${lang} ${format}`);
-        files.push(out);
+      for (const f of files) assert.ok(readFileSync(f).length > 500, f);
+
+      // XLSX read back: the 16 Kazakh headers in order, one row per incident, the numbers and the Astana times as printed.
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(join(dir.path, 'journal-kk.xlsx'));
+      const ws = wb.worksheets[0]!;
+      const headerRow = ws.getRow(
+        [...Array(ws.rowCount).keys()].map((i) => i + 1).find((i) => String(ws.getRow(i).getCell(2).value ?? '') === HEADERS.kk[1])!,
+      );
+      assert.deepEqual(
+        HEADERS.kk.map((_, i) => String(headerRow.getCell(i + 1).value)),
+        [...HEADERS.kk],
+      );
+      const dataRows: ExcelJS.Row[] = [];
+      ws.eachRow((row, n) => {
+        // Column 1 is the sequence number alone; the incident's number opens column 6.
+        if (n > headerRow.number && /^№ INC-\d{4}-\d{6}$/m.test(String(row.getCell(6).value ?? ''))) dataRows.push(row);
+      });
+      assert.equal(dataRows.length, made.length);
+      assert.deepEqual(dataRows.map((r) => /^№ (INC-\S+)$/m.exec(String(r.getCell(6).value))![1]).sort(), made.map((m) => m.id).sort());
+      assert.deepEqual(
+        dataRows.map((r) => r.getCell(1).value),
+        made.map((_, i) => String(i + 1)),
+      );
+      assert.ok(dataRows.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(String(r.getCell(4).value))));
+
+      // CSV and HTML: every incident once; appeal text escaped.
+      const csv = readFileSync(join(dir.path, 'journal-ru.csv'), 'utf8');
+      for (const m of made) assert.equal(csv.split(`№ ${m.id}\n`).length, 2, m.id);
+      const html = readFileSync(join(dir.path, 'journal-kk.html'), 'utf8');
+      assert.ok(!html.includes('<script>alert(1)</script>') && html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+      for (const m of made) assert.ok(html.includes(`№ ${m.id}\n`), m.id);
+
+      // PDF (pdfkit): the Kazakh letters and the incident numbers survive.
+      for (const f of ['journal-kk.pdf', 'extract-kk.pdf']) {
+        const t = textOf(join(dir.path, f));
+        assert.ok(t.includes('әғқңөұүһі'), f);
       }
-    }
-    for (const f of files) assert.ok(readFileSync(f).length > 500, f);
+      const flat = textOf(join(dir.path, 'journal-ru.pdf')).replace(/\s+/g, '');
+      for (const m of made) assert.ok(flat.includes(m.id), m.id);
 
-    // XLSX read back: the 16 Kazakh headers in order, one row per incident, the numbers and the Astana times as printed.
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(join(dir.path, 'journal-kk.xlsx'));
-    const ws = wb.worksheets[0]!;
-    const headerRow = ws.getRow([...Array(ws.rowCount).keys()].map((i) => i + 1).find((i) => String(ws.getRow(i).getCell(2).value ?? '') === HEADERS.kk[1])!);
-    assert.deepEqual(HEADERS.kk.map((_, i) => String(headerRow.getCell(i + 1).value)), [...HEADERS.kk]);
-    const dataRows: ExcelJS.Row[] = [];
-    ws.eachRow((row, n) => {
-      // Column 1 is the sequence number alone; the incident's number opens column 6.
-      if (n > headerRow.number && /^№ INC-\d{4}-\d{6}$/m.test(String(row.getCell(6).value ?? ''))) dataRows.push(row);
-    });
-    assert.equal(dataRows.length, made.length);
-    assert.deepEqual(dataRows.map((r) => /^№ (INC-\S+)$/m.exec(String(r.getCell(6).value))![1]).sort(), made.map((m) => m.id).sort());
-    assert.deepEqual(dataRows.map((r) => r.getCell(1).value), made.map((_, i) => String(i + 1)));
-    assert.ok(dataRows.every((r) => /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(String(r.getCell(4).value))));
-
-    // CSV and HTML: every incident once; appeal text escaped.
-    const csv = readFileSync(join(dir.path, 'journal-ru.csv'), 'utf8');
-    for (const m of made) assert.equal(csv.split(`№ ${m.id}\n`).length, 2, m.id);
-    const html = readFileSync(join(dir.path, 'journal-kk.html'), 'utf8');
-    assert.ok(!html.includes('<script>alert(1)</script>') && html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
-    for (const m of made) assert.ok(html.includes(`№ ${m.id}\n`), m.id);
-
-    // PDF (pdfkit): the Kazakh letters and the incident numbers survive.
-    for (const f of ['journal-kk.pdf', 'extract-kk.pdf']) {
-      const t = textOf(join(dir.path, f));
-      assert.ok(t.includes('әғқңөұүһі'), f);
-    }
-    const flat = textOf(join(dir.path, 'journal-ru.pdf')).replace(/\s+/g, '');
-    for (const m of made) assert.ok(flat.includes(m.id), m.id);
-
-    // LibreOffice headless opens the DOCX and XLSX and converts them (one start for all of them).
-    const lo = ['journal-kk.docx', 'journal-kk.xlsx', 'extract-kk.docx', 'extract-ru.docx', 'journal-ru.xlsx'].map((f) => join(dir.path, f));
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir.path}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', join(dir.path, 'lo-out'), ...lo], { stdio: 'pipe', timeout: 300_000 });
-    for (const f of lo) {
-      const pdf = join(dir.path, 'lo-out', f.split('/').pop()!.replace(/\.(docx|xlsx)$/, '.pdf'));
-      assert.ok(existsSync(pdf), pdf);
-    }
-    const loJournal = textOf(join(dir.path, 'lo-out', 'journal-kk.pdf'));
-    assert.ok(loJournal.includes('әғқңөұүһі'));
-    const loExtract = textOf(join(dir.path, 'lo-out', 'extract-kk.pdf')).replace(/\s+/g, ' ');
-    assert.ok(loExtract.includes('Ахметов А. А.'));
-    assert.ok(loExtract.includes(made.find((m) => m.level === 'high' && m.source === 'monitoring')!.id));
-  });
+      // LibreOffice headless opens the DOCX and XLSX and converts them (one start for all of them).
+      const lo = ['journal-kk.docx', 'journal-kk.xlsx', 'extract-kk.docx', 'extract-ru.docx', 'journal-ru.xlsx'].map((f) =>
+        join(dir.path, f),
+      );
+      execFileSync(
+        'soffice',
+        [`-env:UserInstallation=file://${dir.path}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', join(dir.path, 'lo-out'), ...lo],
+        { stdio: 'pipe', timeout: 300_000 },
+      );
+      for (const f of lo) {
+        const pdf = join(
+          dir.path,
+          'lo-out',
+          f
+            .split('/')
+            .pop()!
+            .replace(/\.(docx|xlsx)$/, '.pdf'),
+        );
+        assert.ok(existsSync(pdf), pdf);
+      }
+      const loJournal = textOf(join(dir.path, 'lo-out', 'journal-kk.pdf'));
+      assert.ok(loJournal.includes('әғқңөұүһі'));
+      const loExtract = textOf(join(dir.path, 'lo-out', 'extract-kk.pdf')).replace(/\s+/g, ' ');
+      assert.ok(loExtract.includes('Ахметов А. А.'));
+      assert.ok(loExtract.includes(made.find((m) => m.level === 'high' && m.source === 'monitoring')!.id));
+    },
+  );
 
   it('an empty period gives a valid empty journal from the database', async () => {
     const out = join(dir.path, 'empty.xlsx');
-    assert.equal(await cli(env, endOfYear, 'journal', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'xlsx', '--lang', 'ru', '--out', out), undefined);
+    assert.equal(
+      await cli(env, endOfYear, 'journal', '--from', '2025-01-01', '--to', '2025-12-31', '--format', 'xlsx', '--lang', 'ru', '--out', out),
+      undefined,
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     let rows = 0;
@@ -321,13 +471,27 @@ describe('availability over HTTP from stored check results, announced maintenanc
   let notices: NoticeRuntime;
 
   before(async () => {
-    const doc = parseYaml(demoConfigYaml('http://127.0.0.1:9', { dataDir: 'memory://', artifactsDir: dir.path, intervalSeconds: 60, redisPrefix: 'unused', port: 0 })) as Record<string, unknown>;
+    const doc = parseYaml(
+      demoConfigYaml('http://127.0.0.1:9', {
+        dataDir: 'memory://',
+        artifactsDir: dir.path,
+        intervalSeconds: 60,
+        redisPrefix: 'unused',
+        port: 0,
+      }),
+    ) as Record<string, unknown>;
     const cfg = parseConfig(stringify(doc), PROBES, {});
     db = await openDb({ databaseUrl: PG_URL, schema });
     await migrate(db);
     viewer = (await createToken(db, { role: 'viewer', name: 'ministry' })).token;
     const planningNow = new Date('2026-02-01T10:00:00+05:00');
-    notices = new NoticeRuntime({ db: () => db, config: () => cfg, log: silentLogger, board: () => new StatusBoard().snapshot(cfg, planningNow), now: () => planningNow });
+    notices = new NoticeRuntime({
+      db: () => db,
+      config: () => cfg,
+      log: silentLogger,
+      board: () => new StatusBoard().snapshot(cfg, planningNow),
+      now: () => planningNow,
+    });
     // Works on search, 02:00–04:00 on 10 March, announced five weeks ahead through the notices store.
     await notices.service.planMaintenance(
       {
@@ -341,19 +505,48 @@ describe('availability over HTTP from stored check results, announced maintenanc
       { id: 'test:operator' },
     );
     // A day of results every minute: search fails 02:00–03:00 (inside the works) and 10:00–11:00; lots never fails.
-    const checks = resolveChecks(cfg).filter((c) => c.system === 'portal' && c.check.type === 'http' && (c.module === 'search' || c.module === 'lots'));
+    const checks = resolveChecks(cfg).filter(
+      (c) => c.system === 'portal' && c.check.type === 'http' && (c.module === 'search' || c.module === 'lots'),
+    );
     assert.equal(checks.length, 2);
     const day0 = Date.parse('2026-03-10T00:00:00+05:00');
     const rows: KeyedResult[] = [];
     for (let i = 0; i < 1440; i++) {
       for (const c of checks) {
         const down = c.module === 'search' && ((i >= 120 && i < 180) || (i >= 600 && i < 660));
-        rows.push({ key: c.key, system: 'portal', target: c.target, check: c.check.id, region: 'astana', ok: !down, latencyMs: 100, errorKind: down ? 'http-status' : null, message: '', at: new Date(day0 + i * MIN) });
+        rows.push({
+          key: c.key,
+          system: 'portal',
+          target: c.target,
+          check: c.check.id,
+          region: 'astana',
+          ok: !down,
+          latencyMs: 100,
+          errorKind: down ? 'http-status' : null,
+          message: '',
+          at: new Date(day0 + i * MIN),
+        });
       }
     }
     await insertResults(db, rows);
-    const services = { config: () => cfg, db: () => db, log: silentLogger, metrics: new Metrics(), status: new StatusBoard(), notices, now: () => new Date('2026-03-11T09:00:00+05:00') };
-    const app = createApi({ config: () => cfg, db: () => db, metrics: services.metrics, status: services.status, readiness: async () => [], log: silentLogger, extensions: [journalExtension(services)] });
+    const services = {
+      config: () => cfg,
+      db: () => db,
+      log: silentLogger,
+      metrics: new Metrics(),
+      status: new StatusBoard(),
+      notices,
+      now: () => new Date('2026-03-11T09:00:00+05:00'),
+    };
+    const app = createApi({
+      config: () => cfg,
+      db: () => db,
+      metrics: services.metrics,
+      status: services.status,
+      readiness: async () => [],
+      log: silentLogger,
+      extensions: [journalExtension(services)],
+    });
     server = await new Promise((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
     });
@@ -379,7 +572,12 @@ describe('availability over HTTP from stored check results, announced maintenanc
   it('by hand: search 1260 min up, 60 min down, 120 min maintenance (the failing hour inside the works is not downtime)', async () => {
     const res = await get('/api/v1/availability?from=2026-03-10&to=2026-03-10', viewer);
     assert.equal(res.status, 200);
-    type G = { system: string; module: string | null; total: { upMs: number; downMs: number; maintenanceMs: number; availabilityPct: number }; mttrMinutes: number | null };
+    type G = {
+      system: string;
+      module: string | null;
+      total: { upMs: number; downMs: number; maintenanceMs: number; availabilityPct: number };
+      mttrMinutes: number | null;
+    };
     const r = (await res.json()) as { modules: G[]; systems: G[]; maintenance: { system: string; modules: string[]; minutes: number }[] };
     const search = r.modules.find((g) => g.module === 'search')!;
     assert.deepEqual([search.total.upMs / MIN, search.total.downMs / MIN, search.total.maintenanceMs / MIN], [1260, 60, 120]);
@@ -389,7 +587,10 @@ describe('availability over HTTP from stored check results, announced maintenanc
     assert.deepEqual([lots.total.upMs / MIN, lots.total.downMs, lots.total.maintenanceMs, lots.total.availabilityPct], [1440, 0, 0, 100]);
     const portal = r.systems.find((g) => g.system === 'portal')!;
     assert.equal(portal.total.availabilityPct, 97.826); // (1260 + 1440) / (1320 + 1440)
-    assert.deepEqual(r.maintenance.map((m) => [m.system, m.modules, m.minutes]), [['portal', ['search'], 120]]);
+    assert.deepEqual(
+      r.maintenance.map((m) => [m.system, m.modules, m.minutes]),
+      [['portal', ['search'], 120]],
+    );
   });
 
   it('CSV and XLSX with their content types and file names; bad input names the field', async () => {
@@ -399,7 +600,11 @@ describe('availability over HTTP from stored check results, announced maintenanc
     assert.match(await csv.text(), /"module","portal","search","2026-03-10","1260","60","120","95.455"/);
     const xlsx = await get('/api/v1/availability?from=2026-03-10&to=2026-03-10&format=xlsx', viewer);
     assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    for (const [q, field] of [['to=2026-03-10', 'from'], ['from=2026-03-11&to=2026-03-10', 'from'], ['from=2026-03-10&to=2026-03-10&format=pdf', 'format']] as const) {
+    for (const [q, field] of [
+      ['to=2026-03-10', 'from'],
+      ['from=2026-03-11&to=2026-03-10', 'from'],
+      ['from=2026-03-10&to=2026-03-10&format=pdf', 'format'],
+    ] as const) {
       const res = await get(`/api/v1/availability?${q}`, viewer);
       assert.equal(res.status, 400, q);
       assert.equal(((await res.json()) as { error: { field: string } }).error.field, field, q);

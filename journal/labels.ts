@@ -114,10 +114,34 @@ export interface TypoFix {
 
 /** Every deliberate departure from the form's header text (docs/rules.md §9 lists the same; § numbers are that file's). */
 export const TYPO_FIXES: readonly TypoFix[] = [
-  { lang: 'ru', column: 2, form: 'Наименование обратившейся организации,', printed: 'Наименование обратившейся организации', why: 'a stray comma at the end of the cell (001 Appendix, both editions)' },
-  { lang: 'kk', column: 6, form: 'Техникалық іркілістің ипаттамасы', printed: 'Техникалық іркілістің сипаттамасы', why: 'a letter missing: «сипаттамасы» (description), as the glossary says (§11)' },
-  { lang: 'kk', column: 7, form: 'Өтінім қабылдаған қызметкердің Т.А.Ж', printed: 'Өтінім қабылдаған қызметкердің Т.А.Ж.', why: 'the abbreviation\'s closing full stop, as the footer spells «Т.А.Ж.»' },
-  { lang: 'kk', column: 12, form: 'Техникалық іркіліс жою күні мен уақыты', printed: 'Техникалық іркілісті жою күні мен уақыты', why: 'the object takes the accusative «іркілісті» (§11: «техникалық іркілісті жою күні мен уақыты»)' },
+  {
+    lang: 'ru',
+    column: 2,
+    form: 'Наименование обратившейся организации,',
+    printed: 'Наименование обратившейся организации',
+    why: 'a stray comma at the end of the cell (001 Appendix, both editions)',
+  },
+  {
+    lang: 'kk',
+    column: 6,
+    form: 'Техникалық іркілістің ипаттамасы',
+    printed: 'Техникалық іркілістің сипаттамасы',
+    why: 'a letter missing: «сипаттамасы» (description), as the glossary says (§11)',
+  },
+  {
+    lang: 'kk',
+    column: 7,
+    form: 'Өтінім қабылдаған қызметкердің Т.А.Ж',
+    printed: 'Өтінім қабылдаған қызметкердің Т.А.Ж.',
+    why: "the abbreviation's closing full stop, as the footer spells «Т.А.Ж.»",
+  },
+  {
+    lang: 'kk',
+    column: 12,
+    form: 'Техникалық іркіліс жою күні мен уақыты',
+    printed: 'Техникалық іркілісті жою күні мен уақыты',
+    why: 'the object takes the accusative «іркілісті» (§11: «техникалық іркілісті жою күні мен уақыты»)',
+  },
 ];
 
 export interface FormWords {

@@ -71,11 +71,7 @@ export const journalEntrySchema = z.strictObject({
   number: z.string().min(1).max(100),
   source: z.enum(SOURCES).default('user'),
   organisation: text,
-  binIin: z
-    .string()
-    .refine(validBinIin, 'not a BIN/IIN: 12 digits with a valid check digit')
-    .nullable()
-    .default(null),
+  binIin: z.string().refine(validBinIin, 'not a BIN/IIN: 12 digits with a valid check digit').nullable().default(null),
   appealedAt: dateTime,
   contacts: text,
   description: text,
@@ -99,7 +95,12 @@ function fromZod<T>(schema: z.ZodType<T>, input: unknown, prefix: string): T {
   const r = schema.safeParse(input);
   if (!r.success) {
     // `entries[0].binIin`, not `entries.[0].binIin`: the prefix is joined here.
-    throw new InputError(issuesFromZod(r.error.issues).map((i) => ({ ...i, field: !prefix ? i.field : !i.field ? prefix : i.field.startsWith('[') ? `${prefix}${i.field}` : `${prefix}.${i.field}` })));
+    throw new InputError(
+      issuesFromZod(r.error.issues).map((i) => ({
+        ...i,
+        field: !prefix ? i.field : !i.field ? prefix : i.field.startsWith('[') ? `${prefix}${i.field}` : `${prefix}.${i.field}`,
+      })),
+    );
   }
   return r.data;
 }
@@ -132,7 +133,8 @@ export function checkPeriod(f: JournalFilters, fieldPrefix = ''): { fromDay?: nu
   };
   const fromDay = day(f.from, 'from');
   const toDay = day(f.to, 'to');
-  if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) throw new InputError(`must not be after ${fieldPrefix}to`, `${fieldPrefix}from`);
+  if (fromDay !== undefined && toDay !== undefined && fromDay > toDay)
+    throw new InputError(`must not be after ${fieldPrefix}to`, `${fieldPrefix}from`);
   return { ...(fromDay !== undefined ? { fromDay } : {}), ...(toDay !== undefined ? { toDay } : {}) };
 }
 
@@ -207,7 +209,13 @@ export interface ExtractInput {
   sla: SlaFigure[];
 }
 
-const extensionSchema = z.strictObject({ subject: z.string().min(1), deadline: z.string().min(1), original: dateTime.nullable(), extended: dateTime, rule: z.string().min(1) });
+const extensionSchema = z.strictObject({
+  subject: z.string().min(1),
+  deadline: z.string().min(1),
+  original: dateTime.nullable(),
+  extended: dateTime,
+  rule: z.string().min(1),
+});
 const detailSchema = z.strictObject({
   number: z.string().min(1),
   cause: text,
@@ -227,7 +235,14 @@ export const extractInputSchema = z.strictObject({
   entries: entriesSchema.default([]),
   details: z.array(detailSchema).default([]),
   downtime: z
-    .array(z.strictObject({ system: z.string().min(1), module: z.string().min(1).nullable().default(null), downtimeMinutes: z.number().min(0), maintenanceMinutes: z.number().min(0).default(0) }))
+    .array(
+      z.strictObject({
+        system: z.string().min(1),
+        module: z.string().min(1).nullable().default(null),
+        downtimeMinutes: z.number().min(0),
+        maintenanceMinutes: z.number().min(0).default(0),
+      }),
+    )
     .default([]),
   sla: z.array(z.strictObject({ timer: z.string().min(1), met: z.number().int().min(0), breached: z.number().int().min(0) })).default([]),
 });
@@ -237,7 +252,9 @@ export function parseExtractInput(input: unknown, year?: number): ExtractInput {
   const withYear = year !== undefined && input !== null && typeof input === 'object' && !Array.isArray(input) ? { ...input, year } : input;
   const parsed = fromZod(extractInputSchema, withYear, '');
   const numbers = new Set(parsed.entries.map((e) => e.number));
-  const issues = parsed.details.flatMap((d, i) => (numbers.has(d.number) ? [] : [{ field: `details[${i}].number`, message: `no entry "${d.number}" in entries` }]));
+  const issues = parsed.details.flatMap((d, i) =>
+    numbers.has(d.number) ? [] : [{ field: `details[${i}].number`, message: `no entry "${d.number}" in entries` }],
+  );
   if (issues.length > 0) throw new InputError(issues);
   return parsed;
 }

@@ -20,7 +20,9 @@ export interface OpenPdf {
 export function requireFonts(...paths: string[]): void {
   for (const p of paths) {
     if (!existsSync(p)) {
-      throw new UnavailableError(`the PDF font ${p} is missing: it carries the Kazakh letters (ә ғ қ ң ө ұ ү һ і); install it with \`apt-get install -y fonts-dejavu-core\``);
+      throw new UnavailableError(
+        `the PDF font ${p} is missing: it carries the Kazakh letters (ә ғ қ ң ө ұ ү һ і); install it with \`apt-get install -y fonts-dejavu-core\``,
+      );
     }
   }
 }
@@ -56,7 +58,11 @@ export function openPdf(opts: { landscape: boolean; title: string; fontPath?: st
 }
 
 /** Draws a text block and moves the cursor below it. */
-export function block(doc: PDFKit.PDFDocument, text: string, opts: { font?: 'regular' | 'bold'; size?: number; align?: 'left' | 'center'; gap?: number } = {}): void {
+export function block(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  opts: { font?: 'regular' | 'bold'; size?: number; align?: 'left' | 'center'; gap?: number } = {},
+): void {
   doc.font(opts.font ?? 'regular').fontSize(opts.size ?? 10);
   const x = doc.page.margins.left;
   const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;

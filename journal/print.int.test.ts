@@ -26,7 +26,9 @@ function has(cmd: string): boolean {
   }
 }
 
-const NO_SOFFICE = has('soffice') ? false : 'LibreOffice (soffice) is not installed: apt-get install -y libreoffice-core libreoffice-writer libreoffice-calc (.ci/run installs it)';
+const NO_SOFFICE = has('soffice')
+  ? false
+  : 'LibreOffice (soffice) is not installed: apt-get install -y libreoffice-core libreoffice-writer libreoffice-calc (.ci/run installs it)';
 const period = { from: '2026-01-01', to: '2026-12-31' };
 
 /** Long enough to wrap over many lines in every column and to push the journal over several pages. */
@@ -34,13 +36,18 @@ const LONG: JournalEntry = {
   ...ENTRIES[0]!,
   number: 'APP-2026-0099',
   appealedAt: new Date('2026-06-01T10:00:00+05:00'),
-  description: 'При подаче заявки на участие в конкурсе по лоту 12345678-ОК1 система возвращает ошибку подписи ЭЦП; повторные попытки в течение часа безуспешны. '.repeat(3),
-  measures: 'Перезапуск сервиса подписи, очистка очереди сообщений, проверка сертификатов НУЦ РК, контроль журнала ошибок после восстановления.',
+  description:
+    'При подаче заявки на участие в конкурсе по лоту 12345678-ОК1 система возвращает ошибку подписи ЭЦП; повторные попытки в течение часа безуспешны. '.repeat(
+      3,
+    ),
+  measures:
+    'Перезапуск сервиса подписи, очистка очереди сообщений, проверка сертификатов НУЦ РК, контроль журнала ошибок после восстановления.',
   recommendations: 'Мониторинг очереди подписи, резервный узел, учения по восстановлению раз в квартал.',
 };
 const entries = [...ENTRIES, LONG, ...manyEntries(24)];
 
-const pdfText = (file: string, page?: number) => execFileSync('pdftotext', ['-raw', ...(page ? ['-f', String(page), '-l', String(page)] : []), file, '-'], { encoding: 'utf8' });
+const pdfText = (file: string, page?: number) =>
+  execFileSync('pdftotext', ['-raw', ...(page ? ['-f', String(page), '-l', String(page)] : []), file, '-'], { encoding: 'utf8' });
 
 /** Tokens as a header is measured: words, a word with a slash counting as two. */
 const tokens = (text: string) => headerWords(text.replace(/\s+/g, ' ').trim());
@@ -63,12 +70,20 @@ function checkPrinted(file: string, lang: Lang, label: string): number {
   for (let p = 1; p <= pages; p++) {
     const words = tokens(pdfText(file, p));
     // Every header on every page, each word whole: a word broken inside would not match its token.
-    for (const h of HEADERS[lang]) assert.ok(indexOfRun(words, tokens(h)) >= 0, `${label} page ${p}: header «${h}» whole\n${words.join(' ')}`);
-    assert.ok(indexOfRun(words, Array.from({ length: 16 }, (_, i) => String(i + 1))) >= 0, `${label} page ${p}: the number row 1–16`);
+    for (const h of HEADERS[lang])
+      assert.ok(indexOfRun(words, tokens(h)) >= 0, `${label} page ${p}: header «${h}» whole\n${words.join(' ')}`);
+    assert.ok(
+      indexOfRun(
+        words,
+        Array.from({ length: 16 }, (_, i) => String(i + 1)),
+      ) >= 0,
+      `${label} page ${p}: the number row 1–16`,
+    );
   }
   const all = squeeze(pdfText(file));
   entries.forEach((e, i) => {
-    for (const [k, t] of rowTexts(e, i + 1, lang).entries()) if (t) assert.ok(all.includes(squeeze(t)), `${label}: row ${i + 1} column ${k + 1} «${t.slice(0, 60)}» in full`);
+    for (const [k, t] of rowTexts(e, i + 1, lang).entries())
+      if (t) assert.ok(all.includes(squeeze(t)), `${label}: row ${i + 1} column ${k + 1} «${t.slice(0, 60)}» in full`);
   });
   return pages;
 }
@@ -93,15 +108,23 @@ describe('the journal prints as the form (LibreOffice headless, pdftotext)', () 
     for (const lang of LANGS) assert.ok(checkPrinted(files[`pdf-${lang}`]!, lang, `pdf ${lang}`) > 1, 'the fixture spans pages');
   });
 
-  it('XLSX and DOCX converted by LibreOffice: landscape, the header rows on every page, every header word whole, every cell in full', { skip: NO_SOFFICE, timeout: 240_000 }, () => {
-    const inputs = LANGS.flatMap((l) => [files[`xlsx-${l}`]!, files[`docx-${l}`]!]);
-    // One LibreOffice start for all four files (the machine is shared).
-    execFileSync('soffice', [`-env:UserInstallation=file://${dir.path}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', join(dir.path, 'lo'), ...inputs], { stdio: 'pipe', timeout: 200_000 });
-    for (const lang of LANGS) {
-      for (const format of ['xlsx', 'docx']) {
-        const pages = checkPrinted(join(dir.path, 'lo', `${format}-${lang}.pdf`), lang, `${format} ${lang} (LibreOffice)`);
-        assert.ok(pages > 1, `${format} ${lang}: the fixture spans pages, so the repeated header rows are checked`);
+  it(
+    'XLSX and DOCX converted by LibreOffice: landscape, the header rows on every page, every header word whole, every cell in full',
+    { skip: NO_SOFFICE, timeout: 240_000 },
+    () => {
+      const inputs = LANGS.flatMap((l) => [files[`xlsx-${l}`]!, files[`docx-${l}`]!]);
+      // One LibreOffice start for all four files (the machine is shared).
+      execFileSync(
+        'soffice',
+        [`-env:UserInstallation=file://${dir.path}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', join(dir.path, 'lo'), ...inputs],
+        { stdio: 'pipe', timeout: 200_000 },
+      );
+      for (const lang of LANGS) {
+        for (const format of ['xlsx', 'docx']) {
+          const pages = checkPrinted(join(dir.path, 'lo', `${format}-${lang}.pdf`), lang, `${format} ${lang} (LibreOffice)`);
+          assert.ok(pages > 1, `${format} ${lang}: the fixture spans pages, so the repeated header rows are checked`);
+        }
       }
-    }
-  });
+    },
+  );
 });

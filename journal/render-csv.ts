@@ -12,9 +12,17 @@ function field(v: string, isText: boolean): string {
 }
 
 export function renderJournalCsv(entries: readonly JournalEntry[], ctx: RenderContext): Buffer {
-  const lines = [headers(ctx.lang).map((h) => field(h, false)).join(',')];
+  const lines = [
+    headers(ctx.lang)
+      .map((h) => field(h, false))
+      .join(','),
+  ];
   entries.forEach((e, i) => {
-    lines.push(rowCells(e, i + 1, ctx.lang).map((c) => field(cellText(c, 'iso'), typeof c === 'string')).join(','));
+    lines.push(
+      rowCells(e, i + 1, ctx.lang)
+        .map((c) => field(cellText(c, 'iso'), typeof c === 'string'))
+        .join(','),
+    );
   });
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }

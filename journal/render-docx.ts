@@ -21,7 +21,9 @@ function formCell(text: string, width: number, header: boolean): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     ...(header ? { shading: { type: ShadingType.CLEAR, fill: 'EEEEEE', color: 'auto' } } : {}),
-    children: [new Paragraph({ children: runs(text, { size, bold: header && HEADER_BOLD }), ...(header ? { alignment: 'center' as const } : {}) })],
+    children: [
+      new Paragraph({ children: runs(text, { size, bold: header && HEADER_BOLD }), ...(header ? { alignment: 'center' as const } : {}) }),
+    ],
   });
 }
 
@@ -31,7 +33,9 @@ export function journalTable(entries: readonly JournalEntry[], ctx: RenderContex
   const rows = [
     new TableRow({ tableHeader: true, cantSplit: true, children: hs.map((h, i) => formCell(h, widths[i] ?? 0, true)) }),
     new TableRow({ tableHeader: true, cantSplit: true, children: hs.map((_, i) => formCell(String(i + 1), widths[i] ?? 0, true)) }),
-    ...entries.map((e, n) => new TableRow({ cantSplit: true, children: rowTexts(e, n + 1, ctx.lang).map((t, i) => formCell(t, widths[i] ?? 0, false)) })),
+    ...entries.map(
+      (e, n) => new TableRow({ cantSplit: true, children: rowTexts(e, n + 1, ctx.lang).map((t, i) => formCell(t, widths[i] ?? 0, false)) }),
+    ),
   ];
   const pad = twips(CELL_PAD);
   return new Table({

@@ -43,7 +43,12 @@ interface Fonts {
 
 function fontsOf(): Fonts {
   const m = formMetrics();
-  const style = (bold: boolean, size: number): Style => ({ font: bold ? 'bold' : 'regular', size, wrapper: m.wrapper(bold, size), lineHeight: m.lineHeight(size) });
+  const style = (bold: boolean, size: number): Style => ({
+    font: bold ? 'bold' : 'regular',
+    size,
+    wrapper: m.wrapper(bold, size),
+    lineHeight: m.lineHeight(size),
+  });
   return { regular: style(false, BODY_SIZE), header: style(HEADER_BOLD, HEADER_SIZE) };
 }
 
@@ -58,7 +63,11 @@ function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly s
     if (kind === 'regular') drawHeader(doc, l, f);
   }
   const y = doc.y;
-  if (kind === 'header') doc.rect(l.x[0] ?? 0, y, (l.x[15] ?? 0) + (l.w[15] ?? 0) - (l.x[0] ?? 0), h).fill('#eeeeee').fillColor('black');
+  if (kind === 'header')
+    doc
+      .rect(l.x[0] ?? 0, y, (l.x[15] ?? 0) + (l.w[15] ?? 0) - (l.x[0] ?? 0), h)
+      .fill('#eeeeee')
+      .fillColor('black');
   doc.font(font).fontSize(size);
   cells.forEach((_, i) => doc.rect(l.x[i] ?? 0, y, l.w[i] ?? 0, h));
   doc.stroke();
@@ -74,7 +83,13 @@ function drawRow(doc: PDFKit.PDFDocument, l: Layout, f: Fonts, cells: readonly s
 
 function drawHeader(doc: PDFKit.PDFDocument, l: Layout, f: Fonts): void {
   drawRow(doc, l, f, l.headers, 'header');
-  drawRow(doc, l, f, l.headers.map((_, i) => String(i + 1)), 'header');
+  drawRow(
+    doc,
+    l,
+    f,
+    l.headers.map((_, i) => String(i + 1)),
+    'header',
+  );
 }
 
 /** Draws the journal (title to abbreviations) into an open document. */

@@ -14,7 +14,18 @@
  */
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { BODY_SIZE, CELL_PAD, columnWidths, FORM_FONT, formMetrics, HEADER_BOLD, HEADER_SIZE, lineCount, PAGE, TABLE_WIDTH } from './form-layout.ts';
+import {
+  BODY_SIZE,
+  CELL_PAD,
+  columnWidths,
+  FORM_FONT,
+  formMetrics,
+  HEADER_BOLD,
+  HEADER_SIZE,
+  lineCount,
+  PAGE,
+  TABLE_WIDTH,
+} from './form-layout.ts';
 import { FORM } from './labels.ts';
 import type { JournalEntry } from './model.ts';
 import { cellText, headers, periodText, rowCells, type RenderContext } from './rows.ts';
@@ -57,7 +68,14 @@ function addFormSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, widths: readonly n
       fitToHeight: 0,
       horizontalCentered: true,
       printTitlesRow: `${XLSX_HEADER_ROW}:${XLSX_NUMBER_ROW}`,
-      margins: { left: inches(PAGE.side), right: inches(PAGE.side), top: inches(PAGE.top), bottom: inches(PAGE.top), header: 0.2, footer: 0.2 },
+      margins: {
+        left: inches(PAGE.side),
+        right: inches(PAGE.side),
+        top: inches(PAGE.top),
+        bottom: inches(PAGE.top),
+        header: 0.2,
+        footer: 0.2,
+      },
     },
     views: [{ state: 'frozen', ySplit: XLSX_NUMBER_ROW, xSplit: 0 }],
   });

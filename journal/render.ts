@@ -44,7 +44,8 @@ export interface RenderJournalOptions {
 
 /** Checks a format name from a user; `field` names the option (`--format`, `format`). */
 export function parseFormat<F extends string>(value: unknown, allowed: readonly F[], field: string): F {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new InputError(`one of ${allowed.join(', ')}`, field);
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw new InputError(`one of ${allowed.join(', ')}`, field);
   return value as F;
 }
 
@@ -53,7 +54,12 @@ export function parseLang(value: unknown, field: string): Lang {
 }
 
 /** `journal_2026-01-01_2026-12-31_kk.xlsx`: ASCII only, safe in a Content-Disposition header. */
-export function journalFileName(format: string, lang: Lang, period: { from?: string | undefined; to?: string | undefined }, base = 'journal'): string {
+export function journalFileName(
+  format: string,
+  lang: Lang,
+  period: { from?: string | undefined; to?: string | undefined },
+  base = 'journal',
+): string {
   const parts = [base, period.from, period.to, lang].filter((p): p is string => Boolean(p)).map((p) => p.replace(/[^A-Za-z0-9-]/g, '_'));
   return `${parts.join('_')}.${format}`;
 }

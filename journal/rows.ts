@@ -19,8 +19,9 @@ export function descriptionCell(e: JournalEntry): string {
 
 // Characters XML 1.0 cannot carry (XLSX, DOCX, HTML) and lone surrogates: dropped, so appeal text
 // can never make a document unreadable.
-// eslint-disable-next-line no-control-regex -- the point of this pattern is to match control characters
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- the point of this pattern is to match control characters
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text safe for every format: no XML-illegal characters, CR LF as LF. */
 export function cleanText(s: string): string {

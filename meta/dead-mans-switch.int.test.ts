@@ -31,7 +31,18 @@ describe("dead-man's switch", () => {
   });
 
   const start = (redisUrl: string, prefix: string, path: string) =>
-    startKuzet({ config: parseConfig(`redis: { url: "${redisUrl}", prefix: ${prefix} }\nstorage: { dataDir: "memory://" }\nmeta: { deadMansSwitch: { url: "${base}${path}", everySeconds: 10 } }\n`, PROBES, {}), log: silentLogger, port: 0, host: '127.0.0.1', workers: false, env: {} });
+    startKuzet({
+      config: parseConfig(
+        `redis: { url: "${redisUrl}", prefix: ${prefix} }\nstorage: { dataDir: "memory://" }\nmeta: { deadMansSwitch: { url: "${base}${path}", everySeconds: 10 } }\n`,
+        PROBES,
+        {},
+      ),
+      log: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      workers: false,
+      env: {},
+    });
 
   it('pings at once when ready and again every everySeconds', { timeout: 40_000 }, async () => {
     const prefix = uniqueName('kz-dms');
@@ -58,7 +69,10 @@ describe("dead-man's switch", () => {
       const ready = await fetch(`${k.url}/readyz`);
       assert.equal(ready.status, 503);
       await new Promise((r) => setTimeout(r, 3000));
-      assert.deepEqual(hits.filter((h) => h.path === '/ping/blind'), []);
+      assert.deepEqual(
+        hits.filter((h) => h.path === '/ping/blind'),
+        [],
+      );
     } finally {
       await k.close();
     }

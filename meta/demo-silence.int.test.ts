@@ -26,8 +26,12 @@ describe('a silent demo worker', () => {
 
   it('raises one kuzet.silent for it within 3 check intervals, to the on-call Slack channel, and opens no incident', async () => {
     const pid = worker.child.pid;
-    const beats = async () => ((await call(bed.url, 'GET', '/api/v1/meta/heartbeats', { token: bed.viewer })).json?.workers ?? []) as { id: string; pid: number }[];
-    const mine = await waitFor(async () => (await beats()).find((w) => w.pid === pid), { what: "the worker's heartbeat", timeoutMs: 30_000 });
+    const beats = async () =>
+      ((await call(bed.url, 'GET', '/api/v1/meta/heartbeats', { token: bed.viewer })).json?.workers ?? []) as { id: string; pid: number }[];
+    const mine = await waitFor(async () => (await beats()).find((w) => w.pid === pid), {
+      what: "the worker's heartbeat",
+      timeoutMs: 30_000,
+    });
     await sleep(2000); // a beat or two more, so the last one is recent
     await worker.kill9();
     const died = Date.now();
@@ -42,9 +46,19 @@ describe('a silent demo worker', () => {
     const took = (Date.now() - died) / 1000;
     // 3 intervals without a beat, then one evaluation (every interval/3) and slack for two shared cores.
     assert.ok(took <= 3 * INTERVAL_S + 10, `raised ${took.toFixed(1)} s after the kill`);
-    assert.deepEqual(open.map((e) => e.group), ['worker/astana'], 'the worker, not the region: kuzet start still runs checks');
-    assert.deepEqual(open[0]?.detail.workers.map((w) => w.id), [mine.id]);
-    await waitFor(() => bed.slack.calls.some((c) => /kuzet\.silent/.test(String(c.args.text))), { what: 'the Slack alert', timeoutMs: 30_000 });
+    assert.deepEqual(
+      open.map((e) => e.group),
+      ['worker/astana'],
+      'the worker, not the region: kuzet start still runs checks',
+    );
+    assert.deepEqual(
+      open[0]?.detail.workers.map((w) => w.id),
+      [mine.id],
+    );
+    await waitFor(() => bed.slack.calls.some((c) => /kuzet\.silent/.test(String(c.args.text))), {
+      what: 'the Slack alert',
+      timeoutMs: 30_000,
+    });
     const incidents = await bed.db.query<{ n: string }>('SELECT count(*) AS n FROM incidents');
     assert.equal(Number(incidents[0]?.n), 0, "kuzet's silence is no incident of the portal");
   });

@@ -34,4 +34,10 @@ export interface MetaState {
   lastError: string | null;
 }
 
-export const newMetaState = (now: number): MetaState => ({ startedAt: now, lastEvalAt: null, report: null, heartbeats: [], lastError: null });
+export const newMetaState = (now: number): MetaState => ({
+  startedAt: now,
+  lastEvalAt: null,
+  report: null,
+  heartbeats: [],
+  lastError: null,
+});

@@ -7,12 +7,29 @@ import { silentSubject, type PlaceNames, type SilentGroupShape } from './texts.t
 
 const iso = (v: Date | string | null) => (v === null ? null : formatAstana(v instanceof Date ? v : new Date(v)));
 
-export const episodeView = (r: EpisodeRow) => ({ id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: iso(r.started_at), endedAt: iso(r.ended_at), detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as unknown) : r.detail });
+export const episodeView = (r: EpisodeRow) => ({
+  id: r.id,
+  group: r.grp,
+  scope: r.scope,
+  region: r.region,
+  startedAt: iso(r.started_at),
+  endedAt: iso(r.ended_at),
+  detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as unknown) : r.detail,
+});
 
 /** What a stored episode is about, from the group view kept with it. */
 export function episodeShape(r: EpisodeRow): SilentGroupShape & { group: string } {
   const d = (episodeView(r).detail ?? {}) as Partial<SilentGroupShape>;
-  return { group: r.grp, scope: r.scope, region: r.region, system: d.system, module: d.module, workers: Array.isArray(d.workers) ? d.workers : [], checks: Array.isArray(d.checks) ? d.checks : [], reason: typeof d.reason === 'string' ? d.reason : undefined };
+  return {
+    group: r.grp,
+    scope: r.scope,
+    region: r.region,
+    system: d.system,
+    module: d.module,
+    workers: Array.isArray(d.workers) ? d.workers : [],
+    checks: Array.isArray(d.checks) ? d.checks : [],
+    reason: typeof d.reason === 'string' ? d.reason : undefined,
+  };
 }
 
 /**
@@ -20,9 +37,19 @@ export function episodeShape(r: EpisodeRow): SilentGroupShape & { group: string 
  * (modules by their configured names, see {@link placeNamesOf}): the console's board shows them
  * beside the monitored systems (and apart from their incidents).
  */
-export async function openSilences(db: Queryable, names?: PlaceNames): Promise<{ id: string; group: string; scope: string; region: string; startedAt: string; subject: Record<'kk' | 'ru', string> }[]> {
+export async function openSilences(
+  db: Queryable,
+  names?: PlaceNames,
+): Promise<{ id: string; group: string; scope: string; region: string; startedAt: string; subject: Record<'kk' | 'ru', string> }[]> {
   const rows = await listOpenEpisodes(db);
-  return rows.map((r) => ({ id: r.id, group: r.grp, scope: r.scope, region: r.region, startedAt: episodeView(r).startedAt as string, subject: silentSubject(episodeShape(r), names) }));
+  return rows.map((r) => ({
+    id: r.id,
+    group: r.grp,
+    scope: r.scope,
+    region: r.region,
+    startedAt: episodeView(r).startedAt as string,
+    subject: silentSubject(episodeShape(r), names),
+  }));
 }
 
 /** A silent group as the API shows it, and as it is kept with its episode. */

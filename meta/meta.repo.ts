@@ -27,20 +27,36 @@ export function allOpenEpisodes(db: Queryable): Promise<EpisodeRow[]> {
 
 /** Episodes open now or ended in the last 7 days, newest first (at most 200). */
 export function listRecentEpisodes(db: Queryable): Promise<EpisodeRow[]> {
-  return db.query<EpisodeRow>("SELECT * FROM meta_silences WHERE ended_at IS NULL OR ended_at > now() - interval '7 days' ORDER BY started_at DESC LIMIT 200");
+  return db.query<EpisodeRow>(
+    "SELECT * FROM meta_silences WHERE ended_at IS NULL OR ended_at > now() - interval '7 days' ORDER BY started_at DESC LIMIT 200",
+  );
 }
 
 /** Opens an episode and audits it; false when it is open already (another process raised it). */
-export async function insertEpisode(tx: Queryable, e: { id: string; group: string; scope: string; region: string; startedAt: Date; detail: unknown; deliveries: number }): Promise<boolean> {
-  const r = await tx.query<{ id: string }>('INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING id', [e.id, e.group, e.scope, e.region, e.startedAt.toISOString(), JSON.stringify(e.detail)]);
+export async function insertEpisode(
+  tx: Queryable,
+  e: { id: string; group: string; scope: string; region: string; startedAt: Date; detail: unknown; deliveries: number },
+): Promise<boolean> {
+  const r = await tx.query<{ id: string }>(
+    'INSERT INTO meta_silences (id, grp, scope, region, started_at, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING id',
+    [e.id, e.group, e.scope, e.region, e.startedAt.toISOString(), JSON.stringify(e.detail)],
+  );
   if (r.length === 0) return false;
-  await audit(tx, { actor: 'system:meta', action: 'meta.silent.raise', subject: e.id, after: { group: e.group, deliveries: e.deliveries } });
+  await audit(tx, {
+    actor: 'system:meta',
+    action: 'meta.silent.raise',
+    subject: e.id,
+    after: { group: e.group, deliveries: e.deliveries },
+  });
   return true;
 }
 
 /** Ends an open episode and audits it; false when it had ended already. */
 export async function endEpisode(tx: Queryable, id: string, at: Date): Promise<boolean> {
-  const r = await tx.query<{ id: string }>('UPDATE meta_silences SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id', [id, at.toISOString()]);
+  const r = await tx.query<{ id: string }>('UPDATE meta_silences SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL RETURNING id', [
+    id,
+    at.toISOString(),
+  ]);
   if (r.length === 0) return false;
   await audit(tx, { actor: 'system:meta', action: 'meta.silent.resolve', subject: id });
   return true;

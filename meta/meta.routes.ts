@@ -14,10 +14,15 @@ import { registerMetaMetrics } from './metrics.ts';
 type SilentDeps = Pick<MetaDeps, 'db' | 'config'>;
 
 /** Open and recent episodes, or why the database could not say. */
-async function storedEpisodes(d: SilentDeps): Promise<{ open: ReturnType<typeof episodeView>[] | null; recent: ReturnType<typeof episodeView>[] | null; database?: string }> {
+async function storedEpisodes(
+  d: SilentDeps,
+): Promise<{ open: ReturnType<typeof episodeView>[] | null; recent: ReturnType<typeof episodeView>[] | null; database?: string }> {
   try {
     const rows = await withTimeout(listRecentEpisodes(d.db()), 3000);
-    return { open: rows.filter((r) => r.ended_at === null).map(episodeView), recent: rows.filter((r) => r.ended_at !== null).map(episodeView) };
+    return {
+      open: rows.filter((r) => r.ended_at === null).map(episodeView),
+      recent: rows.filter((r) => r.ended_at !== null).map(episodeView),
+    };
   } catch (e) {
     return { open: null, recent: null, database: `unavailable: ${(e as Error).message}` };
   }
@@ -34,7 +39,14 @@ const silent = (d: SilentDeps, st: MetaState) => async (ctx: Context) => {
     silenceIntervals: d.config().meta?.silenceIntervals ?? 3,
     evaluatedAt: st.lastEvalAt ? formatAstana(new Date(st.lastEvalAt)) : null,
     live: st.report ? st.report.groups.map(groupView) : [],
-    regions: st.report ? st.report.regions.map((r) => ({ region: r.region, intervalSeconds: r.intervalMs / 1000, thresholdSeconds: r.thresholdMs / 1000, liveWorkers: r.liveWorkers })) : [],
+    regions: st.report
+      ? st.report.regions.map((r) => ({
+          region: r.region,
+          intervalSeconds: r.intervalMs / 1000,
+          thresholdSeconds: r.thresholdMs / 1000,
+          liveWorkers: r.liveWorkers,
+        }))
+      : [],
     open,
     recent,
     ...(database ? { database } : {}),
@@ -52,11 +64,23 @@ const heartbeats = (d: Pick<MetaDeps, 'redis' | 'prefix'>) => async (ctx: Contex
     throw new UnavailableError(`Redis: ${(e as Error).message}`, e);
   }
   const now = Date.now();
-  const page = pageOfList(ctx, hbs.sort((a, b) => a.id.localeCompare(b.id)), (h) => h.id);
+  const page = pageOfList(
+    ctx,
+    hbs.sort((a, b) => a.id.localeCompare(b.id)),
+    (h) => h.id,
+  );
   ctx.body = {
     at: formatAstana(new Date(now)),
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-    workers: page.items.map((h) => ({ id: h.id, host: h.host, pid: h.pid, regions: h.regions, startedAt: formatAstana(new Date(h.startedAt)), lastBeat: formatAstana(new Date(h.at)), ageSeconds: Math.max(0, (now - h.at) / 1000) })),
+    workers: page.items.map((h) => ({
+      id: h.id,
+      host: h.host,
+      pid: h.pid,
+      regions: h.regions,
+      startedAt: formatAstana(new Date(h.startedAt)),
+      lastBeat: formatAstana(new Date(h.at)),
+      ageSeconds: Math.max(0, (now - h.at) / 1000),
+    })),
   };
 };
 

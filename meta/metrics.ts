@@ -11,7 +11,13 @@ export type MetaMetrics = ReturnType<typeof createMetrics>;
 const metricsOf = new WeakMap<object, MetaMetrics>();
 
 /** Every queue the watcher reads. */
-export const queueNamesOf = (cfg: KuzetConfig) => [...cfg.regions.map(checkQueueName), MAINTENANCE_QUEUE, DELIVERY_QUEUE, SCHEDULE_QUEUE, EVENTS_QUEUE];
+export const queueNamesOf = (cfg: KuzetConfig) => [
+  ...cfg.regions.map(checkQueueName),
+  MAINTENANCE_QUEUE,
+  DELIVERY_QUEUE,
+  SCHEDULE_QUEUE,
+  EVENTS_QUEUE,
+];
 
 /**
  * The meta-monitoring metrics of this kuzet, registered once and at once (the API mounts this part
@@ -38,7 +44,8 @@ export function zeroSilent(m: MetaMetrics, cfg: KuzetConfig): void {
 
 function createMetrics(r: Registry) {
   const c = METRIC_CATALOGUE;
-  const gauge = (m: { name: string; help: string; labels: readonly string[] }) => new Gauge({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [r] });
+  const gauge = (m: { name: string; help: string; labels: readonly string[] }) =>
+    new Gauge({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [r] });
   return {
     queueDepth: gauge(c.queueDepth),
     queueLag: gauge(c.queueLag),

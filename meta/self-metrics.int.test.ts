@@ -45,15 +45,30 @@ notifications:
 
   it('exposes every series the issue names', async () => {
     const text = await metrics();
-    for (const t of ['kuzet_queue_depth gauge', 'kuzet_queue_lag_seconds gauge', 'kuzet_job_failures_total counter', 'kuzet_outbox_backlog gauge', 'kuzet_notice_dead_letters gauge', 'kuzet_sla_open gauge', 'kuzet_newest_result_age_seconds gauge', 'kuzet_worker_heartbeat_age_seconds gauge', 'kuzet_silent gauge']) {
+    for (const t of [
+      'kuzet_queue_depth gauge',
+      'kuzet_queue_lag_seconds gauge',
+      'kuzet_job_failures_total counter',
+      'kuzet_outbox_backlog gauge',
+      'kuzet_notice_dead_letters gauge',
+      'kuzet_sla_open gauge',
+      'kuzet_newest_result_age_seconds gauge',
+      'kuzet_worker_heartbeat_age_seconds gauge',
+      'kuzet_silent gauge',
+    ]) {
       assert.match(text, new RegExp(`^# TYPE ${t}$`, 'm'), t);
     }
-    await waitFor(async () => /^kuzet_queue_lag_seconds\{queue="checks-astana"\} 0$/m.test(await metrics()), { what: 'the check queue watched', timeoutMs: 20_000 });
+    await waitFor(async () => /^kuzet_queue_lag_seconds\{queue="checks-astana"\} 0$/m.test(await metrics()), {
+      what: 'the check queue watched',
+      timeoutMs: 20_000,
+    });
     assert.match(await metrics(), /^kuzet_notice_dead_letters\{channel="oncall"\} 0$/m);
   });
 
   it('counts a dead delivery as a dead letter of its channel', async () => {
-    await k.db.query("INSERT INTO notice_deliveries (key, event, channel, recipient, state, payload) VALUES ('self-metrics|oncall|#oncall', 'self-metrics', 'oncall', '#oncall', 'dead', '{}'::jsonb)");
+    await k.db.query(
+      "INSERT INTO notice_deliveries (key, event, channel, recipient, state, payload) VALUES ('self-metrics|oncall|#oncall', 'self-metrics', 'oncall', '#oncall', 'dead', '{}'::jsonb)",
+    );
     assert.match(await metrics(), /^kuzet_notice_dead_letters\{channel="oncall"\} 1$/m);
   });
 
@@ -61,13 +76,20 @@ notifications:
     const name = checkQueueName('astana');
     // BullMQ does not close a connection it was given: this one is disconnected below, or the test process never exits.
     const workerConnection = redis.duplicate();
-    const worker = new Worker(name, async () => {
-      throw new Error('deliberate failure');
-    }, { connection: workerConnection, prefix });
+    const worker = new Worker(
+      name,
+      async () => {
+        throw new Error('deliberate failure');
+      },
+      { connection: workerConnection, prefix },
+    );
     const queue = new Queue(name, { connection: redis, prefix });
     try {
       await queue.add('self-metrics', {}, { attempts: 1, removeOnFail: true });
-      await waitFor(async () => /^kuzet_job_failures_total\{queue="checks-astana"\} 1$/m.test(await metrics()), { what: 'the failure counted', timeoutMs: 20_000 });
+      await waitFor(async () => /^kuzet_job_failures_total\{queue="checks-astana"\} 1$/m.test(await metrics()), {
+        what: 'the failure counted',
+        timeoutMs: 20_000,
+      });
     } finally {
       await worker.close();
       await queue.close();

@@ -62,7 +62,22 @@ export function findProbeErrors(current: readonly CurrentResult[]): SilentGroup[
     if (r.ok || r.errorKind !== MONITOR_ERROR_KIND) continue;
     const group = `probe/${r.region}/${r.system}/${r.module}`;
     let g = groups.get(group);
-    if (!g) groups.set(group, (g = { group, scope: 'probe', region: r.region, system: r.system, module: r.module, lastHeard: r.since, thresholdMs: 0, workers: [], checks: [], reason: r.message }));
+    if (!g)
+      groups.set(
+        group,
+        (g = {
+          group,
+          scope: 'probe',
+          region: r.region,
+          system: r.system,
+          module: r.module,
+          lastHeard: r.since,
+          thresholdMs: 0,
+          workers: [],
+          checks: [],
+          reason: r.message,
+        }),
+      );
     g.lastHeard = Math.min(g.lastHeard, r.since);
     g.checks.push({ key: r.key, lastResult: r.at });
   }
@@ -119,7 +134,12 @@ export function findSilences(input: SilenceInput): SilenceReport {
   const groups: SilentGroup[] = [];
   const replaced = new Set<string>();
   for (const hb of input.heartbeats) {
-    if (input.heartbeats.some((o) => o.id !== hb.id && o.host === hb.host && sameRegions(o.regions, hb.regions) && o.startedAt > hb.at - 1 && o.at > hb.at)) replaced.add(hb.id);
+    if (
+      input.heartbeats.some(
+        (o) => o.id !== hb.id && o.host === hb.host && sameRegions(o.regions, hb.regions) && o.startedAt > hb.at - 1 && o.at > hb.at,
+      )
+    )
+      replaced.add(hb.id);
   }
   const alive = input.heartbeats.filter((hb) => !replaced.has(hb.id));
   const regions: SilenceReport['regions'] = [];
@@ -141,16 +161,33 @@ export function findSilences(input: SilenceInput): SilenceReport {
       .map((c) => ({ c, last: input.latest(c.key, region) }))
       .filter(({ c, last }) => graceOver && now - Math.max(last ?? 0, input.startedAt, liveSince) > factor * c.check.intervalMs);
     const workerRows = dead.map((hb) => ({ id: hb.id, host: hb.host, lastBeat: hb.at }));
-    const checkRows = (xs: typeof stale) => xs.map(({ c, last }) => ({ key: c.key, lastResult: last ?? null })).sort((a, b) => a.key.localeCompare(b.key));
+    const checkRows = (xs: typeof stale) =>
+      xs.map(({ c, last }) => ({ key: c.key, lastResult: last ?? null })).sort((a, b) => a.key.localeCompare(b.key));
     if (live.length === 0 && graceOver) {
       const newest = Math.max(input.startedAt, ...workers.map((hb) => hb.at));
       if (now - newest > thresholdMs) {
-        groups.push({ group: `region/${region}`, scope: 'region', region, lastHeard: newest, thresholdMs, workers: workerRows, checks: checkRows(stale) });
+        groups.push({
+          group: `region/${region}`,
+          scope: 'region',
+          region,
+          lastHeard: newest,
+          thresholdMs,
+          workers: workerRows,
+          checks: checkRows(stale),
+        });
         continue;
       }
     }
     if (dead.length > 0) {
-      groups.push({ group: `worker/${region}`, scope: 'worker', region, lastHeard: Math.min(...dead.map((hb) => hb.at)), thresholdMs, workers: workerRows, checks: [] });
+      groups.push({
+        group: `worker/${region}`,
+        scope: 'worker',
+        region,
+        lastHeard: Math.min(...dead.map((hb) => hb.at)),
+        thresholdMs,
+        workers: workerRows,
+        checks: [],
+      });
     }
     // Late results while no worker of the region has beaten for an interval: the workers are the
     // cause, and the region's own verdict follows; raising per module first would be the storm.
@@ -162,7 +199,17 @@ export function findSilences(input: SilenceInput): SilenceReport {
     }
     for (const [k, xs] of byModule) {
       const [system, module] = k.split('/') as [string, string];
-      groups.push({ group: `checks/${region}/${k}`, scope: 'checks', region, system, module, lastHeard: Math.min(...xs.map((x) => Math.max(x.last ?? 0, input.startedAt))), thresholdMs, workers: [], checks: checkRows(xs) });
+      groups.push({
+        group: `checks/${region}/${k}`,
+        scope: 'checks',
+        region,
+        system,
+        module,
+        lastHeard: Math.min(...xs.map((x) => Math.max(x.last ?? 0, input.startedAt))),
+        thresholdMs,
+        workers: [],
+        checks: checkRows(xs),
+      });
     }
   }
   return { groups: groups.sort((a, b) => a.group.localeCompare(b.group)), replaced: [...replaced], regions };

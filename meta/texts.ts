@@ -43,20 +43,23 @@ export interface SilentGroupShape {
   reason?: string | undefined;
 }
 
-const what = (g: SilentGroupShape, names?: PlaceNames) => (g.scope === 'probe' ? probeWhat(g, names) : {
-  ru:
-    g.scope === 'region'
-      ? `регион ${g.region}: ни один исполнитель проверок не отвечает`
-      : g.scope === 'worker'
-        ? `регион ${g.region}: исполнители проверок молчат (${g.workers.map((w) => w.id).join(', ')})`
-        : `регион ${g.region}, ${place(g, 'ru', names)}: нет свежих результатов проверок (${g.checks.length})`,
-  kk:
-    g.scope === 'region'
-      ? `${g.region} өңірі: тексеру орындаушыларының ешқайсысы жауап бермейді`
-      : g.scope === 'worker'
-        ? `${g.region} өңірі: тексеру орындаушылары үнсіз (${g.workers.map((w) => w.id).join(', ')})`
-        : `${g.region} өңірі, ${place(g, 'kk', names)}: тексерулердің жаңа нәтижелері жоқ (${g.checks.length})`,
-});
+const what = (g: SilentGroupShape, names?: PlaceNames) =>
+  g.scope === 'probe'
+    ? probeWhat(g, names)
+    : {
+        ru:
+          g.scope === 'region'
+            ? `регион ${g.region}: ни один исполнитель проверок не отвечает`
+            : g.scope === 'worker'
+              ? `регион ${g.region}: исполнители проверок молчат (${g.workers.map((w) => w.id).join(', ')})`
+              : `регион ${g.region}, ${place(g, 'ru', names)}: нет свежих результатов проверок (${g.checks.length})`,
+        kk:
+          g.scope === 'region'
+            ? `${g.region} өңірі: тексеру орындаушыларының ешқайсысы жауап бермейді`
+            : g.scope === 'worker'
+              ? `${g.region} өңірі: тексеру орындаушылары үнсіз (${g.workers.map((w) => w.id).join(', ')})`
+              : `${g.region} өңірі, ${place(g, 'kk', names)}: тексерулердің жаңа нәтижелері жоқ (${g.checks.length})`,
+      };
 
 const probeWhat = (g: SilentGroupShape, names: PlaceNames | undefined) => ({
   ru: `регион ${g.region}, ${place(g, 'ru', names)}: kuzet не может выполнить проверки (${g.checks.length}), их состояние неизвестно${g.reason ? `: ${g.reason}` : ''}`,
@@ -76,18 +79,30 @@ export function silentTexts(g: SilentGroup, episodeId: string, names?: PlaceName
   const since = formatAstana(new Date(g.lastHeard));
   if (g.scope === 'probe') {
     const name = alertName(g.scope);
-    const list = g.checks.slice(0, 20).map((c) => `• ${c.key}`).join('\n');
+    const list = g.checks
+      .slice(0, 20)
+      .map((c) => `• ${c.key}`)
+      .join('\n');
     return {
       ru: { title: `${name}: ${w.ru}`, text: `С ${since}.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.\n${list}` },
       kk: { title: `${name}: ${w.kk}`, text: `${since} бастап.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.\n${list}` },
     };
   }
-  const checks = g.checks.slice(0, 20).map((c) => `• ${c.key}${c.lastResult ? ` (${formatAstana(new Date(c.lastResult))})` : ''}`).join('\n');
+  const checks = g.checks
+    .slice(0, 20)
+    .map((c) => `• ${c.key}${c.lastResult ? ` (${formatAstana(new Date(c.lastResult))})` : ''}`)
+    .join('\n');
   const more = g.checks.length > 20 ? `\n… +${g.checks.length - 20}` : '';
   const tail = checks ? `\n${checks}${more}` : '';
   return {
-    ru: { title: `kuzet.silent: ${w.ru}`, text: `Последний сигнал: ${since}; порог ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.${tail}` },
-    kk: { title: `kuzet.silent: ${w.kk}`, text: `Соңғы белгі: ${since}; шек ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.${tail}` },
+    ru: {
+      title: `kuzet.silent: ${w.ru}`,
+      text: `Последний сигнал: ${since}; порог ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.ru}\nЭпизод ${episodeId}.${tail}`,
+    },
+    kk: {
+      title: `kuzet.silent: ${w.kk}`,
+      text: `Соңғы белгі: ${since}; шек ${g.thresholdMs / 1000} с.\n${NOT_DOWNTIME.kk}\nЭпизод ${episodeId}.${tail}`,
+    },
   };
 }
 
@@ -105,7 +120,13 @@ function episodePlace(g: SilentGroupShape, lang: Lang, names: PlaceNames | undef
 export function resolvedTexts(g: SilentGroupShape & { group: string }, episodeId: string, endedAt: Date, names?: PlaceNames): Texts {
   const at = formatAstana(endedAt);
   return {
-    ru: { title: `kuzet.silent снят: ${episodePlace(g, 'ru', names)} (${g.group})`, text: `Сигналы снова поступают с ${at}. Эпизод ${episodeId}.` },
-    kk: { title: `kuzet.silent алынды: ${episodePlace(g, 'kk', names)} (${g.group})`, text: `Белгілер ${at} бастап қайта келеді. Эпизод ${episodeId}.` },
+    ru: {
+      title: `kuzet.silent снят: ${episodePlace(g, 'ru', names)} (${g.group})`,
+      text: `Сигналы снова поступают с ${at}. Эпизод ${episodeId}.`,
+    },
+    kk: {
+      title: `kuzet.silent алынды: ${episodePlace(g, 'kk', names)} (${g.group})`,
+      text: `Белгілер ${at} бастап қайта келеді. Эпизод ${episodeId}.`,
+    },
   };
 }

@@ -51,7 +51,18 @@ function boardRegions(d: Pick<MetaDeps, 'status' | 'config'>) {
 function currentProbeErrors(d: Pick<MetaDeps, 'status' | 'config'>): SilentGroup[] {
   const rows: CurrentResult[] = [];
   for (const { sys, t, ch, rg } of boardRegions(d)) {
-    if (rg.ok === false && rg.at && rg.since) rows.push({ key: ch.key, region: rg.region, system: sys.id, module: t.module ?? t.id, ok: false, errorKind: rg.errorKind, message: rg.message, at: Date.parse(rg.at), since: Date.parse(rg.since) });
+    if (rg.ok === false && rg.at && rg.since)
+      rows.push({
+        key: ch.key,
+        region: rg.region,
+        system: sys.id,
+        module: t.module ?? t.id,
+        ok: false,
+        errorKind: rg.errorKind,
+        message: rg.message,
+        at: Date.parse(rg.at),
+        since: Date.parse(rg.since),
+      });
   }
   return findProbeErrors(rows);
 }
@@ -131,7 +142,9 @@ export class MetaWatcher {
   private async recoverEmptyRedis(redis: Redis): Promise<void> {
     const created = await redis.set(this.epochKey, String(Date.now()), 'NX');
     if (created !== 'OK') return;
-    this.d.log.warn('meta-monitoring: Redis came back without its data; re-creating the check schedulers and re-queueing pending deliveries');
+    this.d.log.warn(
+      'meta-monitoring: Redis came back without its data; re-creating the check schedulers and re-queueing pending deliveries',
+    );
     const scheduler = new CheckScheduler(redis, this.d.prefix());
     try {
       await scheduler.reconcile(this.d.config());
@@ -156,7 +169,8 @@ export class MetaWatcher {
     zeroSilent(this.m, this.d.config());
     for (const g of report.groups) this.m.silent.set({ scope: g.scope, id: g.group }, 1);
     this.m.heartbeatAge.reset();
-    for (const hb of this.state.heartbeats) for (const region of hb.regions) this.m.heartbeatAge.set({ worker: hb.id, region }, Math.max(0, (now - hb.at) / 1000));
+    for (const hb of this.state.heartbeats)
+      for (const region of hb.regions) this.m.heartbeatAge.set({ worker: hb.id, region }, Math.max(0, (now - hb.at) / 1000));
     const newest = new Map<string, number>();
     for (const [k, at] of latest) {
       const region = k.split('\u0000')[1] as string;
@@ -182,7 +196,14 @@ export class MetaWatcher {
     const redis = this.d.redis();
     if (redis) await this.readHeartbeats(redis);
     const latest = latestResults(this.d);
-    const silences = findSilences({ now, startedAt: this.state.startedAt, config: this.d.config(), heartbeats: this.state.heartbeats, latest: (k, r) => latest.get(`${k}\u0000${r}`), factor: this.d.config().meta?.silenceIntervals ?? 3 });
+    const silences = findSilences({
+      now,
+      startedAt: this.state.startedAt,
+      config: this.d.config(),
+      heartbeats: this.state.heartbeats,
+      latest: (k, r) => latest.get(`${k}\u0000${r}`),
+      factor: this.d.config().meta?.silenceIntervals ?? 3,
+    });
     const report = { ...silences, groups: [...silences.groups, ...currentProbeErrors(this.d)] };
     this.state.report = report;
     this.state.lastEvalAt = now;
@@ -217,20 +238,54 @@ export class MetaWatcher {
   private async raise(g: SilentGroup, now: number): Promise<void> {
     const id = `${g.group}@${new Date(now).toISOString()}`;
     const cfg = this.d.config();
-    const rows: DeliveryRow[] = fanOut(`kuzet.silent|${id}`, { threadKey: `kuzet.silent|${id}`, texts: silentTexts(g, id, placeNamesOf(cfg)), data: { alert: alertName(g.scope), episode: id, group: g.group, scope: g.scope, region: g.region } }, cfg.notifications.channels, [], { chat: true });
+    const rows: DeliveryRow[] = fanOut(
+      `kuzet.silent|${id}`,
+      {
+        threadKey: `kuzet.silent|${id}`,
+        texts: silentTexts(g, id, placeNamesOf(cfg)),
+        data: { alert: alertName(g.scope), episode: id, group: g.group, scope: g.scope, region: g.region },
+      },
+      cfg.notifications.channels,
+      [],
+      { chat: true },
+    );
     const inserted = await this.d.db().transaction(async (tx) => {
-      if (!(await insertEpisode(tx, { id, group: g.group, scope: g.scope, region: g.region, startedAt: new Date(now), detail: groupView(g), deliveries: rows.length }))) return false; // already open (another process raised it)
+      if (
+        !(await insertEpisode(tx, {
+          id,
+          group: g.group,
+          scope: g.scope,
+          region: g.region,
+          startedAt: new Date(now),
+          detail: groupView(g),
+          deliveries: rows.length,
+        }))
+      )
+        return false; // already open (another process raised it)
       await insertDeliveries(tx, rows);
       return true;
     });
     if (!inserted) return;
-    this.d.log.warn({ episode: id, group: g.group, checks: g.checks.length, workers: g.workers.length, ...(g.reason ? { reason: g.reason } : {}) }, `${alertName(g.scope)} raised`);
+    this.d.log.warn(
+      { episode: id, group: g.group, checks: g.checks.length, workers: g.workers.length, ...(g.reason ? { reason: g.reason } : {}) },
+      `${alertName(g.scope)} raised`,
+    );
     await this.d.notices.deliveries?.enqueue(rows).catch((e: unknown) => this.warnings.warn('queueing a kuzet.silent delivery', e));
   }
 
   private async resolve(ep: EpisodeRow, now: number): Promise<void> {
     const cfg = this.d.config();
-    const rows = fanOut(`kuzet.silent.resolved|${ep.id}`, { threadKey: `kuzet.silent|${ep.id}`, texts: resolvedTexts(episodeShape(ep), ep.id, new Date(now), placeNamesOf(cfg)), data: { alert: 'kuzet.silent', resolved: true, episode: ep.id, group: ep.grp } }, cfg.notifications.channels, [], { chat: true });
+    const rows = fanOut(
+      `kuzet.silent.resolved|${ep.id}`,
+      {
+        threadKey: `kuzet.silent|${ep.id}`,
+        texts: resolvedTexts(episodeShape(ep), ep.id, new Date(now), placeNamesOf(cfg)),
+        data: { alert: 'kuzet.silent', resolved: true, episode: ep.id, group: ep.grp },
+      },
+      cfg.notifications.channels,
+      [],
+      { chat: true },
+    );
     const updated = await this.d.db().transaction(async (tx) => {
       if (!(await endEpisode(tx, ep.id, new Date(now)))) return false;
       await insertDeliveries(tx, rows);

@@ -13,8 +13,26 @@ import type { Lang, NoticeSubject } from './model.ts';
 /** Criticality levels in words (docs/rules.md §3): the journal's words, one table for every text kuzet writes. */
 export const LEVEL_TEXT = LEVEL_WORDS;
 const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
-  kk: { acceptanceEnd: 'өтінімдерді қабылдауды аяқтау', opening: 'өтінімдерді ашу', admission: 'қатысуға жіберу', results: 'қорытындылар шығару', contractSigning: 'шартқа қол қою', complaints: 'шағымдану', auctionBidding: 'аукцион', discussionEnd: 'талқылаудың аяқталуы' },
-  ru: { acceptanceEnd: 'окончание приема заявок', opening: 'вскрытие заявок', admission: 'допуск', results: 'подведение итогов', contractSigning: 'подписание договора', complaints: 'обжалование', auctionBidding: 'аукцион', discussionEnd: 'окончание обсуждения' },
+  kk: {
+    acceptanceEnd: 'өтінімдерді қабылдауды аяқтау',
+    opening: 'өтінімдерді ашу',
+    admission: 'қатысуға жіберу',
+    results: 'қорытындылар шығару',
+    contractSigning: 'шартқа қол қою',
+    complaints: 'шағымдану',
+    auctionBidding: 'аукцион',
+    discussionEnd: 'талқылаудың аяқталуы',
+  },
+  ru: {
+    acceptanceEnd: 'окончание приема заявок',
+    opening: 'вскрытие заявок',
+    admission: 'допуск',
+    results: 'подведение итогов',
+    contractSigning: 'подписание договора',
+    complaints: 'обжалование',
+    auctionBidding: 'аукцион',
+    discussionEnd: 'окончание обсуждения',
+  },
 };
 
 const at = (iso: string | undefined) => (iso ? formatAstana(new Date(iso)) : null);
@@ -39,7 +57,11 @@ export function moduleLabels(modules: readonly string[], names: ModuleNameTable 
   });
 }
 
-export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: string; version: number; moduleNames?: ModuleNameTable | undefined }): TemplateData {
+export function templateData(
+  s: NoticeSubject,
+  lang: Lang,
+  extra: { systemName: string; version: number; moduleNames?: ModuleNameTable | undefined },
+): TemplateData {
   const modules = moduleLabels(s.modules, extra.moduleNames, lang);
   const extendedUntil = s.extensions.reduce<string | null>((m, e) => (m === null || e.extended > m ? e.extended : m), null);
   return {
@@ -61,7 +83,13 @@ export function templateData(s: NoticeSubject, lang: Lang, extra: { systemName: 
     endsAt: human(s.endsAt),
     plannedFixAt: human(s.plannedFixAt),
     resolvedAt: human(s.resolvedAt),
-    extensions: s.extensions.map((e) => ({ subject: e.subject, deadline: DEADLINE_TEXT[lang][e.deadline] ?? e.deadline, original: human(e.original), extended: human(e.extended), rule: e.rule })),
+    extensions: s.extensions.map((e) => ({
+      subject: e.subject,
+      deadline: DEADLINE_TEXT[lang][e.deadline] ?? e.deadline,
+      original: human(e.original),
+      extended: human(e.extended),
+      rule: e.rule,
+    })),
     hasExtensions: s.extensions.length > 0,
     extendedUntil: human(extendedUntil),
     affected: s.affected.map((a) => ({ announcement: a.announcement, lot: a.lot ?? null })),
@@ -96,7 +124,9 @@ export function publishedFields(s: NoticeSubject) {
  * built by another code path hashes the same, so it is not re-published (and re-notified) for nothing.
  */
 export function contentHash(s: NoticeSubject): string {
-  return createHash('sha256').update(stringify(publishedFields(s)) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(stringify(publishedFields(s)) ?? '')
+    .digest('hex');
 }
 
 /**
@@ -104,7 +134,9 @@ export function contentHash(s: NoticeSubject): string {
  * Read only to recognise a notice published before the change, so an upgrade re-publishes nothing.
  */
 export function legacyContentHash(s: NoticeSubject): string {
-  return createHash('sha256').update(JSON.stringify(publishedFields(s))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(publishedFields(s)))
+    .digest('hex');
 }
 
 export interface NoticeClock {
@@ -123,7 +155,12 @@ export function noticeClocks(s: NoticeSubject, publishedAt: Date | null, policie
   return timers.map((t) => {
     const timer = t.id as SlaTimerId;
     const due = timerDueAtMs(t, Date.parse(s.confirmedAt as string));
-    return { timer, dueAt: formatAstana(due), metAt: publishedAt ? formatAstana(publishedAt) : null, met: publishedAt ? publishedAt.getTime() <= due : null };
+    return {
+      timer,
+      dueAt: formatAstana(due),
+      metAt: publishedAt ? formatAstana(publishedAt) : null,
+      met: publishedAt ? publishedAt.getTime() <= due : null,
+    };
   });
 }
 

@@ -14,7 +14,10 @@ const deliveries = new Deliveries({
   db,
   connection,
   prefix,
-  channels: () => (smtpUrl.startsWith('slack:') ? [{ id: 'slack', type: 'slack', token: 'xoxb-crash-test', channel: '#crash', apiUrl: smtpUrl.slice('slack:'.length) }] : [{ id: 'mail', type: 'email', smtpUrl, from: 'kuzet@operator.kz', to: [] }]),
+  channels: () =>
+    smtpUrl.startsWith('slack:')
+      ? [{ id: 'slack', type: 'slack', token: 'xoxb-crash-test', channel: '#crash', apiUrl: smtpUrl.slice('slack:'.length) }]
+      : [{ id: 'mail', type: 'email', smtpUrl, from: 'kuzet@operator.kz', to: [] }],
   log: silentLogger,
   concurrency: 1,
   lockDurationMs: 2_000,

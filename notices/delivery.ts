@@ -22,7 +22,14 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
-import { CHANNELS, type ChannelConfig, type ChannelMessage, type ChannelRegistry, type EmailRecipient, type ThreadStore } from './channels/index.ts';
+import {
+  CHANNELS,
+  type ChannelConfig,
+  type ChannelMessage,
+  type ChannelRegistry,
+  type EmailRecipient,
+  type ThreadStore,
+} from './channels/index.ts';
 import * as repo from './delivery.repo.ts';
 import type { DeliveryPayload, DeliveryRow, DeliveryState } from './delivery.repo.ts';
 
@@ -52,7 +59,13 @@ export function fanOut(
     served.add(cfg.type);
     for (const r of channel.recipients(cfg, { chat: opts.chat !== false, people })) {
       const key = channel.idempotencyKey(event, cfg.id, r.recipient);
-      rows.push({ key, event, channel: cfg.id, recipient: r.recipient, payload: { ...payload, priority: r.priority, ...(r.unsubscribeUrl ? { unsubscribeUrl: r.unsubscribeUrl } : {}) } });
+      rows.push({
+        key,
+        event,
+        channel: cfg.id,
+        recipient: r.recipient,
+        payload: { ...payload, priority: r.priority, ...(r.unsubscribeUrl ? { unsubscribeUrl: r.unsubscribeUrl } : {}) },
+      });
     }
   }
   return rows;
@@ -109,7 +122,14 @@ export class Deliveries {
       rows.map((r) => ({
         name: 'deliver',
         data: { key: r.key },
-        opts: { jobId: jobIdOf(r.key), attempts: this.o.attempts ?? 8, backoff: { type: 'exponential', delay: this.o.backoffMs ?? 5_000 }, priority: r.payload.priority, removeOnComplete: true, removeOnFail: 1000 },
+        opts: {
+          jobId: jobIdOf(r.key),
+          attempts: this.o.attempts ?? 8,
+          backoff: { type: 'exponential', delay: this.o.backoffMs ?? 5_000 },
+          priority: r.payload.priority,
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
       })),
     );
   }
@@ -129,7 +149,10 @@ export class Deliveries {
     });
     this.worker.on('error', () => undefined);
     const every = this.o.sweepEveryMs ?? 30_000;
-    this.sweeper = setInterval(() => void this.sweep().catch((e: unknown) => this.o.log.warn({ err: (e as Error).message }, 'delivery sweep failed')), every);
+    this.sweeper = setInterval(
+      () => void this.sweep().catch((e: unknown) => this.o.log.warn({ err: (e as Error).message }, 'delivery sweep failed')),
+      every,
+    );
     this.sweeper.unref();
   }
 
@@ -145,8 +168,19 @@ export class Deliveries {
       throw new UnrecoverableError(`channel "${row.channel}" is no longer configured`);
     }
     await repo.markSending(db, row.key);
-    const msg: ChannelMessage = { key: row.key, event: row.event, threadKey: row.payload.threadKey, recipient: row.recipient, texts: row.payload.texts, data: row.payload.data, unsubscribeUrl: row.payload.unsubscribeUrl, resumed: row.state === 'sending' };
-    const r = await this.gated(cfg.type, channel.concurrency, () => channel.send(cfg, msg, { signal: this.abort.signal, threads: this.threads }));
+    const msg: ChannelMessage = {
+      key: row.key,
+      event: row.event,
+      threadKey: row.payload.threadKey,
+      recipient: row.recipient,
+      texts: row.payload.texts,
+      data: row.payload.data,
+      unsubscribeUrl: row.payload.unsubscribeUrl,
+      resumed: row.state === 'sending',
+    };
+    const r = await this.gated(cfg.type, channel.concurrency, () =>
+      channel.send(cfg, msg, { signal: this.abort.signal, threads: this.threads }),
+    );
     if (r.ok) {
       await repo.markSent(db, row.key);
       return 'sent';
@@ -176,7 +210,10 @@ export class Deliveries {
 
   private async dead(row: { key: string; channel: string; recipient: string }, error: string) {
     await repo.markDead(this.o.db, row.key, error);
-    this.o.log.error({ key: row.key, channel: row.channel, recipient: row.recipient, err: error }, 'notice delivery failed for good: moved to the dead-letter list');
+    this.o.log.error(
+      { key: row.key, channel: row.channel, recipient: row.recipient, err: error },
+      'notice delivery failed for good: moved to the dead-letter list',
+    );
     this.o.onDead?.({ key: row.key, channel: row.channel, recipient: row.recipient, error });
   }
 
@@ -193,7 +230,11 @@ export class Deliveries {
   }
 
   /** One page of deliveries, the newest first; a position is (created_at in microseconds, key). */
-  async listPage(o: { state?: string | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: DeliveryState[]; next?: [number, string] }> {
+  async listPage(o: {
+    state?: string | undefined;
+    limit: number;
+    after?: readonly [number, string] | undefined;
+  }): Promise<{ items: DeliveryState[]; next?: [number, string] }> {
     return repo.deliveriesPage(this.o.db, o);
   }
 

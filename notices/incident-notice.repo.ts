@@ -7,12 +7,17 @@ import type { Queryable } from '../core/db.ts';
 
 /** E-mails of the incident's own appeals and of the appeals linked to it, in appeal order. */
 export async function reporterEmails(db: Queryable, incidentId: string): Promise<{ email: string }[]> {
-  return db.query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [incidentId]);
+  return db.query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY id', [
+    incidentId,
+  ]);
 }
 
 /** The e-mail of one appeal of the incident (`appealId`), or of its first appeal when null. */
 export async function appealUserEmail(db: Queryable, incidentId: string, appealId: string | null): Promise<{ email: string }[]> {
-  return db.query<{ email: string }>('SELECT email FROM appeals WHERE incident_id = $1 AND ($2::text IS NULL OR id::text = $2) ORDER BY id LIMIT 1', [incidentId, appealId]);
+  return db.query<{ email: string }>(
+    'SELECT email FROM appeals WHERE incident_id = $1 AND ($2::text IS NULL OR id::text = $2) ORDER BY id LIMIT 1',
+    [incidentId, appealId],
+  );
 }
 
 /** The suppliers of the procurements (`announcement/lot` ids). */
@@ -22,36 +27,53 @@ export async function procurementSuppliers(db: Queryable, ids: readonly string[]
 
 /** The incident's clock `timer` if it runs (not met). */
 export async function runningClock(db: Queryable, incidentId: string, timer: string): Promise<{ timer: string }[]> {
-  return db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL', [incidentId, timer]);
+  return db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND timer = $2 AND met_at IS NULL', [
+    incidentId,
+    timer,
+  ]);
 }
 
 /** The running clocks of a timer: the incident's own and its appeals' copies (`timer@appeal-N`). */
 export async function runningClockCopies(db: Queryable, incidentId: string, timer: string): Promise<{ timer: string }[]> {
-  return db.query<{ timer: string }>("SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2", [incidentId, timer]);
+  return db.query<{ timer: string }>(
+    "SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND split_part(timer, '@appeal-', 1) = $2",
+    [incidentId, timer],
+  );
 }
 
 /** Which of these timers run (not met) on the incident. */
 export async function runningClocksOf(db: Queryable, incidentId: string, timers: readonly string[]): Promise<{ timer: string }[]> {
-  return db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND timer = ANY($2::text[])', [incidentId, [...timers]]);
+  return db.query<{ timer: string }>(
+    'SELECT timer FROM incident_clocks WHERE incident_id = $1 AND met_at IS NULL AND timer = ANY($2::text[])',
+    [incidentId, [...timers]],
+  );
 }
 
 /** Which of these delivery keys are stored already. */
 export async function storedDeliveryKeys(tx: Queryable, keys: readonly string[]): Promise<Set<string>> {
-  return new Set((await tx.query<{ key: string }>('SELECT key FROM notice_deliveries WHERE key = ANY($1::text[])', [keys])).map((r) => r.key));
+  return new Set(
+    (await tx.query<{ key: string }>('SELECT key FROM notice_deliveries WHERE key = ANY($1::text[])', [keys])).map((r) => r.key),
+  );
 }
 
 // ---- the notice metrics, read at scrape time ----
 
 export async function openIncidentCounts(db: Queryable): Promise<{ system: string; level: string; state: string; n: string }[]> {
-  return db.query<{ system: string; level: string; state: string; n: string }>("SELECT coalesce(system, 'unknown') AS system, coalesce(level, 'none') AS level, state, count(*)::text AS n FROM incidents WHERE state IN ('registered', 'analysing', 'confirmed') GROUP BY 1, 2, 3");
+  return db.query<{ system: string; level: string; state: string; n: string }>(
+    "SELECT coalesce(system, 'unknown') AS system, coalesce(level, 'none') AS level, state, count(*)::text AS n FROM incidents WHERE state IN ('registered', 'analysing', 'confirmed') GROUP BY 1, 2, 3",
+  );
 }
 
 export async function deliveryOutcomeCounts(db: Queryable): Promise<{ channel: string; state: string; n: string }[]> {
-  return db.query<{ channel: string; state: string; n: string }>("SELECT channel, state, count(*)::text AS n FROM notice_deliveries WHERE state IN ('sent', 'dead') GROUP BY 1, 2");
+  return db.query<{ channel: string; state: string; n: string }>(
+    "SELECT channel, state, count(*)::text AS n FROM notice_deliveries WHERE state IN ('sent', 'dead') GROUP BY 1, 2",
+  );
 }
 
 export async function deadLetterCounts(db: Queryable): Promise<{ channel: string; n: string }[]> {
-  return db.query<{ channel: string; n: string }>("SELECT channel, count(*)::text AS n FROM notice_deliveries WHERE state = 'dead' GROUP BY 1");
+  return db.query<{ channel: string; n: string }>(
+    "SELECT channel, count(*)::text AS n FROM notice_deliveries WHERE state = 'dead' GROUP BY 1",
+  );
 }
 
 /** Notice deadlines (publication and notification clocks) met or breached. */

@@ -26,7 +26,16 @@ import { DEFAULT_POLICY_ID, getIncidentRow, type IncidentEvent, type IncidentRow
 import { fanOut, type DeliveryRow, insertDeliveries } from './delivery.ts';
 import { parseSubject, type Lang, type NoticeSubject, type Phase, type Recipient } from './model.ts';
 import { LEVEL_TEXT, contentHash, templateData } from './content.ts';
-import { CLOCKS_MET_BY_PUBLISH, LOW_FIXED_CLOCK, LOW_NOTIFY_CLOCK, OWNER_UNIT_CLOCK, incidentSubject, noticePhase, ownerUnitEmails, type IncidentNames } from './incident-subject.ts';
+import {
+  CLOCKS_MET_BY_PUBLISH,
+  LOW_FIXED_CLOCK,
+  LOW_NOTIFY_CLOCK,
+  OWNER_UNIT_CLOCK,
+  incidentSubject,
+  noticePhase,
+  ownerUnitEmails,
+  type IncidentNames,
+} from './incident-subject.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { NoticeRuntime } from './runtime.ts';
 import * as repo from './incident-notice.repo.ts';
@@ -82,7 +91,10 @@ async function subjectOf(db: Queryable, cfg: KuzetConfig, r: IncidentRow, phase:
 }
 
 /** The subject an incident's notice has now, or null when no notice is due. Exported for the console's notice editor. */
-export async function noticeSubjectForIncident(s: Pick<IncidentNoticeDeps, 'db' | 'config'>, incidentId: string): Promise<NoticeSubject | null> {
+export async function noticeSubjectForIncident(
+  s: Pick<IncidentNoticeDeps, 'db' | 'config'>,
+  incidentId: string,
+): Promise<NoticeSubject | null> {
   const r = await getIncidentRow(s.db(), incidentId);
   if (!r || !systemOf(s.config(), r.system)) return null;
   return subjectOf(s.db(), s.config(), r, noticePhase(r) ?? 'opened');
@@ -105,7 +117,15 @@ export class IncidentNotices {
   }
 
   /** Stores and queues on-call rows (chat channels and the e-mail channels' own `to`). */
-  private async oncall(event: string, threadKey: string, template: string, policy: string, data: (lang: Lang) => Record<string, unknown>, payloadData: Record<string, unknown>, exceptChannel?: string): Promise<DeliveryRow[]> {
+  private async oncall(
+    event: string,
+    threadKey: string,
+    template: string,
+    policy: string,
+    data: (lang: Lang) => Record<string, unknown>,
+    payloadData: Record<string, unknown>,
+    exceptChannel?: string,
+  ): Promise<DeliveryRow[]> {
     const texts = this.s.notices.templates.render(policy, template, data);
     const channels = this.channels().filter((c) => c.id !== exceptChannel);
     const rows = fanOut(event, { threadKey, texts, data: payloadData }, channels, [], { chat: true });
@@ -116,7 +136,10 @@ export class IncidentNotices {
   private async store(all: DeliveryRow[], action: string, subject: string, after: Record<string, unknown>): Promise<DeliveryRow[]> {
     if (all.length === 0) return all;
     const rows = await this.s.db().transaction(async (tx) => {
-      const have = await repo.storedDeliveryKeys(tx, all.map((r) => r.key));
+      const have = await repo.storedDeliveryKeys(
+        tx,
+        all.map((r) => r.key),
+      );
       const fresh = all.filter((r) => !have.has(r.key));
       if (fresh.length === 0) return fresh;
       await insertDeliveries(tx, fresh);
@@ -141,7 +164,8 @@ export class IncidentNotices {
         await this.digest(e);
         return;
       default:
-        if (e.incidentId && (e.payload as { change?: string }).change === 'clock.extended') await this.clockExtended(e.incidentId, e.payload as ClockExtendedPayload);
+        if (e.incidentId && (e.payload as { change?: string }).change === 'clock.extended')
+          await this.clockExtended(e.incidentId, e.payload as ClockExtendedPayload);
         if (e.incidentId) await this.reconcile(e.incidentId);
     }
   }
@@ -150,16 +174,23 @@ export class IncidentNotices {
     const r = await getIncidentRow(this.s.db(), id);
     if (!r) return;
     const base = this.s.publicUrl();
-    await this.oncall(`incident:${id}:registered`, `incident:${id}`, 'oncall-registered', r.policy, (lang) => ({
-      id,
-      systemName: this.systemName(r.system),
-      module: this.moduleName(r.system, r.module, lang),
-      sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
-      startedAt: formatAstana(new Date(r.started_at)),
-      cause: r.probable_cause,
-      proposedLevelText: r.proposed_level ? LEVEL_TEXT[lang][r.proposed_level] : null,
-      consoleUrl: base ? `${base}/console/incidents/${id}` : null,
-    }), { kind: 'incident.registered', incidentId: id, system: r.system, module: r.module, probableCause: r.probable_cause });
+    await this.oncall(
+      `incident:${id}:registered`,
+      `incident:${id}`,
+      'oncall-registered',
+      r.policy,
+      (lang) => ({
+        id,
+        systemName: this.systemName(r.system),
+        module: this.moduleName(r.system, r.module, lang),
+        sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
+        startedAt: formatAstana(new Date(r.started_at)),
+        cause: r.probable_cause,
+        proposedLevelText: r.proposed_level ? LEVEL_TEXT[lang][r.proposed_level] : null,
+        consoleUrl: base ? `${base}/console/incidents/${id}` : null,
+      }),
+      { kind: 'incident.registered', incidentId: id, system: r.system, module: r.module, probableCause: r.probable_cause },
+    );
     await this.reconcile(id);
   }
 
@@ -168,14 +199,39 @@ export class IncidentNotices {
     const r = await getIncidentRow(this.s.db(), e.incidentId as string);
     if (!r || !p.timer) return;
     const breached = e.type === 'sla.breached';
-    await this.oncall(`incident:${r.id}:${e.type}:${p.timer}:${p.dueAt ?? ''}`, `incident:${r.id}`, 'oncall-sla', r.policy, () => ({ id: r.id, timer: p.timer, dueAt: p.dueAt ?? '', breached }), { kind: e.type, incidentId: r.id, timer: p.timer, dueAt: p.dueAt ?? null });
+    await this.oncall(
+      `incident:${r.id}:${e.type}:${p.timer}:${p.dueAt ?? ''}`,
+      `incident:${r.id}`,
+      'oncall-sla',
+      r.policy,
+      () => ({ id: r.id, timer: p.timer, dueAt: p.dueAt ?? '', breached }),
+      { kind: e.type, incidentId: r.id, timer: p.timer, dueAt: p.dueAt ?? null },
+    );
   }
 
   private async digest(e: IncidentEvent): Promise<void> {
-    const p = e.payload as { date?: string; incidents?: { id: string; system: string | null; module: string | null; state: string; level: string | null }[]; failedResults?: { count: number }[] };
-    const incidents = (lang: Lang) => (p.incidents ?? []).map((i) => ({ id: i.id, system: this.systemName(i.system), module: this.moduleName(i.system, i.module, lang), state: i.state, level: i.level ?? null }));
+    const p = e.payload as {
+      date?: string;
+      incidents?: { id: string; system: string | null; module: string | null; state: string; level: string | null }[];
+      failedResults?: { count: number }[];
+    };
+    const incidents = (lang: Lang) =>
+      (p.incidents ?? []).map((i) => ({
+        id: i.id,
+        system: this.systemName(i.system),
+        module: this.moduleName(i.system, i.module, lang),
+        state: i.state,
+        level: i.level ?? null,
+      }));
     const failedCount = (p.failedResults ?? []).reduce((n, f) => n + f.count, 0);
-    await this.oncall(`digest:${p.date ?? e.key}`, `digest:${p.date ?? e.key}`, 'oncall-digest', DEFAULT_POLICY_ID, (lang) => ({ date: p.date ?? '', incidentCount: p.incidents?.length ?? 0, failedCount, incidents: incidents(lang) }), { kind: 'digest.daily', date: p.date ?? null });
+    await this.oncall(
+      `digest:${p.date ?? e.key}`,
+      `digest:${p.date ?? e.key}`,
+      'oncall-digest',
+      DEFAULT_POLICY_ID,
+      (lang) => ({ date: p.date ?? '', incidentCount: p.incidents?.length ?? 0, failedCount, incidents: incidents(lang) }),
+      { kind: 'digest.daily', date: p.date ?? null },
+    );
   }
 
   /** Brings the incident's notice and its duties in line with the incident as it is now. */
@@ -189,7 +245,8 @@ export class IncidentNotices {
     const phase = noticePhase(r);
     if (phase === null) {
       // Registered or analysing: a draft the operator can preview; refuted: nothing is published.
-      if (!existing && (r.state === 'registered' || r.state === 'analysing')) await svc.upsert(await subjectOf(db, this.s.config(), r, 'opened'), INCIDENT_NOTICES_ACTOR);
+      if (!existing && (r.state === 'registered' || r.state === 'analysing'))
+        await svc.upsert(await subjectOf(db, this.s.config(), r, 'opened'), INCIDENT_NOTICES_ACTOR);
       return;
     }
     if (r.level === 'low') {
@@ -207,7 +264,11 @@ export class IncidentNotices {
       subject = same ? existing.subject : { ...subject, phase: 'updated' };
     }
     // The same subject already published (a replayed or unrelated event): nothing to store, nothing to send.
-    const unchanged = existing && existing.publishedVersion > 0 && !existing.unpublishedChanges && isDeepStrictEqual(parseSubject(subject), existing.subject);
+    const unchanged =
+      existing &&
+      existing.publishedVersion > 0 &&
+      !existing.unpublishedChanges &&
+      isDeepStrictEqual(parseSubject(subject), existing.subject);
     if (!unchanged) {
       const out = await svc.upsert(subject, INCIDENT_NOTICES_ACTOR);
       if (out.notice.publishedVersion === 0 || out.notice.unpublishedChanges) await svc.publish(out.notice.id, INCIDENT_NOTICES_ACTOR);
@@ -239,7 +300,13 @@ export class IncidentNotices {
       receivedAt: formatAstana(new Date(r.received_at)).slice(0, 16).replace('T', ' '),
       sourceText: SOURCE_TEXT[lang][r.source] ?? r.source,
     }));
-    const rows = fanOut(`incident:${r.id}:owner-unit`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'owner-unit', incidentId: r.id, level } }, this.channels(), to.map((email) => ({ email, oncall: true })), { chat: false });
+    const rows = fanOut(
+      `incident:${r.id}:owner-unit`,
+      { threadKey: `incident:${r.id}`, texts, data: { kind: 'owner-unit', incidentId: r.id, level } },
+      this.channels(),
+      to.map((email) => ({ email, oncall: true })),
+      { chat: false },
+    );
     if (rows.length === 0) return; // no e-mail channel: the message cannot go, the clock stays running
     await this.store(rows, 'notice.owner-unit', r.id, { recipients: to.length, level });
     await this.meetClocks(r, [OWNER_UNIT_CLOCK]);
@@ -255,12 +322,23 @@ export class IncidentNotices {
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length > 0) {
       const sys = systemOf(this.s.config(), r.system);
-      const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
+      const texts = this.s.notices.templates.render(r.policy, 'level-notify', (lang) =>
+        templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }),
+      );
       const planned = r.planned_fix_at ? new Date(r.planned_fix_at).getTime() : 0;
-      const rows = fanOut(`incident:${r.id}:level-notify:${r.level}:${planned}`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
+      const rows = fanOut(
+        `incident:${r.id}:level-notify:${r.level}:${planned}`,
+        { threadKey: `incident:${r.id}`, texts, data: { kind: 'level-notify', incidentId: r.id, level: r.level } },
+        this.channels(),
+        reporters.map((x) => ({ email: x.email })),
+        { chat: false },
+      );
       await this.store(rows, 'notice.level-notify', r.id, { recipients: reporters.length, level: r.level });
     }
-    await this.meetClocks(r, duties.map((d) => d.timer));
+    await this.meetClocks(
+      r,
+      duties.map((d) => d.timer),
+    );
   }
 
   /**
@@ -275,11 +353,22 @@ export class IncidentNotices {
     const reporters = subject.recipients.filter((x) => x.role === 'reporter');
     if (reporters.length === 0) return;
     const sys = systemOf(this.s.config(), r.system);
-    const texts = this.s.notices.templates.render(r.policy, 'low-fixed', (lang) => templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }));
-    const rows = fanOut(`incident:${r.id}:low-fixed`, { threadKey: `incident:${r.id}`, texts, data: { kind: 'low-fixed', incidentId: r.id, level: r.level } }, this.channels(), reporters.map((x) => ({ email: x.email })), { chat: false });
+    const texts = this.s.notices.templates.render(r.policy, 'low-fixed', (lang) =>
+      templateData(subject, lang, { systemName: sys?.name ?? r.system ?? '', version: 1, moduleNames: sys?.moduleNames }),
+    );
+    const rows = fanOut(
+      `incident:${r.id}:low-fixed`,
+      { threadKey: `incident:${r.id}`, texts, data: { kind: 'low-fixed', incidentId: r.id, level: r.level } },
+      this.channels(),
+      reporters.map((x) => ({ email: x.email })),
+      { chat: false },
+    );
     if (rows.length === 0) return; // no e-mail channel: the duty stays not done
     await this.store(rows, 'notice.low-fixed', r.id, { recipients: reporters.length, resolvedAt: subject.resolvedAt ?? null });
-    await this.meetClocks(r, duties.map((d) => d.timer));
+    await this.meetClocks(
+      r,
+      duties.map((d) => d.timer),
+    );
   }
 
   /**
@@ -290,12 +379,29 @@ export class IncidentNotices {
     const r = await getIncidentRow(this.s.db(), id);
     if (!r || !p.timer || !p.dueAt) return;
     const human = (iso: string | undefined) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
-    const texts = this.s.notices.templates.render(r.policy, 'clock-extended', () => ({ id, timer: p.timer, systemName: this.systemName(r.system), originalDueAt: human(p.originalDueAt), dueAt: human(p.dueAt), reason: p.reason ?? '' }));
+    const texts = this.s.notices.templates.render(r.policy, 'clock-extended', () => ({
+      id,
+      timer: p.timer,
+      systemName: this.systemName(r.system),
+      originalDueAt: human(p.originalDueAt),
+      dueAt: human(p.dueAt),
+      reason: p.reason ?? '',
+    }));
     // The clock is one appeal's: its own copy (`…@appeal-17`) or the incident's, which the appeal that opened it runs.
     // Every other user of a flood attached to the incident has a decision clock of their own, not extended.
     const appealId = /@appeal-(\d+)$/.exec(p.timer)?.[1] ?? null;
     const users = (await repo.appealUserEmail(this.s.db(), id, appealId)).map((a) => ({ email: a.email, oncall: true }));
-    const rows = fanOut(`incident:${id}:clock-extended:${p.timer}`, { threadKey: `incident:${id}`, texts, data: { kind: 'clock.extended', incidentId: id, timer: p.timer, dueAt: p.dueAt, originalDueAt: p.originalDueAt ?? null } }, this.channels(), users, { chat: true });
+    const rows = fanOut(
+      `incident:${id}:clock-extended:${p.timer}`,
+      {
+        threadKey: `incident:${id}`,
+        texts,
+        data: { kind: 'clock.extended', incidentId: id, timer: p.timer, dueAt: p.dueAt, originalDueAt: p.originalDueAt ?? null },
+      },
+      this.channels(),
+      users,
+      { chat: true },
+    );
     await this.store(rows, 'notice.clock-extended', id, { timer: p.timer, dueAt: p.dueAt, users: users.length });
   }
 
@@ -313,7 +419,15 @@ export class IncidentNotices {
   /** A delivery that gave up: tell the on-call engineers through every other channel. Alerts about alerts are not sent. */
   async deadLetter(row: { key: string; channel: string; recipient: string; error: string }): Promise<void> {
     if (row.key.startsWith('dead:')) return;
-    await this.oncall(`dead:${row.key}`, 'kuzet:dead-letters', 'oncall-dead-letter', DEFAULT_POLICY_ID, () => ({ channel: row.channel, recipient: row.recipient, error: row.error }), { kind: 'delivery.dead', key: row.key, channel: row.channel }, row.channel);
+    await this.oncall(
+      `dead:${row.key}`,
+      'kuzet:dead-letters',
+      'oncall-dead-letter',
+      DEFAULT_POLICY_ID,
+      () => ({ channel: row.channel, recipient: row.recipient, error: row.error }),
+      { kind: 'delivery.dead', key: row.key, channel: row.channel },
+      row.channel,
+    );
   }
 }
 
@@ -353,7 +467,8 @@ export function registerNoticeMetrics(s: { db(): Queryable; config(): KuzetConfi
         const rows = await q(repo.deliveryOutcomeCounts);
         if (!rows) return;
         this.reset();
-        for (const ch of s.config().notifications.channels) for (const outcome of ['sent', 'dead']) this.inc({ channel: ch.id, outcome }, 0);
+        for (const ch of s.config().notifications.channels)
+          for (const outcome of ['sent', 'dead']) this.inc({ channel: ch.id, outcome }, 0);
         for (const r of rows) this.inc({ channel: r.channel, outcome: r.state }, Number(r.n));
       },
     });

@@ -5,7 +5,10 @@ import { CLOCKS_MET_BY_PUBLISH, OWNER_UNIT_CLOCK, incidentDescription, ownerUnit
 
 type Row = Parameters<typeof incidentDescription>[0];
 const row = (r: Partial<Row>): Row => ({ source: 'appeal', probable_cause: null, cause: null, ...r });
-const SEARCH: IncidentNames = { systemName: 'Веб-портал государственных закупок', module: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } };
+const SEARCH: IncidentNames = {
+  systemName: 'Веб-портал государственных закупок',
+  module: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' },
+};
 const SYSTEM: IncidentNames = { systemName: 'Веб-портал государственных закупок' };
 
 const CASES: { name: string; row: Row; names: IncidentNames; ru: string; kk: string }[] = [
@@ -59,7 +62,11 @@ for (const c of CASES) {
 
 test('SLA-P-OWNER-MEDHIGH is met only by the message to the owner IT and security unit, never by publishing the notice (001 §19)', () => {
   for (const level of ['medium', 'high'] as const) assert.ok(!CLOCKS_MET_BY_PUBLISH[level].includes(OWNER_UNIT_CLOCK), level);
-  const owners = [{ name: 'Минфин', email: 'owner@minfin.kz' }, { name: 'ДИИБ', role: 'it-security', email: 'it@minfin.kz' }, { name: 'ДИИБ тел.', role: 'it-security' }];
+  const owners = [
+    { name: 'Минфин', email: 'owner@minfin.kz' },
+    { name: 'ДИИБ', role: 'it-security', email: 'it@minfin.kz' },
+    { name: 'ДИИБ тел.', role: 'it-security' },
+  ];
   assert.deepEqual(ownerUnitEmails(owners), ['it@minfin.kz']);
   assert.deepEqual(ownerUnitEmails([{ name: 'Минфин', role: 'owner', email: 'owner@minfin.kz' }]), []);
 });

@@ -9,8 +9,26 @@ import type { NoticeSubject, Phase, Recipient } from './model.ts';
 /** Probable causes the detector names (ERROR_CAUSES of incidents/detection/detector.ts), in words. */
 const CLOCK = ERROR_CAUSES.clock;
 const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
-  ru: { DNS: 'ошибка DNS', connection: 'нет соединения', TLS: 'ошибка TLS', 'HTTP status': 'ошибка HTTP', content: 'неверное содержимое страницы', timeout: 'превышено время ожидания', 'monitoring error': 'ошибка мониторинга', [CLOCK]: 'время сервера расходится с ntp.nic.kz' },
-  kk: { DNS: 'DNS қатесі', connection: 'байланыс жоқ', TLS: 'TLS қатесі', 'HTTP status': 'HTTP қатесі', content: 'беттің мазмұны қате', timeout: 'күту уақыты асып кетті', 'monitoring error': 'мониторинг қатесі', [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды' },
+  ru: {
+    DNS: 'ошибка DNS',
+    connection: 'нет соединения',
+    TLS: 'ошибка TLS',
+    'HTTP status': 'ошибка HTTP',
+    content: 'неверное содержимое страницы',
+    timeout: 'превышено время ожидания',
+    'monitoring error': 'ошибка мониторинга',
+    [CLOCK]: 'время сервера расходится с ntp.nic.kz',
+  },
+  kk: {
+    DNS: 'DNS қатесі',
+    connection: 'байланыс жоқ',
+    TLS: 'TLS қатесі',
+    'HTTP status': 'HTTP қатесі',
+    content: 'беттің мазмұны қате',
+    timeout: 'күту уақыты асып кетті',
+    'monitoring error': 'мониторинг қатесі',
+    [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды',
+  },
 };
 
 /** How a notice names the incident's system and module: the configured names, never the config ids. */
@@ -26,7 +44,10 @@ export interface IncidentNames {
  * Kazakh puts the case ending on a noun after the quoted name («Поиск объявлений» модуліндегі): the
  * name itself cannot carry one.
  */
-export function incidentDescription(r: Pick<IncidentRow, 'source' | 'probable_cause' | 'cause'>, names: IncidentNames): { ru: string; kk: string } {
+export function incidentDescription(
+  r: Pick<IncidentRow, 'source' | 'probable_cause' | 'cause'>,
+  names: IncidentNames,
+): { ru: string; kk: string } {
   const m = names.module;
   const ruName = `«${m ? m.ru : names.systemName}»`;
   const kkName = `«${m ? m.kk : names.systemName}»`;
@@ -37,21 +58,42 @@ export function incidentDescription(r: Pick<IncidentRow, 'source' | 'probable_ca
   if (r.source === 'monitoring') {
     const ru = r.probable_cause ? (CAUSE_TEXT.ru[r.probable_cause] ?? r.probable_cause) : 'недоступность';
     const kk = r.probable_cause ? (CAUSE_TEXT.kk[r.probable_cause] ?? r.probable_cause) : 'қолжетімсіздік';
-    return { ru: `Нарушение работы ${ruOf} по данным мониторинга: ${ru}`, kk: `Мониторинг деректері бойынша ${kkOf} жұмысы бұзылды: ${kk}` };
+    return {
+      ru: `Нарушение работы ${ruOf} по данным мониторинга: ${ru}`,
+      kk: `Мониторинг деректері бойынша ${kkOf} жұмысы бұзылды: ${kk}`,
+    };
   }
   return { ru: `Технический сбой ${ruName} по обращению пользователя`, kk: `Пайдаланушының өтініші бойынша ${kkIn} техникалық іркіліс` };
 }
 
-type StoredExtension = { subject: string; deadline?: string; kind?: string; original: string | null; extended: string; rule: string; announcement?: string; lot?: string };
+type StoredExtension = {
+  subject: string;
+  deadline?: string;
+  kind?: string;
+  original: string | null;
+  extended: string;
+  rule: string;
+  announcement?: string;
+  lot?: string;
+};
 type StoredStage = { extensions?: StoredExtension[]; affected?: { announcement: string; lot?: string }[] };
 
 /** The extensions of the incident's latest stage (planned fix when confirmed, actual fix when resolved). */
-export function latestExtensions(extensions: Record<string, unknown> | null): { extensions: NoticeSubject['extensions']; affected: NoticeSubject['affected'] } {
+export function latestExtensions(extensions: Record<string, unknown> | null): {
+  extensions: NoticeSubject['extensions'];
+  affected: NoticeSubject['affected'];
+} {
   const latest = extensions?.latest;
   const stage = (typeof latest === 'string' ? extensions?.[latest] : undefined) as StoredStage | undefined;
   const list = stage?.extensions ?? [];
   return {
-    extensions: list.map((e) => ({ subject: e.announcement ? `${e.announcement}${e.lot ? `/${e.lot}` : ''}` : e.subject, deadline: e.deadline ?? e.kind ?? 'deadline', original: e.original, extended: e.extended, rule: e.rule })),
+    extensions: list.map((e) => ({
+      subject: e.announcement ? `${e.announcement}${e.lot ? `/${e.lot}` : ''}` : e.subject,
+      deadline: e.deadline ?? e.kind ?? 'deadline',
+      original: e.original,
+      extended: e.extended,
+      rule: e.rule,
+    })),
     affected: (stage?.affected ?? []).map((a) => ({ announcement: a.announcement, ...(a.lot ? { lot: a.lot } : {}) })),
   };
 }

@@ -5,7 +5,15 @@
  * jobs. `now` is passed in.
  */
 import { formatAstana } from '../core/time.ts';
-import { EXTENSION_POLICY_IDS, POLICY_REGISTRY, latestNotifyAt, rulesDeadlines, type Audience, type PolicyId, type PolicyRegistry } from '../incidents/index.ts';
+import {
+  EXTENSION_POLICY_IDS,
+  POLICY_REGISTRY,
+  latestNotifyAt,
+  rulesDeadlines,
+  type Audience,
+  type PolicyId,
+  type PolicyRegistry,
+} from '../incidents/index.ts';
 import type { MaintenanceInput, NoticeExtension, NoticeSubject } from './model.ts';
 
 export interface SystemFacts {
@@ -48,7 +56,12 @@ export function defaultAudiences(system: SystemFacts, modules: readonly string[]
 
 const REMIND_BEFORE_MS = 86_400_000;
 
-export function planMaintenance(input: MaintenanceInput, system: SystemFacts, now: Date, policies: PolicyRegistry = POLICY_REGISTRY): MaintenancePlan {
+export function planMaintenance(
+  input: MaintenanceInput,
+  system: SystemFacts,
+  now: Date,
+  policies: PolicyRegistry = POLICY_REGISTRY,
+): MaintenancePlan {
   const start = new Date(input.startsAt);
   const end = new Date(input.endsAt);
   const audiences = input.audiences ?? defaultAudiences(system, input.modules, policies);
@@ -62,7 +75,11 @@ export function planMaintenance(input: MaintenanceInput, system: SystemFacts, no
 
   let extensions: NoticeExtension[] = [];
   if ((EXTENSION_POLICY_IDS as readonly string[]).includes(system.policy)) {
-    const out = rulesDeadlines({ policy: system.policy, maintenance: { startsAt: formatAstana(start), endsAt: formatAstana(end) }, procurements: input.procurements });
+    const out = rulesDeadlines({
+      policy: system.policy,
+      maintenance: { startsAt: formatAstana(start), endsAt: formatAstana(end) },
+      procurements: input.procurements,
+    });
     extensions = out.extensions.map((e) => ({
       subject: e.subject,
       deadline: e.deadline,
@@ -80,7 +97,13 @@ export function planMaintenance(input: MaintenanceInput, system: SystemFacts, no
 }
 
 /** The notice subject of a planned window. */
-export function maintenanceSubject(id: string, input: MaintenanceInput, system: SystemFacts, plan: MaintenancePlan, phase: NoticeSubject['phase'] = 'maintenance-planned'): NoticeSubject {
+export function maintenanceSubject(
+  id: string,
+  input: MaintenanceInput,
+  system: SystemFacts,
+  plan: MaintenancePlan,
+  phase: NoticeSubject['phase'] = 'maintenance-planned',
+): NoticeSubject {
   return {
     kind: 'maintenance',
     id,

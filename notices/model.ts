@@ -18,8 +18,16 @@ export const SUBJECT_KINDS = ['incident', 'maintenance'] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
-const text = z.string({ error: typeError('a string') }).trim().min(1, 'must not be empty').max(10_000, 'at most 10,000 characters');
-const shortText = z.string({ error: typeError('a string') }).trim().min(1, 'must not be empty').max(300, 'at most 300 characters');
+const text = z
+  .string({ error: typeError('a string') })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(10_000, 'at most 10,000 characters');
+const shortText = z
+  .string({ error: typeError('a string') })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(300, 'at most 300 characters');
 const id = z.string({ error: typeError('a string') }).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits, . _ : - (at most 100)');
 /** An ISO 8601 date-time with offset, kept as the canonical instant (ISO UTC) text. */
 export const instant = z.string({ error: typeError('an ISO 8601 date-time with offset') }).transform((t, ctx) => {
@@ -51,7 +59,9 @@ export type NoticeExtension = z.output<typeof extensionSchema>;
 /** A recipient the notice must reach by e-mail besides the system's owners and subscribers (reporting user, suppliers). */
 export const recipientSchema = z.strictObject({
   email: z.email('must be an e-mail address'),
-  role: z.enum(['reporter', 'supplier', 'owner', 'etp-owner', 'contact'], { error: 'must be one of reporter, supplier, owner, etp-owner, contact' }),
+  role: z.enum(['reporter', 'supplier', 'owner', 'etp-owner', 'contact'], {
+    error: 'must be one of reporter, supplier, owner, etp-owner, contact',
+  }),
 });
 export type Recipient = z.output<typeof recipientSchema>;
 
@@ -73,7 +83,10 @@ export const noticeSubjectSchema = z.strictObject({
   plannedFixAt: instant.optional(), // плановое время и дата устранения
   resolvedAt: instant.optional(), // фактическая дата и время устранения
   extensions: z.array(extensionSchema).max(10_000).default([]),
-  affected: z.array(z.strictObject({ announcement: shortText, lot: shortText.optional() })).max(10_000).default([]), // номера объявлений и лотов
+  affected: z
+    .array(z.strictObject({ announcement: shortText, lot: shortText.optional() }))
+    .max(10_000)
+    .default([]), // номера объявлений и лотов
   contacts: z.array(contactSchema).max(50).default([]),
   recipients: z.array(recipientSchema).max(10_000).default([]),
   /** Maintenance announced later than its lead time: handled as unplanned works (000 App.7 §40). */

@@ -60,7 +60,6 @@ export interface NoticeServiceDeps {
   onChange?: () => void;
 }
 
-
 const ENDED: readonly Phase[] = ['resolved', 'maintenance-completed'];
 
 /** A notice without its versions. */
@@ -77,7 +76,16 @@ function draftIsPublished(row: NoticeRow): boolean {
     return false; // a subject the current schema refuses is no old hash's match
   }
 }
-const summaryOf = (row: NoticeRow): Omit<NoticeView, 'versions'> => ({ id: row.id, kind: row.subject_kind, subjectId: row.subject_id, system: row.system, active: row.active, publishedVersion: row.published_version, unpublishedChanges: !draftIsPublished(row), subject: row.subject });
+const summaryOf = (row: NoticeRow): Omit<NoticeView, 'versions'> => ({
+  id: row.id,
+  kind: row.subject_kind,
+  subjectId: row.subject_id,
+  system: row.system,
+  active: row.active,
+  publishedVersion: row.published_version,
+  unpublishedChanges: !draftIsPublished(row),
+  subject: row.subject,
+});
 
 export class NoticeService {
   private readonly now: () => Date;
@@ -93,14 +101,17 @@ export class NoticeService {
     const sys = systemOf(this.d.config(), s.system);
     if (!sys) throw new InputError(`unknown system "${s.system}"; systems are listed by GET /api/v1/systems`, 'system');
     s.modules.forEach((m, i) => {
-      if (sys.modules.length > 0 && !sys.modules.includes(m)) throw new InputError(`module "${m}" is not in systems.${s.system}.modules`, `modules[${i}]`);
+      if (sys.modules.length > 0 && !sys.modules.includes(m))
+        throw new InputError(`module "${m}" is not in systems.${s.system}.modules`, `modules[${i}]`);
     });
   }
 
   /** Renders every language of `subject` as version `version`: all or nothing. */
   render(subject: NoticeSubject, version: number): RenderedNotice {
     const moduleNames = systemOf(this.d.config(), subject.system)?.moduleNames;
-    return this.d.templates.render(subject.policy, subject.phase, (lang) => templateData(subject, lang, { systemName: this.systemName(subject.system), version, moduleNames }));
+    return this.d.templates.render(subject.policy, subject.phase, (lang) =>
+      templateData(subject, lang, { systemName: this.systemName(subject.system), version, moduleNames }),
+    );
   }
 
   /** Preview of a subject (stored or not), without publishing anything. */
@@ -130,7 +141,14 @@ export class NoticeService {
       const before = await this.row(tx, subject.kind, subject.id);
       const noticeId = before?.id ?? `ntc_${randomBytes(6).toString('hex')}`;
       await repo.upsertNotice(tx, { id: noticeId, subject, hash, at: this.now() });
-      await audit(tx, { actor: actor.id, ip: actor.ip, action: before ? 'notice.update' : 'notice.create', subject: noticeId, before: before?.subject, after: subject });
+      await audit(tx, {
+        actor: actor.id,
+        ip: actor.ip,
+        action: before ? 'notice.update' : 'notice.create',
+        subject: noticeId,
+        before: before?.subject,
+        after: subject,
+      });
       return noticeId;
     });
     const current = await this.getRow(id);
@@ -160,17 +178,45 @@ export class NoticeService {
     const at = this.now();
     const clocks = noticeClocks(subject, at);
     const event = opts.remind ? `notice:${id}:v${version}:remind:${at.getTime()}` : `notice:${id}:v${version}`;
-    const rows = fanOut(event, { threadKey: id, texts, data: { notice: id, version, kind: subject.kind, subjectId: subject.id, system: subject.system, phase: subject.phase, level: subject.level ?? null, publishedAt: formatAstana(at) } }, this.d.config().notifications.channels, await this.emailRecipients(subject));
+    const rows = fanOut(
+      event,
+      {
+        threadKey: id,
+        texts,
+        data: {
+          notice: id,
+          version,
+          kind: subject.kind,
+          subjectId: subject.id,
+          system: subject.system,
+          phase: subject.phase,
+          level: subject.level ?? null,
+          publishedAt: formatAstana(at),
+        },
+      },
+      this.d.config().notifications.channels,
+      await this.emailRecipients(subject),
+    );
     await this.d.db().transaction(async (tx) => {
       const cur = await repo.lockPublishedVersion(tx, id);
       if (!opts.remind) {
-        if (cur !== row.published_version) throw new KuzetError('conflict', 'the notice was published meanwhile; reload and try again', { status: 409 });
-        const templates = { kk: this.d.templates.resolve(subject.policy, subject.phase, 'kk'), ru: this.d.templates.resolve(subject.policy, subject.phase, 'ru') };
+        if (cur !== row.published_version)
+          throw new KuzetError('conflict', 'the notice was published meanwhile; reload and try again', { status: 409 });
+        const templates = {
+          kk: this.d.templates.resolve(subject.policy, subject.phase, 'kk'),
+          ru: this.d.templates.resolve(subject.policy, subject.phase, 'ru'),
+        };
         await repo.insertVersion(tx, { noticeId: id, version, subject, texts, clocks, templates, at, by: actor.id });
         await repo.markPublished(tx, id, version, !ENDED.includes(subject.phase), at);
       }
       await insertDeliveries(tx, rows);
-      await audit(tx, { actor: actor.id, ip: actor.ip, action: opts.remind ? 'notice.remind' : 'notice.publish', subject: id, after: { version, phase: subject.phase, deliveries: rows.length, clocks } });
+      await audit(tx, {
+        actor: actor.id,
+        ip: actor.ip,
+        action: opts.remind ? 'notice.remind' : 'notice.publish',
+        subject: id,
+        after: { version, phase: subject.phase, deliveries: rows.length, clocks },
+      });
     });
     this.d.onChange?.();
     await this.d.enqueue?.(rows).catch(() => undefined);
@@ -205,7 +251,15 @@ export class NoticeService {
       publishedVersion: row.published_version,
       unpublishedChanges: !draftIsPublished(row),
       subject: row.subject,
-      versions: versions.map((v) => ({ version: v.version, phase: v.phase, publishedAt: formatAstana(new Date(v.published_at)), publishedBy: v.published_by, texts: v.texts, clocks: v.clocks, subject: v.subject })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        phase: v.phase,
+        publishedAt: formatAstana(new Date(v.published_at)),
+        publishedBy: v.published_by,
+        texts: v.texts,
+        clocks: v.clocks,
+        subject: v.subject,
+      })),
     };
   }
 
@@ -224,11 +278,18 @@ export class NoticeService {
    * One page of notices, the latest change first. A position is (updated_at in microseconds, id): the
    * microseconds keep two changes in one millisecond apart.
    */
-  async listPage(o: { active?: boolean | undefined; limit: number; after?: readonly [number, string] | undefined }): Promise<{ items: Omit<NoticeView, 'versions'>[]; next?: [number, string] }> {
+  async listPage(o: {
+    active?: boolean | undefined;
+    limit: number;
+    after?: readonly [number, string] | undefined;
+  }): Promise<{ items: Omit<NoticeView, 'versions'>[]; next?: [number, string] }> {
     const rows = await repo.noticesPage(this.d.db(), o);
     const page = rows.slice(0, o.limit);
     const last = page[page.length - 1];
-    return { items: page.map(summaryOf), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
+    return {
+      items: page.map(summaryOf),
+      ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}),
+    };
   }
 
   /** One page of maintenance windows ending at or after `from`, by start; a position is (starts_at in microseconds, id). */
@@ -236,23 +297,48 @@ export class NoticeService {
     const rows = await repo.maintenancePage(this.d.db(), o);
     const page = rows.slice(0, o.limit);
     const last = page[page.length - 1];
-    return { items: await Promise.all(page.map((r) => this.maintenance(r.id))), ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}) };
+    return {
+      items: await Promise.all(page.map((r) => this.maintenance(r.id))),
+      ...(rows.length > o.limit && last ? { next: [Number(last.pos), last.id] as [number, string] } : {}),
+    };
   }
 
   /** The latest published version of every notice published since `since`, for the status site. */
-  async published(since: Date): Promise<{ id: string; active: boolean; version: NoticeVersion; history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[] }[]> {
+  async published(since: Date): Promise<
+    {
+      id: string;
+      active: boolean;
+      version: NoticeVersion;
+      history: { version: number; publishedAt: string; title: { kk: string; ru: string } }[];
+    }[]
+  > {
     const db = this.d.db();
     const notices = await repo.publishedNotices(db, since);
     if (notices.length === 0) return [];
-    const versions = await repo.versionsOfMany(db, notices.map((n) => n.id));
+    const versions = await repo.versionsOfMany(
+      db,
+      notices.map((n) => n.id),
+    );
     return notices.map((n) => {
       const vs = versions.filter((v) => v.notice_id === n.id);
       const v = vs[0] as VersionRow;
       return {
         id: n.id,
         active: n.active,
-        version: { version: v.version, phase: v.phase, publishedAt: formatAstana(new Date(v.published_at)), publishedBy: v.published_by, texts: v.texts, clocks: v.clocks, subject: v.subject },
-        history: vs.map((x) => ({ version: x.version, publishedAt: formatAstana(new Date(x.published_at)), title: { kk: x.texts.kk.title, ru: x.texts.ru.title } })),
+        version: {
+          version: v.version,
+          phase: v.phase,
+          publishedAt: formatAstana(new Date(v.published_at)),
+          publishedBy: v.published_by,
+          texts: v.texts,
+          clocks: v.clocks,
+          subject: v.subject,
+        },
+        history: vs.map((x) => ({
+          version: x.version,
+          publishedAt: formatAstana(new Date(x.published_at)),
+          title: { kk: x.texts.kk.title, ru: x.texts.ru.title },
+        })),
       };
     });
   }
@@ -276,8 +362,24 @@ export class NoticeService {
     this.render(subject, 1);
     const { notice } = await this.upsert(subject, actor);
     await this.d.db().transaction(async (tx) => {
-      await repo.insertMaintenanceWindow(tx, { id, system: v.system, input: v, plan, startsAt: v.startsAt, endsAt: v.endsAt, phase: 'maintenance-planned', noticeId: notice.id, by: actor.id });
-      await audit(tx, { actor: actor.id, ip: actor.ip, action: 'maintenance.plan', subject: id, after: { input: v, verdicts: plan.verdicts, unplanned: plan.unplanned } });
+      await repo.insertMaintenanceWindow(tx, {
+        id,
+        system: v.system,
+        input: v,
+        plan,
+        startsAt: v.startsAt,
+        endsAt: v.endsAt,
+        phase: 'maintenance-planned',
+        noticeId: notice.id,
+        by: actor.id,
+      });
+      await audit(tx, {
+        actor: actor.id,
+        ip: actor.ip,
+        action: 'maintenance.plan',
+        subject: id,
+        after: { input: v, verdicts: plan.verdicts, unplanned: plan.unplanned },
+      });
     });
     const published = await this.publish(notice.id, actor);
     await this.d.schedule?.(id, plan);
@@ -287,7 +389,17 @@ export class NoticeService {
   async maintenance(id: string) {
     const row = await repo.maintenanceWindow(this.d.db(), id);
     if (!row) throw new NotFoundError(`no maintenance window "${id}"`);
-    return { id: row.id, system: row.system, phase: row.phase, unplanned: row.unplanned, startsAt: formatAstana(new Date(row.starts_at)), endsAt: formatAstana(new Date(row.ends_at)), plan: row.plan, input: row.input, noticeId: row.notice_id };
+    return {
+      id: row.id,
+      system: row.system,
+      phase: row.phase,
+      unplanned: row.unplanned,
+      startsAt: formatAstana(new Date(row.starts_at)),
+      endsAt: formatAstana(new Date(row.ends_at)),
+      plan: row.plan,
+      input: row.input,
+      noticeId: row.notice_id,
+    };
   }
 
   async listMaintenance(opts: { from?: Date } = {}) {
@@ -296,7 +408,11 @@ export class NoticeService {
   }
 
   /** A scheduled job of a window: `remind` re-sends the current version, `start`/`complete` move its phase. */
-  async maintenanceJob(id: string, kind: 'announce' | 'remind' | 'start' | 'complete', actor: ActorRef = { id: 'system:notices' }): Promise<void> {
+  async maintenanceJob(
+    id: string,
+    kind: 'announce' | 'remind' | 'start' | 'complete',
+    actor: ActorRef = { id: 'system:notices' },
+  ): Promise<void> {
     const w = await this.maintenance(id);
     const notice = await this.get(w.noticeId);
     if (kind === 'announce') {
@@ -311,7 +427,14 @@ export class NoticeService {
     if (w.phase === phase || (kind === 'start' && w.phase === 'maintenance-completed')) return;
     await this.d.db().transaction(async (tx) => {
       await repo.setMaintenancePhase(tx, id, phase);
-      await audit(tx, { actor: actor.id, ip: actor.ip, action: `maintenance.${kind}`, subject: id, before: { phase: w.phase }, after: { phase } });
+      await audit(tx, {
+        actor: actor.id,
+        ip: actor.ip,
+        action: `maintenance.${kind}`,
+        subject: id,
+        before: { phase: w.phase },
+        after: { phase },
+      });
     });
     await this.upsert({ ...notice.subject, phase }, actor);
   }

@@ -48,7 +48,11 @@ describe('notices over the API', { timeout: 240_000 }, () => {
   const stall = { value: false };
 
   const api = async (method: string, path: string, body?: unknown, token = operator, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     let json: unknown = text;
     try {
@@ -56,8 +60,12 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     } catch {
       /* not JSON */
     }
-    return { status: res.status, // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk arbitrary JSON
-      json: json as Record<string, any>, headers: res.headers, text };
+    return {
+      status: res.status, // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions walk arbitrary JSON
+      json: json as Record<string, any>,
+      headers: res.headers,
+      text,
+    };
   };
 
   before(async () => {
@@ -73,8 +81,24 @@ describe('notices over the API', { timeout: 240_000 }, () => {
           ],
         },
         systems: {
-          portal: { name: 'Веб-портал госзакупок', kind: 'portal', policy: 'portal-692', modules: ['homepage', 'search', 'eshop'], owners: [{ name: 'Минфин', email: 'owner@minfin.kz' }] },
-          etp1: { name: 'ЭТП Один', kind: 'etp', policy: 'etp-em', modules: ['orders'], owners: [{ name: 'Владелец ЭТП', email: 'etp1@etp.kz' }], targets: [{ id: 'orders', module: 'orders', service: 'orders' }, { id: 'orders-test', module: 'orders', service: 'test-orders', environment: 'test' }] },
+          portal: {
+            name: 'Веб-портал госзакупок',
+            kind: 'portal',
+            policy: 'portal-692',
+            modules: ['homepage', 'search', 'eshop'],
+            owners: [{ name: 'Минфин', email: 'owner@minfin.kz' }],
+          },
+          etp1: {
+            name: 'ЭТП Один',
+            kind: 'etp',
+            policy: 'etp-em',
+            modules: ['orders'],
+            owners: [{ name: 'Владелец ЭТП', email: 'etp1@etp.kz' }],
+            targets: [
+              { id: 'orders', module: 'orders', service: 'orders' },
+              { id: 'orders-test', module: 'orders', service: 'test-orders', environment: 'test' },
+            ],
+          },
         },
       }),
       PROBES,
@@ -83,7 +107,11 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     const real = await openDb({ dataDir: 'memory://' });
     await migrate(real);
     // A database whose queries hang while `stall` is set, as a slow database would.
-    db = { ...real, query: (sql, params) => (stall.value ? new Promise(() => undefined) : real.query(sql, params)), close: () => real.close() } as Db;
+    db = {
+      ...real,
+      query: (sql, params) => (stall.value ? new Promise(() => undefined) : real.query(sql, params)),
+      close: () => real.close(),
+    } as Db;
     operator = (await createToken(real, { role: 'operator', name: 'op' })).token;
     viewer = (await createToken(real, { role: 'viewer', name: 'view' })).token;
     const status = new StatusBoard();
@@ -100,7 +128,15 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     await rt.start();
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     await rt.attachRedis(redis, prefix);
-    const app = createApi({ config: () => cfg, db: () => db, metrics: new Metrics(), status, readiness: async () => [], log: silentLogger, notices: { db: () => db, notices: () => rt } });
+    const app = createApi({
+      config: () => cfg,
+      db: () => db,
+      metrics: new Metrics(),
+      status,
+      readiness: async () => [],
+      log: silentLogger,
+      notices: { db: () => db, notices: () => rt },
+    });
     server = await new Promise<Server>((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
     });
@@ -144,14 +180,24 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.equal(r.status, 201, r.text);
     windowId = r.json.id;
     assert.equal(r.json.unplanned, false);
-    assert.deepEqual(r.json.plan.verdicts.map((v: { audience: string; met: boolean }) => [v.audience, v.met]), [['portal-users', true]]);
+    assert.deepEqual(
+      r.json.plan.verdicts.map((v: { audience: string; met: boolean }) => [v.audience, v.met]),
+      [['portal-users', true]],
+    );
     assert.equal(r.json.plan.extensions[0].rule, 'EX-MAINT');
     assert.equal(r.json.plan.extensions[0].extended, iso(start + 5 * 3_600_000));
-    assert.deepEqual(r.json.scheduled.map((j: { kind: string }) => j.kind), ['remind', 'start', 'complete']);
+    assert.deepEqual(
+      r.json.scheduled.map((j: { kind: string }) => j.kind),
+      ['remind', 'start', 'complete'],
+    );
     assert.equal(r.json.notice.publishedVersion, 1);
     assert.match(r.json.notice.versions[0].texts.ru.text, /ANN-555/);
 
-    const mails = await waitFor(() => (smtp.mails.filter((m) => m.text.includes(windowId)).length >= 2 ? smtp.mails.filter((m) => m.text.includes(windowId)) : undefined), { timeoutMs: 60_000, what: 'maintenance e-mails' });
+    const mails = await waitFor(
+      () =>
+        smtp.mails.filter((m) => m.text.includes(windowId)).length >= 2 ? smtp.mails.filter((m) => m.text.includes(windowId)) : undefined,
+      { timeoutMs: 60_000, what: 'maintenance e-mails' },
+    );
     const toOwner = mails.find((m) => m.to.includes('owner@minfin.kz'));
     assert.ok(toOwner, `recipients: ${mails.map((m) => m.to).join(', ')}`);
     assert.match(toOwner.text, /Техникалық және профилактикалық жұмыстар/);
@@ -159,19 +205,34 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.match(toOwner.html, /Іздеу модулін жаңарту/);
     assert.match(toOwner.subject, /жұмыстар.*\/.*работы/);
     assert.ok(mails.some((m) => m.to.includes('oncall@operator.kz')));
-    const call = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes(windowId)), { timeoutMs: 60_000, what: 'slack message' });
+    const call = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes(windowId)), {
+      timeoutMs: 60_000,
+      what: 'slack message',
+    });
     assert.equal(call.token, 'xoxb-test');
     assert.equal(call.args.channel, '#kuzet-oncall');
     const hookCall = await waitFor(() => hook.calls.find((c) => c.body.includes(windowId)), { timeoutMs: 60_000, what: 'webhook' });
     assert.equal(hookCall.signature, `sha256=${createHmac('sha256', SECRET).update(hookCall.body).digest('hex')}`);
     assert.match(hookCall.key, /^notice:ntc_[0-9a-f]+:v1\|hook\|/);
 
-    const audit = await db.query<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'maintenance.%' OR action LIKE 'notice.%'");
+    const audit = await db.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE action LIKE 'maintenance.%' OR action LIKE 'notice.%'",
+    );
     assert.ok(audit.some((a) => a.action === 'maintenance.plan') && audit.some((a) => a.action === 'notice.publish'));
   });
 
   test('maintenance too late for the ETP lead time is flagged and announced as unplanned works with contacts', async () => {
-    const r = await api('POST', '/api/v1/maintenance', maintenanceBody({ system: 'etp1', modules: ['orders'], procurements: [], startsAt: iso(Date.now() + 3_600_000), endsAt: iso(Date.now() + 2 * 3_600_000) }));
+    const r = await api(
+      'POST',
+      '/api/v1/maintenance',
+      maintenanceBody({
+        system: 'etp1',
+        modules: ['orders'],
+        procurements: [],
+        startsAt: iso(Date.now() + 3_600_000),
+        endsAt: iso(Date.now() + 2 * 3_600_000),
+      }),
+    );
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.unplanned, true);
     assert.equal(r.json.plan.verdicts[0].audience, 'etp-owners');
@@ -180,7 +241,10 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.match(texts.ru.title, /Внеплановые технические работы/);
     assert.match(texts.kk.title, /Жоспардан тыс/);
     assert.match(texts.ru.text, /Иванов Иван \(дежурный инженер\), тел\. \+7 701 111 2233/);
-    await waitFor(() => smtp.mails.find((m) => m.to.includes('etp1@etp.kz') && m.text.includes(r.json.id)), { timeoutMs: 60_000, what: 'ETP owner e-mail' });
+    await waitFor(() => smtp.mails.find((m) => m.to.includes('etp1@etp.kz') && m.text.includes(r.json.id)), {
+      timeoutMs: 60_000,
+      what: 'ETP owner e-mail',
+    });
   });
 
   test('the scheduled jobs move a short window to started, then completed, re-publishing each time', async () => {
@@ -188,12 +252,21 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     const r = await api('POST', '/api/v1/maintenance', maintenanceBody({ procurements: [], startsAt: iso(s0), endsAt: iso(s0 + 2_000) }));
     assert.equal(r.status, 201, r.text);
     assert.equal(r.json.unplanned, true);
-    assert.deepEqual(r.json.scheduled.map((j: { kind: string }) => j.kind), ['start', 'complete']);
-    const done = await waitFor(async () => {
-      const n = await api('GET', `/api/v1/notices/${r.json.noticeId}`, undefined, viewer);
-      return n.json.versions?.some((v: { phase: string }) => v.phase === 'maintenance-completed') ? n.json : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 250, what: 'the window completed' });
-    assert.deepEqual(done.versions.map((v: { phase: string }) => v.phase), ['maintenance-completed', 'maintenance-started', 'maintenance-planned']);
+    assert.deepEqual(
+      r.json.scheduled.map((j: { kind: string }) => j.kind),
+      ['start', 'complete'],
+    );
+    const done = await waitFor(
+      async () => {
+        const n = await api('GET', `/api/v1/notices/${r.json.noticeId}`, undefined, viewer);
+        return n.json.versions?.some((v: { phase: string }) => v.phase === 'maintenance-completed') ? n.json : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, what: 'the window completed' },
+    );
+    assert.deepEqual(
+      done.versions.map((v: { phase: string }) => v.phase),
+      ['maintenance-completed', 'maintenance-started', 'maintenance-planned'],
+    );
     assert.equal(done.active, false);
     assert.match(done.versions[0].texts.ru.title, /Технические работы завершены/);
     const w = await api('GET', `/api/v1/maintenance/${r.json.id}`, undefined, viewer);
@@ -202,10 +275,22 @@ describe('notices over the API', { timeout: 240_000 }, () => {
 
   let noticeId = '';
   const incident = (over: Record<string, unknown> = {}) => ({
-    kind: 'incident', id: 'INC-2026-000777', system: 'portal', modules: ['search'], policy: 'portal-692', level: 'medium', phase: 'opened',
+    kind: 'incident',
+    id: 'INC-2026-000777',
+    system: 'portal',
+    modules: ['search'],
+    policy: 'portal-692',
+    level: 'medium',
+    phase: 'opened',
     description: { ru: 'Поиск не работает <img src=x onerror=alert(1)>', kk: 'Іздеу жұмыс істемейді' },
-    startedAt: iso(T0 - 3_600_000), confirmedAt: iso(T0 - 600_000), plannedFixAt: iso(T0 + 2 * 3_600_000),
-    affected: [{ announcement: '778899', lot: '2' }], recipients: [{ email: 'reporter@supplier.kz', role: 'reporter' }, { email: 'supplier@supplier.kz', role: 'supplier' }],
+    startedAt: iso(T0 - 3_600_000),
+    confirmedAt: iso(T0 - 600_000),
+    plannedFixAt: iso(T0 + 2 * 3_600_000),
+    affected: [{ announcement: '778899', lot: '2' }],
+    recipients: [
+      { email: 'reporter@supplier.kz', role: 'reporter' },
+      { email: 'supplier@supplier.kz', role: 'supplier' },
+    ],
     ...over,
   });
 
@@ -220,11 +305,20 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     const pub = await api('POST', `/api/v1/notices/${noticeId}/publish`);
     assert.equal(pub.status, 200, pub.text);
     assert.equal(pub.json.publishedVersion, 1);
-    assert.deepEqual(pub.json.versions[0].clocks.map((c: { timer: string; met: boolean }) => [c.timer, c.met]), [['SLA-P-MED-HOME', true]]);
-    const first = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes('INC-2026-000777')), { timeoutMs: 60_000, what: 'first slack message' });
+    assert.deepEqual(
+      pub.json.versions[0].clocks.map((c: { timer: string; met: boolean }) => [c.timer, c.met]),
+      [['SLA-P-MED-HOME', true]],
+    );
+    const first = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes('INC-2026-000777')), {
+      timeoutMs: 60_000,
+      what: 'first slack message',
+    });
     assert.equal(first.args.thread_ts, undefined);
     for (const who of ['reporter@supplier.kz', 'supplier@supplier.kz', 'owner@minfin.kz']) {
-      const m = await waitFor(() => smtp.mails.find((x) => x.to.includes(who) && x.text.includes('INC-2026-000777')), { timeoutMs: 60_000, what: `mail to ${who}` });
+      const m = await waitFor(() => smtp.mails.find((x) => x.to.includes(who) && x.text.includes('INC-2026-000777')), {
+        timeoutMs: 60_000,
+        what: `mail to ${who}`,
+      });
       assert.match(m.text, /Техникалық іркіліс/);
       assert.match(m.text, /Технический сбой/);
       assert.match(m.text, /778899\/2/);
@@ -234,9 +328,16 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.equal(changed.json.republished, true);
     assert.equal(changed.json.notice.publishedVersion, 2);
     assert.equal(changed.json.notice.versions.length, 2);
-    const reply = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes('INC-2026-000777') && c.args.thread_ts), { timeoutMs: 60_000, what: 'slack thread reply' });
+    const reply = await waitFor(() => slack.calls.find((c) => String(c.args.text).includes('INC-2026-000777') && c.args.thread_ts), {
+      timeoutMs: 60_000,
+      what: 'slack thread reply',
+    });
     assert.equal(reply.args.thread_ts, first.ts);
-    const same = await api('POST', '/api/v1/notices', incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated', recipients: [] }));
+    const same = await api(
+      'POST',
+      '/api/v1/notices',
+      incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated', recipients: [] }),
+    );
     assert.equal(same.json.republished, false, 'recipients are not a published field');
 
     // A notice published before hashes sorted their keys (its hashes stored the old way): the same content re-published nothing.
@@ -244,7 +345,11 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     const old = legacyContentHash(parseSubject(stored.subject));
     assert.notEqual(old, contentHash(parseSubject(stored.subject)), 'the two hashes differ for this subject');
     await db.query('UPDATE notices SET content_hash = $2, published_hash = $2 WHERE id = $1', [noticeId, old]);
-    const again = await api('POST', '/api/v1/notices', incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated' }));
+    const again = await api(
+      'POST',
+      '/api/v1/notices',
+      incident({ plannedFixAt: changed.json.notice.subject.plannedFixAt, phase: 'updated' }),
+    );
     assert.equal(again.json.republished, false, 'an upgrade re-publishes nothing');
     assert.equal(again.json.notice.unpublishedChanges, false);
     assert.equal(again.json.notice.publishedVersion, 2);
@@ -264,7 +369,12 @@ describe('notices over the API', { timeout: 240_000 }, () => {
   });
 
   test('acknowledgement e-mail with the incident id, due within SLA-P-ID', async () => {
-    const r = await api('POST', '/api/v1/notices/acknowledgements', { incidentId: 'INC-2026-000901', email: 'user@bidder.kz', system: 'portal', registeredAt: iso(Date.now()) });
+    const r = await api('POST', '/api/v1/notices/acknowledgements', {
+      incidentId: 'INC-2026-000901',
+      email: 'user@bidder.kz',
+      system: 'portal',
+      registeredAt: iso(Date.now()),
+    });
     assert.equal(r.status, 202, r.text);
     const m = await waitFor(() => smtp.mails.find((x) => x.to.includes('user@bidder.kz')), { timeoutMs: 60_000, what: 'acknowledgement' });
     assert.match(m.subject, /INC-2026-000901/);
@@ -275,17 +385,32 @@ describe('notices over the API', { timeout: 240_000 }, () => {
   test('subscription: double opt-in, one-click unsubscribe in every e-mail', async () => {
     const s = await api('POST', '/status/subscribe', { email: 'fan@example.kz', system: 'portal', lang: 'ru' }, '');
     assert.equal(s.status, 202, s.text);
-    const confirm = await waitFor(() => smtp.mails.find((m) => m.to.includes('fan@example.kz')), { timeoutMs: 60_000, what: 'confirmation' });
+    const confirm = await waitFor(() => smtp.mails.find((m) => m.to.includes('fan@example.kz')), {
+      timeoutMs: 60_000,
+      what: 'confirmation',
+    });
     const link = /(http:\/\/\S+\/status\/subscribe\/confirm\?token=\S+)/.exec(confirm.text)?.[1];
     assert.ok(link, confirm.text);
     assert.match(confirm.text, /Подтвердите подписку/);
     assert.equal((await fetch(link)).status, 200);
     await api('POST', '/api/v1/notices', incident({ phase: 'resolved', resolvedAt: iso(Date.now()) }));
-    const notice = await waitFor(() => smtp.mails.find((m) => m.to.includes('fan@example.kz') && m.text.includes('INC-2026-000777')), { timeoutMs: 60_000, what: 'notice to subscriber' });
+    const notice = await waitFor(() => smtp.mails.find((m) => m.to.includes('fan@example.kz') && m.text.includes('INC-2026-000777')), {
+      timeoutMs: 60_000,
+      what: 'notice to subscriber',
+    });
     const unsub = /<([^>]+)>/.exec(notice.headers['list-unsubscribe'] ?? '')?.[1];
     assert.ok(unsub, JSON.stringify(notice.headers));
     assert.equal(notice.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
-    assert.equal((await fetch(unsub, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status, 200);
+    assert.equal(
+      (
+        await fetch(unsub, {
+          method: 'POST',
+          body: 'List-Unsubscribe=One-Click',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status,
+      200,
+    );
     const rows = await db.query<{ state: string }>("SELECT state FROM notice_subscriptions WHERE email = 'fan@example.kz'");
     assert.equal(rows[0]?.state, 'unsubscribed');
   });
@@ -309,7 +434,13 @@ describe('notices over the API', { timeout: 240_000 }, () => {
     assert.match(await (await fetch(`${base}/status?lang=ru`, { headers: { 'accept-language': 'kk' } })).text(), /lang="ru"/);
     const etag = kk.headers.get('etag') ?? '';
     assert.equal((await fetch(`${base}/status`, { headers: { 'if-none-match': etag } })).status, 304);
-    const json = (await (await fetch(`${base}/status.json`)).json()) as { notices: { id: string }[]; maintenance: { id: string }[]; etps: unknown[]; uptime: { days: unknown[] }[]; services: { environment: string }[] };
+    const json = (await (await fetch(`${base}/status.json`)).json()) as {
+      notices: { id: string }[];
+      maintenance: { id: string }[];
+      etps: unknown[];
+      uptime: { days: unknown[] }[];
+      services: { environment: string }[];
+    };
     assert.ok(json.notices.some((n) => n.id === noticeId));
     assert.ok(json.maintenance.some((m) => m.id === windowId));
     assert.equal(json.uptime[0]?.days.length, 90);
@@ -322,7 +453,12 @@ describe('notices over the API', { timeout: 240_000 }, () => {
 
     stall.value = true;
     try {
-      await fetch(`${base}/api/v1/notices`, { method: 'POST', headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, body: JSON.stringify(incident()), signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+      await fetch(`${base}/api/v1/notices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+        body: JSON.stringify(incident()),
+        signal: AbortSignal.timeout(1_000),
+      }).catch(() => undefined);
       // Something changed, so the next refresh reads the database, which does not answer.
       rt.site.invalidate();
       await rt.site.refresh();
@@ -339,11 +475,22 @@ describe('notices over the API', { timeout: 240_000 }, () => {
   });
 
   test('a channel that stays down: deliveries retry, then the dead-letter list and an alert', async () => {
-    cfg = { ...cfg, notifications: { channels: [...cfg.notifications.channels, { id: 'broken', type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET }] } };
+    cfg = {
+      ...cfg,
+      notifications: {
+        channels: [...cfg.notifications.channels, { id: 'broken', type: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET }],
+      },
+    };
     const r = await api('POST', '/api/v1/notices', { ...incident(), id: 'INC-2026-000999', description: { ru: 'ещё один сбой' } });
     assert.equal(r.status, 200, r.text);
     await api('POST', `/api/v1/notices/${r.json.notice.id}/publish`);
-    const row = await waitFor(async () => (await api('GET', '/api/v1/notices/deliveries?state=dead', undefined, viewer)).json.items?.find((d: { channel: string }) => d.channel === 'broken'), { timeoutMs: 90_000, what: 'dead letter' });
+    const row = await waitFor(
+      async () =>
+        (await api('GET', '/api/v1/notices/deliveries?state=dead', undefined, viewer)).json.items?.find(
+          (d: { channel: string }) => d.channel === 'broken',
+        ),
+      { timeoutMs: 90_000, what: 'dead letter' },
+    );
     assert.equal(row.attempts, 3);
     assert.match(row.lastError, /webhook:/);
     assert.ok(dead.includes(row.key));

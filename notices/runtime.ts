@@ -47,7 +47,13 @@ export interface NoticeRuntimeOptions {
   etpRegistry?: SiteSources['etpRegistry'];
 }
 
-const ackSchema = z.strictObject({ incidentId: z.string().min(1).max(100), email: z.email('must be an e-mail address'), system: z.string().min(1), description: z.string().max(2000).optional(), registeredAt: z.string().optional() });
+const ackSchema = z.strictObject({
+  incidentId: z.string().min(1).max(100),
+  email: z.email('must be an e-mail address'),
+  system: z.string().min(1),
+  description: z.string().max(2000).optional(),
+  registeredAt: z.string().optional(),
+});
 
 export class NoticeRuntime {
   readonly templates: NoticeTemplates;
@@ -84,12 +90,36 @@ export class NoticeRuntime {
             history: n.history,
           })),
         maintenance: async () =>
-          (await this.service.listMaintenance({ from: o.now?.() ?? new Date() })).map((m) => ({ id: m.id, system: m.system, modules: (m.input as { modules?: string[] }).modules ?? [], startsAt: new Date(Date.parse(m.startsAt)).toISOString(), endsAt: new Date(Date.parse(m.endsAt)).toISOString(), phase: m.phase, unplanned: m.unplanned })),
+          (await this.service.listMaintenance({ from: o.now?.() ?? new Date() })).map((m) => ({
+            id: m.id,
+            system: m.system,
+            modules: (m.input as { modules?: string[] }).modules ?? [],
+            startsAt: new Date(Date.parse(m.startsAt)).toISOString(),
+            endsAt: new Date(Date.parse(m.endsAt)).toISOString(),
+            phase: m.phase,
+            unplanned: m.unplanned,
+          })),
       },
       { now: o.now, log: o.log, baseUrl: o.publicUrl, ...o.site },
     );
-    this.service = new NoticeService({ db: o.db, templates: this.templates, config: o.config, now: o.now, enqueue, publicUrl: o.publicUrl, onChange: () => this.site.invalidate(), schedule: (id, plan) => this.schedule(id, plan) });
-    this.subscriptions = new Subscriptions({ db: o.db, config: o.config, templates: this.templates, enqueue, publicUrl: o.publicUrl, now: o.now });
+    this.service = new NoticeService({
+      db: o.db,
+      templates: this.templates,
+      config: o.config,
+      now: o.now,
+      enqueue,
+      publicUrl: o.publicUrl,
+      onChange: () => this.site.invalidate(),
+      schedule: (id, plan) => this.schedule(id, plan),
+    });
+    this.subscriptions = new Subscriptions({
+      db: o.db,
+      config: o.config,
+      templates: this.templates,
+      enqueue,
+      publicUrl: o.publicUrl,
+      now: o.now,
+    });
   }
 
   /** Calls `listener` for every delivery that gave up (a dead letter), e.g. to alert the on-call engineers through another channel. */
@@ -107,9 +137,18 @@ export class NoticeRuntime {
   async attachRedis(connection: Redis, prefix: string): Promise<void> {
     const onDead = (row: DeadLetter) => {
       this.o.delivery?.onDead?.(row);
-      for (const l of this.deadListeners) void l(row).catch((e: unknown) => this.o.log.error({ err: (e as Error).message, key: row.key }, 'dead-letter alert failed'));
+      for (const l of this.deadListeners)
+        void l(row).catch((e: unknown) => this.o.log.error({ err: (e as Error).message, key: row.key }, 'dead-letter alert failed'));
     };
-    this.deliveries = new Deliveries({ db: this.o.db(), connection, prefix, channels: () => this.o.config().notifications.channels, log: this.o.log, ...this.o.delivery, onDead });
+    this.deliveries = new Deliveries({
+      db: this.o.db(),
+      connection,
+      prefix,
+      channels: () => this.o.config().notifications.channels,
+      log: this.o.log,
+      ...this.o.delivery,
+      onDead,
+    });
     this.deliveries.start();
     this.scheduleQueue = new Queue(SCHEDULE_QUEUE, { connection, prefix });
     this.scheduleQueue.on('error', () => undefined);
@@ -133,7 +172,18 @@ export class NoticeRuntime {
     await this.scheduleQueue.addBulk(
       plan.jobs
         .filter((j) => j.kind !== 'announce')
-        .map((j) => ({ name: j.kind, data: { windowId, kind: j.kind }, opts: { jobId: `${windowId}-${j.kind}`, delay: Math.max(0, Date.parse(j.at) - now), attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: true, removeOnFail: 100 } })),
+        .map((j) => ({
+          name: j.kind,
+          data: { windowId, kind: j.kind },
+          opts: {
+            jobId: `${windowId}-${j.kind}`,
+            delay: Math.max(0, Date.parse(j.at) - now),
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 10_000 },
+            removeOnComplete: true,
+            removeOnFail: 100,
+          },
+        })),
     );
   }
 
@@ -155,9 +205,31 @@ export class NoticeRuntime {
     const sys = Object.hasOwn(cfg.systems, v.system) ? cfg.systems[v.system] : undefined;
     if (!sys) throw new InputError(`unknown system "${v.system}"; systems are listed by GET /api/v1/systems`, 'system');
     const registered = v.registeredAt ? new Date(v.registeredAt) : (this.o.now?.() ?? new Date());
-    const subject = { kind: 'incident' as const, id: v.incidentId, system: v.system, modules: [], policy: sys.policy, phase: 'opened' as const, description: { ru: v.description ?? '' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false };
-    const texts = this.templates.render(sys.policy, 'ack', (lang: Lang) => ({ ...templateData(subject, lang, { systemName: sys.name, version: 1 }), description: v.description ?? null }));
-    const rows = fanOut(`ack:${v.incidentId}`, { threadKey: `ack:${v.incidentId}`, texts, data: { kind: 'acknowledgement', incidentId: v.incidentId } }, cfg.notifications.channels, [{ email: v.email, oncall: true }], { chat: false });
+    const subject = {
+      kind: 'incident' as const,
+      id: v.incidentId,
+      system: v.system,
+      modules: [],
+      policy: sys.policy,
+      phase: 'opened' as const,
+      description: { ru: v.description ?? '' },
+      extensions: [],
+      affected: [],
+      contacts: [],
+      recipients: [],
+      unplanned: false,
+    };
+    const texts = this.templates.render(sys.policy, 'ack', (lang: Lang) => ({
+      ...templateData(subject, lang, { systemName: sys.name, version: 1 }),
+      description: v.description ?? null,
+    }));
+    const rows = fanOut(
+      `ack:${v.incidentId}`,
+      { threadKey: `ack:${v.incidentId}`, texts, data: { kind: 'acknowledgement', incidentId: v.incidentId } },
+      cfg.notifications.channels,
+      [{ email: v.email, oncall: true }],
+      { chat: false },
+    );
     await this.o.db().transaction(async (tx) => {
       await insertDeliveries(tx, rows);
       await audit(tx, { actor: actor.id, ip: actor.ip, action: 'notice.acknowledge', subject: v.incidentId, after: { email: v.email } });

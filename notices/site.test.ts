@@ -21,8 +21,26 @@ test('language: ?lang, then Accept-Language by quality, then Kazakh', () => {
 
 const board: BoardDoc = {
   systems: [
-    { id: 'portal', name: 'Портал', kind: 'portal', policy: 'portal-692', targets: [{ id: 'home', module: 'homepage', service: null, checks: [{ status: 'up' }] }, { id: 'search', module: 'search', service: null, checks: [{ status: 'down' }, { status: 'up' }] }] },
-    { id: 'etp1', name: 'ЭТП', kind: 'etp', policy: 'etp-em', targets: [{ id: 'orders', module: 'orders', service: 'orders', checks: [{ status: 'up' }] }, { id: 'orders-test', module: 'orders-test', service: 'test-orders', environment: 'test', checks: [{ status: 'unknown' }] }] },
+    {
+      id: 'portal',
+      name: 'Портал',
+      kind: 'portal',
+      policy: 'portal-692',
+      targets: [
+        { id: 'home', module: 'homepage', service: null, checks: [{ status: 'up' }] },
+        { id: 'search', module: 'search', service: null, checks: [{ status: 'down' }, { status: 'up' }] },
+      ],
+    },
+    {
+      id: 'etp1',
+      name: 'ЭТП',
+      kind: 'etp',
+      policy: 'etp-em',
+      targets: [
+        { id: 'orders', module: 'orders', service: 'orders', checks: [{ status: 'up' }] },
+        { id: 'orders-test', module: 'orders-test', service: 'test-orders', environment: 'test', checks: [{ status: 'unknown' }] },
+      ],
+    },
   ],
 };
 const now = new Date('2026-03-28T10:00:00+05:00');
@@ -32,20 +50,51 @@ test('snapshot: module and system status, maintenance, services, ETPs, 90 days o
     board,
     notices: [],
     maintenance: [
-      { id: 'MW-1', system: 'etp1', modules: ['orders-test'], startsAt: '2026-03-28T04:00:00.000Z', endsAt: '2026-03-28T06:00:00.000Z', phase: 'maintenance-started', unplanned: false },
-      { id: 'MW-old', system: 'portal', modules: [], startsAt: '2026-03-20T04:00:00.000Z', endsAt: '2026-03-20T06:00:00.000Z', phase: 'maintenance-completed', unplanned: false },
+      {
+        id: 'MW-1',
+        system: 'etp1',
+        modules: ['orders-test'],
+        startsAt: '2026-03-28T04:00:00.000Z',
+        endsAt: '2026-03-28T06:00:00.000Z',
+        phase: 'maintenance-started',
+        unplanned: false,
+      },
+      {
+        id: 'MW-old',
+        system: 'portal',
+        modules: [],
+        startsAt: '2026-03-20T04:00:00.000Z',
+        endsAt: '2026-03-20T06:00:00.000Z',
+        phase: 'maintenance-completed',
+        unplanned: false,
+      },
     ],
-    uptime: [{ system: 'portal', day: '2026-03-28', ok: 99, total: 100 }, { system: 'portal', day: '2026-03-27', ok: 100, total: 100 }],
+    uptime: [
+      { system: 'portal', day: '2026-03-28', ok: 99, total: 100 },
+      { system: 'portal', day: '2026-03-27', ok: 100, total: 100 },
+    ],
     now,
     stale: false,
     generatedAt: '2026-03-28T10:00:00+05:00',
   });
-  assert.deepEqual(s.systems[0]?.modules, [{ id: 'homepage', status: 'up' }, { id: 'search', status: 'down' }]);
+  assert.deepEqual(s.systems[0]?.modules, [
+    { id: 'homepage', status: 'up' },
+    { id: 'search', status: 'down' },
+  ]);
   assert.equal(s.systems[0]?.status, 'down');
   assert.equal(s.systems[1]?.modules[1]?.status, 'maintenance');
   assert.equal(s.systems[1]?.status, 'maintenance');
-  assert.deepEqual(s.maintenance.map((m) => [m.id, m.ongoing]), [['MW-1', true]]);
-  assert.deepEqual(s.services.map((x) => [x.service, x.environment]), [['orders', 'productive'], ['test-orders', 'test']]);
+  assert.deepEqual(
+    s.maintenance.map((m) => [m.id, m.ongoing]),
+    [['MW-1', true]],
+  );
+  assert.deepEqual(
+    s.services.map((x) => [x.service, x.environment]),
+    [
+      ['orders', 'productive'],
+      ['test-orders', 'test'],
+    ],
+  );
   assert.deepEqual(s.etps, [{ id: 'etp1', name: 'ЭТП', status: 'maintenance' }]);
   assert.equal(s.uptime[0]?.days.length, 90);
   assert.equal(s.uptime[0]?.days.at(-1)?.date, '2026-03-28');
@@ -55,9 +104,23 @@ test('snapshot: module and system status, maintenance, services, ETPs, 90 days o
 });
 
 test('the public page names modules by their configured kk/ru names, not by config ids (#17 item 14)', () => {
-  const named: BoardDoc = { systems: [{ ...board.systems[0]!, moduleNames: { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } } }] };
-  const s = buildSnapshot({ board: named, notices: [], maintenance: [], uptime: [], now, stale: false, generatedAt: '2026-03-28T10:00:00+05:00' });
-  assert.deepEqual(s.systems[0]?.modules[1], { id: 'search', status: 'down', name: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } });
+  const named: BoardDoc = {
+    systems: [{ ...board.systems[0]!, moduleNames: { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } } }],
+  };
+  const s = buildSnapshot({
+    board: named,
+    notices: [],
+    maintenance: [],
+    uptime: [],
+    now,
+    stale: false,
+    generatedAt: '2026-03-28T10:00:00+05:00',
+  });
+  assert.deepEqual(s.systems[0]?.modules[1], {
+    id: 'search',
+    status: 'down',
+    name: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' },
+  });
   const ru = renderHtml(s, 'ru');
   const kk = renderHtml(s, 'kk');
   assert.match(ru, /<li><span class="dot down"><\/span>Поиск объявлений: /);
@@ -68,20 +131,41 @@ test('the public page names modules by their configured kk/ru names, not by conf
 });
 
 test('every output escapes any notice text (property)', () => {
-  const hostile = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', 'ы', ' ', '\n', 's', 'c', 'r', 'i', 'p', 't', '=', '/') });
+  const hostile = fc.string({
+    unit: fc.constantFrom('<', '>', '&', '"', "'", 'a', 'ы', ' ', '\n', 's', 'c', 'r', 'i', 'p', 't', '=', '/'),
+  });
   fc.assert(
     fc.property(hostile, hostile, (title, text) => {
       const t = `<script>${title}`;
       const s = buildSnapshot({
         board,
-        notices: [{ id: 'n1', active: true, kind: 'incident', system: 'portal', phase: 'opened', level: 'high', version: 1, publishedAt: '2026-03-28T10:00:00+05:00', texts: { kk: { title: t, text }, ru: { title: t, text: `<img onerror=x>${text}` } }, history: [] }],
+        notices: [
+          {
+            id: 'n1',
+            active: true,
+            kind: 'incident',
+            system: 'portal',
+            phase: 'opened',
+            level: 'high',
+            version: 1,
+            publishedAt: '2026-03-28T10:00:00+05:00',
+            texts: { kk: { title: t, text }, ru: { title: t, text: `<img onerror=x>${text}` } },
+            history: [],
+          },
+        ],
         maintenance: [],
         uptime: [],
         now,
         stale: false,
         generatedAt: '2026-03-28T10:00:00+05:00',
       });
-      for (const out of [renderHtml(s, 'kk'), renderHtml(s, 'ru'), renderWidget(s, 'ru', '/status'), renderRss(s, 'ru', ''), renderAtom(s, 'kk', '')]) {
+      for (const out of [
+        renderHtml(s, 'kk'),
+        renderHtml(s, 'ru'),
+        renderWidget(s, 'ru', '/status'),
+        renderRss(s, 'ru', ''),
+        renderAtom(s, 'kk', ''),
+      ]) {
         assert.ok(!out.includes('<script>'), 'no raw <script>');
         assert.ok(!out.includes('<img'), 'no raw <img');
       }
@@ -103,13 +187,16 @@ test('fan-out: one key per (event, channel, recipient), on-call first, duplicate
     ],
     [{ email: 'Owner@x.kz' }, { email: 'owner@x.kz' }, { email: 'ONCALL@x.kz' }, { email: 'sub@x.kz', unsubscribeUrl: 'http://s/u' }],
   );
-  assert.deepEqual(rows.map((r) => [r.key, r.payload.priority]), [
-    ['notice:n1:v2|slack|#oncall', 1],
-    ['notice:n1:v2|mail|oncall@x.kz', 1],
-    ['notice:n1:v2|mail|Owner@x.kz', 5],
-    ['notice:n1:v2|mail|sub@x.kz', 5],
-    ['notice:n1:v2|mail2|boss@x.kz', 1],
-    ['notice:n1:v2|hook|http://h/', 3],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.payload.priority]),
+    [
+      ['notice:n1:v2|slack|#oncall', 1],
+      ['notice:n1:v2|mail|oncall@x.kz', 1],
+      ['notice:n1:v2|mail|Owner@x.kz', 5],
+      ['notice:n1:v2|mail|sub@x.kz', 5],
+      ['notice:n1:v2|mail2|boss@x.kz', 1],
+      ['notice:n1:v2|hook|http://h/', 3],
+    ],
+  );
   assert.equal(rows.find((r) => r.recipient === 'sub@x.kz')?.payload.unsubscribeUrl, 'http://s/u');
 });

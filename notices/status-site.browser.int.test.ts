@@ -25,33 +25,72 @@ let portal: Server;
 let base = '';
 let portalUrl = '';
 
-const listen = (s: Server) => new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
+const listen = (s: Server) =>
+  new Promise<string>((r) => s.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(s.address() as AddressInfo).port}`)));
 
 before(async () => {
-  const cfg = parseConfig(JSON.stringify({ systems: { portal: { name: `Портал ${PAYLOAD}`, kind: 'portal', policy: 'portal-692', modules: ['search'] } } }), PROBES, {});
+  const cfg = parseConfig(
+    JSON.stringify({ systems: { portal: { name: `Портал ${PAYLOAD}`, kind: 'portal', policy: 'portal-692', modules: ['search'] } } }),
+    PROBES,
+    {},
+  );
   db = await openDb({ dataDir: 'memory://' });
   await migrate(db);
   const status = new StatusBoard();
-  rt = new NoticeRuntime({ db: () => db, config: () => cfg, log: silentLogger, board: () => status.snapshot(cfg, new Date()), publicUrl: () => base });
+  rt = new NoticeRuntime({
+    db: () => db,
+    config: () => cfg,
+    log: silentLogger,
+    board: () => status.snapshot(cfg, new Date()),
+    publicUrl: () => base,
+  });
   const { notice } = await rt.service.upsert(
-    { kind: 'incident', id: 'INC-XSS-1', system: 'portal', modules: ['search'], policy: 'portal-692', level: 'high', phase: 'opened', description: { ru: `Сбой ${PAYLOAD}`, kk: `Іркіліс ${PAYLOAD}` }, affected: [{ announcement: PAYLOAD }] },
+    {
+      kind: 'incident',
+      id: 'INC-XSS-1',
+      system: 'portal',
+      modules: ['search'],
+      policy: 'portal-692',
+      level: 'high',
+      phase: 'opened',
+      description: { ru: `Сбой ${PAYLOAD}`, kk: `Іркіліс ${PAYLOAD}` },
+      affected: [{ announcement: PAYLOAD }],
+    },
     { id: 'test:operator' },
   );
   await rt.service.publish(notice.id, { id: 'test:operator' });
   await rt.start();
-  api = createApi({ config: () => cfg, db: () => db, metrics: new Metrics(), status, readiness: async () => [], log: silentLogger, notices: { db: () => db, notices: () => rt } }).listen();
+  api = createApi({
+    config: () => cfg,
+    db: () => db,
+    metrics: new Metrics(),
+    status,
+    readiness: async () => [],
+    log: silentLogger,
+    notices: { db: () => db, notices: () => rt },
+  }).listen();
   await new Promise<void>((r) => api.once('listening', () => r()));
   base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   await rt.site.refresh();
   // The portal's homepage, on another origin, embedding the widget.
   portal = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.end(`<!doctype html><html><body><h1>Портал</h1><div id="kuzet"><script src="${base}/status/widget.js" data-lang="ru"></script></div></body></html>`);
+    res.end(
+      `<!doctype html><html><body><h1>Портал</h1><div id="kuzet"><script src="${base}/status/widget.js" data-lang="ru"></script></div></body></html>`,
+    );
   });
   portalUrl = await listen(portal);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
     timeout: 60_000,
   });
 });
@@ -81,7 +120,13 @@ test('/status renders the payloads as text in both languages and runs none of th
       assert.equal(await page.locator('script').count(), 0);
       assert.equal(await page.locator('main img, main svg').count(), 0);
       // The hashed stylesheet applies under the CSP.
-      assert.equal(await page.locator('.notice.active').first().evaluate((el) => getComputedStyle(el).borderLeftStyle), 'solid');
+      assert.equal(
+        await page
+          .locator('.notice.active')
+          .first()
+          .evaluate((el) => getComputedStyle(el).borderLeftStyle),
+        'solid',
+      );
     }
     assert.deepEqual(dialogs, []);
   } finally {
@@ -101,7 +146,8 @@ test('the widget embedded in the portal homepage shows the active notice and run
     assert.equal(await frame.locator('script, img, svg').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null), null);
     const frames = page.frames();
-    for (const f of frames) assert.equal(await f.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null).catch(() => null), null);
+    for (const f of frames)
+      assert.equal(await f.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null).catch(() => null), null);
   } finally {
     await page.close();
   }

@@ -51,7 +51,11 @@ export class Subscriptions {
     const limits = cfg.server.subscriptions;
     if (ip) {
       const perIp = await takeLimit(this.d.db(), `subscribe-ip:${ip}`, limits.perIp.max, limits.perIp.window, now);
-      if (!perIp.allowed) throw new RateLimitedError(`too many subscription requests from this address; try again in ${perIp.retryAfterSeconds} s`, perIp.retryAfterSeconds);
+      if (!perIp.allowed)
+        throw new RateLimitedError(
+          `too many subscription requests from this address; try again in ${perIp.retryAfterSeconds} s`,
+          perIp.retryAfterSeconds,
+        );
     }
     const token = randomBytes(24).toString('base64url');
     const base = this.d.publicUrl?.() ?? '';
@@ -59,14 +63,52 @@ export class Subscriptions {
       const existing = await repo.subscriptionOf(tx, email, v.system);
       if (existing?.state === 'confirmed') return [];
       const tok = existing?.token ?? token;
-      await repo.upsertPendingSubscription(tx, { id: `sub_${randomBytes(6).toString('hex')}`, email, system: v.system, token: tok, lang: v.lang });
+      await repo.upsertPendingSubscription(tx, {
+        id: `sub_${randomBytes(6).toString('hex')}`,
+        email,
+        system: v.system,
+        token: tok,
+        lang: v.lang,
+      });
       const mail = await takeLimit(tx, `subscribe-mail:${email}`, 1, limits.mailEvery, now);
-      await audit(tx, { actor: 'public:status-site', ip, action: 'subscription.request', subject: `${v.system}:${email}`, ...(mail.allowed ? {} : { after: { mailed: false, reason: 'address mailed recently' } }) });
+      await audit(tx, {
+        actor: 'public:status-site',
+        ip,
+        action: 'subscription.request',
+        subject: `${v.system}:${email}`,
+        ...(mail.allowed ? {} : { after: { mailed: false, reason: 'address mailed recently' } }),
+      });
       if (!mail.allowed) return [];
       const confirmUrl = `${base}/status/subscribe/confirm?token=${encodeURIComponent(tok)}`;
-      const data = (lang: Lang) => ({ ...templateData({ kind: 'incident', id: '-', system: v.system, modules: [], policy: sys.policy, phase: 'opened', description: { ru: '-' }, extensions: [], affected: [], contacts: [], recipients: [], unplanned: false }, lang, { systemName: sys.name, version: 0 }), confirmUrl });
+      const data = (lang: Lang) => ({
+        ...templateData(
+          {
+            kind: 'incident',
+            id: '-',
+            system: v.system,
+            modules: [],
+            policy: sys.policy,
+            phase: 'opened',
+            description: { ru: '-' },
+            extensions: [],
+            affected: [],
+            contacts: [],
+            recipients: [],
+            unplanned: false,
+          },
+          lang,
+          { systemName: sys.name, version: 0 },
+        ),
+        confirmUrl,
+      });
       const texts = this.d.templates.render(sys.policy, 'subscribe-confirm', data);
-      const out = fanOut(`subscribe:${tok}:${Date.now()}`, { threadKey: `subscribe:${tok}`, texts, data: { kind: 'subscribe-confirm' } }, cfg.notifications.channels, [{ email }], { chat: false });
+      const out = fanOut(
+        `subscribe:${tok}:${Date.now()}`,
+        { threadKey: `subscribe:${tok}`, texts, data: { kind: 'subscribe-confirm' } },
+        cfg.notifications.channels,
+        [{ email }],
+        { chat: false },
+      );
       await insertDeliveries(tx, out);
       return out;
     });

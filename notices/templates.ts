@@ -18,7 +18,11 @@ export class TemplateError extends KuzetError {
   readonly template: string;
   readonly line: number | null;
   constructor(template: string, line: number | null, message: string, cause: unknown) {
-    super('invalid_input', `template ${template}${line === null ? '' : ` line ${line}`}: ${message}`, { field: template, status: 422, cause });
+    super('invalid_input', `template ${template}${line === null ? '' : ` line ${line}`}: ${message}`, {
+      field: template,
+      status: 422,
+      cause,
+    });
     this.template = template;
     this.line = line;
   }
@@ -73,7 +77,10 @@ export class NoticeTemplates {
     } catch (e) {
       throw new TemplateError(rel, lineOf(e), firstLine(e), e);
     }
-    const normal = out.replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    const normal = out
+      .replace(/\r\n/g, '\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
     const nl = normal.indexOf('\n');
     const title = (nl < 0 ? normal : normal.slice(0, nl)).trim();
     if (!title) throw new TemplateError(rel, 1, 'the first line (the title) is empty', undefined);

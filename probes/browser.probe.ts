@@ -29,7 +29,10 @@ export const BROWSER_TIMEZONE = 'Asia/Almaty';
 export const browserSchema = z
   .strictObject({
     /** A TypeScript journey module (`export default defineJourney(…)`), relative to the config file's folder or absolute. */
-    journey: z.string().regex(/\.(ts|mts|js|mjs)$/, 'a .ts, .mts, .js or .mjs module').optional(),
+    journey: z
+      .string()
+      .regex(/\.(ts|mts|js|mjs)$/, 'a .ts, .mts, .js or .mjs module')
+      .optional(),
     /** Declarative steps, run in order; the first failure ends the journey. */
     steps: z.array(stepSchema).min(1).max(100).optional(),
     /** Journey name in results (default: the module's file name, or the check's steps). */
@@ -57,7 +60,11 @@ export const browserSchema = z
   })
   .superRefine((c, ctx) => {
     if ((c.journey === undefined) === (c.steps === undefined)) {
-      ctx.addIssue({ code: 'custom', path: c.journey === undefined ? ['steps'] : ['journey'], message: 'give either journey (a module) or steps, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: c.journey === undefined ? ['steps'] : ['journey'],
+        message: 'give either journey (a module) or steps, not both',
+      });
     }
     for (const [i, s] of (c.steps ?? []).entries()) {
       if (s.action === 'goto' && c.baseUrl === undefined && !/^[a-z][a-z0-9+.-]*:/i.test(s.url)) {
@@ -67,9 +74,23 @@ export const browserSchema = z
   });
 export type BrowserConfig = z.output<typeof browserSchema>;
 
-const stepRecord = z.object({ name: z.string(), ms: z.number(), ok: z.boolean(), error: z.string().optional() }) satisfies z.ZodType<StepRecord>;
-const webVitals = z.object({ lcp: z.number().nullable(), cls: z.number().nullable(), ttfb: z.number().nullable() }) satisfies z.ZodType<WebVitals>;
-const failedRequest = z.object({ url: z.string(), method: z.string(), status: z.number().int().optional(), error: z.string().optional() }) satisfies z.ZodType<FailedRequest>;
+const stepRecord = z.object({
+  name: z.string(),
+  ms: z.number(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<StepRecord>;
+const webVitals = z.object({
+  lcp: z.number().nullable(),
+  cls: z.number().nullable(),
+  ttfb: z.number().nullable(),
+}) satisfies z.ZodType<WebVitals>;
+const failedRequest = z.object({
+  url: z.string(),
+  method: z.string(),
+  status: z.number().int().optional(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<FailedRequest>;
 const artifact = z.object({ name: z.string(), path: z.string(), bytes: z.number().int() }) satisfies z.ZodType<Artifact>;
 
 /** What a browser run stores in `observations`: the journey's steps, its vitals and the evidence of a failure. */
@@ -119,7 +140,12 @@ export const browserProbe: Probe<typeof browserSchema, JourneyObservations> = {
       failedRequests: [],
       artifacts: [],
     };
-    const fail = (errorKind: ErrorKind, message: string): ProbeOutcome<JourneyObservations> => ({ ok: false, errorKind, message, observations: obs });
+    const fail = (errorKind: ErrorKind, message: string): ProbeOutcome<JourneyObservations> => ({
+      ok: false,
+      errorKind,
+      message,
+      observations: obs,
+    });
 
     let journey: JourneyFn;
     if (config.journey !== undefined) {
@@ -228,12 +254,30 @@ async function walk(
   if (end !== 'deadline') obs.vitals = await readVitals(page, 1_000);
   if (!failure) {
     await within(context.tracing.stop(), TRACE_TIMEOUT_MS);
-    return { ok: true, message: `journey "${obs.journey}": ${obs.steps.length} steps in ${Math.round(obs.totalMs)} ms`, latencyMs: obs.totalMs, observations: obs };
+    return {
+      ok: true,
+      message: `journey "${obs.journey}": ${obs.steps.length} steps in ${Math.round(obs.totalMs)} ms`,
+      latencyMs: obs.totalMs,
+      observations: obs,
+    };
   }
-  return { ok: false, errorKind: failure.kind, message: `step "${failure.step}": ${failure.reason}`, latencyMs: obs.totalMs, observations: obs };
+  return {
+    ok: false,
+    errorKind: failure.kind,
+    message: `step "${failure.step}": ${failure.reason}`,
+    latencyMs: obs.totalMs,
+    observations: obs,
+  };
 }
 
-async function saveArtifacts(page: Page, context: BrowserContext, config: BrowserConfig, runId: string, at: Date, midStep: boolean): Promise<Artifact[]> {
+async function saveArtifacts(
+  page: Page,
+  context: BrowserContext,
+  config: BrowserConfig,
+  runId: string,
+  at: Date,
+  midStep: boolean,
+): Promise<Artifact[]> {
   try {
     const dir = await runArtifactsDir(config.artifactsDir, runId, at);
     const shot = join(dir, 'screenshot.png');
@@ -254,7 +298,10 @@ async function saveArtifacts(page: Page, context: BrowserContext, config: Browse
 async function screenshot(page: Page, context: BrowserContext, path: string, midStep: boolean): Promise<void> {
   if (page.isClosed()) return;
   if (!midStep) {
-    const ok = await page.screenshot({ path, fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS }).then(() => true, () => false);
+    const ok = await page.screenshot({ path, fullPage: true, timeout: SCREENSHOT_TIMEOUT_MS }).then(
+      () => true,
+      () => false,
+    );
     if (ok) return;
   }
   const capture = (async () => {

@@ -30,7 +30,8 @@ describe('classifyError', () => {
     [null, 'internal'],
   ];
   for (const [err, kind] of table) {
-    it(`${(err as Error | null)?.constructor?.name ?? err} ${(err as { code?: string } | null)?.code ?? ''} → ${kind}`, () => assert.equal(classifyError(err), kind));
+    it(`${(err as Error | null)?.constructor?.name ?? err} ${(err as { code?: string } | null)?.code ?? ''} → ${kind}`, () =>
+      assert.equal(classifyError(err), kind));
   }
 
   it('calls anything after the signal aborted a timeout', () => {
@@ -42,6 +43,9 @@ describe('classifyError', () => {
 
   it("adds Node's code to the message once", () => {
     assert.equal(describeError(withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1')), 'connect ECONNREFUSED 127.0.0.1:1');
-    assert.equal(describeError(withCode('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')), 'self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)');
+    assert.equal(
+      describeError(withCode('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate')),
+      'self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)',
+    );
   });
 });

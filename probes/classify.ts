@@ -20,7 +20,14 @@ const CONNECT_CODES = new Set([
   'UND_ERR_CLOSED',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ABORT_ERR', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ABORT_ERR',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 const TLS_CODES = new Set([
   'EPROTO',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -82,7 +89,12 @@ export function roundMs(ms: number): number {
 }
 
 /** Several failed assertions are reported together, so one run tells the whole story. */
-export function verdict<O extends Observations>(failures: string[], okMessage: string, latencyMs: number, observations: O): ProbeOutcome<O & { failures?: string[] }> {
+export function verdict<O extends Observations>(
+  failures: string[],
+  okMessage: string,
+  latencyMs: number,
+  observations: O,
+): ProbeOutcome<O & { failures?: string[] }> {
   if (failures.length === 0) return { ok: true, message: okMessage, latencyMs, observations };
   return { ok: false, errorKind: 'assertion', message: failures.join('; '), latencyMs, observations: { ...observations, failures } };
 }

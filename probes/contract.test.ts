@@ -19,14 +19,23 @@ interface Targets {
 
 const FIXTURES: Record<CheckKind, { minimal: Record<string, unknown>; hanging: (t: Targets) => Record<string, unknown> }> = {
   http: { minimal: { url: 'https://goszakup.gov.kz/' }, hanging: (t) => ({ url: t.http }) },
-  'json-api': { minimal: { url: 'https://goszakup.gov.kz/api', schema: { type: 'object' } }, hanging: (t) => ({ url: t.http, schema: {} }) },
+  'json-api': {
+    minimal: { url: 'https://goszakup.gov.kz/api', schema: { type: 'object' } },
+    hanging: (t) => ({ url: t.http, schema: {} }),
+  },
   tcp: { minimal: { host: 'goszakup.gov.kz', port: 443 }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort, expect: 'hello' }) },
   dns: { minimal: { name: 'goszakup.gov.kz' }, hanging: (t) => ({ name: 'goszakup.test', resolver: `${LOCALHOST}:${t.udpPort}` }) },
   tls: { minimal: { host: 'goszakup.gov.kz' }, hanging: (t) => ({ host: LOCALHOST, port: t.tcpPort }) },
-  browser: { minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] }, hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }) },
+  browser: {
+    minimal: { steps: [{ action: 'goto', url: 'https://goszakup.gov.kz/' }] },
+    hanging: (t) => ({ steps: [{ action: 'goto', url: t.http }] }),
+  },
   ntp: { minimal: {}, hanging: (t) => ({ server: `${LOCALHOST}:${t.udpPort}` }) },
   'http-date': { minimal: { url: 'https://goszakup.gov.kz/' }, hanging: (t) => ({ url: t.http }) },
-  freshness: { minimal: { url: 'https://goszakup.gov.kz/api', path: '$.updatedAt', preset: 'prices' }, hanging: (t) => ({ url: t.http, path: '$.updatedAt', maxAge: '3h' }) },
+  freshness: {
+    minimal: { url: 'https://goszakup.gov.kz/api', path: '$.updatedAt', preset: 'prices' },
+    hanging: (t) => ({ url: t.http, path: '$.updatedAt', maxAge: '3h' }),
+  },
 };
 
 const ids = { system: 's', target: 't', check: 'c', region: 'r' };

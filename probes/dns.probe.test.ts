@@ -30,7 +30,11 @@ describe('dns probe', () => {
     [{ name: 'goszakup.test', expect: ['10.0.0.2', '10.0.0.1'] }, null, 'goszakup.test A → 10.0.0.1, 10.0.0.2'],
     [{ name: 'goszakup.test', expect: ['10.0.0.1'] }, 'assertion', 'goszakup.test A is 10.0.0.1, 10.0.0.2: unexpected 10.0.0.2'],
     [{ name: 'goszakup.test', expect: ['10.0.0.1'], match: 'contains' }, null, 'goszakup.test A → 10.0.0.1, 10.0.0.2'],
-    [{ name: 'goszakup.test', expect: ['10.0.0.9'], match: 'contains' }, 'assertion', 'goszakup.test A is 10.0.0.1, 10.0.0.2: missing 10.0.0.9'],
+    [
+      { name: 'goszakup.test', expect: ['10.0.0.9'], match: 'contains' },
+      'assertion',
+      'goszakup.test A is 10.0.0.1, 10.0.0.2: missing 10.0.0.9',
+    ],
     [{ name: 'goszakup.test', recordType: 'AAAA', expect: ['2001:DB8:0:0::1'] }, null, 'goszakup.test AAAA → 2001:db8:0:0:0:0:0:1'],
     [{ name: 'www.goszakup.test', recordType: 'CNAME', expect: ['GOSZAKUP.test.'] }, null, 'www.goszakup.test CNAME → goszakup.test'],
     [{ name: 'missing.test' }, 'dns', 'missing.test A: no such name (NXDOMAIN)'],
@@ -72,8 +76,14 @@ describe('dns probe', () => {
     [{ name: 'a.kz', expect: ['10.0.0.300'] }, 'expect[0]: "10.0.0.300" is not an IPv4 address'],
     [{ name: 'a.kz', recordType: 'AAAA', expect: ['10.0.0.1'] }, 'expect[0]: "10.0.0.1" is not an IPv6 address'],
     [{ name: 'a.kz', expect: [] }, 'expect: Too small: expected array to have >=1 items'],
-    [{ name: 'a.kz', resolver: 'dns.google' }, 'resolver: expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"'],
-    [{ name: 'a.kz', resolver: '127.0.0.1:99999' }, 'resolver: expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"'],
+    [
+      { name: 'a.kz', resolver: 'dns.google' },
+      'resolver: expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"',
+    ],
+    [
+      { name: 'a.kz', resolver: '127.0.0.1:99999' },
+      'resolver: expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"',
+    ],
     [{ name: 'a.kz', match: 'subset' }, 'match: Invalid option: expected one of "exact"|"contains"'],
   ];
   for (const [config, message] of invalid) {
@@ -84,6 +94,7 @@ describe('dns probe', () => {
   }
 
   it('accepts resolver forms setServers takes', () => {
-    for (const resolver of ['10.0.0.2', '127.0.0.1:5353', '[::1]:53', '::1']) assert.equal(dnsSchema.safeParse({ name: 'a.kz', resolver }).success, true, resolver);
+    for (const resolver of ['10.0.0.2', '127.0.0.1:5353', '[::1]:53', '::1'])
+      assert.equal(dnsSchema.safeParse({ name: 'a.kz', resolver }).success, true, resolver);
   });
 });

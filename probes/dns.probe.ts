@@ -8,7 +8,9 @@ const RECORD_TYPES = ['A', 'AAAA', 'CNAME'] as const;
 type RecordType = (typeof RECORD_TYPES)[number];
 
 /** `1.1.1.1`, `127.0.0.1:5353`, `[::1]:53` — the forms `Resolver#setServers` accepts. */
-const resolverAddress = z.string().refine(isResolverAddress, 'expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"');
+const resolverAddress = z
+  .string()
+  .refine(isResolverAddress, 'expected an IP address with an optional port, like "10.0.0.2", "127.0.0.1:5353" or "[::1]:53"');
 
 export const dnsSchema = z
   .strictObject({

@@ -7,19 +7,55 @@ import { runChecked } from './observations.test-support.ts';
 import { startHttp, type Running } from './test-servers.ts';
 
 const NOW = Date.parse('2026-03-20T12:00:00+05:00');
-const config = (extra: Record<string, unknown>) => freshnessSchema.parse({ url: 'https://etp.kz/api/prices', path: '$.updatedAt', ...extra });
+const config = (extra: Record<string, unknown>) =>
+  freshnessSchema.parse({ url: 'https://etp.kz/api/prices', path: '$.updatedAt', ...extra });
 const body = (updatedAt: unknown) => JSON.stringify({ updatedAt });
 const ageOf = (o: FreshnessObservation | undefined) => (o && 'ageSeconds' in o ? o.ageSeconds : undefined);
 
 describe('freshness: limits from the rules', () => {
   const table: [string, Record<string, unknown>, string | number, boolean, number, string][] = [
     ['prices 6 d 23 h old pass', { preset: 'prices' }, '2026-03-13T13:00:00+05:00', true, 601_200, '$.updatedAt is 7 d old'],
-    ['prices 7 d 1 h old fail', { preset: 'prices' }, '2026-03-13T11:00:00+05:00', false, 608_400, '$.updatedAt is 7 d old: older than 7 d (ETP price transfers at least weekly, 000 §35)'],
-    ['catalogue items 3 h 1 s old fail', { preset: 'catalogue-items' }, '2026-03-20T08:59:59+05:00', false, 10_801, '$.updatedAt is 3 h old: older than 3 h (catalogue item lists every 3 hours, 000 App.4 §3.3)'],
-    ['catalogue items exactly 3 h old pass', { preset: 'catalogue-items' }, '2026-03-20T09:00:00+05:00', true, 10_800, '$.updatedAt is 3 h old'],
-    ['catalogue updates 25 h old fail (UTC timestamp)', { preset: 'catalogue-updates' }, '2026-03-19T06:00:00Z', false, 90_000, '$.updatedAt is 1 d old: older than 1 d (catalogue updates every 24 hours, 000 App.7 App.1 §3.3)'],
+    [
+      'prices 7 d 1 h old fail',
+      { preset: 'prices' },
+      '2026-03-13T11:00:00+05:00',
+      false,
+      608_400,
+      '$.updatedAt is 7 d old: older than 7 d (ETP price transfers at least weekly, 000 §35)',
+    ],
+    [
+      'catalogue items 3 h 1 s old fail',
+      { preset: 'catalogue-items' },
+      '2026-03-20T08:59:59+05:00',
+      false,
+      10_801,
+      '$.updatedAt is 3 h old: older than 3 h (catalogue item lists every 3 hours, 000 App.4 §3.3)',
+    ],
+    [
+      'catalogue items exactly 3 h old pass',
+      { preset: 'catalogue-items' },
+      '2026-03-20T09:00:00+05:00',
+      true,
+      10_800,
+      '$.updatedAt is 3 h old',
+    ],
+    [
+      'catalogue updates 25 h old fail (UTC timestamp)',
+      { preset: 'catalogue-updates' },
+      '2026-03-19T06:00:00Z',
+      false,
+      90_000,
+      '$.updatedAt is 1 d old: older than 1 d (catalogue updates every 24 hours, 000 App.7 App.1 §3.3)',
+    ],
     ['explicit maxAge 90m, 1 h old pass', { maxAge: '90m' }, '2026-03-20T11:00:00+05:00', true, 3600, '$.updatedAt is 1 h old'],
-    ['epoch seconds', { maxAge: '1h', format: 'epoch-s' }, (NOW - 7_200_000) / 1000, false, 7200, '$.updatedAt is 2 h old: older than 1 h (maxAge 1h)'],
+    [
+      'epoch seconds',
+      { maxAge: '1h', format: 'epoch-s' },
+      (NOW - 7_200_000) / 1000,
+      false,
+      7200,
+      '$.updatedAt is 2 h old: older than 1 h (maxAge 1h)',
+    ],
   ];
   for (const [why, extra, ts, ok, age, message] of table) {
     it(why, () => {
@@ -35,7 +71,10 @@ describe('freshness: limits from the rules', () => {
   });
   it('no value, a value that is not a timestamp, a body that is not JSON', () => {
     assert.equal(judgeFreshness(config({ preset: 'prices' }), '{}', NOW).message, '$.updatedAt does not exist');
-    assert.equal(judgeFreshness(config({ preset: 'prices' }), body('2026-03-20T09:00:00'), NOW).message, '$.updatedAt is "2026-03-20T09:00:00", not a timestamp (iso with offset)');
+    assert.equal(
+      judgeFreshness(config({ preset: 'prices' }), body('2026-03-20T09:00:00'), NOW).message,
+      '$.updatedAt is "2026-03-20T09:00:00", not a timestamp (iso with offset)',
+    );
     assert.match(judgeFreshness(config({ preset: 'prices' }), '<html>', NOW).message, /^body is not JSON/);
   });
 });

@@ -42,7 +42,10 @@ export const freshnessSchema = z
     /** A limit from the regulations: prices 7 days, catalogue-items 3 hours, catalogue-updates 24 hours. */
     preset: z.enum(PRESETS).optional(),
     /** An explicit limit instead of a preset: `90s`, `45m`, `3h`, `7d`. */
-    maxAge: z.string().refine((s) => durationSeconds(s) !== undefined, 'expected a duration like "90s", "45m", "3h" or "7d"').optional(),
+    maxAge: z
+      .string()
+      .refine((s) => durationSeconds(s) !== undefined, 'expected a duration like "90s", "45m", "3h" or "7d"')
+      .optional(),
   })
   .refine((c) => (c.preset === undefined) !== (c.maxAge === undefined), { path: ['preset'], message: 'give either preset or maxAge' });
 export type FreshnessConfig = z.output<typeof freshnessSchema>;
@@ -94,14 +97,21 @@ export const freshnessProbe: Probe<typeof freshnessSchema, FreshnessObservation>
     }
     const latencyMs = roundMs(performance.now() - started);
     const statusFailure = checkStatus(config.expectStatus, config.maxRedirects, res);
-    if (statusFailure) return { ok: false, errorKind: 'http-status', message: statusFailure, latencyMs, observations: { status: res.status } };
+    if (statusFailure)
+      return { ok: false, errorKind: 'http-status', message: statusFailure, latencyMs, observations: { status: res.status } };
     return judgeFreshness(config, res.body.toString('utf8'), correctedNowMs(), latencyMs);
   },
 };
 
 /** The verdict on a body at `nowMs`: pure, so the table tests need no server. */
 export function judgeFreshness(config: FreshnessConfig, body: string, nowMs: number, latencyMs = 0): ProbeOutcome<FreshnessObservation> {
-  const fail = (message: string): ProbeOutcome<FreshnessObservation> => ({ ok: false, errorKind: 'assertion', message, latencyMs, observations: { path: config.path } });
+  const fail = (message: string): ProbeOutcome<FreshnessObservation> => ({
+    ok: false,
+    errorKind: 'assertion',
+    message,
+    latencyMs,
+    observations: { path: config.path },
+  });
   let doc: unknown;
   try {
     doc = JSON.parse(body);
@@ -112,14 +122,29 @@ export function judgeFreshness(config: FreshnessConfig, body: string, nowMs: num
   if (values.length === 0) return fail(`${config.path} does not exist`);
   const times = values.map((v) => readTimestamp(v, config.format));
   const bad = values.find((_, i) => times[i] === undefined);
-  if (bad !== undefined) return fail(`${config.path} is ${JSON.stringify(bad)}, not a timestamp (${config.format}${config.format === 'iso' ? ' with offset' : ''})`);
+  if (bad !== undefined)
+    return fail(
+      `${config.path} is ${JSON.stringify(bad)}, not a timestamp (${config.format}${config.format === 'iso' ? ' with offset' : ''})`,
+    );
   const newest = Math.max(...(times as number[]));
   const ageSeconds = Math.round((nowMs - newest) / 100) / 10;
   const { maxAgeSeconds, why } = freshnessLimit(config);
   const observations: FreshnessAgeObservation = { path: config.path, timestamp: new Date(newest).toISOString(), ageSeconds, maxAgeSeconds };
   const text = `${config.path} is ${describeAge(ageSeconds)} old`;
-  if (ageSeconds > maxAgeSeconds) return { ok: false, errorKind: 'assertion', message: `${text}: older than ${describeAge(maxAgeSeconds)} (${why})`, latencyMs, observations };
-  return { ok: true, message: ageSeconds < 0 ? `${config.path} is ${describeAge(-ageSeconds)} in the future` : text, latencyMs, observations };
+  if (ageSeconds > maxAgeSeconds)
+    return {
+      ok: false,
+      errorKind: 'assertion',
+      message: `${text}: older than ${describeAge(maxAgeSeconds)} (${why})`,
+      latencyMs,
+      observations,
+    };
+  return {
+    ok: true,
+    message: ageSeconds < 0 ? `${config.path} is ${describeAge(-ageSeconds)} in the future` : text,
+    latencyMs,
+    observations,
+  };
 }
 
 function describeAge(seconds: number): string {

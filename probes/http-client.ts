@@ -109,7 +109,8 @@ function sendOnce(
         chunks.push(chunk);
         size += chunk.length;
       });
-      const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated, headersAt });
+      const finish = () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated, headersAt });
       res.on('end', finish);
       res.on('error', reject);
       res.on('aborted', () => reject(Object.assign(new Error('the server closed the connection mid-body'), { code: 'ECONNRESET' })));

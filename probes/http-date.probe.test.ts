@@ -14,25 +14,38 @@ describe('http-date estimator', () => {
   });
   it('property: the true offset always stays inside the window, which shrinks when requests are timed', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -5000, max: 5000 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 999 }), (theta, rtt, start) => {
-        const samples = [];
-        let t = 1_000_000 + start;
-        for (let i = 0; i < 8; i++) {
+      fc.property(
+        fc.integer({ min: -5000, max: 5000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 999 }),
+        (theta, rtt, start) => {
+          const samples = [];
+          let t = 1_000_000 + start;
+          for (let i = 0; i < 8; i++) {
+            const e = estimate(samples);
+            if (e) t = nextSendAt([e.offsetMs - e.uncertaintyMs, e.offsetMs + e.uncertaintyMs], t, e.minRttMs);
+            const serverAt = t + rtt / 2 + theta; // the server reads its clock half-way
+            samples.push({ sentMs: t, receivedMs: t + rtt, dateMs: Math.floor(serverAt / 1000) * 1000 });
+            t += rtt;
+          }
           const e = estimate(samples);
-          if (e) t = nextSendAt([e.offsetMs - e.uncertaintyMs, e.offsetMs + e.uncertaintyMs], t, e.minRttMs);
-          const serverAt = t + rtt / 2 + theta; // the server reads its clock half-way
-          samples.push({ sentMs: t, receivedMs: t + rtt, dateMs: Math.floor(serverAt / 1000) * 1000 });
-          t += rtt;
-        }
-        const e = estimate(samples);
-        assert.ok(e);
-        assert.ok(Math.abs(e.offsetMs - theta) <= e.uncertaintyMs + 1e-9, `θ ${theta}, got ${e.offsetMs} ± ${e.uncertaintyMs}`);
-        assert.ok(e.uncertaintyMs <= rtt + 5, `± ${e.uncertaintyMs} with rtt ${rtt}`);
-        assert.equal(e.discarded, 0);
-      }),
+          assert.ok(e);
+          assert.ok(Math.abs(e.offsetMs - theta) <= e.uncertaintyMs + 1e-9, `θ ${theta}, got ${e.offsetMs} ± ${e.uncertaintyMs}`);
+          assert.ok(e.uncertaintyMs <= rtt + 5, `± ${e.uncertaintyMs} with rtt ${rtt}`);
+          assert.equal(e.discarded, 0);
+        },
+      ),
     );
   });
-  it('defaults', () => assert.deepEqual(httpDateSchema.parse({ url: 'https://etp.kz/' }), { url: 'https://etp.kz/', method: 'HEAD', headers: {}, samples: 6, maxOffsetMs: 1000, insecureSkipVerify: false }));
+  it('defaults', () =>
+    assert.deepEqual(httpDateSchema.parse({ url: 'https://etp.kz/' }), {
+      url: 'https://etp.kz/',
+      method: 'HEAD',
+      headers: {},
+      samples: 6,
+      maxOffsetMs: 1000,
+      insecureSkipVerify: false,
+    }));
 });
 
 describe('http-date probe against a local server', () => {
@@ -57,7 +70,9 @@ describe('http-date probe against a local server', () => {
   it('estimates a Date 2.3 s ahead within ±150 ms, and reports the uncertainty', async () => {
     const r = await runChecked(httpDateProbe, { url: ahead.url, maxOffsetMs: 5000 }, ids, { timeoutMs: 15_000 });
     const o = r.observations ?? {};
-    console.log(`# Date 2300 ms ahead: estimate ${String(o.offsetMs)} ms ± ${String(o.uncertaintyMs)} ms (error ${((o.offsetMs as number) - 2300).toFixed(1)} ms), ${String(o.samples)} samples, rtt ${String(o.rttMs)} ms`);
+    console.log(
+      `# Date 2300 ms ahead: estimate ${String(o.offsetMs)} ms ± ${String(o.uncertaintyMs)} ms (error ${((o.offsetMs as number) - 2300).toFixed(1)} ms), ${String(o.samples)} samples, rtt ${String(o.rttMs)} ms`,
+    );
     assert.equal(r.ok, true, r.message);
     assert.ok(Math.abs((o.offsetMs as number) - 2300) <= 150, r.message);
     assert.ok((o.uncertaintyMs as number) < 150, r.message);

@@ -133,13 +133,15 @@ export const httpDateProbe: Probe<typeof httpDateSchema, HttpDateObservation> = 
       for (let i = 0; i < config.samples; i++) {
         const sofar = estimate(samples);
         if (sofar) {
-          const wait = nextSendAt([sofar.offsetMs - sofar.uncertaintyMs, sofar.offsetMs + sofar.uncertaintyMs], now(), sofar.minRttMs) - now();
+          const wait =
+            nextSendAt([sofar.offsetMs - sofar.uncertaintyMs, sofar.offsetMs + sofar.uncertaintyMs], now(), sofar.minRttMs) - now();
           if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
         }
         samples.push(await sample(transport, agent, url, config, now, ctx.signal));
       }
     } catch (err) {
-      if (err instanceof MissingDateError && !ctx.signal.aborted) return { ok: false, errorKind: 'assertion', message: err.message, observations: { url: config.url } };
+      if (err instanceof MissingDateError && !ctx.signal.aborted)
+        return { ok: false, errorKind: 'assertion', message: err.message, observations: { url: config.url } };
       return errorOutcome(err, ctx.signal, { url: config.url });
     } finally {
       agent.destroy();
@@ -157,7 +159,8 @@ export const httpDateProbe: Probe<typeof httpDateSchema, HttpDateObservation> = 
     };
     const text = `clock offset ${e.offsetMs >= 0 ? '+' : ''}${Math.round(e.offsetMs)} ms ± ${Math.round(e.uncertaintyMs)} ms`;
     const latencyMs = roundMs(e.minRttMs);
-    if (Math.abs(e.offsetMs) > config.maxOffsetMs) return { ok: false, errorKind: 'assertion', message: `${text}: |offset| above ${config.maxOffsetMs} ms`, latencyMs, observations };
+    if (Math.abs(e.offsetMs) > config.maxOffsetMs)
+      return { ok: false, errorKind: 'assertion', message: `${text}: |offset| above ${config.maxOffsetMs} ms`, latencyMs, observations };
     return { ok: true, message: text, latencyMs, observations };
   },
 };
@@ -173,18 +176,28 @@ function sample(
   return new Promise<DateSample>((resolve, reject) => {
     const sentMs = now();
     const headers = { 'user-agent': 'kuzet-probe/0.1', ...config.headers };
-    const req = transport.request(url, { method: config.method, headers, agent, signal, rejectUnauthorized: !config.insecureSkipVerify }, (res) => {
-      const receivedMs = now();
-      res.resume(); // the body is not needed, but the connection must be drained to be reused
-      const header = res.headers.date;
-      const dateMs = header === undefined ? Number.NaN : Date.parse(header);
-      if (Number.isNaN(dateMs)) {
-        reject(new MissingDateError(header === undefined ? `HTTP ${res.statusCode}: no Date header` : `HTTP ${res.statusCode}: Date header "${header}" cannot be read`));
-        return;
-      }
-      res.on('end', () => resolve({ sentMs, receivedMs, dateMs }));
-      res.on('error', reject);
-    });
+    const req = transport.request(
+      url,
+      { method: config.method, headers, agent, signal, rejectUnauthorized: !config.insecureSkipVerify },
+      (res) => {
+        const receivedMs = now();
+        res.resume(); // the body is not needed, but the connection must be drained to be reused
+        const header = res.headers.date;
+        const dateMs = header === undefined ? Number.NaN : Date.parse(header);
+        if (Number.isNaN(dateMs)) {
+          reject(
+            new MissingDateError(
+              header === undefined
+                ? `HTTP ${res.statusCode}: no Date header`
+                : `HTTP ${res.statusCode}: Date header "${header}" cannot be read`,
+            ),
+          );
+          return;
+        }
+        res.on('end', () => resolve({ sentMs, receivedMs, dateMs }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });

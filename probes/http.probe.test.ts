@@ -8,7 +8,15 @@ import { closedPort, makeCertificates, startHttp, startHttps, type Running } fro
 
 const ids = { system: 'portal', target: 'main', check: 'home', region: 'ast' };
 const PAGE = '<html><h1>Объявления</h1><p>Закупки</p></html>';
-const DOC = { status: 'ok', version: '1.4.2', items: [{ id: 1, state: 'up' }, { id: 2, state: 'up' }], 'a-b': null };
+const DOC = {
+  status: 'ok',
+  version: '1.4.2',
+  items: [
+    { id: 1, state: 'up' },
+    { id: 2, state: 'up' },
+  ],
+  'a-b': null,
+};
 
 function routes(req: IncomingMessage, res: ServerResponse) {
   const url = req.url ?? '/';
@@ -50,28 +58,118 @@ function check(config: Record<string, unknown>, timeoutMs = 2000) {
 describe('http probe: outcomes', () => {
   const cases: { name: string; config: () => Record<string, unknown>; kind: string | null; message: string | RegExp }[] = [
     { name: 'plain 200', config: () => ({ url: `${server.url}/ok` }), kind: null, message: /^HTTP 200 in [\d.]+ ms$/ },
-    { name: 'body keyword in Cyrillic', config: () => ({ url: `${server.url}/ok`, bodyContains: 'Объявления' }), kind: null, message: /HTTP 200/ },
-    { name: 'missing keyword', config: () => ({ url: `${server.url}/ok`, bodyContains: 'Договоры' }), kind: 'assertion', message: 'body does not contain "Договоры"' },
-    { name: 'forbidden keyword', config: () => ({ url: `${server.url}/ok`, bodyNotContains: 'Закупки' }), kind: 'assertion', message: 'body contains "Закупки"' },
+    {
+      name: 'body keyword in Cyrillic',
+      config: () => ({ url: `${server.url}/ok`, bodyContains: 'Объявления' }),
+      kind: null,
+      message: /HTTP 200/,
+    },
+    {
+      name: 'missing keyword',
+      config: () => ({ url: `${server.url}/ok`, bodyContains: 'Договоры' }),
+      kind: 'assertion',
+      message: 'body does not contain "Договоры"',
+    },
+    {
+      name: 'forbidden keyword',
+      config: () => ({ url: `${server.url}/ok`, bodyNotContains: 'Закупки' }),
+      kind: 'assertion',
+      message: 'body contains "Закупки"',
+    },
     { name: 'regex match', config: () => ({ url: `${server.url}/ok`, bodyMatches: '<h1>[^<]+</h1>' }), kind: null, message: /HTTP 200/ },
-    { name: 'regex mismatch', config: () => ({ url: `${server.url}/ok`, bodyMatches: '^\\{' }), kind: 'assertion', message: 'body does not match /^\\{/' },
-    { name: 'several failures together', config: () => ({ url: `${server.url}/ok`, bodyContains: 'X1', bodyNotContains: 'html' }), kind: 'assertion', message: 'body does not contain "X1"; body contains "html"' },
-    { name: 'wrong status', config: () => ({ url: `${server.url}/500`, expectStatus: 200 }), kind: 'http-status', message: 'expected status 200, got 500' },
-    { name: '500 against the default', config: () => ({ url: `${server.url}/500` }), kind: 'http-status', message: 'expected status 200-399, got 500' },
-    { name: '404 in a list', config: () => ({ url: `${server.url}/nope`, expectStatus: [200, 204] }), kind: 'http-status', message: 'expected status one of 200, 204, got 404' },
+    {
+      name: 'regex mismatch',
+      config: () => ({ url: `${server.url}/ok`, bodyMatches: '^\\{' }),
+      kind: 'assertion',
+      message: 'body does not match /^\\{/',
+    },
+    {
+      name: 'several failures together',
+      config: () => ({ url: `${server.url}/ok`, bodyContains: 'X1', bodyNotContains: 'html' }),
+      kind: 'assertion',
+      message: 'body does not contain "X1"; body contains "html"',
+    },
+    {
+      name: 'wrong status',
+      config: () => ({ url: `${server.url}/500`, expectStatus: 200 }),
+      kind: 'http-status',
+      message: 'expected status 200, got 500',
+    },
+    {
+      name: '500 against the default',
+      config: () => ({ url: `${server.url}/500` }),
+      kind: 'http-status',
+      message: 'expected status 200-399, got 500',
+    },
+    {
+      name: '404 in a list',
+      config: () => ({ url: `${server.url}/nope`, expectStatus: [200, 204] }),
+      kind: 'http-status',
+      message: 'expected status one of 200, 204, got 404',
+    },
     { name: 'status class', config: () => ({ url: `${server.url}/nope`, expectStatus: '4xx' }), kind: null, message: /HTTP 404/ },
-    { name: 'redirects followed', config: () => ({ url: `${server.url}/redirect/2`, expectStatus: 200, bodyContains: 'Объявления' }), kind: null, message: /HTTP 200/ },
-    { name: 'redirect not followed', config: () => ({ url: `${server.url}/redirect/0`, followRedirects: false, expectStatus: 302 }), kind: null, message: /HTTP 302/ },
-    { name: 'redirect not followed, expecting 200', config: () => ({ url: `${server.url}/redirect/0`, followRedirects: false, expectStatus: 200 }), kind: 'http-status', message: 'expected status 200, got 302' },
-    { name: 'too many redirects', config: () => ({ url: `${server.url}/redirect/5`, maxRedirects: 2 }), kind: 'http-status', message: 'more than 2 redirects (last: 302 to /redirect/2)' },
-    { name: 'header present', config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'X-App': 'kuz', 'content-type': 'text/html' } }), kind: null, message: /HTTP 200/ },
-    { name: 'header wrong', config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'x-app': 'other' } }), kind: 'assertion', message: 'header x-app is "kuzet", expected it to contain "other"' },
-    { name: 'header missing', config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'x-cache': '' } }), kind: 'assertion', message: 'header x-cache is missing' },
-    { name: 'too slow', config: () => ({ url: `${server.url}/slow`, maxLatencyMs: 50 }), kind: 'assertion', message: /^response took \d+ ms \(> 50 ms\)$/ },
+    {
+      name: 'redirects followed',
+      config: () => ({ url: `${server.url}/redirect/2`, expectStatus: 200, bodyContains: 'Объявления' }),
+      kind: null,
+      message: /HTTP 200/,
+    },
+    {
+      name: 'redirect not followed',
+      config: () => ({ url: `${server.url}/redirect/0`, followRedirects: false, expectStatus: 302 }),
+      kind: null,
+      message: /HTTP 302/,
+    },
+    {
+      name: 'redirect not followed, expecting 200',
+      config: () => ({ url: `${server.url}/redirect/0`, followRedirects: false, expectStatus: 200 }),
+      kind: 'http-status',
+      message: 'expected status 200, got 302',
+    },
+    {
+      name: 'too many redirects',
+      config: () => ({ url: `${server.url}/redirect/5`, maxRedirects: 2 }),
+      kind: 'http-status',
+      message: 'more than 2 redirects (last: 302 to /redirect/2)',
+    },
+    {
+      name: 'header present',
+      config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'X-App': 'kuz', 'content-type': 'text/html' } }),
+      kind: null,
+      message: /HTTP 200/,
+    },
+    {
+      name: 'header wrong',
+      config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'x-app': 'other' } }),
+      kind: 'assertion',
+      message: 'header x-app is "kuzet", expected it to contain "other"',
+    },
+    {
+      name: 'header missing',
+      config: () => ({ url: `${server.url}/ok`, expectHeaders: { 'x-cache': '' } }),
+      kind: 'assertion',
+      message: 'header x-cache is missing',
+    },
+    {
+      name: 'too slow',
+      config: () => ({ url: `${server.url}/slow`, maxLatencyMs: 50 }),
+      kind: 'assertion',
+      message: /^response took \d+ ms \(> 50 ms\)$/,
+    },
     { name: 'slow but within limit', config: () => ({ url: `${server.url}/slow`, maxLatencyMs: 1500 }), kind: null, message: /HTTP 200/ },
     { name: 'hanging server', config: () => ({ url: `${server.url}/hang` }), kind: 'timeout', message: 'timeout after 2000 ms' },
-    { name: 'self-signed https', config: () => ({ url: `${secure.url}/ok` }), kind: 'tls', message: /self[- ]signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\)/ },
-    { name: 'self-signed https, verification off', config: () => ({ url: `${secure.url}/ok`, insecureSkipVerify: true, bodyContains: 'Объявления' }), kind: null, message: /HTTP 200/ },
+    {
+      name: 'self-signed https',
+      config: () => ({ url: `${secure.url}/ok` }),
+      kind: 'tls',
+      message: /self[- ]signed certificate \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    },
+    {
+      name: 'self-signed https, verification off',
+      config: () => ({ url: `${secure.url}/ok`, insecureSkipVerify: true, bodyContains: 'Объявления' }),
+      kind: null,
+      message: /HTTP 200/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -86,7 +184,11 @@ describe('http probe: outcomes', () => {
   it('a body that never ends settles the probe when its signal aborts', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const outcome = await httpProbe.run(httpSchema.parse({ url: `${server.url}/trickle` }), { signal: controller.signal, timeoutMs: 50, region: 'ast' });
+    const outcome = await httpProbe.run(httpSchema.parse({ url: `${server.url}/trickle` }), {
+      signal: controller.signal,
+      timeoutMs: 50,
+      region: 'ast',
+    });
     assert.deepEqual([outcome.errorKind, outcome.message], ['timeout', 'aborted: the check timed out']);
   });
 
@@ -107,25 +209,80 @@ describe('http probe: outcomes', () => {
   });
 
   it('sends method, headers and body; 303 turns POST into GET', async () => {
-    const direct = await check({ url: `${server.url}/echo`, method: 'POST', headers: { 'x-token': 't1' }, body: 'hello', jsonPath: [{ path: '$.method', equals: 'POST' }, { path: '$.body', equals: 'hello' }, { path: "$.headers['x-token']", equals: 't1' }] });
+    const direct = await check({
+      url: `${server.url}/echo`,
+      method: 'POST',
+      headers: { 'x-token': 't1' },
+      body: 'hello',
+      jsonPath: [
+        { path: '$.method', equals: 'POST' },
+        { path: '$.body', equals: 'hello' },
+        { path: "$.headers['x-token']", equals: 't1' },
+      ],
+    });
     assert.equal(direct.ok, true, direct.message);
-    const redirected = await check({ url: `${server.url}/see-other`, method: 'POST', body: 'hello', jsonPath: [{ path: '$.method', equals: 'GET' }, { path: '$.body', equals: '' }] });
+    const redirected = await check({
+      url: `${server.url}/see-other`,
+      method: 'POST',
+      body: 'hello',
+      jsonPath: [
+        { path: '$.method', equals: 'GET' },
+        { path: '$.body', equals: '' },
+      ],
+    });
     assert.equal(redirected.ok, true, redirected.message);
   });
 });
 
 describe('http probe: JSONPath assertions', () => {
   const table: { assertions: unknown[]; message: string | null }[] = [
-    { assertions: [{ path: '$.status', equals: 'ok' }, { path: '$.items[0].id', equals: 1 }, { path: '$.items[-1].id', equals: 2 }], message: null },
-    { assertions: [{ path: '$.items[*].state', equals: ['up', 'up'] }, { path: '$.items[*].state', matches: '^up$' }], message: null },
-    { assertions: [{ path: "$['a-b']", exists: true }, { path: '$.missing', exists: false }, { path: '$.version', matches: '^1\\.' }], message: null },
-    { assertions: [{ path: '$.items', equals: [{ state: 'up', id: 1 }, { id: 2, state: 'up' }] }], message: null },
+    {
+      assertions: [
+        { path: '$.status', equals: 'ok' },
+        { path: '$.items[0].id', equals: 1 },
+        { path: '$.items[-1].id', equals: 2 },
+      ],
+      message: null,
+    },
+    {
+      assertions: [
+        { path: '$.items[*].state', equals: ['up', 'up'] },
+        { path: '$.items[*].state', matches: '^up$' },
+      ],
+      message: null,
+    },
+    {
+      assertions: [
+        { path: "$['a-b']", exists: true },
+        { path: '$.missing', exists: false },
+        { path: '$.version', matches: '^1\\.' },
+      ],
+      message: null,
+    },
+    {
+      assertions: [
+        {
+          path: '$.items',
+          equals: [
+            { state: 'up', id: 1 },
+            { id: 2, state: 'up' },
+          ],
+        },
+      ],
+      message: null,
+    },
     { assertions: [{ path: '$.status', equals: 'degraded' }], message: '$.status is "ok", expected "degraded"' },
     { assertions: [{ path: '$.missing', exists: true }], message: '$.missing does not exist' },
     { assertions: [{ path: '$.status', exists: false }], message: '$.status exists ("ok")' },
     { assertions: [{ path: '$.items[5].id', equals: 1 }], message: '$.items[5].id does not exist, expected 1' },
     { assertions: [{ path: '$.items[*].id', matches: '^1$' }], message: '$.items[*].id is 2, expected it to match /^1$/' },
-    { assertions: [{ path: '$.version', matches: '^2' }, { path: '$.status', equals: 'up' }], message: '$.version is "1.4.2", expected it to match /^2/; $.status is "ok", expected "up"' },
+    {
+      assertions: [
+        { path: '$.version', matches: '^2' },
+        { path: '$.status', equals: 'up' },
+      ],
+      message: '$.version is "1.4.2", expected it to match /^2/; $.status is "ok", expected "up"',
+    },
   ];
   for (const row of table) {
     it(`${JSON.stringify(row.assertions)} → ${row.message ?? 'ok'}`, async () => {
@@ -163,13 +320,19 @@ describe('http probe: config', () => {
     [{ url: 'goszakup.gov.kz' }, 'url: expected an http:// or https:// URL'],
     [{ url: 'ftp://goszakup.gov.kz' }, 'url: expected an http:// or https:// URL'],
     [{ url: 'https://a.kz', timeout: 5 }, 'Unrecognized key: "timeout"'],
-    [{ url: 'https://a.kz', method: 'FETCH' }, 'method: Invalid option: expected one of "GET"|"HEAD"|"POST"|"PUT"|"PATCH"|"DELETE"|"OPTIONS"'],
+    [
+      { url: 'https://a.kz', method: 'FETCH' },
+      'method: Invalid option: expected one of "GET"|"HEAD"|"POST"|"PUT"|"PATCH"|"DELETE"|"OPTIONS"',
+    ],
     [{ url: 'https://a.kz', expectStatus: '2yy' }, 'expectStatus: expected a status like 200, [200, 204], "2xx" or "200-299"'],
     [{ url: 'https://a.kz', expectStatus: 700 }, 'expectStatus: expected a status like 200, [200, 204], "2xx" or "200-299"'],
     [{ url: 'https://a.kz', expectStatus: '399-200' }, 'expectStatus: the range start is above its end'],
     [{ url: 'https://a.kz', bodyMatches: '(unclosed' }, 'bodyMatches: not a valid regular expression'],
     [{ url: 'https://a.kz', jsonPath: [{ path: 'status', equals: 1 }] }, 'jsonPath[0].path: invalid JSONPath: a JSONPath starts with "$"'],
-    [{ url: 'https://a.kz', jsonPath: [{ path: '$.a[x]', exists: true }] }, 'jsonPath[0].path: invalid JSONPath: cannot read "[x]" at position 3'],
+    [
+      { url: 'https://a.kz', jsonPath: [{ path: '$.a[x]', exists: true }] },
+      'jsonPath[0].path: invalid JSONPath: cannot read "[x]" at position 3',
+    ],
     [{ url: 'https://a.kz', jsonPath: [{ path: '$.a' }] }, 'jsonPath[0]: give one of equals, exists or matches'],
     [{ url: 'https://a.kz', jsonPath: [{ path: '$.a', exists: true, is: 1 }] }, 'jsonPath[0]: Unrecognized key: "is"'],
     [{ url: 'https://a.kz', maxLatencyMs: 0 }, 'maxLatencyMs: Too small: expected number to be >0'],

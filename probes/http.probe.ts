@@ -60,7 +60,12 @@ export const httpProbe: Probe<typeof httpSchema, HttpObservation> = {
     const observations = responseObservations(res, latencyMs);
     const statusFailure = checkStatus(config.expectStatus, config.maxRedirects, res);
     if (statusFailure) return { ok: false, errorKind: 'http-status', message: statusFailure, latencyMs, observations };
-    const failures = [...checkLatency(config, latencyMs), ...checkHeaders(config, res), ...checkBody(config, text), ...checkJson(config, text)];
+    const failures = [
+      ...checkLatency(config, latencyMs),
+      ...checkHeaders(config, res),
+      ...checkBody(config, text),
+      ...checkJson(config, text),
+    ];
     return verdict(failures, `HTTP ${res.status} in ${latencyMs} ms`, latencyMs, observations);
   },
 };
@@ -81,9 +86,12 @@ function checkHeaders(config: HttpConfig, res: HttpResponse): string[] {
 
 function checkBody(config: HttpConfig, text: string): string[] {
   const failures: string[] = [];
-  if (config.bodyContains !== undefined && !text.includes(config.bodyContains)) failures.push(`body does not contain "${config.bodyContains}"`);
-  if (config.bodyNotContains !== undefined && text.includes(config.bodyNotContains)) failures.push(`body contains "${config.bodyNotContains}"`);
-  if (config.bodyMatches !== undefined && !new RegExp(config.bodyMatches).test(text)) failures.push(`body does not match /${config.bodyMatches}/`);
+  if (config.bodyContains !== undefined && !text.includes(config.bodyContains))
+    failures.push(`body does not contain "${config.bodyContains}"`);
+  if (config.bodyNotContains !== undefined && text.includes(config.bodyNotContains))
+    failures.push(`body contains "${config.bodyNotContains}"`);
+  if (config.bodyMatches !== undefined && !new RegExp(config.bodyMatches).test(text))
+    failures.push(`body does not match /${config.bodyMatches}/`);
   return failures;
 }
 

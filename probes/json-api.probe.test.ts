@@ -7,7 +7,13 @@ import { runChecked } from './observations.test-support.ts';
 import { startHttp, type Running } from './test-servers.ts';
 
 const ids = { system: 'portal', target: 'api', check: 'lots', region: 'ast' };
-const LOTS = { total: 2, lots: [{ id: 101, status: 'published', price: 1500.5 }, { id: 102, status: 'draft', price: 0 }] };
+const LOTS = {
+  total: 2,
+  lots: [
+    { id: 101, status: 'published', price: 1500.5 },
+    { id: 102, status: 'draft', price: 0 },
+  ],
+};
 const LOTS_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['total', 'lots'],
@@ -16,7 +22,11 @@ const LOTS_SCHEMA: JsonSchema = {
     lots: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'integer' }, status: { enum: ['published', 'draft'] }, price: { type: 'number', minimum: 0 } } },
+      items: {
+        type: 'object',
+        required: ['id', 'status'],
+        properties: { id: { type: 'integer' }, status: { enum: ['published', 'draft'] }, price: { type: 'number', minimum: 0 } },
+      },
     },
   },
 };
@@ -43,7 +53,11 @@ describe('json-api probe', () => {
   });
 
   it('lists every schema violation with its path', async () => {
-    const schema = { type: 'object', required: ['total', 'page'], properties: { total: { type: 'string' }, lots: { type: 'array', minItems: 3 } } };
+    const schema = {
+      type: 'object',
+      required: ['total', 'page'],
+      properties: { total: { type: 'string' }, lots: { type: 'array', minItems: 3 } },
+    };
     const result = await check({ url: `${server.url}/lots`, schema });
     assert.equal(result.errorKind, 'assertion');
     assert.equal(result.message, '$.page: is required; $.total: expected string, got integer; $.lots: expected at least 3 items, got 2');
@@ -63,7 +77,11 @@ describe('json-api probe', () => {
   it('asks for JSON unless told otherwise', async () => {
     const byDefault = await check({ url: `${server.url}/accept`, schema: { properties: { accept: { enum: ['application/json'] } } } });
     assert.equal(byDefault.ok, true, byDefault.message);
-    const custom = await check({ url: `${server.url}/accept`, headers: { Accept: 'application/vnd.kz+json' }, schema: { properties: { accept: { enum: ['application/vnd.kz+json'] } } } });
+    const custom = await check({
+      url: `${server.url}/accept`,
+      headers: { Accept: 'application/vnd.kz+json' },
+      schema: { properties: { accept: { enum: ['application/vnd.kz+json'] } } },
+    });
     assert.equal(custom.ok, true, custom.message);
   });
 });
@@ -90,9 +108,15 @@ describe('JSON Schema subset', () => {
 describe('json-api probe: config', () => {
   const invalid: [unknown, string][] = [
     [{ url: 'https://a.kz' }, 'schema: Invalid input: expected object, received undefined'],
-    [{ url: 'https://a.kz', schema: { type: 'date' } }, 'schema.type: expected one of object, array, string, number, integer, boolean, null, or a list of them'],
+    [
+      { url: 'https://a.kz', schema: { type: 'date' } },
+      'schema.type: expected one of object, array, string, number, integer, boolean, null, or a list of them',
+    ],
     [{ url: 'https://a.kz', schema: { pattern: '^a' } }, 'schema: Unrecognized key: "pattern"'],
-    [{ url: 'https://a.kz', schema: { properties: { a: { minItems: -1 } } } }, 'schema.properties.a.minItems: Too small: expected number to be >=0'],
+    [
+      { url: 'https://a.kz', schema: { properties: { a: { minItems: -1 } } } },
+      'schema.properties.a.minItems: Too small: expected number to be >=0',
+    ],
     [{ url: 'https://a.kz', schema: {}, bodyContains: 'x' }, 'Unrecognized key: "bodyContains"'],
   ];
   for (const [config, message] of invalid) {

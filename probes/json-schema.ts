@@ -26,7 +26,9 @@ const jsonType = z.enum(JSON_TYPES);
 
 export const jsonSchemaSchema: z.ZodType<JsonSchema> = z.lazy(() =>
   z.strictObject({
-    type: z.union([jsonType, z.array(jsonType).min(1)], { error: `expected one of ${JSON_TYPES.join(', ')}, or a list of them` }).optional(),
+    type: z
+      .union([jsonType, z.array(jsonType).min(1)], { error: `expected one of ${JSON_TYPES.join(', ')}, or a list of them` })
+      .optional(),
     properties: z.record(z.string(), jsonSchemaSchema).optional(),
     required: z.array(z.string()).optional(),
     items: jsonSchemaSchema.optional(),

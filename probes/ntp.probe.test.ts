@@ -31,7 +31,12 @@ describe('ntp probe', () => {
   afterEach(clearMeasuredOffset);
 
   it('passes near 0, warns above 100 ms, fails above 500 ms; observations carry the numbers; the clock is corrected', async () => {
-    for (const [offsetMs, ok, level] of [[0, true, 'ok'], [250, true, 'warn'], [1500, false, 'fail'], [-1500, false, 'fail']] as const) {
+    for (const [offsetMs, ok, level] of [
+      [0, true, 'ok'],
+      [250, true, 'warn'],
+      [1500, false, 'fail'],
+      [-1500, false, 'fail'],
+    ] as const) {
       const s = await spawnSntpResponder({ offsetMs });
       try {
         const r = await run({ server: s.server });
@@ -78,7 +83,10 @@ describe('ntp probe', () => {
     const s = await startSntpResponder({ bend: (b) => b.subarray(0, 12) });
     try {
       const r = await run({ server: s.server });
-      assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'assertion', `${s.server}: reply of 12 bytes, an NTP packet has at least 48`]);
+      assert.deepEqual(
+        [r.ok, r.errorKind, r.message],
+        [false, 'assertion', `${s.server}: reply of 12 bytes, an NTP packet has at least 48`],
+      );
     } finally {
       await s.close();
     }

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { errorOutcome, roundMs } from './classify.ts';
 import { setMeasuredOffset } from './ntp/clock.ts';
-import { DEFAULT_NTP_SERVER, SntpReplyError, formatServer, parseServer, querySntp, type SntpMeasurement, type SntpRejection } from './ntp/sntp.ts';
+import {
+  DEFAULT_NTP_SERVER,
+  SntpReplyError,
+  formatServer,
+  parseServer,
+  querySntp,
+  type SntpMeasurement,
+  type SntpRejection,
+} from './ntp/sntp.ts';
 import type { Probe, ProbeOutcome } from './types.ts';
 
 export const ntpSchema = z
@@ -9,7 +17,10 @@ export const ntpSchema = z
     /** `host`, `host:port`, `[v6]:port`. ETP servers must follow ntp.nic.kz (000 App.3, requirement 5). @default "ntp.nic.kz" (port 123) */
     server: z
       .string()
-      .refine((s) => parseServer(s) !== undefined, 'expected a host with an optional port, like "ntp.nic.kz", "10.0.0.2:123" or "[::1]:123"')
+      .refine(
+        (s) => parseServer(s) !== undefined,
+        'expected a host with an optional port, like "ntp.nic.kz", "10.0.0.2:123" or "[::1]:123"',
+      )
       .default(DEFAULT_NTP_SERVER),
     /** |offset| above this is a warning (observations.level = "warn"); the check still passes. @default 100 */
     warnMs: z.number().positive().default(100),
@@ -22,7 +33,16 @@ export const ntpSchema = z
 export type NtpConfig = z.output<typeof ntpSchema>;
 
 const NTP_LEVELS = ['ok', 'warn', 'fail'] as const;
-const SNTP_REJECTIONS = ['short-packet', 'bad-mode', 'bad-version', 'kiss-of-death', 'unsynchronized', 'bad-stratum', 'bad-origin', 'zero-timestamp'] as const satisfies readonly SntpRejection[];
+const SNTP_REJECTIONS = [
+  'short-packet',
+  'bad-mode',
+  'bad-version',
+  'kiss-of-death',
+  'unsynchronized',
+  'bad-stratum',
+  'bad-origin',
+  'zero-timestamp',
+] as const satisfies readonly SntpRejection[];
 
 /** One SNTP exchange's numbers; `kuzet ntp` prints the first five. `level` is the thresholds' verdict. */
 export const ntpMeasurementObservation = z.object({
@@ -85,12 +105,25 @@ export function judge(config: Pick<NtpConfig, 'warnMs' | 'failMs'>, m: SntpMeasu
   const observations = ntpObservations(m, level);
   const latencyMs = roundMs(m.delayMs);
   const text = `offset ${signed(m.offsetMs)} ms, delay ${roundMs(m.delayMs)} ms, stratum ${m.stratum}, ref ${m.refId}`;
-  if (level === 'fail') return { ok: false, errorKind: 'assertion', message: `${m.server}: ${text}: |offset| above ${config.failMs} ms`, latencyMs, observations };
-  return { ok: true, message: `${m.server}: ${text}${level === 'warn' ? ` (warning: |offset| above ${config.warnMs} ms)` : ''}`, latencyMs, observations };
+  if (level === 'fail')
+    return {
+      ok: false,
+      errorKind: 'assertion',
+      message: `${m.server}: ${text}: |offset| above ${config.failMs} ms`,
+      latencyMs,
+      observations,
+    };
+  return {
+    ok: true,
+    message: `${m.server}: ${text}${level === 'warn' ? ` (warning: |offset| above ${config.warnMs} ms)` : ''}`,
+    latencyMs,
+    observations,
+  };
 }
 
 function ntpFailure(err: unknown, server: string, signal: AbortSignal): ProbeOutcome<NtpObservation> {
-  if (err instanceof SntpReplyError && !signal.aborted) return { ok: false, errorKind: 'assertion', message: `${server}: ${err.message}`, observations: { server, rejected: err.code } };
+  if (err instanceof SntpReplyError && !signal.aborted)
+    return { ok: false, errorKind: 'assertion', message: `${server}: ${err.message}`, observations: { server, rejected: err.code } };
   const outcome = errorOutcome(err, signal, { server });
   return { ...outcome, message: `${server}: ${outcome.message}` };
 }

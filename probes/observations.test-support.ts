@@ -10,9 +10,15 @@ import type { CheckResult, Probe } from './types.ts';
 
 export function assertObserves(probe: Pick<Probe, 'kind' | 'observation'>, observations: unknown): void {
   if (observations === undefined) return;
-  for (const [form, value] of [['as produced', observations], ['after JSON', JSON.parse(JSON.stringify(observations)) as unknown]] as const) {
+  for (const [form, value] of [
+    ['as produced', observations],
+    ['after JSON', JSON.parse(JSON.stringify(observations)) as unknown],
+  ] as const) {
     const parsed = probe.observation.safeParse(value);
-    assert.ok(parsed.success, `${probe.kind} observed what its schema refuses (${form}): ${parsed.error?.message}\n${JSON.stringify(value)}`);
+    assert.ok(
+      parsed.success,
+      `${probe.kind} observed what its schema refuses (${form}): ${parsed.error?.message}\n${JSON.stringify(value)}`,
+    );
   }
 }
 

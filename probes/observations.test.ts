@@ -16,9 +16,30 @@ export const tlsDays = (o: ObservationOf<'tls'>): number => o.daysToExpiry;
 import { CHECK_KINDS, PROBES } from './registry.ts';
 import type { CheckResult } from './types.ts';
 
-const ntp = { server: 'ntp.nic.kz:123', offsetMs: -12.5, delayMs: 4, stratum: 2, refId: 'GPS', address: '10.0.0.1', leap: 0, rootDelayMs: 0.5, rootDispersionMs: 1, level: 'ok' };
+const ntp = {
+  server: 'ntp.nic.kz:123',
+  offsetMs: -12.5,
+  delayMs: 4,
+  stratum: 2,
+  refId: 'GPS',
+  address: '10.0.0.1',
+  leap: 0,
+  rootDelayMs: 0.5,
+  rootDispersionMs: 1,
+  level: 'ok',
+};
 const result = (kind: string | undefined, observations: Record<string, unknown>): CheckResult => ({
-  system: 's', target: 't', check: 'c', region: 'r', kind, ok: true, latencyMs: 1, errorKind: null, message: 'm', at: new Date(0), observations,
+  system: 's',
+  target: 't',
+  check: 'c',
+  region: 'r',
+  kind,
+  ok: true,
+  latencyMs: 1,
+  errorKind: null,
+  message: 'm',
+  at: new Date(0),
+  observations,
 });
 
 describe('observationOf', () => {
@@ -35,7 +56,10 @@ describe('observationOf', () => {
 
   it('reads a part picked from the kind schema; a result without a recorded kind is judged by the schema', () => {
     const part = httpDateMeasurementObservation.pick({ offsetMs: true, uncertaintyMs: true });
-    assert.deepEqual(observationOf(result(undefined, { offsetMs: 740, uncertaintyMs: 25 }), 'http-date', part), { offsetMs: 740, uncertaintyMs: 25 });
+    assert.deepEqual(observationOf(result(undefined, { offsetMs: 740, uncertaintyMs: 25 }), 'http-date', part), {
+      offsetMs: 740,
+      uncertaintyMs: 25,
+    });
     assert.equal(observationOf(result(undefined, { offsetMs: 740 }), 'http-date', part), undefined);
     assert.equal(observationOf({ observations: null }, 'http-date', part), undefined);
   });

@@ -23,7 +23,11 @@ export interface ObservedResult {
  * queued before the kind was recorded) is judged by the schema alone.
  */
 export function observationOf<K extends CheckKind>(r: ObservedResult, kind: K): ObservationOf<K> | undefined;
-export function observationOf<K extends CheckKind, T extends Partial<ObservationOf<K>>>(r: ObservedResult, kind: K, part: z.ZodType<T>): T | undefined;
+export function observationOf<K extends CheckKind, T extends Partial<ObservationOf<K>>>(
+  r: ObservedResult,
+  kind: K,
+  part: z.ZodType<T>,
+): T | undefined;
 export function observationOf(r: ObservedResult, kind: CheckKind, part?: z.ZodType): unknown {
   if (r.kind !== undefined && r.kind !== kind) return undefined;
   if (r.observations === undefined || r.observations === null) return undefined;

@@ -16,12 +16,20 @@ describe('runCheck', () => {
   it('returns the outcome with ids, start time and measured latency', async () => {
     const probe = fakeProbe(async (config) => ({ ok: true, message: `n=${config.n}`, observations: { n: config.n } }));
     const result = await runCheck(probe, {}, ids, { timeoutMs: 1000, now });
-    assert.deepEqual({ ...result, latencyMs: 0 }, { ...ids, kind: 'fake', ok: true, errorKind: null, message: 'n=1', at, latencyMs: 0, observations: { n: 1 } });
+    assert.deepEqual(
+      { ...result, latencyMs: 0 },
+      { ...ids, kind: 'fake', ok: true, errorKind: null, message: 'n=1', at, latencyMs: 0, observations: { n: 1 } },
+    );
     assert.ok(result.latencyMs >= 0);
   });
 
   it("keeps the probe's own latency when it reports one", async () => {
-    const result = await runCheck(fakeProbe(async () => ({ ok: true, message: 'ok', latencyMs: 42 })), {}, ids, { timeoutMs: 1000, now });
+    const result = await runCheck(
+      fakeProbe(async () => ({ ok: true, message: 'ok', latencyMs: 42 })),
+      {},
+      ids,
+      { timeoutMs: 1000, now },
+    );
     assert.equal(result.latencyMs, 42);
   });
 
@@ -64,12 +72,25 @@ describe('runCheck', () => {
   });
 
   it('reports an invalid config as internal, with the field', async () => {
-    const result = await runCheck(fakeProbe(async () => ({ ok: true, message: 'ok' })), { n: 'x', extra: 1 }, ids, { timeoutMs: 100, now });
-    assert.deepEqual(pick(result), ['internal', 'invalid fake config: n: Invalid input: expected number, received string; Unrecognized key: "extra"']);
+    const result = await runCheck(
+      fakeProbe(async () => ({ ok: true, message: 'ok' })),
+      { n: 'x', extra: 1 },
+      ids,
+      { timeoutMs: 100, now },
+    );
+    assert.deepEqual(pick(result), [
+      'internal',
+      'invalid fake config: n: Invalid input: expected number, received string; Unrecognized key: "extra"',
+    ]);
   });
 
   it('treats ok:false without a kind as internal', async () => {
-    const result = await runCheck(fakeProbe(async () => ({ ok: false, message: 'no' })), {}, ids, { timeoutMs: 100, now });
+    const result = await runCheck(
+      fakeProbe(async () => ({ ok: false, message: 'no' })),
+      {},
+      ids,
+      { timeoutMs: 100, now },
+    );
     assert.equal(result.errorKind, 'internal');
   });
 });

@@ -43,7 +43,11 @@ export const tcpProbe: Probe<typeof tcpSchema, TcpObservation> = {
         socket.destroy();
         resolve(outcome);
       };
-      const observations = (): TcpObservation => ({ connectMs, received: reply.slice(0, SHOWN_REPLY_CHARS), remoteAddress: socket.remoteAddress });
+      const observations = (): TcpObservation => ({
+        connectMs,
+        received: reply.slice(0, SHOWN_REPLY_CHARS),
+        remoteAddress: socket.remoteAddress,
+      });
       const onAbort = () => done(errorOutcome(ctx.signal.reason, ctx.signal, observations()));
       if (ctx.signal.aborted) return onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -53,7 +57,8 @@ export const tcpProbe: Probe<typeof tcpSchema, TcpObservation> = {
       socket.on('connect', () => {
         connectMs = roundMs(performance.now() - started);
         if (config.send !== undefined) socket.write(config.send);
-        if (config.expect === undefined) done({ ok: true, message: `connected in ${connectMs} ms`, latencyMs: connectMs, observations: observations() });
+        if (config.expect === undefined)
+          done({ ok: true, message: `connected in ${connectMs} ms`, latencyMs: connectMs, observations: observations() });
       });
       socket.on('data', (chunk: string) => {
         reply += chunk;
@@ -61,12 +66,22 @@ export const tcpProbe: Probe<typeof tcpSchema, TcpObservation> = {
           const latencyMs = roundMs(performance.now() - started);
           done({ ok: true, message: `got "${config.expect}" in ${latencyMs} ms`, latencyMs, observations: observations() });
         } else if (reply.length > MAX_REPLY_CHARS) {
-          done({ ok: false, errorKind: 'assertion', message: `"${config.expect}" not in the first ${MAX_REPLY_CHARS} characters received`, observations: observations() });
+          done({
+            ok: false,
+            errorKind: 'assertion',
+            message: `"${config.expect}" not in the first ${MAX_REPLY_CHARS} characters received`,
+            observations: observations(),
+          });
         }
       });
       socket.on('close', () => {
         const shown = JSON.stringify(reply.slice(0, SHOWN_REPLY_CHARS));
-        done({ ok: false, errorKind: 'assertion', message: `connection closed before "${config.expect}" arrived (received ${shown})`, observations: observations() });
+        done({
+          ok: false,
+          errorKind: 'assertion',
+          message: `connection closed before "${config.expect}" arrived (received ${shown})`,
+          observations: observations(),
+        });
       });
     });
   },

@@ -117,7 +117,10 @@ export async function makeCertificates(): Promise<{ valid: Pems; expiring: Pems;
         { name: 'subjectAltName', altNames },
       ],
     });
-  const local = [{ type: 2 as const, value: 'localhost' }, { type: 7 as const, ip: LOCALHOST }];
+  const local = [
+    { type: 2 as const, value: 'localhost' },
+    { type: 7 as const, ip: LOCALHOST },
+  ];
   const [valid, expiring, wrongHost] = await Promise.all([
     make('localhost', local, 365),
     make('localhost', local, 3),

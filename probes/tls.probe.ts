@@ -82,10 +82,17 @@ export function inspect(socket: TLSSocket, config: TlsConfig, latencyMs: number,
   if (!cert || Object.keys(cert).length === 0) return { ok: false, errorKind: 'tls', message: 'the server sent no certificate', latencyMs };
   const daysToExpiry = Math.floor((Date.parse(cert.valid_to) - now.getTime()) / DAY_MS);
   const chainError = socket.authorized ? undefined : String(socket.authorizationError ?? 'UNKNOWN');
-  const observations: TlsObservation = { ...certFacts(cert), daysToExpiry, authorized: socket.authorized, authorizationError: chainError, protocol: socket.getProtocol() };
+  const observations: TlsObservation = {
+    ...certFacts(cert),
+    daysToExpiry,
+    authorized: socket.authorized,
+    authorizationError: chainError,
+    protocol: socket.getProtocol(),
+  };
   const fail = (message: string): ProbeOutcome<TlsObservation> => ({ ok: false, errorKind: 'tls', message, latencyMs, observations });
 
-  if (daysToExpiry < 0 || chainError === 'CERT_HAS_EXPIRED') return fail(`certificate expired ${-daysToExpiry} days ago (${cert.valid_to})`);
+  if (daysToExpiry < 0 || chainError === 'CERT_HAS_EXPIRED')
+    return fail(`certificate expired ${-daysToExpiry} days ago (${cert.valid_to})`);
   if (chainError && !(config.allowSelfSigned && SELF_SIGNED.has(chainError))) return fail(`certificate chain is not valid: ${chainError}`);
   if (config.checkHostname) {
     const name = config.servername ?? config.host;
@@ -97,7 +104,9 @@ export function inspect(socket: TLSSocket, config: TlsConfig, latencyMs: number,
   return { ok: true, message: `certificate valid for ${daysToExpiry} more days`, latencyMs, observations };
 }
 
-function certFacts(cert: DetailedPeerCertificate): Pick<TlsObservation, 'subject' | 'issuer' | 'validFrom' | 'validTo' | 'subjectAltName' | 'fingerprint256'> {
+function certFacts(
+  cert: DetailedPeerCertificate,
+): Pick<TlsObservation, 'subject' | 'issuer' | 'validFrom' | 'validTo' | 'subjectAltName' | 'fingerprint256'> {
   return {
     subject: cert.subject?.CN,
     issuer: cert.issuer?.CN,

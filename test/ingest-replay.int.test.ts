@@ -15,8 +15,16 @@ import { insertResults, type KeyedResult } from '../collector/results.repo.ts';
 import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, uniqueName, waitFor } from './support.ts';
 
 const result = (i: number): KeyedResult => ({
-  key: 'portal/homepage/http', system: 'portal', target: 'homepage', check: 'http', region: 'astana',
-  ok: i % 3 !== 0, latencyMs: 10 + i, errorKind: i % 3 !== 0 ? null : 'http-status', message: `run ${i}`, at: new Date(Date.UTC(2026, 2, 20, 5, 0, i)),
+  key: 'portal/homepage/http',
+  system: 'portal',
+  target: 'homepage',
+  check: 'http',
+  region: 'astana',
+  ok: i % 3 !== 0,
+  latencyMs: 10 + i,
+  errorKind: i % 3 !== 0 ? null : 'http-status',
+  message: `run ${i}`,
+  at: new Date(Date.UTC(2026, 2, 20, 5, 0, i)),
 });
 
 const count = async (db: Db) => Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM check_results'))[0]?.n);
@@ -53,7 +61,20 @@ describe('replayed ingest batches', () => {
     const metrics = new Metrics();
     let hookCalls = 0;
     // The after-commit hook fails: the batch is committed but never acknowledged, as in a crash at that point.
-    const first = new ResultIngestor({ connection: redis, prefix, db, metrics, sinks: [], log: silentLogger, afterCommit: [async () => { hookCalls++; throw new Error('crash after commit'); }] });
+    const first = new ResultIngestor({
+      connection: redis,
+      prefix,
+      db,
+      metrics,
+      sinks: [],
+      log: silentLogger,
+      afterCommit: [
+        async () => {
+          hookCalls++;
+          throw new Error('crash after commit');
+        },
+      ],
+    });
     await first.start();
     await waitFor(() => hookCalls > 0, { what: 'the first commit' });
     await first.close();

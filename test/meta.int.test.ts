@@ -36,14 +36,27 @@ describe('kuzet.silent', () => {
 
   const newWorkers = () => {
     const config = parseConfig(yaml, PROBES, {});
-    const w = new CheckWorkers({ connection: redis, prefix, regions: ['astana'], concurrency: 5, checks: () => new Map(resolveChecks(config).map((c) => [c.key, c])), log: silentLogger, heartbeatMs: 1000 });
+    const w = new CheckWorkers({
+      connection: redis,
+      prefix,
+      regions: ['astana'],
+      concurrency: 5,
+      checks: () => new Map(resolveChecks(config).map((c) => [c.key, c])),
+      log: silentLogger,
+      heartbeatMs: 1000,
+    });
     w.start();
     return w;
   };
   const silent = async () => {
     const res = await fetch(`${k.url}/api/v1/meta/silent`, { headers: { authorization: `Bearer ${viewer}` } });
     assert.equal(res.status, 200);
-    return (await res.json()) as { live: { group: string; checks: unknown[] }[]; open: { id: string; group: string }[]; recent: { id: string; group: string; endedAt: string }[]; countsAsDowntime: boolean };
+    return (await res.json()) as {
+      live: { group: string; checks: unknown[] }[];
+      open: { id: string; group: string }[];
+      recent: { id: string; group: string; endedAt: string }[];
+      countsAsDowntime: boolean;
+    };
   };
 
   before(async () => {
@@ -51,7 +64,11 @@ describe('kuzet.silent', () => {
     await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
     slack = await startSlack();
-    const checks = ['a', 'b', 'c'].map((id) => `          - { id: ${id}, type: http, url: "${url}", interval: ${INTERVAL_S}s, timeout: 2s, bodyContains: "Объявления" }`).join('\n');
+    const checks = ['a', 'b', 'c']
+      .map(
+        (id) => `          - { id: ${id}, type: http, url: "${url}", interval: ${INTERVAL_S}s, timeout: 2s, bodyContains: "Объявления" }`,
+      )
+      .join('\n');
     yaml = `
 regions: [astana]
 redis: { url: "${REDIS_URL}", prefix: ${prefix} }
@@ -75,7 +92,13 @@ ${checks}
 ${checks}
 `;
     redis = redisConnection(REDIS_URL);
-    k = await startKuzet({ config: parseConfig(yaml, PROBES, {}), log: silentLogger, port: 0, workers: false, env: { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema } });
+    k = await startKuzet({
+      config: parseConfig(yaml, PROBES, {}),
+      log: silentLogger,
+      port: 0,
+      workers: false,
+      env: { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema },
+    });
     assert.equal(await k.redisReady, true);
     viewer = (await createToken(k.db, { role: 'viewer', name: 'meta test' })).token;
     workers = newWorkers();
@@ -91,7 +114,10 @@ ${checks}
   });
 
   it('a worker restarted within the interval raises nothing, and self-metrics are exported', async () => {
-    await waitFor(async () => (await fetch(`${k.url}/api/v1/status`).then((r) => r.json()) as { summary: { up: number } }).summary.up === 6, { what: 'all checks up' });
+    await waitFor(
+      async () => ((await fetch(`${k.url}/api/v1/status`).then((r) => r.json())) as { summary: { up: number } }).summary.up === 6,
+      { what: 'all checks up' },
+    );
     await workers!.stopHeartbeat();
     await workers!.close();
     workers = newWorkers();
@@ -103,7 +129,13 @@ ${checks}
     assert.equal(s.countsAsDowntime, false);
     assert.equal(alerts().length, 0);
     const metrics = await (await fetch(`${k.url}/metrics`)).text();
-    for (const name of ['kuzet_queue_depth{queue="checks-astana",state="delayed"}', 'kuzet_queue_lag_seconds{queue="checks-astana"}', 'kuzet_outbox_backlog', 'kuzet_newest_result_age_seconds{region="astana"}', 'kuzet_worker_heartbeat_age_seconds{worker=']) {
+    for (const name of [
+      'kuzet_queue_depth{queue="checks-astana",state="delayed"}',
+      'kuzet_queue_lag_seconds{queue="checks-astana"}',
+      'kuzet_outbox_backlog',
+      'kuzet_newest_result_age_seconds{region="astana"}',
+      'kuzet_worker_heartbeat_age_seconds{worker=',
+    ]) {
       assert.ok(metrics.includes(name), `${name} on /metrics`);
     }
   });
@@ -113,14 +145,21 @@ ${checks}
     await workers!.close();
     workers = undefined;
     const died = Date.now();
-    const raised = await waitFor(async () => {
-      const s = await silent();
-      return s.open.length > 0 ? s : undefined;
-    }, { what: 'kuzet.silent', timeoutMs: (3 * INTERVAL_S + 15) * 1000, intervalMs: 500 });
+    const raised = await waitFor(
+      async () => {
+        const s = await silent();
+        return s.open.length > 0 ? s : undefined;
+      },
+      { what: 'kuzet.silent', timeoutMs: (3 * INTERVAL_S + 15) * 1000, intervalMs: 500 },
+    );
     const took = (Date.now() - died) / 1000;
     // Silence is 3 intervals without a beat; then one evaluation (every interval/3) and slack for a loaded machine.
     assert.ok(took <= 3 * INTERVAL_S + 10, `raised after ${took} s`);
-    assert.deepEqual(raised.open.map((o) => o.group), ['region/astana'], 'one alert for the region, covering its six checks');
+    assert.deepEqual(
+      raised.open.map((o) => o.group),
+      ['region/astana'],
+      'one alert for the region, covering its six checks',
+    );
     await waitFor(() => alerts().length >= 1, { what: 'the Slack alert' });
     await new Promise((r) => setTimeout(r, 2 * INTERVAL_S * 1000));
     assert.equal(alerts().length, 1, 'no storm: one message while silent');
@@ -135,14 +174,19 @@ ${checks}
     assert.equal(Number(incidents[0]?.n), 0);
 
     workers = newWorkers();
-    const resolved = await waitFor(async () => {
-      const s = await silent();
-      return s.open.length === 0 && s.recent.length === 1 ? s : undefined;
-    }, { what: 'resolution', timeoutMs: 30_000, intervalMs: 500 });
+    const resolved = await waitFor(
+      async () => {
+        const s = await silent();
+        return s.open.length === 0 && s.recent.length === 1 ? s : undefined;
+      },
+      { what: 'resolution', timeoutMs: 30_000, intervalMs: 500 },
+    );
     assert.equal(resolved.recent[0]?.id, raised.open[0]?.id);
     await waitFor(() => alerts().length >= 2, { what: 'the resolution message' });
     assert.equal(alerts()[1]?.args.thread_ts, first.ts, 'the resolution replies in the alert thread');
-    const rows = await k.db.query<{ key: string; state: string }>("SELECT key, state FROM notice_deliveries WHERE event LIKE 'kuzet.silent%'");
+    const rows = await k.db.query<{ key: string; state: string }>(
+      "SELECT key, state FROM notice_deliveries WHERE event LIKE 'kuzet.silent%'",
+    );
     assert.equal(rows.length, 2);
     assert.ok(rows.every((r) => r.state === 'sent'));
   });
@@ -158,7 +202,11 @@ describe("dead-man's switch", () => {
     await new Promise<void>((r) => outside.listen(0, '127.0.0.1', r));
     const prefix = uniqueName('kz-dms');
     const url = `http://127.0.0.1:${(outside.address() as AddressInfo).port}/ping/secret-check-id`;
-    const config = parseConfig(`redis: { url: "${REDIS_URL}", prefix: ${prefix} }\nstorage: { dataDir: "memory://" }\nmeta: { deadMansSwitch: { url: "${url}", everySeconds: 10 } }\n`, PROBES, {});
+    const config = parseConfig(
+      `redis: { url: "${REDIS_URL}", prefix: ${prefix} }\nstorage: { dataDir: "memory://" }\nmeta: { deadMansSwitch: { url: "${url}", everySeconds: 10 } }\n`,
+      PROBES,
+      {},
+    );
     const k = await startKuzet({ config, log: silentLogger, port: 0, workers: false, env: {} });
     try {
       assert.equal(await k.redisReady, true);

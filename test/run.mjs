@@ -8,7 +8,24 @@ import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const folders = ['core', 'collector', 'probes', 'incidents', 'notices', 'dashboards', 'api', 'app', 'cli', 'console', 'demo', 'etp', 'journal', 'meta', 'test', 'journeys'];
+const folders = [
+  'core',
+  'collector',
+  'probes',
+  'incidents',
+  'notices',
+  'dashboards',
+  'api',
+  'app',
+  'cli',
+  'console',
+  'demo',
+  'etp',
+  'journal',
+  'meta',
+  'test',
+  'journeys',
+];
 const filter = process.argv.slice(2);
 const ISOLATED = /^probes\/browser\//;
 
@@ -23,7 +40,13 @@ function walk(dir, out) {
 }
 
 const files = folders
-  .flatMap((f) => { try { return walk(join(root, f), []); } catch { return []; } })
+  .flatMap((f) => {
+    try {
+      return walk(join(root, f), []);
+    } catch {
+      return [];
+    }
+  })
   .filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)))
   .sort();
 if (files.length === 0) {
@@ -39,11 +62,15 @@ function run(list, concurrency) {
   return new Promise((resolve) => {
     // --test-force-exit: a file whose tests are done ends even if a handle (a Redis connection a test
     // forgot) keeps its event loop alive; without it one forgotten handle hung the whole suite.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...list], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, TZ: process.env.TZ ?? 'UTC' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=tap', `--test-concurrency=${concurrency}`, ...list],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, TZ: process.env.TZ ?? 'UTC' },
+      },
+    );
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);

@@ -48,7 +48,10 @@ export async function dropPgSchema(schema: string): Promise<void> {
 }
 
 /** Polls `fn` until it returns a truthy value or the time is up; returns that value. */
-export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
@@ -58,7 +61,8 @@ export async function waitFor<T>(fn: () => Promise<T> | T, opts: { timeoutMs?: n
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 }
@@ -88,19 +92,29 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
  * length, stopping as soon as the answer comes: its status, body and Connection header. Rejects when
  * the connection fails before any answer.
  */
-export function postOversized(url: string, o: { headers: Record<string, string>; bytes: number; declare: boolean; chunk: Buffer; first?: Buffer }): Promise<{ status: number; body: string; connection: string | undefined }> {
+export function postOversized(
+  url: string,
+  o: { headers: Record<string, string>; bytes: number; declare: boolean; chunk: Buffer; first?: Buffer },
+): Promise<{ status: number; body: string; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = request(url, { method: 'POST', headers: { ...o.headers, ...(o.declare ? { 'content-length': String(o.bytes) } : { 'transfer-encoding': 'chunked' }) } }, (res) => {
-      answered = true;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection });
-        req.destroy();
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...o.headers, ...(o.declare ? { 'content-length': String(o.bytes) } : { 'transfer-encoding': 'chunked' }) },
+      },
+      (res) => {
+        answered = true;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection });
+          req.destroy();
+        });
+      },
+    );
     req.on('error', (e) => {
       if (!answered) reject(e);
     });

@@ -4,7 +4,9 @@
 (function () {
   'use strict';
   var labels = document.body.dataset;
-  function two(n) { return (n < 10 ? '0' : '') + n; }
+  function two(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
   function span(ms) {
     var s = Math.floor(Math.abs(ms) / 1000);
     var d = Math.floor(s / 86400);
@@ -30,11 +32,17 @@
   var busy = false;
   function refresh(ev) {
     var stamp = '';
-    try { stamp = JSON.parse(ev.data).at || ''; } catch { stamp = ''; }
+    try {
+      stamp = JSON.parse(ev.data).at || '';
+    } catch {
+      stamp = '';
+    }
     if (busy) return;
     busy = true;
     fetch(window.location.href, { headers: { 'x-console-live': '1' }, credentials: 'same-origin' })
-      .then(function (r) { return r.ok ? r.text() : ''; })
+      .then(function (r) {
+        return r.ok ? r.text() : '';
+      })
       .then(function (html) {
         if (!html) return;
         var doc = new DOMParser().parseFromString(html, 'text/html');
@@ -47,8 +55,12 @@
         if (at && stamp) at.textContent = stamp;
         tick();
       })
-      .catch(function () { return undefined; })
-      .then(function () { busy = false; });
+      .catch(function () {
+        return undefined;
+      })
+      .then(function () {
+        busy = false;
+      });
   }
   var es = new EventSource('/console/events');
   es.addEventListener('change', refresh);

@@ -5,7 +5,10 @@ export const PUBLIC_SURFACE_MIGRATIONS: readonly Migration[] = [
   {
     version: 60,
     name: 'fixed-window request counters shared by every kuzet process (status-site subscriptions)',
-    statements: ['CREATE TABLE rate_limits (key text PRIMARY KEY, n integer NOT NULL, reset_at timestamptz NOT NULL)', 'CREATE INDEX rate_limits_reset_at ON rate_limits (reset_at)'],
+    statements: [
+      'CREATE TABLE rate_limits (key text PRIMARY KEY, n integer NOT NULL, reset_at timestamptz NOT NULL)',
+      'CREATE INDEX rate_limits_reset_at ON rate_limits (reset_at)',
+    ],
   },
   {
     version: 61,

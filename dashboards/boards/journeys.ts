@@ -13,9 +13,21 @@ const journeyFlux = (m: (typeof INFLUX_MEASUREMENTS)['journey' | 'step']) =>
 const vital = (name: 'lcp' | 'cls' | 'ttfb', title: string, unit: string): PanelSpec => ({
   title,
   build: (m) => ({
-    viz: 'stat', w: 8, h: 5, unit, thresholds: rising(THRESHOLDS[name]), decimals: name === 'cls' ? 3 : 2,
+    viz: 'stat',
+    w: 8,
+    h: 5,
+    unit,
+    thresholds: rising(THRESHOLDS[name]),
+    decimals: name === 'cls' ? 3 : 2,
     description: `${title} of the last page of the latest run of each journey (web.dev thresholds).`,
-    queries: [{ expr: `${m.name('webVital')}${selector(['system', 'region'], `journey=~"($target)/.*", name="${name}"`)}`, legend: '{{journey}}', instant: true, expect: 'maybe' }],
+    queries: [
+      {
+        expr: `${m.name('webVital')}${selector(['system', 'region'], `journey=~"($target)/.*", name="${name}"`)}`,
+        legend: '{{journey}}',
+        instant: true,
+        expect: 'maybe',
+      },
+    ],
   }),
 });
 
@@ -32,7 +44,10 @@ export const journeysBoard: BoardSpec = {
         {
           title: 'Journeys up',
           build: (m) => ({
-            viz: 'stat', w: 12, h: 5, mappings: { '0': { text: 'failing', color: 'red' }, '1': { text: 'passing', color: 'green' } },
+            viz: 'stat',
+            w: 12,
+            h: 5,
+            mappings: { '0': { text: 'failing', color: 'red' }, '1': { text: 'passing', color: 'green' } },
             description: 'The latest run of each journey.',
             queries: [{ expr: `${m.name('journeyUp')}${sel}`, legend: '{{journey}} {{region}}', instant: true, expect: 'data' }],
           }),
@@ -40,9 +55,18 @@ export const journeysBoard: BoardSpec = {
         {
           title: 'Journey duration p95',
           build: (m) => ({
-            viz: 'timeseries', w: 12, h: 5, unit: 's',
+            viz: 'timeseries',
+            w: 12,
+            h: 5,
+            unit: 's',
             description: 'Whole-journey duration, 95th percentile.',
-            queries: [{ expr: `histogram_quantile(0.95, sum by (le, journey) (rate(${m.bucket('journeyDuration')}${sel}[$__rate_interval])))`, legend: '{{journey}}', expect: 'data' }],
+            queries: [
+              {
+                expr: `histogram_quantile(0.95, sum by (le, journey) (rate(${m.bucket('journeyDuration')}${sel}[$__rate_interval])))`,
+                legend: '{{journey}}',
+                expect: 'data',
+              },
+            ],
           }),
         },
       ],
@@ -53,15 +77,27 @@ export const journeysBoard: BoardSpec = {
         {
           title: 'Step timings p95',
           build: (m) => ({
-            viz: 'timeseries', w: 12, h: 8, unit: 's',
+            viz: 'timeseries',
+            w: 12,
+            h: 8,
+            unit: 's',
             description: 'Duration of each step, 95th percentile.',
-            queries: [{ expr: `histogram_quantile(0.95, sum by (le, journey, step) (rate(${m.bucket('journeyStepDuration')}${sel}[$__rate_interval])))`, legend: '{{journey}} · {{step}}', expect: 'data' }],
+            queries: [
+              {
+                expr: `histogram_quantile(0.95, sum by (le, journey, step) (rate(${m.bucket('journeyStepDuration')}${sel}[$__rate_interval])))`,
+                legend: '{{journey}} · {{step}}',
+                expect: 'data',
+              },
+            ],
           }),
         },
         {
           title: 'Step timings history (InfluxDB)',
           build: () => ({
-            viz: 'timeseries', w: 12, h: 8, unit: 'ms',
+            viz: 'timeseries',
+            w: 12,
+            h: 8,
+            unit: 'ms',
             description: 'Mean duration of each step, from the InfluxDB history.',
             queries: [{ flux: journeyFlux(INFLUX_MEASUREMENTS.step).fields('ms').groupBy('journey', 'step').window('mean') }],
           }),
@@ -69,9 +105,19 @@ export const journeysBoard: BoardSpec = {
         {
           title: 'Failing steps (InfluxDB)',
           build: () => ({
-            viz: 'bargauge', w: 24, h: 6, unit: 'short', decimals: 0, thresholds: [['green', null], ['red', 1]],
+            viz: 'bargauge',
+            w: 24,
+            h: 6,
+            unit: 'short',
+            decimals: 0,
+            thresholds: [
+              ['green', null],
+              ['red', 1],
+            ],
             description: 'How often each step failed within the selected range (the step that broke the journey).',
-            queries: [{ flux: journeyFlux(INFLUX_MEASUREMENTS.step).fields('ok').value('==', 0).groupBy('journey', 'step').reduce('count') }],
+            queries: [
+              { flux: journeyFlux(INFLUX_MEASUREMENTS.step).fields('ok').value('==', 0).groupBy('journey', 'step').reduce('count') },
+            ],
           }),
         },
       ],
@@ -85,13 +131,17 @@ export const journeysBoard: BoardSpec = {
         {
           title: 'Web Vitals history (InfluxDB)',
           build: () => ({
-            viz: 'timeseries', w: 24, h: 8, unit: 'ms',
+            viz: 'timeseries',
+            w: 24,
+            h: 8,
+            unit: 'ms',
             description: 'LCP and TTFB of each journey run, from the InfluxDB history.',
-            queries: [{ flux: journeyFlux(INFLUX_MEASUREMENTS.journey).fields('lcp_ms', 'ttfb_ms').groupBy('journey', '_field').window('mean') }],
+            queries: [
+              { flux: journeyFlux(INFLUX_MEASUREMENTS.journey).fields('lcp_ms', 'ttfb_ms').groupBy('journey', '_field').window('mean') },
+            ],
           }),
         },
       ],
     },
   ],
 };
-

@@ -14,15 +14,32 @@ export const noticesBoard: BoardSpec = {
         {
           title: 'Notice deadlines met and breached',
           build: (m) => ({
-            viz: 'stat', w: 12, h: 6, decimals: 0,
+            viz: 'stat',
+            w: 12,
+            h: 6,
+            decimals: 0,
             description: 'Notices due within the selected range, by outcome (met, breached): lead times of §6.',
-            queries: [{ expr: `sum by (outcome) (increase(${m.name('noticeDeadlines')}[$__range]))`, legend: '{{outcome}}', instant: true, expect: 'maybe' }],
+            queries: [
+              {
+                expr: `sum by (outcome) (increase(${m.name('noticeDeadlines')}[$__range]))`,
+                legend: '{{outcome}}',
+                instant: true,
+                expect: 'maybe',
+              },
+            ],
           }),
         },
         {
           title: 'Dead letters by channel',
           build: (m) => ({
-            viz: 'stat', w: 12, h: 6, decimals: 0, thresholds: [['green', null], ['red', 1]],
+            viz: 'stat',
+            w: 12,
+            h: 6,
+            decimals: 0,
+            thresholds: [
+              ['green', null],
+              ['red', 1],
+            ],
             description: 'Deliveries dead now: given up on after every retry, waiting for an operator.',
             queries: [{ expr: `sum by (channel) (${m.name('noticeDeadLetters')})`, legend: '{{channel}}', instant: true, expect: 'maybe' }],
           }),
@@ -35,9 +52,19 @@ export const noticesBoard: BoardSpec = {
         {
           title: 'Deliveries by channel',
           build: (m) => ({
-            viz: 'timeseries', w: 24, h: 8, unit: 'short', stack: true,
+            viz: 'timeseries',
+            w: 24,
+            h: 8,
+            unit: 'short',
+            stack: true,
             description: 'Notification deliveries per interval, by channel and outcome.',
-            queries: [{ expr: `sum by (channel, outcome) (increase(${m.name('noticeDeliveries')}[$__rate_interval]))`, legend: '{{channel}} {{outcome}}', expect: 'maybe' }],
+            queries: [
+              {
+                expr: `sum by (channel, outcome) (increase(${m.name('noticeDeliveries')}[$__rate_interval]))`,
+                legend: '{{channel}} {{outcome}}',
+                expect: 'maybe',
+              },
+            ],
           }),
         },
       ],

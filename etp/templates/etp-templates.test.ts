@@ -22,18 +22,28 @@ const data = {
   decisionDueBy: '2026-03-16T23:59:59+05:00',
   rule: 'ETP-DISCONNECT-DECISION',
 };
-const kk = (name: string, extra: Record<string, unknown> = {}) => templates.renderOne('etp-em', name, 'kk', { lang: 'kk', ...data, ...extra });
+const kk = (name: string, extra: Record<string, unknown> = {}) =>
+  templates.renderOne('etp-em', name, 'kk', { lang: 'kk', ...data, ...extra });
 
 test('threshold: the decision deadline and the day the threshold was reached carry their case on a noun', () => {
   const r = kk('etp-threshold');
-  assert.equal(r.title, 'Альфа: іркілістер қатарынан 7 күннен астам жалғасты — ажырату туралы шешім қабылдау мерзімі: 2026-03-16T23:59:59+05:00');
+  assert.equal(
+    r.title,
+    'Альфа: іркілістер қатарынан 7 күннен астам жалғасты — ажырату туралы шешім қабылдау мерзімі: 2026-03-16T23:59:59+05:00',
+  );
   assert.match(r.text, /шекке жеткен күн: 2026-03-08 \(шек: 7 күннен астам, 7-қосымшаның 47\.3-тармағы\)\./);
-  assert.match(r.text, /5 жұмыс күні ішінде, 2026-03-16T23:59:59\+05:00 күні мен уақытына дейін қабылданады \(48-тармақ; ETP-DISCONNECT-DECISION ережесі\)/);
+  assert.match(
+    r.text,
+    /5 жұмыс күні ішінде, 2026-03-16T23:59:59\+05:00 күні мен уақытына дейін қабылданады \(48-тармақ; ETP-DISCONNECT-DECISION ережесі\)/,
+  );
 });
 
 test('streak warning: "қатарынан N күн" for every streak that warns', () => {
   for (const streak of [5, 6, 7]) {
-    assert.equal(kk('etp-streak-warning', { streak, daysLeft: 8 - streak, rule: 'ETP-DISCONNECT-DAYS' }).title, `Альфа: тапсырыстарды орналастыру мен растаудағы іркілістер қатарынан ${streak} күн бойы жалғасуда`);
+    assert.equal(
+      kk('etp-streak-warning', { streak, daysLeft: 8 - streak, rule: 'ETP-DISCONNECT-DAYS' }).title,
+      `Альфа: тапсырыстарды орналастыру мен растаудағы іркілістер қатарынан ${streak} күн бойы жалғасуда`,
+    );
   }
 });
 

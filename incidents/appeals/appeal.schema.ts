@@ -9,7 +9,12 @@ import { APPEAL_CHANNELS } from './appeal-channel.ts';
 import { binIinProblem } from './bin-iin.ts';
 
 const req = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
-const text = (max: number) => z.string({ error: req('a string') }).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z
+    .string({ error: req('a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
 
 export const appealInput = z.strictObject({
   organisation: text(500), // наименование обратившейся организации
@@ -20,9 +25,14 @@ export const appealInput = z.strictObject({
   email: z.email({ error: (iss) => (iss.input === undefined ? 'required' : 'must be an e-mail address') }).max(320),
   phone: z
     .string({ error: req('a phone number') })
-    .refine((v) => /^\+?[\d\s()-]{10,24}$/.test(v) && v.replace(/\D/g, '').length >= 10, 'must be a phone number of at least 10 digits, e.g. +7 701 123 45 67'),
+    .refine(
+      (v) => /^\+?[\d\s()-]{10,24}$/.test(v) && v.replace(/\D/g, '').length >= 10,
+      'must be a phone number of at least 10 digits, e.g. +7 701 123 45 67',
+    ),
   description: text(10_000),
-  detectedAt: z.string({ error: req('an ISO 8601 date-time with offset') }).refine((v) => tryParseDateTimeMs(v) !== undefined, NOT_DATE_TIME),
+  detectedAt: z
+    .string({ error: req('an ISO 8601 date-time with offset') })
+    .refine((v) => tryParseDateTimeMs(v) !== undefined, NOT_DATE_TIME),
   system: z.string().min(1).max(100).optional(),
   module: z.string().min(1).max(100).optional(),
   policy: z.enum(POLICY_IDS).optional(),

@@ -32,18 +32,23 @@ describe('BIN/IIN check digit', () => {
 
   it('changing any one digit of a valid number makes it invalid', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^\d{11}$/), fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11), fc.integer({ min: 1, max: 9 }), (first, pos, delta) => {
-        const c = binIinCheckDigit(first);
-        fc.pre(c !== null);
-        const v = first + String(c);
-        const changed = v.slice(0, pos) + String((Number(v[pos]) + delta) % 10) + v.slice(pos + 1);
-        // Weights 1…10 are non-zero mod 11, so a change there moves the first sum (weight 11 ≡ 0 does not:
-        // the 11th digit is the algorithm's blind spot and is left out);
-        // a number whose first sum becomes 10 is checked by the second weights and may pass: skip those.
-        const firstSum = (x: string) => [...x.slice(0, 11)].map(Number).reduce((s, n, i) => s + n * (i + 1), 0) % 11;
-        fc.pre(firstSum(changed) !== 10 && firstSum(v) !== 10);
-        assert.equal(isValidBinIin(changed), false);
-      }),
+      fc.property(
+        fc.stringMatching(/^\d{11}$/),
+        fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11),
+        fc.integer({ min: 1, max: 9 }),
+        (first, pos, delta) => {
+          const c = binIinCheckDigit(first);
+          fc.pre(c !== null);
+          const v = first + String(c);
+          const changed = v.slice(0, pos) + String((Number(v[pos]) + delta) % 10) + v.slice(pos + 1);
+          // Weights 1…10 are non-zero mod 11, so a change there moves the first sum (weight 11 ≡ 0 does not:
+          // the 11th digit is the algorithm's blind spot and is left out);
+          // a number whose first sum becomes 10 is checked by the second weights and may pass: skip those.
+          const firstSum = (x: string) => [...x.slice(0, 11)].map(Number).reduce((s, n, i) => s + n * (i + 1), 0) % 11;
+          fc.pre(firstSum(changed) !== 10 && firstSum(v) !== 10);
+          assert.equal(isValidBinIin(changed), false);
+        },
+      ),
     );
   });
 });
@@ -62,14 +67,31 @@ describe('attachment types by content', () => {
 });
 
 describe('appeal form', () => {
-  const ok = { organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'a@b.kz', phone: '+7 701 123 45 67', description: 'не открывается поиск', detectedAt: '2026-03-26T09:30:00+05:00' };
+  const ok = {
+    organisation: 'ТОО Ромашка',
+    binIin: '850101300005',
+    email: 'a@b.kz',
+    phone: '+7 701 123 45 67',
+    description: 'не открывается поиск',
+    detectedAt: '2026-03-26T09:30:00+05:00',
+  };
   it('accepts a valid form', () => assert.equal(appealInput.safeParse(ok).success, true));
   it('names every bad field', () => {
-    const r = appealInput.safeParse({ ...ok, binIin: '850101300004', email: 'nope', phone: '12', detectedAt: '2026-03-26 09:30', extra: 1 });
+    const r = appealInput.safeParse({
+      ...ok,
+      binIin: '850101300004',
+      email: 'nope',
+      phone: '12',
+      detectedAt: '2026-03-26 09:30',
+      extra: 1,
+    });
     assert.equal(r.success, false);
     const issues = issuesFromZod(r.error!.issues);
     assert.deepEqual(issues.map((i) => i.field).sort(), ['', 'binIin', 'detectedAt', 'email', 'phone']);
-    assert.equal(issues.find((i) => i.field === 'binIin')?.message, 'is not a valid BIN/IIN: the check digit (last digit) should be 5, not 4');
+    assert.equal(
+      issues.find((i) => i.field === 'binIin')?.message,
+      'is not a valid BIN/IIN: the check digit (last digit) should be 5, not 4',
+    );
   });
   it('a missing field is required', () => {
     const r = appealInput.safeParse({ ...ok, organisation: undefined });

@@ -6,7 +6,17 @@ import { proposeLevel, type LevelEvidence } from './propose-level.ts';
 
 const workHours = parseDateTimeMs('2026-03-26T10:00:00+05:00');
 const night = parseDateTimeMs('2026-03-26T22:00:00+05:00');
-const e = (o: Partial<LevelEvidence>): LevelEvidence => ({ moduleChecks: 2, failingChecks: 2, regions: 1, failingRegions: 1, systemModules: 4, failingModules: 1, errorKinds: { 'http-status': 3 }, startedAt: workHours, ...o });
+const e = (o: Partial<LevelEvidence>): LevelEvidence => ({
+  moduleChecks: 2,
+  failingChecks: 2,
+  regions: 1,
+  failingRegions: 1,
+  systemModules: 4,
+  failingModules: 1,
+  errorKinds: { 'http-status': 3 },
+  startedAt: workHours,
+  ...o,
+});
 
 describe('level proposal', () => {
   const table: [string, Parameters<typeof proposeLevel>[0], Partial<LevelEvidence>, string, string | null][] = [
@@ -45,7 +55,11 @@ describe('level proposal', () => {
 describe('energy-366: the proposal follows the failure through time (§23.1, §23.3)', () => {
   const at = (t: string) => parseDateTimeMs(`${t}:00+05:00`);
   const down = (startedAt: number, when: number) => proposeLevel('energy-366', e({ startedAt, at: when, failingModules: 4 }));
-  const fmt = (p: ReturnType<typeof proposeLevel>) => [p.level, p.since === undefined ? null : new Date(p.since).toISOString(), p.reviewAt === undefined ? null : new Date(p.reviewAt).toISOString()];
+  const fmt = (p: ReturnType<typeof proposeLevel>) => [
+    p.level,
+    p.since === undefined ? null : new Date(p.since).toISOString(),
+    p.reviewAt === undefined ? null : new Date(p.reviewAt).toISOString(),
+  ];
   const iso = (t: string) => new Date(at(t)).toISOString();
   it('digest example: whole platform down from Tue 2026-04-14 08:55 → low at 08:55, review at 09:00', () =>
     assert.deepEqual(fmt(down(at('2026-04-14T08:55'), at('2026-04-14T08:55'))), ['low', iso('2026-04-14T08:55'), iso('2026-04-14T09:00')]));
@@ -53,25 +67,45 @@ describe('energy-366: the proposal follows the failure through time (§23.1, §2
     const p = down(at('2026-04-14T08:55'), at('2026-04-14T09:00'));
     assert.deepEqual(fmt(p), ['high', iso('2026-04-14T09:00'), null]);
     assert.equal(p.rule, 'CL-E-HIGH');
-    assert.ok(p.reasons.some((r) => r.includes('2026-04-14T09:00:00+05:00')), p.reasons.join('; '));
+    assert.ok(
+      p.reasons.some((r) => r.includes('2026-04-14T09:00:00+05:00')),
+      p.reasons.join('; '),
+    );
   });
-  it('a failure over midnight, fixed before the opening, stays low', () => assert.equal(down(at('2026-04-14T23:00'), at('2026-04-15T08:59')).level, 'low'));
+  it('a failure over midnight, fixed before the opening, stays low', () =>
+    assert.equal(down(at('2026-04-14T23:00'), at('2026-04-15T08:59')).level, 'low'));
   it('a failure started on Friday evening before Nauryz is reviewed at the next opening, Thu 2026-03-26 09:00', () =>
     assert.deepEqual(fmt(down(at('2026-03-20T19:00'), at('2026-03-24T12:00'))), ['low', iso('2026-03-20T19:00'), iso('2026-03-26T09:00')]));
-  it('… and is high from that opening', () => assert.deepEqual(fmt(down(at('2026-03-20T19:00'), at('2026-03-26T09:30'))), ['high', iso('2026-03-26T09:00'), null]));
-  it('a failure during lunch is in working hours (the energy desk has no lunch)', () => assert.equal(down(at('2026-04-14T13:30'), at('2026-04-14T13:30')).level, 'high'));
+  it('… and is high from that opening', () =>
+    assert.deepEqual(fmt(down(at('2026-03-20T19:00'), at('2026-03-26T09:30'))), ['high', iso('2026-03-26T09:00'), null]));
+  it('a failure during lunch is in working hours (the energy desk has no lunch)', () =>
+    assert.equal(down(at('2026-04-14T13:30'), at('2026-04-14T13:30')).level, 'high'));
   it('a section down from 18:00 lasting past closing is medium (it began in working hours)', () =>
-    assert.deepEqual(fmt(proposeLevel('energy-366', e({ startedAt: at('2026-04-14T18:00'), at: at('2026-04-14T20:00') }))), ['medium', iso('2026-04-14T18:00'), null]));
-  it('the portal has no working-hours rule: no since, no review', () => assert.deepEqual(fmt(proposeLevel('portal-692', e({ startedAt: at('2026-04-14T08:55'), at: at('2026-04-14T09:00') }))), ['high', null, null]));
+    assert.deepEqual(fmt(proposeLevel('energy-366', e({ startedAt: at('2026-04-14T18:00'), at: at('2026-04-14T20:00') }))), [
+      'medium',
+      iso('2026-04-14T18:00'),
+      null,
+    ]));
+  it('the portal has no working-hours rule: no since, no review', () =>
+    assert.deepEqual(fmt(proposeLevel('portal-692', e({ startedAt: at('2026-04-14T08:55'), at: at('2026-04-14T09:00') }))), [
+      'high',
+      null,
+      null,
+    ]));
   it('the energy level never falls as the same failure goes on', () => {
     const order = { low: 0, medium: 1, high: 2 };
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 60 * 24 * 30 }), fc.integer({ min: 0, max: 60 * 24 * 5 }), fc.integer({ min: 0, max: 60 * 24 * 5 }), (s, a, b) => {
-        const start = at('2026-03-01T00:00') + s * 60_000;
-        const p1 = down(start, start + a * 60_000);
-        const p2 = down(start, start + (a + b) * 60_000);
-        assert.ok(order[p2.level] >= order[p1.level]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 60 * 24 * 30 }),
+        fc.integer({ min: 0, max: 60 * 24 * 5 }),
+        fc.integer({ min: 0, max: 60 * 24 * 5 }),
+        (s, a, b) => {
+          const start = at('2026-03-01T00:00') + s * 60_000;
+          const p1 = down(start, start + a * 60_000);
+          const p2 = down(start, start + (a + b) * 60_000);
+          assert.ok(order[p2.level] >= order[p1.level]);
+        },
+      ),
     );
   });
 });

@@ -15,7 +15,9 @@ import { POLICY_REGISTRY, type Level, type LevelEvidence, type LevelProposal, ty
 export type { LevelEvidence, LevelProposal } from '../rules/index.ts';
 
 function onlyTimeouts(kinds: Readonly<Record<string, number>>): boolean {
-  const present = Object.entries(kinds).filter(([, n]) => n > 0).map(([k]) => k);
+  const present = Object.entries(kinds)
+    .filter(([, n]) => n > 0)
+    .map(([k]) => k);
   return present.length > 0 && present.every((k) => k === 'timeout');
 }
 
@@ -48,5 +50,11 @@ export function proposeLevel(policy: PolicyId, e: LevelEvidence, policies: Polic
   const reasons: string[] = [];
   const own = p.proposeLevel?.(e) ?? { level: fromEvidence(e, reasons), reasons };
   const rule = p.classification.find((c) => c.level === own.level)?.id ?? null;
-  return { level: own.level, rule, reasons: own.reasons, ...(own.since === undefined ? {} : { since: own.since }), ...(own.reviewAt === undefined ? {} : { reviewAt: own.reviewAt }) };
+  return {
+    level: own.level,
+    rule,
+    reasons: own.reasons,
+    ...(own.since === undefined ? {} : { since: own.since }),
+    ...(own.reviewAt === undefined ? {} : { reviewAt: own.reviewAt }),
+  };
 }

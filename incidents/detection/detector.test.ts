@@ -1,12 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DEFAULT_DETECTOR_CONFIG, emptyDetectorState, moduleEvidence, observe, observeAll, probableCause, type DetectorInput } from './detector.ts';
+import {
+  DEFAULT_DETECTOR_CONFIG,
+  emptyDetectorState,
+  moduleEvidence,
+  observe,
+  observeAll,
+  probableCause,
+  type DetectorInput,
+} from './detector.ts';
 
 const T0 = Date.UTC(2026, 2, 26, 4, 0, 0);
 const MIN = 60_000;
 const r = (i: number, ok: boolean, o: Partial<DetectorInput> = {}): DetectorInput => ({
-  key: 'portal/search/http', system: 'portal', module: 'search', region: 'astana', ok, errorKind: ok ? null : 'http-status', message: ok ? 'ok' : 'HTTP 500', at: T0 + i * MIN, ...o,
+  key: 'portal/search/http',
+  system: 'portal',
+  module: 'search',
+  region: 'astana',
+  ok,
+  errorKind: ok ? null : 'http-status',
+  message: ok ? 'ok' : 'HTTP 500',
+  at: T0 + i * MIN,
+  ...o,
 });
 const types = (seq: DetectorInput[]) => {
   const s = emptyDetectorState();
@@ -17,28 +33,91 @@ describe('detector state machine', () => {
   const table: { name: string; seq: DetectorInput[]; events: string[] }[] = [
     { name: 'two failures do not open', seq: [r(0, false), r(1, false), r(2, true)], events: [] },
     { name: 'three consecutive failures open', seq: [r(0, false), r(1, false), r(2, false)], events: ['opened'] },
-    { name: 'a success between failures resets the count', seq: [r(0, false), r(1, false), r(2, true), r(3, false), r(4, false)], events: [] },
-    { name: 'two regions failing open at once', seq: [r(0, false, { region: 'astana' }), r(0.5, false, { region: 'almaty' })], events: ['opened'] },
+    {
+      name: 'a success between failures resets the count',
+      seq: [r(0, false), r(1, false), r(2, true), r(3, false), r(4, false)],
+      events: [],
+    },
+    {
+      name: 'two regions failing open at once',
+      seq: [r(0, false, { region: 'astana' }), r(0.5, false, { region: 'almaty' })],
+      events: ['opened'],
+    },
     { name: 'one success does not resolve', seq: [r(0, false), r(1, false), r(2, false), r(3, true)], events: ['opened'] },
-    { name: 'two successes resolve', seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true)], events: ['opened', 'recovered'] },
-    { name: 'a failure within the flap window re-opens', seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true), r(9, false)], events: ['opened', 'recovered', 'reopened'] },
-    { name: 'a failure after the flap window needs N again, then opens a new incident', seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true), r(20, false), r(21, false), r(22, false)], events: ['opened', 'recovered', 'opened'] },
-    { name: 'a second check of the module joins', seq: [r(0, false), r(1, false), r(2, false), r(2.1, false, { key: 'portal/search/api' }), r(2.2, false, { key: 'portal/search/api' }), r(2.3, false, { key: 'portal/search/api' })], events: ['opened', 'joined'] },
-    { name: 'a check of another module opens its own incident', seq: [r(0, false), r(1, false), r(2, false), r(0.1, false, { key: 'portal/home/http', module: 'home' }), r(1.1, false, { key: 'portal/home/http', module: 'home' }), r(2.1, false, { key: 'portal/home/http', module: 'home' })], events: ['opened', 'opened'] },
+    {
+      name: 'two successes resolve',
+      seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true)],
+      events: ['opened', 'recovered'],
+    },
+    {
+      name: 'a failure within the flap window re-opens',
+      seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true), r(9, false)],
+      events: ['opened', 'recovered', 'reopened'],
+    },
+    {
+      name: 'a failure after the flap window needs N again, then opens a new incident',
+      seq: [r(0, false), r(1, false), r(2, false), r(3, true), r(4, true), r(20, false), r(21, false), r(22, false)],
+      events: ['opened', 'recovered', 'opened'],
+    },
+    {
+      name: 'a second check of the module joins',
+      seq: [
+        r(0, false),
+        r(1, false),
+        r(2, false),
+        r(2.1, false, { key: 'portal/search/api' }),
+        r(2.2, false, { key: 'portal/search/api' }),
+        r(2.3, false, { key: 'portal/search/api' }),
+      ],
+      events: ['opened', 'joined'],
+    },
+    {
+      name: 'a check of another module opens its own incident',
+      seq: [
+        r(0, false),
+        r(1, false),
+        r(2, false),
+        r(0.1, false, { key: 'portal/home/http', module: 'home' }),
+        r(1.1, false, { key: 'portal/home/http', module: 'home' }),
+        r(2.1, false, { key: 'portal/home/http', module: 'home' }),
+      ],
+      events: ['opened', 'opened'],
+    },
   ];
   for (const t of table) it(t.name, () => assert.deepEqual(types(t.seq), t.events));
 
   it('the module recovers only when every open check has', () => {
     const api = { key: 'portal/search/api' };
-    const seq = [r(0, false), r(0, false, api), r(1, false), r(1, false, api), r(2, false), r(2, false, api), r(3, true), r(4, true), r(5, true, api), r(6, true, api)];
+    const seq = [
+      r(0, false),
+      r(0, false, api),
+      r(1, false),
+      r(1, false, api),
+      r(2, false),
+      r(2, false, api),
+      r(3, true),
+      r(4, true),
+      r(5, true, api),
+      r(6, true, api),
+    ];
     const s = emptyDetectorState();
-    assert.deepEqual(observeAll(s, seq).map((e) => `${e.type}@${(e.at - T0) / MIN}`), ['opened@2', 'joined@2', 'recovered@6']);
+    assert.deepEqual(
+      observeAll(s, seq).map((e) => `${e.type}@${(e.at - T0) / MIN}`),
+      ['opened@2', 'joined@2', 'recovered@6'],
+    );
   });
 
   it('records S as the first failure time and the evidence with a probable cause', () => {
     const s = emptyDetectorState();
     const ev = observeAll(s, [r(0, true), r(1, false), r(2, false, { errorKind: 'timeout' }), r(3, false, { screenshots: ['/a.png'] })]);
-    assert.deepEqual(ev[0], { type: 'opened', moduleKey: 'portal/search', episode: 1, startedAt: T0 + MIN, at: T0 + 3 * MIN, trigger: 'portal/search/http' });
+    assert.deepEqual(ev[0], {
+      type: 'opened',
+      moduleKey: 'portal/search',
+      episode: 1,
+      startedAt: T0 + MIN,
+      at: T0 + 3 * MIN,
+      trigger: 'portal/search/http',
+    });
     const e = moduleEvidence(s.modules['portal/search']!);
     assert.deepEqual(e.checks, ['portal/search/http']);
     assert.deepEqual(e.regions, ['astana']);
@@ -59,12 +138,23 @@ describe('detector state machine', () => {
     const s = emptyDetectorState();
     observeAll(s, [r(0, false), r(1, false)]);
     assert.deepEqual(observe(s, r(1, false)), []);
-    assert.deepEqual(observe(s, r(2, false)).map((e) => e.type), ['opened']);
+    assert.deepEqual(
+      observe(s, r(2, false)).map((e) => e.type),
+      ['opened'],
+    );
   });
 });
 
 describe('detector properties', () => {
-  const arbSeq = fc.array(fc.record({ ok: fc.boolean(), region: fc.constantFrom('astana', 'almaty'), key: fc.constantFrom('portal/m/a', 'portal/m/b'), gap: fc.integer({ min: 1, max: 20 }) }), { maxLength: 80 });
+  const arbSeq = fc.array(
+    fc.record({
+      ok: fc.boolean(),
+      region: fc.constantFrom('astana', 'almaty'),
+      key: fc.constantFrom('portal/m/a', 'portal/m/b'),
+      gap: fc.integer({ min: 1, max: 20 }),
+    }),
+    { maxLength: 80 },
+  );
   const build = (xs: { ok: boolean; region: string; key: string; gap: number }[]) => {
     let t = T0;
     return xs.map((x) => r(0, x.ok, { key: x.key, module: 'm', region: x.region, at: (t += x.gap * 30_000) }));

@@ -152,7 +152,15 @@ export function moduleEvidence(m: ModuleState) {
 }
 
 function noteEvidence(m: ModuleState, r: DetectorInput, cfg: DetectorConfig): void {
-  const e = (m.evidence[r.key] ??= { key: r.key, firstFailureAt: r.at, lastFailureAt: r.at, regions: [], errorKinds: {}, lastMessage: r.message, screenshots: [] });
+  const e = (m.evidence[r.key] ??= {
+    key: r.key,
+    firstFailureAt: r.at,
+    lastFailureAt: r.at,
+    regions: [],
+    errorKinds: {},
+    lastMessage: r.message,
+    screenshots: [],
+  });
   e.lastFailureAt = Math.max(e.lastFailureAt, r.at);
   e.firstFailureAt = Math.min(e.firstFailureAt, r.at);
   if (!e.regions.includes(r.region)) e.regions.push(r.region);
@@ -174,7 +182,16 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   c.regions[r.region] = rs;
   rs.lastAt = r.at;
   const mk = moduleKeyOf(c.system, c.module);
-  const m = (state.modules[mk] ??= { system: c.system, module: c.module, open: false, startedAt: null, recoveredAt: null, openChecks: [], evidence: {}, episode: 0 });
+  const m = (state.modules[mk] ??= {
+    system: c.system,
+    module: c.module,
+    open: false,
+    startedAt: null,
+    recoveredAt: null,
+    openChecks: [],
+    evidence: {},
+    episode: 0,
+  });
   // A run kuzet could not make (errorKind internal: browser missing or crashed, a probe's bug) is
   // neither a failure nor a success of the system: it never opens, feeds or resolves an incident
   // (issue #16 item 9; kuzet raises kuzet.probe-error about itself instead).
@@ -215,7 +232,11 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   c.open = true;
   for (const x of Object.values(c.regions)) x.failedInEpisode = x.fails > 0;
   m.openChecks.push(c.key);
-  const since = Math.min(...Object.values(c.regions).filter((x) => x.failSince !== null).map((x) => x.failSince as number));
+  const since = Math.min(
+    ...Object.values(c.regions)
+      .filter((x) => x.failSince !== null)
+      .map((x) => x.failSince as number),
+  );
   if (m.open) {
     noteEvidence(m, { ...r, at: r.at }, cfg);
     const e = m.evidence[c.key];
@@ -241,7 +262,11 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
 }
 
 /** Feeds a batch sorted by time; returns the events in order. */
-export function observeAll(state: DetectorState, batch: readonly DetectorInput[], cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG): DetectionEvent[] {
+export function observeAll(
+  state: DetectorState,
+  batch: readonly DetectorInput[],
+  cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG,
+): DetectionEvent[] {
   const sorted = [...batch].sort((a, b) => a.at - b.at);
   const out: DetectionEvent[] = [];
   for (const r of sorted) for (const e of observe(state, r, cfg)) out.push(e);

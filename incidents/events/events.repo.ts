@@ -29,7 +29,11 @@ export async function markClockWarned(tx: Queryable, incidentId: string, timer: 
 }
 
 export async function markClockBreached(tx: Queryable, incidentId: string, timer: string, at: Date): Promise<void> {
-  await tx.query('UPDATE incident_clocks SET breached_at = $3 WHERE incident_id = $1 AND timer = $2', [incidentId, timer, at.toISOString()]);
+  await tx.query('UPDATE incident_clocks SET breached_at = $3 WHERE incident_id = $1 AND timer = $2', [
+    incidentId,
+    timer,
+    at.toISOString(),
+  ]);
 }
 
 /** Running, non-informational clocks of incidents not closed that are not yet due at `now`, counted per timer. */
@@ -63,7 +67,11 @@ export async function digestIncidents(db: Queryable, from: string, to: string): 
 }
 
 /** Failed check results in [from, to), counted per check and error kind. */
-export async function failedResultCounts(db: Queryable, from: string, to: string): Promise<{ check_key: string; error_kind: string | null; n: string | number }[]> {
+export async function failedResultCounts(
+  db: Queryable,
+  from: string,
+  to: string,
+): Promise<{ check_key: string; error_kind: string | null; n: string | number }[]> {
   return db.query<{ check_key: string; error_kind: string | null; n: string | number }>(
     'SELECT check_key, error_kind, count(*) AS n FROM check_results WHERE NOT ok AND at >= $1 AND at < $2 GROUP BY check_key, error_kind ORDER BY check_key, error_kind',
     [from, to],

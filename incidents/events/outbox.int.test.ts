@@ -24,7 +24,8 @@ describe('outbox on PostgreSQL', () => {
     db = await openDb({ databaseUrl: PG_URL, schema });
     await migrate(db);
     await db.transaction(async (tx) => {
-      for (let i = 0; i < 40; i++) await emit(tx, { type: 'incident.updated', key: `INC-2026-000001:e${i}`, incidentId: 'INC-2026-000001', payload: { i } });
+      for (let i = 0; i < 40; i++)
+        await emit(tx, { type: 'incident.updated', key: `INC-2026-000001:e${i}`, incidentId: 'INC-2026-000001', payload: { i } });
       await emit(tx, { type: 'incident.updated', key: 'INC-2026-000001:e0', incidentId: 'INC-2026-000001', payload: { dup: true } });
     });
   });
@@ -41,9 +42,17 @@ describe('outbox on PostgreSQL', () => {
 
   it('a killed consumer process is replayed from its offset: nothing lost, duplicates removed by key', async () => {
     const file = join(dir.path, 'handled.txt');
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./outbox-consumer.fixture.ts', import.meta.url).pathname, PG_URL, schema, file], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', new URL('./outbox-consumer.fixture.ts', import.meta.url).pathname, PG_URL, schema, file],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise((r) => child.on('exit', r));
-    await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').split('\n').filter(Boolean).length >= 12, { what: 'child handled some events', timeoutMs: 20_000, intervalMs: 10 });
+    await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').split('\n').filter(Boolean).length >= 12, {
+      what: 'child handled some events',
+      timeoutMs: 20_000,
+      intervalMs: 10,
+    });
     child.kill('SIGKILL');
     await exited;
     const before = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -58,7 +67,10 @@ describe('outbox on PostgreSQL', () => {
     const offset = await resumed.offset();
     assert.ok(offset > 0 && offset <= before.length, `offset ${offset} after ${before.length} handled`);
     await resumed.drain();
-    assert.deepEqual(handledOnce, (await readOutbox(db, 0, 1000)).map((e) => e.key));
+    assert.deepEqual(
+      handledOnce,
+      (await readOutbox(db, 0, 1000)).map((e) => e.key),
+    );
   });
 
   it('publishing to BullMQ twice (a crash before marking) adds each job once', async () => {
@@ -76,7 +88,7 @@ describe('outbox on PostgreSQL', () => {
     }
   });
 
-  it('a fresh store behind the same Redis prefix publishes its events, though their keys repeat the old store\'s', async () => {
+  it("a fresh store behind the same Redis prefix publishes its events, though their keys repeat the old store's", async () => {
     // `kuzet demo` after deleting ./data/demo: incidents are numbered from INC-2026-000001 again while
     // Redis still holds the old store's jobs; with the key alone as job id BullMQ dropped them silently.
     const schema2 = uniqueName('kzoutbox2');
@@ -85,7 +97,9 @@ describe('outbox on PostgreSQL', () => {
     const queue = new Queue(EVENTS_QUEUE, { connection: conn, prefix });
     try {
       await migrate(db2);
-      await db2.transaction((tx) => emit(tx, { type: 'incident.updated', key: 'INC-2026-000001:e0', incidentId: 'INC-2026-000001', payload: { store: 2 } }));
+      await db2.transaction((tx) =>
+        emit(tx, { type: 'incident.updated', key: 'INC-2026-000001:e0', incidentId: 'INC-2026-000001', payload: { store: 2 } }),
+      );
       const before = await queue.count();
       assert.equal(await publishPending(db2, queue), 1);
       assert.equal(await queue.count(), before + 1);

@@ -15,18 +15,32 @@ export interface OutboxRow {
 }
 
 /** Inserts an event; a second event with the same key is dropped. */
-export async function insertOutboxRow(tx: Queryable, e: { type: string; key: string; incidentId: string | null; payload: Record<string, unknown> }): Promise<void> {
-  await tx.query('INSERT INTO outbox (key, type, incident_id, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [e.key, e.type, e.incidentId, JSON.stringify(e.payload)]);
+export async function insertOutboxRow(
+  tx: Queryable,
+  e: { type: string; key: string; incidentId: string | null; payload: Record<string, unknown> },
+): Promise<void> {
+  await tx.query('INSERT INTO outbox (key, type, incident_id, payload) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT (key) DO NOTHING', [
+    e.key,
+    e.type,
+    e.incidentId,
+    JSON.stringify(e.payload),
+  ]);
 }
 
 /** Rows after `afterId`, in order. */
 export async function outboxRowsAfter(db: Queryable, afterId: number, limit: number): Promise<OutboxRow[]> {
-  return db.query<OutboxRow>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE id > $1 ORDER BY outbox.id LIMIT $2', [afterId, limit]);
+  return db.query<OutboxRow>(
+    'SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE id > $1 ORDER BY outbox.id LIMIT $2',
+    [afterId, limit],
+  );
 }
 
 /** Rows not yet published, oldest first. */
 export async function unpublishedOutboxRows(db: Queryable, limit: number): Promise<OutboxRow[]> {
-  return db.query<OutboxRow>('SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1', [limit]);
+  return db.query<OutboxRow>(
+    'SELECT id::text AS id, key, type, incident_id, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY outbox.id LIMIT $1',
+    [limit],
+  );
 }
 
 export async function markOutboxPublished(db: Queryable, ids: readonly number[]): Promise<void> {
@@ -45,5 +59,8 @@ export async function consumerOffset(db: Queryable, name: string): Promise<numbe
 }
 
 export async function saveConsumerOffset(db: Queryable, name: string, lastId: number): Promise<void> {
-  await db.query('INSERT INTO outbox_offsets (consumer, last_id) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET last_id = EXCLUDED.last_id', [name, lastId]);
+  await db.query(
+    'INSERT INTO outbox_offsets (consumer, last_id) VALUES ($1, $2) ON CONFLICT (consumer) DO UPDATE SET last_id = EXCLUDED.last_id',
+    [name, lastId],
+  );
 }

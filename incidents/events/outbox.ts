@@ -6,7 +6,15 @@
  */
 import type { Queue } from 'bullmq';
 import type { Db, Queryable } from '../../core/db.ts';
-import { consumerOffset, insertOutboxRow, markOutboxPublished, outboxRowsAfter, saveConsumerOffset, unpublishedOutboxRows, type OutboxRow } from './outbox.repo.ts';
+import {
+  consumerOffset,
+  insertOutboxRow,
+  markOutboxPublished,
+  outboxRowsAfter,
+  saveConsumerOffset,
+  unpublishedOutboxRows,
+  type OutboxRow,
+} from './outbox.repo.ts';
 
 export const EVENT_TYPES = [
   'incident.registered',
@@ -34,12 +42,22 @@ export interface OutboxEvent {
 }
 
 /** Writes an event in the caller's transaction; a second event with the same key is dropped. */
-export async function emit(tx: Queryable, e: { type: EventType; key: string; incidentId?: string | null; payload: Record<string, unknown> }): Promise<void> {
+export async function emit(
+  tx: Queryable,
+  e: { type: EventType; key: string; incidentId?: string | null; payload: Record<string, unknown> },
+): Promise<void> {
   await insertOutboxRow(tx, { type: e.type, key: e.key, incidentId: e.incidentId ?? null, payload: e.payload });
 }
 
 type Row = OutboxRow & { type: EventType };
-const toEvent = (r: Row): OutboxEvent => ({ id: Number(r.id), key: r.key, type: r.type, incidentId: r.incident_id, payload: r.payload, createdAt: new Date(r.created_at) });
+const toEvent = (r: Row): OutboxEvent => ({
+  id: Number(r.id),
+  key: r.key,
+  type: r.type,
+  incidentId: r.incident_id,
+  payload: r.payload,
+  createdAt: new Date(r.created_at),
+});
 
 /** Events after `afterId`, in order. */
 export async function readOutbox(db: Queryable, afterId: number, limit = 500): Promise<OutboxEvent[]> {
@@ -63,8 +81,17 @@ export async function publishPending(db: Db, queue: Queue, limit = 500): Promise
   const rows = (await unpublishedOutboxRows(db, limit)) as Row[];
   if (rows.length === 0) return 0;
   const events = rows.map(toEvent);
-  await queue.addBulk(events.map((e) => ({ name: e.type, data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id }, opts: { jobId: eventJobId(e), removeOnComplete: 1000, removeOnFail: 1000 } })));
-  await markOutboxPublished(db, events.map((e) => e.id));
+  await queue.addBulk(
+    events.map((e) => ({
+      name: e.type,
+      data: { key: e.key, type: e.type, incidentId: e.incidentId, payload: e.payload, outboxId: e.id },
+      opts: { jobId: eventJobId(e), removeOnComplete: 1000, removeOnFail: 1000 },
+    })),
+  );
+  await markOutboxPublished(
+    db,
+    events.map((e) => e.id),
+  );
   return events.length;
 }
 

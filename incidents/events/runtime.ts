@@ -51,7 +51,9 @@ export interface IncidentRuntime {
   close(): Promise<void>;
 }
 
-export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfig; registry: client.Registry; onError?: (e: Error) => void } & IncidentRuntimeOptions): Promise<IncidentRuntime> {
+export async function startIncidentRuntime(
+  o: { db: Db; config: () => KuzetConfig; registry: client.Registry; onError?: (e: Error) => void } & IncidentRuntimeOptions,
+): Promise<IncidentRuntime> {
   let cached: { cfg: KuzetConfig; topo: Topology } | undefined;
   const topology = () => {
     const cfg = o.config();
@@ -64,7 +66,9 @@ export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfi
   await detector.load();
   // Every timer that can breach under the configured policies (and the default one, an appeal's) is exported at 0 from the start.
   const policies = new Set<PolicyId>([DEFAULT_POLICY_ID, ...Object.values(o.config().systems).map((s) => s.policy)]);
-  const slaMetrics = new SlaMetrics(o.registry, [...new Set([...policies].flatMap((p) => CLOCK_RULES[p].filter((r) => !r.informational).map((r) => r.timer)))]);
+  const slaMetrics = new SlaMetrics(o.registry, [
+    ...new Set([...policies].flatMap((p) => CLOCK_RULES[p].filter((r) => !r.informational).map((r) => r.timer))),
+  ]);
   let ticking = false;
   const ticker = setInterval(() => {
     if (ticking) return;
@@ -110,7 +114,11 @@ export async function startIncidentRuntime(o: { db: Db; config: () => KuzetConfi
       handlers.set(name, handler);
     },
     attachRedis(connection, prefix) {
-      queue = new Queue(EVENTS_QUEUE, { connection, prefix, defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 } } });
+      queue = new Queue(EVENTS_QUEUE, {
+        connection,
+        prefix,
+        defaultJobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 } },
+      });
       queue.on('error', () => undefined);
       publisher = startPublisher(o.db, queue, { ...(o.onError ? { onError: o.onError } : {}) });
       startWorker(connection, prefix);

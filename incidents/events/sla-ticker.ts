@@ -19,9 +19,19 @@ export class SlaMetrics {
   readonly open: client.Gauge<string>;
   /** `timers`: the timers that can breach (of the configured policies), exported at 0 from the first scrape. */
   constructor(registry: client.Registry, timers: readonly string[] = []) {
-    this.breaches = new client.Counter({ name: SLA_METRICS.breaches.name, help: SLA_METRICS.breaches.help, labelNames: [...SLA_METRICS.breaches.labels], registers: [registry] });
+    this.breaches = new client.Counter({
+      name: SLA_METRICS.breaches.name,
+      help: SLA_METRICS.breaches.help,
+      labelNames: [...SLA_METRICS.breaches.labels],
+      registers: [registry],
+    });
     for (const timer of timers) this.breaches.inc({ timer }, 0);
-    this.open = new client.Gauge({ name: SLA_METRICS.open.name, help: SLA_METRICS.open.help, labelNames: [...SLA_METRICS.open.labels], registers: [registry] });
+    this.open = new client.Gauge({
+      name: SLA_METRICS.open.name,
+      help: SLA_METRICS.open.help,
+      labelNames: [...SLA_METRICS.open.labels],
+      registers: [registry],
+    });
   }
 }
 
@@ -38,16 +48,28 @@ export async function tickSla(db: Db, now: Date, metrics?: SlaMetrics): Promise<
     // are told once per timer and 10 minutes of due times, not once per appeal (one Slack reply, not thousands).
     const base = baseTimer(r.timer);
     const perAppeal = base !== r.timer;
-    const told = perAppeal ? { key: `${base}@appeals:${Math.floor(due.getTime() / WARN_BEFORE_MS)}`, timer: `${base} (appeals)` } : { key: `${r.timer}:${due.getTime()}`, timer: r.timer };
+    const told = perAppeal
+      ? { key: `${base}@appeals:${Math.floor(due.getTime() / WARN_BEFORE_MS)}`, timer: `${base} (appeals)` }
+      : { key: `${r.timer}:${due.getTime()}`, timer: r.timer };
     await db.transaction(async (tx) => {
-      if (r.warned_at === null && (due.getTime() - WARN_BEFORE_MS <= now.getTime())) {
+      if (r.warned_at === null && due.getTime() - WARN_BEFORE_MS <= now.getTime()) {
         await markClockWarned(tx, r.incident_id, r.timer, now);
-        await emit(tx, { type: 'sla.warning', key: `${r.incident_id}:sla.warning:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
+        await emit(tx, {
+          type: 'sla.warning',
+          key: `${r.incident_id}:sla.warning:${told.key}`,
+          incidentId: r.incident_id,
+          payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) },
+        });
         warnings++;
       }
       if (breached && r.breached_at === null) {
         await markClockBreached(tx, r.incident_id, r.timer, now);
-        await emit(tx, { type: 'sla.breached', key: `${r.incident_id}:sla.breached:${told.key}`, incidentId: r.incident_id, payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) } });
+        await emit(tx, {
+          type: 'sla.breached',
+          key: `${r.incident_id}:sla.breached:${told.key}`,
+          incidentId: r.incident_id,
+          payload: { id: r.incident_id, timer: told.timer, dueAt: dueText, at: formatAstana(now) },
+        });
         breaches++;
       }
     });

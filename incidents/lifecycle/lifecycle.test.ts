@@ -5,7 +5,16 @@ import { INCIDENT_STATES, TRANSITIONS, TransitionError, transition, type Inciden
 
 const S = Date.UTC(2026, 2, 26, 4, 0);
 const NOW = S + 3_600_000;
-const full: TransitionFields = { evidence: 'all probes green', level: 'high', kind: 'third-party-conditions', plannedFixAt: NOW + 3_600_000, actualFixAt: NOW - 60_000, cause: 'disk full', measures: 'cleaned', recommendations: 'monitor disk' };
+const full: TransitionFields = {
+  evidence: 'all probes green',
+  level: 'high',
+  kind: 'third-party-conditions',
+  plannedFixAt: NOW + 3_600_000,
+  actualFixAt: NOW - 60_000,
+  cause: 'disk full',
+  measures: 'cleaned',
+  recommendations: 'monitor disk',
+};
 const at = (state: IncidentState) => ({ state, startedAt: S, proposedLevel: 'high' as const });
 
 describe('lifecycle transitions', () => {
@@ -16,7 +25,12 @@ describe('lifecycle transitions', () => {
     { from: 'analysing', to: 'refuted', fields: { evidence: 'ok' } },
     { from: 'analysing', to: 'confirmed', fields: { level: 'high' }, error: /kind: required to go to confirmed; plannedFixAt: required/ },
     { from: 'analysing', to: 'confirmed', fields: full },
-    { from: 'analysing', to: 'confirmed', fields: { ...full, level: 'medium' }, error: /levelReason: required when the level \(medium\) differs from the proposed one \(high\)/ },
+    {
+      from: 'analysing',
+      to: 'confirmed',
+      fields: { ...full, level: 'medium' },
+      error: /levelReason: required when the level \(medium\) differs from the proposed one \(high\)/,
+    },
     { from: 'analysing', to: 'confirmed', fields: { ...full, level: 'medium', levelReason: 'only some suppliers' } },
     { from: 'analysing', to: 'confirmed', fields: { ...full, plannedFixAt: S - 1 }, error: /plannedFixAt: is before the failure start/ },
     { from: 'confirmed', to: 'resolved', fields: { cause: 'x' }, error: /actualFixAt: required to go to resolved; measures: required/ },
@@ -31,17 +45,31 @@ describe('lifecycle transitions', () => {
   it('energy-366 confirmation needs the authorised body’s agreement (003 §24)', () => {
     const energy = { ...at('analysing'), policy: 'energy-366' };
     assert.throws(() => transition(energy, 'confirmed', full, NOW), /levelAgreedWith: required for energy-366/);
-    assert.equal(transition(energy, 'confirmed', { ...full, levelAgreedWith: 'letter 12-3/456 of the authorised body' }, NOW).levelAgreedWith, 'letter 12-3/456 of the authorised body');
+    assert.equal(
+      transition(energy, 'confirmed', { ...full, levelAgreedWith: 'letter 12-3/456 of the authorised body' }, NOW).levelAgreedWith,
+      'letter 12-3/456 of the authorised body',
+    );
   });
   for (const t of table) {
     it(`${t.from} → ${t.to}${t.error ? ' is refused' : ''}`, () => {
-      if (t.error) assert.throws(() => transition(at(t.from), t.to, t.fields, NOW), (e: unknown) => e instanceof TransitionError && t.error!.test(e.message));
+      if (t.error)
+        assert.throws(
+          () => transition(at(t.from), t.to, t.fields, NOW),
+          (e: unknown) => e instanceof TransitionError && t.error!.test(e.message),
+        );
       else assert.equal(transition(at(t.from), t.to, t.fields, NOW).state, t.to);
     });
   }
 
   it('confirmation stores level, kind and planned fix with its time', () => {
-    assert.deepEqual(transition(at('analysing'), 'confirmed', full, NOW), { state: 'confirmed', confirmedAt: NOW, level: 'high', levelReason: null, kind: 'third-party-conditions', plannedFixAt: NOW + 3_600_000 });
+    assert.deepEqual(transition(at('analysing'), 'confirmed', full, NOW), {
+      state: 'confirmed',
+      confirmedAt: NOW,
+      level: 'high',
+      levelReason: null,
+      kind: 'third-party-conditions',
+      plannedFixAt: NOW + 3_600_000,
+    });
   });
 });
 

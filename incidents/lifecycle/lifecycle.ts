@@ -110,10 +110,20 @@ export const requiredFields = (to: IncidentState) => REQUIRED[to];
  * Checks a transition and returns the patch. Throws {@link TransitionError}: `not-allowed` naming the
  * allowed next states, or `missing-fields` with every missing or inconsistent field.
  */
-export function transition(inc: LifecycleFacts, to: IncidentState, f: TransitionFields, now: number, policies: PolicyRegistry = POLICY_REGISTRY): TransitionPatch {
+export function transition(
+  inc: LifecycleFacts,
+  to: IncidentState,
+  f: TransitionFields,
+  now: number,
+  policies: PolicyRegistry = POLICY_REGISTRY,
+): TransitionPatch {
   const allowed = TRANSITIONS[inc.state];
   if (!allowed.includes(to)) {
-    throw new TransitionError('not-allowed', `cannot go from ${inc.state} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (closed is final)'}`, allowed);
+    throw new TransitionError(
+      'not-allowed',
+      `cannot go from ${inc.state} to ${to}; allowed: ${allowed.length ? allowed.join(', ') : 'none (closed is final)'}`,
+      allowed,
+    );
   }
   const issues: Issue[] = [];
   for (const k of REQUIRED[to]) {
@@ -123,17 +133,26 @@ export function transition(inc: LifecycleFacts, to: IncidentState, f: Transition
   if (to === 'confirmed') {
     if (f.level !== undefined && !LEVELS.includes(f.level)) issues.push({ field: 'level', message: `must be one of ${LEVELS.join(', ')}` });
     if (f.level !== undefined && inc.proposedLevel !== null && f.level !== inc.proposedLevel && !f.levelReason?.trim()) {
-      issues.push({ field: 'levelReason', message: `required when the level (${f.level}) differs from the proposed one (${inc.proposedLevel})` });
+      issues.push({
+        field: 'levelReason',
+        message: `required when the level (${f.level}) differs from the proposed one (${inc.proposedLevel})`,
+      });
     }
-    if (f.plannedFixAt !== undefined && f.plannedFixAt < inc.startedAt) issues.push({ field: 'plannedFixAt', message: 'is before the failure start' });
+    if (f.plannedFixAt !== undefined && f.plannedFixAt < inc.startedAt)
+      issues.push({ field: 'plannedFixAt', message: 'is before the failure start' });
     const agreement = inc.policy === undefined ? undefined : policies.find(inc.policy)?.lifecycle?.levelAgreement;
-    if (agreement && !f.levelAgreedWith?.trim()) issues.push({ field: 'levelAgreedWith', message: `required for ${inc.policy}: the level is agreed with ${agreement.with} (${agreement.source})` });
+    if (agreement && !f.levelAgreedWith?.trim())
+      issues.push({
+        field: 'levelAgreedWith',
+        message: `required for ${inc.policy}: the level is agreed with ${agreement.with} (${agreement.source})`,
+      });
   }
   if (to === 'resolved' && f.actualFixAt !== undefined) {
     if (f.actualFixAt < inc.startedAt) issues.push({ field: 'actualFixAt', message: 'is before the failure start' });
     if (f.actualFixAt > now) issues.push({ field: 'actualFixAt', message: 'is in the future' });
   }
-  if (issues.length > 0) throw new TransitionError('missing-fields', issues.map((i) => `${i.field}: ${i.message}`).join('; '), allowed, issues);
+  if (issues.length > 0)
+    throw new TransitionError('missing-fields', issues.map((i) => `${i.field}: ${i.message}`).join('; '), allowed, issues);
 
   const p: TransitionPatch = { state: to };
   switch (to) {

@@ -19,10 +19,20 @@ import { HOLIDAY_YEARS } from './holidays/index.ts';
 
 // docs/rules.md §2, "Verified 2026 days off (official calendar as amended)", copied by hand.
 const OFFICIAL_2026_DAYS_OFF = [
-  '2026-01-01', '2026-01-02', '2026-01-07',
-  '2026-03-09', '2026-03-23', '2026-03-24', '2026-03-25',
-  '2026-05-01', '2026-05-07', '2026-05-11', '2026-05-27',
-  '2026-07-06', '2026-10-26', '2026-12-16',
+  '2026-01-01',
+  '2026-01-02',
+  '2026-01-07',
+  '2026-03-09',
+  '2026-03-23',
+  '2026-03-24',
+  '2026-03-25',
+  '2026-05-01',
+  '2026-05-07',
+  '2026-05-11',
+  '2026-05-27',
+  '2026-07-06',
+  '2026-10-26',
+  '2026-12-16',
 ];
 
 /** One test per date of `year`: a working day exactly when it is a weekday not in `daysOff`. */
@@ -61,13 +71,17 @@ const EXPECTED_2028_DAYS_OFF = [
   '2028-01-03', // New Year Jan 1, a Saturday
   '2028-01-04', // New Year Jan 2, a Sunday
   '2028-01-07', // Orthodox Christmas, Friday
-  '2028-03-08', '2028-03-15', // Women's Day, Constitution Day (Wednesdays)
-  '2028-03-21', '2028-03-22', '2028-03-23', // Nauryz, Tue–Thu
+  '2028-03-08',
+  '2028-03-15', // Women's Day, Constitution Day (Wednesdays)
+  '2028-03-21',
+  '2028-03-22',
+  '2028-03-23', // Nauryz, Tue–Thu
   '2028-05-01', // Unity Day, Monday
   '2028-05-05', // Kurban Ait (assumed), Friday
   '2028-05-08', // Defender of the Fatherland Day May 7, a Sunday
   '2028-05-09', // Victory Day, Tuesday
-  '2028-07-06', '2028-10-25', // Capital Day (Thursday), Republic Day (Wednesday)
+  '2028-07-06',
+  '2028-10-25', // Capital Day (Thursday), Republic Day (Wednesday)
   '2028-12-18', // Independence Day Dec 16, a Saturday
 ];
 
@@ -150,7 +164,8 @@ describe('holiday rules at their boundaries', () => {
 });
 
 describe('navigation', () => {
-  it('next-working-day 2026-03-20 → 2026-03-26 (Nauryz and its moved days)', () => assert.equal(nextWorkingDay('2026-03-20'), '2026-03-26'));
+  it('next-working-day 2026-03-20 → 2026-03-26 (Nauryz and its moved days)', () =>
+    assert.equal(nextWorkingDay('2026-03-20'), '2026-03-26'));
   it('is strictly after the date', () => assert.equal(nextWorkingDay('2026-03-26'), '2026-03-27'));
   it('previous working day before Mar 26, 2026 is Mar 20', () => assert.equal(previousWorkingDay('2026-03-26'), '2026-03-20'));
   const add: [string, number, string][] = [
@@ -177,7 +192,10 @@ describe('navigation', () => {
     assert.throws(
       () => nextWorkingDay('2028-12-29'),
       (e: CalendarRangeError) => {
-        assert.equal(e.issues[0]?.message, '2029-01-01 is outside the working calendar (2024-01-01 to 2028-12-31); add incidents/rules/holidays/2029.ts (copy the newest year\'s file) and list it in HOLIDAY_YEARS in incidents/rules/holidays/index.ts; see README, "Working calendar"');
+        assert.equal(
+          e.issues[0]?.message,
+          '2029-01-01 is outside the working calendar (2024-01-01 to 2028-12-31); add incidents/rules/holidays/2029.ts (copy the newest year\'s file) and list it in HOLIDAY_YEARS in incidents/rules/holidays/index.ts; see README, "Working calendar"',
+        );
         return true;
       },
     );
@@ -202,7 +220,8 @@ describe('the end of the calendar, seen ahead', () => {
       assert.deepEqual(h, { lastDate: '2028-12-31', daysLeft: left, provisionalDays: provisional, provisionalYears: [2027, 2028] });
     });
   }
-  it('the Astana date counts, not UTC: 2028-10-01T19:00Z is already Oct 2 in Astana', () => assert.equal(calendarHorizon(Date.parse('2028-10-01T19:00:00Z')).daysLeft, 90));
+  it('the Astana date counts, not UTC: 2028-10-01T19:00Z is already Oct 2 in Astana', () =>
+    assert.equal(calendarHorizon(Date.parse('2028-10-01T19:00:00Z')).daysLeft, 90));
   it(`warns below ${CALENDAR_WARN_DAYS} days, saying which file to add`, () => {
     assert.equal(CALENDAR_WARN_DAYS, 90);
     assert.equal(calendarEndWarning(at('2028-10-02T12:00:00+05:00')), undefined);
@@ -210,6 +229,9 @@ describe('the end of the calendar, seen ahead', () => {
       calendarEndWarning(at('2028-10-03T12:00:00+05:00')),
       'the working calendar ends in 89 days (last date 2028-12-31): deadlines and SLA clocks past it fail as "outside the working calendar"; add incidents/rules/holidays/2029.ts (copy the newest year\'s file) and list it in HOLIDAY_YEARS in incidents/rules/holidays/index.ts; see README, "Working calendar"',
     );
-    assert.match(calendarEndWarning(at('2029-01-03T12:00:00+05:00')) ?? '', /^the working calendar ended 3 days ago \(last date 2028-12-31\)/);
+    assert.match(
+      calendarEndWarning(at('2029-01-03T12:00:00+05:00')) ?? '',
+      /^the working calendar ended 3 days ago \(last date 2028-12-31\)/,
+    );
   });
 });

@@ -39,7 +39,12 @@ export function howToAddYear(year: number): string {
 /** A date outside the years with holiday data: the calendar cannot say whether it is worked. */
 export class CalendarRangeError extends InputError {
   constructor(date: string, field = '') {
-    super([{ field, message: `${date} is outside the working calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}); ${howToAddYear(Number(date.slice(0, 4)))}` }]);
+    super([
+      {
+        field,
+        message: `${date} is outside the working calendar (${CALENDAR_FIRST_DATE} to ${CALENDAR_LAST_DATE}); ${howToAddYear(Number(date.slice(0, 4)))}`,
+      },
+    ]);
   }
 }
 
@@ -47,7 +52,15 @@ interface Built {
   first: number;
   last: number;
   working: Uint8Array;
-  info: Map<number, { holidays: { name: string; moves: boolean }[]; movedFrom?: { day: number; name: string }; movedTo?: number[]; decree?: { off: boolean; act: string } }>;
+  info: Map<
+    number,
+    {
+      holidays: { name: string; moves: boolean }[];
+      movedFrom?: { day: number; name: string };
+      movedTo?: number[];
+      decree?: { off: boolean; act: string };
+    }
+  >;
 }
 
 function dayOf(text: string): number {
@@ -60,7 +73,8 @@ function build(): Built {
   const years = HOLIDAY_YEARS.map((y) => y.year);
   // The calendar spans first..last year: a year missing in between would pass for one without holidays.
   years.forEach((y, i) => {
-    if (i > 0 && y !== (years[i - 1] as number) + 1) throw new Error(`holiday data: HOLIDAY_YEARS must be consecutive years in order, ${y} follows ${years[i - 1]}`);
+    if (i > 0 && y !== (years[i - 1] as number) + 1)
+      throw new Error(`holiday data: HOLIDAY_YEARS must be consecutive years in order, ${y} follows ${years[i - 1]}`);
   });
   const first = epochDay(Math.min(...years), 1, 1);
   const last = epochDay(Math.max(...years), 12, 31);

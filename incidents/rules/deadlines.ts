@@ -12,7 +12,23 @@
  * extensions (EX-TARIFF).
  */
 import { MS_PER_MINUTE } from '../../core/time.ts';
-import { POLICY_REGISTRY, DEADLINE_KINDS, type AnalysisRule, type AnalysisWindow, type ExtensionPolicy, type ExtensionPolicyId, type PolicyRegistry, type DeadlineKind, type ExtensionFlag, type ExtensionRule, type FailureWindow, type Level, type Occasion, type ProcurementFacts, type Scope } from './policies/index.ts';
+import {
+  POLICY_REGISTRY,
+  DEADLINE_KINDS,
+  type AnalysisRule,
+  type AnalysisWindow,
+  type ExtensionPolicy,
+  type ExtensionPolicyId,
+  type PolicyRegistry,
+  type DeadlineKind,
+  type ExtensionFlag,
+  type ExtensionRule,
+  type FailureWindow,
+  type Level,
+  type Occasion,
+  type ProcurementFacts,
+  type Scope,
+} from './policies/index.ts';
 import { ceilDays, failureWindow } from './window.ts';
 
 /** The policies that have deadline extension rules: those whose object carries `extension`. */
@@ -222,7 +238,10 @@ function levelRules(c: Occasioned, policyId: string, notes: string[]): { scope: 
   const { ext, incident, refuted, occasion } = c;
   let scope: Scope = refuted ? 'none' : ext.scope[occasion];
   const none = refuted ? undefined : ext.noExtension[occasion];
-  if (refuted) notes.push(`refuted: no failure, so no level rule applies${incident?.level || incident?.resolvedAt !== undefined ? ' (the level and resolvedAt given are not used)' : ''}`);
+  if (refuted)
+    notes.push(
+      `refuted: no failure, so no level rule applies${incident?.level || incident?.resolvedAt !== undefined ? ' (the level and resolvedAt given are not used)' : ''}`,
+    );
   else if (none) {
     notes.push(`${none.id} (${none.source}): ${none.summary}`);
     scope = 'none';
@@ -230,7 +249,8 @@ function levelRules(c: Occasioned, policyId: string, notes: string[]): { scope: 
   if (incident?.decryptionFailure && occasion !== 'high' && !refuted) {
     notes.push('decryptionFailure is considered only for high failures (EX-H-DECRYPT-OPEN, EX-H-DECRYPT-EXPIRED)');
   }
-  const byKind = scope === 'none' ? new Map<DeadlineKind, ExtensionRule[]>() : rulesByKind(ext.rules, occasion, incident?.decryptionFailure === true);
+  const byKind =
+    scope === 'none' ? new Map<DeadlineKind, ExtensionRule[]>() : rulesByKind(ext.rules, occasion, incident?.decryptionFailure === true);
   return { scope, byKind };
 }
 
@@ -251,7 +271,13 @@ function analysisOf(c: Occasioned): Analysis | undefined {
  * The latest result for one deadline of `p` among the level's `rules` and the `analysis` rule (on a
  * tie, the first), with the flags of every level rule that hit.
  */
-function bestExtension(w: FailureWindow, p: ProcurementFacts, kind: DeadlineKind, rules: readonly ExtensionRule[], analysis: Analysis | undefined) {
+function bestExtension(
+  w: FailureWindow,
+  p: ProcurementFacts,
+  kind: DeadlineKind,
+  rules: readonly ExtensionRule[],
+  analysis: Analysis | undefined,
+) {
   const original = p.deadlines[kind];
   let best: number | undefined;
   let bestRule: { id: string } | undefined;
@@ -280,7 +306,14 @@ function bestExtension(w: FailureWindow, p: ProcurementFacts, kind: DeadlineKind
  * The extensions of one procurement's deadlines (`byKind` absent: its level rules do not reach it);
  * a deadline already later than a flagging rule gives is noted, not moved.
  */
-function extendProcurement(w: FailureWindow, p: ProcurementFacts, kinds: readonly DeadlineKind[], byKind: Map<DeadlineKind, ExtensionRule[]> | undefined, analysis: Analysis | undefined, notes: string[]): Extension[] {
+function extendProcurement(
+  w: FailureWindow,
+  p: ProcurementFacts,
+  kinds: readonly DeadlineKind[],
+  byKind: Map<DeadlineKind, ExtensionRule[]> | undefined,
+  analysis: Analysis | undefined,
+  notes: string[],
+): Extension[] {
   const mine: Extension[] = [];
   for (const kind of kinds) {
     const { original, best, bestRule, flags } = bestExtension(w, p, kind, byKind?.get(kind) ?? [], analysis);
@@ -296,7 +329,13 @@ function extendProcurement(w: FailureWindow, p: ProcurementFacts, kinds: readonl
 }
 
 /** The extensions of every procurement the level's rules or the analysis reach, in order; the scope is noted. */
-function extendProcurements(c: Occasioned, scope: Scope, byKind: Map<DeadlineKind, ExtensionRule[]>, procurements: readonly ProcurementFacts[], notes: string[]): Extension[] {
+function extendProcurements(
+  c: Occasioned,
+  scope: Scope,
+  byKind: Map<DeadlineKind, ExtensionRule[]>,
+  procurements: readonly ProcurementFacts[],
+  notes: string[],
+): Extension[] {
   const analysis = analysisOf(c);
   const kinds = DEADLINE_KINDS.filter((k) => byKind.has(k) || analysis?.rule.deadlines.includes(k));
   const module = c.incident?.module;
@@ -307,7 +346,8 @@ function extendProcurements(c: Occasioned, scope: Scope, byKind: Map<DeadlineKin
     const analysed = analysis !== undefined && concernedByReport(p, module);
     if (withLevelRules) reached++;
     if (!withLevelRules && !analysed) continue;
-    for (const e of extendProcurement(c.w, p, kinds, withLevelRules ? byKind : undefined, analysed ? analysis : undefined, notes)) extensions.push(e);
+    for (const e of extendProcurement(c.w, p, kinds, withLevelRules ? byKind : undefined, analysed ? analysis : undefined, notes))
+      extensions.push(e);
   }
   if (scope !== 'none') notes.push(scopeNote(scope, c.occasion, reached, procurements.length, module));
   return extensions;

@@ -37,14 +37,71 @@ export type { CalendarHorizon, DayInfo } from './calendar.ts';
 export { DESKS, DESK_IDS } from './desks.ts';
 export type { Desk, DeskId } from './desks.ts';
 export { addWorkingMinutesMs, isWorkingTime, nextOpeningMs } from './business-time.ts';
-export { DUTIES, DUTY_IDS, REPORT_TIMER_IDS, SLA_TIMERS, SLA_TIMER_IDS, checkClockExtension, clockExtensionLimitMs, reportLateness, reportedLate, slaDueAt, slaDueAtMs, slaMet, timerDueAtMs } from './sla.ts';
+export {
+  DUTIES,
+  DUTY_IDS,
+  REPORT_TIMER_IDS,
+  SLA_TIMERS,
+  SLA_TIMER_IDS,
+  checkClockExtension,
+  clockExtensionLimitMs,
+  reportLateness,
+  reportedLate,
+  slaDueAt,
+  slaDueAtMs,
+  slaMet,
+  timerDueAtMs,
+} from './sla.ts';
 export type { ClockExtensionProblem, DutyId, ReportLateness, ReportTimerId, SlaTimerId } from './sla.ts';
 export { AUDIENCES, LEAD_TIMES, latestNotifyAt, latestNotifyAtMs } from './lead-time.ts';
 export type { Audience } from './lead-time.ts';
 export { EXTENSION_POLICY_IDS, computeExtensions } from './deadlines.ts';
-export type { Annulment, DeadlinesRequest, DeadlinesResult, Duty, Extension, Outcome, ExtensionPolicyId, IncidentFacts, MaintenanceFacts, TariffExtension, TariffFacts } from './deadlines.ts';
-export { CONSEQUENCE_KINDS, DEADLINE_KINDS, DEFAULT_POLICY_ID, EXTENSION_FLAGS, LEVELS, POLICIES, POLICY_IDS, POLICY_REGISTRY, PROCUREMENT_METHODS, policyRegistry } from './policies/index.ts';
-export type { ClockMet, ClockRule, ClockStart, ConsequenceKind, ConsequenceSpec, ClassificationRule, DeadlineKind, ExtensionFlag, ExtensionRule, Level, LevelEvidence, LevelProposal, NoticeRules, Policy, PolicyId, PolicyRegistry, ProcurementFacts, ProcurementMethod, SlaTimer } from './policies/index.ts';
+export type {
+  Annulment,
+  DeadlinesRequest,
+  DeadlinesResult,
+  Duty,
+  Extension,
+  Outcome,
+  ExtensionPolicyId,
+  IncidentFacts,
+  MaintenanceFacts,
+  TariffExtension,
+  TariffFacts,
+} from './deadlines.ts';
+export {
+  CONSEQUENCE_KINDS,
+  DEADLINE_KINDS,
+  DEFAULT_POLICY_ID,
+  EXTENSION_FLAGS,
+  LEVELS,
+  POLICIES,
+  POLICY_IDS,
+  POLICY_REGISTRY,
+  PROCUREMENT_METHODS,
+  policyRegistry,
+} from './policies/index.ts';
+export type {
+  ClockMet,
+  ClockRule,
+  ClockStart,
+  ConsequenceKind,
+  ConsequenceSpec,
+  ClassificationRule,
+  DeadlineKind,
+  ExtensionFlag,
+  ExtensionRule,
+  Level,
+  LevelEvidence,
+  LevelProposal,
+  NoticeRules,
+  Policy,
+  PolicyId,
+  PolicyRegistry,
+  ProcurementFacts,
+  ProcurementMethod,
+  SlaTimer,
+} from './policies/index.ts';
 export { HOLIDAY_YEARS } from './holidays/index.ts';
 export { RULES_DOC_BANNER, RulesDocError, allRuleIds, renderRulesDoc } from './rules-doc.ts';
 export type { RequirementRule, RulesDocInput } from './rules-doc.ts';
@@ -87,7 +144,7 @@ function naming<T>(field: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof CalendarRangeError) throw new InputError((e.issues).map((i) => ({ field, message: i.message })));
+    if (e instanceof CalendarRangeError) throw new InputError(e.issues.map((i) => ({ field, message: i.message })));
     throw e;
   }
 }
@@ -130,7 +187,9 @@ export function rulesLeadTime(input: unknown): LeadTimeOutput {
 export function rulesDeadlines(input: unknown): DeadlinesOutput {
   const v = parse(deadlinesInput, input);
   const req = deadlinesRequestFrom(v);
-  const r = naming(v.incident ? (v.incident.refutedAt ? 'incident.refutedAt' : 'incident.resolvedAt') : 'maintenance.endsAt', () => computeExtensions(req));
+  const r = naming(v.incident ? (v.incident.refutedAt ? 'incident.refutedAt' : 'incident.resolvedAt') : 'maintenance.endsAt', () =>
+    computeExtensions(req),
+  );
   const out: DeadlinesOutput = {
     policy: r.policy,
     level: r.level,
@@ -143,7 +202,12 @@ export function rulesDeadlines(input: unknown): DeadlinesOutput {
       rule: e.rule,
       flags: e.flags,
     })),
-    tariffs: r.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
+    tariffs: r.tariffs.map((t) => ({
+      id: t.id,
+      validUntil: formatEpochDay(t.validUntil),
+      extendedUntil: formatEpochDay(t.extendedUntil),
+      rule: t.rule,
+    })),
     annulments: r.annulments.map((x) => ({ procurement: x.procurement, what: x.what, formedAt: formatAstana(x.formedAt), rule: x.rule })),
     duties: r.duties,
     notes: r.notes,

@@ -20,28 +20,33 @@ const TABLE: [Audience, string, string, string][] = [
 
 describe('lead times', () => {
   for (const [audience, start, expected, why] of TABLE) {
-    it(`${audience}, start ${start} → ${expected} (${why})`, () => assert.equal(formatAstana(latestNotifyAt(audience, parseDateTime(start))), expected));
+    it(`${audience}, start ${start} → ${expected} (${why})`, () =>
+      assert.equal(formatAstana(latestNotifyAt(audience, parseDateTime(start))), expected));
   }
   it('every audience has a rule with a source point', () => {
     assert.deepEqual([...LEAD_TIMES.keys()].sort(), [...AUDIENCES].sort());
   });
   it('property: exactly N counted days lie strictly between the latest notice date and the start date', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...AUDIENCES), fc.integer({ min: Date.UTC(2024, 2, 1), max: Date.UTC(2027, 11, 31) }), (audience, start) => {
-        const rule = LEAD_TIMES.get(audience);
-        assert.ok(rule);
-        const latest = latestNotifyAtMs(audience, start);
-        const counted = (from: number, to: number) => {
-          let n = 0;
-          for (let d = from + 1; d < to; d++) if (rule.unit === 'calendar' || isWorkingEpochDay(d)) n++;
-          return n;
-        };
-        const notifyDay = astanaEpochDay(latest);
-        const startDay = astanaEpochDay(start);
-        assert.ok(counted(notifyDay, startDay) >= rule.days);
-        // one second later is the next date, which leaves fewer than N days
-        assert.ok(counted(astanaEpochDay(latest + 1000), startDay) < rule.days);
-      }),
+      fc.property(
+        fc.constantFrom(...AUDIENCES),
+        fc.integer({ min: Date.UTC(2024, 2, 1), max: Date.UTC(2027, 11, 31) }),
+        (audience, start) => {
+          const rule = LEAD_TIMES.get(audience);
+          assert.ok(rule);
+          const latest = latestNotifyAtMs(audience, start);
+          const counted = (from: number, to: number) => {
+            let n = 0;
+            for (let d = from + 1; d < to; d++) if (rule.unit === 'calendar' || isWorkingEpochDay(d)) n++;
+            return n;
+          };
+          const notifyDay = astanaEpochDay(latest);
+          const startDay = astanaEpochDay(start);
+          assert.ok(counted(notifyDay, startDay) >= rule.days);
+          // one second later is the next date, which leaves fewer than N days
+          assert.ok(counted(astanaEpochDay(latest + 1000), startDay) < rule.days);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -20,11 +20,28 @@ const procurementAt = (s: number) =>
       module: fc.constantFrom('auctions', 'tenders', undefined),
       affected: fc.constantFrom(true, false, undefined),
       appealed: fc.constantFrom(true, false, undefined),
-      protocolFormedAt: fc.option(offsetMinutes.map((o) => s + o * MS_PER_MINUTE), { nil: undefined }),
-      unscrupulousAnnulledAt: fc.option(fc.integer({ min: 0, max: 3 * DAY_MIN }).map((o) => s + o * MS_PER_MINUTE), { nil: undefined, freq: 4 }),
+      protocolFormedAt: fc.option(
+        offsetMinutes.map((o) => s + o * MS_PER_MINUTE),
+        { nil: undefined },
+      ),
+      unscrupulousAnnulledAt: fc.option(
+        fc.integer({ min: 0, max: 3 * DAY_MIN }).map((o) => s + o * MS_PER_MINUTE),
+        { nil: undefined, freq: 4 },
+      ),
       resultsAffected: fc.constantFrom(true, undefined),
       listedUnreliable: fc.constantFrom(true, undefined),
-      deadlines: fc.record(Object.fromEntries(DEADLINE_KINDS.map((k) => [k, fc.option(offsetMinutes.map((o) => s + o * MS_PER_MINUTE), { nil: undefined })])) as Record<DeadlineKind, fc.Arbitrary<number | undefined>>, { requiredKeys: [] }),
+      deadlines: fc.record(
+        Object.fromEntries(
+          DEADLINE_KINDS.map((k) => [
+            k,
+            fc.option(
+              offsetMinutes.map((o) => s + o * MS_PER_MINUTE),
+              { nil: undefined },
+            ),
+          ]),
+        ) as Record<DeadlineKind, fc.Arbitrary<number | undefined>>,
+        { requiredKeys: [] },
+      ),
     },
     { requiredKeys: ['method', 'deadlines'] },
   );
@@ -42,7 +59,10 @@ const scenario = minuteInstant.chain((s) =>
     decryptionFailure: fc.boolean(),
     forceMajeure: fc.constantFrom(false, false, false, true),
     procurements: fc.array(procurementAt(s), { minLength: 1, maxLength: 8 }),
-    tariffs: fc.array(fc.record({ offset: fc.integer({ min: -3, max: 7 }), of: fc.option(fc.array(fc.nat(7), { maxLength: 3 }), { nil: undefined }) }), { maxLength: 3 }),
+    tariffs: fc.array(
+      fc.record({ offset: fc.integer({ min: -3, max: 7 }), of: fc.option(fc.array(fc.nat(7), { maxLength: 3 }), { nil: undefined }) }),
+      { maxLength: 3 },
+    ),
     /** Minutes from S to the receipt, and from the receipt to the confirmation or refutation. */
     received: fc.integer({ min: 0, max: 120 }),
     analysis: fc.integer({ min: 0, max: 600 }),
@@ -62,11 +82,13 @@ function request(x: Scenario, duration: number): DeadlinesRequest {
   const sDay = Math.floor((x.s + 5 * 3_600_000) / 86_400_000);
   return {
     policy: x.policy,
-    ...(x.kind === 'incident'
-      ? { incident: incidentOf(x, end) }
-      : { maintenance: { startsAt: x.s, endsAt: end } }),
+    ...(x.kind === 'incident' ? { incident: incidentOf(x, end) } : { maintenance: { startsAt: x.s, endsAt: end } }),
     procurements,
-    tariffs: x.tariffs.map((t, i) => ({ id: `T${i}`, validUntil: sDay + t.offset, procurements: t.of?.filter((n) => n < procurements.length).map((n) => `P${n}`) })),
+    tariffs: x.tariffs.map((t, i) => ({
+      id: `T${i}`,
+      validUntil: sDay + t.offset,
+      procurements: t.of?.filter((n) => n < procurements.length).map((n) => `P${n}`),
+    })),
   };
 }
 
@@ -107,10 +129,14 @@ describe('properties of the deadline extensions', () => {
         const res = computeExtensions(req);
         const ext = POLICIES[req.policy].extension;
         const ids = new Set([
-          ...(ext?.rules ?? []).map((r) => r.id), ...(ext?.tariffRules ?? []).map((r) => r.id), ...(ext?.analysisRule ? [ext.analysisRule.id] : []),
-          ...(ext?.annulmentRules ?? []).map((r) => r.id), ...(ext?.dutyRules ?? []).map((r) => r.id),
+          ...(ext?.rules ?? []).map((r) => r.id),
+          ...(ext?.tariffRules ?? []).map((r) => r.id),
+          ...(ext?.analysisRule ? [ext.analysisRule.id] : []),
+          ...(ext?.annulmentRules ?? []).map((r) => r.id),
+          ...(ext?.dutyRules ?? []).map((r) => r.id),
         ]);
-        for (const c of [...res.extensions, ...res.tariffs, ...res.annulments, ...res.duties]) assert.ok(ids.has(c.rule), JSON.stringify(c));
+        for (const c of [...res.extensions, ...res.tariffs, ...res.annulments, ...res.duties])
+          assert.ok(ids.has(c.rule), JSON.stringify(c));
         if (req.incident?.refutedAt !== undefined) {
           for (const e of res.extensions) assert.equal(e.rule, 'EX-ANALYSIS');
           assert.deepEqual([res.tariffs, res.annulments, res.duties], [[], [], []]);
@@ -133,7 +159,10 @@ describe('properties of the deadline extensions', () => {
           // (docs/rules.md §5): a longer failure that first moves a deadline by less than D can give a
           // tariff fewer days. Tariffs are checked never to move earlier above.
           if (a === undefined || key.startsWith('tariff.')) continue;
-          assert.ok(b !== undefined && b >= a, `${key}: ${formatAstana(a)} with ${x.duration} min, ${b === undefined ? 'none' : formatAstana(b)} with ${x.duration + x.extra} min`);
+          assert.ok(
+            b !== undefined && b >= a,
+            `${key}: ${formatAstana(a)} with ${x.duration} min, ${b === undefined ? 'none' : formatAstana(b)} with ${x.duration + x.extra} min`,
+          );
         }
       }),
       { numRuns: 1000 },
@@ -165,32 +194,48 @@ describe('results do not depend on the host time zone', () => {
 
   it('entry points give the same JSON under any TZ', () => {
     fc.assert(
-      fc.property(scenario, fc.constantFrom(...SLA_TIMER_IDS), fc.constantFrom(...AUDIENCES), fc.integer({ min: -10, max: 10 }), (x, timer, audience, days) => {
-        const req = request(x, x.duration);
-        const json = {
-          policy: req.policy,
-          ...(req.incident
-            ? { incident: Object.fromEntries(Object.entries(req.incident).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k.endsWith('At') ? iso(v as number) : v])) }
-            : { maintenance: { startsAt: iso(x.s), endsAt: iso(x.s + x.duration * MS_PER_MINUTE) } }),
-          procurements: req.procurements.map((p) => ({
-            ...p,
-            protocolFormedAt: p.protocolFormedAt === undefined ? undefined : iso(p.protocolFormedAt),
-            unscrupulousAnnulledAt: p.unscrupulousAnnulledAt === undefined ? undefined : iso(p.unscrupulousAnnulledAt),
-            deadlines: Object.fromEntries(Object.entries(p.deadlines).filter(([, v]) => v !== undefined).map(([k, v]) => [k, iso(v as number)])),
-          })),
-        };
-        const from = iso(x.s);
-        const results = underEachZone(() =>
-          JSON.stringify([
-            rulesDeadlines(JSON.parse(JSON.stringify(json))),
-            rulesSla({ timer, from }),
-            rulesLeadTime({ audience, start: from }),
-            rulesCalendar({ op: 'add-working-days', at: from, days }),
-            rulesCalendar({ op: 'info', date: from.slice(0, 10) }),
-          ]),
-        );
-        for (const r of results) assert.equal(r, results[0]);
-      }),
+      fc.property(
+        scenario,
+        fc.constantFrom(...SLA_TIMER_IDS),
+        fc.constantFrom(...AUDIENCES),
+        fc.integer({ min: -10, max: 10 }),
+        (x, timer, audience, days) => {
+          const req = request(x, x.duration);
+          const json = {
+            policy: req.policy,
+            ...(req.incident
+              ? {
+                  incident: Object.fromEntries(
+                    Object.entries(req.incident)
+                      .filter(([, v]) => v !== undefined)
+                      .map(([k, v]) => [k, k.endsWith('At') ? iso(v as number) : v]),
+                  ),
+                }
+              : { maintenance: { startsAt: iso(x.s), endsAt: iso(x.s + x.duration * MS_PER_MINUTE) } }),
+            procurements: req.procurements.map((p) => ({
+              ...p,
+              protocolFormedAt: p.protocolFormedAt === undefined ? undefined : iso(p.protocolFormedAt),
+              unscrupulousAnnulledAt: p.unscrupulousAnnulledAt === undefined ? undefined : iso(p.unscrupulousAnnulledAt),
+              deadlines: Object.fromEntries(
+                Object.entries(p.deadlines)
+                  .filter(([, v]) => v !== undefined)
+                  .map(([k, v]) => [k, iso(v as number)]),
+              ),
+            })),
+          };
+          const from = iso(x.s);
+          const results = underEachZone(() =>
+            JSON.stringify([
+              rulesDeadlines(JSON.parse(JSON.stringify(json))),
+              rulesSla({ timer, from }),
+              rulesLeadTime({ audience, start: from }),
+              rulesCalendar({ op: 'add-working-days', at: from, days }),
+              rulesCalendar({ op: 'info', date: from.slice(0, 10) }),
+            ]),
+          );
+          for (const r of results) assert.equal(r, results[0]);
+        },
+      ),
       { numRuns: 200 },
     );
   });

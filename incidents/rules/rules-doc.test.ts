@@ -24,7 +24,9 @@ const FULL = [
 const input: RulesDocInput = {
   policies: POLICIES,
   desks: DESKS,
-  requirements: [{ id: 'ETP-TIME-NTP', what: 'server time | synchronised', source: '000 App.3, technical requirement 5; docs/rules.md §8' }],
+  requirements: [
+    { id: 'ETP-TIME-NTP', what: 'server time | synchronised', source: '000 App.3, technical requirement 5; docs/rules.md §8' },
+  ],
 };
 
 describe('renderRulesDoc', () => {
@@ -37,7 +39,11 @@ describe('renderRulesDoc', () => {
 
   it('gives every rule id one row', () => {
     for (const id of allRuleIds(input)) assert.match(out, new RegExp(`^\\| ${id} \\|`, 'm'), id);
-    assert.equal(out.match(/^\| EX-FORCE-MAJEURE \| portal-692, energy-366 \|/gm)?.length, 1, 'a shared rule is one row naming its policies');
+    assert.equal(
+      out.match(/^\| EX-FORCE-MAJEURE \| portal-692, energy-366 \|/gm)?.length,
+      1,
+      'a shared rule is one row naming its policies',
+    );
   });
 
   it('writes each parameter from the rule object', () => {
@@ -47,11 +53,18 @@ describe('renderRulesDoc', () => {
       ['SLA-P-HIGH-REPORT', /\| 18:30 of the next working day \|/],
       ['SLA-N-REPORT', /\| end of the 3rd working day \(informational\) \|/],
       ['SLA-E-ETP-RESOLVE', /\| once \| original due time \+ 15 calendar days \| user, operator \|/],
-      ['EX-H-DECRYPT-OPEN', /\| high; price offers cannot be decrypted \(`decryptionFailure`\) \| `acceptanceEnd` \(`competition`, `price-quotations`, `auction`, `housing`\) \|.*\| `resubmissionRequired` \| 001 §15\.9 \|$/],
+      [
+        'EX-H-DECRYPT-OPEN',
+        /\| high; price offers cannot be decrypted \(`decryptionFailure`\) \| `acceptanceEnd` \(`competition`, `price-quotations`, `auction`, `housing`\) \|.*\| `resubmissionRequired` \| 001 §15\.9 \|$/,
+      ],
       ['MK-CONCURRENT-USERS', /\| 1,000,000 users \| 004 criteria 17 \|$/],
     ];
     // A clock with an extension has a second row, in the clock-extensions table.
-    for (const [id, row] of cases) assert.ok(out.split('\n').some((l) => l.startsWith(`| ${id} |`) && row.test(l)), id);
+    for (const [id, row] of cases)
+      assert.ok(
+        out.split('\n').some((l) => l.startsWith(`| ${id} |`) && row.test(l)),
+        id,
+      );
   });
 
   it('escapes pipes in cells and drops a source citing the document itself', () => {
@@ -59,15 +72,24 @@ describe('renderRulesDoc', () => {
   });
 
   it('refuses an unknown table, a figures table without a policy, and a rule left without a table', () => {
-    assert.throws(() => renderRulesDoc(`${FULL}\n<!-- rules-table: nonsense -->`, input), (e: unknown) => e instanceof RulesDocError && /no table named nonsense/.test(e.message));
+    assert.throws(
+      () => renderRulesDoc(`${FULL}\n<!-- rules-table: nonsense -->`, input),
+      (e: unknown) => e instanceof RulesDocError && /no table named nonsense/.test(e.message),
+    );
     assert.throws(() => renderRulesDoc(`${FULL}\n<!-- rules-table: figures -->`, input), /needs a policy id/);
-    assert.throws(() => renderRulesDoc(FULL.replace('<!-- rules-table: figures marking-672 -->', ''), input), /documents MK-PRODUCT-INFO, MK-CODE-INFO, MK-CONCURRENT-USERS/);
+    assert.throws(
+      () => renderRulesDoc(FULL.replace('<!-- rules-table: figures marking-672 -->', ''), input),
+      /documents MK-PRODUCT-INFO, MK-CODE-INFO, MK-CONCURRENT-USERS/,
+    );
     assert.throws(() => renderRulesDoc(`${FULL}\n<!-- rules-table: sla -->`, input), /SLA-P-REPORT has a row in two tables/);
   });
 
   it('lists a new rule of a policy without touching the renderer', () => {
     const portal = POLICIES['portal-692'];
-    const extra: Policy = { ...portal, classification: [...portal.classification, { id: 'CL-P-TEST', level: 'low', definition: 'a test level', source: '001 §99' }] };
+    const extra: Policy = {
+      ...portal,
+      classification: [...portal.classification, { id: 'CL-P-TEST', level: 'low', definition: 'a test level', source: '001 §99' }],
+    };
     const withExtra = renderRulesDoc(FULL, { ...input, policies: { ...POLICIES, 'portal-692': extra } });
     assert.match(withExtra, /^\| CL-P-TEST \| portal-692 \| low \| a test level \| 001 §99 \|$/m);
   });

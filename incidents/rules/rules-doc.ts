@@ -14,7 +14,16 @@
  * undocumented.
  */
 import type { Desk, DeskId } from './desks.ts';
-import type { ClassificationRule, Occasion, Policy, PolicyId, ProcurementMethod, SlaSpec, SlaTimer, UntimedDutyRule } from './policies/index.ts';
+import type {
+  ClassificationRule,
+  Occasion,
+  Policy,
+  PolicyId,
+  ProcurementMethod,
+  SlaSpec,
+  SlaTimer,
+  UntimedDutyRule,
+} from './policies/index.ts';
 
 /** A rule kept beside the code that applies it rather than in a policy (ETP_TIME_RULE). */
 export interface RequirementRule {
@@ -89,7 +98,8 @@ export function renderRulesDoc(template: string, input: RulesDocInput): string {
     out.push(markdownTable(table));
   }
   const missing = allRuleIds(input).filter((id) => !documented.has(id));
-  if (missing.length > 0) throw new RulesDocError(`no table of the template documents ${missing.join(', ')}: add its placeholder to docs/rules.template.md`);
+  if (missing.length > 0)
+    throw new RulesDocError(`no table of the template documents ${missing.join(', ')}: add its placeholder to docs/rules.template.md`);
   return out.join('\n');
 }
 
@@ -99,8 +109,21 @@ export function allRuleIds(input: RulesDocInput): string[] {
   for (const p of Object.values(input.policies)) {
     const ext = p.extension;
     const rules = [
-      ...p.classification, ...p.slaTimers, ...(p.duties ?? []), ...(p.figures ?? []),
-      ...(ext ? [...Object.values(ext.noExtension), ...ext.rules, ...ext.tariffRules, ...(ext.analysisRule ? [ext.analysisRule] : []), ...(ext.annulmentRules ?? []), ...(ext.dutyRules ?? []), ext.forceMajeure] : []),
+      ...p.classification,
+      ...p.slaTimers,
+      ...(p.duties ?? []),
+      ...(p.figures ?? []),
+      ...(ext
+        ? [
+            ...Object.values(ext.noExtension),
+            ...ext.rules,
+            ...ext.tariffRules,
+            ...(ext.analysisRule ? [ext.analysisRule] : []),
+            ...(ext.annulmentRules ?? []),
+            ...(ext.dutyRules ?? []),
+            ext.forceMajeure,
+          ]
+        : []),
     ];
     for (const r of rules) if (r) ids.add(r.id);
   }
@@ -116,7 +139,12 @@ function policiesTable(input: RulesDocInput): Table {
 }
 
 function desksTable(input: RulesDocInput): Table {
-  const rows = Object.values(input.desks).map((d) => [d.name, `${d.opens}–${d.closes}`, d.lunch ? `${d.lunch.from}–${d.lunch.to}` : 'none', d.source]);
+  const rows = Object.values(input.desks).map((d) => [
+    d.name,
+    `${d.opens}–${d.closes}`,
+    d.lunch ? `${d.lunch.from}–${d.lunch.to}` : 'none',
+    d.source,
+  ]);
   return { header: ['desk', 'hours (working days)', 'lunch', 'source'], rows, ids: [] };
 }
 
@@ -152,7 +180,15 @@ function clockExtensionsTable(input: RulesDocInput): Table {
     for (const t of p.slaTimers) {
       const x = t.extension;
       if (!x) continue;
-      rows.push([t.id, p.id, times(x.times), `original due time + ${x.maxCalendarDays} calendar days`, x.notify.join(', '), x.interpretation, x.source]);
+      rows.push([
+        t.id,
+        p.id,
+        times(x.times),
+        `original due time + ${x.maxCalendarDays} calendar days`,
+        x.notify.join(', '),
+        x.interpretation,
+        x.source,
+      ]);
     }
   }
   // The rows document an extension of a clock whose id the SLA table documents.
@@ -174,15 +210,19 @@ function extensionsTable(input: RulesDocInput): Table {
       if (r) add(p, r.id, (ps) => [r.id, ps, occasion, 'nothing', r.summary, '—', r.source]);
     }
     for (const r of ext.rules) {
-      const occasion = occasions(r.occasions) + (r.onlyOnDecryptionFailure ? '; price offers cannot be decrypted (`decryptionFailure`)' : '');
+      const occasion =
+        occasions(r.occasions) + (r.onlyOnDecryptionFailure ? '; price offers cannot be decrypted (`decryptionFailure`)' : '');
       const flags = typeof r.flags === 'function' ? 'computed' : (r.flags ?? []).map(code).join(', ') || '—';
       add(p, r.id, (ps) => [r.id, ps, occasion, moves(r.deadlines, r.methods), r.summary, flags, r.source]);
     }
-    for (const r of ext.tariffRules) add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), "a supplier tariff's `validUntil`", r.summary, '—', r.source]);
+    for (const r of ext.tariffRules)
+      add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), "a supplier tariff's `validUntil`", r.summary, '—', r.source]);
     const a = ext.analysisRule;
     if (a) add(p, a.id, (ps) => [a.id, ps, 'any outcome: refuted, low, medium, high', moves(a.deadlines), a.summary, '—', a.source]);
-    for (const r of ext.annulmentRules ?? []) add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), `annuls: ${r.what}`, r.summary, '—', r.source]);
-    for (const r of ext.dutyRules ?? []) add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), 'untimed duties', r.summary, '—', r.source]);
+    for (const r of ext.annulmentRules ?? [])
+      add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), `annuls: ${r.what}`, r.summary, '—', r.source]);
+    for (const r of ext.dutyRules ?? [])
+      add(p, r.id, (ps) => [r.id, ps, occasions(r.occasions), 'untimed duties', r.summary, '—', r.source]);
     const f = ext.forceMajeure;
     add(p, f.id, (ps) => [f.id, ps, 'force majeure (`forceMajeure`), any level', 'nothing automatically', f.summary, '—', f.source]);
   }
@@ -194,7 +234,13 @@ function extensionsTable(input: RulesDocInput): Table {
 }
 
 function leadTimesTable(input: RulesDocInput): Table {
-  const rows = eachPolicy(input, (p) => p.leadTimes).map(([p, l]) => [code(l.audience), p.id, l.notice, `${l.days} ${l.unit} days`, l.source]);
+  const rows = eachPolicy(input, (p) => p.leadTimes).map(([p, l]) => [
+    code(l.audience),
+    p.id,
+    l.notice,
+    `${l.days} ${l.unit} days`,
+    l.source,
+  ]);
   return { header: ['audience', 'policy', 'notice', 'lead time', 'source'], rows, ids: [] };
 }
 
@@ -253,7 +299,7 @@ function duration(minutes: number): string {
 
 function ordinal(n: number): string {
   const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 

@@ -62,7 +62,11 @@ export const calendarInput = z.discriminatedUnion(
     z.strictObject({
       op: z.literal('add-working-days'),
       at: dateTimeMs,
-      days: z.number({ error: typeError('an integer') }).int('must be an integer').min(-3660, 'must be ≥ -3660').max(3660, 'must be ≤ 3660'),
+      days: z
+        .number({ error: typeError('an integer') })
+        .int('must be an integer')
+        .min(-3660, 'must be ≥ -3660')
+        .max(3660, 'must be ≤ 3660'),
     }),
   ],
   { error: (iss) => (iss.code === 'invalid_union' ? 'must be one of info, next-working-day, add-working-days' : undefined) },
@@ -169,12 +173,14 @@ function checkIncident(i: IncidentInput, issue: Issue, extendsNothingAt: (level:
   if (at('receivedAt') !== undefined && received < start) issue(['incident', 'receivedAt'], 'is before startedAt');
   if (i.refutedAt !== undefined) {
     if (i.confirmedAt !== undefined) issue(['incident', 'refutedAt'], 'give either confirmedAt or refutedAt, not both');
-    if ((at('refutedAt') as number) < received) issue(['incident', 'refutedAt'], i.receivedAt === undefined ? 'is before startedAt' : 'is before receivedAt');
+    if ((at('refutedAt') as number) < received)
+      issue(['incident', 'refutedAt'], i.receivedAt === undefined ? 'is before startedAt' : 'is before receivedAt');
     return;
   }
   if (i.level === undefined) issue(['incident', 'level'], 'required (or refutedAt for a refuted report)');
   if (i.confirmedAt === undefined) issue(['incident', 'confirmedAt'], 'required (or refutedAt for a refuted report)');
-  if (i.resolvedAt === undefined && !(i.level !== undefined && extendsNothingAt(i.level))) issue(['incident', 'resolvedAt'], 'required (or refutedAt for a refuted report)');
+  if (i.resolvedAt === undefined && !(i.level !== undefined && extendsNothingAt(i.level)))
+    issue(['incident', 'resolvedAt'], 'required (or refutedAt for a refuted report)');
   const resolved = at('resolvedAt');
   const confirmed = at('confirmedAt');
   if (resolved !== undefined && resolved < start) issue(['incident', 'resolvedAt'], 'is before startedAt');

@@ -2,7 +2,17 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatAstana, parseDateTime } from '../../core/time.ts';
 import { isWorkingTime, nextOpeningMs } from './business-time.ts';
-import { DUTIES, DUTY_IDS, SLA_TIMERS, SLA_TIMER_IDS, checkClockExtension, clockExtensionLimitMs, reportLateness, slaDueAt, type SlaTimerId } from './sla.ts';
+import {
+  DUTIES,
+  DUTY_IDS,
+  SLA_TIMERS,
+  SLA_TIMER_IDS,
+  checkClockExtension,
+  clockExtensionLimitMs,
+  reportLateness,
+  slaDueAt,
+  type SlaTimerId,
+} from './sla.ts';
 
 const at = (s: string) => parseDateTime(s);
 const due = (id: SlaTimerId, from: string) => formatAstana(slaDueAt(id, at(from)));
@@ -55,7 +65,12 @@ const TABLE: [SlaTimerId, string, string, string][] = [
   ['SLA-N-REPORT', '2026-03-20T10:00:00+05:00', '2026-03-30T23:59:59+05:00', '26, 27, 30 March'],
   ['SLA-N-REPORT', '2026-04-14T23:59:00+05:00', '2026-04-17T23:59:59+05:00', 'from the date, not the time'],
   // energy support desk 09:00–18:30, no lunch: 18:30 of the working day whose opening comes next (003 §19.2–19.4)
-  ['SLA-N-DESK-MAIL', '2026-05-09T10:00:00+05:00', '2026-05-12T18:30:00+05:00', 'digest example: Saturday May 9 (holiday), Monday May 11 its day off'],
+  [
+    'SLA-N-DESK-MAIL',
+    '2026-05-09T10:00:00+05:00',
+    '2026-05-12T18:30:00+05:00',
+    'digest example: Saturday May 9 (holiday), Monday May 11 its day off',
+  ],
   ['SLA-N-DESK-MAIL', '2026-04-14T10:00:00+05:00', '2026-04-14T18:30:00+05:00', 'in working hours: the same day'],
   ['SLA-N-DESK-MAIL', '2026-04-14T13:30:00+05:00', '2026-04-14T18:30:00+05:00', 'no lunch break at the energy desk'],
   ['SLA-N-DESK-MAIL', '2026-04-14T09:00:00+05:00', '2026-04-14T18:30:00+05:00', 'at opening'],
@@ -100,12 +115,15 @@ describe('business time', () => {
   });
   it('finds the next opening', () => {
     assert.equal(formatAstana(nextOpeningMs('energy-support', at('2026-04-14T18:30:00+05:00').getTime())), '2026-04-15T09:00:00+05:00');
-    assert.equal(formatAstana(nextOpeningMs('portal-contact-centre', at('2026-04-14T13:30:00+05:00').getTime())), '2026-04-14T14:30:00+05:00');
+    assert.equal(
+      formatAstana(nextOpeningMs('portal-contact-centre', at('2026-04-14T13:30:00+05:00').getTime())),
+      '2026-04-14T14:30:00+05:00',
+    );
   });
 });
 
 describe('late user reports (informational)', () => {
-  const table: [ 'SLA-P-REPORT' | 'SLA-N-REPORT', string, string, boolean, number][] = [
+  const table: ['SLA-P-REPORT' | 'SLA-N-REPORT', string, string, boolean, number][] = [
     ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T11:00:00+05:00', false, 0],
     ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T11:00:01+05:00', true, 1],
     ['SLA-P-REPORT', '2026-04-14T10:00:00+05:00', '2026-04-14T12:30:00+05:00', true, 90],
@@ -126,17 +144,51 @@ describe('clock extensions (SLA-E-ETP-RESOLVE)', () => {
   const ms = (s: string) => at(s).getTime();
   const EXT: [string, { original: string; current?: string; extensions?: number; requested: string }, string | null][] = [
     ['within the bound', { original: '2026-04-17T10:00:00+05:00', requested: '2026-04-24T10:00:00+05:00' }, null],
-    ['exactly the bound: original + 15 calendar days', { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:00+05:00' }, null],
-    ['a second past the bound', { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:01+05:00' }, 'dueAt: must be at most the original due time + 15 calendar days, 2026-05-02T10:00:00+05:00 (000 App.4 §1.5)'],
-    ['calendar days: holidays count (Nauryz inside)', { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-04T19:00:00+05:00' }, null],
-    ['calendar days: holidays count, one day too many', { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-05T19:00:00+05:00' }, 'dueAt: must be at most the original due time + 15 calendar days, 2026-04-04T19:00:00+05:00 (000 App.4 §1.5)'],
+    [
+      'exactly the bound: original + 15 calendar days',
+      { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:00+05:00' },
+      null,
+    ],
+    [
+      'a second past the bound',
+      { original: '2026-04-17T10:00:00+05:00', requested: '2026-05-02T10:00:01+05:00' },
+      'dueAt: must be at most the original due time + 15 calendar days, 2026-05-02T10:00:00+05:00 (000 App.4 §1.5)',
+    ],
+    [
+      'calendar days: holidays count (Nauryz inside)',
+      { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-04T19:00:00+05:00' },
+      null,
+    ],
+    [
+      'calendar days: holidays count, one day too many',
+      { original: '2026-03-20T19:00:00+05:00', requested: '2026-04-05T19:00:00+05:00' },
+      'dueAt: must be at most the original due time + 15 calendar days, 2026-04-04T19:00:00+05:00 (000 App.4 §1.5)',
+    ],
     ['over New Year, Astana wall-clock kept', { original: '2026-12-24T09:00:00+05:00', requested: '2027-01-08T09:00:00+05:00' }, null],
-    ['not later than the current due time', { original: '2026-04-17T10:00:00+05:00', requested: '2026-04-17T10:00:00+05:00' }, 'dueAt: must be later than the current due time 2026-04-17T10:00:00+05:00'],
-    ['a second extension', { original: '2026-04-17T10:00:00+05:00', current: '2026-04-20T10:00:00+05:00', extensions: 1, requested: '2026-04-21T10:00:00+05:00' }, 'timer: SLA-E-ETP-RESOLVE may be extended once (000 App.4 §1.5); it was extended already, to 2026-04-20T10:00:00+05:00'],
+    [
+      'not later than the current due time',
+      { original: '2026-04-17T10:00:00+05:00', requested: '2026-04-17T10:00:00+05:00' },
+      'dueAt: must be later than the current due time 2026-04-17T10:00:00+05:00',
+    ],
+    [
+      'a second extension',
+      {
+        original: '2026-04-17T10:00:00+05:00',
+        current: '2026-04-20T10:00:00+05:00',
+        extensions: 1,
+        requested: '2026-04-21T10:00:00+05:00',
+      },
+      'timer: SLA-E-ETP-RESOLVE may be extended once (000 App.4 §1.5); it was extended already, to 2026-04-20T10:00:00+05:00',
+    ],
   ];
   for (const [why, c, expected] of EXT) {
     it(why, () => {
-      const p = checkClockExtension('SLA-E-ETP-RESOLVE', { originalDue: ms(c.original), currentDue: ms(c.current ?? c.original), extensions: c.extensions ?? 0, requested: ms(c.requested) });
+      const p = checkClockExtension('SLA-E-ETP-RESOLVE', {
+        originalDue: ms(c.original),
+        currentDue: ms(c.current ?? c.original),
+        extensions: c.extensions ?? 0,
+        requested: ms(c.requested),
+      });
       assert.equal(p ? `${p.field}: ${p.message}` : null, expected);
     });
   }

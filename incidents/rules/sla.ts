@@ -58,7 +58,8 @@ const DUE: { [K in SlaSpec['kind']]: (spec: Extract<SlaSpec, { kind: K }>, from:
   'next-working-day-at': (s, from) => astanaDayTimeToMs(nextWorkingEpochDay(astanaEpochDay(from)), minutesOfDay(s.time) * MS_PER_MINUTE),
   'working-days-from-opening': (s, from) => addWorkingDaysMs(nextOpeningMs(s.desk, from), s.days),
   'end-of-nth-working-day': (s, from) => astanaDayTimeToMs(stepWorkingEpochDays(astanaEpochDay(from), s.days), END_OF_DAY_MS),
-  'closing-of-open-day': (s, from) => astanaDayTimeToMs(astanaEpochDay(nextOpeningMs(s.desk, from)), minutesOfDay(DESKS[s.desk].closes) * MS_PER_MINUTE),
+  'closing-of-open-day': (s, from) =>
+    astanaDayTimeToMs(astanaEpochDay(nextOpeningMs(s.desk, from)), minutesOfDay(DESKS[s.desk].closes) * MS_PER_MINUTE),
 };
 
 /** The due time (epoch ms) of `timer` started at `from` (epoch ms): for a timer of any policy, registered or not. */
@@ -126,13 +127,32 @@ export interface ClockExtensionProblem {
  * how many times it was extended already and its current due time. Pure: the limits come from the
  * timer's `extension` in its policy (SLA-E-ETP-RESOLVE: once, at most original + 15 calendar days).
  */
-export function checkClockExtension(id: string, c: { originalDue: number; currentDue: number; extensions: number; requested: number }): ClockExtensionProblem | null {
+export function checkClockExtension(
+  id: string,
+  c: { originalDue: number; currentDue: number; extensions: number; requested: number },
+): ClockExtensionProblem | null {
   const rule = SLA_TIMERS.get(id as SlaTimerId)?.extension;
-  if (!rule) return { field: 'timer', message: `${id} cannot be extended; only ${[...SLA_TIMERS.values()].filter((t) => t.extension).map((t) => t.id).join(', ')} can` };
-  if (c.extensions >= rule.times) return { field: 'timer', message: `${id} may be extended ${rule.times === 1 ? 'once' : `${rule.times} times`} (${rule.source}); it was extended already, to ${formatAstana(c.currentDue)}` };
+  if (!rule)
+    return {
+      field: 'timer',
+      message: `${id} cannot be extended; only ${[...SLA_TIMERS.values()]
+        .filter((t) => t.extension)
+        .map((t) => t.id)
+        .join(', ')} can`,
+    };
+  if (c.extensions >= rule.times)
+    return {
+      field: 'timer',
+      message: `${id} may be extended ${rule.times === 1 ? 'once' : `${rule.times} times`} (${rule.source}); it was extended already, to ${formatAstana(c.currentDue)}`,
+    };
   const latest = clockExtensionLimitMs(id, c.originalDue) as number;
-  if (c.requested <= c.currentDue) return { field: 'dueAt', message: `must be later than the current due time ${formatAstana(c.currentDue)}` };
-  if (c.requested > latest) return { field: 'dueAt', message: `must be at most the original due time + ${rule.maxCalendarDays} calendar days, ${formatAstana(latest)} (${rule.source})` };
+  if (c.requested <= c.currentDue)
+    return { field: 'dueAt', message: `must be later than the current due time ${formatAstana(c.currentDue)}` };
+  if (c.requested > latest)
+    return {
+      field: 'dueAt',
+      message: `must be at most the original due time + ${rule.maxCalendarDays} calendar days, ${formatAstana(latest)} (${rule.source})`,
+    };
   return null;
 }
 

@@ -16,7 +16,9 @@ export const baseTimer = (stored: string): string => stored.split(SEPARATOR)[0] 
 
 /** The clocks appeal `appealId` runs on its own: its policy's appeal-only timers, named per appeal. */
 export function appealClocksFor(appealId: string, f: Omit<ClockFacts, 'source'>): (Omit<Clock, 'timer'> & { timer: string })[] {
-  const own = new Set(CLOCK_RULES[f.policy].filter((r) => r.sources?.length === 1 && r.sources[0] === 'appeal').map((r) => r.timer as string));
+  const own = new Set(
+    CLOCK_RULES[f.policy].filter((r) => r.sources?.length === 1 && r.sources[0] === 'appeal').map((r) => r.timer as string),
+  );
   return clocksFor({ ...f, source: 'appeal' })
     .filter((c) => own.has(c.timer))
     .map((c) => ({ ...c, timer: appealTimer(c.timer, appealId) }));

@@ -4,7 +4,22 @@
  * from the rules engine and the event that meets it. Pure: the facts carry every instant.
  */
 import type { AppealChannel } from '../appeals/appeal-channel.ts';
-import { POLICIES, POLICY_IDS, POLICY_REGISTRY, timerDueAtMs, type ClockMet, type ClockRule, type ClockStart, type DutyId, type Level, type Policy, type PolicyId, type PolicyRegistry, type SlaTimer, type SlaTimerId } from '../rules/index.ts';
+import {
+  POLICIES,
+  POLICY_IDS,
+  POLICY_REGISTRY,
+  timerDueAtMs,
+  type ClockMet,
+  type ClockRule,
+  type ClockStart,
+  type DutyId,
+  type Level,
+  type Policy,
+  type PolicyId,
+  type PolicyRegistry,
+  type SlaTimer,
+  type SlaTimerId,
+} from '../rules/index.ts';
 
 export type ClockState = 'running' | 'met' | 'breached';
 export type IncidentSource = 'monitoring' | 'appeal';
@@ -39,7 +54,9 @@ export interface Clock {
 }
 
 /** Per policy: the timers, what starts each and what meets it (each policy's `clocks`). */
-export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = Object.fromEntries(POLICY_IDS.map((id) => [id, POLICIES[id].clocks])) as Record<PolicyId, readonly ClockRule[]>;
+export const CLOCK_RULES: Readonly<Record<PolicyId, readonly ClockRule[]>> = Object.fromEntries(
+  POLICY_IDS.map((id) => [id, POLICIES[id].clocks]),
+) as Record<PolicyId, readonly ClockRule[]>;
 
 function startOf(s: ClockStart, f: ClockFacts): number | null | undefined {
   switch (s) {
@@ -93,7 +110,13 @@ export function clocksFor(f: ClockFacts, policies: PolicyRegistry = POLICY_REGIS
     if (r.channels && !(f.channel && r.channels.includes(f.channel))) continue;
     const start = startOf(r.start, f);
     if (start === null || start === undefined) continue;
-    out.push({ timer: r.timer as SlaTimerId | DutyId, startedAt: start, dueAt: r.untimed ? null : timerDueAtMs(timerOf(policy, r.timer), start), metAt: metOf(r.met, f), informational: r.informational === true });
+    out.push({
+      timer: r.timer as SlaTimerId | DutyId,
+      startedAt: start,
+      dueAt: r.untimed ? null : timerDueAtMs(timerOf(policy, r.timer), start),
+      metAt: metOf(r.met, f),
+      informational: r.informational === true,
+    });
   }
   return out;
 }
@@ -108,4 +131,5 @@ export function clockState(c: { dueAt: number | null; metAt: number | null }, no
 export const WARN_BEFORE_MS = 10 * 60_000;
 
 /** Whether a running clock is inside its warning period (10 minutes before due). */
-export const inWarning = (c: { dueAt: number | null; metAt: number | null }, now: number) => c.dueAt !== null && c.metAt === null && now >= c.dueAt - WARN_BEFORE_MS && now <= c.dueAt;
+export const inWarning = (c: { dueAt: number | null; metAt: number | null }, now: number) =>
+  c.dueAt !== null && c.metAt === null && now >= c.dueAt - WARN_BEFORE_MS && now <= c.dueAt;

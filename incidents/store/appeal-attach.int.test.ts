@@ -32,7 +32,14 @@ incidents:
   PROBES,
   {},
 );
-const appeal = { organisation: 'ТОО Ромашка', binIin: '850101300005', email: 'buyer@romashka.kz', phone: '+7 701 123 45 67', description: 'поиск не работает', detectedAt: '2026-03-26T09:10:00+05:00' };
+const appeal = {
+  organisation: 'ТОО Ромашка',
+  binIin: '850101300005',
+  email: 'buyer@romashka.kz',
+  phone: '+7 701 123 45 67',
+  description: 'поиск не работает',
+  detectedAt: '2026-03-26T09:10:00+05:00',
+};
 
 describe('appeals: scope and floods', () => {
   let db: Db;
@@ -52,7 +59,12 @@ describe('appeals: scope and floods', () => {
     ['__proto__ as the system', { system: '__proto__' }, 'system', /unknown system "__proto__"; one of: portal$/],
     ['constructor as the system', { system: 'constructor' }, 'system', /unknown system "constructor"; one of: portal$/],
     ['toString as the system', { system: 'toString' }, 'system', /unknown system/],
-    ['an unknown module', { system: 'portal', module: 'nonexistent' }, 'module', /unknown module "nonexistent" of system "portal"; one of: search, homepage$/],
+    [
+      'an unknown module',
+      { system: 'portal', module: 'nonexistent' },
+      'module',
+      /unknown module "nonexistent" of system "portal"; one of: search, homepage$/,
+    ],
     ['constructor as the module', { system: 'portal', module: 'constructor' }, 'module', /one of: search, homepage$/],
     ['__proto__ as the module', { system: 'portal', module: '__proto__' }, 'module', /one of: search, homepage$/],
     ['a module without its system', { module: 'search' }, 'system', /needs its system/],
@@ -72,19 +84,32 @@ describe('appeals: scope and floods', () => {
   }
 
   it('300 appeals about one module open one incident; each appeal is listed, counted and keeps its own clocks', async () => {
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => svc.registerAppeal({ ...appeal, system: 'portal', module: 'search', email: `u${i}@x.kz` }, `10.0.${i >> 8}.${i & 255}`)));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        svc.registerAppeal({ ...appeal, system: 'portal', module: 'search', email: `u${i}@x.kz` }, `10.0.${i >> 8}.${i & 255}`),
+      ),
+    );
     const ids = new Set(results.map((r) => r.incidentId));
     assert.equal(ids.size, 1);
     const [id] = [...ids] as [string];
     assert.equal(results.filter((r) => !r.attached).length, 1);
     assert.equal(await count('SELECT count(*) AS n FROM incidents'), 1);
     assert.equal(await count('SELECT count(*) AS n FROM appeals WHERE incident_id = $1', [id]), 300);
-    assert.equal(await count("SELECT count(*) AS n FROM incident_timeline WHERE incident_id = $1 AND action = 'appeal.attached'", [id]), 299);
+    assert.equal(
+      await count("SELECT count(*) AS n FROM incident_timeline WHERE incident_id = $1 AND action = 'appeal.attached'", [id]),
+      299,
+    );
     // One incident.registered event: the channels hear of the failure once.
     assert.equal(await count("SELECT count(*) AS n FROM outbox WHERE type = 'incident.registered'"), 1);
     // Every attached appeal has SLA-P-REGISTER and SLA-P-ID of its own; the first appeal's are the incident's.
-    assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-ID@appeal-%'", [id]), 299);
-    assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-REGISTER@appeal-%'", [id]), 299);
+    assert.equal(
+      await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-ID@appeal-%'", [id]),
+      299,
+    );
+    assert.equal(
+      await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-REGISTER@appeal-%'", [id]),
+      299,
+    );
     assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer = 'SLA-P-ID'", [id]), 1);
     // Another module is another failure.
     const other = await svc.registerAppeal({ ...appeal, system: 'portal', module: 'homepage' }, '10.1.0.1');
@@ -93,13 +118,27 @@ describe('appeals: scope and floods', () => {
   });
 
   it('the attached appeals’ clocks warn and breach on their own, told once per timer (not once per appeal); metrics by the rule’s timer', async () => {
-    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [{ id: string }];
+    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [
+      { id: string },
+    ];
     const registry = new client.Registry();
     const metrics = new SlaMetrics(registry, ['SLA-P-ID']);
     await tickSla(db, new Date(clock + 3 * 3_600_000), metrics);
-    assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-ID@appeal-%' AND breached_at IS NOT NULL", [id]), 299);
-    const told = await db.query<{ type: string; timer: string }>("SELECT type, payload->>'timer' AS timer FROM outbox WHERE incident_id = $1 AND type IN ('sla.warning', 'sla.breached') ORDER BY id", [id]);
-    assert.deepEqual(told.filter((e) => e.timer === 'SLA-P-ID (appeals)').map((e) => e.type), ['sla.warning', 'sla.breached']);
+    assert.equal(
+      await count(
+        "SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-ID@appeal-%' AND breached_at IS NOT NULL",
+        [id],
+      ),
+      299,
+    );
+    const told = await db.query<{ type: string; timer: string }>(
+      "SELECT type, payload->>'timer' AS timer FROM outbox WHERE incident_id = $1 AND type IN ('sla.warning', 'sla.breached') ORDER BY id",
+      [id],
+    );
+    assert.deepEqual(
+      told.filter((e) => e.timer === 'SLA-P-ID (appeals)').map((e) => e.type),
+      ['sla.warning', 'sla.breached'],
+    );
     const text = await registry.metrics();
     assert.doesNotMatch(text, /@appeal-/);
     // 300 of the flood's incident (its own and 299 attached appeals'), 1 of the homepage's.
@@ -107,12 +146,17 @@ describe('appeals: scope and floods', () => {
   });
 
   it('a refutation starts every attached appeal its own SLA-P-REFUTE; an appeal after the window opens a new incident', async () => {
-    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [{ id: string }];
+    const [{ id }] = (await db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'search' ORDER BY id LIMIT 1")) as [
+      { id: string },
+    ];
     const op = { id: 'op', ip: null };
     clock += 60_000;
     await svc.transition(id, { to: 'analysing' }, op);
     await svc.transition(id, { to: 'refuted', evidence: 'портал работает' }, op);
-    assert.equal(await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-REFUTE@appeal-%'", [id]), 299);
+    assert.equal(
+      await count("SELECT count(*) AS n FROM incident_clocks WHERE incident_id = $1 AND timer LIKE 'SLA-P-REFUTE@appeal-%'", [id]),
+      299,
+    );
     // Refuted: not open any more, so the next appeal is a new incident.
     const next = await svc.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.2.0.1');
     assert.notEqual(next.incidentId, id);
@@ -120,11 +164,15 @@ describe('appeals: scope and floods', () => {
   });
 
   it('incidents.appeals.attach: false — every appeal opens its own incident', async () => {
-    const separate = parseConfig(`
+    const separate = parseConfig(
+      `
 systems:
   portal: { name: Portal, kind: portal, policy: portal-692, modules: [search], targets: [{ id: search, module: search, checks: [{ id: http, type: http, url: "http://127.0.0.1:1/" }] }] }
 incidents: { appeals: { attach: false } }
-`, PROBES, {});
+`,
+      PROBES,
+      {},
+    );
     const own = new IncidentService({ db, topology: () => topologyFromConfig(separate), now: () => new Date(clock) });
     const a = await own.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.3.0.1');
     const b = await own.registerAppeal({ ...appeal, system: 'portal', module: 'search' }, '10.3.0.2');

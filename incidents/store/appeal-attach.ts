@@ -19,7 +19,12 @@ const ms = (d: Date | string | null | undefined) => (d === null || d === undefin
  * Writes (or updates) the clocks of the given attached appeals of `inc`, in batches of one statement
  * each; `clocksOf` picks which (channelClocksFor for the appeal that opened the incident).
  */
-export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals: readonly AppealClockRow[], clocksOf: typeof appealClocksFor = appealClocksFor): Promise<void> {
+export async function syncAppealClocks(
+  tx: Queryable,
+  inc: IncidentRow,
+  appeals: readonly AppealClockRow[],
+  clocksOf: typeof appealClocksFor = appealClocksFor,
+): Promise<void> {
   const clocks = appeals.flatMap((a) =>
     clocksOf(a.id, {
       channel: (a.channel ?? 'web') as AppealChannel,
@@ -35,4 +40,3 @@ export async function syncAppealClocks(tx: Queryable, inc: IncidentRow, appeals:
   );
   await upsertClocks(tx, inc.id, clocks);
 }
-

@@ -27,7 +27,19 @@ export async function insertAppeal(tx: Queryable, a: NewAppeal): Promise<string>
   const rows = await tx.query<{ id: string }>(
     `INSERT INTO appeals (incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, upload_token_hash, channel)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::text AS id`,
-    [a.incidentId, a.organisation, a.binIin, a.email, a.phone, a.description, new Date(a.detectedAt).toISOString(), new Date(a.receivedAt).toISOString(), a.ip, a.uploadTokenHash, a.channel],
+    [
+      a.incidentId,
+      a.organisation,
+      a.binIin,
+      a.email,
+      a.phone,
+      a.description,
+      new Date(a.detectedAt).toISOString(),
+      new Date(a.receivedAt).toISOString(),
+      a.ip,
+      a.uploadTokenHash,
+      a.channel,
+    ],
   );
   return rows[0]?.id as string;
 }
@@ -41,7 +53,13 @@ export async function lockAppealScope(tx: Queryable, system: string, module: str
 }
 
 /** The incident an appeal about `system`/`module` attaches to at `now`, locked for update; or none. */
-export async function attachableIncident(tx: Queryable, system: string, module: string | null, now: number, windowMs: number): Promise<IncidentRow | undefined> {
+export async function attachableIncident(
+  tx: Queryable,
+  system: string,
+  module: string | null,
+  now: number,
+  windowMs: number,
+): Promise<IncidentRow | undefined> {
   const rows = await tx.query<IncidentRow>(
     `SELECT * FROM incidents WHERE system = $1 AND module IS NOT DISTINCT FROM $2
        AND (state = ANY($3::text[]) OR (state IN ('resolved', 'closed') AND coalesce(resolved_at, closed_at) >= $4))
@@ -72,8 +90,16 @@ export async function attachedAppeals(tx: Queryable, inc: IncidentRow): Promise<
 }
 
 /** Appeal `appealId`'s incident and the incident it is linked to, locked for update; undefined when there is no such appeal. */
-export async function lockAppeal(tx: Queryable, appealId: string): Promise<{ incident_id: string; linked_incident_id: string | null } | undefined> {
-  return (await tx.query<{ incident_id: string; linked_incident_id: string | null }>('SELECT incident_id, linked_incident_id FROM appeals WHERE id = $1 FOR UPDATE', [appealId]))[0];
+export async function lockAppeal(
+  tx: Queryable,
+  appealId: string,
+): Promise<{ incident_id: string; linked_incident_id: string | null } | undefined> {
+  return (
+    await tx.query<{ incident_id: string; linked_incident_id: string | null }>(
+      'SELECT incident_id, linked_incident_id FROM appeals WHERE id = $1 FOR UPDATE',
+      [appealId],
+    )
+  )[0];
 }
 
 export async function setAppealLink(tx: Queryable, appealId: string, incidentId: string): Promise<void> {
@@ -82,6 +108,9 @@ export async function setAppealLink(tx: Queryable, appealId: string, incidentId:
 
 /** The descriptions of the appeals of incident `incidentId`: its own, attached ones and those linked to it. */
 export async function appealDescriptions(tx: Queryable, incidentId: string): Promise<string[]> {
-  const rows = await tx.query<{ description: string }>('SELECT description FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1', [incidentId]);
+  const rows = await tx.query<{ description: string }>(
+    'SELECT description FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1',
+    [incidentId],
+  );
   return rows.map((r) => r.description);
 }

@@ -29,15 +29,24 @@ export interface StoredClockExtension {
 }
 
 const extendInput = z.strictObject({
-  dueAt: z.string({ error: (i) => (i.input === undefined ? 'required: the new due time, ISO 8601 with offset' : 'must be an ISO 8601 date-time with offset') }).transform((t, ctx) => {
-    const v = tryParseDateTimeMs(t);
-    if (v === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 date-time with offset' });
-      return z.NEVER;
-    }
-    return v;
-  }),
-  reason: z.string({ error: 'required: why the decision cannot be given in time (the user and the operator are told)' }).trim().min(1, 'must not be empty').max(2000),
+  dueAt: z
+    .string({
+      error: (i) =>
+        i.input === undefined ? 'required: the new due time, ISO 8601 with offset' : 'must be an ISO 8601 date-time with offset',
+    })
+    .transform((t, ctx) => {
+      const v = tryParseDateTimeMs(t);
+      if (v === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 date-time with offset' });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  reason: z
+    .string({ error: 'required: why the decision cannot be given in time (the user and the operator are told)' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000),
 });
 
 /**
@@ -45,7 +54,14 @@ const extendInput = z.strictObject({
  * cannot be extended (another timer, already met, already extended), `dueAt` when the new due time is not
  * later than the current one or past the bound.
  */
-export async function extendClock(tx: Queryable, id: string, timer: string, input: unknown, actor: { id: string; ip?: string | null | undefined }, now: number): Promise<StoredClockExtension> {
+export async function extendClock(
+  tx: Queryable,
+  id: string,
+  timer: string,
+  input: unknown,
+  actor: { id: string; ip?: string | null | undefined },
+  now: number,
+): Promise<StoredClockExtension> {
   const parsed = extendInput.safeParse(input ?? {});
   if (!parsed.success) throw new InputError(issuesFromZod(parsed.error.issues));
   const v = parsed.data;
@@ -59,7 +75,8 @@ export async function extendClock(tx: Queryable, id: string, timer: string, inpu
     const problem = checkClockExtension(rule, { originalDue: 0, currentDue: 0, extensions: 0, requested: 0 });
     throw new InputError(problem?.message ?? `${timer} cannot be extended`, 'timer');
   }
-  if (clock.met_at !== null) throw new InputError(`${timer} was met at ${formatAstana(new Date(clock.met_at))}; a met clock is not extended`, 'timer');
+  if (clock.met_at !== null)
+    throw new InputError(`${timer} was met at ${formatAstana(new Date(clock.met_at))}; a met clock is not extended`, 'timer');
   const currentDue = new Date(clock.due_at).getTime();
   const originalDue = clock.extension ? (tryParseDateTimeMs(clock.extension.originalDueAt) as number) : currentDue;
   const problem = checkClockExtension(rule, { originalDue, currentDue, extensions: clock.extension ? 1 : 0, requested: v.dueAt });
@@ -75,7 +92,20 @@ export async function extendClock(tx: Queryable, id: string, timer: string, inpu
   // The warning and breach of the old due time no longer stand: the ticker tells of the new one.
   await setClockExtension(tx, id, timer, v.dueAt, ext);
   await bumpIncidentVersion(tx, id);
-  await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'clock.extended', before: { timer, dueAt: formatAstana(currentDue) }, after: { timer, ...ext, rule, source: SLA_TIMERS.get(rule as SlaTimerId)?.extension?.source } });
-  await emit(tx, { type: 'incident.updated', key: `${id}:clock-extended:${timer}`, incidentId: id, payload: { id, change: 'clock.extended', timer, ...ext } });
+  await record(tx, {
+    incidentId: id,
+    at: now,
+    actor: actor.id,
+    ip: actor.ip,
+    action: 'clock.extended',
+    before: { timer, dueAt: formatAstana(currentDue) },
+    after: { timer, ...ext, rule, source: SLA_TIMERS.get(rule as SlaTimerId)?.extension?.source },
+  });
+  await emit(tx, {
+    type: 'incident.updated',
+    key: `${id}:clock-extended:${timer}`,
+    incidentId: id,
+    payload: { id, change: 'clock.extended', timer, ...ext },
+  });
   return ext;
 }

@@ -37,7 +37,13 @@ incidents:
   {},
 );
 const T = (s: string) => parseDateTimeMs(`${s}+05:00`);
-const appeal = { organisation: 'ТОО Энергосбыт', binIin: '850101300005', email: 'buyer@energo.kz', phone: '+7 701 123 45 67', description: 'торги не открываются' };
+const appeal = {
+  organisation: 'ТОО Энергосбыт',
+  binIin: '850101300005',
+  email: 'buyer@energo.kz',
+  phone: '+7 701 123 45 67',
+  description: 'торги не открываются',
+};
 
 function suite(engine: 'pglite' | 'postgres') {
   describe(`energy desk clocks from appeals on ${engine}`, () => {
@@ -58,44 +64,87 @@ function suite(engine: 'pglite' | 'postgres') {
 
     it('an e-mail received Sat 2026-05-09 10:00 is due Tue 2026-05-12 18:30 (Mon 11 is the day off for May 9); an attached voice message runs its own; the operator marks them met', async () => {
       clock = T('2026-05-09T10:00:00');
-      const mail = await svc.registerAppeal({ ...appeal, detectedAt: '2026-05-09T09:40:00+05:00', system: 'energy', module: 'platform', channel: 'email' }, '192.0.2.1');
+      const mail = await svc.registerAppeal(
+        { ...appeal, detectedAt: '2026-05-09T09:40:00+05:00', system: 'energy', module: 'platform', channel: 'email' },
+        '192.0.2.1',
+      );
       assert.equal(mail.attached, false);
       assert.deepEqual(await desk(mail.incidentId), [
-        { timer: `SLA-N-DESK-MAIL@appeal-${mail.appealId}`, startedAt: '2026-05-09T10:00:00+05:00', dueAt: '2026-05-12T18:30:00+05:00', metAt: null, state: 'running', informational: false, extension: null, extendableUntil: null },
+        {
+          timer: `SLA-N-DESK-MAIL@appeal-${mail.appealId}`,
+          startedAt: '2026-05-09T10:00:00+05:00',
+          dueAt: '2026-05-12T18:30:00+05:00',
+          metAt: null,
+          state: 'running',
+          informational: false,
+          extension: null,
+          extendableUntil: null,
+        },
       ]);
       const [stored] = await db.query<{ channel: string }>('SELECT channel FROM appeals WHERE id = $1', [mail.appealId]);
       assert.equal(stored?.channel, 'email');
 
       // Fri 2026-05-08 is a working day; a voice message on Sat 19:00 waits for the next opening: Tue 12.
       clock = T('2026-05-09T19:00:00');
-      const voice = await svc.registerAppeal({ ...appeal, email: 'other@energo.kz', detectedAt: '2026-05-09T18:50:00+05:00', system: 'energy', module: 'platform', channel: 'voice' }, '192.0.2.2');
+      const voice = await svc.registerAppeal(
+        {
+          ...appeal,
+          email: 'other@energo.kz',
+          detectedAt: '2026-05-09T18:50:00+05:00',
+          system: 'energy',
+          module: 'platform',
+          channel: 'voice',
+        },
+        '192.0.2.2',
+      );
       assert.equal(voice.attached, true);
       assert.equal(voice.incidentId, mail.incidentId);
-      assert.deepEqual((await desk(mail.incidentId)).map((c) => [c.timer, c.startedAt, c.dueAt, c.state]), [
-        [`SLA-N-DESK-MAIL@appeal-${mail.appealId}`, '2026-05-09T10:00:00+05:00', '2026-05-12T18:30:00+05:00', 'running'],
-        [`SLA-N-DESK-VOICE@appeal-${voice.appealId}`, '2026-05-09T19:00:00+05:00', '2026-05-12T18:30:00+05:00', 'running'],
-      ]);
+      assert.deepEqual(
+        (await desk(mail.incidentId)).map((c) => [c.timer, c.startedAt, c.dueAt, c.state]),
+        [
+          [`SLA-N-DESK-MAIL@appeal-${mail.appealId}`, '2026-05-09T10:00:00+05:00', '2026-05-12T18:30:00+05:00', 'running'],
+          [`SLA-N-DESK-VOICE@appeal-${voice.appealId}`, '2026-05-09T19:00:00+05:00', '2026-05-12T18:30:00+05:00', 'running'],
+        ],
+      );
 
       clock = T('2026-05-12T11:00:00');
       await svc.markClockMet(mail.incidentId, `SLA-N-DESK-MAIL@appeal-${mail.appealId}`, {}, { id: 'user:oleg', ip: '198.51.100.1' });
       clock = T('2026-05-12T18:31:00');
       const after = await desk(mail.incidentId);
-      assert.deepEqual(after.map((c) => [c.timer, c.metAt, c.state]), [
-        [`SLA-N-DESK-MAIL@appeal-${mail.appealId}`, '2026-05-12T11:00:00+05:00', 'met'],
-        [`SLA-N-DESK-VOICE@appeal-${voice.appealId}`, null, 'breached'],
-      ]);
-      const met = await db.query<{ actor: string; after: unknown }>("SELECT actor, after FROM incident_timeline WHERE incident_id = $1 AND action = 'clock.met'", [mail.incidentId]);
-      assert.deepEqual(met.map((m) => [m.actor, (m.after as { timer: string }).timer]), [['user:oleg', `SLA-N-DESK-MAIL@appeal-${mail.appealId}`]]);
+      assert.deepEqual(
+        after.map((c) => [c.timer, c.metAt, c.state]),
+        [
+          [`SLA-N-DESK-MAIL@appeal-${mail.appealId}`, '2026-05-12T11:00:00+05:00', 'met'],
+          [`SLA-N-DESK-VOICE@appeal-${voice.appealId}`, null, 'breached'],
+        ],
+      );
+      const met = await db.query<{ actor: string; after: unknown }>(
+        "SELECT actor, after FROM incident_timeline WHERE incident_id = $1 AND action = 'clock.met'",
+        [mail.incidentId],
+      );
+      assert.deepEqual(
+        met.map((m) => [m.actor, (m.after as { timer: string }).timer]),
+        [['user:oleg', `SLA-N-DESK-MAIL@appeal-${mail.appealId}`]],
+      );
 
       // The clocks survive the incident's transitions (their facts are the appeal's, not the incident's).
       await svc.transition(mail.incidentId, { to: 'analysing' }, { id: 'user:oleg', ip: null });
-      assert.deepEqual((await desk(mail.incidentId)).map((c) => [c.timer, c.dueAt, c.metAt]), after.map((c) => [c.timer, c.dueAt, c.metAt]));
+      assert.deepEqual(
+        (await desk(mail.incidentId)).map((c) => [c.timer, c.dueAt, c.metAt]),
+        after.map((c) => [c.timer, c.dueAt, c.metAt]),
+      );
     });
 
     it('an e-mail in working hours (Tue 2026-04-14 10:00) is due 18:30 the same day', async () => {
       clock = T('2026-04-14T10:00:00');
-      const r = await svc.registerAppeal({ ...appeal, detectedAt: '2026-04-14T09:30:00+05:00', system: 'energy', module: 'market', channel: 'email' }, '192.0.2.3');
-      assert.deepEqual((await desk(r.incidentId)).map((c) => c.dueAt), ['2026-04-14T18:30:00+05:00']);
+      const r = await svc.registerAppeal(
+        { ...appeal, detectedAt: '2026-04-14T09:30:00+05:00', system: 'energy', module: 'market', channel: 'email' },
+        '192.0.2.3',
+      );
+      assert.deepEqual(
+        (await desk(r.incidentId)).map((c) => c.dueAt),
+        ['2026-04-14T18:30:00+05:00'],
+      );
     });
 
     for (const [what, extra] of [
@@ -106,7 +155,10 @@ function suite(engine: 'pglite' | 'postgres') {
       it(`${what} starts no desk clock`, async () => {
         clock = T('2026-06-02T10:00:00');
         const r = await svc.registerAppeal({ ...appeal, detectedAt: '2026-06-02T09:30:00+05:00', ...extra }, '192.0.2.4');
-        assert.deepEqual((await desk(r.incidentId)).filter((c) => c.timer.endsWith(`@appeal-${r.appealId}`)), []);
+        assert.deepEqual(
+          (await desk(r.incidentId)).filter((c) => c.timer.endsWith(`@appeal-${r.appealId}`)),
+          [],
+        );
         const [stored] = await db.query<{ channel: string }>('SELECT channel FROM appeals WHERE id = $1', [r.appealId]);
         assert.equal(stored?.channel, 'channel' in extra ? extra.channel : 'web');
       });
@@ -115,13 +167,16 @@ function suite(engine: 'pglite' | 'postgres') {
     for (const bad of ['fax', '', 'EMAIL', 7, null]) {
       it(`refuses channel ${JSON.stringify(bad)} with 400 naming the field`, async () => {
         const before = (await db.query<{ n: string | number }>('SELECT count(*) AS n FROM appeals'))[0]?.n;
-        await assert.rejects(svc.registerAppeal({ ...appeal, detectedAt: '2026-06-02T09:30:00+05:00', system: 'energy', channel: bad }, '192.0.2.5'), (e: unknown) => {
-          assert.ok(e instanceof InputError);
-          assert.equal(e.status, 400);
-          assert.equal(e.field, 'channel');
-          assert.equal(e.message, 'channel: must be one of web, email, voice, phone');
-          return true;
-        });
+        await assert.rejects(
+          svc.registerAppeal({ ...appeal, detectedAt: '2026-06-02T09:30:00+05:00', system: 'energy', channel: bad }, '192.0.2.5'),
+          (e: unknown) => {
+            assert.ok(e instanceof InputError);
+            assert.equal(e.status, 400);
+            assert.equal(e.field, 'channel');
+            assert.equal(e.message, 'channel: must be one of web, email, voice, phone');
+            return true;
+          },
+        );
         assert.equal((await db.query<{ n: string | number }>('SELECT count(*) AS n FROM appeals'))[0]?.n, before);
       });
     }

@@ -11,8 +11,12 @@ export async function loadDetectorChecks(db: Queryable): Promise<{ check_key: st
   return db.query<{ check_key: string; state: CheckState }>('SELECT check_key, state FROM detector_checks');
 }
 
-export async function loadDetectorModules(db: Queryable): Promise<{ module_key: string; state: ModuleState; incident_id: string | null }[]> {
-  return db.query<{ module_key: string; state: ModuleState; incident_id: string | null }>('SELECT module_key, state, incident_id FROM detector_modules');
+export async function loadDetectorModules(
+  db: Queryable,
+): Promise<{ module_key: string; state: ModuleState; incident_id: string | null }[]> {
+  return db.query<{ module_key: string; state: ModuleState; incident_id: string | null }>(
+    'SELECT module_key, state, incident_id FROM detector_modules',
+  );
 }
 
 /** Upserts the given checks' states (`states[i]` is JSON of `keys[i]`'s); an empty list writes nothing. */
@@ -25,7 +29,12 @@ export async function saveDetectorChecks(tx: Queryable, keys: readonly string[],
 }
 
 /** Upserts the given modules' states (JSON) and the incident each records, by position. */
-export async function saveDetectorModules(tx: Queryable, keys: readonly string[], states: readonly string[], incidentIds: readonly (string | null)[]): Promise<void> {
+export async function saveDetectorModules(
+  tx: Queryable,
+  keys: readonly string[],
+  states: readonly string[],
+  incidentIds: readonly (string | null)[],
+): Promise<void> {
   await tx.query(
     `INSERT INTO detector_modules (module_key, state, incident_id) SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
        ON CONFLICT (module_key) DO UPDATE SET state = EXCLUDED.state, incident_id = EXCLUDED.incident_id`,
@@ -47,11 +56,23 @@ export async function clearRecoveredAt(tx: Queryable, id: string): Promise<void>
 }
 
 export async function setProposal(tx: Queryable, id: string, proposal: { level: string }): Promise<void> {
-  await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [id, proposal.level, JSON.stringify(proposal)]);
+  await tx.query('UPDATE incidents SET proposed_level = $2, proposal = $3::jsonb, version = version + 1 WHERE id = $1', [
+    id,
+    proposal.level,
+    JSON.stringify(proposal),
+  ]);
 }
 
 /** Writes the evidence and probable cause; returns the incident's state (undefined when there is no such incident). */
-export async function setEvidence(tx: Queryable, id: string, evidence: Record<string, unknown>, probableCause: string | null): Promise<IncidentState | undefined> {
-  const rows = await tx.query<{ state: IncidentState }>('UPDATE incidents SET evidence = $2::jsonb, probable_cause = $3 WHERE id = $1 RETURNING state', [id, JSON.stringify(evidence), probableCause]);
+export async function setEvidence(
+  tx: Queryable,
+  id: string,
+  evidence: Record<string, unknown>,
+  probableCause: string | null,
+): Promise<IncidentState | undefined> {
+  const rows = await tx.query<{ state: IncidentState }>(
+    'UPDATE incidents SET evidence = $2::jsonb, probable_cause = $3 WHERE id = $1 RETURNING state',
+    [id, JSON.stringify(evidence), probableCause],
+  );
   return rows[0]?.state;
 }

@@ -30,7 +30,17 @@ systems:
 );
 const topology = () => topologyFromConfig(cfg);
 const T = (s: string) => parseDateTimeMs(`${s}:00+05:00`);
-const down = (at: number): DetectableResult => ({ key: 'energy/platform/http', system: 'energy', target: 'platform', check: 'http', region: 'astana', ok: false, errorKind: 'http-status', message: 'HTTP 503', at: new Date(at) });
+const down = (at: number): DetectableResult => ({
+  key: 'energy/platform/http',
+  system: 'energy',
+  target: 'platform',
+  check: 'http',
+  region: 'astana',
+  ok: false,
+  errorKind: 'http-status',
+  message: 'HTTP 503',
+  at: new Date(at),
+});
 
 function suite(engine: 'pglite' | 'postgres') {
   describe(`energy level proposal through time on ${engine}`, () => {
@@ -53,19 +63,35 @@ function suite(engine: 'pglite' | 'postgres') {
         clock = T(`2026-04-14T${t}`);
         await det.handle([down(clock)]);
       }
-      const [inc] = await db.query<{ id: string; proposed_level: string }>("SELECT id, proposed_level FROM incidents WHERE system = 'energy'");
+      const [inc] = await db.query<{ id: string; proposed_level: string }>(
+        "SELECT id, proposed_level FROM incidents WHERE system = 'energy'",
+      );
       assert.equal(inc?.proposed_level, 'low');
       clock = T('2026-04-14T08:59');
       await det.handle([down(clock)]);
-      assert.equal((await db.query<{ proposed_level: string }>('SELECT proposed_level FROM incidents WHERE id = $1', [inc?.id]))[0]?.proposed_level, 'low');
+      assert.equal(
+        (await db.query<{ proposed_level: string }>('SELECT proposed_level FROM incidents WHERE id = $1', [inc?.id]))[0]?.proposed_level,
+        'low',
+      );
       clock = T('2026-04-14T09:00');
       await det.handle([down(clock)]);
       clock = T('2026-04-14T09:01');
       await det.handle([down(clock)]);
-      const row = (await db.query<{ proposed_level: string; proposal: { rule: string; since: number } }>('SELECT proposed_level, proposal FROM incidents WHERE id = $1', [inc?.id]))[0];
+      const row = (
+        await db.query<{ proposed_level: string; proposal: { rule: string; since: number } }>(
+          'SELECT proposed_level, proposal FROM incidents WHERE id = $1',
+          [inc?.id],
+        )
+      )[0];
       assert.deepEqual([row?.proposed_level, row?.proposal.rule, row?.proposal.since], ['high', 'CL-E-HIGH', T('2026-04-14T09:00')]);
-      const changes = await db.query<{ before: { proposedLevel: string }; after: { proposedLevel: string; since: string; at: string } }>("SELECT before, after FROM incident_timeline WHERE incident_id = $1 AND action = 'proposal.changed' ORDER BY id", [inc?.id]);
-      assert.deepEqual(changes.map((c) => [c.before.proposedLevel, c.after.proposedLevel, c.after.since, c.after.at]), [['low', 'high', '2026-04-14T09:00:00+05:00', '2026-04-14T09:00:00+05:00']]);
+      const changes = await db.query<{ before: { proposedLevel: string }; after: { proposedLevel: string; since: string; at: string } }>(
+        "SELECT before, after FROM incident_timeline WHERE incident_id = $1 AND action = 'proposal.changed' ORDER BY id",
+        [inc?.id],
+      );
+      assert.deepEqual(
+        changes.map((c) => [c.before.proposedLevel, c.after.proposedLevel, c.after.since, c.after.at]),
+        [['low', 'high', '2026-04-14T09:00:00+05:00', '2026-04-14T09:00:00+05:00']],
+      );
       const audited = await db.query("SELECT 1 FROM audit_log WHERE subject = $1 AND action = 'incident.proposal.changed'", [inc?.id]);
       assert.equal(audited.length, 1);
     });

@@ -29,7 +29,17 @@ import { emit } from '../events/outbox.ts';
 import { isActive, type IncidentState } from '../lifecycle/lifecycle.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import type { Topology } from './topology.ts';
-import { clearRecoveredAt, loadDetectorChecks, loadDetectorModules, saveDetectorChecks, saveDetectorModules, setDetectorEpisode, setEvidence, setProposal, setRecoveredAt } from './detector.repo.ts';
+import {
+  clearRecoveredAt,
+  loadDetectorChecks,
+  loadDetectorModules,
+  saveDetectorChecks,
+  saveDetectorModules,
+  setDetectorEpisode,
+  setEvidence,
+  setProposal,
+  setRecoveredAt,
+} from './detector.repo.ts';
 
 /** A stored check result as ingestion hands it over. */
 export interface DetectableResult {
@@ -53,7 +63,10 @@ function screenshotsOf(obs: Record<string, unknown> | undefined): string[] {
   const a = obs?.artifacts;
   if (!Array.isArray(a)) return [];
   return a
-    .filter((x): x is { name: string; path?: string } => typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string')
+    .filter(
+      (x): x is { name: string; path?: string } =>
+        typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string',
+    )
     .filter((x) => x.name.endsWith('.png'))
     .map((x) => x.path ?? x.name);
 }
@@ -79,9 +92,7 @@ export class IncidentDetector {
   /** Wall-clock registration latency (ms) per incident opened, for the benchmark: the last {@link REGISTERED_KEPT} only. */
   readonly registered: { id: string; firstFailureAt: number; registeredAt: number }[] = [];
 
-  constructor(
-    private readonly deps: { db: Db; topology: () => Topology; config?: Partial<DetectorConfig>; now?: () => Date },
-  ) {}
+  constructor(private readonly deps: { db: Db; topology: () => Topology; config?: Partial<DetectorConfig>; now?: () => Date }) {}
 
   /** The detector's clock (`deps.now`, the wall clock by default), ms. */
   private nowMs(): number {
@@ -114,7 +125,17 @@ export class IncidentDetector {
 
   private toInput(r: DetectableResult): DetectorInput {
     const module = this.deps.topology().moduleOf(r.key) ?? r.target;
-    return { key: r.key, system: r.system, module, region: r.region, ok: r.ok, errorKind: isClockOffsetFailure(r) ? 'clock' : r.errorKind, message: r.message, at: r.at.getTime(), screenshots: r.ok ? [] : screenshotsOf(r.observations) };
+    return {
+      key: r.key,
+      system: r.system,
+      module,
+      region: r.region,
+      ok: r.ok,
+      errorKind: isClockOffsetFailure(r) ? 'clock' : r.errorKind,
+      message: r.message,
+      at: r.at.getTime(),
+      screenshots: r.ok ? [] : screenshotsOf(r.observations),
+    };
   }
 
   private async process(batch: readonly DetectableResult[]): Promise<void> {
@@ -178,7 +199,11 @@ export class IncidentDetector {
       regions: ev.regions,
       errorKinds: ev.errorKinds,
       screenshots: ev.screenshots,
-      details: ev.details.map((d) => ({ ...d, firstFailureAt: formatAstana(d.firstFailureAt), lastFailureAt: formatAstana(d.lastFailureAt) })),
+      details: ev.details.map((d) => ({
+        ...d,
+        firstFailureAt: formatAstana(d.firstFailureAt),
+        lastFailureAt: formatAstana(d.lastFailureAt),
+      })),
     };
   }
 
@@ -202,9 +227,34 @@ export class IncidentDetector {
       evidence: this.evidenceJson(m),
     });
     await setDetectorEpisode(tx, id.id, mk, m.episode);
-    await record(tx, { incidentId: id.id, at: now, actor: ACTOR, action: 'registered', after: { trigger, startedAt: formatAstana(startedAt), detectedAt: formatAstana(at), proposedLevel: proposal.level, probableCause: ev.probableCause } });
+    await record(tx, {
+      incidentId: id.id,
+      at: now,
+      actor: ACTOR,
+      action: 'registered',
+      after: {
+        trigger,
+        startedAt: formatAstana(startedAt),
+        detectedAt: formatAstana(at),
+        proposedLevel: proposal.level,
+        probableCause: ev.probableCause,
+      },
+    });
     await syncClocks(tx, (await getIncidentRow(tx, id.id)) as IncidentRow);
-    await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'monitoring', system: m.system, module: m.module, startedAt: formatAstana(startedAt), proposedLevel: proposal.level, probableCause: ev.probableCause } });
+    await emit(tx, {
+      type: 'incident.registered',
+      key: `${id.id}:registered`,
+      incidentId: id.id,
+      payload: {
+        id: id.id,
+        source: 'monitoring',
+        system: m.system,
+        module: m.module,
+        startedAt: formatAstana(startedAt),
+        proposedLevel: proposal.level,
+        probableCause: ev.probableCause,
+      },
+    });
     this.incidentOf.set(mk, id.id);
     this.registered.push({ id: id.id, firstFailureAt: startedAt, registeredAt: Date.now() });
     if (this.registered.length > REGISTERED_KEPT) this.registered.splice(0, this.registered.length - REGISTERED_KEPT);
@@ -218,25 +268,66 @@ export class IncidentDetector {
     const current = incId ? await getIncidentRow(tx, incId, true) : undefined;
     const live = current && isActive(current.state as IncidentState);
     if (e.type === 'opened' || (e.type !== 'recovered' && !live)) {
-      await this.open(tx, e.moduleKey, m, e.at, e.type === 'joined' ? e.check : e.type === 'opened' || e.type === 'reopened' ? e.trigger : '');
+      await this.open(
+        tx,
+        e.moduleKey,
+        m,
+        e.at,
+        e.type === 'joined' ? e.check : e.type === 'opened' || e.type === 'reopened' ? e.trigger : '',
+      );
       return;
     }
     if (!current) return;
     const { proposal } = this.proposal(m, e.at);
     if (e.type === 'recovered') {
       await setRecoveredAt(tx, current.id, e.at);
-      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.recovered', after: { recoveredAt: formatAstana(e.at) } });
-      await emit(tx, { type: 'incident.updated', key: `${current.id}:recovered:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'recovered', recoveredAt: formatAstana(e.at) } });
+      await record(tx, {
+        incidentId: current.id,
+        at: now,
+        actor: ACTOR,
+        action: 'detector.recovered',
+        after: { recoveredAt: formatAstana(e.at) },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${current.id}:recovered:${e.at}`,
+        incidentId: current.id,
+        payload: { id: current.id, change: 'recovered', recoveredAt: formatAstana(e.at) },
+      });
     } else if (e.type === 'reopened') {
       await clearRecoveredAt(tx, current.id);
-      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'detector.reopened', before: { recoveredAt: current.recovered_at ? formatAstana(new Date(current.recovered_at)) : null }, after: { failedAgainAt: formatAstana(e.at), trigger: e.trigger } });
-      await emit(tx, { type: 'incident.updated', key: `${current.id}:reopened:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'reopened', at: formatAstana(e.at) } });
+      await record(tx, {
+        incidentId: current.id,
+        at: now,
+        actor: ACTOR,
+        action: 'detector.reopened',
+        before: { recoveredAt: current.recovered_at ? formatAstana(new Date(current.recovered_at)) : null },
+        after: { failedAgainAt: formatAstana(e.at), trigger: e.trigger },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${current.id}:reopened:${e.at}`,
+        incidentId: current.id,
+        payload: { id: current.id, change: 'reopened', at: formatAstana(e.at) },
+      });
     } else {
       await setProposal(tx, current.id, proposal);
       // A proposal raised to medium/high starts SLA-P-OWNER-MEDHIGH, counted from receipt (001 §19).
       await syncClocks(tx, (await getIncidentRow(tx, current.id)) as IncidentRow);
-      await record(tx, { incidentId: current.id, at: now, actor: ACTOR, action: 'evidence.joined', before: { proposedLevel: current.proposed_level }, after: { check: e.check, proposedLevel: proposal.level } });
-      await emit(tx, { type: 'incident.updated', key: `${current.id}:joined:${e.check}:${e.at}`, incidentId: current.id, payload: { id: current.id, change: 'joined', check: e.check } });
+      await record(tx, {
+        incidentId: current.id,
+        at: now,
+        actor: ACTOR,
+        action: 'evidence.joined',
+        before: { proposedLevel: current.proposed_level },
+        after: { check: e.check, proposedLevel: proposal.level },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${current.id}:joined:${e.check}:${e.at}`,
+        incidentId: current.id,
+        payload: { id: current.id, change: 'joined', check: e.check },
+      });
     }
   }
 
@@ -263,8 +354,20 @@ export class IncidentDetector {
       await setProposal(tx, id, proposal);
       await syncClocks(tx, (await getIncidentRow(tx, id)) as IncidentRow);
       const since = proposal.since === undefined ? null : formatAstana(proposal.since);
-      await record(tx, { incidentId: id, at: now, actor: ACTOR, action: 'proposal.changed', before: { proposedLevel: current.proposed_level }, after: { proposedLevel: proposal.level, rule: proposal.rule, since, at: formatAstana(latest), reasons: proposal.reasons } });
-      await emit(tx, { type: 'incident.updated', key: `${id}:proposal:${proposal.level}:${latest}`, incidentId: id, payload: { id, change: 'proposal', proposedLevel: proposal.level, since } });
+      await record(tx, {
+        incidentId: id,
+        at: now,
+        actor: ACTOR,
+        action: 'proposal.changed',
+        before: { proposedLevel: current.proposed_level },
+        after: { proposedLevel: proposal.level, rule: proposal.rule, since, at: formatAstana(latest), reasons: proposal.reasons },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${id}:proposal:${proposal.level}:${latest}`,
+        incidentId: id,
+        payload: { id, change: 'proposal', proposedLevel: proposal.level, since },
+      });
     }
   }
 
@@ -279,7 +382,8 @@ export class IncidentDetector {
       if (st && !isActive(st) && st !== 'resolved') forgetIncident(this.state, mk);
       updated.push(id);
     }
-    if (updated.length > 0) await audit(tx, { actor: ACTOR, action: 'incident.evidence', subject: updated.join(','), after: { incidents: updated } });
+    if (updated.length > 0)
+      await audit(tx, { actor: ACTOR, action: 'incident.evidence', subject: updated.join(','), after: { incidents: updated } });
   }
 
   /**
@@ -296,9 +400,20 @@ export class IncidentDetector {
 
   private async saveState(tx: Queryable, checks: Set<string>, modules: Set<string>): Promise<void> {
     const ck = [...checks].filter((k) => this.saved.get(k) !== this.signature(this.state.checks[k]));
-    await saveDetectorChecks(tx, ck, ck.map((k) => JSON.stringify(this.state.checks[k])));
-    const mk = [...modules].filter((k) => this.savedModules.get(k) !== JSON.stringify(this.state.modules[k]) + (this.incidentOf.get(k) ?? ''));
+    await saveDetectorChecks(
+      tx,
+      ck,
+      ck.map((k) => JSON.stringify(this.state.checks[k])),
+    );
+    const mk = [...modules].filter(
+      (k) => this.savedModules.get(k) !== JSON.stringify(this.state.modules[k]) + (this.incidentOf.get(k) ?? ''),
+    );
     if (ck.length === 0 && mk.length === 0) return;
-    await saveDetectorModules(tx, mk, mk.map((k) => JSON.stringify(this.state.modules[k])), mk.map((k) => this.incidentOf.get(k) ?? null));
+    await saveDetectorModules(
+      tx,
+      mk,
+      mk.map((k) => JSON.stringify(this.state.modules[k])),
+      mk.map((k) => this.incidentOf.get(k) ?? null),
+    );
   }
 }

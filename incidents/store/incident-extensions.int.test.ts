@@ -50,7 +50,12 @@ const bin = (() => {
   }
 })();
 
-type Stage = { extensions: { subject: string; deadline: string; extended: string; rule: string; flags: string[] }[]; annulments: { procurement: string; rule: string }[]; duties: { procurement: string; duty: string; rule: string }[]; appealed: string[] };
+type Stage = {
+  extensions: { subject: string; deadline: string; extended: string; rule: string; flags: string[] }[];
+  annulments: { procurement: string; rule: string }[];
+  duties: { procurement: string; duty: string; rule: string }[];
+  appealed: string[];
+};
 
 describe('namesAnnouncement', () => {
   it('finds a whole announcement number only', () => {
@@ -76,11 +81,49 @@ function suite(engine: 'pglite' | 'postgres') {
       await importProcurements(
         db,
         [
-          { announcement: '16000001-1', lot: '1', method: 'competition', system: 'portal', module: 'search', deadlines: { acceptanceEnd: '2026-06-10T11:00:00+05:00' } },
-          { announcement: '16000002-1', lot: '1', method: 'competition', system: 'portal', module: 'search', protocolFormedAt: '2026-06-11T12:00:00+05:00', deadlines: { discussionEnd: '2026-06-11T13:00:00+05:00' } },
-          { announcement: '16000003-1', lot: '1', method: 'competition', system: 'portal', module: 'search', protocolFormedAt: '2026-06-11T12:00:00+05:00', deadlines: { discussionEnd: '2026-06-11T13:00:00+05:00' } },
-          { announcement: '16000004-1', lot: '1', method: 'price-quotations', system: 'portal', module: 'contracts', deadlines: { contractSigning: '2026-06-11T12:00:00+05:00' } },
-          { announcement: '17000001-1', lot: '1', method: 'competition', system: 'energy', module: 'platform', protocolFormedAt: '2026-07-03T12:00:00+05:00', deadlines: { acceptanceEnd: '2026-07-02T18:00:00+05:00' } },
+          {
+            announcement: '16000001-1',
+            lot: '1',
+            method: 'competition',
+            system: 'portal',
+            module: 'search',
+            deadlines: { acceptanceEnd: '2026-06-10T11:00:00+05:00' },
+          },
+          {
+            announcement: '16000002-1',
+            lot: '1',
+            method: 'competition',
+            system: 'portal',
+            module: 'search',
+            protocolFormedAt: '2026-06-11T12:00:00+05:00',
+            deadlines: { discussionEnd: '2026-06-11T13:00:00+05:00' },
+          },
+          {
+            announcement: '16000003-1',
+            lot: '1',
+            method: 'competition',
+            system: 'portal',
+            module: 'search',
+            protocolFormedAt: '2026-06-11T12:00:00+05:00',
+            deadlines: { discussionEnd: '2026-06-11T13:00:00+05:00' },
+          },
+          {
+            announcement: '16000004-1',
+            lot: '1',
+            method: 'price-quotations',
+            system: 'portal',
+            module: 'contracts',
+            deadlines: { contractSigning: '2026-06-11T12:00:00+05:00' },
+          },
+          {
+            announcement: '17000001-1',
+            lot: '1',
+            method: 'competition',
+            system: 'energy',
+            module: 'platform',
+            protocolFormedAt: '2026-07-03T12:00:00+05:00',
+            deadlines: { acceptanceEnd: '2026-07-02T18:00:00+05:00' },
+          },
         ],
         operator,
         now(),
@@ -92,7 +135,19 @@ function suite(engine: 'pglite' | 'postgres') {
     });
 
     const appeal = (description: string, detectedAt: string) =>
-      svc.registerAppeal({ organisation: 'ТОО «Тест»', binIin: bin, email: 'a@example.kz', phone: '+7 701 123 45 67', description, detectedAt: `${detectedAt}:00+05:00`, system: 'portal', module: 'search' }, '10.0.0.1');
+      svc.registerAppeal(
+        {
+          organisation: 'ТОО «Тест»',
+          binIin: bin,
+          email: 'a@example.kz',
+          phone: '+7 701 123 45 67',
+          description,
+          detectedAt: `${detectedAt}:00+05:00`,
+          system: 'portal',
+          module: 'search',
+        },
+        '10.0.0.1',
+      );
 
     it('a refuted report moves an acceptance end that passed during the analysis to the refutation (EX-ANALYSIS)', async () => {
       clock = T('2026-06-10T10:00');
@@ -100,13 +155,25 @@ function suite(engine: 'pglite' | 'postgres') {
       clock = T('2026-06-10T10:10');
       await svc.transition(a.incidentId, { to: 'analysing' }, operator);
       clock = T('2026-06-10T11:30');
-      const refuted = await svc.transition(a.incidentId, { to: 'refuted', evidence: 'поиск работает, проверено с трёх регионов' }, operator);
+      const refuted = await svc.transition(
+        a.incidentId,
+        { to: 'refuted', evidence: 'поиск работает, проверено с трёх регионов' },
+        operator,
+      );
       const ext = refuted.extensions as { latest: string; refuted: Stage & { window: { receivedAt: string; refutedAt: string } } };
       assert.equal(ext.latest, 'refuted');
-      assert.deepEqual(ext.refuted.extensions.map((e) => [e.subject, e.deadline, e.extended, e.rule]), [['16000001-1/1', 'acceptanceEnd', '2026-06-10T11:30:00+05:00', 'EX-ANALYSIS']]);
+      assert.deepEqual(
+        ext.refuted.extensions.map((e) => [e.subject, e.deadline, e.extended, e.rule]),
+        [['16000001-1/1', 'acceptanceEnd', '2026-06-10T11:30:00+05:00', 'EX-ANALYSIS']],
+      );
       assert.equal(ext.refuted.window.receivedAt, '2026-06-10T10:00:00+05:00');
-      const timeline = await db.query<{ action: string }>('SELECT action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [a.incidentId]);
-      assert.ok(timeline.some((t) => t.action === 'extensions.refuted'), JSON.stringify(timeline));
+      const timeline = await db.query<{ action: string }>('SELECT action FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [
+        a.incidentId,
+      ]);
+      assert.ok(
+        timeline.some((t) => t.action === 'extensions.refuted'),
+        JSON.stringify(timeline),
+      );
     });
 
     it('EX-PROTOCOL and EX-DISCUSSION move only the procurement an appeal names (appealed)', async () => {
@@ -114,41 +181,104 @@ function suite(engine: 'pglite' | 'postgres') {
       const a = await appeal('Протокол по объявлению 16000002-1 сформирован во время сбоя, вопросы не отправлялись', '2026-06-11T11:30');
       await svc.transition(a.incidentId, { to: 'analysing' }, operator);
       clock = T('2026-06-11T11:50');
-      const c = await svc.transition(a.incidentId, { to: 'confirmed', level: 'medium', levelReason: 'участники не могли задать вопросы', kind: 'third-party-conditions', plannedFixAt: '2026-06-11T14:00:00+05:00' }, operator);
+      const c = await svc.transition(
+        a.incidentId,
+        {
+          to: 'confirmed',
+          level: 'medium',
+          levelReason: 'участники не могли задать вопросы',
+          kind: 'third-party-conditions',
+          plannedFixAt: '2026-06-11T14:00:00+05:00',
+        },
+        operator,
+      );
       const stage = (c.extensions as { confirmed: Stage }).confirmed;
       assert.deepEqual(stage.appealed, ['16000002-1/1']);
-      assert.deepEqual(stage.extensions.map((e) => [e.subject, e.deadline, e.extended, e.rule]), [
-        ['16000002-1/1', 'acceptanceEnd', '2026-06-12T14:00:00+05:00', 'EX-PROTOCOL'],
-        ['16000002-1/1', 'discussionEnd', '2026-06-12T13:00:00+05:00', 'EX-DISCUSSION'],
-      ]);
+      assert.deepEqual(
+        stage.extensions.map((e) => [e.subject, e.deadline, e.extended, e.rule]),
+        [
+          ['16000002-1/1', 'acceptanceEnd', '2026-06-12T14:00:00+05:00', 'EX-PROTOCOL'],
+          ['16000002-1/1', 'discussionEnd', '2026-06-12T13:00:00+05:00', 'EX-DISCUSSION'],
+        ],
+      );
     });
 
     it('the operator annuls an unscrupulous listing: audited, signing reopens for one calendar day, announced (EX-UNSCRUPULOUS)', async () => {
       clock = T('2026-06-11T10:00');
       const id = await db.transaction(async (tx) => {
         const n = await allocateIncidentId(tx, clock);
-        await insertIncident(tx, { ...n, source: 'monitoring', system: 'portal', module: 'contracts', policy: 'portal-692', title: 'contracts down', startedAt: T('2026-06-11T10:00'), receivedAt: clock, registeredAt: clock, userDetectedAt: null, proposal: { level: 'high', rule: 'CL-P-HIGH', reasons: [] }, evidence: {} });
+        await insertIncident(tx, {
+          ...n,
+          source: 'monitoring',
+          system: 'portal',
+          module: 'contracts',
+          policy: 'portal-692',
+          title: 'contracts down',
+          startedAt: T('2026-06-11T10:00'),
+          receivedAt: clock,
+          registeredAt: clock,
+          userDetectedAt: null,
+          proposal: { level: 'high', rule: 'CL-P-HIGH', reasons: [] },
+          evidence: {},
+        });
         return n.id;
       });
-      await assert.rejects(svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: '16000004-1/1', note: 'обращение № 5' }, operator), (e: KuzetError) => e.status === 409 && e.field === 'kind');
+      await assert.rejects(
+        svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: '16000004-1/1', note: 'обращение № 5' }, operator),
+        (e: KuzetError) => e.status === 409 && e.field === 'kind',
+      );
       await svc.transition(id, { to: 'analysing' }, operator);
       clock = T('2026-06-11T10:30');
-      await svc.transition(id, { to: 'confirmed', level: 'high', kind: 'operator-infosec-failure', plannedFixAt: '2026-06-11T13:00:00+05:00' }, operator);
-      await assert.rejects(svc.recordConsequence(id, { kind: 'results-affected', procurement: '16000004-1/1', note: 'x' }, operator), (e: KuzetError) => e.status === 400 && e.field === 'kind');
-      await assert.rejects(svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: 'nope', note: 'x' }, operator), (e: KuzetError) => e.status === 400 && e.field === 'procurement');
-      await assert.rejects(svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: '16000004-1/1' }, operator), (e: KuzetError) => e.status === 400 && e.field === 'note');
+      await svc.transition(
+        id,
+        { to: 'confirmed', level: 'high', kind: 'operator-infosec-failure', plannedFixAt: '2026-06-11T13:00:00+05:00' },
+        operator,
+      );
+      await assert.rejects(
+        svc.recordConsequence(id, { kind: 'results-affected', procurement: '16000004-1/1', note: 'x' }, operator),
+        (e: KuzetError) => e.status === 400 && e.field === 'kind',
+      );
+      await assert.rejects(
+        svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: 'nope', note: 'x' }, operator),
+        (e: KuzetError) => e.status === 400 && e.field === 'procurement',
+      );
+      await assert.rejects(
+        svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: '16000004-1/1' }, operator),
+        (e: KuzetError) => e.status === 400 && e.field === 'note',
+      );
       clock = T('2026-06-12T15:05');
-      const r = await svc.recordConsequence(id, { kind: 'unscrupulous-annulled', procurement: '16000004-1/1', supplier: `${bin} ТОО «Поставщик»`, at: '2026-06-12T15:00:00+05:00', note: 'обращение поставщика вх. № 77; сбой подтверждён' }, operator);
+      const r = await svc.recordConsequence(
+        id,
+        {
+          kind: 'unscrupulous-annulled',
+          procurement: '16000004-1/1',
+          supplier: `${bin} ТОО «Поставщик»`,
+          at: '2026-06-12T15:00:00+05:00',
+          note: 'обращение поставщика вх. № 77; сбой подтверждён',
+        },
+        operator,
+      );
       assert.equal(r.consequence.rule, 'EX-UNSCRUPULOUS');
       const stage = (r.row.extensions as { confirmed: Stage }).confirmed;
       const signing = stage.extensions.find((e) => e.subject === '16000004-1/1' && e.deadline === 'contractSigning');
-      assert.deepEqual([signing?.extended, signing?.rule, signing?.flags], ['2026-06-13T15:00:00+05:00', 'EX-UNSCRUPULOUS', ['listingAnnulled']]);
-      const timeline = await db.query<{ action: string; actor: string; after: { at?: string } }>('SELECT action, actor, after FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [id]);
+      assert.deepEqual(
+        [signing?.extended, signing?.rule, signing?.flags],
+        ['2026-06-13T15:00:00+05:00', 'EX-UNSCRUPULOUS', ['listingAnnulled']],
+      );
+      const timeline = await db.query<{ action: string; actor: string; after: { at?: string } }>(
+        'SELECT action, actor, after FROM incident_timeline WHERE incident_id = $1 ORDER BY id',
+        [id],
+      );
       const entry = timeline.find((t) => t.action === 'consequence.unscrupulous-annulled');
       assert.deepEqual([entry?.actor, entry?.after.at], ['user:test', '2026-06-12T15:00:00+05:00']);
-      const audited = await db.query('SELECT 1 FROM audit_log WHERE subject = $1 AND action = $2', [id, 'incident.consequence.unscrupulous-annulled']);
+      const audited = await db.query('SELECT 1 FROM audit_log WHERE subject = $1 AND action = $2', [
+        id,
+        'incident.consequence.unscrupulous-annulled',
+      ]);
       assert.equal(audited.length, 1);
-      const events = (await readOutbox(db, 0)).filter((e) => e.incidentId === id && e.payload.change === 'consequence.unscrupulous-annulled');
+      const events = (await readOutbox(db, 0)).filter(
+        (e) => e.incidentId === id && e.payload.change === 'consequence.unscrupulous-annulled',
+      );
       assert.equal(events.length, 1);
       assert.equal((await getIncidentRow(db, id))?.version, r.row.version);
     });
@@ -157,18 +287,52 @@ function suite(engine: 'pglite' | 'postgres') {
       clock = T('2026-07-03T11:00');
       const id = await db.transaction(async (tx) => {
         const n = await allocateIncidentId(tx, clock);
-        await insertIncident(tx, { ...n, source: 'monitoring', system: 'energy', module: 'platform', policy: 'energy-366', title: 'platform down', startedAt: clock, receivedAt: clock, registeredAt: clock, userDetectedAt: null, proposal: { level: 'high', rule: 'CL-E-HIGH', reasons: [] }, evidence: {} });
+        await insertIncident(tx, {
+          ...n,
+          source: 'monitoring',
+          system: 'energy',
+          module: 'platform',
+          policy: 'energy-366',
+          title: 'platform down',
+          startedAt: clock,
+          receivedAt: clock,
+          registeredAt: clock,
+          userDetectedAt: null,
+          proposal: { level: 'high', rule: 'CL-E-HIGH', reasons: [] },
+          evidence: {},
+        });
         return n.id;
       });
       await svc.transition(id, { to: 'analysing' }, operator);
       clock = T('2026-07-03T11:30');
-      await svc.transition(id, { to: 'confirmed', level: 'medium', kind: 'operator-infosec-failure', levelAgreedWith: 'уполномоченный орган', levelReason: 'работал раздел закупок частично', plannedFixAt: '2026-07-03T13:00:00+05:00' }, operator);
+      await svc.transition(
+        id,
+        {
+          to: 'confirmed',
+          level: 'medium',
+          kind: 'operator-infosec-failure',
+          levelAgreedWith: 'уполномоченный орган',
+          levelReason: 'работал раздел закупок частично',
+          plannedFixAt: '2026-07-03T13:00:00+05:00',
+        },
+        operator,
+      );
       clock = T('2026-07-03T13:10');
-      const r = await svc.recordConsequence(id, { kind: 'results-affected', procurement: '17000001-1/1', note: 'итоги сформированы во время сбоя' }, operator);
+      const r = await svc.recordConsequence(
+        id,
+        { kind: 'results-affected', procurement: '17000001-1/1', note: 'итоги сформированы во время сбоя' },
+        operator,
+      );
       const stage = (r.row.extensions as { confirmed: Stage }).confirmed;
       assert.deepEqual(stage.extensions, []);
-      assert.deepEqual(stage.annulments.map((a) => [a.procurement, a.rule]), [['17000001-1/1', 'EX-N-PROTOCOL']]);
-      assert.deepEqual(stage.duties.map((d) => [d.procurement, d.duty, d.rule]), [['17000001-1/1', 'rerun-procedures', 'EX-N-RESULTS']]);
+      assert.deepEqual(
+        stage.annulments.map((a) => [a.procurement, a.rule]),
+        [['17000001-1/1', 'EX-N-PROTOCOL']],
+      );
+      assert.deepEqual(
+        stage.duties.map((d) => [d.procurement, d.duty, d.rule]),
+        [['17000001-1/1', 'rerun-procedures', 'EX-N-RESULTS']],
+      );
     });
   });
 }

@@ -14,7 +14,17 @@ import type { Queryable } from '../../core/db.ts';
 import { InputError, KuzetError } from '../../core/errors.ts';
 import { formatAstana, formatEpochDay, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { emit } from '../events/outbox.ts';
-import { CONSEQUENCE_KINDS, EXTENSION_POLICY_IDS, POLICY_REGISTRY, computeExtensions, type ConsequenceKind, type ConsequenceSpec, type DeadlineKind, type ExtensionPolicyId, type ProcurementFacts } from '../rules/index.ts';
+import {
+  CONSEQUENCE_KINDS,
+  EXTENSION_POLICY_IDS,
+  POLICY_REGISTRY,
+  computeExtensions,
+  type ConsequenceKind,
+  type ConsequenceSpec,
+  type DeadlineKind,
+  type ExtensionPolicyId,
+  type ProcurementFacts,
+} from '../rules/index.ts';
 import { appealDescriptions } from './appeal.repo.ts';
 import { record, type IncidentRow } from './incident.repo.ts';
 import { writeExtensions, writeExtensionsAsNewVersion } from './incident-update.repo.ts';
@@ -73,7 +83,11 @@ function storedConsequences(row: IncidentRow): StoredConsequence[] {
 
 function factsOf(p: ProcurementRow, appeals: readonly string[], consequences: readonly StoredConsequence[]): ProcurementFacts {
   const mine = consequences.filter((c) => c.procurement === p.id);
-  const at = (k: ConsequenceKind) => mine.filter((c) => c.kind === k).map((c) => Date.parse(c.at)).sort((a, b) => b - a)[0];
+  const at = (k: ConsequenceKind) =>
+    mine
+      .filter((c) => c.kind === k)
+      .map((c) => Date.parse(c.at))
+      .sort((a, b) => b - a)[0];
   return {
     id: p.id,
     method: p.method,
@@ -84,7 +98,9 @@ function factsOf(p: ProcurementRow, appeals: readonly string[], consequences: re
     unscrupulousAnnulledAt: at('unscrupulous-annulled'),
     resultsAffected: mine.some((c) => c.kind === 'results-affected') || undefined,
     listedUnreliable: mine.some((c) => c.kind === 'listed-unreliable') || undefined,
-    deadlines: Object.fromEntries(Object.entries(p.deadlines).map(([k, t]) => [k, tryParseDateTimeMs(t) as number])) as Partial<Record<DeadlineKind, number>>,
+    deadlines: Object.fromEntries(Object.entries(p.deadlines).map(([k, t]) => [k, tryParseDateTimeMs(t) as number])) as Partial<
+      Record<DeadlineKind, number>
+    >,
   };
 }
 
@@ -92,7 +108,13 @@ function factsOf(p: ProcurementRow, appeals: readonly string[], consequences: re
  * Computes and stores the extensions of `stage`. Confirmed/resolved need the level, the
  * confirmation and the planned/actual fix; refuted needs the refutation. Returns the updated row.
  */
-export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, stage: ExtensionStage, actor: Actor, now: number): Promise<IncidentRow> {
+export async function storeIncidentExtensions(
+  tx: Queryable,
+  row: IncidentRow,
+  stage: ExtensionStage,
+  actor: Actor,
+  now: number,
+): Promise<IncidentRow> {
   if (!(EXTENSION_POLICY_IDS as readonly string[]).includes(row.policy)) return row;
   const startedAt = ms(row.started_at) as number;
   const receivedAt = Math.max(startedAt, ms(row.received_at) ?? startedAt);
@@ -106,7 +128,14 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     end = ms(stage === 'resolved' ? row.actual_fix_at : row.planned_fix_at);
     const confirmedAt = ms(row.confirmed_at);
     if (!row.level || confirmedAt === undefined || end === undefined) return row;
-    incident = { level: row.level, startedAt, receivedAt, confirmedAt: Math.max(receivedAt, confirmedAt), resolvedAt: Math.max(startedAt, end), module: row.module ?? undefined };
+    incident = {
+      level: row.level,
+      startedAt,
+      receivedAt,
+      confirmedAt: Math.max(receivedAt, confirmedAt),
+      resolvedAt: Math.max(startedAt, end),
+      module: row.module ?? undefined,
+    };
   }
   const procs = await procurementsOfSystem(tx, row.system);
   const tariffs = await tariffRows(tx);
@@ -120,7 +149,13 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
     tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
   });
   const named = (sid: string) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' });
-  const affected = [...new Set([...result.extensions.map((e) => e.subject), ...result.annulments.map((a) => a.procurement), ...result.duties.map((d) => d.procurement)])].map(named);
+  const affected = [
+    ...new Set([
+      ...result.extensions.map((e) => e.subject),
+      ...result.annulments.map((a) => a.procurement),
+      ...result.duties.map((d) => d.procurement),
+    ]),
+  ].map(named);
   const computed = {
     stage,
     computedAt: formatAstana(now),
@@ -132,8 +167,18 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
       basis: stage === 'resolved' ? 'actual fix time' : stage === 'refuted' ? 'refutation' : 'planned fix time',
     },
     failureMinutes: result.failureMinutes,
-    extensions: result.extensions.map((e) => ({ ...e, ...named(e.subject), original: e.original === null ? null : formatAstana(e.original), extended: formatAstana(e.extended) })),
-    tariffs: result.tariffs.map((t) => ({ id: t.id, validUntil: formatEpochDay(t.validUntil), extendedUntil: formatEpochDay(t.extendedUntil), rule: t.rule })),
+    extensions: result.extensions.map((e) => ({
+      ...e,
+      ...named(e.subject),
+      original: e.original === null ? null : formatAstana(e.original),
+      extended: formatAstana(e.extended),
+    })),
+    tariffs: result.tariffs.map((t) => ({
+      id: t.id,
+      validUntil: formatEpochDay(t.validUntil),
+      extendedUntil: formatEpochDay(t.extendedUntil),
+      rule: t.rule,
+    })),
     annulments: result.annulments.map((a) => ({ ...a, ...named(a.procurement), formedAt: formatAstana(a.formedAt) })),
     duties: result.duties.map((d) => ({ ...d, ...named(d.procurement) })),
     appealed: procs.filter((p) => appeals.some((t) => namesAnnouncement(t, p.announcement))).map((p) => p.id),
@@ -144,15 +189,28 @@ export async function storeIncidentExtensions(tx: Queryable, row: IncidentRow, s
   const all = { ...(row.extensions ?? {}), [stage]: computed, latest: stage };
   const updated = await writeExtensions(tx, row.id, all);
   await record(tx, {
-    incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `extensions.${stage}`,
-    after: { extensions: computed.extensions.length, tariffs: computed.tariffs.length, annulments: computed.annulments.length, duties: computed.duties.length, affected },
+    incidentId: row.id,
+    at: now,
+    actor: actor.id,
+    ip: actor.ip,
+    action: `extensions.${stage}`,
+    after: {
+      extensions: computed.extensions.length,
+      tariffs: computed.tariffs.length,
+      annulments: computed.annulments.length,
+      duties: computed.duties.length,
+      affected,
+    },
   });
   return updated;
 }
 
 const consequenceInput = z.strictObject({
   kind: z.enum(CONSEQUENCE_KINDS, { error: () => `must be one of ${CONSEQUENCE_KINDS.join(', ')}` }),
-  procurement: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a procurement id') }).trim().min(1, 'required'),
+  procurement: z
+    .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a procurement id') })
+    .trim()
+    .min(1, 'required'),
   /** When it happened (the annulment for unscrupulous-annulled), ISO 8601 with offset; default now. */
   at: z
     .string({ error: () => 'must be an ISO 8601 date-time with offset' })
@@ -163,7 +221,11 @@ const consequenceInput = z.strictObject({
     })
     .optional(),
   supplier: z.string().trim().max(500).optional(),
-  note: z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be a text') }).trim().min(1, 'required: the appeal or act it rests on').max(5000),
+  note: z
+    .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a text') })
+    .trim()
+    .min(1, 'required: the appeal or act it rests on')
+    .max(5000),
   version: z.number().int().positive().optional(),
 });
 
@@ -173,30 +235,61 @@ const consequenceInput = z.strictObject({
  * day) — audited on the timeline; the extensions are recomputed and the change is announced
  * (`incident.updated`, so the incident's notice is re-published with the new extension).
  */
-export async function recordConsequence(tx: Queryable, row: IncidentRow, input: unknown, actor: Actor, now: number): Promise<{ row: IncidentRow; consequence: StoredConsequence }> {
+export async function recordConsequence(
+  tx: Queryable,
+  row: IncidentRow,
+  input: unknown,
+  actor: Actor,
+  now: number,
+): Promise<{ row: IncidentRow; consequence: StoredConsequence }> {
   const r = consequenceInput.safeParse(input);
   if (!r.success) throw new InputError(r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
   const v = r.data;
   const spec = consequencesOf(row.policy).find((c) => c.kind === v.kind);
   if (!spec) throw new InputError(`policy ${row.policy} has no rule that reads ${v.kind}`, 'kind');
   if (row.state !== 'confirmed' && row.state !== 'resolved' && row.state !== 'closed') {
-    throw new KuzetError('conflict', `incident ${row.id} is ${row.state}: ${v.kind} needs a confirmed failure`, { status: 409, field: 'kind' });
+    throw new KuzetError('conflict', `incident ${row.id} is ${row.state}: ${v.kind} needs a confirmed failure`, {
+      status: 409,
+      field: 'kind',
+    });
   }
-  if (!row.level || !spec.levels.includes(row.level)) throw new InputError(`${spec.rule} applies to ${spec.levels.join('/')} failures; this one is ${row.level ?? 'without level'}`, 'kind');
+  if (!row.level || !spec.levels.includes(row.level))
+    throw new InputError(`${spec.rule} applies to ${spec.levels.join('/')} failures; this one is ${row.level ?? 'without level'}`, 'kind');
   const at = v.at ?? now;
   if (at < (ms(row.started_at) as number)) throw new InputError('is before the failure start', 'at');
   if (at > now + 60_000) throw new InputError('is in the future', 'at');
   const p = await procurementOfSystem(tx, v.procurement, row.system);
   if (!p) throw new InputError(`no procurement ${v.procurement} of this system in the registry`, 'procurement');
   const consequence: StoredConsequence = {
-    kind: v.kind, procurement: p.id, announcement: p.announcement, lot: p.lot, at: formatAstana(at), supplier: v.supplier || null, note: v.note, rule: spec.rule, actor: actor.id, recordedAt: formatAstana(now),
+    kind: v.kind,
+    procurement: p.id,
+    announcement: p.announcement,
+    lot: p.lot,
+    at: formatAstana(at),
+    supplier: v.supplier || null,
+    note: v.note,
+    rule: spec.rule,
+    actor: actor.id,
+    recordedAt: formatAstana(now),
   };
   const all = { ...(row.extensions ?? {}), consequences: [...storedConsequences(row), consequence] };
   let next = await writeExtensionsAsNewVersion(tx, row.id, all);
-  await record(tx, { incidentId: row.id, at: now, actor: actor.id, ip: actor.ip, action: `consequence.${v.kind}`, after: { ...consequence, source: spec.source } });
+  await record(tx, {
+    incidentId: row.id,
+    at: now,
+    actor: actor.id,
+    ip: actor.ip,
+    action: `consequence.${v.kind}`,
+    after: { ...consequence, source: spec.source },
+  });
   const stage = next.state === 'confirmed' ? 'confirmed' : 'resolved';
   next = await storeIncidentExtensions(tx, next, stage, actor, now);
-  await emit(tx, { type: 'incident.updated', key: `${row.id}:v${next.version}:consequence`, incidentId: row.id, payload: { id: row.id, change: `consequence.${v.kind}`, procurement: p.id, announcement: p.announcement, lot: p.lot, rule: spec.rule } });
+  await emit(tx, {
+    type: 'incident.updated',
+    key: `${row.id}:v${next.version}:consequence`,
+    incidentId: row.id,
+    payload: { id: row.id, change: `consequence.${v.kind}`, procurement: p.id, announcement: p.announcement, lot: p.lot, rule: spec.rule },
+  });
   return { row: next, consequence };
 }
 

@@ -17,7 +17,10 @@ export async function updateIncidentColumns(tx: Queryable, id: string, values: R
     params.push(v);
     sets.push(`${column} = $${params.length}`);
   }
-  const rows = await tx.query<IncidentRow>(`UPDATE incidents SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 RETURNING *`, params);
+  const rows = await tx.query<IncidentRow>(
+    `UPDATE incidents SET ${sets.join(', ')}, version = version + 1 WHERE id = $1 RETURNING *`,
+    params,
+  );
   return rows[0] as IncidentRow;
 }
 
@@ -33,12 +36,18 @@ export async function setIncidentLink(tx: Queryable, id: string, linkedTo: strin
 
 /** Stores the computed extensions; not a new version (they follow from facts already versioned). Returns the updated row. */
 export async function writeExtensions(tx: Queryable, id: string, extensions: Record<string, unknown>): Promise<IncidentRow> {
-  const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb WHERE id = $1 RETURNING *', [id, JSON.stringify(extensions)]);
+  const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb WHERE id = $1 RETURNING *', [
+    id,
+    JSON.stringify(extensions),
+  ]);
   return rows[0] as IncidentRow;
 }
 
 /** Stores extensions an operator changed (a recorded consequence) as a new version; returns the updated row. */
 export async function writeExtensionsAsNewVersion(tx: Queryable, id: string, extensions: Record<string, unknown>): Promise<IncidentRow> {
-  const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb, version = version + 1 WHERE id = $1 RETURNING *', [id, JSON.stringify(extensions)]);
+  const rows = await tx.query<IncidentRow>('UPDATE incidents SET extensions = $2::jsonb, version = version + 1 WHERE id = $1 RETURNING *', [
+    id,
+    JSON.stringify(extensions),
+  ]);
   return rows[0] as IncidentRow;
 }

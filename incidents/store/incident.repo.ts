@@ -85,7 +85,24 @@ export async function insertIncident(tx: Queryable, n: NewIncident): Promise<voi
   await tx.query(
     `INSERT INTO incidents (id, year, seq, source, system, module, policy, state, title, started_at, received_at, registered_at, user_detected_at, proposed_level, proposal, probable_cause, evidence)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'registered', $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16::jsonb)`,
-    [n.id, n.year, n.seq, n.source, n.system, n.module, n.policy, n.title, iso(n.startedAt), iso(n.receivedAt), iso(n.registeredAt), iso(n.userDetectedAt), n.proposal.level, JSON.stringify(n.proposal), n.probableCause ?? null, JSON.stringify(n.evidence)],
+    [
+      n.id,
+      n.year,
+      n.seq,
+      n.source,
+      n.system,
+      n.module,
+      n.policy,
+      n.title,
+      iso(n.startedAt),
+      iso(n.receivedAt),
+      iso(n.registeredAt),
+      iso(n.userDetectedAt),
+      n.proposal.level,
+      JSON.stringify(n.proposal),
+      n.probableCause ?? null,
+      JSON.stringify(n.evidence),
+    ],
   );
 }
 
@@ -107,16 +124,19 @@ export interface TimelineEntry {
 /** Appends to the incident's timeline and to the audit log, in the caller's transaction. */
 export async function record(tx: Queryable, e: TimelineEntry): Promise<void> {
   const j = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-  await tx.query('INSERT INTO incident_timeline (incident_id, at, actor, ip, action, before, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)', [
-    e.incidentId,
-    iso(e.at),
-    e.actor,
-    e.ip ?? null,
-    e.action,
-    j(e.before),
-    j(e.after),
-  ]);
-  await audit(tx, { actor: e.actor, ip: e.ip, action: `incident.${e.action}`, subject: e.incidentId, before: e.before, after: e.after, at: new Date(e.at) });
+  await tx.query(
+    'INSERT INTO incident_timeline (incident_id, at, actor, ip, action, before, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)',
+    [e.incidentId, iso(e.at), e.actor, e.ip ?? null, e.action, j(e.before), j(e.after)],
+  );
+  await audit(tx, {
+    actor: e.actor,
+    ip: e.ip,
+    action: `incident.${e.action}`,
+    subject: e.incidentId,
+    before: e.before,
+    after: e.after,
+    at: new Date(e.at),
+  });
 }
 
 /** Brings the incident's SLA clocks in line with its facts: new clocks appear, due times follow, a met time is never undone. */
@@ -140,7 +160,11 @@ export async function syncClocks(tx: Queryable, inc: IncidentRow): Promise<void>
  * Writes clocks of one incident, 500 to a statement: new clocks appear, start and due times follow the
  * facts, but an operator's extension keeps its due time and a met time is never undone.
  */
-export async function upsertClocks(tx: Queryable, incidentId: string, clocks: readonly { timer: string; startedAt: number | null; dueAt: number | null; metAt: number | null; informational: boolean }[]): Promise<void> {
+export async function upsertClocks(
+  tx: Queryable,
+  incidentId: string,
+  clocks: readonly { timer: string; startedAt: number | null; dueAt: number | null; metAt: number | null; informational: boolean }[],
+): Promise<void> {
   for (let i = 0; i < clocks.length; i += 500) {
     const params: unknown[] = [incidentId];
     const values = clocks.slice(i, i + 500).map((c) => {
@@ -198,7 +222,16 @@ export function incidentView(r: IncidentRow) {
 }
 
 export async function clocksView(db: Queryable, id: string, now: number) {
-  const rows = await db.query<{ timer: string; started_at: Date; due_at: Date | null; met_at: Date | null; informational: boolean; warned_at: Date | null; breached_at: Date | null; extension: Record<string, unknown> | null }>(
+  const rows = await db.query<{
+    timer: string;
+    started_at: Date;
+    due_at: Date | null;
+    met_at: Date | null;
+    informational: boolean;
+    warned_at: Date | null;
+    breached_at: Date | null;
+    extension: Record<string, unknown> | null;
+  }>(
     'SELECT timer, started_at, due_at, met_at, informational, warned_at, breached_at, extension FROM incident_clocks WHERE incident_id = $1 ORDER BY due_at, timer',
     [id],
   );
@@ -212,7 +245,10 @@ export async function clocksView(db: Queryable, id: string, now: number) {
     /** The operator's extension (SLA-E-ETP-RESOLVE): original due time, new due time, reason, who, when. */
     extension: c.extension,
     /** The latest due time an extension may still set; null when the clock cannot be extended (any more). */
-    extendableUntil: c.extension === null && c.met_at === null && c.due_at !== null ? fmt(nullableDate(clockExtensionLimitMs(baseTimer(c.timer), new Date(c.due_at).getTime()))) : null,
+    extendableUntil:
+      c.extension === null && c.met_at === null && c.due_at !== null
+        ? fmt(nullableDate(clockExtensionLimitMs(baseTimer(c.timer), new Date(c.due_at).getTime())))
+        : null,
   }));
 }
 
@@ -254,12 +290,24 @@ export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promis
     where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
   }
   params.push(f.limit);
-  return db.query<IncidentRow>(`SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`, params);
+  return db.query<IncidentRow>(
+    `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
 }
 
 /** The appeals an incident answers: those that opened it and those attached to it (a flood), in the order received. */
 export async function listIncidentAppeals(db: Queryable, incidentId: string) {
-  return db.query<{ id: string; organisation: string; bin_iin: string; email: string; phone: string; description: string; detected_at: Date; received_at: Date }>(
+  return db.query<{
+    id: string;
+    organisation: string;
+    bin_iin: string;
+    email: string;
+    phone: string;
+    description: string;
+    detected_at: Date;
+    received_at: Date;
+  }>(
     'SELECT id::text AS id, organisation, bin_iin, email, phone, description, detected_at, received_at FROM appeals WHERE incident_id = $1 OR linked_incident_id = $1 ORDER BY appeals.id',
     [incidentId],
   );
@@ -267,17 +315,33 @@ export async function listIncidentAppeals(db: Queryable, incidentId: string) {
 
 /** One appeal as the API shows it (undefined when there is none). */
 export async function getAppealRow(db: Queryable, appealId: string): Promise<Record<string, unknown> | undefined> {
-  return (await db.query<Record<string, unknown>>('SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id, channel FROM appeals WHERE id = $1', [appealId]))[0];
+  return (
+    await db.query<Record<string, unknown>>(
+      'SELECT id::text AS id, incident_id, organisation, bin_iin, email, phone, description, detected_at, received_at, ip, linked_incident_id, channel FROM appeals WHERE id = $1',
+      [appealId],
+    )
+  )[0];
 }
 
 /** An appeal's attachments, oldest first. */
 export async function listAppealAttachments(db: Queryable, appealId: string) {
-  return db.query<{ name: string; type: string; bytes: string | number; sha256: string; at: Date }>('SELECT name, type, bytes, sha256, at FROM appeal_attachments WHERE appeal_id = $1 ORDER BY id', [appealId]);
+  return db.query<{ name: string; type: string; bytes: string | number; sha256: string; at: Date }>(
+    'SELECT name, type, bytes, sha256, at FROM appeal_attachments WHERE appeal_id = $1 ORDER BY id',
+    [appealId],
+  );
 }
 
 /** What an upload to an appeal is checked against: the hash of its upload token, its incident and how many files it has. */
-export async function appealUploadState(db: Queryable, appealId: string): Promise<{ upload_token_hash: string; incident_id: string; n: string | number } | undefined> {
-  return (await db.query<{ upload_token_hash: string; incident_id: string; n: string | number }>('SELECT upload_token_hash, incident_id, (SELECT count(*) FROM appeal_attachments WHERE appeal_id = $1) AS n FROM appeals WHERE id = $1', [appealId]))[0];
+export async function appealUploadState(
+  db: Queryable,
+  appealId: string,
+): Promise<{ upload_token_hash: string; incident_id: string; n: string | number } | undefined> {
+  return (
+    await db.query<{ upload_token_hash: string; incident_id: string; n: string | number }>(
+      'SELECT upload_token_hash, incident_id, (SELECT count(*) FROM appeal_attachments WHERE appeal_id = $1) AS n FROM appeals WHERE id = $1',
+      [appealId],
+    )
+  )[0];
 }
 
 export interface AppealAttachment {
@@ -295,12 +359,30 @@ export interface AppealAttachment {
 /** Records a stored attachment: its row, a line in the incident's timeline and the audit log, in the caller's transaction. */
 export async function insertAppealAttachment(tx: Queryable, f: AppealAttachment): Promise<void> {
   const file = { name: f.name, type: f.type, bytes: f.bytes, sha256: f.sha256 };
-  await tx.query('INSERT INTO appeal_attachments (appeal_id, name, type, bytes, sha256, path, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [f.appealId, f.name, f.type, f.bytes, f.sha256, f.path, f.at.toISOString()]);
-  await tx.query('INSERT INTO incident_timeline (incident_id, at, actor, ip, action, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [f.incidentId, f.at.toISOString(), 'public:appeal', f.ip, 'attachment.added', JSON.stringify(file)]);
+  await tx.query('INSERT INTO appeal_attachments (appeal_id, name, type, bytes, sha256, path, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+    f.appealId,
+    f.name,
+    f.type,
+    f.bytes,
+    f.sha256,
+    f.path,
+    f.at.toISOString(),
+  ]);
+  await tx.query('INSERT INTO incident_timeline (incident_id, at, actor, ip, action, after) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [
+    f.incidentId,
+    f.at.toISOString(),
+    'public:appeal',
+    f.ip,
+    'attachment.added',
+    JSON.stringify(file),
+  ]);
   await audit(tx, { actor: 'public:appeal', ip: f.ip, action: 'appeal.attachment', subject: f.appealId, after: file });
 }
 
 /** A page of the procurement registry in id order, `limit` rows after the id `after`. */
 export async function listProcurementRows(db: Queryable, limit: number, after: string | undefined) {
-  return db.query<{ id: string }>(`SELECT id, announcement, lot, method, system, module, affected, deadlines, suppliers FROM procurements ${after !== undefined ? 'WHERE id > $2' : ''} ORDER BY id LIMIT $1`, after !== undefined ? [limit, after] : [limit]);
+  return db.query<{ id: string }>(
+    `SELECT id, announcement, lot, method, system, module, affected, deadlines, suppliers FROM procurements ${after !== undefined ? 'WHERE id > $2' : ''} ORDER BY id LIMIT $1`,
+    after !== undefined ? [limit, after] : [limit],
+  );
 }

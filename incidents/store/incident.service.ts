@@ -11,14 +11,39 @@ import { formatAstana, tryParseDateDay, tryParseDateTimeMs } from '../../core/ti
 import { appealInput, type AppealInput } from '../appeals/appeal.schema.ts';
 import { proposeLevel } from '../classification/propose-level.ts';
 import { emit, type EventType } from '../events/outbox.ts';
-import { FAILURE_KIND_IDS, INCIDENT_STATES, TransitionError, transition, type IncidentState, type TransitionFields, type TransitionPatch } from '../lifecycle/lifecycle.ts';
-import { DEFAULT_POLICY_ID, LEVELS, POLICIES, POLICY_REGISTRY, PROCUREMENT_METHODS, reportedLate, type DeadlineKind, type PolicyId } from '../rules/index.ts';
+import {
+  FAILURE_KIND_IDS,
+  INCIDENT_STATES,
+  TransitionError,
+  transition,
+  type IncidentState,
+  type TransitionFields,
+  type TransitionPatch,
+} from '../lifecycle/lifecycle.ts';
+import {
+  DEFAULT_POLICY_ID,
+  LEVELS,
+  POLICIES,
+  POLICY_REGISTRY,
+  PROCUREMENT_METHODS,
+  reportedLate,
+  type DeadlineKind,
+  type PolicyId,
+} from '../rules/index.ts';
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from './incident-extensions.ts';
 import { extendClock } from './clock-extension.ts';
 import type { Topology } from './topology.ts';
 import { syncAppealClocks } from './appeal-attach.ts';
-import { attachableIncident, attachedAppeals, insertAppeal, lockAppeal, lockAppealScope, setAppealLink, type NewAppeal } from './appeal.repo.ts';
+import {
+  attachableIncident,
+  attachedAppeals,
+  insertAppeal,
+  lockAppeal,
+  lockAppealScope,
+  setAppealLink,
+  type NewAppeal,
+} from './appeal.repo.ts';
 import { markClockMet } from './clock.repo.ts';
 import { setIncidentLink, updateIncidentColumns } from './incident-update.repo.ts';
 import { upsertProcurement, upsertTariff } from './registry.repo.ts';
@@ -35,14 +60,16 @@ export interface IncidentServiceDeps {
   now?: () => Date;
 }
 
-const dateTime = z.string({ error: (i) => (i.input === undefined ? 'required' : 'must be an ISO 8601 date-time with offset') }).transform((t, ctx) => {
-  const v = tryParseDateTimeMs(t);
-  if (v === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 date-time with offset' });
-    return z.NEVER;
-  }
-  return v;
-});
+const dateTime = z
+  .string({ error: (i) => (i.input === undefined ? 'required' : 'must be an ISO 8601 date-time with offset') })
+  .transform((t, ctx) => {
+    const v = tryParseDateTimeMs(t);
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 date-time with offset' });
+      return z.NEVER;
+    }
+    return v;
+  });
 const text = z.string().trim().min(1, 'must not be empty').max(20_000);
 
 export const transitionInput = z.strictObject({
@@ -53,7 +80,11 @@ export const transitionInput = z.strictObject({
   level: z.enum(LEVELS, { error: () => `must be one of ${LEVELS.join(', ')}` }).optional(),
   levelReason: text.optional(),
   levelAgreedWith: text.optional(),
-  kind: z.enum(FAILURE_KIND_IDS as [string, ...string[]], { error: () => `must be one of the failure kinds of docs/rules.md §3: ${FAILURE_KIND_IDS.join(', ')}` }).optional(),
+  kind: z
+    .enum(FAILURE_KIND_IDS as [string, ...string[]], {
+      error: () => `must be one of the failure kinds of docs/rules.md §3: ${FAILURE_KIND_IDS.join(', ')}`,
+    })
+    .optional(),
   plannedFixAt: dateTime.optional(),
   actualFixAt: dateTime.optional(),
   cause: text.optional(),
@@ -115,13 +146,30 @@ function rowJson(r: IncidentRow, keys: string[]): Record<string, unknown> {
 
 /** Writes the patch to its columns (instants as ISO 8601) as a new version; returns the updated row. */
 function applyPatch(tx: Queryable, id: string, p: Partial<TransitionPatch>): Promise<IncidentRow> {
-  const values = Object.fromEntries(Object.entries(p).map(([k, v]) => [COLUMN[k as keyof TransitionPatch], TIME_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v]));
+  const values = Object.fromEntries(
+    Object.entries(p).map(([k, v]) => [
+      COLUMN[k as keyof TransitionPatch],
+      TIME_KEYS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v,
+    ]),
+  );
   return updateIncidentColumns(tx, id, values);
 }
 
 /** The appeal as its row stores it; only the upload token's hash is kept. */
 function newAppeal(incidentId: string, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string): NewAppeal {
-  return { incidentId, organisation: v.organisation, binIin: v.binIin.trim(), email: v.email, phone: v.phone, description: v.description, detectedAt, receivedAt: now, ip, uploadTokenHash: createHash('sha256').update(uploadToken).digest('hex'), channel: v.channel };
+  return {
+    incidentId,
+    organisation: v.organisation,
+    binIin: v.binIin.trim(),
+    email: v.email,
+    phone: v.phone,
+    description: v.description,
+    detectedAt,
+    receivedAt: now,
+    ip,
+    uploadTokenHash: createHash('sha256').update(uploadToken).digest('hex'),
+    channel: v.channel,
+  };
 }
 
 const conflict = (message: string) => new KuzetError('conflict', message, { status: 409 });
@@ -140,7 +188,10 @@ export class IncidentService {
   private async lockIncident(tx: Queryable, id: string, version: number | undefined): Promise<IncidentRow> {
     const row = await getIncidentRow(tx, id, true);
     if (!row) throw new NotFoundError(`no incident ${id}`);
-    if (version !== undefined && row.version !== version) throw conflict(`incident ${id} was changed by someone else (now version ${row.version}, you sent ${version}); reload it and try again`);
+    if (version !== undefined && row.version !== version)
+      throw conflict(
+        `incident ${id} was changed by someone else (now version ${row.version}, you sent ${version}); reload it and try again`,
+      );
     return row;
   }
 
@@ -153,20 +204,45 @@ export class IncidentService {
       const fields: TransitionFields = { ...v, kind: v.kind as TransitionFields['kind'] };
       let patch: TransitionPatch;
       try {
-        patch = transition({ state: row.state, policy: row.policy, startedAt: new Date(row.started_at).getTime(), proposedLevel: row.proposed_level }, v.to, fields, now);
+        patch = transition(
+          { state: row.state, policy: row.policy, startedAt: new Date(row.started_at).getTime(), proposedLevel: row.proposed_level },
+          v.to,
+          fields,
+          now,
+        );
       } catch (e) {
         if (e instanceof TransitionError && e.kind === 'missing-fields') throw new InputError(e.issues);
-        if (e instanceof TransitionError) throw new KuzetError('conflict', `incident ${id} is ${row.state}: ${e.message}`, { status: 409, field: 'to' });
+        if (e instanceof TransitionError)
+          throw new KuzetError('conflict', `incident ${id} is ${row.state}: ${e.message}`, { status: 409, field: 'to' });
         throw e;
       }
       const keys = Object.keys(patch);
       const before = rowJson(row, keys);
       let next = await applyPatch(tx, id, patch);
-      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: `transition.${v.to}`, before, after: patchJson(patch) });
+      await record(tx, {
+        incidentId: id,
+        at: now,
+        actor: actor.id,
+        ip: actor.ip,
+        action: `transition.${v.to}`,
+        before,
+        after: patchJson(patch),
+      });
       if (v.to === 'confirmed' || v.to === 'resolved' || v.to === 'refuted') next = await this.storeExtensions(tx, next, v.to, actor, now);
       await syncClocks(tx, next);
       await syncAppealClocks(tx, next, await attachedAppeals(tx, next));
-      await emit(tx, { type: EVENT_OF[v.to] ?? 'incident.updated', key: `${id}:v${next.version}:${v.to}`, incidentId: id, payload: { id, state: next.state, version: next.version, level: next.level, plannedFixAt: next.planned_fix_at ? formatAstana(new Date(next.planned_fix_at)) : null } });
+      await emit(tx, {
+        type: EVENT_OF[v.to] ?? 'incident.updated',
+        key: `${id}:v${next.version}:${v.to}`,
+        incidentId: id,
+        payload: {
+          id,
+          state: next.state,
+          version: next.version,
+          level: next.level,
+          plannedFixAt: next.planned_fix_at ? formatAstana(new Date(next.planned_fix_at)) : null,
+        },
+      });
       return next;
     });
   }
@@ -181,9 +257,22 @@ export class IncidentService {
       if (v.plannedFixAt < new Date(row.started_at).getTime()) throw new InputError('is before the failure start', 'plannedFixAt');
       const before = rowJson(row, ['plannedFixAt']);
       let next = await applyPatch(tx, id, { plannedFixAt: v.plannedFixAt });
-      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'planned-fix.changed', before, after: { plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason } });
+      await record(tx, {
+        incidentId: id,
+        at: now,
+        actor: actor.id,
+        ip: actor.ip,
+        action: 'planned-fix.changed',
+        before,
+        after: { plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason },
+      });
       next = await this.storeExtensions(tx, next, 'confirmed', actor, now);
-      await emit(tx, { type: 'incident.updated', key: `${id}:v${next.version}:planned-fix`, incidentId: id, payload: { id, change: 'plannedFixAt', plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason } });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${id}:v${next.version}:planned-fix`,
+        incidentId: id,
+        payload: { id, change: 'plannedFixAt', plannedFixAt: formatAstana(v.plannedFixAt), reason: v.reason },
+      });
       return next;
     });
   }
@@ -202,13 +291,31 @@ export class IncidentService {
     return this.db.transaction(async (tx) => {
       await this.lockIncident(tx, id, undefined);
       if (!(await markClockMet(tx, id, timer, at))) throw new NotFoundError(`incident ${id} has no running clock ${timer}`);
-      await record(tx, { incidentId: id, at: now, actor: actor.id, ip: actor.ip, action: 'clock.met', after: { timer, metAt: formatAstana(at) } });
-      await emit(tx, { type: 'incident.updated', key: `${id}:clock-met:${timer}`, incidentId: id, payload: { id, change: 'clock.met', timer } });
+      await record(tx, {
+        incidentId: id,
+        at: now,
+        actor: actor.id,
+        ip: actor.ip,
+        action: 'clock.met',
+        after: { timer, metAt: formatAstana(at) },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${id}:clock-met:${timer}`,
+        incidentId: id,
+        payload: { id, change: 'clock.met', timer },
+      });
     });
   }
 
   /** Extensions (issue item 6; #17 items 3, 6, 7): see incident-extensions.ts. */
-  private async storeExtensions(tx: Queryable, row: IncidentRow, stage: ExtensionStage, actor: ActorRef, now: number): Promise<IncidentRow> {
+  private async storeExtensions(
+    tx: Queryable,
+    row: IncidentRow,
+    stage: ExtensionStage,
+    actor: ActorRef,
+    now: number,
+  ): Promise<IncidentRow> {
     return storeIncidentExtensions(tx, row, stage, actor, now);
   }
 
@@ -239,7 +346,17 @@ export class IncidentService {
         if (open) return this.attachAppeal(tx, open, v, detectedAt, now, ip, uploadToken);
       }
       const id = await allocateIncidentId(tx, now);
-      const proposal = proposeLevel(policy, { moduleChecks: 0, failingChecks: 0, regions: 0, failingRegions: 0, systemModules: 0, failingModules: 0, errorKinds: {}, startedAt: detectedAt, appealOnly: true });
+      const proposal = proposeLevel(policy, {
+        moduleChecks: 0,
+        failingChecks: 0,
+        regions: 0,
+        failingRegions: 0,
+        systemModules: 0,
+        failingModules: 0,
+        errorKinds: {},
+        startedAt: detectedAt,
+        appealOnly: true,
+      });
       await insertIncident(tx, {
         ...id,
         source: 'appeal',
@@ -255,14 +372,37 @@ export class IncidentService {
         evidence: { description: v.description },
       });
       const appealId = await insertAppeal(tx, newAppeal(id.id, v, detectedAt, now, ip, uploadToken));
-      const after = { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel };
+      const after = {
+        appealId,
+        organisation: v.organisation,
+        binIin: v.binIin.trim(),
+        detectedAt: formatAstana(detectedAt),
+        channel: v.channel,
+      };
       await record(tx, { incidentId: id.id, at: now, actor: 'public:appeal', ip, action: 'registered', after });
       const row = (await getIncidentRow(tx, id.id)) as IncidentRow;
       await syncClocks(tx, row);
       // The desk's clock of its channel answers this message, so it runs per appeal (SLA-N-DESK-MAIL@appeal-<id>).
-      await syncAppealClocks(tx, row, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }], channelClocksFor);
-      await emit(tx, { type: 'incident.registered', key: `${id.id}:registered`, incidentId: id.id, payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation } });
-      return { incidentId: id.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: reportedLate(POLICIES[policy], detectedAt, now), attached: false };
+      await syncAppealClocks(
+        tx,
+        row,
+        [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }],
+        channelClocksFor,
+      );
+      await emit(tx, {
+        type: 'incident.registered',
+        key: `${id.id}:registered`,
+        incidentId: id.id,
+        payload: { id: id.id, source: 'appeal', policy, email: v.email, organisation: v.organisation },
+      });
+      return {
+        incidentId: id.id,
+        appealId,
+        uploadToken,
+        receivedAt: formatAstana(now),
+        reportedLate: reportedLate(POLICIES[policy], detectedAt, now),
+        attached: false,
+      };
     });
   }
 
@@ -278,23 +418,53 @@ export class IncidentService {
       return;
     }
     const systems = topo.systems();
-    if (!systems.includes(system)) throw new InputError(`unknown system "${system}"; one of: ${systems.join(', ') || '(none configured)'}`, 'system');
+    if (!systems.includes(system))
+      throw new InputError(`unknown system "${system}"; one of: ${systems.join(', ') || '(none configured)'}`, 'system');
     if (module === undefined) return;
     const modules = topo.modulesOf(system);
-    if (!modules.includes(module)) throw new InputError(`unknown module "${module}" of system "${system}"; one of: ${modules.join(', ') || '(none configured)'}`, 'module');
+    if (!modules.includes(module))
+      throw new InputError(
+        `unknown module "${module}" of system "${system}"; one of: ${modules.join(', ') || '(none configured)'}`,
+        'module',
+      );
   }
 
   /** Attaches an appeal to an incident already open about its module (issue #16 item 5; appeal-attach.ts). */
-  private async attachAppeal(tx: Queryable, inc: IncidentRow, v: AppealInput, detectedAt: number, now: number, ip: string | null, uploadToken: string) {
+  private async attachAppeal(
+    tx: Queryable,
+    inc: IncidentRow,
+    v: AppealInput,
+    detectedAt: number,
+    now: number,
+    ip: string | null,
+    uploadToken: string,
+  ) {
     const appealId = await insertAppeal(tx, newAppeal(inc.id, v, detectedAt, now, ip, uploadToken));
     await syncAppealClocks(tx, inc, [{ id: appealId, received_at: new Date(now), detected_at: new Date(detectedAt), channel: v.channel }]);
-    await record(tx, { incidentId: inc.id, at: now, actor: 'public:appeal', ip, action: 'appeal.attached', after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel } });
-    return { incidentId: inc.id, appealId, uploadToken, receivedAt: formatAstana(now), reportedLate: reportedLate(POLICY_REGISTRY.find(inc.policy), detectedAt, now), attached: true };
+    await record(tx, {
+      incidentId: inc.id,
+      at: now,
+      actor: 'public:appeal',
+      ip,
+      action: 'appeal.attached',
+      after: { appealId, organisation: v.organisation, binIin: v.binIin.trim(), detectedAt: formatAstana(detectedAt), channel: v.channel },
+    });
+    return {
+      incidentId: inc.id,
+      appealId,
+      uploadToken,
+      receivedAt: formatAstana(now),
+      reportedLate: reportedLate(POLICY_REGISTRY.find(inc.policy), detectedAt, now),
+      attached: true,
+    };
   }
 
   /** Links an appeal's incident to an existing incident (an operator's decision). */
   async linkAppeal(appealId: string, input: unknown, actor: ActorRef) {
-    const v = parse(z.strictObject({ incidentId: z.string().regex(/^INC-\d{4}-\d{6}$/, 'must be an incident id like INC-2026-000123') }), input);
+    const v = parse(
+      z.strictObject({ incidentId: z.string().regex(/^INC-\d{4}-\d{6}$/, 'must be an incident id like INC-2026-000123') }),
+      input,
+    );
     const now = this.now().getTime();
     return this.db.transaction(async (tx) => {
       const a = await lockAppeal(tx, appealId);
@@ -304,9 +474,29 @@ export class IncidentService {
       if (!target) throw new NotFoundError(`no incident ${v.incidentId}`);
       await setAppealLink(tx, appealId, v.incidentId);
       await setIncidentLink(tx, a.incident_id, v.incidentId);
-      await record(tx, { incidentId: a.incident_id, at: now, actor: actor.id, ip: actor.ip, action: 'linked', before: { linkedTo: a.linked_incident_id }, after: { linkedTo: v.incidentId } });
-      await record(tx, { incidentId: v.incidentId, at: now, actor: actor.id, ip: actor.ip, action: 'appeal.linked', after: { appealId, appealIncident: a.incident_id } });
-      await emit(tx, { type: 'incident.updated', key: `${v.incidentId}:appeal-linked:${appealId}`, incidentId: v.incidentId, payload: { id: v.incidentId, change: 'appeal.linked', appealId, appealIncident: a.incident_id } });
+      await record(tx, {
+        incidentId: a.incident_id,
+        at: now,
+        actor: actor.id,
+        ip: actor.ip,
+        action: 'linked',
+        before: { linkedTo: a.linked_incident_id },
+        after: { linkedTo: v.incidentId },
+      });
+      await record(tx, {
+        incidentId: v.incidentId,
+        at: now,
+        actor: actor.id,
+        ip: actor.ip,
+        action: 'appeal.linked',
+        after: { appealId, appealIncident: a.incident_id },
+      });
+      await emit(tx, {
+        type: 'incident.updated',
+        key: `${v.incidentId}:appeal-linked:${appealId}`,
+        incidentId: v.incidentId,
+        payload: { id: v.incidentId, change: 'appeal.linked', appealId, appealIncident: a.incident_id },
+      });
       return { appealId, incidentId: a.incident_id, linkedTo: v.incidentId };
     });
   }
@@ -314,8 +504,30 @@ export class IncidentService {
 
 // ---- procurement and tariff registries (issue item 6) ----
 
-const deadlinesSchema = z.strictObject(Object.fromEntries(['acceptanceStart', 'acceptanceEnd', 'auctionBidding', 'contractSigning', 'complaints', 'discussionEnd', 'opening', 'admission', 'results'].map((k) => [k, dateTime.optional()])) as Record<DeadlineKind, z.ZodOptional<typeof dateTime>>);
-const supplier = z.strictObject({ name: text, bin: z.string().regex(/^\d{12}$/, 'must be 12 digits').optional(), email: z.email('must be an e-mail address').optional(), phone: z.string().min(5).max(30).optional() });
+const deadlinesSchema = z.strictObject(
+  Object.fromEntries(
+    [
+      'acceptanceStart',
+      'acceptanceEnd',
+      'auctionBidding',
+      'contractSigning',
+      'complaints',
+      'discussionEnd',
+      'opening',
+      'admission',
+      'results',
+    ].map((k) => [k, dateTime.optional()]),
+  ) as Record<DeadlineKind, z.ZodOptional<typeof dateTime>>,
+);
+const supplier = z.strictObject({
+  name: text,
+  bin: z
+    .string()
+    .regex(/^\d{12}$/, 'must be 12 digits')
+    .optional(),
+  email: z.email('must be an e-mail address').optional(),
+  phone: z.string().min(5).max(30).optional(),
+});
 export const procurementInput = z.strictObject({
   announcement: z.string().trim().min(1, 'must not be empty').max(100), // номер объявления
   lot: z.string().trim().min(1, 'must not be empty').max(100), // номер лота
@@ -333,7 +545,17 @@ export const tariffInput = z.strictObject({
   validUntil: z.string().refine((s) => tryParseDateDay(s) !== undefined, 'not a date YYYY-MM-DD'),
 });
 
-const CSV_DEADLINES = ['acceptanceStart', 'acceptanceEnd', 'auctionBidding', 'contractSigning', 'complaints', 'discussionEnd', 'opening', 'admission', 'results'];
+const CSV_DEADLINES = [
+  'acceptanceStart',
+  'acceptanceEnd',
+  'auctionBidding',
+  'contractSigning',
+  'complaints',
+  'discussionEnd',
+  'opening',
+  'admission',
+  'results',
+];
 
 /** Parses RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
 export function parseCsv(textIn: string): string[][] {
@@ -375,7 +597,8 @@ export function procurementsFromCsv(textIn: string): unknown[] {
     const v = i < 0 ? undefined : r[i]?.trim();
     return v === '' ? undefined : v;
   };
-  for (const need of ['announcement', 'lot', 'method']) if (!header.includes(need)) throw new InputError(`the CSV header has no column "${need}"`, 'body');
+  for (const need of ['announcement', 'lot', 'method'])
+    if (!header.includes(need)) throw new InputError(`the CSV header has no column "${need}"`, 'body');
   return rows.map((r) => {
     const deadlines = Object.fromEntries(CSV_DEADLINES.map((k) => [k, col(r, k)]).filter(([, v]) => v !== undefined));
     const affected = col(r, 'affected');
@@ -389,14 +612,25 @@ export function procurementsFromCsv(textIn: string): unknown[] {
       ...(affected !== undefined ? { affected: affected === 'true' || affected === '1' || affected === 'yes' } : {}),
       ...(col(r, 'protocolFormedAt') ? { protocolFormedAt: col(r, 'protocolFormedAt') } : {}),
       deadlines,
-      suppliers: supplierName ? [{ name: supplierName, ...(col(r, 'supplierEmail') ? { email: col(r, 'supplierEmail') } : {}), ...(col(r, 'supplierPhone') ? { phone: col(r, 'supplierPhone') } : {}) }] : [],
+      suppliers: supplierName
+        ? [
+            {
+              name: supplierName,
+              ...(col(r, 'supplierEmail') ? { email: col(r, 'supplierEmail') } : {}),
+              ...(col(r, 'supplierPhone') ? { phone: col(r, 'supplierPhone') } : {}),
+            },
+          ]
+        : [],
     };
   });
 }
 
 /** Imports procurements (upsert by announcement and lot), all or nothing; every problem named by its index. */
 export async function importProcurements(db: Db, items: unknown, actor: ActorRef, now: Date): Promise<{ imported: number }> {
-  const list = parse(z.array(procurementInput, { error: 'must be an array of procurements' }).min(1, 'must not be empty').max(100_000), items);
+  const list = parse(
+    z.array(procurementInput, { error: 'must be an array of procurements' }).min(1, 'must not be empty').max(100_000),
+    items,
+  );
   const seen = new Set<string>();
   list.forEach((p, i) => {
     const id = `${p.announcement}/${p.lot}`;
@@ -405,7 +639,11 @@ export async function importProcurements(db: Db, items: unknown, actor: ActorRef
   });
   await db.transaction(async (tx) => {
     for (const p of list) {
-      const deadlines = Object.fromEntries(Object.entries(p.deadlines).filter(([, v]) => v !== undefined).map(([k, v]) => [k, formatAstana(v as number)]));
+      const deadlines = Object.fromEntries(
+        Object.entries(p.deadlines)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, formatAstana(v as number)]),
+      );
       await upsertProcurement(tx, {
         id: `${p.announcement}/${p.lot}`,
         announcement: p.announcement,
@@ -420,7 +658,12 @@ export async function importProcurements(db: Db, items: unknown, actor: ActorRef
         importedAt: now.toISOString(),
       });
     }
-    await audit(tx, { actor: actor.id, ip: actor.ip, action: 'procurements.import', after: { count: list.length, ids: list.slice(0, 50).map((p) => `${p.announcement}/${p.lot}`) } });
+    await audit(tx, {
+      actor: actor.id,
+      ip: actor.ip,
+      action: 'procurements.import',
+      after: { count: list.length, ids: list.slice(0, 50).map((p) => `${p.announcement}/${p.lot}`) },
+    });
   });
   return { imported: list.length };
 }

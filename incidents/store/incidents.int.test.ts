@@ -41,7 +41,17 @@ const T = (s: string) => parseDateTimeMs(s);
 const S = T('2026-03-26T10:00:00+05:00');
 const res = (key: string, i: number, ok: boolean): DetectableResult => {
   const [system, target, check] = key.split('/') as [string, string, string];
-  return { key, system, target, check, region: 'astana', ok, errorKind: ok ? null : 'http-status', message: ok ? 'ok' : 'HTTP 500', at: new Date(S + i * 60_000) };
+  return {
+    key,
+    system,
+    target,
+    check,
+    region: 'astana',
+    ok,
+    errorKind: ok ? null : 'http-status',
+    message: ok ? 'ok' : 'HTTP 500',
+    at: new Date(S + i * 60_000),
+  };
 };
 const operator = { id: 'tok_test', ip: '10.0.0.1' };
 
@@ -73,7 +83,13 @@ function suite(engine: 'pglite' | 'postgres') {
       const batch = [res('portal/search/http', 2, false), res('portal/search-api/http', 2, false)];
       await det.handle(batch);
       await det.handle(batch); // replayed after a crash between commit and acknowledgement
-      const incs = await db.query<{ id: string; started_at: Date; proposed_level: string; probable_cause: string; evidence: { checks: string[] } }>('SELECT * FROM incidents');
+      const incs = await db.query<{
+        id: string;
+        started_at: Date;
+        proposed_level: string;
+        probable_cause: string;
+        evidence: { checks: string[] };
+      }>('SELECT * FROM incidents');
       assert.equal(incs.length, 1);
       const inc = incs[0]!;
       assert.equal(inc.id, 'INC-2026-000001');
@@ -83,13 +99,28 @@ function suite(engine: 'pglite' | 'postgres') {
       assert.equal(inc.proposed_level, 'high'); // both checks of the module, in every region
       await det.handle([res('portal/search-api/http', 3, false), res('portal/search-api/http', 4, false)]);
       const joined = (await getIncidentRow(db, inc.id))!;
-      assert.equal((joined.evidence as { details: { key: string; errorKinds: Record<string, number> }[] }).details[1]?.errorKinds['http-status'], 3);
+      assert.equal(
+        (joined.evidence as { details: { key: string; errorKinds: Record<string, number> }[] }).details[1]?.errorKinds['http-status'],
+        3,
+      );
 
       await importProcurements(
         db,
         [
-          { announcement: '15001234-1', lot: '1', method: 'competition', module: 'search', deadlines: { acceptanceEnd: '2026-03-26T10:30:00+05:00' } },
-          { announcement: '15001235-1', lot: '2', method: 'auction', module: 'homepage', deadlines: { acceptanceEnd: '2026-03-26T10:30:00+05:00' } },
+          {
+            announcement: '15001234-1',
+            lot: '1',
+            method: 'competition',
+            module: 'search',
+            deadlines: { acceptanceEnd: '2026-03-26T10:30:00+05:00' },
+          },
+          {
+            announcement: '15001235-1',
+            lot: '2',
+            method: 'auction',
+            module: 'homepage',
+            deadlines: { acceptanceEnd: '2026-03-26T10:30:00+05:00' },
+          },
         ],
         operator,
         now(),
@@ -97,22 +128,62 @@ function suite(engine: 'pglite' | 'postgres') {
       const svc = new IncidentService({ db, topology, now });
       clock = S + 20 * 60_000;
       await svc.transition(inc.id, { to: 'analysing' }, operator);
-      await assert.rejects(svc.transition(inc.id, { to: 'confirmed', level: 'high' }, operator), (e: KuzetError) => e.status === 400 && /kind: required/.test(e.message));
-      await assert.rejects(svc.transition(inc.id, { to: 'resolved' }, operator), (e: KuzetError) => e.status === 409 && /allowed: confirmed, refuted/.test(e.message));
-      const confirmed = await svc.transition(inc.id, { to: 'confirmed', level: 'high', kind: 'third-party-conditions', plannedFixAt: '2026-03-26T11:00:00+05:00' }, operator);
-      const ext = confirmed.extensions as { confirmed: { extensions: { announcement: string; rule: string; extended: string }[]; affected: { announcement: string; lot: string }[] } };
+      await assert.rejects(
+        svc.transition(inc.id, { to: 'confirmed', level: 'high' }, operator),
+        (e: KuzetError) => e.status === 400 && /kind: required/.test(e.message),
+      );
+      await assert.rejects(
+        svc.transition(inc.id, { to: 'resolved' }, operator),
+        (e: KuzetError) => e.status === 409 && /allowed: confirmed, refuted/.test(e.message),
+      );
+      const confirmed = await svc.transition(
+        inc.id,
+        { to: 'confirmed', level: 'high', kind: 'third-party-conditions', plannedFixAt: '2026-03-26T11:00:00+05:00' },
+        operator,
+      );
+      const ext = confirmed.extensions as {
+        confirmed: {
+          extensions: { announcement: string; rule: string; extended: string }[];
+          affected: { announcement: string; lot: string }[];
+        };
+      };
       assert.deepEqual(ext.confirmed.affected, [{ announcement: '15001234-1', lot: '1' }]);
       assert.equal(ext.confirmed.extensions[0]?.rule, 'EX-H-ACCEPT');
       assert.equal(ext.confirmed.extensions[0]?.extended, '2026-03-26T11:30:00+05:00'); // + D = 1 h to the planned fix
       clock = S + 90 * 60_000;
-      const resolved = await svc.transition(inc.id, { to: 'resolved', actualFixAt: '2026-03-26T11:30:00+05:00', cause: 'disk full', measures: 'disk cleaned' }, operator);
-      assert.equal((resolved.extensions as { resolved: { extensions: { extended: string }[] } }).resolved.extensions[0]?.extended, '2026-03-26T12:00:00+05:00'); // + D = 1.5 h to the actual fix
+      const resolved = await svc.transition(
+        inc.id,
+        { to: 'resolved', actualFixAt: '2026-03-26T11:30:00+05:00', cause: 'disk full', measures: 'disk cleaned' },
+        operator,
+      );
+      assert.equal(
+        (resolved.extensions as { resolved: { extensions: { extended: string }[] } }).resolved.extensions[0]?.extended,
+        '2026-03-26T12:00:00+05:00',
+      ); // + D = 1.5 h to the actual fix
       await svc.transition(inc.id, { to: 'closed', recommendations: 'watch the disk' }, operator);
 
-      const timeline = await db.query<{ action: string; actor: string; ip: string | null }>('SELECT action, actor, ip FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [inc.id]);
-      assert.deepEqual(timeline.map((t) => t.action), ['registered', 'evidence.joined', 'transition.analysing', 'transition.confirmed', 'extensions.confirmed', 'transition.resolved', 'extensions.resolved', 'transition.closed']);
+      const timeline = await db.query<{ action: string; actor: string; ip: string | null }>(
+        'SELECT action, actor, ip FROM incident_timeline WHERE incident_id = $1 ORDER BY id',
+        [inc.id],
+      );
+      assert.deepEqual(
+        timeline.map((t) => t.action),
+        [
+          'registered',
+          'evidence.joined',
+          'transition.analysing',
+          'transition.confirmed',
+          'extensions.confirmed',
+          'transition.resolved',
+          'extensions.resolved',
+          'transition.closed',
+        ],
+      );
       assert.equal(timeline[2]?.ip, '10.0.0.1');
-      const audited = await db.query<{ n: string | number }>("SELECT count(*) AS n FROM audit_log WHERE subject = $1 AND action LIKE 'incident.%' AND action <> 'incident.evidence'", [inc.id]);
+      const audited = await db.query<{ n: string | number }>(
+        "SELECT count(*) AS n FROM audit_log WHERE subject = $1 AND action LIKE 'incident.%' AND action <> 'incident.evidence'",
+        [inc.id],
+      );
       assert.equal(Number(audited[0]?.n), timeline.length);
       const events = await readOutbox(db, 0);
       assert.deepEqual(
@@ -121,7 +192,10 @@ function suite(engine: 'pglite' | 'postgres') {
       );
       assert.equal(new Set(events.map((e) => e.key)).size, events.length);
       const clocks = await db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 ORDER BY timer', [inc.id]);
-      assert.deepEqual(clocks.map((c) => c.timer), ['SLA-P-ANALYSE', 'SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER', 'SLA-P-HIGH-REPORT', 'SLA-P-OWNER-MEDHIGH']);
+      assert.deepEqual(
+        clocks.map((c) => c.timer),
+        ['SLA-P-ANALYSE', 'SLA-P-HIGH-HOME', 'SLA-P-HIGH-OWNER', 'SLA-P-HIGH-REPORT', 'SLA-P-OWNER-MEDHIGH'],
+      );
       // 001 §19: the owner unit's clock runs from receipt of the failure information, not from confirmation.
       const [owner] = await db.query<{ started_at: Date; due_at: Date; received_at: Date; confirmed_at: Date }>(
         "SELECT c.started_at, c.due_at, i.received_at, i.confirmed_at FROM incident_clocks c JOIN incidents i ON i.id = c.incident_id WHERE c.incident_id = $1 AND c.timer = 'SLA-P-OWNER-MEDHIGH'",
@@ -138,11 +212,15 @@ function suite(engine: 'pglite' | 'postgres') {
       const k = 'portal/homepage/http';
       await det.handle([0, 1, 2].map((i) => res(k, 100 + i, false)));
       await det.handle([res(k, 103, true), res(k, 104, true)]);
-      const id = (await db.query<{ id: string; recovered_at: Date | null }>("SELECT id, recovered_at FROM incidents WHERE module = 'homepage'"))[0]!;
+      const id = (
+        await db.query<{ id: string; recovered_at: Date | null }>("SELECT id, recovered_at FROM incidents WHERE module = 'homepage'")
+      )[0]!;
       assert.equal(id.id, 'INC-2026-000002');
       assert.ok(id.recovered_at);
       await det.handle([res(k, 108, false)]);
-      const again = await db.query<{ id: string; recovered_at: Date | null }>("SELECT id, recovered_at FROM incidents WHERE module = 'homepage'");
+      const again = await db.query<{ id: string; recovered_at: Date | null }>(
+        "SELECT id, recovered_at FROM incidents WHERE module = 'homepage'",
+      );
       assert.equal(again.length, 1);
       assert.equal(again[0]?.recovered_at, null);
       await det.handle([res(k, 109, true), res(k, 110, true)]);
@@ -154,7 +232,17 @@ function suite(engine: 'pglite' | 'postgres') {
     it('SLA warnings and breaches on a fake clock, once each', async () => {
       const svc = new IncidentService({ db, topology, now });
       clock = T('2026-03-26T12:50:00+05:00');
-      const a = await svc.registerAppeal({ organisation: 'ТОО Тест', binIin: '850101300005', email: 'a@b.kz', phone: '+7 701 123 45 67', description: 'поиск не работает', detectedAt: '2026-03-26T12:40:00+05:00' }, '10.0.0.9');
+      const a = await svc.registerAppeal(
+        {
+          organisation: 'ТОО Тест',
+          binIin: '850101300005',
+          email: 'a@b.kz',
+          phone: '+7 701 123 45 67',
+          description: 'поиск не работает',
+          detectedAt: '2026-03-26T12:40:00+05:00',
+        },
+        '10.0.0.9',
+      );
       // SLA-P-ID is due 13:50 (60 clock minutes); SLA-P-ANALYSE 16:20 (lunch skipped)
       await tickSla(db, new Date(T('2026-03-26T13:39:00+05:00'))); // the earlier tests' incidents are long overdue
       const before = (await readOutbox(db, 0)).length;
@@ -164,7 +252,10 @@ function suite(engine: 'pglite' | 'postgres') {
       assert.deepEqual(await tickSla(db, new Date(T('2026-03-26T13:51:00+05:00'))), { warnings: 0, breaches: 1 });
       assert.deepEqual(await tickSla(db, new Date(T('2026-03-26T13:52:00+05:00'))), { warnings: 0, breaches: 0 });
       const ev = (await readOutbox(db, 0)).slice(before).filter((e) => e.incidentId === a.incidentId);
-      assert.deepEqual(ev.map((e) => `${e.type} ${String(e.payload.timer)}`), ['sla.warning SLA-P-ID', 'sla.breached SLA-P-ID']);
+      assert.deepEqual(
+        ev.map((e) => `${e.type} ${String(e.payload.timer)}`),
+        ['sla.warning SLA-P-ID', 'sla.breached SLA-P-ID'],
+      );
       assert.equal(ev[1]?.payload.dueAt, '2026-03-26T13:50:00+05:00');
     });
 
@@ -194,7 +285,10 @@ function suite(engine: 'pglite' | 'postgres') {
       const c2 = new OutboxConsumer(db, 'test-consumer', handler);
       await c2.drain();
       const all = await readOutbox(db, 0, 10_000);
-      assert.deepEqual(handled, all.map((e) => e.key));
+      assert.deepEqual(
+        handled,
+        all.map((e) => e.key),
+      );
       assert.equal(await c2.drain(), 0);
     });
 
@@ -202,14 +296,33 @@ function suite(engine: 'pglite' | 'postgres') {
       it('two operators confirming the same incident: one wins, the other gets 409', async () => {
         const svc = new IncidentService({ db, topology, now });
         clock = T('2026-03-26T15:00:00+05:00');
-        const a = await svc.registerAppeal({ organisation: 'ТОО Гонка', binIin: '850101300005', email: 'r@b.kz', phone: '+7 701 123 45 67', description: 'x', detectedAt: '2026-03-26T14:50:00+05:00' }, null);
+        const a = await svc.registerAppeal(
+          {
+            organisation: 'ТОО Гонка',
+            binIin: '850101300005',
+            email: 'r@b.kz',
+            phone: '+7 701 123 45 67',
+            description: 'x',
+            detectedAt: '2026-03-26T14:50:00+05:00',
+          },
+          null,
+        );
         await svc.transition(a.incidentId, { to: 'analysing' }, operator);
         const body = { to: 'confirmed', level: 'low', kind: 'user-network-or-power', plannedFixAt: '2026-03-26T18:00:00+05:00' };
-        const results = await Promise.allSettled([svc.transition(a.incidentId, body, { id: 'tok_a' }), svc.transition(a.incidentId, body, { id: 'tok_b' })]);
+        const results = await Promise.allSettled([
+          svc.transition(a.incidentId, body, { id: 'tok_a' }),
+          svc.transition(a.incidentId, body, { id: 'tok_b' }),
+        ]);
         assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
         const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
         assert.equal((lost.reason as KuzetError).status, 409);
-        const stale = await svc.transition(a.incidentId, { to: 'resolved', version: 1, actualFixAt: '2026-03-26T15:00:00+05:00', cause: 'c', measures: 'm' }, operator).catch((e: KuzetError) => e);
+        const stale = await svc
+          .transition(
+            a.incidentId,
+            { to: 'resolved', version: 1, actualFixAt: '2026-03-26T15:00:00+05:00', cause: 'c', measures: 'm' },
+            operator,
+          )
+          .catch((e: KuzetError) => e);
         assert.equal((stale as KuzetError).status, 409);
         assert.match((stale as KuzetError).message, /changed by someone else/);
       });
@@ -218,22 +331,26 @@ function suite(engine: 'pglite' | 'postgres') {
     it('incident ids count per Astana year, gap-free: a rolled-back id is given again, a new year starts at 000001', async () => {
       class Rollback extends Error {}
       const inTx = (at: string) =>
-        db.transaction(async (tx) => {
-          const got = await allocateIncidentId(tx, T(at));
-          throw Object.assign(new Rollback(), { got });
-        }).catch((e: unknown) => (e as { got: { id: string; seq: number } }).got);
+        db
+          .transaction(async (tx) => {
+            const got = await allocateIncidentId(tx, T(at));
+            throw Object.assign(new Rollback(), { got });
+          })
+          .catch((e: unknown) => (e as { got: { id: string; seq: number } }).got);
       // Everything in a rolled-back transaction, so the suite's own counters are left as they were.
       const before = await inTx('2026-12-31T23:59:59+05:00');
       assert.match(before.id, /^INC-2026-\d{6}$/);
       assert.equal((await inTx('2026-12-31T23:59:59+05:00')).id, before.id, 'a rolled-back id is not used up');
       // 00:00 in Astana is still 2026 in UTC: the year is Astana's.
       assert.equal((await inTx('2027-01-01T00:00:00+05:00')).id, 'INC-2027-000001');
-      const ids = await db.transaction(async (tx) => {
-        const a = await allocateIncidentId(tx, T('2027-01-01T00:00:00+05:00'));
-        const b = await allocateIncidentId(tx, T('2027-06-01T12:00:00+05:00'));
-        const c = await allocateIncidentId(tx, T('2026-12-31T23:00:00+05:00'));
-        throw Object.assign(new Rollback(), { got: [a.id, b.id, c.seq] });
-      }).catch((e: unknown) => (e as { got: unknown[] }).got);
+      const ids = await db
+        .transaction(async (tx) => {
+          const a = await allocateIncidentId(tx, T('2027-01-01T00:00:00+05:00'));
+          const b = await allocateIncidentId(tx, T('2027-06-01T12:00:00+05:00'));
+          const c = await allocateIncidentId(tx, T('2026-12-31T23:00:00+05:00'));
+          throw Object.assign(new Rollback(), { got: [a.id, b.id, c.seq] });
+        })
+        .catch((e: unknown) => (e as { got: unknown[] }).got);
       assert.deepEqual(ids, ['INC-2027-000001', 'INC-2027-000002', before.seq]);
     });
   });
@@ -272,8 +389,16 @@ systems:
     const det = new IncidentDetector({ db, topology: () => topologyFromConfig(etpCfg), now: () => new Date(S) });
     await det.load();
     const run = (i: number, offsetMs: number): DetectableResult => ({
-      key: 'etp-a/clock/date', system: 'etp-a', target: 'clock', check: 'date', region: 'astana', ok: false, errorKind: 'assertion',
-      message: `offset ${offsetMs} ms: |offset| above 1000 ms`, at: new Date(S + i * 60_000), observations: { offsetMs, uncertaintyMs: 40 },
+      key: 'etp-a/clock/date',
+      system: 'etp-a',
+      target: 'clock',
+      check: 'date',
+      region: 'astana',
+      ok: false,
+      errorKind: 'assertion',
+      message: `offset ${offsetMs} ms: |offset| above 1000 ms`,
+      at: new Date(S + i * 60_000),
+      observations: { offsetMs, uncertaintyMs: 40 },
     });
     await det.handle([run(0, 2300), run(1, 2310)]);
     assert.equal((await db.query('SELECT id FROM incidents')).length, 0, 'two runs are below N = 3');

@@ -41,13 +41,31 @@ export async function upsertProcurement(tx: Queryable, p: ProcurementRecord): Pr
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11)
      ON CONFLICT (id) DO UPDATE SET method = EXCLUDED.method, system = EXCLUDED.system, module = EXCLUDED.module, affected = EXCLUDED.affected,
        protocol_formed_at = EXCLUDED.protocol_formed_at, deadlines = EXCLUDED.deadlines, suppliers = EXCLUDED.suppliers, imported_at = EXCLUDED.imported_at`,
-    [p.id, p.announcement, p.lot, p.method, p.system, p.module, p.affected, p.protocolFormedAt, JSON.stringify(p.deadlines), JSON.stringify(p.suppliers), p.importedAt],
+    [
+      p.id,
+      p.announcement,
+      p.lot,
+      p.method,
+      p.system,
+      p.module,
+      p.affected,
+      p.protocolFormedAt,
+      JSON.stringify(p.deadlines),
+      JSON.stringify(p.suppliers),
+      p.importedAt,
+    ],
   );
 }
 
 /** Inserts a tariff or replaces its supplier and validity (`validUntil`: YYYY-MM-DD; `importedAt`: ISO 8601). */
-export async function upsertTariff(tx: Queryable, t: { id: string; supplier: string | null; validUntil: string; importedAt: string }): Promise<void> {
-  await tx.query('INSERT INTO tariffs (id, supplier, valid_until, imported_at) VALUES ($1, $2, $3::date, $4) ON CONFLICT (id) DO UPDATE SET supplier = EXCLUDED.supplier, valid_until = EXCLUDED.valid_until, imported_at = EXCLUDED.imported_at', [t.id, t.supplier, t.validUntil, t.importedAt]);
+export async function upsertTariff(
+  tx: Queryable,
+  t: { id: string; supplier: string | null; validUntil: string; importedAt: string },
+): Promise<void> {
+  await tx.query(
+    'INSERT INTO tariffs (id, supplier, valid_until, imported_at) VALUES ($1, $2, $3::date, $4) ON CONFLICT (id) DO UPDATE SET supplier = EXCLUDED.supplier, valid_until = EXCLUDED.valid_until, imported_at = EXCLUDED.imported_at',
+    [t.id, t.supplier, t.validUntil, t.importedAt],
+  );
 }
 
 /** The procurements of `system` (and those of no system), by id. */
@@ -59,16 +77,34 @@ export async function procurementsOfSystem(tx: Queryable, system: string | null)
 }
 
 /** Procurement `id` if it is of `system` (or of no system). */
-export async function procurementOfSystem(tx: Queryable, id: string, system: string | null): Promise<{ id: string; announcement: string; lot: string } | undefined> {
-  return (await tx.query<{ id: string; announcement: string; lot: string }>('SELECT id, announcement, lot FROM procurements WHERE id = $1 AND (system IS NULL OR system = $2)', [id, system]))[0];
+export async function procurementOfSystem(
+  tx: Queryable,
+  id: string,
+  system: string | null,
+): Promise<{ id: string; announcement: string; lot: string } | undefined> {
+  return (
+    await tx.query<{ id: string; announcement: string; lot: string }>(
+      'SELECT id, announcement, lot FROM procurements WHERE id = $1 AND (system IS NULL OR system = $2)',
+      [id, system],
+    )
+  )[0];
 }
 
 /** The registry's procurements an incident of `system` may name (for the console's choice), at most `limit`. */
-export async function procurementChoices(db: Queryable, system: string | null, limit = 500): Promise<{ id: string; announcement: string; lot: string }[]> {
-  return db.query<{ id: string; announcement: string; lot: string }>('SELECT id, announcement, lot FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id LIMIT $2', [system, limit]);
+export async function procurementChoices(
+  db: Queryable,
+  system: string | null,
+  limit = 500,
+): Promise<{ id: string; announcement: string; lot: string }[]> {
+  return db.query<{ id: string; announcement: string; lot: string }>(
+    'SELECT id, announcement, lot FROM procurements WHERE system IS NULL OR system = $1 ORDER BY id LIMIT $2',
+    [system, limit],
+  );
 }
 
 /** Every tariff with its validity as YYYY-MM-DD, by id. */
 export async function tariffRows(tx: Queryable): Promise<{ id: string; valid_until: string }[]> {
-  return tx.query<{ id: string; valid_until: string }>("SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id");
+  return tx.query<{ id: string; valid_until: string }>(
+    "SELECT id, to_char(valid_until, 'YYYY-MM-DD') AS valid_until FROM tariffs ORDER BY id",
+  );
 }

@@ -42,8 +42,14 @@ describe('channel idempotency', () => {
     const first = messages('notice:INC-2026-000001:v1');
     const other = messages('notice:INC-2026-000001:v2');
     for (const m of [first, first, other]) {
-      assert.deepEqual(await emailChannel.send({ type: 'email', id: 'mail', smtpUrl: smtp.url, from: 'kuzet@operator.kz', to: [] } as never, m.mail, ctx), { ok: true, ref: messageIdOf(m.mail.key) });
-      assert.equal((await webhookChannel.send({ type: 'webhook', id: 'hook', url: hook.url, secret: 's3cret' } as never, m.hook, ctx)).ok, true);
+      assert.deepEqual(
+        await emailChannel.send({ type: 'email', id: 'mail', smtpUrl: smtp.url, from: 'kuzet@operator.kz', to: [] } as never, m.mail, ctx),
+        { ok: true, ref: messageIdOf(m.mail.key) },
+      );
+      assert.equal(
+        (await webhookChannel.send({ type: 'webhook', id: 'hook', url: hook.url, secret: 's3cret' } as never, m.hook, ctx)).ok,
+        true,
+      );
     }
     const ids = smtp.mails.map((m) => m.messageId);
     assert.equal(ids.length, 3);
@@ -51,6 +57,10 @@ describe('channel idempotency', () => {
     assert.notEqual(ids[0], ids[2]);
     assert.equal(ids[0], messageIdOf('notice:INC-2026-000001:v1|mail|oncall@operator.kz'));
     const keys = hook.calls.map((c) => c.key);
-    assert.deepEqual(keys, ['notice:INC-2026-000001:v1|hook|' + hook.url, 'notice:INC-2026-000001:v1|hook|' + hook.url, 'notice:INC-2026-000001:v2|hook|' + hook.url]);
+    assert.deepEqual(keys, [
+      'notice:INC-2026-000001:v1|hook|' + hook.url,
+      'notice:INC-2026-000001:v1|hook|' + hook.url,
+      'notice:INC-2026-000001:v2|hook|' + hook.url,
+    ]);
   });
 });

@@ -19,9 +19,21 @@ export const CHANNELS = {
 export type ChannelRegistry = Readonly<Record<string, Channel>>;
 
 /** A configured channel of the registry's types, as `notifications.channels` holds it. */
-export type ChannelConfig = { [K in keyof typeof CHANNELS]: { id: string; type: K } & z.output<(typeof CHANNELS)[K]['schema']> }[keyof typeof CHANNELS];
+export type ChannelConfig = {
+  [K in keyof typeof CHANNELS]: { id: string; type: K } & z.output<(typeof CHANNELS)[K]['schema']>;
+}[keyof typeof CHANNELS];
 
 export { closeEmailTransports, messageIdOf } from './email.channel.ts';
 export { signBody } from './webhook.channel.ts';
 export { deliveryKey } from './types.ts';
-export type { Audience, Channel, ChannelContext, ChannelMessage, ChannelRecipient, ConfiguredChannel, DeliveryResult, EmailRecipient, ThreadStore } from './types.ts';
+export type {
+  Audience,
+  Channel,
+  ChannelContext,
+  ChannelMessage,
+  ChannelRecipient,
+  ConfiguredChannel,
+  DeliveryResult,
+  EmailRecipient,
+  ThreadStore,
+} from './types.ts';

@@ -21,7 +21,11 @@ async function client(cfg: SlackConfig): Promise<WebClient> {
     const { WebClient } = await import('@slack/web-api');
     const made = clients.get(k); // another delivery may have made it while this one waited for the module
     if (made) return made;
-    c = new WebClient(cfg.token, { retryConfig: { retries: 0 }, timeout: 15_000, ...(cfg.apiUrl ? { slackApiUrl: cfg.apiUrl.endsWith('/') ? cfg.apiUrl : `${cfg.apiUrl}/` } : {}) });
+    c = new WebClient(cfg.token, {
+      retryConfig: { retries: 0 },
+      timeout: 15_000,
+      ...(cfg.apiUrl ? { slackApiUrl: cfg.apiUrl.endsWith('/') ? cfg.apiUrl : `${cfg.apiUrl}/` } : {}),
+    });
     clients.set(k, c);
   }
   return c;
@@ -40,7 +44,9 @@ async function alreadyPosted(cfg: SlackConfig, key: string, thread: string | und
     const r = thread
       ? await c.conversations.replies({ channel: cfg.channel, ts: thread, include_all_metadata: true, limit: 200 })
       : await c.conversations.history({ channel: cfg.channel, include_all_metadata: true, limit: 200 });
-    const hit = ((r.messages ?? []) as Posted[]).find((m) => m.metadata?.event_type === 'kuzet_notice' && m.metadata.event_payload?.key === key);
+    const hit = ((r.messages ?? []) as Posted[]).find(
+      (m) => m.metadata?.event_type === 'kuzet_notice' && m.metadata.event_payload?.key === key,
+    );
     return hit ? (hit.ts ?? '') : undefined;
   } catch {
     return undefined;
@@ -63,7 +69,9 @@ export const slackChannel: Channel<typeof schema, string> = {
       return { ok: true, ref: found };
     }
     try {
-      const r = await (await client(cfg)).chat.postMessage({
+      const r = await (
+        await client(cfg)
+      ).chat.postMessage({
         channel: cfg.channel,
         text: slackChannel.render(msg),
         ...(thread ? { thread_ts: thread } : {}),

@@ -74,7 +74,10 @@ describe('a toy channel added in two places', { timeout: 60_000 }, () => {
   it('the config knows it from the registry line and checks its fields', () => {
     const cfg = parseConfig(yaml('room-7'), PROBES, {}, registry);
     assert.deepEqual(cfg.notifications.channels, [{ id: 'ops-desk', type: 'toy', desk: 'room-7' }]);
-    assert.deepEqual(problems(() => parseConfig(yaml(''), PROBES, {}, registry)), ['notifications.channels[0].desk: Too small: expected string to have >=1 characters']);
+    assert.deepEqual(
+      problems(() => parseConfig(yaml(''), PROBES, {}, registry)),
+      ['notifications.channels[0].desk: Too small: expected string to have >=1 characters'],
+    );
     assert.equal(problems(() => parseConfig(yaml('room-7'), PROBES, {})).length > 0, true, 'without the registry line the type is refused');
   });
 
@@ -82,7 +85,13 @@ describe('a toy channel added in two places', { timeout: 60_000 }, () => {
     const cfg = parseConfig(yaml('room-7'), PROBES, {}, registry);
     const channels = cfg.notifications.channels as readonly ChannelConfig[];
     const texts = { kk: { title: 'Іркіліс', text: 'мәтін' }, ru: { title: 'Сбой', text: 'текст' } };
-    const rows = fanOut('notice:INC-2026-000042:v1', { threadKey: 'INC-2026-000042', texts, data: {} }, channels, [{ email: 'someone@example.kz' }], { registry });
+    const rows = fanOut(
+      'notice:INC-2026-000042:v1',
+      { threadKey: 'INC-2026-000042', texts, data: {} },
+      channels,
+      [{ email: 'someone@example.kz' }],
+      { registry },
+    );
     assert.deepEqual(
       rows.map((r) => [r.key, r.channel, r.recipient, r.payload.priority]),
       [['notice:INC-2026-000042:v1|ops-desk|room-7', 'ops-desk', 'room-7', 2]],
@@ -93,20 +102,31 @@ describe('a toy channel added in two places', { timeout: 60_000 }, () => {
     deliveries.start();
     await deliveries.enqueue(rows);
     await deliveries.enqueue(rows); // the same key again: one job, one send
-    const sent = await waitFor(async () => (await deliveries!.list('sent')).find((d) => d.key === rows[0]!.key), { timeoutMs: 30_000, what: 'the toy delivery' });
+    const sent = await waitFor(async () => (await deliveries!.list('sent')).find((d) => d.key === rows[0]!.key), {
+      timeoutMs: 30_000,
+      what: 'the toy delivery',
+    });
     assert.equal(sent.attempts, 1);
     assert.deepEqual(inbox, [{ to: 'room-7', body: 'Іркіліс / Сбой', key: 'notice:INC-2026-000042:v1|ops-desk|room-7' }]);
   });
 
   it("the worker keeps the channel's concurrency: one send at a time with four workers free", async () => {
-    const cfg = parseConfig(`notifications:\n  channels:\n${['a', 'b', 'c', 'd'].map((d) => `    - { id: desk-${d}, type: toy, desk: room-${d} }\n`).join('')}`, PROBES, {}, registry);
+    const cfg = parseConfig(
+      `notifications:\n  channels:\n${['a', 'b', 'c', 'd'].map((d) => `    - { id: desk-${d}, type: toy, desk: room-${d} }\n`).join('')}`,
+      PROBES,
+      {},
+      registry,
+    );
     configured = cfg.notifications.channels as readonly ChannelConfig[];
     const texts = { kk: { title: 'Жұмыстар', text: 'мәтін' }, ru: { title: 'Работы', text: 'текст' } };
     const rows = fanOut('notice:MW-1:v1', { threadKey: 'MW-1', texts, data: {} }, configured, [], { registry });
     assert.equal(rows.length, 4);
     await db.transaction((tx) => insertDeliveries(tx, rows));
     await deliveries!.enqueue(rows);
-    await waitFor(async () => (await deliveries!.list('sent')).filter((d) => d.event === 'notice:MW-1:v1').length === 4 || undefined, { timeoutMs: 30_000, what: 'four toy deliveries' });
+    await waitFor(async () => (await deliveries!.list('sent')).filter((d) => d.event === 'notice:MW-1:v1').length === 4 || undefined, {
+      timeoutMs: 30_000,
+      what: 'four toy deliveries',
+    });
     assert.equal(flight.max, 1);
   });
 });

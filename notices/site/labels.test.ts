@@ -47,7 +47,10 @@ test("a Russian label with a regulation term has the glossary's Kazakh term", ()
     for (const [russian, kazakh] of TERMS) {
       if (!russian.test(text)) continue;
       checked++;
-      assert.ok((kk.get(path) ?? '').toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')), `${path}: «${russian.source}» in ru, so «${kazakh}» in kk`);
+      assert.ok(
+        (kk.get(path) ?? '').toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')),
+        `${path}: «${russian.source}» in ru, so «${kazakh}» in kk`,
+      );
     }
   }
   assert.ok(checked >= 10, `only ${checked} terms checked`);

@@ -34,35 +34,83 @@ export const WIDGET_CSP = `default-src 'none'; style-src ${CSS_HASH}; base-uri '
 /** Every word of the status site, per language; kk and ru carry the same keys (notices/site/labels.test.ts). */
 export const LABELS: Record<Lang, Record<string, unknown>> = {
   kk: {
-    title: 'Мемлекеттік сатып алу веб-порталының жұмыс күйі', updated: 'Жаңартылды', stale: 'деректер базасы жауап бермейді: соңғы белгілі деректер көрсетілген',
-    notices: 'Хабарламалар', noNotices: 'Белсенді хабарламалар жоқ', version: 'Нұсқа', history: 'Өзгерістер тарихы',
-    maintenance: 'Техникалық және профилактикалық жұмыстар', noMaintenance: 'Жоспарланған жұмыстар жоқ', ongoing: 'жүргізілуде', unplanned: 'жоспардан тыс',
-    components: 'Жүйелер мен модульдер', services: 'Электрондық дүкеннің тестілік және өнеркәсіптік сервистері', etps: 'Уәкілетті ЭСА (электрондық сауда алаңдары)',
-    eshopIntro: 'Электрондық дүкен мен ЭСА арасында ақпарат алмасуға арналған қолданыстағы сервистердің тізбесі және олардың қолжетімділік күйі (соңғы 90 күндегі қолжетімділік).',
+    title: 'Мемлекеттік сатып алу веб-порталының жұмыс күйі',
+    updated: 'Жаңартылды',
+    stale: 'деректер базасы жауап бермейді: соңғы белгілі деректер көрсетілген',
+    notices: 'Хабарламалар',
+    noNotices: 'Белсенді хабарламалар жоқ',
+    version: 'Нұсқа',
+    history: 'Өзгерістер тарихы',
+    maintenance: 'Техникалық және профилактикалық жұмыстар',
+    noMaintenance: 'Жоспарланған жұмыстар жоқ',
+    ongoing: 'жүргізілуде',
+    unplanned: 'жоспардан тыс',
+    components: 'Жүйелер мен модульдер',
+    services: 'Электрондық дүкеннің тестілік және өнеркәсіптік сервистері',
+    etps: 'Уәкілетті ЭСА (электрондық сауда алаңдары)',
+    eshopIntro:
+      'Электрондық дүкен мен ЭСА арасында ақпарат алмасуға арналған қолданыстағы сервистердің тізбесі және олардың қолжетімділік күйі (соңғы 90 күндегі қолжетімділік).',
     eshopDirection: { 'from-eshop': 'ЭСА электрондық дүкеннен алатын деректер', 'to-eshop': 'ЭСА электрондық дүкенге беретін деректер' },
-    envColumn: { test: 'Тестілік орта', productive: 'Өнеркәсіптік орта' }, notMonitored: 'бақыланбайды', number: '№',
+    envColumn: { test: 'Тестілік орта', productive: 'Өнеркәсіптік орта' },
+    notMonitored: 'бақыланбайды',
+    number: '№',
     otherServices: 'ЭСА мен басқа жүйелердің сервистері',
-    uptime: 'Соңғы 90 күндегі қолжетімділік', system: 'Жүйе', service: 'Сервис', environment: 'Орта', status: 'Күйі', availability: 'Қолжетімділік',
+    uptime: 'Соңғы 90 күндегі қолжетімділік',
+    system: 'Жүйе',
+    service: 'Сервис',
+    environment: 'Орта',
+    status: 'Күйі',
+    availability: 'Қолжетімділік',
     health: { up: 'жұмыс істейді', down: 'техникалық іркіліс', unknown: 'деректер жоқ', maintenance: 'техникалық жұмыстар' },
     env: { test: 'тестілік', productive: 'өнеркәсіптік' },
-    connection: { test: 'тестілік ортаға қосылған', productive: 'өнеркәсіптік ортаға қосылған', disconnected: 'ажыратылған' }, sincePre: 'күні:', sincePost: '',
-    subscribe: 'Хабарламаларға e-mail арқылы жазылу', subscribeButton: 'Жазылу', subscribeNote: 'Растау хаты жіберіледі; әр хатта жазылымнан бас тарту сілтемесі бар.',
-    footer: 'Бұл бет оператордың өз сайтында жарияланады және бақыланатын порталға тәуелді емес. Уақыт Астана қаласының уақыты бойынша көрсетілген.',
+    connection: { test: 'тестілік ортаға қосылған', productive: 'өнеркәсіптік ортаға қосылған', disconnected: 'ажыратылған' },
+    sincePre: 'күні:',
+    sincePost: '',
+    subscribe: 'Хабарламаларға e-mail арқылы жазылу',
+    subscribeButton: 'Жазылу',
+    subscribeNote: 'Растау хаты жіберіледі; әр хатта жазылымнан бас тарту сілтемесі бар.',
+    footer:
+      'Бұл бет оператордың өз сайтында жарияланады және бақыланатын порталға тәуелді емес. Уақыт Астана қаласының уақыты бойынша көрсетілген.',
   },
   ru: {
-    title: 'Состояние веб-портала государственных закупок', updated: 'Обновлено', stale: 'база данных не отвечает: показаны последние известные данные',
-    notices: 'Уведомления', noNotices: 'Активных уведомлений нет', version: 'Версия', history: 'История изменений',
-    maintenance: 'Технические и профилактические работы', noMaintenance: 'Запланированных работ нет', ongoing: 'идут', unplanned: 'внеплановые',
-    components: 'Системы и модули', services: 'Тестовые и продуктивные сервисы электронного магазина', etps: 'Авторизованные ЭТП',
-    eshopIntro: 'Перечень действующих сервисов для обмена информацией между электронным магазином и ЭТП и статус их доступности (доступность за 90 дней).',
-    eshopDirection: { 'from-eshop': 'Данные, которые ЭТП получает из электронного магазина', 'to-eshop': 'Данные, которые ЭТП передает в электронный магазин' },
-    envColumn: { test: 'Тестовая среда', productive: 'Продуктивная среда' }, notMonitored: 'не отслеживается', number: '№',
+    title: 'Состояние веб-портала государственных закупок',
+    updated: 'Обновлено',
+    stale: 'база данных не отвечает: показаны последние известные данные',
+    notices: 'Уведомления',
+    noNotices: 'Активных уведомлений нет',
+    version: 'Версия',
+    history: 'История изменений',
+    maintenance: 'Технические и профилактические работы',
+    noMaintenance: 'Запланированных работ нет',
+    ongoing: 'идут',
+    unplanned: 'внеплановые',
+    components: 'Системы и модули',
+    services: 'Тестовые и продуктивные сервисы электронного магазина',
+    etps: 'Авторизованные ЭТП',
+    eshopIntro:
+      'Перечень действующих сервисов для обмена информацией между электронным магазином и ЭТП и статус их доступности (доступность за 90 дней).',
+    eshopDirection: {
+      'from-eshop': 'Данные, которые ЭТП получает из электронного магазина',
+      'to-eshop': 'Данные, которые ЭТП передает в электронный магазин',
+    },
+    envColumn: { test: 'Тестовая среда', productive: 'Продуктивная среда' },
+    notMonitored: 'не отслеживается',
+    number: '№',
     otherServices: 'Сервисы ЭТП и других систем',
-    uptime: 'Доступность за 90 дней', system: 'Система', service: 'Сервис', environment: 'Среда', status: 'Состояние', availability: 'Доступность',
+    uptime: 'Доступность за 90 дней',
+    system: 'Система',
+    service: 'Сервис',
+    environment: 'Среда',
+    status: 'Состояние',
+    availability: 'Доступность',
     health: { up: 'работает', down: 'технический сбой', unknown: 'нет данных', maintenance: 'технические работы' },
     env: { test: 'тестовый', productive: 'продуктивный' },
-    connection: { test: 'подключена к тестовой среде', productive: 'подключена к продуктивной среде', disconnected: 'отключена' }, sincePre: 'с', sincePost: '',
-    subscribe: 'Подписка на уведомления по e-mail', subscribeButton: 'Подписаться', subscribeNote: 'Мы пришлём письмо для подтверждения; в каждом письме есть ссылка для отписки.',
+    connection: { test: 'подключена к тестовой среде', productive: 'подключена к продуктивной среде', disconnected: 'отключена' },
+    sincePre: 'с',
+    sincePost: '',
+    subscribe: 'Подписка на уведомления по e-mail',
+    subscribeButton: 'Подписаться',
+    subscribeNote: 'Мы пришлём письмо для подтверждения; в каждом письме есть ссылка для отписки.',
     footer: 'Эта страница публикуется на собственном сайте оператора и не зависит от отслеживаемого портала. Время города Астаны.',
   },
 };
@@ -83,15 +131,33 @@ function noticeView(s: Snapshot, lang: Lang, activeOnly: boolean) {
 
 /** The e-shop's service list in one language: a row per service, a cell per environment with its words already chosen. */
 function eshopView(s: Snapshot, lang: Lang) {
-  const t = LABELS[lang] as { health: Record<string, string>; notMonitored: string; eshopDirection: Record<string, string>; envColumn: Record<string, string> };
+  const t = LABELS[lang] as {
+    health: Record<string, string>;
+    notMonitored: string;
+    eshopDirection: Record<string, string>;
+    envColumn: Record<string, string>;
+  };
   const cellView = (env: string, c: EshopCell) =>
     c.monitored
-      ? { env, envLabel: t.envColumn[env], cls: c.status, label: t.health[c.status], availability: c.availability === null ? '—' : `${c.availability} %` }
+      ? {
+          env,
+          envLabel: t.envColumn[env],
+          cls: c.status,
+          label: t.health[c.status],
+          availability: c.availability === null ? '—' : `${c.availability} %`,
+        }
       : { env, envLabel: t.envColumn[env], cls: 'unmonitored', label: t.notMonitored, availability: '' };
   return s.eshop.map((g) => ({
     direction: g.direction,
     title: t.eshopDirection[g.direction],
-    services: g.services.map((x, i) => ({ id: x.id, ref: x.ref, no: i + 1, name: x.name[lang], items: x.items.map((it) => it[lang]), cells: ESHOP_ENVIRONMENTS.map((env) => cellView(env, x[env])) })),
+    services: g.services.map((x, i) => ({
+      id: x.id,
+      ref: x.ref,
+      no: i + 1,
+      name: x.name[lang],
+      items: x.items.map((it) => it[lang]),
+      cells: ESHOP_ENVIRONMENTS.map((env) => cellView(env, x[env])),
+    })),
   }));
 }
 
@@ -99,7 +165,11 @@ export function renderHtml(s: Snapshot, lang: Lang): string {
   const t = LABELS[lang];
   const uptime = s.uptime.map((u) => ({
     ...u,
-    days: u.days.map((d) => ({ date: d.date, cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor', label: d.ratio === null ? '—' : `${d.ratio} %` })),
+    days: u.days.map((d) => ({
+      date: d.date,
+      cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor',
+      label: d.ratio === null ? '—' : `${d.ratio} %`,
+    })),
   }));
   // Modules by their configured names in this language, never by config ids (#17 item 14); the id only where a config names none.
   const systems = s.systems.map((sys) => ({ ...sys, modules: sys.modules.map((m) => ({ ...m, label: m.name?.[lang] ?? m.id })) }));
@@ -119,7 +189,8 @@ export function renderJson(s: Snapshot): string {
   return JSON.stringify(s);
 }
 
-const xml = (v: string) => v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+const xml = (v: string) =>
+  v.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
 const rfc822 = (iso: string) => new Date(iso).toUTCString();
 /**
  * RSS 2.0 readers take `<description>` as HTML once the XML is decoded, so notice text is escaped as
@@ -130,7 +201,10 @@ export const rssDescription = (text: string) => xml(xml(text));
 export function renderRss(s: Snapshot, lang: Lang, base: string): string {
   const t = LABELS[lang];
   const items = s.notices
-    .map((n) => `<item><title>${xml(n.texts[lang].title)}</title><link>${xml(`${base}/status?lang=${lang}#${n.id}`)}</link><guid isPermaLink="false">${xml(`${n.id}/v${n.version}`)}</guid><pubDate>${rfc822(n.publishedAt)}</pubDate><description>${rssDescription(n.texts[lang].text)}</description></item>`)
+    .map(
+      (n) =>
+        `<item><title>${xml(n.texts[lang].title)}</title><link>${xml(`${base}/status?lang=${lang}#${n.id}`)}</link><guid isPermaLink="false">${xml(`${n.id}/v${n.version}`)}</guid><pubDate>${rfc822(n.publishedAt)}</pubDate><description>${rssDescription(n.texts[lang].text)}</description></item>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>${xml(t.title as string)}</title><link>${xml(`${base}/status?lang=${lang}`)}</link><description>${xml(t.notices as string)}</description><language>${lang}</language><lastBuildDate>${rfc822(s.generatedAt)}</lastBuildDate>${items}</channel></rss>\n`;
 }
@@ -138,7 +212,10 @@ export function renderRss(s: Snapshot, lang: Lang, base: string): string {
 export function renderAtom(s: Snapshot, lang: Lang, base: string): string {
   const t = LABELS[lang];
   const entries = s.notices
-    .map((n) => `<entry><id>${xml(`urn:kuzet:notice:${n.id}:${n.version}`)}</id><title>${xml(n.texts[lang].title)}</title><updated>${new Date(n.publishedAt).toISOString()}</updated><link href="${xml(`${base}/status?lang=${lang}`)}"/><content type="text">${xml(n.texts[lang].text)}</content></entry>`)
+    .map(
+      (n) =>
+        `<entry><id>${xml(`urn:kuzet:notice:${n.id}:${n.version}`)}</id><title>${xml(n.texts[lang].title)}</title><updated>${new Date(n.publishedAt).toISOString()}</updated><link href="${xml(`${base}/status?lang=${lang}`)}"/><content type="text">${xml(n.texts[lang].text)}</content></entry>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}"><id>urn:kuzet:status:${lang}</id><title>${xml(t.title as string)}</title><updated>${new Date(s.generatedAt).toISOString()}</updated><link rel="self" href="${xml(`${base}/status.atom?lang=${lang}`)}"/><author><name>kuzet</name></author>${entries}</feed>\n`;
 }

@@ -13,7 +13,20 @@ const feed = (text: string, title = 'Сбой') =>
   renderRss(
     buildSnapshot({
       board,
-      notices: [{ id: 'n1', active: true, kind: 'incident', system: 'portal', phase: 'opened', level: 'high', version: 1, publishedAt: '2026-03-28T10:00:00+05:00', texts: { kk: { title, text }, ru: { title, text } }, history: [] }],
+      notices: [
+        {
+          id: 'n1',
+          active: true,
+          kind: 'incident',
+          system: 'portal',
+          phase: 'opened',
+          level: 'high',
+          version: 1,
+          publishedAt: '2026-03-28T10:00:00+05:00',
+          texts: { kk: { title, text }, ru: { title, text } },
+          history: [],
+        },
+      ],
       maintenance: [],
       uptime: [],
       now,
@@ -35,7 +48,9 @@ test('a notice with HTML in it reaches a feed reader as text, not as tags', () =
 });
 
 test('any notice text: well-formed XML, no live tag after decoding (property)', () => {
-  const hostile = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", ';', '#', 'a', 'l', 't', 'g', 'ы', ' ', '\n', '/', '!', '-', 'b') });
+  const hostile = fc.string({
+    unit: fc.constantFrom('<', '>', '&', '"', "'", ';', '#', 'a', 'l', 't', 'g', 'ы', ' ', '\n', '/', '!', '-', 'b'),
+  });
   fc.assert(
     fc.property(hostile, (text) => {
       const [item] = readRss(feed(text)).items;

@@ -40,7 +40,11 @@ export interface ServiceUptimeRow {
 }
 
 /** Availability per service target since `from` (only targets that name a service). */
-export async function queryServiceUptime(db: Queryable, from: Date, targets: readonly { system: string; target: string }[]): Promise<ServiceUptimeRow[]> {
+export async function queryServiceUptime(
+  db: Queryable,
+  from: Date,
+  targets: readonly { system: string; target: string }[],
+): Promise<ServiceUptimeRow[]> {
   if (targets.length === 0) return [];
   const rows = await db.query<{ system: string; target: string; ok: string; total: string }>(
     `SELECT system, target, count(*) FILTER (WHERE ok) AS ok, count(*) AS total FROM check_results

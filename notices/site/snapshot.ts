@@ -5,7 +5,16 @@
  * never reaches the page.
  */
 import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
-import { ESHOP_DIRECTIONS, ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICES, isEshopServiceId, type EshopDirection, type EshopEnvironment, type EshopServiceId } from '../../core/eshop-services.ts';
+import {
+  ESHOP_DIRECTIONS,
+  ESHOP_ENVIRONMENTS,
+  ESHOP_MODULE,
+  ESHOP_SERVICES,
+  isEshopServiceId,
+  type EshopDirection,
+  type EshopEnvironment,
+  type EshopServiceId,
+} from '../../core/eshop-services.ts';
 import type { RenderedNotice } from '../templates.ts';
 import type { ServiceUptimeRow, SiteEtp, UptimeRow } from './site.repo.ts';
 
@@ -21,7 +30,13 @@ export interface BoardDoc {
     /** The modules' names in Kazakh and Russian (config `moduleNames`); absent in documents from before they existed. */
     moduleNames?: Readonly<Record<string, { kk: string; ru: string }>> | undefined;
     /** `environment` is the target's (config default `productive`); absent in documents from before it existed, read as productive. */
-    targets: { id: string; module: string | null; service: string | null; environment?: EshopEnvironment | null; checks: { status: string }[] }[];
+    targets: {
+      id: string;
+      module: string | null;
+      service: string | null;
+      environment?: EshopEnvironment | null;
+      checks: { status: string }[];
+    }[];
   }[];
 }
 
@@ -29,7 +44,8 @@ export interface BoardDoc {
  * One environment of one e-shop service on the site: watched by at least one check (its status and
  * availability over the uptime window) or not watched at all, which the site says instead of a colour.
  */
-export type EshopCell = { monitored: true; status: Health; availability: number | null } | { monitored: false; status: null; availability: null };
+export type EshopCell =
+  { monitored: true; status: Health; availability: number | null } | { monitored: false; status: null; availability: null };
 
 /** The e-shop's service list (000 App.7 §3, Appendix 1): every service of the catalogue, test and productive. */
 export interface EshopServiceRow {
@@ -71,9 +87,22 @@ export interface Snapshot {
   stale: boolean;
   notices: SiteNotice[];
   maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
-  systems: { id: string; name: string; kind: string; status: Health; modules: { id: string; status: Health; name?: { kk: string; ru: string } | undefined }[] }[];
+  systems: {
+    id: string;
+    name: string;
+    kind: string;
+    status: Health;
+    modules: { id: string; status: Health; name?: { kk: string; ru: string } | undefined }[];
+  }[];
   /** Services of other targets (an ETP's orders, prices, catalogue): everything that names a service outside the e-shop's list. */
-  services: { system: string; systemName: string; service: string; environment: EshopEnvironment; status: Health; availability: number | null }[];
+  services: {
+    system: string;
+    systemName: string;
+    service: string;
+    environment: EshopEnvironment;
+    status: Health;
+    availability: number | null;
+  }[];
   /** The e-shop's services for ETPs, all of the catalogue grouped by direction, whether watched or not. */
   eshop: { direction: EshopDirection; services: EshopServiceRow[] }[];
   /** Authorised ETPs (000 App.7 §3, §49); with the registry, each carries its connection state and since when. */
@@ -83,7 +112,8 @@ export interface Snapshot {
 
 export const UPTIME_DAYS = 90;
 
-const worst = (xs: readonly string[]): Health => (xs.length === 0 ? 'unknown' : xs.includes('down') ? 'down' : xs.every((x) => x === 'up') ? 'up' : 'unknown');
+const worst = (xs: readonly string[]): Health =>
+  xs.length === 0 ? 'unknown' : xs.includes('down') ? 'down' : xs.every((x) => x === 'up') ? 'up' : 'unknown';
 
 /** Passed/run as a percentage with three decimals; null when nothing ran. */
 function ratio(rows: readonly { ok: number; total: number }[]): number | null {
@@ -104,8 +134,16 @@ function systemStatuses(board: BoardDoc, inMaintenance: InMaintenance): Snapshot
       byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
     }
     const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
-    const modules = [...byModule].map(([id, st]) => ({ id, status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st), ...named(id) }));
-    const status: Health = modules.some((m) => m.status === 'down') ? 'down' : modules.some((m) => m.status === 'maintenance') ? 'maintenance' : worst(modules.map((m) => m.status));
+    const modules = [...byModule].map(([id, st]) => ({
+      id,
+      status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st),
+      ...named(id),
+    }));
+    const status: Health = modules.some((m) => m.status === 'down')
+      ? 'down'
+      : modules.some((m) => m.status === 'maintenance')
+        ? 'maintenance'
+        : worst(modules.map((m) => m.status));
     return { id: s.id, name: s.name, kind: s.kind, status, modules };
   });
 }
@@ -121,7 +159,9 @@ function servicesOf(o: SnapshotInput, statusOf: ReadonlyMap<string, Snapshot['sy
         service: t.service as string,
         environment: t.environment ?? ('productive' as const),
         status: statusOf.get(s.id)?.modules.find((m) => m.id === (t.module ?? t.id))?.status ?? worst(t.checks.map((c) => c.status)),
-        availability: o.serviceUptime ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id)) : ratio(o.uptime.filter((u) => u.system === s.id)),
+        availability: o.serviceUptime
+          ? ratio(o.serviceUptime.filter((u) => u.system === s.id && u.target === t.id))
+          : ratio(o.uptime.filter((u) => u.system === s.id)),
       })),
   );
 }
@@ -131,10 +171,13 @@ function eshopTable(o: SnapshotInput, inMaintenance: InMaintenance): Snapshot['e
   const eshopTargets = o.board.systems.flatMap((s) => s.targets.filter(isEshop).map((t) => ({ system: s.id, t })));
   // A cell is its own targets' checks, not the eshop module's (that module holds every service).
   const cell = (service: EshopServiceId, environment: EshopEnvironment): EshopCell => {
-    const watching = eshopTargets.filter(({ t }) => t.service === service && (t.environment ?? 'productive') === environment && t.checks.length > 0);
+    const watching = eshopTargets.filter(
+      ({ t }) => t.service === service && (t.environment ?? 'productive') === environment && t.checks.length > 0,
+    );
     if (watching.length === 0) return { monitored: false, status: null, availability: null };
     const health = worst(watching.flatMap(({ t }) => t.checks.map((c) => c.status)));
-    const status = health !== 'up' && watching.some(({ system }) => inMaintenance(system, ESHOP_MODULE)) ? ('maintenance' as const) : health;
+    const status =
+      health !== 'up' && watching.some(({ system }) => inMaintenance(system, ESHOP_MODULE)) ? ('maintenance' as const) : health;
     const rows = (o.serviceUptime ?? []).filter((u) => watching.some(({ system, t }) => u.system === system && u.target === t.id));
     return { monitored: true, status, availability: o.serviceUptime ? ratio(rows) : null };
   };
@@ -142,7 +185,14 @@ function eshopTable(o: SnapshotInput, inMaintenance: InMaintenance): Snapshot['e
     direction,
     services: ESHOP_SERVICES.filter((x) => x.direction === direction).map((x): EshopServiceRow => {
       const envs = Object.fromEntries(ESHOP_ENVIRONMENTS.map((env) => [env, cell(x.id, env)])) as Record<EshopEnvironment, EshopCell>;
-      return { id: x.id, ref: x.ref, name: { kk: x.name.kk, ru: x.name.ru }, items: 'items' in x ? x.items.map((i) => ({ kk: i.kk, ru: i.ru })) : [], test: envs.test, productive: envs.productive };
+      return {
+        id: x.id,
+        ref: x.ref,
+        name: { kk: x.name.kk, ru: x.name.ru },
+        items: 'items' in x ? x.items.map((i) => ({ kk: i.kk, ru: i.ru })) : [],
+        test: envs.test,
+        productive: envs.productive,
+      };
     }),
   }));
 }
@@ -154,7 +204,12 @@ function uptimeOf(o: SnapshotInput): Snapshot['uptime'] {
   return o.board.systems.map((s) => {
     const rows = o.uptime.filter((u) => u.system === s.id);
     const byDay = new Map(rows.map((r) => [r.day, r]));
-    return { system: s.id, name: s.name, availability: ratio(rows), days: days.map((date) => ({ date, ratio: ratio(byDay.has(date) ? [byDay.get(date) as UptimeRow] : []) })) };
+    return {
+      system: s.id,
+      name: s.name,
+      availability: ratio(rows),
+      days: days.map((date) => ({ date, ratio: ratio(byDay.has(date) ? [byDay.get(date) as UptimeRow] : []) })),
+    };
   });
 }
 
@@ -176,7 +231,8 @@ export function buildSnapshot(o: SnapshotInput): Snapshot {
   const nowIso = o.now.toISOString();
   const names = new Map(o.board.systems.map((s) => [s.id, s.name]));
   const ongoing = o.maintenance.filter((m) => m.startsAt <= nowIso && m.endsAt > nowIso && m.phase !== 'maintenance-completed');
-  const inMaintenance = (system: string, module: string) => ongoing.some((m) => m.system === system && (m.modules.length === 0 || m.modules.includes(module)));
+  const inMaintenance = (system: string, module: string) =>
+    ongoing.some((m) => m.system === system && (m.modules.length === 0 || m.modules.includes(module)));
   const systems = systemStatuses(o.board, inMaintenance);
   const statusOf = new Map(systems.map((s) => [s.id, s]));
   return {
@@ -190,7 +246,13 @@ export function buildSnapshot(o: SnapshotInput): Snapshot {
     services: servicesOf(o, statusOf),
     eshop: eshopTable(o, inMaintenance),
     etps: o.registry
-      ? o.registry.map((e) => ({ id: e.id, name: e.name, status: statusOf.get(e.id)?.status ?? 'unknown', connection: e.connection, since: e.since }))
+      ? o.registry.map((e) => ({
+          id: e.id,
+          name: e.name,
+          status: statusOf.get(e.id)?.status ?? 'unknown',
+          connection: e.connection,
+          since: e.since,
+        }))
       : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
     uptime: uptimeOf(o),
   };

@@ -32,7 +32,10 @@ export type Variant = `html-${Lang}` | `widget-${Lang}` | `rss-${Lang}` | `atom-
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export class StatusSite {
@@ -53,7 +56,14 @@ export class StatusSite {
 
   constructor(
     private readonly src: SiteSources,
-    private readonly o: { now?: () => Date; log?: Logger; baseUrl?: () => string; dbTimeoutMs?: number; refreshMs?: number; uptimeEveryMs?: number } = {},
+    private readonly o: {
+      now?: () => Date;
+      log?: Logger;
+      baseUrl?: () => string;
+      dbTimeoutMs?: number;
+      refreshMs?: number;
+      uptimeEveryMs?: number;
+    } = {},
   ) {}
 
   get(v: Variant): SiteEntry | undefined {
@@ -119,8 +129,13 @@ export class StatusSite {
     if (db && now.getTime() - this.uptimeAt > (this.o.uptimeEveryMs ?? 300_000)) {
       try {
         this.uptime = await withTimeout(queryUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000)), timeout);
-        const serviceTargets = this.src.board().systems.flatMap((sys) => sys.targets.filter((t) => t.service).map((t) => ({ system: sys.id, target: t.id })));
-        this.serviceUptime = await withTimeout(queryServiceUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000), serviceTargets), timeout);
+        const serviceTargets = this.src
+          .board()
+          .systems.flatMap((sys) => sys.targets.filter((t) => t.service).map((t) => ({ system: sys.id, target: t.id })));
+        this.serviceUptime = await withTimeout(
+          queryServiceUptime(db, new Date(now.getTime() - UPTIME_DAYS * 86_400_000), serviceTargets),
+          timeout,
+        );
         this.uptimeAt = now.getTime();
       } catch (e) {
         stale = true;
@@ -128,7 +143,15 @@ export class StatusSite {
       }
     }
     this.stale = stale;
-    const input = { board: this.src.board(), notices: this.notices, maintenance: this.maintenance, uptime: this.uptime, stale, registry: this.registry, serviceUptime: this.serviceUptime };
+    const input = {
+      board: this.src.board(),
+      notices: this.notices,
+      maintenance: this.maintenance,
+      uptime: this.uptime,
+      stale,
+      registry: this.registry,
+      serviceUptime: this.serviceUptime,
+    };
     const hash = createHash('sha1').update(JSON.stringify(input)).update(formatAstana(now).slice(0, 10)).digest('hex');
     if (hash === this.lastHash && this.entries.size > 0) return;
     this.lastHash = hash;

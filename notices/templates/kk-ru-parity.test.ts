@@ -41,7 +41,14 @@ function expressions(src: string): string[] {
 /** The text outside the mustaches: what a translator writes. */
 const prose = (src: string) => src.replace(/\{\{[^}]*\}\}/g, ' ');
 const ruleIds = (src: string) => [...prose(src).matchAll(/\b(?:EX|SLA|CL|ETP)-[A-Z0-9-]+\b/g)].map((m) => m[0]).sort();
-const numbers = (src: string) => [...prose(src).replace(/\b(?:EX|SLA|CL|ETP)-[A-Z0-9-]+\b/g, ' ').matchAll(/\d+/g)].map((m) => m[0]).sort();
+const numbers = (src: string) =>
+  [
+    ...prose(src)
+      .replace(/\b(?:EX|SLA|CL|ETP)-[A-Z0-9-]+\b/g, ' ')
+      .matchAll(/\d+/g),
+  ]
+    .map((m) => m[0])
+    .sort();
 
 /** Russian term of the regulation → the Kazakh term the sibling must then carry (case-insensitive). */
 const TERMS: readonly (readonly [RegExp, string])[] = [
@@ -69,7 +76,9 @@ const ROOTS = [
 
 function pairs(root: string): { dir: string; name: string; ru: string; kk: string }[] {
   const out: { dir: string; name: string; ru: string; kk: string }[] = [];
-  for (const dir of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+  for (const dir of readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)) {
     const files = readdirSync(join(root, dir)).filter((f) => f.endsWith('.hbs'));
     const names = new Set(files.map((f) => f.replace(/\.(kk|ru)\.hbs$/, '')));
     for (const name of names) {
@@ -98,7 +107,11 @@ function assertParity(ru: string, kk: string): void {
   assert.deepEqual(ruleIds(kk), ruleIds(ru), 'rule ids');
   assert.deepEqual(numbers(kk), numbers(ru), 'numbers (points, days, minutes)');
   for (const [russian, kazakh] of TERMS) {
-    if (russian.test(prose(ru))) assert.ok(prose(kk).toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')), `«${russian.source}» in ru, so «${kazakh}» in kk`);
+    if (russian.test(prose(ru)))
+      assert.ok(
+        prose(kk).toLocaleLowerCase('kk').includes(kazakh.toLocaleLowerCase('kk')),
+        `«${russian.source}» in ru, so «${kazakh}» in kk`,
+      );
   }
   assert.doesNotMatch(kk, CASE_AFTER_PLACEHOLDER, 'a case-governing word right after a placeholder');
   assert.doesNotMatch(kk, SUFFIX_ON_PLACEHOLDER, 'a suffix glued to a placeholder');
@@ -121,7 +134,11 @@ test('the check catches a Kazakh template that drops a placeholder or a term', (
 
 test('the check catches a case ending or suffix a placeholder cannot carry, and lets the reworded forms pass', () => {
   const ru = 'Отключение с {{at}}, порог достигнут {{day}}, {{streak}}-й день';
-  for (const kk of ['{{at}} бастап, шекке жеткен күн: {{day}}, қатарынан {{streak}} күн', '{{at}} күні мен уақытынан бастап, шек {{day}} жетті, қатарынан {{streak}} күн', '{{at}} күні мен уақытынан бастап, шекке жеткен күн: {{day}}, {{streak}}-күні']) {
+  for (const kk of [
+    '{{at}} бастап, шекке жеткен күн: {{day}}, қатарынан {{streak}} күн',
+    '{{at}} күні мен уақытынан бастап, шек {{day}} жетті, қатарынан {{streak}} күн',
+    '{{at}} күні мен уақытынан бастап, шекке жеткен күн: {{day}}, {{streak}}-күні',
+  ]) {
     assert.throws(() => assertParity(ru, kk), assert.AssertionError, kk);
   }
   assertParity(ru, '{{at}} күні мен уақытынан бастап, шекке жеткен күн: {{day}}, қатарынан {{streak}} күн');

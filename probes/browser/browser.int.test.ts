@@ -62,16 +62,19 @@ describe('browser journeys against the demo portal', () => {
     assert.equal(r.ok, true, r.message);
     assert.match(r.message, /^journey "steps": 8 steps in \d+ ms$/);
     const obs = r.obs!;
-    assert.deepEqual(obs.steps.map((s) => s.name), [
-      'open homepage',
-      'homepage announcements',
-      'go to search',
-      'fill input[name=q]',
-      'click [data-testid=search-submit]',
-      'search announcements',
-      'expect status 200',
-      'results listed',
-    ]);
+    assert.deepEqual(
+      obs.steps.map((s) => s.name),
+      [
+        'open homepage',
+        'homepage announcements',
+        'go to search',
+        'fill input[name=q]',
+        'click [data-testid=search-submit]',
+        'search announcements',
+        'expect status 200',
+        'results listed',
+      ],
+    );
     assert.ok(obs.steps.every((s) => s.ok && s.ms >= 0));
     assert.ok(obs.totalMs >= obs.steps.reduce((a, s) => a + s.ms, 0) - 1);
     assert.equal(typeof obs.vitals.ttfb, 'number');
@@ -98,14 +101,26 @@ describe('browser journeys against the demo portal', () => {
   it('fails a broken search at the named step, with a screenshot and a trace; green again once fixed', async () => {
     sim.setFault('search', 'wrong-content');
     try {
-      const r = await run(cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }));
+      const r = await run(
+        cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }),
+      );
       assert.equal(r.ok, false);
       assert.equal(r.errorKind, 'assertion');
       assert.equal(r.message, 'step "search announcements": expected text "Результаты поиска" not found within 1 s');
       const obs = r.obs!;
-      assert.deepEqual(obs.steps.map((s) => [s.name, s.ok]), [['open homepage', true], ['open search', true], ['search announcements', false]]);
+      assert.deepEqual(
+        obs.steps.map((s) => [s.name, s.ok]),
+        [
+          ['open homepage', true],
+          ['open search', true],
+          ['search announcements', false],
+        ],
+      );
       assert.equal(obs.steps[2]?.error, 'expected text "Результаты поиска" not found within 1 s');
-      assert.deepEqual(obs.artifacts.map((a) => a.name), ['screenshot.png', 'trace.zip']);
+      assert.deepEqual(
+        obs.artifacts.map((a) => a.name),
+        ['screenshot.png', 'trace.zip'],
+      );
       for (const a of obs.artifacts) {
         assert.ok(a.path.startsWith(join(artifactsDir, '2')), a.path);
         assert.ok(a.path.includes(obs.runId));
@@ -114,7 +129,9 @@ describe('browser journeys against the demo portal', () => {
       assert.deepEqual([...readFileSync(obs.artifacts[0]!.path).subarray(1, 4)], [...Buffer.from('PNG')]);
       assert.equal(readFileSync(obs.artifacts[1]!.path).subarray(0, 2).toString(), 'PK');
       sim.setFault('search', 'none');
-      const fixed = await run(cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }));
+      const fixed = await run(
+        cfg({ steps: [searchSteps[0], { action: 'goto', url: '/ru/search/announce?q=', name: 'open search' }, searchSteps[5]] }),
+      );
       assert.deepEqual([fixed.ok, fixed.obs?.artifacts], [true, []], fixed.message);
     } finally {
       sim.setFault('search', 'none');
@@ -124,7 +141,14 @@ describe('browser journeys against the demo portal', () => {
   it('names the step and the status on an HTTP 500 page', async () => {
     sim.setFault('lots', 'http-500');
     try {
-      const r = await run(cfg({ steps: [{ action: 'goto', url: '/ru/announce/index/x', name: 'open lot' }, { action: 'expectStatus', status: 200, name: 'lot status' }] }));
+      const r = await run(
+        cfg({
+          steps: [
+            { action: 'goto', url: '/ru/announce/index/x', name: 'open lot' },
+            { action: 'expectStatus', status: 200, name: 'lot status' },
+          ],
+        }),
+      );
       assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'http-status', 'step "lot status": expected HTTP status 200, got 500']);
     } finally {
       sim.setFault('lots', 'none');
@@ -156,7 +180,13 @@ describe('browser journeys against the demo portal', () => {
     assert.ok(pid, 'a browser runs');
     let r: Awaited<ReturnType<typeof run>>;
     try {
-      const running = run(cfg({ baseUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, stepTimeout: 10, steps: [{ action: 'goto', url: '/ru/search/announce', name: 'open search' }] }));
+      const running = run(
+        cfg({
+          baseUrl: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+          stepTimeout: 10,
+          steps: [{ action: 'goto', url: '/ru/search/announce', name: 'open search' }],
+        }),
+      );
       assert.ok(await eventually(() => asked > 0, 15_000), 'the browser asked for the page');
       process.kill(-pid, 'SIGKILL');
       r = await running;
@@ -164,7 +194,10 @@ describe('browser journeys against the demo portal', () => {
       hanging.closeAllConnections();
       await new Promise((res) => hanging.close(res));
     }
-    assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'internal', 'step "open search": the browser closed or crashed during the step']);
+    assert.deepEqual(
+      [r.ok, r.errorKind, r.message],
+      [false, 'internal', 'step "open search": the browser closed or crashed during the step'],
+    );
     const next = await run(cfg());
     assert.equal(next.ok, true, next.message);
     assert.equal(browserPool().launchCount, launches + 1);
@@ -176,7 +209,11 @@ describe('browser journeys against the demo portal', () => {
     assert.equal(pool.concurrency, 2);
     // Generous step time: the third journey waits for a slot, and the machine may be busy.
     const results = await Promise.all([1, 2, 3].map(() => run(cfg({ stepTimeout: 10, steps: searchSteps.slice(0, 2) }))));
-    assert.deepEqual(results.map((r) => r.ok), [true, true, true], results.map((r) => r.message).join(' | '));
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, true],
+      results.map((r) => r.message).join(' | '),
+    );
   });
 
   it('fails every run with `internal` and the install hint when Chromium is missing', async () => {
@@ -201,17 +238,22 @@ describe('browser journeys against the demo portal', () => {
     assert.notEqual(browserPool().browserPid, pid);
   });
 
-  it("runs in Debian's chromium-headless-shell as well, switching the pool's browser", { skip: existsSync(HEADLESS_SHELL) ? false : `${HEADLESS_SHELL} is not installed (.ci/run installs it)` }, async () => {
-    const full = browserPool().browserPid;
-    const r = await run(cfg({ executablePath: HEADLESS_SHELL }));
-    assert.equal(r.ok, true, r.message);
-    assert.equal(r.obs?.steps.length, 8);
-    const pid = browserPool().browserPid;
-    assert.ok(pid !== undefined && pid !== full, 'a second browser was launched');
-    // Debian's /usr/bin/chromium-headless-shell is a script that runs the binary without exec: the group leader is its shell.
-    assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(HEADLESS_SHELL), 'the pool runs the headless shell');
-    if (full !== undefined) assert.ok(await eventually(() => !chromiumDescendants().includes(full), 3_000), 'the full browser was closed');
-  });
+  it(
+    "runs in Debian's chromium-headless-shell as well, switching the pool's browser",
+    { skip: existsSync(HEADLESS_SHELL) ? false : `${HEADLESS_SHELL} is not installed (.ci/run installs it)` },
+    async () => {
+      const full = browserPool().browserPid;
+      const r = await run(cfg({ executablePath: HEADLESS_SHELL }));
+      assert.equal(r.ok, true, r.message);
+      assert.equal(r.obs?.steps.length, 8);
+      const pid = browserPool().browserPid;
+      assert.ok(pid !== undefined && pid !== full, 'a second browser was launched');
+      // Debian's /usr/bin/chromium-headless-shell is a script that runs the binary without exec: the group leader is its shell.
+      assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(HEADLESS_SHELL), 'the pool runs the headless shell');
+      if (full !== undefined)
+        assert.ok(await eventually(() => !chromiumDescendants().includes(full), 3_000), 'the full browser was closed');
+    },
+  );
 
   it('leaves no Chromium process behind after closeBrowserPool()', async () => {
     assert.ok(chromiumDescendants().length > 0, 'the browser runs before closing');

@@ -57,7 +57,13 @@ describe('browser check config', () => {
       url: /
     - action: tap
       selector: '#x'`,
-      [{ field: `${CHECK}.steps[1].action`, message: 'unknown action "tap"; known: goto, click, fill, press, select, waitFor, expectText, expectVisible, expectUrl, expectStatus' }],
+      [
+        {
+          field: `${CHECK}.steps[1].action`,
+          message:
+            'unknown action "tap"; known: goto, click, fill, press, select, waitFor, expectText, expectVisible, expectUrl, expectStatus',
+        },
+      ],
     ],
     [
       'both journey and steps',
@@ -67,7 +73,11 @@ describe('browser check config', () => {
   steps: [{ action: goto, url: 'https://goszakup.gov.kz/' }]`,
       [{ field: `${CHECK}.journey`, message: 'give either journey (a module) or steps, not both' }],
     ],
-    ['neither journey nor steps', `- id: j\n  type: browser`, [{ field: `${CHECK}.steps`, message: 'give either journey (a module) or steps, not both' }]],
+    [
+      'neither journey nor steps',
+      `- id: j\n  type: browser`,
+      [{ field: `${CHECK}.steps`, message: 'give either journey (a module) or steps, not both' }],
+    ],
     [
       'relative URL without baseUrl',
       `- id: j\n  type: browser\n  steps: [{ action: goto, url: /ru/search/announce }]`,
@@ -92,12 +102,32 @@ describe('browser check config', () => {
   }
 
   it('accepts steps with defaults applied', () => {
-    const cfg = parseConfig(yamlWith(`- id: j\n  type: browser\n  baseUrl: https://goszakup.gov.kz/\n  steps: [{ action: goto, url: / }, { action: expectText, text: Объявления }]`), probes, {});
+    const cfg = parseConfig(
+      yamlWith(
+        `- id: j\n  type: browser\n  baseUrl: https://goszakup.gov.kz/\n  steps: [{ action: goto, url: / }, { action: expectText, text: Объявления }]`,
+      ),
+      probes,
+      {},
+    );
     const check = cfg.systems.demo!.targets[0]!.checks[0]!;
     const settings = check.settings;
     assert.deepEqual(
-      { timeoutMs: check.timeoutMs, locale: settings.locale, executablePath: settings.executablePath, stepTimeout: settings.stepTimeout, artifactsDir: settings.artifactsDir, artifactsRetentionDays: settings.artifactsRetentionDays },
-      { timeoutMs: 60_000, locale: 'ru-KZ', executablePath: undefined, stepTimeout: 10, artifactsDir: './artifacts', artifactsRetentionDays: 14 },
+      {
+        timeoutMs: check.timeoutMs,
+        locale: settings.locale,
+        executablePath: settings.executablePath,
+        stepTimeout: settings.stepTimeout,
+        artifactsDir: settings.artifactsDir,
+        artifactsRetentionDays: settings.artifactsRetentionDays,
+      },
+      {
+        timeoutMs: 60_000,
+        locale: 'ru-KZ',
+        executablePath: undefined,
+        stepTimeout: 10,
+        artifactsDir: './artifacts',
+        artifactsRetentionDays: 14,
+      },
     );
   });
 });
@@ -106,8 +136,14 @@ describe('journey modules', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kuzet-journeys-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const journeyImport = resolve('probes/browser/journey.ts');
-  writeFileSync(join(dir, 'good.journey.mts'), `import { defineJourney } from '${journeyImport}';\nexport default defineJourney(async ({ step }) => { await step('noop', async () => {}); });\n`);
-  writeFileSync(join(dir, 'broken.journey.mts'), `import { defineJourney } from '${journeyImport}';\nexport default defineJourney(async ({ step }) => { await step('x', async () => { ) });\n`);
+  writeFileSync(
+    join(dir, 'good.journey.mts'),
+    `import { defineJourney } from '${journeyImport}';\nexport default defineJourney(async ({ step }) => { await step('noop', async () => {}); });\n`,
+  );
+  writeFileSync(
+    join(dir, 'broken.journey.mts'),
+    `import { defineJourney } from '${journeyImport}';\nexport default defineJourney(async ({ step }) => { await step('x', async () => { ) });\n`,
+  );
   writeFileSync(join(dir, 'plain.journey.mts'), `export default async function () {}\n`);
   const configPath = join(dir, 'kuzet.yaml');
   const config = (journeys: string[]) => ({
@@ -115,7 +151,10 @@ describe('journey modules', () => {
   });
 
   it('loads a good module relative to the config file, and names each bad one by its path', async () => {
-    const found = await validateJourneyFiles(config(['./good.journey.mts', 'broken.journey.mts', 'plain.journey.mts', 'missing.journey.ts']), configPath);
+    const found = await validateJourneyFiles(
+      config(['./good.journey.mts', 'broken.journey.mts', 'plain.journey.mts', 'missing.journey.ts']),
+      configPath,
+    );
     assert.deepEqual(
       found.map((i) => i.field),
       [1, 2, 3].map((n) => `systems.demo.targets[0].checks[${n}].journey`),
@@ -126,7 +165,10 @@ describe('journey modules', () => {
   });
 
   it('assertJourneyFiles throws a ConfigError with every problem', async () => {
-    await assert.rejects(assertJourneyFiles(config(['broken.journey.mts']), configPath), (e: unknown) => e instanceof ConfigError && e.issues.length === 1);
+    await assert.rejects(
+      assertJourneyFiles(config(['broken.journey.mts']), configPath),
+      (e: unknown) => e instanceof ConfigError && e.issues.length === 1,
+    );
     await assertJourneyFiles(config(['good.journey.mts']), configPath);
   });
 
@@ -143,13 +185,27 @@ describe('journey modules', () => {
 describe('journeys/portal.example.yaml', () => {
   it('is a valid systems block whose journey modules load, as its header says (pasted under systems: in ./kuzet.yaml)', async () => {
     const fragment = readFileSync(resolve('journeys/portal.example.yaml'), 'utf8');
-    const text = `systems:\n${fragment.split('\n').map((l) => (l.trim() === '' || l.startsWith('#') ? l : `  ${l}`)).join('\n')}`;
+    const text = `systems:\n${fragment
+      .split('\n')
+      .map((l) => (l.trim() === '' || l.startsWith('#') ? l : `  ${l}`))
+      .join('\n')}`;
     const cfg = parseConfig(text, probes, {});
-    const journeys = Object.values(cfg.systems).flatMap((s) => s.targets.flatMap((t) => t.checks)).filter((c) => c.type === 'browser');
+    const journeys = Object.values(cfg.systems)
+      .flatMap((s) => s.targets.flatMap((t) => t.checks))
+      .filter((c) => c.type === 'browser');
     const modules = journeys.filter((c) => typeof c.settings.journey === 'string');
-    assert.deepEqual(modules.map((c) => c.settings.journey), ['portal-homepage', 'portal-search', 'portal-lot-card', 'portal-login', 'etp-catalogue'].map((j) => `./journeys/${j}.journey.ts`));
-    assert.ok(modules.every((c) => c.settings.params !== undefined), 'every journey module keeps its selectors in params');
-    assert.ok(journeys.some((c) => Array.isArray(c.settings.steps)), 'and one check shows the same as declarative steps');
+    assert.deepEqual(
+      modules.map((c) => c.settings.journey),
+      ['portal-homepage', 'portal-search', 'portal-lot-card', 'portal-login', 'etp-catalogue'].map((j) => `./journeys/${j}.journey.ts`),
+    );
+    assert.ok(
+      modules.every((c) => c.settings.params !== undefined),
+      'every journey module keeps its selectors in params',
+    );
+    assert.ok(
+      journeys.some((c) => Array.isArray(c.settings.steps)),
+      'and one check shows the same as declarative steps',
+    );
     assert.deepEqual(await validateJourneyFiles(cfg, resolve('kuzet.yaml')), []);
   });
 });
@@ -158,7 +214,8 @@ describe('artifact retention', () => {
   it('removes date folders older than the retention, and nothing else', async () => {
     const root = mkdtempSync(join(tmpdir(), 'kuzet-artifacts-'));
     try {
-      for (const d of ['2026-11-01', '2026-11-08', '2026-11-09', '2026-11-23', 'notes']) mkdirSync(join(root, d, 'run'), { recursive: true });
+      for (const d of ['2026-11-01', '2026-11-08', '2026-11-09', '2026-11-23', 'notes'])
+        mkdirSync(join(root, d, 'run'), { recursive: true });
       // 2026-11-23 10:00 Astana; 14 days keep 2026-11-09 onwards.
       const removed = await sweepArtifacts(root, new Date('2026-11-23T05:00:00Z'), 14);
       assert.deepEqual(removed.sort(), ['2026-11-01', '2026-11-08']);

@@ -57,7 +57,8 @@ export class EvidenceCollector {
       this.pushRequest({ url: req.url(), method: req.method(), error: req.failure()?.errorText ?? 'failed' });
     });
     context.on('response', (res) => {
-      if (res.status() >= 400 && !isFavicon(res.url())) this.pushRequest({ url: res.url(), method: res.request().method(), status: res.status() });
+      if (res.status() >= 400 && !isFavicon(res.url()))
+        this.pushRequest({ url: res.url(), method: res.request().method(), status: res.status() });
     });
   }
 
@@ -87,7 +88,9 @@ export async function readVitals(page: Page, timeoutMs = 2_000): Promise<WebVita
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
       const w = window as unknown as { __kuzetVitals?: { lcp: number | null; cls: number } };
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      const lcpEntries = performance.getEntriesByType('largest-contentful-paint') as Array<PerformanceEntry & { renderTime?: number; loadTime?: number }>;
+      const lcpEntries = performance.getEntriesByType('largest-contentful-paint') as Array<
+        PerformanceEntry & { renderTime?: number; loadTime?: number }
+      >;
       const lastLcp = lcpEntries[lcpEntries.length - 1];
       const lcp = w.__kuzetVitals?.lcp ?? (lastLcp ? lastLcp.renderTime || lastLcp.loadTime || lastLcp.startTime : null);
       return {

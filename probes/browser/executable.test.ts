@@ -9,7 +9,15 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { NoBrowserError, resolveBrowser, type ResolveOptions } from './executable.ts';
-import { browserEnv, extractTar, missingSystemLibs, npmChromium, npmChromiumDir, NpmChromiumUnavailable, type NpmChromium } from './npm-chromium.ts';
+import {
+  browserEnv,
+  extractTar,
+  missingSystemLibs,
+  npmChromium,
+  npmChromiumDir,
+  NpmChromiumUnavailable,
+  type NpmChromium,
+} from './npm-chromium.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kuzet-exe-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +33,14 @@ const plain = join(dir, 'not-executable');
 writeFileSync(plain, '');
 const absent = join(dir, 'absent');
 
-const npmBrowser: NpmChromium = { executablePath: '/cache/chromium', version: '147.0.0', fontConfigFile: '/cache/fonts.conf', libDir: '/cache/lib', env: { FONTCONFIG_FILE: '/cache/fonts.conf' }, unpackMs: 1200 };
+const npmBrowser: NpmChromium = {
+  executablePath: '/cache/chromium',
+  version: '147.0.0',
+  fontConfigFile: '/cache/fonts.conf',
+  libDir: '/cache/lib',
+  env: { FONTCONFIG_FILE: '/cache/fonts.conf' },
+  unpackMs: 1200,
+};
 const withNpm: ResolveOptions['loadNpm'] = async () => npmBrowser;
 const withoutNpm: ResolveOptions['loadNpm'] = async () => {
   throw new NpmChromiumUnavailable('@sparticuz/chromium is not installed');
@@ -33,15 +48,60 @@ const withoutNpm: ResolveOptions['loadNpm'] = async () => {
 
 describe('resolveBrowser', () => {
   const cases: Array<[string, string | undefined, ResolveOptions, { executablePath: string; source: string } | RegExp]> = [
-    ['the configured path first', shell, { systemCandidates: [chromium], loadNpm: withNpm }, { executablePath: shell, source: 'configured' }],
-    ['the system Chromium when none is configured', undefined, { systemCandidates: [chromium, shell], loadNpm: withNpm }, { executablePath: chromium, source: 'system' }],
-    ['the headless shell when the full one is missing', undefined, { systemCandidates: [absent, plain, shell], loadNpm: withNpm }, { executablePath: shell, source: 'system' }],
-    ['the npm Chromium on a machine without a system one', undefined, { systemCandidates: [absent], loadNpm: withNpm }, { executablePath: '/cache/chromium', source: 'npm' }],
-    ['the npm Chromium when asked for it, even beside a system one', 'npm', { systemCandidates: [chromium], loadNpm: withNpm }, { executablePath: '/cache/chromium', source: 'npm' }],
-    ['only system ones for "system"', 'system', { systemCandidates: [absent], loadNpm: withNpm }, /^no Chromium found \(looked at .*absent\): install one: "npm install"/],
-    ['an error naming every place looked at', undefined, { systemCandidates: [absent], loadNpm: withoutNpm }, /^no Chromium found \(looked at .*absent, @sparticuz\/chromium; @sparticuz\/chromium is not installed\): install one: "npm install" \(the optional @sparticuz\/chromium, Linux x64\) or "apt-get install -y chromium"/],
-    ['a configured path that is not there, without falling back', absent, { systemCandidates: [chromium], loadNpm: withNpm }, /^Chromium not found at .*absent: install it with "apt-get install -y chromium"/],
-    ['no npm source when left out', undefined, { systemCandidates: [], npm: false, loadNpm: withNpm }, /^no Chromium found \(looked at \): /],
+    [
+      'the configured path first',
+      shell,
+      { systemCandidates: [chromium], loadNpm: withNpm },
+      { executablePath: shell, source: 'configured' },
+    ],
+    [
+      'the system Chromium when none is configured',
+      undefined,
+      { systemCandidates: [chromium, shell], loadNpm: withNpm },
+      { executablePath: chromium, source: 'system' },
+    ],
+    [
+      'the headless shell when the full one is missing',
+      undefined,
+      { systemCandidates: [absent, plain, shell], loadNpm: withNpm },
+      { executablePath: shell, source: 'system' },
+    ],
+    [
+      'the npm Chromium on a machine without a system one',
+      undefined,
+      { systemCandidates: [absent], loadNpm: withNpm },
+      { executablePath: '/cache/chromium', source: 'npm' },
+    ],
+    [
+      'the npm Chromium when asked for it, even beside a system one',
+      'npm',
+      { systemCandidates: [chromium], loadNpm: withNpm },
+      { executablePath: '/cache/chromium', source: 'npm' },
+    ],
+    [
+      'only system ones for "system"',
+      'system',
+      { systemCandidates: [absent], loadNpm: withNpm },
+      /^no Chromium found \(looked at .*absent\): install one: "npm install"/,
+    ],
+    [
+      'an error naming every place looked at',
+      undefined,
+      { systemCandidates: [absent], loadNpm: withoutNpm },
+      /^no Chromium found \(looked at .*absent, @sparticuz\/chromium; @sparticuz\/chromium is not installed\): install one: "npm install" \(the optional @sparticuz\/chromium, Linux x64\) or "apt-get install -y chromium"/,
+    ],
+    [
+      'a configured path that is not there, without falling back',
+      absent,
+      { systemCandidates: [chromium], loadNpm: withNpm },
+      /^Chromium not found at .*absent: install it with "apt-get install -y chromium"/,
+    ],
+    [
+      'no npm source when left out',
+      undefined,
+      { systemCandidates: [], npm: false, loadNpm: withNpm },
+      /^no Chromium found \(looked at \): /,
+    ],
   ];
   for (const [name, configured, opts, expected] of cases) {
     it(`finds ${name}`, async () => {
@@ -73,19 +133,39 @@ describe('extractTar', () => {
   }
   it('writes the kept files and refuses paths that climb out', () => {
     const into = mkdtempSync(join(dir, 'tar-'));
-    const tar = Buffer.concat([entry('fonts/', '', '5'), entry('fonts/a.ttf', 'A'), entry('fonts.conf', 'skip'), entry('fonts/../../evil', 'x'), Buffer.alloc(1024)]);
-    assert.deepEqual(extractTar(tar, into, (n) => n.startsWith('fonts/')), ['fonts/a.ttf']);
+    const tar = Buffer.concat([
+      entry('fonts/', '', '5'),
+      entry('fonts/a.ttf', 'A'),
+      entry('fonts.conf', 'skip'),
+      entry('fonts/../../evil', 'x'),
+      Buffer.alloc(1024),
+    ]);
+    assert.deepEqual(
+      extractTar(tar, into, (n) => n.startsWith('fonts/')),
+      ['fonts/a.ttf'],
+    );
   });
 });
 
 describe('the npm Chromium environment', () => {
   it('uses the package NSS libraries only where the system lacks one', () => {
     const libs = mkdtempSync(join(dir, 'libs-'));
-    assert.deepEqual(missingSystemLibs([libs]), ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1']);
-    for (const lib of ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1']) writeFileSync(join(libs, lib), '');
+    assert.deepEqual(missingSystemLibs([libs]), [
+      'libnss3.so',
+      'libnssutil3.so',
+      'libnspr4.so',
+      'libplc4.so',
+      'libplds4.so',
+      'libexpat.so.1',
+    ]);
+    for (const lib of ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1'])
+      writeFileSync(join(libs, lib), '');
     assert.deepEqual(missingSystemLibs([libs]), []);
     assert.deepEqual(browserEnv('/cache/c', []), { FONTCONFIG_FILE: '/cache/c/fonts.conf' });
-    assert.deepEqual(browserEnv('/cache/c', ['libnss3.so'], '/opt/lib'), { FONTCONFIG_FILE: '/cache/c/fonts.conf', LD_LIBRARY_PATH: '/cache/c/lib:/opt/lib' });
+    assert.deepEqual(browserEnv('/cache/c', ['libnss3.so'], '/opt/lib'), {
+      FONTCONFIG_FILE: '/cache/c/fonts.conf',
+      LD_LIBRARY_PATH: '/cache/c/lib:/opt/lib',
+    });
   });
 });
 

@@ -64,7 +64,10 @@ export function isExecutable(path: string): boolean {
 export async function resolveBrowser(configured: string | undefined, opts: ResolveOptions = {}): Promise<ResolvedBrowser> {
   if (configured !== undefined && !(SOURCE_KEYWORDS as readonly string[]).includes(configured)) {
     if (!isExecutable(configured)) {
-      throw new NoBrowserError(`Chromium not found at ${configured}: install it with "apt-get install -y chromium" (Debian), or set executablePath to a Chromium binary`, [configured]);
+      throw new NoBrowserError(
+        `Chromium not found at ${configured}: install it with "apt-get install -y chromium" (Debian), or set executablePath to a Chromium binary`,
+        [configured],
+      );
     }
     return { executablePath: configured, source: 'configured', env: {} };
   }
@@ -82,7 +85,9 @@ export async function resolveBrowser(configured: string | undefined, opts: Resol
       return { executablePath: b.executablePath, source: 'npm', env: b.env, ...(b.unpackMs !== undefined ? { unpackMs: b.unpackMs } : {}) };
     } catch (err) {
       if (!(err instanceof NpmChromiumUnavailable)) throw err;
-      throw new NoBrowserError(`no Chromium found (looked at ${looked.join(', ')}; ${err.message}): ${INSTALL_HINT}`, looked, { cause: err });
+      throw new NoBrowserError(`no Chromium found (looked at ${looked.join(', ')}; ${err.message}): ${INSTALL_HINT}`, looked, {
+        cause: err,
+      });
     }
   }
   throw new NoBrowserError(`no Chromium found (looked at ${looked.join(', ')}): ${INSTALL_HINT}`, looked);

@@ -49,7 +49,9 @@ export async function loadJourney(path: string): Promise<Journey> {
 
 /** The part of a parsed kuzet config this needs (kept structural: probes do not import the config loader). */
 export interface ConfigWithChecks {
-  systems: Readonly<Record<string, { targets: ReadonlyArray<{ checks: ReadonlyArray<{ type: string; settings: Readonly<Record<string, unknown>> }> }> }>>;
+  systems: Readonly<
+    Record<string, { targets: ReadonlyArray<{ checks: ReadonlyArray<{ type: string; settings: Readonly<Record<string, unknown>> }> }> }>
+  >;
 }
 
 /**

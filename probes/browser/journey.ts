@@ -54,7 +54,12 @@ export function defineJourney(a: string | JourneyFn, b?: JourneyFn): Journey {
 }
 
 export function isJourney(v: unknown): v is Journey {
-  return typeof v === 'object' && v !== null && (v as { brand?: unknown }).brand === JOURNEY_BRAND && typeof (v as { run?: unknown }).run === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v as { brand?: unknown }).brand === JOURNEY_BRAND &&
+    typeof (v as { run?: unknown }).run === 'function'
+  );
 }
 
 export interface StepRecord {

@@ -18,7 +18,8 @@ export const KAZAKH_LETTERS = ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', '
 /** U+E000, Private Use Area: no font here has it, so Chromium draws its missing-glyph box. */
 const MISSING = '\uE000';
 
-const BOX = 'display:inline-block;width:56px;height:56px;line-height:56px;text-align:center;font-size:40px;font-family:sans-serif;vertical-align:top';
+const BOX =
+  'display:inline-block;width:56px;height:56px;line-height:56px;text-align:center;font-size:40px;font-family:sans-serif;vertical-align:top';
 const PAGE = `<!doctype html><html lang="kk"><meta charset="utf-8"><body style="margin:8px;background:#fff;color:#000">
 <p style="font:20px sans-serif">Сайт жұмыс істемейді: іздеу қызметі қолжетімсіз. Өтінімдерді қабылдау мерзімі ұзартылады.</p>
 ${[...KAZAKH_LETTERS, MISSING, ' '].map((c, i) => `<span id="g${i}" style="${BOX}">${c}</span>`).join('')}
@@ -38,8 +39,19 @@ const cacheRoot = mkdtempSync(join(tmpdir(), 'kuzet-glyphs-'));
 const shots = process.env.KUZET_GLYPH_SHOTS; // where to keep the page screenshots for a person to look at (optional)
 after(() => rmSync(cacheRoot, { recursive: true, force: true }));
 
-const choices: Array<{ name: string; executablePath: string; pool: ConstructorParameters<typeof BrowserPool>[0]; skip: string | false; bundledNss?: true }> = [
-  { name: "Debian's chromium", executablePath: '/usr/bin/chromium', pool: {}, skip: existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is not installed' },
+const choices: Array<{
+  name: string;
+  executablePath: string;
+  pool: ConstructorParameters<typeof BrowserPool>[0];
+  skip: string | false;
+  bundledNss?: true;
+}> = [
+  {
+    name: "Debian's chromium",
+    executablePath: '/usr/bin/chromium',
+    pool: {},
+    skip: existsSync('/usr/bin/chromium') ? false : '/usr/bin/chromium is not installed',
+  },
   {
     name: "Debian's chromium-headless-shell",
     executablePath: '/usr/bin/chromium-headless-shell',
@@ -47,9 +59,20 @@ const choices: Array<{ name: string; executablePath: string; pool: ConstructorPa
     skip: existsSync('/usr/bin/chromium-headless-shell') ? false : '/usr/bin/chromium-headless-shell is not installed',
   },
   // No system candidates: what a machine without a system Chromium resolves to.
-  { name: 'the npm Chromium (system and package fonts)', executablePath: '', pool: { browsers: { systemCandidates: [], npm: { cacheRoot } } }, skip: npmReason() },
+  {
+    name: 'the npm Chromium (system and package fonts)',
+    executablePath: '',
+    pool: { browsers: { systemCandidates: [], npm: { cacheRoot } } },
+    skip: npmReason(),
+  },
   // As on a slim host: no system fonts and no NSS libraries, only what the package carries.
-  { name: 'the npm Chromium (its own fonts and libraries only)', executablePath: '', pool: { browsers: { systemCandidates: [], npm: { cacheRoot, fonts: 'package', systemLibDirs: [] } } }, skip: npmReason(), bundledNss: true },
+  {
+    name: 'the npm Chromium (its own fonts and libraries only)',
+    executablePath: '',
+    pool: { browsers: { systemCandidates: [], npm: { cacheRoot, fonts: 'package', systemLibDirs: [] } } },
+    skip: npmReason(),
+    bundledNss: true,
+  },
 ];
 
 describe('Kazakh letters in screenshots', () => {

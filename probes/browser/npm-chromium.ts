@@ -11,7 +11,17 @@
  * pool launches it with kuzet's own (pool.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,7 +79,10 @@ export function findNpmChromiumPackage(packageDir?: string): { dir: string; vers
       // The package exports only its entry points: find its folder from the CommonJS one (build/cjs/index.cjs).
       dir = dirname(dirname(dirname(createRequire(import.meta.url).resolve(NPM_CHROMIUM_PACKAGE))));
     } catch (err) {
-      throw new NpmChromiumUnavailable(`${NPM_CHROMIUM_PACKAGE} is not installed (an optional dependency: "npm install" installs it unless optional dependencies are omitted)`, { cause: err });
+      throw new NpmChromiumUnavailable(
+        `${NPM_CHROMIUM_PACKAGE} is not installed (an optional dependency: "npm install" installs it unless optional dependencies are omitted)`,
+        { cause: err },
+      );
     }
   }
   let version: string;
@@ -78,7 +91,8 @@ export function findNpmChromiumPackage(packageDir?: string): { dir: string; vers
   } catch (err) {
     throw new NpmChromiumUnavailable(`${NPM_CHROMIUM_PACKAGE} at ${dir} has no readable package.json`, { cause: err });
   }
-  if (!existsSync(join(dir, 'bin', 'chromium.br'))) throw new NpmChromiumUnavailable(`${NPM_CHROMIUM_PACKAGE} ${version} at ${dir} has no bin/chromium.br`);
+  if (!existsSync(join(dir, 'bin', 'chromium.br')))
+    throw new NpmChromiumUnavailable(`${NPM_CHROMIUM_PACKAGE} ${version} at ${dir} has no bin/chromium.br`);
   return { dir, version };
 }
 
@@ -127,9 +141,14 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
   mkdirSync(work, { recursive: true, mode: 0o700 });
   try {
     const bin = join(packageDir, 'bin');
-    await pipeline(createReadStream(join(bin, 'chromium.br')), createBrotliDecompress({ chunkSize: 2 ** 21 }), createWriteStream(join(work, 'chromium'), { mode: 0o755 }));
+    await pipeline(
+      createReadStream(join(bin, 'chromium.br')),
+      createBrotliDecompress({ chunkSize: 2 ** 21 }),
+      createWriteStream(join(work, 'chromium'), { mode: 0o755 }),
+    );
     extractTar(brotliDecompressSync(readFileSync(join(bin, 'fonts.tar.br'))), work, (name) => name.startsWith('fonts/'));
-    if (existsSync(join(bin, 'al2023.tar.br'))) extractTar(brotliDecompressSync(readFileSync(join(bin, 'al2023.tar.br'))), work, (name) => name.startsWith('lib/'));
+    if (existsSync(join(bin, 'al2023.tar.br')))
+      extractTar(brotliDecompressSync(readFileSync(join(bin, 'al2023.tar.br'))), work, (name) => name.startsWith('lib/'));
     writeFileSync(join(work, 'fonts.conf'), fontConfig(dir, true));
     writeFileSync(join(work, PACKAGE_FONTS_CONF), fontConfig(dir, false));
     writeFileSync(join(work, COMPLETE), `${version}\n`);
@@ -144,7 +163,9 @@ async function unpack(packageDir: string, version: string, dir: string): Promise
     }
   } catch (err) {
     rmSync(work, { recursive: true, force: true });
-    throw new NpmChromiumUnavailable(`could not unpack ${NPM_CHROMIUM_PACKAGE} ${version} into ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new NpmChromiumUnavailable(`could not unpack ${NPM_CHROMIUM_PACKAGE} ${version} into ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return describe(Math.round(performance.now() - started));
 }
@@ -164,7 +185,13 @@ function refuseForeignDir(dir: string): void {
 export function foreignUnpackDir(dir: string): string | undefined {
   const s = lstatSync(dir);
   const uid = userInfo().uid;
-  const problem = !s.isDirectory() ? 'is not a folder (a link or a file)' : s.uid !== uid ? `belongs to uid ${s.uid}, not ${uid}` : (s.mode & 0o022) !== 0 ? 'may be written by other users' : undefined;
+  const problem = !s.isDirectory()
+    ? 'is not a folder (a link or a file)'
+    : s.uid !== uid
+      ? `belongs to uid ${s.uid}, not ${uid}`
+      : (s.mode & 0o022) !== 0
+        ? 'may be written by other users'
+        : undefined;
   return problem && `${dir} ${problem}: refusing to run a browser from it; remove it and kuzet unpacks its own`;
 }
 
@@ -181,7 +208,11 @@ export function missingSystemLibs(dirs: readonly string[] = SYSTEM_LIB_DIRS): st
  * The browser's environment: its font configuration, and the package's libraries only when the
  * system lacks one (else the system's, kept up to date by its package manager, are used).
  */
-export function browserEnv(dir: string, missingLibs: readonly string[], ldLibraryPath = process.env.LD_LIBRARY_PATH): Record<string, string> {
+export function browserEnv(
+  dir: string,
+  missingLibs: readonly string[],
+  ldLibraryPath = process.env.LD_LIBRARY_PATH,
+): Record<string, string> {
   const env: Record<string, string> = { FONTCONFIG_FILE: join(dir, 'fonts.conf') };
   if (missingLibs.length > 0) env.LD_LIBRARY_PATH = [join(dir, 'lib'), ...(ldLibraryPath ? [ldLibraryPath] : [])].join(':');
   return env;
@@ -204,10 +235,14 @@ ${system ? '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n' :
 /** A minimal ustar reader for the package's two small archives: regular files and folders only. */
 export function extractTar(tar: Buffer, into: string, keep: (name: string) => boolean): string[] {
   const written: string[] = [];
-  for (let off = 0; off + 512 <= tar.length; ) {
+  for (let off = 0; off + 512 <= tar.length;) {
     const header = tar.subarray(off, off + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, len: number) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, len: number) =>
+      header
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const prefix = field(345, 155);
     const name = (prefix ? `${prefix}/` : '') + field(0, 100);
     const size = parseInt(field(124, 12).trim() || '0', 8);

@@ -169,7 +169,8 @@ export class BrowserPool {
 
   private releaseSlot(): void {
     const next = this.waiters.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else this.active--;
   }
 
@@ -209,7 +210,9 @@ export class BrowserPool {
         handleSIGHUP: false,
       });
     } catch (err) {
-      throw new BrowserUnavailableError(`Chromium at ${found.executablePath} (${found.source}) did not start: ${firstLine(err)}`, { cause: err });
+      throw new BrowserUnavailableError(`Chromium at ${found.executablePath} (${found.source}) did not start: ${firstLine(err)}`, {
+        cause: err,
+      });
     }
     this.launches++;
     const slot: Slot = { executablePath, source: found.source, browser, pid: findPidByArg(marker), dead: false };
@@ -227,7 +230,15 @@ export class BrowserPool {
     const opening = slot.browser.newContext(options);
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BrowserUnavailableError(`Chromium did not open a context within ${this.hangMs / 1000} s (hung?); it was killed and is relaunched on the next run`)), this.hangMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new BrowserUnavailableError(
+              `Chromium did not open a context within ${this.hangMs / 1000} s (hung?); it was killed and is relaunched on the next run`,
+            ),
+          ),
+        this.hangMs,
+      );
     });
     try {
       return await raceAbort(Promise.race([opening, hung]), signal);
@@ -295,12 +306,17 @@ async function closeWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([p.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
 }
-
 
 function firstLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);

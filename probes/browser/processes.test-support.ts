@@ -10,7 +10,9 @@ interface Proc {
 
 function processes(): Proc[] {
   const rows = execFileSync('ps', ['-eo', 'pid,ppid,stat,comm'], { encoding: 'utf8' }).trim().split('\n').slice(1);
-  return rows.map((l) => l.trim().split(/\s+/)).map(([pid, ppid, stat, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat ?? '', comm: comm.join(' ') }));
+  return rows
+    .map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, stat, ...comm]) => ({ pid: Number(pid), ppid: Number(ppid), stat: stat ?? '', comm: comm.join(' ') }));
 }
 
 /** Live (not zombie) Chromium processes whose ancestor is this test process. */
@@ -26,7 +28,9 @@ export function chromiumDescendants(): number[] {
 
 /** Live crash handlers: Debian's Chromium daemonizes them (parent: init), so they are no descendants. */
 export function crashHandlers(): number[] {
-  return processes().filter((p) => /crashpad/.test(p.comm) && !p.stat.startsWith('Z')).map((p) => p.pid);
+  return processes()
+    .filter((p) => /crashpad/.test(p.comm) && !p.stat.startsWith('Z'))
+    .map((p) => p.pid);
 }
 
 /** Polls `cond` every 100 ms for at most `ms`; its last answer. */

@@ -85,43 +85,77 @@ describe('declarative actions press, select, waitFor and expectUrl', () => {
   it('runs them in order, each named and timed', async () => {
     const r = await run(cfg(formSteps));
     assert.equal(r.ok, true, r.message);
-    assert.deepEqual(r.obs!.steps.map((s) => s.name), [
-      'goto /form',
-      'wait for #late',
-      'choose method',
-      'fill input[name=q]',
-      'submit with Enter',
-      'expect URL /done?m=c',
-      'expect URL //done\\?m=c&q=/',
-      'expect text "search done"',
-    ]);
+    assert.deepEqual(
+      r.obs!.steps.map((s) => s.name),
+      [
+        'goto /form',
+        'wait for #late',
+        'choose method',
+        'fill input[name=q]',
+        'submit with Enter',
+        'expect URL /done?m=c',
+        'expect URL //done\\?m=c&q=/',
+        'expect text "search done"',
+      ],
+    );
   });
 
   it('names what was missing when they fail', async () => {
     const cases: Array<[unknown, string]> = [
       [{ action: 'waitFor', selector: '#never', timeout: 0.3 }, 'step "wait for #never": element "#never" not visible within 0.3 s'],
-      [{ action: 'waitFor', selector: '#late', state: 'detached', timeout: 0.3 }, 'step "wait for #late": element "#late" not detached within 0.3 s'],
-      [{ action: 'expectUrl', contains: '/elsewhere', timeout: 0.3 }, `step "expect URL /elsewhere": expected the URL to contain "/elsewhere", still "${http.url}/form" after 0.3 s`],
-      [{ action: 'press', selector: '#absent', key: 'Enter', timeout: 0.3 }, 'step "press Enter": element "#absent" not found within 0.3 s'],
+      [
+        { action: 'waitFor', selector: '#late', state: 'detached', timeout: 0.3 },
+        'step "wait for #late": element "#late" not detached within 0.3 s',
+      ],
+      [
+        { action: 'expectUrl', contains: '/elsewhere', timeout: 0.3 },
+        `step "expect URL /elsewhere": expected the URL to contain "/elsewhere", still "${http.url}/form" after 0.3 s`,
+      ],
+      [
+        { action: 'press', selector: '#absent', key: 'Enter', timeout: 0.3 },
+        'step "press Enter": element "#absent" not found within 0.3 s',
+      ],
     ];
     for (const [step, message] of cases) {
       const r = await run(cfg([{ action: 'goto', url: '/form' }, step]));
       assert.deepEqual([r.ok, r.errorKind, r.message], [false, 'assertion', message]);
     }
-    const noOption = await run(cfg([{ action: 'goto', url: '/form' }, { action: 'select', selector: 'select[name=m]', value: 'Лотерея', timeout: 0.5 }]));
+    const noOption = await run(
+      cfg([
+        { action: 'goto', url: '/form' },
+        { action: 'select', selector: 'select[name=m]', value: 'Лотерея', timeout: 0.5 },
+      ]),
+    );
     assert.deepEqual([noOption.ok, noOption.errorKind], [false, 'assertion']);
-    assert.match(noOption.message, /^step "select select\[name=m\]": select "select\[name=m\]" (with option "Лотерея" not found within 0\.5 s|has no option "Лотерея")$/);
+    assert.match(
+      noOption.message,
+      /^step "select select\[name=m\]": select "select\[name=m\]" (with option "Лотерея" not found within 0\.5 s|has no option "Лотерея")$/,
+    );
   });
 });
 
 describe('evidence: console errors and failed requests', () => {
-  it('records the page\'s console error, the 404 image and the refused fetch, even on a passing run', async () => {
-    const r = await run(cfg([{ action: 'goto', url: '/noisy' }, { action: 'expectText', text: 'noisy' }, { action: 'waitFor', selector: 'body' }]));
+  it("records the page's console error, the 404 image and the refused fetch, even on a passing run", async () => {
+    const r = await run(
+      cfg([
+        { action: 'goto', url: '/noisy' },
+        { action: 'expectText', text: 'noisy' },
+        { action: 'waitFor', selector: 'body' },
+      ]),
+    );
     assert.equal(r.ok, true, r.message);
     const obs = r.obs!;
     assert.ok(obs.consoleErrors.includes('boom from the page'), JSON.stringify(obs.consoleErrors));
-    assert.ok(obs.failedRequests.some((f) => f.url === `${http.url}/missing.png` && f.method === 'GET' && f.status === 404), JSON.stringify(obs.failedRequests));
-    assert.ok(obs.failedRequests.some((f) => f.url === `http://127.0.0.1:${deadPort}/api` && f.status === undefined && /ERR_CONNECTION_REFUSED/.test(f.error ?? '')), JSON.stringify(obs.failedRequests));
+    assert.ok(
+      obs.failedRequests.some((f) => f.url === `${http.url}/missing.png` && f.method === 'GET' && f.status === 404),
+      JSON.stringify(obs.failedRequests),
+    );
+    assert.ok(
+      obs.failedRequests.some(
+        (f) => f.url === `http://127.0.0.1:${deadPort}/api` && f.status === undefined && /ERR_CONNECTION_REFUSED/.test(f.error ?? ''),
+      ),
+      JSON.stringify(obs.failedRequests),
+    );
   });
 });
 
@@ -146,9 +180,18 @@ describe('the context: locale, time zone, cookies', () => {
 describe('shipped journeys read their selectors from params', () => {
   it('portal-homepage follows the params of kuzet.yaml; without them it fails at the named step', async () => {
     const journey = resolve('journeys/portal-homepage.journey.ts');
-    const withParams = await run({ journey, baseUrl: http.url, artifactsDir, stepTimeout: 1, params: { homePath: '/done', title: 'search done', notices: 'p' } });
+    const withParams = await run({
+      journey,
+      baseUrl: http.url,
+      artifactsDir,
+      stepTimeout: 1,
+      params: { homePath: '/done', title: 'search done', notices: 'p' },
+    });
     assert.equal(withParams.ok, true, withParams.message);
-    assert.deepEqual(withParams.obs!.steps.map((s) => s.name), ['open homepage', 'homepage content', 'notices block']);
+    assert.deepEqual(
+      withParams.obs!.steps.map((s) => s.name),
+      ['open homepage', 'homepage content', 'notices block'],
+    );
     const defaults = await run({ journey, baseUrl: http.url, artifactsDir, stepTimeout: 1 });
     assert.deepEqual([defaults.ok, defaults.message], [false, 'step "open homepage": expected HTTP status 200, got 404']);
   });
@@ -160,7 +203,15 @@ describe('the browser pool', () => {
     const pid = browserPool().browserPid;
     assert.ok(pid, 'a browser runs');
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    for (const flag of ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']) {
+    for (const flag of [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ]) {
       assert.ok(args.includes(flag), `${flag} in ${args.join(' ')}`);
     }
     assert.equal(CHROMIUM_ARGS.length, 7);

@@ -14,7 +14,10 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000 } as const;
  * A duration as written (seconds, or `"500ms"`, `"10s"`, `"1m"`). Kept as written and converted
  * with {@link durationMs} at run time: the runner parses settings again, so schemas have no transforms.
  */
-export const durationInput = z.union([z.number().positive(), z.string().regex(DURATION_RE, 'not a duration: use seconds or a string like "10s", "500ms"')]);
+export const durationInput = z.union([
+  z.number().positive(),
+  z.string().regex(DURATION_RE, 'not a duration: use seconds or a string like "10s", "500ms"'),
+]);
 export type DurationInput = z.output<typeof durationInput>;
 
 export function durationMs(d: DurationInput): number {
@@ -40,7 +43,18 @@ const common = {
   timeout: durationInput.optional(),
 };
 
-export const STEP_ACTIONS = ['goto', 'click', 'fill', 'press', 'select', 'waitFor', 'expectText', 'expectVisible', 'expectUrl', 'expectStatus'] as const;
+export const STEP_ACTIONS = [
+  'goto',
+  'click',
+  'fill',
+  'press',
+  'select',
+  'waitFor',
+  'expectText',
+  'expectVisible',
+  'expectUrl',
+  'expectStatus',
+] as const;
 export type StepAction = (typeof STEP_ACTIONS)[number];
 
 export const stepSchema = z.discriminatedUnion(
@@ -54,7 +68,12 @@ export const stepSchema = z.discriminatedUnion(
     z.strictObject({ action: z.literal('press'), key: z.string().min(1), selector: selector.optional(), ...common }),
     /** Picks the option of a `<select>` whose value or label is `value`. */
     z.strictObject({ action: z.literal('select'), selector, value: z.string(), ...common }),
-    z.strictObject({ action: z.literal('waitFor'), selector, state: z.enum(['visible', 'hidden', 'attached', 'detached']).default('visible'), ...common }),
+    z.strictObject({
+      action: z.literal('waitFor'),
+      selector,
+      state: z.enum(['visible', 'hidden', 'attached', 'detached']).default('visible'),
+      ...common,
+    }),
     /** Text (case-insensitive substring) visible in `selector` (default: anywhere on the page). */
     z.strictObject({ action: z.literal('expectText'), text: z.string().min(1), selector: selector.optional(), ...common }),
     z.strictObject({ action: z.literal('expectVisible'), selector, ...common }),
@@ -62,7 +81,11 @@ export const stepSchema = z.discriminatedUnion(
       .strictObject({ action: z.literal('expectUrl'), contains: z.string().min(1).optional(), matches: regexString.optional(), ...common })
       .refine((s) => (s.contains === undefined) !== (s.matches === undefined), 'give exactly one of contains or matches'),
     /** The status of the page's last main-frame navigation (a `goto`, or a click that navigated). */
-    z.strictObject({ action: z.literal('expectStatus'), status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]), ...common }),
+    z.strictObject({
+      action: z.literal('expectStatus'),
+      status: z.union([z.number().int().min(100).max(599), z.array(z.number().int().min(100).max(599)).min(1)]),
+      ...common,
+    }),
   ],
   {
     error: (iss) =>
@@ -145,11 +168,15 @@ async function expectUrlOn(page: Page, expected: Parameters<PageActions['expectU
     'contains' in expected
       ? (u: URL) => u.toString().includes(expected.contains)
       : (u: URL) => (typeof expected.matches === 'string' ? new RegExp(expected.matches) : expected.matches).test(u.toString());
-  const wanted = 'contains' in expected ? `to contain "${expected.contains}"` : `to match /${typeof expected.matches === 'string' ? expected.matches : expected.matches.source}/`;
+  const wanted =
+    'contains' in expected
+      ? `to contain "${expected.contains}"`
+      : `to match /${typeof expected.matches === 'string' ? expected.matches : expected.matches.source}/`;
   try {
     await page.waitForURL(test, { timeout: ms, waitUntil: 'commit' });
   } catch (err) {
-    if (isTimeoutError(err)) throw new StepFailure(`expected the URL ${wanted}, still "${page.url()}" after ${formatSeconds(ms)}`, 'assertion', { cause: err });
+    if (isTimeoutError(err))
+      throw new StepFailure(`expected the URL ${wanted}, still "${page.url()}" after ${formatSeconds(ms)}`, 'assertion', { cause: err });
     throw err;
   }
 }
@@ -175,7 +202,8 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
         if (res) lastStatus = res.status();
         return res?.status() ?? null;
       } catch (err) {
-        if (isTimeoutError(err)) throw new StepFailure(`page ${target} did not load within ${formatSeconds(ms)}`, 'timeout', { cause: err });
+        if (isTimeoutError(err))
+          throw new StepFailure(`page ${target} did not load within ${formatSeconds(ms)}`, 'timeout', { cause: err });
         throw err;
       }
     },
@@ -194,7 +222,11 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
     },
     async select(sel, value, opts) {
       const ms = limit(opts);
-      const options = await waiting(page.locator(sel).first().selectOption(value, { timeout: ms }), ms, `select "${sel}" with option "${value}" not found`);
+      const options = await waiting(
+        page.locator(sel).first().selectOption(value, { timeout: ms }),
+        ms,
+        `select "${sel}" with option "${value}" not found`,
+      );
       if (options.length === 0) throw new StepFailure(`select "${sel}" has no option "${value}"`, 'assertion');
     },
     async waitFor(sel, state = 'visible', opts) {
@@ -205,7 +237,11 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
       const ms = limit(opts);
       const scope = sel === undefined ? page.locator('body') : page.locator(sel);
       const where = sel === undefined ? '' : ` in "${sel}"`;
-      await waiting(scope.getByText(text).first().waitFor({ state: 'visible', timeout: ms }), ms, `expected text "${text}"${where} not found`);
+      await waiting(
+        scope.getByText(text).first().waitFor({ state: 'visible', timeout: ms }),
+        ms,
+        `expected text "${text}"${where} not found`,
+      );
     },
     async expectVisible(sel, opts) {
       const ms = limit(opts);
@@ -217,7 +253,8 @@ export function pageActions(page: Page, o: { baseUrl: string | undefined; stepTi
     expectStatus(status) {
       const allowed = [status].flat();
       if (lastStatus === null) throw new StepFailure('no page was loaded yet, so there is no status to check', 'assertion');
-      if (!allowed.includes(lastStatus)) throw new StepFailure(`expected HTTP status ${allowed.join(' or ')}, got ${lastStatus}`, 'http-status');
+      if (!allowed.includes(lastStatus))
+        throw new StepFailure(`expected HTTP status ${allowed.join(' or ')}, got ${lastStatus}`, 'http-status');
     },
   };
 }

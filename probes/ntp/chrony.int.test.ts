@@ -44,7 +44,16 @@ describe('SNTP against a real chronyd on loopback', () => {
     const conf = join(dir, 'chrony.conf');
     writeFileSync(
       conf,
-      [`port ${port}`, 'bindaddress 127.0.0.1', 'allow 127.0.0.1', 'local stratum 8', 'cmdport 0', `pidfile ${join(dir, 'chronyd.pid')}`, `driftfile ${join(dir, 'drift')}`, ''].join('\n'),
+      [
+        `port ${port}`,
+        'bindaddress 127.0.0.1',
+        'allow 127.0.0.1',
+        'local stratum 8',
+        'cmdport 0',
+        `pidfile ${join(dir, 'chronyd.pid')}`,
+        `driftfile ${join(dir, 'drift')}`,
+        '',
+      ].join('\n'),
     );
     // -d: stay in the foreground, so this process owns it and can stop it by its own pid.
     chronyd = spawn(bin, ['-x', '-d', '-f', conf, '-L', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -74,7 +83,9 @@ describe('SNTP against a real chronyd on loopback', () => {
       }
     }
     assert.ok(m, `no valid reply from chronyd on port ${port}: ${String(last)}\n${log}`);
-    console.log(`# chronyd on 127.0.0.1:${port}: offset ${m.offsetMs.toFixed(3)} ms, delay ${m.delayMs.toFixed(3)} ms, stratum ${m.stratum}, refId ${m.refId}`);
+    console.log(
+      `# chronyd on 127.0.0.1:${port}: offset ${m.offsetMs.toFixed(3)} ms, delay ${m.delayMs.toFixed(3)} ms, stratum ${m.stratum}, refId ${m.refId}`,
+    );
     assert.ok(Math.abs(m.offsetMs) < 50, `offset ${m.offsetMs} ms`);
     assert.ok(m.delayMs >= 0 && m.delayMs < 50, `delay ${m.delayMs} ms`);
     assert.ok(m.stratum >= 8 && m.stratum <= 9, `stratum ${m.stratum}`);

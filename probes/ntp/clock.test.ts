@@ -6,12 +6,18 @@ describe('corrected clock', () => {
   afterEach(clearMeasuredOffset);
   it('is the host clock until an offset is measured', () => {
     assert.equal(measuredOffset(), undefined);
-    assert.equal(correctedNowMs(() => 1_000), 1_000);
+    assert.equal(
+      correctedNowMs(() => 1_000),
+      1_000,
+    );
     assert.ok(Math.abs(correctedNow().getTime() - Date.now()) < 50);
   });
   it('adds the measured offset (reference minus host)', () => {
     setMeasuredOffset(1500, new Date(10), 'ntp.nic.kz:123');
-    assert.equal(correctedNowMs(() => 1_000), 2_500);
+    assert.equal(
+      correctedNowMs(() => 1_000),
+      2_500,
+    );
     assert.ok(Math.abs(correctedNow().getTime() - Date.now() - 1500) < 50);
     assert.deepEqual(measuredOffset(), { offsetMs: 1500, at: new Date(10), source: 'ntp.nic.kz:123' });
   });

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { spawnSntpResponder, startSntpResponder, type Responder } from './sntp-responder.ts';
-import { SntpReplyError, buildRequest, offsetAndDelay, parseReply, parseServer, querySntp, readNtpTime, writeNtpTime, type SntpRejection } from './sntp.ts';
+import {
+  SntpReplyError,
+  buildRequest,
+  offsetAndDelay,
+  parseReply,
+  parseServer,
+  querySntp,
+  readNtpTime,
+  writeNtpTime,
+  type SntpRejection,
+} from './sntp.ts';
 
 const local = (r: Pick<Responder, 'port'>) => ({ host: '127.0.0.1', port: r.port });
 
@@ -27,12 +37,16 @@ describe('parseServer', () => {
 describe('NTP timestamps', () => {
   it('round-trip to below a microsecond, across the 2036 era wrap', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.integer({ min: 0, max: 999_999 }), (ms, micro) => {
-        const t = ms + micro / 1e6;
-        const buf = Buffer.alloc(8);
-        writeNtpTime(buf, 0, t);
-        assert.ok(Math.abs(readNtpTime(buf, 0) - t) < 0.001);
-      }),
+      fc.property(
+        fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.integer({ min: 0, max: 999_999 }),
+        (ms, micro) => {
+          const t = ms + micro / 1e6;
+          const buf = Buffer.alloc(8);
+          writeNtpTime(buf, 0, t);
+          assert.ok(Math.abs(readNtpTime(buf, 0) - t) < 0.001);
+        },
+      ),
     );
   });
   it('2036-02-07T06:28:16Z is seconds 0 of era 1', () => {
@@ -66,9 +80,14 @@ describe('parseReply refuses what a client must not use', () => {
     ['a short packet', (b) => b.subarray(0, 40), 'short-packet', /reply of 40 bytes/],
     ['a client-mode packet echoed back', (b) => void (b[0] = (4 << 3) | 3), 'bad-mode', /mode 3/],
     ['version 2', (b) => void (b[0] = (2 << 3) | 4), 'bad-version', /version 2/],
-    ['an origin that is not our transmit timestamp', (b) => void b.writeUInt32BE((b.readUInt32BE(28) + 1) >>> 0, 28), 'bad-origin', /does not echo our transmit timestamp/],
-    ['kiss-o\'-death RATE', (b) => void ((b[1] = 0), Buffer.from('RATE').copy(b, 12)), 'kiss-of-death', /kiss-o'-death RATE: .*too often/],
-    ['kiss-o\'-death DENY', (b) => void ((b[1] = 0), Buffer.from('DENY').copy(b, 12)), 'kiss-of-death', /kiss-o'-death DENY: .*denied/],
+    [
+      'an origin that is not our transmit timestamp',
+      (b) => void b.writeUInt32BE((b.readUInt32BE(28) + 1) >>> 0, 28),
+      'bad-origin',
+      /does not echo our transmit timestamp/,
+    ],
+    ["kiss-o'-death RATE", (b) => void ((b[1] = 0), Buffer.from('RATE').copy(b, 12)), 'kiss-of-death', /kiss-o'-death RATE: .*too often/],
+    ["kiss-o'-death DENY", (b) => void ((b[1] = 0), Buffer.from('DENY').copy(b, 12)), 'kiss-of-death', /kiss-o'-death DENY: .*denied/],
     ['stratum 16', (b) => void (b[1] = 16), 'unsynchronized', /stratum 16/],
     ['leap indicator 3 (alarm)', (b) => void (b[0] = (3 << 6) | (4 << 3) | 4), 'unsynchronized', /alarm/],
     ['a zero transmit timestamp', (b) => void b.fill(0, 40, 48), 'zero-timestamp', /zero/],
@@ -77,7 +96,10 @@ describe('parseReply refuses what a client must not use', () => {
     it(why, () => {
       const bent = reply(request, (b) => void change(b));
       const packet = change(Buffer.from(bent)) ?? bent;
-      assert.throws(() => parseReply(packet instanceof Buffer ? packet : bent, request), (e: unknown) => e instanceof SntpReplyError && e.code === code && message.test(e.message));
+      assert.throws(
+        () => parseReply(packet instanceof Buffer ? packet : bent, request),
+        (e: unknown) => e instanceof SntpReplyError && e.code === code && message.test(e.message),
+      );
     });
   }
   it('accepts a correct reply and reads stratum and reference id', () => {
@@ -85,7 +107,10 @@ describe('parseReply refuses what a client must not use', () => {
     assert.deepEqual([r.stratum, r.refId, r.leap, r.version], [2, '10.0.0.1', 0, 4]);
   });
   it('a stratum-1 reference id is text', () => {
-    const r = parseReply(reply(request, (b) => ((b[1] = 1), b.fill(0, 12, 16), Buffer.from('GPS').copy(b, 12))), request);
+    const r = parseReply(
+      reply(request, (b) => ((b[1] = 1), b.fill(0, 12, 16), Buffer.from('GPS').copy(b, 12))),
+      request,
+    );
     assert.equal(r.refId, 'GPS');
   });
   it('two requests made in the same millisecond differ (the origin check cannot be fooled by a neighbour)', () => {
@@ -102,7 +127,9 @@ describe('querySntp against a local responder', () => {
       const r = await spawnSntpResponder({ offsetMs, holdMs: 40 });
       try {
         const m = await querySntp(local(r));
-        console.log(`# responder ${offsetMs} ms: measured offset ${m.offsetMs.toFixed(2)} ms (error ${(m.offsetMs - offsetMs).toFixed(2)} ms), delay ${m.delayMs.toFixed(2)} ms`);
+        console.log(
+          `# responder ${offsetMs} ms: measured offset ${m.offsetMs.toFixed(2)} ms (error ${(m.offsetMs - offsetMs).toFixed(2)} ms), delay ${m.delayMs.toFixed(2)} ms`,
+        );
         assert.ok(Math.abs(m.offsetMs - offsetMs) <= 20, `offset ${m.offsetMs}`);
         assert.ok(m.delayMs >= 0 && m.delayMs < 20, `delay ${m.delayMs}`);
         assert.deepEqual([m.stratum, m.refId, m.server], [2, '192.0.2.1', r.server]);
@@ -123,9 +150,9 @@ describe('querySntp against a local responder', () => {
   });
 
   const bends: [string, (b: Buffer) => Buffer, SntpRejection][] = [
-    ['kiss-o\'-death', (b) => ((b[1] = 0), Buffer.from('RSTR').copy(b, 12), b), 'kiss-of-death'],
+    ["kiss-o'-death", (b) => ((b[1] = 0), Buffer.from('RSTR').copy(b, 12), b), 'kiss-of-death'],
     ['a malformed (short) reply', (b) => b.subarray(0, 20), 'short-packet'],
-    ['a reply with someone else\'s origin', (b) => (b.fill(7, 24, 32), b), 'bad-origin'],
+    ["a reply with someone else's origin", (b) => (b.fill(7, 24, 32), b), 'bad-origin'],
     ['stratum 0 without a kiss code', (b) => ((b[1] = 0), b.fill(0, 12, 16), b), 'kiss-of-death'],
   ];
   for (const [why, bend, code] of bends) {

@@ -23,7 +23,8 @@ const VERSION = 4;
 const LEAP_ALARM = 3;
 
 /** Why a reply was refused. The code names the RFC 4330 §5 check that failed. */
-export type SntpRejection = 'short-packet' | 'bad-mode' | 'bad-version' | 'kiss-of-death' | 'unsynchronized' | 'bad-stratum' | 'bad-origin' | 'zero-timestamp';
+export type SntpRejection =
+  'short-packet' | 'bad-mode' | 'bad-version' | 'kiss-of-death' | 'unsynchronized' | 'bad-stratum' | 'bad-origin' | 'zero-timestamp';
 
 /** The server answered, but with a reply a client must not use. An expected failure, not a bug. */
 export class SntpReplyError extends Error {
@@ -74,7 +75,11 @@ export function parseServer(text: string): SntpServer | undefined {
   const m = /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(text);
   if (!m) return undefined;
   const host = m[1] ?? '';
-  if (!net.isIPv4(host) && !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(host)) return undefined;
+  if (
+    !net.isIPv4(host) &&
+    !/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(host)
+  )
+    return undefined;
   return withPort(host, m[2]);
 }
 
@@ -142,7 +147,8 @@ export interface SntpReply {
 
 /** Validates a reply against the request it answers (RFC 4330 §5) and decodes it; throws {@link SntpReplyError}. */
 export function parseReply(reply: Buffer, request: Buffer): SntpReply {
-  if (reply.length < PACKET_BYTES) throw new SntpReplyError('short-packet', `reply of ${reply.length} bytes, an NTP packet has at least ${PACKET_BYTES}`);
+  if (reply.length < PACKET_BYTES)
+    throw new SntpReplyError('short-packet', `reply of ${reply.length} bytes, an NTP packet has at least ${PACKET_BYTES}`);
   const b0 = reply[0] as number;
   const leap = b0 >> 6;
   const version = (b0 >> 3) & 7;
@@ -151,9 +157,16 @@ export function parseReply(reply: Buffer, request: Buffer): SntpReply {
   if (mode !== MODE_SERVER) throw new SntpReplyError('bad-mode', `reply mode ${mode}, expected ${MODE_SERVER} (server)`);
   if (version < 3 || version > 4) throw new SntpReplyError('bad-version', `reply version ${version}, expected 3 or 4`);
   if (!reply.subarray(24, 32).equals(request.subarray(40, 48))) {
-    throw new SntpReplyError('bad-origin', 'the reply does not echo our transmit timestamp as its origin (spoofed, or a reply to another request)');
+    throw new SntpReplyError(
+      'bad-origin',
+      'the reply does not echo our transmit timestamp as its origin (spoofed, or a reply to another request)',
+    );
   }
-  if (stratum === 0) throw new SntpReplyError('kiss-of-death', `kiss-o'-death ${kissCode(reply)}: the server refuses to serve us (${KISS_CODES[kissCode(reply)] ?? 'unknown code'})`);
+  if (stratum === 0)
+    throw new SntpReplyError(
+      'kiss-of-death',
+      `kiss-o'-death ${kissCode(reply)}: the server refuses to serve us (${KISS_CODES[kissCode(reply)] ?? 'unknown code'})`,
+    );
   if (stratum >= 16) throw new SntpReplyError('unsynchronized', `stratum ${stratum}: the server is not synchronised`);
   if (leap === LEAP_ALARM) throw new SntpReplyError('unsynchronized', 'leap indicator 3 (alarm): the server clock is not synchronised');
   const zero = (at: number) => reply.readUInt32BE(at) === 0 && reply.readUInt32BE(at + 4) === 0;
@@ -274,4 +287,3 @@ export async function querySntp(server: SntpServer, opts: SntpOptions = {}): Pro
     }
   }
 }
-

@@ -46,7 +46,15 @@ export interface CrashDrillReport {
   seconds: number;
 }
 
-type Ack = { round: number; appealId?: string; incidentId?: string; noticeId?: string; states: string[]; published: boolean; description: string };
+type Ack = {
+  round: number;
+  appealId?: string;
+  incidentId?: string;
+  noticeId?: string;
+  states: string[];
+  published: boolean;
+  description: string;
+};
 
 const iso = (ms: number) => {
   // Astana time (UTC+05:00), as the API speaks it.
@@ -90,7 +98,10 @@ class Driver {
 
   private async transition(ack: Ack, to: string, body: Record<string, unknown>): Promise<void> {
     for (;;) {
-      const r = await this.definite('POST', `/api/v1/incidents/${ack.incidentId}/transition`, { token: this.bed.operator, body: { to, ...body } });
+      const r = await this.definite('POST', `/api/v1/incidents/${ack.incidentId}/transition`, {
+        token: this.bed.operator,
+        body: { to, ...body },
+      });
       if (r.status === 200) break;
       // A refused transition after a kill: it may have been applied before the answer was lost.
       if ((await this.state(ack.incidentId!)) === to) break;
@@ -102,20 +113,41 @@ class Driver {
   private notice(ack: Ack) {
     const now = Date.now();
     return {
-      kind: 'incident', id: ack.incidentId, system: 'portal', modules: ['search'], policy: 'portal-692', level: 'medium', phase: 'opened',
+      kind: 'incident',
+      id: ack.incidentId,
+      system: 'portal',
+      modules: ['search'],
+      policy: 'portal-692',
+      level: 'medium',
+      phase: 'opened',
       description: { ru: `Учебный сбой ${ack.round}`, kk: `Оқу іркілісі ${ack.round}` },
-      startedAt: iso(now - 3_600_000), confirmedAt: iso(now - 60_000), plannedFixAt: iso(now + 2 * 3_600_000),
-      affected: [], recipients: [{ email: `reporter${ack.round}@drill.kz`, role: 'reporter' }],
+      startedAt: iso(now - 3_600_000),
+      confirmedAt: iso(now - 60_000),
+      plannedFixAt: iso(now + 2 * 3_600_000),
+      affected: [],
+      recipients: [{ email: `reporter${ack.round}@drill.kz`, role: 'reporter' }],
     };
   }
 
   async round(n: number): Promise<void> {
     const description = `drill ${this.runId} appeal ${n}`;
     const ack: Ack = { round: n, states: [], published: false, description };
-    const appeal = { organisation: `ТОО Учения ${n}`, binIin: '850101300005', email: `buyer${n}@drill.kz`, phone: '+7 701 123 45 67', description, detectedAt: iso(Date.now() - 60_000) };
+    const appeal = {
+      organisation: `ТОО Учения ${n}`,
+      binIin: '850101300005',
+      email: `buyer${n}@drill.kz`,
+      phone: '+7 701 123 45 67',
+      description,
+      detectedAt: iso(Date.now() - 60_000),
+    };
     // An appeal is not idempotent: one cut by a kill is not re-sent (it may or may not be stored; it is counted apart).
     for (let attempt = 0; ; attempt++) {
-      const r = await this.definite('POST', '/api/v1/appeals', { body: { ...appeal, description: `${description}.${attempt}` }, ip: `10.${n % 250}.${attempt % 250}.7` }, false);
+      const r = await this.definite(
+        'POST',
+        '/api/v1/appeals',
+        { body: { ...appeal, description: `${description}.${attempt}` }, ip: `10.${n % 250}.${attempt % 250}.7` },
+        false,
+      );
       if (r.status === 201) {
         ack.appealId = String(r.json.appealId);
         ack.incidentId = String(r.json.incidentId);
@@ -131,7 +163,12 @@ class Driver {
     }
     this.acks.push(ack);
     await this.transition(ack, 'analysing', {});
-    await this.transition(ack, 'confirmed', { level: 'medium', levelReason: 'учения', kind: 'third-party-conditions', plannedFixAt: iso(Date.now() + 2 * 3_600_000) });
+    await this.transition(ack, 'confirmed', {
+      level: 'medium',
+      levelReason: 'учения',
+      kind: 'third-party-conditions',
+      plannedFixAt: iso(Date.now() + 2 * 3_600_000),
+    });
     const body = this.notice(ack);
     const draft = await this.definite('POST', '/api/v1/notices', { token: this.bed.operator, body });
     if (draft.status !== 200 && draft.status !== 201) throw new Error(`notice refused: ${draft.status} ${draft.text.slice(0, 300)}`);
@@ -173,11 +210,37 @@ function missing(before: Snapshot, after: Snapshot): string[] {
 async function journalProjection(bed: Bed, acks: Ack[]): Promise<unknown[]> {
   const out: unknown[] = [];
   for (const a of [...acks].sort((x, y) => x.round - y.round)) {
-    const inc = (await bed.db.query<{ state: string; level: string | null; kind: string | null; source: string; system: string | null; module: string | null }>('SELECT state, level, kind, source, system, module FROM incidents WHERE id = $1', [a.incidentId]))[0];
-    const clocks = (await bed.db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 ORDER BY timer', [a.incidentId])).map((r) => r.timer);
-    const actions = (await bed.db.query<{ action: string; n: string }>('SELECT action, count(*) AS n FROM incident_timeline WHERE incident_id = $1 GROUP BY action ORDER BY action', [a.incidentId])).map((r) => `${r.action}×${r.n}`);
-    const versions = (await bed.db.query<{ version: number; phase: string }>('SELECT version, phase FROM notice_versions WHERE notice_id = $1 ORDER BY version', [a.noticeId ?? ''])).map((r) => `v${r.version}:${r.phase}`);
-    const recipients = (await bed.db.query<{ channel: string; recipient: string }>("SELECT channel, recipient FROM notice_deliveries WHERE event LIKE $1 ORDER BY channel, recipient", [`notice:${a.noticeId ?? ''}:%`])).map((r) => `${r.channel}:${r.recipient}`);
+    const inc = (
+      await bed.db.query<{
+        state: string;
+        level: string | null;
+        kind: string | null;
+        source: string;
+        system: string | null;
+        module: string | null;
+      }>('SELECT state, level, kind, source, system, module FROM incidents WHERE id = $1', [a.incidentId])
+    )[0];
+    const clocks = (
+      await bed.db.query<{ timer: string }>('SELECT timer FROM incident_clocks WHERE incident_id = $1 ORDER BY timer', [a.incidentId])
+    ).map((r) => r.timer);
+    const actions = (
+      await bed.db.query<{ action: string; n: string }>(
+        'SELECT action, count(*) AS n FROM incident_timeline WHERE incident_id = $1 GROUP BY action ORDER BY action',
+        [a.incidentId],
+      )
+    ).map((r) => `${r.action}×${r.n}`);
+    const versions = (
+      await bed.db.query<{ version: number; phase: string }>(
+        'SELECT version, phase FROM notice_versions WHERE notice_id = $1 ORDER BY version',
+        [a.noticeId ?? ''],
+      )
+    ).map((r) => `v${r.version}:${r.phase}`);
+    const recipients = (
+      await bed.db.query<{ channel: string; recipient: string }>(
+        'SELECT channel, recipient FROM notice_deliveries WHERE event LIKE $1 ORDER BY channel, recipient',
+        [`notice:${a.noticeId ?? ''}:%`],
+      )
+    ).map((r) => `${r.channel}:${r.recipient}`);
     out.push({ round: a.round, ...inc, clocks, actions, versions, recipients });
   }
   return out;
@@ -195,7 +258,10 @@ function slackKey(args: Record<string, unknown>): string | undefined {
   return (meta as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
 }
 
-async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number): Promise<{ report: CrashDrillReport; projection: unknown[] }> {
+async function runOnce(
+  o: CrashDrillOptions & { rounds: number },
+  kills: number,
+): Promise<{ report: CrashDrillReport; projection: unknown[] }> {
   const t0 = Date.now();
   const say = o.say ?? (() => undefined);
   const rand = seeded(o.seed ?? 11);
@@ -246,7 +312,8 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
         const lost = missing(before, await snapshot(bed));
         lostDetails.push(...lost.map((l) => `kill ${i + 1}: ${l}`));
       }
-      if ((i + 1) % 10 === 0) say(`  ${i + 1}/${kills} kills (${kuzetKills} kuzet, ${workerKills} worker)${driving ? '' : ', script done'}`);
+      if ((i + 1) % 10 === 0)
+        say(`  ${i + 1}/${kills} kills (${kuzetKills} kuzet, ${workerKills} worker)${driving ? '' : ', script done'}`);
     }
     const killsDone = Date.now();
     await drive;
@@ -263,7 +330,9 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       await sleep(1000);
     }
     const settled = Date.now();
-    say(`  phases: kills ${((killsDone - t0) / 1000).toFixed(0)} s, script ${((driveDone - t0) / 1000).toFixed(0)} s, settled ${((settled - t0) / 1000).toFixed(0)} s${waitingFor ? ` (last waited for: ${waitingFor})` : ''}`);
+    say(
+      `  phases: kills ${((killsDone - t0) / 1000).toFixed(0)} s, script ${((driveDone - t0) / 1000).toFixed(0)} s, settled ${((settled - t0) / 1000).toFixed(0)} s${waitingFor ? ` (last waited for: ${waitingFor})` : ''}`,
+    );
     await sleep(2000);
 
     // Acknowledged writes.
@@ -273,8 +342,10 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       const inc = await call(bed.url, 'GET', `/api/v1/incidents/${a.incidentId}`, { token: bed.viewer });
       if (inc.status !== 200) lostDetails.push(`incident ${a.incidentId}: ${inc.status}`);
       else {
-        if (a.states.length > 0 && inc.json.state !== a.states[a.states.length - 1]) lostDetails.push(`incident ${a.incidentId}: state ${inc.json.state}, acknowledged ${a.states.join('→')}`);
-        if (a.states.includes('confirmed') && (inc.json.clocks ?? []).length === 0) lostDetails.push(`incident ${a.incidentId}: no SLA clock after confirmation`);
+        if (a.states.length > 0 && inc.json.state !== a.states[a.states.length - 1])
+          lostDetails.push(`incident ${a.incidentId}: state ${inc.json.state}, acknowledged ${a.states.join('→')}`);
+        if (a.states.includes('confirmed') && (inc.json.clocks ?? []).length === 0)
+          lostDetails.push(`incident ${a.incidentId}: no SLA clock after confirmation`);
       }
       if (a.published) {
         const v = await bed.db.query<{ n: string }>('SELECT count(*) AS n FROM notice_versions WHERE notice_id = $1', [a.noticeId]);
@@ -283,9 +354,17 @@ async function runOnce(o: CrashDrillOptions & { rounds: number }, kills: number)
       }
     }
     // Duplicates in storage.
-    for (const r of await bed.db.query<{ description: string; n: string }>('SELECT description, count(*) AS n FROM appeals GROUP BY description HAVING count(*) > 1')) dupDetails.push(`appeal "${r.description}" ×${r.n}`);
-    for (const r of await bed.db.query<{ incident_id: string; action: string; n: string }>("SELECT incident_id, action, count(*) AS n FROM incident_timeline WHERE action NOT IN ('evidence.joined', 'detector.recovered', 'detector.reopened') GROUP BY incident_id, action, at, after::text HAVING count(*) > 1")) dupDetails.push(`timeline ${r.incident_id} ${r.action} ×${r.n}`);
-    const dupResults = await bed.db.query<{ n: string }>('SELECT count(*) - count(DISTINCT (check_key, region, at)) AS n FROM check_results');
+    for (const r of await bed.db.query<{ description: string; n: string }>(
+      'SELECT description, count(*) AS n FROM appeals GROUP BY description HAVING count(*) > 1',
+    ))
+      dupDetails.push(`appeal "${r.description}" ×${r.n}`);
+    for (const r of await bed.db.query<{ incident_id: string; action: string; n: string }>(
+      "SELECT incident_id, action, count(*) AS n FROM incident_timeline WHERE action NOT IN ('evidence.joined', 'detector.recovered', 'detector.reopened') GROUP BY incident_id, action, at, after::text HAVING count(*) > 1",
+    ))
+      dupDetails.push(`timeline ${r.incident_id} ${r.action} ×${r.n}`);
+    const dupResults = await bed.db.query<{ n: string }>(
+      'SELECT count(*) - count(DISTINCT (check_key, region, at)) AS n FROM check_results',
+    );
     if (Number(dupResults[0]?.n) > 0) dupDetails.push(`check results stored twice: ${dupResults[0]?.n}`);
     const detected = await bed.db.query<{ id: string }>("SELECT id FROM incidents WHERE module = 'contracts'");
     if (detected.length === 0) lostDetails.push('the held fault on contracts opened no incident');

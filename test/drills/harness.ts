@@ -23,7 +23,6 @@ export const SLACK_TOKEN = 'xoxb-drill-slack-token-5f1e2d';
 export const SMTP_PASSWORD = 'drill-smtp-pass-9a8b7c';
 export const DB_PASSWORD = 'drill-db-pass-4d3c2b';
 
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A seeded random source (mulberry32): a drill run is repeatable from its seed. */
@@ -94,7 +93,15 @@ export async function startBed(o: BedOptions = {}): Promise<Bed> {
   const slack = await startSlack();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const doc = parse(demoConfigYaml(sim.url, { dataDir: join(dir, 'data'), artifactsDir: join(dir, 'artifacts'), intervalSeconds: o.intervalSeconds ?? 5, redisPrefix: prefix, port })) as Record<string, unknown> & { systems: Record<string, { targets: { id: string }[] }> };
+  const doc = parse(
+    demoConfigYaml(sim.url, {
+      dataDir: join(dir, 'data'),
+      artifactsDir: join(dir, 'artifacts'),
+      intervalSeconds: o.intervalSeconds ?? 5,
+      redisPrefix: prefix,
+      port,
+    }),
+  ) as Record<string, unknown> & { systems: Record<string, { targets: { id: string }[] }> };
   // The browser journey is left out: the drills are about kuzet's own durability, and Chromium would
   // take most of the two shared cores.
   for (const sys of Object.values(doc.systems)) sys.targets = sys.targets.filter((t) => t.id !== 'search-journey');
@@ -106,7 +113,13 @@ export async function startBed(o: BedOptions = {}): Promise<Bed> {
   doc.notifications = {
     channels: [
       { id: 'oncall-slack', type: 'slack', token: '${DRILL_SLACK_TOKEN}', channel: '#kuzet-oncall', apiUrl: slack.url },
-      { id: 'mail', type: 'email', smtpUrl: o.smtpPassword ? `smtp://kuzet:\${DRILL_SMTP_PASSWORD}@127.0.0.1:${smtp.port}/?ignoreTLS=true` : smtp.url, from: 'kuzet@operator.kz', to: ['oncall@operator.kz'] },
+      {
+        id: 'mail',
+        type: 'email',
+        smtpUrl: o.smtpPassword ? `smtp://kuzet:\${DRILL_SMTP_PASSWORD}@127.0.0.1:${smtp.port}/?ignoreTLS=true` : smtp.url,
+        from: 'kuzet@operator.kz',
+        to: ['oncall@operator.kz'],
+      },
     ],
   };
   Object.assign(doc, o.extra ?? {});
@@ -214,11 +227,20 @@ export interface ApiResult {
 }
 
 /** One HTTP call; a refused or cut connection resolves to status 0 (kuzet was killed). */
-export async function call(base: string, method: string, path: string, o: { token?: string; body?: unknown; ip?: string; timeoutMs?: number } = {}): Promise<ApiResult> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; ip?: string; timeoutMs?: number } = {},
+): Promise<ApiResult> {
   try {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...(o.ip ? { 'x-forwarded-for': o.ip } : {}) },
+      headers: {
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+        ...(o.ip ? { 'x-forwarded-for': o.ip } : {}),
+      },
       ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
       signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
     });

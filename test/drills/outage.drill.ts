@@ -44,12 +44,33 @@ async function untilTrue(fn: () => Promise<boolean>, timeoutMs: number): Promise
   }
 }
 
-export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: number, say: (l: string) => void = () => undefined): Promise<OutageReport> {
+export async function runOutageDrill(
+  dependency: 'redis' | 'postgres',
+  seconds: number,
+  say: (l: string) => void = () => undefined,
+): Promise<OutageReport> {
   const server: PrivateServer = dependency === 'redis' ? await startPrivateRedis() : await startPrivatePostgres();
   const bed = await startBed(dependency === 'redis' ? { redisUrl: server.url } : { pgUrl: server.url });
   const problems: string[] = [];
-  const report: OutageReport = { dependency, seconds, problems, polls: 0, readyzNamedIt: 0, statusSiteServed: 0, healthz: 0, resultsInWindow: 0, bufferedAtEnd: 0, catchUpSeconds: 0, silentRaised: false, crashed: false, unhandled: 0 };
-  const redis = new Redis(dependency === 'redis' ? server.url : (bed.env.REDIS_URL as string), { maxRetriesPerRequest: 1, lazyConnect: true });
+  const report: OutageReport = {
+    dependency,
+    seconds,
+    problems,
+    polls: 0,
+    readyzNamedIt: 0,
+    statusSiteServed: 0,
+    healthz: 0,
+    resultsInWindow: 0,
+    bufferedAtEnd: 0,
+    catchUpSeconds: 0,
+    silentRaised: false,
+    crashed: false,
+    unhandled: 0,
+  };
+  const redis = new Redis(dependency === 'redis' ? server.url : (bed.env.REDIS_URL as string), {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+  });
   redis.on('error', () => undefined);
   try {
     const kuzet = bed.spawnKuzet('start');
@@ -65,12 +86,20 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
     await server.stop();
     while (Date.now() - stoppedAt < seconds * 1000) {
       report.polls++;
-      const [h, r, site, json] = await Promise.all([call(bed.url, 'GET', '/healthz', { timeoutMs: 3000 }), call(bed.url, 'GET', '/readyz', { timeoutMs: 5000 }), call(bed.url, 'GET', '/status', { timeoutMs: 5000 }), call(bed.url, 'GET', '/status.json', { timeoutMs: 5000 })]);
+      const [h, r, site, json] = await Promise.all([
+        call(bed.url, 'GET', '/healthz', { timeoutMs: 3000 }),
+        call(bed.url, 'GET', '/readyz', { timeoutMs: 5000 }),
+        call(bed.url, 'GET', '/status', { timeoutMs: 5000 }),
+        call(bed.url, 'GET', '/status.json', { timeoutMs: 5000 }),
+      ]);
       if (h.status === 200) report.healthz++;
       const named = dependency === 'redis' ? /redis/i : /database/i;
       if (r.status === 503 && (r.json?.missing ?? []).some((m: string) => named.test(m))) report.readyzNamedIt++;
       if (site.status === 200 && json.status === 200) report.statusSiteServed++;
-      else siteFailures.push(`/status ${site.status || 'no answer'}${site.status ? '' : ` (${site.error ?? ''})`}, /status.json ${json.status || 'no answer'}${json.status ? '' : ` (${json.error ?? ''})`}`);
+      else
+        siteFailures.push(
+          `/status ${site.status || 'no answer'}${site.status ? '' : ` (${site.error ?? ''})`}, /status.json ${json.status || 'no answer'}${json.status ? '' : ` (${json.error ?? ''})`}`,
+        );
       if (kuzet.child.exitCode !== null || kuzet.child.signalCode !== null) {
         report.crashed = true;
         break;
@@ -79,8 +108,12 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
     }
     // The first poll may come before the health check notices; every later one must hold.
     if (report.healthz < report.polls) problems.push(`/healthz failed ${report.polls - report.healthz} of ${report.polls} polls`);
-    if (report.readyzNamedIt < report.polls - 2) problems.push(`/readyz named ${dependency} in only ${report.readyzNamedIt} of ${report.polls} polls`);
-    if (report.statusSiteServed < report.polls) problems.push(`the status site failed ${report.polls - report.statusSiteServed} of ${report.polls} polls: ${siteFailures.join('; ')}`);
+    if (report.readyzNamedIt < report.polls - 2)
+      problems.push(`/readyz named ${dependency} in only ${report.readyzNamedIt} of ${report.polls} polls`);
+    if (report.statusSiteServed < report.polls)
+      problems.push(
+        `the status site failed ${report.polls - report.statusSiteServed} of ${report.polls} polls: ${siteFailures.join('; ')}`,
+      );
     if (dependency === 'postgres') {
       await redis.connect().catch(() => undefined);
       report.bufferedAtEnd = await redis.xlen(resultStreamKey(bed.prefix)).catch(() => -1);
@@ -102,9 +135,14 @@ export async function runOutageDrill(dependency: 'redis' | 'postgres', seconds: 
     }, 120_000);
     report.catchUpSeconds = (Date.now() - restartedAt) / 1000;
     if (!caughtUp) problems.push(`kuzet did not catch up within 120 s after ${dependency} came back`);
-    report.resultsInWindow = await count(bed, 'SELECT count(*) AS n FROM check_results WHERE at > $1 AND at < $2', [new Date(stoppedAt + 2000).toISOString(), new Date(restartedAt - 1000).toISOString()]);
-    if (dependency === 'redis' && report.resultsInWindow > 0) problems.push(`${report.resultsInWindow} results dated inside the Redis outage, when no check could run`);
-    if (dependency === 'postgres' && report.resultsInWindow === 0 && seconds >= 10) problems.push('no result produced during the PostgreSQL outage was stored afterwards');
+    report.resultsInWindow = await count(bed, 'SELECT count(*) AS n FROM check_results WHERE at > $1 AND at < $2', [
+      new Date(stoppedAt + 2000).toISOString(),
+      new Date(restartedAt - 1000).toISOString(),
+    ]);
+    if (dependency === 'redis' && report.resultsInWindow > 0)
+      problems.push(`${report.resultsInWindow} results dated inside the Redis outage, when no check could run`);
+    if (dependency === 'postgres' && report.resultsInWindow === 0 && seconds >= 10)
+      problems.push('no result produced during the PostgreSQL outage was stored afterwards');
     report.silentRaised = (await count(bed, 'SELECT count(*) AS n FROM meta_silences')) > 0;
     if (kuzet.child.exitCode !== null || kuzet.child.signalCode !== null) report.crashed = true;
     if (report.crashed) problems.push('the kuzet process exited');

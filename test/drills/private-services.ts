@@ -31,7 +31,24 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
   const port = await freePort();
   const ping = () => spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
   const start = async () => {
-    execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log')]);
+    execFileSync('redis-server', [
+      '--daemonize',
+      'yes',
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--pidfile',
+      join(dir, 'redis.pid'),
+      '--logfile',
+      join(dir, 'redis.log'),
+    ]);
     await waitUntil(ping, `private Redis on ${port}`);
   };
   const stop = async () => {
@@ -39,7 +56,16 @@ export async function startPrivateRedis(): Promise<PrivateServer> {
     await waitUntil(() => !ping(), `private Redis on ${port} to stop`);
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, destroy: async () => { await stop().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    start,
+    stop,
+    destroy: async () => {
+      await stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const PG_BIN = (() => {
@@ -50,7 +76,10 @@ const PG_BIN = (() => {
 /** Runs a PostgreSQL tool as the `postgres` user when we are root (initdb refuses root), else as ourselves. */
 function pgTool(tool: string, args: string[]): { status: number | null; out: string } {
   const bin = join(PG_BIN, tool);
-  const r = process.getuid?.() === 0 ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' }) : spawnSync(bin, args, { encoding: 'utf8' });
+  const r =
+    process.getuid?.() === 0
+      ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' })
+      : spawnSync(bin, args, { encoding: 'utf8' });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -68,7 +97,16 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
   if (init.status !== 0) throw new Error(`initdb failed: ${init.out}`);
   const ready = () => spawnSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
   const start = async () => {
-    const r = pgTool('pg_ctl', ['-D', data, '-l', join(dir, 'pg.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    const r = pgTool('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'pg.log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
     if (r.status !== 0) throw new Error(`pg_ctl start failed: ${r.out}`);
     await waitUntil(ready, `private PostgreSQL on ${port}`);
   };
@@ -77,5 +115,14 @@ export async function startPrivatePostgres(): Promise<PrivateServer> {
     await waitUntil(() => !ready(), `private PostgreSQL on ${port} to stop`);
   };
   await start();
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, start, stop, destroy: async () => { await stop().catch(() => undefined); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    start,
+    stop,
+    destroy: async () => {
+      await stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

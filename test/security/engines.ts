@@ -49,7 +49,15 @@ const BINS = validBins(2_000, 60_010_100_000);
 /** An appeal body valid in every field, detected a minute ago (Astana time), each with a BIN/IIN of its own (the per-BIN limit is not what these tests are about). */
 export function appealBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
   const at = new Date(Date.now() - 60_000 + 5 * 3_600_000).toISOString().slice(0, 19);
-  return { organisation: 'ТОО Тест', binIin: BINS[nextBin++ % BINS.length], email: 'buyer@test.kz', phone: '+7 701 123 45 67', description: 'поиск не работает', detectedAt: `${at}+05:00`, ...extra };
+  return {
+    organisation: 'ТОО Тест',
+    binIin: BINS[nextBin++ % BINS.length],
+    email: 'buyer@test.kz',
+    phone: '+7 701 123 45 67',
+    description: 'поиск не работает',
+    detectedAt: `${at}+05:00`,
+    ...extra,
+  };
 }
 
 /** Every incident kuzet lists (following its cursor). */
@@ -57,7 +65,9 @@ export async function allIncidents(bed: Bed): Promise<{ id: string; system: stri
   const out: { id: string; system: string | null; module: string | null }[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const r = await call(bed.url, 'GET', `/api/v1/incidents?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: bed.viewer });
+    const r = await call(bed.url, 'GET', `/api/v1/incidents?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      token: bed.viewer,
+    });
     if (r.status !== 200) throw new Error(`GET /api/v1/incidents: ${r.status} ${r.text}`);
     const body = r.json as { items: { id: string; system: string | null; module: string | null }[]; nextCursor?: string };
     out.push(...body.items);

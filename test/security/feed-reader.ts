@@ -50,4 +50,7 @@ export const liveTags = (html: string): string[] => html.match(/<[a-zA-Z!/?][^>]
 
 /** The text a reader shows for HTML without tags: its character references decoded. */
 export const htmlText = (html: string) =>
-  html.replace(/&(lt|gt|amp|quot|apos|#39);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'" })[e] as string);
+  html.replace(
+    /&(lt|gt|amp|quot|apos|#39);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", '#39': "'" })[e] as string,
+  );

@@ -37,7 +37,10 @@ for (const engine of ENGINES) {
         const batch = await Promise.all(
           Array.from({ length: Math.min(20, FLOOD - i) }, (_, j) => {
             const n = i + j;
-            return call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody({ system: sys.id, module, binIin: bins[n], email: `user${n}@flood.kz`, description: `не работает ${n}` }), ip: `100.64.${n >> 8}.${n & 255}` });
+            return call(bed.url, 'POST', '/api/v1/appeals', {
+              body: appealBody({ system: sys.id, module, binIin: bins[n], email: `user${n}@flood.kz`, description: `не работает ${n}` }),
+              ip: `100.64.${n >> 8}.${n & 255}`,
+            });
           }),
         );
         for (const r of batch) {
@@ -49,7 +52,10 @@ for (const engine of ENGINES) {
       assert.equal(incidentIds.size, 1);
       const [id] = [...incidentIds] as [string];
       const incidents = await allIncidents(bed);
-      assert.deepEqual(incidents.map((x) => [x.id, x.system, x.module]), [[id, sys.id, module]]);
+      assert.deepEqual(
+        incidents.map((x) => [x.id, x.system, x.module]),
+        [[id, sys.id, module]],
+      );
       const inc = await call(bed.url, 'GET', `/api/v1/incidents/${id}`, { token: bed.viewer });
       assert.equal(inc.status, 200, inc.text);
       const body = inc.json as { appeals: unknown[]; appealCount: number; clocks: { timer: string }[]; timeline: { action: string }[] };
@@ -60,11 +66,20 @@ for (const engine of ENGINES) {
       assert.equal(body.clocks.filter((c) => /^SLA-P-ID@appeal-\d+$/.test(c.timer)).length, FLOOD - 1);
 
       // Slack: the registration alert starts the incident's thread; nothing about it is posted outside that thread.
-      await waitFor(() => bed.slack.calls.some((c) => String(c.args.text ?? '').includes(id)), { timeoutMs: 30_000, what: 'the registration alert in Slack' });
+      await waitFor(() => bed.slack.calls.some((c) => String(c.args.text ?? '').includes(id)), {
+        timeoutMs: 30_000,
+        what: 'the registration alert in Slack',
+      });
       await sleep(3_000);
-      const about = bed.slack.calls.filter((c) => String(c.args.text ?? '').includes(id) || JSON.stringify(c.args.metadata ?? '').includes(id));
+      const about = bed.slack.calls.filter(
+        (c) => String(c.args.text ?? '').includes(id) || JSON.stringify(c.args.metadata ?? '').includes(id),
+      );
       const parents = about.filter((c) => !c.args.thread_ts);
-      assert.equal(parents.length, 1, `top-level Slack posts about ${id}: ${parents.map((p) => String(p.args.text).slice(0, 80)).join(' | ')}`);
+      assert.equal(
+        parents.length,
+        1,
+        `top-level Slack posts about ${id}: ${parents.map((p) => String(p.args.text).slice(0, 80)).join(' | ')}`,
+      );
       for (const c of about) if (c !== parents[0]) assert.equal(c.args.thread_ts, parents[0]?.ts);
       assert.ok(about.length < 10, `${about.length} Slack posts about one incident`);
     });
@@ -72,10 +87,12 @@ for (const engine of ENGINES) {
     it('per-BIN/IIN: the 6th appeal with one BIN/IIN in 10 minutes is a 429 from any address; per-IP: the 11th from one address', async () => {
       const [bin] = validBins(1, 72_030_400_000) as [string];
       const byBin: number[] = [];
-      for (let i = 0; i < 6; i++) byBin.push((await call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody({ binIin: bin }), ip: `100.65.0.${i + 1}` })).status);
+      for (let i = 0; i < 6; i++)
+        byBin.push((await call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody({ binIin: bin }), ip: `100.65.0.${i + 1}` })).status);
       assert.deepEqual(byBin, [201, 201, 201, 201, 201, 429]);
       const byIp: number[] = [];
-      for (let i = 0; i < 11; i++) byIp.push((await call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody(), ip: '100.66.0.1' })).status);
+      for (let i = 0; i < 11; i++)
+        byIp.push((await call(bed.url, 'POST', '/api/v1/appeals', { body: appealBody(), ip: '100.66.0.1' })).status);
       assert.deepEqual(byIp, [...Array(10).fill(201), 429]);
     });
   });

@@ -10,7 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { startBed, type Bed } from '../drills/harness.ts';
 
 /** prom-client's default Node.js gauges (`collectDefaultMetrics`) carry `_total` though they are gauges: not kuzet's to rename. */
-const PROM_CLIENT_DEFAULTS = ['kuzet_nodejs_active_handles_total', 'kuzet_nodejs_active_requests_total', 'kuzet_nodejs_active_resources_total'];
+const PROM_CLIENT_DEFAULTS = [
+  'kuzet_nodejs_active_handles_total',
+  'kuzet_nodejs_active_requests_total',
+  'kuzet_nodejs_active_resources_total',
+];
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
 
@@ -50,12 +54,16 @@ describe('metrics from the first scrape', () => {
     assert.ok(checks.size >= 10, `${checks.size} checks`);
   });
 
-  it('promtool check metrics passes clean for kuzet’s own metrics', { skip: promtool ? false : 'promtool is not installed (apt-get install prometheus)' }, () => {
-    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    const problems = `${r.stdout}${r.stderr}`
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !PROM_CLIENT_DEFAULTS.some((n) => l.startsWith(`${n} `)));
-    assert.deepEqual(problems, []);
-    assert.ok(text.includes('kuzet_calendar_left_seconds'), 'the calendar gauge in its base unit');
-  });
+  it(
+    'promtool check metrics passes clean for kuzet’s own metrics',
+    { skip: promtool ? false : 'promtool is not installed (apt-get install prometheus)' },
+    () => {
+      const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      const problems = `${r.stdout}${r.stderr}`
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !PROM_CLIENT_DEFAULTS.some((n) => l.startsWith(`${n} `)));
+      assert.deepEqual(problems, []);
+      assert.ok(text.includes('kuzet_calendar_left_seconds'), 'the calendar gauge in its base unit');
+    },
+  );
 });

@@ -50,4 +50,7 @@ export const POLICIES: Readonly<Record<PolicyId, Policy>> = POLICY_REGISTRY.byId
 /** The policy of a system or an appeal that names none. */
 export const DEFAULT_POLICY_ID: PolicyId = POLICY_IDS[0];
 
-export const EXTENSION_POLICY_IDS = POLICY_IDS.filter((id) => POLICIES[id].extension !== undefined) as unknown as readonly [ExtensionPolicyId, ...ExtensionPolicyId[]];
+export const EXTENSION_POLICY_IDS = POLICY_IDS.filter((id) => POLICIES[id].extension !== undefined) as unknown as readonly [
+  ExtensionPolicyId,
+  ...ExtensionPolicyId[],
+];

@@ -16,7 +16,9 @@ const sources = readdirSync(new URL('incidents/rules/policies/', root))
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
   .map((f) => `incidents/rules/policies/${f}`);
 // The ids the renderer is given, and any id quoted in a policy file even outside a rule object.
-const quoted = sources.flatMap((f) => [...readFileSync(new URL(f, root), 'utf8').matchAll(/'((?:CL|SLA|EX|ETP|MK)-[A-Z0-9]+(?:-[A-Z0-9]+)*)'/g)].map((m) => m[1]!));
+const quoted = sources.flatMap((f) =>
+  [...readFileSync(new URL(f, root), 'utf8').matchAll(/'((?:CL|SLA|EX|ETP|MK)-[A-Z0-9]+(?:-[A-Z0-9]+)*)'/g)].map((m) => m[1]!),
+);
 const ids = [...new Set([...allRuleIds(rulesDocInput()), ...quoted])].sort();
 
 describe('docs/rules.md', () => {
@@ -42,7 +44,8 @@ describe('docs/rules.md', () => {
   });
 
   it('finds the rule ids of the policies', () => {
-    for (const id of ['CL-P-HIGH', 'SLA-P-REGISTER', 'EX-M-ACCEPT', 'ETP-DISCONNECT-DAYS', 'ETP-TIME-NTP', 'MK-CODE-INFO']) assert.ok(ids.includes(id), id);
+    for (const id of ['CL-P-HIGH', 'SLA-P-REGISTER', 'EX-M-ACCEPT', 'ETP-DISCONNECT-DAYS', 'ETP-TIME-NTP', 'MK-CODE-INFO'])
+      assert.ok(ids.includes(id), id);
   });
 
   for (const id of ids) it(`has a row for ${id}`, () => assert.match(doc, new RegExp(`^\\| ${id} \\|`, 'm')));

@@ -40,8 +40,23 @@ const TOY = {
   ],
   lifecycle: { levelAgreement: { with: 'the toy board', source: 'T §2' } },
   slaTimers: [
-    { id: 'SLA-T-REPORT', duty: 'user reports', startsAt: 'detection by the user', spec: { kind: 'clock-minutes', minutes: 30 }, informational: true, interpretation: '30 minutes', source: 'T §3.1' },
-    { id: 'SLA-T-HOME', duty: 'homepage notice', startsAt: 'confirmation', spec: { kind: 'clock-minutes', minutes: 45 }, interpretation: '45 minutes', source: 'T §3.2' },
+    {
+      id: 'SLA-T-REPORT',
+      duty: 'user reports',
+      startsAt: 'detection by the user',
+      spec: { kind: 'clock-minutes', minutes: 30 },
+      informational: true,
+      interpretation: '30 minutes',
+      source: 'T §3.1',
+    },
+    {
+      id: 'SLA-T-HOME',
+      duty: 'homepage notice',
+      startsAt: 'confirmation',
+      spec: { kind: 'clock-minutes', minutes: 45 },
+      interpretation: '45 minutes',
+      source: 'T §3.2',
+    },
   ],
   clocks: [
     { timer: 'SLA-T-REPORT', start: 'userDetected', met: 'received', sources: ['appeal'], informational: true },
@@ -54,7 +69,11 @@ const TOY = {
     scope: { low: 'none', medium: 'none', high: 'all', maintenance: 'none' },
     rules: [
       {
-        id: 'EX-T-ACCEPT', source: 'T §4', occasions: ['high'], summary: 'acceptance end in W: + D', deadlines: ['acceptanceEnd'],
+        id: 'EX-T-ACCEPT',
+        source: 'T §4',
+        occasions: ['high'],
+        summary: 'acceptance end in W: + D',
+        deadlines: ['acceptanceEnd'],
         hits: (end, w) => end !== undefined && end >= w.start && end <= w.end,
         extend: (end, w) => (end as number) + w.duration,
       },
@@ -92,39 +111,78 @@ describe('a toy third policy, registered once, is used without any other edit', 
       },
       registry,
     );
-    assert.deepEqual(r.extensions.map((e) => [e.subject, e.deadline, e.rule, e.extended - (e.original as number)]), [['P1', 'acceptanceEnd', 'EX-T-ACCEPT', 2 * HOUR]]);
+    assert.deepEqual(
+      r.extensions.map((e) => [e.subject, e.deadline, e.rule, e.extended - (e.original as number)]),
+      [['P1', 'acceptanceEnd', 'EX-T-ACCEPT', 2 * HOUR]],
+    );
   });
 
   it('the lifecycle asks for its level agreement', () => {
     const inc = { state: 'analysing' as const, policy: 'toy-1', startedAt: S, proposedLevel: null };
     const fields = { level: 'high' as const, kind: 'operator-unlawful-action' as const, plannedFixAt: S + HOUR };
-    assert.throws(() => transition(inc, 'confirmed', fields, S + HOUR, registry), (e: unknown) => e instanceof TransitionError && /levelAgreedWith: required for toy-1: the level is agreed with the toy board \(T §2\)/.test(e.message));
-    assert.equal(transition(inc, 'confirmed', { ...fields, levelAgreedWith: 'board minutes 7' }, S + HOUR, registry).levelAgreedWith, 'board minutes 7');
+    assert.throws(
+      () => transition(inc, 'confirmed', fields, S + HOUR, registry),
+      (e: unknown) =>
+        e instanceof TransitionError &&
+        /levelAgreedWith: required for toy-1: the level is agreed with the toy board \(T §2\)/.test(e.message),
+    );
+    assert.equal(
+      transition(inc, 'confirmed', { ...fields, levelAgreedWith: 'board minutes 7' }, S + HOUR, registry).levelAgreedWith,
+      'board minutes 7',
+    );
   });
 
   it('the level proposal cites its CL-* rule of the level, and none for a level it does not define', () => {
-    const e = { moduleChecks: 2, failingChecks: 2, regions: 1, failingRegions: 1, systemModules: 3, failingModules: 1, errorKinds: { http: 2 }, startedAt: S };
+    const e = {
+      moduleChecks: 2,
+      failingChecks: 2,
+      regions: 1,
+      failingRegions: 1,
+      systemModules: 3,
+      failingModules: 1,
+      errorKinds: { http: 2 },
+      startedAt: S,
+    };
     assert.equal(proposeLevel(toy, e, registry).rule, 'CL-T-HIGH');
     assert.deepEqual(proposeLevel(toy, { ...e, failingChecks: 1 }, registry).rule, null); // medium: no CL-T-MED
   });
 
   it('the SLA clocks run its timers, with due times from their specs', () => {
-    const clocks = clocksFor({ policy: toy, source: 'appeal', level: 'high', receivedAt: S + HOUR, registeredAt: S + HOUR, userDetectedAt: S, confirmedAt: S + 2 * HOUR }, registry);
-    assert.deepEqual(clocks.map((c) => [c.timer, c.dueAt, c.metAt]), [
-      ['SLA-T-REPORT', S + 30 * 60_000, S + HOUR],
-      ['SLA-T-HOME', S + 2 * HOUR + 45 * 60_000, null],
-    ]);
+    const clocks = clocksFor(
+      {
+        policy: toy,
+        source: 'appeal',
+        level: 'high',
+        receivedAt: S + HOUR,
+        registeredAt: S + HOUR,
+        userDetectedAt: S,
+        confirmedAt: S + 2 * HOUR,
+      },
+      registry,
+    );
+    assert.deepEqual(
+      clocks.map((c) => [c.timer, c.dueAt, c.metAt]),
+      [
+        ['SLA-T-REPORT', S + 30 * 60_000, S + HOUR],
+        ['SLA-T-HOME', S + 2 * HOUR + 45 * 60_000, null],
+      ],
+    );
     assert.equal(reportedLate(registry.get('toy-1'), S, S + 31 * 60_000), true);
     assert.equal(reportedLate(registry.get('toy-1'), S, S + 30 * 60_000), false);
   });
 
   it('the notice rules: its homepage clock and its maintenance audiences', () => {
     const subject = { kind: 'incident', policy: toy, level: 'high', confirmedAt: '2026-03-10T12:00:00+05:00' } as NoticeSubject;
-    assert.deepEqual(noticeClocks(subject, null, registry), [{ timer: 'SLA-T-HOME', dueAt: '2026-03-10T12:45:00+05:00', metAt: null, met: null }]);
+    assert.deepEqual(noticeClocks(subject, null, registry), [
+      { timer: 'SLA-T-HOME', dueAt: '2026-03-10T12:45:00+05:00', metAt: null, met: null },
+    ]);
     assert.deepEqual(defaultAudiences({ id: 'toy', policy: toy, modules: ['eshop'] }, [], registry), ['etp-requisites']);
   });
 
   it('what is still written twice: SLA_TIMER_IDS (the timer id type) equals the shipped registry’s timers', () => {
-    assert.deepEqual([...SLA_TIMER_IDS], POLICY_IDS.flatMap((id) => POLICY_REGISTRY.get(id).slaTimers.map((t) => t.id)));
+    assert.deepEqual(
+      [...SLA_TIMER_IDS],
+      POLICY_IDS.flatMap((id) => POLICY_REGISTRY.get(id).slaTimers.map((t) => t.id)),
+    );
   });
 });

@@ -28,7 +28,13 @@ export const DEADLINE_KINDS = [
 ] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
 
-export const EXTENSION_FLAGS = ['protocolAnnulled', 'resubmissionRequired', 'protocolCancelled', 'biddingRescheduleRequired', 'listingAnnulled'] as const;
+export const EXTENSION_FLAGS = [
+  'protocolAnnulled',
+  'resubmissionRequired',
+  'protocolCancelled',
+  'biddingRescheduleRequired',
+  'listingAnnulled',
+] as const;
 export type ExtensionFlag = (typeof EXTENSION_FLAGS)[number];
 
 /** What an extension rule reacts to: a failure of a level, or planned maintenance. */
@@ -357,5 +363,11 @@ export interface Policy<Id extends string = string> {
   readonly extension?: ExtensionPolicy;
   readonly notices?: NoticeRules;
   /** Other figures of the regulation the platform measures (docs/rules.md §7, §10). */
-  readonly figures?: readonly { readonly id: string; readonly what: string; readonly value: number; readonly unit: string; readonly source: string }[];
+  readonly figures?: readonly {
+    readonly id: string;
+    readonly what: string;
+    readonly value: number;
+    readonly unit: string;
+    readonly source: string;
+  }[];
 }
