@@ -252,60 +252,76 @@ function parseOrderInput(raw: unknown): { sku: string; qty: number } {
   return { sku, qty };
 }
 
-function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
-  const base = `/etp/${etp.id}`;
-  const orders = new Map<string, Order>();
-  state.orders.set(etp.id, orders);
-  const t = (service: EtpService) => `${etp.id}.${service}`;
-  const re = (path: string) => new RegExp(`^${base.replaceAll('-', '\\-')}${path}$`);
-  const productJson = (p: (typeof PRODUCTS)[number]) => ({ sku: p.sku, name: p.name, unit: p.unit, enstru: p.enstru });
+/** The pattern of one path under an ETP's base, e.g. `^/etp/etp\-alpha/api/prices$`. */
+function etpPattern(etp: EtpInfo, path: string): RegExp {
+  return new RegExp(`^${`/etp/${etp.id}`.replaceAll('-', '\\-')}${path}$`);
+}
+
+/** Places an order on `etp` from a request body, keeping at most ORDERS_KEPT orders. */
+function placeOrder(etp: EtpInfo, state: SimState, orders: Map<string, Order>, body: string, now: Date): SimResponse {
+  const input = parseOrderInput(parseJsonBody(body, {}));
+  const seq = (state.orderSeq.get(etp.id) ?? 0) + 1;
+  state.orderSeq.set(etp.id, seq);
+  const order: Order = {
+    orderId: `${etp.orderPrefix}-${String(seq).padStart(6, '0')}`,
+    ...input,
+    status: 'placed',
+    placedAt: astanaIso(now),
+  };
+  orders.set(order.orderId, order);
+  // Monitors place orders around the clock; keep memory bounded.
+  if (orders.size > ORDERS_KEPT) orders.delete(orders.keys().next().value as string);
+  return json(200, { orderId: order.orderId, status: order.status, sku: order.sku, qty: order.qty, placedAt: order.placedAt });
+}
+
+/** Confirms a placed order; confirming it again answers the same. */
+function confirmOrder(etp: EtpInfo, orders: Map<string, Order>, id: string | undefined, now: Date): SimResponse {
+  const order = orders.get(id ?? '');
+  if (order === undefined) throw new NotFoundError(`no order ${id ?? ''} on ${etp.id}`);
+  if (order.status === 'placed') {
+    order.status = 'confirmed';
+    order.confirmedAt = astanaIso(now);
+  }
+  return json(200, { orderId: order.orderId, status: order.status, confirmedAt: order.confirmedAt });
+}
+
+/** The order service of one ETP: place, confirm and health, all on its `orders` fault target. */
+function etpOrderRoutes(etp: EtpInfo, state: SimState, orders: Map<string, Order>): Route[] {
+  const target = `${etp.id}.orders`;
   return [
     {
       method: 'POST',
-      pattern: re('/api/orders'),
-      target: t('orders'),
+      pattern: etpPattern(etp, '/api/orders'),
+      target,
       expect: 'orderId',
       type: 'json',
-      handle: ({ body, now }) => {
-        const input = parseOrderInput(parseJsonBody(body, {}));
-        const seq = (state.orderSeq.get(etp.id) ?? 0) + 1;
-        state.orderSeq.set(etp.id, seq);
-        const order: Order = {
-          orderId: `${etp.orderPrefix}-${String(seq).padStart(6, '0')}`,
-          ...input,
-          status: 'placed',
-          placedAt: astanaIso(now),
-        };
-        orders.set(order.orderId, order);
-        // Monitors place orders around the clock; keep memory bounded.
-        if (orders.size > ORDERS_KEPT) orders.delete(orders.keys().next().value as string);
-        return json(200, { orderId: order.orderId, status: order.status, sku: order.sku, qty: order.qty, placedAt: order.placedAt });
-      },
+      handle: ({ body, now }) => placeOrder(etp, state, orders, body, now),
     },
     {
       method: 'POST',
-      pattern: re('/api/orders/(?<id>[^/]+)/confirm'),
-      target: t('orders'),
+      pattern: etpPattern(etp, '/api/orders/(?<id>[^/]+)/confirm'),
+      target,
       expect: 'orderId',
       type: 'json',
-      handle: ({ params, now }) => {
-        const order = orders.get(params.id ?? '');
-        if (order === undefined) throw new NotFoundError(`no order ${params.id ?? ''} on ${etp.id}`);
-        if (order.status === 'placed') {
-          order.status = 'confirmed';
-          order.confirmedAt = astanaIso(now);
-        }
-        return json(200, { orderId: order.orderId, status: order.status, confirmedAt: order.confirmedAt });
-      },
+      handle: ({ params, now }) => confirmOrder(etp, orders, params.id, now),
     },
     {
       method: 'GET',
-      pattern: re('/api/orders/health'),
-      target: t('orders'),
+      pattern: etpPattern(etp, '/api/orders/health'),
+      target,
       expect: 'status',
       type: 'json',
       handle: ({ now }) => json(200, { status: 'ok', time: astanaIso(now) }),
     },
+  ];
+}
+
+/** The prices and catalogue of one ETP: their APIs and the storefront pages. */
+function etpShopRoutes(etp: EtpInfo): Route[] {
+  const t = (service: EtpService) => `${etp.id}.${service}`;
+  const re = (path: string) => etpPattern(etp, path);
+  const productJson = (p: (typeof PRODUCTS)[number]) => ({ sku: p.sku, name: p.name, unit: p.unit, enstru: p.enstru });
+  return [
     {
       method: 'GET',
       pattern: re('/api/prices'),
@@ -361,7 +377,14 @@ function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
   ];
 }
 
-function buildRoutes(state: SimState): Route[] {
+function etpRoutes(etp: EtpInfo, state: SimState): Route[] {
+  const orders = new Map<string, Order>();
+  state.orders.set(etp.id, orders);
+  return [...etpOrderRoutes(etp, state, orders), ...etpShopRoutes(etp)];
+}
+
+/** The portal's own pages: homepage, announcement search, lot card and login. */
+function portalPageRoutes(state: SimState): Route[] {
   return [
     {
       method: 'GET',
@@ -410,6 +433,36 @@ function buildRoutes(state: SimState): Route[] {
       type: 'html',
       handle: () => html(200, loginPage('Неверный логин или пароль')),
     },
+  ];
+}
+
+/** One e-shop service in one environment (an ESHOP_SIM_TARGETS entry) as a route. */
+function eshopServiceRoute(t: (typeof ESHOP_SIM_TARGETS)[number]): Route {
+  const x = ESHOP_CATALOGUE.find((e) => e.id === t.service)!;
+  return {
+    method: 'GET',
+    pattern: new RegExp(`^${t.path}$`),
+    target: t.id,
+    expect: 'service',
+    type: 'json',
+    // What an ETP would read from the service: which one it is and that it answers; no real data.
+    handle: ({ now }) =>
+      json(200, {
+        service: x.id,
+        environment: t.environment,
+        direction: x.direction,
+        ref: x.ref,
+        name: x.name.ru,
+        status: 'available',
+        updatedAt: astanaIso(now),
+        items: [],
+      }),
+  };
+}
+
+function buildRoutes(state: SimState): Route[] {
+  return [
+    ...portalPageRoutes(state),
     {
       method: 'GET',
       pattern: /^\/api\/v1\/eshop\/services$/,
@@ -418,28 +471,7 @@ function buildRoutes(state: SimState): Route[] {
       type: 'json',
       handle: ({ now }) => json(200, { updatedAt: astanaIso(now), services: ESHOP_SERVICES }),
     },
-    ...ESHOP_SIM_TARGETS.map((t): Route => {
-      const x = ESHOP_CATALOGUE.find((e) => e.id === t.service)!;
-      return {
-        method: 'GET',
-        pattern: new RegExp(`^${t.path}$`),
-        target: t.id,
-        expect: 'service',
-        type: 'json',
-        // What an ETP would read from the service: which one it is and that it answers; no real data.
-        handle: ({ now }) =>
-          json(200, {
-            service: x.id,
-            environment: t.environment,
-            direction: x.direction,
-            ref: x.ref,
-            name: x.name.ru,
-            status: 'available',
-            updatedAt: astanaIso(now),
-            items: [],
-          }),
-      };
-    }),
+    ...ESHOP_SIM_TARGETS.map(eshopServiceRoute),
     {
       method: 'GET',
       pattern: /^\/api\/v1\/contracts\/health$/,

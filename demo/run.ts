@@ -231,6 +231,33 @@ export interface DemoHandle {
   close(): Promise<void>;
 }
 
+/** The demo's operator token: KUZET_DEMO_TOKEN when set (a fixed token across restarts), else a new one. */
+async function demoOperatorToken(kuzet: KuzetHandle, env: NodeJS.ProcessEnv): Promise<string> {
+  // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
+  const fixed = env.KUZET_DEMO_TOKEN;
+  return (await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })).token;
+}
+
+/** Starts the ETP time travel once Redis is ready; a failure is logged, and the promise still rejects for whoever awaits it. */
+function startEtpReplay(
+  kuzet: KuzetHandle,
+  token: string,
+  replay: { etp: string; days: number } | false,
+  log: Logger,
+): Promise<ReplayResult | undefined> {
+  // Once Redis is there (the ETP part and the notice queue run), so the warnings go out as they would live.
+  const etpReplay = replay
+    ? kuzet.redisReady.then(async (ok) => {
+        if (!ok) return undefined;
+        const r = await replayEtpFailures(kuzet.url, token, { ...replay, now: new Date() });
+        log.info(r, 'demo: ETP failure days replayed into the ledger');
+        return r;
+      })
+    : Promise.resolve(undefined);
+  etpReplay.catch((e: unknown) => log.warn({ err: (e as Error).message }, 'demo: ETP replay failed'));
+  return etpReplay;
+}
+
 export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
   const sim = await startPortalSim({ port: o.portalPort, host: o.host ?? '127.0.0.1', slowMs: 15_000 });
   const smtp = await startSmtp();
@@ -267,23 +294,8 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
     let operatorToken: string;
     let etpReplay: Promise<ReplayResult | undefined>;
     try {
-      // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
-      const fixed = (o.env ?? process.env).KUZET_DEMO_TOKEN;
-      operatorToken = (
-        await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })
-      ).token;
-      const replay = o.etpReplay ?? { etp: 'etp-alpha', days: 8 };
-      const token = operatorToken;
-      // Once Redis is there (the ETP part and the notice queue run), so the warnings go out as they would live.
-      etpReplay = replay
-        ? kuzet.redisReady.then(async (ok) => {
-            if (!ok) return undefined;
-            const r = await replayEtpFailures(kuzet.url, token, { ...replay, now: new Date() });
-            o.log.info(r, 'demo: ETP failure days replayed into the ledger');
-            return r;
-          })
-        : Promise.resolve(undefined);
-      etpReplay.catch((e: unknown) => o.log.warn({ err: (e as Error).message }, 'demo: ETP replay failed'));
+      operatorToken = await demoOperatorToken(kuzet, o.env ?? process.env);
+      etpReplay = startEtpReplay(kuzet, operatorToken, o.etpReplay ?? { etp: 'etp-alpha', days: 8 }, o.log);
     } catch (e) {
       await kuzet.close();
       throw e;
