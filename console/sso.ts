@@ -22,6 +22,7 @@ import { audit } from '../core/audit.ts';
 import { isLoopbackUrl, type OidcConfig } from '../core/config.ts';
 import { KuzetError } from '../core/errors.ts';
 import type { ConsoleDeps } from './deps.ts';
+import type { Labels } from './i18n.ts';
 import { labels } from './render.ts';
 import { consoleState, forbidden, sameToken, sessionCookieName, sessionCookieOptions } from './security.ts';
 import { claimAt, claimValues, displayName, mapRole, usernameFrom } from './sso-claims.ts';
@@ -173,6 +174,20 @@ async function claimsOf(
   return claims;
 }
 
+/** Why the callback's state does not lead to a pending sign-in, for the audit log. */
+const badStateReason = (state: string | undefined, cookieState: string | undefined): string =>
+  !state ? 'state missing' : !cookieState ? 'no state cookie' : state !== cookieState ? 'state mismatch' : 'state unknown or expired';
+
+/** The provider's `error` answer with its description, at most 300 characters. */
+const providerErrorReason = (error: string, description: unknown): string =>
+  `${error}${typeof description === 'string' ? `: ${description}` : ''}`.slice(0, 300);
+
+/** The page's message when the account cannot be signed in through SSO. */
+const ssoRefusalMessage = (L: Labels, reason: 'no-role' | 'disabled' | 'name-taken', roleClaim: string, username: string): string =>
+  reason === 'no-role'
+    ? L.ssoNoRole.replace('{claim}', roleClaim)
+    : (reason === 'disabled' ? L.ssoDisabled : L.ssoNameTaken).replace('{name}', username);
+
 /** `GET /console/login/oidc/callback`: the provider's answer checked, the code exchanged, the account's session opened. */
 const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => async (ctx: Context) => {
   const c = s.config().console?.oidc;
@@ -188,16 +203,7 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
       actor: actorId('?'),
       ip: ctx.ip,
       action: 'console.sign-in-failed',
-      after: {
-        method: 'oidc',
-        reason: !state
-          ? 'state missing'
-          : !cookieState
-            ? 'no state cookie'
-            : state !== cookieState
-              ? 'state mismatch'
-              : 'state unknown or expired',
-      },
+      after: { method: 'oidc', reason: badStateReason(state, cookieState) },
       at: now,
     });
     throw new KuzetError('invalid_input', L.ssoBadState, { status: 400, field: 'state' });
@@ -207,10 +213,7 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
     return new KuzetError(status === 403 ? 'forbidden' : status === 502 ? 'unavailable' : 'unauthorized', message, { status, cause });
   };
   if (typeof ctx.query.error === 'string') {
-    const reason = `${ctx.query.error}${typeof ctx.query.error_description === 'string' ? `: ${ctx.query.error_description}` : ''}`.slice(
-      0,
-      300,
-    );
+    const reason = providerErrorReason(ctx.query.error, ctx.query.error_description);
     throw await fail(403, L.ssoRefused.replace('{reason}', reason), reason);
   }
 
@@ -251,13 +254,7 @@ const ssoCallback = (s: SsoDeps, clients: OidcClients, safeNext: SafeNext) => as
     { ip: ctx.ip, userAgent: ctx.get('user-agent') },
     now,
   );
-  if (!r.ok) {
-    const message =
-      r.reason === 'no-role'
-        ? L.ssoNoRole.replace('{claim}', c.roleClaim)
-        : (r.reason === 'disabled' ? L.ssoDisabled : L.ssoNameTaken).replace('{name}', name.username);
-    throw forbidden(message);
-  }
+  if (!r.ok) throw forbidden(ssoRefusalMessage(L, r.reason, c.roleClaim, name.username));
   if (tokens.id_token) await rememberIdToken(s.db(), r.session.id, tokens.id_token);
   ctx.cookies.set(sessionCookieName(ctx), r.session.id, sessionCookieOptions(ctx, SESSION_MAX_MS));
   ctx.redirect(safeNext(pending.next));

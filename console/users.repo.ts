@@ -205,6 +205,64 @@ export type SignInResult =
   | { ok: true; user: ConsoleUser; session: { id: string; csrf: string } }
   | { ok: false; reason: 'invalid' | 'locked' | 'throttled'; retryAfterS?: number };
 
+/** The `throttled` answer when this address has failed too often within the window, else undefined. */
+async function ipThrottle(db: Db, ip: string, now: Date): Promise<SignInResult | undefined> {
+  const since = new Date(now.getTime() - IP_WINDOW_MS).toISOString();
+  const fromIp = await db.query<{ n: string | number; first: Date | null }>(
+    'SELECT count(*) AS n, min(at) AS first FROM console_login_failures WHERE ip = $1 AND at > $2',
+    [ip, since],
+  );
+  const ipFailures = Number(fromIp[0]?.n ?? 0);
+  if (ipFailures >= IP_MAX_FAILURES) {
+    const first = fromIp[0]?.first ? new Date(fromIp[0].first).getTime() : now.getTime();
+    return { ok: false, reason: 'throttled', retryAfterS: Math.max(1, Math.ceil((first + IP_WINDOW_MS - now.getTime()) / 1000)) };
+  }
+  return undefined;
+}
+
+/** A sign-in refused before the password counts (SSO account, locked account): the failure recorded and audited with why. */
+async function refuseSignIn(db: Db, name: string, ip: string, now: Date, after: Record<string, unknown>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, ip, now.toISOString()]);
+    await audit(tx, {
+      actor: actorId(name),
+      ip,
+      action: 'console.sign-in-refused',
+      subject: name,
+      after,
+      at: now,
+    });
+  });
+}
+
+/** A wrong password, unknown or disabled user: the failure recorded, counted on a known account; true when it locks the account now. */
+async function recordFailedSignIn(db: Db, row: UserRow | undefined, name: string, ip: string, now: Date): Promise<boolean> {
+  let lockedNow = false;
+  await db.transaction(async (tx) => {
+    // Failures only count within the window; the audit log keeps them for good.
+    await tx.query('DELETE FROM console_login_failures WHERE at < $1', [new Date(now.getTime() - 86_400_000).toISOString()]);
+    await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, ip, now.toISOString()]);
+    if (row && !row.disabled_at) {
+      const n = Number(row.failed_logins) + 1;
+      lockedNow = n >= LOCK_AFTER_FAILURES;
+      await tx.query('UPDATE console_users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
+        row.id,
+        lockedNow ? 0 : n,
+        lockedNow ? new Date(now.getTime() + LOCK_MS).toISOString() : null,
+      ]);
+    }
+    await audit(tx, {
+      actor: actorId(name || '?'),
+      ip,
+      action: lockedNow ? 'console.locked-out' : 'console.sign-in-failed',
+      subject: name || null,
+      after: { known: Boolean(row) },
+      at: now,
+    });
+  });
+  return lockedNow;
+}
+
 /**
  * Checks a password and opens a session. A wrong password, an unknown or disabled user all answer
  * `invalid` after the same scrypt work, so the form tells nothing about which accounts exist.
@@ -217,73 +275,23 @@ export async function signIn(
   now: Date,
 ): Promise<SignInResult> {
   const name = username.trim().toLowerCase().slice(0, 64);
-  const since = new Date(now.getTime() - IP_WINDOW_MS).toISOString();
-  const fromIp = await db.query<{ n: string | number; first: Date | null }>(
-    'SELECT count(*) AS n, min(at) AS first FROM console_login_failures WHERE ip = $1 AND at > $2',
-    [client.ip, since],
-  );
-  const ipFailures = Number(fromIp[0]?.n ?? 0);
-  if (ipFailures >= IP_MAX_FAILURES) {
-    const first = fromIp[0]?.first ? new Date(fromIp[0].first).getTime() : now.getTime();
-    return { ok: false, reason: 'throttled', retryAfterS: Math.max(1, Math.ceil((first + IP_WINDOW_MS - now.getTime()) / 1000)) };
-  }
+  const throttled = await ipThrottle(db, client.ip, now);
+  if (throttled) return throttled;
   const row = (await db.query<UserRow>('SELECT * FROM console_users WHERE username = $1', [name]))[0];
   // An SSO account has no password (its hash is empty): the same scrypt work, so timing does not tell.
   const good = await verifyPassword(password, row && !row.oidc_subject ? row.password_hash : DUMMY_HASH);
   if (row?.oidc_subject) {
     // Same answer as a wrong password (the form tells nothing about accounts); the audit log says why.
-    await db.transaction(async (tx) => {
-      await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
-      await audit(tx, {
-        actor: actorId(name),
-        ip: client.ip,
-        action: 'console.sign-in-refused',
-        subject: name,
-        after: { reason: 'sso-account' },
-        at: now,
-      });
-    });
+    await refuseSignIn(db, name, client.ip, now, { reason: 'sso-account' });
     return { ok: false, reason: 'invalid' };
   }
   const locked = row?.locked_until && new Date(row.locked_until).getTime() > now.getTime();
   if (row && locked) {
-    await db.transaction(async (tx) => {
-      await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
-      await audit(tx, {
-        actor: actorId(name),
-        ip: client.ip,
-        action: 'console.sign-in-refused',
-        subject: name,
-        after: { reason: 'locked', lockedUntil: new Date(row.locked_until as Date).toISOString() },
-        at: now,
-      });
-    });
+    await refuseSignIn(db, name, client.ip, now, { reason: 'locked', lockedUntil: new Date(row.locked_until as Date).toISOString() });
     return { ok: false, reason: 'locked', retryAfterS: Math.ceil((new Date(row.locked_until as Date).getTime() - now.getTime()) / 1000) };
   }
   if (!row || !good || row.disabled_at) {
-    let lockedNow = false;
-    await db.transaction(async (tx) => {
-      // Failures only count within the window; the audit log keeps them for good.
-      await tx.query('DELETE FROM console_login_failures WHERE at < $1', [new Date(now.getTime() - 86_400_000).toISOString()]);
-      await tx.query('INSERT INTO console_login_failures (username, ip, at) VALUES ($1, $2, $3)', [name, client.ip, now.toISOString()]);
-      if (row && !row.disabled_at) {
-        const n = Number(row.failed_logins) + 1;
-        lockedNow = n >= LOCK_AFTER_FAILURES;
-        await tx.query('UPDATE console_users SET failed_logins = $2, locked_until = $3 WHERE id = $1', [
-          row.id,
-          lockedNow ? 0 : n,
-          lockedNow ? new Date(now.getTime() + LOCK_MS).toISOString() : null,
-        ]);
-      }
-      await audit(tx, {
-        actor: actorId(name || '?'),
-        ip: client.ip,
-        action: lockedNow ? 'console.locked-out' : 'console.sign-in-failed',
-        subject: name || null,
-        after: { known: Boolean(row) },
-        at: now,
-      });
-    });
+    const lockedNow = await recordFailedSignIn(db, row, name, client.ip, now);
     return lockedNow ? { ok: false, reason: 'locked', retryAfterS: LOCK_MS / 1000 } : { ok: false, reason: 'invalid' };
   }
   const session = await db.transaction(async (tx) => {

@@ -11,7 +11,7 @@
  *
  * None of this is about the monitored systems: a silent check is "kuzet does not know", never "down".
  */
-import { resolveChecks, type KuzetConfig } from '../core/config.ts';
+import { resolveChecks, type KuzetConfig, type ResolvedCheck } from '../core/config.ts';
 import type { Heartbeat } from '../collector/index.ts';
 
 /** `probe`: checks that kuzet could not run (browser missing or crashed, a probe's own bug): see {@link findProbeErrors}. */
@@ -127,20 +127,57 @@ export function knownSilentGroups(config: KuzetConfig): { scope: SilenceScope; g
 
 const sameRegions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
 
-export function findSilences(input: SilenceInput): SilenceReport {
-  const factor = input.factor ?? 3;
-  const { now } = input;
-  const checks = resolveChecks(input.config);
-  const groups: SilentGroup[] = [];
+/** Ids of heartbeats whose worker was replaced by a newer one on the same host with the same regions (a restart). */
+function replacedWorkers(heartbeats: readonly Heartbeat[]): Set<string> {
   const replaced = new Set<string>();
-  for (const hb of input.heartbeats) {
+  for (const hb of heartbeats) {
     if (
-      input.heartbeats.some(
+      heartbeats.some(
         (o) => o.id !== hb.id && o.host === hb.host && sameRegions(o.regions, hb.regions) && o.startedAt > hb.at - 1 && o.at > hb.at,
       )
     )
       replaced.add(hb.id);
   }
+  return replaced;
+}
+
+/** A check of a region with the time of its newest result there (undefined when none was seen). */
+type CheckLast = { c: ResolvedCheck; last: number | undefined };
+
+const checkRows = (xs: readonly CheckLast[]) =>
+  xs.map(({ c, last }) => ({ key: c.key, lastResult: last ?? null })).sort((a, b) => a.key.localeCompare(b.key));
+
+/** A region's stale checks grouped per system and module: one `checks` group each. */
+function staleModuleGroups(region: string, stale: readonly CheckLast[], thresholdMs: number, startedAt: number): SilentGroup[] {
+  const byModule = new Map<string, CheckLast[]>();
+  for (const s of stale) {
+    const k = `${s.c.system}/${s.c.module ?? s.c.target}`;
+    byModule.set(k, [...(byModule.get(k) ?? []), s]);
+  }
+  const groups: SilentGroup[] = [];
+  for (const [k, xs] of byModule) {
+    const [system, module] = k.split('/') as [string, string];
+    groups.push({
+      group: `checks/${region}/${k}`,
+      scope: 'checks',
+      region,
+      system,
+      module,
+      lastHeard: Math.min(...xs.map((x) => Math.max(x.last ?? 0, startedAt))),
+      thresholdMs,
+      workers: [],
+      checks: checkRows(xs),
+    });
+  }
+  return groups;
+}
+
+export function findSilences(input: SilenceInput): SilenceReport {
+  const factor = input.factor ?? 3;
+  const { now } = input;
+  const checks = resolveChecks(input.config);
+  const groups: SilentGroup[] = [];
+  const replaced = replacedWorkers(input.heartbeats);
   const alive = input.heartbeats.filter((hb) => !replaced.has(hb.id));
   const regions: SilenceReport['regions'] = [];
   for (const region of input.config.regions) {
@@ -161,8 +198,6 @@ export function findSilences(input: SilenceInput): SilenceReport {
       .map((c) => ({ c, last: input.latest(c.key, region) }))
       .filter(({ c, last }) => graceOver && now - Math.max(last ?? 0, input.startedAt, liveSince) > factor * c.check.intervalMs);
     const workerRows = dead.map((hb) => ({ id: hb.id, host: hb.host, lastBeat: hb.at }));
-    const checkRows = (xs: typeof stale) =>
-      xs.map(({ c, last }) => ({ key: c.key, lastResult: last ?? null })).sort((a, b) => a.key.localeCompare(b.key));
     if (live.length === 0 && graceOver) {
       const newest = Math.max(input.startedAt, ...workers.map((hb) => hb.at));
       if (now - newest > thresholdMs) {
@@ -192,25 +227,7 @@ export function findSilences(input: SilenceInput): SilenceReport {
     // Late results while no worker of the region has beaten for an interval: the workers are the
     // cause, and the region's own verdict follows; raising per module first would be the storm.
     if (!workers.some((hb) => now - hb.at <= intervalMs)) continue;
-    const byModule = new Map<string, typeof stale>();
-    for (const s of stale) {
-      const k = `${s.c.system}/${s.c.module ?? s.c.target}`;
-      byModule.set(k, [...(byModule.get(k) ?? []), s]);
-    }
-    for (const [k, xs] of byModule) {
-      const [system, module] = k.split('/') as [string, string];
-      groups.push({
-        group: `checks/${region}/${k}`,
-        scope: 'checks',
-        region,
-        system,
-        module,
-        lastHeard: Math.min(...xs.map((x) => Math.max(x.last ?? 0, input.startedAt))),
-        thresholdMs,
-        workers: [],
-        checks: checkRows(xs),
-      });
-    }
+    groups.push(...staleModuleGroups(region, stale, thresholdMs, input.startedAt));
   }
   return { groups: groups.sort((a, b) => a.group.localeCompare(b.group)), replaced: [...replaced], regions };
 }
