@@ -170,6 +170,66 @@ function noteEvidence(m: ModuleState, r: DetectorInput, cfg: DetectorConfig): vo
   for (const s of r.screenshots ?? []) if (e.screenshots.length < cfg.maxScreenshots && !e.screenshots.includes(s)) e.screenshots.push(s);
 }
 
+function newModuleState(system: string, module: string): ModuleState {
+  return { system, module, open: false, startedAt: null, recoveredAt: null, openChecks: [], evidence: {}, episode: 0 };
+}
+
+/** A success in one region: resolves the check once every region that failed has enough successes, and the module with its last check. */
+function observeSuccess(c: CheckState, m: ModuleState, rs: RegionState, mk: string, at: number, cfg: DetectorConfig): DetectionEvent[] {
+  const events: DetectionEvent[] = [];
+  rs.succs++;
+  rs.fails = 0;
+  rs.failSince = null;
+  if (c.open && Object.values(c.regions).every((x) => !x.failedInEpisode || x.succs >= cfg.successesToResolve)) {
+    c.open = false;
+    for (const x of Object.values(c.regions)) x.failedInEpisode = false;
+    m.openChecks = m.openChecks.filter((k) => k !== c.key);
+    if (m.open && m.openChecks.length === 0) {
+      m.open = false;
+      m.recoveredAt = at;
+      events.push({ type: 'recovered', moduleKey: mk, episode: m.episode, at });
+    }
+  }
+  return events;
+}
+
+/** The check has just opened: it joins the module's open incident, re-opens a flapping one, or opens a new one. */
+function openedCheckEvent(
+  c: CheckState,
+  m: ModuleState,
+  r: DetectorInput,
+  mk: string,
+  flapping: boolean,
+  cfg: DetectorConfig,
+): DetectionEvent {
+  const since = Math.min(
+    ...Object.values(c.regions)
+      .filter((x) => x.failSince !== null)
+      .map((x) => x.failSince as number),
+  );
+  if (m.open) {
+    noteEvidence(m, { ...r, at: r.at }, cfg);
+    const e = m.evidence[c.key];
+    if (e) e.firstFailureAt = Math.min(e.firstFailureAt, since);
+    return { type: 'joined', moduleKey: mk, episode: m.episode, at: r.at, check: c.key };
+  }
+  if (flapping) {
+    m.open = true;
+    m.recoveredAt = null;
+    noteEvidence(m, r, cfg);
+    return { type: 'reopened', moduleKey: mk, episode: m.episode, at: r.at, trigger: c.key };
+  }
+  m.open = true;
+  m.episode++;
+  m.startedAt = since;
+  m.recoveredAt = null;
+  m.evidence = {};
+  noteEvidence(m, r, cfg);
+  const e = m.evidence[c.key];
+  if (e) e.firstFailureAt = since;
+  return { type: 'opened', moduleKey: mk, episode: m.episode, startedAt: since, at: r.at, trigger: c.key };
+}
+
 /**
  * Feeds one result; mutates `state` and returns what happened to the module's incident.
  * Results of one check and region must come in time order; older or equal ones are ignored.
@@ -182,39 +242,13 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   c.regions[r.region] = rs;
   rs.lastAt = r.at;
   const mk = moduleKeyOf(c.system, c.module);
-  const m = (state.modules[mk] ??= {
-    system: c.system,
-    module: c.module,
-    open: false,
-    startedAt: null,
-    recoveredAt: null,
-    openChecks: [],
-    evidence: {},
-    episode: 0,
-  });
+  const m = (state.modules[mk] ??= newModuleState(c.system, c.module));
   // A run kuzet could not make (errorKind internal: browser missing or crashed, a probe's bug) is
   // neither a failure nor a success of the system: it never opens, feeds or resolves an incident
   // (issue #16 item 9; kuzet raises kuzet.probe-error about itself instead).
   // The check's and module's states exist (the store saves every touched one); nothing else changes.
   if (!r.ok && r.errorKind === 'internal') return [];
-  const events: DetectionEvent[] = [];
-
-  if (r.ok) {
-    rs.succs++;
-    rs.fails = 0;
-    rs.failSince = null;
-    if (c.open && Object.values(c.regions).every((x) => !x.failedInEpisode || x.succs >= cfg.successesToResolve)) {
-      c.open = false;
-      for (const x of Object.values(c.regions)) x.failedInEpisode = false;
-      m.openChecks = m.openChecks.filter((k) => k !== c.key);
-      if (m.open && m.openChecks.length === 0) {
-        m.open = false;
-        m.recoveredAt = r.at;
-        events.push({ type: 'recovered', moduleKey: mk, episode: m.episode, at: r.at });
-      }
-    }
-    return events;
-  }
+  if (r.ok) return observeSuccess(c, m, rs, mk, r.at, cfg);
 
   rs.fails++;
   rs.succs = 0;
@@ -222,43 +256,17 @@ export function observe(state: DetectorState, r: DetectorInput, cfg: DetectorCon
   if (c.open) {
     rs.failedInEpisode = true;
     noteEvidence(m, r, cfg);
-    return events;
+    return [];
   }
   const flapping = !m.open && m.recoveredAt !== null && m.episode > 0 && r.at - m.recoveredAt <= cfg.flapWindowMs;
   const failingRegions = Object.values(c.regions).filter((x) => x.fails > 0).length;
   // While the module's incident is open, a failure of any other of its checks joins it at once.
-  if (!m.open && !flapping && rs.fails < cfg.failuresToOpen && failingRegions < cfg.regionsToOpen) return events;
+  if (!m.open && !flapping && rs.fails < cfg.failuresToOpen && failingRegions < cfg.regionsToOpen) return [];
 
   c.open = true;
   for (const x of Object.values(c.regions)) x.failedInEpisode = x.fails > 0;
   m.openChecks.push(c.key);
-  const since = Math.min(
-    ...Object.values(c.regions)
-      .filter((x) => x.failSince !== null)
-      .map((x) => x.failSince as number),
-  );
-  if (m.open) {
-    noteEvidence(m, { ...r, at: r.at }, cfg);
-    const e = m.evidence[c.key];
-    if (e) e.firstFailureAt = Math.min(e.firstFailureAt, since);
-    events.push({ type: 'joined', moduleKey: mk, episode: m.episode, at: r.at, check: c.key });
-  } else if (flapping) {
-    m.open = true;
-    m.recoveredAt = null;
-    noteEvidence(m, r, cfg);
-    events.push({ type: 'reopened', moduleKey: mk, episode: m.episode, at: r.at, trigger: c.key });
-  } else {
-    m.open = true;
-    m.episode++;
-    m.startedAt = since;
-    m.recoveredAt = null;
-    m.evidence = {};
-    noteEvidence(m, r, cfg);
-    const e = m.evidence[c.key];
-    if (e) e.firstFailureAt = since;
-    events.push({ type: 'opened', moduleKey: mk, episode: m.episode, startedAt: since, at: r.at, trigger: c.key });
-  }
-  return events;
+  return [openedCheckEvent(c, m, r, mk, flapping, cfg)];
 }
 
 /** Feeds a batch sorted by time; returns the events in order. */

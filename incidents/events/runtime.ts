@@ -51,34 +51,62 @@ export interface IncidentRuntime {
   close(): Promise<void>;
 }
 
-export async function startIncidentRuntime(
-  o: { db: Db; config: () => KuzetConfig; registry: client.Registry; onError?: (e: Error) => void } & IncidentRuntimeOptions,
-): Promise<IncidentRuntime> {
+/** The topology of the current config, rebuilt only when the config object changes (a reload). */
+function cachedTopology(config: () => KuzetConfig): () => Topology {
   let cached: { cfg: KuzetConfig; topo: Topology } | undefined;
-  const topology = () => {
-    const cfg = o.config();
+  return () => {
+    const cfg = config();
     if (cached?.cfg !== cfg) cached = { cfg, topo: topologyFromConfig(cfg) };
     return cached.topo;
   };
-  const now = o.now ?? (() => new Date());
-  const service = new IncidentService({ db: o.db, topology, now });
-  const detector = new IncidentDetector({ db: o.db, topology, config: o.detector ?? {}, now });
-  await detector.load();
-  // Every timer that can breach under the configured policies (and the default one, an appeal's) is exported at 0 from the start.
-  const policies = new Set<PolicyId>([DEFAULT_POLICY_ID, ...Object.values(o.config().systems).map((s) => s.policy)]);
-  const slaMetrics = new SlaMetrics(o.registry, [
-    ...new Set([...policies].flatMap((p) => CLOCK_RULES[p].filter((r) => !r.informational).map((r) => r.timer))),
-  ]);
+}
+
+/** Every timer that can breach under the configured policies (and the default one, an appeal's), so each is exported at 0 from the start. */
+function breachableTimers(cfg: KuzetConfig) {
+  const policies = new Set<PolicyId>([DEFAULT_POLICY_ID, ...Object.values(cfg.systems).map((s) => s.policy)]);
+  return [...new Set([...policies].flatMap((p) => CLOCK_RULES[p].filter((r) => !r.informational).map((r) => r.timer)))];
+}
+
+/** Ticks the SLA clocks and then the daily digest every `tickMs`, skipping a tick while the previous one runs. */
+function startSlaTicker(db: Db, now: () => Date, slaMetrics: SlaMetrics, tickMs: number, onError: (e: Error) => void) {
   let ticking = false;
   const ticker = setInterval(() => {
     if (ticking) return;
     ticking = true;
-    tickSla(o.db, now(), slaMetrics)
-      .then(() => produceDigest(o.db, now()))
-      .catch((e: unknown) => o.onError?.(e as Error))
+    tickSla(db, now(), slaMetrics)
+      .then(() => produceDigest(db, now()))
+      .catch((e: unknown) => onError(e as Error))
       .finally(() => (ticking = false));
-  }, o.slaTickMs ?? 15_000);
+  }, tickMs);
   ticker.unref();
+  return ticker;
+}
+
+/** Hands one event to every consumer; throws (so the job is retried) when any of them failed. */
+async function dispatchToConsumers(handlers: Map<string, EventHandler>, e: IncidentEvent, onError: (e: Error) => void): Promise<void> {
+  const failed: string[] = [];
+  for (const [name, h] of handlers) {
+    try {
+      await h(e);
+    } catch (err) {
+      onError(new Error(`incident event ${e.key} in consumer ${name}: ${(err as Error).message}`));
+      failed.push(name);
+    }
+  }
+  if (failed.length > 0) throw new Error(`consumers ${failed.join(', ')} failed; retried`);
+}
+
+export async function startIncidentRuntime(
+  o: { db: Db; config: () => KuzetConfig; registry: client.Registry; onError?: (e: Error) => void } & IncidentRuntimeOptions,
+): Promise<IncidentRuntime> {
+  const topology = cachedTopology(o.config);
+  const now = o.now ?? (() => new Date());
+  const reportError = (e: Error) => o.onError?.(e);
+  const service = new IncidentService({ db: o.db, topology, now });
+  const detector = new IncidentDetector({ db: o.db, topology, config: o.detector ?? {}, now });
+  await detector.load();
+  const slaMetrics = new SlaMetrics(o.registry, breachableTimers(o.config()));
+  const ticker = startSlaTicker(o.db, now, slaMetrics, o.slaTickMs ?? 15_000, reportError);
   let queue: Queue | undefined;
   let publisher: { stop(): Promise<void> } | undefined;
   let worker: Worker | undefined;
@@ -87,23 +115,12 @@ export async function startIncidentRuntime(
   const startWorker = (connection: Redis, prefix: string) => {
     workerConn = connection.duplicate();
     workerConn.on('error', () => undefined);
-    worker = new Worker(
-      EVENTS_QUEUE,
-      async (job) => {
-        const e = job.data as IncidentEvent;
-        const failed: string[] = [];
-        for (const [name, h] of handlers) {
-          try {
-            await h(e);
-          } catch (err) {
-            o.onError?.(new Error(`incident event ${e.key} in consumer ${name}: ${(err as Error).message}`));
-            failed.push(name);
-          }
-        }
-        if (failed.length > 0) throw new Error(`consumers ${failed.join(', ')} failed; retried`);
-      },
-      { connection: workerConn, prefix, concurrency: 1, lockDuration: 30_000 },
-    );
+    worker = new Worker(EVENTS_QUEUE, (job) => dispatchToConsumers(handlers, job.data as IncidentEvent, reportError), {
+      connection: workerConn,
+      prefix,
+      concurrency: 1,
+      lockDuration: 30_000,
+    });
     worker.on('error', () => undefined);
   };
   return {

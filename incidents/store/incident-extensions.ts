@@ -104,59 +104,60 @@ function factsOf(p: ProcurementRow, appeals: readonly string[], consequences: re
   };
 }
 
-/**
- * Computes and stores the extensions of `stage`. Confirmed/resolved need the level, the
- * confirmation and the planned/actual fix; refuted needs the refutation. Returns the updated row.
- */
-export async function storeIncidentExtensions(
-  tx: Queryable,
+type ExtensionIncident = Parameters<typeof computeExtensions>[0]['incident'];
+type ExtensionResult = ReturnType<typeof computeExtensions>;
+type NamedProcurement = (sid: string) => { announcement: string; lot: string };
+
+/** The window the rules of `stage` read: the incident's times, or undefined when a time they need is missing. */
+function extensionWindow(
   row: IncidentRow,
   stage: ExtensionStage,
-  actor: Actor,
-  now: number,
-): Promise<IncidentRow> {
-  if (!(EXTENSION_POLICY_IDS as readonly string[]).includes(row.policy)) return row;
+): { incident: ExtensionIncident; startedAt: number; receivedAt: number; end: number | undefined } | undefined {
   const startedAt = ms(row.started_at) as number;
   const receivedAt = Math.max(startedAt, ms(row.received_at) ?? startedAt);
-  let incident: Parameters<typeof computeExtensions>[0]['incident'];
-  let end: number | undefined;
   if (stage === 'refuted') {
     const refutedAt = ms(row.refuted_at);
-    if (refutedAt === undefined) return row;
-    incident = { startedAt, receivedAt, refutedAt: Math.max(receivedAt, refutedAt), module: row.module ?? undefined };
-  } else {
-    end = ms(stage === 'resolved' ? row.actual_fix_at : row.planned_fix_at);
-    const confirmedAt = ms(row.confirmed_at);
-    if (!row.level || confirmedAt === undefined || end === undefined) return row;
-    incident = {
-      level: row.level,
-      startedAt,
-      receivedAt,
-      confirmedAt: Math.max(receivedAt, confirmedAt),
-      resolvedAt: Math.max(startedAt, end),
-      module: row.module ?? undefined,
-    };
+    if (refutedAt === undefined) return undefined;
+    const incident = { startedAt, receivedAt, refutedAt: Math.max(receivedAt, refutedAt), module: row.module ?? undefined };
+    return { incident, startedAt, receivedAt, end: undefined };
   }
-  const procs = await procurementsOfSystem(tx, row.system);
-  const tariffs = await tariffRows(tx);
-  const appeals = await appealDescriptions(tx, row.id);
-  const consequences = storedConsequences(row);
-  const byId = new Map(procs.map((p) => [p.id, p]));
-  const result = computeExtensions({
-    policy: row.policy as ExtensionPolicyId,
-    incident,
-    procurements: procs.map((p) => factsOf(p, appeals, consequences)),
-    tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
-  });
-  const named = (sid: string) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' });
-  const affected = [
+  const end = ms(stage === 'resolved' ? row.actual_fix_at : row.planned_fix_at);
+  const confirmedAt = ms(row.confirmed_at);
+  if (!row.level || confirmedAt === undefined || end === undefined) return undefined;
+  const incident = {
+    level: row.level,
+    startedAt,
+    receivedAt,
+    confirmedAt: Math.max(receivedAt, confirmedAt),
+    resolvedAt: Math.max(startedAt, end),
+    module: row.module ?? undefined,
+  };
+  return { incident, startedAt, receivedAt, end };
+}
+
+/** The procurements the result touches (extended, annulled or with duties), each once, by announcement and lot. */
+function affectedProcurements(result: ExtensionResult, named: NamedProcurement) {
+  return [
     ...new Set([
       ...result.extensions.map((e) => e.subject),
       ...result.annulments.map((a) => a.procurement),
       ...result.duties.map((d) => d.procurement),
     ]),
   ].map(named);
-  const computed = {
+}
+
+/** The stored form of one stage's extensions: times formatted for Astana, subjects named. */
+function computedExtensions(
+  row: IncidentRow,
+  stage: ExtensionStage,
+  now: number,
+  window: { startedAt: number; receivedAt: number; end: number | undefined },
+  result: ExtensionResult,
+  named: NamedProcurement,
+  appealed: string[],
+) {
+  const { startedAt, receivedAt, end } = window;
+  return {
     stage,
     computedAt: formatAstana(now),
     window: {
@@ -181,11 +182,41 @@ export async function storeIncidentExtensions(
     })),
     annulments: result.annulments.map((a) => ({ ...a, ...named(a.procurement), formedAt: formatAstana(a.formedAt) })),
     duties: result.duties.map((d) => ({ ...d, ...named(d.procurement) })),
-    appealed: procs.filter((p) => appeals.some((t) => namesAnnouncement(t, p.announcement))).map((p) => p.id),
-    affected,
+    appealed,
+    affected: affectedProcurements(result, named),
     notes: result.notes,
     ...(result.requiresOwnerAgreement ? { requiresOwnerAgreement: result.requiresOwnerAgreement } : {}),
   };
+}
+
+/**
+ * Computes and stores the extensions of `stage`. Confirmed/resolved need the level, the
+ * confirmation and the planned/actual fix; refuted needs the refutation. Returns the updated row.
+ */
+export async function storeIncidentExtensions(
+  tx: Queryable,
+  row: IncidentRow,
+  stage: ExtensionStage,
+  actor: Actor,
+  now: number,
+): Promise<IncidentRow> {
+  if (!(EXTENSION_POLICY_IDS as readonly string[]).includes(row.policy)) return row;
+  const window = extensionWindow(row, stage);
+  if (window === undefined) return row;
+  const procs = await procurementsOfSystem(tx, row.system);
+  const tariffs = await tariffRows(tx);
+  const appeals = await appealDescriptions(tx, row.id);
+  const consequences = storedConsequences(row);
+  const byId = new Map(procs.map((p) => [p.id, p]));
+  const result = computeExtensions({
+    policy: row.policy as ExtensionPolicyId,
+    incident: window.incident,
+    procurements: procs.map((p) => factsOf(p, appeals, consequences)),
+    tariffs: tariffs.map((t) => ({ id: t.id, validUntil: tryParseDateDay(t.valid_until) as number })),
+  });
+  const named = (sid: string) => ({ announcement: byId.get(sid)?.announcement ?? sid, lot: byId.get(sid)?.lot ?? '' });
+  const appealed = procs.filter((p) => appeals.some((t) => namesAnnouncement(t, p.announcement))).map((p) => p.id);
+  const computed = computedExtensions(row, stage, now, window, result, named, appealed);
   const all = { ...(row.extensions ?? {}), [stage]: computed, latest: stage };
   const updated = await writeExtensions(tx, row.id, all);
   await record(tx, {
@@ -199,7 +230,7 @@ export async function storeIncidentExtensions(
       tariffs: computed.tariffs.length,
       annulments: computed.annulments.length,
       duties: computed.duties.length,
-      affected,
+      affected: computed.affected,
     },
   });
   return updated;
