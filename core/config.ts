@@ -12,6 +12,8 @@ import { parseCidr } from './network.ts';
 import type { Probe } from '../probes/index.ts';
 // The channel registry is a leaf of notices (channels, formatting, languages): read here, it makes no cycle.
 import { CHANNELS, type ChannelConfig, type ChannelRegistry } from '../notices/channels/index.ts';
+// The oncall schema is pure zod (oncall/config.ts imports only core/time): read here, it makes no cycle.
+import { oncallSchema } from '../oncall/config.ts';
 import { ESHOP_ENVIRONMENTS, ESHOP_MODULE, ESHOP_SERVICE_IDS, isEshopServiceId } from './eshop-services.ts';
 
 /** Policy ids of docs/rules.md §1. */
@@ -440,6 +442,8 @@ export function configSchema(probes: Readonly<Record<string, Probe>>, channels: 
         })
         .optional(),
       systems: z.record(id, systemSchema(probes)).default({}),
+      /** People, on-call schedules (issue #21 item 2); empty or missing: nobody is on call. */
+      oncall: oncallSchema,
     })
     .superRefine(checkSystems);
 }
