@@ -9,6 +9,7 @@ import type { Context } from 'koa';
 import type { ApiExtension } from '../api/index.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { registerAdminPages } from './admin.ts';
+import { registerDeadlinesPage } from './deadlines.ts';
 import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
 import { labels, renderPage } from './render.ts';
@@ -128,6 +129,7 @@ export function consoleExtension(d: ConsoleDeps): ApiExtension {
     router.get('/console/events', (ctx) => live.attach(ctx));
     registerSignIn(router, d, registerSso(router, d, safeNext));
     registerPages(router, d);
+    registerDeadlinesPage(router, d);
     registerAdminPages(router, d);
   };
 }

@@ -6,34 +6,14 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import { formatAstana } from '../core/time.ts';
-import { LEVEL_WORDS, POLICY_REGISTRY, timerDueAtMs, type PolicyRegistry, type SlaTimerId } from '../incidents/index.ts';
+import { DEADLINE_WORDS, LEVEL_WORDS, POLICY_REGISTRY, timerDueAtMs, type PolicyRegistry, type SlaTimerId } from '../incidents/index.ts';
 import type { Lang, NoticeSubject } from './model.ts';
 
 // Kazakh words follow docs/kazakh-glossary.md (from 002); a Kazakh reader should review them with the templates.
 /** Criticality levels in words (docs/rules.md §3): the journal's words, one table for every text kuzet writes. */
 export const LEVEL_TEXT = LEVEL_WORDS;
-const DEADLINE_TEXT: Record<Lang, Record<string, string>> = {
-  kk: {
-    acceptanceEnd: 'өтінімдерді қабылдауды аяқтау',
-    opening: 'өтінімдерді ашу',
-    admission: 'қатысуға жіберу',
-    results: 'қорытындылар шығару',
-    contractSigning: 'шартқа қол қою',
-    complaints: 'шағымдану',
-    auctionBidding: 'аукцион',
-    discussionEnd: 'талқылаудың аяқталуы',
-  },
-  ru: {
-    acceptanceEnd: 'окончание приема заявок',
-    opening: 'вскрытие заявок',
-    admission: 'допуск',
-    results: 'подведение итогов',
-    contractSigning: 'подписание договора',
-    complaints: 'обжалование',
-    auctionBidding: 'аукцион',
-    discussionEnd: 'окончание обсуждения',
-  },
-};
+/** The deadlines in words: one table with the rules engine's deadlines text (`kuzet deadlines --format text`). */
+const DEADLINE_TEXT: Record<Lang, Record<string, string>> = DEADLINE_WORDS;
 
 const at = (iso: string | undefined) => (iso ? formatAstana(new Date(iso)) : null);
 /** Astana wall-clock for people: `2026-03-28 09:00`. */

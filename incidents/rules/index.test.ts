@@ -118,13 +118,17 @@ describe('rulesDeadlines input errors', () => {
           procurements: [{ id: '', method: 'tender', deadlines: { closing: '2026-04-14T12:00:00Z' } }],
           tariffs: [{ id: 'T', validUntil: '14.04.2026' }],
         }),
-      'policy: must be one of portal-692, energy-366',
+      'policy: etp-em has no deadline extension rules; must be one of portal-692, energy-366',
       'incident.level: must be one of low, medium, high',
       'procurements[0].id: must not be empty',
       'procurements[0].method: must be one of competition, price-quotations, auction, housing, one-source',
       'procurements[0].deadlines: Unrecognized key: "closing"',
       'tariffs[0].validUntil: not a date YYYY-MM-DD',
     ));
+  it('lists the allowed policies when the policy is missing or unknown', () => {
+    rejects(() => rulesDeadlines({ incident }), 'policy: required: one of portal-692, energy-366');
+    rejects(() => rulesDeadlines({ policy: 'portal', incident }), 'policy: must be one of portal-692, energy-366');
+  });
   it('needs an incident or a maintenance window', () =>
     rejects(() => rulesDeadlines({ policy: 'portal-692' }), 'incident: required: give either incident or maintenance'));
   it('not both', () =>

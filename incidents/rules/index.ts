@@ -103,6 +103,8 @@ export type {
   SlaTimer,
 } from './policies/index.ts';
 export { HOLIDAY_YEARS } from './holidays/index.ts';
+export { DEADLINE_TEXT_LANGS, DEADLINE_WORDS, deadlinesTable, pointWords, renderDeadlinesText, ruleSourceOf } from './deadlines-text.ts';
+export type { DeadlineTextLang, DeadlinesTable, DeadlinesTableRow, DeadlinesTextInput } from './deadlines-text.ts';
 export { RULES_DOC_BANNER, RulesDocError, allRuleIds, renderRulesDoc } from './rules-doc.ts';
 export type { RequirementRule, RulesDocInput } from './rules-doc.ts';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { NOT_DATE, NOT_DATE_TIME, tryParseDateDay, tryParseDateTimeMs } from '../../core/time.ts';
 import { EXTENSION_POLICY_IDS, type DeadlinesRequest } from './deadlines.ts';
 import { AUDIENCES } from './lead-time.ts';
-import { LEVELS, POLICIES, PROCUREMENT_METHODS, type DeadlineKind, type ProcurementFacts } from './policies/index.ts';
+import { LEVELS, POLICIES, POLICY_REGISTRY, PROCUREMENT_METHODS, type DeadlineKind, type ProcurementFacts } from './policies/index.ts';
 import { SLA_TIMER_IDS } from './sla.ts';
 
 const typeError = (what: string) => (iss: { input: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
@@ -122,9 +122,23 @@ const maintenance = z.strictObject({ startsAt: dateTimeText, endsAt: dateTimeTex
 
 const tariff = z.strictObject({ id: text, validUntil: dateDay, procurements: z.array(text, { error: typeError('an array') }).optional() });
 
+/**
+ * The policy of a deadlines computation: missing or wrong, the message lists the allowed values from
+ * the policy registry (those with extension rules), and says so of a registered policy without them.
+ */
+const extensionPolicy = z.enum(EXTENSION_POLICY_IDS, {
+  error: (iss) => {
+    const allowed = EXTENSION_POLICY_IDS.join(', ');
+    if (iss.input === undefined) return `required: one of ${allowed}`;
+    if (typeof iss.input === 'string' && POLICY_REGISTRY.find(iss.input))
+      return `${iss.input} has no deadline extension rules; must be one of ${allowed}`;
+    return `must be one of ${allowed}`;
+  },
+});
+
 export const deadlinesInput = z
   .strictObject({
-    policy: oneOf(EXTENSION_POLICY_IDS),
+    policy: extensionPolicy,
     incident: incident.optional(),
     maintenance: maintenance.optional(),
     procurements: z.array(procurement, { error: typeError('an array') }).default([]),
