@@ -364,7 +364,7 @@ async function fuzzCli(runs: number, seed: number, dir: string): Promise<FuzzRep
     process.stdout.write = (() => true) as typeof process.stdout.write;
     process.stderr.write = ((s: string) => ((err += String(s)), true)) as typeof process.stderr.write;
     try {
-      await buildProgram().parseAsync(['node', 'kuzet', ...args]);
+      await (await buildProgram()).parseAsync(['node', 'kuzet', ...args]);
     } catch (e) {
       if (e instanceof InputError) {
         if (!e.issues.every((i) => i.field)) unnamed.push(`${JSON.stringify(args)}: ${e.message}`);
