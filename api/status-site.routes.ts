@@ -10,15 +10,25 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { InputError } from '../core/errors.ts';
 import { pickLang, STATUS_CSP, WIDGET_CSP, type NoticeRuntime, type Variant } from '../notices/index.ts';
+import { notModified } from './conditional.ts';
 import { readJson, refuseUnstorableFields } from './http-util.ts';
 
 export interface StatusRouteDeps {
   notices: () => NoticeRuntime | undefined;
 }
 
+/**
+ * Browsers and caches reuse a copy for 10 s, then revalidate (a 304 while nothing changed); a cache
+ * may serve a copy up to 30 s old while it revalidates, and a day old while kuzet does not answer,
+ * so an outage notice stays up through a restart of the status server.
+ */
 const CACHE = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';
 
-function serve(ctx: Context, deps: StatusRouteDeps, variant: Variant, csp: string | null, vary: boolean) {
+/**
+ * One output of the site. `negotiated`: the language came from Accept-Language (no valid `?lang`),
+ * so caches must key on it (Vary); with `?lang` the URL alone names the bytes.
+ */
+function serve(ctx: Context, deps: StatusRouteDeps, variant: Variant, csp: string | null, negotiated: boolean) {
   const entry = deps.notices()?.site.get(variant);
   if (!entry) {
     ctx.status = 503;
@@ -26,12 +36,14 @@ function serve(ctx: Context, deps: StatusRouteDeps, variant: Variant, csp: strin
     ctx.body = { error: { code: 'unavailable', message: 'the status page is being built; retry in a moment' } };
     return;
   }
+  // A 304 carries the same Cache-Control, ETag, Last-Modified and Vary a 200 would (RFC 9110 §15.4.5).
   ctx.set('Cache-Control', CACHE);
   ctx.set('ETag', entry.etag);
-  if (vary) ctx.set('Vary', 'Accept-Language');
+  ctx.set('Last-Modified', entry.lastModified.toUTCString());
+  if (negotiated) ctx.set('Vary', 'Accept-Language');
   if (csp) ctx.set('Content-Security-Policy', csp);
   ctx.set('Referrer-Policy', 'no-referrer');
-  if (ctx.get('if-none-match') === entry.etag) {
+  if (notModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, entry)) {
     ctx.status = 304;
     return;
   }
@@ -61,11 +73,12 @@ function page(ctx: Context, status: number, text: string) {
 
 export function registerStatusRoutes(router: Router, deps: StatusRouteDeps): void {
   const lang = (ctx: Context) => pickLang(ctx.query.lang, ctx.get('accept-language') || undefined);
-  router.get('/status', (ctx) => serve(ctx, deps, `html-${lang(ctx)}`, STATUS_CSP, true));
+  const negotiated = (ctx: Context) => ctx.query.lang !== 'kk' && ctx.query.lang !== 'ru';
+  router.get('/status', (ctx) => serve(ctx, deps, `html-${lang(ctx)}`, STATUS_CSP, negotiated(ctx)));
   router.get('/status.json', (ctx) => serve(ctx, deps, 'json', null, false));
-  router.get('/status.rss', (ctx) => serve(ctx, deps, `rss-${lang(ctx)}`, null, true));
-  router.get('/status.atom', (ctx) => serve(ctx, deps, `atom-${lang(ctx)}`, null, true));
-  router.get('/status/widget', (ctx) => serve(ctx, deps, `widget-${lang(ctx)}`, WIDGET_CSP, true));
+  router.get('/status.rss', (ctx) => serve(ctx, deps, `rss-${lang(ctx)}`, null, negotiated(ctx)));
+  router.get('/status.atom', (ctx) => serve(ctx, deps, `atom-${lang(ctx)}`, null, negotiated(ctx)));
+  router.get('/status/widget', (ctx) => serve(ctx, deps, `widget-${lang(ctx)}`, WIDGET_CSP, negotiated(ctx)));
   router.get('/status/widget.js', (ctx) => {
     serve(ctx, deps, 'widget.js', null, false);
     ctx.set('Access-Control-Allow-Origin', '*');

@@ -126,11 +126,24 @@ notifications:
     assert.equal(moduleNamesOf(sys, null), undefined);
   });
 
+  it("a system's public names (kk/ru) are read when given; without them there are none", () => {
+    const cfg = parseConfig(
+      'systems:\n  portal:\n    name: P\n    names: { kk: " Мемлекеттік сатып алу веб-порталы ", ru: Веб-портал }\n    kind: portal\n    policy: portal-692\n  etp1:\n    name: E\n    kind: etp\n    policy: etp-em\n',
+      PROBES,
+      {},
+    );
+    assert.deepEqual(cfg.systems.portal?.names, { kk: 'Мемлекеттік сатып алу веб-порталы', ru: 'Веб-портал' });
+    assert.equal(cfg.systems.etp1?.names, undefined);
+  });
+
   it('the shipped kuzet.yaml names every module in Kazakh and Russian', () => {
     const cfg = parseConfig(readFileSync(new URL('../kuzet.yaml', import.meta.url), 'utf8'), PROBES, {
       REDIS_URL: 'redis://127.0.0.1:6379',
     });
-    for (const [id, sys] of Object.entries(cfg.systems)) for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m), `${id}.${m}`);
+    for (const [id, sys] of Object.entries(cfg.systems)) {
+      for (const m of sys.modules) assert.ok(moduleNamesOf(sys, m), `${id}.${m}`);
+      assert.ok(sys.names?.kk && sys.names.ru, `${id}: its public name in both languages`);
+    }
   });
 
   // Each fixture `NAME.yaml` is paired with `NAME.errors`: the exact messages it must produce, one per line.

@@ -162,10 +162,21 @@ const moduleName = z
   .min(1, 'must not be empty');
 /** A module's name in both languages of the notices (state language and Russian). */
 const moduleNameSchema = z.strictObject({ kk: moduleName, ru: moduleName });
+const systemName = z
+  .string({ error: 'required: the status page is published in Kazakh and Russian, so the system needs its name in both' })
+  .trim()
+  .min(1, 'must not be empty');
 
 function systemSchema(probes: Readonly<Record<string, Probe>>) {
   return z.strictObject({
     name: z.string().min(1),
+    /**
+     * The system's public name in Kazakh and Russian: the status page in each language shows it, where
+     * `name` (the operator's name in the console and alerts) would put Russian on the Kazakh page.
+     * Without it both pages show `name`.
+     * @example { kk: "Мемлекеттік сатып алу веб-порталы", ru: "Веб-портал государственных закупок" }
+     */
+    names: z.strictObject({ kk: systemName, ru: systemName }).optional(),
     kind: z.enum(SYSTEM_KINDS),
     policy: z.enum(POLICY_IDS),
     modules: z.array(id).default([]),

@@ -145,6 +145,7 @@ function portalSystem(simUrl: string, o: DemoConfigOptions, timing: DemoTiming) 
   const portalTargets = SIM_TARGETS.filter((t) => !t.id.includes('.'));
   return {
     name: 'Веб-портал государственных закупок (демо)',
+    names: { kk: 'Мемлекеттік сатып алу веб-порталы (демо)', ru: 'Веб-портал государственных закупок (демо)' },
     kind: 'portal',
     policy: 'portal-692',
     modules: portalTargets.map((t) => t.id),
@@ -171,6 +172,7 @@ function portalSystem(simUrl: string, o: DemoConfigOptions, timing: DemoTiming) 
 function etpSystem(simUrl: string, etp: string, timing: DemoTiming, ntpServer: string | undefined) {
   return {
     name: `ЭТП ${etp} (демо)`,
+    names: { kk: `${etp} ЭСА (демо)`, ru: `ЭТП ${etp} (демо)` },
     kind: 'etp',
     policy: 'etp-em',
     modules: ['orders', 'prices', 'catalogue', 'clock'],

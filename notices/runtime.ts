@@ -74,6 +74,7 @@ export class NoticeRuntime {
     this.site = new StatusSite(
       {
         board: o.board,
+        systemNames: () => Object.fromEntries(Object.entries(o.config().systems).map(([id, sys]) => [id, sys.names])),
         db: () => o.db(),
         etpRegistry: o.etpRegistry,
         notices: async () =>

@@ -95,7 +95,8 @@ test('snapshot: module and system status, maintenance, services, ETPs, 90 days o
       ['test-orders', 'test'],
     ],
   );
-  assert.deepEqual(s.etps, [{ id: 'etp1', name: 'ЭТП', status: 'maintenance' }]);
+  assert.deepEqual(s.etps, [{ id: 'etp1', name: 'ЭТП', names: { kk: 'ЭТП', ru: 'ЭТП' }, status: 'maintenance' }]);
+  assert.equal(s.lateSince, null);
   assert.equal(s.uptime[0]?.days.length, 90);
   assert.equal(s.uptime[0]?.days.at(-1)?.date, '2026-03-28');
   assert.equal(s.uptime[0]?.days.at(-1)?.ratio, 99);
@@ -128,6 +129,115 @@ test('the public page names modules by their configured kk/ru names, not by conf
   assert.doesNotMatch(ru, /<\/span>search: /);
   // A module the config names in no language keeps its id (the only name there is).
   assert.match(ru, /<\/span>homepage: /);
+});
+
+test('the Kazakh page uses the Kazakh system name, the Russian page the Russian one, module names likewise (#21 item 9)', () => {
+  const named: BoardDoc = {
+    systems: [
+      { ...board.systems[0]!, moduleNames: { search: { kk: 'Хабарландыруларды іздеу', ru: 'Поиск объявлений' } } },
+      board.systems[1]!,
+    ],
+  };
+  const s = buildSnapshot({
+    board: named,
+    notices: [],
+    maintenance: [
+      {
+        id: 'MW-2',
+        system: 'portal',
+        modules: [],
+        startsAt: '2026-03-29T04:00:00.000Z',
+        endsAt: '2026-03-29T06:00:00.000Z',
+        phase: 'planned',
+        unplanned: false,
+      },
+    ],
+    uptime: [],
+    now,
+    stale: false,
+    generatedAt: '2026-03-28T10:00:00+05:00',
+    systemNames: {
+      portal: { kk: 'Мемлекеттік сатып алу веб-порталы', ru: 'Веб-портал государственных закупок' },
+      etp1: { kk: 'Бір ЭСА', ru: 'ЭТП Один' },
+    },
+  });
+  const kk = renderHtml(s, 'kk');
+  const ru = renderHtml(s, 'ru');
+  assert.match(kk, /<h3><span class="dot down"><\/span>Мемлекеттік сатып алу веб-порталы<\/h3>/);
+  assert.match(ru, /<h3><span class="dot down"><\/span>Веб-портал государственных закупок<\/h3>/);
+  assert.match(kk, /<\/span>Хабарландыруларды іздеу: техникалық іркіліс/);
+  assert.match(ru, /<\/span>Поиск объявлений: технический сбой/);
+  // Maintenance, the ETP list, uptime and the subscription list name systems in the page's language too.
+  assert.match(kk, /<p class="">Мемлекеттік сатып алу веб-порталы: 2026-03-29/);
+  assert.match(kk, /<li data-etp="etp1"><span class="dot unknown"><\/span>Бір ЭСА: /);
+  assert.match(ru, /<li data-etp="etp1"><span class="dot unknown"><\/span>ЭТП Один: /);
+  assert.match(kk, /<option value="portal">Мемлекеттік сатып алу веб-порталы<\/option>/);
+  assert.match(kk, /<p>Бір ЭСА: —<\/p>/);
+  for (const russianOnly of ['Портал', 'ЭТП Один', 'Поиск объявлений', 'Веб-портал']) assert.ok(!kk.includes(russianOnly), russianOnly);
+  for (const kazakhOnly of ['Бір ЭСА', 'Хабарландыруларды', 'веб-порталы']) assert.ok(!ru.includes(kazakhOnly), kazakhOnly);
+  // A system the config names in no language keeps its one name on both pages.
+  const plain = buildSnapshot({ board, notices: [], maintenance: [], uptime: [], now, stale: false, generatedAt: '' });
+  assert.match(renderHtml(plain, 'kk'), /<h3><span class="dot down"><\/span>Портал<\/h3>/);
+});
+
+test('results that stop arriving show as late, with the time of the last one; a check never run is not late', () => {
+  const at = (isoAstana: string) => [{ at: isoAstana }];
+  const live: BoardDoc = {
+    systems: [
+      {
+        id: 'portal',
+        name: 'Портал',
+        kind: 'portal',
+        policy: 'portal-692',
+        targets: [
+          // 30 s interval: late after 2 × 30 s + 60 s = 2 minutes.
+          {
+            id: 'home',
+            module: 'homepage',
+            service: null,
+            checks: [{ status: 'up', intervalSeconds: 30, regions: at('2026-03-28T09:58:30+05:00') }],
+          },
+          {
+            id: 'search',
+            module: 'search',
+            service: null,
+            checks: [{ status: 'down', intervalSeconds: 30, regions: at('2026-03-28T09:50:00+05:00') }],
+          },
+          { id: 'lots', module: 'lots', service: null, checks: [{ status: 'unknown', intervalSeconds: 30, regions: [{ at: null }] }] },
+        ],
+      },
+    ],
+  };
+  const snap = (n: Date) => buildSnapshot({ board: live, notices: [], maintenance: [], uptime: [], now: n, stale: false, generatedAt: '' });
+  const s = snap(now);
+  assert.deepEqual(
+    s.systems[0]?.modules.map((m) => [m.id, m.status, m.lateSince]),
+    [
+      ['homepage', 'up', undefined],
+      // The last known status stays (a failing module is not hidden); the page says since when it is not new.
+      ['search', 'down', '2026-03-28T09:50:00+05:00'],
+      ['lots', 'unknown', undefined],
+    ],
+  );
+  assert.equal(s.lateSince, '2026-03-28T09:50:00+05:00');
+  const ru = renderHtml(s, 'ru');
+  assert.match(ru, /нет новых результатов проверок с <time>2026-03-28T09:50:00\+05:00<\/time>/);
+  assert.match(renderHtml(s, 'kk'), /жаңа тексеру нәтижелері <time>2026-03-28T09:50:00\+05:00<\/time> бастап келмеді/);
+  // At 10:00:30 the homepage's result of 09:58:30 is exactly two minutes old: not late yet; a second later it is.
+  assert.equal(snap(new Date('2026-03-28T10:00:30+05:00')).systems[0]?.modules[0]?.lateSince, undefined);
+  assert.equal(snap(new Date('2026-03-28T10:00:31+05:00')).systems[0]?.modules[0]?.lateSince, '2026-03-28T09:58:30+05:00');
+  // Everything on time: the page says the checks run, and shows no time of a refresh.
+  const onTime = buildSnapshot({
+    board: live,
+    notices: [],
+    maintenance: [],
+    uptime: [],
+    now: new Date('2026-03-28T09:50:10+05:00'),
+    stale: false,
+    generatedAt: '',
+  });
+  assert.equal(onTime.lateSince, null);
+  assert.match(renderHtml(onTime, 'ru'), /проверки идут по расписанию/);
 });
 
 test('every output escapes any notice text (property)', () => {

@@ -22,7 +22,7 @@ export const CSS = [
   '.eshop td{vertical-align:top}.eshop ul{margin:.2rem 0;padding-left:1.2rem;font-size:.85rem;color:#444}',
   'table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;text-align:left;padding:.2rem .4rem}',
   '.bars{display:flex;gap:1px}.bar{flex:1;height:1.6rem;background:#e0e0e0}.bar.good{background:#2e7d32}.bar.fair{background:#f9a825}.bar.poor{background:#c62828}',
-  '.widget{margin:0;padding:.3rem;font-size:14px}.widget .notice{margin:.2rem 0}',
+  '.widget{margin:0;padding:.3rem;font-size:14px}.widget .notice{margin:.2rem 0}.late{color:#b71c1c}',
 ].join('\n');
 const CSS_HASH = `'sha256-${createHash('sha256').update(CSS).digest('base64')}'`;
 
@@ -35,7 +35,10 @@ export const WIDGET_CSP = `default-src 'none'; style-src ${CSS_HASH}; base-uri '
 export const LABELS: Record<Lang, Record<string, unknown>> = {
   kk: {
     title: 'Мемлекеттік сатып алу веб-порталының жұмыс күйі',
-    updated: 'Жаңартылды',
+    updated: 'Күйі соңғы рет өзгерді',
+    current: 'тексерулер кесте бойынша жүргізілуде; бет күйі өзгергенде ғана жаңарады',
+    latePre: 'жаңа тексеру нәтижелері',
+    latePost: 'бастап келмеді — соңғы белгілі күйі көрсетілген',
     stale: 'деректер базасы жауап бермейді: соңғы белгілі деректер көрсетілген',
     notices: 'Хабарламалар',
     noNotices: 'Белсенді хабарламалар жоқ',
@@ -74,7 +77,10 @@ export const LABELS: Record<Lang, Record<string, unknown>> = {
   },
   ru: {
     title: 'Состояние веб-портала государственных закупок',
-    updated: 'Обновлено',
+    updated: 'Состояние последний раз изменилось',
+    current: 'проверки идут по расписанию; страница меняется только при изменении состояния',
+    latePre: 'нет новых результатов проверок с',
+    latePost: '— показано последнее известное состояние',
     stale: 'база данных не отвечает: показаны последние известные данные',
     notices: 'Уведомления',
     noNotices: 'Активных уведомлений нет',
@@ -161,19 +167,38 @@ function eshopView(s: Snapshot, lang: Lang) {
   }));
 }
 
+/** Every system named in `lang` (config `names`), its modules by their configured names (#17 item 14, #21 item 9). */
+function localNames(s: Snapshot, lang: Lang) {
+  const names = new Map(s.systems.map((sys) => [sys.id, sys.names[lang]]));
+  const nameOf = (id: string, fallback: string) => names.get(id) ?? fallback;
+  // Modules by their configured names in this language, never by config ids; the id only where a config names none.
+  const systems = s.systems.map((sys) => ({
+    ...sys,
+    label: sys.names[lang],
+    modules: sys.modules.map((m) => ({ ...m, label: m.name?.[lang] ?? m.id })),
+  }));
+  return {
+    systems,
+    maintenance: s.maintenance.map((m) => ({ ...m, systemName: nameOf(m.system, m.systemName) })),
+    services: s.services.map((x) => ({ ...x, systemName: nameOf(x.system, x.systemName) })),
+    etps: s.etps.map((e) => ({ ...e, name: e.names[lang] })),
+    nameOf,
+  };
+}
+
 export function renderHtml(s: Snapshot, lang: Lang): string {
   const t = LABELS[lang];
+  const { nameOf, ...named } = localNames(s, lang);
   const uptime = s.uptime.map((u) => ({
     ...u,
+    name: nameOf(u.system, u.name),
     days: u.days.map((d) => ({
       date: d.date,
       cls: d.ratio === null ? '' : d.ratio >= 99.9 ? 'good' : d.ratio >= 95 ? 'fair' : 'poor',
       label: d.ratio === null ? '—' : `${d.ratio} %`,
     })),
   }));
-  // Modules by their configured names in this language, never by config ids (#17 item 14); the id only where a config names none.
-  const systems = s.systems.map((sys) => ({ ...sys, modules: sys.modules.map((m) => ({ ...m, label: m.name?.[lang] ?? m.id })) }));
-  return page({ lang, t, css: CSS, s: { ...s, uptime, systems }, eshop: eshopView(s, lang), notices: noticeView(s, lang, false) });
+  return page({ lang, t, css: CSS, s: { ...s, ...named, uptime }, eshop: eshopView(s, lang), notices: noticeView(s, lang, false) });
 }
 
 export function renderWidget(s: Snapshot, lang: Lang, statusUrl: string): string {

@@ -4,7 +4,7 @@
  * 000 App.7 §3). Built on change and served from memory, so a slow database or a traffic spike
  * never reaches the page.
  */
-import { astanaEpochDay, formatEpochDay } from '../../core/time.ts';
+import { astanaEpochDay, formatAstana, formatEpochDay, tryParseDateTimeMs } from '../../core/time.ts';
 import {
   ESHOP_DIRECTIONS,
   ESHOP_ENVIRONMENTS,
@@ -35,9 +35,16 @@ export interface BoardDoc {
       module: string | null;
       service: string | null;
       environment?: EshopEnvironment | null;
-      checks: { status: string }[];
+      /** `intervalSeconds` and each region's last result time (`at`) tell whether results still arrive; absent in older documents. */
+      checks: { status: string; intervalSeconds?: number; regions?: readonly { at: string | null }[] }[];
     }[];
   }[];
+}
+
+/** A system's public name in Kazakh and Russian (config `systems.<id>.names`). */
+export interface LocalName {
+  kk: string;
+  ru: string;
 }
 
 /**
@@ -83,16 +90,26 @@ export interface SiteMaintenance {
 export type { UptimeRow };
 
 export interface Snapshot {
+  /** When this document last changed: it is rebuilt only when what it shows changes, so this is not the time of the last check. */
   generatedAt: string;
+  /** The database did not answer: notices, maintenance and uptime are the last ones read. */
   stale: boolean;
+  /**
+   * Null while every check's results arrive on time; else the oldest last result among the checks
+   * whose results are late (see {@link lateAfterMs}): the statuses shown are as of then, not now.
+   */
+  lateSince: string | null;
   notices: SiteNotice[];
   maintenance: (SiteMaintenance & { systemName: string; ongoing: boolean })[];
   systems: {
     id: string;
     name: string;
+    /** The name on the Kazakh and the Russian page: config `names`, else `name` in both. */
+    names: LocalName;
     kind: string;
     status: Health;
-    modules: { id: string; status: Health; name?: { kk: string; ru: string } | undefined }[];
+    /** `lateSince`: this module's checks stopped reporting then (the oldest of their last results). */
+    modules: { id: string; status: Health; name?: LocalName | undefined; lateSince?: string }[];
   }[];
   /** Services of other targets (an ETP's orders, prices, catalogue): everything that names a service outside the e-shop's list. */
   services: {
@@ -106,7 +123,7 @@ export interface Snapshot {
   /** The e-shop's services for ETPs, all of the catalogue grouped by direction, whether watched or not. */
   eshop: { direction: EshopDirection; services: EshopServiceRow[] }[];
   /** Authorised ETPs (000 App.7 §3, §49); with the registry, each carries its connection state and since when. */
-  etps: { id: string; name: string; status: Health; connection?: SiteEtp['connection']; since?: string | null }[];
+  etps: { id: string; name: string; names: LocalName; status: Health; connection?: SiteEtp['connection']; since?: string | null }[];
   uptime: { system: string; name: string; availability: number | null; days: { date: string; ratio: number | null }[] }[];
 }
 
@@ -123,28 +140,66 @@ function ratio(rows: readonly { ok: number; total: number }[]): number | null {
 
 type InMaintenance = (system: string, module: string) => boolean;
 type BoardTarget = BoardDoc['systems'][number]['targets'][number];
+type BoardCheck = BoardTarget['checks'][number];
+
+/**
+ * A check's results are late when its newest result in a region is older than two intervals and a
+ * minute: one run may be skipped or slow (a worker restarting, a timeout at the end of an interval)
+ * without the page changing, while a stopped collector or a silent region shows within minutes.
+ */
+export const lateAfterMs = (intervalSeconds: number) => 2 * intervalSeconds * 1000 + 60_000;
+
+/** The oldest last result (ms) among the regions of `c` whose results are late at `nowMs`; undefined when none is. */
+function lateSinceMs(c: BoardCheck, nowMs: number): number | undefined {
+  if (c.intervalSeconds === undefined || !c.regions) return undefined;
+  let oldest: number | undefined;
+  for (const r of c.regions) {
+    const at = r.at === null ? undefined : tryParseDateTimeMs(r.at);
+    // A region that never reported is `unknown` on the page already; it is not late.
+    if (at === undefined || nowMs - at <= lateAfterMs(c.intervalSeconds)) continue;
+    oldest = oldest === undefined ? at : Math.min(oldest, at);
+  }
+  return oldest;
+}
+
+function configuredNames(o: SnapshotInput, system: string): LocalName | undefined {
+  const n = o.systemNames && Object.hasOwn(o.systemNames, system) ? o.systemNames[system] : undefined;
+  return n ? { kk: n.kk, ru: n.ru } : undefined;
+}
+
+const minDefined = (xs: readonly (number | undefined)[]): number | undefined =>
+  xs.reduce<number | undefined>((a, x) => (x === undefined ? a : a === undefined ? x : Math.min(a, x)), undefined);
 const isEshop = (t: BoardTarget) => t.module === ESHOP_MODULE && isEshopServiceId(t.service);
 
 /** Each system's and module's status: the worst of its checks, `maintenance` for a failing one in ongoing works. */
-function systemStatuses(board: BoardDoc, inMaintenance: InMaintenance): Snapshot['systems'] {
-  return board.systems.map((s) => {
-    const byModule = new Map<string, string[]>();
+function systemStatuses(o: SnapshotInput, inMaintenance: InMaintenance): Snapshot['systems'] {
+  const nowMs = o.now.getTime();
+  return o.board.systems.map((s) => {
+    const byModule = new Map<string, BoardCheck[]>();
     for (const t of s.targets) {
       const m = t.module ?? t.id;
-      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks.map((c) => c.status)]);
+      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks]);
     }
     const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
-    const modules = [...byModule].map(([id, st]) => ({
-      id,
-      status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st),
-      ...named(id),
-    }));
+    const late = (checks: readonly BoardCheck[]) => {
+      const ms = minDefined(checks.map((c) => lateSinceMs(c, nowMs)));
+      return ms === undefined ? {} : { lateSince: formatAstana(ms) };
+    };
+    const modules = [...byModule].map(([id, checks]) => {
+      const st = checks.map((c) => c.status);
+      return {
+        id,
+        status: inMaintenance(s.id, id) && worst(st) !== 'up' ? ('maintenance' as const) : worst(st),
+        ...named(id),
+        ...late(checks),
+      };
+    });
     const status: Health = modules.some((m) => m.status === 'down')
       ? 'down'
       : modules.some((m) => m.status === 'maintenance')
         ? 'maintenance'
         : worst(modules.map((m) => m.status));
-    return { id: s.id, name: s.name, kind: s.kind, status, modules };
+    return { id: s.id, name: s.name, names: configuredNames(o, s.id) ?? { kk: s.name, ru: s.name }, kind: s.kind, status, modules };
   });
 }
 
@@ -225,6 +280,8 @@ export interface SnapshotInput {
   registry?: SiteEtp[] | undefined;
   /** Availability per service target; without it a service shows its system's. */
   serviceUptime?: ServiceUptimeRow[] | undefined;
+  /** Systems' public names by language (config `systems.<id>.names`); a system without them is called by its `name`. */
+  systemNames?: Readonly<Record<string, LocalName | undefined>> | undefined;
 }
 
 export function buildSnapshot(o: SnapshotInput): Snapshot {
@@ -233,11 +290,16 @@ export function buildSnapshot(o: SnapshotInput): Snapshot {
   const ongoing = o.maintenance.filter((m) => m.startsAt <= nowIso && m.endsAt > nowIso && m.phase !== 'maintenance-completed');
   const inMaintenance = (system: string, module: string) =>
     ongoing.some((m) => m.system === system && (m.modules.length === 0 || m.modules.includes(module)));
-  const systems = systemStatuses(o.board, inMaintenance);
+  const systems = systemStatuses(o, inMaintenance);
   const statusOf = new Map(systems.map((s) => [s.id, s]));
+  const lateSince = systems
+    .flatMap((s) => s.modules.map((m) => m.lateSince))
+    .filter((x): x is string => x !== undefined)
+    .sort((a, b) => (tryParseDateTimeMs(a) ?? 0) - (tryParseDateTimeMs(b) ?? 0))[0];
   return {
     generatedAt: o.generatedAt,
     stale: o.stale,
+    lateSince: lateSince ?? null,
     notices: o.notices,
     maintenance: o.maintenance
       .filter((m) => m.endsAt > nowIso && m.phase !== 'maintenance-completed')
@@ -249,11 +311,13 @@ export function buildSnapshot(o: SnapshotInput): Snapshot {
       ? o.registry.map((e) => ({
           id: e.id,
           name: e.name,
+          // The public names of the config when it gives them (the registry keeps one name, the operator's).
+          names: configuredNames(o, e.id) ?? { kk: e.name, ru: e.name },
           status: statusOf.get(e.id)?.status ?? 'unknown',
           connection: e.connection,
           since: e.since,
         }))
-      : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, status: s.status })),
+      : systems.filter((s) => s.kind === 'etp').map((s) => ({ id: s.id, name: s.name, names: s.names, status: s.status })),
     uptime: uptimeOf(o),
   };
 }

@@ -11,12 +11,27 @@ import { formatAstana } from '../../core/time.ts';
 import type { Lang } from '../model.ts';
 import { renderAtom, renderHtml, renderJson, renderRss, renderWidget, renderWidgetScript, SITE_LANGS } from './render.ts';
 import { queryServiceUptime, queryUptime, type ServiceUptimeRow, type SiteEtp, type UptimeRow } from './site.repo.ts';
-import { buildSnapshot, UPTIME_DAYS, type BoardDoc, type SiteMaintenance, type SiteNotice, type Snapshot } from './snapshot.ts';
+import {
+  buildSnapshot,
+  UPTIME_DAYS,
+  type BoardDoc,
+  type LocalName,
+  type SiteMaintenance,
+  type SiteNotice,
+  type Snapshot,
+} from './snapshot.ts';
 
+/** One output of the site as bytes, with its validators. */
 export interface SiteEntry {
   body: Buffer;
+  /**
+   * A weak tag of what the output shows: the hash of its text with the "changed at" stamp left out, so
+   * it changes exactly when the content does, and two instances showing the same state agree on it.
+   */
   etag: string;
   type: string;
+  /** When this output's content last changed (whole seconds): its `Last-Modified` and the stamp it shows. */
+  lastModified: Date;
 }
 
 export interface SiteSources {
@@ -24,11 +39,39 @@ export interface SiteSources {
   notices: () => Promise<SiteNotice[]>;
   maintenance: () => Promise<SiteMaintenance[]>;
   db: () => Queryable | undefined;
+  /** Systems' public names in Kazakh and Russian (config `systems.<id>.names`). */
+  systemNames?: () => Readonly<Record<string, LocalName | undefined>>;
   /** The ETP registry as the site lists it (etp/ provides it); without it the ETPs are the configured systems of kind `etp`. */
   etpRegistry?: ((db: Queryable) => Promise<SiteEtp[]>) | undefined;
 }
 
 export type Variant = `html-${Lang}` | `widget-${Lang}` | `rss-${Lang}` | `atom-${Lang}` | 'json' | 'widget.js';
+
+/** How each output is written from a snapshot; `stamped` outputs show `generatedAt` (the widget shows no time). */
+interface Output {
+  variant: Variant;
+  type: string;
+  stamped: boolean;
+  render: (s: Snapshot) => string;
+}
+
+function outputs(base: string): Output[] {
+  const html = 'text/html; charset=utf-8';
+  return [
+    ...SITE_LANGS.flatMap((lang): Output[] => [
+      { variant: `html-${lang}`, type: html, stamped: true, render: (s) => renderHtml(s, lang) },
+      { variant: `widget-${lang}`, type: html, stamped: false, render: (s) => renderWidget(s, lang, `${base}/status?lang=${lang}`) },
+      { variant: `rss-${lang}`, type: 'application/rss+xml; charset=utf-8', stamped: true, render: (s) => renderRss(s, lang, base) },
+      { variant: `atom-${lang}`, type: 'application/atom+xml; charset=utf-8', stamped: true, render: (s) => renderAtom(s, lang, base) },
+    ]),
+    { variant: 'json', type: 'application/json; charset=utf-8', stamped: true, render: renderJson },
+    { variant: 'widget.js', type: 'text/javascript; charset=utf-8', stamped: false, render: () => renderWidgetScript() },
+  ];
+}
+
+/** The stamp an output is hashed with: a fixed instant, so the tag depends on the content alone. */
+const KEY_STAMP = formatAstana(0);
+const digest = (text: string) => createHash('sha1').update(text).digest('base64url');
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -48,7 +91,7 @@ export class StatusSite {
   private serviceUptime: ServiceUptimeRow[] | undefined;
   private dirty = true;
   private stale = false;
-  private lastHash = '';
+  private contentKey = '';
   private snapshot: Snapshot | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
@@ -143,7 +186,17 @@ export class StatusSite {
       }
     }
     this.stale = stale;
-    const input = {
+    // The database may have taken seconds: whether results are late is judged at the end of the reads.
+    this.rebuild(this.o.now?.() ?? new Date(), stale);
+  }
+
+  /**
+   * Rebuilds the outputs whose content changed since the last refresh. The time of a refresh is not
+   * content: an output keeps its bytes, tag and stamp until what it shows changes (a status, a
+   * notice, a day of uptime, results starting or stopping to arrive, the database answering or not).
+   */
+  private rebuild(now: Date, stale: boolean): void {
+    const content = buildSnapshot({
       board: this.src.board(),
       notices: this.notices,
       maintenance: this.maintenance,
@@ -151,27 +204,30 @@ export class StatusSite {
       stale,
       registry: this.registry,
       serviceUptime: this.serviceUptime,
-    };
-    const hash = createHash('sha1').update(JSON.stringify(input)).update(formatAstana(now).slice(0, 10)).digest('hex');
-    if (hash === this.lastHash && this.entries.size > 0) return;
-    this.lastHash = hash;
-    const snap = buildSnapshot({ ...input, now, generatedAt: formatAstana(now) });
-    this.snapshot = snap;
+      systemNames: this.src.systemNames?.(),
+      now,
+      generatedAt: KEY_STAMP,
+    });
     const base = this.o.baseUrl?.() ?? '';
+    const key = digest(JSON.stringify(content) + base);
+    if (key === this.contentKey && this.entries.size > 0) return;
+    this.contentKey = key;
+    const changedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const next = new Map<Variant, SiteEntry>();
-    const put = (v: Variant, type: string, text: string) => {
-      const body = Buffer.from(text, 'utf8');
-      next.set(v, { body, type, etag: `"${createHash('sha1').update(body).digest('base64url')}"` });
-    };
-    for (const lang of SITE_LANGS) {
-      put(`html-${lang}`, 'text/html; charset=utf-8', renderHtml(snap, lang));
-      put(`widget-${lang}`, 'text/html; charset=utf-8', renderWidget(snap, lang, `${base}/status?lang=${lang}`));
-      put(`rss-${lang}`, 'application/rss+xml; charset=utf-8', renderRss(snap, lang, base));
-      put(`atom-${lang}`, 'application/atom+xml; charset=utf-8', renderAtom(snap, lang, base));
+    for (const out of outputs(base)) {
+      const keyText = out.render(content);
+      const etag = `W/"${digest(keyText)}"`;
+      const prev = this.entries.get(out.variant);
+      if (prev?.etag === etag) {
+        next.set(out.variant, prev);
+        continue;
+      }
+      const text = out.stamped ? out.render({ ...content, generatedAt: formatAstana(changedAt) }) : keyText;
+      next.set(out.variant, { body: Buffer.from(text, 'utf8'), type: out.type, etag, lastModified: changedAt });
     }
-    put('json', 'application/json; charset=utf-8', renderJson(snap));
-    put('widget.js', 'text/javascript; charset=utf-8', renderWidgetScript());
     this.entries = next;
+    const json = next.get('json');
+    this.snapshot = { ...content, generatedAt: formatAstana(json?.lastModified ?? changedAt) };
   }
 }
 
