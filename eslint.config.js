@@ -10,9 +10,12 @@ const NOT_FACED = ['core', 'test', 'bench', 'docs'];
 const FACED = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8')).include.filter((f) => !NOT_FACED.includes(f));
 /** Tests, test support, the bench and the drills may reach inside a folder: they test its parts. */
 const HARNESS = ['**/*.test.ts', '**/*test-support.ts', 'test/**', 'bench/**'];
-/** Pure code: the rules engine and the journal's model and words take no I/O, so they stay table-testable. */
+/**
+ * Pure code: the rules engine and the journal's model and words take no I/O, so they stay table-testable.
+ * A folder's `pure.ts` is a second face for its pure functions, for callers that must not load its adapters.
+ */
 const PURE = {
-  1: ['journal/model.ts', 'journal/labels.ts', 'journal/rows.ts'],
+  1: ['journal/model.ts', 'journal/labels.ts', 'journal/rows.ts', '*/pure.ts'],
   2: ['incidents/rules/*.ts'],
   3: ['incidents/rules/*/*.ts'],
 };
@@ -49,8 +52,9 @@ function facePatterns(depth) {
   const up = '../'.repeat(depth);
   return [
     {
-      group: [`${up}*/**`, `!${up}*/index.ts`, `!${up}core/**`],
-      message: "Import another folder through its face (`<folder>/index.ts`); add what you need to that face's exports.",
+      group: [`${up}*/**`, `!${up}*/index.ts`, `!${up}*/pure.ts`, `!${up}core/**`],
+      message:
+        "Import another folder through its face (`<folder>/index.ts`, or `<folder>/pure.ts` for its pure functions); add what you need to that face's exports.",
     },
   ];
 }

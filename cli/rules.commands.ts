@@ -7,7 +7,8 @@ import { Option, type Command } from 'commander';
 import { InputError, KuzetError, issuesFromZod } from '../core/errors.ts';
 import { printJson, readJsonInput, timeoutOption } from './common.ts';
 
-const incidentRules = () => import('../incidents/index.ts');
+// The rules engine alone (incidents/pure.ts), not the incident store the main face brings.
+const incidentRules = () => import('../incidents/pure.ts');
 
 /** `calendar`: the Kazakhstan working calendar (info, next-working-day, add-working-days). */
 export function registerCalendar(program: Command): void {
@@ -54,7 +55,7 @@ export function registerRules(program: Command): void {
     .command('etp-streak')
     .description('failure days, streaks and the disconnection threshold of an ETP (docs/rules.md §7)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
-    .action(async (o: { input: string }) => printJson((await import('../etp/index.ts')).rulesEtpStreak(readJsonInput(o.input))));
+    .action(async (o: { input: string }) => printJson((await import('../etp/pure.ts')).rulesEtpStreak(readJsonInput(o.input))));
 }
 
 /** One run of the `ntp` check kind, without thresholds or clock correction: the measurement is the answer. */

@@ -4,7 +4,7 @@
  * decision deadline. Pure: no I/O, no clock; instants are epoch milliseconds, dates Astana epoch days.
  */
 import { MS_PER_MINUTE, astanaDayTimeToMs, astanaEpochDay } from '../core/time.ts';
-import { stepWorkingEpochDays } from '../incidents/index.ts';
+import { stepWorkingEpochDays } from '../incidents/pure.ts';
 
 /**
  * Only the order services count: §47.3 speaks of failures "affecting placing and confirming orders"
