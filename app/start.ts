@@ -16,7 +16,7 @@ import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/r
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime, registerNoticeMetrics, startIncidentNotices } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
-import { createApi, routesOf } from '../api/index.ts';
+import { createApi, routesOf, sharedScreenshotLinks } from '../api/index.ts';
 import {
   incidentChangeOf,
   InfluxSink,
@@ -374,7 +374,14 @@ class RedisSide {
     });
     // Consumers of incident events subscribe before the events worker starts.
     this.parts.push(
-      await startIncidentNotices({ config: k.config, db, publicUrl: k.publicUrl, incidents: k.incidents, notices: k.notices }),
+      await startIncidentNotices({
+        config: k.config,
+        db,
+        publicUrl: k.publicUrl,
+        incidents: k.incidents,
+        notices: k.notices,
+        screenshots: (evidence) => sharedScreenshotLinks(k.db, evidence, k.now()),
+      }),
     );
     if (k.influx) streamIncidentsToInflux(k, k.influx);
     k.incidents.attachRedis(redis, prefix);
