@@ -15,7 +15,6 @@ import { errorMiddleware, queryDate, readJson } from './http-util.ts';
 import { idCursor, queryLimit } from './paging.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
-import { registerSlackRoutes } from './slack-interactions.routes.ts';
 import { registerStatusRoutes } from './status-site.routes.ts';
 import { type Metrics, listResults, type StatusBoard } from '../collector/index.ts';
 import { publicObservations, registerRunRoutes } from './runs.routes.ts';
@@ -40,6 +39,16 @@ export interface ApiDeps {
   notices?: NoticeRouteDeps;
   /** Parts mounted on the app (console, ETP registry, …), called before the router is used. */
   extensions?: ApiExtension[];
+  /** The mute in force over each muted check, by check key (issue #21 item 3); omitted: none shown. */
+  checkMutes?: () => Promise<ReadonlyMap<string, CheckMute>>;
+}
+
+/** How a check list shows a mute in force. */
+export interface CheckMute {
+  id: string;
+  reason: string;
+  endsAt: string;
+  by: string;
 }
 
 /** Every route the app serves (method and path pattern), read from its router: the security suite walks them all. */
@@ -101,9 +110,10 @@ const canSeeContacts = async (ctx: Koa.Context, db: ApiDeps['db']) => {
 };
 
 /** GET /api/v1/systems (public): what is watched and how. Owners' and contacts' names and addresses only for a viewer token or session. */
-const systems = (deps: Pick<ApiDeps, 'config' | 'db'>) => async (ctx: Koa.Context) => {
+const systems = (deps: Pick<ApiDeps, 'config' | 'db' | 'checkMutes'>) => async (ctx: Koa.Context) => {
   const cfg = deps.config();
   const contacts = await canSeeContacts(ctx, deps.db);
+  const mutes = (await deps.checkMutes?.()) ?? new Map<string, CheckMute>();
   ctx.body = {
     systems: Object.entries(cfg.systems).map(([id, s]) => ({
       id,
@@ -123,15 +133,32 @@ const systems = (deps: Pick<ApiDeps, 'config' | 'db'>) => async (ctx: Koa.Contex
           intervalSeconds: c.intervalMs / 1000,
           timeoutSeconds: c.timeoutMs / 1000,
           regions: c.regions ?? [cfg.regions[0]],
+          muted: mutedView(mutes.get(`${id}/${t.id}/${c.id}`), contacts),
         })),
       })),
     })),
   };
 };
 
-/** GET /api/v1/status (public): the live board. */
-const statusBoard = (deps: Pick<ApiDeps, 'config' | 'status'>, now: () => Date) => (ctx: Koa.Context) => {
-  ctx.body = deps.status.snapshot(deps.config(), now());
+/** A check's mute: its end for everyone; who muted it and why only for a viewer token or session. */
+const mutedView = (m: CheckMute | undefined, inside: boolean) =>
+  m ? (inside ? { id: m.id, until: m.endsAt, reason: m.reason, by: m.by } : { until: m.endsAt }) : null;
+
+/** GET /api/v1/status (public): the live board; a muted check says until when. */
+const statusBoard = (deps: Pick<ApiDeps, 'config' | 'status' | 'checkMutes'>, now: () => Date) => async (ctx: Koa.Context) => {
+  const snap = deps.status.snapshot(deps.config(), now());
+  if (!deps.checkMutes) {
+    ctx.body = snap;
+    return;
+  }
+  const mutes = await deps.checkMutes();
+  ctx.body = {
+    ...snap,
+    systems: snap.systems.map((s) => ({
+      ...s,
+      targets: s.targets.map((t) => ({ ...t, checks: t.checks.map((c) => ({ ...c, muted: mutedView(mutes.get(c.key), false) })) })),
+    })),
+  };
 };
 
 /** A check's stored results between `from` and `to` (default the last 24 hours), newest first, paged. */
@@ -205,7 +232,6 @@ export function createApi(deps: ApiDeps): Koa {
   registerCoreRoutes(router, deps, now);
   registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts', now });
   if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });
-  if (deps.incidents) registerSlackRoutes(router, { config: deps.config, db: deps.incidents.db, service: deps.incidents.service, now });
   if (deps.notices) registerNoticeRoutes(router, deps.notices);
   if (deps.notices) registerStatusRoutes(router, deps.notices);
   registerRulesRoutes(router);

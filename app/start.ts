@@ -16,7 +16,7 @@ import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/r
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime, registerNoticeMetrics, startIncidentNotices } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
-import { createApi, routesOf, sharedScreenshotLinks } from '../api/index.ts';
+import { createApi, routesOf } from '../api/index.ts';
 import {
   incidentChangeOf,
   InfluxSink,
@@ -37,6 +37,7 @@ import { consoleExtension } from '../console/index.ts';
 import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } from '../etp/index.ts';
 import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { createMetaPart } from '../meta/index.ts';
+import { createOncallPart, maintenanceCovering, type OncallPart } from '../oncall/index.ts';
 
 export interface StartOptions {
   config: KuzetConfig;
@@ -269,7 +270,7 @@ function streamIncidentsToInflux(k: Kernel, sink: InfluxSink): void {
 function buildApp(
   k: Kernel,
   opts: StartOptions,
-  parts: { etp: EtpRuntime; meta: ReturnType<typeof createMetaPart>; readiness(): Promise<string[]> },
+  parts: { etp: EtpRuntime; meta: ReturnType<typeof createMetaPart>; oncall: OncallPart; readiness(): Promise<string[]> },
 ): Koa {
   const cfg = k.config();
   const db = () => k.db;
@@ -304,11 +305,13 @@ function buildApp(
       binIinRateLimit: { max: appeals.perBinIin.max, windowMs: appeals.perBinIin.window },
     },
     notices: { db, notices: () => k.notices },
+    checkMutes: () => parts.oncall.checkMutes(),
     extensions: [
       console,
       etpRoutes({ etp: parts.etp, db }),
       journalExtension({ config: k.config, db, now: k.now, notices: k.notices }),
       parts.meta.extension,
+      parts.oncall.extension,
     ],
   });
 }
@@ -338,6 +341,7 @@ class RedisSide {
       reload: () => Promise<void>;
       etp: EtpRuntime;
       meta: ReturnType<typeof createMetaPart>;
+      oncall: OncallPart;
     },
   ) {}
 
@@ -380,7 +384,7 @@ class RedisSide {
         publicUrl: k.publicUrl,
         incidents: k.incidents,
         notices: k.notices,
-        screenshots: (evidence) => sharedScreenshotLinks(k.db, evidence, k.now()),
+        silencer: this.o.oncall.silencer,
       }),
     );
     if (k.influx) streamIncidentsToInflux(k, k.influx);
@@ -458,8 +462,15 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     prefix: () => prefix,
     readiness,
   });
+  const oncall = createOncallPart({
+    db: () => db,
+    config,
+    now: k.now,
+    publicUrl: k.publicUrl,
+    maintenance: (at) => maintenanceCovering((o) => notices.service.listMaintenance(o), at),
+  });
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
-  const side = new RedisSide(k, { redis, prefix, workers: opts.workers !== false, checks: () => checks, sinks, reload, etp, meta });
+  const side = new RedisSide(k, { redis, prefix, workers: opts.workers !== false, checks: () => checks, sinks, reload, etp, meta, oncall });
   const redisReady = waitForRedis(redis, redisUrl, log, abort.signal)
     .then(async (ok) => {
       if (ok) await side.start();
@@ -470,7 +481,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
       return false;
     });
 
-  const app = buildApp(k, opts, { etp, meta, readiness });
+  const app = buildApp(k, opts, { etp, meta, oncall, readiness });
   const host = opts.host ?? live.cfg.server.host;
   const server = await listen(app, opts.port ?? live.cfg.server.port, host);
   const port = (server.address() as AddressInfo).port;

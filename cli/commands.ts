@@ -29,6 +29,7 @@ const withConfig = async (face: Promise<ConfigGroup>) => {
   return (program: Command) => register(program, configContext);
 };
 const journal = () => withConfig(import('../journal/index.ts').then((m) => m.registerJournalCommands));
+const oncall = () => withConfig(import('../oncall/index.ts').then((m) => m.registerOncallCommands));
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
@@ -94,6 +95,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'ETP registry, failure-day ledger and disconnection decisions (docs/rules.md §7)',
     load: () => withConfig(import('../etp/index.ts').then((m) => m.registerEtpCommands)),
   },
+  {
+    term: 'oncall [options] [schedule]',
+    description: 'who is on call now in every schedule, or one schedule and its shifts',
+    load: oncall,
+  },
+  { term: 'mute [options] <scope> <subject>', description: 'mute a check, target or module for a while, with a reason', load: oncall },
+  { term: 'unmute [options] <id>', description: 'end a mute now', load: oncall },
+  { term: 'mutes [options]', description: 'the mutes in force', load: oncall },
   {
     term: 'user',
     description: 'console accounts (sign-in at /console/login)',

@@ -14,7 +14,7 @@ import type { NoticeRuntime } from '../notices/index.ts';
 /** The incident changes an operator makes from the console (the same service, checks and audit as the API). */
 export type ConsoleIncidentService = Pick<
   IncidentRuntime['service'],
-  'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal' | 'acknowledge'
+  'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal'
 >;
 
 /** The notice editor's and maintenance planner's calls. */

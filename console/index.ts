@@ -10,7 +10,6 @@ import type { ApiExtension } from '../api/index.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { registerAdminPages } from './admin.ts';
 import { registerDeadlinesPage } from './deadlines.ts';
-import { registerAcknowledge } from './acknowledge.ts';
 import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
 import { labels, renderPage } from './render.ts';
@@ -131,7 +130,6 @@ export function consoleExtension(d: ConsoleDeps): ApiExtension {
     registerSignIn(router, d, registerSso(router, d, safeNext));
     registerPages(router, d);
     registerDeadlinesPage(router, d);
-    registerAcknowledge(router, d);
     registerAdminPages(router, d);
   };
 }

@@ -39,9 +39,6 @@ import { labels, renderPage, term, type PageContext, type PageName } from './ren
 import { consoleState, forbidden } from './security.ts';
 import { incidentAppeals, type IncidentAppealRow } from './pages.repo.ts';
 import { actorId } from './users.repo.ts';
-import { ackPanel } from './acknowledge-panel.ts';
-
-const isActiveState = (st: string) => st === 'registered' || st === 'analysing' || st === 'confirmed';
 
 export function pageContext(ctx: Context, s: Pick<ConsoleDeps, 'now'>, flash?: string): PageContext {
   const st = consoleState(ctx);
@@ -373,7 +370,6 @@ const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
       clocks,
       timeline,
       canOperate,
-      ack: await ackPanel(s, id, lang, isActiveState(inc.state)),
       forms: transitionForms(lang, inc, now),
       canChangePlannedFix: inc.state === 'confirmed',
       appeals: appeals.map(appealView(id, lang)),

@@ -4,11 +4,11 @@
  * node-postgres both take one statement per parameterised query).
  */
 import type { Migration } from './migration.ts';
-import { ACKNOWLEDGEMENT_MIGRATIONS } from './migrations/acknowledgements.ts';
 import { APPEAL_MIGRATIONS } from './migrations/appeals.ts';
 import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
 import { ETP_MIGRATIONS } from './migrations/etp.ts';
 import { META_MIGRATIONS } from './migrations/meta.ts';
+import { ONCALL_ROTA_MIGRATIONS } from './migrations/oncall-rota.ts';
 import { PUBLIC_SURFACE_MIGRATIONS } from './migrations/public-surface.ts';
 import { SLA_CLOCK_MIGRATIONS } from './migrations/sla-clocks.ts';
 
@@ -17,8 +17,7 @@ export type { Migration } from './migration.ts';
 /**
  * Version ranges: 1–29 here (results, incidents, notices, wiring); 30–39 ETP registry and ledger
  * (`migrations/etp.ts`); 40–49 console accounts and sessions (`migrations/console.ts`); 50–59
- * meta-monitoring and reliability (`migrations/meta.ts`); 60–69 the public surface (`migrations/public-surface.ts`);
- * 90–94 acknowledging and escalating incident alerts (`migrations/acknowledgements.ts`).
+ * meta-monitoring and reliability (`migrations/meta.ts`); 60–69 the public surface (`migrations/public-surface.ts`).
  */
 const BASE: readonly Migration[] = [
   {
@@ -285,5 +284,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...PUBLIC_SURFACE_MIGRATIONS,
   ...APPEAL_MIGRATIONS,
   ...SLA_CLOCK_MIGRATIONS,
-  ...ACKNOWLEDGEMENT_MIGRATIONS,
+  ...ONCALL_ROTA_MIGRATIONS,
 ].sort((a, b) => a.version - b.version);
