@@ -7,12 +7,14 @@ import { benchBrowser } from './browser.bench.ts';
 import { benchIncidents } from './incidents.bench.ts';
 import { benchJournal } from './journal.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchPipelineCost } from './pipeline-cost.bench.ts';
 import { benchRules } from './rules.bench.ts';
 import { benchStatus } from './status.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = {
   rules: benchRules,
   pipeline: benchPipeline,
+  'pipeline-cost': benchPipelineCost,
   browser: benchBrowser,
   incidents: benchIncidents,
   journal: benchJournal,

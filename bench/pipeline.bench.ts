@@ -1,11 +1,11 @@
 /**
- * Foundation benchmark: HTTP checks per second through the whole pipeline (scheduler → BullMQ worker
- * → probe → Redis stream → ingestor → PGlite, status and metrics) against a loopback target, beside
- * a bare loop of HTTP requests against the same target; pipeline overhead p50/p99; and resident memory
- * of a fresh kuzet process with 1,000 configured checks.
- * Targets: ≥ 1,000 checks/s and ≥ 0.5 of the bare loop; ≤ 200 MB RSS with 1,000 checks.
+ * Pipeline throughput: HTTP checks per second through the whole pipeline (scheduler → BullMQ worker
+ * → probe → Redis stream → ingestor → PGlite, status and metrics) against a loopback target serving
+ * 20 KB, beside a bare keep-alive loop of the same requests against the same target in the same run;
+ * pipeline overhead p50/p99. Target (issue #19 goal 2): ≥ 0.5 of the bare loop.
+ * The cost per check, lateness and memory are in pipeline-cost.bench.ts.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { join } from 'node:path';
 import { parseConfig } from '../core/config.ts';
@@ -13,18 +13,35 @@ import { silentLogger } from '../core/log.ts';
 import { startKuzet } from '../app/start.ts';
 import type { KeyedResult } from '../collector/results.repo.ts';
 import { PROBES } from '../probes/index.ts';
-import { dropPgSchema, dropRedisPrefix, PG_URL, REDIS_URL, tempDir, uniqueName } from '../test/support.ts';
+import { dropRedisPrefix, REDIS_URL, tempDir, uniqueName } from '../test/support.ts';
 
 const here = new URL('.', import.meta.url).pathname;
 
-async function startTarget(): Promise<{ url: string; stop(): void }> {
+export interface Target {
+  url: string;
+  send(m: 'log' | 'stop-log'): void;
+  /** Requests answered since start, and the arrival times per check while logging. */
+  report(): Promise<{ hits: number; arrivals: Record<string, number[]> }>;
+  stop(): void;
+}
+
+export async function startTarget(): Promise<Target> {
   const child = fork(join(here, 'target-server.mjs'), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-  return { url: `http://127.0.0.1:${port}/`, stop: () => child.kill() };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    send: (m) => child.send(m),
+    report: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as { hits: number; arrivals: Record<string, number[]> }));
+        child.send('report');
+      }),
+    stop: () => child.kill(),
+  };
 }
 
 /** The bare loop: `concurrency` loops of plain node:http GETs with keep-alive for `ms`. */
-async function bareLoop(url: string, concurrency: number, ms: number): Promise<number> {
+export async function bareLoop(url: string, concurrency: number, ms: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const end = Date.now() + ms;
   let done = 0;
@@ -49,15 +66,23 @@ async function bareLoop(url: string, concurrency: number, ms: number): Promise<n
   return done / (ms / 1000);
 }
 
-function yaml(url: string, n: number, interval: string, dataDir: string, prefix: string, concurrency: number) {
+export function yamlFor(
+  url: string,
+  n: number,
+  interval: string,
+  dataDir: string,
+  prefix: string,
+  redisUrl = REDIS_URL,
+  concurrency?: number,
+) {
   const checks = Array.from(
     { length: n },
     (_, i) => `          - { id: c${i}, type: http, url: "${url}?c=${i}", interval: ${interval}, timeout: 5s, bodyContains: "Объявления" }`,
   );
   return `regions: [astana]
 storage: { dataDir: "${dataDir}" }
-redis: { url: "${REDIS_URL}", prefix: ${prefix} }
-workers: { concurrency: ${concurrency} }
+redis: { url: "${redisUrl}", prefix: ${prefix} }
+${concurrency ? `workers: { concurrency: ${concurrency} }` : ''}
 systems:
   portal:
     name: Bench
@@ -70,7 +95,7 @@ ${checks.join('\n')}
 `;
 }
 
-const pct = (xs: number[], p: number) => {
+export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
@@ -85,7 +110,7 @@ export async function benchPipeline(): Promise<Record<string, string | number>> 
 
     // 10,000 checks every 5 s offer 2,000 runs/s: more than the target, so the figure is capacity.
     const N = 10_000;
-    const config = parseConfig(yaml(target.url, N, '5s', join(dir.path, 'data'), prefix, 100), PROBES, {});
+    const config = parseConfig(yamlFor(target.url, N, '5s', join(dir.path, 'data'), prefix, REDIS_URL, 100), PROBES, {});
     const overhead: number[] = [];
     let seen = 0;
     const sink = {
@@ -95,7 +120,7 @@ export async function benchPipeline(): Promise<Record<string, string | number>> 
       },
     };
     const t0 = Date.now();
-    const k = await startKuzet({ config, log: silentLogger, port: 0, env: {}, sinks: [sink] });
+    const k = await startKuzet({ config, log: silentLogger, port: 0, env: { DATABASE_URL: '' }, sinks: [sink] });
     await k.redisReady;
     out['pipeline.schedulers_setup_s'] = Number(((Date.now() - t0) / 1000).toFixed(1));
     await new Promise((r) => setTimeout(r, 6000)); // warm up: every check has run once
@@ -111,36 +136,11 @@ export async function benchPipeline(): Promise<Record<string, string | number>> 
     out['pipeline.ratio_to_bare'] = Number((perSec / out['pipeline.bare_http_req_per_s']).toFixed(2));
     out['pipeline.overhead_p50_ms'] = pct(overhead, 50);
     out['pipeline.overhead_p99_ms'] = pct(overhead, 99);
-    out['pipeline.target_checks_per_s'] = 1000;
     out['pipeline.target_ratio'] = 0.5;
   } finally {
     await dropRedisPrefix(prefix);
+    target.stop();
+    dir.remove();
   }
-
-  // Memory: a fresh `kuzet start` with 1,000 checks at 60 s, measured after every check ran once;
-  // once on the embedded PGlite and once on PostgreSQL (PGlite's WASM heap dominates the first).
-  const { writeFileSync, readFileSync } = await import('node:fs');
-  const rssOf = async (label: string, env: NodeJS.ProcessEnv) => {
-    const p = uniqueName('kzbench');
-    const cfgPath = join(dir.path, `${label}.yaml`);
-    writeFileSync(cfgPath, yaml(target.url, 1000, '60s', join(dir.path, `data-${label}`), p, 50));
-    const child = spawn(process.execPath, [join(here, '..', 'bin', 'kuzet.mjs'), 'start', '--config', cfgPath, '--port', '0'], {
-      stdio: 'ignore',
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    });
-    await new Promise((r) => setTimeout(r, 20_000));
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.on('exit', r));
-    await dropRedisPrefix(p);
-    out[`pipeline.rss_1000_checks_${label}_mb`] = Math.round(rssKb / 1024);
-  };
-  await rssOf('pglite', {});
-  const schema = uniqueName('kuzet_bench');
-  await rssOf('postgres', { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema });
-  await dropPgSchema(schema);
-  out['pipeline.target_rss_mb'] = 200;
-  target.stop();
-  dir.remove();
   return out;
 }

@@ -10,7 +10,7 @@ import type { Db } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import type { Metrics } from './metrics.ts';
 import { RESULT_GROUP, resultStreamKey } from './queues.ts';
-import { decodeResult } from './result-codec.ts';
+import { decodeEntry } from './result-codec.ts';
 import { insertResults, type KeyedResult } from './results.repo.ts';
 
 export interface LiveSink {
@@ -68,7 +68,8 @@ export class ResultIngestor {
   private async run(): Promise<void> {
     const conn = this.opts.connection.duplicate();
     conn.on('error', () => undefined);
-    const count = this.opts.batchSize ?? 2000;
+    // Stream entries per read: a worker's batch each (up to a bucket's checks), or a single result.
+    const count = this.opts.batchSize ?? 100;
     let lastClaim = 0;
     // First our own pending entries (from a batch this consumer name did not finish), then new ones.
     let cursor = '0';
@@ -119,13 +120,12 @@ export class ResultIngestor {
   private async handle(conn: Redis, entries: [string, string[]][]): Promise<void> {
     const batch: KeyedResult[] = [];
     for (const [entryId, fields] of entries) {
-      const raw = fields[fields.indexOf('r') + 1];
-      if (raw === undefined) continue;
       try {
-        const r: KeyedResult = { ...decodeResult(raw), streamId: entryId };
-        batch.push(r);
-        this.opts.metrics.observe(r);
-        for (const s of this.opts.sinks) s.push(r);
+        for (const r of decodeEntry(entryId, fields)) {
+          batch.push(r);
+          this.opts.metrics.observe(r);
+          for (const s of this.opts.sinks) s.push(r);
+        }
       } catch (e) {
         this.opts.log.error({ err: (e as Error).message }, 'unreadable result dropped');
       }

@@ -6,6 +6,7 @@ import { redisConnection } from '../core/redis.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropRedisPrefix, REDIS_URL, uniqueName } from '../test/support.ts';
 import { CheckScheduler } from './scheduler.ts';
+import { BUCKETS, bucketOf } from './queues.ts';
 
 const cfg = (checks: string, regions = '[astana, almaty]') =>
   parseConfig(
@@ -24,6 +25,7 @@ ${checks}`,
   );
 
 describe('CheckScheduler.reconcile', () => {
+  // One scheduler per (bucket, interval) and region carries its checks; the report still counts check runs.
   const prefix = uniqueName('kzsched');
   const conn = redisConnection(REDIS_URL);
   const scheduler = new CheckScheduler(conn, prefix);
@@ -33,8 +35,9 @@ describe('CheckScheduler.reconcile', () => {
     await dropRedisPrefix(prefix);
   });
 
+  /** The check runs of a region, `key@region:every`, read back from the bucket schedulers' job templates. */
   const list = async (region: string) =>
-    (await scheduler.queue(region).getJobSchedulers(0, -1)).map((s) => `${s.id ?? s.key}:${s.every}`).sort();
+    [...(await scheduler.current(region)).values()].flatMap((s) => s.keys.map((k) => `${k}@${region}:${s.every}`)).sort();
 
   it('creates one scheduler per check and region, then applies interval changes and removals', async () => {
     const first = await scheduler.reconcile(
@@ -62,5 +65,38 @@ describe('CheckScheduler.reconcile', () => {
     const fourth = await scheduler.reconcile(cfg(`          - { id: a, type: tcp, host: 127.0.0.1, port: 9, interval: 45s }`, '[astana]'));
     assert.deepEqual(fourth.removed, ['portal/home/a@almaty']);
     assert.deepEqual(await list('almaty'), []);
+  });
+});
+
+describe('bucket schedulers', () => {
+  const prefix = uniqueName('kzbucket');
+  const conn = redisConnection(REDIS_URL);
+  const scheduler = new CheckScheduler(conn, prefix);
+  after(async () => {
+    await scheduler.close();
+    conn.disconnect();
+    await dropRedisPrefix(prefix);
+  });
+
+  it('groups 500 checks into at most 64 schedulers per interval, each check in exactly one, and runs new checks at once', async () => {
+    const checks = Array.from(
+      { length: 500 },
+      (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: ${i % 2 ? '30s' : '60s'} }`,
+    ).join('\n');
+    const report = await scheduler.reconcile(cfg(checks, '[astana]'));
+    assert.equal(report.upserted, 500);
+    const current = await scheduler.current('astana');
+    assert.ok(current.size <= 2 * BUCKETS && current.size > BUCKETS, `${current.size} schedulers`);
+    const keys = [...current.values()].flatMap((s) => s.keys);
+    assert.equal(keys.length, 500);
+    assert.equal(new Set(keys).size, 500);
+    for (const [id, s] of current) for (const k of s.keys) assert.equal(id, `bucket-${bucketOf(k)}-${s.every}@astana`);
+    // New checks wait for no bucket's phase: one-off jobs carry them all now.
+    const firstRuns = (await scheduler.queue('astana').getJobs(['waiting'])).filter((j) => j.name === 'first-run');
+    assert.equal(firstRuns.flatMap((j) => j.data.keys).length, 500);
+    // The bucket jobs are due at phases spread over the interval, not in one burst.
+    const due = (await scheduler.queue('astana').getJobs(['delayed', 'waiting'])).filter((j) => j.name === 'checks');
+    const spread = new Set(due.map((j) => Math.floor((j.timestamp + j.delay) / 5000)));
+    assert.ok(spread.size >= 6, `due in ${spread.size} distinct 5-s slots`);
   });
 });

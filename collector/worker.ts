@@ -1,35 +1,46 @@
 /**
- * Check workers: take due runs from the region queues, run the probe through the runner (which owns
- * the timeout and timing and never throws), and append the result to the results stream in Redis.
- * Workers hold no database: any number of them, on any machine, feed one ingestor.
+ * Check workers: take due batches from the region queues, run each batch's checks at once through the
+ * runner (which owns the timeout and timing and never throws), and append the batch's results to the
+ * results stream in Redis as one entry. Workers hold no database: any number of them, on any machine,
+ * feed one ingestor.
+ *
+ * A worker killed mid-batch leaves its job locked; BullMQ's stalled-job check hands it to another
+ * worker, which runs it again. The results and a "done" marker of the batch are written in one Redis
+ * transaction, so a retried batch whose results were already written runs nothing: no double results.
  */
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ResolvedCheck } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import { getProbe, runCheck, type CheckResult } from '../probes/index.ts';
-import { checkQueueName, resultStreamKey, type CheckJobData } from './queues.ts';
+import { batchDoneKey, checkQueueName, resultStreamKey, type CheckBatchData } from './queues.ts';
 import { startHeartbeat } from './heartbeat.ts';
-import { encodeResult } from './result-codec.ts';
+import { Limiter } from './limiter.ts';
+import { encodeBatch } from './result-codec.ts';
 
-/** Bounds the results stream should the ingestor be away for long: ~1 million results, oldest trimmed. */
-const STREAM_MAXLEN = 1_000_000;
+/** Bounds the results stream should the ingestor be away for long: ~20,000 batches (about a million results), oldest trimmed. */
+const STREAM_MAXLEN = 20_000;
+/** How long a batch's "done" marker outlives it: far beyond the stalled-job takeover (lock + stalled check). */
+const DONE_MARKER_MS = 600_000;
 
 export interface WorkerOptions {
   connection: Redis;
   prefix: string;
   regions: readonly string[];
+  /** Checks in flight at once per region. */
   concurrency: number;
-  /** The current checks by key; read on every job so a reload applies at once. */
+  /** The current checks by key; read on every batch so a reload applies at once. */
   checks: () => ReadonlyMap<string, ResolvedCheck>;
   log: Logger;
   now?: () => Date;
   /** How often this process writes its heartbeat (default 2 s; the meta part reports silence after 3 check intervals). */
   heartbeatMs?: number;
+  /** BullMQ's job lock (default 30 s, renewed while the batch runs): a dead worker's batch is retried after about this long. */
+  lockMs?: number;
 }
 
 export class CheckWorkers {
-  private readonly workers: Worker<CheckJobData>[] = [];
+  private readonly workers: Worker<CheckBatchData>[] = [];
   /** BullMQ does not close a connection it was handed: these are ours to close. */
   private readonly connections: Redis[] = [];
   private readonly streamKey: string;
@@ -40,16 +51,19 @@ export class CheckWorkers {
   }
 
   start(): void {
+    const lockDuration = this.opts.lockMs ?? 30_000;
     for (const region of this.opts.regions) {
       const connection = this.opts.connection.duplicate();
       connection.on('error', () => undefined);
       this.connections.push(connection);
-      const w = new Worker<CheckJobData>(checkQueueName(region), (job) => this.process(job.data), {
+      const limiter = new Limiter(this.opts.concurrency);
+      const w = new Worker<CheckBatchData>(checkQueueName(region), (job) => this.runBatch(job, limiter), {
         connection,
         prefix: this.opts.prefix,
-        concurrency: this.opts.concurrency,
-        // A check that outlives its own timeout is cut by the runner; the lock only has to outlast that.
-        lockDuration: 120_000,
+        // Batches wait on the limiter, not on CPU: enough of them to keep it busy, few enough to leave some to other workers.
+        concurrency: Math.max(2, Math.ceil(this.opts.concurrency / 4)),
+        lockDuration,
+        stalledInterval: lockDuration,
       });
       w.on('error', (e) => this.opts.log.warn({ err: e.message, region }, 'worker connection error'));
       this.workers.push(w);
@@ -65,20 +79,36 @@ export class CheckWorkers {
     this.heartbeat = undefined;
   }
 
-  /** Runs one due check. Exported for the benchmark and tests; never throws for a failing target. */
-  async process(data: CheckJobData): Promise<CheckResult | undefined> {
-    const rc = this.opts.checks().get(data.key);
-    if (!rc) return undefined; // removed by a reload while the run was queued
+  /** Runs one due batch and reports it; returns the number of results written. */
+  async runBatch(job: Pick<Job<CheckBatchData>, 'id' | 'data' | 'attemptsStarted'>, limiter: Limiter): Promise<number> {
+    const done = batchDoneKey(this.opts.prefix, job.id ?? '');
+    // Taken over from a worker that died: it may have reported the batch before dying.
+    if (job.attemptsStarted > 1 && (await this.opts.connection.exists(done)) === 1) return 0;
+    const { region, keys } = job.data;
+    const runs = await Promise.all(keys.map((key) => limiter.run(() => this.runOne(key, region))));
+    const items = runs.filter((r): r is { key: string; result: CheckResult } => r !== undefined);
+    const tx = this.opts.connection.multi();
+    if (items.length > 0) tx.xadd(this.streamKey, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'b', encodeBatch(items));
+    tx.set(done, '1', 'PX', DONE_MARKER_MS);
+    const replies = await tx.exec();
+    const failed = replies?.find(([e]) => e);
+    if (!replies || failed) throw failed?.[0] ?? new Error('the results transaction was discarded');
+    return items.length;
+  }
+
+  /** Runs one check; undefined for a check removed by a reload while its batch was queued. Never throws for a failing target. */
+  private async runOne(key: string, region: string): Promise<{ key: string; result: CheckResult } | undefined> {
+    const rc = this.opts.checks().get(key);
+    if (!rc) return undefined;
     const probe = getProbe(rc.check.type);
     if (!probe) return undefined;
     const result = await runCheck(
       probe,
       rc.check.settings,
-      { system: rc.system, target: rc.target, check: rc.check.id, region: data.region },
+      { system: rc.system, target: rc.target, check: rc.check.id, region },
       { timeoutMs: rc.check.timeoutMs, ...(this.opts.now ? { now: this.opts.now } : {}) },
     );
-    await this.opts.connection.xadd(this.streamKey, 'MAXLEN', '~', STREAM_MAXLEN, '*', 'r', encodeResult(rc.key, result));
-    return result;
+    return { key: rc.key, result };
   }
 
   async close(): Promise<void> {
