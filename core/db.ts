@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { KuzetError, UnavailableError } from './errors.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { initPgliteApart } from './pglite-init.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -54,11 +55,14 @@ export async function openDb(opts: DbOptions): Promise<Db> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema) : openPglite(opts.dataDir ?? './data', opts.schema);
 }
 
+const PGLITE_CONF = ['shared_buffers=16MB', 'wal_buffers=1MB'] as const;
+
 async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   // Postgres' default 128 MB of shared buffers is resident in the WASM heap; kuzet's working set is far smaller.
-  const lite = await PGlite.create(dataDir, { postgresqlconf: ['shared_buffers=16MB', 'wal_buffers=1MB'] });
+  await initPgliteApart(dataDir, PGLITE_CONF);
+  const lite = await PGlite.create(dataDir, { postgresqlconf: [...PGLITE_CONF] });
   if (schema) {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)}`);
   }
