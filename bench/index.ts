@@ -9,6 +9,7 @@ import { benchJournal } from './journal.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPipelineCost } from './pipeline-cost.bench.ts';
 import { benchRules } from './rules.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 import { benchStatus } from './status.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = {
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   incidents: benchIncidents,
   journal: benchJournal,
   status: benchStatus,
+  startup: benchStartup,
   'appeal-flood': () => benchAppealFlood('postgres'),
   'appeal-flood-pglite': () => benchAppealFlood('pglite'),
 };

@@ -7,6 +7,9 @@ import { Option, type Command } from 'commander';
 import { InputError, KuzetError } from '../core/errors.ts';
 import { DEFAULT_CONFIG, configPathOf, portOption, printJson, runUntilSignal } from './common.ts';
 
+/** Which code this process runs, for the start-up log: bin/kuzet.mjs chose (see bin/dist.mjs). */
+const RUNNING = import.meta.url.endsWith('.js') ? 'compiled dist/' : 'TypeScript sources through tsx';
+
 export function registerServerCommands(program: Command): void {
   registerStart(program);
   registerWorker(program);
@@ -35,7 +38,7 @@ function registerStart(program: Command): void {
       const log = createLogger();
       const port = o.port ?? (process.env.PORT ? portOption(process.env.PORT) : undefined);
       const k = await startKuzet({ config, ...(path ? { configPath: path } : {}), log, ...(port !== undefined ? { port } : {}) });
-      log.info(`kuzet listening on ${k.url} (database: ${k.db.engine}); /api/v1/status, /metrics, /readyz`);
+      log.info(`kuzet listening on ${k.url} (database: ${k.db.engine}; code: ${RUNNING}); /api/v1/status, /metrics, /readyz`);
       await runUntilSignal(k.close, k.reload);
     });
 }
@@ -75,7 +78,7 @@ function registerWorker(program: Command): void {
         ...(o.concurrency ? { concurrency: o.concurrency } : {}),
         ...(o.browserConcurrency ? { browserConcurrency: o.browserConcurrency } : {}),
       });
-      log.info({ regions }, 'worker started');
+      log.info({ regions, code: RUNNING }, 'worker started');
       await runUntilSignal(w.close, w.reload);
     });
 }
