@@ -93,7 +93,7 @@ async function signIn(ctx: BrowserContext, username: string): Promise<Page> {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
-test('an operator runs an incident from the console in Chromium', { timeout: 120_000 }, async () => {
+test('an operator runs an incident from the console in Chromium', { timeout: 240_000 }, async () => {
   const base = demo.kuzet.url;
   const detectedAt = formatAstana(Date.now() - 5 * 60_000);
   const appeal = await fetch(`${base}/api/v1/appeals`, {
@@ -156,9 +156,30 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await Promise.all([page.waitForURL(/done=transitioned/), page.click('[data-transition=analysing] button[type=submit]')]);
   assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'analysing');
 
+  // The confirm form preselects the proposed level (issue #21 item 5).
+  const form = page.locator('[data-transition=confirmed]');
+  const proposed = (await page.locator('[data-proposed-level]').getAttribute('data-proposed-level')) ?? '';
+  assert.ok(proposed, 'the appeal has a proposed level');
+  assert.equal(await form.locator('select[name=level]').inputValue(), proposed, 'the proposed level is preselected');
+  // A planned fix before the failure start is refused in the form, in the page's language, keeping what was typed.
+  const early = formatAstana(Date.parse(detectedAt) - 3_600_000).slice(0, 16);
+  await form.locator('select[name=level]').selectOption('high');
+  await form.locator('input[name=levelReason]').fill('поиск недоступен всем пользователям');
+  await form.locator('select[name=kind]').selectOption('third-party-conditions');
+  await form.locator('input[name=plannedFixAt]').fill(early);
+  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  assert.equal(await page.locator('[data-error]').count(), 0, 'not an error page');
+  assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'analysing');
+  const refusedForm = page.locator('[data-transition=confirmed]');
+  const before = (await page.getAttribute('html', 'lang')) === 'ru' ? /раньше начала сбоя/ : /іркілістің басталуынан ерте/;
+  assert.match(await refusedForm.locator('[data-field-error=plannedFixAt]').innerText(), before);
+  assert.equal(await refusedForm.locator('input[name=plannedFixAt]').inputValue(), early);
+  assert.equal(await refusedForm.locator('input[name=levelReason]').inputValue(), 'поиск недоступен всем пользователям');
+  assert.equal(await refusedForm.locator('select[name=level]').inputValue(), 'high');
+  await shot(page, '04a-refused-form');
+
   // Confirm as high with a planned fix in two hours (Astana wall clock in the datetime-local field).
   const planned = formatAstana(Date.now() + 2 * 3_600_000).slice(0, 16);
-  const form = page.locator('[data-transition=confirmed]');
   await form.locator('select[name=level]').selectOption('high');
   await form.locator('input[name=levelReason]').fill('поиск недоступен всем пользователям');
   await form.locator('select[name=kind]').selectOption('third-party-conditions');
@@ -214,9 +235,24 @@ test('an operator runs an incident from the console in Chromium', { timeout: 120
   await follower.waitForTimeout(1500); // the feed's first fingerprint is its baseline
   await page.goto(`${base}/console/incidents/${incidentId}`);
   const resolve = page.locator('[data-transition=resolved]');
-  await resolve.locator('textarea[name=cause]').fill('отказ балансировщика');
-  await resolve.locator('textarea[name=measures]').fill('балансировщик перезапущен');
-  await Promise.all([page.waitForURL(/done=transitioned/), resolve.locator('button[type=submit]').click()]);
+  // The actual fix time is prefilled with now (Astana), to the minute.
+  const prefilled = await resolve.locator('input[name=actualFixAt]').inputValue();
+  assert.ok(Math.abs(Date.parse(`${prefilled}:00+05:00`) - Date.now()) < 5 * 60_000, prefilled);
+  await resolve.locator('textarea[name=causeKk]').fill('теңгергіштің істен шығуы');
+  await resolve.locator('textarea[name=causeRu]').fill('отказ балансировщика');
+  await resolve.locator('textarea[name=measuresKk]').fill('теңгергіш қайта іске қосылды');
+  await resolve.locator('textarea[name=measuresRu]').fill('балансировщик перезапущен');
+  // The public notice as it will read, before anything is published (issue #21 item 6).
+  await Promise.all([page.waitForNavigation(), resolve.locator('button[value=preview]').click()]);
+  const preview = page.locator('[data-resolved-preview]');
+  assert.match(await preview.locator('[data-preview-kk]').innerText(), /теңгергіштің істен шығуы[\s\S]*теңгергіш қайта іске қосылды/);
+  assert.match(await preview.locator('[data-preview-ru]').innerText(), /отказ балансировщика[\s\S]*балансировщик перезапущен/);
+  assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'confirmed', 'a preview changes nothing');
+  await shot(page, '06a-resolve-preview');
+  await Promise.all([
+    page.waitForURL(/done=transitioned/),
+    page.locator('[data-transition=resolved] button[type=submit]:not([value=preview])').click(),
+  ]);
   assert.equal(await page.locator('[data-state]').getAttribute('data-state'), 'resolved');
   await follower.waitForFunction(() => document.querySelector('[data-state]')?.getAttribute('data-state') === 'resolved', undefined, {
     timeout: 10_000,

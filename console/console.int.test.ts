@@ -20,6 +20,7 @@ import { startKuzet, type KuzetHandle } from '../app/start.ts';
 import { enforceRetention } from '../collector/results.repo.ts';
 import { auditCsv, csvCell } from './admin.ts';
 import { createUser } from './users.repo.ts';
+import { actionText, actorText, reasonText } from './timeline-text.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -448,15 +449,26 @@ describe('console over HTTP', () => {
       to: 'confirmed',
       plannedFixAt: '2026-13-01T10:00',
     });
+    // Refused in the form (issue #21 item 5): not an error page; the field's problem in the page's language (ru, set above), the input kept.
     assert.equal(bad.status, 400);
-    assert.match(bad.text, /data-error>plannedFixAt: not a date and time/);
+    assert.doesNotMatch(bad.text, /data-error>/);
+    assert.match(bad.text, /data-field-error="plannedFixAt">не дата и время \(время Астаны/);
+    assert.match(bad.text, /name="plannedFixAt" value="2026-13-01T10:00"/);
     const missing = await o.post(`/console/incidents/${first.incidentId}/transition`, {
       _csrf: Client.csrf(target.text),
       to: 'confirmed',
       level: 'high',
     });
     assert.equal(missing.status, 400);
-    assert.match(missing.text, /kind: required to go to confirmed; plannedFixAt: required to go to confirmed/);
+    assert.match(missing.text, /data-field-error="kind">обязательное поле/);
+    assert.match(missing.text, /data-field-error="plannedFixAt">обязательное поле/);
+    assert.match(missing.text, /<option value="high" selected>/);
+    const kkMissing = await o.post(`/console/incidents/${first.incidentId}/transition?lang=kk`, {
+      _csrf: Client.csrf(target.text),
+      to: 'confirmed',
+      level: 'high',
+    });
+    assert.match(kkMissing.text, /data-field-error="kind">міндетті өріс/);
 
     // Confirm with an Astana wall-clock planned fix (as a datetime-local field sends it), move it, mark a clock met.
     const plan = (ms: number) => formatAstana(ms).slice(0, 16);
@@ -527,22 +539,23 @@ describe('console over HTTP', () => {
     const { shown, entries } = await waitFor(
       async () => {
         const before = JSON.stringify(await timelineOf());
-        const text = (await o.get(`/console/incidents/${first.incidentId}`)).text;
+        const text = (await o.get(`/console/incidents/${first.incidentId}?lang=ru`)).text;
         const now = await timelineOf();
         return JSON.stringify(now) === before ? { shown: text, entries: now } : undefined;
       },
       { what: 'a quiet incident timeline around a page load', timeoutMs: 20_000 },
     );
     assert.ok(entries.length >= 6, `${entries.length} timeline entries`);
-    const rows = [...shown.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td><pre>/g)].map((m) => ({
-      actor: m[1],
-      ip: m[2] || null,
-      action: m[3],
-    }));
+    // The timeline as text (issue #21 item 5): who and what in words, the action id kept for machines.
+    const rows = [...shown.matchAll(/<tr data-action="([^"]*)"><td>[^<]*<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map(
+      (m) => ({ action: m[1], who: m[2], ip: m[3] || null, what: m[4] }),
+    );
     assert.deepEqual(
       rows,
-      entries.map((e) => ({ ...e })),
+      entries.map((e) => ({ action: e.action, who: actorText('ru', e.actor), ip: e.ip, what: actionText('ru', e.action) })),
     );
+    assert.ok(rows.some((r) => r.who === 'oleg' && r.what === 'Сбой подтверждён'));
+    assert.doesNotMatch(shown, /<pre>\{/, 'no raw JSON');
     const api = (await (
       await fetch(`${k.url}/api/v1/incidents/${first.incidentId}`, {
         headers: { cookie: [...o.cookies].map(([a, b]) => `${a}=${b}`).join('; ') },
@@ -560,7 +573,7 @@ describe('console over HTTP', () => {
         .replace(/'/g, '&#x27;')
         .replace(/`/g, '&#x60;')
         .replace(/=/g, '&#x3D;');
-    for (const reason of api.proposal?.reasons ?? []) assert.ok(shown.includes(`<li>${esc(reason)}</li>`), reason);
+    for (const reason of api.proposal?.reasons ?? []) assert.ok(shown.includes(`<li>${esc(reasonText('ru', reason))}</li>`), reason);
 
     // The journal downloads on /console/journal are GET forms to the API, which takes the session.
     const journalPage = await o.get('/console/journal');

@@ -9,7 +9,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { roleAtLeast, type Role } from '../core/auth.ts';
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
-import { InputError, NotFoundError } from '../core/errors.ts';
+import { InputError, KuzetError, NotFoundError } from '../core/errors.ts';
 import { astanaDayTimeToMs, formatAstana, tryParseDateDay } from '../core/time.ts';
 import {
   FAILURE_KIND_IDS,
@@ -31,11 +31,22 @@ import {
 } from '../incidents/index.ts';
 import { JOURNAL_FORMATS } from '../journal/index.ts';
 import { listEtps } from '../etp/index.ts';
-import { maintenanceInputSchema, planMaintenance, type NoticeSubject, type Phase, noticeSubjectForIncident } from '../notices/index.ts';
+import {
+  maintenanceInputSchema,
+  planMaintenance,
+  type NoticeSubject,
+  type Phase,
+  noticeSubjectForIncident,
+  PROBABLE_CAUSE_WORDS,
+} from '../notices/index.ts';
 import { openSilences, placeNamesOf, SILENT_NOT_DOWNTIME } from '../meta/index.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { astanaInput, localValue, pick } from './forms.ts';
 import { labels, renderPage, term, type PageContext, type PageName } from './render.ts';
+import type { Labels } from './i18n.ts';
+import { formProblems, type FormProblem } from './form-errors.ts';
+import { reasonText, timelineLines } from './timeline-text.ts';
+import { timelineCsv, timelinePdf } from './timeline-export.ts';
 import { consoleState, forbidden } from './security.ts';
 import { incidentAppeals, type IncidentAppealRow } from './pages.repo.ts';
 import { actorId } from './users.repo.ts';
@@ -102,6 +113,22 @@ function placeOf(cfg: Pick<KuzetConfig, 'systems'>, lang: 'kk' | 'ru', system: s
   return { placeName, placeIds };
 }
 
+/**
+ * The incident's title in the page's language: the stored one is kuzet's English note
+ * (`Appeal from …`, `portal/search: timeout`), so it is built again from what it says.
+ */
+function titleOf(
+  cfg: KuzetConfig,
+  lang: 'kk' | 'ru',
+  r: Pick<IncidentRow, 'source' | 'title' | 'system' | 'module' | 'probable_cause'>,
+): string {
+  const L = labels(lang);
+  const appeal = /^Appeal from (.*)$/s.exec(r.title);
+  if (r.source === 'appeal') return appeal ? `${L.appealFrom}: ${appeal[1]}` : r.title;
+  const cause = r.probable_cause ? (PROBABLE_CAUSE_WORDS[lang][r.probable_cause] ?? r.probable_cause) : L.down;
+  return `${placeOf(cfg, lang, r.system, r.module).placeName}: ${cause}`;
+}
+
 function boardRows(s: Pick<ConsoleDeps, 'config' | 'now' | 'status'>, lang: 'kk' | 'ru', kinds?: string[]) {
   const cfg = s.config();
   const snap = s.status.snapshot(cfg, s.now());
@@ -135,7 +162,14 @@ function incidentRows(cfg: KuzetConfig, lang: 'kk' | 'ru', rows: Awaited<ReturnT
   return rows.map((r) => {
     const v = incidentView(r);
     const lvl = v.level ?? v.proposedLevel;
-    return { ...v, ...placeOf(cfg, lang, v.system, v.module), stateName: term(lang, v.state), levelKey: lvl, levelName: term(lang, lvl) };
+    return {
+      ...v,
+      ...placeOf(cfg, lang, v.system, v.module),
+      title: titleOf(cfg, lang, r),
+      stateName: term(lang, v.state),
+      levelKey: lvl,
+      levelName: term(lang, lvl),
+    };
   });
 }
 
@@ -157,11 +191,37 @@ type FieldSpec = {
   datetime?: boolean;
   options?: { value: string; label: string; selected: boolean }[];
   value?: string;
+  /** Kazakh or Russian text: the field's `lang` attribute. */
+  lang?: 'kk' | 'ru';
 };
 
-function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>, now: Date) {
-  const L = labels(lang);
-  const fields: Record<IncidentState, FieldSpec[]> = {
+/** A refused (or previewed) transition form shown again: the values typed, the problems by field, the preview of the public notice. */
+export interface FormState {
+  to: string;
+  values: Record<string, string>;
+  problems: FormProblem[];
+  preview?: { kk: { title: string; text: string }; ru: { title: string; text: string } } | undefined;
+  /** The answer's status: 400 for bad input, 409 for a conflict (an old version of the incident). */
+  status?: number;
+}
+
+/** The resolution's bilingual fields (issue #21 item 6): cause and measures in Kazakh and Russian. */
+const RESOLVED_FIELDS: FieldSpec[] = [
+  { name: 'causeKk', required: true, textarea: true, lang: 'kk' },
+  { name: 'causeRu', required: true, textarea: true, lang: 'ru' },
+  { name: 'measuresKk', required: true, textarea: true, lang: 'kk' },
+  { name: 'measuresRu', required: true, textarea: true, lang: 'ru' },
+];
+
+function fieldLabel(L: Labels, n: string): string {
+  const m = /^(cause|measures)(Kk|Ru)$/.exec(n);
+  if (m) return `${L[m[1] as 'cause' | 'measures']} (${m[2] === 'Kk' ? L.inKk : L.inRu})`;
+  return (L as Record<string, string>)[n === 'evidence' ? 'refuteEvidence' : n] ?? n;
+}
+
+/** The transition forms' fields: the proposed level preselected, the actual fix time prefilled with now (Astana). */
+function formFields(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>, now: Date): Record<IncidentState, FieldSpec[]> {
+  return {
     registered: [],
     analysing: [],
     confirmed: [
@@ -172,35 +232,48 @@ function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>
       ...(POLICY_REGISTRY.find(inc.policy)?.lifecycle?.levelAgreement ? [{ name: 'levelAgreedWith', required: true }] : []),
     ],
     refuted: [{ name: 'evidence', required: true, textarea: true }],
-    resolved: [
-      { name: 'actualFixAt', required: true, datetime: true, value: localValue(now) },
-      { name: 'cause', required: true, textarea: true },
-      { name: 'measures', required: true, textarea: true },
-    ],
+    resolved: [{ name: 'actualFixAt', required: true, datetime: true, value: localValue(now) }, ...RESOLVED_FIELDS],
     closed: [
       { name: 'recommendations', required: true, textarea: true },
       { name: 'decision', textarea: true },
     ],
   };
-  const label = (n: string) => (L as Record<string, string>)[n === 'evidence' ? 'refuteEvidence' : n] ?? n;
-  return TRANSITIONS[inc.state].map((to) => ({
-    to,
-    toName: term(lang, to),
-    fields: fields[to].map((f) => ({ ...f, label: label(f.name) })),
-  }));
 }
 
-const TRANSITION_FIELDS = [
-  'evidence',
-  'level',
-  'levelReason',
-  'levelAgreedWith',
-  'kind',
-  'cause',
-  'measures',
-  'recommendations',
-  'decision',
-] as const;
+function transitionForms(lang: 'kk' | 'ru', inc: ReturnType<typeof incidentView>, now: Date, state?: FormState) {
+  const L = labels(lang);
+  const fields = formFields(lang, inc, now);
+  return TRANSITIONS[inc.state].map((to) => {
+    const own = state?.to === to ? state : undefined;
+    const names = new Set(fields[to].map((f) => f.name));
+    return {
+      to,
+      toName: term(lang, to),
+      bilingual: to === 'resolved',
+      refused: own && own.problems.length > 0,
+      formProblems: (own?.problems ?? [])
+        .filter((p) => !names.has(p.field))
+        .map((p) => (p.field ? `${fieldLabel(L, p.field)}: ${p.message}` : p.message)),
+      preview: own?.preview,
+      fields: fields[to].map((f) => {
+        const value = own ? (own.values[f.name] ?? '') : f.value;
+        const error = (own?.problems ?? [])
+          .filter((p) => p.field === f.name)
+          .map((p) => p.message)
+          .join('; ');
+        return {
+          ...f,
+          label: fieldLabel(L, f.name),
+          value,
+          error,
+          ...(f.options ? { options: f.options.map((o) => ({ ...o, selected: own ? o.value === value : o.selected })) } : {}),
+        };
+      }),
+    };
+  });
+}
+
+const TRANSITION_FIELDS = ['evidence', 'level', 'levelReason', 'levelAgreedWith', 'kind', 'recommendations', 'decision'] as const;
 
 async function incidentOr404(s: Pick<ConsoleDeps, 'db'>, id: string) {
   const row = await getIncidentRow(s.db(), id);
@@ -260,6 +333,32 @@ function queryDay(ctx: Context, name: string): number | undefined {
   return d;
 }
 
+/** The search text of `?q=`: one string of at most 200 characters, without NUL (PostgreSQL text cannot hold it). */
+function searchText(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v !== 'string') throw new InputError('give one search text', 'q');
+  if (v.includes('\u0000')) throw new InputError('must not contain a NUL character', 'q');
+  if (v.length > 200) throw new InputError('at most 200 characters', 'q');
+  return v.trim();
+}
+
+/**
+ * The search's words (at most 8), each with the modules whose configured names (kk, ru) hold it, so
+ * "іздеу" or "поиск" finds the search module's incidents. Own properties only: `__proto__` is a word like any other.
+ */
+function searchWords(cfg: KuzetConfig, q: string) {
+  const words = q.split(/\s+/).filter(Boolean).slice(0, 8);
+  return words.map((word) => {
+    const w = word.toLocaleLowerCase();
+    const modules = Object.values(cfg.systems).flatMap((sys) =>
+      Object.entries(sys.moduleNames ?? {})
+        .filter(([, n]) => n.kk.toLocaleLowerCase().includes(w) || n.ru.toLocaleLowerCase().includes(w))
+        .map(([id]) => id),
+    );
+    return { word, modules: [...new Set(modules)] };
+  });
+}
+
 /** `GET /console/incidents`: the list, filtered by state, level, system and whole Astana days. */
 const incidentsPage = (s: PagesDeps) => async (ctx: Context) => {
   const { lang, L } = see(ctx);
@@ -273,7 +372,8 @@ const incidentsPage = (s: PagesDeps) => async (ctx: Context) => {
   const from = fromDay === undefined ? undefined : astanaDayTimeToMs(fromDay, 0);
   const to = toDay === undefined ? undefined : astanaDayTimeToMs(toDay + 1, 0) - 1;
   if (from !== undefined && to !== undefined && from > to) throw new InputError('must not be after "to"', 'from');
-  const rows = await listIncidentRows(s.db(), { state, level, system, from, to, limit: 500 });
+  const q = searchText(ctx.query.q);
+  const rows = await listIncidentRows(s.db(), { state, level, system, from, to, text: searchWords(s.config(), q), limit: 500 });
   html(
     ctx,
     s,
@@ -283,6 +383,7 @@ const incidentsPage = (s: PagesDeps) => async (ctx: Context) => {
       states: options(INCIDENT_STATES, state, (v) => term(lang, v)),
       levels: options(LEVELS, level, (v) => term(lang, v)),
       systems: options(systemIds, system, (v) => `${s.config().systems[v]?.name ?? v} (${v})`),
+      q,
       from: typeof ctx.query.from === 'string' ? ctx.query.from : '',
       to: typeof ctx.query.to === 'string' ? ctx.query.to : '',
     },
@@ -336,10 +437,23 @@ const appealView = (id: string, lang: 'kk' | 'ru') => (a: IncidentAppealRow) => 
   channelName: term(lang, `channel-${a.channel}`),
 });
 
-/** `GET /console/incidents/:id`: the incident with its clocks, timeline, appeals, evidence, extensions and forms. */
-const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
+/** The incident's timeline as text lines in the page's language (timeline-text.ts). */
+async function timelineOf(s: Pick<PagesDeps, 'db'>, id: string, lang: 'kk' | 'ru') {
+  return timelineLines(lang, await timelineView(s.db(), id));
+}
+
+/** The planned-fix form shown again after a refusal: its problems in the page's language, what was typed. */
+function plannedFixFormOf(L: Labels, form: FormState) {
+  return {
+    problems: form.problems.map((p) => (p.field ? `${fieldLabel(L, p.field)}: ${p.message}` : p.message)),
+    plannedFixAt: form.values.plannedFixAt ?? '',
+    reason: form.values.reason ?? '',
+  };
+}
+
+/** The incident page; `form` shows a refused or previewed transition form again with what was typed. */
+async function showIncident(s: PagesDeps, ctx: Context, id: string, form?: FormState): Promise<void> {
   const { lang, L, canOperate } = see(ctx);
-  const id = ctx.params.id as string;
   const row = await incidentOr404(s, id);
   const inc = incidentView(row);
   const now = s.now();
@@ -347,10 +461,6 @@ const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
     ...c,
     stateName: term(lang, c.state),
     dueIso: c.dueAt ? new Date(Date.parse(c.dueAt)).toISOString() : '',
-  }));
-  const timeline = (await timelineView(s.db(), id)).map((t) => ({
-    ...t,
-    after: t.after === null || t.after === undefined ? '' : JSON.stringify(t.after, null, 1),
   }));
   const appeals = await incidentAppeals(s.db(), id);
   const { description, ...evidence } = evidenceOf(id, row);
@@ -362,16 +472,22 @@ const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
       inc: {
         ...inc,
         ...placeOf(s.config(), lang, inc.system, inc.module),
+        title: titleOf(s.config(), lang, row),
         kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '',
         stateName: term(lang, inc.state),
         levelName: term(lang, inc.level),
         proposedLevelName: term(lang, inc.proposedLevel),
+        reasons: (inc.proposal?.reasons ?? []).map((r) => reasonText(lang, r)),
+        // The operator's words in the page's language; a row from before migration 105 has one text for both.
+        causeText: lang === 'kk' ? (inc.causeKk ?? inc.cause) : inc.cause,
+        measuresText: lang === 'kk' ? (inc.measuresKk ?? inc.measures) : inc.measures,
       },
       clocks,
-      timeline,
+      timeline: await timelineOf(s, id, lang),
       canOperate,
-      forms: transitionForms(lang, inc, now),
+      forms: transitionForms(lang, inc, now, form),
       canChangePlannedFix: inc.state === 'confirmed',
+      plannedFixForm: form?.to === 'planned-fix' ? plannedFixFormOf(L, form) : undefined,
       appeals: appeals.map(appealView(id, lang)),
       ...evidence,
       evidenceText: appeals.length === 0 ? description : undefined,
@@ -380,6 +496,34 @@ const incidentPage = (s: PagesDeps) => async (ctx: Context) => {
       consequenceForm: canOperate ? await consequenceForm(s, row, lang) : null,
     },
     { live: true, title: `${id} · ${L.incidents}` },
+  );
+  if (form?.problems.length) ctx.status = form.status ?? 400;
+}
+
+/** `GET /console/incidents/:id`: the incident with its clocks, timeline, appeals, evidence, extensions and forms. */
+const incidentPage = (s: PagesDeps) => (ctx: Context) => showIncident(s, ctx, ctx.params.id as string);
+
+/** `GET /console/incidents/:id/timeline.csv|pdf`: the timeline as the page shows it, for the file or the printer. */
+const timelineExport = (s: PagesDeps) => async (ctx: Context) => {
+  const { lang } = see(ctx);
+  const id = ctx.params.id as string;
+  const format = ctx.params.format as string;
+  if (format !== 'csv' && format !== 'pdf') throw new NotFoundError(`no timeline format ${format}; csv or pdf`);
+  const row = await incidentOr404(s, id);
+  const lines = await timelineOf(s, id, lang);
+  const file = `${id}-timeline-${lang}.${format}`;
+  ctx.set('Content-Disposition', `attachment; filename="${file}"`);
+  if (format === 'csv') {
+    ctx.type = 'text/csv; charset=utf-8';
+    ctx.body = timelineCsv(lang, lines);
+    return;
+  }
+  ctx.type = 'application/pdf';
+  ctx.body = await timelinePdf(
+    lang,
+    { id, title: titleOf(s.config(), lang, row), place: placeOf(s.config(), lang, row.system, row.module).placeName },
+    lines,
+    s.now(),
   );
 };
 
@@ -402,30 +546,81 @@ const screenshotFile = (s: PagesDeps) => async (ctx: Context) => {
 const backToIncident = (ctx: Context, id: string, done: keyof typeof DONE) =>
   seeOther(ctx, `/console/incidents/${encodeURIComponent(id)}?done=${done}`);
 
-const transitionAction = (s: PagesDeps) => async (ctx: Context) => {
-  const actor = need(ctx, 'operator');
-  const id = ctx.params.id as string;
-  const f = consoleState(ctx).form;
+/** The service's input from the transition form: Astana times, the cause and measures in both languages. */
+function transitionInputOf(f: Record<string, string>): Record<string, unknown> {
   const input: Record<string, unknown> = { ...pick(f, TRANSITION_FIELDS), to: f.to };
   if (f.version) input.version = Number(f.version);
   const planned = astanaInput(f.plannedFixAt, 'plannedFixAt');
   const actual = astanaInput(f.actualFixAt, 'actualFixAt');
   if (planned) input.plannedFixAt = planned;
   if (actual) input.actualFixAt = actual;
-  await s.incidents.service.transition(id, input, actor);
-  backToIncident(ctx, id, 'transitioned');
+  for (const k of ['cause', 'measures'] as const) {
+    const kk = f[`${k}Kk`]?.trim() ?? '';
+    const ru = f[`${k}Ru`]?.trim() ?? '';
+    if (kk || ru) input[k] = { kk, ru };
+  }
+  return input;
+}
+
+/** Runs `act`; a refusal about the input is shown in the form it came from, in the page's language, with what was typed. */
+async function inForm(s: PagesDeps, ctx: Context, id: string, to: string, act: () => Promise<void>): Promise<void> {
+  try {
+    await act();
+  } catch (e) {
+    const problems = formProblems(see(ctx).L, e);
+    if (!problems) throw e;
+    return showIncident(s, ctx, id, { to, values: consoleState(ctx).form, problems, status: e instanceof KuzetError ? e.status : 400 });
+  }
+}
+
+/**
+ * The public notice as it would read once the incident is resolved with these words (issue #21
+ * item 6): nothing is stored; both languages are required, as the transition requires them.
+ */
+async function previewResolved(s: PagesDeps, ctx: Context, id: string): Promise<void> {
+  const f = consoleState(ctx).form;
+  const L = see(ctx).L;
+  const input = transitionInputOf(f);
+  const problems: FormProblem[] = RESOLVED_FIELDS.filter((x) => !f[x.name]?.trim()).map((x) => ({ field: x.name, message: L.errRequired }));
+  if (!input.actualFixAt) problems.push({ field: 'actualFixAt', message: L.errRequired });
+  if (problems.length) return showIncident(s, ctx, id, { to: 'resolved', values: f, problems });
+  const at = new Date(input.actualFixAt as string);
+  const subject = await noticeSubjectForIncident(s, id, {
+    state: 'resolved',
+    actual_fix_at: at,
+    resolved_at: at,
+    cause: f.causeRu?.trim() ?? null,
+    cause_kk: f.causeKk?.trim() ?? null,
+    measures: f.measuresRu?.trim() ?? null,
+    measures_kk: f.measuresKk?.trim() ?? null,
+  });
+  const preview = subject ? (await s.notices.service.preview(subject)).texts : undefined;
+  return showIncident(s, ctx, id, { to: 'resolved', values: f, problems: [], preview });
+}
+
+const transitionAction = (s: PagesDeps) => async (ctx: Context) => {
+  const actor = need(ctx, 'operator');
+  const id = ctx.params.id as string;
+  const f = consoleState(ctx).form;
+  await inForm(s, ctx, id, f.to ?? '', async () => {
+    if (f.op === 'preview' && f.to === 'resolved') return previewResolved(s, ctx, id);
+    await s.incidents.service.transition(id, transitionInputOf(f), actor);
+    backToIncident(ctx, id, 'transitioned');
+  });
 };
 
 const plannedFixAction = (s: PagesDeps) => async (ctx: Context) => {
   const actor = need(ctx, 'operator');
   const id = ctx.params.id as string;
   const f = consoleState(ctx).form;
-  await s.incidents.service.updatePlannedFix(
-    id,
-    { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) },
-    actor,
-  );
-  backToIncident(ctx, id, 'saved');
+  await inForm(s, ctx, id, 'planned-fix', async () => {
+    await s.incidents.service.updatePlannedFix(
+      id,
+      { plannedFixAt: astanaInput(f.plannedFixAt, 'plannedFixAt'), reason: f.reason, ...(f.version ? { version: Number(f.version) } : {}) },
+      actor,
+    );
+    backToIncident(ctx, id, 'saved');
+  });
 };
 
 const consequenceAction = (s: PagesDeps) => async (ctx: Context) => {
@@ -699,6 +894,7 @@ export function registerPages(router: Router, s: PagesDeps): void {
   router.get('/console/incidents', incidentsPage(s));
   router.get('/console/incidents/:id', incidentPage(s));
   router.get('/console/incidents/:id/screenshots/:n', screenshotFile(s));
+  router.get('/console/incidents/:id/timeline.:format', timelineExport(s));
   router.post('/console/incidents/:id/transition', transitionAction(s));
   router.post('/console/incidents/:id/planned-fix', plannedFixAction(s));
   router.post('/console/incidents/:id/consequences', consequenceAction(s));

@@ -5,6 +5,7 @@
  */
 import type { Migration } from './migration.ts';
 import { APPEAL_MIGRATIONS } from './migrations/appeals.ts';
+import { BILINGUAL_TEXT_MIGRATIONS } from './migrations/bilingual-text.ts';
 import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
 import { ETP_MIGRATIONS } from './migrations/etp.ts';
 import { META_MIGRATIONS } from './migrations/meta.ts';
@@ -285,4 +286,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...APPEAL_MIGRATIONS,
   ...SLA_CLOCK_MIGRATIONS,
   ...ONCALL_ROTA_MIGRATIONS,
+  ...BILINGUAL_TEXT_MIGRATIONS,
 ].sort((a, b) => a.version - b.version);

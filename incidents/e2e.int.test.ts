@@ -118,8 +118,8 @@ describe('incidents end to end on the demo', () => {
     const res = await api('POST', `/api/v1/incidents/${inc.id}/transition`, {
       to: 'resolved',
       actualFixAt: fixed,
-      cause: 'search back-end returned HTTP 500',
-      measures: 'restarted the search service',
+      cause: { kk: 'іздеу сервері HTTP 500 қайтарды', ru: 'сервер поиска вернул HTTP 500' },
+      measures: { kk: 'іздеу қызметі қайта іске қосылды', ru: 'служба поиска перезапущена' },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.extensions.resolved.affected[0].announcement, '15550001-1');

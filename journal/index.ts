@@ -43,3 +43,5 @@ export { loadSeries } from './availability.repo.ts';
 export type { CheckMeta } from './availability.repo.ts';
 export { journalExtension, startJournalPart } from './journal.routes.ts';
 export { registerJournalCommands } from './journal.cli.ts';
+/** pdfkit with the journal's Cyrillic font (DejaVu Sans), loaded on first use like the journal's own PDF renderer. */
+export const loadPdfKit = () => import('./pdf-util.ts');

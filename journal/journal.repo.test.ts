@@ -129,6 +129,32 @@ describe('journalEntryOf', () => {
   });
 });
 
+describe('the cause and measures in the journal’s language (issue #21 item 6)', () => {
+  const fixed = { confirmed_at: d(5), level: 'medium', kind: 'third-party-conditions', actual_fix_at: d(40) } as const;
+  it('each language gets its own text', () => {
+    const i = incident({
+      ...fixed,
+      cause: 'отказ узла',
+      cause_kk: 'түйіннің істен шығуы',
+      measures: 'перезапуск',
+      measures_kk: 'қайта іске қосу',
+    });
+    const kk = journalEntryOf(i, 'kk');
+    const ru = journalEntryOf(i, 'ru');
+    assert.deepEqual(
+      [kk.causes, kk.measures, ru.causes, ru.measures],
+      ['түйіннің істен шығуы', 'қайта іске қосу', 'отказ узла', 'перезапуск'],
+    );
+  });
+  it('a row from before migration 105 (one text, no Kazakh) reads the same in both languages', () => {
+    const i = incident({ ...fixed, cause: 'disk full', measures: 'disk cleaned' });
+    for (const lang of ['kk', 'ru'] as const) {
+      const e = journalEntryOf(i, lang);
+      assert.deepEqual([e.causes, e.measures], ['disk full', 'disk cleaned'], lang);
+    }
+  });
+});
+
 describe('downtime', () => {
   it('unionMs counts overlaps once', () => {
     const i = (a: number, b: number) => ({ start: a * MIN, end: b * MIN });

@@ -44,6 +44,9 @@ export interface StoredIncident {
   cause: string | null;
   probable_cause: string | null;
   measures: string | null;
+  /** The Kazakh cause and measures (migration 105); absent or null on older rows, whose one text serves both languages. */
+  cause_kk?: string | null;
+  measures_kk?: string | null;
   recommendations: string | null;
   decision: string | null;
   refute_evidence: string | null;
@@ -70,6 +73,9 @@ const MONITORING_TEXT: Readonly<Record<Lang, (i: StoredIncident) => string>> = {
   kk: (i) =>
     `kuzet мониторингімен анықталды: «${i.system ?? '—'}» жүйесінің ${i.module ? `«${i.module}» модулінің ` : ''}іркілісі${i.probable_cause ? `; ықтимал себебі: ${i.probable_cause}` : ''}`,
 };
+/** The operator's text in the journal's language: the Kazakh one when given, else the (Russian or, before migration 105, only) text. */
+const inLang = (lang: Lang, ru: string | null, kk: string | null | undefined): string | null => (lang === 'kk' && kk ? kk : ru);
+
 const LINKED_TEXT: Readonly<Record<Lang, (id: string) => string>> = {
   ru: (id) => `Обращение связано с ${id}`,
   kk: (id) => `Өтініш ${id} инцидентімен байланыстырылды`,
@@ -100,9 +106,9 @@ export function journalEntryOf(
     confirmed,
     confirmedAt: date(d.confirmed_at ?? d.refuted_at),
     decision: d !== i ? [LINKED_TEXT[lang](d.id), decision].filter(Boolean).join('. ') : decision,
-    measures: d.measures ?? '',
+    measures: inLang(lang, d.measures, d.measures_kk) ?? '',
     resolvedAt: confirmed === false ? null : date(d.actual_fix_at ?? d.resolved_at),
-    causes: d.cause ?? d.probable_cause ?? '',
+    causes: inLang(lang, d.cause, d.cause_kk) ?? d.probable_cause ?? '',
     level: confirmed === true ? level(d.level) : null,
     kind: confirmed !== null ? kind(d.kind) : null,
     recommendations: d.recommendations ?? '',
@@ -112,7 +118,7 @@ export function journalEntryOf(
 }
 
 const SELECT = `SELECT i.id, i.source, i.system, i.module, i.state, i.title, i.received_at, i.started_at, i.confirmed_at, i.refuted_at, i.resolved_at,
-    i.actual_fix_at, i.level, i.kind, i.cause, i.probable_cause, i.measures, i.recommendations, i.decision, i.refute_evidence, i.level_reason,
+    i.actual_fix_at, i.level, i.kind, i.cause, i.probable_cause, i.measures, i.cause_kk, i.measures_kk, i.recommendations, i.decision, i.refute_evidence, i.level_reason,
     i.extensions, i.linked_to,
     (SELECT COALESCE(tok.name, t.actor) FROM incident_timeline t LEFT JOIN api_tokens tok ON tok.id = t.actor
       WHERE t.incident_id = i.id AND t.action = 'transition.analysing' ORDER BY t.id LIMIT 1) AS accepted_by,
@@ -319,8 +325,8 @@ export async function loadExtractInput(db: Queryable, year: number, o: ExtractOp
     .filter((r) => r.confirmed_at !== null && r.refuted_at === null && (r.level === 'medium' || r.level === 'high'))
     .map((r) => ({
       number: r.id,
-      cause: r.cause ?? r.probable_cause ?? '',
-      measures: r.measures ?? '',
+      cause: inLang(o.lang, r.cause, r.cause_kk) ?? r.probable_cause ?? '',
+      measures: inLang(o.lang, r.measures, r.measures_kk) ?? '',
       result: RESULT[o.lang](date(r.actual_fix_at ?? r.resolved_at)),
       extensions: extensionRecords(r.extensions),
       prevention: r.recommendations ?? '',

@@ -176,8 +176,8 @@ describe('a year of demo incidents: journal and extract from the incident store'
           await step(mon.id, t0 + down * MIN + 30 * MIN, {
             to: 'resolved',
             actualFixAt: new Date(t0 + down * MIN).toISOString(),
-            cause: `Отказ узла модуля ${module}`,
-            measures: 'Перезапуск узла, переключение на резерв',
+            cause: { kk: `${module} модулі түйінінің істен шығуы`, ru: `Отказ узла модуля ${module}` },
+            measures: { kk: 'Түйін қайта іске қосылды, резервке ауыстырылды', ru: 'Перезапуск узла, переключение на резерв' },
             decision: 'Подтвердить сбой',
           });
           await step(mon.id, t0 + down * MIN + 60 * MIN, { to: 'closed', recommendations: 'Резервирование узла; мониторинг очереди' });
@@ -222,8 +222,8 @@ describe('a year of demo incidents: journal and extract from the incident store'
           await step(ap.incidentId, t0 + 90 * MIN, {
             to: 'resolved',
             actualFixAt: new Date(t0 + 80 * MIN).toISOString(),
-            cause: 'Сбой у оператора связи',
-            measures: 'Обращение к оператору связи',
+            cause: { kk: 'Байланыс операторындағы іркіліс', ru: 'Сбой у оператора связи' },
+            measures: { kk: 'Байланыс операторына өтініш', ru: 'Обращение к оператору связи' },
           });
           made.push({ id: ap.incidentId, source: 'user', month, level: 'low', state: 'resolved', module });
         }
@@ -410,6 +410,9 @@ describe('a year of demo incidents: journal and extract from the incident store'
       const html = readFileSync(join(dir.path, 'journal-kk.html'), 'utf8');
       assert.ok(!html.includes('<script>alert(1)</script>') && html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
       for (const m of made) assert.ok(html.includes(`№ ${m.id}\n`), m.id);
+      // The cause and measures in the journal's language (issue #21 item 6).
+      assert.ok(html.includes('Байланыс операторындағы іркіліс') && !html.includes('Сбой у оператора связи'));
+      assert.ok(csv.includes('Сбой у оператора связи') && !csv.includes('Байланыс операторындағы іркіліс'));
 
       // PDF (pdfkit): the Kazakh letters and the incident numbers survive.
       for (const f of ['journal-kk.pdf', 'extract-kk.pdf']) {

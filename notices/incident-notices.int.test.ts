@@ -204,8 +204,8 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     const res = await api('POST', `/api/v1/incidents/${inc.id}/transition`, {
       to: 'resolved',
       actualFixAt: formatAstana(Date.now() - 500),
-      cause: 'the search back-end returned HTTP 500',
-      measures: 'restarted the search service',
+      cause: { kk: 'іздеу сервері HTTP 500 қайтарды', ru: 'сервер поиска вернул HTTP 500' },
+      measures: { kk: 'іздеу қызметі қайта іске қосылды', ru: 'служба поиска перезапущена' },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const resolved = await waitFor(
@@ -221,7 +221,12 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     assert.equal(resolved.active, false);
     const last = resolved.versions.find((v) => v.phase === 'resolved')!;
     assert.match(last.texts.ru.text, /16660001-1\/2/);
-    assert.match(last.texts.ru.text, /HTTP 500/);
+    assert.match(last.texts.ru.text, /сервер поиска вернул HTTP 500/);
+    assert.match(last.texts.ru.text, /Принятые меры: служба поиска перезапущена/);
+    // Each language gets the operator's words in that language (issue #21 item 6).
+    assert.match(last.texts.kk.text, /іздеу сервері HTTP 500 қайтарды/);
+    assert.match(last.texts.kk.text, /Қабылданған шаралар: іздеу қызметі қайта іске қосылды/);
+    assert.doesNotMatch(last.texts.kk.text, /сервер поиска/);
 
     // Replaying every event of the incident changes nothing: no new version, no new delivery, no audit entry.
     const versionsBefore = resolved.versions.length;
@@ -319,8 +324,8 @@ describe('incident events → notices and on-call alerts (demo)', () => {
     const r = await api('POST', `/api/v1/incidents/${id}/transition`, {
       to: 'resolved',
       actualFixAt: formatAstana(Date.now() - 1000),
-      cause: 'browser cache',
-      measures: 'advised the user to clear the cache',
+      cause: { kk: 'браузер кэші', ru: 'кэш браузера' },
+      measures: { kk: 'пайдаланушыға кэшті тазалау ұсынылды', ru: 'пользователю рекомендовано очистить кэш' },
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const fixed = await waitFor(

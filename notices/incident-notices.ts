@@ -96,9 +96,12 @@ async function subjectOf(db: Queryable, cfg: KuzetConfig, r: IncidentRow, phase:
 export async function noticeSubjectForIncident(
   s: Pick<IncidentNoticeDeps, 'db' | 'config'>,
   incidentId: string,
+  /** The incident as it would be after a change not yet made (the console's preview of the resolved notice, issue #21 item 6). */
+  change: Partial<IncidentRow> = {},
 ): Promise<NoticeSubject | null> {
-  const r = await getIncidentRow(s.db(), incidentId);
-  if (!r || !systemOf(s.config(), r.system)) return null;
+  const stored = await getIncidentRow(s.db(), incidentId);
+  if (!stored || !systemOf(s.config(), stored.system)) return null;
+  const r = { ...stored, ...change };
   return subjectOf(s.db(), s.config(), r, noticePhase(r) ?? 'opened');
 }
 

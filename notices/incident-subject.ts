@@ -30,6 +30,8 @@ const CAUSE_TEXT: Record<'ru' | 'kk', Record<string, string>> = {
     [CLOCK]: 'сервер уақыты ntp.nic.kz уақытынан ауытқиды',
   },
 };
+/** The probable causes in words, for the console's timeline and titles. */
+export const PROBABLE_CAUSE_WORDS: Readonly<Record<'ru' | 'kk', Readonly<Record<string, string>>>> = CAUSE_TEXT;
 
 /** How a notice names the incident's system and module: the configured names, never the config ids. */
 export interface IncidentNames {
@@ -45,7 +47,7 @@ export interface IncidentNames {
  * name itself cannot carry one.
  */
 export function incidentDescription(
-  r: Pick<IncidentRow, 'source' | 'probable_cause' | 'cause'>,
+  r: Pick<IncidentRow, 'source' | 'probable_cause' | 'cause'> & Partial<Pick<IncidentRow, 'cause_kk'>>,
   names: IncidentNames,
 ): { ru: string; kk: string } {
   const m = names.module;
@@ -54,7 +56,8 @@ export function incidentDescription(
   const ruOf = m ? `модуля ${ruName}` : `системы ${ruName}`;
   const kkIn = `${kkName} ${m ? 'модуліндегі' : 'жүйесіндегі'}`;
   const kkOf = `${kkName} ${m ? 'модулінің' : 'жүйесінің'}`;
-  if (r.cause) return { ru: `Технический сбой ${ruName}: ${r.cause}`, kk: `${kkIn} техникалық іркіліс: ${r.cause}` };
+  // The Kazakh cause when the operator gave one (issue #21 item 6); a row from before it has one text for both.
+  if (r.cause) return { ru: `Технический сбой ${ruName}: ${r.cause}`, kk: `${kkIn} техникалық іркіліс: ${r.cause_kk || r.cause}` };
   if (r.source === 'monitoring') {
     const ru = r.probable_cause ? (CAUSE_TEXT.ru[r.probable_cause] ?? r.probable_cause) : 'недоступность';
     const kk = r.probable_cause ? (CAUSE_TEXT.kk[r.probable_cause] ?? r.probable_cause) : 'қолжетімсіздік';
@@ -139,6 +142,8 @@ export function incidentSubject(r: IncidentRow, phase: Phase, recipients: Recipi
   if (planned) s.plannedFixAt = planned;
   const resolved = phase === 'resolved' ? iso(r.actual_fix_at ?? r.resolved_at) : undefined;
   if (resolved) s.resolvedAt = resolved;
+  // The measures in each language (issue #21 item 6); a row from before migration 105 has one text for both.
+  if (phase === 'resolved' && r.measures) s.measures = { ru: r.measures, kk: r.measures_kk || r.measures };
   return s;
 }
 

@@ -21,5 +21,6 @@ export type { SiteEntry, Variant } from './site/status-site.ts';
 export { STATUS_CSP, WIDGET_CSP } from './site/render.ts';
 export { buildSnapshot } from './site/snapshot.ts';
 export type { BoardDoc, Snapshot } from './site/snapshot.ts';
+export { incidentDescription, PROBABLE_CAUSE_WORDS } from './incident-subject.ts';
 export { noticeSubjectForIncident, registerNoticeMetrics, startIncidentNotices } from './incident-notices.ts';
 export type { ServiceUptimeRow, SiteEtp } from './site/site.repo.ts';

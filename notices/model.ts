@@ -74,6 +74,8 @@ export const noticeSubjectSchema = z.strictObject({
   level: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` }).optional(),
   phase: z.enum(PHASES, { error: `must be one of ${PHASES.join(', ')}` }),
   description: z.strictObject({ ru: text, kk: text.optional() }),
+  /** A resolved incident: the measures taken to fix it, in both languages (issue #21 item 6). */
+  measures: z.strictObject({ ru: text, kk: text.optional() }).optional(),
   /** Failure start, or the maintenance window's start. */
   startedAt: instant.optional(),
   /** Confirmation of the failure: the notice's SLA clocks (SLA-P-MED-HOME, SLA-P-HIGH-HOME) start here. */

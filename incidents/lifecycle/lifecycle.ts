@@ -45,8 +45,11 @@ export interface TransitionFields {
   kind?: FailureKind | undefined;
   plannedFixAt?: number | undefined;
   actualFixAt?: number | undefined;
+  /** The Russian text; with `causeKk` its Kazakh one (issue #21 item 6). */
   cause?: string | undefined;
+  causeKk?: string | undefined;
   measures?: string | undefined;
+  measuresKk?: string | undefined;
   recommendations?: string | undefined;
   decision?: string | undefined;
 }
@@ -76,7 +79,9 @@ export interface TransitionPatch {
   plannedFixAt?: number;
   actualFixAt?: number;
   cause?: string;
+  causeKk?: string;
   measures?: string;
+  measuresKk?: string;
   recommendations?: string;
   decision?: string;
 }
@@ -178,6 +183,8 @@ export function transition(
       p.actualFixAt = f.actualFixAt as number;
       p.cause = f.cause as string;
       p.measures = f.measures as string;
+      if (f.causeKk) p.causeKk = f.causeKk;
+      if (f.measuresKk) p.measuresKk = f.measuresKk;
       break;
     case 'closed':
       p.closedAt = now;

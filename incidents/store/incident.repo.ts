@@ -37,8 +37,12 @@ export interface IncidentRow {
   kind: string | null;
   planned_fix_at: Date | null;
   actual_fix_at: Date | null;
+  /** The Russian text (before migration 105: the one text as entered, and `cause_kk` is null). */
   cause: string | null;
   measures: string | null;
+  /** The Kazakh text (issue #21 item 6); null on rows from before migration 105. */
+  cause_kk: string | null;
+  measures_kk: string | null;
   recommendations: string | null;
   refute_evidence: string | null;
   decision: string | null;
@@ -212,6 +216,8 @@ export function incidentView(r: IncidentRow) {
     actualFixAt: fmt(r.actual_fix_at),
     cause: r.cause,
     measures: r.measures,
+    causeKk: r.cause_kk,
+    measuresKk: r.measures_kk,
     recommendations: r.recommendations,
     refuteEvidence: r.refute_evidence,
     decision: r.decision,
@@ -268,10 +274,20 @@ export interface IncidentFilter {
   state?: IncidentState | undefined;
   from?: number | undefined;
   to?: number | undefined;
+  /**
+   * Text search (issue #21 item 5): every word must appear, case-insensitively, in the incident's
+   * number, system, module, title or cause/measures texts, or be in the name of its module (`modules`:
+   * the ids of the modules whose configured names hold the word). Parameterised: `%`, `_` and `\` are
+   * matched literally.
+   */
+  text?: readonly { word: string; modules: readonly string[] }[] | undefined;
   limit: number;
   /** Keyset position: rows after this one in the list's order (started_at DESC, id DESC). */
   after?: { startedAt: number; id: string } | undefined;
 }
+
+/** The columns a text search looks in. */
+const SEARCHED = ['id', 'system', 'module', 'title', 'cause', 'cause_kk', 'measures', 'measures_kk', 'probable_cause'] as const;
 
 export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promise<IncidentRow[]> {
   const where: string[] = [];
@@ -285,6 +301,16 @@ export async function listIncidentRows(db: Queryable, f: IncidentFilter): Promis
   if (f.state) add('state = ?', f.state);
   if (f.from !== undefined) add('started_at >= ?', iso(f.from));
   if (f.to !== undefined) add('started_at <= ?', iso(f.to));
+  for (const { word, modules } of f.text ?? []) {
+    params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const p = `$${params.length}`;
+    const fields = SEARCHED.map((c) => `${c} ILIKE ${p} ESCAPE '\\'`);
+    if (modules.length) {
+      params.push(modules);
+      fields.push(`module = ANY($${params.length}::text[])`);
+    }
+    where.push(`(${fields.join(' OR ')})`);
+  }
   if (f.after) {
     params.push(iso(f.after.startedAt), f.after.id);
     where.push(`(started_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);

@@ -71,6 +71,19 @@ const dateTime = z
     return v;
   });
 const text = z.string().trim().min(1, 'must not be empty').max(20_000);
+/**
+ * Words that go to the public notice, the owner's e-mail and the journal (issue #21 item 6): given in
+ * Kazakh and Russian, both required, so each reader gets the text in their language.
+ */
+const oneLanguage = z
+  .string({ error: (i) => (i.input === undefined ? 'required' : 'must be a string') })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(20_000);
+const bilingual = z.strictObject(
+  { kk: oneLanguage, ru: oneLanguage },
+  { error: (i) => (i.input === undefined ? 'required' : 'must be the text in Kazakh and Russian: {"kk": "…", "ru": "…"}') },
+);
 
 export const transitionInput = z.strictObject({
   to: z.enum(INCIDENT_STATES, { error: (i) => (i.input === undefined ? 'required' : `must be one of ${INCIDENT_STATES.join(', ')}`) }),
@@ -87,8 +100,8 @@ export const transitionInput = z.strictObject({
     .optional(),
   plannedFixAt: dateTime.optional(),
   actualFixAt: dateTime.optional(),
-  cause: text.optional(),
-  measures: text.optional(),
+  cause: bilingual.optional(),
+  measures: bilingual.optional(),
   recommendations: text.optional(),
   decision: text.optional(),
 });
@@ -124,7 +137,9 @@ const COLUMN: Record<keyof TransitionPatch, string> = {
   plannedFixAt: 'planned_fix_at',
   actualFixAt: 'actual_fix_at',
   cause: 'cause',
+  causeKk: 'cause_kk',
   measures: 'measures',
+  measuresKk: 'measures_kk',
   recommendations: 'recommendations',
   decision: 'decision',
 };
@@ -201,7 +216,14 @@ export class IncidentService {
     const now = this.now().getTime();
     return this.db.transaction(async (tx) => {
       const row = await this.lockIncident(tx, id, v.version);
-      const fields: TransitionFields = { ...v, kind: v.kind as TransitionFields['kind'] };
+      const fields: TransitionFields = {
+        ...v,
+        kind: v.kind as TransitionFields['kind'],
+        cause: v.cause?.ru,
+        causeKk: v.cause?.kk,
+        measures: v.measures?.ru,
+        measuresKk: v.measures?.kk,
+      };
       let patch: TransitionPatch;
       try {
         patch = transition(

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../core/config.ts';
 import { migrate, openDb, type Db } from '../../core/db.ts';
-import type { KuzetError } from '../../core/errors.ts';
+import type { InputError, KuzetError } from '../../core/errors.ts';
 import { parseDateTimeMs } from '../../core/time.ts';
 import { PROBES } from '../../probes/index.ts';
 import { dropPgSchema, PG_URL, uniqueName } from '../../test/support.ts';
@@ -151,9 +151,27 @@ function suite(engine: 'pglite' | 'postgres') {
       assert.equal(ext.confirmed.extensions[0]?.rule, 'EX-H-ACCEPT');
       assert.equal(ext.confirmed.extensions[0]?.extended, '2026-03-26T11:30:00+05:00'); // + D = 1 h to the planned fix
       clock = S + 90 * 60_000;
+      // The public words come in both languages (issue #21 item 6): one text, or one language only, is refused naming the field.
+      const oneText = await svc
+        .transition(
+          inc.id,
+          { to: 'resolved', actualFixAt: '2026-03-26T11:30:00+05:00', cause: 'disk full', measures: { kk: 'x' } },
+          operator,
+        )
+        .catch((e: InputError) => e);
+      assert.equal((oneText as InputError).status, 400);
+      assert.deepEqual(
+        (oneText as InputError).issues.map((i) => `${i.field}: ${i.message}`),
+        ['cause: must be the text in Kazakh and Russian: {"kk": "…", "ru": "…"}', 'measures.ru: required'],
+      );
       const resolved = await svc.transition(
         inc.id,
-        { to: 'resolved', actualFixAt: '2026-03-26T11:30:00+05:00', cause: 'disk full', measures: 'disk cleaned' },
+        {
+          to: 'resolved',
+          actualFixAt: '2026-03-26T11:30:00+05:00',
+          cause: { kk: 'диск толды', ru: 'диск заполнен' },
+          measures: { kk: 'диск тазартылды', ru: 'диск очищен' },
+        },
         operator,
       );
       assert.equal(
@@ -319,7 +337,13 @@ function suite(engine: 'pglite' | 'postgres') {
         const stale = await svc
           .transition(
             a.incidentId,
-            { to: 'resolved', version: 1, actualFixAt: '2026-03-26T15:00:00+05:00', cause: 'c', measures: 'm' },
+            {
+              to: 'resolved',
+              version: 1,
+              actualFixAt: '2026-03-26T15:00:00+05:00',
+              cause: { kk: 'c', ru: 'c' },
+              measures: { kk: 'm', ru: 'm' },
+            },
             operator,
           )
           .catch((e: KuzetError) => e);
