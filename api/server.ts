@@ -1,6 +1,7 @@
 /**
  * The HTTP API (Koa): health, readiness, metrics, systems, status, results, and the rules engine.
  */
+import { IncomingMessage, ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { requireRole } from '../core/auth.ts';
@@ -15,7 +16,7 @@ import { errorMiddleware, queryDate, readJson } from './http-util.ts';
 import { idCursor, queryLimit } from './paging.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
-import { registerStatusRoutes } from './status-site.routes.ts';
+import { registerStatusRoutes, statusFastPath } from './status-site.routes.ts';
 import { type Metrics, listResults, type StatusBoard } from '../collector/index.ts';
 import { publicObservations, registerRunRoutes } from './runs.routes.ts';
 
@@ -221,6 +222,20 @@ function registerCoreRoutes(router: Router, deps: ApiDeps, now: () => Date): voi
   router.get('/api/v1/checks/:id/results', (ctx) => checkResults(ctx, checkKeyParam(ctx.params.id)));
 }
 
+/**
+ * Requests `first` answers never reach the app's middleware (the status site's plain GETs); the rest
+ * go through the app. Wraps the request handler the app's `listen` and `callback` hand out.
+ */
+function answerFirst(app: Koa, first: (req: IncomingMessage, res: ServerResponse) => boolean): void {
+  const callback = app.callback.bind(app);
+  app.callback = () => {
+    const handle = callback();
+    // HTTP/1.1 only: a request of an HTTP/2 server goes through the app.
+    return (req, res) =>
+      req instanceof IncomingMessage && res instanceof ServerResponse && first(req, res) ? Promise.resolve() : handle(req, res);
+  };
+}
+
 export function createApi(deps: ApiDeps): Koa {
   const now = deps.now ?? (() => new Date());
   // Forwarded headers are believed only from `server.trustedProxies` (none by default); see forwarded.ts.
@@ -238,5 +253,6 @@ export function createApi(deps: ApiDeps): Koa {
   for (const extend of deps.extensions ?? []) extend(app, router);
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (deps.notices) answerFirst(app, statusFastPath(deps.notices));
   return app;
 }

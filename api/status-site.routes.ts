@@ -6,10 +6,11 @@
  * GET /status/widget (iframe page) · /status/widget.js (embeds it)
  * POST /status/subscribe · GET /status/subscribe/confirm?token= · GET|POST /status/unsubscribe?token=
  */
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { InputError } from '../core/errors.ts';
-import { pickLang, STATUS_CSP, WIDGET_CSP, type NoticeRuntime, type Variant } from '../notices/index.ts';
+import { pickLang, STATUS_CSP, WIDGET_CSP, type Lang, type NoticeRuntime, type SiteEntry, type Variant } from '../notices/index.ts';
 import { notModified } from './conditional.ts';
 import { readJson, refuseUnstorableFields } from './http-util.ts';
 
@@ -24,31 +25,100 @@ export interface StatusRouteDeps {
  */
 const CACHE = 'public, max-age=10, stale-while-revalidate=30, stale-if-error=86400';
 
+/** One public output: its path, its variant in a language, its CSP, and headers of its own. */
+interface Output {
+  variant: (lang: Lang) => Variant;
+  /** Chosen by language (`?lang`, else Accept-Language). */
+  perLang: boolean;
+  csp: string | null;
+  extra?: Readonly<Record<string, string>>;
+}
+
+const OUTPUTS: Readonly<Record<string, Output>> = {
+  '/status': { variant: (l) => `html-${l}`, perLang: true, csp: STATUS_CSP },
+  '/status.json': { variant: () => 'json', perLang: false, csp: null },
+  '/status.rss': { variant: (l) => `rss-${l}`, perLang: true, csp: null },
+  '/status.atom': { variant: (l) => `atom-${l}`, perLang: true, csp: null },
+  '/status/widget': { variant: (l) => `widget-${l}`, perLang: true, csp: WIDGET_CSP },
+  // Any page may embed the widget's script.
+  '/status/widget.js': {
+    variant: () => 'widget.js',
+    perLang: false,
+    csp: null,
+    extra: { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' },
+  },
+};
+
 /**
- * One output of the site. `negotiated`: the language came from Accept-Language (no valid `?lang`),
- * so caches must key on it (Vary); with `?lang` the URL alone names the bytes.
+ * The headers of a 200 or a 304 of `entry` (a 304 carries the Cache-Control, ETag, Last-Modified
+ * and Vary a 200 would, RFC 9110 §15.4.5). `negotiated`: the language came from Accept-Language (no
+ * valid `?lang`), so caches must key on it (Vary); with `?lang` the URL alone names the bytes.
  */
-function serve(ctx: Context, deps: StatusRouteDeps, variant: Variant, csp: string | null, negotiated: boolean) {
-  const entry = deps.notices()?.site.get(variant);
+function answerHeaders(out: Output, entry: SiteEntry, negotiated: boolean): Record<string, string> {
+  return {
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': CACHE,
+    ETag: entry.etag,
+    'Last-Modified': entry.lastModified.toUTCString(),
+    ...(out.perLang && negotiated ? { Vary: 'Accept-Language' } : {}),
+    ...(out.csp ? { 'Content-Security-Policy': out.csp } : {}),
+    'Referrer-Policy': 'no-referrer',
+    ...out.extra,
+  };
+}
+
+const isNotModified = (headers: IncomingHttpHeaders, entry: SiteEntry) =>
+  notModified({ ifNoneMatch: headers['if-none-match'], ifModifiedSince: headers['if-modified-since'] }, entry);
+
+/** One output through the app (any query string): the same answer as {@link statusFastPath}, or 503 while the site is first built. */
+function serve(ctx: Context, deps: StatusRouteDeps, out: Output) {
+  const lang = pickLang(ctx.query.lang, ctx.get('accept-language') || undefined);
+  const entry = deps.notices()?.site.get(out.variant(lang));
   if (!entry) {
     ctx.status = 503;
     ctx.set('Retry-After', '2');
     ctx.body = { error: { code: 'unavailable', message: 'the status page is being built; retry in a moment' } };
     return;
   }
-  // A 304 carries the same Cache-Control, ETag, Last-Modified and Vary a 200 would (RFC 9110 §15.4.5).
-  ctx.set('Cache-Control', CACHE);
-  ctx.set('ETag', entry.etag);
-  ctx.set('Last-Modified', entry.lastModified.toUTCString());
-  if (negotiated) ctx.set('Vary', 'Accept-Language');
-  if (csp) ctx.set('Content-Security-Policy', csp);
-  ctx.set('Referrer-Policy', 'no-referrer');
-  if (notModified({ ifNoneMatch: ctx.get('if-none-match'), ifModifiedSince: ctx.get('if-modified-since') }, entry)) {
+  ctx.set(answerHeaders(out, entry, ctx.query.lang !== 'kk' && ctx.query.lang !== 'ru'));
+  if (isNotModified(ctx.req.headers, entry)) {
     ctx.status = 304;
     return;
   }
-  ctx.type = entry.type;
+  ctx.set('Content-Type', entry.type);
   ctx.body = entry.body;
+}
+
+const PLAIN_QUERY: Readonly<Record<string, Lang>> = { 'lang=kk': 'kk', 'lang=ru': 'ru' };
+
+/**
+ * The site's GETs and HEADs at their plain URLs (no query, or `?lang=kk|ru`) answered before the
+ * app's middleware: a map lookup and one write, so the public page costs what a bare node:http
+ * server does (#19 goal 5) and a crowd at the status page during an outage does not queue behind
+ * the app. The answer is the one the app's route gives (same headers, the app's hardening headers
+ * included); any other request — another query, another method, an output not built yet — goes
+ * through the app. Returns whether it answered.
+ */
+export function statusFastPath(deps: StatusRouteDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const out = OUTPUTS[q < 0 ? url : url.slice(0, q)];
+    if (!out) return false;
+    const queryLang = q < 0 ? undefined : PLAIN_QUERY[url.slice(q + 1)];
+    if (q >= 0 && queryLang === undefined) return false;
+    const entry = deps.notices()?.site.get(out.variant(queryLang ?? pickLang(undefined, req.headers['accept-language'])));
+    if (!entry) return false;
+    const headers = answerHeaders(out, entry, queryLang === undefined);
+    if (isNotModified(req.headers, entry)) {
+      res.writeHead(304, headers).end();
+      return true;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': entry.type, 'Content-Length': String(entry.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : entry.body);
+    return true;
+  };
 }
 
 /** Reads a JSON or form body (the status page's subscribe form posts a form). */
@@ -72,18 +142,7 @@ function page(ctx: Context, status: number, text: string) {
 }
 
 export function registerStatusRoutes(router: Router, deps: StatusRouteDeps): void {
-  const lang = (ctx: Context) => pickLang(ctx.query.lang, ctx.get('accept-language') || undefined);
-  const negotiated = (ctx: Context) => ctx.query.lang !== 'kk' && ctx.query.lang !== 'ru';
-  router.get('/status', (ctx) => serve(ctx, deps, `html-${lang(ctx)}`, STATUS_CSP, negotiated(ctx)));
-  router.get('/status.json', (ctx) => serve(ctx, deps, 'json', null, false));
-  router.get('/status.rss', (ctx) => serve(ctx, deps, `rss-${lang(ctx)}`, null, negotiated(ctx)));
-  router.get('/status.atom', (ctx) => serve(ctx, deps, `atom-${lang(ctx)}`, null, negotiated(ctx)));
-  router.get('/status/widget', (ctx) => serve(ctx, deps, `widget-${lang(ctx)}`, WIDGET_CSP, negotiated(ctx)));
-  router.get('/status/widget.js', (ctx) => {
-    serve(ctx, deps, 'widget.js', null, false);
-    ctx.set('Access-Control-Allow-Origin', '*');
-    ctx.set('Cross-Origin-Resource-Policy', 'cross-origin');
-  });
+  for (const [path, out] of Object.entries(OUTPUTS)) router.get(path, (ctx) => serve(ctx, deps, out));
 
   const rt = () => {
     const r = deps.notices();

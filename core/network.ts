@@ -54,6 +54,8 @@ export class NetworkList {
     this.size = cidrs.length;
   }
   has(ip: string): boolean {
+    // Most deployments trust no proxy: every request asks, and BlockList.check builds a native address each time.
+    if (this.size === 0) return false;
     const a = normalizeIp(ip);
     const v = isIP(a);
     return v !== 0 && this.list.check(a, v === 4 ? 'ipv4' : 'ipv6');

@@ -193,6 +193,33 @@ describe('status site: validators over HTTP', { timeout: 60_000 }, () => {
     }
   });
 
+  test('a URL with another query goes through the app and gets the same answer, headers and validators as the plain one', async () => {
+    const headerNames = [
+      'etag',
+      'last-modified',
+      'cache-control',
+      'vary',
+      'content-type',
+      'content-length',
+      'content-security-policy',
+      'referrer-policy',
+      'x-content-type-options',
+      'access-control-allow-origin',
+    ];
+    for (const path of PATHS) {
+      const odd = `${path}${path.includes('?') ? '&' : '?'}utm_source=portal`;
+      const [plain, viaApp] = await Promise.all([get(path), get(odd)]);
+      const [a, b] = [await snapshotOf(plain), await snapshotOf(viaApp)];
+      assert.deepEqual(b, a, odd);
+      for (const h of headerNames) assert.equal(viaApp.headers.get(h), plain.headers.get(h), `${odd}: ${h}`);
+      assert.equal((await get(odd, { 'if-none-match': a.etag })).status, 304, `${odd}: 304 through the app`);
+      const head = await get(path, {}, 'HEAD');
+      assert.equal(head.status, 200);
+      assert.equal(head.headers.get('etag'), a.etag, `HEAD ${path}`);
+      assert.equal((await head.arrayBuffer()).byteLength, 0);
+    }
+  });
+
   test("a check's state change changes the page, JSON and their tags; the feeds, with the same notices, keep theirs", async () => {
     const before = new Map(await Promise.all(PATHS.map(async (p) => [p, await snapshotOf(await get(p))] as const)));
     await tick(7_000);
