@@ -9,6 +9,7 @@ import { benchJournal } from './journal.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
 import { benchPipelineCost } from './pipeline-cost.bench.ts';
 import { benchRules } from './rules.bench.ts';
+import { benchSchedulingDesigns } from './scheduling-designs.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchStatus } from './status.bench.ts';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<Record<string, string | number>>> = 
   rules: benchRules,
   pipeline: benchPipeline,
   'pipeline-cost': benchPipelineCost,
+  'scheduling-designs': benchSchedulingDesigns,
   browser: benchBrowser,
   incidents: benchIncidents,
   journal: benchJournal,

@@ -38,6 +38,9 @@ export async function runCheck(probe: Probe, config: unknown, ids: CheckIds, opt
   };
 }
 
+/** The reason of the end-of-run abort: one object, not an Error (and its stack) per run. */
+const RUN_OVER = new Error('the run is over');
+
 async function runWithTimeout(probe: Probe, config: unknown, region: string, timeoutMs: number): Promise<ProbeOutcome> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -53,7 +56,7 @@ async function runWithTimeout(probe: Probe, config: unknown, region: string, tim
     return await Promise.race([running, timedOut]);
   } finally {
     clearTimeout(timer);
-    controller.abort(new Error('the run is over'));
+    controller.abort(RUN_OVER);
   }
 }
 
