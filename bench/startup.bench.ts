@@ -104,7 +104,7 @@ async function startOnce(mode: Mode, bin: string, place: { dir: string; config: 
   }
 }
 
-async function startFigures(mode: Mode, bin: string) {
+export async function startFigures(mode: Mode, bin: string) {
   const place = startPlace();
   try {
     const first = await startOnce(mode, bin, place);
