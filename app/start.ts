@@ -288,6 +288,7 @@ function buildApp(
     incidents: k.incidents,
     notices: k.notices,
     etp: () => parts.etp,
+    oncall: parts.oncall,
   });
   return createApi({
     config: k.config,

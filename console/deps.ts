@@ -10,6 +10,7 @@ import type { StatusBoard } from '../collector/index.ts';
 import type { EtpDetail } from '../etp/index.ts';
 import type { IncidentRuntime } from '../incidents/index.ts';
 import type { NoticeRuntime } from '../notices/index.ts';
+import type { MuteService } from '../oncall/index.ts';
 
 /** The incident changes an operator makes from the console (the same service, checks and audit as the API). */
 export type ConsoleIncidentService = Pick<
@@ -44,4 +45,6 @@ export interface ConsoleDeps {
   notices: { readonly service: ConsoleNoticeService };
   /** The running ETP runtime (shared with the ETP API, so one ledger and one notice queue). */
   etp(): ConsoleEtp;
+  /** Mutes (issue #21 item 3), through the same service as the API; absent: the board shows none and the page cannot mute. */
+  oncall?: { mutes: Pick<MuteService, 'mute' | 'unmute' | 'recent' | 'byCheck'> };
 }

@@ -12,6 +12,7 @@ import { registerAdminPages } from './admin.ts';
 import { registerDeadlinesPage } from './deadlines.ts';
 import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
+import { registerOncallPages } from './oncall.ts';
 import { labels, renderPage } from './render.ts';
 import { LOGIN_CSRF_COOKIE, consoleMiddleware, consoleState, newLoginCsrf, sessionCookieName, sessionCookieOptions } from './security.ts';
 import { SSO_START_PATH, registerSso, type SsoSignOut } from './sso.ts';
@@ -131,6 +132,7 @@ export function consoleExtension(d: ConsoleDeps): ApiExtension {
     registerPages(router, d);
     registerDeadlinesPage(router, d);
     registerAdminPages(router, d);
+    registerOncallPages(router, d);
   };
 }
 export { registerConsoleCommands } from './cli.ts';

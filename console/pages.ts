@@ -50,6 +50,7 @@ import { timelineCsv, timelinePdf } from './timeline-export.ts';
 import { consoleState, forbidden } from './security.ts';
 import { incidentAppeals, type IncidentAppealRow } from './pages.repo.ts';
 import { actorId } from './users.repo.ts';
+import { withMutes } from './board-mutes.ts';
 
 export function pageContext(ctx: Context, s: Pick<ConsoleDeps, 'now'>, flash?: string): PageContext {
   const st = consoleState(ctx);
@@ -305,7 +306,7 @@ async function consequenceForm(s: Pick<ConsoleDeps, 'db'>, row: IncidentRow, lan
 }
 
 /** What the on-call pages use: incidents, notices and ETPs through their services, the status board, the config, the clock. */
-export type PagesDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now' | 'status' | 'artifactsDir' | 'incidents' | 'notices' | 'etp'>;
+export type PagesDeps = Pick<ConsoleDeps, 'db' | 'config' | 'now' | 'status' | 'artifactsDir' | 'incidents' | 'notices' | 'etp' | 'oncall'>;
 
 // ---- the board and incidents ----
 
@@ -319,7 +320,12 @@ const boardPage = (s: PagesDeps) => async (ctx: Context) => {
     ctx,
     s,
     'board',
-    { ...boardRows(s, lang), incidents: incidentRows(s.config(), lang, open), silences, silentNote: SILENT_NOT_DOWNTIME[lang] },
+    {
+      ...(await withMutes(s, lang, boardRows(s, lang))),
+      incidents: incidentRows(s.config(), lang, open),
+      silences,
+      silentNote: SILENT_NOT_DOWNTIME[lang],
+    },
     { live: true, title: labels(lang).board },
   );
 };

@@ -30,6 +30,7 @@ export const PAGES = [
   'users',
   'tokens',
   'audit',
+  'oncall',
 ] as const;
 export type PageName = (typeof PAGES)[number];
 const compiled = Object.fromEntries(PAGES.map((p) => [p, hb.compile(load(p), { strict: false })])) as Record<
@@ -62,6 +63,7 @@ const NAV: { href: string; key: keyof Labels; role: Role }[] = [
   { href: '/console/maintenance', key: 'maintenance', role: 'viewer' },
   { href: '/console/etps', key: 'etps', role: 'viewer' },
   { href: '/console/journal', key: 'journal', role: 'viewer' },
+  { href: '/console/oncall', key: 'oncall', role: 'viewer' },
   { href: '/console/deadlines', key: 'deadlines', role: 'viewer' },
   { href: '/console/users', key: 'users', role: 'admin' },
   { href: '/console/tokens', key: 'tokens', role: 'admin' },

@@ -13,3 +13,4 @@ export type { AlertSubject, MaintenanceWindow, Silence } from './silence.ts';
 export { createOncallPart, maintenanceCovering } from './oncall.part.ts';
 export type { OncallPart, OncallPartDeps } from './oncall.part.ts';
 export { registerOncallCommands } from './oncall.cli.ts';
+export { peopleWithFeeds } from './oncall.routes.ts';

@@ -17,6 +17,7 @@ import { silentLogger } from '../core/log.ts';
 import { astanaDate, formatAstana } from '../core/time.ts';
 import { PROBES } from '../probes/index.ts';
 import { startKuzet, type KuzetHandle } from '../app/index.ts';
+import { createUser } from '../console/index.ts';
 import { PG_URL, REDIS_URL, dropPgSchema, dropRedisPrefix, tempDir, uniqueName, waitFor } from '../test/support.ts';
 
 const MODULES = ['homepage', 'search', 'lots', 'auth'] as const;
@@ -323,6 +324,75 @@ describe('on-call rota and mutes on a running kuzet (PostgreSQL, Redis)', () => 
     assert.equal(auth.total.downMs, 0, 'failures inside the window are not downtime');
     const home = (av.body.modules as Json[]).find((m) => m.module === 'homepage') as Json;
     assert.ok(home.total.downMs > 0, 'a mute is no maintenance: the muted check’s failures are downtime');
+  });
+
+  /** A signed-in console session: cookies kept, redirects not followed. */
+  async function consoleSession(username: string) {
+    const cookies = new Map<string, string>();
+    const req = async (method: string, path: string, form?: Record<string, string>) => {
+      const res = await fetch(`${k.url}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(cookies.size ? { cookie: [...cookies].map(([a, b]) => `${a}=${b}`).join('; ') } : {}),
+          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const [name, ...v] = (pair as string).split('=');
+        cookies.set(name as string, v.join('='));
+      }
+      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    };
+    const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const login = await req('GET', '/console/login');
+    const signed = await req('POST', '/console/login', { _csrf: csrf(login.text), username, password: 'correct horse battery staple' });
+    assert.equal(signed.status, 303);
+    return { req, csrf };
+  }
+
+  it('the console: who is on call in kk and ru, the board shows the muted check, an operator mutes and unmutes', async () => {
+    await createUser(k.db, { username: 'duty', password: 'correct horse battery staple', role: 'operator' }, { id: 'system:test' });
+    const c = await consoleSession('duty');
+    const kk = await c.req('GET', '/console/oncall?lang=kk');
+    assert.equal(kk.status, 200);
+    assert.match(kk.text, /<h1>Кезекшілік<\/h1>/);
+    assert.match(kk.text, /Қазір кезекші: <strong data-oncall="(aigerim|bolat)">/);
+    assert.match(kk.text, /shifts\.ics\?expires(=|&#x3D;)\d+&amp;sig(=|&#x3D;)/);
+    const ru = await c.req('GET', '/console/oncall?lang=ru');
+    assert.match(ru.text, /Сейчас дежурит: <strong data-oncall="(aigerim|bolat)">/);
+    assert.match(ru.text, new RegExp(`data-mute="${homeMute.id}" data-state="active"`));
+    const board = await c.req('GET', '/console?lang=ru');
+    const rowOf = (key: string) => board.text.split('</tr>').find((r) => r.includes(`<tr data-check="${key}">`)) ?? '';
+    assert.match(rowOf('portal/homepage/http'), /data-muted title="flapping: vendor ticket 42 \([^)]+\)">заглушено до /);
+    assert.doesNotMatch(rowOf('portal/search/http'), /data-muted/);
+    const bad = await c.req('POST', '/console/mutes', {
+      _csrf: c.csrf(ru.text),
+      scope: 'target',
+      subject: 'portal/search',
+      reason: '',
+      for: '1h',
+    });
+    assert.equal(bad.status, 400);
+    const made = await c.req('POST', '/console/mutes', {
+      _csrf: c.csrf(ru.text),
+      scope: 'target',
+      subject: 'portal/search',
+      reason: 'релиз',
+      for: '1h',
+    });
+    assert.equal(made.status, 303);
+    const mutes = (await api('GET', '/api/v1/mutes')).body.mutes as Json[];
+    const mine = mutes.find((m) => m.subject === 'portal/search') as Json;
+    assert.equal(mine.by, 'user:duty');
+    const ended = await c.req('POST', `/console/mutes/${mine.id}/end`, { _csrf: c.csrf(ru.text) });
+    assert.equal(ended.status, 303);
+    assert.equal(
+      (await api('GET', '/api/v1/mutes')).body.mutes.some((m: Json) => m.id === mine.id),
+      false,
+    );
   });
 
   it('a mute ends by itself; unmute ends one early, once; both audited with the address', async () => {

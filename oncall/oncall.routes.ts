@@ -77,16 +77,19 @@ const oneSchedule = (d: OncallRouteDeps) => (ctx: Ctx) => {
   };
 };
 
-const people = (d: OncallRouteDeps) => async (ctx: Context) => {
+/** Each person with a signed link to their shifts feed (valid {@link FEED_LINK_MS}): what the API and the console hand out. */
+export async function peopleWithFeeds(d: Pick<OncallRouteDeps, 'db' | 'config' | 'now' | 'publicUrl'>) {
   const key = await serverKey(d.db(), FEED_KEY);
   const expiresAt = new Date(d.now().getTime() + FEED_LINK_MS);
-  ctx.body = {
-    people: d.config().oncall.people.map((p) => ({
-      ...p,
-      feedUrl: `${d.publicUrl()}${signPath(key, feedPath(p.id), expiresAt)}`,
-      feedExpiresAt: formatAstana(expiresAt),
-    })),
-  };
+  return d.config().oncall.people.map((p) => ({
+    ...p,
+    feedUrl: `${d.publicUrl()}${signPath(key, feedPath(p.id), expiresAt)}`,
+    feedExpiresAt: formatAstana(expiresAt),
+  }));
+}
+
+const people = (d: OncallRouteDeps) => async (ctx: Context) => {
+  ctx.body = { people: await peopleWithFeeds(d) };
 };
 
 const feed = (d: OncallRouteDeps) => (ctx: Ctx) => {
