@@ -26,7 +26,6 @@ import {
   warnIfCalendarEndsSoon,
   Metrics,
   MAINTENANCE_QUEUE,
-  reloadChannel,
   enforceRetention,
   listStates,
   CheckScheduler,
@@ -38,11 +37,14 @@ import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } f
 import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { createMetaPart } from '../meta/index.ts';
 import { createOncallPart, maintenanceCovering, type OncallPart } from '../oncall/index.ts';
+import { appliedOutcome, refusedOutcome, subscribeReload, type ReloadOutcome } from './reload.ts';
 
 export interface StartOptions {
   config: KuzetConfig;
   /** Path of the config file, re-read on reload. */
   configPath?: string;
+  /** How this process names itself in its reload answers (default `kuzet start`). */
+  processName?: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
   /** Overrides config.server.port (0 picks a free port). */
@@ -69,7 +71,8 @@ export interface KuzetHandle {
   redisReady: Promise<boolean>;
   incidents: IncidentRuntime;
   notices: NoticeRuntime;
-  reload(): Promise<void>;
+  /** Re-reads the config file: what was applied, or why nothing was (app/reload.ts). */
+  reload(): Promise<ReloadOutcome>;
   /** Every route served (method, path pattern), from the router itself. */
   routes(): { method: string; path: string }[];
   close(): Promise<void>;
@@ -93,15 +96,6 @@ async function rereadConfig(path: string, env: NodeJS.ProcessEnv): Promise<Kuzet
   const next = loadConfigFile(path, PROBES, env);
   await assertJourneyFiles(next, path);
   return next;
-}
-
-/** Calls `onReload` whenever `kuzet reload` publishes on the prefix's channel; returns the subscriber to close. */
-async function subscribeReload(redis: Redis, prefix: string, onReload: () => Promise<void>): Promise<Redis> {
-  const subscriber = redis.duplicate();
-  subscriber.on('error', () => undefined);
-  await subscriber.subscribe(reloadChannel(prefix));
-  subscriber.on('message', () => void onReload());
-  return subscriber;
 }
 
 /** Opens the configured database and applies pending migrations (closed again when they fail). */
@@ -339,7 +333,9 @@ class RedisSide {
       workers: boolean;
       checks: () => Map<string, ResolvedCheck>;
       sinks: LiveSink[];
-      reload: () => Promise<void>;
+      reload: () => Promise<ReloadOutcome>;
+      processName: string;
+      configPath: string | null;
       etp: EtpRuntime;
       meta: ReturnType<typeof createMetaPart>;
       oncall: OncallPart;
@@ -393,7 +389,7 @@ class RedisSide {
     await k.notices.attachRedis(redis, prefix);
     await this.ingestor.start();
     this.maintenance = await startMaintenance(redis, prefix, k.db, k.config, k.log);
-    this.subscriber = await subscribeReload(redis, prefix, this.o.reload);
+    this.subscriber = await subscribeReload(redis, prefix, { process: this.o.processName, configPath: this.o.configPath }, this.o.reload);
     const journal = await startJournalPart({
       config: k.config,
       db,
@@ -439,16 +435,27 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
   const prefix = live.cfg.redis.prefix;
   const redis = redisConnection(redisUrl);
   const abort = new AbortController();
-  const reload = async () => {
-    if (!opts.configPath) return;
+  const reload = async (): Promise<ReloadOutcome> => {
+    if (!opts.configPath) return refusedOutcome('started without a config file: nothing to re-read');
+    let next: KuzetConfig;
     try {
-      live.cfg = await rereadConfig(opts.configPath, env);
-      checks = checkMap(live.cfg);
-      metrics.seed(resolveChecks(live.cfg));
-      if (side.scheduler) log.info(await side.scheduler.reconcile(live.cfg), 'config reloaded; schedulers reconciled');
+      next = await rereadConfig(opts.configPath, env);
     } catch (e) {
       log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid; the running config stays');
+      return refusedOutcome(`the config file is not valid, the running config stays: ${(e as Error).message}`);
     }
+    const outcome = appliedOutcome(live.cfg, next);
+    live.cfg = next;
+    checks = checkMap(live.cfg);
+    metrics.seed(resolveChecks(live.cfg));
+    try {
+      if (side.scheduler) log.info(await side.scheduler.reconcile(live.cfg), 'config reloaded; schedulers reconciled');
+      else return refusedOutcome('the config is read, but Redis is not reached yet: no check is scheduled from it until it is');
+    } catch (e) {
+      return refusedOutcome(`the config is read, but the check schedulers could not be updated: ${(e as Error).message}`);
+    }
+    log.info({ ...outcome }, `config reloaded: ${outcome.message}`);
+    return outcome;
   };
   const etp = etpRuntime({ config, db: () => db, log, now: k.now, metrics, notices, incidents, influx });
   const readiness = () => readinessOf(side.redis, redisUrl, db);
@@ -471,7 +478,19 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     maintenance: (at) => maintenanceCovering((o) => notices.service.listMaintenance(o), at),
   });
   const sinks: LiveSink[] = [status, ...(influx ? [influx] : []), ...(opts.sinks ?? [])];
-  const side = new RedisSide(k, { redis, prefix, workers: opts.workers !== false, checks: () => checks, sinks, reload, etp, meta, oncall });
+  const side = new RedisSide(k, {
+    redis,
+    prefix,
+    workers: opts.workers !== false,
+    checks: () => checks,
+    sinks,
+    reload,
+    processName: opts.processName ?? 'kuzet start',
+    configPath: opts.configPath ?? null,
+    etp,
+    meta,
+    oncall,
+  });
   const redisReady = waitForRedis(redis, redisUrl, log, abort.signal)
     .then(async (ok) => {
       if (ok) await side.start();
@@ -537,16 +556,23 @@ export async function startWorker(opts: {
     log: opts.log,
   });
   workers.start();
-  const reload = async () => {
-    if (!opts.configPath) return;
+  let running = opts.config;
+  const reload = async (): Promise<ReloadOutcome> => {
+    if (!opts.configPath) return refusedOutcome('started without a config file: nothing to re-read');
     try {
-      checks = checkMap(await rereadConfig(opts.configPath, env));
-      opts.log.info('worker config reloaded');
+      const next = await rereadConfig(opts.configPath, env);
+      const outcome = appliedOutcome(running, next);
+      running = next;
+      checks = checkMap(next);
+      opts.log.info({ ...outcome }, `worker config reloaded: ${outcome.message}`);
+      return outcome;
     } catch (e) {
       opts.log.error({ err: (e as Error).message }, 'reload refused: the new config is not valid');
+      return refusedOutcome(`the config file is not valid, the running config stays: ${(e as Error).message}`);
     }
   };
-  const subscriber = await subscribeReload(redis, opts.config.redis.prefix, reload);
+  const who = { process: 'kuzet worker', configPath: opts.configPath ?? null };
+  const subscriber = await subscribeReload(redis, opts.config.redis.prefix, who, reload);
   return {
     reload,
     async close() {

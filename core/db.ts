@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { KuzetError, UnavailableError } from './errors.ts';
+import { withPgliteLock } from './pglite-lock.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { initPgliteApart } from './pglite-init.ts';
 
@@ -52,7 +53,9 @@ export function configuredDb(
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.schema) : openPglite(opts.dataDir ?? './data', opts.schema);
+  return opts.databaseUrl
+    ? openPostgres(opts.databaseUrl, opts.schema)
+    : withPgliteLock(opts.dataDir ?? './data', (d) => openPglite(d, opts.schema));
 }
 
 const PGLITE_CONF = ['shared_buffers=16MB', 'wal_buffers=1MB'] as const;

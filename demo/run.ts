@@ -285,8 +285,12 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
     });
     const config = parseConfig(yaml, PROBES, o.env ?? process.env);
     const configFile = join(dirname(resolve(o.dataDir)), 'kuzet-demo.yaml');
+    // The written config file is what `kuzet reload -c data/kuzet-demo.yaml` (or SIGHUP) re-reads; it is
+    // written once kuzet runs, so a second demo refused on the same store never overwrites it.
     const kuzet = await startKuzet({
       config,
+      configPath: configFile,
+      processName: 'kuzet demo',
       log: o.log,
       port: o.port,
       artifactsDir,
