@@ -1,5 +1,4 @@
 /** The face of app/: what other folders may import from it. */
 export { startKuzet, startWorker } from './start.ts';
 export type { KuzetHandle } from './start.ts';
-export { RESTART_ONLY_SECTIONS, appliedOutcome, reloadChanges, reloadReplyChannel, reloadReport, requestReload } from './reload.ts';
-export type { ReloadOutcome, ReloadReply, ReloadResult } from './reload.ts';
+export { RESTART_ONLY_SECTIONS, appliedOutcome, reloadChanges } from './reload.ts';

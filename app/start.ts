@@ -37,7 +37,8 @@ import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } f
 import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { createMetaPart } from '../meta/index.ts';
 import { createOncallPart, maintenanceCovering, type OncallPart } from '../oncall/index.ts';
-import { appliedOutcome, refusedOutcome, subscribeReload, type ReloadOutcome } from './reload.ts';
+import { appliedOutcome, refusedOutcome, subscribeReload } from './reload.ts';
+import type { ReloadOutcome } from '../core/reload-protocol.ts';
 
 export interface StartOptions {
   config: KuzetConfig;

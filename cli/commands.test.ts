@@ -24,7 +24,7 @@ describe('kuzet commands, loaded when run', () => {
     const deadlines = p.commands.find((c) => c.name() === 'deadlines');
     assert.deepEqual(
       deadlines?.options.map((o) => o.long),
-      ['--input'],
+      ['--input', '--format', '--lang'],
     );
     const journal = p.commands.find((c) => c.name() === 'journal');
     assert.deepEqual(journal?.options, []);

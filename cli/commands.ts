@@ -54,7 +54,12 @@ export const COMMANDS: readonly CommandEntry[] = [
       'what kuzet needs on this machine (browser, fonts, Redis, database, SMTP, Slack, NTP): found, or the command that fixes it; exit 1 when something needed is missing',
     load: server,
   },
-  { term: 'reload [options]', description: 'tell every kuzet process sharing the Redis to re-read its configuration', load: server },
+  {
+    term: 'reload [options]',
+    description:
+      'tell every kuzet process sharing the Redis prefix to re-read its configuration; prints what each applied, exit 1 when any did not',
+    load: server,
+  },
   { term: 'demo [options]', description: 'start the simulated portal and ETPs with kuzet watching them', load: server },
   {
     term: 'calendar',

@@ -30,19 +30,36 @@ export function timeoutOption(v: string): number {
   return n;
 }
 
-/** Keeps a long-running command alive until SIGINT/SIGTERM; SIGHUP reloads the config. */
+/** How long a stop may take before the process exits anyway (a stuck close must not leave `npx` waiting). */
+const STOP_DEADLINE_MS = 30_000;
+
+/**
+ * Keeps a long-running command alive until SIGINT/SIGTERM; SIGHUP reloads the config. Started by
+ * `npx` (npm exec), it also stops when its parent goes away: npm runs a command through a shell, and
+ * a SIGTERM sent to npm kills that shell and leaves this process orphaned (issue #21 item 8); the
+ * repository's .npmrc (`script-shell=bash`, which execs the command) lets npm forward signals directly.
+ */
 export function runUntilSignal(close: () => Promise<void>, reload: () => unknown): Promise<void> {
   return new Promise((done) => {
     let closing = false;
     const stop = async () => {
       if (closing) return;
       closing = true;
+      const deadline = setTimeout(() => {
+        process.stderr.write(`error: still stopping after ${STOP_DEADLINE_MS / 1000} s; exiting\n`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
       await close();
       done();
     };
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
     process.on('SIGHUP', () => void reload());
+    if (process.env.npm_command === 'exec') {
+      const parent = process.ppid;
+      setInterval(() => process.ppid !== parent && void stop(), 1000).unref();
+    }
   });
 }
 

@@ -49,7 +49,13 @@ export function registerRules(program: Command): void {
     .command('deadlines')
     .description('deadline extensions for an incident or maintenance window (docs/rules.md §5)')
     .requiredOption('-i, --input <file>', 'input JSON file, or - for stdin')
-    .action(async (o: { input: string }) => printJson((await incidentRules()).rulesDeadlines(readJsonInput(o.input))));
+    .addOption(
+      new Option('--format <format>', 'json, or text: the table a procurement officer reads').choices(['json', 'text']).default('json'),
+    )
+    .addOption(new Option('--lang <lang>', 'language of the text table').choices(['ru', 'kk']).default('ru'))
+    .action(async (o: { input: string; format: 'json' | 'text'; lang: 'ru' | 'kk' }) => {
+      process.stdout.write((await import('./deadlines.ts')).deadlinesCommandOutput(readJsonInput(o.input), o));
+    });
 
   program
     .command('etp-streak')

@@ -143,26 +143,34 @@ function registerDoctor(program: Command): void {
     });
 }
 
-/** `reload`: tell every kuzet process on the Redis to re-read its configuration. */
+/** `reload`: every kuzet process on the Redis prefix re-reads its configuration and says what it applied (app/reload.ts). */
 function registerReload(program: Command): void {
   program
     .command('reload')
-    .description('tell every kuzet process sharing the Redis to re-read its configuration')
-    .option('-c, --config <file>', 'configuration file')
+    .description(
+      'tell every kuzet process sharing the Redis prefix to re-read its configuration; prints what each applied, exit 1 when any did not',
+    )
+    .option('-c, --config <file>', "configuration file (the demo's: data/kuzet-demo.yaml)")
     .action(async (o: { config?: string }) => {
-      const [{ loadConfig }, { redactUrl, redisConnection, withTimeout }, { reloadChannel }] = await Promise.all([
+      const [{ loadConfig }, { redactUrl, redisConnection, withTimeout }, { requestReload, reloadReport }] = await Promise.all([
         import('./config.ts'),
         import('../core/redis.ts'),
-        import('../collector/index.ts'),
+        import('../core/reload-protocol.ts'),
       ]);
       const config = loadConfig(configPathOf(o.config));
       const url = process.env.REDIS_URL ?? config.redis.url;
       const conn = redisConnection(url);
+      const waitMs = 10_000;
       try {
-        const n = await withTimeout(conn.publish(reloadChannel(config.redis.prefix), 'reload'), 3000);
-        printJson({ reloaded: n });
-      } catch (e) {
-        throw new KuzetError('unavailable', `Redis at REDIS_URL=${redactUrl(url)} is unreachable: ${(e as Error).message}`);
+        let result;
+        try {
+          result = await withTimeout(requestReload(conn, config.redis.prefix, waitMs), waitMs + 3000);
+        } catch (e) {
+          throw new KuzetError('unavailable', `Redis at REDIS_URL=${redactUrl(url)} is unreachable: ${(e as Error).message}`);
+        }
+        const report = reloadReport(result, redactUrl(url), waitMs);
+        process.stdout.write(report.text);
+        process.exitCode = report.exitCode;
       } finally {
         conn.disconnect();
       }
@@ -183,6 +191,9 @@ function registerDemo(program: Command): void {
     .option('--browser <choice>', 'Chromium for the journey: a path, "system" or "npm" (default: the system one, else the npm one)')
     .action(runDemo);
 }
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+const shown = (path: string) => (relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path));
 
 async function runDemo(o: DemoOptions): Promise<void> {
   const [{ createLogger }, { redactUrl }, { startDemo }, { checkBrowserOnly, demoBrowserNotice }] = await Promise.all([
@@ -210,15 +221,16 @@ async function runDemo(o: DemoOptions): Promise<void> {
     `  kuzet API:          ${d.kuzet.url}/api/v1/status`,
     `  operator token:     ${d.operatorToken}   (curl -H 'Authorization: Bearer <token>' ${d.kuzet.url}/api/v1/incidents)`,
     `  metrics:            ${d.kuzet.url}/metrics`,
-    `  operator console:   ${d.kuzet.url}/console   (accounts: stop the demo, then kuzet user add NAME --role admin --generate --data-dir ${o.dataDir})`,
+    `  operator console:   ${d.kuzet.url}/console   (admin ${d.consoleAccount.username} / ${d.consoleAccount.password}; more accounts at /console/users)`,
     `  status site:        ${d.kuzet.url}/status   (notices in Kazakh and Russian; ?lang=ru)`,
     `  on-call Slack:      ${d.peers.slack.base}/messages   (what the local Slack Web API endpoint received)`,
     `  e-mail:             ${d.peers.slack.base}/mail   (what the local SMTP peer received)`,
     `  ETPs:               curl -H 'Authorization: Bearer ${d.operatorToken}' ${d.kuzet.url}/api/v1/etps   (etp-alpha: 8 failure days replayed at start, threshold and decision date)`,
     `  inject a fault:     curl -X POST ${d.sim.url}/__fault -H 'content-type: application/json' -d '{"target":"search","fault":"down"}'`,
     `  list faults:        curl ${d.sim.url}/__fault`,
-    `  CLI on its store:   stop the demo, then npx kuzet journal|extract|availability|etp|token … -c ${relative(process.cwd(), d.configFile).startsWith('..') ? d.configFile : relative(process.cwd(), d.configFile)}`,
+    `  its config:         edit ${shown(d.configFile)}, then npx kuzet reload -c ${shown(d.configFile)} (or kill -HUP ${process.pid}); rewritten at each start`,
+    `  CLI on its store:   stop the demo, then npx kuzet journal|extract|availability|etp|token … -c ${shown(d.configFile)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  await runUntilSignal(d.close, () => undefined);
+  await runUntilSignal(d.close, d.kuzet.reload);
 }

@@ -2,7 +2,7 @@
 export const checkQueueName = (region: string) => `checks-${region}`;
 export const MAINTENANCE_QUEUE = 'maintenance';
 export const resultStreamKey = (prefix: string) => `${prefix}:results`;
-export const reloadChannel = (prefix: string) => `${prefix}:reload`;
+export { reloadChannel } from '../core/reload-protocol.ts';
 export const RESULT_GROUP = 'ingest';
 /** Set with a batch's results, in the same transaction: a retried batch that finds it does not run again. */
 export const batchDoneKey = (prefix: string, jobId: string) => `${prefix}:batch-done:${jobId}`;

@@ -18,7 +18,7 @@ import { LOGIN_CSRF_COOKIE, consoleMiddleware, consoleState, newLoginCsrf, sessi
 import { SSO_START_PATH, registerSso, type SsoSignOut } from './sso.ts';
 import { SESSION_MAX_MS, actorId, signIn, signOut, signOutEverywhere, type ActorRef, type SessionView } from './users.repo.ts';
 
-export { createUser, listUsers, setRole, setDisabled, setPassword, signIn } from './users.repo.ts';
+export { createUser, listUsers, setRole, setDisabled, setPassword, signIn, unlockUser } from './users.repo.ts';
 export type { ConsoleDeps, ConsoleEtp } from './deps.ts';
 
 const STATIC: Record<string, { type: string; body: Buffer }> = {

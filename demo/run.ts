@@ -2,7 +2,7 @@
  * `kuzet demo`: the simulated portal and ETPs, and kuzet on its embedded defaults pointed at them.
  * The demo config is generated from the simulator's own target list, so every fault target has a check.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -12,6 +12,8 @@ import type { Logger } from '../core/log.ts';
 import type { IncidentRuntimeOptions } from '../incidents/index.ts';
 import { PROBES } from '../probes/index.ts';
 import { startKuzet, type KuzetHandle } from '../app/index.ts';
+import { createUser, setPassword, unlockUser } from '../console/index.ts';
+import { KuzetError } from '../core/errors.ts';
 import { startSlack, startSmtp } from './peers.ts';
 import { SIM_TARGETS, startPortalSim, type PortalSim } from './portal-sim.ts';
 import { eshopServiceTargets, etpDemoTargets, replayEtpFailures, startDemoNtp, type ReplayResult } from './etp-demo.ts';
@@ -228,6 +230,11 @@ export interface DemoHandle {
   configFile: string;
   /** An operator API token created at start, or KUZET_DEMO_TOKEN when set (demo only). */
   operatorToken: string;
+  /**
+   * The console's admin account, printed at start: more accounts are made at /console/users while
+   * the demo runs (PGlite is one process at a time, so `kuzet user add` waits for the demo to stop).
+   */
+  consoleAccount: { username: string; password: string };
   /** What the ETP time travel put into the ledger (undefined when turned off). */
   etpReplay: Promise<ReplayResult | undefined>;
   close(): Promise<void>;
@@ -238,6 +245,23 @@ async function demoOperatorToken(kuzet: KuzetHandle, env: NodeJS.ProcessEnv): Pr
   // Demo only: a fixed token from the environment lets scripts and the README's curl lines work across restarts.
   const fixed = env.KUZET_DEMO_TOKEN;
   return (await createToken(kuzet.db, { role: 'operator', name: 'demo operator', token: fixed || undefined, actor: 'system:demo' })).token;
+}
+
+export const DEMO_ADMIN = 'demo-admin';
+
+/** The demo's console admin: `demo-admin` with KUZET_DEMO_PASSWORD, else a new password at each start (demo only). */
+async function demoConsoleAccount(kuzet: KuzetHandle, env: NodeJS.ProcessEnv): Promise<{ username: string; password: string }> {
+  const password = env.KUZET_DEMO_PASSWORD || randomBytes(12).toString('base64url');
+  const actor = { id: 'system:demo' };
+  try {
+    await createUser(kuzet.db, { username: DEMO_ADMIN, name: 'demo admin', role: 'admin', password }, actor);
+  } catch (e) {
+    if (!(e instanceof KuzetError && e.code === 'conflict')) throw e;
+    // The store of an earlier start: the account stays, with this start's password, unlocked.
+    await setPassword(kuzet.db, DEMO_ADMIN, password, actor, new Date());
+    await unlockUser(kuzet.db, DEMO_ADMIN, actor);
+  }
+  return { username: DEMO_ADMIN, password };
 }
 
 /** Starts the ETP time travel once Redis is ready; a failure is logged, and the promise still rejects for whoever awaits it. */
@@ -298,9 +322,11 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
       ...(o.incidents ? { incidents: o.incidents } : {}),
     });
     let operatorToken: string;
+    let consoleAccount: { username: string; password: string };
     let etpReplay: Promise<ReplayResult | undefined>;
     try {
       operatorToken = await demoOperatorToken(kuzet, o.env ?? process.env);
+      consoleAccount = await demoConsoleAccount(kuzet, o.env ?? process.env);
       etpReplay = startEtpReplay(kuzet, operatorToken, o.etpReplay ?? { etp: 'etp-alpha', days: 8 }, o.log);
     } catch (e) {
       await kuzet.close();
@@ -317,6 +343,7 @@ export async function startDemo(o: DemoOptions): Promise<DemoHandle> {
       config,
       configFile,
       operatorToken,
+      consoleAccount,
       etpReplay,
       async close() {
         await kuzet.close();

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeAvailability, availabilityLines, type CheckSeries, type Sample } from './availability.ts';
+import { availabilityBody } from './render-availability.ts';
 
 const T0 = Date.parse('2026-03-10T00:00:00+05:00');
 const MIN = 60_000;
@@ -97,5 +98,23 @@ describe('computeAvailability (hand-computed fixtures)', () => {
     const empty = computeAvailability({ from: T0, to: T0 + MIN, series: [series([])], maintenance: [] });
     assert.equal(empty.systems[0]?.total.availabilityPct, null);
     assert.equal(empty.systems[0]?.mttrMinutes, null);
+  });
+});
+
+describe('availability over a year (issue #21 item 9)', () => {
+  it('one minute down in a year reads 99.9998 %, not 100.000, with the minute beside it', async () => {
+    const minutes = 365 * 1440;
+    const r = computeAvailability({
+      from: T0,
+      to: T0 + minutes * MIN,
+      series: [series(minutely(T0, minutes, [[1000, 1001]]))],
+      maintenance: [],
+    });
+    const sys = r.systems[0];
+    assert.equal(sys?.total.downMs, MIN);
+    assert.equal(sys?.total.availabilityPct, 99.9998);
+    assert.deepEqual(r.worstDays[0], { system: 'portal', date: '2026-03-10', availabilityPct: 99.931, downMinutes: 1 });
+    const csv = (await availabilityBody(r, 'csv')) as string;
+    assert.ok(csv.includes('"system","portal","","2026-03","31679","1","0","99.997"'), csv.slice(0, 400));
   });
 });

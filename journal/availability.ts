@@ -41,7 +41,7 @@ export interface Figures {
   upMs: number;
   downMs: number;
   maintenanceMs: number;
-  /** up / (up + down) × 100, 3 decimals; null without data. */
+  /** up / (up + down) × 100: 3 decimals, more when downtime would otherwise read 100 ({@link availabilityPercent}); null without data. */
   availabilityPct: number | null;
 }
 
@@ -79,9 +79,28 @@ interface Acc {
 
 const newAcc = (): Acc => ({ upMs: 0, downMs: 0, maintenanceMs: 0, repairMs: 0, outages: 0, days: new Map() });
 
-function pct(up: number, down: number): number | null {
-  return up + down === 0 ? null : Math.round((up / (up + down)) * 100_000) / 1000;
+/**
+ * up / (up + down) × 100, rounded to 3 decimals — or to as many more as it takes for any downtime to
+ * read below 100: one minute down in a year is 99.9998, never 100.000 (issue #21 item 9). Null
+ * without data.
+ */
+export function availabilityPercent(up: number, down: number): number | null {
+  if (up + down <= 0) return null;
+  const exact = (up / (up + down)) * 100;
+  for (let d = 3; d <= 12; d++) {
+    const r = Math.round(exact * 10 ** d) / 10 ** d;
+    if (down === 0 || r < 100) return r;
+  }
+  return exact;
 }
+
+/** A percentage for people: at least 3 decimals (`100.000`, `97.917`), all of them when there are more (`99.9998`). */
+export function formatPercent(p: number): string {
+  const decimals = String(p).split('.')[1]?.length ?? 0;
+  return p.toFixed(Math.max(3, Math.min(decimals, 12)));
+}
+
+const pct = availabilityPercent;
 
 function figures(f: { upMs: number; downMs: number; maintenanceMs: number }): Figures {
   return { upMs: f.upMs, downMs: f.downMs, maintenanceMs: f.maintenanceMs, availabilityPct: pct(f.upMs, f.downMs) };

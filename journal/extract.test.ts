@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { tempDir } from '../test/support.ts';
 import { ENTRIES } from './fixtures.test-support.ts';
 import { renderExtract, summarizeExtract } from './extract.ts';
+import { availabilityPercent, formatPercent } from './availability.ts';
 import { type ExtractInput, parseExtractInput } from './model.ts';
 import { extractReminder } from './reminder.ts';
 
@@ -35,6 +36,16 @@ describe('annual extract', () => {
     assert.equal(summary.meanMinutesToResolve, 120.3);
     // 525.6 of 525,600 minutes = 0.1 % down.
     assert.equal(summary.downtime[0]?.availabilityPct, 99.9);
+  });
+
+  it('one minute down in a year does not read 100.000 %', () => {
+    const { summary } = summarizeExtract({
+      ...input,
+      downtime: [{ system: 'portal', module: null, downtimeMinutes: 1, maintenanceMinutes: 0 }],
+    });
+    assert.equal(summary.downtime[0]?.availabilityPct, 99.9998); // 525,599 / 525,600 = 99.99981 %
+    const none = summarizeExtract({ ...input, downtime: [{ system: 'portal', module: null, downtimeMinutes: 0, maintenanceMinutes: 0 }] });
+    assert.equal(none.summary.downtime[0]?.availabilityPct, 100);
   });
 
   it('refuses details of unknown entries, naming the field', () => {
@@ -86,4 +97,22 @@ describe('annual extract', () => {
   it('reminds in January of the year before', () => {
     assert.equal(extractReminder(new Date('2027-01-10T04:00:00Z')).year, 2026);
   });
+});
+
+describe('availability percentages', () => {
+  const MIN = 60_000;
+  const YEAR = 365 * 24 * 60 * MIN;
+  const cases: [string, number, number, number | null, string][] = [
+    ['no downtime', YEAR, 0, 100, '100.000'],
+    ['one minute in a year: more digits, never 100', YEAR - MIN, MIN, 99.9998, '99.9998'],
+    ['one second in a year', YEAR - 1000, 1000, 99.999997, '99.999997'],
+    ['30 minutes in a day: 3 decimals', 1410 * MIN, 30 * MIN, 97.917, '97.917'],
+    ['half', 1, 1, 50, '50.000'],
+    ['no data', 0, 0, null, ''],
+  ];
+  for (const [name, up, down, pct, text] of cases)
+    it(name, () => {
+      assert.equal(availabilityPercent(up, down), pct);
+      if (pct !== null) assert.equal(formatPercent(pct), text);
+    });
 });

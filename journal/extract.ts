@@ -5,6 +5,7 @@
  * signature block. The summary is pure; the renderers print it as PDF or DOCX.
  */
 import { epochDay, formatAstana, MS_PER_DAY } from '../core/time.ts';
+import { availabilityPercent, formatPercent } from './availability.ts';
 import { KIND_IDS, KIND_WORDS, LEVEL_IDS, LEVEL_WORDS, type Lang } from './labels.ts';
 import { filterEntries, type ExtractInput, type JournalEntry } from './model.ts';
 import { journalFileName, type RenderedFile } from './render.ts';
@@ -46,7 +47,7 @@ export function summarizeExtract(input: ExtractInput): { summary: ExtractSummary
       byKind,
       downtime: input.downtime.map((d) => ({
         ...d,
-        availabilityPct: Math.round((1 - d.downtimeMinutes / Math.max(1, yearMinutes - d.maintenanceMinutes)) * 100_000) / 1000,
+        availabilityPct: availabilityPercent(Math.max(1, yearMinutes - d.maintenanceMinutes) - d.downtimeMinutes, d.downtimeMinutes) ?? 100,
       })),
       meanMinutesToConfirm: mean(entries.flatMap((e) => (e.confirmedAt ? [e.confirmedAt.getTime() - e.appealedAt.getTime()] : []))),
       meanMinutesToResolve: mean(
@@ -144,7 +145,7 @@ function extractBlocks(input: ExtractInput, lang: Lang): { blocks: Block[]; entr
           d.module ?? '',
           String(d.downtimeMinutes),
           String(d.maintenanceMinutes),
-          d.availabilityPct.toFixed(3),
+          formatPercent(d.availabilityPct),
         ]),
       ],
     });

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parseConfig } from '../core/config.ts';
-import { InputError } from '../core/errors.ts';
+import { InputError, KuzetError } from '../core/errors.ts';
 import { ENTRIES } from './fixtures.test-support.ts';
 import { headerWords } from './form-layout.ts';
 import { HEADERS } from './labels.ts';
@@ -78,6 +78,32 @@ describe('kuzet journal / extract (CLI, LibreOffice, pdftotext)', () => {
       join(dir.path, 'missing.json'),
     );
     assert.ok(bad instanceof InputError && bad.field === '--input');
+  });
+
+  it('a store without any incident writes nothing and says so (exit 1)', async () => {
+    const out = join(dir.path, 'none.pdf');
+    const p = new Command('kuzet').exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    const config = parseConfig(JSON.stringify({ storage: { dataDir: 'memory://' } }), PROBES);
+    registerJournalCommands(p, { loadConfig: () => config, env: {} });
+    const e = await p
+      .parseAsync(['node', 'kuzet', 'journal', '--from', '2026-01-01', '--to', '2026-12-31', '--format', 'pdf', '--out', out])
+      .then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+    assert.ok(e instanceof KuzetError, String(e));
+    assert.match(
+      e.message,
+      /^no journal written: the store \(PGlite in memory\) holds no incidents\. The stopped demo's store is read with -c data\/kuzet-demo\.yaml/,
+    );
+    assert.equal(existsSync(out), false);
+    const err = process.stderr.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    try {
+      assert.equal(reportError(e), 1);
+    } finally {
+      process.stderr.write = err;
+    }
   });
 
   it('PDF text keeps the Kazakh headers with their letters (pdftotext)', async () => {

@@ -6,12 +6,13 @@
  * Maintenance windows come from the notices' table unless `--maintenance FILE.json` gives them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { resolveChecks, type KuzetConfig } from '../core/config.ts';
 import { configuredDb, migrate, openDb, type Db } from '../core/db.ts';
-import { InputError, issuesFromZod } from '../core/errors.ts';
-import { astanaDayTimeToMs, epochDay, tryParseDateTimeMs } from '../core/time.ts';
+import { InputError, KuzetError, issuesFromZod } from '../core/errors.ts';
+import { astanaDayTimeToMs, epochDay, formatAstana, tryParseDateTimeMs } from '../core/time.ts';
 import { EXTRACT_FORMATS, renderExtract } from './extract.ts';
 import { JOURNAL_FORMATS, parseFormat, parseLang, renderJournal } from './render.ts';
 import { LEVEL_IDS } from './labels.ts';
@@ -19,7 +20,7 @@ import { STATES, checkPeriod, parseEntries, parseExtractInput } from './model.ts
 import { AVAILABILITY_FORMATS, availabilityBody } from './render-availability.ts';
 import { computeAvailability, type AvailabilityReport, type MaintenanceWindow } from './availability.ts';
 import { loadSeries } from './availability.repo.ts';
-import { loadExtractInput, loadJournalEntries, loadMaintenanceWindows } from './journal.repo.ts';
+import { incidentSpan, loadExtractInput, loadJournalEntries, loadMaintenanceWindows } from './journal.repo.ts';
 
 export interface JournalCliDeps {
   /** The configuration of `-c FILE` (or the default), as the other commands load it. */
@@ -99,6 +100,34 @@ export function parseWindows(input: unknown, option = '--maintenance'): Maintena
   });
 }
 
+/** The store a command read, as a user would name it. */
+function storeName(config: KuzetConfig, env: NodeJS.ProcessEnv): string {
+  const o = configuredDb(config.storage, env);
+  if (o.databaseUrl) return `PostgreSQL (DATABASE_URL${o.schema ? `, schema ${o.schema}` : ''})`;
+  const dir = o.dataDir ?? './data';
+  return dir.startsWith('memory://') ? 'PGlite in memory' : `PGlite in ${resolve(dir)}`;
+}
+
+/**
+ * No journal rows: a store with no incident at all is most likely the wrong store (`./data` instead of
+ * the demo's), so nothing is written and the command fails saying so (issue #21 item 9); a store with
+ * incidents outside the period writes the empty form and says what the store holds.
+ */
+async function sayWhyEmpty(db: Db, store: string, f: { from: string; to: string }): Promise<void> {
+  const span = await incidentSpan(db);
+  if (span.count === 0)
+    throw new KuzetError(
+      'not_found',
+      `no journal written: the store (${store}) holds no incidents. The stopped demo's store is read with -c data/kuzet-demo.yaml ` +
+        '(while the demo runs: GET /api/v1/journal with its token); an empty form on purpose: --input with []',
+    );
+  const when = (d: Date | null) => (d ? formatAstana(d) : '—');
+  process.stderr.write(
+    `warning: no incident received from ${f.from} to ${f.to} matches; the journal has no rows ` +
+      `(the store, ${store}, holds ${span.count}, received from ${when(span.first)} to ${when(span.last)})\n`,
+  );
+}
+
 export function registerJournalCommands(program: Command, deps: JournalCliDeps): void {
   registerJournal(program, deps);
   registerExtract(program, deps);
@@ -141,7 +170,11 @@ function registerJournal(program: Command, deps: JournalCliDeps): void {
         const filters = { from: o.from, to: o.to, system: o.system, level, state };
         const entries = o.input
           ? parseEntries(readJson(o.input, '--input'))
-          : await withDb(deps, o.config, (db) => loadJournalEntries(db, filters, lang));
+          : await withDb(deps, o.config, async (db, config) => {
+              const found = await loadJournalEntries(db, filters, lang);
+              if (found.length === 0) await sayWhyEmpty(db, storeName(config, deps.env ?? process.env), filters);
+              return found;
+            });
         const r = await renderJournal(entries, {
           format,
           lang,

@@ -159,6 +159,15 @@ export function periodBounds(f: Pick<JournalFilters, 'from' | 'to'>): { from?: n
   };
 }
 
+/** How many incidents the store holds, and when the first and the last were received (an empty journal says which it is). */
+export async function incidentSpan(db: Queryable): Promise<{ count: number; first: Date | null; last: Date | null }> {
+  const [r] = await db.query<{ n: string | number; first: string | Date | null; last: string | Date | null }>(
+    'SELECT count(*) AS n, min(received_at) AS first, max(received_at) AS last FROM incidents',
+  );
+  const at = (v: string | Date | null | undefined) => (v === null || v === undefined ? null : new Date(v));
+  return { count: Number(r?.n ?? 0), first: at(r?.first), last: at(r?.last) };
+}
+
 /**
  * The journal's rows for the filters (period by the appeal's receipt in Astana days, system, level,
  * state), words of `lang` for the rows kuzet wrote itself.
