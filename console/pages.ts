@@ -300,7 +300,11 @@ async function consequenceForm(s: Pick<ConsoleDeps, 'db'>, row: IncidentRow, lan
   const kinds = open && row.level ? consequencesOf(row.policy).filter((c) => c.levels.includes(row.level as Level)) : [];
   if (kinds.length === 0) return null;
   return {
-    kinds: kinds.map((c) => ({ value: c.kind, label: `${c.label[lang]} (${c.rule}, ${c.source})` })),
+    // A source point "(new)" is the point in the amended wording of the rules: said in the page's language.
+    kinds: kinds.map((c) => ({
+      value: c.kind,
+      label: `${c.label[lang]} (${c.rule}, ${c.source.replace('(new)', labels(lang).newWording)})`,
+    })),
     procurements: (await procurementChoices(s.db(), row.system)).map((p) => ({ value: p.id, label: `${p.announcement} / ${p.lot}` })),
   };
 }
@@ -479,7 +483,7 @@ async function showIncident(s: PagesDeps, ctx: Context, id: string, form?: FormS
         ...inc,
         ...placeOf(s.config(), lang, inc.system, inc.module),
         title: titleOf(s.config(), lang, row),
-        kindName: inc.kind ? `${term(lang, inc.kind)} (${inc.kind})` : '',
+        kindName: inc.kind ? term(lang, inc.kind) : '',
         stateName: term(lang, inc.state),
         levelName: term(lang, inc.level),
         proposedLevelName: term(lang, inc.proposedLevel),
@@ -842,9 +846,9 @@ const etpsPage = (s: PagesDeps) => async (ctx: Context) => {
       const d = await rt.detail(e.id);
       return {
         ...e,
-        stateName: e.state,
+        stateName: term(lang, e.state),
         failureDays: d.streak.failureDays.slice(-15).join(', '),
-        events: d.events.slice(-5),
+        events: d.events.slice(-5).map((x) => ({ ...x, typeName: term(lang, x.type) })),
         decisions: d.decisions.slice(-5),
         rows: checks.get(e.id) ?? [],
       };
