@@ -6,12 +6,12 @@
  * checkout's is fresh (`npm run build`).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropRedisPrefix, tempDir, uniqueName } from '../test/support.ts';
-import { compiledTree, type CompiledTree } from './compiled.test-support.ts';
+import { compiledTree, REPO, type CompiledTree } from './compiled.test-support.ts';
 
 /** Resolves with the URL of the "listening on" log line, or rejects with what the process printed. */
 function listening(p: ChildProcess, timeoutMs: number): Promise<{ url: string; line: string }> {
@@ -79,5 +79,18 @@ describe('kuzet start from dist/', { timeout: 600_000 }, () => {
     const css = await get('/console/static/console.css');
     assert.equal(css.status, 200);
     assert.ok(css.body.length > 100);
+  });
+
+  it("loads a TypeScript journey (the checkout's journeys/*.ts) although the compiled code runs on plain Node", () => {
+    const config = join(dir.path, 'journey.yaml');
+    const journey = join(REPO, 'journeys/portal-search.journey.ts');
+    writeFileSync(
+      config,
+      `systems:\n  portal:\n    name: Portal\n    kind: portal\n    policy: portal-692\n    targets:\n      - id: search\n        module: public\n` +
+        `        checks:\n          - { id: journey-search, type: browser, interval: 5m, timeout: 60s, journey: "${journey}", baseUrl: "http://127.0.0.1:9/" }\n`,
+    );
+    const r = spawnSync(process.execPath, [tree.bin, 'check-config', '--config', config], { cwd: dir.path, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /does not compile or load/);
   });
 });

@@ -38,6 +38,15 @@ export function isTimeoutError(err: unknown): boolean {
   return (err as Error | null)?.name === 'TimeoutError';
 }
 
+function isForeignStepFailure(err: unknown): err is { reason: string; kind: ErrorKind } {
+  return (
+    err instanceof Error &&
+    err.name === 'StepFailure' &&
+    typeof (err as { reason?: unknown }).reason === 'string' &&
+    typeof (err as { kind?: unknown }).kind === 'string'
+  );
+}
+
 /**
  * Turns anything thrown inside a step into a {@link StepFailure}. After the run's signal fired, a
  * closed page is the timeout's doing; otherwise a closed browser is kuzet's problem (`internal`).
@@ -46,6 +55,8 @@ export function isTimeoutError(err: unknown): boolean {
  */
 export function classifyStepError(err: unknown, signal: AbortSignal): StepFailure {
   if (err instanceof StepFailure) return err;
+  // A `.ts` journey run by the compiled kuzet imports the sources' StepFailure, another class: keep its kind and reason.
+  if (isForeignStepFailure(err)) return new StepFailure(err.reason, err.kind, { cause: err });
   const message = firstLine(err);
   if (signal.aborted) return new StepFailure('the journey timed out', 'timeout', { cause: err });
   if (CLOSED.test(message)) return new StepFailure('the browser closed or crashed during the step', 'internal', { cause: err });

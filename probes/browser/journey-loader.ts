@@ -26,6 +26,26 @@ export function journeyNameOf(path: string): string {
   return basename(path).replace(/(\.journey)?\.(ts|mts|js|mjs)$/, '');
 }
 
+let tsxRegistered = false;
+
+/**
+ * Imports a journey module. The compiled kuzet (`dist/`) runs on plain Node 20, which cannot load a
+ * `.ts` journey: then tsx's loader is registered once, on demand, and the import retried, so the
+ * same `journey:` path works whether kuzet runs from its sources or from `dist/`.
+ */
+async function importJourney(url: string): Promise<{ default?: unknown }> {
+  try {
+    return (await import(url)) as { default?: unknown };
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || tsxRegistered || !/\.m?ts\?/.test(url)) throw err;
+    const { register } = await import('tsx/esm/api');
+    register();
+    tsxRegistered = true;
+    // Node keeps the failed import under its URL: retry under another one.
+    return (await import(`${url}&tsx`)) as { default?: unknown };
+  }
+}
+
 /** Imports a journey module; a changed file (by mtime) is imported afresh, so a reload picks it up. */
 export async function loadJourney(path: string): Promise<Journey> {
   const abs = resolveJourneyPath(path);
@@ -38,7 +58,7 @@ export async function loadJourney(path: string): Promise<Journey> {
   const url = `${pathToFileURL(abs).href}?v=${Math.trunc(mtime)}`;
   let mod: { default?: unknown };
   try {
-    mod = (await import(url)) as { default?: unknown };
+    mod = await importJourney(url);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     throw new Error(`journey file ${abs} does not compile or load: ${msg.split('\n').slice(0, 3).join(' ').trim()}`, { cause: err });
