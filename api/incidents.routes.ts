@@ -13,6 +13,7 @@ import { formatAstana } from '../core/time.ts';
 import {
   INCIDENT_STATES,
   LEVELS,
+  acknowledgementOf,
   clocksView,
   getIncidentRow,
   importProcurements,
@@ -110,6 +111,7 @@ const getIncident =
       ...view,
       evidence: { ...view.evidence, screenshotUrls: await screenshotUrls(d.db(), row.evidence) },
       clocks: await clocksView(d.db(), id, d.now().getTime()),
+      acknowledgement: await acknowledgementOf(d.db(), id),
       extensions: row.extensions,
       timeline: await timelineView(d.db(), id),
       // A flood attaches every appeal about the module here (appeal-attach.ts): counted and listed.
@@ -130,6 +132,19 @@ const transition =
   async (ctx) => {
     const row = await d.service().transition(ctx.params.id as string, await readJson(ctx), actorOf(ctx));
     ctx.body = { ...incidentView(row), extensions: row.extensions };
+  };
+
+/**
+ * POST /api/v1/incidents/:id/acknowledge (operator; the body `{note}` is optional): stops the escalation
+ * of the incident's alert. Idempotent: a repeat answers 200 with the first acknowledgement. SLA clocks are untouched.
+ */
+const acknowledgeIncident =
+  (d: IncidentHandlerDeps): Handler =>
+  async (ctx) => {
+    const text = await readBodyText(ctx, 4096);
+    const body: unknown = text.trim() ? parseJsonBody(text) : {};
+    const r = await d.service().acknowledge(ctx.params.id as string, body, { ...actorOf(ctx), via: 'api' });
+    ctx.body = { id: ctx.params.id, acknowledgement: r.ack, alreadyAcknowledged: r.already };
   };
 
 /** POST /api/v1/incidents/:id/consequences (operator). */
@@ -230,6 +245,7 @@ export function registerIncidentRoutes(router: Router, deps: IncidentRouteDeps):
   router.get('/api/v1/incidents', viewer, listIncidents(d));
   router.get('/api/v1/incidents/:id', viewer, getIncident(d));
   router.post('/api/v1/incidents/:id/transition', operator, transition(d));
+  router.post('/api/v1/incidents/:id/acknowledge', operator, acknowledgeIncident(d));
   router.post('/api/v1/incidents/:id/consequences', operator, recordConsequence(d));
   router.patch('/api/v1/incidents/:id', operator, updatePlannedFix(d));
   router.post('/api/v1/incidents/:id/clocks/:timer/met', operator, markClockMet(d));

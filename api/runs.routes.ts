@@ -20,6 +20,7 @@ import { InputError, KuzetError, NotFoundError, UnavailableError } from '../core
 import { checkSignedPath, serverKey, signPath } from '../core/signed-link.ts';
 import { formatAstana } from '../core/time.ts';
 import { getResult } from '../collector/index.ts';
+import { screenshotUrls } from './incidents.routes.ts';
 
 export interface RunRoutesDeps {
   db: () => Db | undefined;
@@ -156,4 +157,20 @@ async function insideRoot(root: string, path: string): Promise<{ path: string; s
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Signed links (paths, valid {@link SHARE_LINK_MS}) to the screenshots an incident's evidence names: the
+ * on-call alert carries them, so the engineers see the failed page without signing in (issue #21 item 4).
+ */
+export async function sharedScreenshotLinks(
+  db: Db,
+  evidence: Record<string, unknown>,
+  now: Date,
+): Promise<{ check: string; url: string; hours: number }[]> {
+  const shots = await screenshotUrls(db, evidence);
+  if (shots.length === 0) return [];
+  const key = await serverKey(db, SHARE_KEY);
+  const expiresAt = new Date(now.getTime() + SHARE_LINK_MS);
+  return shots.map((s) => ({ check: s.check, url: signPath(key, s.url, expiresAt), hours: SHARE_LINK_MS / 3_600_000 }));
 }

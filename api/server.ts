@@ -16,6 +16,7 @@ import { errorMiddleware, queryDate, readJson } from './http-util.ts';
 import { idCursor, queryLimit } from './paging.ts';
 import { registerIncidentRoutes, type IncidentRouteDeps } from './incidents.routes.ts';
 import { registerNoticeRoutes, type NoticeRouteDeps } from './notices.routes.ts';
+import { registerSlackRoutes } from './slack-interactions.routes.ts';
 import { registerStatusRoutes, statusFastPath } from './status-site.routes.ts';
 import { type Metrics, listResults, type StatusBoard } from '../collector/index.ts';
 import { publicObservations, registerRunRoutes } from './runs.routes.ts';
@@ -247,6 +248,7 @@ export function createApi(deps: ApiDeps): Koa {
   registerCoreRoutes(router, deps, now);
   registerRunRoutes(router, { db: deps.db, artifactsDir: deps.artifactsDir ?? 'artifacts', now });
   if (deps.incidents) registerIncidentRoutes(router, { now, ...deps.incidents });
+  if (deps.incidents) registerSlackRoutes(router, { config: deps.config, db: deps.incidents.db, service: deps.incidents.service, now });
   if (deps.notices) registerNoticeRoutes(router, deps.notices);
   if (deps.notices) registerStatusRoutes(router, deps.notices);
   registerRulesRoutes(router);

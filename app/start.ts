@@ -16,7 +16,7 @@ import { redactUrl, redisConnection, waitForRedis, withTimeout } from '../core/r
 import { getIncidentRow, startIncidentRuntime, type IncidentRuntime, type IncidentRuntimeOptions } from '../incidents/index.ts';
 import { NoticeRuntime, registerNoticeMetrics, startIncidentNotices } from '../notices/index.ts';
 import { assertJourneyFiles, closeBrowserPool, configureBrowserPool, PROBES } from '../probes/index.ts';
-import { createApi, routesOf } from '../api/index.ts';
+import { createApi, routesOf, sharedScreenshotLinks } from '../api/index.ts';
 import {
   incidentChangeOf,
   InfluxSink,
@@ -383,6 +383,7 @@ class RedisSide {
         incidents: k.incidents,
         notices: k.notices,
         silencer: this.o.oncall.silencer,
+        screenshots: (evidence) => sharedScreenshotLinks(k.db, evidence, k.now()),
       }),
     );
     if (k.influx) streamIncidentsToInflux(k, k.influx);

@@ -15,7 +15,7 @@ import type { MuteService } from '../oncall/index.ts';
 /** The incident changes an operator makes from the console (the same service, checks and audit as the API). */
 export type ConsoleIncidentService = Pick<
   IncidentRuntime['service'],
-  'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal'
+  'transition' | 'updatePlannedFix' | 'recordConsequence' | 'markClockMet' | 'extendClock' | 'linkAppeal' | 'acknowledge'
 >;
 
 /** The notice editor's and maintenance planner's calls. */

@@ -10,6 +10,7 @@ import type { ApiExtension } from '../api/index.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { registerAdminPages } from './admin.ts';
 import { registerDeadlinesPage } from './deadlines.ts';
+import { registerAcknowledge } from './acknowledge.ts';
 import { LiveFeed } from './live.ts';
 import { registerPages } from './pages.ts';
 import { registerOncallPages } from './oncall.ts';
@@ -131,6 +132,7 @@ export function consoleExtension(d: ConsoleDeps): ApiExtension {
     registerSignIn(router, d, registerSso(router, d, safeNext));
     registerPages(router, d);
     registerDeadlinesPage(router, d);
+    registerAcknowledge(router, d);
     registerAdminPages(router, d);
     registerOncallPages(router, d);
   };

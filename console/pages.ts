@@ -51,6 +51,9 @@ import { consoleState, forbidden } from './security.ts';
 import { incidentAppeals, type IncidentAppealRow } from './pages.repo.ts';
 import { actorId } from './users.repo.ts';
 import { withMutes } from './board-mutes.ts';
+import { ackPanel } from './acknowledge-panel.ts';
+
+const isActiveState = (st: string) => st === 'registered' || st === 'analysing' || st === 'confirmed';
 
 export function pageContext(ctx: Context, s: Pick<ConsoleDeps, 'now'>, flash?: string): PageContext {
   const st = consoleState(ctx);
@@ -495,6 +498,7 @@ async function showIncident(s: PagesDeps, ctx: Context, id: string, form?: FormS
       clocks,
       timeline: await timelineOf(s, id, lang),
       canOperate,
+      ack: await ackPanel(s, id, lang, isActiveState(inc.state)),
       forms: transitionForms(lang, inc, now, form),
       canChangePlannedFix: inc.state === 'confirmed',
       plannedFixForm: form?.to === 'planned-fix' ? plannedFixFormOf(L, form) : undefined,

@@ -12,6 +12,7 @@ import { LABELS, TERMS, type ConsoleLang, type Labels } from './i18n.ts';
 const hb = Handlebars.create();
 const load = (name: string) => readFileSync(new URL(`./views/${name}.hbs`, import.meta.url), 'utf8');
 hb.registerPartial('incidentTable', load('incident-table'));
+hb.registerPartial('acknowledge', load('acknowledge'));
 hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
 export const PAGES = [

@@ -4,6 +4,7 @@
  * node-postgres both take one statement per parameterised query).
  */
 import type { Migration } from './migration.ts';
+import { ACKNOWLEDGEMENT_MIGRATIONS } from './migrations/acknowledgements.ts';
 import { APPEAL_MIGRATIONS } from './migrations/appeals.ts';
 import { BILINGUAL_TEXT_MIGRATIONS } from './migrations/bilingual-text.ts';
 import { CONSOLE_MIGRATIONS } from './migrations/console.ts';
@@ -18,7 +19,8 @@ export type { Migration } from './migration.ts';
 /**
  * Version ranges: 1–29 here (results, incidents, notices, wiring); 30–39 ETP registry and ledger
  * (`migrations/etp.ts`); 40–49 console accounts and sessions (`migrations/console.ts`); 50–59
- * meta-monitoring and reliability (`migrations/meta.ts`); 60–69 the public surface (`migrations/public-surface.ts`).
+ * meta-monitoring and reliability (`migrations/meta.ts`); 60–69 the public surface (`migrations/public-surface.ts`);
+ * 90–94 acknowledging and escalating incident alerts (`migrations/acknowledgements.ts`).
  */
 const BASE: readonly Migration[] = [
   {
@@ -287,4 +289,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...SLA_CLOCK_MIGRATIONS,
   ...ONCALL_ROTA_MIGRATIONS,
   ...BILINGUAL_TEXT_MIGRATIONS,
+  ...ACKNOWLEDGEMENT_MIGRATIONS,
 ].sort((a, b) => a.version - b.version);

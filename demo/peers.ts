@@ -4,6 +4,7 @@
  * `GET /messages`, and the SMTP peer's mail at `GET /mail` when given it), a webhook receiver.
  * Nothing here reaches the internet.
  */
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -128,19 +129,100 @@ export interface SlackCall {
   ts: string;
 }
 
-/** Speaks the part of Slack's Web API kuzet uses: `chat.postMessage`. */
-export async function startSlack(
-  o: { mails?: readonly ReceivedMail[]; port?: number; onPost?: (c: SlackCall) => boolean } = {},
-): Promise<{ url: string; base: string; calls: SlackCall[]; close(): Promise<void> }> {
+/** A message as the channel shows it now: its last `chat.update`, if any, applied. */
+export interface SlackMessageView {
+  channel: unknown;
+  text: unknown;
+  thread: unknown;
+  ts: string;
+  /** The ids of the buttons it offers (`kuzet_ack`). */
+  buttons: string[];
+  updated: boolean;
+}
+
+/** The action ids of the buttons in a message's blocks. */
+export function buttonsOf(blocks: unknown): string[] {
+  const list = typeof blocks === 'string' ? (JSON.parse(blocks) as unknown) : blocks;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((b: { type?: string; elements?: { type?: string; action_id?: string }[] }) =>
+    b?.type === 'actions' ? (b.elements ?? []).filter((e) => e.type === 'button').map((e) => String(e.action_id)) : [],
+  );
+}
+
+/**
+ * A click on a message's button as Slack's interactivity sends it: a form body `payload=<JSON>` of type
+ * `block_actions`, signed with the app's signing secret (`v0=` HMAC-SHA256 of `v0:{timestamp}:{body}`).
+ */
+export function slackInteraction(o: {
+  secret: string;
+  message: { ts: string; channel: unknown; text?: unknown };
+  actionId: string;
+  value: string;
+  user?: { id: string; username: string };
+  nowMs?: number;
+}): { body: string; headers: Record<string, string> } {
+  const user = o.user ?? { id: 'U0DEMO01', username: 'oncall.engineer' };
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0DEMO', domain: 'kuzet-demo' },
+    user: { id: user.id, username: user.username, name: user.username, team_id: 'T0DEMO' },
+    api_app_id: 'A0DEMO',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: o.message.ts, channel_id: String(o.message.channel), is_ephemeral: false },
+    trigger_id: '1.2.3',
+    channel: { id: String(o.message.channel), name: String(o.message.channel).replace(/^#/, '') },
+    message: { type: 'message', ts: o.message.ts, text: o.message.text ?? '' },
+    response_url: 'https://hooks.slack.invalid/actions/T0DEMO/1/x',
+    actions: [
+      {
+        action_id: o.actionId,
+        block_id: 'kuzet_actions',
+        type: 'button',
+        value: o.value,
+        action_ts: `${Math.floor((o.nowMs ?? Date.now()) / 1000)}.000100`,
+      },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = String(Math.floor((o.nowMs ?? Date.now()) / 1000));
+  const signature = `v0=${createHmac('sha256', o.secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
+  };
+}
+
+/**
+ * Speaks the part of Slack's Web API kuzet uses: `chat.postMessage`, `chat.update` (the message keeps
+ * its ts; `updates` lists every update), and `conversations.history` / `.replies`.
+ */
+export async function startSlack(o: { mails?: readonly ReceivedMail[]; port?: number; onPost?: (c: SlackCall) => boolean } = {}): Promise<{
+  url: string;
+  base: string;
+  calls: SlackCall[];
+  updates: SlackCall[];
+  messages(): SlackMessageView[];
+  close(): Promise<void>;
+}> {
   const calls: SlackCall[] = [];
+  const updates: SlackCall[] = [];
+  const view = (c: SlackCall): SlackMessageView => ({
+    channel: c.args.channel,
+    text: c.args.text,
+    thread: c.args.thread_ts ?? null,
+    ts: c.ts,
+    buttons: buttonsOf(c.args.blocks),
+    updated: updates.some((u) => u.args.ts === c.ts),
+  });
   let n = 0;
   const server: Server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/messages' || req.url === '/mail')) {
       res.setHeader('content-type', 'application/json; charset=utf-8');
-      const list =
-        req.url === '/messages'
-          ? calls.map((c) => ({ channel: c.args.channel, text: c.args.text, thread: c.args.thread_ts ?? null, ts: c.ts }))
-          : (o.mails ?? []).map((m) => ({ to: m.to, subject: m.subject, text: m.text }));
+      const list = req.url === '/messages' ? calls.map(view) : (o.mails ?? []).map((m) => ({ to: m.to, subject: m.subject, text: m.text }));
       res.end(JSON.stringify({ items: list }, null, 2));
       return;
     }
@@ -172,6 +254,7 @@ export async function startSlack(
           }),
         );
       }
+      if (method === 'chat.update') return res.end(JSON.stringify(chatUpdate(args, req.headers.authorization)));
       const ts = `1700000000.${String(++n).padStart(6, '0')}`;
       if (method !== 'chat.postMessage') return res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
       const call = { method, token: (req.headers.authorization ?? '').replace(/^Bearer /, ''), args, ts };
@@ -181,12 +264,22 @@ export async function startSlack(
       res.end(JSON.stringify({ ok: true, channel: args.channel, ts, message: { text: args.text, ts } }));
     });
   });
+  /** chat.update: the message of `ts` in `channel` takes the new text and blocks (Slack's answer when there is none). */
+  function chatUpdate(args: Record<string, unknown>, auth: string | undefined) {
+    const target = calls.find((c) => c.ts === args.ts && c.args.channel === args.channel);
+    if (!target) return { ok: false, error: 'message_not_found' };
+    updates.push({ method: 'chat.update', token: (auth ?? '').replace(/^Bearer /, ''), args, ts: String(args.ts) });
+    target.args = { ...target.args, text: args.text, blocks: args.blocks };
+    return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+  }
   await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/api/`,
     base: `http://127.0.0.1:${port}`,
     calls,
+    updates,
+    messages: () => calls.map(view),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -43,6 +43,8 @@ export {
   timelineView,
 } from './store/incident.repo.ts';
 export type { IncidentRow } from './store/incident.repo.ts';
+export { ACK_VIA, acknowledgementOf } from './store/acknowledge.ts';
+export type { AckActor, AckVia, AckView } from './store/acknowledge.ts';
 export { topologyFromConfig } from './store/topology.ts';
 export type { Topology } from './store/topology.ts';
 export { startIncidentRuntime } from './events/runtime.ts';

@@ -4,12 +4,17 @@
  */
 import type { Queryable } from '../core/db.ts';
 import type { RenderedNotice } from './langs.ts';
+import type { MessageAction } from './channels/types.ts';
 
 export interface DeliveryPayload {
   threadKey: string;
   texts: RenderedNotice;
   data: Record<string, unknown>;
   unsubscribeUrl?: string | undefined;
+  /** Buttons of the message (the alert's Acknowledge). */
+  actions?: readonly MessageAction[] | undefined;
+  /** The thread's first message is replaced by these texts, without its buttons. */
+  replaceParent?: { texts: RenderedNotice } | undefined;
   /** 1 for the on-call engineers (they hear it first), 5 for everyone else. */
   priority: number;
 }

@@ -177,6 +177,8 @@ export class Deliveries {
       data: row.payload.data,
       unsubscribeUrl: row.payload.unsubscribeUrl,
       resumed: row.state === 'sending',
+      actions: row.payload.actions,
+      replaceParent: row.payload.replaceParent,
     };
     const r = await this.gated(cfg.type, channel.concurrency, () =>
       channel.send(cfg, msg, { signal: this.abort.signal, threads: this.threads }),

@@ -4,6 +4,7 @@
  * counts behind the notice metrics. Every statement of that file, unchanged.
  */
 import type { Queryable } from '../core/db.ts';
+import type { RenderedNotice } from './langs.ts';
 
 /** E-mails of the incident's own appeals and of the appeals linked to it, in appeal order. */
 export async function reporterEmails(db: Queryable, incidentId: string): Promise<{ email: string }[]> {
@@ -82,4 +83,33 @@ export async function noticeDeadlineOutcomes(db: Queryable): Promise<{ outcome: 
     `SELECT CASE WHEN met_at IS NOT NULL AND met_at <= due_at THEN 'met' ELSE 'breached' END AS outcome, count(*)::text AS n FROM incident_clocks
            WHERE timer IN ('SLA-P-MED-HOME', 'SLA-P-HIGH-HOME', 'SLA-P-MED-NOTIFY', 'SLA-P-LOW-NOTIFY') AND (met_at IS NOT NULL OR breached_at IS NOT NULL) GROUP BY 1`,
   );
+}
+
+// ---- the on-call alert's follow-ups (notices/incident-alerts.ts) ----
+
+/** The texts of the first stored delivery of `event` (every channel of one event carries the same texts). */
+export async function deliveryTextsOf(
+  db: Queryable,
+  event: string,
+): Promise<{ texts: RenderedNotice; data: Record<string, unknown> } | undefined> {
+  const rows = await db.query<{ texts: RenderedNotice; data: Record<string, unknown> }>(
+    "SELECT payload->'texts' AS texts, payload->'data' AS data FROM notice_deliveries WHERE event = $1 ORDER BY key LIMIT 1",
+    [event],
+  );
+  return rows[0];
+}
+
+/**
+ * The proposed level the on-call engineers were last told of the incident (by its alert, then its level
+ * updates; undefined before the alert) and how many level updates were sent.
+ */
+export async function toldProposedLevel(db: Queryable, incidentId: string): Promise<{ level: string | null; updates: number } | undefined> {
+  const rows = await db.query<{ level: string | null; updates: string }>(
+    `SELECT payload->'data'->>'proposedLevel' AS level,
+            (SELECT count(DISTINCT event) FROM notice_deliveries WHERE event LIKE $2)::text AS updates
+       FROM notice_deliveries WHERE event = $1 OR event LIKE $2 ORDER BY created_at DESC, key DESC LIMIT 1`,
+    [`incident:${incidentId}:registered`, `incident:${incidentId}:proposal:%`],
+  );
+  const r = rows[0];
+  return r ? { level: r.level ?? null, updates: Number(r.updates) } : undefined;
 }

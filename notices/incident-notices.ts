@@ -39,6 +39,16 @@ import {
 import { moduleNamesOf, systemOf, type KuzetConfig } from '../core/config.ts';
 import type { NoticeRuntime } from './runtime.ts';
 import * as repo from './incident-notice.repo.ts';
+import { acknowledgedAlert, ackAction, alertEvidence, levelText, viaText, type ScreenshotLinks } from './incident-alerts.ts';
+import type { MessageAction } from './channels/index.ts';
+import type { RenderedNotice } from './langs.ts';
+
+/** How an on-call row goes out besides its texts: not through one channel, with buttons, replacing the thread's first message. */
+interface OncallOptions {
+  exceptChannel?: string | undefined;
+  actions?: readonly MessageAction[] | undefined;
+  replaceParent?: { texts: RenderedNotice } | undefined;
+}
 
 /** What the incident→notice bridge uses of a running kuzet. */
 export interface IncidentNoticeDeps {
@@ -49,6 +59,8 @@ export interface IncidentNoticeDeps {
   notices: Pick<NoticeRuntime, 'deliveries' | 'service' | 'templates' | 'onDead'>;
   /** Whether an incident's on-call alert is silenced (a mute, a maintenance window) and why; it records its decision (oncall/silence.ts). */
   silencer?: { check(r: IncidentRow, alertKey: string): Promise<unknown> };
+  /** Signed share links of the evidence's screenshots, for the on-call alert (omitted: the alert names none). */
+  screenshots?: ScreenshotLinks;
 }
 
 /** The payload of the `clock.extended` change (incidents/store/clock-extension.ts). */
@@ -129,11 +141,15 @@ export class IncidentNotices {
     policy: string,
     data: (lang: Lang) => Record<string, unknown>,
     payloadData: Record<string, unknown>,
-    exceptChannel?: string,
+    opts: OncallOptions = {},
   ): Promise<DeliveryRow[]> {
     const texts = this.s.notices.templates.render(policy, template, data);
-    const channels = this.channels().filter((c) => c.id !== exceptChannel);
-    const rows = fanOut(event, { threadKey, texts, data: payloadData }, channels, [], { chat: true });
+    const channels = this.channels().filter((c) => c.id !== opts.exceptChannel);
+    const extra = {
+      ...(opts.actions ? { actions: opts.actions } : {}),
+      ...(opts.replaceParent ? { replaceParent: opts.replaceParent } : {}),
+    };
+    const rows = fanOut(event, { threadKey, texts, data: payloadData, ...extra }, channels, [], { chat: true });
     return this.store(rows, 'notice.alert', event, { template });
   }
 
@@ -171,16 +187,25 @@ export class IncidentNotices {
       default:
         if (e.incidentId && (e.payload as { change?: string }).change === 'clock.extended')
           await this.clockExtended(e.incidentId, e.payload as ClockExtendedPayload);
+        if (e.incidentId && (e.payload as { change?: string }).change === 'acknowledged') await this.acknowledged(e.incidentId, e.payload);
+        if (e.incidentId) await this.proposalChanged(e.incidentId);
         if (e.incidentId) await this.reconcile(e.incidentId);
     }
   }
 
+  /** The console's page of the incident, when kuzet knows its public URL. */
+  private consoleUrl(id: string): string | null {
+    const base = this.s.publicUrl();
+    return base ? `${base}/console/incidents/${id}` : null;
+  }
+
+  /** The alert: what broke (evidence, screenshot link, proposed level and reasons), the console link, and the Acknowledge button. */
   private async registered(id: string): Promise<void> {
     const r = await getIncidentRow(this.s.db(), id);
     if (!r) return;
     // Issue #21 item 3: the one silence check; a silenced alert is not sent (recorded on the timeline), the notice duties still run.
     if (await this.s.silencer?.check(r, `incident:${id}:registered`)) return this.reconcile(id);
-    const base = this.s.publicUrl();
+    const facts = await alertEvidence(r, this.s.publicUrl(), this.s.screenshots);
     await this.oncall(
       `incident:${id}:registered`,
       `incident:${id}`,
@@ -194,11 +219,73 @@ export class IncidentNotices {
         startedAt: formatAstana(new Date(r.started_at)),
         cause: r.probable_cause,
         proposedLevelText: r.proposed_level ? LEVEL_TEXT[lang][r.proposed_level] : null,
-        consoleUrl: base ? `${base}/console/incidents/${id}` : null,
+        ...facts,
+        consoleUrl: this.consoleUrl(id),
       }),
-      { kind: 'incident.registered', incidentId: id, system: r.system, module: r.module, probableCause: r.probable_cause },
+      {
+        kind: 'incident.registered',
+        incidentId: id,
+        system: r.system,
+        module: r.module,
+        probableCause: r.probable_cause,
+        proposedLevel: r.proposed_level,
+        evidence: facts.evidence,
+      },
+      { actions: ackAction(id) },
     );
     await this.reconcile(id);
+  }
+
+  /** Acknowledged: a reply in the alert's thread, and the alert itself shows who took it instead of its button. */
+  private async acknowledged(
+    id: string,
+    p: { by?: string; byName?: string | null; at?: string; via?: string; note?: string | null },
+  ): Promise<void> {
+    const r = await getIncidentRow(this.s.db(), id);
+    if (!r) return;
+    const data = (lang: Lang) => ({
+      id,
+      by: p.byName ? `${p.byName} (${p.by ?? ''})` : (p.by ?? ''),
+      viaText: viaText(lang, p.via ?? ''),
+      at: (p.at ?? '').slice(0, 19).replace('T', ' '),
+      note: p.note ?? null,
+      consoleUrl: this.consoleUrl(id),
+    });
+    const alert = await repo.deliveryTextsOf(this.s.db(), `incident:${id}:registered`);
+    const ackTexts = this.s.notices.templates.render(r.policy, 'oncall-acknowledged', data);
+    await this.oncall(
+      `incident:${id}:acknowledged`,
+      `incident:${id}`,
+      'oncall-acknowledged',
+      r.policy,
+      data,
+      { kind: 'incident.acknowledged', incidentId: id, by: p.by ?? null, via: p.via ?? null },
+      alert ? { replaceParent: { texts: acknowledgedAlert(alert.texts, ackTexts) } } : {},
+    );
+  }
+
+  /** The proposed level changed since the on-call engineers were told (medium → high when more checks fail): a reply in the thread. */
+  private async proposalChanged(id: string): Promise<void> {
+    const told = await repo.toldProposedLevel(this.s.db(), id);
+    if (told === undefined) return; // no alert yet: the alert will tell the level it finds
+    const r = await getIncidentRow(this.s.db(), id);
+    if (!r || !r.proposed_level || r.proposed_level === told.level) return;
+    const to = r.proposed_level;
+    await this.oncall(
+      `incident:${id}:proposal:${told.updates + 1}:${to}`,
+      `incident:${id}`,
+      'oncall-proposal',
+      r.policy,
+      (lang) => ({
+        id,
+        fromText: levelText(lang, told.level),
+        toText: levelText(lang, to),
+        proposalRule: r.proposal?.rule ?? null,
+        proposalReasons: r.proposal?.reasons ?? [],
+        consoleUrl: this.consoleUrl(id),
+      }),
+      { kind: 'incident.proposal', incidentId: id, proposedLevel: to, previousLevel: told.level },
+    );
   }
 
   private async slaAlert(e: IncidentEvent): Promise<void> {
@@ -433,7 +520,7 @@ export class IncidentNotices {
       DEFAULT_POLICY_ID,
       () => ({ channel: row.channel, recipient: row.recipient, error: row.error }),
       { kind: 'delivery.dead', key: row.key, channel: row.channel },
-      row.channel,
+      { exceptChannel: row.channel },
     );
   }
 }

@@ -9,7 +9,7 @@ export { NoticeService } from './notice.service.ts';
 export type { ActorRef, NoticeVersion, NoticeView } from './notice.service.ts';
 export { Deliveries, DELIVERY_QUEUE, fanOut, insertDeliveries } from './delivery.ts';
 export type { ChannelConfig, DeliveryRow, DeliveryState } from './delivery.ts';
-export { CHANNELS, messageIdOf, signBody } from './channels/index.ts';
+export { CHANNELS, SLACK_ACK_ACTION, messageIdOf, signBody } from './channels/index.ts';
 export type { Channel, ChannelMessage, ChannelRegistry, DeliveryResult } from './channels/index.ts';
 export { planMaintenance, maintenanceSubject, defaultAudiences } from './maintenance.ts';
 export type { LeadTimeVerdict, MaintenancePlan } from './maintenance.ts';

@@ -33,6 +33,7 @@ import {
 import { allocateIncidentId, getIncidentRow, insertIncident, record, syncClocks, type IncidentRow } from './incident.repo.ts';
 import { recordConsequence, storeIncidentExtensions, type ExtensionStage } from './incident-extensions.ts';
 import { extendClock } from './clock-extension.ts';
+import { acknowledge, type AckActor } from './acknowledge.ts';
 import type { Topology } from './topology.ts';
 import { syncAppealClocks } from './appeal-attach.ts';
 import {
@@ -303,6 +304,12 @@ export class IncidentService {
   async extendClock(id: string, timer: string, input: unknown, actor: ActorRef) {
     const now = this.now().getTime();
     return this.db.transaction((tx) => extendClock(tx, id, timer, input, actor, now));
+  }
+
+  /** Acknowledges the incident's alert (console, API, Slack): acknowledge.ts. No state, version or SLA clock changes. */
+  async acknowledge(id: string, input: unknown, actor: AckActor) {
+    const now = this.now().getTime();
+    return this.db.transaction((tx) => acknowledge(tx, id, input, actor, now));
   }
 
   /** Marks a clock's duty done (a notice sent), e.g. SLA-P-HIGH-HOME. */

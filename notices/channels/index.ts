@@ -25,6 +25,7 @@ export type ChannelConfig = {
 
 export { closeEmailTransports, messageIdOf } from './email.channel.ts';
 export { signBody } from './webhook.channel.ts';
+export { SLACK_ACK_ACTION } from './slack.channel.ts';
 export { deliveryKey } from './types.ts';
 export type {
   Audience,
@@ -35,5 +36,6 @@ export type {
   ConfiguredChannel,
   DeliveryResult,
   EmailRecipient,
+  MessageAction,
   ThreadStore,
 } from './types.ts';

@@ -26,6 +26,20 @@ export interface ChannelMessage {
    * reached the peer. A channel that can look (Slack: the message metadata) checks before sending again.
    */
   resumed?: boolean;
+  /** Buttons the message offers (a chat channel renders them; the others leave them out). */
+  actions?: readonly MessageAction[] | undefined;
+  /**
+   * The thread's first message now reads `texts` and offers no button any more (Slack: chat.update of the
+   * parent, e.g. after the alert was acknowledged); this message itself is a reply in the thread.
+   */
+  replaceParent?: { texts: RenderedNotice } | undefined;
+}
+
+/** A button of a message: what it does (`acknowledge`), on what (`value`: the incident id), its label. */
+export interface MessageAction {
+  id: 'acknowledge';
+  value: string;
+  label: string;
 }
 
 export interface ThreadStore {
