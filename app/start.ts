@@ -36,7 +36,7 @@ import { consoleExtension } from '../console/index.ts';
 import { etpRoutes, etpRuntime, queryRegistry, startEtpPart, type EtpRuntime } from '../etp/index.ts';
 import { journalExtension, startJournalPart } from '../journal/index.ts';
 import { createMetaPart } from '../meta/index.ts';
-import { createOncallPart, maintenanceCovering, type OncallPart } from '../oncall/index.ts';
+import { createOncallPart, maintenanceCovering, startEscalation, type OncallPart } from '../oncall/index.ts';
 import { appliedOutcome, refusedOutcome, subscribeReload } from './reload.ts';
 import type { ReloadOutcome } from '../core/reload-protocol.ts';
 
@@ -340,6 +340,8 @@ class RedisSide {
       etp: EtpRuntime;
       meta: ReturnType<typeof createMetaPart>;
       oncall: OncallPart;
+      /** How often unacknowledged alerts are checked for a due escalation step (the SLA tick's period). */
+      escalationTickMs: number;
     },
   ) {}
 
@@ -389,6 +391,12 @@ class RedisSide {
     if (k.influx) streamIncidentsToInflux(k, k.influx);
     k.incidents.attachRedis(redis, prefix);
     await k.notices.attachRedis(redis, prefix);
+    this.parts.push(
+      startEscalation(
+        { db, config: k.config, now: k.now, publicUrl: k.publicUrl, notices: k.notices, log: k.log },
+        this.o.escalationTickMs,
+      ),
+    );
     await this.ingestor.start();
     this.maintenance = await startMaintenance(redis, prefix, k.db, k.config, k.log);
     this.subscriber = await subscribeReload(redis, prefix, { process: this.o.processName, configPath: this.o.configPath }, this.o.reload);
@@ -492,6 +500,7 @@ export async function startKuzet(opts: StartOptions): Promise<KuzetHandle> {
     etp,
     meta,
     oncall,
+    escalationTickMs: opts.incidents?.slaTickMs ?? 15_000,
   });
   const redisReady = waitForRedis(redis, redisUrl, log, abort.signal)
     .then(async (ok) => {

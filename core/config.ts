@@ -374,6 +374,22 @@ const incidentsSchema = z
   });
 
 /** What one field's schema cannot see: module, target and check ids, and regions, against the rest of the config. */
+/** Each escalation step's channel is a configured notification channel (the two sections meet only here). */
+function checkEscalationChannels(
+  cfg: { notifications: { channels: { id: string }[] }; oncall: { escalation: { steps: { channel: string }[] } } },
+  ctx: z.RefinementCtx,
+): void {
+  const ids = cfg.notifications.channels.map((c) => c.id);
+  cfg.oncall.escalation.steps.forEach((step, i) => {
+    if (!ids.includes(step.channel))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oncall', 'escalation', 'steps', i, 'channel'],
+        message: `no channel "${step.channel}" in notifications.channels (configured: ${ids.join(', ') || 'none'})`,
+      });
+  });
+}
+
 function checkSystems(
   cfg: { regions: string[]; systems: Record<string, z.output<ReturnType<typeof systemSchema>>> },
   ctx: z.RefinementCtx,
@@ -456,7 +472,8 @@ export function configSchema(probes: Readonly<Record<string, Probe>>, channels: 
       /** People, on-call schedules (issue #21 item 2); empty or missing: nobody is on call. */
       oncall: oncallSchema,
     })
-    .superRefine(checkSystems);
+    .superRefine(checkSystems)
+    .superRefine(checkEscalationChannels);
 }
 
 export type KuzetConfig = z.output<ReturnType<typeof configSchema>>;

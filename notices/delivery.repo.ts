@@ -15,6 +15,8 @@ export interface DeliveryPayload {
   actions?: readonly MessageAction[] | undefined;
   /** The thread's first message is replaced by these texts, without its buttons. */
   replaceParent?: { texts: RenderedNotice } | undefined;
+  /** Chat member ids the message calls by name. */
+  mentions?: readonly string[] | undefined;
   /** 1 for the on-call engineers (they hear it first), 5 for everyone else. */
   priority: number;
 }

@@ -179,6 +179,7 @@ export class Deliveries {
       resumed: row.state === 'sending',
       actions: row.payload.actions,
       replaceParent: row.payload.replaceParent,
+      mentions: row.payload.mentions,
     };
     const r = await this.gated(cfg.type, channel.concurrency, () =>
       channel.send(cfg, msg, { signal: this.abort.signal, threads: this.threads }),

@@ -23,4 +23,5 @@ export { buildSnapshot } from './site/snapshot.ts';
 export type { BoardDoc, Snapshot } from './site/snapshot.ts';
 export { incidentDescription, PROBABLE_CAUSE_WORDS } from './incident-subject.ts';
 export { noticeSubjectForIncident, registerNoticeMetrics, startIncidentNotices } from './incident-notices.ts';
+export { evidenceLines, levelText } from './incident-alerts.ts';
 export type { ServiceUptimeRow, SiteEtp } from './site/site.repo.ts';

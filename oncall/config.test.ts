@@ -23,8 +23,8 @@ oncall:
 
 describe('oncall config', () => {
   it('a missing or empty section is valid: nobody is on call', () => {
-    assert.deepEqual(parseConfig('{}', PROBES, {}).oncall, { people: [], schedules: [] });
-    assert.deepEqual(parseConfig('oncall: {}', PROBES, {}).oncall, { people: [], schedules: [] });
+    assert.deepEqual(parseConfig('{}', PROBES, {}).oncall, { people: [], schedules: [], escalation: { steps: [] } });
+    assert.deepEqual(parseConfig('oncall: {}', PROBES, {}).oncall, { people: [], schedules: [], escalation: { steps: [] } });
   });
 
   it('parses times to Astana instants and applies defaults', () => {

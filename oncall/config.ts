@@ -106,6 +106,43 @@ export const scheduleSchema = z.strictObject({
   holidays: holidaysSchema.optional(),
 });
 
+/**
+ * One step of the escalation policy (issue #21 item 1): while nobody has acknowledged an incident's
+ * alert, `afterMinutes` after it was raised `who` (a person, or whoever a schedule has on call then) is
+ * told through `channel` (an id of notifications.channels; core/config.ts checks it exists).
+ */
+export const escalationStepSchema = z.strictObject({
+  /** Minutes after the alert; fractions allowed (0.5 = 30 s). Strictly increasing from step to step. */
+  afterMinutes: z
+    .number({ error: 'expected a number of minutes' })
+    .positive('must be more than 0')
+    .max(7 * 24 * 60, 'at most a week'),
+  who: z.union([z.strictObject({ person: id }), z.strictObject({ schedule: id })], {
+    error: 'expected { person: <id> } or { schedule: <id> }',
+  }),
+  channel: z.string().min(1, 'name a channel of notifications.channels'),
+});
+
+export const escalationSchema = z.strictObject({
+  steps: z.array(escalationStepSchema).max(10, 'at most 10 steps').default([]),
+});
+
+/** The steps name configured people and schedules, later steps come later. */
+function checkEscalation(o: { people: Person[]; schedules: Schedule[]; escalation: Escalation }, ctx: z.RefinementCtx): void {
+  const people = new Set(o.people.map((p) => p.id));
+  const schedules = new Set(o.schedules.map((s) => s.id));
+  o.escalation.steps.forEach((step, i) => {
+    const at = ['escalation', 'steps', i];
+    if ('person' in step.who && !people.has(step.who.person))
+      ctx.addIssue({ code: 'custom', path: [...at, 'who', 'person'], message: `no person "${step.who.person}" in oncall.people` });
+    if ('schedule' in step.who && !schedules.has(step.who.schedule))
+      ctx.addIssue({ code: 'custom', path: [...at, 'who', 'schedule'], message: `no schedule "${step.who.schedule}" in oncall.schedules` });
+    const prev = o.escalation.steps[i - 1];
+    if (prev && step.afterMinutes <= prev.afterMinutes)
+      ctx.addIssue({ code: 'custom', path: [...at, 'afterMinutes'], message: `must be after the previous step's ${prev.afterMinutes}` });
+  });
+}
+
 /** What names (people, schedules, layers) must agree with across the section. */
 function checkOncall(o: { people: Person[]; schedules: Schedule[] }, ctx: z.RefinementCtx): void {
   const people = new Set<string>();
@@ -156,9 +193,12 @@ export const oncallSchema = z
   .strictObject({
     people: z.array(personSchema).default([]),
     schedules: z.array(scheduleSchema).default([]),
+    /** Who is told, when and how, while an incident's alert stays unacknowledged; none: nobody is re-notified. */
+    escalation: escalationSchema.default({ steps: [] }),
   })
   .superRefine(checkOncall)
-  .default({ people: [], schedules: [] });
+  .superRefine(checkEscalation)
+  .default({ people: [], schedules: [], escalation: { steps: [] } });
 
 export type Person = z.output<typeof personSchema>;
 export type Layer = z.output<typeof layerSchema>;
@@ -166,3 +206,5 @@ export type Override = z.output<typeof overrideSchema>;
 export type HolidayRule = z.output<typeof holidaysSchema>;
 export type Schedule = z.output<typeof scheduleSchema>;
 export type OncallConfig = z.output<typeof oncallSchema>;
+export type EscalationStep = z.output<typeof escalationStepSchema>;
+export type Escalation = z.output<typeof escalationSchema>;

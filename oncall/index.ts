@@ -1,6 +1,6 @@
 /** The on-call capability (issue #21 items 2–3): people, schedules and who is on call; mutes and silenced alerts. */
 export { HOLIDAY_DAYS, WEEKDAYS, oncallSchema } from './config.ts';
-export type { HolidayRule, Layer, OncallConfig, Override, Person, Schedule, Weekday } from './config.ts';
+export type { Escalation, EscalationStep, HolidayRule, Layer, OncallConfig, Override, Person, Schedule, Weekday } from './config.ts';
 export { UnknownScheduleError, layerShiftAt, onCallAt, onCallNow, personShifts, shiftsBetween } from './rota.ts';
 export type { Shift, ShiftSource } from './rota.ts';
 export { onCallView, scheduleNow, shiftView } from './views.ts';
@@ -14,3 +14,7 @@ export { createOncallPart, maintenanceCovering } from './oncall.part.ts';
 export type { OncallPart, OncallPartDeps } from './oncall.part.ts';
 export { registerOncallCommands } from './oncall.cli.ts';
 export { peopleWithFeeds } from './oncall.routes.ts';
+export { calledBy, dueSteps, stepDueAt } from './escalation.ts';
+export { ESCALATION_ACTOR, escalateDue, startEscalation } from './escalation-runner.ts';
+export type { EscalationDeps } from './escalation-runner.ts';
+export { escalationsOf } from './escalation.repo.ts';

@@ -88,8 +88,10 @@ function sections(text: string): KnownBlock[] {
 }
 
 /** The message with its buttons (the alert's Acknowledge), or plain text when it has none. */
-function renderSlack(msg: Pick<ChannelMessage, 'texts' | 'actions'>): SlackMessage {
-  const text = bilingualText(msg.texts);
+function renderSlack(msg: Pick<ChannelMessage, 'texts' | 'actions' | 'mentions'>): SlackMessage {
+  const called = (msg.mentions ?? []).filter((m) => /^[UW][A-Z0-9]+$/.test(m)).map((m) => `<@${m}>`);
+  const body = bilingualText(msg.texts);
+  const text = called.length > 0 ? `${called.join(' ')} ${body}` : body;
   if (!msg.actions?.length) return { text };
   const buttons = msg.actions.map((a) => ({
     type: 'button' as const,
@@ -98,7 +100,8 @@ function renderSlack(msg: Pick<ChannelMessage, 'texts' | 'actions'>): SlackMessa
     value: a.value,
     style: 'primary' as const,
   }));
-  return { text, blocks: [...sections(text), { type: 'actions', block_id: 'kuzet_actions', elements: buttons }] };
+  const mention: KnownBlock[] = called.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: called.join(' ') } }] : [];
+  return { text, blocks: [...mention, ...sections(body), { type: 'actions', block_id: 'kuzet_actions', elements: buttons }] };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface ChannelMessage {
    * parent, e.g. after the alert was acknowledged); this message itself is a reply in the thread.
    */
   replaceParent?: { texts: RenderedNotice } | undefined;
+  /** Chat member ids to call by name (Slack `<@U…>` mentions: an escalation names the person it pages). */
+  mentions?: readonly string[] | undefined;
 }
 
 /** A button of a message: what it does (`acknowledge`), on what (`value`: the incident id), its label. */
