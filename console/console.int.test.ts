@@ -357,7 +357,7 @@ describe('console over HTTP', () => {
     const day = formatAstana(fourYearsAgo).slice(0, 10);
     const page = await ad.get(`/console/audit?actor=user:old-admin&from=${day}T00:00:00%2B05:00&to=${day}T23:59:59%2B05:00`);
     assert.equal(page.status, 200);
-    assert.match(page.text, /<td>user:old-admin<\/td><td>198\.51\.100\.99<\/td><td>user\.role<\/td>/);
+    assert.match(page.text, /<td[^>]*>user:old-admin<\/td><td>198\.51\.100\.99<\/td><td[^>]*>user\.role<\/td>/);
     assert.match(page.text, /не менее 3 лет|кемінде 3 жыл/);
   });
 
