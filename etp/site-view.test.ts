@@ -74,9 +74,23 @@ const snap = (extra: Partial<Parameters<typeof buildSnapshot>[0]> = {}) =>
 
 test('the authorised-ETP list comes from the registry: connection state, the date and time of a disconnection (§49), health', () => {
   assert.deepEqual(snap().etps, [
-    { id: 'etp-a', name: 'ЭТП А', status: 'down', connection: 'disconnected', since: '2026-03-12T00:00:00+05:00' },
-    { id: 'etp-b', name: 'ЭТП Б', status: 'up', connection: 'productive', since: null },
-    { id: 'etp-c', name: 'ЭТП В (без проверок)', status: 'unknown', connection: 'test', since: '2026-02-01T09:00:00+05:00' },
+    {
+      id: 'etp-a',
+      name: 'ЭТП А',
+      names: { kk: 'ЭТП А', ru: 'ЭТП А' },
+      status: 'down',
+      connection: 'disconnected',
+      since: '2026-03-12T00:00:00+05:00',
+    },
+    { id: 'etp-b', name: 'ЭТП Б', names: { kk: 'ЭТП Б', ru: 'ЭТП Б' }, status: 'up', connection: 'productive', since: null },
+    {
+      id: 'etp-c',
+      name: 'ЭТП В (без проверок)',
+      names: { kk: 'ЭТП В (без проверок)', ru: 'ЭТП В (без проверок)' },
+      status: 'unknown',
+      connection: 'test',
+      since: '2026-02-01T09:00:00+05:00',
+    },
   ]);
   const ru = renderHtml(snap(), 'ru');
   assert.match(ru, /ЭТП А: технический сбой · <span class="connection disconnected">отключена с <time>2026-03-12T00:00:00\+05:00<\/time>/);
