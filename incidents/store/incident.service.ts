@@ -27,6 +27,7 @@ import {
   POLICY_REGISTRY,
   PROCUREMENT_METHODS,
   reportedLate,
+  DEADLINE_KINDS,
   type DeadlineKind,
   type PolicyId,
 } from '../rules/index.ts';
@@ -534,19 +535,7 @@ export class IncidentService {
 // ---- procurement and tariff registries (issue item 6) ----
 
 const deadlinesSchema = z.strictObject(
-  Object.fromEntries(
-    [
-      'acceptanceStart',
-      'acceptanceEnd',
-      'auctionBidding',
-      'contractSigning',
-      'complaints',
-      'discussionEnd',
-      'opening',
-      'admission',
-      'results',
-    ].map((k) => [k, dateTime.optional()]),
-  ) as Record<DeadlineKind, z.ZodOptional<typeof dateTime>>,
+  Object.fromEntries(DEADLINE_KINDS.map((k) => [k, dateTime.optional()])) as Record<DeadlineKind, z.ZodOptional<typeof dateTime>>,
 );
 const supplier = z.strictObject({
   name: text,
@@ -573,18 +562,6 @@ export const tariffInput = z.strictObject({
   supplier: z.string().max(500).optional(),
   validUntil: z.string().refine((s) => tryParseDateDay(s) !== undefined, 'not a date YYYY-MM-DD'),
 });
-
-const CSV_DEADLINES = [
-  'acceptanceStart',
-  'acceptanceEnd',
-  'auctionBidding',
-  'contractSigning',
-  'complaints',
-  'discussionEnd',
-  'opening',
-  'admission',
-  'results',
-];
 
 /** Parses RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
 export function parseCsv(textIn: string): string[][] {
@@ -629,7 +606,7 @@ export function procurementsFromCsv(textIn: string): unknown[] {
   for (const need of ['announcement', 'lot', 'method'])
     if (!header.includes(need)) throw new InputError(`the CSV header has no column "${need}"`, 'body');
   return rows.map((r) => {
-    const deadlines = Object.fromEntries(CSV_DEADLINES.map((k) => [k, col(r, k)]).filter(([, v]) => v !== undefined));
+    const deadlines = Object.fromEntries(DEADLINE_KINDS.map((k) => [k, col(r, k)]).filter(([, v]) => v !== undefined));
     const affected = col(r, 'affected');
     const supplierName = col(r, 'supplierName');
     return {
