@@ -40,6 +40,8 @@ if (files.length === 0) {
 
 let passed = 0;
 let failed = 0;
+/** Every failing test with its error, printed again at the very end: CI keeps only the tail of the output. */
+const failures = [];
 /** Runs one group, streaming its TAP output and adding up its closing counts. */
 function run(list, concurrency) {
   if (list.length === 0) return Promise.resolve(0);
@@ -56,8 +58,24 @@ function run(list, concurrency) {
       },
     );
     let tail = '';
+    let partial = '';
+    let open = null; // the failing test whose YAML block is being read
+    const lines = (text) => {
+      for (const line of text.split('\n')) {
+        const notOk = /^(\s*)not ok \d+ - (.*)$/.exec(line);
+        if (notOk) {
+          open = { depth: notOk[1].length / 4, name: notOk[2], detail: [] };
+          failures.push(open);
+        } else if (open && /^\s*\.\.\.$/.test(line)) open = null;
+        else if (open && /^\s*(error|location|code|failureType):/.test(line)) open.detail.push(line.trim().slice(0, 300));
+      }
+    };
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
+      const text = partial + chunk.toString();
+      const cut = text.lastIndexOf('\n');
+      lines(text.slice(0, cut + 1));
+      partial = text.slice(cut + 1);
       tail = (tail + chunk.toString()).slice(-4096);
     });
     child.on('close', (status) => {
@@ -73,5 +91,12 @@ const isolated = files.filter((f) => ISOLATED.test(f));
 const a = await run(shared, 2);
 const b = await run(isolated, 1);
 const code = a || b;
+if (failures.length > 0) {
+  process.stdout.write('\nkuzet: failing tests (outermost last, as TAP reports them)\n');
+  for (const f of failures) {
+    process.stdout.write(`${'  '.repeat(f.depth)}not ok - ${f.name}\n`);
+    for (const d of f.detail) process.stdout.write(`${'  '.repeat(f.depth + 1)}${d}\n`);
+  }
+}
 process.stdout.write(`\nkuzet: ${passed} passed, ${failed} failed\n`);
 process.exit(code === 0 && failed > 0 ? 1 : code);
