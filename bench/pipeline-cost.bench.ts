@@ -36,6 +36,7 @@ interface Load {
 const LOADS: Load[] = [
   { label: '1000_20s', checks: 1000, intervalS: 20, windowS: 40 },
   { label: '10000_60s', checks: 10_000, intervalS: 60, windowS: 60 },
+  { label: 'idle_1_60s', checks: 1, intervalS: 60, windowS: 60 },
 ];
 
 interface Servers {
@@ -89,7 +90,9 @@ async function costRun(engine: 'pglite' | 'postgres', load: Load, target: Target
   writeFileSync(cfgPath, yamlFor(target.url, load.checks, `${load.intervalS}s`, join(dir.path, 'data'), prefix, s.redis.url));
   const env = engine === 'postgres' ? { DATABASE_URL: s.pg.url, DATABASE_SCHEMA: prefix } : { DATABASE_URL: '' };
   target.send('log');
-  const child = spawn(process.execPath, [join(here, '..', 'bin', 'kuzet.mjs'), 'start', '--config', cfgPath, '--port', '0'], {
+  // KUZET_BENCH_CPU_PROF=<dir>: each kuzet started here writes a V8 CPU profile there when it stops.
+  const prof = process.env.KUZET_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KUZET_BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, join(here, '..', 'bin', 'kuzet.mjs'), 'start', '--config', cfgPath, '--port', '0'], {
     stdio: 'ignore',
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
   });
