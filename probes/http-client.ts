@@ -24,6 +24,8 @@ export interface HttpRequest {
   followRedirects: boolean;
   maxRedirects: number;
   insecureSkipVerify: boolean;
+  /** Send over a kept-alive connection to the same origin when one is free (see {@link MAX_CONNECTION_AGE_MS}). */
+  reuseConnections?: boolean;
 }
 
 export interface HttpResponse {
@@ -39,7 +41,42 @@ export interface HttpResponse {
   redirectLimitHit: boolean;
   /** Milliseconds from the first request to the first byte of the last response's headers. */
   ttfbMs: number;
+  /** The last response came over a connection an earlier run had opened (so no connection set-up was timed). */
+  reusedConnection: boolean;
 }
+
+/**
+ * A connection kept alive after a run is reused by the next run to the same origin (any check), for
+ * at most {@link MAX_CONNECTION_AGE_MS}: a socket that old is closed instead of pooled, so a server
+ * that stops accepting new connections fails a run within seconds, as it would without reuse. Idle
+ * sockets close after {@link IDLE_SOCKET_MS}, below the usual server keep-alive timeouts (5 s in
+ * Node and Apache), so a server rarely closes one just as it is reused; when it does, the run is sent
+ * once more on a new connection (below) instead of failing.
+ */
+export const MAX_CONNECTION_AGE_MS = 10_000;
+const IDLE_SOCKET_MS = 4_000;
+const bornAt = new WeakMap<object, number>();
+
+function agedOut(agent: http.Agent): http.Agent {
+  const create = agent.createConnection.bind(agent) as (...a: unknown[]) => unknown;
+  (agent as { createConnection: (...a: unknown[]) => unknown }).createConnection = (...a: unknown[]) => {
+    const socket = create(...a);
+    if (socket && typeof socket === 'object') bornAt.set(socket, Date.now());
+    return socket;
+  };
+  const keep = agent.keepSocketAlive.bind(agent);
+  agent.keepSocketAlive = (socket) => {
+    const born = bornAt.get(socket);
+    if (born === undefined) bornAt.set(socket, Date.now());
+    else if (Date.now() - born > MAX_CONNECTION_AGE_MS) return false;
+    return keep(socket);
+  };
+  return agent;
+}
+const agents = {
+  http: agedOut(new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo', maxFreeSockets: 64 })),
+  https: agedOut(new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, scheduling: 'lifo', maxFreeSockets: 64 })),
+};
 
 /** Sends a request, following redirects by hand when asked. Network errors are thrown, with Node's code. */
 export async function httpRequest(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
@@ -50,7 +87,7 @@ export async function httpRequest(req: HttpRequest, signal: AbortSignal): Promis
   let body = req.body;
   let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
   for (;;) {
-    const hop = await sendOnce(url, method, headers, body, req.insecureSkipVerify, signal);
+    const hop = await sendOnce(url, method, headers, body, req.insecureSkipVerify, req.reuseConnections ?? false, signal);
     const ttfbMs = hop.headersAt - started;
     const location = hop.headers.location;
     const isRedirect = REDIRECT_STATUSES.has(hop.status) && location !== undefined;
@@ -80,17 +117,39 @@ interface Hop {
   body: Buffer;
   truncated: boolean;
   headersAt: number;
+  reusedConnection: boolean;
 }
 
-function sendOnce(
+async function sendOnce(
   url: URL,
   method: string,
   headers: Record<string, string>,
   body: string | undefined,
   insecure: boolean,
+  reuse: boolean,
+  signal: AbortSignal,
+): Promise<Hop> {
+  try {
+    return await sendOn(url, method, headers, body, insecure, reuse, signal);
+  } catch (e) {
+    // The server closed a kept-alive connection just as it was reused, before answering: what a new
+    // connection would have got is unknown, so the request goes once more on one (Node's documented remedy).
+    if (!(e as { onReusedSocket?: boolean }).onReusedSocket || signal.aborted) throw e;
+    return sendOn(url, method, headers, body, insecure, false, signal);
+  }
+}
+
+function sendOn(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  insecure: boolean,
+  reuse: boolean,
   signal: AbortSignal,
 ): Promise<Hop> {
   const transport = url.protocol === 'https:' ? https : http;
+  const agent = reuse ? (url.protocol === 'https:' ? agents.https : agents.http) : false;
   return new Promise<Hop>((resolve, reject) => {
     // The signal is watched here rather than handed to node:http, so the watch ends with the response:
     // node:http keeps it until the socket closes, and the runner's end-of-run abort then destroyed every
@@ -107,7 +166,9 @@ function sendOnce(
       };
     resolve = settle(resolve);
     reject = settle(reject);
-    const request = transport.request(url, { method, headers, rejectUnauthorized: !insecure, agent: false }, (res) => {
+    let answered = false;
+    const request = transport.request(url, { method, headers, rejectUnauthorized: !insecure, agent }, (res) => {
+      answered = true;
       const headersAt = performance.now();
       const chunks: Buffer[] = [];
       let size = 0;
@@ -125,12 +186,22 @@ function sendOnce(
         size += chunk.length;
       });
       const finish = () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated, headersAt });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          truncated,
+          headersAt,
+          reusedConnection: request.reusedSocket,
+        });
       res.on('end', finish);
       res.on('error', reject);
       res.on('aborted', () => reject(Object.assign(new Error('the server closed the connection mid-body'), { code: 'ECONNRESET' })));
     });
-    request.on('error', reject);
+    request.on('error', (e: NodeJS.ErrnoException) => {
+      const stale = !answered && request.reusedSocket && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      reject(stale ? Object.assign(e, { onReusedSocket: true }) : e);
+    });
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     request.end(body);
@@ -149,6 +220,8 @@ export const httpObservation = z.object({
   contentType: z.string().optional(),
   ttfbMs: z.number(),
   totalMs: z.number(),
+  /** Present when the response came over a connection kept alive from an earlier run. */
+  reusedConnection: z.literal(true).optional(),
   /** The failed assertions of a run that got a response (absent when it passed). */
   failures: z.array(z.string()).optional(),
 });
@@ -165,5 +238,6 @@ export function responseObservations(res: HttpResponse, totalMs: number): HttpOb
     contentType: res.headers['content-type'],
     ttfbMs: roundMs(res.ttfbMs),
     totalMs,
+    ...(res.reusedConnection ? { reusedConnection: true as const } : {}),
   };
 }

@@ -20,4 +20,10 @@ export const httpRequestFields = {
   maxRedirects: z.number().int().min(0).max(30).default(10),
   /** Accept any certificate (self-signed, expired, wrong host). Use the `tls` kind to watch certificates. @default false */
   insecureSkipVerify: z.boolean().default(false),
+  /**
+   * Reuse a kept-alive connection to the same origin (shared by all checks of this kuzet) when one is
+   * free, for at most 10 s per connection, so a run costs no TCP or TLS set-up; `false` opens a new
+   * connection every run, so each run also times and tests connection set-up. @default true
+   */
+  reuseConnections: z.boolean().default(true),
 };

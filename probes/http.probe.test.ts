@@ -312,6 +312,7 @@ describe('http probe: config', () => {
       followRedirects: true,
       maxRedirects: 10,
       insecureSkipVerify: false,
+      reuseConnections: true,
     });
   });
 

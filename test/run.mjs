@@ -67,7 +67,15 @@ function run(list, concurrency) {
           open = { depth: notOk[1].length / 4, name: notOk[2], detail: [] };
           failures.push(open);
         } else if (open && /^\s*\.\.\.$/.test(line)) open = null;
-        else if (open && /^\s*(error|location|code|failureType):/.test(line)) open.detail.push(line.trim().slice(0, 300));
+        else if (open && /^\s*(error|location|code|failureType):/.test(line)) {
+          open.detail.push(line.trim().slice(0, 300));
+          open.block = /: [|>]-?$/.test(line) ? 8 : 0; // a multi-line message follows: keep its first lines
+        } else if (open?.block > 0 && /^\s+\S/.test(line) && !/^\s*[a-zA-Z]+:( |$)/.test(line)) {
+          open.block--;
+          open.detail.push(`  ${line.trim().slice(0, 300)}`);
+        } else if (open?.block > 0 && /^\s*$/.test(line)) {
+          // a blank line inside the message
+        } else if (open) open.block = 0;
       }
     };
     child.stdout.on('data', (chunk) => {
