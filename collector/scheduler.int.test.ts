@@ -6,7 +6,7 @@ import { redisConnection } from '../core/redis.ts';
 import { PROBES } from '../probes/index.ts';
 import { dropRedisPrefix, REDIS_URL, uniqueName } from '../test/support.ts';
 import { CheckScheduler } from './scheduler.ts';
-import { BUCKETS, bucketOf } from './queues.ts';
+import { bucketOf, bucketsFor, MAX_BUCKETS } from './queues.ts';
 
 const cfg = (checks: string, regions = '[astana, almaty]') =>
   parseConfig(
@@ -78,7 +78,13 @@ describe('bucket schedulers', () => {
     await dropRedisPrefix(prefix);
   });
 
-  it('groups 500 checks into at most 64 schedulers per interval, each check in exactly one, and runs new checks at once', async () => {
+  it('sizes buckets by the checks of an interval: a power of two, about 64 checks a batch, at most 64', () => {
+    assert.deepEqual([0, 1, 64, 65, 128, 129, 1000, 4096, 4097, 10_000].map(bucketsFor), [1, 1, 1, 2, 2, 4, 16, 64, 64, 64]);
+    // A key's bucket among fewer buckets is its bucket among 64, folded: growing the count splits buckets.
+    for (const k of ['portal/home/a', 'etp/x/y', 'c1', 'c2']) assert.equal(bucketOf(k, 8), bucketOf(k, MAX_BUCKETS) % 8);
+  });
+
+  it('groups 500 checks by interval into their buckets, each check in exactly one, and runs new checks at once', async () => {
     const checks = Array.from(
       { length: 500 },
       (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: ${i % 2 ? '30s' : '60s'} }`,
@@ -86,17 +92,42 @@ describe('bucket schedulers', () => {
     const report = await scheduler.reconcile(cfg(checks, '[astana]'));
     assert.equal(report.upserted, 500);
     const current = await scheduler.current('astana');
-    assert.ok(current.size <= 2 * BUCKETS && current.size > BUCKETS, `${current.size} schedulers`);
+    // 250 checks an interval: 4 buckets each.
+    assert.equal(current.size, 8, `${current.size} schedulers`);
     const keys = [...current.values()].flatMap((s) => s.keys);
     assert.equal(keys.length, 500);
     assert.equal(new Set(keys).size, 500);
-    for (const [id, s] of current) for (const k of s.keys) assert.equal(id, `bucket-${bucketOf(k)}-${s.every}@astana`);
+    for (const [id, s] of current) for (const k of s.keys) assert.equal(id, `bucket-${bucketOf(k, 4)}of4-${s.every}@astana`);
     // New checks wait for no bucket's phase: one-off jobs carry them all now.
     const firstRuns = (await scheduler.queue('astana').getJobs(['waiting'])).filter((j) => j.name === 'first-run');
     assert.equal(firstRuns.flatMap((j) => j.data.keys).length, 500);
     // The bucket jobs are due at phases spread over the interval, not in one burst.
     const due = (await scheduler.queue('astana').getJobs(['delayed', 'waiting'])).filter((j) => j.name === 'checks');
     const spread = new Set(due.map((j) => Math.floor((j.timestamp + j.delay) / 5000)));
-    assert.ok(spread.size >= 6, `due in ${spread.size} distinct 5-s slots`);
+    assert.ok(spread.size >= 4, `due in ${spread.size} distinct 5-s slots`);
+  });
+
+  it('moves checks to more buckets as their number grows, and runs the moved ones at once', async () => {
+    const p = uniqueName('kzbucketgrow');
+    const s = new CheckScheduler(conn, p);
+    try {
+      const many = (n: number) =>
+        cfg(Array.from({ length: n }, (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: 60s }`).join('\n'), '[astana]');
+      await s.reconcile(many(64));
+      assert.deepEqual([...(await s.current('astana')).keys()], ['bucket-0of1-60000@astana']);
+      await s.queue('astana').drain();
+      const report = await s.reconcile(many(65));
+      assert.equal(report.upserted, 1, 'one check is new');
+      const current = await s.current('astana');
+      assert.deepEqual([...current.keys()].sort(), ['bucket-0of2-60000@astana', 'bucket-1of2-60000@astana']);
+      const firstRuns = (await s.queue('astana').getJobs(['waiting'])).filter((j) => j.name === 'first-run');
+      const ran = firstRuns.flatMap((j) => j.data.keys);
+      // Every check left bucket-0of1: all run now, the new one among them, none twice.
+      assert.equal(ran.length, 65);
+      assert.equal(new Set(ran).size, 65);
+    } finally {
+      await s.close();
+      await dropRedisPrefix(p);
+    }
   });
 });
