@@ -14,6 +14,28 @@ import { initPgliteApart } from './pglite-init.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Inside a transaction: runs `fn` once the transaction has committed (never after a rollback).
+   * Absent on the database itself, where every statement commits on its own.
+   */
+  afterCommit?(fn: () => void): void;
+}
+
+/** A transaction's queries, and what runs once it has committed. */
+function txQueryable(run: <R>(sql: string, params?: unknown[]) => Promise<R[]>): { tx: Queryable; committed(): void } {
+  const hooks: (() => void)[] = [];
+  return {
+    tx: { query: run, afterCommit: (fn) => void hooks.push(fn) },
+    committed: () => {
+      for (const h of hooks) {
+        try {
+          h();
+        } catch {
+          // a hook is a notification: its failure is not the transaction's
+        }
+      }
+    },
+  };
 }
 
 export interface Db extends Queryable {
@@ -79,10 +101,18 @@ async function openPglite(dataDir: string, schema: string | undefined): Promise<
   return {
     engine: 'pglite',
     query: <T>(sql: string, params?: unknown[]) => serial(async () => (await lite.query<T>(sql, params)).rows),
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) =>
-      serial(() =>
-        lite.transaction(async (tx) => fn({ query: async <R>(sql: string, params?: unknown[]) => (await tx.query<R>(sql, params)).rows })),
-      ),
+    transaction: async <T>(fn: (tx: Queryable) => Promise<T>) => {
+      let done: (() => void) | undefined;
+      const out = await serial(() =>
+        lite.transaction(async (ltx) => {
+          const t = txQueryable(async <R>(sql: string, params?: unknown[]) => (await ltx.query<R>(sql, params)).rows);
+          done = t.committed;
+          return fn(t.tx);
+        }),
+      );
+      done?.();
+      return out;
+    },
     ping: () => serial(async () => void (await lite.query('SELECT 1'))),
     close: () => serial(() => lite.close()),
   };
@@ -116,8 +146,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Db
       client.on('error', onLost);
       try {
         await client.query('BEGIN');
-        const out = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[] });
+        const t = txQueryable(async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[]);
+        const out = await fn(t.tx);
         await client.query('COMMIT');
+        t.committed();
         return out;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
