@@ -11,6 +11,7 @@ import { KuzetError, UnavailableError } from './errors.ts';
 import { withPgliteLock } from './pglite-lock.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { initPgliteApart } from './pglite-init.ts';
+import { PGLITE_CONF, useBaselineWasmCompiler } from './pglite-memory.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -80,13 +81,12 @@ export async function openDb(opts: DbOptions): Promise<Db> {
     : withPgliteLock(opts.dataDir ?? './data', (d) => openPglite(d, opts.schema));
 }
 
-const PGLITE_CONF = ['shared_buffers=16MB', 'wal_buffers=1MB'] as const;
-
 async function openPglite(dataDir: string, schema: string | undefined): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  // Postgres' default 128 MB of shared buffers is resident in the WASM heap; kuzet's working set is far smaller.
+  // Postgres' default 128 MB of shared buffers would be resident in the WASM heap; see pglite-memory.ts.
   await initPgliteApart(dataDir, PGLITE_CONF);
+  useBaselineWasmCompiler();
   const lite = await PGlite.create(dataDir, { postgresqlconf: [...PGLITE_CONF] });
   if (schema) {
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)}`);
