@@ -14,6 +14,19 @@ interface Entry {
   message: string;
   at: Date;
   since: Date;
+  /** `at` and `since` in Astana time, formatted on the first snapshot that shows them (snapshots come every few seconds, results once an interval). */
+  atText?: string;
+  sinceText?: string;
+}
+
+/** One configured check in one region with its newest result, if any: {@link StatusBoard.current}. */
+export interface BoardRegion {
+  systemId: string;
+  targetId: string;
+  module: string | null;
+  key: string;
+  region: string;
+  latest: Readonly<Pick<Entry, 'ok' | 'latencyMs' | 'errorKind' | 'message' | 'at' | 'since'>> | undefined;
 }
 
 export class StatusBoard implements LiveSink {
@@ -49,6 +62,21 @@ export class StatusBoard implements LiveSink {
     });
   }
 
+  /**
+   * Every configured check in each of its regions with its newest result, as stored (dates, not
+   * text): for code that scans the whole board every few seconds (meta-monitoring) without building
+   * the status document.
+   */
+  *current(cfg: KuzetConfig): Generator<BoardRegion> {
+    for (const [systemId, sys] of Object.entries(cfg.systems))
+      for (const t of sys.targets)
+        for (const c of t.checks) {
+          const key = `${systemId}/${t.id}/${c.id}`;
+          for (const region of c.regions ?? [cfg.regions[0]!])
+            yield { systemId, targetId: t.id, module: t.module ?? null, key, region, latest: this.entries.get(StatusBoard.id(key, region)) };
+        }
+  }
+
   /** The status document of the API: systems → targets → checks → regions. */
   snapshot(cfg: KuzetConfig, now: Date) {
     let up = 0;
@@ -79,8 +107,8 @@ export class StatusBoard implements LiveSink {
                   latencyMs: e.latencyMs,
                   errorKind: e.errorKind,
                   message: e.message,
-                  at: formatAstana(e.at),
-                  since: formatAstana(e.since),
+                  at: (e.atText ??= formatAstana(e.at)),
+                  since: (e.sinceText ??= formatAstana(e.since)),
                 }
               : { region, status: 'unknown', ok: null, latencyMs: null, errorKind: null, message: 'no result yet', at: null, since: null };
           });

@@ -14,7 +14,7 @@ export interface MetaDeps {
   /** The registry the meta metrics are registered on. */
   metrics: Pick<Metrics, 'registry'>;
   /** The live board: the newest result and probe error of every check. */
-  status: Pick<StatusBoard, 'snapshot'>;
+  status: Pick<StatusBoard, 'snapshot' | 'current'>;
   /** Alerts are queued on its deliveries (absent until Redis is reached). */
   notices: Pick<NoticeRuntime, 'deliveries'>;
   /** The Redis connection once reached (undefined before and while it is away at start). */

@@ -38,30 +38,24 @@ export class QuietWarnings {
   }
 }
 
-/** Each region of each check on the live board, with its system and module. */
-function boardRegions(d: Pick<MetaDeps, 'status' | 'config'>) {
-  const doc = d.status.snapshot(d.config(), new Date());
-  return doc.systems.flatMap((sys) => sys.targets.flatMap((t) => t.checks.flatMap((ch) => ch.regions.map((rg) => ({ sys, t, ch, rg })))));
-}
-
 /**
  * The newest result of every check and region whose run kuzet could not make, from the live status
  * board (issue #16 item 9): grouped into `kuzet.probe-error` alerts by {@link findProbeErrors}.
  */
 function currentProbeErrors(d: Pick<MetaDeps, 'status' | 'config'>): SilentGroup[] {
   const rows: CurrentResult[] = [];
-  for (const { sys, t, ch, rg } of boardRegions(d)) {
-    if (rg.ok === false && rg.at && rg.since)
+  for (const { systemId, targetId, module, key, region, latest } of d.status.current(d.config())) {
+    if (latest && !latest.ok)
       rows.push({
-        key: ch.key,
-        region: rg.region,
-        system: sys.id,
-        module: t.module ?? t.id,
+        key,
+        region,
+        system: systemId,
+        module: module ?? targetId,
         ok: false,
-        errorKind: rg.errorKind,
-        message: rg.message,
-        at: Date.parse(rg.at),
-        since: Date.parse(rg.since),
+        errorKind: latest.errorKind as CurrentResult['errorKind'],
+        message: latest.message,
+        at: latest.at.getTime(),
+        since: latest.since.getTime(),
       });
   }
   return findProbeErrors(rows);
@@ -70,7 +64,7 @@ function currentProbeErrors(d: Pick<MetaDeps, 'status' | 'config'>): SilentGroup
 /** The newest result time of every check and region, from the live status board. */
 function latestResults(d: Pick<MetaDeps, 'status' | 'config'>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const { ch, rg } of boardRegions(d)) if (rg.at) out.set(`${ch.key}\u0000${rg.region}`, Date.parse(rg.at));
+  for (const { key, region, latest } of d.status.current(d.config())) if (latest) out.set(`${key}\u0000${region}`, latest.at.getTime());
   return out;
 }
 
