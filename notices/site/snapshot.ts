@@ -178,7 +178,9 @@ function systemStatuses(o: SnapshotInput, inMaintenance: InMaintenance): Snapsho
     const byModule = new Map<string, BoardCheck[]>();
     for (const t of s.targets) {
       const m = t.module ?? t.id;
-      byModule.set(m, [...(byModule.get(m) ?? []), ...t.checks]);
+      const checks = byModule.get(m);
+      if (checks) for (const c of t.checks) checks.push(c);
+      else byModule.set(m, [...t.checks]);
     }
     const named = (id: string) => (s.moduleNames && Object.hasOwn(s.moduleNames, id) ? { name: s.moduleNames[id] } : {});
     const late = (checks: readonly BoardCheck[]) => {
