@@ -56,15 +56,17 @@ export const httpProbe: Probe<typeof httpSchema, HttpObservation> = {
       return errorOutcome(err, ctx.signal);
     }
     const latencyMs = roundMs(performance.now() - started);
-    const text = res.body.toString('utf8');
+    // The body is decoded only for a pattern or JSON: a literal is looked for in the bytes (its UTF-8),
+    // which finds the same text and spared decoding 20 KB a run (6 % of a saturated worker, #19).
+    const text = config.bodyMatches !== undefined || config.jsonPath ? res.body.toString('utf8') : undefined;
     const observations = responseObservations(res, latencyMs);
     const statusFailure = checkStatus(config.expectStatus, config.maxRedirects, res);
     if (statusFailure) return { ok: false, errorKind: 'http-status', message: statusFailure, latencyMs, observations };
     const failures = [
       ...checkLatency(config, latencyMs),
       ...checkHeaders(config, res),
-      ...checkBody(config, text),
-      ...checkJson(config, text),
+      ...checkBody(config, res.body, text),
+      ...(text === undefined ? [] : checkJson(config, text)),
     ];
     return verdict(failures, `HTTP ${res.status} in ${latencyMs} ms`, latencyMs, observations);
   },
@@ -84,13 +86,12 @@ function checkHeaders(config: HttpConfig, res: HttpResponse): string[] {
   });
 }
 
-function checkBody(config: HttpConfig, text: string): string[] {
+function checkBody(config: HttpConfig, body: Buffer, text: string | undefined): string[] {
   const failures: string[] = [];
-  if (config.bodyContains !== undefined && !text.includes(config.bodyContains))
-    failures.push(`body does not contain "${config.bodyContains}"`);
-  if (config.bodyNotContains !== undefined && text.includes(config.bodyNotContains))
-    failures.push(`body contains "${config.bodyNotContains}"`);
-  if (config.bodyMatches !== undefined && !new RegExp(config.bodyMatches).test(text))
+  const has = (needle: string) => (text === undefined ? body.includes(needle, 0, 'utf8') : text.includes(needle));
+  if (config.bodyContains !== undefined && !has(config.bodyContains)) failures.push(`body does not contain "${config.bodyContains}"`);
+  if (config.bodyNotContains !== undefined && has(config.bodyNotContains)) failures.push(`body contains "${config.bodyNotContains}"`);
+  if (config.bodyMatches !== undefined && text !== undefined && !new RegExp(config.bodyMatches).test(text))
     failures.push(`body does not match /${config.bodyMatches}/`);
   return failures;
 }
