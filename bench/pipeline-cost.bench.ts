@@ -36,7 +36,8 @@ interface Load {
 const LOADS: Load[] = [
   { label: '1000_20s', checks: 1000, intervalS: 20, windowS: 40 },
   { label: '10000_60s', checks: 10_000, intervalS: 60, windowS: 60 },
-  { label: 'idle_1_60s', checks: 1, intervalS: 60, windowS: 60 },
+  // The fixed cost: one check a minute, so nearly all of the CPU is what kuzet spends per second doing nothing.
+  { label: 'idle', checks: 1, intervalS: 60, windowS: 60 },
 ];
 
 interface Servers {
@@ -109,6 +110,14 @@ async function costRun(engine: 'pglite' | 'postgres', load: Load, target: Target
     const report = await target.report();
     if (load.checks === 1000) out[`${name}.rss_mb`] = rssMb(child.pid!);
     const runs = report.hits - h0;
+    if (load.label === 'idle') {
+      const perS = (x: number) => Number(((x * 1000) / ((b.at - a.at) / 1000)).toFixed(1));
+      out[`cost.${engine}.idle.cpu_ms_per_s.kuzet`] = perS(b.kuzet - a.kuzet);
+      out[`cost.${engine}.idle.cpu_ms_per_s.redis`] = perS(b.redis - a.redis);
+      if (engine === 'postgres') out[`cost.${engine}.idle.cpu_ms_per_s.postgres`] = perS(b.pg - a.pg);
+      out[`cost.${engine}.idle.cpu_ms_per_s.total`] = perS(b.kuzet - a.kuzet + b.redis - a.redis + b.pg - a.pg);
+      return;
+    }
     const per1000 = (x: number) => Number(((x * 1000) / runs).toFixed(2));
     const kuzet = b.kuzet - a.kuzet;
     const redis = b.redis - a.redis;
