@@ -112,7 +112,10 @@ describe('bucket schedulers', () => {
     const s = new CheckScheduler(conn, p);
     try {
       const many = (n: number) =>
-        cfg(Array.from({ length: n }, (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: 60s }`).join('\n'), '[astana]');
+        cfg(
+          Array.from({ length: n }, (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: 60s }`).join('\n'),
+          '[astana]',
+        );
       await s.reconcile(many(64));
       assert.deepEqual([...(await s.current('astana')).keys()], ['bucket-0of1-60000@astana']);
       await s.queue('astana').drain();

@@ -73,7 +73,14 @@ export class StatusBoard implements LiveSink {
         for (const c of t.checks) {
           const key = `${systemId}/${t.id}/${c.id}`;
           for (const region of c.regions ?? [cfg.regions[0]!])
-            yield { systemId, targetId: t.id, module: t.module ?? null, key, region, latest: this.entries.get(StatusBoard.id(key, region)) };
+            yield {
+              systemId,
+              targetId: t.id,
+              module: t.module ?? null,
+              key,
+              region,
+              latest: this.entries.get(StatusBoard.id(key, region)),
+            };
         }
   }
 

@@ -87,7 +87,7 @@ export async function httpRequest(req: HttpRequest, signal: AbortSignal): Promis
   let body = req.body;
   let headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
   for (;;) {
-    const hop = await sendOnce(url, method, headers, body, req.insecureSkipVerify, req.reuseConnections ?? false, signal);
+    const hop = await sendOnce({ url, method, headers, body, insecure: req.insecureSkipVerify }, req.reuseConnections ?? false, signal);
     const ttfbMs = hop.headersAt - started;
     const location = hop.headers.location;
     const isRedirect = REDIRECT_STATUSES.has(hop.status) && location !== undefined;
@@ -120,34 +120,27 @@ interface Hop {
   reusedConnection: boolean;
 }
 
-async function sendOnce(
-  url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  insecure: boolean,
-  reuse: boolean,
-  signal: AbortSignal,
-): Promise<Hop> {
+/** One request of a run (a run follows redirects with several). */
+interface HopRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  insecure: boolean;
+}
+
+async function sendOnce(hop: HopRequest, reuse: boolean, signal: AbortSignal): Promise<Hop> {
   try {
-    return await sendOn(url, method, headers, body, insecure, reuse, signal);
+    return await sendOn(hop, reuse, signal);
   } catch (e) {
     // The server closed a kept-alive connection just as it was reused, before answering: what a new
     // connection would have got is unknown, so the request goes once more on one (Node's documented remedy).
     if (!(e as { onReusedSocket?: boolean }).onReusedSocket || signal.aborted) throw e;
-    return sendOn(url, method, headers, body, insecure, false, signal);
+    return sendOn(hop, false, signal);
   }
 }
 
-function sendOn(
-  url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | undefined,
-  insecure: boolean,
-  reuse: boolean,
-  signal: AbortSignal,
-): Promise<Hop> {
+function sendOn({ url, method, headers, body, insecure }: HopRequest, reuse: boolean, signal: AbortSignal): Promise<Hop> {
   const transport = url.protocol === 'https:' ? https : http;
   const agent = reuse ? (url.protocol === 'https:' ? agents.https : agents.http) : false;
   return new Promise<Hop>((resolve, reject) => {
