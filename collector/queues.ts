@@ -10,18 +10,21 @@ export const batchDoneKey = (prefix: string, jobId: string) => `${prefix}:batch-
 /**
  * The checks of one interval in a region are hashed into buckets; each (bucket, interval) has one
  * BullMQ job scheduler whose job carries the bucket's checks (issue #19: one job per batch, not per
- * check). The bucket count is a power of two chosen from the number of checks ({@link bucketsFor}):
- * about {@link BATCH_TARGET} checks a batch, so that BullMQ's work per job (a few Redis scripts,
- * its events) is a small share of a check's, and at most {@link MAX_BUCKETS}, so that a large
- * fleet's load is still spread over the interval in many small bursts.
+ * check). The bucket count is a power of two ({@link bucketsFor}): about {@link BATCH_TARGET} checks a
+ * batch, so that BullMQ's work per job (a few Redis scripts, its events) is a small share of a
+ * check's; yet a batch at least every {@link MAX_BATCH_GAP_MS} while there are checks to spread, so
+ * that a small config's checks do not all start in one burst (50 checks at once on a loaded machine
+ * timed out together); and at most {@link MAX_BUCKETS}.
  */
 export const MAX_BUCKETS = 64;
 export const BATCH_TARGET = 64;
+export const MAX_BATCH_GAP_MS = 4_000;
 
-/** Buckets for `n` checks of one interval in one region: the smallest power of two ≥ n / BATCH_TARGET, at most 64. */
-export function bucketsFor(n: number): number {
+/** Buckets for `n` checks of interval `everyMs` in one region: a power of two, at most 64 (see above). */
+export function bucketsFor(n: number, everyMs: number): number {
+  const want = Math.max(n / BATCH_TARGET, Math.min(n, everyMs / MAX_BATCH_GAP_MS));
   let b = 1;
-  while (b < MAX_BUCKETS && b * BATCH_TARGET < n) b *= 2;
+  while (b < MAX_BUCKETS && b < want) b *= 2;
   return b;
 }
 

@@ -78,8 +78,23 @@ describe('bucket schedulers', () => {
     await dropRedisPrefix(prefix);
   });
 
-  it('sizes buckets by the checks of an interval: a power of two, about 64 checks a batch, at most 64', () => {
-    assert.deepEqual([0, 1, 64, 65, 128, 129, 1000, 4096, 4097, 10_000].map(bucketsFor), [1, 1, 1, 2, 2, 4, 16, 64, 64, 64]);
+  it('sizes buckets by the checks of an interval: a power of two, about 64 checks a batch, a batch every 4 s or less, at most 64', () => {
+    // By count (an interval of 4 s asks for one batch per interval).
+    assert.deepEqual(
+      [0, 1, 64, 65, 128, 129, 1000, 4096, 4097, 10_000].map((n) => bucketsFor(n, 4000)),
+      [1, 1, 1, 2, 2, 4, 16, 64, 64, 64],
+    );
+    // By time: a small config is spread over its interval, never into more buckets than checks.
+    assert.deepEqual(
+      [
+        [50, 30_000],
+        [1000, 20_000],
+        [3, 60_000],
+        [1, 60_000],
+        [100, 3_600_000],
+      ].map(([n, every]) => bucketsFor(n!, every!)),
+      [8, 16, 4, 1, 64],
+    );
     // A key's bucket among fewer buckets is its bucket among 64, folded: growing the count splits buckets.
     for (const k of ['portal/home/a', 'etp/x/y', 'c1', 'c2']) assert.equal(bucketOf(k, 8), bucketOf(k, MAX_BUCKETS) % 8);
   });
@@ -92,12 +107,15 @@ describe('bucket schedulers', () => {
     const report = await scheduler.reconcile(cfg(checks, '[astana]'));
     assert.equal(report.upserted, 500);
     const current = await scheduler.current('astana');
-    // 250 checks an interval: 4 buckets each.
-    assert.equal(current.size, 8, `${current.size} schedulers`);
+    // 250 checks an interval: a batch every 4 s or less, 8 buckets for 30 s and 16 for 60 s.
+    assert.equal(current.size, 24, `${current.size} schedulers`);
     const keys = [...current.values()].flatMap((s) => s.keys);
     assert.equal(keys.length, 500);
     assert.equal(new Set(keys).size, 500);
-    for (const [id, s] of current) for (const k of s.keys) assert.equal(id, `bucket-${bucketOf(k, 4)}of4-${s.every}@astana`);
+    for (const [id, s] of current) {
+      const n = s.every === 30_000 ? 8 : 16;
+      for (const k of s.keys) assert.equal(id, `bucket-${bucketOf(k, n)}of${n}-${s.every}@astana`);
+    }
     // New checks wait for no bucket's phase: one-off jobs carry them all now.
     const firstRuns = (await scheduler.queue('astana').getJobs(['waiting'])).filter((j) => j.name === 'first-run');
     assert.equal(firstRuns.flatMap((j) => j.data.keys).length, 500);
@@ -113,21 +131,27 @@ describe('bucket schedulers', () => {
     try {
       const many = (n: number) =>
         cfg(
-          Array.from({ length: n }, (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: 60s }`).join('\n'),
+          Array.from(
+            { length: n },
+            (_, i) => `          - { id: c${i}, type: tcp, host: 127.0.0.1, port: 9, interval: 5s, timeout: 2s }`,
+          ).join('\n'),
           '[astana]',
         );
-      await s.reconcile(many(64));
-      assert.deepEqual([...(await s.current('astana')).keys()], ['bucket-0of1-60000@astana']);
+      await s.reconcile(many(128));
+      assert.deepEqual([...(await s.current('astana')).keys()].sort(), ['bucket-0of2-5000@astana', 'bucket-1of2-5000@astana']);
       await s.queue('astana').drain();
-      const report = await s.reconcile(many(65));
+      const report = await s.reconcile(many(129));
       assert.equal(report.upserted, 1, 'one check is new');
       const current = await s.current('astana');
-      assert.deepEqual([...current.keys()].sort(), ['bucket-0of2-60000@astana', 'bucket-1of2-60000@astana']);
+      assert.deepEqual(
+        [...current.keys()].sort(),
+        [0, 1, 2, 3].map((b) => `bucket-${b}of4-5000@astana`),
+      );
       const firstRuns = (await s.queue('astana').getJobs(['waiting'])).filter((j) => j.name === 'first-run');
       const ran = firstRuns.flatMap((j) => j.data.keys);
-      // Every check left bucket-0of1: all run now, the new one among them, none twice.
-      assert.equal(ran.length, 65);
-      assert.equal(new Set(ran).size, 65);
+      // Every check left its bucket of two: all run now, the new one among them, none twice.
+      assert.equal(ran.length, 129);
+      assert.equal(new Set(ran).size, 129);
     } finally {
       await s.close();
       await dropRedisPrefix(p);

@@ -51,7 +51,7 @@ function wantedSchedulers(cfg: KuzetConfig): Map<string, Map<string, Wanted>> {
   for (const [region, byEvery] of groups) {
     const byId = new Map<string, Wanted>();
     for (const [every, keys] of byEvery) {
-      const buckets = bucketsFor(keys.length);
+      const buckets = bucketsFor(keys.length, every);
       for (const key of keys) {
         const bucket = bucketOf(key, buckets);
         const sid = schedulerId(bucket, buckets, every, region);
