@@ -120,6 +120,8 @@ interface Hop {
   reusedConnection: boolean;
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
 /** One request of a run (a run follows redirects with several). */
 interface HopRequest {
   url: URL;
@@ -135,7 +137,8 @@ async function sendOnce(hop: HopRequest, reuse: boolean, signal: AbortSignal): P
   } catch (e) {
     // The server closed a kept-alive connection just as it was reused, before answering: what a new
     // connection would have got is unknown, so the request goes once more on one (Node's documented remedy).
-    if (!(e as { onReusedSocket?: boolean }).onReusedSocket || signal.aborted) throw e;
+    // Only a method that may be sent twice (RFC 9110 §9.2.2): a POST the server may have acted on is not.
+    if (!(e as { onReusedSocket?: boolean }).onReusedSocket || signal.aborted || !IDEMPOTENT.has(hop.method)) throw e;
     return sendOn(hop, false, signal);
   }
 }
